@@ -1,0 +1,101 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { secureTransportStatements } from "../policies/bucket-policy";
+import { arns, policyDocument, PolicyStatement } from "../policies/document";
+
+/** Default encryption of a bucket. SSE-KMS takes a customer managed key (AWS-managed keys cannot be shared across accounts). */
+export type BucketEncryption = { kind: "SSE-S3" } | { kind: "SSE-KMS"; kmsKeyArn: pulumi.Input<string> };
+
+export interface SecureBucketArgs {
+    /**
+     * Globally unique bucket name. Required rather than auto-named: counterparts
+     * put it in their policies and hand-off sheets before this stack first runs.
+     */
+    bucketName: string;
+    /** ARN partition of the bucket's region (`aws`, `aws-cn`, `aws-us-gov`). */
+    partition: string;
+    /** Default encryption. Default: SSE-S3, which needs no key grants across accounts. */
+    encryption?: BucketEncryption;
+    /** Statements composed with the HTTPS/TLS denies into the bucket's one policy. Default: none. */
+    grantStatements?: pulumi.Input<PolicyStatement[]>;
+    /** Days after which noncurrent (overwritten or deleted) versions expire. Default: 30. */
+    noncurrentVersionExpirationDays?: number;
+    /**
+     * Protect the bucket so that neither a replacement nor `pulumi destroy` can delete it.
+     * Default: true. The bucket is retained on delete regardless.
+     */
+    protect?: boolean;
+}
+
+/**
+ * An S3 bucket that holds exchanged files: versioned, encrypted by default,
+ * HTTPS (TLS 1.2+) only, no public access, ACLs disabled, never deleted by a
+ * routine `pulumi up`.
+ */
+export class SecureBucket extends pulumi.ComponentResource {
+    readonly bucket: aws.s3.Bucket;
+    readonly bucketName: pulumi.Output<string>;
+    readonly bucketArn: string;
+    /** Replication must depend on this, or the first `up` races versioning. */
+    readonly versioning: aws.s3.BucketVersioning;
+
+    constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("transfer:storage:SecureBucket", name, {}, opts);
+        const child = { parent: this };
+        this.bucketArn = arns.bucket(args.partition, args.bucketName);
+
+        this.bucket = new aws.s3.Bucket(name, {
+            bucket: args.bucketName,
+            forceDestroy: false,
+        }, { ...child, protect: args.protect ?? true, retainOnDelete: true });
+        // The name is set in config, so it is known at preview and lets policies correlate settings with the bucket.
+        this.bucketName = this.bucket.bucket;
+
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(name, {
+            bucket: this.bucketName,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        }, child);
+
+        new aws.s3.BucketOwnershipControls(name, {
+            bucket: this.bucketName,
+            rule: { objectOwnership: "BucketOwnerEnforced" },
+        }, child);
+
+        this.versioning = new aws.s3.BucketVersioning(name, {
+            bucket: this.bucketName,
+            versioningConfiguration: { status: "Enabled" },
+        }, child);
+
+        const encryption = args.encryption ?? { kind: "SSE-S3" };
+        new aws.s3.BucketServerSideEncryptionConfiguration(name, {
+            bucket: this.bucketName,
+            rules: [encryption.kind === "SSE-S3"
+                ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+                : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: encryption.kmsKeyArn }, bucketKeyEnabled: true }],
+        }, child);
+
+        new aws.s3.BucketLifecycleConfiguration(name, {
+            bucket: this.bucketName,
+            rules: [
+                {
+                    id: "expire-noncurrent-versions",
+                    status: "Enabled",
+                    filter: { prefix: "" },
+                    noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays ?? 30 },
+                    // Failed uploads otherwise keep their parts, and their cost, forever.
+                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                },
+            ],
+        }, { ...child, dependsOn: [this.versioning] });
+
+        const policy = pulumi.output(args.grantStatements ?? []).apply((grants) =>
+            JSON.stringify(policyDocument([...secureTransportStatements(this.bucketArn), ...grants])));
+        // After the public access block: S3 rejects concurrent changes to a bucket's access settings.
+        new aws.s3.BucketPolicy(name, { bucket: this.bucketName, policy }, { ...child, dependsOn: [publicAccessBlock] });
+
+        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
+    }
+}

@@ -1,0 +1,35 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One problem with one config key, with the fix an operator can apply. */
+export interface ConfigProblem {
+    /** The full config key path, e.g. `transfer:partners[0].accountId`. */
+    key: string;
+    /** What is wrong, including the offending value where it is safe to show. */
+    problem: string;
+    /** What to do about it, usually a `pulumi config set` command. */
+    fix: string;
+}
+
+/**
+ * Raised before any resource is registered when stack config is invalid.
+ * It extends RunError so that `pulumi up` prints the message without a stack trace.
+ */
+export class ConfigError extends pulumi.RunError {
+    readonly problems: ConfigProblem[];
+
+    constructor(problems: ConfigProblem[]) {
+        super(formatProblems(problems));
+        this.name = "ConfigError";
+        this.problems = problems;
+    }
+}
+
+export function formatProblems(problems: ConfigProblem[]): string {
+    const lines = problems.map((p) => `  - ${p.key}: ${p.problem}\n    fix: ${p.fix}`);
+    return `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
+}
+
+/** True for a ConfigError from this program (also across duplicated module instances). */
+export function isConfigError(err: unknown): err is ConfigError {
+    return err instanceof ConfigError || (err instanceof Error && err.name === "ConfigError" && "problems" in err);
+}

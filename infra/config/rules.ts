@@ -1,0 +1,112 @@
+/**
+ * Pure validators for the identifiers that stack config carries. Each returns
+ * `undefined` when the value is fine, or a sentence saying what is wrong.
+ */
+import { parse as parseArn, validate as isArn } from "@aws-sdk/util-arn-parser";
+
+export const ACCOUNT_ID = /^\d{12}$/;
+
+// Commercial, China, GovCloud and ISO partitions: `<geo>-<direction>-<n>`.
+const REGION = /^(?:[a-z]{2}|us-gov|us-iso[a-z]?|eu-iso[a-z]?)-[a-z]+-\d{1,2}$/;
+
+export function accountIdProblem(value: string): string | undefined {
+    return ACCOUNT_ID.test(value) ? undefined : `must be a 12-digit AWS account ID, got "${value}"`;
+}
+
+export function regionProblem(value: string): string | undefined {
+    return REGION.test(value) ? undefined : `must be an AWS region such as us-east-1, got "${value}"`;
+}
+
+/** The partition whose ARNs a region uses. */
+export function partitionOf(region: string): string {
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    if (region.startsWith("us-iso-")) return "aws-iso";
+    if (region.startsWith("us-isob-")) return "aws-iso-b";
+    return "aws";
+}
+
+const RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
+const RESERVED_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
+/**
+ * S3 general purpose bucket naming rules. `allowDots` is false for buckets this
+ * program creates: a dotted name breaks the wildcard TLS certificate of
+ * virtual-hosted-style HTTPS, and every request here must be HTTPS.
+ */
+export function bucketNameProblem(name: string, opts: { allowDots: boolean }): string | undefined {
+    const rules: [boolean, string][] = [
+        [name.length >= 3 && name.length <= 63, `must be 3 to 63 characters long (has ${name.length})`],
+        [/^[a-z0-9.-]+$/.test(name), "may contain only lowercase letters, digits, dots and hyphens"],
+        [/^[a-z0-9].*[a-z0-9]$/.test(name), "must begin and end with a lowercase letter or digit"],
+        [!name.includes(".."), "must not contain two adjacent dots"],
+        [!/^\d{1,3}(\.\d{1,3}){3}$/.test(name), "must not be formatted as an IP address"],
+        [!RESERVED_PREFIXES.some((p) => name.startsWith(p)), `must not start with ${RESERVED_PREFIXES.join(", ")}`],
+        [!RESERVED_SUFFIXES.some((s) => name.endsWith(s)), `must not end with ${RESERVED_SUFFIXES.join(", ")}`],
+        [opts.allowDots || !name.includes("."), "must not contain dots: they break HTTPS certificate matching for virtual-hosted-style requests"],
+    ];
+    const broken = rules.filter(([ok]) => !ok).map(([, why]) => why);
+    return broken.length ? `bucket name "${name}" ${broken.join("; ")}` : undefined;
+}
+
+/** A party or counterpart name: it becomes part of bucket, role and resource names. */
+export function partyNameProblem(value: string): string | undefined {
+    return /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(value) && !value.includes("--")
+        ? undefined
+        : `must be 2 to 32 lowercase letters, digits or single hyphens, starting with a letter, got "${value}"`;
+}
+
+/** The `{Root}` of the file-naming convention: the replication filter prefix without its trailing slash. */
+export function rootPrefixProblem(value: string): string | undefined {
+    if (!/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/.test(value)) {
+        return `must be one or more S3-safe path segments without leading or trailing "/", got "${value}"`;
+    }
+    if (value.split("/").some((segment) => segment === "." || segment === "..")) {
+        return `must not contain "." or ".." segments, got "${value}"`;
+    }
+    return value.length <= 512 ? undefined : "must be at most 512 characters";
+}
+
+/** A fully qualified stack reference: `<organization>/<project>/<stack>`. */
+export function stackNameProblem(value: string): string | undefined {
+    return /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(value)
+        ? undefined
+        : `must be a fully qualified stack name <organization>/<project>/<stack>, got "${value}"`;
+}
+
+export function roleNameProblem(value: string): string | undefined {
+    return /^[\w+=,.@-]{1,64}$/.test(value) ? undefined : `IAM role name "${value}" must be 1 to 64 characters of letters, digits and +=,.@_-`;
+}
+
+export interface BucketArn {
+    partition: string;
+    bucketName: string;
+}
+
+export function parseBucketArn(value: string): BucketArn | string {
+    if (!isArn(value)) return `must be an S3 bucket ARN arn:<partition>:s3:::<bucket>, got "${value}"`;
+    const arn = parseArn(value);
+    if (arn.service !== "s3" || arn.region !== "" || arn.accountId !== "" || arn.resource.includes("/")) {
+        return `must be an S3 bucket ARN arn:<partition>:s3:::<bucket> (no region, account or key), got "${value}"`;
+    }
+    const nameProblem = bucketNameProblem(arn.resource, { allowDots: true });
+    return nameProblem ? `${nameProblem} (in ARN "${value}")` : { partition: arn.partition, bucketName: arn.resource };
+}
+
+export interface RoleArn {
+    partition: string;
+    accountId: string;
+    roleName: string;
+}
+
+export function parseRoleArn(value: string): RoleArn | string {
+    const shape = `must be an IAM role ARN arn:<partition>:iam::<12-digit account>:role/<path/><name>, got "${value}"`;
+    if (!isArn(value)) return shape;
+    const arn = parseArn(value);
+    if (arn.service !== "iam" || arn.region !== "" || !ACCOUNT_ID.test(arn.accountId) || !arn.resource.startsWith("role/")) {
+        return shape;
+    }
+    const roleName = arn.resource.split("/").pop() ?? "";
+    const nameProblem = roleNameProblem(roleName);
+    return nameProblem ? `${nameProblem} (in ARN "${value}")` : { partition: arn.partition, accountId: arn.accountId, roleName };
+}

@@ -1,0 +1,340 @@
+/**
+ * Stack config: its schema, and the validation that runs before any resource
+ * is registered. Every problem names the config key and the fix.
+ */
+import { z } from "zod";
+import { ConfigError, ConfigProblem } from "./errors";
+import {
+    accountIdProblem,
+    bucketNameProblem,
+    parseBucketArn,
+    parseRoleArn,
+    partitionOf,
+    partyNameProblem,
+    regionProblem,
+    roleNameProblem,
+    rootPrefixProblem,
+    stackNameProblem,
+} from "./rules";
+
+export type Side = "publisher" | "partner";
+
+/** How the other side's identifiers reach us: from its stack, or in writing. */
+export type CounterpartSource =
+    | { kind: "stack"; stack: string }
+    | {
+          kind: "handover";
+          accountId: string;
+          region?: string;
+          /** Where our egress replicates to; absent until the counterpart hands it over. */
+          ingressBucketArn?: string;
+          /** The role the counterpart replicates into our ingress with; absent until handed over. */
+          replicationRoleArn?: string;
+      };
+
+export interface CounterpartConfig {
+    /** The counterpart's party name, as it names itself in `transfer:name`. */
+    name: string;
+    /** `{Root}` of the file-naming convention: what replicates, in both directions, lives under `{root}/`. */
+    root: string;
+    egressBucketName: string;
+    ingressBucketName: string;
+    replicationRoleName: string;
+    source: CounterpartSource;
+    /** The key this entry came from, e.g. `transfer:partners[0]`, for messages. */
+    configKey: string;
+}
+
+export interface SideConfig {
+    side: Side;
+    name: string;
+    accountId: string;
+    region: string;
+    partition: string;
+    noncurrentVersionExpirationDays: number;
+    deleteMarkerReplication: boolean;
+    protectBuckets: boolean;
+    counterparts: CounterpartConfig[];
+}
+
+/** The config key that lists a side's counterparts. */
+export const COUNTERPARTS_KEY: Record<Side, string> = {
+    publisher: "transfer:partners",
+    partner: "transfer:publishers",
+};
+
+const KNOWN_KEYS = [
+    "transfer:side",
+    "transfer:name",
+    "transfer:accountId",
+    "transfer:bucketPrefix",
+    "transfer:noncurrentVersionExpirationDays",
+    "transfer:deleteMarkerReplication",
+    "transfer:protectBuckets",
+    "transfer:partners",
+    "transfer:publishers",
+];
+
+const checked = (problemOf: (v: string) => string | undefined) =>
+    z.string().superRefine((value, ctx) => {
+        const problem = problemOf(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
+
+const arnChecked = (parse: (v: string) => object | string) => checked((v) => {
+    const parsed = parse(v);
+    return typeof parsed === "string" ? parsed : undefined;
+});
+
+const counterpartSchema = z.strictObject({
+    name: checked(partyNameProblem),
+    stack: checked(stackNameProblem).optional(),
+    accountId: checked(accountIdProblem).optional(),
+    region: checked(regionProblem).optional(),
+    ingressBucketArn: arnChecked(parseBucketArn).optional(),
+    replicationRoleArn: arnChecked(parseRoleArn).optional(),
+    root: checked(rootPrefixProblem).optional(),
+    egressBucketName: checked((v) => bucketNameProblem(v, { allowDots: false })).optional(),
+    ingressBucketName: checked((v) => bucketNameProblem(v, { allowDots: false })).optional(),
+});
+
+type RawCounterpart = z.infer<typeof counterpartSchema>;
+
+const FIXES: Record<string, string> = {
+    "transfer:side": "pulumi config set transfer:side publisher   (or partner)",
+    "transfer:name": "pulumi config set transfer:name <your-party-name>   (lowercase, e.g. acme-bank)",
+    "transfer:accountId": "pulumi config set transfer:accountId <12-digit ID of the account this stack deploys to>",
+    "aws:region": "pulumi config set aws:region <region, e.g. us-east-1>",
+    "transfer:bucketPrefix": "pulumi config set transfer:bucketPrefix <lowercase prefix without dots>",
+    "transfer:noncurrentVersionExpirationDays": "pulumi config set transfer:noncurrentVersionExpirationDays <whole days from 1 to 3650>",
+    "transfer:deleteMarkerReplication": "pulumi config set transfer:deleteMarkerReplication false   (or true)",
+    "transfer:protectBuckets": "pulumi config set transfer:protectBuckets true   (or false for a disposable test stack)",
+};
+
+function fixFor(key: string): string {
+    if (FIXES[key]) return FIXES[key];
+    const leaf = key.split(".").pop() ?? key;
+    const hints: Record<string, string> = {
+        accountId: "the counterpart's 12-digit AWS account ID",
+        region: "the counterpart's AWS region",
+        ingressBucketArn: "arn:aws:s3:::<their-ingress-bucket>",
+        replicationRoleArn: "arn:aws:iam::<their-account>:role/<their-replication-role>",
+        stack: "<organization>/<project>/<stack> of the counterpart's stack",
+        root: "<root prefix agreed with the counterpart, e.g. acme-bank>",
+        name: "<the counterpart's party name, as in its transfer:name>",
+    };
+    return `pulumi config set --path '${key}' ${hints[leaf] ?? "<value>"}`;
+}
+
+function problem(key: string, message: string, fix = fixFor(key)): ConfigProblem {
+    return { key, problem: message, fix };
+}
+
+/** Pulumi hands structured config over as JSON text; scalars as plain text. */
+function parseStructured(key: string, text: string | undefined, problems: ConfigProblem[]): unknown {
+    if (text === undefined) return undefined;
+    try {
+        return JSON.parse(text);
+    } catch {
+        problems.push(problem(key, "must be a YAML list of objects in the stack file", `edit Pulumi.<stack>.yaml so that ${key} is a list`));
+        return undefined;
+    }
+}
+
+function parseBoolean(key: string, text: string | undefined, fallback: boolean, problems: ConfigProblem[]): boolean {
+    if (text === undefined) return fallback;
+    if (text === "true" || text === "false") return text === "true";
+    problems.push(problem(key, `must be true or false, got "${text}"`));
+    return fallback;
+}
+
+function parseDays(key: string, text: string | undefined, fallback: number, problems: ConfigProblem[]): number {
+    if (text === undefined) return fallback;
+    const days = Number(text);
+    if (Number.isInteger(days) && days >= 1 && days <= 3650) return days;
+    problems.push(problem(key, `must be a whole number of days from 1 to 3650, got "${text}"`));
+    return fallback;
+}
+
+function requireScalar(raw: Record<string, string>, key: string, problemOf: (v: string) => string | undefined, problems: ConfigProblem[]): string {
+    const value = raw[key];
+    if (value === undefined || value === "") {
+        problems.push(problem(key, "is required"));
+        return "";
+    }
+    const found = problemOf(value);
+    if (found) problems.push(problem(key, found));
+    return value;
+}
+
+function zodPath(base: string, path: PropertyKey[]): string {
+    return path.reduce<string>((key, part) => (typeof part === "number" ? `${key}[${part}]` : `${key}.${String(part)}`), base);
+}
+
+/**
+ * Validates the whole stack config (as `pulumi.runtime.allConfig()` returns it)
+ * and returns the typed config, or throws one ConfigError listing every problem.
+ */
+export function parseSideConfig(raw: Record<string, string>, stack: string): SideConfig {
+    const problems: ConfigProblem[] = [];
+
+    for (const key of Object.keys(raw)) {
+        if (key.startsWith("transfer:") && !KNOWN_KEYS.includes(key)) {
+            problems.push(problem(key, "is not a setting of this program", `pulumi config rm ${key}   (known keys: ${KNOWN_KEYS.join(", ")})`));
+        }
+    }
+
+    const sideText = raw["transfer:side"];
+    const side: Side | undefined = sideText === "publisher" || sideText === "partner" ? sideText : undefined;
+    if (!side) problems.push(problem("transfer:side", sideText === undefined ? "is required" : `must be publisher or partner, got "${sideText}"`));
+
+    const name = requireScalar(raw, "transfer:name", partyNameProblem, problems);
+    const accountId = requireScalar(raw, "transfer:accountId", accountIdProblem, problems);
+    const region = requireScalar(raw, "aws:region", regionProblem, problems);
+    const bucketPrefix = raw["transfer:bucketPrefix"] ?? `${name}-${stack}`;
+    const noncurrentVersionExpirationDays = parseDays("transfer:noncurrentVersionExpirationDays", raw["transfer:noncurrentVersionExpirationDays"], 30, problems);
+    const deleteMarkerReplication = parseBoolean("transfer:deleteMarkerReplication", raw["transfer:deleteMarkerReplication"], false, problems);
+    const protectBuckets = parseBoolean("transfer:protectBuckets", raw["transfer:protectBuckets"], true, problems);
+
+    const counterparts: CounterpartConfig[] = [];
+    if (side) {
+        const listKey = COUNTERPARTS_KEY[side];
+        const otherKey = COUNTERPARTS_KEY[side === "publisher" ? "partner" : "publisher"];
+        if (raw[otherKey] !== undefined) {
+            problems.push(problem(otherKey, `is for the other side; a ${side} lists its counterparts in ${listKey}`, `move the entries to ${listKey}`));
+        }
+        const list = parseStructured(listKey, raw[listKey], problems);
+        const parsed = z.array(counterpartSchema).min(1).safeParse(list ?? []);
+        if (!parsed.success) {
+            for (const issue of parsed.error.issues) {
+                const key = zodPath(listKey, issue.path);
+                const message = issue.code === "too_small"
+                    ? `must list at least one ${side === "publisher" ? "partner" : "publisher"}`
+                    : issue.code === "unrecognized_keys"
+                      ? `has unknown field(s) ${issue.keys.join(", ")}; known fields: ${Object.keys(counterpartSchema.shape).join(", ")}`
+                      : issue.message;
+                problems.push(problem(key, message, issue.code === "too_small" ? `add an entry to ${listKey} in Pulumi.${stack}.yaml` : fixFor(key)));
+            }
+        } else {
+            parsed.data.forEach((entry, index) => {
+                const counterpart = resolveCounterpart(entry, `${listKey}[${index}]`, { side, name, accountId, region, bucketPrefix }, problems);
+                if (counterpart) counterparts.push(counterpart);
+            });
+            checkUnique(counterparts, problems);
+        }
+    }
+
+    if (problems.length) throw new ConfigError(problems);
+    return {
+        side: side!,
+        name,
+        accountId,
+        region,
+        partition: partitionOf(region),
+        noncurrentVersionExpirationDays,
+        deleteMarkerReplication,
+        protectBuckets,
+        counterparts,
+    };
+}
+
+interface OwnSide {
+    side: Side;
+    name: string;
+    accountId: string;
+    region: string;
+    bucketPrefix: string;
+}
+
+function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, problems: ConfigProblem[]): CounterpartConfig | undefined {
+    const before = problems.length;
+    if (entry.name === own.name) {
+        problems.push(problem(`${key}.name`, `names this side itself ("${own.name}"); a side cannot be its own counterpart`, `set ${key}.name to the other party's transfer:name`));
+    }
+    const handoverFields = (["accountId", "region", "ingressBucketArn", "replicationRoleArn"] as const).filter((f) => entry[f] !== undefined);
+    let source: CounterpartSource | undefined;
+    if (entry.stack !== undefined) {
+        if (handoverFields.length) {
+            problems.push(problem(`${key}.stack`, `is set together with ${handoverFields.join(", ")}; the stack reference supplies those`, `remove either ${key}.stack or the handed-over fields`));
+        }
+        source = { kind: "stack", stack: entry.stack };
+    } else if (entry.accountId === undefined) {
+        problems.push(problem(`${key}.accountId`, "is required when no stack reference is given (the counterpart hands it over in writing)", fixFor(`${key}.accountId`)));
+    } else {
+        source = {
+            kind: "handover",
+            accountId: entry.accountId,
+            region: entry.region,
+            ingressBucketArn: entry.ingressBucketArn,
+            replicationRoleArn: entry.replicationRoleArn,
+        };
+        checkHandover(source, key, own, problems);
+    }
+
+    const bucketPrefix = `${own.bucketPrefix}-${entry.name}`;
+    const egressBucketName = entry.egressBucketName ?? `${bucketPrefix}-egress`;
+    const ingressBucketName = entry.ingressBucketName ?? `${bucketPrefix}-ingress`;
+    for (const [field, bucket] of [["egressBucketName", egressBucketName], ["ingressBucketName", ingressBucketName]] as const) {
+        const found = bucketNameProblem(bucket, { allowDots: false });
+        if (found) {
+            const fix = entry[field] === undefined
+                ? `shorten transfer:bucketPrefix (pulumi config set transfer:bucketPrefix <shorter>) or set ${key}.${field}`
+                : fixFor(`${key}.${field}`);
+            problems.push(problem(entry[field] === undefined ? "transfer:bucketPrefix" : `${key}.${field}`, found, fix));
+        }
+    }
+    const replicationRoleName = `${own.name}-to-${entry.name}-replication`;
+    const roleProblem = roleNameProblem(replicationRoleName);
+    if (roleProblem) problems.push(problem(`${key}.name`, roleProblem, "use shorter party names"));
+
+    if (problems.length > before || !source) return undefined;
+    const publisherName = own.side === "publisher" ? own.name : entry.name;
+    return {
+        name: entry.name,
+        root: entry.root ?? publisherName,
+        egressBucketName,
+        ingressBucketName,
+        replicationRoleName,
+        source,
+        configKey: key,
+    };
+}
+
+function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>, key: string, own: OwnSide, problems: ConfigProblem[]): void {
+    if (source.accountId === own.accountId) {
+        problems.push(problem(`${key}.accountId`, `is this side's own account (${own.accountId}); replication here is cross-account`, fixFor(`${key}.accountId`)));
+    }
+    const partition = partitionOf(own.region);
+    if (source.ingressBucketArn) {
+        const arn = parseBucketArn(source.ingressBucketArn);
+        if (typeof arn !== "string" && arn.partition !== partition) {
+            problems.push(problem(`${key}.ingressBucketArn`, `is in partition ${arn.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, fixFor(`${key}.ingressBucketArn`)));
+        }
+    }
+    if (source.replicationRoleArn) {
+        const arn = parseRoleArn(source.replicationRoleArn);
+        if (typeof arn !== "string" && arn.accountId !== source.accountId) {
+            problems.push(problem(`${key}.replicationRoleArn`, `belongs to account ${arn.accountId}, not to the counterpart's account ${source.accountId}`, `check ${key}.accountId and ${key}.replicationRoleArn against what the counterpart handed over`));
+        }
+    }
+}
+
+function checkUnique(counterparts: CounterpartConfig[], problems: ConfigProblem[]): void {
+    const seenNames = new Map<string, string>();
+    const seenBuckets = new Map<string, string>();
+    for (const c of counterparts) {
+        const earlier = seenNames.get(c.name);
+        if (earlier) problems.push(problem(`${c.configKey}.name`, `"${c.name}" is listed twice (also at ${earlier})`, `remove one of the two entries`));
+        else seenNames.set(c.name, c.configKey);
+        for (const bucket of [c.egressBucketName, c.ingressBucketName]) {
+            const other = seenBuckets.get(bucket);
+            if (other) problems.push(problem(`${c.configKey}`, `bucket name "${bucket}" is also used by ${other}`, "give each counterpart its own bucket names"));
+            else seenBuckets.set(bucket, c.configKey);
+        }
+    }
+}
+
+/** The stack references a config names, so that a planner can resolve them first. */
+export function referencedStacks(config: SideConfig): string[] {
+    return config.counterparts.flatMap((c) => (c.source.kind === "stack" ? [c.source.stack] : []));
+}

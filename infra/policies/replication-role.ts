@@ -1,0 +1,72 @@
+/** The trust and permission documents of a replication role. */
+import { PolicyDocument, policyDocument } from "./document";
+
+/**
+ * Only S3 may assume the role, and only on behalf of our account and our egress
+ * bucket: `aws:SourceAccount` and `aws:SourceArn` close the confused-deputy hole.
+ */
+export function replicationTrustPolicy(args: { accountId: string; sourceBucketArn: string }): PolicyDocument {
+    return policyDocument([
+        {
+            Sid: "S3ReplicationOnly",
+            Effect: "Allow",
+            Principal: { Service: "s3.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: {
+                StringEquals: { "aws:SourceAccount": args.accountId },
+                ArnLike: { "aws:SourceArn": args.sourceBucketArn },
+            },
+        },
+    ]);
+}
+
+export interface ReplicationPermissionsArgs {
+    sourceBucketArn: string;
+    destinationBucketArn: string;
+    /** Only objects under `{root}/` replicate, so the role reads and writes nothing else. */
+    root: string;
+    /** Grant `s3:ReplicateDelete` only when delete markers replicate. */
+    replicateDeletes: boolean;
+}
+
+/**
+ * The actions the partner guide lists, each on the narrowest resource it applies
+ * to: bucket-level reads on the source bucket, object reads under the source's
+ * `{root}/`, replica writes under the destination's `{root}/`. The guide's
+ * Replicate* actions on the source bucket are left out: replication never writes
+ * to its source.
+ */
+export function replicationPermissionsPolicy(args: ReplicationPermissionsArgs): PolicyDocument {
+    return policyDocument([
+        {
+            Sid: "ReadSourceBucketConfiguration",
+            Effect: "Allow",
+            Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+            Resource: args.sourceBucketArn,
+        },
+        {
+            Sid: "ReadSourceObjectVersions",
+            Effect: "Allow",
+            Action: [
+                "s3:GetObjectVersionForReplication",
+                "s3:GetObjectVersionAcl",
+                "s3:GetObjectVersionTagging",
+                "s3:GetObjectRetention",
+                "s3:GetObjectLegalHold",
+            ],
+            Resource: `${args.sourceBucketArn}/${args.root}/*`,
+        },
+        {
+            Sid: "WriteReplicasToDestination",
+            Effect: "Allow",
+            Action: [
+                "s3:ReplicateObject",
+                "s3:ReplicateTags",
+                "s3:ObjectOwnerOverrideToBucketOwner",
+                "s3:GetObjectVersionTagging",
+                ...(args.replicateDeletes ? ["s3:ReplicateDelete"] : []),
+            ],
+            Resource: `${args.destinationBucketArn}/${args.root}/*`,
+        },
+    ]);
+}

@@ -1,0 +1,125 @@
+/**
+ * Resolves what each counterpart has handed over: from its stack (a
+ * StackReference to a stack of this program) or from plain config. All of it
+ * is read and checked before any resource is registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CounterpartEndpoints } from "../infra/components/counterpart-link";
+import { CounterpartSpec } from "../infra/components/exchange-side";
+import { ConfigError, ConfigProblem } from "../infra/config/errors";
+import { accountIdProblem, parseBucketArn, parseRoleArn, regionProblem } from "../infra/config/rules";
+import { CounterpartConfig, SideConfig } from "../infra/config/schema";
+
+export interface ResolvedCounterpart {
+    spec: CounterpartSpec;
+    /** The counterpart's region, when known. */
+    region?: string;
+    /** What is still missing, and what to run to complete it. Empty when the link is complete. */
+    pending: string[];
+}
+
+/** The stack outputs of the other side that this side reads (see stacks/index.ts). */
+interface PeerStackOutputs {
+    side?: unknown;
+    partyName?: unknown;
+    accountId?: unknown;
+    region?: unknown;
+    links?: unknown;
+}
+
+async function readStackOutputs(ref: pulumi.StackReference): Promise<PeerStackOutputs> {
+    const names = ["side", "partyName", "accountId", "region", "links"] as const;
+    const details = await Promise.all(names.map((n) => ref.getOutputDetails(n)));
+    return Object.fromEntries(names.map((n, i) => [n, details[i].value ?? details[i].secretValue]));
+}
+
+function specFor(counterpart: CounterpartConfig, endpoints: CounterpartEndpoints): CounterpartSpec {
+    return {
+        name: counterpart.name,
+        root: counterpart.root,
+        egressBucketName: counterpart.egressBucketName,
+        ingressBucketName: counterpart.ingressBucketName,
+        replicationRoleName: counterpart.replicationRoleName,
+        endpoints,
+    };
+}
+
+function fromHandover(counterpart: CounterpartConfig): ResolvedCounterpart {
+    if (counterpart.source.kind !== "handover") throw new Error("not a handover");
+    const { accountId, region, ingressBucketArn, replicationRoleArn } = counterpart.source;
+    const pending: string[] = [];
+    if (!ingressBucketArn) {
+        pending.push(`replication to ${counterpart.name} waits for their ingress bucket ARN: pulumi config set --path '${counterpart.configKey}.ingressBucketArn' <arn>`);
+    }
+    if (!replicationRoleArn) {
+        pending.push(`${counterpart.name} cannot replicate into ${counterpart.ingressBucketName} until their role ARN is set: pulumi config set --path '${counterpart.configKey}.replicationRoleArn' <arn>`);
+    }
+    return { spec: specFor(counterpart, { accountId, ingressBucketArn, replicationRoleArn }), region, pending };
+}
+
+/**
+ * Checks the outputs of the counterpart's stack. Absent outputs mean the other
+ * side has not deployed yet (pending); outputs that are present but wrong are
+ * config errors, reported against the stack reference's key.
+ */
+function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack: string, outputs: PeerStackOutputs, problems: ConfigProblem[]): ResolvedCounterpart {
+    const key = `${counterpart.configKey}.stack`;
+    const waiting = (what: string): ResolvedCounterpart => ({
+        spec: specFor(counterpart, { accountId: typeof outputs.accountId === "string" ? outputs.accountId : "" }),
+        pending: [`${what}; after that, run \`pulumi up\` on this stack again to start replication and admit their role`],
+    });
+    if (outputs.side === undefined && outputs.links === undefined) {
+        return waiting(`stack ${stack} has no outputs yet: run \`pulumi up\` on ${stack} (it can go first)`);
+    }
+    const fail = (message: string, fix: string): ResolvedCounterpart => {
+        problems.push({ key, problem: `stack ${stack} ${message}`, fix });
+        return waiting("invalid");
+    };
+    const expectedSide = own.side === "publisher" ? "partner" : "publisher";
+    if (outputs.side !== expectedSide) return fail(`is a ${String(outputs.side)} stack; a ${own.side} exchanges with a ${expectedSide}`, `point ${key} at ${counterpart.name}'s ${expectedSide} stack`);
+    if (outputs.partyName !== counterpart.name) return fail(`belongs to "${String(outputs.partyName)}", not to "${counterpart.name}"`, `set ${counterpart.configKey}.name to "${String(outputs.partyName)}" or point ${key} at ${counterpart.name}'s stack`);
+    if (typeof outputs.accountId !== "string" || accountIdProblem(outputs.accountId)) return fail(`exports an invalid accountId ${JSON.stringify(outputs.accountId)}`, `run \`pulumi up\` on ${stack} with a valid transfer:accountId`);
+    if (outputs.accountId === own.accountId) return fail(`is in this stack's own account ${own.accountId}; replication here is cross-account`, `deploy ${stack} to ${counterpart.name}'s own account`);
+    const region = typeof outputs.region === "string" && !regionProblem(outputs.region) ? outputs.region : undefined;
+
+    const links = (outputs.links ?? {}) as Record<string, Record<string, unknown>>;
+    const link = links[own.name];
+    if (!link) {
+        return waiting(`stack ${stack} does not list "${own.name}" yet: add it to ${own.side === "publisher" ? "transfer:publishers" : "transfer:partners"} there and run \`pulumi up\` on ${stack}`);
+    }
+    if (link.root !== counterpart.root) {
+        return fail(`exchanges files under root "${String(link.root)}" but this stack uses "${counterpart.root}"`, `agree on one root: pulumi config set --path '${counterpart.configKey}.root' ${String(link.root)}   (or change it there)`);
+    }
+    const ingressBucketArn = typeof link.ingressBucketArn === "string" ? link.ingressBucketArn : "";
+    const replicationRoleArn = typeof link.replicationRoleArn === "string" ? link.replicationRoleArn : "";
+    const bucketArn = parseBucketArn(ingressBucketArn);
+    if (typeof bucketArn === "string") return fail(`exports an ingress bucket ARN that ${bucketArn}`, `run \`pulumi up\` on ${stack}`);
+    const roleArn = parseRoleArn(replicationRoleArn);
+    if (typeof roleArn === "string") return fail(`exports a replication role ARN that ${roleArn}`, `run \`pulumi up\` on ${stack}`);
+    if (roleArn.accountId !== outputs.accountId) return fail(`exports a replication role in account ${roleArn.accountId}, not its own account ${outputs.accountId}`, `run \`pulumi up\` on ${stack}`);
+    if (bucketArn.partition !== own.partition) return fail(`is in partition ${bucketArn.partition}, this stack in ${own.partition}; replication cannot cross partitions`, `deploy both sides in one partition`);
+
+    return {
+        spec: specFor(counterpart, {
+            accountId: outputs.accountId,
+            ingressBucketArn,
+            replicationRoleArn,
+            replicatesDeleteMarkers: link.deleteMarkerReplication === true,
+        }),
+        region,
+        pending: [],
+    };
+}
+
+/** Reads every counterpart's hand-over; throws a ConfigError naming the keys when any is wrong. */
+export async function resolveCounterparts(config: SideConfig): Promise<ResolvedCounterpart[]> {
+    const problems: ConfigProblem[] = [];
+    const resolved = await Promise.all(config.counterparts.map(async (counterpart) => {
+        if (counterpart.source.kind === "handover") return fromHandover(counterpart);
+        const stack = counterpart.source.stack;
+        const outputs = await readStackOutputs(new pulumi.StackReference(stack, { name: stack }));
+        return fromStackOutputs(counterpart, config, stack, outputs, problems);
+    }));
+    if (problems.length) throw new ConfigError(problems);
+    return resolved;
+}

@@ -1,0 +1,145 @@
+/**
+ * Runs the real program under Pulumi's mocks and records every registered
+ * resource in the shape of `pulumi stack export`, so that tools written for
+ * real exports (the policy pack's offline checker among them) read a plan.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { PlanMocks, StackOutputsByName } from "./mocks";
+
+/** One resource, as in `pulumi stack export`'s `deployment.resources[]`. */
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    custom: boolean;
+    id?: string;
+    parent?: string;
+    provider?: string;
+    external?: boolean;
+    protect?: boolean;
+    retainOnDelete?: boolean;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+}
+
+export interface Plan {
+    project: string;
+    stack: string;
+    resources: PlannedResource[];
+    outputs: Record<string, unknown>;
+    /** What the program warned about (pending hand-overs and the like). */
+    warnings: string[];
+    /** Stack references read, and whether each resolved to outputs. */
+    stackReferences: { name: string; resolved: boolean }[];
+}
+
+export interface PlanRequest {
+    project: string;
+    stack: string;
+    /** Flat config as the Pulumi CLI hands it to a program: `ns:key` -> text (objects as JSON). */
+    config: Record<string, string>;
+    /** Outputs of the stacks the program may reference. */
+    stackOutputs: StackOutputsByName;
+    /** The program: resolves to the stack's outputs. */
+    program: () => Promise<Record<string, unknown> | object>;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom?(): boolean;
+    getProvider(): string;
+    getProtect?(): boolean;
+    getRetainondelete?(): boolean;
+    getObject?(): unknown;
+    getProperties?(): unknown;
+    getDependenciesList?(): string[];
+    getPropertydependenciesMap?(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
+}
+
+type Callback = (err: unknown, response?: { getUrn(): string; getId?(): string }) => void;
+type MonitorMethod = (req: RegisterRequest, callback: Callback) => unknown;
+
+const runtime = pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promise<void> };
+
+/** Runs a program to completion offline. One at a time: Pulumi's runtime state is process-global. */
+export async function runPlan(request: PlanRequest): Promise<Plan> {
+    const mocks = new PlanMocks({
+        accountId: request.config["transfer:accountId"] ?? "000000000000",
+        defaultRegion: request.config["aws:region"] ?? "us-east-1",
+        stackOutputs: request.stackOutputs,
+    });
+    await pulumi.runtime.setMocks(mocks, request.project, request.stack, false);
+    pulumi.runtime.setAllConfig(request.config);
+
+    const resources: PlannedResource[] = [];
+    const monitor = runtime.getMonitor() as unknown as Record<"registerResource" | "readResource", MonitorMethod>;
+    const record = (external: boolean) => (req: RegisterRequest, urn: string) => {
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap?.().forEach((value, key) => { propertyDependencies[key] = value.getUrnsList(); });
+        const struct = (external ? req.getProperties?.() : req.getObject?.()) as { toJavaScript(): Record<string, unknown> } | undefined;
+        const registered = mocks.statesByTypeAndName.get(`${req.getType()}::${req.getName()}`);
+        resources.push({
+            urn,
+            type: req.getType(),
+            // A read resource (a StackReference) is always custom.
+            custom: external || (req.getCustom?.() ?? false),
+            ...(registered?.id ? { id: registered.id } : {}),
+            ...(req.getParent() ? { parent: req.getParent() } : {}),
+            ...(req.getProvider() ? { provider: req.getProvider() } : {}),
+            ...(external ? { external: true } : {}),
+            ...(req.getProtect?.() ? { protect: true } : {}),
+            ...(req.getRetainondelete?.() ? { retainOnDelete: true } : {}),
+            inputs: struct ? pulumi.runtime.deserializeProperties(struct) : {},
+            outputs: registered?.state ?? {},
+            dependencies: req.getDependenciesList?.() ?? [],
+            propertyDependencies,
+        });
+    };
+    for (const [method, external] of [["registerResource", false], ["readResource", true]] as const) {
+        const original = monitor[method].bind(monitor);
+        const recordOne = record(external);
+        monitor[method] = (req, callback) => original(req, (err, response) => {
+            if (!err && response) recordOne(req, response.getUrn());
+            callback(err, response);
+        });
+    }
+
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    // Without an engine, pulumi.log.warn writes "warning: [runtime] ..." to console.warn.
+    console.warn = (...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        if (text.startsWith("warning: [runtime] ")) warnings.push(text.slice("warning: [runtime] ".length));
+        else consoleWarn(...args);
+    };
+    try {
+        const outputs = (await runtime.runInPulumiStack(async () => request.program())) ?? {};
+        await runtime.waitForRPCs();
+        const stackResource = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+        if (stackResource) stackResource.outputs = outputs as Record<string, unknown>;
+        return {
+            project: request.project,
+            stack: request.stack,
+            resources,
+            outputs: outputs as Record<string, unknown>,
+            warnings,
+            stackReferences: mocks.stackReferencesRead,
+        };
+    } finally {
+        console.warn = consoleWarn;
+    }
+}
+
+/** The plan in the format of `pulumi stack export`. */
+export function toStackExport(plan: Plan): { version: 3; deployment: { manifest: Record<string, string>; resources: PlannedResource[] } } {
+    return {
+        version: 3,
+        deployment: {
+            manifest: { time: new Date(0).toISOString(), magic: "offline-plan", version: "offline-plan" },
+            resources: plan.resources,
+        },
+    };
+}

@@ -1,0 +1,111 @@
+/**
+ * Mocks for running the real program offline. They return what AWS would
+ * (IDs and ARNs derived from names, account and region) and throw on anything
+ * they do not know, so a plan never passes on a silently invented value.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+
+/** Outputs of other stacks, by fully qualified stack name, for StackReference reads. */
+export type StackOutputsByName = Record<string, Record<string, unknown>>;
+
+export interface PlanMocksOptions {
+    accountId: string;
+    defaultRegion: string;
+    stackOutputs: StackOutputsByName;
+}
+
+function partitionOf(region: string): string {
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    return "aws";
+}
+
+function shortHash(text: string, length: number): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+type StateOf = (args: pulumi.runtime.MockResourceArgs, ctx: { region: string; partition: string; accountId: string }) => { id: string; state: Record<string, unknown> };
+
+/** Split S3 bucket settings: AWS identifies each by its bucket's name. */
+const bucketSetting: StateOf = (args) => ({ id: String(args.inputs.bucket), state: {} });
+
+const RESOURCE_STATES: Record<string, StateOf> = {
+    "aws:s3/bucket:Bucket": (args, { region, partition }) => {
+        const bucket = String(args.inputs.bucket);
+        return {
+            id: bucket,
+            state: {
+                arn: `arn:${partition}:s3:::${bucket}`,
+                bucketDomainName: `${bucket}.s3.amazonaws.com`,
+                bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`,
+                region,
+            },
+        };
+    },
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": bucketSetting,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": bucketSetting,
+    "aws:s3/bucketVersioning:BucketVersioning": bucketSetting,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": bucketSetting,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": bucketSetting,
+    "aws:s3/bucketPolicy:BucketPolicy": bucketSetting,
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": bucketSetting,
+    "aws:iam/role:Role": (args, { partition, accountId }) => {
+        const name = String(args.inputs.name ?? args.name);
+        const path = String(args.inputs.path ?? "/");
+        return {
+            id: name,
+            state: {
+                arn: `arn:${partition}:iam::${accountId}:role${path}${name}`,
+                uniqueId: `AROA${shortHash(`${accountId}/${name}`, 17).toUpperCase()}`,
+                path,
+                createDate: "2026-01-01T00:00:00Z",
+            },
+        };
+    },
+    "aws:iam/rolePolicy:RolePolicy": (args) => ({ id: `${String(args.inputs.role)}:${String(args.inputs.name)}`, state: {} }),
+};
+
+export class PlanMocks implements pulumi.runtime.Mocks {
+    /** Provider resource ID -> region, so each resource gets its own provider's region. */
+    private readonly providerRegions = new Map<string, string>();
+    /** What newResource returned, by `type::name`, for the plan's export. */
+    readonly statesByTypeAndName = new Map<string, { id?: string; state: Record<string, unknown> }>();
+    /** Stack references the program read, and whether the referenced stack had outputs. */
+    readonly stackReferencesRead: { name: string; resolved: boolean }[] = [];
+
+    constructor(private readonly options: PlanMocksOptions) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        const result = this.resultFor(args);
+        this.statesByTypeAndName.set(`${args.type}::${args.name}`, result);
+        return result;
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+        throw new Error(`the offline plan does not mock the function ${args.token}; add it to tools/plan/mocks.ts with a realistic result`);
+    }
+
+    private resultFor(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        if (args.type === "pulumi:pulumi:StackReference") {
+            const name = String(args.inputs.name);
+            const outputs = this.options.stackOutputs[name];
+            this.stackReferencesRead.push({ name, resolved: outputs !== undefined });
+            return { id: name, state: { name, outputs: outputs ?? {}, secretOutputNames: [] } };
+        }
+        if (args.type.startsWith("pulumi:providers:")) {
+            const id = `provider-${shortHash(args.name, 12)}`;
+            this.providerRegions.set(id, String(args.inputs.region ?? this.options.defaultRegion));
+            return { id, state: { ...args.inputs } };
+        }
+        if (!args.custom) return { id: undefined, state: {} };
+        const stateOf = RESOURCE_STATES[args.type];
+        if (!stateOf) {
+            throw new Error(`the offline plan does not mock resource type ${args.type} (${args.name}); add it to tools/plan/mocks.ts with realistic outputs`);
+        }
+        const providerId = args.provider?.split("::").pop() ?? "";
+        const region = this.providerRegions.get(providerId) ?? this.options.defaultRegion;
+        const { id, state } = stateOf(args, { region, partition: partitionOf(region), accountId: this.options.accountId });
+        return { id, state: { ...args.inputs, ...state } };
+    }
+}
