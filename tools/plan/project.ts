@@ -44,6 +44,8 @@ export interface ProjectPlanOptions {
      * sees when it goes first; names and ARNs do not depend on them.
      */
     referenceDepth?: number;
+    /** Outputs to feed to stack references instead of planning the referenced stacks. */
+    stackOutputs?: StackOutputsByName;
 }
 
 /** The program's entry, loaded lazily: loading @pulumi/aws takes a second. */
@@ -56,9 +58,9 @@ export async function planProjectStack(options: ProjectPlanOptions): Promise<{ p
     const project = projectName();
     const config = readStackConfig(options.configFile ?? stackConfigFile(options.stack));
     const depth = options.referenceDepth ?? 1;
-    const stackOutputs: StackOutputsByName = {};
+    const stackOutputs: StackOutputsByName = { ...options.stackOutputs };
     const referenced: Plan[] = [];
-    if (depth > 0) {
+    if (depth > 0 && !options.stackOutputs) {
         // Validates before planning anything, so a config error names this stack's keys first.
         for (const reference of referencedStacks(parseSideConfig(config, options.stack))) {
             const [, refProject, refStack] = reference.split("/");

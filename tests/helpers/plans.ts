@@ -1,0 +1,88 @@
+/**
+ * Plans stacks of this project for tests, once per stack per process: plans are
+ * deterministic, and each costs a full run of the program under mocks.
+ */
+import * as assert from "assert";
+import { Plan, PlannedResource } from "../../tools/plan/engine";
+import { planProjectStack, ProjectPlanOptions } from "../../tools/plan/project";
+
+export const PUBLISHER_STACKS = ["prod", "preprod"] as const;
+export const PARTNER_STACKS = ["partner-prod", "partner-preprod"] as const;
+export const ALL_STACKS = [...PUBLISHER_STACKS, ...PARTNER_STACKS] as const;
+/** Each publisher stack with the partner stack it exchanges with. */
+export const STACK_PAIRS = [["prod", "partner-prod"], ["preprod", "partner-preprod"]] as const;
+
+const cache = new Map<string, Promise<Plan>>();
+
+/** Plans are run one after another: Pulumi's runtime state is process-global. */
+let queue: Promise<unknown> = Promise.resolve();
+
+export function plan(options: ProjectPlanOptions | string): Promise<Plan> {
+    const opts = typeof options === "string" ? { stack: options } : options;
+    const key = JSON.stringify(opts);
+    let planned = cache.get(key);
+    if (!planned) {
+        planned = queue.then(() => planProjectStack(opts)).then((r) => r.plan);
+        queue = planned.catch(() => undefined);
+        // Failed plans are not cached: a test expecting an error must see it each time.
+        planned.catch(() => cache.delete(key));
+        cache.set(key, planned);
+    }
+    return planned;
+}
+
+/** Runs a plan outside the cache, for tests that expect it to fail. */
+export function planUncached(options: ProjectPlanOptions): Promise<Plan> {
+    const planned = queue.then(() => planProjectStack(options)).then((r) => r.plan);
+    queue = planned.catch(() => undefined);
+    return planned;
+}
+
+export function ofType(p: Plan, token: string): PlannedResource[] {
+    return p.resources.filter((r) => r.type === token);
+}
+
+export function one(p: Plan, token: string, predicate: (r: PlannedResource) => boolean = () => true): PlannedResource {
+    const found = ofType(p, token).filter(predicate);
+    assert.strictEqual(found.length, 1, `expected exactly one ${token}, found ${found.length}`);
+    return found[0];
+}
+
+/** The resource whose `bucket` input names the given bucket. */
+export function forBucket(p: Plan, token: string, bucketName: string): PlannedResource {
+    return one(p, token, (r) => r.inputs.bucket === bucketName);
+}
+
+export function documentOf(r: PlannedResource, input = "policy"): { Statement: Record<string, unknown>[] } {
+    const value = r.inputs[input];
+    assert.strictEqual(typeof value, "string", `${r.urn} ${input} must be a JSON string`);
+    return JSON.parse(value as string);
+}
+
+export interface LinkOutputsView {
+    root: string;
+    egressBucketName: string;
+    egressBucketArn: string;
+    ingressBucketName: string;
+    ingressBucketArn: string;
+    replicationRoleArn: string;
+    replication: string;
+    ingressGrant: string;
+}
+
+export function linksOf(p: Plan): Record<string, LinkOutputsView> {
+    return p.outputs.links as Record<string, LinkOutputsView>;
+}
+
+export const T = {
+    bucket: "aws:s3/bucket:Bucket",
+    versioning: "aws:s3/bucketVersioning:BucketVersioning",
+    encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    policy: "aws:s3/bucketPolicy:BucketPolicy",
+    lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+} as const;

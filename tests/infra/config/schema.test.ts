@@ -1,0 +1,117 @@
+/** Each validation rule: a bad value is rejected with its key and a fix, before anything is planned. */
+import * as assert from "assert";
+import { ConfigError, formatProblems } from "../../../infra/config/errors";
+import { parseSideConfig } from "../../../infra/config/schema";
+
+const partner = { name: "cdlx", stack: "organization/s3-transfer/partner-prod" };
+
+function publisherConfig(overrides: Record<string, unknown> = {}, partners: unknown[] = [partner]): Record<string, string> {
+    const raw: Record<string, unknown> = {
+        "aws:region": "us-east-1",
+        "transfer:side": "publisher",
+        "transfer:name": "acme-bank",
+        "transfer:accountId": "111122223333",
+        "transfer:partners": partners,
+        ...overrides,
+    };
+    return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+function problemsOf(raw: Record<string, string>): { key: string; problem: string; fix: string }[] {
+    try {
+        parseSideConfig(raw, "prod");
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+        return err.problems;
+    }
+    assert.fail("expected the config to be rejected");
+}
+
+function assertRejected(raw: Record<string, string>, key: string, problem: RegExp, fix: RegExp = /./): void {
+    const problems = problemsOf(raw);
+    const found = problems.find((p) => p.key === key);
+    assert.ok(found, `expected a problem for ${key}, got ${JSON.stringify(problems)}`);
+    assert.match(found.problem, problem);
+    assert.match(found.fix, fix);
+}
+
+describe("stack config validation", () => {
+    it("accepts a valid publisher config and derives names and defaults", () => {
+        const config = parseSideConfig(publisherConfig(), "prod");
+        assert.deepStrictEqual(config, {
+            side: "publisher",
+            name: "acme-bank",
+            accountId: "111122223333",
+            region: "us-east-1",
+            partition: "aws",
+            noncurrentVersionExpirationDays: 30,
+            deleteMarkerReplication: false,
+            protectBuckets: true,
+            counterparts: [{
+                name: "cdlx",
+                root: "acme-bank",
+                egressBucketName: "acme-bank-prod-cdlx-egress",
+                ingressBucketName: "acme-bank-prod-cdlx-ingress",
+                replicationRoleName: "acme-bank-to-cdlx-replication",
+                source: { kind: "stack", stack: "organization/s3-transfer/partner-prod" },
+                configKey: "transfer:partners[0]",
+            }],
+        });
+    });
+
+    it("defaults a partner's root to the publisher's name", () => {
+        const config = parseSideConfig(publisherConfig({ "transfer:side": "partner", "transfer:name": "cdlx", "transfer:partners": undefined, "transfer:publishers": [{ name: "acme-bank", accountId: "444455556666" }] }), "partner-prod");
+        assert.strictEqual(config.counterparts[0].root, "acme-bank");
+        assert.deepStrictEqual(config.counterparts[0].source, { kind: "handover", accountId: "444455556666", region: undefined, ingressBucketArn: undefined, replicationRoleArn: undefined });
+    });
+
+    it("maps China and GovCloud regions to their partitions", () => {
+        assert.strictEqual(parseSideConfig(publisherConfig({ "aws:region": "cn-north-1" }), "prod").partition, "aws-cn");
+        assert.strictEqual(parseSideConfig(publisherConfig({ "aws:region": "us-gov-west-1" }), "prod").partition, "aws-us-gov");
+    });
+
+    it("requires side, name, account and region", () => {
+        const problems = problemsOf({});
+        assert.deepStrictEqual(problems.map((p) => p.key), ["transfer:side", "transfer:name", "transfer:accountId", "aws:region"]);
+        for (const p of problems) assert.match(p.fix, /pulumi config set/);
+    });
+
+    it("rejects an unknown side", () => assertRejected(publisherConfig({ "transfer:side": "consumer" }), "transfer:side", /must be publisher or partner, got "consumer"/));
+    it("rejects an account ID that is not 12 digits", () => assertRejected(publisherConfig({ "transfer:accountId": "12345" }), "transfer:accountId", /12-digit AWS account ID, got "12345"/, /pulumi config set transfer:accountId/));
+    it("rejects a malformed region", () => assertRejected(publisherConfig({ "aws:region": "useast1" }), "aws:region", /AWS region such as us-east-1/));
+    it("rejects an uppercase party name", () => assertRejected(publisherConfig({ "transfer:name": "Acme" }), "transfer:name", /lowercase/));
+    it("rejects a typo'd transfer key", () => assertRejected(publisherConfig({ "transfer:acountId": "1" }), "transfer:acountId", /not a setting of this program/, /pulumi config rm transfer:acountId/));
+    it("rejects noncurrent expiry out of range", () => assertRejected(publisherConfig({ "transfer:noncurrentVersionExpirationDays": "0" }), "transfer:noncurrentVersionExpirationDays", /from 1 to 3650, got "0"/));
+    it("rejects a non-boolean flag", () => assertRejected(publisherConfig({ "transfer:deleteMarkerReplication": "yes" }), "transfer:deleteMarkerReplication", /true or false, got "yes"/));
+    it("rejects the other side's list key", () => assertRejected(publisherConfig({ "transfer:publishers": [partner] }), "transfer:publishers", /is for the other side; a publisher lists its counterparts in transfer:partners/));
+    it("requires at least one counterpart", () => assertRejected(publisherConfig({}, []), "transfer:partners", /at least one partner/));
+    it("rejects an unknown field in a counterpart", () => assertRejected(publisherConfig({}, [{ ...partner, acount: "1" }]), "transfer:partners[0]", /unknown field\(s\) acount/));
+    it("rejects a counterpart account ID that is not 12 digits", () => assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "4444" }]), "transfer:partners[0].accountId", /12-digit/, /pulumi config set --path 'transfer:partners\[0\].accountId'/));
+    it("rejects a malformed stack reference", () => assertRejected(publisherConfig({}, [{ name: "cdlx", stack: "partner-prod" }]), "transfer:partners[0].stack", /<organization>\/<project>\/<stack>/));
+    it("rejects a bucket ARN with a key", () => assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressBucketArn: "arn:aws:s3:::bucket/key" }]), "transfer:partners[0].ingressBucketArn", /S3 bucket ARN/));
+    it("rejects a bucket ARN whose name breaks S3 rules", () => assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressBucketArn: "arn:aws:s3:::Bad_Bucket" }]), "transfer:partners[0].ingressBucketArn", /lowercase letters/));
+    it("rejects a role ARN that is a user", () => assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", replicationRoleArn: "arn:aws:iam::444455556666:user/x" }]), "transfer:partners[0].replicationRoleArn", /IAM role ARN/));
+    it("rejects a role ARN from another account than the counterpart's", () => assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", replicationRoleArn: "arn:aws:iam::999999999999:role/r" }]), "transfer:partners[0].replicationRoleArn", /belongs to account 999999999999, not to the counterpart's account 444455556666/));
+    it("rejects a bucket ARN in another partition", () => assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressBucketArn: "arn:aws-cn:s3:::their-bucket" }]), "transfer:partners[0].ingressBucketArn", /partition aws-cn.*cannot cross partitions/));
+    it("requires an account ID when there is no stack reference", () => assertRejected(publisherConfig({}, [{ name: "cdlx" }]), "transfer:partners[0].accountId", /required when no stack reference/));
+    it("rejects a stack reference together with handed-over fields", () => assertRejected(publisherConfig({}, [{ ...partner, accountId: "444455556666" }]), "transfer:partners[0].stack", /set together with accountId/));
+    it("rejects a side naming itself as its own counterpart", () => assertRejected(publisherConfig({}, [{ name: "acme-bank", accountId: "444455556666" }]), "transfer:partners[0].name", /names this side itself/));
+    it("rejects a counterpart in this side's own account", () => assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "111122223333" }]), "transfer:partners[0].accountId", /this side's own account/));
+    it("rejects duplicate counterpart names", () => assertRejected(publisherConfig({}, [partner, { name: "cdlx", accountId: "444455556666" }]), "transfer:partners[1].name", /"cdlx" is listed twice \(also at transfer:partners\[0\]\)/));
+    it("rejects two counterparts sharing a bucket name", () => assertRejected(publisherConfig({}, [partner, { name: "other", accountId: "444455556666", egressBucketName: "acme-bank-prod-cdlx-egress" }]), "transfer:partners[1]", /bucket name "acme-bank-prod-cdlx-egress" is also used by transfer:partners\[0\]/));
+    it("rejects a bucket name with dots", () => assertRejected(publisherConfig({}, [{ ...partner, ingressBucketName: "acme.ingress" }]), "transfer:partners[0].ingressBucketName", /must not contain dots/));
+    it("rejects an IP-shaped or reserved bucket name", () => {
+        assertRejected(publisherConfig({}, [{ ...partner, ingressBucketName: "xn--acme" }]), "transfer:partners[0].ingressBucketName", /must not start with xn--/);
+        assertRejected(publisherConfig({}, [{ ...partner, egressBucketName: "acme-s3alias" }]), "transfer:partners[0].egressBucketName", /must not end with -s3alias/);
+    });
+    it("rejects a derived bucket name over 63 characters and points at the prefix", () => assertRejected(publisherConfig({ "transfer:bucketPrefix": "a".repeat(60) }), "transfer:bucketPrefix", /3 to 63 characters/, /shorten transfer:bucketPrefix/));
+    it("rejects a root with a leading slash or a dot segment", () => {
+        assertRejected(publisherConfig({}, [{ ...partner, root: "/acme" }]), "transfer:partners[0].root", /without leading or trailing/);
+        assertRejected(publisherConfig({}, [{ ...partner, root: "a/../b" }]), "transfer:partners[0].root", /"\.\."/);
+    });
+    it("reports every problem at once, each with its key and fix", () => {
+        const problems = problemsOf(publisherConfig({ "transfer:accountId": "x", "aws:region": "y" }, [{ name: "cdlx", accountId: "z" }]));
+        assert.deepStrictEqual(problems.map((p) => p.key), ["transfer:accountId", "aws:region", "transfer:partners[0].accountId"]);
+        assert.match(formatProblems(problems), /^Invalid stack configuration \(3 problems\):\n {2}- transfer:accountId: .*\n {4}fix: /);
+    });
+});
