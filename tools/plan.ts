@@ -16,15 +16,21 @@ import { formatTree } from "./plan/tree";
 const USAGE = "usage: npm run plan -- --stack <name> [--config <file>] [--json <file>]";
 
 async function cli(): Promise<number> {
-    const { values } = parseArgs({
-        options: {
-            stack: { type: "string" },
-            config: { type: "string" },
-            json: { type: "string" },
-            help: { type: "boolean" },
-        },
-        strict: true,
-    });
+    let values: { stack?: string; config?: string; json?: string; help?: boolean };
+    try {
+        ({ values } = parseArgs({
+            options: {
+                stack: { type: "string" },
+                config: { type: "string" },
+                json: { type: "string" },
+                help: { type: "boolean" },
+            },
+            strict: true,
+        }));
+    } catch (err) {
+        console.error(`${(err as Error).message}\n${USAGE}`);
+        return 2;
+    }
     if (values.help) {
         console.log(USAGE);
         return 0;

@@ -79,7 +79,7 @@ export async function runPlan(request: PlanRequest): Promise<Plan> {
     const record = (external: boolean) => (req: RegisterRequest, urn: string) => {
         const propertyDependencies: Record<string, string[]> = {};
         req.getPropertydependenciesMap?.().forEach((value, key) => { propertyDependencies[key] = value.getUrnsList(); });
-        const struct = (external ? req.getProperties?.() : req.getObject?.()) as { toJavaScript(): Record<string, unknown> } | undefined;
+        const struct = (external ? req.getProperties?.() : req.getObject?.()) as Parameters<typeof pulumi.runtime.deserializeProperties>[0] | undefined;
         const registered = mocks.statesByTypeAndName.get(`${req.getType()}::${req.getName()}`);
         resources.push({
             urn,
@@ -107,6 +107,12 @@ export async function runPlan(request: PlanRequest): Promise<Plan> {
         });
     }
 
+    // Pulumi captures a stack trace for every resource and promise (source positions for the
+    // engine); under ts-node each capture goes through source-map-support, which was most of a
+    // plan's time. A plan has no engine to report positions to, so V8's own formatting serves.
+    // Traces are formatted lazily, so an error read after the run is still source-mapped.
+    const prepareStackTrace = Error.prepareStackTrace;
+    Error.prepareStackTrace = undefined;
     const warnings: string[] = [];
     const consoleWarn = console.warn;
     // Without an engine, pulumi.log.warn writes "warning: [runtime] ..." to console.warn.
@@ -130,6 +136,7 @@ export async function runPlan(request: PlanRequest): Promise<Plan> {
         };
     } finally {
         console.warn = consoleWarn;
+        Error.prepareStackTrace = prepareStackTrace;
     }
 }
 

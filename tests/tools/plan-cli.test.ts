@@ -1,0 +1,50 @@
+/** `npm run plan` as a user runs it: exit codes, printed tree and outputs, and the export file. */
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+function runPlan(args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run plan", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("plans prod with its reference resolved, passes the policy pack and writes a stack export", () => {
+        const exportFile = path.join(dir, "prod.json");
+        const { status, stdout, stderr } = runPlan(["--stack", "prod", "--json", exportFile]);
+        assert.strictEqual(status, 0, stderr + stdout);
+        assert.match(stdout, /planned referenced stack partner-prod/);
+        assert.match(stdout, /aws:s3\/bucketReplicationConfig:BucketReplicationConfig {2}acme-bank-cdlx-egress/);
+        assert.match(stdout, /"replicationRoleArn": "arn:aws:iam::111122223333:role\/acme-bank-to-cdlx-replication"/);
+        assert.match(stdout, /policy pack: \d+ violation\(s\), 0 mandatory/);
+        const exported = JSON.parse(fs.readFileSync(exportFile, "utf8"));
+        assert.strictEqual(exported.version, 3);
+        const resources = exported.deployment.resources as Record<string, unknown>[];
+        assert.ok(resources.length > 20);
+        for (const r of resources) {
+            for (const field of ["urn", "type", "custom", "inputs", "outputs", "dependencies", "propertyDependencies"]) assert.ok(field in r, `${String(r.urn)} lacks ${field}`);
+        }
+        const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack") as { outputs: Record<string, unknown> };
+        assert.strictEqual(stack.outputs.accountId, "111122223333");
+    });
+
+    it("exits 2 with the key and the fix on a config error, before planning anything", () => {
+        const bad = path.join(dir, "bad.yaml");
+        fs.writeFileSync(bad, "config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:name: acme-bank\n  transfer:accountId: \"12345\"\n  transfer:partners:\n    - name: cdlx\n      accountId: \"444455556666\"\n");
+        const { status, stdout, stderr } = runPlan(["--stack", "bad", "--config", bad]);
+        assert.strictEqual(status, 2, stderr + stdout);
+        assert.match(stderr, /transfer:accountId: must be a 12-digit AWS account ID, got "12345"\n\s+fix: pulumi config set transfer:accountId/);
+        assert.doesNotMatch(stdout, /Plan of stack/);
+    });
+
+    it("exits 2 on an unknown option", () => {
+        assert.strictEqual(runPlan(["--stak", "prod"]).status, 2);
+    });
+});
