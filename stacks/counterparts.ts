@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CounterpartEndpoints } from "../infra/components/counterpart-link";
 import { CounterpartSpec } from "../infra/components/exchange-side";
 import { ConfigError, ConfigProblem } from "../infra/config/errors";
-import { accountIdProblem, parseBucketArn, parseRoleArn, regionProblem } from "../infra/config/rules";
+import { accountIdProblem, parseBucketArn, parseKmsKeyArn, parseRoleArn, regionProblem } from "../infra/config/rules";
 import { CounterpartConfig, SideConfig } from "../infra/config/schema";
 
 export interface ResolvedCounterpart {
@@ -40,21 +40,33 @@ function specFor(counterpart: CounterpartConfig, endpoints: CounterpartEndpoints
         egressBucketName: counterpart.egressBucketName,
         ingressBucketName: counterpart.ingressBucketName,
         replicationRoleName: counterpart.replicationRoleName,
+        bucketRegion: counterpart.bucketRegion,
         endpoints,
     };
 }
 
-function fromHandover(counterpart: CounterpartConfig): ResolvedCounterpart {
+/** With SSE-KMS here, replicas need the counterpart's ingress key; say so rather than skip silently. */
+function kmsPending(counterpart: CounterpartConfig, own: SideConfig, endpoints: CounterpartEndpoints, how: string): string[] {
+    return own.encryption === "SSE-KMS" && endpoints.ingressBucketArn && !endpoints.ingressKmsKeyArn
+        ? [`replication to ${counterpart.name} waits for the KMS key of their ingress bucket (transfer:encryption is SSE-KMS here): ${how}`]
+        : [];
+}
+
+function fromHandover(counterpart: CounterpartConfig, own: SideConfig): ResolvedCounterpart {
     if (counterpart.source.kind !== "handover") throw new Error("not a handover");
-    const { accountId, region, ingressBucketArn, replicationRoleArn } = counterpart.source;
-    const pending: string[] = [];
+    const { accountId, region, ingressBucketArn, replicationRoleArn, ingressKmsKeyArn } = counterpart.source;
+    const keyArn = ingressKmsKeyArn ? parseKmsKeyArn(ingressKmsKeyArn) : undefined;
+    // The key's ARN names the destination region for certain; the hand-over's region field is the fallback.
+    const ingressRegion = keyArn && typeof keyArn !== "string" ? keyArn.region : region;
+    const endpoints: CounterpartEndpoints = { accountId, ingressBucketArn, ingressRegion, ingressKmsKeyArn, replicationRoleArn };
+    const pending: string[] = kmsPending(counterpart, own, endpoints, `pulumi config set --path '${counterpart.configKey}.ingressKmsKeyArn' <arn>`);
     if (!ingressBucketArn) {
         pending.push(`replication to ${counterpart.name} waits for their ingress bucket ARN: pulumi config set --path '${counterpart.configKey}.ingressBucketArn' <arn>`);
     }
     if (!replicationRoleArn) {
         pending.push(`${counterpart.name} cannot replicate into ${counterpart.ingressBucketName} until their role ARN is set: pulumi config set --path '${counterpart.configKey}.replicationRoleArn' <arn>`);
     }
-    return { spec: specFor(counterpart, { accountId, ingressBucketArn, replicationRoleArn }), region, pending };
+    return { spec: specFor(counterpart, endpoints), region, pending };
 }
 
 /**
@@ -98,15 +110,26 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
     if (typeof roleArn === "string") return fail(`exports a replication role ARN that ${roleArn}`, `run \`pulumi up\` on ${stack}`);
     if (roleArn.accountId !== outputs.accountId) return fail(`exports a replication role in account ${roleArn.accountId}, not its own account ${outputs.accountId}`, `run \`pulumi up\` on ${stack}`);
     if (bucketArn.partition !== own.partition) return fail(`is in partition ${bucketArn.partition}, this stack in ${own.partition}; replication cannot cross partitions`, `deploy both sides in one partition`);
+    const ingressKmsKeyArn = typeof link.ingressKmsKeyArn === "string" ? link.ingressKmsKeyArn : undefined;
+    if (ingressKmsKeyArn !== undefined) {
+        const keyArn = parseKmsKeyArn(ingressKmsKeyArn);
+        if (typeof keyArn === "string") return fail(`exports an ingress KMS key ARN that ${keyArn}`, `run \`pulumi up\` on ${stack}`);
+    }
+    if (own.encryption === "SSE-KMS" && !ingressKmsKeyArn) {
+        return fail(`has an SSE-S3 ingress bucket, but transfer:encryption is SSE-KMS here and SSE-KMS files can only be replicated into a bucket with a KMS key`, `set transfer:encryption to SSE-KMS on ${stack} too (or SSE-S3 here)`);
+    }
+    const linkRegion = typeof link.region === "string" && !regionProblem(link.region) ? link.region : region;
 
     return {
         spec: specFor(counterpart, {
             accountId: outputs.accountId,
             ingressBucketArn,
+            ingressRegion: linkRegion,
+            ingressKmsKeyArn,
             replicationRoleArn,
             replicatesDeleteMarkers: link.deleteMarkerReplication === true,
         }),
-        region,
+        region: linkRegion,
         pending: [],
     };
 }
@@ -115,7 +138,7 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
 export async function resolveCounterparts(config: SideConfig): Promise<ResolvedCounterpart[]> {
     const problems: ConfigProblem[] = [];
     const resolved = await Promise.all(config.counterparts.map(async (counterpart) => {
-        if (counterpart.source.kind === "handover") return fromHandover(counterpart);
+        if (counterpart.source.kind === "handover") return fromHandover(counterpart, config);
         const stack = counterpart.source.stack;
         const outputs = await readStackOutputs(new pulumi.StackReference(stack, { name: stack }));
         return fromStackOutputs(counterpart, config, stack, outputs, problems);

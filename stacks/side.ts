@@ -1,7 +1,7 @@
-/** What both sides' stacks share: the provider, the warnings, and the outputs the other side reads. */
+/** What both sides' stacks share: the providers, the warnings, and the outputs the other side reads. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ExchangeSide, ExchangeSideArgs, LinkOutputs } from "../infra/components/exchange-side";
+import { DirectBucketOutputs, ExchangeSide, ExchangeSideArgs, LinkOutputs } from "../infra/components/exchange-side";
 import { SideConfig } from "../infra/config/schema";
 import { ResolvedCounterpart } from "./counterparts";
 
@@ -12,6 +12,8 @@ export interface SideOutputs {
     accountId: string;
     region: string;
     links: Record<string, LinkOutputs>;
+    vendorDrops: Record<string, DirectBucketOutputs & { prefix: string }>;
+    serviceDestinations: Record<string, DirectBucketOutputs & { roleArn: string }>;
 }
 
 type SideClass = new (name: string, args: ExchangeSideArgs, opts?: pulumi.ComponentResourceOptions) => ExchangeSide;
@@ -19,22 +21,30 @@ type SideClass = new (name: string, args: ExchangeSideArgs, opts?: pulumi.Compon
 export function composeSide(Side: SideClass, config: SideConfig, counterparts: ResolvedCounterpart[]): SideOutputs {
     for (const c of counterparts) for (const message of c.pending) pulumi.log.warn(message);
 
-    // An explicit provider pinned to the configured account: a stack run with the wrong credentials fails before touching anything.
-    const provider = new aws.Provider(`${config.name}-${config.region}`, {
-        region: config.region as aws.Region,
+    // One explicit provider per region, each pinned to the configured account: a stack run with
+    // the wrong credentials fails before touching anything.
+    const regions = [...new Set([config.region, ...config.counterparts.map((c) => c.bucketRegion)])];
+    const providers = Object.fromEntries(regions.map((region) => [region, new aws.Provider(`${config.name}-${region}`, {
+        region: region as aws.Region,
         allowedAccountIds: [config.accountId],
         defaultTags: { tags: { "transfer:party": config.name, "transfer:side": config.side, "managed-by": "pulumi" } },
-    });
+    })]));
 
     const side = new Side(config.name, {
         name: config.name,
         accountId: config.accountId,
         partition: config.partition,
+        region: config.region,
+        providers,
         counterparts: counterparts.map((c) => c.spec),
+        vendorDrops: config.vendorDrops,
+        serviceDestinations: config.serviceDestinations,
+        encryption: config.encryption,
         deleteMarkerReplication: config.deleteMarkerReplication,
         noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
+        expirationDays: config.expirationDays,
         protectBuckets: config.protectBuckets,
-    }, { providers: { aws: provider } });
+    });
 
     return {
         side: config.side,
@@ -42,5 +52,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         accountId: config.accountId,
         region: config.region,
         links: side.linkOutputs,
+        vendorDrops: side.vendorDropOutputs,
+        serviceDestinations: side.serviceDestinationOutputs,
     };
 }

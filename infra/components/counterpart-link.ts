@@ -1,15 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Encryption } from "../config/schema";
 import { replicationDestinationStatements } from "../policies/bucket-policy";
-import { arns } from "../policies/document";
+import { arns, policyDocument } from "../policies/document";
+import { replicaKeyGrantStatement, replicationKmsStatements } from "../policies/kms";
 import { replicationPermissionsPolicy, replicationTrustPolicy } from "../policies/replication-role";
-import { BucketEncryption, SecureBucket } from "./secure-bucket";
+import { SecureBucket } from "./secure-bucket";
 
 /** What the counterpart has told us, through its stack or in writing. Absent values mean "not yet". */
 export interface CounterpartEndpoints {
     accountId: string;
     /** Their ingress bucket: our egress replicates into it. Absent: no replication yet. */
     ingressBucketArn?: string;
+    /** Region of their ingress bucket (S3 calls their KMS key from there). */
+    ingressRegion?: string;
+    /** Their ingress bucket's KMS key: our SSE-KMS replicas are encrypted with it. */
+    ingressKmsKeyArn?: string;
     /** Their replication role: our ingress admits it. Absent: no grant yet. */
     replicationRoleArn?: string;
     /** They replicate delete markers, so our ingress must admit `s3:ReplicateDelete`. Default: false. */
@@ -21,6 +27,8 @@ export interface CounterpartLinkArgs {
     ownName: string;
     ownAccountId: string;
     partition: string;
+    /** Region of our two buckets for this counterpart (the provider of this component must be for it). */
+    region: string;
     /** The counterpart's party name. */
     counterpartName: string;
     /** `{Root}` of the file-naming convention; only `{root}/` replicates, in both directions. */
@@ -29,13 +37,15 @@ export interface CounterpartLinkArgs {
     ingressBucketName: string;
     replicationRoleName: string;
     counterpart: CounterpartEndpoints;
+    /** Default encryption of both buckets. Default: SSE-S3. With SSE-KMS each bucket gets its own key. */
+    encryption?: Encryption;
     /** Replicate delete markers too (and grant `s3:ReplicateDelete`). Default: false, so a delete here never removes the counterpart's copy. */
     deleteMarkerReplication?: boolean;
-    /** Default encryption of both buckets. Default: SSE-S3. */
-    encryption?: BucketEncryption;
     /** Noncurrent version expiry of both buckets. Default: 30 days. */
     noncurrentVersionExpirationDays?: number;
-    /** Protect both buckets from deletion. Default: true. */
+    /** Expiry of current objects in both buckets. Default: never. */
+    expirationDays?: number;
+    /** Protect both buckets (and keys) from deletion. Default: true. */
     protectBuckets?: boolean;
 }
 
@@ -55,30 +65,42 @@ export class CounterpartLink extends pulumi.ComponentResource {
     constructor(name: string, args: CounterpartLinkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("transfer:link:CounterpartLink", name, {}, opts);
         const child = { parent: this };
+        const kms = (args.encryption ?? "SSE-S3") === "SSE-KMS";
         const replicateDeletes = args.deleteMarkerReplication ?? false;
         const bucketDefaults = {
             partition: args.partition,
-            encryption: args.encryption,
+            accountId: args.ownAccountId,
             noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
+            expirationDays: args.expirationDays,
             protect: args.protectBuckets,
         };
-        const { ingressBucketArn, replicationRoleArn: counterpartRoleArn } = args.counterpart;
+        const { ingressBucketArn, replicationRoleArn: counterpartRoleArn, ingressKmsKeyArn } = args.counterpart;
+        const counterpartGrant = counterpartRoleArn
+            ? { sourceAccountId: args.counterpart.accountId, sourceRoleArn: counterpartRoleArn }
+            : undefined;
 
-        this.egress = new SecureBucket(`${name}-egress`, { ...bucketDefaults, bucketName: args.egressBucketName }, child);
+        this.egress = new SecureBucket(`${name}-egress`, {
+            ...bucketDefaults,
+            bucketName: args.egressBucketName,
+            encryption: kms ? { kind: "SSE-KMS" } : { kind: "SSE-S3" },
+        }, child);
+        const ingressArn = arns.bucket(args.partition, args.ingressBucketName);
         this.ingress = new SecureBucket(`${name}-ingress`, {
             ...bucketDefaults,
             bucketName: args.ingressBucketName,
-            grantStatements: counterpartRoleArn
+            encryption: kms
+                ? { kind: "SSE-KMS", keyGrants: counterpartGrant ? [replicaKeyGrantStatement({ ...counterpartGrant, partition: args.partition, region: args.region })] : [] }
+                : { kind: "SSE-S3" },
+            grantStatements: counterpartGrant
                 ? replicationDestinationStatements({
-                      bucketArn: arns.bucket(args.partition, args.ingressBucketName),
+                      ...counterpartGrant,
+                      bucketArn: ingressArn,
                       root: args.root,
-                      sourceAccountId: args.counterpart.accountId,
-                      sourceRoleArn: counterpartRoleArn,
                       replicateDeletes: args.counterpart.replicatesDeleteMarkers ?? false,
                   })
                 : [],
         }, child);
-        this.admittingCounterpart = counterpartRoleArn !== undefined;
+        this.admittingCounterpart = counterpartGrant !== undefined;
 
         this.replicationRoleArn = arns.role(args.partition, args.ownAccountId, args.replicationRoleName);
         // Created even before replication can start, so the counterpart can grant it by its (predictable) ARN.
@@ -89,17 +111,32 @@ export class CounterpartLink extends pulumi.ComponentResource {
             maxSessionDuration: 3600,
         }, child);
 
-        this.replicating = ingressBucketArn !== undefined;
-        if (ingressBucketArn) {
+        // SSE-KMS objects can only be replicated with a key of the destination's to encrypt replicas with.
+        this.replicating = ingressBucketArn !== undefined && (!kms || ingressKmsKeyArn !== undefined);
+        if (ingressBucketArn && this.replicating) {
             const permissions = new aws.iam.RolePolicy(`${name}-replication`, {
                 role: this.replicationRole.name,
                 name: "replicate-egress",
-                policy: JSON.stringify(replicationPermissionsPolicy({
-                    sourceBucketArn: this.egress.bucketArn,
-                    destinationBucketArn: ingressBucketArn,
-                    root: args.root,
-                    replicateDeletes,
-                })),
+                policy: pulumi.output(this.egress.kmsKeyArn).apply((sourceKeyArn) => {
+                    const base = replicationPermissionsPolicy({
+                        sourceBucketArn: this.egress.bucketArn,
+                        destinationBucketArn: ingressBucketArn,
+                        root: args.root,
+                        replicateDeletes,
+                    });
+                    const kmsStatements = sourceKeyArn && ingressKmsKeyArn
+                        ? replicationKmsStatements({
+                              sourceKeyArn,
+                              sourceBucketArn: this.egress.bucketArn,
+                              sourceRegion: args.region,
+                              replicaKeyArn: ingressKmsKeyArn,
+                              destinationBucketArn: ingressBucketArn,
+                              destinationRegion: args.counterpart.ingressRegion ?? args.region,
+                              root: args.root,
+                          })
+                        : [];
+                    return JSON.stringify(policyDocument([...base.Statement, ...kmsStatements]));
+                }),
             }, child);
 
             new aws.s3.BucketReplicationConfig(`${name}-egress`, {
@@ -112,10 +149,12 @@ export class CounterpartLink extends pulumi.ComponentResource {
                         status: "Enabled",
                         filter: { prefix: `${args.root}/` },
                         deleteMarkerReplication: { status: replicateDeletes ? "Enabled" : "Disabled" },
+                        ...(kms ? { sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } } } : {}),
                         destination: {
                             bucket: ingressBucketArn,
                             account: args.counterpart.accountId,
                             accessControlTranslation: { owner: "Destination" },
+                            ...(kms && ingressKmsKeyArn ? { encryptionConfiguration: { replicaKmsKeyId: ingressKmsKeyArn } } : {}),
                         },
                     },
                 ],
@@ -126,6 +165,8 @@ export class CounterpartLink extends pulumi.ComponentResource {
             egressBucketName: this.egress.bucketName,
             ingressBucketName: this.ingress.bucketName,
             replicationRoleArn: this.replicationRole.arn,
+            egressKmsKeyArn: this.egress.kmsKeyArn,
+            ingressKmsKeyArn: this.ingress.kmsKeyArn,
         });
     }
 }

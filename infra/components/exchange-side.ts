@@ -1,6 +1,9 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Encryption } from "../config/schema";
 import { CounterpartEndpoints, CounterpartLink } from "./counterpart-link";
-import { BucketEncryption } from "./secure-bucket";
+import { ServiceDestination } from "./service-destination";
+import { VendorDrop } from "./vendor-drop";
 
 /** One counterpart of a side, with what it has handed over so far. */
 export interface CounterpartSpec {
@@ -9,7 +12,28 @@ export interface CounterpartSpec {
     egressBucketName: string;
     ingressBucketName: string;
     replicationRoleName: string;
+    /** Region of our buckets for this counterpart. */
+    bucketRegion: string;
     endpoints: CounterpartEndpoints;
+}
+
+export interface VendorDropSpec {
+    name: string;
+    bucketName: string;
+    principalArn: string;
+    prefix: string;
+    allowDelete: boolean;
+    accessConfirmation: boolean;
+}
+
+export interface ServiceDestinationSpec {
+    name: string;
+    bucketName: string;
+    roleName: string;
+    servicePrincipalArn: string;
+    externalId: string;
+    prefix?: string;
+    connectionTestPending: boolean;
 }
 
 export interface ExchangeSideArgs {
@@ -17,25 +41,40 @@ export interface ExchangeSideArgs {
     name: string;
     accountId: string;
     partition: string;
+    /** The stack's region: vendor drops and service destinations live there. */
+    region: string;
+    /** One AWS provider per region that holds buckets of this side, pinned to the account. */
+    providers: Record<string, aws.Provider>;
     counterparts: CounterpartSpec[];
+    /** Buckets that vendors write into directly. Default: none. */
+    vendorDrops?: VendorDropSpec[];
+    /** Buckets that data-sync services write into through a role of ours. Default: none. */
+    serviceDestinations?: ServiceDestinationSpec[];
+    /** Default encryption of every bucket. Default: SSE-S3. */
+    encryption?: Encryption;
     /** Replicate delete markers to counterparts. Default: false. */
     deleteMarkerReplication?: boolean;
     /** Noncurrent version expiry of every bucket. Default: 30 days. */
     noncurrentVersionExpirationDays?: number;
-    /** Protect every data bucket from deletion. Default: true. */
+    /** Expiry of current objects in every bucket. Default: never. */
+    expirationDays?: number;
+    /** Protect every data bucket and key from deletion. Default: true. */
     protectBuckets?: boolean;
-    /** Default encryption of every bucket. Default: SSE-S3. */
-    encryption?: BucketEncryption;
 }
 
 /** What the other side reads from this side's stack, per counterpart. Flat, non-secret strings. */
 export interface LinkOutputs {
     root: string;
+    /** Region of both buckets. */
+    region: string;
     egressBucketName: string;
     egressBucketArn: string;
     ingressBucketName: string;
     ingressBucketArn: string;
     replicationRoleArn: string;
+    /** With SSE-KMS: the keys of the two buckets; the counterpart encrypts replicas with the ingress key. */
+    egressKmsKeyArn?: pulumi.Output<string>;
+    ingressKmsKeyArn?: pulumi.Output<string>;
     deleteMarkerReplication: boolean;
     /** "active" once the counterpart's ingress is known, else "pending". */
     replication: "active" | "pending";
@@ -43,22 +82,46 @@ export interface LinkOutputs {
     ingressGrant: "active" | "pending";
 }
 
+export interface DirectBucketOutputs {
+    bucketName: string;
+    bucketArn: string;
+    kmsKeyArn?: pulumi.Output<string>;
+}
+
 /**
- * A party's side of the exchange: one CounterpartLink per counterpart. The
- * publisher and partner sides are the same machinery under different type
- * tokens, so that each side's stack and the policy pack can tell them apart.
+ * A party's side of the exchange: one CounterpartLink per counterpart, plus
+ * any vendor drops and service destinations. The publisher and partner sides
+ * are the same machinery under different type tokens, so that each side's
+ * stack and the policy pack can tell them apart.
  */
 export abstract class ExchangeSide extends pulumi.ComponentResource {
     readonly links: Record<string, CounterpartLink> = {};
     readonly linkOutputs: Record<string, LinkOutputs> = {};
+    readonly vendorDropOutputs: Record<string, DirectBucketOutputs & { prefix: string }> = {};
+    readonly serviceDestinationOutputs: Record<string, DirectBucketOutputs & { roleArn: string }> = {};
 
     protected constructor(type: string, name: string, args: ExchangeSideArgs, opts?: pulumi.ComponentResourceOptions) {
         super(type, name, {}, opts);
+        const shared = {
+            accountId: args.accountId,
+            partition: args.partition,
+            encryption: args.encryption,
+            noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
+            expirationDays: args.expirationDays,
+            protectBuckets: args.protectBuckets,
+        };
+        const inRegion = (region: string) => {
+            const provider = args.providers[region];
+            if (!provider) throw new Error(`no AWS provider for region ${region}`);
+            return { parent: this, providers: { aws: provider } };
+        };
+
         for (const counterpart of args.counterparts) {
             const link = new CounterpartLink(`${name}-${counterpart.name}`, {
+                ...shared,
                 ownName: args.name,
                 ownAccountId: args.accountId,
-                partition: args.partition,
+                region: counterpart.bucketRegion,
                 counterpartName: counterpart.name,
                 root: counterpart.root,
                 egressBucketName: counterpart.egressBucketName,
@@ -66,24 +129,45 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                 replicationRoleName: counterpart.replicationRoleName,
                 counterpart: counterpart.endpoints,
                 deleteMarkerReplication: args.deleteMarkerReplication,
-                encryption: args.encryption,
-                noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
-                protectBuckets: args.protectBuckets,
-            }, { parent: this });
+            }, inRegion(counterpart.bucketRegion));
             this.links[counterpart.name] = link;
             this.linkOutputs[counterpart.name] = {
                 root: counterpart.root,
+                region: counterpart.bucketRegion,
                 egressBucketName: counterpart.egressBucketName,
                 egressBucketArn: link.egress.bucketArn,
                 ingressBucketName: counterpart.ingressBucketName,
                 ingressBucketArn: link.ingress.bucketArn,
                 replicationRoleArn: link.replicationRoleArn,
+                ...(link.egress.kmsKeyArn ? { egressKmsKeyArn: link.egress.kmsKeyArn } : {}),
+                ...(link.ingress.kmsKeyArn ? { ingressKmsKeyArn: link.ingress.kmsKeyArn } : {}),
                 deleteMarkerReplication: args.deleteMarkerReplication ?? false,
                 replication: link.replicating ? "active" : "pending",
                 ingressGrant: link.admittingCounterpart ? "active" : "pending",
             };
         }
-        this.registerOutputs({ links: this.linkOutputs });
+
+        for (const vendor of args.vendorDrops ?? []) {
+            const drop = new VendorDrop(`${name}-${vendor.name}-drop`, { ...shared, ...vendor, vendorName: vendor.name, region: args.region }, inRegion(args.region));
+            this.vendorDropOutputs[vendor.name] = {
+                bucketName: vendor.bucketName,
+                bucketArn: drop.bucket.bucketArn,
+                prefix: vendor.prefix,
+                ...(drop.bucket.kmsKeyArn ? { kmsKeyArn: drop.bucket.kmsKeyArn } : {}),
+            };
+        }
+
+        for (const service of args.serviceDestinations ?? []) {
+            const destination = new ServiceDestination(`${name}-${service.name}-sync`, { ...shared, ...service, region: args.region }, inRegion(args.region));
+            this.serviceDestinationOutputs[service.name] = {
+                bucketName: service.bucketName,
+                bucketArn: destination.bucket.bucketArn,
+                roleArn: destination.roleArn,
+                ...(destination.bucket.kmsKeyArn ? { kmsKeyArn: destination.bucket.kmsKeyArn } : {}),
+            };
+        }
+
+        this.registerOutputs({ links: this.linkOutputs, vendorDrops: this.vendorDropOutputs, serviceDestinations: this.serviceDestinationOutputs });
     }
 }
 

@@ -2,9 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { secureTransportStatements } from "../policies/bucket-policy";
 import { arns, policyDocument, PolicyStatement } from "../policies/document";
+import { denyOtherKmsKeysStatement, keyAdministrationStatement } from "../policies/kms";
 
-/** Default encryption of a bucket. SSE-KMS takes a customer managed key (AWS-managed keys cannot be shared across accounts). */
-export type BucketEncryption = { kind: "SSE-S3" } | { kind: "SSE-KMS"; kmsKeyArn: pulumi.Input<string> };
+/**
+ * Default encryption of a bucket. SSE-KMS creates a customer managed key for
+ * the bucket (AWS-managed `aws/s3` keys cannot be used across accounts), with
+ * rotation and S3 Bucket Keys on; `keyGrants` are added to its key policy.
+ */
+export type BucketEncryption = { kind: "SSE-S3" } | { kind: "SSE-KMS"; keyGrants?: pulumi.Input<PolicyStatement[]> };
 
 export interface SecureBucketArgs {
     /**
@@ -14,12 +19,16 @@ export interface SecureBucketArgs {
     bucketName: string;
     /** ARN partition of the bucket's region (`aws`, `aws-cn`, `aws-us-gov`). */
     partition: string;
+    /** The owning account: it administers the bucket's KMS key. */
+    accountId: string;
     /** Default encryption. Default: SSE-S3, which needs no key grants across accounts. */
     encryption?: BucketEncryption;
     /** Statements composed with the HTTPS/TLS denies into the bucket's one policy. Default: none. */
     grantStatements?: pulumi.Input<PolicyStatement[]>;
     /** Days after which noncurrent (overwritten or deleted) versions expire. Default: 30. */
     noncurrentVersionExpirationDays?: number;
+    /** Days after which current objects expire (become noncurrent). Default: never. */
+    expirationDays?: number;
     /**
      * Protect the bucket so that neither a replacement nor `pulumi destroy` can delete it.
      * Default: true. The bucket is retained on delete regardless.
@@ -36,6 +45,9 @@ export class SecureBucket extends pulumi.ComponentResource {
     readonly bucket: aws.s3.Bucket;
     readonly bucketName: pulumi.Output<string>;
     readonly bucketArn: string;
+    /** The bucket's own KMS key, with SSE-KMS. */
+    readonly kmsKey?: aws.kms.Key;
+    readonly kmsKeyArn?: pulumi.Output<string>;
     /** Replication must depend on this, or the first `up` races versioning. */
     readonly versioning: aws.s3.BucketVersioning;
 
@@ -44,10 +56,12 @@ export class SecureBucket extends pulumi.ComponentResource {
         const child = { parent: this };
         this.bucketArn = arns.bucket(args.partition, args.bucketName);
 
+        // Deleting either would lose files: the bucket holds them, the key is the only way to read them.
+        const keep = { ...child, protect: args.protect ?? true, retainOnDelete: true };
         this.bucket = new aws.s3.Bucket(name, {
             bucket: args.bucketName,
             forceDestroy: false,
-        }, { ...child, protect: args.protect ?? true, retainOnDelete: true });
+        }, keep);
         // The name is set in config, so it is known at preview and lets policies correlate settings with the bucket.
         this.bucketName = this.bucket.bucket;
 
@@ -70,11 +84,23 @@ export class SecureBucket extends pulumi.ComponentResource {
         }, child);
 
         const encryption = args.encryption ?? { kind: "SSE-S3" };
+        if (encryption.kind === "SSE-KMS") {
+            const keyPolicy = pulumi.output(encryption.keyGrants ?? []).apply((grants) =>
+                JSON.stringify(policyDocument([keyAdministrationStatement(args.partition, args.accountId), ...grants])));
+            this.kmsKey = new aws.kms.Key(name, {
+                description: `Default encryption of s3://${args.bucketName}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: keyPolicy,
+            }, keep);
+            this.kmsKeyArn = this.kmsKey.arn;
+            new aws.kms.Alias(name, { name: `alias/s3/${args.bucketName}`, targetKeyId: this.kmsKey.keyId }, child);
+        }
         new aws.s3.BucketServerSideEncryptionConfiguration(name, {
             bucket: this.bucketName,
-            rules: [encryption.kind === "SSE-S3"
-                ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
-                : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: encryption.kmsKeyArn }, bucketKeyEnabled: true }],
+            rules: [this.kmsKeyArn
+                ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKeyArn }, bucketKeyEnabled: true }
+                : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
         }, child);
 
         new aws.s3.BucketLifecycleConfiguration(name, {
@@ -88,14 +114,21 @@ export class SecureBucket extends pulumi.ComponentResource {
                     // Failed uploads otherwise keep their parts, and their cost, forever.
                     abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
                 },
+                ...(args.expirationDays
+                    ? [{ id: "expire-current-objects", status: "Enabled", filter: { prefix: "" }, expiration: { days: args.expirationDays } }]
+                    : []),
             ],
         }, { ...child, dependsOn: [this.versioning] });
 
-        const policy = pulumi.output(args.grantStatements ?? []).apply((grants) =>
-            JSON.stringify(policyDocument([...secureTransportStatements(this.bucketArn), ...grants])));
+        const policy = pulumi.all([args.grantStatements ?? [], this.kmsKeyArn]).apply(([grants, keyArn]) =>
+            JSON.stringify(policyDocument([
+                ...secureTransportStatements(this.bucketArn),
+                ...(keyArn ? [denyOtherKmsKeysStatement(this.bucketArn, keyArn)] : []),
+                ...grants,
+            ])));
         // After the public access block: S3 rejects concurrent changes to a bucket's access settings.
         new aws.s3.BucketPolicy(name, { bucket: this.bucketName, policy }, { ...child, dependsOn: [publicAccessBlock] });
 
-        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
+        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, kmsKeyArn: this.kmsKeyArn });
     }
 }

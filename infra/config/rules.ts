@@ -110,3 +110,41 @@ export function parseRoleArn(value: string): RoleArn | string {
     const nameProblem = roleNameProblem(roleName);
     return nameProblem ? `${nameProblem} (in ARN "${value}")` : { partition: arn.partition, accountId: arn.accountId, roleName };
 }
+
+export interface KmsKeyArn {
+    partition: string;
+    region: string;
+    accountId: string;
+}
+
+/** A KMS key ARN (not an alias: cross-account use needs the key's full ARN). */
+export function parseKmsKeyArn(value: string): KmsKeyArn | string {
+    const shape = `must be a KMS key ARN arn:<partition>:kms:<region>:<12-digit account>:key/<key-id>, got "${value}"`;
+    if (!isArn(value)) return shape;
+    const arn = parseArn(value);
+    if (arn.service !== "kms" || !ACCOUNT_ID.test(arn.accountId) || regionProblem(arn.region) || !/^key\/[A-Za-z0-9-]{1,128}$/.test(arn.resource)) {
+        return shape;
+    }
+    return { partition: arn.partition, region: arn.region, accountId: arn.accountId };
+}
+
+export interface PrincipalArn {
+    partition: string;
+    accountId: string;
+}
+
+/** An IAM principal a bucket or trust policy can name: an account root, a role or a user. */
+export function parsePrincipalArn(value: string): PrincipalArn | string {
+    const shape = `must be an IAM principal ARN arn:<partition>:iam::<12-digit account>:(root|role/<name>|user/<name>), got "${value}"`;
+    if (!isArn(value)) return shape;
+    const arn = parseArn(value);
+    if (arn.service !== "iam" || arn.region !== "" || !ACCOUNT_ID.test(arn.accountId) || !/^(root|(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64})$/.test(arn.resource)) {
+        return shape;
+    }
+    return { partition: arn.partition, accountId: arn.accountId };
+}
+
+/** An `sts:ExternalId` as AWS accepts it. */
+export function externalIdProblem(value: string): string | undefined {
+    return /^[\w+=,.@:\/-]{2,1224}$/.test(value) ? undefined : "must be 2 to 1224 characters of letters, digits and +=,.@:/_-";
+}

@@ -7,7 +7,10 @@ import { ConfigError, ConfigProblem } from "./errors";
 import {
     accountIdProblem,
     bucketNameProblem,
+    externalIdProblem,
     parseBucketArn,
+    parseKmsKeyArn,
+    parsePrincipalArn,
     parseRoleArn,
     partitionOf,
     partyNameProblem,
@@ -18,6 +21,7 @@ import {
 } from "./rules";
 
 export type Side = "publisher" | "partner";
+export type Encryption = "SSE-S3" | "SSE-KMS";
 
 /** How the other side's identifiers reach us: from its stack, or in writing. */
 export type CounterpartSource =
@@ -30,6 +34,8 @@ export type CounterpartSource =
           ingressBucketArn?: string;
           /** The role the counterpart replicates into our ingress with; absent until handed over. */
           replicationRoleArn?: string;
+          /** The KMS key of the counterpart's ingress bucket, which our SSE-KMS replicas are encrypted with. */
+          ingressKmsKeyArn?: string;
       };
 
 export interface CounterpartConfig {
@@ -40,8 +46,33 @@ export interface CounterpartConfig {
     egressBucketName: string;
     ingressBucketName: string;
     replicationRoleName: string;
+    /** Region of our two buckets for this counterpart. Default: `aws:region`. */
+    bucketRegion: string;
     source: CounterpartSource;
     /** The key this entry came from, e.g. `transfer:partners[0]`, for messages. */
+    configKey: string;
+}
+
+/** A bucket of ours into which a vendor's principal writes directly (no replication). */
+export interface VendorDropConfig {
+    name: string;
+    bucketName: string;
+    principalArn: string;
+    prefix: string;
+    allowDelete: boolean;
+    accessConfirmation: boolean;
+    configKey: string;
+}
+
+/** A bucket of ours that an external data-sync service writes to by assuming a role of ours. */
+export interface ServiceDestinationConfig {
+    name: string;
+    bucketName: string;
+    roleName: string;
+    servicePrincipalArn: string;
+    externalId: string;
+    prefix?: string;
+    connectionTestPending: boolean;
     configKey: string;
 }
 
@@ -51,10 +82,15 @@ export interface SideConfig {
     accountId: string;
     region: string;
     partition: string;
+    encryption: Encryption;
     noncurrentVersionExpirationDays: number;
+    /** Current objects expire after this many days; absent: never. */
+    expirationDays?: number;
     deleteMarkerReplication: boolean;
     protectBuckets: boolean;
     counterparts: CounterpartConfig[];
+    vendorDrops: VendorDropConfig[];
+    serviceDestinations: ServiceDestinationConfig[];
 }
 
 /** The config key that lists a side's counterparts. */
@@ -71,8 +107,12 @@ const KNOWN_KEYS = [
     "transfer:noncurrentVersionExpirationDays",
     "transfer:deleteMarkerReplication",
     "transfer:protectBuckets",
+    "transfer:encryption",
+    "transfer:expirationDays",
     "transfer:partners",
     "transfer:publishers",
+    "transfer:vendorDrops",
+    "transfer:serviceDestinations",
 ];
 
 const checked = (problemOf: (v: string) => string | undefined) =>
@@ -86,6 +126,8 @@ const arnChecked = (parse: (v: string) => object | string) => checked((v) => {
     return typeof parsed === "string" ? parsed : undefined;
 });
 
+const ownBucketName = checked((v) => bucketNameProblem(v, { allowDots: false }));
+
 const counterpartSchema = z.strictObject({
     name: checked(partyNameProblem),
     stack: checked(stackNameProblem).optional(),
@@ -93,12 +135,32 @@ const counterpartSchema = z.strictObject({
     region: checked(regionProblem).optional(),
     ingressBucketArn: arnChecked(parseBucketArn).optional(),
     replicationRoleArn: arnChecked(parseRoleArn).optional(),
+    ingressKmsKeyArn: arnChecked(parseKmsKeyArn).optional(),
     root: checked(rootPrefixProblem).optional(),
-    egressBucketName: checked((v) => bucketNameProblem(v, { allowDots: false })).optional(),
-    ingressBucketName: checked((v) => bucketNameProblem(v, { allowDots: false })).optional(),
+    bucketRegion: checked(regionProblem).optional(),
+    egressBucketName: ownBucketName.optional(),
+    ingressBucketName: ownBucketName.optional(),
 });
 
 type RawCounterpart = z.infer<typeof counterpartSchema>;
+
+const vendorDropSchema = z.strictObject({
+    name: checked(partyNameProblem),
+    principalArn: arnChecked(parsePrincipalArn),
+    prefix: checked(rootPrefixProblem).optional(),
+    bucketName: ownBucketName.optional(),
+    allowDelete: z.boolean().optional(),
+    accessConfirmation: z.boolean().optional(),
+});
+
+const serviceDestinationSchema = z.strictObject({
+    name: checked(partyNameProblem),
+    servicePrincipalArn: arnChecked(parsePrincipalArn),
+    externalId: checked(externalIdProblem),
+    prefix: checked(rootPrefixProblem).optional(),
+    bucketName: ownBucketName.optional(),
+    connectionTestPending: z.boolean().optional(),
+});
 
 const FIXES: Record<string, string> = {
     "transfer:side": "pulumi config set transfer:side publisher   (or partner)",
@@ -120,6 +182,10 @@ function fixFor(key: string): string {
         ingressBucketArn: "arn:aws:s3:::<their-ingress-bucket>",
         replicationRoleArn: "arn:aws:iam::<their-account>:role/<their-replication-role>",
         stack: "<organization>/<project>/<stack> of the counterpart's stack",
+        ingressKmsKeyArn: "arn:aws:kms:<region>:<their-account>:key/<key-id>",
+        principalArn: "arn:aws:iam::<vendor-account>:role/<vendor-role>",
+        servicePrincipalArn: "arn:aws:iam::<service-account>:role/<service-role>",
+        externalId: "<the external ID the service shows you>",
         root: "<root prefix agreed with the counterpart, e.g. acme-bank>",
         name: "<the counterpart's party name, as in its transfer:name>",
     };
@@ -196,32 +262,54 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
     const deleteMarkerReplication = parseBoolean("transfer:deleteMarkerReplication", raw["transfer:deleteMarkerReplication"], false, problems);
     const protectBuckets = parseBoolean("transfer:protectBuckets", raw["transfer:protectBuckets"], true, problems);
 
+    const encryptionText = raw["transfer:encryption"] ?? "SSE-S3";
+    const encryption: Encryption = encryptionText === "SSE-KMS" ? "SSE-KMS" : "SSE-S3";
+    if (encryptionText !== "SSE-S3" && encryptionText !== "SSE-KMS") {
+        problems.push(problem("transfer:encryption", `must be SSE-S3 or SSE-KMS, got "${encryptionText}"`, "pulumi config set transfer:encryption SSE-KMS   (or SSE-S3)"));
+    }
+    const expirationDays = raw["transfer:expirationDays"] === undefined ? undefined : parseDays("transfer:expirationDays", raw["transfer:expirationDays"], 0, problems);
+
     const counterparts: CounterpartConfig[] = [];
+    const vendorDrops: VendorDropConfig[] = [];
+    const serviceDestinations: ServiceDestinationConfig[] = [];
     if (side) {
+        const own: OwnSide = { side, name, accountId, region, bucketPrefix };
         const listKey = COUNTERPARTS_KEY[side];
         const otherKey = COUNTERPARTS_KEY[side === "publisher" ? "partner" : "publisher"];
         if (raw[otherKey] !== undefined) {
             problems.push(problem(otherKey, `is for the other side; a ${side} lists its counterparts in ${listKey}`, `move the entries to ${listKey}`));
         }
-        const list = parseStructured(listKey, raw[listKey], problems);
-        const parsed = z.array(counterpartSchema).min(1).safeParse(list ?? []);
-        if (!parsed.success) {
-            for (const issue of parsed.error.issues) {
-                const key = zodPath(listKey, issue.path);
-                const message = issue.code === "too_small"
-                    ? `must list at least one ${side === "publisher" ? "partner" : "publisher"}`
-                    : issue.code === "unrecognized_keys"
-                      ? `has unknown field(s) ${issue.keys.join(", ")}; known fields: ${Object.keys(counterpartSchema.shape).join(", ")}`
-                      : issue.message;
-                problems.push(problem(key, message, issue.code === "too_small" ? `add an entry to ${listKey} in Pulumi.${stack}.yaml` : fixFor(key)));
-            }
-        } else {
-            parsed.data.forEach((entry, index) => {
-                const counterpart = resolveCounterpart(entry, `${listKey}[${index}]`, { side, name, accountId, region, bucketPrefix }, problems);
-                if (counterpart) counterparts.push(counterpart);
+        // A side may exist only for vendors or services, but it must exchange with someone.
+        const hasDirectAccess = raw["transfer:vendorDrops"] !== undefined || raw["transfer:serviceDestinations"] !== undefined;
+        const noun = `${side === "publisher" ? "partner" : "publisher"} (or a transfer:vendorDrops / transfer:serviceDestinations entry)`;
+        parseList(raw, listKey, counterpartSchema, { min: hasDirectAccess ? 0 : 1, noun, stack }, problems)?.forEach((entry, index) => {
+            const counterpart = resolveCounterpart(entry, `${listKey}[${index}]`, own, problems);
+            if (counterpart) counterparts.push(counterpart);
+        });
+        parseList(raw, "transfer:vendorDrops", vendorDropSchema, { min: 0, noun: "vendor drop", stack }, problems)?.forEach((entry, index) => {
+            vendorDrops.push({
+                name: entry.name,
+                bucketName: entry.bucketName ?? `${bucketPrefix}-${entry.name}-drop`,
+                principalArn: entry.principalArn,
+                prefix: entry.prefix ?? entry.name,
+                allowDelete: entry.allowDelete ?? true,
+                accessConfirmation: entry.accessConfirmation ?? true,
+                configKey: `transfer:vendorDrops[${index}]`,
             });
-            checkUnique(counterparts, problems);
-        }
+        });
+        parseList(raw, "transfer:serviceDestinations", serviceDestinationSchema, { min: 0, noun: "service destination", stack }, problems)?.forEach((entry, index) => {
+            serviceDestinations.push({
+                name: entry.name,
+                bucketName: entry.bucketName ?? `${bucketPrefix}-${entry.name}-sync`,
+                roleName: `${name}-${entry.name}-sync-writer`,
+                servicePrincipalArn: entry.servicePrincipalArn,
+                externalId: entry.externalId,
+                prefix: entry.prefix,
+                connectionTestPending: entry.connectionTestPending ?? false,
+                configKey: `transfer:serviceDestinations[${index}]`,
+            });
+        });
+        checkUnique(counterparts, vendorDrops, serviceDestinations, problems);
     }
 
     if (problems.length) throw new ConfigError(problems);
@@ -231,11 +319,38 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
         accountId,
         region,
         partition: partitionOf(region),
+        encryption,
         noncurrentVersionExpirationDays,
+        ...(expirationDays ? { expirationDays } : {}),
         deleteMarkerReplication,
         protectBuckets,
         counterparts,
+        vendorDrops,
+        serviceDestinations,
     };
+}
+
+/** Parses one list-valued key with its schema; reports every issue under its full path. */
+function parseList<S extends z.ZodObject>(
+    raw: Record<string, string>,
+    listKey: string,
+    schema: S,
+    opts: { min: number; noun: string; stack: string },
+    problems: ConfigProblem[],
+): z.infer<S>[] | undefined {
+    const list = parseStructured(listKey, raw[listKey], problems);
+    const parsed = z.array(schema).min(opts.min).safeParse(list ?? []);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) {
+        const key = zodPath(listKey, issue.path);
+        const message = issue.code === "too_small"
+            ? `must list at least one ${opts.noun}`
+            : issue.code === "unrecognized_keys"
+              ? `has unknown field(s) ${issue.keys.join(", ")}; known fields: ${Object.keys(schema.shape).join(", ")}`
+              : issue.message;
+        problems.push(problem(key, message, issue.code === "too_small" ? `add an entry to ${listKey} in Pulumi.${opts.stack}.yaml` : fixFor(key)));
+    }
+    return undefined;
 }
 
 interface OwnSide {
@@ -251,7 +366,7 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
     if (entry.name === own.name) {
         problems.push(problem(`${key}.name`, `names this side itself ("${own.name}"); a side cannot be its own counterpart`, `set ${key}.name to the other party's transfer:name`));
     }
-    const handoverFields = (["accountId", "region", "ingressBucketArn", "replicationRoleArn"] as const).filter((f) => entry[f] !== undefined);
+    const handoverFields = (["accountId", "region", "ingressBucketArn", "replicationRoleArn", "ingressKmsKeyArn"] as const).filter((f) => entry[f] !== undefined);
     let source: CounterpartSource | undefined;
     if (entry.stack !== undefined) {
         if (handoverFields.length) {
@@ -267,6 +382,7 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
             region: entry.region,
             ingressBucketArn: entry.ingressBucketArn,
             replicationRoleArn: entry.replicationRoleArn,
+            ingressKmsKeyArn: entry.ingressKmsKeyArn,
         };
         checkHandover(source, key, own, problems);
     }
@@ -274,15 +390,6 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
     const bucketPrefix = `${own.bucketPrefix}-${entry.name}`;
     const egressBucketName = entry.egressBucketName ?? `${bucketPrefix}-egress`;
     const ingressBucketName = entry.ingressBucketName ?? `${bucketPrefix}-ingress`;
-    for (const [field, bucket] of [["egressBucketName", egressBucketName], ["ingressBucketName", ingressBucketName]] as const) {
-        const found = bucketNameProblem(bucket, { allowDots: false });
-        if (found) {
-            const fix = entry[field] === undefined
-                ? `shorten transfer:bucketPrefix (pulumi config set transfer:bucketPrefix <shorter>) or set ${key}.${field}`
-                : fixFor(`${key}.${field}`);
-            problems.push(problem(entry[field] === undefined ? "transfer:bucketPrefix" : `${key}.${field}`, found, fix));
-        }
-    }
     const replicationRoleName = `${own.name}-to-${entry.name}-replication`;
     const roleProblem = roleNameProblem(replicationRoleName);
     if (roleProblem) problems.push(problem(`${key}.name`, roleProblem, "use shorter party names"));
@@ -295,6 +402,7 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
         egressBucketName,
         ingressBucketName,
         replicationRoleName,
+        bucketRegion: entry.bucketRegion ?? own.region,
         source,
         configKey: key,
     };
@@ -311,26 +419,41 @@ function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>,
             problems.push(problem(`${key}.ingressBucketArn`, `is in partition ${arn.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, fixFor(`${key}.ingressBucketArn`)));
         }
     }
-    if (source.replicationRoleArn) {
-        const arn = parseRoleArn(source.replicationRoleArn);
-        if (typeof arn !== "string" && arn.accountId !== source.accountId) {
-            problems.push(problem(`${key}.replicationRoleArn`, `belongs to account ${arn.accountId}, not to the counterpart's account ${source.accountId}`, `check ${key}.accountId and ${key}.replicationRoleArn against what the counterpart handed over`));
+    const owners: [string, { accountId: string } | string | undefined][] = [
+        ["replicationRoleArn", source.replicationRoleArn ? parseRoleArn(source.replicationRoleArn) : undefined],
+        ["ingressKmsKeyArn", source.ingressKmsKeyArn ? parseKmsKeyArn(source.ingressKmsKeyArn) : undefined],
+    ];
+    for (const [field, arn] of owners) {
+        if (arn && typeof arn !== "string" && arn.accountId !== source.accountId) {
+            problems.push(problem(`${key}.${field}`, `belongs to account ${arn.accountId}, not to the counterpart's account ${source.accountId}`, `check ${key}.accountId and ${key}.${field} against what the counterpart handed over`));
         }
     }
 }
 
-function checkUnique(counterparts: CounterpartConfig[], problems: ConfigProblem[]): void {
+/** Names and bucket names must be unique across counterparts, vendor drops and service destinations. */
+function checkUnique(counterparts: CounterpartConfig[], vendors: VendorDropConfig[], services: ServiceDestinationConfig[], problems: ConfigProblem[]): void {
     const seenNames = new Map<string, string>();
     const seenBuckets = new Map<string, string>();
-    for (const c of counterparts) {
-        const earlier = seenNames.get(c.name);
-        if (earlier) problems.push(problem(`${c.configKey}.name`, `"${c.name}" is listed twice (also at ${earlier})`, `remove one of the two entries`));
-        else seenNames.set(c.name, c.configKey);
-        for (const bucket of [c.egressBucketName, c.ingressBucketName]) {
+    const entries = [
+        ...counterparts.map((c) => ({ name: c.name, configKey: c.configKey, buckets: [c.egressBucketName, c.ingressBucketName] })),
+        ...vendors.map((v) => ({ name: v.name, configKey: v.configKey, buckets: [v.bucketName] })),
+        ...services.map((s) => ({ name: s.name, configKey: s.configKey, buckets: [s.bucketName] })),
+    ];
+    for (const entry of entries) {
+        const earlier = seenNames.get(entry.name);
+        if (earlier) problems.push(problem(`${entry.configKey}.name`, `"${entry.name}" is listed twice (also at ${earlier})`, `remove one of the two entries or rename one`));
+        else seenNames.set(entry.name, entry.configKey);
+        for (const bucket of entry.buckets) {
+            const found = bucketNameProblem(bucket, { allowDots: false });
+            if (found) problems.push(problem("transfer:bucketPrefix", found, `shorten transfer:bucketPrefix (pulumi config set transfer:bucketPrefix <shorter>) or set ${entry.configKey}'s bucket name`));
             const other = seenBuckets.get(bucket);
-            if (other) problems.push(problem(`${c.configKey}`, `bucket name "${bucket}" is also used by ${other}`, "give each counterpart its own bucket names"));
-            else seenBuckets.set(bucket, c.configKey);
+            if (other) problems.push(problem(`${entry.configKey}`, `bucket name "${bucket}" is also used by ${other}`, "give each entry its own bucket names"));
+            else seenBuckets.set(bucket, entry.configKey);
         }
+    }
+    for (const service of services) {
+        const roleProblem = roleNameProblem(service.roleName);
+        if (roleProblem) problems.push(problem(`${service.configKey}.name`, roleProblem, "use shorter names"));
     }
 }
 

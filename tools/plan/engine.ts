@@ -112,7 +112,7 @@ export async function runPlan(request: PlanRequest): Promise<Plan> {
     // plan's time. A plan has no engine to report positions to, so V8's own formatting serves.
     // Traces are formatted lazily, so an error read after the run is still source-mapped.
     const prepareStackTrace = Error.prepareStackTrace;
-    Error.prepareStackTrace = undefined;
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     const warnings: string[] = [];
     const consoleWarn = console.warn;
     // Without an engine, pulumi.log.warn writes "warning: [runtime] ..." to console.warn.

@@ -64,6 +64,16 @@ const RESOURCE_STATES: Record<string, StateOf> = {
         };
     },
     "aws:iam/rolePolicy:RolePolicy": (args) => ({ id: `${String(args.inputs.role)}:${String(args.inputs.name)}`, state: {} }),
+    "aws:kms/key:Key": (args, { region, partition, accountId }) => {
+        // Key IDs are random UUIDs in AWS; derive one from the logical name so plans are repeatable.
+        const hex = shortHash(`${accountId}/${region}/${args.name}`, 32);
+        const keyId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+        return { id: keyId, state: { keyId, arn: `arn:${partition}:kms:${region}:${accountId}:key/${keyId}`, keyUsage: "ENCRYPT_DECRYPT" } };
+    },
+    "aws:kms/alias:Alias": (args, { region, partition, accountId }) => ({
+        id: String(args.inputs.name),
+        state: { arn: `arn:${partition}:kms:${region}:${accountId}:${String(args.inputs.name)}` },
+    }),
 };
 
 export class PlanMocks implements pulumi.runtime.Mocks {

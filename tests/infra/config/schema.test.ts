@@ -44,15 +44,19 @@ describe("stack config validation", () => {
             accountId: "111122223333",
             region: "us-east-1",
             partition: "aws",
+            encryption: "SSE-S3",
             noncurrentVersionExpirationDays: 30,
             deleteMarkerReplication: false,
             protectBuckets: true,
+            vendorDrops: [],
+            serviceDestinations: [],
             counterparts: [{
                 name: "cdlx",
                 root: "acme-bank",
                 egressBucketName: "acme-bank-prod-cdlx-egress",
                 ingressBucketName: "acme-bank-prod-cdlx-ingress",
                 replicationRoleName: "acme-bank-to-cdlx-replication",
+                bucketRegion: "us-east-1",
                 source: { kind: "stack", stack: "organization/s3-transfer/partner-prod" },
                 configKey: "transfer:partners[0]",
             }],
@@ -62,7 +66,7 @@ describe("stack config validation", () => {
     it("defaults a partner's root to the publisher's name", () => {
         const config = parseSideConfig(publisherConfig({ "transfer:side": "partner", "transfer:name": "cdlx", "transfer:partners": undefined, "transfer:publishers": [{ name: "acme-bank", accountId: "444455556666" }] }), "partner-prod");
         assert.strictEqual(config.counterparts[0].root, "acme-bank");
-        assert.deepStrictEqual(config.counterparts[0].source, { kind: "handover", accountId: "444455556666", region: undefined, ingressBucketArn: undefined, replicationRoleArn: undefined });
+        assert.deepStrictEqual(config.counterparts[0].source, { kind: "handover", accountId: "444455556666", region: undefined, ingressBucketArn: undefined, replicationRoleArn: undefined, ingressKmsKeyArn: undefined });
     });
 
     it("maps China and GovCloud regions to their partitions", () => {

@@ -1,0 +1,74 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Encryption } from "../config/schema";
+import { serviceTrustPolicy, serviceWritePolicy } from "../policies/direct-access";
+import { arns } from "../policies/document";
+import { SecureBucket } from "./secure-bucket";
+
+export interface ServiceDestinationArgs {
+    bucketName: string;
+    roleName: string;
+    accountId: string;
+    partition: string;
+    region: string;
+    /** The data-sync service's AWS principal, from its trust-policy template. */
+    servicePrincipalArn: string;
+    /** The external ID the service shows for our connection. */
+    externalId: string;
+    /** The service writes only under `{prefix}/`. Default: anywhere in the bucket. */
+    prefix?: string;
+    /**
+     * Grant `s3:DeleteObject` while the service's connection test (which deletes
+     * its test artifact) is pending. Default: false; set it for the first
+     * connection, then unset it: the destination is append-only afterwards.
+     */
+    connectionTestPending?: boolean;
+    /** Default: SSE-S3. */
+    encryption?: Encryption;
+    noncurrentVersionExpirationDays?: number;
+    expirationDays?: number;
+    protectBuckets?: boolean;
+}
+
+/**
+ * A destination bucket for an external data-sync service that assumes a role
+ * of ours (role-based access only: no IAM user, no long-lived access keys).
+ */
+export class ServiceDestination extends pulumi.ComponentResource {
+    readonly bucket: SecureBucket;
+    readonly role: aws.iam.Role;
+    readonly roleArn: string;
+
+    constructor(name: string, args: ServiceDestinationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("transfer:service:ServiceDestination", name, {}, opts);
+        const child = { parent: this };
+        this.bucket = new SecureBucket(name, {
+            bucketName: args.bucketName,
+            accountId: args.accountId,
+            partition: args.partition,
+            noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
+            expirationDays: args.expirationDays,
+            protect: args.protectBuckets,
+            encryption: args.encryption === "SSE-KMS" ? { kind: "SSE-KMS" } : { kind: "SSE-S3" },
+        }, child);
+        this.roleArn = arns.role(args.partition, args.accountId, args.roleName);
+        this.role = new aws.iam.Role(`${name}-writer`, {
+            name: args.roleName,
+            description: `Assumed by a data-sync service to write into ${args.bucketName}`,
+            assumeRolePolicy: JSON.stringify(serviceTrustPolicy({ servicePrincipalArn: args.servicePrincipalArn, externalId: args.externalId })),
+            maxSessionDuration: 3600,
+        }, child);
+        new aws.iam.RolePolicy(`${name}-writer`, {
+            role: this.role.name,
+            name: "write-destination",
+            policy: pulumi.output(this.bucket.kmsKeyArn).apply((kmsKeyArn) => JSON.stringify(serviceWritePolicy({
+                bucketArn: this.bucket.bucketArn,
+                prefix: args.prefix,
+                connectionTestPending: args.connectionTestPending ?? false,
+                kmsKeyArn,
+                region: args.region,
+            }))),
+        }, child);
+        this.registerOutputs({ bucketName: this.bucket.bucketName, roleArn: this.roleArn, kmsKeyArn: this.bucket.kmsKeyArn });
+    }
+}

@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Encryption } from "../config/schema";
+import { arns } from "../policies/document";
+import { vendorWriteStatements } from "../policies/direct-access";
+import { vendorKeyGrantStatement } from "../policies/kms";
+import { SecureBucket } from "./secure-bucket";
+
+export interface VendorDropArgs {
+    /** The vendor's name in config; Sids are derived from it. */
+    vendorName: string;
+    bucketName: string;
+    accountId: string;
+    partition: string;
+    region: string;
+    /** The vendor's principal exactly as its guide names it (role, user or account root). */
+    principalArn: string;
+    /** The vendor writes only under `{prefix}/`. */
+    prefix: string;
+    /** Grant `s3:DeleteObject` under the prefix as well. Default: true (the vendor's guide asks for it; versioning keeps deleted files recoverable). */
+    allowDelete?: boolean;
+    /** Let the vendor write and delete its top-level `_ACCESS_CONFIRMATION` check object. Default: true. */
+    accessConfirmation?: boolean;
+    /** Default: SSE-S3. With SSE-KMS the vendor gets the key grants a multipart upload needs. */
+    encryption?: Encryption;
+    noncurrentVersionExpirationDays?: number;
+    expirationDays?: number;
+    protectBuckets?: boolean;
+}
+
+/**
+ * A bucket of ours into which a vendor's principal writes directly, the way
+ * vendors such as Sailthru Connect document it, narrowed to the vendor's
+ * prefix. Ownership of what it writes is ours (ACLs disabled).
+ */
+export class VendorDrop extends pulumi.ComponentResource {
+    readonly bucket: SecureBucket;
+
+    constructor(name: string, args: VendorDropArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("transfer:vendor:VendorDrop", name, {}, opts);
+        const sidName = args.vendorName.replace(/[^A-Za-z0-9]/g, "");
+        this.bucket = new SecureBucket(name, {
+            bucketName: args.bucketName,
+            accountId: args.accountId,
+            partition: args.partition,
+            noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
+            expirationDays: args.expirationDays,
+            protect: args.protectBuckets,
+            encryption: args.encryption === "SSE-KMS"
+                ? { kind: "SSE-KMS", keyGrants: [vendorKeyGrantStatement({ sid: `${sidName}MultipartUpload`, principalArn: args.principalArn, region: args.region })] }
+                : { kind: "SSE-S3" },
+            grantStatements: vendorWriteStatements({
+                sidName,
+                bucketArn: arns.bucket(args.partition, args.bucketName),
+                principalArn: args.principalArn,
+                prefix: args.prefix,
+                allowDelete: args.allowDelete ?? true,
+                accessConfirmation: args.accessConfirmation ?? true,
+            }),
+        }, { parent: this });
+        this.registerOutputs({ bucketName: this.bucket.bucketName, kmsKeyArn: this.bucket.kmsKeyArn });
+    }
+}

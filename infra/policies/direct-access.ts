@@ -1,0 +1,105 @@
+/**
+ * Grants for third parties that write into our buckets directly rather than
+ * by replication: a vendor's principal in our bucket policy, and a data-sync
+ * service that assumes a role of ours.
+ */
+import { PolicyDocument, policyDocument, PolicyStatement } from "./document";
+
+/** The vendor's connection check uploads then deletes this top-level object. */
+export const ACCESS_CONFIRMATION_KEY = "_ACCESS_CONFIRMATION";
+
+export interface VendorWriteGrant {
+    /** Used in Sids: letters and digits only. */
+    sidName: string;
+    bucketArn: string;
+    /** The vendor's role, user or account root, exactly as its guide names it. */
+    principalArn: string;
+    /** The vendor writes only under `{prefix}/`. */
+    prefix: string;
+    /** Also `s3:DeleteObject` under the prefix (the vendor's guide asks for it). */
+    allowDelete: boolean;
+    /** The vendor validates access with a top-level `_ACCESS_CONFIRMATION` it writes and deletes. */
+    accessConfirmation: boolean;
+}
+
+/** The bucket-level and object-level grants a vendor documents, narrowed to its prefix. */
+export function vendorWriteStatements(grant: VendorWriteGrant): PolicyStatement[] {
+    const principal = { AWS: grant.principalArn };
+    const objectActions = ["s3:PutObject", ...(grant.allowDelete ? ["s3:DeleteObject"] : [])];
+    return [
+        {
+            Sid: `${grant.sidName}ListOwnPrefix`,
+            Effect: "Allow",
+            Principal: principal,
+            Action: "s3:ListBucket",
+            Resource: grant.bucketArn,
+            Condition: { StringLike: { "s3:prefix": [`${grant.prefix}/`, `${grant.prefix}/*`] } },
+        },
+        {
+            Sid: `${grant.sidName}WriteOwnPrefix`,
+            Effect: "Allow",
+            Principal: principal,
+            Action: objectActions,
+            Resource: `${grant.bucketArn}/${grant.prefix}/*`,
+        },
+        ...(grant.accessConfirmation
+            ? [{
+                  Sid: `${grant.sidName}AccessConfirmation`,
+                  Effect: "Allow" as const,
+                  Principal: principal,
+                  Action: ["s3:PutObject", "s3:DeleteObject"],
+                  Resource: `${grant.bucketArn}/${ACCESS_CONFIRMATION_KEY}`,
+              }]
+            : []),
+    ];
+}
+
+/**
+ * Only the data-sync service's principal may assume the role, and only with the
+ * external ID it showed us: the ID keeps another customer of the same service
+ * from pointing the service at our role (confused deputy).
+ */
+export function serviceTrustPolicy(args: { servicePrincipalArn: string; externalId: string }): PolicyDocument {
+    return policyDocument([
+        {
+            Sid: "DataSyncServiceWithExternalId",
+            Effect: "Allow",
+            Principal: { AWS: args.servicePrincipalArn },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:ExternalId": args.externalId } },
+        },
+    ]);
+}
+
+export interface ServiceWriteArgs {
+    bucketArn: string;
+    /** Objects the service may write: `{prefix}/*`, or the whole bucket when absent. */
+    prefix?: string;
+    /** `s3:DeleteObject` only while the service's connection test is pending. */
+    connectionTestPending: boolean;
+    /** With SSE-KMS: the bucket's key, which the service needs to write. */
+    kmsKeyArn?: string;
+    region: string;
+}
+
+/** The service writes files; it deletes only its connection-test artifact, and only until the test has passed. */
+export function serviceWritePolicy(args: ServiceWriteArgs): PolicyDocument {
+    const objects = args.prefix ? `${args.bucketArn}/${args.prefix}/*` : `${args.bucketArn}/*`;
+    return policyDocument([
+        {
+            Sid: "WriteFiles",
+            Effect: "Allow",
+            Action: ["s3:PutObject", ...(args.connectionTestPending ? ["s3:DeleteObject"] : [])],
+            Resource: objects,
+        },
+        ...(args.kmsKeyArn
+            ? [{
+                  Sid: "EncryptWithBucketKey",
+                  Effect: "Allow" as const,
+                  Action: ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"],
+                  Resource: args.kmsKeyArn,
+                  Condition: { StringEquals: { "kms:ViaService": `s3.${args.region}.amazonaws.com` } },
+              }]
+            : []),
+    ]);
+}
