@@ -7,6 +7,7 @@
  * Exit 0: planned, no mandatory violation; 1: violation or failure; 2: config error.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { parseArgs } from "util";
 import { isConfigError } from "../infra/config/errors";
 import { Plan, toStackExport } from "./plan/engine";
@@ -35,7 +36,8 @@ async function cli(): Promise<number> {
         console.log(USAGE);
         return 0;
     }
-    const stack = values.stack ?? (values.config ? "example" : undefined);
+    // An example config is planned as a stack named after its file.
+    const stack = values.stack ?? (values.config ? path.basename(values.config).replace(/\.ya?ml$/, "") : undefined);
     if (!stack) {
         console.error(`--stack is required\n${USAGE}`);
         return 2;

@@ -109,7 +109,7 @@ describe("wiring between the two sides", () => {
     });
 
     describe("hand-over in writing, for a partner that does not run this program", () => {
-        const configFile = path.join(__dirname, "..", "fixtures", "handover.yaml");
+        const configFile = path.join(__dirname, "..", "..", "stacks", "examples", "handover.yaml");
 
         it("replicates to the handed-over bucket and admits the handed-over role", async () => {
             const p = await plan({ stack: "handover", configFile });

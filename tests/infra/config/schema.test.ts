@@ -113,6 +113,19 @@ describe("stack config validation", () => {
         assertRejected(publisherConfig({}, [{ ...partner, root: "/acme" }]), "transfer:partners[0].root", /without leading or trailing/);
         assertRejected(publisherConfig({}, [{ ...partner, root: "a/../b" }]), "transfer:partners[0].root", /"\.\."/);
     });
+    it("rejects an unknown encryption", () => assertRejected(publisherConfig({ "transfer:encryption": "SSE-C" }), "transfer:encryption", /must be SSE-S3 or SSE-KMS, got "SSE-C"/));
+    it("rejects object expiry out of range", () => assertRejected(publisherConfig({ "transfer:expirationDays": "-1" }), "transfer:expirationDays", /from 1 to 3650/));
+    it("rejects a KMS alias where a key ARN is needed", () => assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressKmsKeyArn: "arn:aws:kms:us-east-1:444455556666:alias/s3" }]), "transfer:partners[0].ingressKmsKeyArn", /KMS key ARN/));
+    it("rejects a handed-over KMS key from another account", () => assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressKmsKeyArn: "arn:aws:kms:us-east-1:999999999999:key/abc" }]), "transfer:partners[0].ingressKmsKeyArn", /belongs to account 999999999999/));
+    it("rejects a malformed bucket region", () => assertRejected(publisherConfig({}, [{ ...partner, bucketRegion: "europe" }]), "transfer:partners[0].bucketRegion", /AWS region/));
+    it("rejects a vendor principal that is not an IAM principal", () => assertRejected(publisherConfig({ "transfer:vendorDrops": [{ name: "sailthru", principalArn: "arn:aws:s3:::bucket" }] }), "transfer:vendorDrops[0].principalArn", /IAM principal ARN/));
+    it("rejects a vendor drop without a principal", () => assertRejected(publisherConfig({ "transfer:vendorDrops": [{ name: "sailthru" }] }), "transfer:vendorDrops[0].principalArn", /./));
+    it("rejects a malformed external ID", () => assertRejected(publisherConfig({ "transfer:serviceDestinations": [{ name: "sync", servicePrincipalArn: "arn:aws:iam::313131313131:role/s", externalId: "has space" }] }), "transfer:serviceDestinations[0].externalId", /2 to 1224 characters/));
+    it("rejects a vendor drop sharing a counterpart's name", () => assertRejected(publisherConfig({ "transfer:vendorDrops": [{ name: "cdlx", principalArn: "arn:aws:iam::099647660399:root" }] }), "transfer:vendorDrops[0].name", /"cdlx" is listed twice/));
+    it("accepts a side with only a vendor drop", () => {
+        const config = parseSideConfig(publisherConfig({ "transfer:vendorDrops": [{ name: "sailthru", principalArn: "arn:aws:iam::099647660399:root" }] }, []), "prod");
+        assert.deepStrictEqual(config.vendorDrops, [{ name: "sailthru", bucketName: "acme-bank-prod-sailthru-drop", principalArn: "arn:aws:iam::099647660399:root", prefix: "sailthru", allowDelete: true, accessConfirmation: true, configKey: "transfer:vendorDrops[0]" }]);
+    });
     it("reports every problem at once, each with its key and fix", () => {
         const problems = problemsOf(publisherConfig({ "transfer:accountId": "x", "aws:region": "y" }, [{ name: "cdlx", accountId: "z" }]));
         assert.deepStrictEqual(problems.map((p) => p.key), ["transfer:accountId", "aws:region", "transfer:partners[0].accountId"]);

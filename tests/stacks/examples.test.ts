@@ -1,0 +1,236 @@
+/** Each example setup in stacks/examples: what it creates, and the documents that make it safe. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
+import { isConfigError } from "../../infra/config/errors";
+import { Plan, PlannedResource } from "../../tools/plan/engine";
+import { readStackConfig } from "../../tools/plan/project";
+import { documentOf, forBucket, linksOf, ofType, one, plan, planUncached, T } from "../helpers/plans";
+
+const EXAMPLES = path.join(__dirname, "..", "..", "stacks", "examples");
+const example = (name: string) => plan({ stack: name, configFile: path.join(EXAMPLES, `${name}.yaml`) });
+const KEY = "aws:kms/key:Key";
+
+function keyOfBucket(p: Plan, bucketName: string): PlannedResource {
+    const encryption = forBucket(p, T.encryption, bucketName).inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string; kmsMasterKeyId: string }; bucketKeyEnabled: boolean }[];
+    assert.strictEqual(encryption.length, 1);
+    assert.strictEqual(encryption[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+    assert.strictEqual(encryption[0].bucketKeyEnabled, true, "S3 Bucket Keys cut KMS requests and cost");
+    return one(p, KEY, (k) => k.outputs.arn === encryption[0].applyServerSideEncryptionByDefault.kmsMasterKeyId);
+}
+
+function statementsBySid(r: PlannedResource): Record<string, Record<string, unknown>> {
+    return Object.fromEntries(documentOf(r).Statement.map((s) => [s.Sid as string, s]));
+}
+
+const ADMIN = (account: string) => ({ Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" });
+
+/** Writes a variant of a config to a temporary file, for tests that change one setting. */
+function variant(source: string, change: (config: Record<string, unknown>) => void): string {
+    const parsed = YAML.parse(fs.readFileSync(source, "utf8"));
+    change(parsed.config);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "example-")), path.basename(source));
+    fs.writeFileSync(file, YAML.stringify(parsed));
+    return file;
+}
+
+describe("example setups", () => {
+    it("every example file names who would use it and how to plan it", () => {
+        for (const file of fs.readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml"))) {
+            const text = fs.readFileSync(path.join(EXAMPLES, file), "utf8");
+            assert.match(text, /^# Who: /, `${file} must open with who uses it`);
+            assert.ok(text.includes(`npm run plan -- --config stacks/examples/${file}`), `${file} must say how to plan it`);
+            readStackConfig(path.join(EXAMPLES, file));
+        }
+    });
+
+    describe("sse-kms", () => {
+        it("gives every bucket its own rotating, protected customer managed key with bucket keys", async () => {
+            const p = await example("sse-kms");
+            const keys = ofType(p, KEY);
+            assert.strictEqual(keys.length, 2);
+            for (const bucket of ofType(p, T.bucket)) {
+                const key = keyOfBucket(p, bucket.inputs.bucket as string);
+                assert.strictEqual(key.inputs.enableKeyRotation, true);
+                assert.strictEqual(key.inputs.deletionWindowInDays, 30);
+                assert.strictEqual(key.protect, true);
+                assert.strictEqual(key.retainOnDelete, true);
+                assert.deepStrictEqual(statementsBySid(forBucket(p, T.policy, bucket.inputs.bucket as string)).DenyOtherKmsKeys, {
+                    Sid: "DenyOtherKmsKeys",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:PutObject",
+                    Resource: `${bucket.outputs.arn as string}/*`,
+                    Condition: {
+                        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": key.outputs.arn },
+                        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+                    },
+                });
+            }
+        });
+
+        it("admits the partner's role to the ingress key through S3 only, and no one else", async () => {
+            const p = await example("sse-kms");
+            const link = linksOf(p).cdlx;
+            assert.deepStrictEqual(documentOf(keyOfBucket(p, link.ingressBucketName)).Statement, [
+                ADMIN("111122223333"),
+                {
+                    Sid: "ReplicationEncryptsReplicas444455556666",
+                    Effect: "Allow",
+                    Principal: { AWS: "arn:aws:iam::444455556666:root" },
+                    Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::444455556666:role/cdlx-to-acme-bank-replication", "kms:ViaService": "s3.us-east-1.amazonaws.com", "kms:CallerAccount": "444455556666" } },
+                },
+            ]);
+            assert.deepStrictEqual(documentOf(keyOfBucket(p, link.egressBucketName)).Statement, [ADMIN("111122223333")]);
+        });
+
+        it("replicates SSE-KMS objects, re-encrypted with the partner's ingress key, and lets the role use both keys", async () => {
+            const p = await example("sse-kms");
+            const link = linksOf(p).cdlx;
+            const partnerKey = "arn:aws:kms:us-east-1:444455556666:key/0f6c2a1e-7b3d-4c8e-9a51-2d4e6f8a0b1c";
+            const [rule] = forBucket(p, T.replication, link.egressBucketName).inputs.rules as Record<string, Record<string, unknown>>[];
+            assert.deepStrictEqual(rule.sourceSelectionCriteria, { sseKmsEncryptedObjects: { status: "Enabled" } });
+            assert.deepStrictEqual(rule.destination.encryptionConfiguration, { replicaKmsKeyId: partnerKey });
+            const egressKey = keyOfBucket(p, link.egressBucketName).outputs.arn as string;
+            const policy = statementsBySid(one(p, T.rolePolicy));
+            assert.deepStrictEqual(policy.DecryptSourceObjects, {
+                Sid: "DecryptSourceObjects",
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: egressKey,
+                Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" }, StringLike: { "kms:EncryptionContext:aws:s3:arn": [link.egressBucketArn, `${link.egressBucketArn}/acme-bank/*`] } },
+            });
+            assert.deepStrictEqual(policy.EncryptReplicas, {
+                Sid: "EncryptReplicas",
+                Effect: "Allow",
+                Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+                Resource: partnerKey,
+                Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" }, StringLike: { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::cdlx-prod-acme-bank-ingress", "arn:aws:s3:::cdlx-prod-acme-bank-ingress/acme-bank/*"] } },
+            });
+        });
+
+        it("expires current objects after 30 days and exports both key ARNs", async () => {
+            const p = await example("sse-kms");
+            const link = linksOf(p).cdlx as unknown as Record<string, string>;
+            for (const bucket of ofType(p, T.bucket)) {
+                const rules = forBucket(p, T.lifecycle, bucket.inputs.bucket as string).inputs.rules as Record<string, unknown>[];
+                assert.deepStrictEqual(rules[1], { id: "expire-current-objects", status: "Enabled", filter: { prefix: "" }, expiration: { days: 30 } });
+            }
+            assert.strictEqual(link.egressKmsKeyArn, keyOfBucket(p, link.egressBucketName).outputs.arn);
+            assert.strictEqual(link.ingressKmsKeyArn, keyOfBucket(p, link.ingressBucketName).outputs.arn);
+        });
+
+        it("leaves replication pending, with a warning naming the key to set, until the partner's ingress key is handed over", async () => {
+            const file = variant(path.join(EXAMPLES, "sse-kms.yaml"), (c) => { delete (c["transfer:partners"] as Record<string, unknown>[])[0].ingressKmsKeyArn; });
+            const p = await planUncached({ stack: "sse-kms", configFile: file });
+            assert.strictEqual(ofType(p, T.replication).length, 0);
+            assert.strictEqual(linksOf(p).cdlx.replication, "pending");
+            assert.match(p.warnings.join("\n"), /waits for the KMS key of their ingress bucket.*pulumi config set --path 'transfer:partners\[0\]\.ingressKmsKeyArn'/);
+        });
+
+        it("reads the counterpart's ingress key through the stack reference, and refuses an SSE-S3 counterpart", async () => {
+            const kms = (stack: string) => variant(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), (c) => { c["transfer:encryption"] = "SSE-KMS"; });
+            const partner = await planUncached({ stack: "partner-prod", configFile: kms("partner-prod"), stackOutputs: {} });
+            const publisher = await planUncached({ stack: "prod", configFile: kms("prod"), stackOutputs: { "organization/s3-transfer/partner-prod": partner.outputs } });
+            const [rule] = forBucket(publisher, T.replication, linksOf(publisher).cdlx.egressBucketName).inputs.rules as Record<string, Record<string, unknown>>[];
+            assert.deepStrictEqual(rule.destination.encryptionConfiguration, { replicaKmsKeyId: (linksOf(partner)["acme-bank"] as unknown as Record<string, string>).ingressKmsKeyArn });
+            await assert.rejects(
+                planUncached({ stack: "prod", configFile: kms("prod"), stackOutputs: { "organization/s3-transfer/partner-prod": (await plan("partner-prod")).outputs } }),
+                (err: unknown) => isConfigError(err) && /has an SSE-S3 ingress bucket, but transfer:encryption is SSE-KMS here/.test(err.message),
+            );
+        });
+    });
+
+    describe("cross-region", () => {
+        it("has one provider per region and puts each link's buckets and keys in its region", async () => {
+            const p = await example("cross-region");
+            const providers = ofType(p, "pulumi:providers:aws");
+            assert.deepStrictEqual(providers.map((r) => r.inputs.region).sort(), ["eu-west-1", "us-east-1"]);
+            const providerOf = (region: string) => providers.find((r) => r.inputs.region === region)!.urn;
+            for (const [name, region] of [["eurolink", "eu-west-1"], ["cdlx", "us-east-1"]]) {
+                const link = linksOf(p)[name] as unknown as Record<string, string>;
+                assert.strictEqual(link.region, region);
+                for (const bucketName of [link.egressBucketName, link.ingressBucketName]) {
+                    const bucket = forBucket(p, T.bucket, bucketName);
+                    assert.ok(bucket.provider?.startsWith(providerOf(region)), `${bucketName} must use the ${region} provider`);
+                    assert.strictEqual(bucket.outputs.region, region);
+                    assert.match(keyOfBucket(p, bucketName).outputs.arn as string, new RegExp(`^arn:aws:kms:${region}:`));
+                }
+            }
+        });
+
+        it("calls each key through S3 in that key's region", async () => {
+            const p = await example("cross-region");
+            const link = linksOf(p).eurolink;
+            const ingressKey = statementsBySid(keyOfBucket(p, link.ingressBucketName));
+            assert.strictEqual((ingressKey.ReplicationEncryptsReplicas666677778888.Condition as Record<string, Record<string, string>>).StringEquals["kms:ViaService"], "s3.eu-west-1.amazonaws.com");
+            const role = one(p, T.role, (r) => r.outputs.arn === link.replicationRoleArn);
+            const policy = statementsBySid(one(p, T.rolePolicy, (r) => r.inputs.role === role.inputs.name));
+            assert.strictEqual((policy.DecryptSourceObjects.Condition as Record<string, Record<string, string>>).StringEquals["kms:ViaService"], "s3.eu-west-1.amazonaws.com");
+            assert.strictEqual((policy.EncryptReplicas.Condition as Record<string, Record<string, string>>).StringEquals["kms:ViaService"], "s3.eu-central-1.amazonaws.com");
+        });
+    });
+
+    describe("vendor-write", () => {
+        it("grants the vendor's principal its documented actions under its prefix and on _ACCESS_CONFIRMATION only", async () => {
+            const p = await example("vendor-write");
+            const [bucket] = ofType(p, T.bucket);
+            const arn = bucket.outputs.arn as string;
+            const vendor = { AWS: "arn:aws:iam::099647660399:role/sc-event-stream-production" };
+            assert.deepStrictEqual(documentOf(forBucket(p, T.policy, bucket.inputs.bucket as string)).Statement.filter((s) => s.Effect === "Allow"), [
+                { Sid: "sailthruListOwnPrefix", Effect: "Allow", Principal: vendor, Action: "s3:ListBucket", Resource: arn, Condition: { StringLike: { "s3:prefix": ["event-stream/", "event-stream/*"] } } },
+                { Sid: "sailthruWriteOwnPrefix", Effect: "Allow", Principal: vendor, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${arn}/event-stream/*` },
+                { Sid: "sailthruAccessConfirmation", Effect: "Allow", Principal: vendor, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${arn}/_ACCESS_CONFIRMATION` },
+            ]);
+            assert.strictEqual(ofType(p, T.replication).length, 0);
+        });
+
+        it("gives the vendor the KMS actions a multipart upload needs, through S3 only", async () => {
+            const p = await example("vendor-write");
+            const [bucket] = ofType(p, T.bucket);
+            assert.deepStrictEqual(documentOf(keyOfBucket(p, bucket.inputs.bucket as string)).Statement[1], {
+                Sid: "sailthruMultipartUpload",
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::099647660399:role/sc-event-stream-production" },
+                Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+                Resource: "*",
+                Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+            });
+        });
+    });
+
+    describe("service-role", () => {
+        it("trusts only the service's principal with its external ID", async () => {
+            const p = await example("service-role");
+            const role = one(p, T.role);
+            assert.deepStrictEqual(documentOf(role, "assumeRolePolicy").Statement, [{
+                Sid: "DataSyncServiceWithExternalId",
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::313131313131:role/data-sync-service" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "sts:ExternalId": "acme-retail-7f3a9c2e" } },
+            }]);
+            assert.deepStrictEqual(forBucket(p, T.ownership, one(p, T.bucket).inputs.bucket as string).inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+        });
+
+        it("allows DeleteObject only while the connection test is pending", async () => {
+            const pending = await example("service-role");
+            const bucketArn = one(pending, T.bucket).outputs.arn as string;
+            assert.deepStrictEqual(documentOf(one(pending, T.rolePolicy)).Statement, [{ Sid: "WriteFiles", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/*` }]);
+            const file = variant(path.join(EXAMPLES, "service-role.yaml"), (c) => { (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending = false; });
+            const done = await planUncached({ stack: "service-role", configFile: file });
+            assert.deepStrictEqual(documentOf(one(done, T.rolePolicy)).Statement, [{ Sid: "WriteFiles", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${bucketArn}/*` }]);
+        });
+
+        it("exports the role ARN to hand to the service", async () => {
+            const p = await example("service-role");
+            assert.deepStrictEqual(p.outputs.serviceDestinations, {
+                datasync: { bucketName: "acme-retail-service-role-datasync-sync", bucketArn: "arn:aws:s3:::acme-retail-service-role-datasync-sync", roleArn: "arn:aws:iam::121212121212:role/acme-retail-datasync-sync-writer" },
+            });
+        });
+    });
+});
