@@ -1,7 +1,7 @@
 /** What both sides' stacks share: the providers, the warnings, and the outputs the other side reads. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DirectBucketOutputs, ExchangeSide, ExchangeSideArgs, LinkOutputs } from "../infra/components/exchange-side";
+import { AuditOutputs, DirectBucketOutputs, ExchangeSide, ExchangeSideArgs, LinkOutputs } from "../infra/components/exchange-side";
 import { SideConfig } from "../infra/config/schema";
 import { ResolvedCounterpart } from "./counterparts";
 
@@ -14,12 +14,16 @@ export interface SideOutputs {
     links: Record<string, LinkOutputs>;
     vendorDrops: Record<string, DirectBucketOutputs & { prefix: string }>;
     serviceDestinations: Record<string, DirectBucketOutputs & { roleArn: string }>;
+    audit: AuditOutputs;
 }
 
 type SideClass = new (name: string, args: ExchangeSideArgs, opts?: pulumi.ComponentResourceOptions) => ExchangeSide;
 
 export function composeSide(Side: SideClass, config: SideConfig, counterparts: ResolvedCounterpart[]): SideOutputs {
     for (const c of counterparts) for (const message of c.pending) pulumi.log.warn(message);
+    if (config.audit.trail.mode === "extend") {
+        pulumi.log.warn(`add the stack output audit.trailEventSelector to the advanced event selectors of trail ${config.audit.trail.trailName} (aws cloudtrail get-event-selectors, merge, put-event-selectors): this stack does not manage that trail`);
+    }
 
     // One explicit provider per region, each pinned to the configured account: a stack run with
     // the wrong credentials fails before touching anything.
@@ -44,6 +48,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
         expirationDays: config.expirationDays,
         protectBuckets: config.protectBuckets,
+        audit: config.audit,
     });
 
     return {
@@ -54,5 +59,6 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         links: side.linkOutputs,
         vendorDrops: side.vendorDropOutputs,
         serviceDestinations: side.serviceDestinationOutputs,
+        audit: side.auditOutputs,
     };
 }

@@ -5,7 +5,7 @@ import { replicationDestinationStatements } from "../policies/bucket-policy";
 import { arns, policyDocument } from "../policies/document";
 import { replicaKeyGrantStatement, replicationKmsStatements } from "../policies/kms";
 import { replicationPermissionsPolicy, replicationTrustPolicy } from "../policies/replication-role";
-import { SecureBucket } from "./secure-bucket";
+import { AccessLogTarget, SecureBucket } from "./secure-bucket";
 
 /** What the counterpart has told us, through its stack or in writing. Absent values mean "not yet". */
 export interface CounterpartEndpoints {
@@ -46,7 +46,8 @@ export interface CounterpartLinkArgs {
     /** Expiry of current objects in both buckets. Default: never. */
     expirationDays?: number;
     /** Protect both buckets (and keys) from deletion. Default: true. */
-    protectBuckets?: boolean;
+    protectBuckets?: boolean;    /** Where the bucket's server access logs go. Default: not logged. */
+    accessLogs?: AccessLogTarget;
 }
 
 /**
@@ -73,6 +74,7 @@ export class CounterpartLink extends pulumi.ComponentResource {
             noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
             expirationDays: args.expirationDays,
             protect: args.protectBuckets,
+            accessLogs: args.accessLogs,
         };
         const { ingressBucketArn, replicationRoleArn: counterpartRoleArn, ingressKmsKeyArn } = args.counterpart;
         const counterpartGrant = counterpartRoleArn

@@ -1,7 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Encryption } from "../config/schema";
+import { AuditConfig, Encryption } from "../config/schema";
+import { accessLogTargetPrefix, CLOUDTRAIL_PREFIX, dataEventSelector } from "../policies/audit";
+import { arns } from "../policies/document";
+import { AuditTrail } from "./audit-trail";
 import { CounterpartEndpoints, CounterpartLink } from "./counterpart-link";
+import { LogBucket } from "./log-bucket";
 import { ServiceDestination } from "./service-destination";
 import { VendorDrop } from "./vendor-drop";
 
@@ -60,6 +64,8 @@ export interface ExchangeSideArgs {
     expirationDays?: number;
     /** Protect every data bucket and key from deletion. Default: true. */
     protectBuckets?: boolean;
+    /** Log buckets per region, retention, and the optional CloudTrail data events. */
+    audit: AuditConfig;
 }
 
 /** What the other side reads from this side's stack, per counterpart. Flat, non-secret strings. */
@@ -82,6 +88,17 @@ export interface LinkOutputs {
     ingressGrant: "active" | "pending";
 }
 
+export interface AuditOutputs {
+    /** Log bucket name per region. */
+    logBuckets: Record<string, string>;
+    /** Every data bucket, with its access-log prefix in its region's log bucket. */
+    accessLogs: Record<string, { region: string; logBucket: string; prefix: string }>;
+    /** The CloudTrail trail recording object-level events, if any. */
+    trail?: { mode: "create" | "extend"; name: string; arn: string; logPrefix?: string };
+    /** The advanced event selector to add to an existing trail (mode "extend"). */
+    trailEventSelector?: ReturnType<typeof dataEventSelector>;
+}
+
 export interface DirectBucketOutputs {
     bucketName: string;
     bucketArn: string;
@@ -99,6 +116,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
     readonly linkOutputs: Record<string, LinkOutputs> = {};
     readonly vendorDropOutputs: Record<string, DirectBucketOutputs & { prefix: string }> = {};
     readonly serviceDestinationOutputs: Record<string, DirectBucketOutputs & { roleArn: string }> = {};
+    readonly auditOutputs: AuditOutputs;
 
     protected constructor(type: string, name: string, args: ExchangeSideArgs, opts?: pulumi.ComponentResourceOptions) {
         super(type, name, {}, opts);
@@ -116,6 +134,28 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             return { parent: this, providers: { aws: provider } };
         };
 
+        // Data buckets by region, known from config: each region's log bucket admits exactly these.
+        const dataBuckets: { name: string; region: string }[] = [
+            ...args.counterparts.flatMap((c) => [c.egressBucketName, c.ingressBucketName].map((b) => ({ name: b, region: c.bucketRegion }))),
+            ...(args.vendorDrops ?? []).map((v) => ({ name: v.bucketName, region: args.region })),
+            ...(args.serviceDestinations ?? []).map((s) => ({ name: s.bucketName, region: args.region })),
+        ];
+        const trail = args.audit.trail;
+        const trailArn = trail.mode === "create" ? `arn:${args.partition}:cloudtrail:${args.region}:${args.accountId}:trail/${trail.trailName}` : undefined;
+        const logBuckets: Record<string, LogBucket> = {};
+        for (const [region, bucketName] of Object.entries(args.audit.logBucketNames)) {
+            logBuckets[region] = new LogBucket(`${name}-logs-${region}`, {
+                bucketName,
+                accountId: args.accountId,
+                partition: args.partition,
+                sourceBucketNames: dataBuckets.filter((b) => b.region === region).map((b) => b.name),
+                trailArn: region === args.region ? trailArn : undefined,
+                retentionDays: args.audit.logRetentionDays,
+                protect: args.protectBuckets,
+            }, inRegion(region));
+        }
+        const logsIn = (region: string) => logBuckets[region].target();
+
         for (const counterpart of args.counterparts) {
             const link = new CounterpartLink(`${name}-${counterpart.name}`, {
                 ...shared,
@@ -129,6 +169,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                 replicationRoleName: counterpart.replicationRoleName,
                 counterpart: counterpart.endpoints,
                 deleteMarkerReplication: args.deleteMarkerReplication,
+                accessLogs: logsIn(counterpart.bucketRegion),
             }, inRegion(counterpart.bucketRegion));
             this.links[counterpart.name] = link;
             this.linkOutputs[counterpart.name] = {
@@ -148,7 +189,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
         }
 
         for (const vendor of args.vendorDrops ?? []) {
-            const drop = new VendorDrop(`${name}-${vendor.name}-drop`, { ...shared, ...vendor, vendorName: vendor.name, region: args.region }, inRegion(args.region));
+            const drop = new VendorDrop(`${name}-${vendor.name}-drop`, { ...shared, ...vendor, vendorName: vendor.name, region: args.region, accessLogs: logsIn(args.region) }, inRegion(args.region));
             this.vendorDropOutputs[vendor.name] = {
                 bucketName: vendor.bucketName,
                 bucketArn: drop.bucket.bucketArn,
@@ -158,7 +199,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
         }
 
         for (const service of args.serviceDestinations ?? []) {
-            const destination = new ServiceDestination(`${name}-${service.name}-sync`, { ...shared, ...service, region: args.region }, inRegion(args.region));
+            const destination = new ServiceDestination(`${name}-${service.name}-sync`, { ...shared, ...service, region: args.region, accessLogs: logsIn(args.region) }, inRegion(args.region));
             this.serviceDestinationOutputs[service.name] = {
                 bucketName: service.bucketName,
                 bucketArn: destination.bucket.bucketArn,
@@ -167,7 +208,31 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             };
         }
 
-        this.registerOutputs({ links: this.linkOutputs, vendorDrops: this.vendorDropOutputs, serviceDestinations: this.serviceDestinationOutputs });
+        const dataBucketArns = dataBuckets.map((b) => arns.bucket(args.partition, b.name));
+        if (trail.mode === "create") {
+            new AuditTrail(`${name}-data-events`, {
+                trailName: trail.trailName,
+                partition: args.partition,
+                dataBucketNames: dataBuckets.map((b) => b.name),
+                logBucket: logBuckets[args.region],
+                multiRegion: Object.keys(logBuckets).length > 1,
+            }, inRegion(args.region));
+        }
+        this.auditOutputs = {
+            logBuckets: { ...args.audit.logBucketNames },
+            accessLogs: Object.fromEntries(dataBuckets.map((b) => [b.name, { region: b.region, logBucket: args.audit.logBucketNames[b.region], prefix: accessLogTargetPrefix(b.name) }])),
+            ...(trail.mode === "off" ? {} : {
+                trail: {
+                    mode: trail.mode,
+                    name: trail.trailName,
+                    arn: trailArn ?? `arn:${args.partition}:cloudtrail:${args.region}:${args.accountId}:trail/${trail.trailName}`,
+                    ...(trail.mode === "create" ? { logPrefix: `${CLOUDTRAIL_PREFIX}/AWSLogs/${args.accountId}/CloudTrail/` } : {}),
+                },
+            }),
+            ...(trail.mode === "extend" ? { trailEventSelector: dataEventSelector(dataBucketArns) } : {}),
+        };
+
+        this.registerOutputs({ links: this.linkOutputs, vendorDrops: this.vendorDropOutputs, serviceDestinations: this.serviceDestinationOutputs, audit: this.auditOutputs });
     }
 }
 

@@ -2,7 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { secureTransportStatements } from "../policies/bucket-policy";
 import { arns, policyDocument, PolicyStatement } from "../policies/document";
+import { accessLogTargetPrefix } from "../policies/audit";
 import { denyOtherKmsKeysStatement, keyAdministrationStatement } from "../policies/kms";
+
+/** Where a bucket's server access logs go: the side's log bucket in the same region. */
+export interface AccessLogTarget {
+    targetBucket: pulumi.Input<string>;
+    /** The log bucket's policy must admit this bucket before S3 delivers anything. */
+    dependsOn: pulumi.Resource[];
+}
 
 /**
  * Default encryption of a bucket. SSE-KMS creates a customer managed key for
@@ -29,6 +37,11 @@ export interface SecureBucketArgs {
     noncurrentVersionExpirationDays?: number;
     /** Days after which current objects expire (become noncurrent). Default: never. */
     expirationDays?: number;
+    /**
+     * Server access logging, partitioned by event time under `s3-access-logs/<bucket>/`.
+     * Default: none; every data bucket gets one (only a log bucket goes without, so that it never logs itself).
+     */
+    accessLogs?: AccessLogTarget;
     /**
      * Protect the bucket so that neither a replacement nor `pulumi destroy` can delete it.
      * Default: true. The bucket is retained on delete regardless.
@@ -128,6 +141,16 @@ export class SecureBucket extends pulumi.ComponentResource {
             ])));
         // After the public access block: S3 rejects concurrent changes to a bucket's access settings.
         new aws.s3.BucketPolicy(name, { bucket: this.bucketName, policy }, { ...child, dependsOn: [publicAccessBlock] });
+
+        if (args.accessLogs) {
+            new aws.s3.BucketLogging(name, {
+                bucket: this.bucketName,
+                targetBucket: args.accessLogs.targetBucket,
+                targetPrefix: accessLogTargetPrefix(args.bucketName),
+                // Date partitions let Athena prune a query to the days it asks about.
+                targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+            }, { ...child, dependsOn: args.accessLogs.dependsOn });
+        }
 
         this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, kmsKeyArn: this.kmsKeyArn });
     }

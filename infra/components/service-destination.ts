@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Encryption } from "../config/schema";
 import { serviceTrustPolicy, serviceWritePolicy } from "../policies/direct-access";
 import { arns } from "../policies/document";
-import { SecureBucket } from "./secure-bucket";
+import { AccessLogTarget, SecureBucket } from "./secure-bucket";
 
 export interface ServiceDestinationArgs {
     bucketName: string;
@@ -27,7 +27,8 @@ export interface ServiceDestinationArgs {
     encryption?: Encryption;
     noncurrentVersionExpirationDays?: number;
     expirationDays?: number;
-    protectBuckets?: boolean;
+    protectBuckets?: boolean;    /** Where the bucket's server access logs go. Default: not logged. */
+    accessLogs?: AccessLogTarget;
 }
 
 /**
@@ -49,6 +50,7 @@ export class ServiceDestination extends pulumi.ComponentResource {
             noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
             expirationDays: args.expirationDays,
             protect: args.protectBuckets,
+            accessLogs: args.accessLogs,
             encryption: args.encryption === "SSE-KMS" ? { kind: "SSE-KMS" } : { kind: "SSE-S3" },
         }, child);
         this.roleArn = arns.role(args.partition, args.accountId, args.roleName);

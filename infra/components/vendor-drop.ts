@@ -3,7 +3,7 @@ import { Encryption } from "../config/schema";
 import { arns } from "../policies/document";
 import { vendorWriteStatements } from "../policies/direct-access";
 import { vendorKeyGrantStatement } from "../policies/kms";
-import { SecureBucket } from "./secure-bucket";
+import { AccessLogTarget, SecureBucket } from "./secure-bucket";
 
 export interface VendorDropArgs {
     /** The vendor's name in config; Sids are derived from it. */
@@ -24,7 +24,8 @@ export interface VendorDropArgs {
     encryption?: Encryption;
     noncurrentVersionExpirationDays?: number;
     expirationDays?: number;
-    protectBuckets?: boolean;
+    protectBuckets?: boolean;    /** Where the bucket's server access logs go. Default: not logged. */
+    accessLogs?: AccessLogTarget;
 }
 
 /**
@@ -45,6 +46,7 @@ export class VendorDrop extends pulumi.ComponentResource {
             noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
             expirationDays: args.expirationDays,
             protect: args.protectBuckets,
+            accessLogs: args.accessLogs,
             encryption: args.encryption === "SSE-KMS"
                 ? { kind: "SSE-KMS", keyGrants: [vendorKeyGrantStatement({ sid: `${sidName}MultipartUpload`, principalArn: args.principalArn, region: args.region })] }
                 : { kind: "SSE-S3" },

@@ -76,6 +76,16 @@ export interface ServiceDestinationConfig {
     configKey: string;
 }
 
+/** Object-level CloudTrail data events: off (default), a trail of ours, or an existing trail to extend by hand. */
+export type AuditTrailConfig = { mode: "off" } | { mode: "create"; trailName: string } | { mode: "extend"; trailName: string };
+
+export interface AuditConfig {
+    /** One log bucket per region that holds data buckets of this side: S3 logs only within a region. */
+    logBucketNames: Record<string, string>;
+    logRetentionDays: number;
+    trail: AuditTrailConfig;
+}
+
 export interface SideConfig {
     side: Side;
     name: string;
@@ -91,6 +101,7 @@ export interface SideConfig {
     counterparts: CounterpartConfig[];
     vendorDrops: VendorDropConfig[];
     serviceDestinations: ServiceDestinationConfig[];
+    audit: AuditConfig;
 }
 
 /** The config key that lists a side's counterparts. */
@@ -113,6 +124,9 @@ const KNOWN_KEYS = [
     "transfer:publishers",
     "transfer:vendorDrops",
     "transfer:serviceDestinations",
+    "transfer:logRetentionDays",
+    "transfer:auditTrail",
+    "transfer:auditTrailName",
 ];
 
 const checked = (problemOf: (v: string) => string | undefined) =>
@@ -171,6 +185,9 @@ const FIXES: Record<string, string> = {
     "transfer:noncurrentVersionExpirationDays": "pulumi config set transfer:noncurrentVersionExpirationDays <whole days from 1 to 3650>",
     "transfer:deleteMarkerReplication": "pulumi config set transfer:deleteMarkerReplication false   (or true)",
     "transfer:protectBuckets": "pulumi config set transfer:protectBuckets true   (or false for a disposable test stack)",
+    "transfer:logRetentionDays": "pulumi config set transfer:logRetentionDays <whole days from 1 to 3650, e.g. 365>",
+    "transfer:auditTrail": "pulumi config set transfer:auditTrail off   (or create, or extend with transfer:auditTrailName)",
+    "transfer:auditTrailName": "pulumi config set transfer:auditTrailName <trail name: 3-128 letters, digits, ._->",
 };
 
 function fixFor(key: string): string {
@@ -269,6 +286,9 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
     }
     const expirationDays = raw["transfer:expirationDays"] === undefined ? undefined : parseDays("transfer:expirationDays", raw["transfer:expirationDays"], 0, problems);
 
+    const logRetentionDays = parseDays("transfer:logRetentionDays", raw["transfer:logRetentionDays"], 365, problems);
+    const trail = parseAuditTrail(raw, name, problems);
+
     const counterparts: CounterpartConfig[] = [];
     const vendorDrops: VendorDropConfig[] = [];
     const serviceDestinations: ServiceDestinationConfig[] = [];
@@ -309,8 +329,10 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
                 configKey: `transfer:serviceDestinations[${index}]`,
             });
         });
-        checkUnique(counterparts, vendorDrops, serviceDestinations, problems);
     }
+    const regions = [...new Set([region, ...counterparts.map((c) => c.bucketRegion)])];
+    const logBucketNames = Object.fromEntries(regions.map((r) => [r, `${bucketPrefix}-logs-${r}`]));
+    if (side) checkUnique(counterparts, vendorDrops, serviceDestinations, Object.values(logBucketNames), problems);
 
     if (problems.length) throw new ConfigError(problems);
     return {
@@ -327,7 +349,24 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
         counterparts,
         vendorDrops,
         serviceDestinations,
+        audit: { logBucketNames, logRetentionDays, trail },
     };
+}
+
+function parseAuditTrail(raw: Record<string, string>, name: string, problems: ConfigProblem[]): AuditTrailConfig {
+    const mode = raw["transfer:auditTrail"] ?? "off";
+    const trailName = raw["transfer:auditTrailName"];
+    if (trailName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(trailName)) {
+        problems.push(problem("transfer:auditTrailName", `must be 3 to 128 letters, digits, dots, underscores or hyphens, starting with a letter or digit, got "${trailName}"`));
+    }
+    if (mode === "off") return { mode };
+    if (mode === "create") return { mode, trailName: trailName ?? `${name}-transfer-data-events` };
+    if (mode === "extend") {
+        if (trailName === undefined) problems.push(problem("transfer:auditTrailName", "is required when transfer:auditTrail is extend: name the existing trail"));
+        return { mode, trailName: trailName ?? "" };
+    }
+    problems.push(problem("transfer:auditTrail", `must be off, create or extend, got "${mode}"`));
+    return { mode: "off" };
 }
 
 /** Parses one list-valued key with its schema; reports every issue under its full path. */
@@ -431,7 +470,7 @@ function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>,
 }
 
 /** Names and bucket names must be unique across counterparts, vendor drops and service destinations. */
-function checkUnique(counterparts: CounterpartConfig[], vendors: VendorDropConfig[], services: ServiceDestinationConfig[], problems: ConfigProblem[]): void {
+function checkUnique(counterparts: CounterpartConfig[], vendors: VendorDropConfig[], services: ServiceDestinationConfig[], logBuckets: string[], problems: ConfigProblem[]): void {
     const seenNames = new Map<string, string>();
     const seenBuckets = new Map<string, string>();
     const entries = [
@@ -439,10 +478,13 @@ function checkUnique(counterparts: CounterpartConfig[], vendors: VendorDropConfi
         ...vendors.map((v) => ({ name: v.name, configKey: v.configKey, buckets: [v.bucketName] })),
         ...services.map((s) => ({ name: s.name, configKey: s.configKey, buckets: [s.bucketName] })),
     ];
+    const logEntries = logBuckets.map((bucket) => ({ configKey: "transfer:bucketPrefix (log bucket)", buckets: [bucket] }));
     for (const entry of entries) {
         const earlier = seenNames.get(entry.name);
         if (earlier) problems.push(problem(`${entry.configKey}.name`, `"${entry.name}" is listed twice (also at ${earlier})`, `remove one of the two entries or rename one`));
         else seenNames.set(entry.name, entry.configKey);
+    }
+    for (const entry of [...entries, ...logEntries]) {
         for (const bucket of entry.buckets) {
             const found = bucketNameProblem(bucket, { allowDots: false });
             if (found) problems.push(problem("transfer:bucketPrefix", found, `shorten transfer:bucketPrefix (pulumi config set transfer:bucketPrefix <shorter>) or set ${entry.configKey}'s bucket name`));

@@ -42,6 +42,17 @@ export function ofType(p: Plan, token: string): PlannedResource[] {
     return p.resources.filter((r) => r.type === token);
 }
 
+/** The side's log buckets, by the names the stack exports. */
+export function logBucketNames(p: Plan): string[] {
+    return Object.values((p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets);
+}
+
+/** Buckets that hold exchanged files: every bucket but the log buckets. */
+export function dataBuckets(p: Plan): PlannedResource[] {
+    const logs = new Set(logBucketNames(p));
+    return ofType(p, T.bucket).filter((b) => !logs.has(b.inputs.bucket as string));
+}
+
 export function one(p: Plan, token: string, predicate: (r: PlannedResource) => boolean = () => true): PlannedResource {
     const found = ofType(p, token).filter(predicate);
     assert.strictEqual(found.length, 1, `expected exactly one ${token}, found ${found.length}`);
@@ -85,4 +96,6 @@ export const T = {
     replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    logging: "aws:s3/bucketLogging:BucketLogging",
+    trail: "aws:cloudtrail/trail:Trail",
 } as const;

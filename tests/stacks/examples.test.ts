@@ -7,7 +7,7 @@ import YAML from "yaml";
 import { isConfigError } from "../../infra/config/errors";
 import { Plan, PlannedResource } from "../../tools/plan/engine";
 import { readStackConfig } from "../../tools/plan/project";
-import { documentOf, forBucket, linksOf, ofType, one, plan, planUncached, T } from "../helpers/plans";
+import { dataBuckets, documentOf, forBucket, linksOf, ofType, one, plan, planUncached, T } from "../helpers/plans";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "stacks", "examples");
 const example = (name: string) => plan({ stack: name, configFile: path.join(EXAMPLES, `${name}.yaml`) });
@@ -51,7 +51,7 @@ describe("example setups", () => {
             const p = await example("sse-kms");
             const keys = ofType(p, KEY);
             assert.strictEqual(keys.length, 2);
-            for (const bucket of ofType(p, T.bucket)) {
+            for (const bucket of dataBuckets(p)) {
                 const key = keyOfBucket(p, bucket.inputs.bucket as string);
                 assert.strictEqual(key.inputs.enableKeyRotation, true);
                 assert.strictEqual(key.inputs.deletionWindowInDays, 30);
@@ -116,7 +116,7 @@ describe("example setups", () => {
         it("expires current objects after 30 days and exports both key ARNs", async () => {
             const p = await example("sse-kms");
             const link = linksOf(p).cdlx as unknown as Record<string, string>;
-            for (const bucket of ofType(p, T.bucket)) {
+            for (const bucket of dataBuckets(p)) {
                 const rules = forBucket(p, T.lifecycle, bucket.inputs.bucket as string).inputs.rules as Record<string, unknown>[];
                 assert.deepStrictEqual(rules[1], { id: "expire-current-objects", status: "Enabled", filter: { prefix: "" }, expiration: { days: 30 } });
             }
@@ -178,7 +178,7 @@ describe("example setups", () => {
     describe("vendor-write", () => {
         it("grants the vendor's principal its documented actions under its prefix and on _ACCESS_CONFIRMATION only", async () => {
             const p = await example("vendor-write");
-            const [bucket] = ofType(p, T.bucket);
+            const [bucket] = dataBuckets(p);
             const arn = bucket.outputs.arn as string;
             const vendor = { AWS: "arn:aws:iam::099647660399:role/sc-event-stream-production" };
             assert.deepStrictEqual(documentOf(forBucket(p, T.policy, bucket.inputs.bucket as string)).Statement.filter((s) => s.Effect === "Allow"), [
@@ -191,7 +191,7 @@ describe("example setups", () => {
 
         it("gives the vendor the KMS actions a multipart upload needs, through S3 only", async () => {
             const p = await example("vendor-write");
-            const [bucket] = ofType(p, T.bucket);
+            const [bucket] = dataBuckets(p);
             assert.deepStrictEqual(documentOf(keyOfBucket(p, bucket.inputs.bucket as string)).Statement[1], {
                 Sid: "sailthruMultipartUpload",
                 Effect: "Allow",
@@ -214,12 +214,12 @@ describe("example setups", () => {
                 Action: "sts:AssumeRole",
                 Condition: { StringEquals: { "sts:ExternalId": "acme-retail-7f3a9c2e" } },
             }]);
-            assert.deepStrictEqual(forBucket(p, T.ownership, one(p, T.bucket).inputs.bucket as string).inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+            assert.deepStrictEqual(forBucket(p, T.ownership, dataBuckets(p)[0].inputs.bucket as string).inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
         });
 
         it("allows DeleteObject only while the connection test is pending", async () => {
             const pending = await example("service-role");
-            const bucketArn = one(pending, T.bucket).outputs.arn as string;
+            const bucketArn = dataBuckets(pending)[0].outputs.arn as string;
             assert.deepStrictEqual(documentOf(one(pending, T.rolePolicy)).Statement, [{ Sid: "WriteFiles", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/*` }]);
             const file = variant(path.join(EXAMPLES, "service-role.yaml"), (c) => { (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending = false; });
             const done = await planUncached({ stack: "service-role", configFile: file });

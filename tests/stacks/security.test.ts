@@ -1,7 +1,7 @@
 /** Every security-relevant property of every bucket, role and replication rule, in every stack. */
 import * as assert from "assert";
 import { readStackConfig, stackConfigFile } from "../../tools/plan/project";
-import { ALL_STACKS, documentOf, forBucket, linksOf, ofType, one, plan, T } from "../helpers/plans";
+import { ALL_STACKS, dataBuckets, documentOf, forBucket, linksOf, ofType, one, plan, T } from "../helpers/plans";
 
 for (const stack of ALL_STACKS) {
     describe(`stack ${stack}: security properties`, () => {
@@ -12,7 +12,7 @@ for (const stack of ALL_STACKS) {
             const p = await plan(stack);
             const links = linksOf(p);
             const expected = Object.values(links).flatMap((l) => [l.egressBucketName, l.ingressBucketName]).sort();
-            const buckets = ofType(p, T.bucket);
+            const buckets = dataBuckets(p);
             assert.deepStrictEqual(buckets.map((b) => b.inputs.bucket).sort(), expected);
             for (const b of buckets) {
                 assert.strictEqual(b.protect, true, `${b.urn} must be protected`);
@@ -21,9 +21,9 @@ for (const stack of ALL_STACKS) {
             }
         });
 
-        it("gives every bucket versioning, SSE-S3, full Block Public Access, ACLs disabled and noncurrent expiry", async () => {
+        it("gives every data bucket versioning, SSE-S3, full Block Public Access, ACLs disabled and noncurrent expiry", async () => {
             const p = await plan(stack);
-            for (const bucket of ofType(p, T.bucket)) {
+            for (const bucket of dataBuckets(p)) {
                 const name = bucket.inputs.bucket as string;
                 assert.deepStrictEqual(forBucket(p, T.versioning, name).inputs.versioningConfiguration, { status: "Enabled" });
                 assert.deepStrictEqual(forBucket(p, T.encryption, name).inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);

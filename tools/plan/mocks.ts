@@ -50,6 +50,12 @@ const RESOURCE_STATES: Record<string, StateOf> = {
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": bucketSetting,
     "aws:s3/bucketPolicy:BucketPolicy": bucketSetting,
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": bucketSetting,
+    "aws:s3/bucketLogging:BucketLogging": bucketSetting,
+    "aws:cloudtrail/trail:Trail": (args, { region, partition, accountId }) => {
+        const name = String(args.inputs.name);
+        const arn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`;
+        return { id: arn, state: { arn, homeRegion: region } };
+    },
     "aws:iam/role:Role": (args, { partition, accountId }) => {
         const name = String(args.inputs.name ?? args.name);
         const path = String(args.inputs.path ?? "/");

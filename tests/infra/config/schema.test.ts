@@ -50,6 +50,7 @@ describe("stack config validation", () => {
             protectBuckets: true,
             vendorDrops: [],
             serviceDestinations: [],
+            audit: { logBucketNames: { "us-east-1": "acme-bank-prod-logs-us-east-1" }, logRetentionDays: 365, trail: { mode: "off" } },
             counterparts: [{
                 name: "cdlx",
                 root: "acme-bank",

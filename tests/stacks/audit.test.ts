@@ -1,0 +1,166 @@
+/** Access logs for every data bucket, the log bucket's protections, and the optional CloudTrail data events. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
+import { Plan } from "../../tools/plan/engine";
+import { ALL_STACKS, dataBuckets, documentOf, forBucket, logBucketNames, ofType, one, plan, planUncached, T } from "../helpers/plans";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+function withConfig(source: string, change: Record<string, unknown>): string {
+    const parsed = YAML.parse(fs.readFileSync(source, "utf8"));
+    Object.assign(parsed.config, change);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "audit-")), path.basename(source));
+    fs.writeFileSync(file, YAML.stringify(parsed));
+    return file;
+}
+
+function logBucketIn(p: Plan, region: string): string {
+    return (p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets[region];
+}
+
+for (const stack of ALL_STACKS) {
+    describe(`stack ${stack}: audit trail`, () => {
+        it("logs every data bucket into its region's log bucket, partitioned by event time, after the log bucket admits it", async () => {
+            const p = await plan(stack);
+            const data = dataBuckets(p);
+            assert.ok(data.length >= 2);
+            for (const bucket of data) {
+                const name = bucket.inputs.bucket as string;
+                const logBucket = logBucketIn(p, bucket.outputs.region as string);
+                const logging = forBucket(p, T.logging, name);
+                assert.deepStrictEqual(logging.inputs, {
+                    bucket: name,
+                    targetBucket: logBucket,
+                    targetPrefix: `s3-access-logs/${name}/`,
+                    targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+                });
+                assert.ok(logging.dependencies.includes(forBucket(p, T.policy, logBucket).urn), `${name}'s logging must wait for the log bucket's policy`);
+            }
+        });
+
+        it("never logs the log bucket into itself", async () => {
+            const p = await plan(stack);
+            for (const logBucket of logBucketNames(p)) assert.strictEqual(ofType(p, T.logging).filter((r) => r.inputs.bucket === logBucket).length, 0);
+        });
+
+        it("protects the log bucket like a data bucket and keeps logs for 365 days", async () => {
+            const p = await plan(stack);
+            for (const name of logBucketNames(p)) {
+                const bucket = forBucket(p, T.bucket, name);
+                assert.strictEqual(bucket.protect, true);
+                assert.strictEqual(bucket.retainOnDelete, true);
+                assert.deepStrictEqual(forBucket(p, T.versioning, name).inputs.versioningConfiguration, { status: "Enabled" });
+                assert.deepStrictEqual(forBucket(p, T.encryption, name).inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+                assert.deepStrictEqual(forBucket(p, T.ownership, name).inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+                const bpa = forBucket(p, T.publicAccessBlock, name).inputs;
+                assert.deepStrictEqual([bpa.blockPublicAcls, bpa.blockPublicPolicy, bpa.ignorePublicAcls, bpa.restrictPublicBuckets], [true, true, true, true]);
+                assert.deepStrictEqual(forBucket(p, T.lifecycle, name).inputs.rules, [
+                    { id: "expire-noncurrent-versions", status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: 7 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+                    { id: "expire-current-objects", status: "Enabled", filter: { prefix: "" }, expiration: { days: 365 } },
+                ]);
+            }
+        });
+
+        it("grants only the logging service, from this account, for exactly our buckets, beside the transport denies", async () => {
+            const p = await plan(stack);
+            const accountId = p.outputs.accountId as string;
+            for (const name of logBucketNames(p)) {
+                const arn = `arn:aws:s3:::${name}`;
+                const sources = dataBuckets(p).map((b) => b.outputs.arn as string).sort();
+                assert.deepStrictEqual(documentOf(forBucket(p, T.policy, name)), {
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                        { Sid: "DenyOutdatedTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
+                        {
+                            Sid: "S3ServerAccessLogDelivery",
+                            Effect: "Allow",
+                            Principal: { Service: "logging.s3.amazonaws.com" },
+                            Action: "s3:PutObject",
+                            Resource: `${arn}/s3-access-logs/*`,
+                            Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": sources } },
+                        },
+                    ],
+                });
+            }
+            assert.strictEqual(ofType(p, T.trail).length, 0, "CloudTrail data events are off by default");
+        });
+    });
+}
+
+describe("audit configuration", () => {
+    it("keeps one log bucket per region, each admitting only its region's buckets", async () => {
+        const p = await plan({ stack: "cross-region", configFile: path.join(ROOT, "stacks", "examples", "cross-region.yaml") });
+        assert.deepStrictEqual(Object.keys((p.outputs.audit as { logBuckets: object }).logBuckets).sort(), ["eu-west-1", "us-east-1"]);
+        for (const region of ["eu-west-1", "us-east-1"]) {
+            const logBucket = logBucketIn(p, region);
+            assert.strictEqual(forBucket(p, T.bucket, logBucket).outputs.region, region);
+            const grant = documentOf(forBucket(p, T.policy, logBucket)).Statement[2] as { Condition: { ArnLike: { "aws:SourceArn": string[] } } };
+            const inRegion = dataBuckets(p).filter((b) => b.outputs.region === region).map((b) => b.outputs.arn as string).sort();
+            assert.ok(inRegion.length > 0);
+            assert.deepStrictEqual(grant.Condition.ArnLike["aws:SourceArn"], inRegion);
+        }
+    });
+
+    it("honours transfer:logRetentionDays", async () => {
+        const p = await planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "transfer:logRetentionDays": 90 }) });
+        const [name] = logBucketNames(p);
+        assert.deepStrictEqual((forBucket(p, T.lifecycle, name).inputs.rules as Record<string, unknown>[])[1].expiration, { days: 90 });
+    });
+
+    it("creates a trail of object-level events on the data buckets only, delivered under cloudtrail/ with the trail-pinned grants", async () => {
+        const p = await planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "transfer:auditTrail": "create" }) });
+        const trail = one(p, T.trail);
+        const [logBucket] = logBucketNames(p);
+        const trailArn = "arn:aws:cloudtrail:us-east-1:111122223333:trail/acme-bank-transfer-data-events";
+        assert.strictEqual(trail.outputs.arn, trailArn);
+        assert.deepStrictEqual(trail.inputs.advancedEventSelectors, [{
+            name: "Object events on exchanged files",
+            fieldSelectors: [
+                { field: "eventCategory", equals: ["Data"] },
+                { field: "resources.type", equals: ["AWS::S3::Object"] },
+                { field: "resources.ARN", startsWiths: dataBuckets(p).map((b) => `${b.outputs.arn as string}/`).sort() },
+            ],
+        }]);
+        assert.strictEqual(trail.inputs.s3BucketName, logBucket);
+        assert.strictEqual(trail.inputs.s3KeyPrefix, "cloudtrail");
+        assert.strictEqual(trail.inputs.enableLogFileValidation, true);
+        assert.strictEqual(trail.inputs.isMultiRegionTrail, false);
+        assert.ok(trail.dependencies.includes(forBucket(p, T.policy, logBucket).urn), "CloudTrail checks the bucket policy when the trail is created");
+        const arn = `arn:aws:s3:::${logBucket}`;
+        assert.deepStrictEqual(documentOf(forBucket(p, T.policy, logBucket)).Statement.slice(3), [
+            { Sid: "CloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: arn, Condition: { StringEquals: { "aws:SourceArn": trailArn } } },
+            {
+                Sid: "CloudTrailDelivery",
+                Effect: "Allow",
+                Principal: { Service: "cloudtrail.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `${arn}/cloudtrail/AWSLogs/111122223333/*`,
+                Condition: { StringEquals: { "aws:SourceArn": trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
+            },
+        ]);
+    });
+
+    it("extends an existing trail by exporting the selector to add and warning how", async () => {
+        const p = await planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "transfer:auditTrail": "extend", "transfer:auditTrailName": "org-trail" }) });
+        assert.strictEqual(ofType(p, T.trail).length, 0);
+        const audit = p.outputs.audit as { trail: Record<string, string>; trailEventSelector: { fieldSelectors: { field: string }[] } };
+        assert.deepStrictEqual(audit.trail, { mode: "extend", name: "org-trail", arn: "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail" });
+        assert.strictEqual(audit.trailEventSelector.fieldSelectors.length, 3);
+        assert.match(p.warnings.join("\n"), /add the stack output audit.trailEventSelector to the advanced event selectors of trail org-trail/);
+    });
+
+    it("rejects bad audit settings with the key and the fix", async () => {
+        for (const [change, key, message] of [
+            [{ "transfer:logRetentionDays": 0 }, "transfer:logRetentionDays", /from 1 to 3650/],
+            [{ "transfer:auditTrail": "on" }, "transfer:auditTrail", /must be off, create or extend/],
+            [{ "transfer:auditTrail": "extend" }, "transfer:auditTrailName", /required when transfer:auditTrail is extend/],
+        ] as const) {
+            await assert.rejects(planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), change) }), (err: Error & { problems?: { key: string; problem: string }[] }) =>
+                err.problems?.some((p) => p.key === key && message.test(p.problem)) === true);
+        }
+    });
+});
