@@ -15,6 +15,8 @@ export interface SideOutputs {
     vendorDrops: Record<string, DirectBucketOutputs & { prefix: string }>;
     serviceDestinations: Record<string, DirectBucketOutputs & { roleArn: string }>;
     audit: AuditOutputs;
+    /** SNS topic per region that replication failures are reported to. */
+    alertTopics: Record<string, pulumi.Output<string>>;
 }
 
 type SideClass = new (name: string, args: ExchangeSideArgs, opts?: pulumi.ComponentResourceOptions) => ExchangeSide;
@@ -49,6 +51,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         expirationDays: config.expirationDays,
         protectBuckets: config.protectBuckets,
         audit: config.audit,
+        monitoring: config.monitoring,
     });
 
     return {
@@ -60,5 +63,6 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         vendorDrops: side.vendorDropOutputs,
         serviceDestinations: side.serviceDestinationOutputs,
         audit: side.auditOutputs,
+        alertTopics: side.alertTopicArns,
     };
 }

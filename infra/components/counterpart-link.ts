@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Encryption } from "../config/schema";
+import { REPLICATION_FAILED_EVENTS, REPLICATION_MISSED_THRESHOLD_EVENTS } from "../policies/alerts";
 import { replicationDestinationStatements } from "../policies/bucket-policy";
 import { arns, policyDocument } from "../policies/document";
 import { replicaKeyGrantStatement, replicationKmsStatements } from "../policies/kms";
@@ -48,6 +49,18 @@ export interface CounterpartLinkArgs {
     /** Protect both buckets (and keys) from deletion. Default: true. */
     protectBuckets?: boolean;    /** Where the bucket's server access logs go. Default: not logged. */
     accessLogs?: AccessLogTarget;
+    /** Where failed replications are reported (event notifications and alarms). Default: nowhere. */
+    alerts?: ReplicationAlertTarget;
+    /** S3 Replication Time Control (15-minute target, extra cost). Default: false. */
+    replicationTimeControl?: boolean;
+}
+
+export interface ReplicationAlertTarget {
+    topicArn: pulumi.Input<string>;
+    /** The topic must admit S3 before S3 accepts the notification configuration. */
+    dependsOn: pulumi.Resource[];
+    /** Alarm names start with this prefix, which the topic policy admits. */
+    alarmNamePrefix: string;
 }
 
 /**
@@ -141,12 +154,14 @@ export class CounterpartLink extends pulumi.ComponentResource {
                 }),
             }, child);
 
+            const rtc = args.replicationTimeControl ?? false;
+            const ruleId = `to-${args.counterpartName}`;
             new aws.s3.BucketReplicationConfig(`${name}-egress`, {
                 bucket: this.egress.bucketName,
                 role: this.replicationRole.arn,
                 rules: [
                     {
-                        id: `to-${args.counterpartName}`,
+                        id: ruleId,
                         priority: 0,
                         status: "Enabled",
                         filter: { prefix: `${args.root}/` },
@@ -157,10 +172,15 @@ export class CounterpartLink extends pulumi.ComponentResource {
                             account: args.counterpart.accountId,
                             accessControlTranslation: { owner: "Destination" },
                             ...(kms && ingressKmsKeyArn ? { encryptionConfiguration: { replicaKmsKeyId: ingressKmsKeyArn } } : {}),
+                            // Metrics are what failed-replication events and alarms are made of.
+                            metrics: { status: "Enabled", ...(rtc ? { eventThreshold: { minutes: 15 } } : {}) },
+                            ...(rtc ? { replicationTime: { status: "Enabled", time: { minutes: 15 } } } : {}),
                         },
                     },
                 ],
             }, { ...child, dependsOn: [this.egress.versioning, permissions] });
+
+            if (args.alerts) this.alertOnFailures(name, args, args.alerts, ruleId, ingressBucketArn, rtc);
         }
 
         this.registerOutputs({
@@ -170,5 +190,36 @@ export class CounterpartLink extends pulumi.ComponentResource {
             egressKmsKeyArn: this.egress.kmsKeyArn,
             ingressKmsKeyArn: this.ingress.kmsKeyArn,
         });
+    }
+
+    /** A failed replication (and, with RTC, a late one) notifies the topic at once and raises an alarm. */
+    private alertOnFailures(name: string, args: CounterpartLinkArgs, alerts: ReplicationAlertTarget, ruleId: string, destinationBucketArn: string, rtc: boolean): void {
+        const child = { parent: this };
+        new aws.s3.BucketNotification(`${name}-egress`, {
+            bucket: this.egress.bucketName,
+            topics: [{ id: "replication-failures", topicArn: alerts.topicArn, events: [...REPLICATION_FAILED_EVENTS, ...(rtc ? REPLICATION_MISSED_THRESHOLD_EVENTS : [])] }],
+        }, { ...child, dependsOn: alerts.dependsOn });
+        const dimensions = { SourceBucket: args.egressBucketName, DestinationBucket: destinationBucketArn.split(":::")[1], RuleId: ruleId };
+        const alarm = { namespace: "AWS/S3", dimensions, period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching", alarmActions: [alerts.topicArn], okActions: [alerts.topicArn] };
+        new aws.cloudwatch.MetricAlarm(`${name}-replication-failed`, {
+            ...alarm,
+            name: `${alerts.alarmNamePrefix}${args.counterpartName}-failed`,
+            alarmDescription: `Objects failed to replicate from ${args.egressBucketName} to ${args.counterpartName}; see the README's operations section.`,
+            metricName: "OperationsFailedReplication",
+            statistic: "Sum",
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: 0,
+        }, child);
+        if (rtc) {
+            new aws.cloudwatch.MetricAlarm(`${name}-replication-latency`, {
+                ...alarm,
+                name: `${alerts.alarmNamePrefix}${args.counterpartName}-latency`,
+                alarmDescription: `Replication from ${args.egressBucketName} to ${args.counterpartName} is slower than the 15-minute RTC target.`,
+                metricName: "ReplicationLatency",
+                statistic: "Maximum",
+                comparisonOperator: "GreaterThanThreshold",
+                threshold: 900,
+            }, child);
+        }
     }
 }

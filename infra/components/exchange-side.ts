@@ -1,11 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AuditConfig, Encryption } from "../config/schema";
+import { AuditConfig, Encryption, MonitoringConfig } from "../config/schema";
 import { accessLogTargetPrefix, CLOUDTRAIL_PREFIX, dataEventSelector } from "../policies/audit";
 import { arns } from "../policies/document";
 import { AuditTrail } from "./audit-trail";
 import { CounterpartEndpoints, CounterpartLink } from "./counterpart-link";
 import { LogBucket } from "./log-bucket";
+import { ReplicationAlerts } from "./replication-alerts";
 import { ServiceDestination } from "./service-destination";
 import { VendorDrop } from "./vendor-drop";
 
@@ -66,6 +67,8 @@ export interface ExchangeSideArgs {
     protectBuckets?: boolean;
     /** Log buckets per region, retention, and the optional CloudTrail data events. */
     audit: AuditConfig;
+    /** Alert topics per region, subscriptions, and Replication Time Control. */
+    monitoring: MonitoringConfig;
 }
 
 /** What the other side reads from this side's stack, per counterpart. Flat, non-secret strings. */
@@ -117,6 +120,8 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
     readonly vendorDropOutputs: Record<string, DirectBucketOutputs & { prefix: string }> = {};
     readonly serviceDestinationOutputs: Record<string, DirectBucketOutputs & { roleArn: string }> = {};
     readonly auditOutputs: AuditOutputs;
+    /** Alert topic ARN per region. */
+    readonly alertTopicArns: Record<string, pulumi.Output<string>> = {};
 
     protected constructor(type: string, name: string, args: ExchangeSideArgs, opts?: pulumi.ComponentResourceOptions) {
         super(type, name, {}, opts);
@@ -156,6 +161,21 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
         }
         const logsIn = (region: string) => logBuckets[region].target();
 
+        const alerts: Record<string, ReplicationAlerts> = {};
+        for (const [region, topicName] of Object.entries(args.monitoring.topicNames)) {
+            const egressBuckets = args.counterparts.filter((c) => c.bucketRegion === region).map((c) => c.egressBucketName);
+            if (!egressBuckets.length) continue;
+            alerts[region] = new ReplicationAlerts(`${name}-alerts-${region}`, {
+                topicName,
+                accountId: args.accountId,
+                partition: args.partition,
+                region,
+                sourceBucketNames: egressBuckets,
+                alarmNamePrefix: args.monitoring.alarmNamePrefix,
+                subscriptions: args.monitoring.subscriptions,
+            }, inRegion(region));
+        }
+
         for (const counterpart of args.counterparts) {
             const link = new CounterpartLink(`${name}-${counterpart.name}`, {
                 ...shared,
@@ -170,6 +190,12 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                 counterpart: counterpart.endpoints,
                 deleteMarkerReplication: args.deleteMarkerReplication,
                 accessLogs: logsIn(counterpart.bucketRegion),
+                alerts: {
+                    topicArn: alerts[counterpart.bucketRegion].topic.arn,
+                    dependsOn: [alerts[counterpart.bucketRegion].topicPolicy],
+                    alarmNamePrefix: args.monitoring.alarmNamePrefix,
+                },
+                replicationTimeControl: args.monitoring.replicationTimeControl,
             }, inRegion(counterpart.bucketRegion));
             this.links[counterpart.name] = link;
             this.linkOutputs[counterpart.name] = {
@@ -232,7 +258,8 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             ...(trail.mode === "extend" ? { trailEventSelector: dataEventSelector(dataBucketArns) } : {}),
         };
 
-        this.registerOutputs({ links: this.linkOutputs, vendorDrops: this.vendorDropOutputs, serviceDestinations: this.serviceDestinationOutputs, audit: this.auditOutputs });
+        for (const [region, topic] of Object.entries(alerts)) this.alertTopicArns[region] = topic.topic.arn;
+        this.registerOutputs({ alertTopics: this.alertTopicArns, links: this.linkOutputs, vendorDrops: this.vendorDropOutputs, serviceDestinations: this.serviceDestinationOutputs, audit: this.auditOutputs });
     }
 }
 

@@ -86,6 +86,21 @@ export interface AuditConfig {
     trail: AuditTrailConfig;
 }
 
+export interface AlertSubscription {
+    protocol: "email" | "https";
+    endpoint: string;
+}
+
+export interface MonitoringConfig {
+    /** S3 Replication Time Control: a 15-minute replication target with its own metrics, at extra cost. */
+    replicationTimeControl: boolean;
+    subscriptions: AlertSubscription[];
+    /** One alert topic per region that holds egress buckets (S3 notifies only within a region). */
+    topicNames: Record<string, string>;
+    /** Every replication alarm's name starts with this, so the topic can admit exactly ours. */
+    alarmNamePrefix: string;
+}
+
 export interface SideConfig {
     side: Side;
     name: string;
@@ -102,6 +117,7 @@ export interface SideConfig {
     vendorDrops: VendorDropConfig[];
     serviceDestinations: ServiceDestinationConfig[];
     audit: AuditConfig;
+    monitoring: MonitoringConfig;
 }
 
 /** The config key that lists a side's counterparts. */
@@ -127,6 +143,8 @@ const KNOWN_KEYS = [
     "transfer:logRetentionDays",
     "transfer:auditTrail",
     "transfer:auditTrailName",
+    "transfer:replicationTimeControl",
+    "transfer:alertSubscriptions",
 ];
 
 const checked = (problemOf: (v: string) => string | undefined) =>
@@ -141,6 +159,14 @@ const arnChecked = (parse: (v: string) => object | string) => checked((v) => {
 });
 
 const ownBucketName = checked((v) => bucketNameProblem(v, { allowDots: false }));
+
+const alertSubscriptionSchema = z.strictObject({
+    protocol: z.enum(["email", "https"]),
+    endpoint: z.string(),
+}).superRefine((value, ctx) => {
+    const ok = value.protocol === "email" ? /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value.endpoint) : /^https:\/\/[^\s/]+/.test(value.endpoint);
+    if (!ok) ctx.addIssue({ code: "custom", path: ["endpoint"], message: `must be ${value.protocol === "email" ? "an e-mail address" : "an https:// URL (plain http would carry alerts unencrypted)"}, got "${value.endpoint}"` });
+});
 
 const counterpartSchema = z.strictObject({
     name: checked(partyNameProblem),
@@ -203,6 +229,7 @@ function fixFor(key: string): string {
         principalArn: "arn:aws:iam::<vendor-account>:role/<vendor-role>",
         servicePrincipalArn: "arn:aws:iam::<service-account>:role/<service-role>",
         externalId: "<the external ID the service shows you>",
+        endpoint: "<e-mail address or https:// URL>",
         root: "<root prefix agreed with the counterpart, e.g. acme-bank>",
         name: "<the counterpart's party name, as in its transfer:name>",
     };
@@ -286,6 +313,8 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
     }
     const expirationDays = raw["transfer:expirationDays"] === undefined ? undefined : parseDays("transfer:expirationDays", raw["transfer:expirationDays"], 0, problems);
 
+    const replicationTimeControl = parseBoolean("transfer:replicationTimeControl", raw["transfer:replicationTimeControl"], false, problems);
+    const subscriptions = parseList(raw, "transfer:alertSubscriptions", alertSubscriptionSchema, { min: 0, noun: "subscription", stack }, problems) ?? [];
     const logRetentionDays = parseDays("transfer:logRetentionDays", raw["transfer:logRetentionDays"], 365, problems);
     const trail = parseAuditTrail(raw, name, problems);
 
@@ -350,6 +379,12 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
         vendorDrops,
         serviceDestinations,
         audit: { logBucketNames, logRetentionDays, trail },
+        monitoring: {
+            replicationTimeControl,
+            subscriptions,
+            topicNames: Object.fromEntries(regions.map((r) => [r, `${bucketPrefix}-replication-alerts-${r}`])),
+            alarmNamePrefix: `${bucketPrefix}-replication-`,
+        },
     };
 }
 

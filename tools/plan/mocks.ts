@@ -51,6 +51,21 @@ const RESOURCE_STATES: Record<string, StateOf> = {
     "aws:s3/bucketPolicy:BucketPolicy": bucketSetting,
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": bucketSetting,
     "aws:s3/bucketLogging:BucketLogging": bucketSetting,
+    "aws:s3/bucketNotification:BucketNotification": bucketSetting,
+    "aws:sns/topic:Topic": (args, { region, partition, accountId }) => {
+        const arn = `arn:${partition}:sns:${region}:${accountId}:${String(args.inputs.name)}`;
+        return { id: arn, state: { arn, owner: accountId } };
+    },
+    "aws:sns/topicPolicy:TopicPolicy": (args) => ({ id: String(args.inputs.arn), state: { owner: String(args.inputs.arn).split(":")[4] } }),
+    "aws:sns/topicSubscription:TopicSubscription": (args) => {
+        const arn = `${String(args.inputs.topic)}:${shortHash(`${String(args.inputs.protocol)}:${String(args.inputs.endpoint)}`, 8)}-0000-4000-8000-000000000000`;
+        // AWS keeps e-mail and HTTPS subscriptions pending until the endpoint confirms them.
+        return { id: arn, state: { arn, pendingConfirmation: true } };
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (args, { region, partition, accountId }) => {
+        const name = String(args.inputs.name);
+        return { id: name, state: { arn: `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${name}` } };
+    },
     "aws:cloudtrail/trail:Trail": (args, { region, partition, accountId }) => {
         const name = String(args.inputs.name);
         const arn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`;

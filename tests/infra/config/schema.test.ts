@@ -51,6 +51,7 @@ describe("stack config validation", () => {
             vendorDrops: [],
             serviceDestinations: [],
             audit: { logBucketNames: { "us-east-1": "acme-bank-prod-logs-us-east-1" }, logRetentionDays: 365, trail: { mode: "off" } },
+            monitoring: { replicationTimeControl: false, subscriptions: [], topicNames: { "us-east-1": "acme-bank-prod-replication-alerts-us-east-1" }, alarmNamePrefix: "acme-bank-prod-replication-" },
             counterparts: [{
                 name: "cdlx",
                 root: "acme-bank",
@@ -123,6 +124,8 @@ describe("stack config validation", () => {
     it("rejects a vendor drop without a principal", () => assertRejected(publisherConfig({ "transfer:vendorDrops": [{ name: "sailthru" }] }), "transfer:vendorDrops[0].principalArn", /./));
     it("rejects a malformed external ID", () => assertRejected(publisherConfig({ "transfer:serviceDestinations": [{ name: "sync", servicePrincipalArn: "arn:aws:iam::313131313131:role/s", externalId: "has space" }] }), "transfer:serviceDestinations[0].externalId", /2 to 1224 characters/));
     it("rejects a vendor drop sharing a counterpart's name", () => assertRejected(publisherConfig({ "transfer:vendorDrops": [{ name: "cdlx", principalArn: "arn:aws:iam::099647660399:root" }] }), "transfer:vendorDrops[0].name", /"cdlx" is listed twice/));
+    it("rejects an alert subscription over plain HTTP", () => assertRejected(publisherConfig({ "transfer:alertSubscriptions": [{ protocol: "https", endpoint: "http://hooks.example.com/x" }] }), "transfer:alertSubscriptions[0].endpoint", /https:\/\/ URL/));
+    it("rejects an alert subscription by SMS", () => assertRejected(publisherConfig({ "transfer:alertSubscriptions": [{ protocol: "sms", endpoint: "+15550100" }] }), "transfer:alertSubscriptions[0].protocol", /./));
     it("accepts a side with only a vendor drop", () => {
         const config = parseSideConfig(publisherConfig({ "transfer:vendorDrops": [{ name: "sailthru", principalArn: "arn:aws:iam::099647660399:root" }] }, []), "prod");
         assert.deepStrictEqual(config.vendorDrops, [{ name: "sailthru", bucketName: "acme-bank-prod-sailthru-drop", principalArn: "arn:aws:iam::099647660399:root", prefix: "sailthru", allowDelete: true, accessConfirmation: true, configKey: "transfer:vendorDrops[0]" }]);
