@@ -66,7 +66,7 @@ function fromHandover(counterpart: CounterpartConfig, own: SideConfig): Resolved
     if (!replicationRoleArn) {
         pending.push(`${counterpart.name} cannot replicate into ${counterpart.ingressBucketName} until their role ARN is set: pulumi config set --path '${counterpart.configKey}.replicationRoleArn' <arn>`);
     }
-    return { spec: specFor(counterpart, endpoints), region, pending };
+    return { spec: specFor(counterpart, endpoints), region: ingressRegion, pending };
 }
 
 /**

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AuditOutputs, DirectBucketOutputs, ExchangeSide, ExchangeSideArgs, LinkOutputs } from "../infra/components/exchange-side";
 import { SideConfig } from "../infra/config/schema";
+import { HandoffLink, renderHandoff } from "../infra/handoff/sheet";
 import { ResolvedCounterpart } from "./counterparts";
 
 /** Stack outputs. The counterpart's stack reads `side`, `partyName`, `accountId`, `region` and `links`. */
@@ -17,6 +18,8 @@ export interface SideOutputs {
     audit: AuditOutputs;
     /** SNS topic per region that replication failures are reported to. */
     alertTopics: Record<string, pulumi.Output<string>>;
+    /** The partner hand-off sheet (Markdown). */
+    handoff: pulumi.Output<string>;
 }
 
 type SideClass = new (name: string, args: ExchangeSideArgs, opts?: pulumi.ComponentResourceOptions) => ExchangeSide;
@@ -54,6 +57,41 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         monitoring: config.monitoring,
     });
 
+    const handoffLinks = counterparts.map((c) => {
+        const link = side.linkOutputs[c.spec.name];
+        const source = config.counterparts.find((cc) => cc.name === c.spec.name)!.source;
+        return pulumi.all([link.egressKmsKeyArn, link.ingressKmsKeyArn]).apply(([egressKmsKeyArn, ingressKmsKeyArn]): HandoffLink => ({
+            counterpart: c.spec.name,
+            root: link.root,
+            region: link.region,
+            encryption: config.encryption,
+            egressBucketArn: link.egressBucketArn,
+            ingressBucketArn: link.ingressBucketArn,
+            replicationRoleArn: link.replicationRoleArn,
+            ...(egressKmsKeyArn ? { egressKmsKeyArn } : {}),
+            ...(ingressKmsKeyArn ? { ingressKmsKeyArn } : {}),
+            deleteMarkerReplication: link.deleteMarkerReplication,
+            replication: link.replication,
+            ingressGrant: link.ingressGrant,
+            theirs: {
+                via: source.kind === "stack" ? "stack reference" : "written hand-over",
+                accountId: c.spec.endpoints.accountId || undefined,
+                region: c.region,
+                ingressBucketArn: c.spec.endpoints.ingressBucketArn,
+                ingressKmsKeyArn: c.spec.endpoints.ingressKmsKeyArn,
+                replicationRoleArn: c.spec.endpoints.replicationRoleArn,
+            },
+        }));
+    });
+    const handoff = pulumi.all(handoffLinks).apply((links) => renderHandoff({
+        stack: pulumi.getStack(),
+        side: config.side,
+        partyName: config.name,
+        accountId: config.accountId,
+        partition: config.partition,
+        links,
+    }));
+
     return {
         side: config.side,
         partyName: config.name,
@@ -64,5 +102,6 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         serviceDestinations: side.serviceDestinationOutputs,
         audit: side.auditOutputs,
         alertTopics: side.alertTopicArns,
+        handoff,
     };
 }
