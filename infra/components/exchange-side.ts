@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AuditConfig, Encryption, MonitoringConfig } from "../config/schema";
+import { AuditConfig, Encryption, MonitoringConfig, ServiceDestinationConfig, VendorDropConfig } from "../config/schema";
 import { accessLogTargetPrefix, CLOUDTRAIL_PREFIX, dataEventSelector } from "../policies/audit";
 import { arns } from "../policies/document";
 import { AuditTrail } from "./audit-trail";
@@ -22,24 +22,9 @@ export interface CounterpartSpec {
     endpoints: CounterpartEndpoints;
 }
 
-export interface VendorDropSpec {
-    name: string;
-    bucketName: string;
-    principalArn: string;
-    prefix: string;
-    allowDelete: boolean;
-    accessConfirmation: boolean;
-}
-
-export interface ServiceDestinationSpec {
-    name: string;
-    bucketName: string;
-    roleName: string;
-    servicePrincipalArn: string;
-    externalId: string;
-    prefix?: string;
-    connectionTestPending: boolean;
-}
+/** A vendor drop or service destination as config describes it; the config key only matters to messages. */
+export type VendorDropSpec = Omit<VendorDropConfig, "configKey">;
+export type ServiceDestinationSpec = Omit<ServiceDestinationConfig, "configKey">;
 
 export interface ExchangeSideArgs {
     /** Our party name (`transfer:name`): prefixes every child's name. */
