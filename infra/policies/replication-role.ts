@@ -32,9 +32,14 @@ export interface ReplicationPermissionsArgs {
 /**
  * The actions the partner guide lists, each on the narrowest resource it applies
  * to: bucket-level reads on the source bucket, object reads under the source's
- * `{root}/`, replica writes under the destination's `{root}/`. The guide's
- * Replicate* actions on the source bucket are left out: replication never writes
- * to its source.
+ * `{root}/`, replica writes under the destination's `{root}/`. Two departures
+ * from the guide: its Replicate* actions on the source bucket are left out
+ * (replication never writes to its source), and so is its
+ * s3:GetObjectVersionTagging on the destination (the destination never grants
+ * it, so it could only be denied, and it would read the counterpart's data).
+ * The destination's s3:GetBucketVersioning is the bucket-level read AWS
+ * documents for cross-account replication: the destination grants it, so the
+ * role asks for it too, or the grant would be dead.
  */
 export function replicationPermissionsPolicy(args: ReplicationPermissionsArgs): PolicyDocument {
     return policyDocument([
@@ -63,10 +68,15 @@ export function replicationPermissionsPolicy(args: ReplicationPermissionsArgs): 
                 "s3:ReplicateObject",
                 "s3:ReplicateTags",
                 "s3:ObjectOwnerOverrideToBucketOwner",
-                "s3:GetObjectVersionTagging",
                 ...(args.replicateDeletes ? ["s3:ReplicateDelete"] : []),
             ],
             Resource: `${args.destinationBucketArn}/${args.root}/*`,
+        },
+        {
+            Sid: "ReadDestinationVersioning",
+            Effect: "Allow",
+            Action: "s3:GetBucketVersioning",
+            Resource: args.destinationBucketArn,
         },
     ]);
 }

@@ -101,9 +101,10 @@ for (const stack of ALL_STACKS) {
                     {
                         Sid: "WriteReplicasToDestination",
                         Effect: "Allow",
-                        Action: ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner", "s3:GetObjectVersionTagging"],
+                        Action: ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"],
                         Resource: `${destination}/${link.root}/*`,
                     },
+                    { Sid: "ReadDestinationVersioning", Effect: "Allow", Action: "s3:GetBucketVersioning", Resource: destination },
                 ], `replication role towards ${counterpart}`);
             }
         });

@@ -54,7 +54,7 @@ describe("policy document builders", () => {
         const without = replicationPermissionsPolicy({ ...args, replicateDeletes: false });
         const withDeletes = replicationPermissionsPolicy({ ...args, replicateDeletes: true });
         assert.ok(!JSON.stringify(without).includes("ReplicateDelete"));
-        assert.deepStrictEqual(withDeletes.Statement[2].Action, ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner", "s3:GetObjectVersionTagging", "s3:ReplicateDelete"]);
+        assert.deepStrictEqual(withDeletes.Statement[2].Action, ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateDelete"]);
         for (const statement of withDeletes.Statement) {
             for (const action of [statement.Action].flat()) assert.ok(!action.includes("*"), `wildcard action ${action}`);
             for (const resource of [statement.Resource].flat()) assert.notStrictEqual(resource, "*");

@@ -1,0 +1,91 @@
+/** The access matrix as Markdown (for people and the README) or JSON (for tools). */
+import type { AccessMatrixResult, AccessRow } from "./index";
+import type { ExpectedMatrix } from "./matrix";
+
+function cell(text: string): string {
+    return text.replace(/\|/g, "\\|");
+}
+
+function decisionCell(row: AccessRow): string {
+    if (row.status === "not-evaluated") return "not evaluated";
+    if (row.status === "error") return "error";
+    return row.status === "partial" ? `${row.decision} (this side alone)` : String(row.decision);
+}
+
+function mark(row: AccessRow): string {
+    if (row.ok === undefined) return "–";
+    return row.ok ? "yes" : "**NO**";
+}
+
+function list(items: string[]): string {
+    return items.map((i) => `\`${i}\``).join(", ");
+}
+
+/**
+ * Rows that differ only in action and transport read as one line when they are
+ * the full product of their actions and transports; otherwise each transport
+ * gets its own line, so no line claims a request that was not made.
+ */
+function groupRows(rows: AccessRow[]): { row: AccessRow; actions: string[]; transports: string[]; evidence: string[] }[] {
+    const keyOf = (r: AccessRow) => JSON.stringify([r.principal, r.resource, r.expected, r.decision, r.status, r.ok, r.note, r.evidence]);
+    const groups = new Map<string, AccessRow[]>();
+    for (const r of rows) groups.set(keyOf(r), [...(groups.get(keyOf(r)) ?? []), r]);
+    const lines: { row: AccessRow; actions: string[]; transports: string[]; evidence: string[] }[] = [];
+    const unique = (xs: string[]) => [...new Set(xs)];
+    for (const members of groups.values()) {
+        const actions = unique(members.map((r) => r.action));
+        const transports = unique(members.map((r) => r.transport));
+        const parts = members.length === actions.length * transports.length ? [members] : transports.map((t) => members.filter((r) => r.transport === t));
+        for (const part of parts) {
+            lines.push({
+                row: part[0],
+                actions: unique(part.map((r) => r.action)),
+                transports: unique(part.map((r) => r.transport)),
+                evidence: unique(part.flatMap((r) => r.evidence)),
+            });
+        }
+    }
+    return lines;
+}
+
+export function summary(result: AccessMatrixResult): string {
+    const { rows, mismatches, notEvaluated } = result;
+    const partial = rows.filter((r) => r.status === "partial").length;
+    return `${rows.length} requests: ${rows.length - mismatches.length - notEvaluated.length} as expected`
+        + `${partial ? ` (${partial} decided by this side's policies alone)` : ""}, ${mismatches.length} not as expected, ${notEvaluated.length} not evaluated`;
+}
+
+export function formatMarkdown(result: AccessMatrixResult, matrix: ExpectedMatrix): string {
+    const out: string[] = [];
+    const links = [...new Set(result.rows.map((r) => r.link))];
+    if (!result.rows.length) {
+        return `Stack \`${result.stack}\` has no counterpart links, so the access matrix has no requests to evaluate (vendor drops and service destinations are not part of it).`;
+    }
+    out.push(`Access matrix of stack \`${result.stack}\`${result.referenced.length ? ` (the other side from the plan of ${result.referenced.map((s) => `\`${s}\``).join(", ")})` : ""}: ${summary(result)}.`);
+    for (const link of links) {
+        const linkRows = result.rows.filter((r) => r.link === link);
+        if (links.length > 1) out.push("", `Link to **${link}**`);
+        for (const [kind, description] of Object.entries(matrix.kinds)) {
+            const rows = linkRows.filter((r) => r.kind === kind);
+            if (!rows.length) continue;
+            out.push("", `**${kind}**: ${description}`, "");
+            out.push("| principal | action | resource | transport | expected | decision | as expected | why |");
+            out.push("|---|---|---|---|---|---|---|---|");
+            for (const { row, actions, transports, evidence } of groupRows(rows)) {
+                const why = [...evidence, ...(row.note ? [row.note] : [])].join("; ");
+                out.push(`| ${cell(row.principal)} | ${list(actions)} | \`${cell(row.resource)}\` | ${transports.join(", ")} | ${row.expected ?? "unknown"} | ${decisionCell(row)} | ${mark(row)} | ${cell(why)} |`);
+            }
+        }
+    }
+    if (result.mismatches.length) {
+        out.push("", `**Not as expected** (${result.mismatches.length}):`, "");
+        for (const r of result.mismatches) {
+            out.push(`- ${r.principal} \`${r.action}\` on \`${r.resource}\` over ${r.transport}: expected ${r.expected ?? "unknown"}, got ${r.decision ?? r.status}${r.note ? ` (${r.note})` : ""}`);
+        }
+    }
+    return out.join("\n");
+}
+
+export function formatJson(result: AccessMatrixResult): string {
+    return JSON.stringify({ ...result, summary: summary(result) }, null, 2);
+}
