@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Encryption } from "../config/schema";
+import { fileKeyPrefix } from "../naming/file-key";
 import { REPLICATION_FAILED_EVENTS, REPLICATION_MISSED_THRESHOLD_EVENTS } from "../policies/alerts";
 import { replicationDestinationStatements } from "../policies/bucket-policy";
 import { arns, policyDocument } from "../policies/document";
@@ -164,7 +165,7 @@ export class CounterpartLink extends pulumi.ComponentResource {
                         id: ruleId,
                         priority: 0,
                         status: "Enabled",
-                        filter: { prefix: `${args.root}/` },
+                        filter: { prefix: fileKeyPrefix(args.root) },
                         deleteMarkerReplication: { status: replicateDeletes ? "Enabled" : "Disabled" },
                         ...(kms ? { sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } } } : {}),
                         destination: {

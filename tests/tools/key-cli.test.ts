@@ -1,0 +1,111 @@
+/** `npm run key` as a producer runs it: printed keys, parse and check output, stdin listings and exit codes. */
+import * as assert from "assert";
+import { spawn } from "child_process";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+interface Run {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** Asynchronous, so that the few spawns (about a second each, for ts-node) overlap. */
+function runKey(args: string[], input = ""): Promise<Run> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/key.ts", ...args], { cwd: ROOT });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+        child.stdin.end(input);
+    });
+}
+
+const BATCH = ["--root", "acme-bank", "--type", "transactions", "--date", "2026-11-23", "--epoch", "1795420800"];
+const key = (i: number, n: number): string => `acme-bank/2026-11-23/CDLX_transactions_20261123_1795420800_${i}of${n}.jsonl`;
+
+describe("npm run key", function () {
+    this.timeout(60_000);
+    let runs: Record<"single" | "batch" | "parse" | "listing" | "json" | "badType" | "unknownOption", Run>;
+
+    before(async () => {
+        const listing = [
+            `2026-11-23 09:00:01      20480 ${key(1, 2)}`,
+            `2026-11-23 09:00:02        512 ${key(2, 2)}\r`,
+            "                           PRE acme-bank/",
+            "",
+            "acme-bank/2026-11-24/CDLX_offers_20261124_1795507200_1of1.jsonl",
+        ].join("\n");
+        const [single, batch, parse, listed, json, badType, unknownOption] = await Promise.all([
+            runKey(["build", ...BATCH, "--part", "2", "--of", "3"]),
+            runKey(["build", ...BATCH, "--parts", "3", "--json"]),
+            runKey(["parse", key(1, 2), key(3, 2)]),
+            runKey(["check", "--root", "acme-bank"], listing),
+            runKey(["check", "--json", "--root", "acme-bank"], `${key(1, 1)}\nother-root/2026-11-23/CDLX_transactions_20261123_1795420800_1of1.jsonl\n`),
+            runKey(["build", ...BATCH.slice(0, 2), "--type", "card_txn", "--date", "2026-11-23", "--parts", "2"]),
+            runKey(["check", "--roots", "acme-bank", key(1, 1)]),
+        ]);
+        runs = { single, batch, parse, listing: listed, json, badType, unknownOption };
+    });
+
+    it("builds one key", () => {
+        const { status, stdout, stderr } = runs.single;
+        assert.strictEqual(status, 0, stderr);
+        assert.strictEqual(stdout, `${key(2, 3)}\n`);
+    });
+
+    it("builds every key of a batch as JSON lines with their parts", () => {
+        const { status, stdout, stderr } = runs.batch;
+        assert.strictEqual(status, 0, stderr);
+        const lines = stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+        assert.deepStrictEqual(
+            lines,
+            [1, 2, 3].map((i) => ({
+                key: key(i, 3),
+                parts: { root: "acme-bank", fileType: "transactions", date: "2026-11-23", epoch: 1795420800, part: i, partCount: 3 },
+            })),
+        );
+    });
+
+    it("parses keys given as arguments: parts on stdout, the reason on stderr, exit 1", () => {
+        const { status, stdout, stderr } = runs.parse;
+        assert.strictEqual(status, 1, stderr);
+        assert.deepStrictEqual(JSON.parse(stdout), { key: key(1, 2), root: "acme-bank", fileType: "transactions", date: "2026-11-23", epoch: 1795420800, part: 1, partCount: 2 });
+        assert.strictEqual(stderr, `invalid: part index 3 exceeds part count 2 in "${key(3, 2)}"\n`);
+    });
+
+    it("checks an aws s3 ls --recursive listing piped in: silent on valid keys, exit 0", () => {
+        const { status, stdout, stderr } = runs.listing;
+        assert.strictEqual(status, 0, stdout + stderr);
+        assert.strictEqual(stdout, "");
+        assert.strictEqual(stderr, "3 key(s) checked, 0 invalid\n");
+    });
+
+    it("checks keys from stdin with --json: one record per key, exit 1 for a key outside the root", () => {
+        const { status, stdout, stderr } = runs.json;
+        assert.strictEqual(status, 1, stderr);
+        const [good, bad, ...more] = stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+        assert.deepStrictEqual(more, []);
+        assert.deepStrictEqual(good, { key: key(1, 1), ok: true, parts: { root: "acme-bank", fileType: "transactions", date: "2026-11-23", epoch: 1795420800, part: 1, partCount: 1 } });
+        assert.strictEqual(bad.ok, false);
+        assert.match(bad.reason, /^key does not start with the root prefix "acme-bank\/" in "other-root\//);
+    });
+
+    it("exits 2 naming the option when a value breaks the convention, printing no key", () => {
+        const { status, stdout, stderr } = runs.badType;
+        assert.strictEqual(status, 2, stdout + stderr);
+        assert.strictEqual(stdout, "");
+        assert.match(stderr, /^--type: must not contain "_" \(it separates the fields of the file name\), got "card_txn"\n/);
+    });
+
+    it("exits 2 on an unknown option, checking nothing", () => {
+        const { status, stdout, stderr } = runs.unknownOption;
+        assert.strictEqual(status, 2, stdout + stderr);
+        assert.strictEqual(stdout, "");
+        assert.match(stderr, /Unknown option '--roots'/);
+    });
+});

@@ -1,0 +1,195 @@
+/**
+ * npm run key -- build|parse|check ...   (see USAGE, and docs/file-naming.md)
+ *
+ * The file-naming convention for producers: build the keys of a batch before
+ * uploading, and check what is already in a bucket (`aws s3 ls --recursive`
+ * output can be piped in as it is).
+ * Exit 0: done, every key valid; 1: some key invalid; 2: usage error.
+ */
+import * as fs from "fs";
+import { parseArgs } from "util";
+import { rootPrefixProblem } from "../infra/config/rules";
+import { batchKeys, buildFileKey, FileKeyPartError, FileKeyParts, parseFileKey, ParsedFileKey } from "../infra/naming/file-key";
+
+const USAGE = `usage: npm run key -- <command> [options]
+
+  build --root <root> --type <file-type> --date <YYYY-MM-DD> [--epoch <unix-seconds>]
+        (--part <i> --of <n> | --of <n> --all | --parts <n>) [--json]
+      Print the key of one file, or every key of a batch, one per line.
+      --epoch defaults to now. Exit 2 if a value breaks the convention.
+
+  parse [--root <root>] [--json] [--] [key...]
+      Print each valid key with its parts as a JSON line; the reason for each
+      invalid key goes to stderr.
+
+  check [--root <root>] [--json] [--] [key...]
+      Print the reason for each invalid key, and a count on stderr.
+
+  parse and check read keys from stdin, one per line, when none are given;
+  lines of "aws s3 ls --recursive" output are read as the key they list.
+  --root  also require every key to sit directly under <root>/, the prefix
+          that replication copies.
+  --json  one JSON object per key on stdout: {"key","ok":true,"parts"} or
+          {"key","ok":false,"reason"}.
+
+exit status: 0 all keys valid, 1 some key invalid, 2 usage error.`;
+
+class UsageError extends Error {}
+
+/** Build errors name the option the user typed, not the field of FileKeyParts. */
+const OPTION_OF: Record<keyof FileKeyParts, string> = {
+    root: "--root",
+    fileType: "--type",
+    date: "--date",
+    epoch: "--epoch",
+    part: "--part",
+    partCount: "--of/--parts",
+};
+
+function cli(argv: string[]): number {
+    const [command, ...rest] = argv;
+    if (command === undefined) throw new UsageError("no command given");
+    if (command === "help" || command === "--help" || command === "-h") {
+        console.log(USAGE);
+        return 0;
+    }
+    if (command === "build") return build(rest);
+    if (command === "parse" || command === "check") return inspect(command, rest);
+    throw new UsageError(`unknown command "${command}"`);
+}
+
+function build(args: string[]): number {
+    const { values } = parseOptions(args, {
+        root: { type: "string" },
+        type: { type: "string" },
+        date: { type: "string" },
+        epoch: { type: "string" },
+        part: { type: "string" },
+        of: { type: "string" },
+        parts: { type: "string" },
+        all: { type: "boolean" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+    }, false);
+    if (values.help) {
+        console.log(USAGE);
+        return 0;
+    }
+    for (const name of ["root", "type", "date"] as const) {
+        if (values[name] === undefined) throw new UsageError(`--${name} is required`);
+    }
+    if (values.parts !== undefined && (values.of !== undefined || values.part !== undefined || values.all)) {
+        throw new UsageError("--parts <n> is short for --of <n> --all: give it alone");
+    }
+    if (values.parts === undefined && values.of === undefined) throw new UsageError("give --part <i> --of <n>, --of <n> --all, or --parts <n>");
+    if (values.of !== undefined && (values.part === undefined) === !values.all) throw new UsageError("with --of <n>, give exactly one of --part <i> and --all");
+    if (values.part !== undefined && values.of === undefined) throw new UsageError("--part <i> needs --of <n>");
+
+    const common = {
+        root: values.root as string,
+        fileType: values.type as string,
+        date: values.date as string,
+        epoch: values.epoch === undefined ? Math.floor(Date.now() / 1000) : wholeNumber("--epoch", values.epoch),
+        partCount: wholeNumber(values.parts !== undefined ? "--parts" : "--of", (values.parts ?? values.of) as string),
+    };
+    let keys: string[];
+    try {
+        keys = values.part !== undefined ? [buildFileKey({ ...common, part: wholeNumber("--part", values.part) })] : batchKeys(common);
+    } catch (err) {
+        if (err instanceof FileKeyPartError) throw new UsageError(`${OPTION_OF[err.field]}: ${err.problem}`);
+        throw err;
+    }
+    for (const key of keys) {
+        if (!values.json) {
+            console.log(key);
+            continue;
+        }
+        const parsed = parseFileKey(key);
+        // A key built here that does not parse back is a bug in file-key.ts: fail loudly.
+        if (!parsed.ok) throw new Error(`built an invalid key: ${parsed.reason}`);
+        console.log(JSON.stringify({ key, parts: parsed.parts }));
+    }
+    return 0;
+}
+
+function inspect(command: "parse" | "check", args: string[]): number {
+    const { values, positionals } = parseOptions(args, {
+        root: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+    }, true);
+    if (values.help) {
+        console.log(USAGE);
+        return 0;
+    }
+    const root = values.root;
+    if (root !== undefined) {
+        const problem = rootPrefixProblem(root);
+        if (problem) throw new UsageError(`--root: ${problem}`);
+    }
+    let keys = positionals;
+    if (keys.length === 0) {
+        // Waiting on a terminal for keys nobody is going to pipe in would look like a hang.
+        if (process.stdin.isTTY) throw new UsageError(`${command}: give keys as arguments or pipe them in, one per line`);
+        keys = keysFromListing(fs.readFileSync(0, "utf8"));
+    }
+    let invalid = 0;
+    for (const key of keys) {
+        const result: ParsedFileKey = parseFileKey(key, { root });
+        if (!result.ok) invalid++;
+        if (values.json) {
+            console.log(JSON.stringify(result.ok ? { key, ok: true, parts: result.parts } : { key, ok: false, reason: result.reason }));
+        } else if (!result.ok) {
+            (command === "parse" ? console.error : console.log)(`invalid: ${result.reason}`);
+        } else if (command === "parse") {
+            console.log(JSON.stringify({ key, ...result.parts }));
+        }
+    }
+    if (command === "check" && !values.json) console.error(`${keys.length} key(s) checked, ${invalid} invalid`);
+    return invalid ? 1 : 0;
+}
+
+/**
+ * One key per line. A line of `aws s3 ls` (`<date> <time> <size> <key>`) gives
+ * its key, and its `PRE <folder>/` lines are skipped: no valid key has spaces,
+ * so neither form can be mistaken for a key. Blank lines are skipped; nothing
+ * else is trimmed, since a stray space is part of what a key got wrong.
+ */
+export function keysFromListing(text: string): string[] {
+    const keys: string[] = [];
+    for (const raw of text.split("\n")) {
+        const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+        if (line.trim() === "" || /^\s+PRE \S.*\/$/.test(line)) continue;
+        const listed = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} +\d+ (.+)$/.exec(line);
+        keys.push(listed ? listed[1] : line);
+    }
+    return keys;
+}
+
+type Options = Parameters<typeof parseArgs>[0] extends infer C ? (C extends { options?: infer O } ? NonNullable<O> : never) : never;
+
+function parseOptions<O extends Options>(args: string[], options: O, allowPositionals: boolean) {
+    try {
+        return parseArgs({ args, options, allowPositionals, strict: true });
+    } catch (err) {
+        throw new UsageError((err as Error).message);
+    }
+}
+
+/** Digits only: Number() would also take "1e3", "0x10" and " 7 ". */
+function wholeNumber(option: string, text: string): number {
+    if (!/^\d+$/.test(text)) throw new UsageError(`${option} must be a whole number, got "${text}"`);
+    return Number(text);
+}
+
+if (require.main === module) {
+    let code: number;
+    try {
+        code = cli(process.argv.slice(2));
+    } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        console.error(`${err.message}\n(npm run key -- --help for usage)`);
+        code = 2;
+    }
+    process.exitCode = code;
+}
