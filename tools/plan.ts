@@ -65,7 +65,10 @@ function printPlan(plan: Plan): void {
         for (const w of plan.warnings) console.log(`  - ${w}`);
     }
     console.log("\noutputs:");
-    console.log(JSON.stringify(plan.outputs, null, 2));
+    // The hand-off sheet is a document of its own: `npm run handoff` prints it.
+    const { handoff, ...outputs } = plan.outputs;
+    console.log(JSON.stringify(outputs, null, 2));
+    if (typeof handoff === "string") console.log(`(handoff: a ${handoff.split("\n").length}-line Markdown sheet; print it with npm run handoff -- --stack ${plan.stack})`);
 }
 
 cli().then(

@@ -1,0 +1,303 @@
+// What a bucket's settings amount to, whether they are declared on a split resource
+// (v6 `…V2` or v7 names) or inline on the bucket (legacy `aws:s3/bucket:Bucket`
+// singular blocks, `aws:s3/bucketV2:BucketV2` plural lists).
+//
+// Precedence: a split resource is applied after the bucket exists and overrides
+// the inline setting, and in CrossGuard's stack view the bucket's inline values are
+// its outputs, which still show what the bucket had before the split resource
+// acted. So when split resources exist for a setting they decide; the inline value
+// decides only when there is none. When the inline value is unknown and a split
+// resource whose bucket is not known yet exists, nothing can be decided.
+
+import { readDocument, DocumentState } from "./policy-document";
+import { BucketEntry, BucketSetting, Res, StackIndex } from "./stack-index";
+import { pick, Read, readBool, readList, readObject, readString, required, UNKNOWN, Unknown } from "./values";
+
+export type Form = "split" | "inline";
+
+export function describe(source: Res, form: Form): string {
+    return form === "inline" ? `inline on ${source.type.split(":").pop()} "${source.name}"` : `${source.type.split(":").pop()} "${source.name}"`;
+}
+
+/** A setting resource may exist for this bucket without our knowing which bucket. */
+function maybeElsewhere(index: StackIndex, setting: BucketSetting): Res | undefined {
+    return index.unresolved[setting][0];
+}
+
+// ---------------------------------------------------------------------------
+// Versioning
+
+export type VersioningState =
+    | { state: "enabled"; source: Res; form: Form }
+    | { state: "not-enabled"; detail: string; source?: Res; form?: Form }
+    | { state: "unknown"; detail: string; source: Res };
+
+export function versioningOf(index: StackIndex, b: BucketEntry): VersioningState {
+    const splits = b.settings.versioning;
+    if (splits.length > 0) {
+        let unknownAt: Res | undefined;
+        for (const s of splits) {
+            const cfg = readObject(s.props.versioningConfiguration);
+            const status = cfg === UNKNOWN ? UNKNOWN : required(readString(cfg?.status));
+            if (status === UNKNOWN) {
+                unknownAt = unknownAt ?? s;
+            } else if (status !== "Enabled") {
+                return { state: "not-enabled", detail: `status "${status}" on ${describe(s, "split")}`, source: s, form: "split" };
+            }
+        }
+        if (unknownAt) {
+            return { state: "unknown", detail: `the versioning status on ${describe(unknownAt, "split")} is unknown until apply`, source: unknownAt };
+        }
+        return { state: "enabled", source: splits[0], form: "split" };
+    }
+    const inline = readObject(pick(b.res.props, "versioning", "versionings"));
+    const elsewhere = maybeElsewhere(index, "versioning");
+    if (inline === UNKNOWN) {
+        return elsewhere
+            ? { state: "unknown", detail: `${describe(elsewhere, "split")} may configure it once its bucket is known`, source: elsewhere }
+            : { state: "unknown", detail: `its inline versioning is unknown until apply`, source: b.res };
+    }
+    const enabled = inline ? readBool(inline.enabled) : undefined;
+    if (enabled === true) {
+        return { state: "enabled", source: b.res, form: "inline" };
+    }
+    if (elsewhere) {
+        return { state: "unknown", detail: `${describe(elsewhere, "split")} may configure it once its bucket is known`, source: elsewhere };
+    }
+    if (enabled === UNKNOWN) {
+        return { state: "unknown", detail: `its inline versioning.enabled is unknown until apply`, source: b.res };
+    }
+    return enabled === false
+        ? { state: "not-enabled", detail: `versioning.enabled is false ${describe(b.res, "inline")}`, source: b.res, form: "inline" }
+        : { state: "not-enabled", detail: "no versioning is configured" };
+}
+
+// ---------------------------------------------------------------------------
+// Default encryption
+
+export type EncryptionState =
+    | { state: "set"; algorithms: string[]; kmsKeyIds: Read<string>[]; source: Res; form: Form }
+    | { state: "absent"; detail: string; source?: Res }
+    | { state: "unknown"; detail: string; source: Res };
+
+interface RuleRead {
+    algorithms: string[];
+    kmsKeyIds: Read<string>[];
+    unknown: boolean;
+}
+
+function readEncryptionRules(rules: Read<unknown[]>, defaultKeys: string[]): RuleRead | Unknown {
+    if (rules === UNKNOWN) {
+        return UNKNOWN;
+    }
+    const out: RuleRead = { algorithms: [], kmsKeyIds: [], unknown: false };
+    for (const rule of rules ?? []) {
+        const r = readObject(rule);
+        if (r === UNKNOWN) {
+            out.unknown = true;
+            continue;
+        }
+        if (!r) {
+            continue;
+        }
+        const def = readObject(pick(r, ...defaultKeys));
+        if (def === UNKNOWN) {
+            out.unknown = true;
+            continue;
+        }
+        if (!def) {
+            continue;
+        }
+        const alg = required(readString(def.sseAlgorithm));
+        if (alg === UNKNOWN) {
+            out.unknown = true;
+            continue;
+        }
+        out.algorithms.push(alg);
+        out.kmsKeyIds.push(readString(def.kmsMasterKeyId));
+    }
+    return out;
+}
+
+const DEFAULT_KEYS = ["applyServerSideEncryptionByDefault", "applyServerSideEncryptionByDefaults"];
+
+export function encryptionOf(index: StackIndex, b: BucketEntry): EncryptionState {
+    const splits = b.settings.encryption;
+    if (splits.length > 0) {
+        const algorithms: string[] = [];
+        const kmsKeyIds: Read<string>[] = [];
+        for (const s of splits) {
+            const read = readEncryptionRules(required(readList(s.props.rules)), DEFAULT_KEYS);
+            if (read === UNKNOWN || read.unknown) {
+                return { state: "unknown", detail: `the rules of ${describe(s, "split")} are unknown until apply`, source: s };
+            }
+            if (read.algorithms.length === 0) {
+                return { state: "absent", detail: `${describe(s, "split")} has no applyServerSideEncryptionByDefault rule`, source: s };
+            }
+            algorithms.push(...read.algorithms);
+            kmsKeyIds.push(...read.kmsKeyIds);
+        }
+        return { state: "set", algorithms, kmsKeyIds, source: splits[0], form: "split" };
+    }
+    const elsewhere = maybeElsewhere(index, "encryption");
+    const cfg = readObject(pick(b.res.props, "serverSideEncryptionConfiguration", "serverSideEncryptionConfigurations"));
+    if (cfg === UNKNOWN) {
+        return elsewhere
+            ? { state: "unknown", detail: `${describe(elsewhere, "split")} may configure it once its bucket is known`, source: elsewhere }
+            : { state: "unknown", detail: "its inline serverSideEncryptionConfiguration is unknown until apply", source: b.res };
+    }
+    if (cfg) {
+        const read = readEncryptionRules(readList(pick(cfg, "rule", "rules")), DEFAULT_KEYS);
+        if (read === UNKNOWN || read.unknown) {
+            return { state: "unknown", detail: "its inline encryption rule is unknown until apply", source: b.res };
+        }
+        if (read.algorithms.length > 0) {
+            return { state: "set", algorithms: read.algorithms, kmsKeyIds: read.kmsKeyIds, source: b.res, form: "inline" };
+        }
+    }
+    if (elsewhere) {
+        return { state: "unknown", detail: `${describe(elsewhere, "split")} may configure it once its bucket is known`, source: elsewhere };
+    }
+    return { state: "absent", detail: "no default encryption is configured" };
+}
+
+export const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
+
+// ---------------------------------------------------------------------------
+// Block Public Access
+
+export const PAB_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
+
+export type PabState = { state: "on"; source: Res } | { state: "off"; missing: string[]; source?: Res } | { state: "unknown"; detail: string; source: Res };
+
+/** The four flags of one public access block resource (bucket or account level). */
+export function readPab(r: Res): PabState {
+    const missing: string[] = [];
+    let unknown: string | undefined;
+    for (const flag of PAB_FLAGS) {
+        const v = readBool(r.props[flag]);
+        if (v === UNKNOWN) {
+            unknown = unknown ?? flag;
+        } else if (v !== true) {
+            missing.push(flag);
+        }
+    }
+    if (missing.length > 0) {
+        return { state: "off", missing, source: r };
+    }
+    if (unknown) {
+        return { state: "unknown", detail: `${unknown} on ${describe(r, "split")} is unknown until apply`, source: r };
+    }
+    return { state: "on", source: r };
+}
+
+export function publicAccessBlockOf(index: StackIndex, b: BucketEntry, acceptAccountLevel: boolean): PabState {
+    if (acceptAccountLevel) {
+        for (const a of index.accountPublicAccessBlocks) {
+            if (readPab(a).state === "on") {
+                return { state: "on", source: a };
+            }
+        }
+    }
+    const splits = b.settings.publicAccessBlock;
+    if (splits.length > 0) {
+        let unknown: PabState | undefined;
+        for (const s of splits) {
+            const st = readPab(s);
+            if (st.state === "off") {
+                return st;
+            }
+            if (st.state === "unknown") {
+                unknown = unknown ?? st;
+            }
+        }
+        return unknown ?? { state: "on", source: splits[0] };
+    }
+    const elsewhere = maybeElsewhere(index, "publicAccessBlock");
+    if (elsewhere) {
+        return { state: "unknown", detail: `${describe(elsewhere, "split")} may configure it once its bucket is known`, source: elsewhere };
+    }
+    if (acceptAccountLevel) {
+        const unknownAccount = index.accountPublicAccessBlocks.find((a) => readPab(a).state === "unknown");
+        if (unknownAccount) {
+            return { state: "unknown", detail: `the account-level block ${describe(unknownAccount, "split")} is unknown until apply`, source: unknownAccount };
+        }
+    }
+    return { state: "off", missing: [...PAB_FLAGS] };
+}
+
+// ---------------------------------------------------------------------------
+// Object ownership
+
+export type OwnershipState =
+    | { state: "set"; value: string; source: Res }
+    | { state: "absent" }
+    | { state: "unknown"; detail: string; source: Res };
+
+export function ownershipOf(index: StackIndex, b: BucketEntry): OwnershipState {
+    for (const s of b.settings.ownership) {
+        const rule = readObject(s.props.rule);
+        const value = rule === UNKNOWN ? UNKNOWN : required(readString(rule?.objectOwnership));
+        if (value === UNKNOWN) {
+            return { state: "unknown", detail: `the object ownership on ${describe(s, "split")} is unknown until apply`, source: s };
+        }
+        if (value !== "BucketOwnerEnforced") {
+            return { state: "set", value, source: s };
+        }
+    }
+    if (b.settings.ownership.length > 0) {
+        return { state: "set", value: "BucketOwnerEnforced", source: b.settings.ownership[0] };
+    }
+    const elsewhere = maybeElsewhere(index, "ownership");
+    if (elsewhere) {
+        return { state: "unknown", detail: `${describe(elsewhere, "split")} may configure it once its bucket is known`, source: elsewhere };
+    }
+    return { state: "absent" };
+}
+
+// ---------------------------------------------------------------------------
+// Bucket policies
+
+export interface PolicyDoc {
+    doc: DocumentState;
+    source: Res;
+    form: Form;
+}
+
+/**
+ * Every document that may end up as the bucket's policy. Two BucketPolicy
+ * resources on one bucket overwrite each other (whichever applies last wins), so a
+ * policy must hold for each of them.
+ */
+export function bucketPolicyDocs(b: BucketEntry): PolicyDoc[] {
+    const docs: PolicyDoc[] = b.settings.policy.map((s) => {
+        const doc = readDocument(s.props.policy);
+        return { doc: doc.state === "absent" ? { state: "unknown" } : doc, source: s, form: "split" as const };
+    });
+    // Beside a BucketPolicy, the bucket's own `policy` is at best a copy read back
+    // from AWS (stack outputs after a refresh) and loses to it on apply.
+    if (docs.length === 0) {
+        const inline = readDocument(b.res.props.policy);
+        if (inline.state !== "absent") {
+            docs.push({ doc: inline, source: b.res, form: "inline" });
+        }
+    }
+    return docs;
+}
+
+/** Bucket policy documents whose bucket is outside the stack or not known yet. */
+export function strayPolicyDocs(index: StackIndex): PolicyDoc[] {
+    return [...index.external.policy, ...index.unresolved.policy].map((s) => {
+        const doc = readDocument(s.props.policy);
+        return { doc: doc.state === "absent" ? { state: "unknown" } : doc, source: s, form: "split" as const };
+    });
+}
+
+/** Why a bucket without a policy document may still get one: a BucketPolicy whose bucket is not known yet. */
+export function policyUnknownDetail(index: StackIndex): string | undefined {
+    const elsewhere = maybeElsewhere(index, "policy");
+    if (elsewhere) {
+        return `${describe(elsewhere, "split")} may be its policy once its bucket is known`;
+    }
+    return undefined;
+}

@@ -1,0 +1,158 @@
+// How a policy is written here: a pure `evaluate` that returns one decision per
+// subject (compliant, violation, undecided, not applicable), wrapped into the
+// object CrossGuard expects. The offline checker calls the very same wrapped
+// object, and tests call `evaluate` to assert each decision.
+
+import type {
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import { Res, StackIndex, stackIndexFor, toRes } from "./stack-index";
+
+export type { ReportViolation, ResourceValidationArgs, StackValidationArgs };
+
+export type Outcome = "compliant" | "violation" | "undecided" | "not-applicable";
+
+export interface Decision {
+    outcome: Outcome;
+    /** The resource the decision is about (reported against it). */
+    urn: string;
+    message: string;
+}
+
+// Messages often open with a label ("bucket \"x\" ..."); they read as sentences.
+const sentence = (m: string) => m.charAt(0).toUpperCase() + m.slice(1);
+
+export const compliant = (urn: string, message: string): Decision => ({ outcome: "compliant", urn, message: sentence(message) });
+export const violation = (urn: string, message: string): Decision => ({ outcome: "violation", urn, message: sentence(message) });
+export const undecided = (urn: string, message: string): Decision => ({ outcome: "undecided", urn, message: sentence(message) });
+export const notApplicable = (urn: string, message: string): Decision => ({ outcome: "not-applicable", urn, message: sentence(message) });
+
+interface Common<C extends object> {
+    name: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    /** Defaults for every config property; getConfig() values override them. */
+    defaults: C;
+    configSchema?: PolicyConfigSchema;
+    remediationSteps?: string;
+    severity?: "low" | "medium" | "high" | "critical";
+}
+
+export interface TransferStackPolicy<C extends object = object> extends StackValidationPolicy {
+    kind: "stack";
+    defaults: C;
+    evaluate(index: StackIndex, config: C): Decision[];
+}
+
+export interface TransferResourcePolicy<C extends object = object> extends ResourceValidationPolicy {
+    kind: "resource";
+    defaults: C;
+    /** Type tokens the policy applies to. */
+    types: readonly string[];
+    evaluate(resource: Res, config: C): Decision[];
+}
+
+export type TransferPolicy = TransferStackPolicy<any> | TransferResourcePolicy<any>;
+
+function merged<C extends object>(defaults: C, given: object | undefined): C {
+    const out = { ...defaults } as Record<string, unknown>;
+    for (const [k, v] of Object.entries(given ?? {})) {
+        if (v !== undefined && k !== "enforcementLevel") {
+            out[k] = v;
+        }
+    }
+    return out as C;
+}
+
+function report(decisions: Decision[], reportViolation: ReportViolation): boolean {
+    let decided = false;
+    for (const d of decisions) {
+        if (d.outcome === "violation") {
+            reportViolation(d.message, d.urn);
+        }
+        if (d.outcome !== "not-applicable") {
+            decided = true;
+        }
+    }
+    return decided;
+}
+
+// Decisions per index and config: the preview-notes policy re-reads the mandatory
+// policies' decisions, which the offline checker (one index for all policies) has
+// already computed. Keyed weakly on the index, so nothing outlives an evaluation.
+const decisionCache = new WeakMap<StackIndex, Map<string, Decision[]>>();
+
+/** A stack policy's decisions for this index and config, computed once. */
+export function decisionsOf<C extends object>(policy: TransferStackPolicy<C>, index: StackIndex, config: C): Decision[] {
+    let perIndex = decisionCache.get(index);
+    if (!perIndex) {
+        perIndex = new Map();
+        decisionCache.set(index, perIndex);
+    }
+    const key = `${policy.name}\u0000${JSON.stringify(config)}`;
+    let decisions = perIndex.get(key);
+    if (!decisions) {
+        decisions = policy.evaluate(index, config);
+        perIndex.set(key, decisions);
+    }
+    return decisions;
+}
+
+export function defineStackPolicy<C extends object>(
+    spec: Common<C> & { evaluate(index: StackIndex, config: C): Decision[]; notApplicableReason: string },
+): TransferStackPolicy<C> {
+    const { evaluate, notApplicableReason, defaults, ...rest } = spec;
+    const policy: TransferStackPolicy<C> = {
+        ...rest,
+        kind: "stack",
+        defaults,
+        evaluate,
+        validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+            const config = merged(defaults, args.getConfig<object>());
+            const decisions = decisionsOf(policy, stackIndexFor(args.resources), config);
+            if (!report(decisions, reportViolation)) {
+                args.notApplicable(notApplicableReason);
+            }
+        },
+    };
+    return policy;
+}
+
+export function defineResourcePolicy<C extends object>(
+    spec: Common<C> & { types: readonly string[]; evaluate(resource: Res, config: C): Decision[] },
+): TransferResourcePolicy<C> {
+    const { evaluate, types, defaults, ...rest } = spec;
+    const accepted = new Set(types);
+    return {
+        ...rest,
+        kind: "resource",
+        defaults,
+        types,
+        evaluate,
+        validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+            // Other types are skipped without a not-applicable record: the engine asks
+            // every policy about every resource, and one record per pair is noise.
+            if (!accepted.has(args.type)) {
+                return;
+            }
+            const config = merged(defaults, args.getConfig<object>());
+            const res = toRes({ urn: args.urn, type: args.type, name: args.name, props: args.props });
+            const decisions = evaluate(res, config);
+            if (!report(decisions, reportViolation)) {
+                const reason = decisions[0]?.message;
+                args.notApplicable(reason);
+            }
+        },
+    };
+}
+
+/** Short display of a list in messages. */
+export function list(items: string[]): string {
+    return items.map((i) => `"${i}"`).join(", ");
+}

@@ -1,0 +1,171 @@
+// Replication configurations in one shape, from the split BucketReplicationConfig
+// and from the legacy inline blocks (`replicationConfiguration` on
+// aws:s3/bucket:Bucket, `replicationConfigurations` lists on aws:s3/bucketV2:BucketV2).
+
+import { describe, Form } from "./bucket-settings";
+import { BucketEntry, Res, StackIndex } from "./stack-index";
+import { accountOfArn, pick, Read, readBool, readList, readObject, readString, required, UNKNOWN, Unknown } from "./values";
+
+export interface ReplicationRule {
+    index: number;
+    label: string;
+    status: Read<string>;
+    destinationBucket: Read<string>;
+    destinationAccount: Read<string>;
+    owner: Read<string>;
+    replicaKmsKeyId: Read<string>;
+    /** Whether the rule selects SSE-KMS encrypted objects. */
+    sseKmsObjects: Read<boolean>;
+}
+
+export interface ReplicationConfig {
+    /** The resource that declares it: the BucketReplicationConfig or the bucket itself. */
+    declaredOn: Res;
+    form: Form;
+    /** The source bucket, when it is in this stack. */
+    bucket?: BucketEntry;
+    /** Where the source bucket is: in this stack, named but elsewhere, or not known yet. */
+    source: "in-stack" | "external" | "unresolved";
+    /** How messages name the source bucket. */
+    bucketLabel: string;
+    role: Read<string>;
+    rules: ReplicationRule[] | Unknown;
+    /** URNs the `rules` input was computed from (to find a destination whose name is unknown). */
+    ruleDependencies: string[];
+    /** The account the replication role lives in, read from the role ARN. */
+    sourceAccount?: string;
+}
+
+function readRules(rawRules: Read<unknown[]>, legacy: boolean): ReplicationRule[] | Unknown {
+    if (rawRules === UNKNOWN) {
+        return UNKNOWN;
+    }
+    return (rawRules ?? []).map((raw, index): ReplicationRule => {
+        const r = readObject(raw);
+        if (r === UNKNOWN || r === undefined) {
+            return {
+                index,
+                label: `rule #${index + 1}`,
+                status: UNKNOWN,
+                destinationBucket: UNKNOWN,
+                destinationAccount: UNKNOWN,
+                owner: UNKNOWN,
+                replicaKmsKeyId: UNKNOWN,
+                sseKmsObjects: UNKNOWN,
+            };
+        }
+        const id = readString(r.id);
+        const dest = readObject(pick(r, "destination", "destinations"));
+        const d = dest === UNKNOWN || dest === undefined ? undefined : dest;
+        const unknownDest = dest === UNKNOWN ? UNKNOWN : undefined;
+        const act = d ? readObject(pick(d, "accessControlTranslation", "accessControlTranslations")) : unknownDest;
+        const enc = d ? readObject(d.encryptionConfiguration) : unknownDest;
+        const ssc = readObject(pick(r, "sourceSelectionCriteria", "sourceSelectionCriterias"));
+        const sse = ssc === UNKNOWN ? UNKNOWN : ssc ? readObject(ssc.sseKmsEncryptedObjects) : undefined;
+        let sseKmsObjects: Read<boolean>;
+        if (sse === UNKNOWN) {
+            sseKmsObjects = UNKNOWN;
+        } else if (sse === undefined) {
+            sseKmsObjects = undefined;
+        } else if (sse.status !== undefined) {
+            const st = readString(sse.status);
+            sseKmsObjects = st === UNKNOWN ? UNKNOWN : st === "Enabled";
+        } else {
+            sseKmsObjects = readBool(sse.enabled);
+        }
+        const fromEnc = enc === UNKNOWN ? UNKNOWN : enc ? readString(enc.replicaKmsKeyId) : undefined;
+        const fromDest = d ? readString(d.replicaKmsKeyId) : unknownDest;
+        return {
+            index,
+            label: typeof id === "string" ? `rule "${id}"` : `rule #${index + 1}`,
+            status: readString(r.status),
+            destinationBucket: d ? required(readString(d.bucket)) : UNKNOWN,
+            destinationAccount: d ? readString(pick(d, legacy ? "accountId" : "account", legacy ? "account" : "accountId")) : unknownDest,
+            owner: act === UNKNOWN ? UNKNOWN : act ? required(readString(act.owner)) : undefined,
+            replicaKmsKeyId: fromEnc !== undefined ? fromEnc : fromDest,
+            sseKmsObjects,
+        };
+    });
+}
+
+function withAccount(cfg: Omit<ReplicationConfig, "sourceAccount">): ReplicationConfig {
+    const role = cfg.role;
+    return { ...cfg, sourceAccount: typeof role === "string" ? accountOfArn(role) : undefined };
+}
+
+/**
+ * Every replication configuration in the stack: split resources (with or without a
+ * known bucket) and inline blocks. `inlineUnknown` lists buckets whose inline
+ * replication is unknown (typically a computed output during preview).
+ */
+export function replicationConfigs(index: StackIndex): { configs: ReplicationConfig[]; inlineUnknown: BucketEntry[] } {
+    const configs: ReplicationConfig[] = [];
+    const inlineUnknown: BucketEntry[] = [];
+    const split = (r: Res, bucket: BucketEntry | undefined, source: ReplicationConfig["source"]) => {
+        const ref = readString(r.props.bucket);
+        configs.push(
+            withAccount({
+                declaredOn: r,
+                form: "split",
+                bucket,
+                source,
+                bucketLabel: bucket ? bucket.label : typeof ref === "string" ? `bucket "${ref}"` : `the bucket of ${describe(r, "split")} (unknown until apply)`,
+                role: required(readString(r.props.role)),
+                rules: readRules(required(readList(r.props.rules)), false),
+                ruleDependencies: r.propertyDependencies.rules ?? [],
+            }),
+        );
+    };
+    for (const b of index.buckets) {
+        for (const r of b.settings.replication) {
+            split(r, b, "in-stack");
+        }
+        // A BucketReplicationConfig replaces whatever the bucket's inline block says
+        // (which, in stack outputs after a refresh, is a copy of it).
+        if (b.settings.replication.length > 0) {
+            continue;
+        }
+        const raw = pick(b.res.props, "replicationConfiguration", "replicationConfigurations");
+        const inline = readObject(raw);
+        if (inline === UNKNOWN) {
+            inlineUnknown.push(b);
+        } else if (inline) {
+            configs.push(
+                withAccount({
+                    declaredOn: b.res,
+                    form: "inline",
+                    bucket: b,
+                    source: "in-stack",
+                    bucketLabel: b.label,
+                    role: required(readString(inline.role)),
+                    rules: readRules(required(readList(inline.rules)), true),
+                    ruleDependencies: b.res.propertyDependencies.replicationConfiguration ?? b.res.propertyDependencies.replicationConfigurations ?? [],
+                }),
+            );
+        }
+    }
+    for (const r of index.external.replication) {
+        split(r, undefined, "external");
+    }
+    for (const r of index.unresolved.replication) {
+        split(r, undefined, "unresolved");
+    }
+    return { configs, inlineUnknown };
+}
+
+/**
+ * The destination bucket of a rule when it is in this stack: by name/ARN, or, when
+ * the ARN is unknown, by the one bucket (other than the source) the rules were
+ * computed from.
+ */
+export function destinationInStack(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationRule): BucketEntry | undefined {
+    if (typeof rule.destinationBucket === "string") {
+        return index.bucketByRef(rule.destinationBucket);
+    }
+    const rules = cfg.rules;
+    if (rules === UNKNOWN || rules.length !== 1) {
+        return undefined;
+    }
+    const candidates = index.bucketsAmong(cfg.ruleDependencies).filter((b) => b !== cfg.bucket);
+    return candidates.length === 1 ? candidates[0] : undefined;
+}

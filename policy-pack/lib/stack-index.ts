@@ -1,0 +1,384 @@
+// One pass over a stack's resources that correlates every bucket with the separate
+// resources that configure it (versioning, encryption, public access block,
+// ownership, policy, ACL, replication) and every IAM role with the policies
+// attached to it. Built once per resource list and memoised, so each policy does
+// lookups in maps instead of scanning the stack per bucket.
+
+import type { PolicyResource } from "@pulumi/policy";
+import { Concern, concernOf } from "./types";
+import { bucketNameFromRef, rawProps, Read, readList, readString, roleNameFromRef, UNKNOWN } from "./values";
+
+/** A resource as the policies see it: raw props, URNs instead of object links. */
+export interface Res {
+    urn: string;
+    type: string;
+    name: string;
+    props: Record<string, unknown>;
+    /** Physical ID, when the caller knows it (offline checker, stack outputs). */
+    id?: string;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+}
+
+/** The concerns that configure one bucket through a resource of their own. */
+export const BUCKET_SETTINGS = ["versioning", "encryption", "publicAccessBlock", "ownership", "policy", "acl", "replication"] as const;
+export type BucketSetting = (typeof BUCKET_SETTINGS)[number];
+
+export interface BucketEntry {
+    res: Res;
+    /** The bucket's name (also its ID), UNKNOWN until apply when it is generated. */
+    name: Read<string>;
+    /** How messages name this bucket. */
+    label: string;
+    settings: Record<BucketSetting, Res[]>;
+}
+
+export interface RoleEntry {
+    res: Res;
+    name: Read<string>;
+    label: string;
+    /** aws:iam/rolePolicy:RolePolicy resources attached to this role. */
+    rolePolicies: Res[];
+    /** Managed policies attached by RolePolicyAttachment/PolicyAttachment or managedPolicyArns. */
+    attachments: ManagedAttachment[];
+}
+
+export interface ManagedAttachment {
+    /** Where the attachment is declared (attachment resource or the role itself). */
+    via: Res;
+    policyArn: Read<string>;
+    /** The aws:iam/policy:Policy in this stack, when the ARN leads to one. */
+    policy?: Res;
+}
+
+/** Anything shaped like @pulumi/policy's PolicyResource (CrossGuard or the offline adapter). */
+export type PolicyResourceLike = Pick<PolicyResource, "urn" | "type" | "name" | "props"> & {
+    id?: string;
+    dependencies?: ReadonlyArray<{ urn: string }>;
+    propertyDependencies?: Record<string, ReadonlyArray<{ urn: string }>>;
+};
+
+export function toRes(r: PolicyResourceLike): Res {
+    const propertyDependencies: Record<string, string[]> = {};
+    for (const [k, v] of Object.entries(r.propertyDependencies ?? {})) {
+        propertyDependencies[k] = (v ?? []).map((d) => d.urn);
+    }
+    return {
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        props: rawProps(r.props),
+        id: r.id,
+        dependencies: (r.dependencies ?? []).map((d) => d.urn),
+        propertyDependencies,
+    };
+}
+
+const SETTING_CONCERNS: ReadonlySet<Concern> = new Set<Concern>(BUCKET_SETTINGS);
+
+export class StackIndex {
+    readonly resources: Res[];
+    readonly byUrn = new Map<string, Res>();
+    readonly buckets: BucketEntry[] = [];
+    readonly bucketByUrn = new Map<string, BucketEntry>();
+    /** Setting resources whose bucket cannot be determined (yet). */
+    readonly unresolved: Record<BucketSetting, Res[]> = emptySettings();
+    /** Setting resources that name a bucket outside this stack. */
+    readonly external: Record<BucketSetting, Res[]> = emptySettings();
+    readonly accountPublicAccessBlocks: Res[] = [];
+    private readonly bucketByName = new Map<string, BucketEntry>();
+    private readonly ofConcern = new Map<Concern, Res[]>();
+    private roleCache?: { roles: RoleEntry[]; byUrn: Map<string, RoleEntry>; byName: Map<string, RoleEntry>; unresolvedRolePolicies: Res[] };
+
+    constructor(resources: Res[]) {
+        this.resources = resources;
+        for (const r of resources) {
+            this.byUrn.set(r.urn, r);
+            const c = concernOf(r.type);
+            if (c === undefined) {
+                continue;
+            }
+            let list = this.ofConcern.get(c);
+            if (!list) {
+                list = [];
+                this.ofConcern.set(c, list);
+            }
+            list.push(r);
+        }
+        for (const r of this.of("bucket")) {
+            const entry = makeBucket(r);
+            this.buckets.push(entry);
+            this.bucketByUrn.set(r.urn, entry);
+            for (const key of bucketKeys(r)) {
+                this.bucketByName.set(key, entry);
+            }
+        }
+        this.accountPublicAccessBlocks.push(...this.of("accountPublicAccessBlock"));
+        for (const concern of SETTING_CONCERNS) {
+            const setting = concern as BucketSetting;
+            for (const r of this.of(concern)) {
+                const target = this.resolveBucket(r);
+                if (target.kind === "bucket") {
+                    target.entry.settings[setting].push(r);
+                } else if (target.kind === "external") {
+                    this.external[setting].push(r);
+                } else {
+                    this.unresolved[setting].push(r);
+                }
+            }
+        }
+    }
+
+    /** Resources of one concern (all its type tokens). */
+    of(concern: Concern): Res[] {
+        return this.ofConcern.get(concern) ?? [];
+    }
+
+    bucketByRef(ref: string): BucketEntry | undefined {
+        return this.bucketByName.get(bucketNameFromRef(ref));
+    }
+
+    /**
+     * Which bucket a split setting configures: by the `bucket` input (name, ID or
+     * ARN); when that is unknown, by the URN its `bucket` input came from
+     * (propertyDependencies), then by a lone bucket among its dependencies.
+     */
+    resolveBucket(r: Res, prop = "bucket"): { kind: "bucket"; entry: BucketEntry } | { kind: "external"; name: string } | { kind: "unresolved" } {
+        const ref = readString(r.props[prop]);
+        if (typeof ref === "string") {
+            const entry = this.bucketByRef(ref);
+            if (entry) {
+                return { kind: "bucket", entry };
+            }
+        }
+        const fromProp = this.bucketsAmong(r.propertyDependencies[prop] ?? []);
+        if (fromProp.length === 1) {
+            return { kind: "bucket", entry: fromProp[0] };
+        }
+        if (typeof ref === "string") {
+            return { kind: "external", name: bucketNameFromRef(ref) };
+        }
+        if (fromProp.length === 0) {
+            const fromDeps = this.bucketsAmong(r.dependencies);
+            if (fromDeps.length === 1) {
+                return { kind: "bucket", entry: fromDeps[0] };
+            }
+        }
+        return { kind: "unresolved" };
+    }
+
+    bucketsAmong(urns: string[]): BucketEntry[] {
+        const out: BucketEntry[] = [];
+        for (const u of urns) {
+            const b = this.bucketByUrn.get(u);
+            if (b && !out.includes(b)) {
+                out.push(b);
+            }
+        }
+        return out;
+    }
+
+    // -----------------------------------------------------------------------
+    // IAM roles and what is attached to them. Computed on first use: only the
+    // role policies need it.
+
+    roles(): RoleEntry[] {
+        return this.roleIndex().roles;
+    }
+
+    roleByUrn(urn: string): RoleEntry | undefined {
+        return this.roleIndex().byUrn.get(urn);
+    }
+
+    roleByRef(ref: string): RoleEntry | undefined {
+        return this.roleIndex().byName.get(roleNameFromRef(ref));
+    }
+
+    /** RolePolicy resources whose role cannot be determined. */
+    unresolvedRolePolicies(): Res[] {
+        return this.roleIndex().unresolvedRolePolicies;
+    }
+
+    private roleIndex() {
+        if (this.roleCache) {
+            return this.roleCache;
+        }
+        const roles: RoleEntry[] = [];
+        const byUrn = new Map<string, RoleEntry>();
+        const byName = new Map<string, RoleEntry>();
+        for (const r of this.of("role")) {
+            const name = readString(r.props.name);
+            const entry: RoleEntry = {
+                res: r,
+                name,
+                label: typeof name === "string" ? `role "${name}"` : `role "${r.name}" (name unknown until apply)`,
+                rolePolicies: [],
+                attachments: [],
+            };
+            roles.push(entry);
+            byUrn.set(r.urn, entry);
+            if (typeof name === "string") {
+                byName.set(name, entry);
+            }
+            const arn = readString(r.props.arn);
+            if (typeof arn === "string") {
+                byName.set(roleNameFromRef(arn), entry);
+            }
+            const managed = readList(r.props.managedPolicyArns);
+            if (Array.isArray(managed)) {
+                for (const m of managed) {
+                    const policyArn = readString(m);
+                    entry.attachments.push({ via: r, policyArn, policy: undefined });
+                }
+            } else if (managed === UNKNOWN) {
+                entry.attachments.push({ via: r, policyArn: UNKNOWN });
+            }
+        }
+        const resolveRole = (r: Res, prop: string): RoleEntry | undefined => {
+            const ref = readString(r.props[prop]);
+            if (typeof ref === "string") {
+                const e = byName.get(roleNameFromRef(ref));
+                if (e) {
+                    return e;
+                }
+            }
+            const fromProp = (r.propertyDependencies[prop] ?? []).map((u) => byUrn.get(u)).filter((e): e is RoleEntry => e !== undefined);
+            if (fromProp.length === 1) {
+                return fromProp[0];
+            }
+            if (typeof ref !== "string" && fromProp.length === 0) {
+                const fromDeps = r.dependencies.map((u) => byUrn.get(u)).filter((e): e is RoleEntry => e !== undefined);
+                if (fromDeps.length === 1) {
+                    return fromDeps[0];
+                }
+            }
+            return undefined;
+        };
+        const policies = this.of("managedPolicy");
+        const policyByArn = new Map<string, Res>();
+        const policyByName = new Map<string, Res>();
+        const policyByUrn = new Map<string, Res>();
+        for (const p of policies) {
+            policyByUrn.set(p.urn, p);
+            const arn = readString(p.props.arn);
+            if (typeof arn === "string") {
+                policyByArn.set(arn, p);
+            }
+            const name = readString(p.props.name);
+            if (typeof name === "string") {
+                policyByName.set(name, p);
+            }
+        }
+        const findPolicy = (via: Res, arn: Read<string>): Res | undefined => {
+            if (typeof arn === "string") {
+                const exact = policyByArn.get(arn);
+                if (exact) {
+                    return exact;
+                }
+                const m = /^arn:[^:]+:iam::(\d{12}):policy\/(?:.*\/)?([^/]+)$/.exec(arn);
+                if (m) {
+                    const byName = policyByName.get(m[2]);
+                    if (byName) {
+                        return byName;
+                    }
+                }
+            }
+            const fromProp = (via.propertyDependencies.policyArn ?? []).map((u) => policyByUrn.get(u)).filter((p): p is Res => p !== undefined);
+            return fromProp.length === 1 ? fromProp[0] : undefined;
+        };
+        for (const e of roles) {
+            for (const a of e.attachments) {
+                a.policy = findPolicy(e.res, a.policyArn);
+            }
+        }
+        const unresolvedRolePolicies: Res[] = [];
+        for (const rp of this.of("rolePolicy")) {
+            const e = resolveRole(rp, "role");
+            if (e) {
+                e.rolePolicies.push(rp);
+            } else {
+                unresolvedRolePolicies.push(rp);
+            }
+        }
+        for (const att of this.of("rolePolicyAttachment")) {
+            const e = resolveRole(att, "role");
+            if (e) {
+                const policyArn = readString(att.props.policyArn);
+                e.attachments.push({ via: att, policyArn, policy: findPolicy(att, policyArn) });
+            }
+        }
+        for (const att of this.of("policyAttachment")) {
+            const policyArn = readString(att.props.policyArn);
+            const targets = new Set<RoleEntry>();
+            const names = readList(att.props.roles);
+            if (Array.isArray(names)) {
+                for (const n of names) {
+                    const s = readString(n);
+                    const e = typeof s === "string" ? byName.get(roleNameFromRef(s)) : undefined;
+                    if (e) {
+                        targets.add(e);
+                    }
+                }
+            }
+            for (const u of att.propertyDependencies.roles ?? []) {
+                const e = byUrn.get(u);
+                if (e) {
+                    targets.add(e);
+                }
+            }
+            for (const e of targets) {
+                e.attachments.push({ via: att, policyArn, policy: findPolicy(att, policyArn) });
+            }
+        }
+        this.roleCache = { roles, byUrn, byName, unresolvedRolePolicies };
+        return this.roleCache;
+    }
+}
+
+function emptySettings(): Record<BucketSetting, Res[]> {
+    return { versioning: [], encryption: [], publicAccessBlock: [], ownership: [], policy: [], acl: [], replication: [] };
+}
+
+function makeBucket(r: Res): BucketEntry {
+    const name = readString(r.props.bucket);
+    const known = typeof name === "string" ? name : typeof r.id === "string" && r.id !== "" ? r.id : undefined;
+    return {
+        res: r,
+        name: known ?? UNKNOWN,
+        label: known !== undefined ? `bucket "${known}"` : `bucket "${r.name}" (name unknown until apply)`,
+        settings: emptySettings(),
+    };
+}
+
+// The keys other resources may use to refer to a bucket: its name, its ID (the
+// same for S3, but stack outputs carry it separately) and its ARN.
+function bucketKeys(r: Res): string[] {
+    const keys: string[] = [];
+    for (const v of [r.props.bucket, r.props.id, r.id, r.props.arn]) {
+        const s = readString(v);
+        if (typeof s === "string") {
+            keys.push(bucketNameFromRef(s));
+        }
+    }
+    return keys;
+}
+
+const memo = new WeakMap<object, StackIndex>();
+
+/**
+ * The index for a list of resources, built once per list: the offline checker hands
+ * every stack policy the same array, CrossGuard a fresh one per policy.
+ */
+export function stackIndexFor(resources: ReadonlyArray<PolicyResourceLike>): StackIndex {
+    let idx = memo.get(resources);
+    if (!idx) {
+        idx = new StackIndex(resources.map(toRes));
+        memo.set(resources, idx);
+    }
+    return idx;
+}
+
+/** For tests and tools that already hold plain resources. */
+export function indexOf(resources: Res[]): StackIndex {
+    return new StackIndex(resources);
+}

@@ -1,0 +1,275 @@
+// The pack without the Pulumi engine: evaluates the same policy objects over the
+// resources of a `pulumi stack export` (or `pulumi preview --json`, or a plan the
+// program renders itself), building the very `args` CrossGuard would pass.
+// Props are the resources' inputs, as the engine gives validateResource; stack
+// policies get the same inputs, with parents and dependencies linked by URN.
+
+import type {
+    EnforcementLevel,
+    PolicyProviderResource,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import { policies as packPolicies } from "./policies";
+import { decodeExportValue, isRecord } from "./lib/values";
+
+/** One entry of `deployment.resources[]` in `pulumi stack export`. */
+export interface ExportResource {
+    urn: string;
+    type: string;
+    custom?: boolean;
+    id?: string;
+    parent?: string;
+    provider?: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
+    protect?: boolean;
+    delete?: boolean;
+    external?: boolean;
+}
+
+export interface Violation {
+    policy: string;
+    enforcementLevel: "mandatory" | "advisory" | "disabled";
+    urn: string;
+    message: string;
+}
+
+/** Per-policy config, as in `pulumi preview --policy-pack-config`: a level, or an object with one and the policy's own properties. */
+export type PolicyConfigEntry = EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>);
+
+export interface EvaluateOptions {
+    config?: Record<string, PolicyConfigEntry>;
+    /** Policies to run; defaults to the pack's. */
+    policies?: ReadonlyArray<ResourceValidationPolicy | StackValidationPolicy>;
+    stackTags?: Record<string, string>;
+    /** Level of a policy that declares none (CrossGuard's pack-level default). */
+    defaultEnforcementLevel?: EnforcementLevel;
+}
+
+class NotApplicableSignal extends Error {
+    constructor(readonly reason?: string) {
+        super(reason ?? "not applicable");
+    }
+}
+
+const throwNotApplicable = (reason?: string): never => {
+    throw new NotApplicableSignal(reason);
+};
+
+const NO_TIMEOUTS = { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 };
+
+function nameOf(urn: string): string {
+    const i = urn.lastIndexOf("::");
+    return i >= 0 ? urn.slice(i + 2) : urn;
+}
+
+function typeMatcher(type: string) {
+    return (resourceClass: { __pulumiType?: unknown; isInstance?: unknown }) =>
+        typeof resourceClass?.__pulumiType === "string" && resourceClass.__pulumiType === type;
+}
+
+/** Resources CrossGuard would not ask validateResource about, or that are not this program's to judge. */
+function skipForResourcePolicies(r: ExportResource): boolean {
+    return r.type === "pulumi:pulumi:Stack" || r.type.startsWith("pulumi:providers:") || r.custom === false;
+}
+
+/**
+ * The `PolicyResource` objects CrossGuard builds for validateStack, from export
+ * entries: props from inputs (secrets decoded, unknowns kept), parent and
+ * dependencies linked to the other objects by URN.
+ */
+export function toPolicyResources(resources: ReadonlyArray<ExportResource>): PolicyResource[] {
+    return build(resources).policyResources;
+}
+
+// Pending deletions are leaving the stack, and read (external) resources belong to
+// someone else: CrossGuard judges neither on a program's inputs.
+function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource[]; policyResources: PolicyResource[] } {
+    const live = resources.filter((r) => !r.delete && !r.external);
+    const byUrn = new Map<string, PolicyResource & { id?: string }>();
+    const providers = new Map<string, PolicyProviderResource>();
+    for (const r of live) {
+        if (r.type.startsWith("pulumi:providers:")) {
+            providers.set(r.urn, { type: r.type, props: (decodeExportValue(r.inputs ?? {}) as Record<string, any>) ?? {}, urn: r.urn, name: nameOf(r.urn) });
+        }
+    }
+    const out: (PolicyResource & { id?: string })[] = live.map((r) => {
+        const props = decodeExportValue(r.inputs ?? {}) as Record<string, any>;
+        const is = typeMatcher(r.type);
+        const opts: PolicyResourceOptions = {
+            protect: r.protect === true,
+            ignoreChanges: [],
+            aliases: [],
+            customTimeouts: NO_TIMEOUTS,
+            additionalSecretOutputs: [],
+            parent: r.parent,
+        };
+        const res: PolicyResource & { id?: string } = {
+            type: r.type,
+            props,
+            urn: r.urn,
+            name: nameOf(r.urn),
+            opts,
+            dependencies: [],
+            propertyDependencies: {},
+            isType: (cls) => is(cls as never),
+            asType: ((cls: never) => (is(cls) ? props : undefined)) as PolicyResource["asType"],
+        };
+        if (typeof r.id === "string" && r.id !== "") {
+            res.id = r.id;
+        }
+        const providerUrn = typeof r.provider === "string" ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined;
+        const provider = providerUrn ? providers.get(providerUrn) : undefined;
+        if (provider) {
+            res.provider = provider;
+        }
+        byUrn.set(r.urn, res);
+        return res;
+    });
+    live.forEach((r, i) => {
+        const res = out[i];
+        const parent = r.parent ? byUrn.get(r.parent) : undefined;
+        if (parent) {
+            res.parent = parent;
+        }
+        res.dependencies = (r.dependencies ?? []).map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
+        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
+            res.propertyDependencies[k] = (urns ?? []).map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
+        }
+    });
+    return { live, policyResources: out };
+}
+
+/**
+ * The resources of a stack export (`{deployment: {resources}}`), of its
+ * `deployment` object, of `pulumi preview --json` (`{steps: [{newState}]}`), or a
+ * bare array of resources. Accepts the JSON text or the parsed value.
+ */
+export function resourcesFromExport(exportJson: unknown): ExportResource[] {
+    const parsed = typeof exportJson === "string" ? JSON.parse(exportJson) : exportJson;
+    const pickResources = (v: unknown): unknown[] | undefined => {
+        if (Array.isArray(v)) {
+            return v;
+        }
+        if (!isRecord(v)) {
+            return undefined;
+        }
+        if (isRecord(v.deployment)) {
+            return pickResources(v.deployment);
+        }
+        if (Array.isArray(v.resources)) {
+            return v.resources;
+        }
+        if (Array.isArray(v.steps)) {
+            return v.steps
+                .filter((s): s is Record<string, unknown> => isRecord(s) && s.op !== "delete" && s.op !== "discard" && isRecord(s.newState))
+                .map((s) => s.newState);
+        }
+        return undefined;
+    };
+    const list = pickResources(parsed);
+    if (!list) {
+        throw new Error("Not a stack export: expected {deployment: {resources: [...]}}, {resources: [...]}, {steps: [...]} (pulumi preview --json) or an array of resources.");
+    }
+    return list.filter((r): r is ExportResource => isRecord(r) && typeof r.urn === "string" && typeof r.type === "string");
+}
+
+function levelOf(policy: { name: string; enforcementLevel?: EnforcementLevel }, options: EvaluateOptions): Violation["enforcementLevel"] {
+    const entry = options.config?.[policy.name];
+    const configured = typeof entry === "string" ? entry : entry?.enforcementLevel;
+    const level = configured ?? policy.enforcementLevel ?? options.defaultEnforcementLevel ?? "advisory";
+    return level === "remediate" ? "mandatory" : level;
+}
+
+function configOf(name: string, options: EvaluateOptions): Record<string, unknown> {
+    const entry = options.config?.[name];
+    if (entry === undefined || typeof entry === "string") {
+        return {};
+    }
+    const { enforcementLevel: _level, ...rest } = entry;
+    return rest;
+}
+
+function settle(result: unknown, policy: string): void {
+    if (result instanceof Promise) {
+        throw new Error(`Policy ${policy} is asynchronous; the offline checker runs synchronous policies only.`);
+    }
+}
+
+/** Run the policies over resources, as CrossGuard would over a preview with these inputs. */
+export function evaluateResources(resources: ReadonlyArray<ExportResource>, options: EvaluateOptions = {}): Violation[] {
+    const { live, policyResources } = build(resources);
+    const stackUrn = live.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+    const stackTags: ReadonlyMap<string, string> = new Map(Object.entries(options.stackTags ?? {}));
+    const forResources = policyResources.filter((_, i) => !skipForResourcePolicies(live[i]));
+    const violations: Violation[] = [];
+    for (const policy of options.policies ?? packPolicies) {
+        const enforcementLevel = levelOf(policy, options);
+        if (enforcementLevel === "disabled") {
+            continue;
+        }
+        const config = configOf(policy.name, options);
+        const getConfig = <T extends object>() => config as T;
+        if ("validateStack" in policy && typeof policy.validateStack === "function") {
+            const args: StackValidationArgs = { resources: policyResources, stackTags, getConfig, notApplicable: throwNotApplicable };
+            try {
+                settle(
+                    policy.validateStack(args, (message, urn) => violations.push({ policy: policy.name, enforcementLevel, urn: urn ?? stackUrn, message })),
+                    policy.name,
+                );
+            } catch (e) {
+                if (!(e instanceof NotApplicableSignal)) {
+                    throw new Error(`Policy ${policy.name} failed on the stack: ${(e as Error).message}`);
+                }
+            }
+        }
+        if ("validateResource" in policy && policy.validateResource !== undefined) {
+            const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+            for (const r of forResources) {
+                const args: ResourceValidationArgs = {
+                    type: r.type,
+                    props: r.props,
+                    urn: r.urn,
+                    name: r.name,
+                    opts: r.opts,
+                    provider: r.provider,
+                    stackTags,
+                    isType: r.isType,
+                    asType: r.asType as ResourceValidationArgs["asType"],
+                    getConfig,
+                    notApplicable: throwNotApplicable,
+                };
+                for (const validate of validations) {
+                    try {
+                        settle(
+                            validate(args, (message) => violations.push({ policy: policy.name, enforcementLevel, urn: r.urn, message })),
+                            policy.name,
+                        );
+                    } catch (e) {
+                        if (!(e instanceof NotApplicableSignal)) {
+                            throw new Error(`Policy ${policy.name} failed on ${r.urn}: ${(e as Error).message}`);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return violations;
+}
+
+/** Run the policies over a `pulumi stack export` (or preview JSON, or a resource array). */
+export function evaluateExport(exportJson: unknown, options: EvaluateOptions = {}): Violation[] {
+    return evaluateResources(resourcesFromExport(exportJson), options);
+}
+
+/** Names and default levels of the pack's policies (for tools and docs). */
+export function packPolicyList(): { name: string; enforcementLevel: EnforcementLevel; description: string }[] {
+    return packPolicies.map((p) => ({ name: p.name, enforcementLevel: p.enforcementLevel ?? "advisory", description: p.description }));
+}

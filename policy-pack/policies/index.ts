@@ -1,0 +1,52 @@
+// The pack's policies, in report order. Importing this module registers nothing:
+// policy-pack/index.ts builds the PolicyPack from this list, and tests and the
+// offline checker use it directly.
+
+import type { TransferPolicy } from "../lib/policy-kit";
+import { aclsDisabled } from "./acls-disabled";
+import { awsHardLimits } from "./aws-hard-limits";
+import { crossAccountExternalId } from "./cross-account-external-id";
+import { defaultEncryption } from "./default-encryption";
+import { httpsOnly } from "./https-only";
+import { minimumTls } from "./minimum-tls";
+import { noPublicAccess } from "./no-public-access";
+import { previewUndecided } from "./preview-undecided";
+import { replicationDependsOnVersioning } from "./replication-depends-on-versioning";
+import { replicationOwnerAndKms } from "./replication-owner-and-kms";
+import { replicationRequiresVersioning } from "./replication-requires-versioning";
+import { replicationRoleLeastPrivilege } from "./replication-role-least-privilege";
+import { replicationTrustSource } from "./replication-trust-source";
+
+export const policies: ReadonlyArray<TransferPolicy> = [
+    // Mandatory
+    httpsOnly,
+    noPublicAccess,
+    replicationRequiresVersioning,
+    defaultEncryption,
+    replicationOwnerAndKms,
+    replicationRoleLeastPrivilege,
+    awsHardLimits,
+    // Advisory
+    minimumTls,
+    replicationTrustSource,
+    crossAccountExternalId,
+    aclsDisabled,
+    replicationDependsOnVersioning,
+    previewUndecided,
+];
+
+export {
+    aclsDisabled,
+    awsHardLimits,
+    crossAccountExternalId,
+    defaultEncryption,
+    httpsOnly,
+    minimumTls,
+    noPublicAccess,
+    previewUndecided,
+    replicationDependsOnVersioning,
+    replicationOwnerAndKms,
+    replicationRequiresVersioning,
+    replicationRoleLeastPrivilege,
+    replicationTrustSource,
+};

@@ -1,0 +1,125 @@
+import { describe, encryptionOf, KMS_ALGORITHMS } from "../lib/bucket-settings";
+import { compliant, Decision, defineStackPolicy, undecided, violation } from "../lib/policy-kit";
+import { ReplicationConfig, ReplicationRule, replicationConfigs } from "../lib/replication";
+import { StackIndex } from "../lib/stack-index";
+import { Read, UNKNOWN } from "../lib/values";
+
+/** The AWS-managed S3 key: its policy cannot be shared, so another account cannot use it. */
+function isAwsManagedS3Key(key: string): boolean {
+    return /(^|:)alias\/aws\/s3$/.test(key);
+}
+
+function sourceUsesKms(index: StackIndex, cfg: ReplicationConfig): Read<boolean> {
+    if (!cfg.bucket) {
+        return undefined;
+    }
+    const e = encryptionOf(index, cfg.bucket);
+    if (e.state === "unknown") {
+        return UNKNOWN;
+    }
+    return e.state === "set" && e.algorithms.some((a) => KMS_ALGORITHMS.includes(a));
+}
+
+function judgeRule(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationRule): Decision[] {
+    const out: Decision[] = [];
+    const urn = cfg.declaredOn.urn;
+    const where = `${rule.label} of the replication of ${cfg.bucketLabel} (${describe(cfg.declaredOn, cfg.form)})`;
+    const accountField = cfg.form === "inline" ? "destination.accountId" : "destination.account";
+    const ownerField = "destination.accessControlTranslation.owner";
+
+    // Ownership. The rule declares the destination account when it crosses
+    // accounts (S3 requires it for owner override); the role ARN tells the source.
+    let crossAccount: Read<boolean>;
+    if (rule.destinationAccount === UNKNOWN) {
+        crossAccount = UNKNOWN;
+    } else if (rule.destinationAccount === undefined) {
+        crossAccount = undefined;
+    } else {
+        crossAccount = cfg.sourceAccount === undefined || cfg.sourceAccount !== rule.destinationAccount;
+    }
+    if (crossAccount === true || crossAccount === UNKNOWN) {
+        if (rule.owner === "Destination") {
+            out.push(compliant(urn, `${where} hands object ownership to the destination account.`));
+        } else if (rule.owner === UNKNOWN || crossAccount === UNKNOWN) {
+            out.push(undecided(urn, `Cannot tell yet whether ${where} crosses accounts and hands ownership over: the destination account or owner is unknown until apply.`));
+        } else {
+            out.push(
+                violation(
+                    urn,
+                    `${where} replicates to account ${String(rule.destinationAccount)} but leaves replicas owned by the source account (${ownerField} is ${rule.owner === undefined ? "not set" : `"${rule.owner}"`}). Set ${ownerField} to "Destination" and grant s3:ObjectOwnerOverrideToBucketOwner to the replication role and in the destination bucket policy.`,
+                ),
+            );
+        }
+    } else if (crossAccount === undefined && rule.owner !== undefined && rule.owner !== UNKNOWN) {
+        out.push(violation(urn, `${where} sets ${ownerField} but not ${accountField}; S3 rejects owner override without the destination account ID. Add ${accountField}.`));
+    }
+
+    // KMS. Objects encrypted with SSE-KMS replicate only when the rule selects them
+    // and names a key in the destination to re-encrypt with.
+    const kmsSource = sourceUsesKms(index, cfg);
+    const mentionsKms = rule.sseKmsObjects === true || typeof rule.replicaKmsKeyId === "string";
+    if (kmsSource === true || mentionsKms) {
+        const why = kmsSource === true ? `${cfg.bucketLabel} encrypts with SSE-KMS` : `${where} replicates KMS-encrypted objects`;
+        const keyField = cfg.form === "inline" ? "destination.replicaKmsKeyId" : "destination.encryptionConfiguration.replicaKmsKeyId";
+        const sseField =
+            cfg.form === "inline" ? "sourceSelectionCriteria.sseKmsEncryptedObjects.enabled" : 'sourceSelectionCriteria.sseKmsEncryptedObjects.status ("Enabled")';
+        const problems: string[] = [];
+        let pending = false;
+        if (rule.replicaKmsKeyId === undefined) {
+            problems.push(`it names no replica key (${keyField})`);
+        } else if (rule.replicaKmsKeyId === UNKNOWN) {
+            pending = true;
+        } else if (isAwsManagedS3Key(rule.replicaKmsKeyId) && crossAccount !== false) {
+            problems.push(`its replica key is the AWS-managed aws/s3 key, which another account cannot use`);
+        }
+        if (rule.sseKmsObjects === UNKNOWN) {
+            pending = true;
+        } else if (rule.sseKmsObjects !== true) {
+            problems.push(`it does not select SSE-KMS objects (${sseField})`);
+        }
+        if (problems.length > 0) {
+            out.push(
+                violation(
+                    urn,
+                    `${why}, but ${where}: ${problems.join("; ")}. S3 silently skips SSE-KMS objects otherwise. Set ${keyField} to a customer-managed key in the destination account and enable ${sseField}.`,
+                ),
+            );
+        } else if (pending) {
+            out.push(undecided(urn, `Cannot tell yet whether ${where} replicates KMS-encrypted objects correctly: its replica key or SSE-KMS selection is unknown until apply.`));
+        } else {
+            out.push(compliant(urn, `${where} selects SSE-KMS objects and re-encrypts them with a replica key.`));
+        }
+    } else if (kmsSource === UNKNOWN) {
+        out.push(undecided(urn, `Cannot tell yet whether ${cfg.bucketLabel} uses SSE-KMS, so whether ${where} needs a replica key is open.`));
+    }
+    return out;
+}
+
+export const replicationOwnerAndKms = defineStackPolicy({
+    name: "s3-transfer-replication-owner-and-kms",
+    description:
+        "Cross-account replication hands object ownership to the destination (accessControlTranslation owner Destination with the destination account), and replication of SSE-KMS objects selects them and names a customer-managed replica key.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    defaults: {},
+    remediationSteps:
+        'On each rule to another account: destination.account = "<id>", destination.accessControlTranslation.owner = "Destination". With SSE-KMS: destination.encryptionConfiguration.replicaKmsKeyId = "<key ARN in the destination>", sourceSelectionCriteria.sseKmsEncryptedObjects.status = "Enabled".',
+    notApplicableReason: "The stack has no cross-account or KMS replication rule.",
+    evaluate(index: StackIndex): Decision[] {
+        const out: Decision[] = [];
+        for (const cfg of replicationConfigs(index).configs) {
+            if (cfg.rules === UNKNOWN) {
+                out.push(undecided(cfg.declaredOn.urn, `The rules of the replication of ${cfg.bucketLabel} (${describe(cfg.declaredOn, cfg.form)}) are unknown until apply.`));
+                continue;
+            }
+            for (const rule of cfg.rules) {
+                // A disabled rule replicates nothing, so its ownership and keys do not matter yet.
+                if (rule.status === "Disabled") {
+                    continue;
+                }
+                out.push(...judgeRule(index, cfg, rule));
+            }
+        }
+        return out;
+    },
+});

@@ -1,0 +1,156 @@
+import * as assert from "assert";
+import { awsHardLimits, LIMITS } from "../../policy-pack/policies/aws-hard-limits";
+import {
+    assertAllCompliant,
+    assertOneViolation,
+    assertUndecided,
+    compliantStack,
+    decide,
+    doc,
+    find,
+    httpsStatement,
+    legacyStack,
+    reported,
+    res,
+    T,
+    U,
+    urn,
+    v2InlineStack,
+    v6SplitStack,
+} from "./fixtures";
+
+const POLICY_URN = urn(T.policy, "egress-policy");
+
+/** Allow statements, each `size`-ish characters, naming distinct partner roles. */
+function grants(count: number, arn = (i: number) => `arn:aws:iam::222222222222:role/partner-role-${String(i).padStart(4, "0")}`): Record<string, unknown>[] {
+    return Array.from({ length: count }, (_, i) => ({
+        Sid: `Partner${i}`,
+        Effect: "Allow",
+        Principal: { AWS: arn(i) },
+        Action: ["s3:GetObject", "s3:PutObject"],
+        Resource: `arn:aws:s3:::pub-egress/partner-${i}/*`,
+    }));
+}
+
+/** The bucket policy's compact size with `count` grants. */
+function bucketPolicyBytes(count: number): number {
+    return Buffer.byteLength(doc(httpsStatement("pub-egress"), ...grants(count)));
+}
+
+/** Smallest number of grants that takes the bucket policy over the limit. */
+const OVER = (() => {
+    let n = 1;
+    while (bucketPolicyBytes(n) <= LIMITS.bucketPolicyBytes) n++;
+    return n;
+})();
+
+function withBucketPolicy(policy: unknown) {
+    const stack = compliantStack();
+    find(stack, "egress-policy").inputs.policy = policy;
+    return stack;
+}
+
+function statementsOfChars(chars: number): Record<string, unknown>[] {
+    const out: Record<string, unknown>[] = [];
+    let total = 0;
+    for (let i = 0; total < chars; i++) {
+        const s = { Sid: `S${i}`, Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::pub-egress/prefix-${i}/*` };
+        out.push(s);
+        total += JSON.stringify(s).length + 1;
+    }
+    return out;
+}
+
+describe("s3-transfer-aws-hard-limits", () => {
+    describe("compliant", () => {
+        for (const [name, build] of [
+            ["v7 split", compliantStack],
+            ["v6 tokens", v6SplitStack],
+            ["legacy inline", legacyStack],
+            ["BucketV2 inline", v2InlineStack],
+        ] as const) {
+            it(name, () => assertAllCompliant(decide(awsHardLimits, build())));
+        }
+
+        it("whitespace does not count: a pretty-printed policy just under the limit", () => {
+            const body = { Version: "2012-10-17", Statement: [httpsStatement("pub-egress"), ...grants(OVER - 1)] };
+            const pretty = JSON.stringify(body, null, 4);
+            assert.ok(Buffer.byteLength(pretty) > LIMITS.bucketPolicyBytes, "fixture must exceed the limit only with whitespace");
+            assertAllCompliant(decide(awsHardLimits, withBucketPolicy(pretty)));
+        });
+
+        it("unknown ARNs in a small document cannot reach the limit", () =>
+            assertAllCompliant(decide(awsHardLimits, withBucketPolicy(doc(...grants(3, () => U))))));
+    });
+
+    describe("violations", () => {
+        it("a BucketPolicy over 20 KB", () =>
+            assertOneViolation(decide(awsHardLimits, withBucketPolicy(doc(httpsStatement("pub-egress"), ...grants(OVER)))), POLICY_URN, 'bucket "pub-egress"', "20480"));
+
+        it("a legacy inline object policy over 20 KB", () => {
+            const stack = legacyStack();
+            find(stack, "egress").inputs.policy = { Version: "2012-10-17", Statement: [httpsStatement("pub-egress"), ...grants(OVER)] };
+            assertOneViolation(decide(awsHardLimits, stack), urn(T.bucket, "egress"), "inline on Bucket");
+        });
+
+        it("over the limit even without the unknown parts", () =>
+            assertOneViolation(decide(awsHardLimits, withBucketPolicy(doc(...grants(OVER + 40, () => `arn:aws:iam::222222222222:role/${U}`)))), POLICY_URN, "or more"));
+
+        it("a managed IAM policy over 6,144 characters", () => {
+            const stack = compliantStack();
+            stack.push(res(T.iamPolicy, "big", { policy: doc(...statementsOfChars(LIMITS.managedPolicyChars)) }));
+            assertOneViolation(decide(awsHardLimits, stack), urn(T.iamPolicy, "big"), "6144");
+        });
+
+        it("a role's inline policies over 10,240 characters in total, none over alone", () => {
+            const stack = compliantStack();
+            const half = doc(...statementsOfChars(LIMITS.roleInlineChars / 2));
+            find(stack, "replication-permissions").inputs.policy = half;
+            find(stack, "replication-role").inputs.inlinePolicies = [{ name: "extra", policy: half }];
+            assertOneViolation(decide(awsHardLimits, stack), urn(T.role, "replication-role"), "10240");
+        });
+
+        it("a RolePolicy is counted once when the role's inlinePolicies list it too", () => {
+            const stack = compliantStack();
+            const half = doc(...statementsOfChars(LIMITS.roleInlineChars / 2 + 100));
+            find(stack, "replication-permissions").inputs.policy = half;
+            find(stack, "replication-role").inputs.inlinePolicies = [{ name: "replicate", policy: half }];
+            assertAllCompliant(decide(awsHardLimits, stack).filter((d) => d.urn === urn(T.role, "replication-role")));
+        });
+
+        it("more than 1,000 replication rules", () => {
+            const stack = compliantStack();
+            const r = find(stack, "egress-replication");
+            const rule = r.inputs.rules[0];
+            r.inputs.rules = Array.from({ length: LIMITS.replicationRules + 1 }, (_, i) => ({ ...rule, id: `r${i}`, priority: i }));
+            assertOneViolation(decide(awsHardLimits, stack), urn(T.replication, "egress-replication"), "1001 rules");
+        });
+
+        it("is reported at mandatory level", () => {
+            const v = reported(awsHardLimits, withBucketPolicy(doc(httpsStatement("pub-egress"), ...grants(OVER))));
+            assert.deepStrictEqual(v.map((x) => [x.enforcementLevel, x.urn]), [["mandatory", POLICY_URN]]);
+        });
+    });
+
+    describe("unknown values", () => {
+        it("a bucket policy unknown until apply", () => assertUndecided(decide(awsHardLimits, withBucketPolicy(U)), POLICY_URN));
+
+        it("a document near the limit with unknown ARNs", () => {
+            const known = grants(OVER - 2);
+            const stack = withBucketPolicy(doc(httpsStatement("pub-egress"), ...known, ...grants(2, () => U)));
+            assertUndecided(decide(awsHardLimits, stack), POLICY_URN);
+        });
+
+        it("replication rules unknown", () => {
+            const stack = compliantStack();
+            find(stack, "egress-replication").inputs.rules = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2";
+            assertUndecided(decide(awsHardLimits, stack), urn(T.replication, "egress-replication"));
+        });
+
+        it("an inline policy unknown on a role", () => {
+            const stack = compliantStack();
+            find(stack, "replication-permissions").inputs.policy = U;
+            assertUndecided(decide(awsHardLimits, stack), urn(T.role, "replication-role"));
+        });
+    });
+});

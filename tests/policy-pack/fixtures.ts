@@ -1,0 +1,360 @@
+// Synthetic stacks in the shape of `pulumi stack export` resources. `compliantStack`
+// is a publisher side that passes every policy; each test changes one property of
+// it and expects exactly one outcome to change.
+
+import * as assert from "assert";
+import type { Decision, Outcome, TransferPolicy } from "../../policy-pack/lib/policy-kit";
+import { stackIndexFor, toRes } from "../../policy-pack/lib/stack-index";
+import { UNKNOWN_STRING_SENTINEL } from "../../policy-pack/lib/values";
+import { evaluateResources, ExportResource, toPolicyResources, Violation } from "../../policy-pack/offline";
+
+/** The sentinel the engine sends for a string not known until apply. */
+export const U = UNKNOWN_STRING_SENTINEL;
+
+export const T = {
+    stack: "pulumi:pulumi:Stack",
+    provider: "pulumi:providers:aws",
+    bucket: "aws:s3/bucket:Bucket",
+    bucketV2: "aws:s3/bucketV2:BucketV2",
+    versioning: "aws:s3/bucketVersioning:BucketVersioning",
+    versioningV2: "aws:s3/bucketVersioningV2:BucketVersioningV2",
+    sse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    sseV2: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    pab: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    accountPab: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+    ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    policy: "aws:s3/bucketPolicy:BucketPolicy",
+    acl: "aws:s3/bucketAcl:BucketAcl",
+    aclV2: "aws:s3/bucketAclV2:BucketAclV2",
+    replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    iamPolicy: "aws:iam/policy:Policy",
+    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+} as const;
+
+export const ACCOUNT = "111111111111";
+export const PARTNER_ACCOUNT = "222222222222";
+
+export function urn(type: string, name: string): string {
+    return `urn:pulumi:preprod::s3-partner-transfer::${type}::${name}`;
+}
+
+export function res(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<ExportResource> = {}): ExportResource {
+    return { urn: urn(type, name), type, custom: true, inputs, dependencies: [], propertyDependencies: {}, ...extra };
+}
+
+export function httpsStatement(bucket: string): Record<string, unknown> {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}
+
+export function tlsStatement(bucket: string): Record<string, unknown> {
+    return {
+        Sid: "DenyOutdatedTls",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+    };
+}
+
+export function partnerReadStatement(bucket: string): Record<string, unknown> {
+    return {
+        Sid: "PartnerReplicates",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${PARTNER_ACCOUNT}:root` },
+        Action: ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"],
+        Resource: `arn:aws:s3:::${bucket}/*`,
+        Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${PARTNER_ACCOUNT}:role/partner-replication` } },
+    };
+}
+
+export function doc(...statements: Record<string, unknown>[]): string {
+    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+export const REPLICATION_TRUST = {
+    Version: "2012-10-17",
+    Statement: [
+        {
+            Effect: "Allow",
+            Principal: { Service: "s3.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+        },
+    ],
+};
+
+export function replicationPermissions(source: string, destination: string): string {
+    return doc(
+        { Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: `arn:aws:s3:::${source}` },
+        {
+            Effect: "Allow",
+            Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+            Resource: `arn:aws:s3:::${source}/*`,
+        },
+        {
+            Effect: "Allow",
+            Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"],
+            Resource: `arn:aws:s3:::${destination}/*`,
+        },
+    );
+}
+
+/** A bucket (v7 token) and its five split settings, all compliant. */
+export function bucketWithSettings(name: string, logical: string): ExportResource[] {
+    const bucketUrn = urn(T.bucket, logical);
+    const on = (type: string, suffix: string, inputs: Record<string, unknown>) =>
+        res(type, `${logical}-${suffix}`, { bucket: name, ...inputs }, { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } });
+    return [
+        res(T.bucket, logical, { bucket: name, forceDestroy: false }, { id: name }),
+        on(T.versioning, "versioning", { versioningConfiguration: { status: "Enabled" } }),
+        on(T.sse, "encryption", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }] }),
+        on(T.pab, "public-access-block", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
+        on(T.ownership, "ownership", { rule: { objectOwnership: "BucketOwnerEnforced" } }),
+        on(T.policy, "policy", { policy: doc(httpsStatement(name), tlsStatement(name)) }),
+    ];
+}
+
+/** A publisher side: egress bucket replicating to the partner's ingress bucket in another account, and an ingress bucket. */
+export function compliantStack(): ExportResource[] {
+    const egress = bucketWithSettings("pub-egress", "egress");
+    const ingress = bucketWithSettings("pub-ingress", "ingress");
+    const roleUrn = urn(T.role, "replication-role");
+    const versioningUrn = urn(T.versioning, "egress-versioning");
+    const bucketUrn = urn(T.bucket, "egress");
+    return [
+        { urn: "urn:pulumi:preprod::s3-partner-transfer::pulumi:pulumi:Stack::s3-partner-transfer-preprod", type: T.stack, custom: false },
+        res(T.provider, "default_7_48_0", { region: "eu-west-1" }, { id: "prov-1" }),
+        ...egress,
+        ...ingress,
+        res(T.role, "replication-role", { name: "pub-replication", assumeRolePolicy: JSON.stringify(REPLICATION_TRUST) }),
+        res(
+            T.rolePolicy,
+            "replication-permissions",
+            { name: "replicate", role: "pub-replication", policy: replicationPermissions("pub-egress", "partner-ingress") },
+            { dependencies: [roleUrn], propertyDependencies: { role: [roleUrn] } },
+        ),
+        res(
+            T.replication,
+            "egress-replication",
+            {
+                bucket: "pub-egress",
+                role: `arn:aws:iam::${ACCOUNT}:role/pub-replication`,
+                rules: [
+                    {
+                        id: "to-partner",
+                        priority: 1,
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        deleteMarkerReplication: { status: "Disabled" },
+                        destination: {
+                            bucket: "arn:aws:s3:::partner-ingress",
+                            account: PARTNER_ACCOUNT,
+                            accessControlTranslation: { owner: "Destination" },
+                        },
+                    },
+                ],
+            },
+            { dependencies: [bucketUrn, versioningUrn, roleUrn], propertyDependencies: { bucket: [bucketUrn], role: [roleUrn], rules: [] } },
+        ),
+    ];
+}
+
+export const SOURCE_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/source`;
+export const REPLICA_KEY = `arn:aws:kms:eu-west-1:${PARTNER_ACCOUNT}:key/replica`;
+
+function blockPublicAccess(name: string, logical: string, bucketType: string): ExportResource {
+    const bucketUrn = urn(bucketType, logical);
+    return res(
+        T.pab,
+        `${logical}-public-access-block`,
+        { bucket: name, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } },
+    );
+}
+
+function ownershipControls(name: string, logical: string, bucketType: string): ExportResource {
+    const bucketUrn = urn(bucketType, logical);
+    return res(
+        T.ownership,
+        `${logical}-ownership`,
+        { bucket: name, rule: { objectOwnership: "BucketOwnerEnforced" } },
+        { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } },
+    );
+}
+
+function replicationRole(): ExportResource[] {
+    const roleUrn = urn(T.role, "replication-role");
+    return [
+        res(T.role, "replication-role", { name: "pub-replication", assumeRolePolicy: JSON.stringify(REPLICATION_TRUST) }),
+        res(
+            T.rolePolicy,
+            "replication-permissions",
+            { name: "replicate", role: "pub-replication", policy: replicationPermissions("pub-egress", "partner-ingress") },
+            { dependencies: [roleUrn], propertyDependencies: { role: [roleUrn] } },
+        ),
+    ];
+}
+
+/**
+ * A v5/v6-era program: everything inline on aws:s3/bucket:Bucket (singular blocks,
+ * policy as an object), SSE-KMS, cross-account replication of KMS objects.
+ */
+export function legacyStack(): ExportResource[] {
+    return [
+        res(T.bucket, "egress", {
+            bucket: "pub-egress",
+            acl: "private",
+            versioning: { enabled: true, mfaDelete: false },
+            serverSideEncryptionConfiguration: {
+                rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: SOURCE_KEY }, bucketKeyEnabled: true },
+            },
+            policy: { Version: "2012-10-17", Statement: [httpsStatement("pub-egress"), tlsStatement("pub-egress")] },
+            replicationConfiguration: {
+                role: `arn:aws:iam::${ACCOUNT}:role/pub-replication`,
+                rules: [
+                    {
+                        id: "to-partner",
+                        status: "Enabled",
+                        destination: {
+                            bucket: "arn:aws:s3:::partner-ingress",
+                            accountId: PARTNER_ACCOUNT,
+                            replicaKmsKeyId: REPLICA_KEY,
+                            accessControlTranslation: { owner: "Destination" },
+                        },
+                        sourceSelectionCriteria: { sseKmsEncryptedObjects: { enabled: true } },
+                    },
+                ],
+            },
+        }),
+        blockPublicAccess("pub-egress", "egress", T.bucket),
+        ownershipControls("pub-egress", "egress", T.bucket),
+        ...replicationRole(),
+    ];
+}
+
+/** A v6 program using aws:s3/bucketV2:BucketV2 with its plural inline lists. */
+export function v2InlineStack(): ExportResource[] {
+    return [
+        res(T.bucketV2, "egress", {
+            bucket: "pub-egress",
+            versionings: [{ enabled: true, mfaDelete: false }],
+            serverSideEncryptionConfigurations: [{ rules: [{ applyServerSideEncryptionByDefaults: [{ sseAlgorithm: "AES256" }] }] }],
+            policy: doc(httpsStatement("pub-egress"), tlsStatement("pub-egress")),
+            replicationConfigurations: [
+                {
+                    role: `arn:aws:iam::${ACCOUNT}:role/pub-replication`,
+                    rules: [
+                        {
+                            id: "to-partner",
+                            status: "Enabled",
+                            destinations: [
+                                { bucket: "arn:aws:s3:::partner-ingress", accountId: PARTNER_ACCOUNT, accessControlTranslations: [{ owner: "Destination" }] },
+                            ],
+                        },
+                    ],
+                },
+            ],
+        }),
+        blockPublicAccess("pub-egress", "egress", T.bucketV2),
+        ownershipControls("pub-egress", "egress", T.bucketV2),
+        ...replicationRole(),
+    ];
+}
+
+/** The compliant stack as a v6 program writes it: BucketV2 and the `…V2` split tokens. */
+export function v6SplitStack(): ExportResource[] {
+    const swap: Record<string, string> = { [T.bucket]: T.bucketV2, [T.versioning]: T.versioningV2, [T.sse]: T.sseV2 };
+    const urnSwap = (u: string) => Object.entries(swap).reduce((acc, [from, to]) => acc.split(`::${from}::`).join(`::${to}::`), u);
+    return compliantStack().map((r) => ({
+        ...r,
+        type: swap[r.type] ?? r.type,
+        urn: urnSwap(r.urn),
+        dependencies: (r.dependencies ?? []).map(urnSwap),
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, v.map(urnSwap)])),
+    }));
+}
+
+/** The resource with this logical name (throws if absent, so a typo cannot pass a test). */
+export function find(stack: ExportResource[], logical: string): ExportResource & { inputs: Record<string, any> } {
+    const r = stack.find((x) => x.urn.endsWith(`::${logical}`));
+    assert.ok(r, `fixture has no resource named ${logical}`);
+    r.inputs = r.inputs ?? {};
+    return r as ExportResource & { inputs: Record<string, any> };
+}
+
+export function without(stack: ExportResource[], ...logical: string[]): ExportResource[] {
+    for (const l of logical) {
+        find(stack, l);
+    }
+    return stack.filter((r) => !logical.some((l) => r.urn.endsWith(`::${l}`)));
+}
+
+/** Every string input replaced by the unknown sentinel: a first preview where nothing exists yet. */
+export function unknownEverywhere(stack: ExportResource[]): ExportResource[] {
+    const blank = (v: unknown): unknown =>
+        typeof v === "string" ? U : Array.isArray(v) ? v.map(blank) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blank(x)])) : v;
+    return stack.map((r) => ({ ...r, inputs: blank(r.inputs ?? {}) as Record<string, unknown> }));
+}
+
+/** Decisions of one policy over the stack, the way the pack computes them. */
+export function decide(policy: TransferPolicy, stack: ExportResource[], config: object = {}): Decision[] {
+    const cfg = { ...policy.defaults, ...config };
+    if (policy.kind === "stack") {
+        return policy.evaluate(stackIndexFor(toPolicyResources(stack)), cfg);
+    }
+    return toPolicyResources(stack)
+        .filter((r) => policy.types.includes(r.type))
+        .flatMap((r) => policy.evaluate(toRes(r), cfg));
+}
+
+export function outcomes(decisions: Decision[]): Outcome[] {
+    return decisions.map((d) => d.outcome);
+}
+
+/** Decisions with one outcome. */
+export function only(decisions: Decision[], outcome: Outcome): Decision[] {
+    return decisions.filter((d) => d.outcome === outcome);
+}
+
+/** Violations reported through the policy object itself (the CrossGuard path). */
+export function reported(policy: TransferPolicy, stack: ExportResource[], config: Record<string, unknown> = {}): Violation[] {
+    return evaluateResources(stack, { policies: [policy], config: { [policy.name]: config } });
+}
+
+/** Asserts every decision is compliant or not applicable, and at least one is compliant. */
+export function assertAllCompliant(decisions: Decision[]): void {
+    const bad = decisions.filter((d) => d.outcome === "violation" || d.outcome === "undecided");
+    assert.deepStrictEqual(bad, [], "expected no violation or undecided decision");
+    assert.ok(decisions.some((d) => d.outcome === "compliant"), "expected at least one compliant decision");
+}
+
+/** Asserts exactly one violation, on this URN, whose message contains every fragment. */
+export function assertOneViolation(decisions: Decision[], onUrn: string, ...fragments: string[]): Decision {
+    const v = only(decisions, "violation");
+    assert.strictEqual(v.length, 1, `expected exactly one violation, got ${JSON.stringify(v, null, 1)}`);
+    assert.strictEqual(v[0].urn, onUrn);
+    for (const f of fragments) {
+        assert.ok(v[0].message.includes(f), `message should mention ${JSON.stringify(f)}: ${v[0].message}`);
+    }
+    assert.deepStrictEqual(only(decisions, "undecided"), [], "no undecided decision expected beside the violation");
+    return v[0];
+}
+
+/** Asserts no violation and at least one undecided decision on this URN. */
+export function assertUndecided(decisions: Decision[], onUrn: string): void {
+    assert.deepStrictEqual(only(decisions, "violation"), [], "an unknown value must not raise a violation");
+    assert.ok(
+        only(decisions, "undecided").some((d) => d.urn === onUrn),
+        `expected an undecided decision on ${onUrn}, got ${JSON.stringify(decisions, null, 1)}`,
+    );
+}

@@ -1,0 +1,185 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../policy-pack/check";
+import { evaluateExport, evaluateResources, ExportResource, resourcesFromExport, toPolicyResources } from "../../policy-pack/offline";
+import { compliantStack, find, res, T, urn, without } from "./fixtures";
+
+const PAB_URN = urn(T.bucket, "egress");
+
+/** The compliant stack with one mandatory violation (no public access block) and one advisory one (no ownership controls). */
+function failingStack(): ExportResource[] {
+    return without(compliantStack(), "egress-public-access-block", "ingress-ownership");
+}
+
+function asExport(resources: ExportResource[]) {
+    return { version: 3, deployment: { manifest: { time: "2025-01-01T00:00:00Z" }, resources } };
+}
+
+describe("offline checker API", () => {
+    it("reports {policy, enforcementLevel, urn, message} for a stack export", () => {
+        const v = evaluateExport(asExport(failingStack()));
+        assert.deepStrictEqual(
+            v.map((x) => [x.policy, x.enforcementLevel, x.urn]),
+            [
+                ["s3-transfer-no-public-access", "mandatory", PAB_URN],
+                ["s3-transfer-acls-disabled", "advisory", urn(T.bucket, "ingress")],
+            ],
+        );
+        assert.deepStrictEqual(Object.keys(v[0]).sort(), ["enforcementLevel", "message", "policy", "urn"]);
+        assert.match(v[0].message, /pub-egress/);
+    });
+
+    it("accepts the export as JSON text, its deployment, a bare array and preview --json steps", () => {
+        const stack = failingStack();
+        const expected = evaluateResources(stack);
+        assert.deepStrictEqual(evaluateExport(JSON.stringify(asExport(stack))), expected);
+        assert.deepStrictEqual(evaluateExport(asExport(stack).deployment), expected);
+        assert.deepStrictEqual(evaluateExport(stack), expected);
+        const steps = stack.map((r) => ({ op: "create", urn: r.urn, newState: r }));
+        steps.push({ op: "delete", urn: "urn:x", newState: res(T.bucket, "gone", {}) });
+        assert.deepStrictEqual(evaluateExport({ steps }), expected);
+    });
+
+    it("rejects what is not an export", () => {
+        assert.throws(() => evaluateExport({ hello: 1 }), /Not a stack export/);
+        assert.throws(() => evaluateExport("{"), SyntaxError);
+    });
+
+    it("skips pending deletions and read (external) resources", () => {
+        const stack = failingStack();
+        stack.push(res(T.bucket, "leaving", { bucket: "old" }, { delete: true }));
+        stack.push(res(T.bucket, "theirs", { bucket: "partner-ingress" }, { external: true }));
+        assert.deepStrictEqual(evaluateResources(stack), evaluateResources(failingStack()));
+    });
+
+    it("does not run resource policies on the stack, providers or components", () => {
+        const trustless = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+        const stack = compliantStack();
+        stack.push({ urn: urn("transfer:side:Publisher", "pub"), type: T.role, custom: false, inputs: { assumeRolePolicy: trustless } });
+        stack.push({ urn: urn("pulumi:providers:aws", "p2"), type: "pulumi:providers:aws", custom: true, inputs: { assumeRolePolicy: trustless } });
+        assert.deepStrictEqual(evaluateResources(stack).filter((v) => v.policy === "s3-transfer-replication-trust-source"), []);
+    });
+
+    it("builds CrossGuard's PolicyResource objects: names, parents, dependencies, provider, isType", () => {
+        const stack = compliantStack();
+        const parentUrn = urn("transfer:storage:SecureBucket", "egress");
+        stack.push({ urn: parentUrn, type: "transfer:storage:SecureBucket", custom: false });
+        find(stack, "egress").parent = parentUrn;
+        find(stack, "egress").provider = `${urn(T.provider, "default_7_48_0")}::prov-1`;
+        const prs = toPolicyResources(stack);
+        const bucket = prs.find((r) => r.urn === urn(T.bucket, "egress"));
+        const versioning = prs.find((r) => r.urn === urn(T.versioning, "egress-versioning"));
+        assert.ok(bucket && versioning);
+        assert.strictEqual(bucket.name, "egress");
+        assert.strictEqual(bucket.parent?.type, "transfer:storage:SecureBucket");
+        assert.deepStrictEqual(bucket.provider?.props, { region: "eu-west-1" });
+        assert.strictEqual(versioning.dependencies[0], bucket);
+        assert.strictEqual(versioning.propertyDependencies.bucket[0], bucket);
+        const BucketClass = { __pulumiType: T.bucket } as unknown as new () => never;
+        assert.ok(bucket.isType(BucketClass));
+        assert.ok(!versioning.isType(BucketClass));
+        assert.strictEqual(bucket.asType(BucketClass as never), bucket.props);
+    });
+
+    it("decodes secret inputs of an export", () => {
+        const stack = compliantStack();
+        const p = find(stack, "egress-policy");
+        p.inputs.policy = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify(p.inputs.policy) };
+        assert.deepStrictEqual(evaluateResources(stack), []);
+    });
+
+    describe("enforcement levels and config", () => {
+        it("disables a policy", () => {
+            const v = evaluateResources(failingStack(), { config: { "s3-transfer-no-public-access": { enforcementLevel: "disabled" } } });
+            assert.deepStrictEqual(v.map((x) => x.policy), ["s3-transfer-acls-disabled"]);
+        });
+
+        it("raises an advisory policy to mandatory with the string shorthand", () => {
+            const v = evaluateResources(failingStack(), { config: { "s3-transfer-acls-disabled": "mandatory" } });
+            assert.deepStrictEqual(v.map((x) => x.enforcementLevel), ["mandatory", "mandatory"]);
+        });
+
+        it("reports remediate as mandatory, as CrossGuard does for validations", () => {
+            const v = evaluateResources(failingStack(), { config: { "s3-transfer-acls-disabled": { enforcementLevel: "remediate" } } });
+            assert.strictEqual(v[1].enforcementLevel, "mandatory");
+        });
+
+        it("passes policy properties through getConfig", () => {
+            const v = evaluateResources(without(compliantStack(), "egress-ownership"), {
+                config: { "s3-transfer-acls-disabled": { requireExplicitOwnershipControls: false } },
+            });
+            assert.deepStrictEqual(v, []);
+        });
+    });
+});
+
+describe("npm run check (policy-pack/check.ts)", () => {
+    let dir: string;
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-check-"));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    function run(args: string[]): { code: number; out: string; err: string } {
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = main(args, { out: (l) => out.push(l), err: (l) => err.push(l), readFile: (p) => fs.readFileSync(p, "utf8") });
+        return { code, out: out.join("\n"), err: err.join("\n") };
+    }
+
+    function write(name: string, value: unknown): string {
+        const p = path.join(dir, name);
+        fs.writeFileSync(p, typeof value === "string" ? value : JSON.stringify(value));
+        return p;
+    }
+
+    it("exits 0 and says so on a compliant export", () => {
+        const r = run([write("ok.json", asExport(compliantStack()))]);
+        assert.deepStrictEqual([r.code, r.out], [0, "No violations."]);
+    });
+
+    it("exits 1 on a mandatory violation and prints policy, level, URN and message", () => {
+        const r = run([write("bad.json", asExport(failingStack()))]);
+        assert.strictEqual(r.code, 1);
+        assert.match(r.out, /^MANDATORY +s3-transfer-no-public-access$/m);
+        assert.ok(r.out.includes(PAB_URN));
+        assert.match(r.out, /1 mandatory and 1 advisory violation\(s\)\.$/);
+    });
+
+    it("exits 0 when only advisory violations remain", () => {
+        const r = run([write("advisory.json", asExport(without(compliantStack(), "ingress-ownership")))]);
+        assert.strictEqual(r.code, 0);
+        assert.match(r.out, /^ADVISORY +s3-transfer-acls-disabled$/m);
+    });
+
+    it("--json prints exactly {violations: [...]}", () => {
+        const r = run([write("bad2.json", asExport(failingStack())), "--json"]);
+        assert.strictEqual(r.code, 1);
+        const parsed = JSON.parse(r.out);
+        assert.deepStrictEqual(Object.keys(parsed), ["violations"]);
+        assert.deepStrictEqual(parsed.violations, evaluateExport(asExport(failingStack())));
+    });
+
+    it("--config applies per-policy levels and warns about unknown names", () => {
+        const cfg = write("cfg.json", { "s3-transfer-no-public-access": "advisory", "s3-transfer-nope": "disabled" });
+        const r = run([write("bad3.json", asExport(failingStack())), "--config", cfg]);
+        assert.strictEqual(r.code, 0);
+        assert.match(r.err, /unknown policy "s3-transfer-nope"/);
+    });
+
+    it("exits 2 on usage and input errors", () => {
+        assert.strictEqual(run([]).code, 2);
+        assert.strictEqual(run(["--bogus", "x"]).code, 2);
+        assert.strictEqual(run([path.join(dir, "missing.json")]).code, 2);
+        assert.strictEqual(run([write("notjson.json", "{")]).code, 2);
+        assert.strictEqual(run([write("a.json", []), write("b.json", [])]).code, 2);
+    });
+
+    it("reads every resource of an export with hundreds of entries", () => {
+        const stack = compliantStack();
+        for (let i = 0; i < 200; i++) stack.push(res("aws:sns/topic:Topic", `t${i}`, { name: `t${i}` }));
+        assert.strictEqual(resourcesFromExport(asExport(stack)).length, stack.length);
+    });
+});
