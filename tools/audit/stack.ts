@@ -1,0 +1,170 @@
+/**
+ * What the queries need from a planned stack: where each data bucket's
+ * access logs land, what each bucket is for, and which role of each
+ * counterpart may write into our ingress bucket.
+ */
+import type { Plan } from "../plan/engine";
+import { AccessLogLocation, roleSession } from "./sql";
+
+type PlanData = Pick<Plan, "stack" | "outputs" | "resources">;
+
+export type BucketPurpose =
+    | { kind: "egress" | "ingress"; counterpart: string; root: string }
+    | { kind: "vendor-drop" | "service-destination"; name: string }
+    | { kind: "data" };
+
+export interface AuditBucket extends AccessLogLocation {
+    purpose: BucketPurpose;
+}
+
+export interface CounterpartWriter {
+    counterpart: string;
+    ingressBucket: string;
+    /** Empty while the counterpart's role is pending. */
+    roleArns: string[];
+    /**
+     * `bucket policy`: the `aws:PrincipalArn` of the ingress bucket's Allow
+     * statements, exactly who may write; `referenced stack`: the role the
+     * counterpart's own stack exports for this link, when our policy does
+     * not admit it yet; `pending`: neither.
+     */
+    source: "bucket policy" | "referenced stack" | "pending";
+}
+
+export interface TrailInfo {
+    mode: "create" | "extend";
+    name: string;
+    arn: string;
+    logUri?: string;
+}
+
+export interface AuditInputs {
+    stack: string;
+    partyName: string;
+    accountId: string;
+    region: string;
+    buckets: AuditBucket[];
+    writers: CounterpartWriter[];
+    trail?: TrailInfo;
+}
+
+interface LinkView {
+    root: string;
+    egressBucketName: string;
+    ingressBucketName: string;
+    replicationRoleArn?: string;
+}
+
+interface AuditView {
+    logBuckets: Record<string, string>;
+    accessLogs: Record<string, { region: string; logBucket: string; prefix: string }>;
+    trail?: { mode: "create" | "extend"; name: string; arn: string; logPrefix?: string };
+}
+
+const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+
+function record(value: unknown, what: string): Record<string, unknown> {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error(`stack output ${what} is missing or not an object`);
+    return value as Record<string, unknown>;
+}
+
+function text(value: unknown, what: string): string {
+    if (typeof value !== "string" || value === "") throw new Error(`stack output ${what} is missing or not a string`);
+    return value;
+}
+
+function linksOf(outputs: Record<string, unknown>): Record<string, LinkView> {
+    return record(outputs.links ?? {}, "links") as Record<string, LinkView>;
+}
+
+export function auditInputs(plan: PlanData, referenced: PlanData[] = []): AuditInputs {
+    const outputs = plan.outputs;
+    const accountId = text(outputs.accountId, "accountId");
+    const partyName = text(outputs.partyName, "partyName");
+    const audit = record(outputs.audit, "audit (this stack predates access logging: plan it with the current program)") as unknown as AuditView;
+    const accessLogs = record(audit.accessLogs, "audit.accessLogs") as AuditView["accessLogs"];
+    const links = linksOf(outputs);
+
+    const purposes = new Map<string, BucketPurpose>();
+    for (const [counterpart, link] of Object.entries(links)) {
+        purposes.set(link.egressBucketName, { kind: "egress", counterpart, root: link.root });
+        purposes.set(link.ingressBucketName, { kind: "ingress", counterpart, root: link.root });
+    }
+    for (const [name, drop] of Object.entries(record(outputs.vendorDrops ?? {}, "vendorDrops"))) {
+        purposes.set(text((drop as { bucketName?: unknown }).bucketName, `vendorDrops.${name}.bucketName`), { kind: "vendor-drop", name });
+    }
+    for (const [name, dest] of Object.entries(record(outputs.serviceDestinations ?? {}, "serviceDestinations"))) {
+        purposes.set(text((dest as { bucketName?: unknown }).bucketName, `serviceDestinations.${name}.bucketName`), { kind: "service-destination", name });
+    }
+
+    const buckets: AuditBucket[] = Object.entries(accessLogs)
+        .map(([bucket, log]) => ({
+            bucket,
+            region: text(log.region, `audit.accessLogs.${bucket}.region`),
+            accountId,
+            logBucket: text(log.logBucket, `audit.accessLogs.${bucket}.logBucket`),
+            prefix: text(log.prefix, `audit.accessLogs.${bucket}.prefix`),
+            purpose: purposes.get(bucket) ?? { kind: "data" as const },
+        }))
+        .sort((a, b) => a.bucket.localeCompare(b.bucket));
+
+    const writers = Object.entries(links)
+        .map(([counterpart, link]) => counterpartWriter(plan, referenced, partyName, counterpart, link))
+        .sort((a, b) => a.counterpart.localeCompare(b.counterpart));
+
+    const trail = audit.trail
+        ? {
+              mode: audit.trail.mode,
+              name: audit.trail.name,
+              arn: audit.trail.arn,
+              ...(audit.trail.logPrefix ? { logUri: `s3://${audit.logBuckets[text(outputs.region, "region")]}/${audit.trail.logPrefix}` } : {}),
+          }
+        : undefined;
+
+    return { stack: plan.stack, partyName, accountId, region: text(outputs.region, "region"), buckets, writers, ...(trail ? { trail } : {}) };
+}
+
+function counterpartWriter(plan: PlanData, referenced: PlanData[], partyName: string, counterpart: string, link: LinkView): CounterpartWriter {
+    const ingressBucket = link.ingressBucketName;
+    const admitted = admittedPrincipals(plan, ingressBucket);
+    if (admitted.length) return { counterpart, ingressBucket, roleArns: admitted, source: "bucket policy" };
+    // A referenced stack's link to us names the role it replicates into our ingress with.
+    for (const other of referenced) {
+        if (other.outputs.partyName !== counterpart) continue;
+        const theirLink = linksOf(other.outputs)[partyName];
+        if (theirLink?.replicationRoleArn) return { counterpart, ingressBucket, roleArns: [theirLink.replicationRoleArn], source: "referenced stack" };
+    }
+    return { counterpart, ingressBucket, roleArns: [], source: "pending" };
+}
+
+/** The role ARNs the bucket's policy admits by `aws:PrincipalArn` in its Allow statements. */
+export function admittedPrincipals(plan: Pick<Plan, "resources">, bucket: string): string[] {
+    const found = new Set<string>();
+    for (const resource of plan.resources) {
+        if (resource.type !== BUCKET_POLICY || resource.inputs.bucket !== bucket) continue;
+        const policy = resource.inputs.policy;
+        if (typeof policy !== "string") continue;
+        const statements = (JSON.parse(policy) as { Statement?: unknown }).Statement;
+        for (const statement of Array.isArray(statements) ? statements : [statements]) {
+            const s = statement as { Effect?: string; Condition?: Record<string, Record<string, unknown>> } | undefined;
+            if (s?.Effect !== "Allow" || !s.Condition) continue;
+            for (const operands of Object.values(s.Condition)) {
+                const value = operands["aws:PrincipalArn"];
+                for (const arn of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+                    // Only a role's sessions can be matched in the logs; anything else is not a replication writer.
+                    if (typeof arn === "string" && isRoleArn(arn)) found.add(arn);
+                }
+            }
+        }
+    }
+    return [...found].sort();
+}
+
+function isRoleArn(arn: string): boolean {
+    try {
+        roleSession(arn);
+        return true;
+    } catch {
+        return false;
+    }
+}
