@@ -17,8 +17,10 @@ describe("README", () => {
     });
 
     it("names every npm script it documents, and every script exists", () => {
-        const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts);
-        for (const [, script] of text.matchAll(/npm run ([a-z:-]+)/g)) assert.ok(scripts.includes(script), `README mentions npm run ${script}, which does not exist`);
+        const scriptsOf = (dir: string) => Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, dir, "package.json"), "utf8")).scripts);
+        for (const [, script, prefix] of text.matchAll(/npm run ([a-z:-]+)(?: --prefix ([\w-]+))?/g)) {
+            assert.ok(scriptsOf(prefix ?? ".").includes(script), `README mentions npm run ${script}${prefix ? ` --prefix ${prefix}` : ""}, which does not exist`);
+        }
     });
 
     it("shows the access matrix of prod as the simulator decides it now (npm run readme:matrix regenerates it)", async () => {
