@@ -34,15 +34,8 @@ async function readStackOutputs(ref: pulumi.StackReference): Promise<PeerStackOu
 }
 
 function specFor(counterpart: CounterpartConfig, endpoints: CounterpartEndpoints): CounterpartSpec {
-    return {
-        name: counterpart.name,
-        root: counterpart.root,
-        egressBucketName: counterpart.egressBucketName,
-        ingressBucketName: counterpart.ingressBucketName,
-        replicationRoleName: counterpart.replicationRoleName,
-        bucketRegion: counterpart.bucketRegion,
-        endpoints,
-    };
+    const { source: _source, configKey: _configKey, ...named } = counterpart;
+    return { ...named, endpoints };
 }
 
 /** With SSE-KMS here, replicas need the counterpart's ingress key; say so rather than skip silently. */

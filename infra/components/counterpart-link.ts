@@ -7,7 +7,7 @@ import { replicationDestinationStatements } from "../policies/bucket-policy";
 import { arns, policyDocument } from "../policies/document";
 import { replicaKeyGrantStatement, replicationKmsStatements } from "../policies/kms";
 import { replicationPermissionsPolicy, replicationTrustPolicy } from "../policies/replication-role";
-import { AccessLogTarget, SecureBucket } from "./secure-bucket";
+import { dataBucketArgs, DataBucketSettings, SecureBucket } from "./secure-bucket";
 
 /** What the counterpart has told us, through its stack or in writing. Absent values mean "not yet". */
 export interface CounterpartEndpoints {
@@ -24,11 +24,10 @@ export interface CounterpartEndpoints {
     replicatesDeleteMarkers?: boolean;
 }
 
-export interface CounterpartLinkArgs {
+export interface CounterpartLinkArgs extends Omit<DataBucketSettings, "accountId"> {
     /** Our party name (`transfer:name`). */
     ownName: string;
     ownAccountId: string;
-    partition: string;
     /** Region of our two buckets for this counterpart (the provider of this component must be for it). */
     region: string;
     /** The counterpart's party name. */
@@ -43,13 +42,6 @@ export interface CounterpartLinkArgs {
     encryption?: Encryption;
     /** Replicate delete markers too (and grant `s3:ReplicateDelete`). Default: false, so a delete here never removes the counterpart's copy. */
     deleteMarkerReplication?: boolean;
-    /** Noncurrent version expiry of both buckets. Default: 30 days. */
-    noncurrentVersionExpirationDays?: number;
-    /** Expiry of current objects in both buckets. Default: never. */
-    expirationDays?: number;
-    /** Protect both buckets (and keys) from deletion. Default: true. */
-    protectBuckets?: boolean;    /** Where the bucket's server access logs go. Default: not logged. */
-    accessLogs?: AccessLogTarget;
     /** Where failed replications are reported (event notifications and alarms). Default: nowhere. */
     alerts?: ReplicationAlertTarget;
     /** S3 Replication Time Control (15-minute target, extra cost). Default: false. */
@@ -82,14 +74,7 @@ export class CounterpartLink extends pulumi.ComponentResource {
         const child = { parent: this };
         const kms = (args.encryption ?? "SSE-S3") === "SSE-KMS";
         const replicateDeletes = args.deleteMarkerReplication ?? false;
-        const bucketDefaults = {
-            partition: args.partition,
-            accountId: args.ownAccountId,
-            noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
-            expirationDays: args.expirationDays,
-            protect: args.protectBuckets,
-            accessLogs: args.accessLogs,
-        };
+        const bucketDefaults = dataBucketArgs({ ...args, accountId: args.ownAccountId });
         const { ingressBucketArn, replicationRoleArn: counterpartRoleArn, ingressKmsKeyArn } = args.counterpart;
         const counterpartGrant = counterpartRoleArn
             ? { sourceAccountId: args.counterpart.accountId, sourceRoleArn: counterpartRoleArn }

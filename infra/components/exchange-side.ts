@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AuditConfig, Encryption, MonitoringConfig, ServiceDestinationConfig, VendorDropConfig } from "../config/schema";
+import { AuditConfig, CounterpartConfig, Encryption, MonitoringConfig, ServiceDestinationConfig, VendorDropConfig } from "../config/schema";
 import { accessLogTargetPrefix, CLOUDTRAIL_PREFIX, dataEventSelector } from "../policies/audit";
 import { arns } from "../policies/document";
 import { AuditTrail } from "./audit-trail";
@@ -10,17 +10,8 @@ import { ReplicationAlerts } from "./replication-alerts";
 import { ServiceDestination } from "./service-destination";
 import { VendorDrop } from "./vendor-drop";
 
-/** One counterpart of a side, with what it has handed over so far. */
-export interface CounterpartSpec {
-    name: string;
-    root: string;
-    egressBucketName: string;
-    ingressBucketName: string;
-    replicationRoleName: string;
-    /** Region of our buckets for this counterpart. */
-    bucketRegion: string;
-    endpoints: CounterpartEndpoints;
-}
+/** One counterpart of a side as config names it, with what it has handed over so far. */
+export type CounterpartSpec = Omit<CounterpartConfig, "source" | "configKey"> & { endpoints: CounterpartEndpoints };
 
 /** A vendor drop or service destination as config describes it; the config key only matters to messages. */
 export type VendorDropSpec = Omit<VendorDropConfig, "configKey">;

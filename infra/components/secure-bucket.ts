@@ -19,6 +19,32 @@ export interface AccessLogTarget {
  */
 export type BucketEncryption = { kind: "SSE-S3" } | { kind: "SSE-KMS"; keyGrants?: pulumi.Input<PolicyStatement[]> };
 
+/** What every data bucket of a side shares; components that own buckets take these and pass them on. */
+export interface DataBucketSettings {
+    accountId: string;
+    partition: string;
+    /** Noncurrent version expiry. Default: 30 days. */
+    noncurrentVersionExpirationDays?: number;
+    /** Expiry of current objects. Default: never. */
+    expirationDays?: number;
+    /** Protect buckets (and keys) from deletion. Default: true. */
+    protectBuckets?: boolean;
+    /** Where server access logs go. Default: not logged. */
+    accessLogs?: AccessLogTarget;
+}
+
+/** The SecureBucket arguments that come from the shared settings. */
+export function dataBucketArgs(settings: DataBucketSettings): Pick<SecureBucketArgs, "accountId" | "partition" | "noncurrentVersionExpirationDays" | "expirationDays" | "protect" | "accessLogs"> {
+    return {
+        accountId: settings.accountId,
+        partition: settings.partition,
+        noncurrentVersionExpirationDays: settings.noncurrentVersionExpirationDays,
+        expirationDays: settings.expirationDays,
+        protect: settings.protectBuckets,
+        accessLogs: settings.accessLogs,
+    };
+}
+
 export interface SecureBucketArgs {
     /**
      * Globally unique bucket name. Required rather than auto-named: counterparts

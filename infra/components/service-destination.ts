@@ -3,13 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { Encryption } from "../config/schema";
 import { serviceTrustPolicy, serviceWritePolicy } from "../policies/direct-access";
 import { arns } from "../policies/document";
-import { AccessLogTarget, SecureBucket } from "./secure-bucket";
+import { dataBucketArgs, DataBucketSettings, SecureBucket } from "./secure-bucket";
 
-export interface ServiceDestinationArgs {
+export interface ServiceDestinationArgs extends DataBucketSettings {
     bucketName: string;
     roleName: string;
-    accountId: string;
-    partition: string;
     region: string;
     /** The data-sync service's AWS principal, from its trust-policy template. */
     servicePrincipalArn: string;
@@ -25,10 +23,6 @@ export interface ServiceDestinationArgs {
     connectionTestPending?: boolean;
     /** Default: SSE-S3. */
     encryption?: Encryption;
-    noncurrentVersionExpirationDays?: number;
-    expirationDays?: number;
-    protectBuckets?: boolean;    /** Where the bucket's server access logs go. Default: not logged. */
-    accessLogs?: AccessLogTarget;
 }
 
 /**
@@ -45,12 +39,7 @@ export class ServiceDestination extends pulumi.ComponentResource {
         const child = { parent: this };
         this.bucket = new SecureBucket(name, {
             bucketName: args.bucketName,
-            accountId: args.accountId,
-            partition: args.partition,
-            noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
-            expirationDays: args.expirationDays,
-            protect: args.protectBuckets,
-            accessLogs: args.accessLogs,
+            ...dataBucketArgs(args),
             encryption: args.encryption === "SSE-KMS" ? { kind: "SSE-KMS" } : { kind: "SSE-S3" },
         }, child);
         this.roleArn = arns.role(args.partition, args.accountId, args.roleName);

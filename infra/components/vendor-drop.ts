@@ -3,14 +3,12 @@ import { Encryption } from "../config/schema";
 import { arns } from "../policies/document";
 import { vendorWriteStatements } from "../policies/direct-access";
 import { vendorKeyGrantStatement } from "../policies/kms";
-import { AccessLogTarget, SecureBucket } from "./secure-bucket";
+import { dataBucketArgs, DataBucketSettings, SecureBucket } from "./secure-bucket";
 
-export interface VendorDropArgs {
+export interface VendorDropArgs extends DataBucketSettings {
     /** The vendor's name in config; Sids are derived from it. */
     vendorName: string;
     bucketName: string;
-    accountId: string;
-    partition: string;
     region: string;
     /** The vendor's principal exactly as its guide names it (role, user or account root). */
     principalArn: string;
@@ -22,10 +20,6 @@ export interface VendorDropArgs {
     accessConfirmation?: boolean;
     /** Default: SSE-S3. With SSE-KMS the vendor gets the key grants a multipart upload needs. */
     encryption?: Encryption;
-    noncurrentVersionExpirationDays?: number;
-    expirationDays?: number;
-    protectBuckets?: boolean;    /** Where the bucket's server access logs go. Default: not logged. */
-    accessLogs?: AccessLogTarget;
 }
 
 /**
@@ -41,12 +35,7 @@ export class VendorDrop extends pulumi.ComponentResource {
         const sidName = args.vendorName.replace(/[^A-Za-z0-9]/g, "");
         this.bucket = new SecureBucket(name, {
             bucketName: args.bucketName,
-            accountId: args.accountId,
-            partition: args.partition,
-            noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
-            expirationDays: args.expirationDays,
-            protect: args.protectBuckets,
-            accessLogs: args.accessLogs,
+            ...dataBucketArgs(args),
             encryption: args.encryption === "SSE-KMS"
                 ? { kind: "SSE-KMS", keyGrants: [vendorKeyGrantStatement({ sid: `${sidName}MultipartUpload`, principalArn: args.principalArn, region: args.region })] }
                 : { kind: "SSE-S3" },
