@@ -1,0 +1,101 @@
+/** The canary's command line. Every error names the option and how to fix it. */
+import { parseArgs } from "util";
+import { CanaryConfigError } from "./outputs";
+
+export const DEFAULT_TIMEOUT_SECONDS = 900;
+export const DEFAULT_INTERVAL_SECONDS = 5;
+/** Polling faster buys no precision worth the HEAD requests. */
+export const MIN_INTERVAL_SECONDS = 1;
+export const MAX_TIMEOUT_SECONDS = 24 * 3600;
+
+export const USAGE = `usage: npm run canary -- (--stack <name> | --outputs <file>) [options]
+
+Writes a small canary object into the egress bucket of each active link of the
+stack, polls its replication status until COMPLETED, FAILED or the timeout,
+reports the measured latency, and deletes the canary version it wrote.
+
+  --stack <name>         read the outputs with \`pulumi stack output --json --stack <name>\`
+  --outputs <file>       read the same JSON from a file instead (with --stack, the
+                         stack name is only used to label the report)
+  --counterpart <name>   check this link only; repeat for several (default: every
+                         link whose replication is active; pending links are skipped)
+  --timeout <seconds>    give up on a link after this long (default ${DEFAULT_TIMEOUT_SECONDS}, the 15-minute
+                         Replication Time Control target)
+  --interval <seconds>   first poll interval (default ${DEFAULT_INTERVAL_SECONDS}, at least ${MIN_INTERVAL_SECONDS}); it grows by
+                         a quarter after each PENDING, up to 30 s or the interval given
+  --keep                 leave the canary version in the egress bucket
+  --json                 print the report as JSON (progress still goes to stderr)
+  --help                 print this help
+
+AWS credentials come from the SDK's default chain (AWS_PROFILE, SSO, environment,
+instance or container role); requests go over HTTPS only.
+
+exit status: 0 every checked link COMPLETED; 1 a link FAILED, timed out, was
+denied or errored; 2 usage or outputs error, or no active link to check;
+130 interrupted.`;
+
+export interface CanaryOptions {
+    stack?: string;
+    outputsFile?: string;
+    counterparts: string[];
+    timeoutMs: number;
+    intervalMs: number;
+    keep: boolean;
+    json: boolean;
+    help: boolean;
+}
+
+export function parseCanaryOptions(argv: string[]): CanaryOptions {
+    let values: { stack?: string; outputs?: string; counterpart?: string[]; timeout?: string; interval?: string; keep?: boolean; json?: boolean; help?: boolean };
+    let positionals: string[];
+    try {
+        ({ values, positionals } = parseArgs({
+            args: argv,
+            options: {
+                stack: { type: "string" },
+                outputs: { type: "string" },
+                counterpart: { type: "string", multiple: true },
+                timeout: { type: "string" },
+                interval: { type: "string" },
+                keep: { type: "boolean" },
+                json: { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+            },
+            strict: true,
+            allowPositionals: true,
+        }));
+    } catch (err) {
+        throw new CanaryConfigError((err as Error).message);
+    }
+    const base = { counterparts: values.counterpart ?? [], keep: values.keep ?? false, json: values.json ?? false };
+    if (values.help) return { ...base, timeoutMs: 0, intervalMs: 0, help: true };
+    if (positionals.length) throw new CanaryConfigError(`unexpected argument "${positionals[0]}"; options take the form --stack <name>`);
+    if (values.stack === undefined && values.outputs === undefined) {
+        throw new CanaryConfigError("--stack <name> or --outputs <file> is required (e.g. --stack prod)");
+    }
+    if (values.stack === "") throw new CanaryConfigError("--stack needs a stack name, e.g. --stack prod");
+    if (values.outputs === "") throw new CanaryConfigError("--outputs needs a file name, e.g. --outputs outputs.json");
+    for (const c of base.counterparts) if (!c) throw new CanaryConfigError("--counterpart needs a link name, e.g. --counterpart cdlx");
+
+    const timeout = seconds("--timeout", values.timeout, DEFAULT_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS);
+    const interval = seconds("--interval", values.interval, DEFAULT_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS, MAX_TIMEOUT_SECONDS);
+    if (interval > timeout) throw new CanaryConfigError(`--interval ${interval} is longer than --timeout ${timeout}: the canary would poll at most once; lower --interval or raise --timeout`);
+    return {
+        ...base,
+        ...(values.stack !== undefined ? { stack: values.stack } : {}),
+        ...(values.outputs !== undefined ? { outputsFile: values.outputs } : {}),
+        counterparts: [...new Set(base.counterparts)],
+        timeoutMs: timeout * 1000,
+        intervalMs: interval * 1000,
+        help: false,
+    };
+}
+
+function seconds(option: string, text: string | undefined, fallback: number, min: number, max: number): number {
+    if (text === undefined) return fallback;
+    const value = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+    if (!Number.isFinite(value) || value < min || value > max) {
+        throw new CanaryConfigError(`${option} must be a number of seconds from ${min} to ${max}, got "${text}" (e.g. ${option} ${fallback})`);
+    }
+    return value;
+}
