@@ -3,6 +3,7 @@
  * by replication: a vendor's principal in our bucket policy, and a data-sync
  * service that assumes a role of ours.
  */
+import { fileKeyPrefix } from "../naming/file-key";
 import { PolicyDocument, policyDocument, PolicyStatement } from "./document";
 
 /** The vendor's connection check uploads then deletes this top-level object. */
@@ -25,6 +26,8 @@ export interface VendorWriteGrant {
 /** The bucket-level and object-level grants a vendor documents, narrowed to its prefix. */
 export function vendorWriteStatements(grant: VendorWriteGrant): PolicyStatement[] {
     const principal = { AWS: grant.principalArn };
+    // The vendor's prefix is a `{Root}` like a link's: the same rule and the same "root/" form.
+    const under = fileKeyPrefix(grant.prefix);
     const objectActions = ["s3:PutObject", ...(grant.allowDelete ? ["s3:DeleteObject"] : [])];
     return [
         {
@@ -33,14 +36,14 @@ export function vendorWriteStatements(grant: VendorWriteGrant): PolicyStatement[
             Principal: principal,
             Action: "s3:ListBucket",
             Resource: grant.bucketArn,
-            Condition: { StringLike: { "s3:prefix": [`${grant.prefix}/`, `${grant.prefix}/*`] } },
+            Condition: { StringLike: { "s3:prefix": [under, `${under}*`] } },
         },
         {
             Sid: `${grant.sidName}WriteOwnPrefix`,
             Effect: "Allow",
             Principal: principal,
             Action: objectActions,
-            Resource: `${grant.bucketArn}/${grant.prefix}/*`,
+            Resource: `${grant.bucketArn}/${under}*`,
         },
         ...(grant.accessConfirmation
             ? [{
