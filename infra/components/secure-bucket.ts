@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { secureTransportStatements } from "../policies/bucket-policy";
 import { arns, policyDocument, PolicyStatement } from "../policies/document";
 import { accessLogTargetPrefix } from "../policies/audit";
-import { denyOtherKmsKeysStatement, keyAdministrationStatement } from "../policies/kms";
+import { denyKmsOnSseS3Statement, denyOtherKmsKeysStatement, keyAdministrationStatement } from "../policies/kms";
 
 /** Where a bucket's server access logs go: the side's log bucket in the same region. */
 export interface AccessLogTarget {
@@ -162,7 +162,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         const policy = pulumi.all([args.grantStatements ?? [], this.kmsKeyArn]).apply(([grants, keyArn]) =>
             JSON.stringify(policyDocument([
                 ...secureTransportStatements(this.bucketArn),
-                ...(keyArn ? [denyOtherKmsKeysStatement(this.bucketArn, keyArn)] : []),
+                keyArn ? denyOtherKmsKeysStatement(this.bucketArn, keyArn) : denyKmsOnSseS3Statement(this.bucketArn),
                 ...grants,
             ])));
         // After the public access block: S3 rejects concurrent changes to a bucket's access settings.

@@ -85,7 +85,12 @@ export interface ServiceWriteArgs {
     region: string;
 }
 
-/** The service writes files; it deletes only its connection-test artifact, and only until the test has passed. */
+/**
+ * The service writes files. While its connection test is pending it may also
+ * delete (the test removes its own artifact; IAM cannot tell that file from
+ * others under the prefix, so versioning is what keeps any other deleted file
+ * recoverable); once the flag is off the destination is append-only.
+ */
 export function serviceWritePolicy(args: ServiceWriteArgs): PolicyDocument {
     const objects = args.prefix ? `${args.bucketArn}/${args.prefix}/*` : `${args.bucketArn}/*`;
     return policyDocument([
@@ -95,6 +100,7 @@ export function serviceWritePolicy(args: ServiceWriteArgs): PolicyDocument {
             Action: ["s3:PutObject", ...(args.connectionTestPending ? ["s3:DeleteObject"] : [])],
             Resource: objects,
         },
+        // Decrypt too: completing a multipart upload decrypts the data keys of its parts.
         ...(args.kmsKeyArn
             ? [{
                   Sid: "EncryptWithBucketKey",

@@ -63,6 +63,13 @@ export const VENDOR_MULTIPART_KMS_ACTIONS = [
     "kms:ReEncryptTo",
 ];
 
+/**
+ * Through S3 only. Not narrowed by encryption context to the drop bucket: the
+ * IAM simulator cannot evaluate kms:EncryptionContext keys, so that condition
+ * would turn the vendor's proven access into an unproven one, and what it
+ * would prevent (the vendor encrypting its own objects elsewhere with this
+ * key) exposes none of our files.
+ */
 export function vendorKeyGrantStatement(args: { sid: string; principalArn: string; region: string }): PolicyStatement {
     return {
         Sid: args.sid,
@@ -112,6 +119,22 @@ export function replicationKmsStatements(args: ReplicationKmsArgs): PolicyStatem
             Condition: { StringEquals: { "kms:ViaService": viaS3(args.destinationRegion) }, StringLike: encryptionContext(args.destinationBucketArn, args.root) },
         },
     ];
+}
+
+/**
+ * On an SSE-S3 bucket, uploads that ask for KMS encryption are refused: the
+ * key would be the uploader's (a vendor has full rights on its own keys), and
+ * we could not read the file.
+ */
+export function denyKmsOnSseS3Statement(bucketArn: string): PolicyStatement {
+    return {
+        Sid: "DenyKmsUploads",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: `${bucketArn}/*`,
+        Condition: { StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] } },
+    };
 }
 
 /**

@@ -75,6 +75,7 @@ for (const stack of ALL_STACKS) {
                     Statement: [
                         { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
                         { Sid: "DenyOutdatedTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
+                        { Sid: "DenyKmsUploads", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`, Condition: { StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] } } },
                         {
                             Sid: "S3ServerAccessLogDelivery",
                             Effect: "Allow",
@@ -98,7 +99,7 @@ describe("audit configuration", () => {
         for (const region of ["eu-west-1", "us-east-1"]) {
             const logBucket = logBucketIn(p, region);
             assert.strictEqual(forBucket(p, T.bucket, logBucket).outputs.region, region);
-            const grant = documentOf(forBucket(p, T.policy, logBucket)).Statement[2] as { Condition: { ArnLike: { "aws:SourceArn": string[] } } };
+            const grant = documentOf(forBucket(p, T.policy, logBucket)).Statement[3] as { Condition: { ArnLike: { "aws:SourceArn": string[] } } };
             const inRegion = dataBuckets(p).filter((b) => b.outputs.region === region).map((b) => b.outputs.arn as string).sort();
             assert.ok(inRegion.length > 0);
             assert.deepStrictEqual(grant.Condition.ArnLike["aws:SourceArn"], inRegion);
@@ -131,7 +132,7 @@ describe("audit configuration", () => {
         assert.strictEqual(trail.inputs.isMultiRegionTrail, false);
         assert.ok(trail.dependencies.includes(forBucket(p, T.policy, logBucket).urn), "CloudTrail checks the bucket policy when the trail is created");
         const arn = `arn:aws:s3:::${logBucket}`;
-        assert.deepStrictEqual(documentOf(forBucket(p, T.policy, logBucket)).Statement.slice(3), [
+        assert.deepStrictEqual(documentOf(forBucket(p, T.policy, logBucket)).Statement.slice(4), [
             { Sid: "CloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: arn, Condition: { StringEquals: { "aws:SourceArn": trailArn } } },
             {
                 Sid: "CloudTrailDelivery",

@@ -42,7 +42,7 @@ for (const stack of ALL_STACKS) {
             }
         });
 
-        it("denies plain HTTP and TLS below 1.2 on every bucket and its objects", async () => {
+        it("denies plain HTTP, TLS below 1.2 and KMS-encrypted uploads on every bucket", async () => {
             const p = await plan(stack);
             for (const bucket of ofType(p, T.bucket)) {
                 const arn = bucket.outputs.arn as string;
@@ -51,8 +51,12 @@ for (const stack of ALL_STACKS) {
                     { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
                     { Sid: "DenyOutdatedTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
                 ]);
+                assert.deepStrictEqual(statements[2], {
+                    Sid: "DenyKmsUploads", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`,
+                    Condition: { StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] } },
+                }, "an SSE-S3 bucket refuses uploads encrypted with someone's KMS key");
                 const egress = Object.values(linksOf(p)).some((l) => l.egressBucketArn === arn);
-                if (egress) assert.strictEqual(statements.length, 2, "egress buckets grant nothing");
+                if (egress) assert.strictEqual(statements.length, 3, "egress buckets grant nothing");
             }
         });
 

@@ -33,6 +33,7 @@ const MIN_ROWS: Record<string, number> = {
     owner: 12,
     trust: 20,
     kms: 18,
+    audit: 55,
 };
 
 const matrix = loadExpectedMatrix();

@@ -1,6 +1,8 @@
 /**
  * Every policy document a plan makes, indexed by what it governs: identity and
- * trust policies by role, bucket policies by bucket, key policies by key.
+ * trust policies by role, bucket policies by bucket, key policies by key. Also
+ * what delivers into log buckets (each bucket's access-log target, each
+ * trail's bucket), which the log buckets' policies must admit exactly.
  *
  * Collection is by resource type token, not by the program's component tree,
  * so a policy added later (a KMS key, a managed policy attached to a role) is
@@ -25,6 +27,8 @@ export const TOKENS = {
     key: "aws:kms/key:Key",
     keyPolicy: "aws:kms/keyPolicy:KeyPolicy",
     alias: "aws:kms/alias:Alias",
+    bucketLogging: "aws:s3/bucketLogging:BucketLogging",
+    trail: "aws:cloudtrail/trail:Trail",
 } as const;
 
 /** A policy document as found in the plan, or why it could not be read. */
@@ -59,6 +63,17 @@ export interface CollectedBucket {
      * which makes the bucket, not the object, the KMS encryption context.
      */
     kms?: { keyId: string; bucketKey: boolean };
+    /** Where S3 delivers the bucket's server access logs: the target bucket's name and the key prefix. */
+    accessLogs?: { targetBucket: string; targetPrefix: string };
+}
+
+/** A CloudTrail trail and where it delivers: the log bucket's policy must admit exactly it. */
+export interface CollectedTrail {
+    name: string;
+    arn: string;
+    bucket: string;
+    /** The key prefix the trail writes under (`<prefix>/AWSLogs/<account>/...`); empty when none. */
+    keyPrefix: string;
 }
 
 export interface CollectedKey {
@@ -76,6 +91,7 @@ export interface CollectedPolicies {
     roles: CollectedRole[];
     buckets: CollectedBucket[];
     keys: CollectedKey[];
+    trails: CollectedTrail[];
     /** Alias name and ARN -> target key ID: a bucket may name its key by alias. */
     aliases: Record<string, string>;
 }
@@ -202,6 +218,19 @@ export function collectPolicies(plan: Plan): CollectedPolicies {
         }
     }
 
+    for (const r of ofType(TOKENS.bucketLogging)) {
+        const target = text(r.inputs.targetBucket);
+        if (!target) continue;
+        bucketNamed(bucketName(r.inputs.bucket)).accessLogs = { targetBucket: bucketName(target), targetPrefix: text(r.inputs.targetPrefix) ?? "" };
+    }
+
+    const trails: CollectedTrail[] = ofType(TOKENS.trail).flatMap((r) => {
+        const name = text(r.inputs.name) ?? resourceName(r);
+        const bucket = text(r.inputs.s3BucketName);
+        if (!bucket) return [];
+        return [{ name, arn: text(r.outputs.arn) ?? `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`, bucket, keyPrefix: text(r.inputs.s3KeyPrefix) ?? "" }];
+    });
+
     const keys = new Map<string, CollectedKey>();
     for (const r of ofType(TOKENS.key)) {
         const id = text(r.outputs.keyId) ?? text(r.id) ?? resourceName(r);
@@ -235,6 +264,7 @@ export function collectPolicies(plan: Plan): CollectedPolicies {
         roles,
         buckets: [...buckets.values()],
         keys: [...new Set(keys.values())],
+        trails,
         aliases,
     };
 }

@@ -1,6 +1,13 @@
 /** The access matrix as Markdown (for people and the README) or JSON (for tools). */
 import type { AccessMatrixResult, AccessRow } from "./index";
-import type { ExpectedMatrix } from "./matrix";
+import type { ExpectedMatrix, SubjectKind } from "./matrix";
+
+const SUBJECT_HEADING: Record<SubjectKind, string> = {
+    link: "Link to",
+    vendorDrop: "Vendor drop",
+    serviceDestination: "Service destination",
+    logBucket: "Log bucket",
+};
 
 function cell(text: string): string {
     return text.replace(/\|/g, "\\|");
@@ -21,13 +28,19 @@ function list(items: string[]): string {
     return items.map((i) => `\`${i}\``).join(", ");
 }
 
+/** The resource, with the context keys that tell the request from its neighbours (a listing's s3:prefix, an external ID). */
+function resourceCell(row: AccessRow): string {
+    const keys = Object.entries(row.requestKeys ?? {}).map(([k, v]) => `\`${k}\` = \`${cell(v)}\``);
+    return `\`${cell(row.resource)}\`${keys.length ? ` with ${keys.join(", ")}` : ""}`;
+}
+
 /**
  * Rows that differ only in action and transport read as one line when they are
  * the full product of their actions and transports; otherwise each transport
  * gets its own line, so no line claims a request that was not made.
  */
 function groupRows(rows: AccessRow[]): { row: AccessRow; actions: string[]; transports: string[]; evidence: string[] }[] {
-    const keyOf = (r: AccessRow) => JSON.stringify([r.principal, r.resource, r.expected, r.decision, r.status, r.ok, r.note, r.evidence]);
+    const keyOf = (r: AccessRow) => JSON.stringify([r.principal, r.resource, r.requestKeys, r.expected, r.decision, r.status, r.ok, r.note, r.evidence]);
     const groups = new Map<string, AccessRow[]>();
     for (const r of rows) groups.set(keyOf(r), [...(groups.get(keyOf(r)) ?? []), r]);
     const lines: { row: AccessRow; actions: string[]; transports: string[]; evidence: string[] }[] = [];
@@ -57,14 +70,15 @@ export function summary(result: AccessMatrixResult): string {
 
 export function formatMarkdown(result: AccessMatrixResult, matrix: ExpectedMatrix): string {
     const out: string[] = [];
-    const links = [...new Set(result.rows.map((r) => r.link))];
+    const subjectOf = (r: AccessRow) => `${r.scope}\u0000${r.link}`;
+    const subjects = [...new Set(result.rows.map(subjectOf))];
     if (!result.rows.length) {
-        return `Stack \`${result.stack}\` has no counterpart links, so the access matrix has no requests to evaluate (vendor drops and service destinations are not part of it).`;
+        return `Stack \`${result.stack}\` has no counterpart links, vendor drops, service destinations or log buckets, so the access matrix has no requests to evaluate.`;
     }
     out.push(`Access matrix of stack \`${result.stack}\`${result.referenced.length ? ` (the other side from the plan of ${result.referenced.map((s) => `\`${s}\``).join(", ")})` : ""}: ${summary(result)}.`);
-    for (const link of links) {
-        const linkRows = result.rows.filter((r) => r.link === link);
-        if (links.length > 1) out.push("", `Link to **${link}**`);
+    for (const subject of subjects) {
+        const linkRows = result.rows.filter((r) => subjectOf(r) === subject);
+        if (subjects.length > 1) out.push("", `${SUBJECT_HEADING[linkRows[0].scope]} **${linkRows[0].link}**`);
         for (const [kind, description] of Object.entries(matrix.kinds)) {
             const rows = linkRows.filter((r) => r.kind === kind);
             if (!rows.length) continue;
@@ -73,7 +87,7 @@ export function formatMarkdown(result: AccessMatrixResult, matrix: ExpectedMatri
             out.push("|---|---|---|---|---|---|---|---|");
             for (const { row, actions, transports, evidence } of groupRows(rows)) {
                 const why = [...evidence, ...(row.note ? [row.note] : [])].join("; ");
-                out.push(`| ${cell(row.principal)} | ${list(actions)} | \`${cell(row.resource)}\` | ${transports.join(", ")} | ${row.expected ?? "unknown"} | ${decisionCell(row)} | ${mark(row)} | ${cell(why)} |`);
+                out.push(`| ${cell(row.principal)} | ${list(actions)} | ${resourceCell(row)} | ${transports.join(", ")} | ${row.expected ?? "unknown"} | ${decisionCell(row)} | ${mark(row)} | ${cell(why)} |`);
             }
         }
     }

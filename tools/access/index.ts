@@ -1,19 +1,37 @@
 /**
  * Who can read, write or delete what, over which transport: the expected
  * matrix of expected-matrix.yaml, evaluated by @cloud-copilot/iam-simulate
- * against the policies a stack's plan and its counterpart's plan make.
+ * against the policies a stack's plan and its counterpart's plan make, for
+ * each counterpart link, vendor drop, service destination and log bucket.
  */
-import { parseSideConfig } from "../../infra/config/schema";
+import { parseSideConfig, SideConfig } from "../../infra/config/schema";
 import { Plan } from "../plan/engine";
 import { planProjectStack, readStackConfig, stackConfigFile } from "../plan/project";
 import { collectPolicies } from "./collect";
-import { Decision, expandMatrix, ExpectedMatrix, isKnown, LinkFacts, loadExpectedMatrix, SideFacts, Transport } from "./matrix";
+import {
+    Decision,
+    expandSubject,
+    ExpectedMatrix,
+    isKnown,
+    LinkFacts,
+    loadExpectedMatrix,
+    LogBucketFacts,
+    PlannedSide,
+    ServiceDestinationFacts,
+    SideFacts,
+    Subject,
+    SubjectKind,
+    Transport,
+    VendorDropFacts,
+} from "./matrix";
 import { RowStatus, simulateRequest } from "./simulate";
 
 export interface AccessRow {
     kind: string;
     template: string;
-    /** The counterpart the request is about (the link's name). */
+    /** What the request is about: a link (by counterpart), a vendor drop (by vendor), a service destination (by service), a log bucket. */
+    scope: SubjectKind;
+    /** The subject's name: the counterpart of a link, the vendor, the service, or the log bucket. */
     link: string;
     principal: string;
     principalArn?: string;
@@ -35,6 +53,8 @@ export interface AccessRow {
     evidence: string[];
     note?: string;
     context: Record<string, string>;
+    /** The context keys the request itself carries beyond its principal's and transport's (s3:prefix, sts:ExternalId...). */
+    requestKeys?: Record<string, string>;
     /** Context keys the simulator set aside as not applicable to the action (none of them tested by a policy). */
     ignoredContextKeys?: string[];
 }
@@ -63,11 +83,22 @@ export interface EvaluatePlansInput {
     referenced?: Plan[];
     /** Hand-overs by counterpart name, for counterparts whose stack is not among `referenced`. */
     handovers?: Record<string, Handover>;
+    /**
+     * The stack's config, parsed: what it asks of its vendor drops and service
+     * destinations (the vendor's principal and prefix, the service's external
+     * ID...), the intent their policies are checked against. Required when the
+     * plan makes either.
+     */
+    config?: SideConfig;
     matrix?: ExpectedMatrix;
 }
 
-/** An account of neither side; 12 digits that no party here uses. */
-const UNRELATED_ACCOUNT_CANDIDATES = ["210987654321", "210987654322"];
+/** An account of no party here; 12 digits that none of them uses. */
+const UNRELATED_ACCOUNT_CANDIDATES = ["210987654321", "210987654322", "210987654323", "210987654324"];
+
+function unrelatedAccount(used: (string | undefined)[]): string {
+    return UNRELATED_ACCOUNT_CANDIDATES.find((a) => !used.includes(a))!;
+}
 
 interface LinkOutputs {
     root: string;
@@ -84,7 +115,7 @@ function linksOf(plan: Plan): Record<string, LinkOutputs> {
     return (plan.outputs.links ?? {}) as Record<string, LinkOutputs>;
 }
 
-function sideFromPlan(plan: Plan, link: LinkOutputs | undefined, source: string): SideFacts {
+export function sideFromPlan(plan: Plan, link: LinkOutputs | undefined, source: string): PlannedSide {
     const policies = collectPolicies(plan);
     return {
         party: String(plan.outputs.partyName),
@@ -130,10 +161,83 @@ export function linkFacts(input: EvaluatePlansInput): LinkFacts[] {
                 } : {}),
             };
         }
-        const used = new Set([own.accountId, counterpart.accountId]);
-        const unrelatedAccountId = UNRELATED_ACCOUNT_CANDIDATES.find((a) => !used.has(a))!;
-        return { name, root: link.root, own, counterpart, unrelatedAccountId };
+        return { name, root: link.root, own, counterpart, unrelatedAccountId: unrelatedAccount([own.accountId, counterpart.accountId]) };
     });
+}
+
+const accountOf = (arn: string) => arn.split(":")[4];
+
+/** The log buckets the plan exports, with what its access-log targets and trails deliver into each. */
+function logBucketFacts(plan: Plan, own: PlannedSide, links: LinkFacts[]): LogBucketFacts[] {
+    const logBuckets = ((plan.outputs.audit as { logBuckets?: Record<string, string> } | undefined)?.logBuckets) ?? {};
+    const counterparts = links.map((l) => l.counterpart).filter((c, i, all) => c.accountId && all.findIndex((o) => o.accountId === c.accountId) === i);
+    const unrelatedAccountId = unrelatedAccount([own.accountId, ...counterparts.map((c) => c.accountId)]);
+    return Object.entries(logBuckets).map(([region, name]) => {
+        const arn = `arn:${own.partition}:s3:::${name}`;
+        const logging = own.policies.buckets.filter((b) => b.accessLogs);
+        return {
+            own,
+            name,
+            arn,
+            region,
+            logged: logging.filter((b) => b.accessLogs!.targetBucket === name).map((b) => ({ bucketArn: b.arn, targetPrefix: b.accessLogs!.targetPrefix })),
+            loggedElsewhere: logging.filter((b) => b.accessLogs!.targetBucket !== name).map((b) => b.arn),
+            trails: own.policies.trails.filter((t) => t.bucket === name).map((t) => ({ arn: t.arn, keyPrefix: t.keyPrefix })),
+            counterparts,
+            unrelatedAccountId,
+        };
+    });
+}
+
+/** The vendor drops and service destinations the config asks for, each with the plan's policies. */
+function directAccessFacts(plan: Plan, own: PlannedSide, config: SideConfig | undefined): Subject[] {
+    const outputs = plan.outputs as { vendorDrops?: Record<string, unknown>; serviceDestinations?: Record<string, unknown> };
+    const planned = [...Object.keys(outputs.vendorDrops ?? {}), ...Object.keys(outputs.serviceDestinations ?? {})];
+    if (!config) {
+        if (planned.length) throw new Error(`${plan.stack} makes vendor drops or service destinations (${planned.join(", ")}): pass the stack's parsed config as \`config\`, whose principals, prefixes and external IDs are what their policies are checked against`);
+        return [];
+    }
+    const bucketArn = (name: string) => `arn:${own.partition}:s3:::${name}`;
+    const vendorDrops = config.vendorDrops.map((v): Subject => {
+        const facts: VendorDropFacts = {
+            name: v.name,
+            own,
+            bucketArn: bucketArn(v.bucketName),
+            region: config.region,
+            principalArn: v.principalArn,
+            prefix: v.prefix,
+            allowDelete: v.allowDelete,
+            accessConfirmation: v.accessConfirmation,
+            unrelatedAccountId: unrelatedAccount([own.accountId, accountOf(v.principalArn)]),
+        };
+        return { kind: "vendorDrop", facts };
+    });
+    const services = config.serviceDestinations.map((d): Subject => {
+        const facts: ServiceDestinationFacts = {
+            name: d.name,
+            own,
+            bucketArn: bucketArn(d.bucketName),
+            roleArn: `arn:${own.partition}:iam::${own.accountId}:role/${d.roleName}`,
+            servicePrincipalArn: d.servicePrincipalArn,
+            externalId: d.externalId,
+            ...(d.prefix ? { prefix: d.prefix } : {}),
+            connectionTestPending: d.connectionTestPending,
+            unrelatedAccountId: unrelatedAccount([own.accountId, accountOf(d.servicePrincipalArn)]),
+        };
+        return { kind: "serviceDestination", facts };
+    });
+    return [...vendorDrops, ...services];
+}
+
+/** Everything the matrix is about in a plan: its links, vendor drops, service destinations and log buckets. */
+export function subjects(input: EvaluatePlansInput): Subject[] {
+    const links = linkFacts(input);
+    const own = sideFromPlan(input.plan, undefined, `plan of stack ${input.plan.stack}`);
+    return [
+        ...links.map((facts): Subject => ({ kind: "link", facts })),
+        ...directAccessFacts(input.plan, own, input.config),
+        ...logBucketFacts(input.plan, own, links).map((facts): Subject => ({ kind: "logBucket", facts })),
+    ];
 }
 
 /** Evaluates the expected matrix against given plans: tests change a plan's documents and see the rows that fail. */
@@ -142,8 +246,8 @@ export async function evaluatePlans(input: EvaluatePlansInput): Promise<AccessMa
     const rows: AccessRow[] = [];
     // Stack-wide resources (log buckets, keys) appear once per link; one request is one row.
     const seen = new Set<string>();
-    for (const link of linkFacts(input)) {
-        for (const request of expandMatrix(matrix, link)) {
+    for (const subject of subjects(input)) {
+        for (const request of expandSubject(matrix, subject)) {
             // Only a request whose principal and resource are both resolved is the same request on another link.
             const resolved = request.principal && request.resource;
             const identity = JSON.stringify([
@@ -169,9 +273,12 @@ export async function evaluatePlans(input: EvaluatePlansInput): Promise<AccessMa
                 note = `denied, but whether explicitly depends on the other side: ${note}`;
             }
             const decided = status === "evaluated" || status === "partial";
+            // A third party's modelled identity policy is part of why: say so beside the decision.
+            const notes = [note, request.principal?.note].filter((n): n is string => n !== undefined);
             rows.push({
                 kind: request.kind,
                 template: request.template,
+                scope: request.scope,
                 link: request.link,
                 principal: request.principal?.label ?? request.principalSpec,
                 ...(request.principal?.principalArn ? { principalArn: request.principal.principalArn } : {}),
@@ -184,8 +291,9 @@ export async function evaluatePlans(input: EvaluatePlansInput): Promise<AccessMa
                 status,
                 ...(decided ? { ok: outcome.decision === expected } : status === "error" ? { ok: false } : {}),
                 evidence: outcome.evidence,
-                ...(note ? { note } : {}),
+                ...(notes.length ? { note: notes.join("; ") } : {}),
                 context: request.context,
+                ...(request.requestKeys ? { requestKeys: request.requestKeys } : {}),
                 ...(outcome.ignoredContextKeys.length ? { ignoredContextKeys: outcome.ignoredContextKeys } : {}),
             });
         }
@@ -233,8 +341,8 @@ export async function accessMatrix(stack: string, options: AccessMatrixOptions =
     const matrix = loadExpectedMatrix(options.matrixFile);
     const config = readStackConfig(options.configFile ?? stackConfigFile(stack));
     const { plan, referenced } = await planProjectStack({ stack, configFile: options.configFile, referenceDepth: 2 });
-    return evaluatePlans({ plan, referenced, handovers: handoversFromConfig(config, stack), matrix });
+    return evaluatePlans({ plan, referenced, handovers: handoversFromConfig(config, stack), config: parseSideConfig(config, stack), matrix });
 }
 
 export { loadExpectedMatrix } from "./matrix";
-export type { Decision, ExpectedMatrix, Transport } from "./matrix";
+export type { Decision, ExpectedMatrix, SubjectKind, Transport } from "./matrix";
