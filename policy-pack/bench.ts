@@ -89,8 +89,9 @@ export function measureColdStart(runs = 5): { policyMs: number; addedMs: number 
 
 /**
  * A stack of `count` resources shaped like real transfer programs: buckets with
- * their split settings (half of them correlated only through propertyDependencies,
- * as in a first preview), replication with roles, and unrelated resources.
+ * their split settings and access logging (half of them correlated only through
+ * propertyDependencies, as in a first preview), replication with roles, and
+ * unrelated resources.
  */
 export function synthesizeStack(count = 10_000): ExportResource[] {
     const out: ExportResource[] = [];
@@ -118,6 +119,7 @@ export function synthesizeStack(count = 10_000): ExportResource[] {
             { bucket: [bucketUrn] },
         );
         push("aws:s3/bucketOwnershipControls:BucketOwnershipControls", `${name}-own`, { bucket: ref, rule: { objectOwnership: "BucketOwnerEnforced" } }, { bucket: [bucketUrn] });
+        push("aws:s3/bucketLogging:BucketLogging", `${name}-log`, { bucket: ref, targetBucket: "central-access-logs", targetPrefix: `${name}/` }, { bucket: [bucketUrn] });
         push(
             "aws:s3/bucketPolicy:BucketPolicy",
             `${name}-policy`,

@@ -1,8 +1,8 @@
 // One pass over a stack's resources that correlates every bucket with the separate
 // resources that configure it (versioning, encryption, public access block,
-// ownership, policy, ACL, replication) and every IAM role with the policies
-// attached to it. Built once per resource list and memoised, so each policy does
-// lookups in maps instead of scanning the stack per bucket.
+// ownership, policy, ACL, replication, access logging) and every IAM role with
+// the policies attached to it. Built once per resource list and memoised, so each
+// policy does lookups in maps instead of scanning the stack per bucket.
 
 import type { PolicyResource } from "@pulumi/policy";
 import { Concern, concernOf } from "./types";
@@ -21,7 +21,7 @@ export interface Res {
 }
 
 /** The concerns that configure one bucket through a resource of their own. */
-export const BUCKET_SETTINGS = ["versioning", "encryption", "publicAccessBlock", "ownership", "policy", "acl", "replication"] as const;
+export const BUCKET_SETTINGS = ["versioning", "encryption", "publicAccessBlock", "ownership", "policy", "acl", "replication", "logging"] as const;
 export type BucketSetting = (typeof BUCKET_SETTINGS)[number];
 
 export interface BucketEntry {
@@ -336,7 +336,7 @@ export class StackIndex {
 }
 
 function emptySettings(): Record<BucketSetting, Res[]> {
-    return { versioning: [], encryption: [], publicAccessBlock: [], ownership: [], policy: [], acl: [], replication: [] };
+    return { versioning: [], encryption: [], publicAccessBlock: [], ownership: [], policy: [], acl: [], replication: [], logging: [] };
 }
 
 function makeBucket(r: Res): BucketEntry {

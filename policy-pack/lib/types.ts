@@ -20,6 +20,7 @@ export const TYPES = {
     policy: ["aws:s3/bucketPolicy:BucketPolicy"],
     acl: ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"],
     replication: ["aws:s3/bucketReplicationConfig:BucketReplicationConfig"],
+    logging: ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"],
     role: ["aws:iam/role:Role"],
     rolePolicy: ["aws:iam/rolePolicy:RolePolicy"],
     managedPolicy: ["aws:iam/policy:Policy"],

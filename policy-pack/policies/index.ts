@@ -3,11 +3,13 @@
 // offline checker use it directly.
 
 import type { TransferPolicy } from "../lib/policy-kit";
+import { accessLogging } from "./access-logging";
 import { aclsDisabled } from "./acls-disabled";
 import { awsHardLimits } from "./aws-hard-limits";
 import { crossAccountExternalId } from "./cross-account-external-id";
 import { defaultEncryption } from "./default-encryption";
 import { httpsOnly } from "./https-only";
+import { logDeliveryGrant } from "./log-delivery-grant";
 import { minimumTls } from "./minimum-tls";
 import { noPublicAccess } from "./no-public-access";
 import { previewUndecided } from "./preview-undecided";
@@ -32,15 +34,19 @@ export const policies: ReadonlyArray<TransferPolicy> = [
     crossAccountExternalId,
     aclsDisabled,
     replicationDependsOnVersioning,
+    accessLogging,
+    logDeliveryGrant,
     previewUndecided,
 ];
 
 export {
+    accessLogging,
     aclsDisabled,
     awsHardLimits,
     crossAccountExternalId,
     defaultEncryption,
     httpsOnly,
+    logDeliveryGrant,
     minimumTls,
     noPublicAccess,
     previewUndecided,

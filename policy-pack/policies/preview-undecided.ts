@@ -1,8 +1,10 @@
 import { Decision, decisionsOf, defineStackPolicy, TransferStackPolicy, violation } from "../lib/policy-kit";
 import { StackIndex } from "../lib/stack-index";
+import { accessLogging } from "./access-logging";
 import { awsHardLimits } from "./aws-hard-limits";
 import { defaultEncryption } from "./default-encryption";
 import { httpsOnly } from "./https-only";
+import { logDeliveryGrant } from "./log-delivery-grant";
 import { noPublicAccess } from "./no-public-access";
 import { replicationOwnerAndKms } from "./replication-owner-and-kms";
 import { replicationRequiresVersioning } from "./replication-requires-versioning";
@@ -14,6 +16,10 @@ import { replicationRoleLeastPrivilege } from "./replication-role-least-privileg
 // policy says it for them: one note per resource, naming the checks preview could
 // not settle, so a reviewer knows what `pulumi up` (which re-runs the pack on the
 // real values) will decide.
+//
+// The logging policies, advisory by default and raised to mandatory where an audit
+// requires it, can be listed too but are not by default: this policy cannot see
+// another policy's configured level, and advisory undecided checks block nothing.
 export const UNDECIDED_SOURCES: ReadonlyArray<TransferStackPolicy<any>> = [
     httpsOnly,
     noPublicAccess,
@@ -22,14 +28,17 @@ export const UNDECIDED_SOURCES: ReadonlyArray<TransferStackPolicy<any>> = [
     replicationOwnerAndKms,
     replicationRoleLeastPrivilege,
     awsHardLimits,
+    accessLogging,
+    logDeliveryGrant,
 ];
 
 export interface PreviewUndecidedConfig {
-    /** Names of the mandatory policies whose undecided checks to report. */
+    /** Names of the policies, mandatory by default or raised to it, whose undecided checks to report. */
     policies: string[];
 }
 
 const ALL = UNDECIDED_SOURCES.map((p) => p.name);
+const MANDATORY = UNDECIDED_SOURCES.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name);
 
 export const previewUndecided = defineStackPolicy<PreviewUndecidedConfig>({
     name: "s3-transfer-preview-undecided",
@@ -37,14 +46,15 @@ export const previewUndecided = defineStackPolicy<PreviewUndecidedConfig>({
         "Lists, per resource, the mandatory checks that preview could not decide because a value is unknown until apply; pulumi up re-runs the pack on the real values and enforces them.",
     enforcementLevel: "advisory",
     severity: "low",
-    defaults: { policies: ALL },
+    defaults: { policies: MANDATORY },
     configSchema: {
         properties: {
             policies: {
                 type: "array",
                 items: { type: "string", enum: ALL },
-                default: ALL,
-                description: "Mandatory policies whose undecided checks are reported (drop those you disabled).",
+                default: MANDATORY,
+                description:
+                    "Mandatory policies whose undecided checks are reported: drop those you disabled, and add s3-transfer-access-logging or s3-transfer-log-delivery-grant when you make them mandatory.",
             },
         },
     },

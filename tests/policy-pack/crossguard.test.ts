@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { emitJavaScript } from "../../policy-pack/bench";
 import type { ExportResource } from "../../policy-pack/offline";
-import { compliantStack, find, T, unknownEverywhere, urn } from "./fixtures";
+import { compliantStack, doc, find, httpsStatement, logBucketStack, logDeliveryStatement, T, tlsStatement, unknownEverywhere, urn, without } from "./fixtures";
 
 const PACK = path.join(__dirname, "..", "..", "policy-pack");
 const load = (m: string) => require(require.resolve(m, { paths: [PACK] }));
@@ -101,6 +101,26 @@ describe("policy pack over CrossGuard's gRPC protocol", function () {
     });
 
     it("passes a compliant stack", async () => assert.deepStrictEqual(await analyzeStack(compliantStack()), []));
+
+    // Pulumi's AWSGuard reads only the bucket's inline logging, so it flags every
+    // bucket of such a program, the log bucket included.
+    it("passes a v7 program that logs through BucketLogging into a log bucket of its own", async () =>
+        assert.deepStrictEqual(await analyzeStack(logBucketStack()), []));
+
+    it("reports an unlogged data bucket and an unpinned log delivery grant, at advisory level", async () => {
+        const stack = without(logBucketStack(), "egress-logging");
+        const grant = logDeliveryStatement("pub-logs", ["pub-ingress"]);
+        delete grant.Condition;
+        find(stack, "logs-policy").inputs.policy = doc(httpsStatement("pub-logs"), tlsStatement("pub-logs"), grant);
+        const ds = await analyzeStack(stack);
+        assert.deepStrictEqual(
+            ds.map((d: { policy: string; level: number; urn: string }) => [d.policy, d.level, d.urn]),
+            [
+                ["s3-transfer-access-logging", pb.EnforcementLevel.ADVISORY, urn(T.bucket, "egress")],
+                ["s3-transfer-log-delivery-grant", pb.EnforcementLevel.ADVISORY, urn(T.policy, "logs-policy")],
+            ],
+        );
+    });
 
     it("with every string unknown, reports the one known violation and advisory notes, never a 'can't run'", async () => {
         const stack = unknownEverywhere(compliantStack());

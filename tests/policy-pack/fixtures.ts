@@ -27,6 +27,8 @@ export const T = {
     acl: "aws:s3/bucketAcl:BucketAcl",
     aclV2: "aws:s3/bucketAclV2:BucketAclV2",
     replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    logging: "aws:s3/bucketLogging:BucketLogging",
+    loggingV2: "aws:s3/bucketLoggingV2:BucketLoggingV2",
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     iamPolicy: "aws:iam/policy:Policy",
@@ -109,6 +111,21 @@ export function replicationPermissions(source: string, destination: string): str
     );
 }
 
+/** Where the fixtures' buckets deliver their access logs: a central log bucket managed outside the stack. */
+export const CENTRAL_LOG_BUCKET = "pub-access-logs";
+
+/** The statement a log bucket's policy needs for S3 server access logs, pinned to our account and these buckets. */
+export function logDeliveryStatement(logBucket: string, sources: string[]): Record<string, unknown> {
+    return {
+        Sid: "S3ServerAccessLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `arn:aws:s3:::${logBucket}/*`,
+        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": sources.map((b) => `arn:aws:s3:::${b}`) } },
+    };
+}
+
 /** A bucket (v7 token) and its five split settings, all compliant. */
 export function bucketWithSettings(name: string, logical: string): ExportResource[] {
     const bucketUrn = urn(T.bucket, logical);
@@ -124,10 +141,21 @@ export function bucketWithSettings(name: string, logical: string): ExportResourc
     ];
 }
 
+/** Server access logging of one bucket (v7 token) into the target, as a program writes it with a target it does not create. */
+export function accessLogging(name: string, logical: string, targetBucket: string): ExportResource {
+    const bucketUrn = urn(T.bucket, logical);
+    return res(
+        T.logging,
+        `${logical}-logging`,
+        { bucket: name, targetBucket, targetPrefix: `${name}/`, targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } } },
+        { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn], targetBucket: [], targetPrefix: [], targetObjectKeyFormat: [] } },
+    );
+}
+
 /** A publisher side: egress bucket replicating to the partner's ingress bucket in another account, and an ingress bucket. */
 export function compliantStack(): ExportResource[] {
-    const egress = bucketWithSettings("pub-egress", "egress");
-    const ingress = bucketWithSettings("pub-ingress", "ingress");
+    const egress = [...bucketWithSettings("pub-egress", "egress"), accessLogging("pub-egress", "egress", CENTRAL_LOG_BUCKET)];
+    const ingress = [...bucketWithSettings("pub-ingress", "ingress"), accessLogging("pub-ingress", "ingress", CENTRAL_LOG_BUCKET)];
     const roleUrn = urn(T.role, "replication-role");
     const versioningUrn = urn(T.versioning, "egress-versioning");
     const bucketUrn = urn(T.bucket, "egress");
@@ -214,6 +242,7 @@ export function legacyStack(): ExportResource[] {
         res(T.bucket, "egress", {
             bucket: "pub-egress",
             acl: "private",
+            loggings: [{ targetBucket: CENTRAL_LOG_BUCKET, targetPrefix: "pub-egress/" }],
             versioning: { enabled: true, mfaDelete: false },
             serverSideEncryptionConfiguration: {
                 rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: SOURCE_KEY }, bucketKeyEnabled: true },
@@ -247,6 +276,7 @@ export function v2InlineStack(): ExportResource[] {
     return [
         res(T.bucketV2, "egress", {
             bucket: "pub-egress",
+            loggings: [{ targetBucket: CENTRAL_LOG_BUCKET, targetPrefix: "pub-egress/" }],
             versionings: [{ enabled: true, mfaDelete: false }],
             serverSideEncryptionConfigurations: [{ rules: [{ applyServerSideEncryptionByDefaults: [{ sseAlgorithm: "AES256" }] }] }],
             policy: doc(httpsStatement("pub-egress"), tlsStatement("pub-egress")),
@@ -273,7 +303,7 @@ export function v2InlineStack(): ExportResource[] {
 
 /** The compliant stack as a v6 program writes it: BucketV2 and the `…V2` split tokens. */
 export function v6SplitStack(): ExportResource[] {
-    const swap: Record<string, string> = { [T.bucket]: T.bucketV2, [T.versioning]: T.versioningV2, [T.sse]: T.sseV2 };
+    const swap: Record<string, string> = { [T.bucket]: T.bucketV2, [T.versioning]: T.versioningV2, [T.sse]: T.sseV2, [T.logging]: T.loggingV2 };
     const urnSwap = (u: string) => Object.entries(swap).reduce((acc, [from, to]) => acc.split(`::${from}::`).join(`::${to}::`), u);
     return compliantStack().map((r) => ({
         ...r,
@@ -282,6 +312,24 @@ export function v6SplitStack(): ExportResource[] {
         dependencies: (r.dependencies ?? []).map(urnSwap),
         propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, v.map(urnSwap)])),
     }));
+}
+
+/**
+ * The compliant stack logging into a log bucket of its own, as this project's
+ * program does: the BucketLoggings name it (and their targetBucket inputs come
+ * from it), and its policy admits the logging service for exactly our buckets.
+ */
+export function logBucketStack(): ExportResource[] {
+    const stack = [...compliantStack(), ...bucketWithSettings("pub-logs", "logs")];
+    const logsUrn = urn(T.bucket, "logs");
+    for (const logical of ["egress-logging", "ingress-logging"]) {
+        const l = find(stack, logical);
+        l.inputs.targetBucket = "pub-logs";
+        l.dependencies = [...(l.dependencies ?? []), logsUrn];
+        l.propertyDependencies = { ...l.propertyDependencies, targetBucket: [logsUrn] };
+    }
+    find(stack, "logs-policy").inputs.policy = doc(httpsStatement("pub-logs"), tlsStatement("pub-logs"), logDeliveryStatement("pub-logs", ["pub-egress", "pub-ingress"]));
+    return stack;
 }
 
 /** The resource with this logical name (throws if absent, so a typo cannot pass a test). */

@@ -164,6 +164,7 @@ describe("policy-pack lib: stack index", () => {
                 policy: ["egress-policy"],
                 acl: [],
                 replication: ["egress-replication"],
+                logging: ["egress-logging"],
             },
         );
     });

@@ -4,7 +4,7 @@ import * as path from "path";
 import type { ReportViolation, ResourceValidationArgs, StackValidationArgs, TransferPolicy } from "../../policy-pack/lib/policy-kit";
 import { policies } from "../../policy-pack/policies";
 import { evaluateResources, toPolicyResources } from "../../policy-pack/offline";
-import { compliantStack, find, legacyStack, unknownEverywhere, v2InlineStack, v6SplitStack } from "./fixtures";
+import { compliantStack, find, legacyStack, logBucketStack, unknownEverywhere, v2InlineStack, v6SplitStack } from "./fixtures";
 
 const PACK = path.join(__dirname, "..", "..", "policy-pack");
 const proxy: { unknownCheckingProxy<T>(o: T): T } = require(require.resolve("@pulumi/policy/proxy", { paths: [PACK] }));
@@ -34,6 +34,8 @@ describe("policy pack", () => {
                 ["s3-transfer-cross-account-external-id", "advisory"],
                 ["s3-transfer-acls-disabled", "advisory"],
                 ["s3-transfer-replication-depends-on-versioning", "advisory"],
+                ["s3-transfer-access-logging", "advisory"],
+                ["s3-transfer-log-delivery-grant", "advisory"],
                 ["s3-transfer-preview-undecided", "advisory"],
             ],
         );
@@ -107,7 +109,7 @@ describe("policy pack", () => {
 
     it("never throws on malformed properties (each input replaced by junk, one at a time)", () => {
         const junk: unknown[] = [null, 7, "x", [], {}, [null], { Statement: "x" }, true];
-        for (const build of [compliantStack, legacyStack, v2InlineStack]) {
+        for (const build of [compliantStack, legacyStack, v2InlineStack, logBucketStack]) {
             const base = build();
             for (let i = 0; i < base.length; i++) {
                 for (const key of Object.keys(base[i].inputs ?? {})) {
@@ -158,6 +160,7 @@ describe("policy pack", () => {
             ["v6 tokens", v6SplitStack],
             ["legacy inline", legacyStack],
             ["BucketV2 inline", v2InlineStack],
+            ["v7 split with its own log bucket", logBucketStack],
         ] as const) {
             it(`${name}: every string unknown, no policy throws or fails mandatory`, () => {
                 const reports = runAll(unknownEverywhere(build()));

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { previewUndecided } from "../../policy-pack/policies/preview-undecided";
 import { evaluateResources } from "../../policy-pack/offline";
-import { compliantStack, decide, find, reported, T, U, unknownEverywhere, urn } from "./fixtures";
+import { compliantStack, decide, find, reported, T, U, unknownEverywhere, urn, without } from "./fixtures";
 
 const POLICY_URN = urn(T.policy, "egress-policy");
 
@@ -25,6 +25,15 @@ describe("s3-transfer-preview-undecided", () => {
         find(stack, "egress-policy").inputs.policy = U;
         const notes = reported(previewUndecided, stack, { policies: ["s3-transfer-https-only"] });
         assert.deepStrictEqual(notes.map((n) => n.urn), [urn(T.bucket, "egress")]);
+    });
+
+    it("lists the logging policies' undecided checks only when configured to (for when they are raised to mandatory)", () => {
+        const stack = without(compliantStack(), "egress-logging");
+        find(stack, "egress").inputs.logging = U;
+        assert.deepStrictEqual(reported(previewUndecided, stack), []);
+        const notes = reported(previewUndecided, stack, { policies: ["s3-transfer-access-logging"] });
+        assert.deepStrictEqual(notes.map((n) => n.urn), [urn(T.bucket, "egress")]);
+        assert.match(notes[0].message, /\[s3-transfer-access-logging\] Cannot tell yet whether bucket "pub-egress" needs access logging/i);
     });
 
     it("a first preview with every string unknown: no mandatory violation, notes instead", () => {

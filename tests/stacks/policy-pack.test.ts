@@ -70,6 +70,14 @@ describe("the policy pack over the program's plans", () => {
                 const replication = forBucket(p, T.replication, egressOf(p));
                 replication.dependencies = replication.dependencies.filter((d) => d !== versioning);
             }],
+            ["a data bucket's access logging dropped", "advisory s3-transfer-access-logging", (p) => without(p, forBucket(p, T.logging, ingressOf(p)))],
+            ["log bucket grant without aws:SourceArn", "advisory s3-transfer-log-delivery-grant", (p) => {
+                const logBucket = Object.values((p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets)[0];
+                editDocument(forBucket(p, T.policy, logBucket), "policy", (d) => {
+                    const grant = d.Statement.find((st) => st.Sid === "S3ServerAccessLogDelivery")!;
+                    delete (grant.Condition as Record<string, unknown>).ArnLike;
+                });
+            }],
             ["bucket policy over 20 KB", "mandatory s3-transfer-aws-hard-limits", (p) => editDocument(forBucket(p, T.policy, ingressOf(p)), "policy", (d) => {
                 d.Statement.push({ Sid: "Padding", Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: Array.from({ length: 700 }, (_, i) => `arn:aws:s3:::padding-bucket-${i}`) });
             })],
