@@ -1,34 +1,13 @@
 import * as assert from "assert";
 import { aclsDisabled } from "../../policy-pack/policies/acls-disabled";
-import {
-    assertAllCompliant,
-    assertOneViolation,
-    assertUndecided,
-    compliantStack,
-    decide,
-    find,
-    legacyStack,
-    reported,
-    res,
-    T,
-    U,
-    urn,
-    v2InlineStack,
-    v6SplitStack,
-    without,
-} from "./fixtures";
+import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, find, legacyStack, reported, res, T, U, urn, without } from "./fixtures";
 
 const BUCKET_URN = urn(T.bucket, "egress");
 const OWNERSHIP_URN = urn(T.ownership, "egress-ownership");
 
 describe("s3-transfer-acls-disabled", () => {
     describe("compliant", () => {
-        for (const [name, build] of [
-            ["split BucketOwnershipControls (v7)", compliantStack],
-            ["v6 tokens", v6SplitStack],
-            ["legacy bucket with acl private", legacyStack],
-            ["BucketV2", v2InlineStack],
-        ] as const) {
+        for (const [name, build] of COMPLIANT_FORMS) {
             it(name, () => assertAllCompliant(decide(aclsDisabled, build())));
         }
 

@@ -1,23 +1,6 @@
 import * as assert from "assert";
 import { awsHardLimits, LIMITS } from "../../policy-pack/policies/aws-hard-limits";
-import {
-    assertAllCompliant,
-    assertOneViolation,
-    assertUndecided,
-    compliantStack,
-    decide,
-    doc,
-    find,
-    httpsStatement,
-    legacyStack,
-    reported,
-    res,
-    T,
-    U,
-    urn,
-    v2InlineStack,
-    v6SplitStack,
-} from "./fixtures";
+import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, legacyStack, reported, res, T, U, urn } from "./fixtures";
 
 const POLICY_URN = urn(T.policy, "egress-policy");
 
@@ -63,12 +46,7 @@ function statementsOfChars(chars: number): Record<string, unknown>[] {
 
 describe("s3-transfer-aws-hard-limits", () => {
     describe("compliant", () => {
-        for (const [name, build] of [
-            ["v7 split", compliantStack],
-            ["v6 tokens", v6SplitStack],
-            ["legacy inline", legacyStack],
-            ["BucketV2 inline", v2InlineStack],
-        ] as const) {
+        for (const [name, build] of COMPLIANT_FORMS) {
             it(name, () => assertAllCompliant(decide(awsHardLimits, build())));
         }
 

@@ -1,35 +1,13 @@
 import * as assert from "assert";
 import { defaultEncryption } from "../../policy-pack/policies/default-encryption";
-import {
-    assertAllCompliant,
-    assertOneViolation,
-    assertUndecided,
-    compliantStack,
-    decide,
-    find,
-    legacyStack,
-    reported,
-    res,
-    SOURCE_KEY,
-    T,
-    U,
-    urn,
-    v2InlineStack,
-    v6SplitStack,
-    without,
-} from "./fixtures";
+import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, find, legacyStack, reported, res, SOURCE_KEY, T, U, urn, v2InlineStack, v6SplitStack, without } from "./fixtures";
 
 const BUCKET_URN = urn(T.bucket, "egress");
 const SSE_URN = urn(T.sse, "egress-encryption");
 
 describe("s3-transfer-default-encryption", () => {
     describe("compliant", () => {
-        for (const [name, build] of [
-            ["split SSE-S3 (v7)", compliantStack],
-            ["split V2 token (v6)", v6SplitStack],
-            ["legacy inline SSE-KMS", legacyStack],
-            ["BucketV2 inline lists", v2InlineStack],
-        ] as const) {
+        for (const [name, build] of COMPLIANT_FORMS) {
             it(name, () => assertAllCompliant(decide(defaultEncryption, build())));
         }
 

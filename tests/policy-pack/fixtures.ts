@@ -406,3 +406,11 @@ export function assertUndecided(decisions: Decision[], onUrn: string): void {
         `expected an undecided decision on ${onUrn}, got ${JSON.stringify(decisions, null, 1)}`,
     );
 }
+
+/** The same compliant stack in each form the pack reads: v7 split, v6 V2 tokens, legacy inline, BucketV2 inline. */
+export const COMPLIANT_FORMS: ReadonlyArray<readonly [string, () => ExportResource[]]> = [
+    ["split resources, policy as a JSON string (v7)", compliantStack],
+    ["split resources with the v6 V2 tokens", v6SplitStack],
+    ["legacy inline settings, policy as an object", legacyStack],
+    ["BucketV2 inline settings, policy as a string", v2InlineStack],
+];

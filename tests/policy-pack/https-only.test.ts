@@ -1,25 +1,6 @@
 import * as assert from "assert";
 import { httpsOnly } from "../../policy-pack/policies/https-only";
-import {
-    assertAllCompliant,
-    assertOneViolation,
-    assertUndecided,
-    compliantStack,
-    decide,
-    doc,
-    find,
-    httpsStatement,
-    legacyStack,
-    reported,
-    res,
-    T,
-    tlsStatement,
-    U,
-    urn,
-    v2InlineStack,
-    v6SplitStack,
-    without,
-} from "./fixtures";
+import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, legacyStack, reported, res, T, tlsStatement, U, urn, v2InlineStack, without } from "./fixtures";
 
 const POLICY_URN = urn(T.policy, "egress-policy");
 const BUCKET_URN = urn(T.bucket, "egress");
@@ -33,12 +14,7 @@ function withHttps(statement: Record<string, unknown>) {
 
 describe("s3-transfer-https-only", () => {
     describe("compliant", () => {
-        for (const [name, build] of [
-            ["split BucketPolicy with a JSON string (v7)", compliantStack],
-            ["split resources with the v6 V2 tokens", v6SplitStack],
-            ["legacy inline policy given as an object", legacyStack],
-            ["BucketV2 inline policy as a string", v2InlineStack],
-        ] as const) {
+        for (const [name, build] of COMPLIANT_FORMS) {
             it(name, () => assertAllCompliant(decide(httpsOnly, build())));
         }
 

@@ -1,23 +1,6 @@
 import * as assert from "assert";
 import { minimumTls } from "../../policy-pack/policies/minimum-tls";
-import {
-    assertAllCompliant,
-    assertOneViolation,
-    assertUndecided,
-    compliantStack,
-    decide,
-    doc,
-    find,
-    httpsStatement,
-    legacyStack,
-    reported,
-    T,
-    tlsStatement,
-    U,
-    urn,
-    v2InlineStack,
-    v6SplitStack,
-} from "./fixtures";
+import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, legacyStack, reported, T, tlsStatement, U, urn } from "./fixtures";
 
 const POLICY_URN = urn(T.policy, "egress-policy");
 const BUCKET_URN = urn(T.bucket, "egress");
@@ -30,12 +13,7 @@ function withTls(statement: Record<string, unknown>) {
 
 describe("s3-transfer-minimum-tls", () => {
     describe("compliant", () => {
-        for (const [name, build] of [
-            ["split BucketPolicy (v7)", compliantStack],
-            ["v6 tokens", v6SplitStack],
-            ["legacy inline object policy", legacyStack],
-            ["BucketV2 inline string policy", v2InlineStack],
-        ] as const) {
+        for (const [name, build] of COMPLIANT_FORMS) {
             it(name, () => assertAllCompliant(decide(minimumTls, build())));
         }
 

@@ -1,25 +1,6 @@
 import * as assert from "assert";
 import { noPublicAccess } from "../../policy-pack/policies/no-public-access";
-import {
-    assertAllCompliant,
-    assertOneViolation,
-    assertUndecided,
-    compliantStack,
-    decide,
-    doc,
-    find,
-    httpsStatement,
-    legacyStack,
-    partnerReadStatement,
-    reported,
-    res,
-    T,
-    U,
-    urn,
-    v2InlineStack,
-    v6SplitStack,
-    without,
-} from "./fixtures";
+import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, legacyStack, partnerReadStatement, reported, res, T, U, urn, without } from "./fixtures";
 
 const BUCKET_URN = urn(T.bucket, "egress");
 const PAB_URN = urn(T.pab, "egress-public-access-block");
@@ -35,12 +16,7 @@ const OPEN = { Sid: "Open", Effect: "Allow", Principal: "*", Action: "s3:GetObje
 
 describe("s3-transfer-no-public-access", () => {
     describe("compliant", () => {
-        for (const [name, build] of [
-            ["split resources (v7)", compliantStack],
-            ["V2 tokens (v6)", v6SplitStack],
-            ["legacy inline bucket with acl private", legacyStack],
-            ["BucketV2 inline", v2InlineStack],
-        ] as const) {
+        for (const [name, build] of COMPLIANT_FORMS) {
             it(name, () => assertAllCompliant(decide(noPublicAccess, build())));
         }
 
