@@ -8,7 +8,7 @@ import { CounterpartEndpoints } from "../infra/components/counterpart-link";
 import { CounterpartSpec } from "../infra/components/exchange-side";
 import { ConfigError, ConfigProblem } from "../infra/config/errors";
 import { accountIdProblem, parseBucketArn, parseKmsKeyArn, parseRoleArn, regionProblem } from "../infra/config/rules";
-import { CounterpartConfig, SideConfig } from "../infra/config/schema";
+import { CounterpartConfig, CounterpartSource, SideConfig } from "../infra/config/schema";
 
 export interface ResolvedCounterpart {
     spec: CounterpartSpec;
@@ -16,7 +16,12 @@ export interface ResolvedCounterpart {
     region?: string;
     /** What is still missing, and what to run to complete it. Empty when the link is complete. */
     pending: string[];
+    /** How the counterpart's details reach us. */
+    via: CounterpartSource["kind"];
 }
+
+/** What the hand-over says, before we note how it arrived. */
+type Resolution = Omit<ResolvedCounterpart, "via">;
 
 /** The stack outputs of the other side that this side reads (see stacks/index.ts). */
 interface PeerStackOutputs {
@@ -45,7 +50,7 @@ function kmsPending(counterpart: CounterpartConfig, own: SideConfig, endpoints: 
         : [];
 }
 
-function fromHandover(counterpart: CounterpartConfig, own: SideConfig): ResolvedCounterpart {
+function fromHandover(counterpart: CounterpartConfig, own: SideConfig): Resolution {
     if (counterpart.source.kind !== "handover") throw new Error("not a handover");
     const { accountId, region, ingressBucketArn, replicationRoleArn, ingressKmsKeyArn } = counterpart.source;
     const keyArn = ingressKmsKeyArn ? parseKmsKeyArn(ingressKmsKeyArn) : undefined;
@@ -67,16 +72,16 @@ function fromHandover(counterpart: CounterpartConfig, own: SideConfig): Resolved
  * side has not deployed yet (pending); outputs that are present but wrong are
  * config errors, reported against the stack reference's key.
  */
-function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack: string, outputs: PeerStackOutputs, problems: ConfigProblem[]): ResolvedCounterpart {
+function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack: string, outputs: PeerStackOutputs, problems: ConfigProblem[]): Resolution {
     const key = `${counterpart.configKey}.stack`;
-    const waiting = (what: string): ResolvedCounterpart => ({
+    const waiting = (what: string): Resolution => ({
         spec: specFor(counterpart, { accountId: typeof outputs.accountId === "string" ? outputs.accountId : "" }),
         pending: [`${what}; after that, run \`pulumi up\` on this stack again to start replication and admit their role`],
     });
     if (outputs.side === undefined && outputs.links === undefined) {
         return waiting(`stack ${stack} has no outputs yet: run \`pulumi up\` on ${stack} (it can go first)`);
     }
-    const fail = (message: string, fix: string): ResolvedCounterpart => {
+    const fail = (message: string, fix: string): Resolution => {
         problems.push({ key, problem: `stack ${stack} ${message}`, fix });
         return waiting("invalid");
     };
@@ -130,11 +135,12 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
 /** Reads every counterpart's hand-over; throws a ConfigError naming the keys when any is wrong. */
 export async function resolveCounterparts(config: SideConfig): Promise<ResolvedCounterpart[]> {
     const problems: ConfigProblem[] = [];
-    const resolved = await Promise.all(config.counterparts.map(async (counterpart) => {
-        if (counterpart.source.kind === "handover") return fromHandover(counterpart, config);
+    const resolved = await Promise.all(config.counterparts.map(async (counterpart): Promise<ResolvedCounterpart> => {
+        const via = counterpart.source.kind;
+        if (counterpart.source.kind === "handover") return { ...fromHandover(counterpart, config), via };
         const stack = counterpart.source.stack;
         const outputs = await readStackOutputs(new pulumi.StackReference(stack, { name: stack }));
-        return fromStackOutputs(counterpart, config, stack, outputs, problems);
+        return { ...fromStackOutputs(counterpart, config, stack, outputs, problems), via };
     }));
     if (problems.length) throw new ConfigError(problems);
     return resolved;

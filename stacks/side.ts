@@ -59,7 +59,6 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
 
     const handoffLinks = counterparts.map((c) => {
         const link = side.linkOutputs[c.spec.name];
-        const source = config.counterparts.find((cc) => cc.name === c.spec.name)!.source;
         return pulumi.all([link.egressKmsKeyArn, link.ingressKmsKeyArn]).apply(([egressKmsKeyArn, ingressKmsKeyArn]): HandoffLink => ({
             counterpart: c.spec.name,
             root: link.root,
@@ -74,7 +73,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
             replication: link.replication,
             ingressGrant: link.ingressGrant,
             theirs: {
-                via: source.kind === "stack" ? "stack reference" : "written hand-over",
+                via: c.via === "stack" ? "stack reference" : "written hand-over",
                 accountId: c.spec.endpoints.accountId || undefined,
                 region: c.region,
                 ingressBucketArn: c.spec.endpoints.ingressBucketArn,

@@ -4,7 +4,7 @@ import { Encryption } from "../config/schema";
 import { fileKeyPrefix } from "../naming/file-key";
 import { REPLICATION_FAILED_EVENTS, REPLICATION_MISSED_THRESHOLD_EVENTS } from "../policies/alerts";
 import { replicationDestinationStatements } from "../policies/bucket-policy";
-import { arns, policyDocument } from "../policies/document";
+import { arns, bucketNameOfArn, policyDocument } from "../policies/document";
 import { replicaKeyGrantStatement, replicationKmsStatements } from "../policies/kms";
 import { replicationPermissionsPolicy, replicationTrustPolicy } from "../policies/replication-role";
 import { dataBucketArgs, DataBucketSettings, SecureBucket } from "./secure-bucket";
@@ -185,7 +185,7 @@ export class CounterpartLink extends pulumi.ComponentResource {
             bucket: this.egress.bucketName,
             topics: [{ id: "replication-failures", topicArn: alerts.topicArn, events: [...REPLICATION_FAILED_EVENTS, ...(rtc ? REPLICATION_MISSED_THRESHOLD_EVENTS : [])] }],
         }, { ...child, dependsOn: alerts.dependsOn });
-        const dimensions = { SourceBucket: args.egressBucketName, DestinationBucket: destinationBucketArn.split(":::")[1], RuleId: ruleId };
+        const dimensions = { SourceBucket: args.egressBucketName, DestinationBucket: bucketNameOfArn(destinationBucketArn), RuleId: ruleId };
         const alarm = { namespace: "AWS/S3", dimensions, period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching", alarmActions: [alerts.topicArn], okActions: [alerts.topicArn] };
         new aws.cloudwatch.MetricAlarm(`${name}-replication-failed`, {
             ...alarm,

@@ -5,7 +5,7 @@
  * the same builders the program uses for its own buckets.
  */
 import { replicationDestinationStatements, secureTransportStatements } from "../policies/bucket-policy";
-import { arns, policyDocument, PolicyStatement } from "../policies/document";
+import { arns, bucketNameOfArn, policyDocument, PolicyStatement } from "../policies/document";
 import { replicaKeyGrantStatement, replicationKmsStatements } from "../policies/kms";
 import { replicationPermissionsPolicy, replicationTrustPolicy } from "../policies/replication-role";
 
@@ -94,7 +94,6 @@ export function counterpartRoleDocuments(input: HandoffInput, link: HandoffLink)
 }
 
 const json = (value: unknown) => ["```json", JSON.stringify(value, null, 2), "```"].join("\n");
-const bucketName = (arn: string) => arn.split(":::")[1] ?? arn;
 const orPending = (value: string | undefined) => (value ? `\`${value}\`` : "**pending**");
 
 function diagram(input: HandoffInput, link: HandoffLink): string {
@@ -103,11 +102,11 @@ function diagram(input: HandoffInput, link: HandoffLink): string {
         "```mermaid",
         "flowchart LR",
         `  subgraph US["${input.partyName} (${input.accountId})"]`,
-        `    OE["egress ${bucketName(link.egressBucketArn)}"]`,
-        `    OI["ingress ${bucketName(link.ingressBucketArn)}"]`,
+        `    OE["egress ${bucketNameOfArn(link.egressBucketArn)}"]`,
+        `    OI["ingress ${bucketNameOfArn(link.ingressBucketArn)}"]`,
         "  end",
         `  subgraph THEM["${link.counterpart} (${theirs.accountId ?? "account pending"})"]`,
-        `    TI["ingress ${theirs.ingressBucketArn ? bucketName(theirs.ingressBucketArn) : "pending"}"]`,
+        `    TI["ingress ${theirs.ingressBucketArn ? bucketNameOfArn(theirs.ingressBucketArn) : "pending"}"]`,
         `    TE["egress"]`,
         "  end",
         `  OE -- "${link.root}/… by ${link.replicationRoleArn.split("/").pop()}, owner := ${link.counterpart}" --> TI`,

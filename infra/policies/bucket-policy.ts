@@ -2,7 +2,7 @@
  * Bucket policy statements. A bucket has exactly one policy, so every side's
  * grants are composed with the transport denies into a single document.
  */
-import { arns, PolicyStatement } from "./document";
+import { arns, partitionOfArn, PolicyStatement } from "./document";
 
 /** Deny every request over plain HTTP, and over TLS older than 1.2, on the bucket and its objects. */
 export function secureTransportStatements(bucketArn: string): PolicyStatement[] {
@@ -48,7 +48,7 @@ export interface ReplicationDestinationGrant {
  * which some guides grant, is left out: it would let the sender suspend our versioning.
  */
 export function replicationDestinationStatements(grant: ReplicationDestinationGrant): PolicyStatement[] {
-    const partition = grant.bucketArn.split(":")[1];
+    const partition = partitionOfArn(grant.bucketArn);
     const principal = { AWS: arns.accountRoot(partition, grant.sourceAccountId) };
     const onlyThatRole = { StringEquals: { "aws:PrincipalArn": grant.sourceRoleArn } };
     const sidSuffix = grant.sourceAccountId;

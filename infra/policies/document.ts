@@ -35,7 +35,7 @@ export function partitionOfArn(arn: string): string {
     return arn.split(":")[1];
 }
 
-/** The account an IAM ARN belongs to (`arn:<p>:iam::<account>:...`). */
-export function accountOfArn(arn: string): string {
-    return arn.split(":")[4];
+/** The bucket an S3 bucket ARN names (`arn:<p>:s3:::<bucket>`). */
+export function bucketNameOfArn(arn: string): string {
+    return arn.split(":::")[1] ?? arn;
 }
