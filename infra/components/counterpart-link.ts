@@ -190,7 +190,7 @@ export class CounterpartLink extends pulumi.ComponentResource {
         new aws.cloudwatch.MetricAlarm(`${name}-replication-failed`, {
             ...alarm,
             name: `${alerts.alarmNamePrefix}${args.counterpartName}-failed`,
-            alarmDescription: `Objects failed to replicate from ${args.egressBucketName} to ${args.counterpartName}; see the README's operations section.`,
+            alarmDescription: `Objects failed to replicate from ${args.egressBucketName} to ${args.counterpartName}; see docs/operations.md, "A failed replication".`,
             metricName: "OperationsFailedReplication",
             statistic: "Sum",
             comparisonOperator: "GreaterThanThreshold",

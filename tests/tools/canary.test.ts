@@ -248,7 +248,7 @@ describe("npm run canary", () => {
             assert.match(hints, /ingress bucket policy admits arn:aws:iam::111122223333:role\/acme-bank-to-cdlx-replication/);
             assert.match(hints, /versioning/);
             assert.match(hints, /key policy/);
-            assert.match(hints, /README, "Operations" > "A failed replication"/);
+            assert.match(hints, /docs\/operations.md, "A failed replication"/);
             assert.deepStrictEqual(deletes().map((d) => d.VersionId), ["v-canary-1"]);
             assert.strictEqual(r.replica, undefined, "nothing reached the counterpart");
         });

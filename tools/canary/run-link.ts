@@ -12,7 +12,7 @@ export const CANARY_FILE_TYPE = "canary";
 export const POLL_BACKOFF = 1.25;
 /** ...up to this, unless the operator asked for a longer interval. */
 export const MAX_POLL_INTERVAL_MS = 30_000;
-export const FAILED_REPLICATION_DOC = 'README, "Operations" > "A failed replication"';
+export const FAILED_REPLICATION_DOC = 'docs/operations.md, "A failed replication"';
 
 export type LinkStatus = "completed" | "failed" | "timed-out" | "denied" | "error" | "interrupted" | "skipped";
 
