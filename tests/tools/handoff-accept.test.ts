@@ -168,7 +168,8 @@ describe("npm run accept-handoff", () => {
         const added = tmp("added.json", JSON.stringify({ ...handover, to: { ...handover.to, note: "x" } }));
         const result = runAccept(["--config", configFile, "--file", added, "--fingerprint", fingerprint, "--write"]);
         assert.strictEqual(result.status, 2, result.stderr);
-        assert.match(result.stderr, new RegExp(`${added.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: has fingerprint [0-9a-f-]+, not the ${fingerprint} read to you`));
+        assert.match(result.stderr, new RegExp(`${added.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: does not have the fingerprint ${fingerprint} read to you`));
+        assert.ok(!result.stderr.includes(fingerprintOf(JSON.parse(fs.readFileSync(added, "utf8")))), "the file's own fingerprint is never shown");
         assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
         assert.strictEqual(fs.readFileSync(configFile, "utf8"), before);
     });
@@ -253,6 +254,28 @@ describe("npm run accept-handoff", () => {
         assert.deepStrictEqual(entries.map((e) => e.name), ["other-bank", "acme-bank"]);
         const p = await planUncached({ stack: "partner-prod", configFile });
         assert.ok(p.resources.some((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig" && JSON.stringify(r.inputs).includes(handover.link.ingressBucketArn)));
+    });
+
+    it("reads the reply a partner without this program fills in from our sheet's template, and completes its link", async () => {
+        const example = path.join(ROOT, "stacks", "examples", "handover.yaml");
+        const sheet = String((await plan({ stack: "handover", configFile: example })).outputs.handoff);
+        const section = sheet.slice(sheet.indexOf("↔ marketco\n"));
+        const template = [...section.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]).at(-1)!;
+        const reply = JSON.parse(template
+            .replace(/<YOUR_REGION>/g, "eu-west-1")
+            .replace(/<YOUR_INGRESS_BUCKET>/g, "marketco-inbound-acme")
+            .replace(/<YOUR_ACCOUNT_ID>/g, "555566667777")
+            .replace(/<YOUR_REPLICATION_ROLE>/g, "marketco-outbound"));
+        const configFile = tmp("handover.yaml", fs.readFileSync(example, "utf8"));
+        const before = await planUncached({ stack: "handover", configFile });
+        assert.ok(before.warnings.some((w) => w.includes("marketco")), "marketco starts pending");
+        const result = acceptHandover({ stack: "handover", configFile, handoverFile: tmp("marketco-reply.json", JSON.stringify(reply, null, 2)), fingerprint: fingerprintOf(reply), write: true, confirmChange: false });
+        assert.deepStrictEqual([result.entryKey, result.newEntry, result.changes], ["transfer:partners[1]", false, []]);
+        const after = await planUncached({ stack: "handover", configFile });
+        assert.deepStrictEqual(after.warnings.filter((w) => w.includes("marketco")), []);
+        const links = after.outputs.links as Record<string, { replication: string; ingressGrant: string }>;
+        assert.deepStrictEqual([links.marketco.replication, links.marketco.ingressGrant], ["active", "active"]);
+        assert.ok(fs.readFileSync(configFile, "utf8").startsWith("# Who: a publisher whose partners do not run this program."));
     });
 
     it("without --write shows the diff and leaves the file alone; accepting the same hand-over twice changes nothing", () => {

@@ -189,7 +189,8 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
     const actual = fingerprintOf(value);
     const expected = (heard as { fingerprint: string }).fingerprint;
     if (actual !== expected) {
-        refuse(file, `has fingerprint ${actual}, not the ${expected} read to you: it is not the file the sender vouched for (changed on the way, or another file)`, "do not use it; ask the sender to send the hand-over again and read its fingerprint to you over a call (not by the channel the file came by)");
+        // The file's own fingerprint is not shown: it must come from the sender, never be copied from here.
+        refuse(file, `does not have the fingerprint ${expected} read to you: it is not the file the sender vouched for (changed on the way, or another file)`, "do not use it; ask the sender to send the hand-over again and read its fingerprint to you over a call (not by the channel the file came by)");
     }
     const schemaProblems = handoverSchemaProblems(value);
     if (schemaProblems.length) {
