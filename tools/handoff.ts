@@ -56,7 +56,9 @@ async function cli(): Promise<number> {
         text = String(plan.outputs.handoff);
         shown = values.counterpart ? [values.counterpart] : names;
     }
-    for (const name of shown) console.error(`hand-over fingerprint for ${name}: ${fingerprintOf(handovers[name])}   (read it to ${name} over a call, not by the channel the file goes by)`);
+    // The fingerprint ends its line, so that it reads (and copies) on its own.
+    console.error("read each fingerprint to its counterpart over a call, not by the channel the file goes by:");
+    for (const name of shown) console.error(`hand-over fingerprint for ${name}: ${fingerprintOf(handovers[name])}`);
     if (values.out) fs.writeFileSync(values.out, text);
     else process.stdout.write(text);
     return 0;

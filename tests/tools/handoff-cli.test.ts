@@ -17,7 +17,7 @@ describe("npm run handoff -- --format json", () => {
         const result = run(["--stack", "prod", "--counterpart", "cdlx", "--format", "json"]);
         assert.strictEqual(result.status, 0, result.stderr);
         assert.deepStrictEqual(JSON.parse(result.stdout), expected);
-        assert.ok(result.stderr.includes(`hand-over fingerprint for cdlx: ${fingerprintOf(expected)}`), result.stderr);
+        assert.ok(result.stderr.includes(`hand-over fingerprint for cdlx: ${fingerprintOf(expected)}\n`), result.stderr);
         assert.strictEqual(fingerprintOf(JSON.parse(result.stdout)), fingerprintOf(expected));
     });
 
