@@ -1,8 +1,9 @@
 /**
  * Validates a hand-over against its published JSON Schema
- * (docs/handover.schema.json), with Ajv's draft 2020-12 validator.
+ * (docs/handover.schema.json, JSON Schema draft-07, which every validator
+ * reads), with Ajv.
  */
-import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
+import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -11,7 +12,7 @@ export const HANDOVER_SCHEMA_FILE = path.resolve(__dirname, "..", "..", "docs", 
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-    compiled ??= new Ajv2020({ allErrors: true }).compile(JSON.parse(fs.readFileSync(HANDOVER_SCHEMA_FILE, "utf8")));
+    compiled ??= new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(JSON.parse(fs.readFileSync(HANDOVER_SCHEMA_FILE, "utf8")));
     return compiled;
 }
 
