@@ -162,7 +162,10 @@ export interface HandedOver {
  * That handed-over ARNs belong together and to us: every ARN in `partition`
  * (the receiving stack's; replication and key grants cannot cross partitions),
  * the role and the key in the counterpart's own account, and the key in the
- * region of the bucket it encrypts (SSE-KMS uses a key of the bucket's region).
+ * region the hand-over gives for the bucket it encrypts: this program takes the
+ * key's region as the destination region (stacks/counterparts.ts), so the two
+ * must not disagree. (We found no AWS page stating the same-region rule for
+ * general purpose buckets; the pre-production canary proves the pair.)
  * Shapes are checked with the parsers above. Returns one problem per field.
  */
 export function handedOverProblems(handed: HandedOver, partition: string): { field: keyof HandedOver; problem: string }[] {
@@ -185,7 +188,7 @@ export function handedOverProblems(handed: HandedOver, partition: string): { fie
         if (typeof arn === "string") problems.push({ field, problem: arn });
         else if (arn.partition !== partition) problems.push({ field, problem: `is in partition ${arn.partition}, not ${partition}; replication cannot cross partitions` });
         else if (arn.accountId !== undefined && !accountProblem && arn.accountId !== handed.accountId) problems.push({ field, problem: `belongs to account ${arn.accountId}, not to the counterpart's account ${handed.accountId}` });
-        else if (arn.region !== undefined && handed.region !== undefined && arn.region !== handed.region) problems.push({ field, problem: `is a key in ${arn.region}, but the counterpart's bucket is in ${handed.region}; SSE-KMS uses a key in the bucket's own region` });
+        else if (arn.region !== undefined && handed.region !== undefined && arn.region !== handed.region) problems.push({ field, problem: `is a key in ${arn.region}, but the counterpart's bucket is in ${handed.region}; the key of a bucket is in the bucket's region` });
     }
     return problems;
 }
