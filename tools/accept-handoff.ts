@@ -61,6 +61,7 @@ function cli(): number {
         });
         console.error(`fingerprint ${result.fingerprint} matches; the hand-over follows the schema and the config rules.`);
         for (const c of result.changes) console.error(`confirmed change of ${result.entryKey}.${c.field}: ${c.old} -> ${c.new}`);
+        if (result.needsBack.length) console.error(`${result.sender} still needs from us: ${result.needsBack.join(", ")} (send our hand-over after pulumi up).`);
         if (!result.diff) {
             console.error(`${configFile} already holds this hand-over (${result.entryKey}); nothing to change.`);
             return 0;

@@ -58,6 +58,9 @@ export interface AcceptResult {
     after: string;
     written: boolean;
     fingerprint: string;
+    /** The sender, and what it says it still needs from us. */
+    sender: string;
+    needsBack: string[];
 }
 
 const refuse = (key: string, problem: string, fix: string): never => {
@@ -265,5 +268,5 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
 
     const diff = before === after ? "" : createTwoFilesPatch(configFile, configFile, before, after, "now", "with the hand-over");
     if (options.write && diff) fs.writeFileSync(configFile, after);
-    return { entryKey, newEntry: !existing, changes, diff, before, after, written: options.write && !!diff, fingerprint: actual };
+    return { entryKey, newEntry: !existing, changes, diff, before, after, written: options.write && !!diff, fingerprint: actual, sender: handover.from.party, needsBack: handover.needsBack };
 }
