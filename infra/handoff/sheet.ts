@@ -6,7 +6,7 @@
  */
 import { replicationDestinationStatements, secureTransportStatements } from "../policies/bucket-policy";
 import { arns, bucketNameOfArn, policyDocument, PolicyStatement } from "../policies/document";
-import { replicaKeyGrantStatement, replicationKmsStatements } from "../policies/kms";
+import { denySseCStatement, replicaKeyGrantStatement, replicationKmsStatements } from "../policies/kms";
 import { replicationPermissionsPolicy, replicationTrustPolicy } from "../policies/replication-role";
 
 export const FILE_PATH_CONVENTION = "{Root}/{YYYY-MM-DD}/CDLX_<file-type>_<date>_<epoch>_<i>of<n>.jsonl";
@@ -57,6 +57,8 @@ export function counterpartIngressStatements(input: HandoffInput, link: HandoffL
     return {
         bucketPolicy: [
             ...secureTransportStatements(ingressArn),
+            // Whatever their default encryption: an SSE-C file is one nobody else can read.
+            denySseCStatement(ingressArn),
             ...replicationDestinationStatements({
                 bucketArn: ingressArn,
                 root: link.root,
