@@ -111,7 +111,8 @@ export interface VendorDropFacts {
     /** The drop's region (the stack's). */
     region: string;
     principalArn: string;
-    prefix: string;
+    /** The vendor writes only under `{prefix}/`; absent: the whole (dedicated) bucket. */
+    prefix?: string;
     allowDelete: boolean;
     accessConfirmation: boolean;
     unrelatedAccountId: string;
@@ -301,15 +302,15 @@ const GRAMMARS: Record<Scope, ScopeGrammar> = {
         conditionHelp: "deleteMarkerReplication(S)",
     },
     vendorDrop: {
-        vars: { prefix: "prefix", partition: "aws", region: "us-east-1", vendorAccount: "000000000000" },
+        vars: { prefix: "prefix", keyPrefix: "prefix/", partition: "aws", region: "us-east-1", vendorAccount: "000000000000" },
         principal: oneOf(["vendor", "vendor(unrelated)", "accountRoot(vendor)", "admin(vendor)", ...COMMON_PRINCIPALS]),
         principalHelp: `vendor, vendor(unrelated), accountRoot(vendor), admin(vendor), ${COMMON_PRINCIPALS.join(", ")}`,
         resource: (spec) => /^drop(\/.+)?$/.test(spec) || spec === "key(drop)" || /^otherBuckets\(own\)(\/.+)?$/.test(spec),
         resourceHelp: "drop[/key], key(drop), otherBuckets(own)[/key]",
         via: (spec) => /^drop\/.+$/.test(spec),
         viaHelp: "an object drop/<key>",
-        condition: /^(allowDelete|accessConfirmation|sseKms)$/,
-        conditionHelp: "allowDelete, accessConfirmation or sseKms",
+        condition: /^(allowDelete|accessConfirmation|sseKms|prefixed)$/,
+        conditionHelp: "allowDelete, accessConfirmation, sseKms or prefixed",
     },
     serviceDestination: {
         vars: { externalId: "external-id", keyPrefix: "prefix/" },
@@ -357,7 +358,7 @@ function validate(matrix: ExpectedMatrix, file: string): void {
             for (const r of t.resources) if (!grammar.resource(fill(r))) problems.push(`${t.id}: resource "${r}" is not one of ${grammar.resourceHelp}`);
             if (t.via !== undefined && !grammar.via?.(fill(t.via))) problems.push(`${t.id}: via "${t.via}" is not ${grammar.viaHelp ?? `available in scope ${t.scope}`}`);
             if (t.via !== undefined && !t.actions.every((a) => a.startsWith("kms:"))) problems.push(`${t.id}: via applies to kms: actions only`);
-            if (typeof t.expected === "object" && !grammar.condition?.test(fill(t.expected.if))) {
+            if (typeof t.expected === "object" && !conditionTerms(fill(t.expected.if)).every(({ name }) => grammar.condition?.test(name))) {
                 problems.push(`${t.id}: condition "${t.expected.if}" is not ${grammar.conditionHelp ?? `available in scope ${t.scope}`}`);
             }
             for (const value of Object.values(t.context ?? {})) fill(value);
@@ -372,6 +373,11 @@ function substitute(spec: string, vars: Record<string, string>, onUnknown: (name
         onUnknown(name);
         return whole;
     });
+}
+
+/** An `if:` is one condition or several joined by " and ", each optionally preceded by "not ". */
+function conditionTerms(text: string): { name: string; negated: boolean }[] {
+    return text.split(" and ").map((part) => part.trim()).map((part) => (part.startsWith("not ") ? { name: part.slice(4).trim(), negated: true } : { name: part, negated: false }));
 }
 
 /** File names may hold placeholders ({root}, {targetPrefix}...), so substitute until nothing changes. */
@@ -616,8 +622,13 @@ abstract class Expander {
 
     expected(t: Template, fill: (s: string) => string): Known<Decision> {
         if (typeof t.expected === "string") return { value: t.expected };
-        const holds = this.condition(fill(t.expected.if));
-        return isKnown(holds) ? { value: holds.value ? t.expected.then : t.expected.else } : holds;
+        let all = true;
+        for (const term of conditionTerms(fill(t.expected.if))) {
+            const holds = this.condition(term.name);
+            if (!isKnown(holds)) return holds;
+            all &&= holds.value !== term.negated;
+        }
+        return { value: all ? t.expected.then : t.expected.else };
     }
 
     pending(_principal: RequestPrincipal, _resource: RequestResource): string | undefined {
@@ -838,7 +849,7 @@ class VendorDropExpander extends Expander {
 
     variants(): Record<string, string>[] {
         const { prefix, region, principalArn } = this.drop;
-        return [{ prefix, partition: this.partition, region, vendorAccount: accountOf(principalArn) }];
+        return [{ prefix: prefix ?? "", keyPrefix: prefix ? `${prefix}/` : "", partition: this.partition, region, vendorAccount: accountOf(principalArn) }];
     }
 
     principals(spec: string): RequestPrincipal[] {
@@ -867,6 +878,7 @@ class VendorDropExpander extends Expander {
     protected condition(name: string): Known<boolean> {
         if (name === "allowDelete") return { value: this.drop.allowDelete };
         if (name === "accessConfirmation") return { value: this.drop.accessConfirmation };
+        if (name === "prefixed") return { value: this.drop.prefix !== undefined };
         const bucket = collectedBucket(this.own, this.drop.bucketArn);
         return typeof bucket === "string" ? { unknown: bucket } : { value: bucket.kms !== undefined };
     }
