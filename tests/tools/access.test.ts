@@ -9,6 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { cli } from "../../tools/access";
+import { keySource } from "../../tools/access/context-sources";
+import { contextKeysSection } from "../../tools/access/format";
 import { AccessMatrixResult, AccessRow, evaluatePlans, handoversFromConfig, linkFacts, loadExpectedMatrix } from "../../tools/access/index";
 import { expandMatrix } from "../../tools/access/matrix";
 import { simulateRequest } from "../../tools/access/simulate";
@@ -173,6 +175,38 @@ describe("npm run access: the access matrix", () => {
                 assert.strictEqual(r.ok, false);
                 assert.deepStrictEqual(r.evidence, ["no Allow in identity policies"]);
             }
+        });
+    });
+
+    describe("which context keys AWS documents and which are assumed", () => {
+        it("marks the rows that test a key AWS is only assumed to send: S3's source keys when it assumes a replication role", async () => {
+            const result = await evaluate("prod");
+            const marked = result.rows.filter((r) => r.assumedContextKeys?.length);
+            assert.ok(marked.length > 0);
+            for (const r of marked) assert.ok(r.principal.startsWith("s3.amazonaws.com for ") || r.principal.startsWith("ec2.amazonaws.com for ") || r.principal.startsWith("logging.s3.amazonaws.com for "), r.principal);
+            const [allowed] = rows(result, { template: marked.find((r) => r.decision === "Allowed")!.template, decision: "Allowed" });
+            assert.deepStrictEqual([allowed.action, allowed.assumedContextKeys], ["sts:AssumeRole", ["aws:SourceAccount", "aws:SourceArn"]]);
+            // Log delivery's source keys are documented: the grant that admits it rests on no assumption.
+            assert.ok(result.rows.filter((r) => r.principal.startsWith("logging.s3.amazonaws.com") && r.decision === "Allowed").every((r) => !r.assumedContextKeys));
+        });
+
+        it("cites a documented source for the transport, principal, S3 and KMS keys, and says why where there is none", () => {
+            for (const key of ["aws:SecureTransport", "s3:TlsVersion", "aws:PrincipalArn", "kms:ViaService", "kms:EncryptionContext:aws:s3:arn", "s3:prefix", "sts:ExternalId", "s3:x-amz-server-side-encryption-customer-algorithm"]) {
+                const source = keySource(key, {}, "s3:PutObject");
+                assert.ok(source.documented && source.source.startsWith("https://docs.aws.amazon.com/"), key);
+            }
+            const logging = keySource("aws:SourceArn", { "aws:PrincipalServiceName": "logging.s3.amazonaws.com" }, "s3:PutObject");
+            assert.ok(logging.documented);
+            for (const service of ["s3.amazonaws.com", "batchoperations.s3.amazonaws.com"]) {
+                const trust = keySource("aws:SourceArn", { "aws:PrincipalServiceName": service }, "sts:AssumeRole");
+                assert.ok(!trust.documented && /no AWS source|not stated/.test(trust.why), service);
+            }
+        });
+
+        it("lists every key the page's requests carry with its source, assumed ones only where a policy tests them", async () => {
+            const section = contextKeysSection((await evaluate("prod")).rows).join("\n");
+            assert.match(section, /\| `aws:SourceArn` \| s3\.amazonaws\.com on `sts:AssumeRole` \| \*\*assumed\*\*: AWS's replication guide/);
+            assert.match(section, /\| `aws:SecureTransport` \| every request that carries it \| documented: https:\/\/docs\.aws\.amazon\.com\/IAM\//);
         });
     });
 
