@@ -31,8 +31,8 @@ export class AuditTrail extends pulumi.ComponentResource {
             s3KeyPrefix: CLOUDTRAIL_PREFIX,
             enableLogFileValidation: true,
             // CreateTrail rejects a multi-Region trail without global service events
-            // (InvalidParameterCombinationException), and true is the API's default. The
-            // selectors record data events only, so global (management) events add nothing billed.
+            // (InvalidParameterCombinationException); a single-Region trail accepts them too.
+            // The selectors record data events only, so global (management) events add nothing billed.
             includeGlobalServiceEvents: true,
             isMultiRegionTrail: args.multiRegion,
             advancedEventSelectors: [dataEventSelector(args.dataBucketNames.map((b) => arns.bucket(args.partition, b)))],
