@@ -183,7 +183,9 @@ describe("npm run access: the access matrix", () => {
             const result = await evaluate("prod");
             const marked = result.rows.filter((r) => r.assumedContextKeys?.length);
             assert.ok(marked.length > 0);
-            for (const r of marked) assert.ok(r.principal.startsWith("s3.amazonaws.com for ") || r.principal.startsWith("ec2.amazonaws.com for ") || r.principal.startsWith("logging.s3.amazonaws.com for "), r.principal);
+            for (const r of marked) assert.match(r.principal, /^(s3|ec2|logging\.s3|batchoperations\.s3)\.amazonaws\.com for /, r.principal);
+            // The Batch Operations trust's source keys are assumed too.
+            assert.ok(marked.some((r) => r.template === "batch-operations-assumes-batch-role" && r.decision === "Allowed"));
             const [allowed] = rows(result, { template: marked.find((r) => r.decision === "Allowed")!.template, decision: "Allowed" });
             assert.deepStrictEqual([allowed.action, allowed.assumedContextKeys], ["sts:AssumeRole", ["aws:SourceAccount", "aws:SourceArn"]]);
             // Log delivery's source keys are documented: the grant that admits it rests on no assumption.
@@ -207,6 +209,32 @@ describe("npm run access: the access matrix", () => {
             const section = contextKeysSection((await evaluate("prod")).rows).join("\n");
             assert.match(section, /\| `aws:SourceArn` \| s3\.amazonaws\.com on `sts:AssumeRole` \| \*\*assumed\*\*: AWS's replication guide/);
             assert.match(section, /\| `aws:SecureTransport` \| every request that carries it \| documented: https:\/\/docs\.aws\.amazon\.com\/IAM\//);
+        });
+    });
+
+    describe("the Batch Replication role", () => {
+        it("is assumed by Batch Operations for its own account's jobs only, reads the egress replication and inventory configuration, and touches no data", async () => {
+            // s3:InitiateReplication itself is not in the matrix: the simulator does not apply s3:TlsVersion to it (see expected-matrix.yaml).
+            const result = await evaluate("prod");
+            const decisions = (template: string) => [...new Set(rows(result, { template }).map((r) => r.decision))];
+            assert.deepStrictEqual(decisions("batch-operations-assumes-batch-role"), ["Allowed"]);
+            for (const template of ["nobody-else-assumes-batch-role", "batch-role-nothing-else", "batch-role-no-bucket-changes"]) assert.deepStrictEqual(decisions(template), ["ImplicitlyDenied"], template);
+            assert.deepStrictEqual(decisions("batch-role-reads-replication-and-inventory"), ["Allowed"]);
+            // Reads no object of its own egress either: initiating replication is not reading.
+            assert.ok(rows(result, { template: "batch-role-nothing-else", action: "s3:GetObject" }).some((r) => r.resource.includes("-egress/")));
+        });
+
+        it("dropping the trust's source conditions lets another account's jobs assume it", async () => {
+            const result = await evaluate("prod", (own) => {
+                const role = resource(own, T.role, (r) => String(r.inputs.name).endsWith("-batch-replication"));
+                const doc = JSON.parse(role.inputs.assumeRolePolicy as string);
+                delete doc.Statement[0].Condition;
+                role.inputs.assumeRolePolicy = JSON.stringify(doc);
+            });
+            assert.deepStrictEqual([...new Set(result.mismatches.map((r) => `${r.template}: ${r.principal}`))].sort(), [
+                "nobody-else-assumes-batch-role: batchoperations.s3.amazonaws.com for cdlx, source a job in us-east-1",
+                "nobody-else-assumes-batch-role: batchoperations.s3.amazonaws.com for unrelated account, source a job in us-east-1",
+            ]);
         });
     });
 

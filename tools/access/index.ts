@@ -113,6 +113,8 @@ interface LinkOutputs {
     ingressBucketArn: string;
     ingressKmsKeyArn?: string;
     replicationRoleArn: string;
+    batchReplicationRoleArn?: string;
+    region?: string;
     deleteMarkerReplication: boolean;
     replication: "active" | "pending";
     ingressGrant: "active" | "pending";
@@ -132,6 +134,8 @@ export function sideFromPlan(plan: Plan, link: LinkOutputs | undefined, source: 
         policies,
         ...(link ? {
             replicationRoleArn: link.replicationRoleArn,
+            ...(link.batchReplicationRoleArn ? { batchReplicationRoleArn: link.batchReplicationRoleArn } : {}),
+            ...(link.region ? { region: link.region } : {}),
             ingressBucketArn: link.ingressBucketArn,
             egressBucketArn: link.egressBucketArn,
             ...(link.ingressKmsKeyArn ? { ingressKmsKeyArn: link.ingressKmsKeyArn } : {}),
