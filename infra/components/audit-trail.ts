@@ -30,7 +30,10 @@ export class AuditTrail extends pulumi.ComponentResource {
             s3BucketName: args.logBucket.bucket.bucketName,
             s3KeyPrefix: CLOUDTRAIL_PREFIX,
             enableLogFileValidation: true,
-            includeGlobalServiceEvents: false,
+            // CreateTrail rejects a multi-Region trail without global service events
+            // (InvalidParameterCombinationException); a single-Region trail accepts them too.
+            // The selectors record data events only, so global (management) events add nothing billed.
+            includeGlobalServiceEvents: true,
             isMultiRegionTrail: args.multiRegion,
             advancedEventSelectors: [dataEventSelector(args.dataBucketNames.map((b) => arns.bucket(args.partition, b)))],
         }, { parent: this, dependsOn: [args.logBucket] });

@@ -185,8 +185,9 @@ export class CounterpartLink extends pulumi.ComponentResource {
             bucket: this.egress.bucketName,
             topics: [{ id: "replication-failures", topicArn: alerts.topicArn, events: [...REPLICATION_FAILED_EVENTS, ...(rtc ? REPLICATION_MISSED_THRESHOLD_EVENTS : [])] }],
         }, { ...child, dependsOn: alerts.dependsOn });
+        // No OK action: every first deploy and every recovery would mail the subscribers; the ALARM is what they act on.
         const dimensions = { SourceBucket: args.egressBucketName, DestinationBucket: bucketNameOfArn(destinationBucketArn), RuleId: ruleId };
-        const alarm = { namespace: "AWS/S3", dimensions, period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching", alarmActions: [alerts.topicArn], okActions: [alerts.topicArn] };
+        const alarm = { namespace: "AWS/S3", dimensions, period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching", alarmActions: [alerts.topicArn] };
         new aws.cloudwatch.MetricAlarm(`${name}-replication-failed`, {
             ...alarm,
             name: `${alerts.alarmNamePrefix}${args.counterpartName}-failed`,

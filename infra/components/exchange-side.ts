@@ -4,6 +4,7 @@ import { AuditConfig, CounterpartConfig, Encryption, MonitoringConfig, ServiceDe
 import { accessLogTargetPrefix, CLOUDTRAIL_PREFIX, dataEventSelector } from "../policies/audit";
 import { arns } from "../policies/document";
 import { AuditTrail } from "./audit-trail";
+import { BatchReplicationRole, batchReplicationRoleName } from "./batch-replication-role";
 import { CounterpartEndpoints, CounterpartLink } from "./counterpart-link";
 import { LogBucket } from "./log-bucket";
 import { ReplicationAlerts } from "./replication-alerts";
@@ -57,6 +58,8 @@ export interface LinkOutputs {
     ingressBucketName: string;
     ingressBucketArn: string;
     replicationRoleArn: string;
+    /** The side's S3 Batch Replication role (one per side), for existing and failed objects. */
+    batchReplicationRoleArn: string;
     /** With SSE-KMS: the keys of the two buckets; the counterpart encrypts replicas with the ingress key. */
     egressKmsKeyArn?: pulumi.Output<string>;
     ingressKmsKeyArn?: pulumi.Output<string>;
@@ -93,6 +96,7 @@ export interface DirectBucketOutputs {
 export abstract class ExchangeSide extends pulumi.ComponentResource {
     readonly links: Record<string, CounterpartLink> = {};
     readonly linkOutputs: Record<string, LinkOutputs> = {};
+    /** `prefix` is the key prefix the vendor writes under; "" when the whole bucket is the vendor's. */
     readonly vendorDropOutputs: Record<string, DirectBucketOutputs & { prefix: string }> = {};
     readonly serviceDestinationOutputs: Record<string, DirectBucketOutputs & { roleArn: string }> = {};
     readonly auditOutputs: AuditOutputs;
@@ -152,6 +156,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             }, inRegion(region));
         }
 
+        const batchReplicationRoleArn = arns.role(args.partition, args.accountId, batchReplicationRoleName(args.name));
         for (const counterpart of args.counterparts) {
             const link = new CounterpartLink(`${name}-${counterpart.name}`, {
                 ...shared,
@@ -182,6 +187,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                 ingressBucketName: counterpart.ingressBucketName,
                 ingressBucketArn: link.ingress.bucketArn,
                 replicationRoleArn: link.replicationRoleArn,
+                batchReplicationRoleArn,
                 ...(link.egress.kmsKeyArn ? { egressKmsKeyArn: link.egress.kmsKeyArn } : {}),
                 ...(link.ingress.kmsKeyArn ? { ingressKmsKeyArn: link.ingress.kmsKeyArn } : {}),
                 deleteMarkerReplication: args.deleteMarkerReplication ?? false,
@@ -190,12 +196,28 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             };
         }
 
+        // Batch Operations jobs (existing and failed objects) run with this role, never the live-replication one.
+        if (args.counterparts.length) {
+            new BatchReplicationRole(`${name}-batch-replication`, {
+                partyName: args.name,
+                accountId: args.accountId,
+                partition: args.partition,
+                egress: args.counterparts.map((c) => ({
+                    bucketName: c.egressBucketName,
+                    root: c.root,
+                    region: c.bucketRegion,
+                    kmsKeyArn: this.links[c.name].egress.kmsKeyArn,
+                })),
+                logBucketNames: args.audit.logBucketNames,
+            }, inRegion(args.region));
+        }
+
         for (const vendor of args.vendorDrops ?? []) {
             const drop = new VendorDrop(`${name}-${vendor.name}-drop`, { ...shared, ...vendor, vendorName: vendor.name, region: args.region, accessLogs: logsIn(args.region) }, inRegion(args.region));
             this.vendorDropOutputs[vendor.name] = {
                 bucketName: vendor.bucketName,
                 bucketArn: drop.bucket.bucketArn,
-                prefix: vendor.prefix,
+                prefix: vendor.prefix ?? "",
                 ...(drop.bucket.kmsKeyArn ? { kmsKeyArn: drop.bucket.kmsKeyArn } : {}),
             };
         }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { secureTransportStatements } from "../policies/bucket-policy";
 import { arns, policyDocument, PolicyStatement } from "../policies/document";
 import { accessLogTargetPrefix } from "../policies/audit";
-import { denyKmsOnSseS3Statement, denyOtherKmsKeysStatement, keyAdministrationStatement } from "../policies/kms";
+import { keyAdministrationStatement, uploadEncryptionStatements } from "../policies/kms";
 
 /** Where a bucket's server access logs go: the side's log bucket in the same region. */
 export interface AccessLogTarget {
@@ -138,8 +138,9 @@ export class SecureBucket extends pulumi.ComponentResource {
         new aws.s3.BucketServerSideEncryptionConfiguration(name, {
             bucket: this.bucketName,
             rules: [this.kmsKeyArn
-                ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKeyArn }, bucketKeyEnabled: true }
-                : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+                ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKeyArn }, bucketKeyEnabled: true, blockedEncryptionTypes: ["SSE-C"] }
+                // SSE-C blocked here too: it also refuses replication requests that specify SSE-C (S3 User Guide, blocking-unblocking-s3-c-encryption-gpb).
+                : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
         }, child);
 
         new aws.s3.BucketLifecycleConfiguration(name, {
@@ -162,7 +163,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         const policy = pulumi.all([args.grantStatements ?? [], this.kmsKeyArn]).apply(([grants, keyArn]) =>
             JSON.stringify(policyDocument([
                 ...secureTransportStatements(this.bucketArn),
-                keyArn ? denyOtherKmsKeysStatement(this.bucketArn, keyArn) : denyKmsOnSseS3Statement(this.bucketArn),
+                ...uploadEncryptionStatements(this.bucketArn, keyArn),
                 ...grants,
             ])));
         // After the public access block: S3 rejects concurrent changes to a bucket's access settings.

@@ -17,8 +17,9 @@ export interface ServiceDestinationArgs extends DataBucketSettings {
     prefix?: string;
     /**
      * Grant `s3:DeleteObject` while the service's connection test (which deletes
-     * its test artifact) is pending. Default: false; set it for the first
-     * connection, then unset it: the destination is append-only afterwards.
+     * its test artifact) is pending. Default: true, so the first connection
+     * succeeds; set it to false once the test has passed: the destination is
+     * append-only afterwards, and the plan warns while it stays on.
      */
     connectionTestPending?: boolean;
     /** Default: SSE-S3. */
@@ -55,11 +56,14 @@ export class ServiceDestination extends pulumi.ComponentResource {
             policy: pulumi.output(this.bucket.kmsKeyArn).apply((kmsKeyArn) => JSON.stringify(serviceWritePolicy({
                 bucketArn: this.bucket.bucketArn,
                 prefix: args.prefix,
-                connectionTestPending: args.connectionTestPending ?? false,
+                connectionTestPending: args.connectionTestPending ?? true,
                 kmsKeyArn,
                 region: args.region,
             }))),
         }, child);
+        if (args.connectionTestPending ?? true) {
+            pulumi.log.warn(`${args.bucketName}: the data-sync service's role may still delete files (connectionTestPending is on, the default) for its connection test; once the test has passed, set connectionTestPending: false on this service destination and run pulumi up, so the destination becomes append-only`);
+        }
         this.registerOutputs({ bucketName: this.bucket.bucketName, roleArn: this.roleArn, kmsKeyArn: this.bucket.kmsKeyArn });
     }
 }

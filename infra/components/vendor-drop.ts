@@ -12,9 +12,13 @@ export interface VendorDropArgs extends DataBucketSettings {
     region: string;
     /** The vendor's principal exactly as its guide names it (role, user or account root). */
     principalArn: string;
-    /** The vendor writes only under `{prefix}/`. */
-    prefix: string;
-    /** Grant `s3:DeleteObject` under the prefix as well. Default: true (the vendor's guide asks for it; versioning keeps deleted files recoverable). */
+    /**
+     * The vendor writes only under `{prefix}/`. Default: none, the whole bucket
+     * is the vendor's (a dedicated bucket, as Sailthru's guide asks). Set it
+     * only where the vendor lets you choose the path it writes to.
+     */
+    prefix?: string;
+    /** Grant `s3:DeleteObject` (under the prefix, if any) as well. Default: true (the vendor's guide asks for it; versioning keeps deleted files recoverable). */
     allowDelete?: boolean;
     /** Let the vendor write and delete its top-level `_ACCESS_CONFIRMATION` check object. Default: true. */
     accessConfirmation?: boolean;
@@ -24,8 +28,9 @@ export interface VendorDropArgs extends DataBucketSettings {
 
 /**
  * A bucket of ours into which a vendor's principal writes directly, the way
- * vendors such as Sailthru Connect document it, narrowed to the vendor's
- * prefix. Ownership of what it writes is ours (ACLs disabled).
+ * vendors such as Sailthru Connect document it: a bucket dedicated to the
+ * vendor, or the vendor's prefix where it lets us choose one. Ownership of
+ * what it writes is ours (ACLs disabled).
  */
 export class VendorDrop extends pulumi.ComponentResource {
     readonly bucket: SecureBucket;
@@ -33,15 +38,16 @@ export class VendorDrop extends pulumi.ComponentResource {
     constructor(name: string, args: VendorDropArgs, opts?: pulumi.ComponentResourceOptions) {
         super("transfer:vendor:VendorDrop", name, {}, opts);
         const sidName = args.vendorName.replace(/[^A-Za-z0-9]/g, "");
+        const bucketArn = arns.bucket(args.partition, args.bucketName);
         this.bucket = new SecureBucket(name, {
             bucketName: args.bucketName,
             ...dataBucketArgs(args),
             encryption: args.encryption === "SSE-KMS"
-                ? { kind: "SSE-KMS", keyGrants: [vendorKeyGrantStatement({ sid: `${sidName}MultipartUpload`, principalArn: args.principalArn, region: args.region })] }
+                ? { kind: "SSE-KMS", keyGrants: [vendorKeyGrantStatement({ sid: `${sidName}MultipartUpload`, principalArn: args.principalArn, region: args.region, bucketArn })] }
                 : { kind: "SSE-S3" },
             grantStatements: vendorWriteStatements({
                 sidName,
-                bucketArn: arns.bucket(args.partition, args.bucketName),
+                bucketArn,
                 principalArn: args.principalArn,
                 prefix: args.prefix,
                 allowDelete: args.allowDelete ?? true,

@@ -69,7 +69,8 @@ export interface VendorDropConfig {
     name: string;
     bucketName: string;
     principalArn: string;
-    prefix: string;
+    /** Absent: the whole bucket is the vendor's (its default, dedicated layout). */
+    prefix?: string;
     allowDelete: boolean;
     accessConfirmation: boolean;
     configKey: string;
@@ -353,7 +354,8 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
                 name: entry.name,
                 bucketName: entry.bucketName ?? `${bucketPrefix}-${entry.name}-drop`,
                 principalArn: entry.principalArn,
-                prefix: entry.prefix ?? entry.name,
+                // A dedicated bucket unless the vendor lets the customer choose a path.
+                ...(entry.prefix !== undefined ? { prefix: entry.prefix } : {}),
                 allowDelete: entry.allowDelete ?? true,
                 accessConfirmation: entry.accessConfirmation ?? true,
                 configKey: `transfer:vendorDrops[${index}]`,
@@ -367,7 +369,8 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
                 servicePrincipalArn: entry.servicePrincipalArn,
                 externalId: entry.externalId,
                 prefix: entry.prefix,
-                connectionTestPending: entry.connectionTestPending ?? false,
+                // The service's first connection test deletes its artifact: pending until it has passed.
+                connectionTestPending: entry.connectionTestPending ?? true,
                 configKey: `transfer:serviceDestinations[${index}]`,
             });
         });

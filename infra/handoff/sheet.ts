@@ -6,7 +6,7 @@
  */
 import { replicationDestinationStatements, secureTransportStatements } from "../policies/bucket-policy";
 import { arns, bucketNameOfArn, policyDocument, PolicyStatement } from "../policies/document";
-import { replicaKeyGrantStatement, replicationKmsStatements } from "../policies/kms";
+import { denySseCStatement, replicaKeyGrantStatement, replicationKmsStatements } from "../policies/kms";
 import { replicationPermissionsPolicy, replicationTrustPolicy } from "../policies/replication-role";
 import { HandoverDocument, handoverDocument, HandoverSource, handoverTemplate } from "./document";
 import { fingerprintOf } from "./fingerprint";
@@ -59,6 +59,8 @@ export function counterpartIngressStatements(input: HandoffInput, link: HandoffL
     return {
         bucketPolicy: [
             ...secureTransportStatements(ingressArn),
+            // Whatever their default encryption: an SSE-C file is one nobody else can read.
+            denySseCStatement(ingressArn),
             ...replicationDestinationStatements({
                 bucketArn: ingressArn,
                 root: link.root,

@@ -46,6 +46,12 @@ export interface ReplicationDestinationGrant {
  * `aws:PrincipalArn`: AWS rejects a bucket policy naming a role that does not
  * exist yet, and the two sides deploy in either order. `s3:PutBucketVersioning`,
  * which some guides grant, is left out: it would let the sender suspend our versioning.
+ *
+ * One exception to the narrowing: `s3:GetBucketVersioning` is granted to the
+ * sender's whole account (read-only, as partner guide 003 grants it), because
+ * `PutBucketReplication` may check the destination's versioning with the
+ * credentials of whoever deploys the sender's replication rule, not with the
+ * replication role's. It discloses one bit: whether versioning is on.
  */
 export function replicationDestinationStatements(grant: ReplicationDestinationGrant): PolicyStatement[] {
     const partition = partitionOfArn(grant.bucketArn);
@@ -54,12 +60,11 @@ export function replicationDestinationStatements(grant: ReplicationDestinationGr
     const sidSuffix = grant.sourceAccountId;
     return [
         {
-            Sid: `ReplicationReadVersioning${sidSuffix}`,
+            Sid: `CounterpartReadsVersioning${sidSuffix}`,
             Effect: "Allow",
             Principal: principal,
             Action: "s3:GetBucketVersioning",
             Resource: grant.bucketArn,
-            Condition: onlyThatRole,
         },
         {
             Sid: `ReplicationWriteReplicas${sidSuffix}`,

@@ -15,20 +15,47 @@ export interface VendorWriteGrant {
     bucketArn: string;
     /** The vendor's role, user or account root, exactly as its guide names it. */
     principalArn: string;
-    /** The vendor writes only under `{prefix}/`. */
-    prefix: string;
-    /** Also `s3:DeleteObject` under the prefix (the vendor's guide asks for it). */
+    /**
+     * The vendor writes only under `{prefix}/`. Absent: the whole bucket, which
+     * is then dedicated to the vendor. Set it only where the vendor lets the
+     * customer choose the path (Sailthru Data Exporter does; Event Stream writes
+     * `<table>/dt=<yyyymmdd>/client_id=<id>/...` at the top of the bucket and
+     * lists it with S3 sync, so a prefix would leave it no place to write).
+     */
+    prefix?: string;
+    /** Also `s3:DeleteObject` (the vendor's guide asks for it). */
     allowDelete: boolean;
     /** The vendor validates access with a top-level `_ACCESS_CONFIRMATION` it writes and deletes. */
     accessConfirmation: boolean;
 }
 
-/** The bucket-level and object-level grants a vendor documents, narrowed to its prefix. */
+/**
+ * The bucket-level and object-level grants a vendor documents: on the whole
+ * dedicated bucket, as Sailthru's guide writes them, or narrowed to a prefix
+ * the customer chose, with a listing conditioned on `s3:prefix`.
+ */
 export function vendorWriteStatements(grant: VendorWriteGrant): PolicyStatement[] {
     const principal = { AWS: grant.principalArn };
+    const objectActions = ["s3:PutObject", ...(grant.allowDelete ? ["s3:DeleteObject"] : [])];
+    // The whole bucket's objects already include the top-level check object, unless deletes are off.
+    const confirmation = grant.accessConfirmation && (grant.prefix !== undefined || !grant.allowDelete)
+        ? [{
+              Sid: `${grant.sidName}AccessConfirmation`,
+              Effect: "Allow" as const,
+              Principal: principal,
+              Action: ["s3:PutObject", "s3:DeleteObject"],
+              Resource: `${grant.bucketArn}/${ACCESS_CONFIRMATION_KEY}`,
+          }]
+        : [];
+    if (grant.prefix === undefined) {
+        return [
+            { Sid: `${grant.sidName}ListBucket`, Effect: "Allow", Principal: principal, Action: "s3:ListBucket", Resource: grant.bucketArn },
+            { Sid: `${grant.sidName}WriteObjects`, Effect: "Allow", Principal: principal, Action: objectActions, Resource: `${grant.bucketArn}/*` },
+            ...confirmation,
+        ];
+    }
     // The vendor's prefix is a `{Root}` like a link's: the same rule and the same "root/" form.
     const under = fileKeyPrefix(grant.prefix);
-    const objectActions = ["s3:PutObject", ...(grant.allowDelete ? ["s3:DeleteObject"] : [])];
     return [
         {
             Sid: `${grant.sidName}ListOwnPrefix`,
@@ -45,15 +72,7 @@ export function vendorWriteStatements(grant: VendorWriteGrant): PolicyStatement[
             Action: objectActions,
             Resource: `${grant.bucketArn}/${under}*`,
         },
-        ...(grant.accessConfirmation
-            ? [{
-                  Sid: `${grant.sidName}AccessConfirmation`,
-                  Effect: "Allow" as const,
-                  Principal: principal,
-                  Action: ["s3:PutObject", "s3:DeleteObject"],
-                  Resource: `${grant.bucketArn}/${ACCESS_CONFIRMATION_KEY}`,
-              }]
-            : []),
+        ...confirmation,
     ];
 }
 

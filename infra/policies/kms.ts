@@ -30,13 +30,24 @@ export interface ReplicaKeyGrant {
     sourceRoleArn: string;
 }
 
+/**
+ * What the replicating principal does with the key that encrypts replicas:
+ * encrypt them, and, because every SSE-KMS bucket here has S3 Bucket Keys on
+ * and replicas keep the source's Bucket Key setting, decrypt: "To use
+ * replication with an S3 Bucket Key, the AWS KMS key policy for the KMS key
+ * that's used to encrypt the object replica must include the kms:Decrypt
+ * permission for the calling principal" (S3 User Guide,
+ * replication-config-for-kms-objects, "Amazon S3 Bucket Keys and replication").
+ */
+export const REPLICA_KEY_ACTIONS = ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"];
+
 /** Lets the sending side's replication role encrypt replicas with our ingress key, through S3 only. */
 export function replicaKeyGrantStatement(grant: ReplicaKeyGrant): PolicyStatement {
     return {
         Sid: `ReplicationEncryptsReplicas${grant.sourceAccountId}`,
         Effect: "Allow",
         Principal: { AWS: arns.accountRoot(grant.partition, grant.sourceAccountId) },
-        Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+        Action: REPLICA_KEY_ACTIONS,
         Resource: "*",
         Condition: {
             StringEquals: {
@@ -64,20 +75,27 @@ export const VENDOR_MULTIPART_KMS_ACTIONS = [
 ];
 
 /**
- * Through S3 only. Not narrowed by encryption context to the drop bucket: the
- * IAM simulator cannot evaluate kms:EncryptionContext keys, so that condition
- * would turn the vendor's proven access into an unproven one, and what it
- * would prevent (the vendor encrypting its own objects elsewhere with this
- * key) exposes none of our files.
+ * Through S3 only, and only for objects of the drop bucket: S3 always passes
+ * `aws:s3:arn` as the encryption context, the bucket's ARN with S3 Bucket Keys
+ * and the object's without (S3 User Guide, UsingKMSEncryption, "Encryption
+ * context"), so the condition costs the vendor nothing it does in the drop.
+ * Without it the vendor could have S3 use our key for objects in any bucket
+ * (its own included), leaving our key's audit trail and its cost open to it.
+ * The access matrix cannot evaluate encryption-context conditions (the
+ * simulator drops the key): those rows say "not evaluated", and the
+ * pre-production canary is the proof, not a weaker policy.
  */
-export function vendorKeyGrantStatement(args: { sid: string; principalArn: string; region: string }): PolicyStatement {
+export function vendorKeyGrantStatement(args: { sid: string; principalArn: string; region: string; bucketArn: string }): PolicyStatement {
     return {
         Sid: args.sid,
         Effect: "Allow",
         Principal: { AWS: args.principalArn },
         Action: VENDOR_MULTIPART_KMS_ACTIONS,
         Resource: "*",
-        Condition: { StringEquals: { "kms:ViaService": viaS3(args.region) } },
+        Condition: {
+            StringEquals: { "kms:ViaService": viaS3(args.region) },
+            StringLike: { "kms:EncryptionContext:aws:s3:arn": [args.bucketArn, `${args.bucketArn}/*`] },
+        },
     };
 }
 
@@ -101,7 +119,11 @@ export interface ReplicationKmsArgs {
     root: string;
 }
 
-/** What a replication role needs for SSE-KMS objects: decrypt at the source, encrypt at the destination. */
+/**
+ * What a replication role needs for SSE-KMS objects: decrypt at the source;
+ * encrypt at the destination, and decrypt there too, which S3 Bucket Keys on
+ * the replicas require (see REPLICA_KEY_ACTIONS).
+ */
 export function replicationKmsStatements(args: ReplicationKmsArgs): PolicyStatement[] {
     return [
         {
@@ -114,7 +136,7 @@ export function replicationKmsStatements(args: ReplicationKmsArgs): PolicyStatem
         {
             Sid: "EncryptReplicas",
             Effect: "Allow",
-            Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+            Action: REPLICA_KEY_ACTIONS,
             Resource: args.replicaKeyArn,
             Condition: { StringEquals: { "kms:ViaService": viaS3(args.destinationRegion) }, StringLike: encryptionContext(args.destinationBucketArn, args.root) },
         },
@@ -135,6 +157,63 @@ export function denyKmsOnSseS3Statement(bucketArn: string): PolicyStatement {
         Resource: `${bucketArn}/*`,
         Condition: { StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] } },
     };
+}
+
+/**
+ * An upload that asks for `aws:kms` (or `aws:kms:dsse`) without naming a key
+ * is encrypted with the AWS managed `aws/s3` key of the bucket owner's account
+ * (S3 API, PutObject, `x-amz-server-side-encryption-aws-kms-key-id`: "If you
+ * specify x-amz-server-side-encryption:aws:kms ... but do not provide
+ * x-amz-server-side-encryption-aws-kms-key-id, Amazon S3 uses the AWS managed
+ * key (aws/s3)"). No other account can use an AWS managed key, so the object
+ * could not replicate and the counterpart could not read it: refused on every
+ * SSE-KMS bucket. An upload without any encryption header still gets the
+ * bucket's default key.
+ */
+export function denyKmsWithoutKeyIdStatement(bucketArn: string): PolicyStatement {
+    return {
+        Sid: "DenyKmsWithoutKeyId",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: `${bucketArn}/*`,
+        Condition: {
+            StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] },
+            Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+        },
+    };
+}
+
+/**
+ * Uploads with a customer-provided key (SSE-C) are refused on every data
+ * bucket: nobody but the uploader holds the key, so neither we nor the
+ * counterpart could read the file, and SSE-C objects now replicate (S3 User
+ * Guide, replication-config-for-kms-objects) into replicas as unreadable. The
+ * request carries `x-amz-server-side-encryption-customer-algorithm`, which S3
+ * exposes as a condition key of s3:PutObject (Service Authorization Reference,
+ * list_amazons3).
+ */
+export function denySseCStatement(bucketArn: string): PolicyStatement {
+    return {
+        Sid: "DenySseCUploads",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: `${bucketArn}/*`,
+        Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+    };
+}
+
+/**
+ * The upload-encryption denies of a data bucket's policy: with its own key,
+ * no other key and no `aws:kms` without a key id; without one, no KMS at all;
+ * and never SSE-C.
+ */
+export function uploadEncryptionStatements(bucketArn: string, keyArn?: string): PolicyStatement[] {
+    return [
+        ...(keyArn ? [denyOtherKmsKeysStatement(bucketArn, keyArn), denyKmsWithoutKeyIdStatement(bucketArn)] : [denyKmsOnSseS3Statement(bucketArn)]),
+        denySseCStatement(bucketArn),
+    ];
 }
 
 /**

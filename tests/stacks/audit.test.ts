@@ -53,7 +53,7 @@ for (const stack of ALL_STACKS) {
                 assert.strictEqual(bucket.protect, true);
                 assert.strictEqual(bucket.retainOnDelete, true);
                 assert.deepStrictEqual(forBucket(p, T.versioning, name).inputs.versioningConfiguration, { status: "Enabled" });
-                assert.deepStrictEqual(forBucket(p, T.encryption, name).inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+                assert.deepStrictEqual(forBucket(p, T.encryption, name).inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }]);
                 assert.deepStrictEqual(forBucket(p, T.ownership, name).inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
                 const bpa = forBucket(p, T.publicAccessBlock, name).inputs;
                 assert.deepStrictEqual([bpa.blockPublicAcls, bpa.blockPublicPolicy, bpa.ignorePublicAcls, bpa.restrictPublicBuckets], [true, true, true, true]);
@@ -76,6 +76,7 @@ for (const stack of ALL_STACKS) {
                         { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
                         { Sid: "DenyOutdatedTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
                         { Sid: "DenyKmsUploads", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`, Condition: { StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] } } },
+                        { Sid: "DenySseCUploads", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`, Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } } },
                         {
                             Sid: "S3ServerAccessLogDelivery",
                             Effect: "Allow",
@@ -99,7 +100,7 @@ describe("audit configuration", () => {
         for (const region of ["eu-west-1", "us-east-1"]) {
             const logBucket = logBucketIn(p, region);
             assert.strictEqual(forBucket(p, T.bucket, logBucket).outputs.region, region);
-            const grant = documentOf(forBucket(p, T.policy, logBucket)).Statement[3] as { Condition: { ArnLike: { "aws:SourceArn": string[] } } };
+            const grant = documentOf(forBucket(p, T.policy, logBucket)).Statement.find((s) => s.Sid === "S3ServerAccessLogDelivery") as unknown as { Condition: { ArnLike: { "aws:SourceArn": string[] } } };
             const inRegion = dataBuckets(p).filter((b) => b.outputs.region === region).map((b) => b.outputs.arn as string).sort();
             assert.ok(inRegion.length > 0);
             assert.deepStrictEqual(grant.Condition.ArnLike["aws:SourceArn"], inRegion);
@@ -130,9 +131,10 @@ describe("audit configuration", () => {
         assert.strictEqual(trail.inputs.s3KeyPrefix, "cloudtrail");
         assert.strictEqual(trail.inputs.enableLogFileValidation, true);
         assert.strictEqual(trail.inputs.isMultiRegionTrail, false);
+        assert.strictEqual(trail.inputs.includeGlobalServiceEvents, true);
         assert.ok(trail.dependencies.includes(forBucket(p, T.policy, logBucket).urn), "CloudTrail checks the bucket policy when the trail is created");
         const arn = `arn:aws:s3:::${logBucket}`;
-        assert.deepStrictEqual(documentOf(forBucket(p, T.policy, logBucket)).Statement.slice(4), [
+        assert.deepStrictEqual(documentOf(forBucket(p, T.policy, logBucket)).Statement.slice(5), [
             { Sid: "CloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: arn, Condition: { StringEquals: { "aws:SourceArn": trailArn } } },
             {
                 Sid: "CloudTrailDelivery",

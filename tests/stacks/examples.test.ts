@@ -68,6 +68,18 @@ describe("example setups", () => {
                         Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
                     },
                 });
+                // aws:kms without a key id would mean aws/s3, which no other account can use.
+                assert.deepStrictEqual(statementsBySid(forBucket(p, T.policy, bucket.inputs.bucket as string)).DenyKmsWithoutKeyId, {
+                    Sid: "DenyKmsWithoutKeyId",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:PutObject",
+                    Resource: `${bucket.outputs.arn as string}/*`,
+                    Condition: {
+                        StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] },
+                        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+                    },
+                });
             }
         });
 
@@ -80,7 +92,7 @@ describe("example setups", () => {
                     Sid: "ReplicationEncryptsReplicas444455556666",
                     Effect: "Allow",
                     Principal: { AWS: "arn:aws:iam::444455556666:root" },
-                    Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+                    Action: ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"],
                     Resource: "*",
                     Condition: { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::444455556666:role/cdlx-to-acme-bank-replication", "kms:ViaService": "s3.us-east-1.amazonaws.com", "kms:CallerAccount": "444455556666" } },
                 },
@@ -96,7 +108,7 @@ describe("example setups", () => {
             assert.deepStrictEqual(rule.sourceSelectionCriteria, { sseKmsEncryptedObjects: { status: "Enabled" } });
             assert.deepStrictEqual(rule.destination.encryptionConfiguration, { replicaKmsKeyId: partnerKey });
             const egressKey = keyOfBucket(p, link.egressBucketName).outputs.arn as string;
-            const policy = statementsBySid(one(p, T.rolePolicy));
+            const policy = statementsBySid(one(p, T.rolePolicy, (r) => r.inputs.name === "replicate-egress"));
             assert.deepStrictEqual(policy.DecryptSourceObjects, {
                 Sid: "DecryptSourceObjects",
                 Effect: "Allow",
@@ -107,7 +119,8 @@ describe("example setups", () => {
             assert.deepStrictEqual(policy.EncryptReplicas, {
                 Sid: "EncryptReplicas",
                 Effect: "Allow",
-                Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+                // kms:Decrypt too: replicas keep S3 Bucket Keys (S3 User Guide, replication-config-for-kms-objects).
+                Action: ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"],
                 Resource: partnerKey,
                 Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" }, StringLike: { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::cdlx-prod-acme-bank-ingress", "arn:aws:s3:::cdlx-prod-acme-bank-ingress/acme-bank/*"] } },
             });
@@ -175,38 +188,70 @@ describe("example setups", () => {
         });
     });
 
-    describe("vendor-write", () => {
-        it("grants the vendor's principal its documented actions under its prefix and on _ACCESS_CONFIRMATION only", async () => {
+    // Sailthru's guide, https://getstarted.sailthru.com/ (S3 Bucket Policy Information; Event Stream "Bucket Structure"):
+    // a dedicated bucket the vendor lists and writes whole, its principal a role or the account root; a prefix only for
+    // Data Exporter, whose path the customer chooses.
+    describe("vendor-write (Sailthru Event Stream and Data Exporter: the joint policy)", () => {
+        it("grants the vendor's role its documented actions on the whole dedicated bucket", async () => {
             const p = await example("vendor-write");
             const [bucket] = dataBuckets(p);
             const arn = bucket.outputs.arn as string;
             const vendor = { AWS: "arn:aws:iam::099647660399:role/sc-event-stream-production" };
             assert.deepStrictEqual(documentOf(forBucket(p, T.policy, bucket.inputs.bucket as string)).Statement.filter((s) => s.Effect === "Allow"), [
-                { Sid: "sailthruListOwnPrefix", Effect: "Allow", Principal: vendor, Action: "s3:ListBucket", Resource: arn, Condition: { StringLike: { "s3:prefix": ["event-stream/", "event-stream/*"] } } },
-                { Sid: "sailthruWriteOwnPrefix", Effect: "Allow", Principal: vendor, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${arn}/event-stream/*` },
-                { Sid: "sailthruAccessConfirmation", Effect: "Allow", Principal: vendor, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${arn}/_ACCESS_CONFIRMATION` },
+                { Sid: "sailthruListBucket", Effect: "Allow", Principal: vendor, Action: "s3:ListBucket", Resource: arn },
+                { Sid: "sailthruWriteObjects", Effect: "Allow", Principal: vendor, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${arn}/*` },
             ]);
             assert.strictEqual(ofType(p, T.replication).length, 0);
+            assert.strictEqual((p.outputs.vendorDrops as Record<string, { prefix: string }>).sailthru.prefix, "", "the whole bucket is the vendor's");
         });
 
-        it("gives the vendor the KMS actions a multipart upload needs, through S3 only", async () => {
+        it("gives the vendor the KMS actions a multipart upload needs, through S3 and for this bucket's objects only", async () => {
             const p = await example("vendor-write");
             const [bucket] = dataBuckets(p);
+            const arn = bucket.outputs.arn as string;
             assert.deepStrictEqual(documentOf(keyOfBucket(p, bucket.inputs.bucket as string)).Statement[1], {
                 Sid: "sailthruMultipartUpload",
                 Effect: "Allow",
                 Principal: { AWS: "arn:aws:iam::099647660399:role/sc-event-stream-production" },
                 Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
                 Resource: "*",
-                Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+                Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" }, StringLike: { "kms:EncryptionContext:aws:s3:arn": [arn, `${arn}/*`] } },
             });
+        });
+    });
+
+    describe("vendor-write-event-stream (Sailthru Event Stream only)", () => {
+        it("grants the vendor's account root, as that variant of the guide does, on the whole bucket", async () => {
+            const p = await example("vendor-write-event-stream");
+            const [bucket] = dataBuckets(p);
+            const arn = bucket.outputs.arn as string;
+            const vendor = { AWS: "arn:aws:iam::099647660399:root" };
+            assert.deepStrictEqual(documentOf(forBucket(p, T.policy, bucket.inputs.bucket as string)).Statement.filter((s) => s.Effect === "Allow"), [
+                { Sid: "sailthruListBucket", Effect: "Allow", Principal: vendor, Action: "s3:ListBucket", Resource: arn },
+                { Sid: "sailthruWriteObjects", Effect: "Allow", Principal: vendor, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${arn}/*` },
+            ]);
+            assert.deepStrictEqual(forBucket(p, T.encryption, bucket.inputs.bucket as string).inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }]);
+        });
+    });
+
+    describe("vendor-write-data-exporter (Sailthru Data Exporter only)", () => {
+        it("narrows the vendor's user to the path we chose, listing included, with no delete and no access check", async () => {
+            const p = await example("vendor-write-data-exporter");
+            const [bucket] = dataBuckets(p);
+            const arn = bucket.outputs.arn as string;
+            const vendor = { AWS: "arn:aws:iam::728023223659:user/integ" };
+            assert.deepStrictEqual(documentOf(forBucket(p, T.policy, bucket.inputs.bucket as string)).Statement.filter((s) => s.Effect === "Allow"), [
+                { Sid: "sailthruexporterListOwnPrefix", Effect: "Allow", Principal: vendor, Action: "s3:ListBucket", Resource: arn, Condition: { StringLike: { "s3:prefix": ["data-exporter/", "data-exporter/*"] } } },
+                { Sid: "sailthruexporterWriteOwnPrefix", Effect: "Allow", Principal: vendor, Action: ["s3:PutObject"], Resource: `${arn}/data-exporter/*` },
+            ]);
+            assert.strictEqual((p.outputs.vendorDrops as Record<string, { prefix: string }>)["sailthru-exporter"].prefix, "data-exporter");
         });
     });
 
     describe("service-role", () => {
         it("trusts only the service's principal with its external ID", async () => {
             const p = await example("service-role");
-            const role = one(p, T.role);
+            const role = one(p, T.role, (r) => r.inputs.name === "acme-retail-datasync-sync-writer");
             assert.deepStrictEqual(documentOf(role, "assumeRolePolicy").Statement, [{
                 Sid: "DataSyncServiceWithExternalId",
                 Effect: "Allow",
@@ -217,13 +262,19 @@ describe("example setups", () => {
             assert.deepStrictEqual(forBucket(p, T.ownership, dataBuckets(p)[0].inputs.bucket as string).inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
         });
 
-        it("allows DeleteObject only while the connection test is pending", async () => {
+        it("allows DeleteObject only while the connection test is pending, which it is by default, and warns while it is", async () => {
             const pending = await example("service-role");
             const bucketArn = dataBuckets(pending)[0].outputs.arn as string;
             assert.deepStrictEqual(documentOf(one(pending, T.rolePolicy)).Statement, [{ Sid: "WriteFiles", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/*` }]);
             const file = variant(path.join(EXAMPLES, "service-role.yaml"), (c) => { (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending = false; });
             const done = await planUncached({ stack: "service-role", configFile: file });
             assert.deepStrictEqual(documentOf(one(done, T.rolePolicy)).Statement, [{ Sid: "WriteFiles", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${bucketArn}/*` }]);
+            assert.match(pending.warnings.join("\n"), /connectionTestPending is on.*set connectionTestPending: false/);
+            assert.deepStrictEqual(done.warnings, []);
+            // The service's guide: s3:DeleteObject "is required to clean up test artifacts" of the first connection test.
+            const byDefault = variant(path.join(EXAMPLES, "service-role.yaml"), (c) => { delete (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending; });
+            const first = await planUncached({ stack: "service-role", configFile: byDefault });
+            assert.deepStrictEqual(documentOf(one(first, T.rolePolicy)).Statement, documentOf(one(pending, T.rolePolicy)).Statement);
         });
 
         it("exports the role ARN to hand to the service", async () => {

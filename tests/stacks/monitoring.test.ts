@@ -81,7 +81,6 @@ for (const stack of ALL_STACKS) {
                     threshold: 0,
                     treatMissingData: "notBreaching",
                     alarmActions: [topicArn],
-                    okActions: [topicArn],
                 });
             }
             assert.strictEqual(alarmsOf(p).length, Object.keys(linksOf(p)).length);

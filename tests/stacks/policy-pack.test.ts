@@ -10,6 +10,9 @@ import { evaluateResources } from "../../policy-pack/offline";
 import { Plan, PlannedResource } from "../../tools/plan/engine";
 import { ALL_STACKS, dataBuckets, forBucket, linksOf, one, plan, T } from "../helpers/plans";
 
+/** The live-replication role and its policy, not the side's Batch Replication role (`<name>-batch-replication`, policy `batch-replicate`). */
+const liveReplication = (r: PlannedResource) => r.inputs.name !== "batch-replicate" && !String(r.inputs.name).endsWith("-batch-replication");
+
 const EXAMPLES = path.join(__dirname, "..", "..", "stacks", "examples");
 const exampleNames = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, ""));
 const exampleOptions = (name: string) => ({ stack: name, configFile: path.join(EXAMPLES, `${name}.yaml`) });
@@ -61,9 +64,9 @@ describe("the policy pack over the program's plans", () => {
             ["ingress grant opened to everyone", "mandatory s3-transfer-no-public-access", (p) => editDocument(forBucket(p, T.policy, ingressOf(p)), "policy", (d) => { const grant = d.Statement.find((s) => s.Effect === "Allow")!; grant.Principal = "*"; delete grant.Condition; })],
             ["default encryption dropped", "mandatory s3-transfer-default-encryption", (p) => without(p, forBucket(p, T.encryption, dataBuckets(p)[0].inputs.bucket as string))],
             ["ownership not handed to the destination", "mandatory s3-transfer-replication-owner-and-kms", (p) => { delete (forBucket(p, T.replication, egressOf(p)).inputs.rules as { destination: Record<string, unknown> }[])[0].destination.accessControlTranslation; }],
-            ["replication role widened to s3:*", "mandatory s3-transfer-replication-role-least-privilege", (p) => editDocument(one(p, T.rolePolicy), "policy", (d) => { d.Statement[2].Action = "s3:*"; })],
-            ["replication role on every resource", "mandatory s3-transfer-replication-role-least-privilege", (p) => editDocument(one(p, T.rolePolicy), "policy", (d) => { d.Statement[1].Resource = "*"; })],
-            ["replication trust without source conditions", "advisory s3-transfer-replication-trust-source", (p) => editDocument(one(p, T.role), "assumeRolePolicy", (d) => { delete d.Statement[0].Condition; })],
+            ["replication role widened to s3:*", "mandatory s3-transfer-replication-role-least-privilege", (p) => editDocument(one(p, T.rolePolicy, liveReplication), "policy", (d) => { d.Statement[2].Action = "s3:*"; })],
+            ["replication role on every resource", "mandatory s3-transfer-replication-role-least-privilege", (p) => editDocument(one(p, T.rolePolicy, liveReplication), "policy", (d) => { d.Statement[1].Resource = "*"; })],
+            ["replication trust without source conditions", "advisory s3-transfer-replication-trust-source", (p) => editDocument(one(p, T.role, liveReplication), "assumeRolePolicy", (d) => { delete d.Statement[0].Condition; })],
             ["ACLs enabled", "advisory s3-transfer-acls-disabled", (p) => { forBucket(p, T.ownership, ingressOf(p)).inputs.rule = { objectOwnership: "ObjectWriter" }; }],
             ["replication not waiting for versioning", "advisory s3-transfer-replication-depends-on-versioning", (p) => {
                 const versioning = forBucket(p, T.versioning, egressOf(p)).urn;

@@ -26,7 +26,8 @@ for (const stack of ALL_STACKS) {
             for (const bucket of dataBuckets(p)) {
                 const name = bucket.inputs.bucket as string;
                 assert.deepStrictEqual(forBucket(p, T.versioning, name).inputs.versioningConfiguration, { status: "Enabled" });
-                assert.deepStrictEqual(forBucket(p, T.encryption, name).inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+                // SSE-C blocked by the bucket itself, which also refuses replication requests that specify it.
+                assert.deepStrictEqual(forBucket(p, T.encryption, name).inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }]);
                 const bpa = forBucket(p, T.publicAccessBlock, name).inputs;
                 for (const setting of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
                     assert.strictEqual(bpa[setting], true, `${name} ${setting}`);
@@ -42,7 +43,7 @@ for (const stack of ALL_STACKS) {
             }
         });
 
-        it("denies plain HTTP, TLS below 1.2 and KMS-encrypted uploads on every bucket", async () => {
+        it("denies plain HTTP, TLS below 1.2, KMS-encrypted and SSE-C uploads on every bucket", async () => {
             const p = await plan(stack);
             for (const bucket of ofType(p, T.bucket)) {
                 const arn = bucket.outputs.arn as string;
@@ -55,8 +56,12 @@ for (const stack of ALL_STACKS) {
                     Sid: "DenyKmsUploads", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`,
                     Condition: { StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] } },
                 }, "an SSE-S3 bucket refuses uploads encrypted with someone's KMS key");
+                assert.deepStrictEqual(statements[3], {
+                    Sid: "DenySseCUploads", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`,
+                    Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+                }, "nobody but the uploader could read an SSE-C file");
                 const egress = Object.values(linksOf(p)).some((l) => l.egressBucketArn === arn);
-                if (egress) assert.strictEqual(statements.length, 3, "egress buckets grant nothing");
+                if (egress) assert.strictEqual(statements.length, 4, "egress buckets grant nothing");
             }
         });
 
@@ -133,6 +138,30 @@ for (const stack of ALL_STACKS) {
                 assert.ok(replication.dependencies.includes(forBucket(p, T.versioning, link.egressBucketName).urn), "replication must wait for versioning");
                 assert.ok(replication.dependencies.includes(one(p, T.rolePolicy, (r) => r.inputs.role === role.inputs.name).urn), "replication must wait for the role's permissions");
             }
+        });
+
+        it("gives the side one Batch Replication role, for this account's Batch Operations jobs, on every egress bucket", async () => {
+            const p = await plan(stack);
+            const accountId = p.outputs.accountId as string;
+            const links = Object.values(linksOf(p)) as (ReturnType<typeof linksOf>[string] & { batchReplicationRoleArn: string })[];
+            const roleArn = `arn:aws:iam::${accountId}:role/${p.outputs.partyName as string}-batch-replication`;
+            for (const link of links) assert.strictEqual(link.batchReplicationRoleArn, roleArn);
+            const role = one(p, T.role, (r) => r.outputs.arn === roleArn);
+            assert.deepStrictEqual(documentOf(role, "assumeRolePolicy").Statement, [{
+                Sid: "S3BatchOperationsOfThisAccount",
+                Effect: "Allow",
+                Principal: { Service: "batchoperations.s3.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:s3:*:${accountId}:job/*` } },
+            }]);
+            const logs = Object.values((p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets).map((b) => `arn:aws:s3:::${b}/batch-replication/*`).sort();
+            const egress = links.map((l) => l.egressBucketArn).sort();
+            assert.deepStrictEqual(documentOf(one(p, T.rolePolicy, (r) => r.inputs.role === role.inputs.name)).Statement, [
+                { Sid: "InitiateReplication", Effect: "Allow", Action: "s3:InitiateReplication", Resource: links.map((l) => `${l.egressBucketArn}/${l.root}/*`).sort() },
+                { Sid: "ReadReplicationAndInventory", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"], Resource: egress },
+                { Sid: "ReadManifests", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: logs },
+                { Sid: "WriteManifestsAndReports", Effect: "Allow", Action: "s3:PutObject", Resource: logs },
+            ]);
         });
 
         it("pins the AWS provider to the configured account and region", async () => {

@@ -88,6 +88,8 @@ const statement = (doc: { Statement: Record<string, unknown>[] }, sid: string) =
 /** Requests per new kind an example must at least make: fewer means templates stopped expanding. */
 const MIN_ROWS: Record<string, Record<string, number>> = {
     "vendor-write": { "vendor-drop": 118, audit: 31 },
+    "vendor-write-event-stream": { "vendor-drop": 80, audit: 31 },
+    "vendor-write-data-exporter": { "vendor-drop": 90, audit: 31 },
     "service-role": { "service-destination": 45, audit: 31 },
     "sse-kms": { kms: 44, audit: 55 },
     "cross-region": { kms: 124, audit: 150 },
@@ -115,12 +117,12 @@ describe("npm run access: the example setups", () => {
     }
 
     describe("a vendor writing into its drop", () => {
-        it("writes, deletes and lists under its prefix and confirms access, each by a grant of our bucket policy; its own account's policy is assumed the worst and said so", async () => {
+        const vendor = "sailthru principal role/sc-event-stream-production";
+
+        it("writes, deletes and lists its dedicated bucket and confirms access, each by a grant of our bucket policy; its own account's policy is assumed the worst and said so", async () => {
             const result = await evaluate(example("vendor-write"));
-            // Every policy involved is ours: nothing is left undecided.
-            assert.deepStrictEqual(result.notEvaluated.map(describeRow), []);
             const granted = (template: string, sid: string) => {
-                const found = rows(result, { template, principal: "sailthru principal role/sc-event-stream-production" });
+                const found = rows(result, { template, principal: vendor });
                 assert.ok(found.length > 0, `no rows of ${template}`);
                 for (const r of found) {
                     assert.strictEqual(r.decision, "Allowed", describeRow(r));
@@ -128,18 +130,29 @@ describe("npm run access: the example setups", () => {
                     assert.match(r.note ?? "", /identity policy is outside our plan, modelled as allowing everything/);
                 }
             };
-            granted("vendor-writes-under-prefix", "sailthruWriteOwnPrefix");
-            granted("vendor-deletes-under-prefix", "sailthruWriteOwnPrefix");
-            granted("vendor-lists-own-prefix", "sailthruListOwnPrefix");
-            granted("vendor-confirms-access", "sailthruAccessConfirmation");
-            granted("vendor-multipart-kms-through-s3", "sailthruMultipartUpload");
-            assert.deepStrictEqual(rows(result, { template: "vendor-lists-own-prefix" }).map((r) => r.requestKeys), [{ "s3:prefix": "event-stream/" }]);
+            granted("vendor-writes-its-files", "sailthruWriteObjects");
+            granted("vendor-deletes-its-files", "sailthruWriteObjects");
+            granted("vendor-lists-its-files", "sailthruListBucket");
+            granted("vendor-lists-the-whole-bucket-only-when-dedicated", "sailthruListBucket");
+            granted("vendor-confirms-access", "sailthruWriteObjects");
+            // Event Stream's documented layout, at the top of the bucket.
+            assert.ok(rows(result, { template: "vendor-writes-its-files" }).some((r) => r.resource.endsWith("/campaign_send/dt=20240131/client_id=3386/campaign_send_20240131_000.csv")));
+            assert.deepStrictEqual(rows(result, { template: "vendor-lists-its-files" }).map((r) => r.requestKeys), [{ "s3:prefix": "" }]);
         });
 
-        it("gets nothing else: no reads, no other prefix, no direct key use, no other key, and nothing for its account's other principals", async () => {
+        it("leaves the key requests through S3 not evaluated, saying the simulator cannot evaluate the encryption-context condition, rather than dropping the condition", async () => {
+            const result = await evaluate(example("vendor-write"));
+            const undecided = [...new Set(result.notEvaluated.map((r) => r.template))].sort();
+            assert.deepStrictEqual(undecided, ["vendor-account-no-key-use", "vendor-multipart-kms-through-s3", "vendor-no-key-administration"]);
+            for (const r of result.notEvaluated) assert.match(r.note ?? "", /drops context key\(s\) kms:EncryptionContext:aws:s3:arn/, describeRow(r));
+            const grant = statement(documentOf(one(await plan({ stack: "vendor-write", configFile: example("vendor-write") }), "aws:kms/key:Key")), "sailthruMultipartUpload");
+            assert.deepStrictEqual((grant.Condition as Record<string, unknown>).StringLike, { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::acme-retail-vendor-write-sailthru-drop", "arn:aws:s3:::acme-retail-vendor-write-sailthru-drop/*"] });
+        });
+
+        it("gets nothing else: no reads, no bucket changes, no direct key use, no other key, and nothing for its account's other principals", async () => {
             const result = await evaluate(example("vendor-write"));
             const decisions = (template: string) => [...new Set(rows(result, { template }).map((r) => r.decision))];
-            for (const template of ["vendor-writes-nowhere-else", "vendor-reads-nothing", "vendor-no-bucket-changes", "vendor-lists-no-other-prefix", "vendor-lists-not-the-whole-bucket", "vendor-lists-not-a-lookalike-prefix", "vendor-kms-only-through-s3", "vendor-account-gets-nothing", "vendor-account-no-key-use"]) {
+            for (const template of ["vendor-reads-nothing", "vendor-no-bucket-changes", "vendor-kms-only-through-s3", "vendor-account-gets-nothing", "vendor-nothing-on-other-buckets"]) {
                 assert.deepStrictEqual(decisions(template), ["ImplicitlyDenied"], template);
             }
             assert.deepStrictEqual(decisions("vendor-without-modern-tls"), ["ExplicitlyDenied"]);
@@ -148,16 +161,38 @@ describe("npm run access: the example setups", () => {
             assert.deepStrictEqual([...new Set(rows(result, { template: "vendor-account-gets-nothing" }).map((r) => r.principal))].sort(), ["sailthru account root", "sailthru admin role", "sailthru's principal name in an unrelated account"]);
         });
 
-        it("widening the vendor's write grant to the whole bucket fails exactly its writes outside the prefix", async () => {
-            const result = await evaluate(example("vendor-write"), (p) => editDocument(forBucket(p, T.policy, "acme-retail-vendor-write-sailthru-drop"), "policy", (doc) => {
-                statement(doc, "sailthruWriteOwnPrefix").Resource = "arn:aws:s3:::acme-retail-vendor-write-sailthru-drop/*";
+        it("with Event Stream only, the grant names the vendor's account root, so its account's principals are the vendor", async () => {
+            const result = await evaluate(example("vendor-write-event-stream"));
+            assert.deepStrictEqual(mismatchKeys(result), []);
+            assert.deepStrictEqual(rows(result, { template: "vendor-writes-its-files" }).map((r) => [r.principal, r.decision]), Array(4).fill(["sailthru principal root", "Allowed"]));
+            assert.deepStrictEqual([...new Set(rows(result, { template: "vendor-account-gets-nothing" }).map((r) => r.principal))], ["sailthru's principal name in an unrelated account"]);
+        });
+
+        it("with Data Exporter, at a path we chose: writes and lists only under it, and nowhere else", async () => {
+            const result = await evaluate(example("vendor-write-data-exporter"));
+            assert.deepStrictEqual(mismatchKeys(result), []);
+            const decisions = (template: string) => [...new Set(rows(result, { template }).map((r) => r.decision))];
+            assert.deepStrictEqual(decisions("vendor-writes-its-files"), ["Allowed"]);
+            assert.deepStrictEqual(decisions("vendor-lists-its-files"), ["Allowed"]);
+            for (const template of ["vendor-writes-nowhere-else", "vendor-deletes-nowhere-else", "vendor-deletes-its-files", "vendor-confirms-access", "vendor-lists-no-other-prefix", "vendor-lists-the-whole-bucket-only-when-dedicated", "vendor-lists-not-a-lookalike-prefix"]) {
+                assert.deepStrictEqual(decisions(template), ["ImplicitlyDenied"], template);
+            }
+            assert.deepStrictEqual(rows(result, { template: "vendor-lists-its-files" }).map((r) => r.requestKeys), [{ "s3:prefix": "data-exporter/" }]);
+        });
+
+        it("widening a prefixed vendor's write grant to the whole bucket fails exactly its writes outside the prefix", async () => {
+            const drop = "acme-retail-vendor-write-data-exporter-sailthru-exporter-drop";
+            const result = await evaluate(example("vendor-write-data-exporter"), (p) => editDocument(forBucket(p, T.policy, drop), "policy", (doc) => {
+                statement(doc, "sailthruexporterWriteOwnPrefix").Resource = `arn:aws:s3:::${drop}/*`;
             }));
-            const drop = "acme-retail-vendor-write-sailthru-drop";
-            assert.deepStrictEqual(mismatchKeys(result), ["s3:PutObject", "s3:DeleteObject"].flatMap((action) => [
-                `${drop}/other-root/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl`,
-                `${drop}/CDLX_orders_20240131_1706659200_1of2.jsonl`,
-                `${drop}/event-stream-other/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl`,
-            ].map((resource) => `vendor-writes-nowhere-else: sailthru principal role/sc-event-stream-production ${action} ${resource} tls1.2`)).sort());
+            assert.deepStrictEqual(mismatchKeys(result), [
+                ...[
+                    `${drop}/other-root/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl`,
+                    `${drop}/CDLX_orders_20240131_1706659200_1of2.jsonl`,
+                    `${drop}/data-exporter-other/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl`,
+                ].map((resource) => `vendor-writes-nowhere-else: sailthru-exporter principal user/integ s3:PutObject ${resource} tls1.2`),
+                `vendor-confirms-access: sailthru-exporter principal user/integ s3:PutObject ${drop}/_ACCESS_CONFIRMATION tls1.2`,
+            ].sort());
             assert.ok(result.mismatches.every((r) => r.decision === "Allowed"));
         });
 
@@ -419,7 +454,7 @@ describe("npm run access: the example setups", () => {
             assert.strictEqual(code, 0);
             assert.match(out, /^Vendor drop \*\*sailthru\*\*$/m);
             assert.match(out, /^Log bucket \*\*acme-retail-vendor-write-logs-us-east-1\*\*$/m);
-            assert.match(out, /`acme-retail-vendor-write-sailthru-drop` with `s3:prefix` = `event-stream\/` \| tls1\.2 \| Allowed \| Allowed \| yes/);
+            assert.match(out, /`acme-retail-vendor-write-sailthru-drop` with `s3:prefix` = `` \| tls1\.2 \| Allowed \| Allowed \| yes/);
         });
 
         it("will not evaluate vendor drops or service destinations without the config that says what they may do", async () => {

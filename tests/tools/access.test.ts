@@ -9,6 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { cli } from "../../tools/access";
+import { keySource } from "../../tools/access/context-sources";
+import { contextKeysSection } from "../../tools/access/format";
 import { AccessMatrixResult, AccessRow, evaluatePlans, handoversFromConfig, linkFacts, loadExpectedMatrix } from "../../tools/access/index";
 import { expandMatrix } from "../../tools/access/matrix";
 import { simulateRequest } from "../../tools/access/simulate";
@@ -156,7 +158,8 @@ describe("npm run access: the access matrix", () => {
             }));
             assert.deepStrictEqual(
                 [...new Set(result.mismatches.map((r) => `${r.principal} ${r.action}`))].sort(),
-                ["cdlx account root", "cdlx admin role"].flatMap((p) => ["s3:GetBucketVersioning", "s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateObject", "s3:ReplicateTags"].map((a) => `${p} ${a}`)).sort(),
+                // Not s3:GetBucketVersioning: the whole account may read (only) that, by design.
+                ["cdlx account root", "cdlx admin role"].flatMap((p) => ["s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateObject", "s3:ReplicateTags"].map((a) => `${p} ${a}`)).sort(),
             );
             assert.ok(result.mismatches.every((r) => r.decision === "Allowed" && r.resource.startsWith("acme-bank-prod-cdlx-ingress")));
         });
@@ -172,6 +175,66 @@ describe("npm run access: the access matrix", () => {
                 assert.strictEqual(r.ok, false);
                 assert.deepStrictEqual(r.evidence, ["no Allow in identity policies"]);
             }
+        });
+    });
+
+    describe("which context keys AWS documents and which are assumed", () => {
+        it("marks the rows that test a key AWS is only assumed to send: S3's source keys when it assumes a replication role", async () => {
+            const result = await evaluate("prod");
+            const marked = result.rows.filter((r) => r.assumedContextKeys?.length);
+            assert.ok(marked.length > 0);
+            for (const r of marked) assert.match(r.principal, /^(s3|ec2|logging\.s3|batchoperations\.s3)\.amazonaws\.com for /, r.principal);
+            // The Batch Operations trust's source keys are assumed too.
+            assert.ok(marked.some((r) => r.template === "batch-operations-assumes-batch-role" && r.decision === "Allowed"));
+            const [allowed] = rows(result, { template: marked.find((r) => r.decision === "Allowed")!.template, decision: "Allowed" });
+            assert.deepStrictEqual([allowed.action, allowed.assumedContextKeys], ["sts:AssumeRole", ["aws:SourceAccount", "aws:SourceArn"]]);
+            // Log delivery's source keys are documented: the grant that admits it rests on no assumption.
+            assert.ok(result.rows.filter((r) => r.principal.startsWith("logging.s3.amazonaws.com") && r.decision === "Allowed").every((r) => !r.assumedContextKeys));
+        });
+
+        it("cites a documented source for the transport, principal, S3 and KMS keys, and says why where there is none", () => {
+            for (const key of ["aws:SecureTransport", "s3:TlsVersion", "aws:PrincipalArn", "kms:ViaService", "kms:EncryptionContext:aws:s3:arn", "s3:prefix", "sts:ExternalId", "s3:x-amz-server-side-encryption-customer-algorithm"]) {
+                const source = keySource(key, {}, "s3:PutObject");
+                assert.ok(source.documented && source.source.startsWith("https://docs.aws.amazon.com/"), key);
+            }
+            const logging = keySource("aws:SourceArn", { "aws:PrincipalServiceName": "logging.s3.amazonaws.com" }, "s3:PutObject");
+            assert.ok(logging.documented);
+            for (const service of ["s3.amazonaws.com", "batchoperations.s3.amazonaws.com"]) {
+                const trust = keySource("aws:SourceArn", { "aws:PrincipalServiceName": service }, "sts:AssumeRole");
+                assert.ok(!trust.documented && /no AWS source|not stated/.test(trust.why), service);
+            }
+        });
+
+        it("lists every key the page's requests carry with its source, assumed ones only where a policy tests them", async () => {
+            const section = contextKeysSection((await evaluate("prod")).rows).join("\n");
+            assert.match(section, /\| `aws:SourceArn` \| s3\.amazonaws\.com on `sts:AssumeRole` \| \*\*assumed\*\*: AWS's replication guide/);
+            assert.match(section, /\| `aws:SecureTransport` \| every request that carries it \| documented: https:\/\/docs\.aws\.amazon\.com\/IAM\//);
+        });
+    });
+
+    describe("the Batch Replication role", () => {
+        it("is assumed by Batch Operations for its own account's jobs only, reads the egress replication and inventory configuration, and touches no data", async () => {
+            // s3:InitiateReplication itself is not in the matrix: the simulator does not apply s3:TlsVersion to it (see expected-matrix.yaml).
+            const result = await evaluate("prod");
+            const decisions = (template: string) => [...new Set(rows(result, { template }).map((r) => r.decision))];
+            assert.deepStrictEqual(decisions("batch-operations-assumes-batch-role"), ["Allowed"]);
+            for (const template of ["nobody-else-assumes-batch-role", "batch-role-nothing-else", "batch-role-no-bucket-changes"]) assert.deepStrictEqual(decisions(template), ["ImplicitlyDenied"], template);
+            assert.deepStrictEqual(decisions("batch-role-reads-replication-and-inventory"), ["Allowed"]);
+            // Reads no object of its own egress either: initiating replication is not reading.
+            assert.ok(rows(result, { template: "batch-role-nothing-else", action: "s3:GetObject" }).some((r) => r.resource.includes("-egress/")));
+        });
+
+        it("dropping the trust's source conditions lets another account's jobs assume it", async () => {
+            const result = await evaluate("prod", (own) => {
+                const role = resource(own, T.role, (r) => String(r.inputs.name).endsWith("-batch-replication"));
+                const doc = JSON.parse(role.inputs.assumeRolePolicy as string);
+                delete doc.Statement[0].Condition;
+                role.inputs.assumeRolePolicy = JSON.stringify(doc);
+            });
+            assert.deepStrictEqual([...new Set(result.mismatches.map((r) => `${r.template}: ${r.principal}`))].sort(), [
+                "nobody-else-assumes-batch-role: batchoperations.s3.amazonaws.com for cdlx, source a job in us-east-1",
+                "nobody-else-assumes-batch-role: batchoperations.s3.amazonaws.com for unrelated account, source a job in us-east-1",
+            ]);
         });
     });
 

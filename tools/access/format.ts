@@ -1,5 +1,6 @@
 /** The access matrix as Markdown (for people and the README) or JSON (for tools). */
 import type { AccessMatrixResult, AccessRow } from "./index";
+import { keySource } from "./context-sources";
 import type { ExpectedMatrix, SubjectKind } from "./matrix";
 
 const SUBJECT_HEADING: Record<SubjectKind, string> = {
@@ -40,7 +41,7 @@ function resourceCell(row: AccessRow): string {
  * gets its own line, so no line claims a request that was not made.
  */
 function groupRows(rows: AccessRow[]): { row: AccessRow; actions: string[]; transports: string[]; evidence: string[] }[] {
-    const keyOf = (r: AccessRow) => JSON.stringify([r.principal, r.resource, r.requestKeys, r.expected, r.decision, r.status, r.ok, r.note, r.evidence]);
+    const keyOf = (r: AccessRow) => JSON.stringify([r.principal, r.resource, r.requestKeys, r.expected, r.decision, r.status, r.ok, r.note, r.evidence, r.assumedContextKeys]);
     const groups = new Map<string, AccessRow[]>();
     for (const r of rows) groups.set(keyOf(r), [...(groups.get(keyOf(r)) ?? []), r]);
     const lines: { row: AccessRow; actions: string[]; transports: string[]; evidence: string[] }[] = [];
@@ -86,11 +87,13 @@ export function formatMarkdown(result: AccessMatrixResult, matrix: ExpectedMatri
             out.push("| principal | action | resource | transport | expected | decision | as expected | why |");
             out.push("|---|---|---|---|---|---|---|---|");
             for (const { row, actions, transports, evidence } of groupRows(rows)) {
-                const why = [...evidence, ...(row.note ? [row.note] : [])].join("; ");
+                const assumed = row.assumedContextKeys?.length ? [`tests ${list(row.assumedContextKeys)}, which AWS is assumed, not documented, to send here (see Context keys)`] : [];
+                const why = [...evidence, ...(row.note ? [row.note] : []), ...assumed].join("; ");
                 out.push(`| ${cell(row.principal)} | ${list(actions)} | ${resourceCell(row)} | ${transports.join(", ")} | ${row.expected ?? "unknown"} | ${decisionCell(row)} | ${mark(row)} | ${cell(why)} |`);
             }
         }
     }
+    out.push("", ...contextKeysSection(result.rows));
     if (result.mismatches.length) {
         out.push("", `**Not as expected** (${result.mismatches.length}):`, "");
         for (const r of result.mismatches) {
@@ -98,6 +101,29 @@ export function formatMarkdown(result: AccessMatrixResult, matrix: ExpectedMatri
         }
     }
     return out.join("\n");
+}
+
+/** Every context key the requests carry, and where it comes from: AWS's documentation, or our assumption (listed where a policy tests it). */
+export function contextKeysSection(rows: AccessRow[]): string[] {
+    const lines = new Map<string, string>();
+    for (const row of rows) {
+        for (const key of Object.keys(row.context)) {
+            const source = keySource(key, row.context, row.action);
+            // An assumed key no policy tests on this request decides nothing: left out.
+            if (!source.documented && !row.assumedContextKeys?.includes(key)) continue;
+            const service = row.context["aws:PrincipalServiceName"];
+            const sentBy = key === "aws:SourceAccount" || key === "aws:SourceArn" ? `${service ?? "the caller"} on \`${row.action}\`` : "every request that carries it";
+            const text = `| \`${key}\` | ${sentBy} | ${source.documented ? `documented: ${source.source}` : `**assumed**: ${cell(source.why)}`} |`;
+            lines.set(`${key}\u0000${sentBy}`, text);
+        }
+    }
+    return [
+        "**Context keys**: where each key the requests carry comes from. A decision that tests an assumed key is for the pre-production canary to confirm.",
+        "",
+        "| key | sent by | source |",
+        "|---|---|---|",
+        ...[...lines.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, line]) => line),
+    ];
 }
 
 export function formatJson(result: AccessMatrixResult): string {

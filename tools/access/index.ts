@@ -8,6 +8,7 @@ import { parseSideConfig, SideConfig } from "../../infra/config/schema";
 import { Plan } from "../plan/engine";
 import { planProjectStack, readStackConfig, stackConfigFile } from "../plan/project";
 import { collectPolicies } from "./collect";
+import { assumedKeys } from "./context-sources";
 import {
     Decision,
     expandSubject,
@@ -57,6 +58,12 @@ export interface AccessRow {
     requestKeys?: Record<string, string>;
     /** Context keys the simulator set aside as not applicable to the action (none of them tested by a policy). */
     ignoredContextKeys?: string[];
+    /**
+     * Context keys a policy tests and the decision may rest on, which AWS is
+     * only assumed (not documented) to send on this request: the
+     * pre-production canary must confirm them (tools/access/context-sources.ts).
+     */
+    assumedContextKeys?: string[];
 }
 
 export interface AccessMatrixResult {
@@ -106,6 +113,8 @@ interface LinkOutputs {
     ingressBucketArn: string;
     ingressKmsKeyArn?: string;
     replicationRoleArn: string;
+    batchReplicationRoleArn?: string;
+    region?: string;
     deleteMarkerReplication: boolean;
     replication: "active" | "pending";
     ingressGrant: "active" | "pending";
@@ -125,6 +134,8 @@ export function sideFromPlan(plan: Plan, link: LinkOutputs | undefined, source: 
         policies,
         ...(link ? {
             replicationRoleArn: link.replicationRoleArn,
+            ...(link.batchReplicationRoleArn ? { batchReplicationRoleArn: link.batchReplicationRoleArn } : {}),
+            ...(link.region ? { region: link.region } : {}),
             ingressBucketArn: link.ingressBucketArn,
             egressBucketArn: link.egressBucketArn,
             ...(link.ingressKmsKeyArn ? { ingressKmsKeyArn: link.ingressKmsKeyArn } : {}),
@@ -240,6 +251,10 @@ export function subjects(input: EvaluatePlansInput): Subject[] {
     ];
 }
 
+function pick(context: Record<string, string>, key: string): Record<string, string> {
+    return key in context ? { [key]: context[key] } : {};
+}
+
 /** Evaluates the expected matrix against given plans: tests change a plan's documents and see the rows that fail. */
 export async function evaluatePlans(input: EvaluatePlansInput): Promise<AccessMatrixResult> {
     const matrix = input.matrix ?? loadExpectedMatrix();
@@ -273,6 +288,8 @@ export async function evaluatePlans(input: EvaluatePlansInput): Promise<AccessMa
                 note = `denied, but whether explicitly depends on the other side: ${note}`;
             }
             const decided = status === "evaluated" || status === "partial";
+            const tested = Object.fromEntries(Object.entries(request.context).filter(([key]) => outcome.testedContextKeys?.includes(key)));
+            const assumed = decided ? assumedKeys({ ...tested, ...pick(request.context, "aws:PrincipalServiceName") }, request.action).filter((key) => key in tested) : [];
             // A third party's modelled identity policy is part of why: say so beside the decision.
             const notes = [note, request.principal?.note].filter((n): n is string => n !== undefined);
             rows.push({
@@ -295,6 +312,7 @@ export async function evaluatePlans(input: EvaluatePlansInput): Promise<AccessMa
                 context: request.context,
                 ...(request.requestKeys ? { requestKeys: request.requestKeys } : {}),
                 ...(outcome.ignoredContextKeys.length ? { ignoredContextKeys: outcome.ignoredContextKeys } : {}),
+                ...(assumed.length ? { assumedContextKeys: assumed } : {}),
             });
         }
     }

@@ -76,6 +76,10 @@ export interface SideFacts {
     /** Its planned policies; absent when its stack is not planned here. */
     policies?: CollectedPolicies;
     replicationRoleArn?: string;
+    /** The side's S3 Batch Replication role, when its plan makes one. */
+    batchReplicationRoleArn?: string;
+    /** The region of the link's buckets: where the side's Batch Operations jobs for it run. */
+    region?: string;
     ingressBucketArn?: string;
     egressBucketArn?: string;
     /** The ingress bucket's KMS key, when handed over or exported (the plan, when known, says it too). */
@@ -111,7 +115,8 @@ export interface VendorDropFacts {
     /** The drop's region (the stack's). */
     region: string;
     principalArn: string;
-    prefix: string;
+    /** The vendor writes only under `{prefix}/`; absent: the whole (dedicated) bucket. */
+    prefix?: string;
     allowDelete: boolean;
     accessConfirmation: boolean;
     unrelatedAccountId: string;
@@ -237,6 +242,7 @@ function linkPrincipalGrammar(spec: string): boolean {
     if (!call) return false;
     switch (call.name) {
         case "replicationRole":
+        case "batchRole":
         case "accountRoot":
         case "admin":
             return call.args.length === 1 && isSide(call.args[0]);
@@ -245,7 +251,7 @@ function linkPrincipalGrammar(spec: string): boolean {
             return call.args.length === 0;
         case "service":
             return call.args.length === 3 && SERVICE_NAME.test(call.args[0])
-                && (isSide(call.args[1]) || call.args[1] === "unrelated") && bucketRef(call.args[2]) !== undefined;
+                && (isSide(call.args[1]) || call.args[1] === "unrelated") && (bucketRef(call.args[2]) !== undefined || jobRef(call.args[2]) !== undefined);
         default:
             return false;
     }
@@ -256,9 +262,18 @@ function bucketRef(spec: string): { which: "ingress" | "egress"; side: SideRef; 
     return m ? { which: m[1] as "ingress" | "egress", side: m[2] as SideRef, ...(m[3] ? { key: m[3] } : {}) } : undefined;
 }
 
+/** `job(S)`: a Batch Operations job of side S's account, as the source of a request Batch Operations makes. */
+function jobRef(spec: string): { side: SideRef } | undefined {
+    const m = /^job\((own|counterpart)\)$/.exec(spec);
+    return m ? { side: m[1] as SideRef } : undefined;
+}
+
+/** A job ID in the shape S3 Control gives one (the request only needs its ARN's account and region). */
+const SAMPLE_JOB_ID = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+
 function linkResourceGrammar(spec: string): boolean {
     if (bucketRef(spec)) return true;
-    return /^(replicationRole|keys)\((own|counterpart)\)$/.test(spec)
+    return /^(replicationRole|batchRole|keys)\((own|counterpart)\)$/.test(spec)
         || /^buckets\((own|counterpart)\)(\/.+)?$/.test(spec)
         || /^key\((ingress|egress)\((own|counterpart)\)\)$/.test(spec);
 }
@@ -292,24 +307,24 @@ const GRAMMARS: Record<Scope, ScopeGrammar> = {
     link: {
         vars: { root: "root" },
         principal: linkPrincipalGrammar,
-        principalHelp: "replicationRole(S), accountRoot(S), admin(S), anonymous, unrelatedAccount, service(name, S|unrelated, bucket)",
+        principalHelp: "replicationRole(S), batchRole(S), accountRoot(S), admin(S), anonymous, unrelatedAccount, service(name, S|unrelated, bucket|job(S))",
         resource: linkResourceGrammar,
-        resourceHelp: "ingress(S)[/key], egress(S)[/key], buckets(S)[/key], replicationRole(S), keys(S), key(ingress(S)), key(egress(S))",
+        resourceHelp: "ingress(S)[/key], egress(S)[/key], buckets(S)[/key], replicationRole(S), batchRole(S), keys(S), key(ingress(S)), key(egress(S))",
         via: (spec) => bucketRef(spec)?.key !== undefined,
         viaHelp: "an object ingress(S)/<key> or egress(S)/<key>",
         condition: /^deleteMarkerReplication\((own|counterpart)\)$/,
         conditionHelp: "deleteMarkerReplication(S)",
     },
     vendorDrop: {
-        vars: { prefix: "prefix", partition: "aws", region: "us-east-1", vendorAccount: "000000000000" },
+        vars: { prefix: "prefix", keyPrefix: "prefix/", partition: "aws", region: "us-east-1", vendorAccount: "000000000000" },
         principal: oneOf(["vendor", "vendor(unrelated)", "accountRoot(vendor)", "admin(vendor)", ...COMMON_PRINCIPALS]),
         principalHelp: `vendor, vendor(unrelated), accountRoot(vendor), admin(vendor), ${COMMON_PRINCIPALS.join(", ")}`,
         resource: (spec) => /^drop(\/.+)?$/.test(spec) || spec === "key(drop)" || /^otherBuckets\(own\)(\/.+)?$/.test(spec),
         resourceHelp: "drop[/key], key(drop), otherBuckets(own)[/key]",
         via: (spec) => /^drop\/.+$/.test(spec),
         viaHelp: "an object drop/<key>",
-        condition: /^(allowDelete|accessConfirmation|sseKms)$/,
-        conditionHelp: "allowDelete, accessConfirmation or sseKms",
+        condition: /^(allowDelete|accessConfirmation|sseKms|prefixed)$/,
+        conditionHelp: "allowDelete, accessConfirmation, sseKms or prefixed",
     },
     serviceDestination: {
         vars: { externalId: "external-id", keyPrefix: "prefix/" },
@@ -357,7 +372,7 @@ function validate(matrix: ExpectedMatrix, file: string): void {
             for (const r of t.resources) if (!grammar.resource(fill(r))) problems.push(`${t.id}: resource "${r}" is not one of ${grammar.resourceHelp}`);
             if (t.via !== undefined && !grammar.via?.(fill(t.via))) problems.push(`${t.id}: via "${t.via}" is not ${grammar.viaHelp ?? `available in scope ${t.scope}`}`);
             if (t.via !== undefined && !t.actions.every((a) => a.startsWith("kms:"))) problems.push(`${t.id}: via applies to kms: actions only`);
-            if (typeof t.expected === "object" && !grammar.condition?.test(fill(t.expected.if))) {
+            if (typeof t.expected === "object" && !conditionTerms(fill(t.expected.if)).every(({ name }) => grammar.condition?.test(name))) {
                 problems.push(`${t.id}: condition "${t.expected.if}" is not ${grammar.conditionHelp ?? `available in scope ${t.scope}`}`);
             }
             for (const value of Object.values(t.context ?? {})) fill(value);
@@ -372,6 +387,11 @@ function substitute(spec: string, vars: Record<string, string>, onUnknown: (name
         onUnknown(name);
         return whole;
     });
+}
+
+/** An `if:` is one condition or several joined by " and ", each optionally preceded by "not ". */
+function conditionTerms(text: string): { name: string; negated: boolean }[] {
+    return text.split(" and ").map((part) => part.trim()).map((part) => (part.startsWith("not ") ? { name: part.slice(4).trim(), negated: true } : { name: part, negated: false }));
 }
 
 /** File names may hold placeholders ({root}, {targetPrefix}...), so substitute until nothing changes. */
@@ -460,7 +480,7 @@ function iamPrincipal(arn: string, o: IamPrincipalOptions): RequestPrincipal {
 
 /** A service principal acting for an account and a source (aws:SourceAccount, aws:SourceArn). */
 function servicePrincipal(service: string, accountId: string, sourceArn: string, on: string): RequestPrincipal {
-    const source = sourceArn.includes(":::") ? bucketNameOf(sourceArn) : sourceArn;
+    const source = sourceArn.includes(":::") ? bucketNameOf(sourceArn) : sourceArn.includes(":job/") ? `a job in ${sourceArn.split(":")[3]}` : sourceArn;
     return {
         label: `${service} for ${on}, source ${source}`,
         caller: service,
@@ -616,8 +636,13 @@ abstract class Expander {
 
     expected(t: Template, fill: (s: string) => string): Known<Decision> {
         if (typeof t.expected === "string") return { value: t.expected };
-        const holds = this.condition(fill(t.expected.if));
-        return isKnown(holds) ? { value: holds.value ? t.expected.then : t.expected.else } : holds;
+        let all = true;
+        for (const term of conditionTerms(fill(t.expected.if))) {
+            const holds = this.condition(term.name);
+            if (!isKnown(holds)) return holds;
+            all &&= holds.value !== term.negated;
+        }
+        return { value: all ? t.expected.then : t.expected.else };
     }
 
     pending(_principal: RequestPrincipal, _resource: RequestResource): string | undefined {
@@ -701,6 +726,13 @@ class LinkExpander extends Expander {
                 const { identity, boundaries } = rolePolicies(side, arn);
                 return iamPrincipal(arn, { label: `${side.party} replication role`, identity, boundaries, sessionName: "s3-replication", side: arg as SideRef, role: "replication" });
             }
+            case "batchRole": {
+                const side = this.side(arg as SideRef);
+                if (!side.batchReplicationRoleArn) return `${side.party}'s Batch Replication role ARN is not known (${side.source})`;
+                const arn = side.batchReplicationRoleArn;
+                const { identity, boundaries } = rolePolicies(side, arn);
+                return iamPrincipal(arn, { label: `${side.party} Batch Replication role`, identity, boundaries, sessionName: "s3-batch-operations", side: arg as SideRef, role: "replication" });
+            }
             case "accountRoot": {
                 const account = this.accountOf(arg as SideRef);
                 if (!account) return `${this.partyOf(arg as SideRef)}'s account ID is not known`;
@@ -716,10 +748,18 @@ class LinkExpander extends Expander {
                 return this.common(call.name)[0];
             case "service": {
                 const [service, sourceSide, bucket] = call.args;
-                const ref = bucketRef(bucket)!;
                 const account = this.accountOf(sourceSide as SideRef | "unrelated");
-                const sourceArn = this.bucketArn(ref.which, ref.side);
                 if (!account) return `${this.partyOf(sourceSide as SideRef)}'s account ID is not known`;
+                const job = jobRef(bucket);
+                if (job) {
+                    // A job of the source account, in the region of the job side's buckets.
+                    const region = this.side(job.side).region;
+                    if (!region) return `the region of ${this.partyOf(job.side)}'s buckets is not known`;
+                    const on = sourceSide === unrelatedSide ? "unrelated account" : this.partyOf(sourceSide as SideRef);
+                    return servicePrincipal(service, account, `arn:${partition}:s3:${region}:${account}:job/${SAMPLE_JOB_ID}`, on);
+                }
+                const ref = bucketRef(bucket)!;
+                const sourceArn = this.bucketArn(ref.which, ref.side);
                 if (!sourceArn) return `${this.partyOf(ref.side)}'s ${ref.which} bucket is not known`;
                 const on = sourceSide === unrelatedSide ? "unrelated account" : this.partyOf(sourceSide as SideRef);
                 return servicePrincipal(service, account, sourceArn, on);
@@ -764,6 +804,11 @@ class LinkExpander extends Expander {
         if (call.name === "replicationRole") {
             const arn = side.replicationRoleArn;
             if (!arn) return `${side.party}'s replication role ARN is not known (${side.source})`;
+            return [roleResource(side, ref, arn, action)];
+        }
+        if (call.name === "batchRole") {
+            const arn = side.batchReplicationRoleArn;
+            if (!arn) return `${side.party}'s Batch Replication role ARN is not known (${side.source})`;
             return [roleResource(side, ref, arn, action)];
         }
         // keys(S)
@@ -838,7 +883,7 @@ class VendorDropExpander extends Expander {
 
     variants(): Record<string, string>[] {
         const { prefix, region, principalArn } = this.drop;
-        return [{ prefix, partition: this.partition, region, vendorAccount: accountOf(principalArn) }];
+        return [{ prefix: prefix ?? "", keyPrefix: prefix ? `${prefix}/` : "", partition: this.partition, region, vendorAccount: accountOf(principalArn) }];
     }
 
     principals(spec: string): RequestPrincipal[] {
@@ -867,6 +912,7 @@ class VendorDropExpander extends Expander {
     protected condition(name: string): Known<boolean> {
         if (name === "allowDelete") return { value: this.drop.allowDelete };
         if (name === "accessConfirmation") return { value: this.drop.accessConfirmation };
+        if (name === "prefixed") return { value: this.drop.prefix !== undefined };
         const bucket = collectedBucket(this.own, this.drop.bucketArn);
         return typeof bucket === "string" ? { unknown: bucket } : { value: bucket.kms !== undefined };
     }

@@ -29,6 +29,8 @@ export interface SimulationOutcome {
     note?: string;
     /** Context keys the simulator set aside as not applicable to the action. */
     ignoredContextKeys: string[];
+    /** Context keys of the request that a policy involved tests: the ones the decision can rest on. */
+    testedContextKeys?: string[];
 }
 
 const ALLOW_EVERYTHING_IDENTITY: NamedPolicy = {
@@ -149,14 +151,15 @@ export async function simulateRequest(request: AccessRequest): Promise<Simulatio
         };
     }
     const decision = response.overallResult;
+    const testedContextKeys = Object.keys(request.context).filter((key) => tested.has(key.toLowerCase()));
     const callerHasIdentity = !anonymous && principal.role !== "service";
     const evidence = describe(result.analysis, resourcePolicy?.name, callerHasIdentity);
-    if (identityKnown && resourceKnown) return { status: "evaluated", decision, evidence, ignoredContextKeys: ignored };
+    if (identityKnown && resourceKnown) return { status: "evaluated", decision, evidence, ignoredContextKeys: ignored, testedContextKeys };
 
     const unknown = identityKnown ? (resource.policy as { unknown: string }).unknown : (principal.identity as { unknown: string }).unknown;
     const assumed = identityKnown ? "the resource policy was assumed to allow everyone" : "the caller's identity policy was assumed to allow everything";
     if (decision === "Allowed") {
-        return { status: "not-evaluated", evidence, note: `allowed by the known side's policies; the decision rests on the other side: ${unknown}`, ignoredContextKeys: ignored };
+        return { status: "not-evaluated", evidence, note: `allowed by the known side's policies; the decision rests on the other side: ${unknown}`, ignoredContextKeys: ignored, testedContextKeys };
     }
-    return { status: "partial", decision, evidence, note: `denied by the known side's policies alone (${assumed}): ${unknown}`, ignoredContextKeys: ignored };
+    return { status: "partial", decision, evidence, note: `denied by the known side's policies alone (${assumed}): ${unknown}`, ignoredContextKeys: ignored, testedContextKeys };
 }

@@ -128,7 +128,16 @@ describe("stack config validation", () => {
     it("rejects an alert subscription by SMS", () => assertRejected(publisherConfig({ "transfer:alertSubscriptions": [{ protocol: "sms", endpoint: "+15550100" }] }), "transfer:alertSubscriptions[0].protocol", /./));
     it("accepts a side with only a vendor drop", () => {
         const config = parseSideConfig(publisherConfig({ "transfer:vendorDrops": [{ name: "sailthru", principalArn: "arn:aws:iam::099647660399:root" }] }, []), "prod");
-        assert.deepStrictEqual(config.vendorDrops, [{ name: "sailthru", bucketName: "acme-bank-prod-sailthru-drop", principalArn: "arn:aws:iam::099647660399:root", prefix: "sailthru", allowDelete: true, accessConfirmation: true, configKey: "transfer:vendorDrops[0]" }]);
+        assert.deepStrictEqual(config.vendorDrops, [{ name: "sailthru", bucketName: "acme-bank-prod-sailthru-drop", principalArn: "arn:aws:iam::099647660399:root", allowDelete: true, accessConfirmation: true, configKey: "transfer:vendorDrops[0]" }]);
+    });
+    it("keeps a vendor drop's prefix only when config chooses one (Data Exporter's path)", () => {
+        const config = parseSideConfig(publisherConfig({ "transfer:vendorDrops": [{ name: "exporter", principalArn: "arn:aws:iam::728023223659:user/integ", prefix: "data-exporter" }] }, []), "prod");
+        assert.strictEqual(config.vendorDrops[0].prefix, "data-exporter");
+    });
+    it("keeps a service destination's connection test pending until config says it passed", () => {
+        const service = { name: "sync", servicePrincipalArn: "arn:aws:iam::313131313131:role/s", externalId: "ext-123" };
+        assert.strictEqual(parseSideConfig(publisherConfig({ "transfer:serviceDestinations": [service] }, []), "prod").serviceDestinations[0].connectionTestPending, true);
+        assert.strictEqual(parseSideConfig(publisherConfig({ "transfer:serviceDestinations": [{ ...service, connectionTestPending: false }] }, []), "prod").serviceDestinations[0].connectionTestPending, false);
     });
     it("reports every problem at once, each with its key and fix", () => {
         const problems = problemsOf(publisherConfig({ "transfer:accountId": "x", "aws:region": "y" }, [{ name: "cdlx", accountId: "z" }]));

@@ -52,7 +52,7 @@ describe("partner hand-off sheet", () => {
         const [bucketPolicy] = jsonBlocks(String(prod.outputs.handoff)) as { Statement: unknown[] }[];
         const theirs = linksOf(partner)["acme-bank"];
         // The encryption deny depends on the partner's own choice of SSE-S3 or SSE-KMS, which the sheet cannot know.
-        const encryptionDenies = new Set(["DenyKmsUploads", "DenyOtherKmsKeys"]);
+        const encryptionDenies = new Set(["DenyKmsUploads", "DenyOtherKmsKeys", "DenyKmsWithoutKeyId"]);
         const applied = documentOf(forBucket(partner, "aws:s3/bucketPolicy:BucketPolicy", theirs.ingressBucketName)).Statement.filter((st) => !encryptionDenies.has(st.Sid as string));
         assert.deepStrictEqual(bucketPolicy.Statement, applied);
     });
@@ -63,7 +63,7 @@ describe("partner hand-off sheet", () => {
         assert.match(pending, /\| Destination S3 bucket ARN \(your ingress\) \| \*\*pending\*\* \|/);
         assert.match(pending, /\| IAM role ARN you replicate to us with \| \*\*pending\*\* \|/);
         const [bucketPolicy, trust, permissions] = jsonBlocks(pending) as { Statement: Record<string, unknown>[] }[];
-        assert.strictEqual(bucketPolicy.Statement[2].Resource, "arn:aws:s3:::<YOUR_INGRESS_BUCKET>");
+        assert.strictEqual(bucketPolicy.Statement[3].Resource, "arn:aws:s3:::<YOUR_INGRESS_BUCKET>");
         assert.deepStrictEqual(trust.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": "555566667777" }, ArnLike: { "aws:SourceArn": "arn:aws:s3:::<YOUR_EGRESS_BUCKET>" } });
         assert.strictEqual(permissions.Statement[2].Resource, `${linksOf(handover).marketco.ingressBucketArn}/acme-bank/*`);
     });
@@ -78,7 +78,8 @@ describe("partner hand-off sheet", () => {
             Sid: "ReplicationEncryptsReplicas111122223333",
             Effect: "Allow",
             Principal: { AWS: "arn:aws:iam::111122223333:root" },
-            Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+            // kms:Decrypt too: replicas keep S3 Bucket Keys (S3 User Guide, replication-config-for-kms-objects).
+            Action: ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"],
             Resource: "*",
             Condition: { StringEquals: { "aws:PrincipalArn": link.replicationRoleArn, "kms:ViaService": "s3.us-east-1.amazonaws.com", "kms:CallerAccount": "111122223333" } },
         });

@@ -3,6 +3,9 @@ import * as assert from "assert";
 import { replicationDestinationStatements, secureTransportStatements } from "../../../infra/policies/bucket-policy";
 import { arns, policyDocument } from "../../../infra/policies/document";
 import { replicationPermissionsPolicy, replicationTrustPolicy } from "../../../infra/policies/replication-role";
+import { batchReplicationPermissionsPolicy, batchReplicationTrustPolicy } from "../../../infra/policies/batch-replication";
+import { vendorWriteStatements } from "../../../infra/policies/direct-access";
+import { replicaKeyGrantStatement, replicationKmsStatements, uploadEncryptionStatements, vendorKeyGrantStatement } from "../../../infra/policies/kms";
 
 const bucket = "arn:aws:s3:::acme-ingress";
 
@@ -19,7 +22,8 @@ describe("policy document builders", () => {
         const statements = replicationDestinationStatements({ bucketArn: bucket, root: "acme", sourceAccountId: "444455556666", sourceRoleArn: "arn:aws:iam::444455556666:role/r", replicateDeletes: false });
         const condition = { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::444455556666:role/r" } };
         assert.deepStrictEqual(statements, [
-            { Sid: "ReplicationReadVersioning444455556666", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "s3:GetBucketVersioning", Resource: bucket, Condition: condition },
+            // Read-only and account-wide: PutBucketReplication may check versioning with the deployer's credentials.
+            { Sid: "CounterpartReadsVersioning444455556666", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "s3:GetBucketVersioning", Resource: bucket },
             { Sid: "ReplicationWriteReplicas444455556666", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"], Resource: `${bucket}/acme/*`, Condition: condition },
         ]);
         const flat = JSON.stringify(statements);
@@ -69,5 +73,113 @@ describe("policy document builders", () => {
         assert.strictEqual(arns.bucket("aws-us-gov", "b"), "arn:aws-us-gov:s3:::b");
         assert.strictEqual(arns.role("aws", "111122223333", "r"), "arn:aws:iam::111122223333:role/r");
         assert.strictEqual(arns.objectsUnder("arn:aws:s3:::b", "x/y"), "arn:aws:s3:::b/x/y/*");
+    });
+
+    describe("KMS", () => {
+        const ingressKey = "arn:aws:kms:eu-west-1:111122223333:key/1111";
+        it("lets the sending role decrypt with the replica key too (S3 Bucket Keys), narrowed like its encrypt", () => {
+            assert.deepStrictEqual(replicaKeyGrantStatement({ partition: "aws", region: "eu-west-1", sourceAccountId: "444455556666", sourceRoleArn: "arn:aws:iam::444455556666:role/r" }), {
+                Sid: "ReplicationEncryptsReplicas444455556666",
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::444455556666:root" },
+                Action: ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: "*",
+                Condition: { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::444455556666:role/r", "kms:ViaService": "s3.eu-west-1.amazonaws.com", "kms:CallerAccount": "444455556666" } },
+            });
+            const [, replica] = replicationKmsStatements({
+                sourceKeyArn: "arn:aws:kms:us-east-1:444455556666:key/2222", sourceBucketArn: "arn:aws:s3:::egress", sourceRegion: "us-east-1",
+                replicaKeyArn: ingressKey, destinationBucketArn: bucket, destinationRegion: "eu-west-1", root: "acme",
+            });
+            assert.deepStrictEqual(replica, {
+                Sid: "EncryptReplicas",
+                Effect: "Allow",
+                Action: ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: ingressKey,
+                Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" }, StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucket, `${bucket}/acme/*`] } },
+            });
+        });
+
+        it("on an SSE-KMS bucket denies other keys, aws:kms without a key id, and SSE-C", () => {
+            assert.deepStrictEqual(uploadEncryptionStatements(bucket, ingressKey), [
+                {
+                    Sid: "DenyOtherKmsKeys", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${bucket}/*`,
+                    Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": ingressKey }, Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" } },
+                },
+                {
+                    Sid: "DenyKmsWithoutKeyId", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${bucket}/*`,
+                    Condition: { StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] }, Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" } },
+                },
+                { Sid: "DenySseCUploads", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${bucket}/*`, Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } } },
+            ]);
+        });
+
+        it("on an SSE-S3 bucket denies any KMS upload and SSE-C", () => {
+            assert.deepStrictEqual(uploadEncryptionStatements(bucket).map((s) => s.Sid), ["DenyKmsUploads", "DenySseCUploads"]);
+        });
+
+        it("admits a vendor to the drop key through S3 and for the drop's objects only", () => {
+            assert.deepStrictEqual(vendorKeyGrantStatement({ sid: "v", principalArn: "arn:aws:iam::099647660399:root", region: "us-east-1", bucketArn: bucket }).Condition, {
+                StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" },
+                StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucket, `${bucket}/*`] },
+            });
+        });
+    });
+
+    describe("vendor writes", () => {
+        const principal = { AWS: "arn:aws:iam::099647660399:root" };
+        it("grants a dedicated bucket whole, as the vendor's guide writes it: listing unconditioned", () => {
+            assert.deepStrictEqual(vendorWriteStatements({ sidName: "st", bucketArn: bucket, principalArn: principal.AWS, allowDelete: true, accessConfirmation: true }), [
+                { Sid: "stListBucket", Effect: "Allow", Principal: principal, Action: "s3:ListBucket", Resource: bucket },
+                { Sid: "stWriteObjects", Effect: "Allow", Principal: principal, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucket}/*` },
+            ]);
+        });
+
+        it("keeps the access check's delete when other deletes are off", () => {
+            assert.deepStrictEqual(vendorWriteStatements({ sidName: "st", bucketArn: bucket, principalArn: principal.AWS, allowDelete: false, accessConfirmation: true }).map((s) => [s.Sid, s.Action]), [
+                ["stListBucket", "s3:ListBucket"],
+                ["stWriteObjects", ["s3:PutObject"]],
+                ["stAccessConfirmation", ["s3:PutObject", "s3:DeleteObject"]],
+            ]);
+        });
+
+        it("narrows to a prefix the customer chose, listing included", () => {
+            assert.deepStrictEqual(vendorWriteStatements({ sidName: "st", bucketArn: bucket, principalArn: principal.AWS, prefix: "exports", allowDelete: true, accessConfirmation: true }), [
+                { Sid: "stListOwnPrefix", Effect: "Allow", Principal: principal, Action: "s3:ListBucket", Resource: bucket, Condition: { StringLike: { "s3:prefix": ["exports/", "exports/*"] } } },
+                { Sid: "stWriteOwnPrefix", Effect: "Allow", Principal: principal, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucket}/exports/*` },
+                { Sid: "stAccessConfirmation", Effect: "Allow", Principal: principal, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucket}/_ACCESS_CONFIRMATION` },
+            ]);
+        });
+    });
+
+    describe("Batch Replication role", () => {
+        it("trusts S3 Batch Operations for this account's jobs only", () => {
+            assert.deepStrictEqual(batchReplicationTrustPolicy({ partition: "aws", accountId: "111122223333" }), {
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "S3BatchOperationsOfThisAccount",
+                    Effect: "Allow",
+                    Principal: { Service: "batchoperations.s3.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "aws:SourceAccount": "111122223333" }, ArnLike: { "aws:SourceArn": "arn:aws:s3:*:111122223333:job/*" } },
+                }],
+            });
+        });
+
+        it("grants AWS's generated-manifest policy on the egress buckets and the log bucket's batch-replication/ prefix, and the egress keys under SSE-KMS", () => {
+            const key = "arn:aws:kms:us-east-1:111122223333:key/3333";
+            assert.deepStrictEqual(batchReplicationPermissionsPolicy({
+                sources: [{ bucketArn: "arn:aws:s3:::b-egress", root: "acme", region: "us-east-1", kmsKeyArn: key }, { bucketArn: "arn:aws:s3:::a-egress", root: "acme", region: "us-east-1" }],
+                workBucketArns: ["arn:aws:s3:::logs"],
+            }).Statement, [
+                { Sid: "InitiateReplication", Effect: "Allow", Action: "s3:InitiateReplication", Resource: ["arn:aws:s3:::a-egress/acme/*", "arn:aws:s3:::b-egress/acme/*"] },
+                { Sid: "ReadReplicationAndInventory", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"], Resource: ["arn:aws:s3:::a-egress", "arn:aws:s3:::b-egress"] },
+                { Sid: "ReadManifests", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: ["arn:aws:s3:::logs/batch-replication/*"] },
+                { Sid: "WriteManifestsAndReports", Effect: "Allow", Action: "s3:PutObject", Resource: ["arn:aws:s3:::logs/batch-replication/*"] },
+                {
+                    Sid: "DecryptSourceObjects0", Effect: "Allow", Action: "kms:Decrypt", Resource: key,
+                    Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" }, StringLike: { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::b-egress", "arn:aws:s3:::b-egress/acme/*"] } },
+                },
+            ]);
+        });
     });
 });

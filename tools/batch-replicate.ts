@@ -1,0 +1,16 @@
+/**
+ * npm run batch-replicate -- (--stack <name> | --outputs <file> | --config <file>) --counterpart <name> [--status <s>]... [--start] [--json]
+ *
+ * Prints (or with --start creates) the S3 Batch Replication job of one link;
+ * see tools/batch/index.ts for the usage and tools/batch/job.ts for the job.
+ * Exit 0: printed or created; 1: AWS refused the job; 2: usage, outputs or config error.
+ */
+import { defaultBatchDeps, runBatchReplicate } from "./batch/index";
+
+runBatchReplicate(process.argv.slice(2), defaultBatchDeps()).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+        console.error(err instanceof Error ? err.stack ?? err.message : err);
+        process.exit(1);
+    },
+);

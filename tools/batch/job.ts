@@ -1,0 +1,148 @@
+/**
+ * The S3 Batch Replication job of one link, as the S3 Control CreateJob
+ * request: a manifest S3 generates from the egress bucket's replication
+ * configuration, filtered to objects under the link's root whose replication
+ * status is NONE (written before the rule) or FAILED, run by the side's Batch
+ * Replication role, with the generated manifest and the completion report
+ * kept under batch-replication/ of the side's log bucket in the bucket's region.
+ *
+ * Sources: S3 User Guide, "Replicating existing objects with Batch Replication"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-batch.html),
+ * and S3 Control API, CreateJob / JobManifestGeneratorFilter
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html).
+ */
+import type { CreateJobCommandInput, ReplicationStatus } from "@aws-sdk/client-s3-control";
+import { z } from "zod";
+import { BATCH_REPLICATION_PREFIX } from "../../infra/policies/batch-replication";
+import { arns, bucketNameOfArn, partitionOfArn } from "../../infra/policies/document";
+
+/** A problem the operator fixes on the command line or in its inputs: exit 2. */
+export class BatchUsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "BatchUsageError";
+    }
+}
+
+export const REPLICATION_STATUSES = ["NONE", "FAILED", "COMPLETED", "REPLICA"] as const;
+export const DEFAULT_STATUSES: ReplicationStatus[] = ["NONE", "FAILED"];
+
+const linkSchema = z.object({
+    root: z.string().min(1),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be an AWS region such as us-east-1"),
+    egressBucketArn: z.string().regex(/^arn:aws[a-z-]*:s3:::[^/]+$/, "must be an S3 bucket ARN"),
+    replication: z.enum(["active", "pending"]),
+    batchReplicationRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN").optional(),
+});
+
+const outputsSchema = z.object({
+    partyName: z.string(),
+    accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account ID"),
+    links: z.record(z.string(), linkSchema),
+    audit: z.object({ logBuckets: z.record(z.string(), z.string()) }),
+});
+
+export type BatchOutputs = z.infer<typeof outputsSchema>;
+
+/** Validates stack outputs (`pulumi stack output --json`, or an offline plan's) for what the job needs. */
+export function parseBatchOutputs(json: unknown, origin: string): BatchOutputs {
+    if (json !== null && typeof json === "object" && !Array.isArray(json) && Object.keys(json).length === 0) {
+        throw new BatchUsageError(`${origin}: the stack has no outputs; has it been deployed (\`pulumi up\`)?`);
+    }
+    const parsed = outputsSchema.safeParse(json);
+    if (!parsed.success) {
+        const problems = parsed.error.issues.map((i) => `  - ${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`);
+        throw new BatchUsageError(`${origin}: not the outputs of this program's stack (\`pulumi stack output --json\`):\n${problems.join("\n")}`);
+    }
+    return parsed.data;
+}
+
+export interface BatchJob {
+    counterpart: string;
+    region: string;
+    request: CreateJobCommandInput;
+}
+
+/** The prefix under the log bucket where this link's manifests and reports go. */
+export function workPrefix(egressBucketName: string): string {
+    return `${BATCH_REPLICATION_PREFIX}/${egressBucketName}`;
+}
+
+export function batchJobFor(outputs: BatchOutputs, counterpart: string, statuses: ReplicationStatus[], origin: string): BatchJob {
+    const link = outputs.links[counterpart];
+    if (!link) {
+        const known = Object.keys(outputs.links);
+        throw new BatchUsageError(`--counterpart ${counterpart}: ${origin} has no such link; its links are ${known.length ? known.join(", ") : "(none)"}`);
+    }
+    if (link.replication !== "active") {
+        throw new BatchUsageError(`--counterpart ${counterpart}: replication to ${counterpart} is pending (no replication rule yet), so there is nothing for Batch Replication to run; finish the hand-over and \`pulumi up\` first`);
+    }
+    if (!link.batchReplicationRoleArn) {
+        throw new BatchUsageError(`--counterpart ${counterpart}: ${origin} exports no batchReplicationRoleArn; the stack predates the Batch Replication role: run \`pulumi up\` first`);
+    }
+    const logBucket = outputs.audit.logBuckets[link.region];
+    if (!logBucket) throw new BatchUsageError(`${origin}: audit.logBuckets has no log bucket in ${link.region}, where the job must keep its manifest and report`);
+    const partition = partitionOfArn(link.egressBucketArn);
+    const logBucketArn = arns.bucket(partition, logBucket);
+    const prefix = workPrefix(bucketNameOfArn(link.egressBucketArn));
+    return {
+        counterpart,
+        region: link.region,
+        request: {
+            AccountId: outputs.accountId,
+            ConfirmationRequired: false,
+            Operation: { S3ReplicateObject: {} },
+            ManifestGenerator: {
+                S3JobManifestGenerator: {
+                    ExpectedBucketOwner: outputs.accountId,
+                    SourceBucket: link.egressBucketArn,
+                    EnableManifestOutput: true,
+                    ManifestOutputLocation: {
+                        ExpectedManifestBucketOwner: outputs.accountId,
+                        Bucket: logBucketArn,
+                        ManifestPrefix: `${prefix}/manifests`,
+                        ManifestEncryption: { SSES3: {} },
+                        ManifestFormat: "S3InventoryReport_CSV_20211130",
+                    },
+                    Filter: {
+                        EligibleForReplication: true,
+                        ObjectReplicationStatuses: statuses,
+                        // Only {root}/ replicates; the prefix keeps the manifest to it.
+                        KeyNameConstraint: { MatchAnyPrefix: [`${link.root}/`] },
+                    },
+                },
+            },
+            Report: {
+                Bucket: logBucketArn,
+                Prefix: `${prefix}/reports`,
+                Format: "Report_CSV_20180820",
+                Enabled: true,
+                ReportScope: "AllTasks",
+                ExpectedBucketOwner: outputs.accountId,
+            },
+            Priority: 10,
+            RoleArn: link.batchReplicationRoleArn,
+            Description: `Batch Replication of ${statuses.join("/")} objects under ${link.root}/ from ${bucketNameOfArn(link.egressBucketArn)} to ${counterpart}`,
+        },
+    };
+}
+
+const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/** The same request as an `aws s3control create-job` command. */
+export function cliCommand(job: BatchJob, clientRequestToken: string): string {
+    const r = job.request;
+    return [
+        "aws s3control create-job",
+        `--region ${job.region}`,
+        `--account-id ${r.AccountId}`,
+        `--operation ${shellQuote(JSON.stringify(r.Operation))}`,
+        `--manifest-generator ${shellQuote(JSON.stringify(r.ManifestGenerator))}`,
+        `--report ${shellQuote(JSON.stringify(r.Report))}`,
+        `--priority ${r.Priority}`,
+        `--role-arn ${r.RoleArn}`,
+        "--no-confirmation-required",
+        `--description ${shellQuote(r.Description ?? "")}`,
+        `--client-request-token ${clientRequestToken}`,
+    ].join(" \\\n  ");
+}
