@@ -53,6 +53,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
         expirationDays: config.expirationDays,
         protectBuckets: config.protectBuckets,
+        replicationTrustConditions: config.replicationTrustConditions,
         audit: config.audit,
         monitoring: config.monitoring,
     });

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AuditConfig, CounterpartConfig, Encryption, MonitoringConfig, ServiceDestinationConfig, VendorDropConfig } from "../config/schema";
+import { AuditConfig, CounterpartConfig, CounterpartState, Encryption, MonitoringConfig, ServiceDestinationConfig, VendorDropConfig } from "../config/schema";
 import { accessLogTargetPrefix, CLOUDTRAIL_PREFIX, dataEventSelector } from "../policies/audit";
 import { arns } from "../policies/document";
 import { AuditTrail } from "./audit-trail";
@@ -39,8 +39,10 @@ export interface ExchangeSideArgs {
     noncurrentVersionExpirationDays?: number;
     /** Expiry of current objects in every bucket. Default: never. */
     expirationDays?: number;
-    /** Protect every data bucket and key from deletion. Default: true. */
+    /** Protect every data bucket, its key and its protective settings from deletion. Default: true. */
     protectBuckets?: boolean;
+    /** Pin replication roles' trust to aws:SourceAccount/aws:SourceArn (not documented by AWS; canary first). Default: false. */
+    replicationTrustConditions?: boolean;
     /** Log buckets per region, retention, and the optional CloudTrail data events. */
     audit: AuditConfig;
     /** Alert topics per region, subscriptions, and Replication Time Control. */
@@ -49,6 +51,8 @@ export interface ExchangeSideArgs {
 
 /** What the other side reads from this side's stack, per counterpart. Flat, non-secret strings. */
 export interface LinkOutputs {
+    /** Where the counterpart is in its life: active, offboarding (grants revoked, replication stopped) or retired. */
+    state: CounterpartState;
     root: string;
     /** Region of both buckets. */
     region: string;
@@ -172,9 +176,12 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                     alarmNamePrefix: args.monitoring.alarmNamePrefix,
                 },
                 replicationTimeControl: args.monitoring.replicationTimeControl,
+                state: counterpart.state,
+                replicationTrustConditions: args.replicationTrustConditions,
             }, inRegion(counterpart.bucketRegion));
             this.links[counterpart.name] = link;
             this.linkOutputs[counterpart.name] = {
+                state: counterpart.state,
                 root: counterpart.root,
                 region: counterpart.bucketRegion,
                 egressBucketName: counterpart.egressBucketName,
