@@ -388,6 +388,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
     const regions = [...new Set([region, ...counterparts.map((c) => c.bucketRegion)])];
     const logBucketNames = Object.fromEntries(regions.map((r) => [r, `${bucketPrefix}-logs-${r}`]));
     if (side) checkUnique(counterparts, vendorDrops, serviceDestinations, Object.values(logBucketNames), problems);
+    if (side && region && !regionProblem(region)) checkDirectPartitions(vendorDrops, serviceDestinations, region, problems);
 
     if (problems.length) throw new ConfigError(problems);
     return {
@@ -533,6 +534,21 @@ function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>,
         }
         if (arn.accountId !== source.accountId) {
             problems.push(problem(`${key}.${field}`, `belongs to account ${arn.accountId}, not to the counterpart's account ${source.accountId}`, `check ${key}.accountId and ${key}.${field} against what the counterpart handed over`));
+        }
+    }
+}
+
+/** A vendor's or service's principal must be in the stack's partition: a policy cannot name a principal of another. */
+function checkDirectPartitions(vendors: VendorDropConfig[], services: ServiceDestinationConfig[], region: string, problems: ConfigProblem[]): void {
+    const partition = partitionOf(region);
+    const principals = [
+        ...vendors.map((v) => [`${v.configKey}.principalArn`, v.principalArn] as const),
+        ...services.map((s) => [`${s.configKey}.servicePrincipalArn`, s.servicePrincipalArn] as const),
+    ];
+    for (const [key, arn] of principals) {
+        const parsed = parsePrincipalArn(arn);
+        if (typeof parsed !== "string" && parsed.partition !== partition) {
+            problems.push(problem(key, `is in partition ${parsed.partition}, but this stack's region ${region} is in ${partition}; IAM cannot cross partitions`, `ask the vendor for its principal in ${partition} (arn:${partition}:iam::...), then: pulumi config set --path '${key}' <arn>`));
         }
     }
 }

@@ -107,6 +107,14 @@ describe("stack config validation", () => {
         it(`rejects a handed-over ${field} in another partition than the stack's`, () =>
             assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", [field]: arn }]), `transfer:partners[0].${field}`, /is in partition aws-(us-gov|cn), but this stack's region us-east-1 is in aws/));
     }
+    it("rejects a vendor or service principal in another partition than the stack's", () => {
+        const raw = publisherConfig({
+            "transfer:vendorDrops": [{ name: "sailthru", principalArn: "arn:aws-cn:iam::099647660399:role/sc-event-stream-production" }],
+            "transfer:serviceDestinations": [{ name: "datasync", servicePrincipalArn: "arn:aws-us-gov:iam::313131313131:role/data-sync-service", externalId: "acme-7f3a9c2e" }],
+        });
+        assertRejected(raw, "transfer:vendorDrops[0].principalArn", /is in partition aws-cn, but this stack's region us-east-1 is in aws/);
+        assertRejected(raw, "transfer:serviceDestinations[0].servicePrincipalArn", /is in partition aws-us-gov/);
+    });
     it("takes a counterpart state, active by default, and rejects an unknown one", () => {
         assert.strictEqual(parseSideConfig(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", state: "offboarding" }]), "prod").counterparts[0].state, "offboarding");
         assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", state: "gone" }]), "transfer:partners[0].state", /must be one of active, offboarding, retired/);
