@@ -98,6 +98,7 @@ describe("offboarding a counterpart", () => {
             assert.ok(bucketKeys(p).length > 0 || source !== sseKms);
             for (const key of bucketKeys(p)) assert.deepStrictEqual(grantsTo(documentOf(key), account), [], key.urn);
             assertSettingsKept(p, "offboarding");
+            assert.deepStrictEqual(p.warnings, [`cdlx is offboarding: its grants are revoked and replication to it is stopped; its buckets keep every protection. Once they are archived: pulumi config set --path 'transfer:partners[0].state' retired`]);
             for (const b of ofType(p, T.bucket)) assert.strictEqual(b.protect, true, b.urn);
         });
     }
@@ -110,6 +111,7 @@ describe("offboarding a counterpart", () => {
             assert.deepStrictEqual(protectionOf(bucket), [false, true]);
         }
         assertSettingsKept(p, "retired");
+        assert.match(p.warnings.join("\n"), /cdlx is retired: .*pulumi config rm --path 'transfer:partners\[0\]'/);
         assert.deepStrictEqual(ofType(p, T.replication), []);
         // The log bucket is not the counterpart's: it stays protected.
         for (const log of Object.values((p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets)) assert.strictEqual(forBucket(p, T.bucket, log).protect, true);
