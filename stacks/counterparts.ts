@@ -9,6 +9,7 @@ import { CounterpartSpec } from "../infra/components/exchange-side";
 import { ConfigError, ConfigProblem } from "../infra/config/errors";
 import { accountIdProblem, parseBucketArn, parseKmsKeyArn, parseRoleArn, qualifiedStackName, regionProblem } from "../infra/config/rules";
 import { CounterpartConfig, CounterpartSource, SideConfig } from "../infra/config/schema";
+import { Destination, DESTINATION_FIELDS, destinationFingerprint, parseFingerprint } from "../infra/handoff/fingerprint";
 
 export interface ResolvedCounterpart {
     spec: CounterpartSpec;
@@ -18,10 +19,12 @@ export interface ResolvedCounterpart {
     pending: string[];
     /** How the counterpart's details reach us. */
     via: CounterpartSource["kind"];
+    /** Warnings that do not stop the update, e.g. a destination changed since the accepted hand-over. */
+    warnings: string[];
 }
 
 /** What the hand-over says, before we note how it arrived. */
-type Resolution = Omit<ResolvedCounterpart, "via">;
+type Resolution = Omit<ResolvedCounterpart, "via" | "warnings">;
 
 /** The stack outputs of the other side that this side reads (see stacks/index.ts). */
 interface PeerStackOutputs {
@@ -39,7 +42,7 @@ async function readStackOutputs(ref: pulumi.StackReference): Promise<PeerStackOu
 }
 
 function specFor(counterpart: CounterpartConfig, endpoints: CounterpartEndpoints): CounterpartSpec {
-    const { source: _source, configKey: _configKey, ...named } = counterpart;
+    const { source: _source, configKey: _configKey, acceptedHandover: _accepted, ...named } = counterpart;
     return { ...named, endpoints };
 }
 
@@ -52,11 +55,11 @@ function kmsPending(counterpart: CounterpartConfig, own: SideConfig, endpoints: 
 
 function fromHandover(counterpart: CounterpartConfig, own: SideConfig): Resolution {
     if (counterpart.source.kind !== "handover") throw new Error("not a handover");
-    const { accountId, region, ingressBucketArn, replicationRoleArn, ingressKmsKeyArn } = counterpart.source;
+    const { accountId, region, ingressBucketArn, replicationRoleArn, ingressKmsKeyArn, replicatesDeleteMarkers } = counterpart.source;
     const keyArn = ingressKmsKeyArn ? parseKmsKeyArn(ingressKmsKeyArn) : undefined;
     // The key's ARN names the destination region for certain; the hand-over's region field is the fallback.
     const ingressRegion = keyArn && typeof keyArn !== "string" ? keyArn.region : region;
-    const endpoints: CounterpartEndpoints = { accountId, ingressBucketArn, ingressRegion, ingressKmsKeyArn, replicationRoleArn };
+    const endpoints: CounterpartEndpoints = { accountId, ingressBucketArn, ingressRegion, ingressKmsKeyArn, replicationRoleArn, ...(replicatesDeleteMarkers ? { replicatesDeleteMarkers } : {}) };
     const pending: string[] = kmsPending(counterpart, own, endpoints, `pulumi config set --path '${counterpart.configKey}.ingressKmsKeyArn' <arn>`);
     if (!ingressBucketArn) {
         pending.push(`replication to ${counterpart.name} waits for their ingress bucket ARN: pulumi config set --path '${counterpart.configKey}.ingressBucketArn' <arn>`);
@@ -135,16 +138,39 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
     };
 }
 
+/**
+ * `pulumi preview` warns when where a counterpart's files go (account, region,
+ * ingress bucket, role or key) is no longer what was accepted with its last
+ * verified hand-over: a config edit or a referenced stack changed it unconfirmed.
+ */
+function destinationWarnings(counterpart: CounterpartConfig, endpoints: CounterpartEndpoints): string[] {
+    const accepted = counterpart.acceptedHandover;
+    if (!accepted) return [];
+    const now: Destination = { accountId: endpoints.accountId, region: endpoints.ingressRegion, ingressBucketArn: endpoints.ingressBucketArn, replicationRoleArn: endpoints.replicationRoleArn, ingressKmsKeyArn: endpoints.ingressKmsKeyArn };
+    if (destinationFingerprint(now) === parseFingerprintOrSelf(accepted.destination)) return [];
+    const shown = DESTINATION_FIELDS.map((f) => `${f}=${now[f] ?? "(none)"}`).join(", ");
+    return [`the destination of ${counterpart.name} changed since the hand-over accepted with fingerprint ${accepted.fingerprint} (${counterpart.configKey}.acceptedHandover): it is now ${shown}. Unless ${counterpart.name} confirmed this change over a second channel, do not run \`pulumi up\`; if they did, accept their new hand-over: npm run accept-handoff -- --stack <stack> --file <file> --fingerprint <digest> --confirm-change --write`];
+}
+
+function parseFingerprintOrSelf(text: string): string {
+    const parsed = parseFingerprint(text);
+    return "fingerprint" in parsed ? parsed.fingerprint : text;
+}
+
 /** Reads every counterpart's hand-over; throws a ConfigError naming the keys when any is wrong. */
 export async function resolveCounterparts(config: SideConfig): Promise<ResolvedCounterpart[]> {
     const problems: ConfigProblem[] = [];
     const resolved = await Promise.all(config.counterparts.map(async (counterpart): Promise<ResolvedCounterpart> => {
         const via = counterpart.source.kind;
-        if (counterpart.source.kind === "handover") return { ...fromHandover(counterpart, config), via };
-        // A bare stack name is one of this project in the deploying backend's own organization.
-        const stack = qualifiedStackName(counterpart.source.stack, pulumi.getOrganization(), pulumi.getProject());
-        const outputs = await readStackOutputs(new pulumi.StackReference(stack, { name: stack }));
-        return { ...fromStackOutputs(counterpart, config, stack, outputs, problems), via };
+        let resolution: Resolution;
+        if (counterpart.source.kind === "handover") {
+            resolution = fromHandover(counterpart, config);
+        } else {
+            // A bare stack name is one of this project in the deploying backend's own organization.
+            const stack = qualifiedStackName(counterpart.source.stack, pulumi.getOrganization(), pulumi.getProject());
+            resolution = fromStackOutputs(counterpart, config, stack, await readStackOutputs(new pulumi.StackReference(stack, { name: stack })), problems);
+        }
+        return { ...resolution, via, warnings: destinationWarnings(counterpart, resolution.spec.endpoints) };
     }));
     if (problems.length) throw new ConfigError(problems);
     return resolved;

@@ -3,7 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AuditOutputs, DirectBucketOutputs, ExchangeSide, ExchangeSideArgs, LinkOutputs } from "../infra/components/exchange-side";
 import { SideConfig } from "../infra/config/schema";
-import { HandoffLink, renderHandoff } from "../infra/handoff/sheet";
+import { HandoverDocument } from "../infra/handoff/document";
+import { HandoffInput, HandoffLink, handoverOf, renderHandoff } from "../infra/handoff/sheet";
 import { ResolvedCounterpart } from "./counterparts";
 
 /** Stack outputs. The counterpart's stack reads `side`, `partyName`, `accountId`, `region` and `links`. */
@@ -20,6 +21,8 @@ export interface SideOutputs {
     alertTopics: Record<string, pulumi.Output<string>>;
     /** The partner hand-off sheet (Markdown). */
     handoff: pulumi.Output<string>;
+    /** Per counterpart, the machine-readable hand-over (docs/handover.md) that `accept-handoff` reads on the other side. */
+    handovers: pulumi.Output<Record<string, HandoverDocument>>;
 }
 
 type SideClass = new (name: string, args: ExchangeSideArgs, opts?: pulumi.ComponentResourceOptions) => ExchangeSide;
@@ -32,7 +35,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         } else if (c.spec.state === "retired") {
             pulumi.log.warn(`${c.spec.name} is retired: nothing of its link is protected any more, and everything stays retained. To let it leave the stack: pulumi config rm --path '${key}'`);
         } else {
-            for (const message of c.pending) pulumi.log.warn(message);
+            for (const message of [...c.pending, ...c.warnings]) pulumi.log.warn(message);
         }
     }
     if (config.audit.trail.mode === "extend") {
@@ -92,7 +95,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
             },
         }));
     });
-    const handoff = pulumi.all(handoffLinks).apply((links) => renderHandoff({
+    const handoffInput = pulumi.all(handoffLinks).apply((links): HandoffInput => ({
         stack: pulumi.getStack(),
         side: config.side,
         partyName: config.name,
@@ -100,6 +103,8 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         partition: config.partition,
         links,
     }));
+    const handoff = handoffInput.apply(renderHandoff);
+    const handovers = handoffInput.apply((input) => Object.fromEntries(input.links.map((link) => [link.counterpart, handoverOf(input, link)])));
 
     return {
         side: config.side,
@@ -112,5 +117,6 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         audit: side.auditOutputs,
         alertTopics: side.alertTopicArns,
         handoff,
+        handovers,
     };
 }

@@ -167,3 +167,47 @@ export function parsePrincipalArn(value: string): PrincipalArn | string {
 export function externalIdProblem(value: string): string | undefined {
     return /^[\w+=,.@:\/-]{2,1224}$/.test(value) ? undefined : "must be 2 to 1224 characters of letters, digits and +=,.@:/_-";
 }
+
+/** A counterpart's handed-over identifiers, as config or a hand-over file carries them. */
+export interface HandedOver {
+    accountId: string;
+    region?: string;
+    ingressBucketArn?: string;
+    replicationRoleArn?: string;
+    ingressKmsKeyArn?: string;
+}
+
+/**
+ * That handed-over ARNs belong together and to us: every ARN in `partition`
+ * (the receiving stack's; replication and key grants cannot cross partitions),
+ * the role and the key in the counterpart's own account, and the key in the
+ * region the hand-over gives for the bucket it encrypts: this program takes the
+ * key's region as the destination region (stacks/counterparts.ts), so the two
+ * must not disagree. (We found no AWS page stating the same-region rule for
+ * general purpose buckets; the pre-production canary proves the pair.)
+ * Shapes are checked with the parsers above. Returns one problem per field.
+ */
+export function handedOverProblems(handed: HandedOver, partition: string): { field: keyof HandedOver; problem: string }[] {
+    const problems: { field: keyof HandedOver; problem: string }[] = [];
+    const accountProblem = accountIdProblem(handed.accountId);
+    if (accountProblem) problems.push({ field: "accountId", problem: accountProblem });
+    if (handed.region !== undefined) {
+        const found = regionProblem(handed.region);
+        if (found) problems.push({ field: "region", problem: found });
+        else if (partitionOf(handed.region) !== partition) problems.push({ field: "region", problem: `${handed.region} is in partition ${partitionOf(handed.region)}, not ${partition}; replication cannot cross partitions` });
+    }
+    const parsed: [keyof HandedOver, string | undefined, (v: string) => { partition: string; accountId?: string; region?: string } | string][] = [
+        ["ingressBucketArn", handed.ingressBucketArn, parseBucketArn],
+        ["replicationRoleArn", handed.replicationRoleArn, parseRoleArn],
+        ["ingressKmsKeyArn", handed.ingressKmsKeyArn, parseKmsKeyArn],
+    ];
+    for (const [field, value, parse] of parsed) {
+        if (value === undefined) continue;
+        const arn = parse(value);
+        if (typeof arn === "string") problems.push({ field, problem: arn });
+        else if (arn.partition !== partition) problems.push({ field, problem: `is in partition ${arn.partition}, not ${partition}; replication cannot cross partitions` });
+        else if (arn.accountId !== undefined && !accountProblem && arn.accountId !== handed.accountId) problems.push({ field, problem: `belongs to account ${arn.accountId}, not to the counterpart's account ${handed.accountId}` });
+        else if (arn.region !== undefined && handed.region !== undefined && arn.region !== handed.region) problems.push({ field, problem: `is a key in ${arn.region}, but the counterpart's bucket is in ${handed.region}; the key of a bucket is in the bucket's region` });
+    }
+    return problems;
+}

@@ -19,6 +19,7 @@ import {
     rootPrefixProblem,
     stackNameProblem,
 } from "./rules";
+import { fingerprintProblem } from "../handoff/fingerprint";
 
 export type Side = "publisher" | "partner";
 export type Encryption = "SSE-S3" | "SSE-KMS";
@@ -36,6 +37,8 @@ export type CounterpartSource =
           replicationRoleArn?: string;
           /** The KMS key of the counterpart's ingress bucket, which our SSE-KMS replicas are encrypted with. */
           ingressKmsKeyArn?: string;
+          /** The counterpart replicates delete markers, so our ingress admits `s3:ReplicateDelete`. Default: false. */
+          replicatesDeleteMarkers?: boolean;
       };
 
 /**
@@ -48,6 +51,12 @@ export type CounterpartSource =
  */
 export const COUNTERPART_STATES = ["active", "offboarding", "retired"] as const;
 export type CounterpartState = (typeof COUNTERPART_STATES)[number];
+
+/** The last hand-over accepted with `accept-handoff`: its fingerprint, and that of the destination it set. */
+export interface AcceptedHandover {
+    fingerprint: string;
+    destination: string;
+}
 
 export interface CounterpartConfig {
     /** The counterpart's party name, as it names itself in `transfer:name`. */
@@ -62,6 +71,8 @@ export interface CounterpartConfig {
     /** Region of our two buckets for this counterpart. Default: `aws:region`. */
     bucketRegion: string;
     source: CounterpartSource;
+    /** Set by `accept-handoff`; `pulumi preview` warns when the destination no longer matches it. */
+    acceptedHandover?: AcceptedHandover;
     /** The key this entry came from, e.g. `transfer:partners[0]`, for messages. */
     configKey: string;
 }
@@ -198,6 +209,8 @@ const counterpartSchema = z.strictObject({
     ingressBucketArn: arnChecked(parseBucketArn).optional(),
     replicationRoleArn: arnChecked(parseRoleArn).optional(),
     ingressKmsKeyArn: arnChecked(parseKmsKeyArn).optional(),
+    replicatesDeleteMarkers: z.boolean().optional(),
+    acceptedHandover: z.strictObject({ fingerprint: checked(fingerprintProblem), destination: checked(fingerprintProblem) }).optional(),
     root: checked(rootPrefixProblem).optional(),
     bucketRegion: checked(regionProblem).optional(),
     egressBucketName: ownBucketName.optional(),
@@ -468,7 +481,7 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
     if (entry.name === own.name) {
         problems.push(problem(`${key}.name`, `names this side itself ("${own.name}"); a side cannot be its own counterpart`, `set ${key}.name to the other party's transfer:name`));
     }
-    const handoverFields = (["accountId", "region", "ingressBucketArn", "replicationRoleArn", "ingressKmsKeyArn"] as const).filter((f) => entry[f] !== undefined);
+    const handoverFields = (["accountId", "region", "ingressBucketArn", "replicationRoleArn", "ingressKmsKeyArn", "replicatesDeleteMarkers"] as const).filter((f) => entry[f] !== undefined);
     let source: CounterpartSource | undefined;
     if (entry.stack !== undefined) {
         if (handoverFields.length) {
@@ -485,6 +498,7 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
             ingressBucketArn: entry.ingressBucketArn,
             replicationRoleArn: entry.replicationRoleArn,
             ingressKmsKeyArn: entry.ingressKmsKeyArn,
+            ...(entry.replicatesDeleteMarkers !== undefined ? { replicatesDeleteMarkers: entry.replicatesDeleteMarkers } : {}),
         };
         checkHandover(source, key, own, problems);
     }
@@ -507,6 +521,7 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
         replicationRoleName,
         bucketRegion: entry.bucketRegion ?? own.region,
         source,
+        ...(entry.acceptedHandover ? { acceptedHandover: entry.acceptedHandover } : {}),
         configKey: key,
     };
 }

@@ -8,6 +8,8 @@ import { replicationDestinationStatements, secureTransportStatements } from "../
 import { arns, bucketNameOfArn, policyDocument, PolicyStatement } from "../policies/document";
 import { replicaKeyGrantStatement, replicationKmsStatements } from "../policies/kms";
 import { replicationPermissionsPolicy, replicationTrustPolicy } from "../policies/replication-role";
+import { HandoverDocument, handoverDocument, HandoverSource, handoverTemplate } from "./document";
+import { fingerprintOf } from "./fingerprint";
 
 export const FILE_PATH_CONVENTION = "{Root}/{YYYY-MM-DD}/CDLX_<file-type>_<date>_<epoch>_<i>of<n>.jsonl";
 
@@ -93,6 +95,37 @@ export function counterpartRoleDocuments(input: HandoffInput, link: HandoffLink)
     };
 }
 
+/** The hand-over's source values for one link. */
+export function handoverSource(input: HandoffInput, link: HandoffLink): HandoverSource {
+    const { via: _via, ...theirs } = link.theirs;
+    return {
+        stack: input.stack,
+        side: input.side,
+        partyName: input.partyName,
+        accountId: input.accountId,
+        partition: input.partition,
+        counterpart: link.counterpart,
+        root: link.root,
+        region: link.region,
+        encryption: link.encryption,
+        deleteMarkerReplication: link.deleteMarkerReplication,
+        egressBucketArn: link.egressBucketArn,
+        ingressBucketArn: link.ingressBucketArn,
+        replicationRoleArn: link.replicationRoleArn,
+        egressKmsKeyArn: link.egressKmsKeyArn,
+        ingressKmsKeyArn: link.ingressKmsKeyArn,
+        theirs,
+    };
+}
+
+/** The machine-readable hand-over of one link (`npm run handoff -- --format json`). */
+export function handoverOf(input: HandoffInput, link: HandoffLink): HandoverDocument {
+    return handoverDocument(handoverSource(input, link));
+}
+
+/** How a counterpart without this program computes the fingerprint of its reply: RFC 8785 for this schema's values (ASCII strings, booleans, small integers). */
+export const FINGERPRINT_COMMAND = `python3 -c 'import hashlib,json,sys; h=hashlib.sha256(json.dumps(json.load(open(sys.argv[1])),sort_keys=True,separators=(",",":"),ensure_ascii=False).encode()).hexdigest(); print("-".join(h[i:i+4] for i in range(0,64,4)))' handover-reply.json`;
+
 const json = (value: unknown) => ["```json", JSON.stringify(value, null, 2), "```"].join("\n");
 const orPending = (value: string | undefined) => (value ? `\`${value}\`` : "**pending**");
 
@@ -119,10 +152,13 @@ function linkSection(input: HandoffInput, link: HandoffLink): string {
     const ingress = counterpartIngressStatements(input, link);
     const role = counterpartRoleDocuments(input, link);
     const encryption = link.encryption === "SSE-KMS" ? "SSE-KMS with customer managed keys (S3 Bucket Keys on)" : "SSE-S3 (default S3 encryption)";
+    const fingerprint = fingerprintOf(handoverOf(input, link));
     const lines = [
         `## ${input.partyName} ↔ ${link.counterpart}`,
         "",
         diagram(input, link),
+        "",
+        `**Hand-over fingerprint: \`${fingerprint}\`** (SHA-256 of the machine-readable hand-over, \`npm run handoff -- --stack ${input.stack} --counterpart ${link.counterpart} --format json\`). We read it to you over a call or another channel than the one the file travels by: \`npm run accept-handoff\` refuses the file unless its fingerprint is the one you heard, so a hand-over changed on the way (a swapped account or bucket ARN would send every future file to someone else) is refused before it reaches config.`,
         "",
         `Replication ${input.partyName} → ${link.counterpart}: **${link.replication}**. ${link.counterpart} → ${input.partyName} admitted: **${link.ingressGrant}**. Counterpart details come by ${link.theirs.via}.`,
         "",
@@ -169,6 +205,18 @@ function linkSection(input: HandoffInput, link: HandoffLink): string {
         json(role.permissions),
         "",
         `and a replication rule on your egress bucket: filter prefix \`${link.root}/\`, destination bucket \`${link.ingressBucketArn}\`, destination account \`${input.accountId}\`, change object ownership to the destination owner${link.ingressKmsKeyArn ? `, replica KMS key \`${link.ingressKmsKeyArn}\`, replicate SSE-KMS objects` : ""}.`,
+        "",
+        "### If you do not run this program: what to send back",
+        "",
+        "Fill in this JSON (replace every `<...>`; set `deleteMarkerReplication` to whether your rule replicates delete markers) and send it to us as a file. Then compute its fingerprint and read it to us over a call, as we do ours:",
+        "",
+        json(handoverTemplate(handoverSource(input, link))),
+        "",
+        "```sh",
+        FINGERPRINT_COMMAND,
+        "```",
+        "",
+        `We accept it with \`npm run accept-handoff -- --stack ${input.stack} --file handover-reply.json --fingerprint <the fingerprint you read us>\`, which checks it against our config before anything changes.`,
     ];
     return lines.join("\n");
 }

@@ -1,0 +1,128 @@
+/**
+ * The machine-readable hand-over: what one side sends the other so that the
+ * other side's config can be written by a tool instead of by hand. Its shape is
+ * published as a JSON Schema (docs/handover.schema.json); `accept-handoff`
+ * reads it. Built from the same values as the Markdown sheet.
+ */
+import { arns } from "../policies/document";
+
+/** `$schema` of every hand-over, and `$id` of the published schema. */
+export const HANDOVER_SCHEMA_ID = "urn:s3-transfer:handover:v1";
+export const HANDOVER_VERSION = 1;
+
+/** The fields one side needs from the other; `needsBack` lists those still missing. */
+export const HANDOVER_NEEDS = ["accountId", "region", "ingressBucketArn", "replicationRoleArn", "ingressKmsKeyArn"] as const;
+export type HandoverNeed = (typeof HANDOVER_NEEDS)[number];
+
+export interface HandoverDocument {
+    $schema: typeof HANDOVER_SCHEMA_ID;
+    version: typeof HANDOVER_VERSION;
+    from: {
+        /** The sender's `transfer:name`. */
+        party: string;
+        side: "publisher" | "partner";
+        /** The sender's stack, when the sender runs this program. */
+        stack?: string;
+        accountId: string;
+        partition: string;
+        /** Region of the sender's two buckets for this link. */
+        region: string;
+    };
+    to: { party: string };
+    link: {
+        /** `{Root}`: only objects under `{root}/` replicate, both ways. */
+        root: string;
+        encryption: "SSE-S3" | "SSE-KMS";
+        /** Whether the sender replicates delete markers (the receiver's ingress must then admit `s3:ReplicateDelete`). */
+        deleteMarkerReplication: boolean;
+        /** The sender's egress: the source of its replication (informational; absent from a partner's hand-written reply). */
+        egressBucketArn?: string;
+        /** Where the receiver's egress replicates to. */
+        ingressBucketArn: string;
+        /** The role the sender replicates into the receiver's ingress with. */
+        replicationRoleArn: string;
+        egressKmsKeyArn?: string;
+        /** With SSE-KMS: the key the receiver's replicas into the sender's ingress are encrypted with. */
+        ingressKmsKeyArn?: string;
+    };
+    /** What the sender has not received yet from the receiver. */
+    needsBack: HandoverNeed[];
+}
+
+/** What a side knows of one of its links, from its stack (the sheet's HandoffLink, narrowed). */
+export interface HandoverSource {
+    stack?: string;
+    side: "publisher" | "partner";
+    partyName: string;
+    accountId: string;
+    partition: string;
+    counterpart: string;
+    root: string;
+    region: string;
+    encryption: "SSE-S3" | "SSE-KMS";
+    deleteMarkerReplication: boolean;
+    egressBucketArn?: string;
+    ingressBucketArn: string;
+    replicationRoleArn: string;
+    egressKmsKeyArn?: string;
+    ingressKmsKeyArn?: string;
+    /** What the counterpart has handed over so far. */
+    theirs: Partial<Record<HandoverNeed, string>>;
+}
+
+const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
+/** The fields still missing from the counterpart; its key only matters with SSE-KMS. */
+export function needsBack(source: Pick<HandoverSource, "encryption" | "theirs">): HandoverNeed[] {
+    return HANDOVER_NEEDS.filter((need) => !source.theirs[need] && (need !== "ingressKmsKeyArn" || source.encryption === "SSE-KMS"));
+}
+
+export function handoverDocument(source: HandoverSource): HandoverDocument {
+    return {
+        $schema: HANDOVER_SCHEMA_ID,
+        version: HANDOVER_VERSION,
+        from: defined({ party: source.partyName, side: source.side, stack: source.stack, accountId: source.accountId, partition: source.partition, region: source.region }),
+        to: { party: source.counterpart },
+        link: defined({
+            root: source.root,
+            encryption: source.encryption,
+            deleteMarkerReplication: source.deleteMarkerReplication,
+            egressBucketArn: source.egressBucketArn,
+            ingressBucketArn: source.ingressBucketArn,
+            replicationRoleArn: source.replicationRoleArn,
+            egressKmsKeyArn: source.egressKmsKeyArn,
+            ingressKmsKeyArn: source.ingressKmsKeyArn,
+        }),
+        needsBack: needsBack(source),
+    };
+}
+
+/**
+ * What a counterpart that does not run this program sends back: the hand-over
+ * it would generate, with what we already know filled in and placeholders
+ * (which fail validation until replaced) for the rest.
+ */
+export function handoverTemplate(source: HandoverSource): HandoverDocument {
+    const theirs = source.theirs;
+    return {
+        $schema: HANDOVER_SCHEMA_ID,
+        version: HANDOVER_VERSION,
+        from: {
+            party: source.counterpart,
+            side: source.side === "publisher" ? "partner" : "publisher",
+            accountId: theirs.accountId ?? "<YOUR_ACCOUNT_ID>",
+            partition: source.partition,
+            region: theirs.region ?? "<YOUR_REGION>",
+        },
+        to: { party: source.partyName },
+        link: defined({
+            root: source.root,
+            encryption: source.encryption,
+            deleteMarkerReplication: false,
+            ingressBucketArn: theirs.ingressBucketArn ?? arns.bucket(source.partition, "<YOUR_INGRESS_BUCKET>"),
+            replicationRoleArn: theirs.replicationRoleArn ?? `arn:${source.partition}:iam::<YOUR_ACCOUNT_ID>:role/<YOUR_REPLICATION_ROLE>`,
+            ingressKmsKeyArn: source.encryption === "SSE-KMS" ? theirs.ingressKmsKeyArn ?? `arn:${source.partition}:kms:<YOUR_REGION>:<YOUR_ACCOUNT_ID>:key/<YOUR_INGRESS_KEY_ID>` : undefined,
+        }),
+        needsBack: [],
+    };
+}

@@ -1,0 +1,64 @@
+/**
+ * The fingerprint of a hand-over: SHA-256 of its canonical form (RFC 8785, the
+ * JSON Canonicalization Scheme), so that key order, indentation and line
+ * endings do not change it, and every value does. It is read aloud over a
+ * second channel (a call), so it is shown in groups of four hex digits; a
+ * reader's grouping and case are tolerated, nothing else.
+ */
+import canonicalize from "canonicalize";
+import { createHash } from "crypto";
+
+/** RFC 8785 canonical JSON text of a value. */
+export function canonicalForm(value: unknown): string {
+    const text = canonicalize(value);
+    if (text === undefined) throw new Error("a hand-over must be a JSON value");
+    return text;
+}
+
+/** The full SHA-256 (64 hex digits) in 16 groups of 4, e.g. `3f2a-9c1b-…`. */
+export function formatFingerprint(hex: string): string {
+    return hex.match(/.{4}/g)!.join("-");
+}
+
+/** The fingerprint of a JSON value, formatted for reading aloud. */
+export function fingerprintOf(value: unknown): string {
+    return formatFingerprint(createHash("sha256").update(canonicalForm(value), "utf8").digest("hex"));
+}
+
+const SEPARATORS = /[\s\-:.]/g;
+
+/**
+ * A fingerprint as someone typed it after hearing it: spaces, hyphens, colons
+ * or dots between digits and upper case are accepted; a missing, extra or
+ * wrong digit is not. Returns the formatted fingerprint, or a problem.
+ */
+export function parseFingerprint(text: string): { fingerprint: string } | { problem: string } {
+    const hex = text.trim().replace(/^sha-?256:/i, "").replace(SEPARATORS, "").toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(hex)) {
+        const digits = hex.replace(/[^0-9a-f]/g, "").length;
+        return { problem: `must be the 64 hex digits of a SHA-256 fingerprint (in any grouping), got "${text}" (${digits} hex digit${digits === 1 ? "" : "s"}${/[^0-9a-f]/.test(hex) ? " and other characters" : ""})` };
+    }
+    return { fingerprint: formatFingerprint(hex) };
+}
+
+/** For config validation: undefined when the value is a fingerprint in any accepted form. */
+export function fingerprintProblem(text: string): string | undefined {
+    const parsed = parseFingerprint(text);
+    return "problem" in parsed ? parsed.problem : undefined;
+}
+
+/** Where a counterpart's files go and whose role it admits: what a changed hand-over must not change unconfirmed. */
+export interface Destination {
+    accountId: string;
+    region?: string;
+    ingressBucketArn?: string;
+    replicationRoleArn?: string;
+    ingressKmsKeyArn?: string;
+}
+
+export const DESTINATION_FIELDS = ["accountId", "region", "ingressBucketArn", "replicationRoleArn", "ingressKmsKeyArn"] as const;
+
+/** The fingerprint of a destination, recorded in config when a hand-over is accepted. */
+export function destinationFingerprint(destination: Destination): string {
+    return fingerprintOf(Object.fromEntries(DESTINATION_FIELDS.filter((f) => destination[f] !== undefined && destination[f] !== "").map((f) => [f, destination[f]])));
+}

@@ -1,0 +1,144 @@
+/** The machine-readable hand-over: every stack's and example's validates against the published schema, and the sheet carries its fingerprint and the reply template. */
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { HANDOVER_SCHEMA_ID, HandoverDocument } from "../../../infra/handoff/document";
+import { fingerprintOf } from "../../../infra/handoff/fingerprint";
+import { handoverSchemaProblems, HANDOVER_SCHEMA_FILE } from "../../../infra/handoff/schema";
+import { FINGERPRINT_COMMAND } from "../../../infra/handoff/sheet";
+import { Plan } from "../../../tools/plan/engine";
+import { ALL_STACKS, linksOf, plan } from "../../helpers/plans";
+
+const ROOT = path.join(__dirname, "..", "..", "..");
+const EXAMPLES = fs.readdirSync(path.join(ROOT, "stacks", "examples")).filter((f) => f.endsWith(".yaml"));
+
+const planOf = (name: string): Promise<Plan> => (ALL_STACKS.includes(name as (typeof ALL_STACKS)[number])
+    ? plan(name)
+    : plan({ stack: name, configFile: path.join(ROOT, "stacks", "examples", `${name}.yaml`) }));
+const handoversOf = (p: Plan) => p.outputs.handovers as Record<string, HandoverDocument>;
+const jsonBlocks = (text: string) => [...text.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]));
+
+/** A hand-over to break one field at a time. */
+function valid(): HandoverDocument {
+    return {
+        $schema: HANDOVER_SCHEMA_ID,
+        version: 1,
+        from: { party: "acme-bank", side: "publisher", stack: "prod", accountId: "111122223333", partition: "aws", region: "us-east-1" },
+        to: { party: "cdlx" },
+        link: {
+            root: "acme-bank",
+            encryption: "SSE-KMS",
+            deleteMarkerReplication: false,
+            ingressBucketArn: "arn:aws:s3:::acme-bank-prod-cdlx-ingress",
+            replicationRoleArn: "arn:aws:iam::111122223333:role/acme-bank-to-cdlx-replication",
+            ingressKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/0f6c2a1e-7b3d-4c8e-9a51-2d4e6f8a0b1c",
+        },
+        needsBack: [],
+    };
+}
+
+describe("machine-readable hand-over", () => {
+    const names = [...ALL_STACKS, ...EXAMPLES.map((f) => f.replace(/\.yaml$/, ""))];
+
+    it("is published as a JSON Schema whose $id every hand-over names in $schema", () => {
+        const schema = JSON.parse(fs.readFileSync(HANDOVER_SCHEMA_FILE, "utf8"));
+        assert.strictEqual(schema.$schema, "http://json-schema.org/draft-07/schema#");
+        assert.strictEqual(schema.$id, HANDOVER_SCHEMA_ID);
+        assert.deepStrictEqual(handoverSchemaProblems(valid()), []);
+    });
+
+    for (const name of names) {
+        it(`of every counterpart of ${name} validates against the published schema and carries its link's values`, async () => {
+            const p = await planOf(name);
+            const handovers = handoversOf(p);
+            const links = linksOf(p) as unknown as Record<string, Record<string, unknown>>;
+            assert.deepStrictEqual(Object.keys(handovers).sort(), Object.keys(links).sort());
+            for (const [counterpart, handover] of Object.entries(handovers)) {
+                assert.deepStrictEqual(handoverSchemaProblems(handover), [], `${name} → ${counterpart}`);
+                const link = links[counterpart];
+                assert.strictEqual(handover.to.party, counterpart);
+                assert.strictEqual(handover.from.accountId, p.outputs.accountId);
+                assert.strictEqual(handover.from.region, link.region);
+                assert.strictEqual(handover.link.ingressBucketArn, link.ingressBucketArn);
+                assert.strictEqual(handover.link.replicationRoleArn, link.replicationRoleArn);
+                assert.strictEqual(handover.link.ingressKmsKeyArn, link.ingressKmsKeyArn);
+                assert.strictEqual(handover.link.root, link.root);
+                assert.strictEqual(handover.link.deleteMarkerReplication, link.deleteMarkerReplication);
+            }
+        });
+    }
+
+    it("lists in needsBack exactly what the counterpart has not handed over yet", async () => {
+        const handovers = handoversOf(await planOf("handover"));
+        assert.deepStrictEqual(handovers.loyaltyco.needsBack, []);
+        assert.deepStrictEqual(handovers.marketco.needsBack, ["region", "ingressBucketArn", "replicationRoleArn"]);
+        assert.deepStrictEqual(handoversOf(await planOf("prod")).cdlx.needsBack, []);
+    });
+
+    it("is refused by the schema for each kind of malformed field", () => {
+        const broken: [string, (h: any) => void, string][] = [
+            ["an 11-digit account", (h) => { h.from.accountId = "11112222333"; }, "/from/accountId"],
+            ["an unknown partition", (h) => { h.from.partition = "aws-mars"; }, "/from/partition"],
+            ["a bucket ARN with a key", (h) => { h.link.ingressBucketArn = "arn:aws:s3:::bucket/key"; }, "/link/ingressBucketArn"],
+            ["a user where a role belongs", (h) => { h.link.replicationRoleArn = "arn:aws:iam::111122223333:user/x"; }, "/link/replicationRoleArn"],
+            ["a key alias where a key ARN belongs", (h) => { h.link.ingressKmsKeyArn = "arn:aws:kms:us-east-1:111122223333:alias/aws/s3"; }, "/link/ingressKmsKeyArn"],
+            ["SSE-KMS without the ingress key", (h) => { delete h.link.ingressKmsKeyArn; }, "/link/ingressKmsKeyArn"],
+            ["SSE-S3 with a key", (h) => { h.link.encryption = "SSE-S3"; }, "/link"],
+            ["an unknown field", (h) => { h.link.externalId = "x"; }, "/link/externalId"],
+            ["another version", (h) => { h.version = 2; }, "/version"],
+            ["another schema", (h) => { h.$schema = "urn:other"; }, "/$schema"],
+            ["a missing sender", (h) => { delete h.from; }, "/from"],
+            ["a string where a boolean belongs", (h) => { h.link.deleteMarkerReplication = "false"; }, "/link/deleteMarkerReplication"],
+            ["a root with a trailing slash", (h) => { h.link.root = "acme-bank/"; }, "/link/root"],
+            ["an unknown need", (h) => { h.needsBack = ["password"]; }, "/needsBack/0"],
+        ];
+        for (const [what, mutate, pointer] of broken) {
+            const h = valid();
+            mutate(h);
+            const problems = handoverSchemaProblems(h);
+            assert.ok(problems.some((p) => p.pointer === pointer), `${what}: expected a problem at ${pointer}, got ${JSON.stringify(problems)}`);
+        }
+    });
+
+    it("puts the fingerprint of each link's hand-over in the sheet", async () => {
+        for (const name of ["prod", "handover"]) {
+            const p = await planOf(name);
+            const sheet = String(p.outputs.handoff);
+            for (const handover of Object.values(handoversOf(p))) assert.ok(sheet.includes(`**Hand-over fingerprint: \`${fingerprintOf(handover)}\`**`), `${name}: no fingerprint for ${handover.to.party}`);
+        }
+    });
+
+    it("gives a partner without this program a reply template that validates once its placeholders are filled, and not before", async () => {
+        const p = await planOf("handover");
+        const sheet = String(p.outputs.handoff);
+        const section = sheet.slice(sheet.indexOf("↔ marketco\n"));
+        const template = jsonBlocks(section).at(-1) as HandoverDocument;
+        assert.deepStrictEqual(template.to, { party: "acme-bank" });
+        assert.strictEqual(template.from.party, "marketco");
+        assert.strictEqual(template.from.accountId, "555566667777", "what marketco already handed over is filled in");
+        assert.ok(handoverSchemaProblems(template).length > 0, "placeholders must not pass");
+        const filled = JSON.parse(JSON.stringify(template)
+            .replace(/<YOUR_ACCOUNT_ID>/g, "555566667777")
+            .replace(/<YOUR_REGION>/g, "eu-west-1")
+            .replace(/<YOUR_INGRESS_BUCKET>/g, "marketco-inbound")
+            .replace(/<YOUR_REPLICATION_ROLE>/g, "marketco-outbound"));
+        assert.deepStrictEqual(handoverSchemaProblems(filled), []);
+    });
+
+    it("tells a partner without this program a command that computes the same fingerprint (python3, RFC 8785 for this schema's values)", async function () {
+        if (spawnSync("python3", ["--version"]).status !== 0) this.skip();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "handover-fp-"));
+        for (const name of names) {
+            for (const handover of Object.values(handoversOf(await planOf(name)))) {
+                const file = path.join(dir, "handover-reply.json");
+                fs.writeFileSync(file, JSON.stringify(handover, null, 3));
+                const result = spawnSync("sh", ["-c", FINGERPRINT_COMMAND], { cwd: dir, encoding: "utf8" });
+                assert.strictEqual(result.status, 0, result.stderr);
+                assert.strictEqual(result.stdout.trim(), fingerprintOf(handover), `${name} → ${handover.to.party}`);
+            }
+        }
+        assert.ok(String((await planOf("prod")).outputs.handoff).includes(FINGERPRINT_COMMAND));
+    });
+});

@@ -1,0 +1,272 @@
+/**
+ * Accepts a counterpart's hand-over file into a stack's config: checks its
+ * fingerprint against the one read over a second channel, validates it with the
+ * published schema and with the config rules, refuses an unconfirmed change of
+ * destination, and rewrites `Pulumi.<stack>.yaml` keeping its comments and order.
+ */
+import { createTwoFilesPatch } from "diff";
+import * as fs from "fs";
+import YAML, { Document, isMap, isSeq, YAMLMap, YAMLSeq } from "yaml";
+import { isConfigError } from "../../infra/config/errors";
+import { handedOverProblems, HandedOver, partitionOf } from "../../infra/config/rules";
+import { COUNTERPARTS_KEY, parseSideConfig, Side } from "../../infra/config/schema";
+import { HandoverDocument } from "../../infra/handoff/document";
+import { DESTINATION_FIELDS, destinationFingerprint, fingerprintOf, parseFingerprint } from "../../infra/handoff/fingerprint";
+import { handoverSchemaProblems } from "../../infra/handoff/schema";
+
+/** One reason to refuse, naming the file and key, and the fix. */
+export interface AcceptProblem {
+    key: string;
+    problem: string;
+    fix: string;
+}
+
+/** Refusal: the CLI prints it and exits 2. Nothing has been written. */
+export class HandoverRefused extends Error {
+    constructor(readonly problems: AcceptProblem[], readonly heading = "Hand-over refused") {
+        super(`${heading} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p.key}: ${p.problem}\n    fix: ${p.fix}`).join("\n")}`);
+        this.name = "HandoverRefused";
+    }
+}
+
+export interface AcceptOptions {
+    /** The stack config file to update. */
+    configFile: string;
+    /** The stack's name (for messages and the config rules). */
+    stack: string;
+    handoverFile: string;
+    /** The fingerprint as the operator heard and typed it. */
+    fingerprint: string;
+    write: boolean;
+    confirmChange: boolean;
+}
+
+export interface DestinationChange {
+    field: (typeof DESTINATION_FIELDS)[number];
+    old: string;
+    new: string;
+}
+
+export interface AcceptResult {
+    /** The counterpart entry's config key, e.g. `transfer:publishers[0]`. */
+    entryKey: string;
+    newEntry: boolean;
+    changes: DestinationChange[];
+    /** Unified diff of the config file; empty when nothing changes. */
+    diff: string;
+    before: string;
+    after: string;
+    written: boolean;
+    fingerprint: string;
+    /** The sender, and what it says it still needs from us. */
+    sender: string;
+    needsBack: string[];
+}
+
+const refuse = (key: string, problem: string, fix: string): never => {
+    throw new HandoverRefused([{ key, problem, fix }]);
+};
+
+function readText(file: string, what: string, flag: string): string {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch (err) {
+        return refuse(file, `cannot read the ${what}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, `check the path given to ${flag}`);
+    }
+}
+
+/** The stack file as a YAML document; syntax errors and duplicate keys name their line. */
+export function readConfigDocument(file: string): Document.Parsed {
+    const text = readText(file, "stack config file", "--stack/--config");
+    const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+    if (doc.errors.length) {
+        throw new HandoverRefused(doc.errors.map((e) => ({ key: `${file}:${e.linePos?.[0].line ?? "?"}`, problem: e.message.split("\n")[0], fix: "correct the YAML of the stack file (each key once, consistent indentation)" })));
+    }
+    if (!isMap(doc.get("config"))) refuse(`${file}: config`, "is missing or not a map", "the stack file must have a top-level config: map (as pulumi config set writes it)");
+    return doc;
+}
+
+/** Config as the Pulumi CLI hands it to a program: `ns:key` -> text, objects as JSON. */
+function flatConfig(doc: Document, file: string): Record<string, string> {
+    const config = (doc.toJS() as { config?: Record<string, unknown> }).config ?? {};
+    const flat: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) {
+        if (value !== null && typeof value === "object" && "secure" in value) {
+            refuse(`${file}: ${key}`, "is a secret; accept-handoff validates the whole config offline and cannot decrypt it", "run accept-handoff on a copy without the secret (--config), then apply the shown diff");
+        }
+        flat[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return flat;
+}
+
+export function readHandover(file: string): unknown {
+    const text = readText(file, "hand-over file", "--file");
+    try {
+        return JSON.parse(text);
+    } catch (err) {
+        return refuse(file, `is not JSON: ${(err as Error).message}`, "ask the sender for the file `npm run handoff -- --format json` wrote, unchanged");
+    }
+}
+
+const pointerKey = (file: string, pointer: string) => `${file}#${pointer || "/"}`;
+
+/** The hand-over's values as a counterpart entry of our config. */
+function entryValues(handover: HandoverDocument): HandedOver & { replicatesDeleteMarkers: boolean } {
+    return {
+        accountId: handover.from.accountId,
+        region: handover.from.region,
+        ingressBucketArn: handover.link.ingressBucketArn,
+        replicationRoleArn: handover.link.replicationRoleArn,
+        ingressKmsKeyArn: handover.link.ingressKmsKeyArn,
+        replicatesDeleteMarkers: handover.link.deleteMarkerReplication,
+    };
+}
+
+/** Where each hand-over field lives in the file, for messages. */
+const FIELD_POINTERS: Record<keyof HandedOver, string> = {
+    accountId: "/from/accountId",
+    region: "/from/region",
+    ingressBucketArn: "/link/ingressBucketArn",
+    replicationRoleArn: "/link/replicationRoleArn",
+    ingressKmsKeyArn: "/link/ingressKmsKeyArn",
+};
+
+interface Own {
+    side: Side;
+    name: string;
+    accountId: string;
+    region: string;
+    encryption: string;
+}
+
+function ownSide(raw: Record<string, string>, file: string): Own {
+    const side = raw["transfer:side"];
+    if (side !== "publisher" && side !== "partner") refuse(`${file}: transfer:side`, `must be publisher or partner, got ${JSON.stringify(side)}`, "pulumi config set transfer:side publisher   (or partner)");
+    for (const key of ["transfer:name", "transfer:accountId", "aws:region"]) {
+        if (!raw[key]) refuse(`${file}: ${key}`, "is required to accept a hand-over", `set ${key} in ${file} first`);
+    }
+    return { side: side as Side, name: raw["transfer:name"], accountId: raw["transfer:accountId"], region: raw["aws:region"], encryption: raw["transfer:encryption"] ?? "SSE-S3" };
+}
+
+/** The hand-over's own consistency and its fit with our side, with the config rules' checks of identifiers. */
+function checkAgainstOwn(handover: HandoverDocument, own: Own, file: string, configFile: string): AcceptProblem[] {
+    const problems: AcceptProblem[] = [];
+    const at = (pointer: string, problem: string, fix: string) => problems.push({ key: pointerKey(file, pointer), problem, fix });
+    const resend = "ask the sender to check it and send a new hand-over (and read its new fingerprint)";
+    const otherSide = own.side === "publisher" ? "partner" : "publisher";
+    if (handover.to.party !== own.name) at("/to/party", `is for "${handover.to.party}", but this stack is "${own.name}" (transfer:name in ${configFile})`, "accept it into the stack of the party it is addressed to, or ask the sender to address it to you");
+    if (handover.from.side !== otherSide) at("/from/side", `is "${handover.from.side}"; a ${own.side} exchanges with a ${otherSide}`, resend);
+    if (handover.from.party === own.name) at("/from/party", `names this side itself ("${own.name}")`, resend);
+    if (handover.from.accountId === own.accountId) at("/from/accountId", `is this stack's own account ${own.accountId}; replication here is cross-account`, resend);
+    const partition = partitionOf(own.region);
+    if (handover.from.partition !== partition) at("/from/partition", `is ${handover.from.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, resend);
+    for (const { field, problem } of handedOverProblems(entryValues(handover), partition)) at(FIELD_POINTERS[field], problem, resend);
+    if (handover.link.encryption !== own.encryption) {
+        at("/link/encryption", `is ${handover.link.encryption}, but this stack uses ${own.encryption} (transfer:encryption in ${configFile})`, `agree on one encryption with ${handover.from.party}: pulumi config set transfer:encryption ${handover.link.encryption}, or ask them to use ${own.encryption}`);
+    }
+    return problems;
+}
+
+function listNode(doc: Document, listKey: string): YAMLSeq | undefined {
+    const node = doc.getIn(["config", listKey], true);
+    if (node === undefined) return undefined;
+    if (!isSeq(node)) return refuse(listKey, "is not a list", `edit the stack file so that ${listKey} is a list`);
+    return node;
+}
+
+const text = (node: YAMLMap, field: string): string | undefined => {
+    const value = node.get(field);
+    return value === undefined || value === null ? undefined : String(value);
+};
+
+/** Checks and, with `write`, applies a hand-over. Throws HandoverRefused on any problem, before writing. */
+export function acceptHandover(options: AcceptOptions): AcceptResult {
+    const { configFile, handoverFile: file } = options;
+    const heard = parseFingerprint(options.fingerprint);
+    if ("problem" in heard) refuse("--fingerprint", heard.problem, "type the fingerprint the sender read to you (groups of four hex digits; spaces, hyphens and case do not matter)");
+    const doc = readConfigDocument(configFile);
+    const raw = flatConfig(doc, configFile);
+    const value = readHandover(file);
+
+    // The fingerprint first: a file that is not the one the sender vouched for is not read further.
+    const actual = fingerprintOf(value);
+    const expected = (heard as { fingerprint: string }).fingerprint;
+    if (actual !== expected) {
+        // The file's own fingerprint is not shown: it must come from the sender, never be copied from here.
+        refuse(file, `does not have the fingerprint ${expected} read to you: it is not the file the sender vouched for (changed on the way, or another file)`, "do not use it; ask the sender to send the hand-over again and read its fingerprint to you over a call (not by the channel the file came by)");
+    }
+    const schemaProblems = handoverSchemaProblems(value);
+    if (schemaProblems.length) {
+        throw new HandoverRefused(schemaProblems.map((p) => ({ key: pointerKey(file, p.pointer), problem: p.problem, fix: "ask the sender for a hand-over that follows docs/handover.schema.json (npm run handoff -- --format json writes one)" })), "Hand-over refused: it does not follow the published schema");
+    }
+    const handover = value as HandoverDocument;
+    const own = ownSide(raw, configFile);
+    const ownProblems = checkAgainstOwn(handover, own, file, configFile);
+    if (ownProblems.length) throw new HandoverRefused(ownProblems);
+
+    const listKey = COUNTERPARTS_KEY[own.side];
+    const seq = listNode(doc, listKey);
+    const index = seq ? seq.items.findIndex((item) => isMap(item) && item.get("name") === handover.from.party) : -1;
+    const entryKey = `${listKey}[${index < 0 ? seq?.items.length ?? 0 : index}]`;
+    const existing = index >= 0 ? (seq!.items[index] as YAMLMap) : undefined;
+    const publisherName = own.side === "publisher" ? own.name : handover.from.party;
+    const values = entryValues(handover);
+
+    if (existing) {
+        if (existing.get("stack") !== undefined) {
+            refuse(`${configFile}: ${entryKey}.stack`, `is set: ${handover.from.party}'s values come by stack reference, which a hand-over does not replace silently`, `if ${handover.from.party} no longer shares your Pulumi backend, remove the reference (pulumi config rm --path '${entryKey}.stack') and accept again`);
+        }
+        const root = text(existing, "root") ?? publisherName;
+        if (root !== handover.link.root) {
+            refuse(pointerKey(file, "/link/root"), `is "${handover.link.root}", but this stack exchanges with ${handover.from.party} under "${root}" (${entryKey}.root)`, `agree on one root with ${handover.from.party}; to take theirs: pulumi config set --path '${entryKey}.root' ${handover.link.root}`);
+        }
+    }
+
+    const changes: DestinationChange[] = existing
+        ? DESTINATION_FIELDS.flatMap((field) => {
+              const old = text(existing, field);
+              const next = values[field];
+              return old !== undefined && old !== next ? [{ field, old, new: next ?? "(none)" }] : [];
+          })
+        : [];
+    if (changes.length && !options.confirmChange) {
+        throw new HandoverRefused(
+            changes.map((c) => ({ key: `${configFile}: ${entryKey}.${c.field}`, problem: `would change from ${c.old} to ${c.new}`, fix: `confirm the change with ${handover.from.party} over a second channel (a call to a number you already had, not one from the message), then re-run with --confirm-change` })),
+            `Hand-over refused: it changes where files for ${handover.from.party} go or whom we admit`,
+        );
+    }
+
+    const before = doc.toString();
+    const entry: Record<string, unknown> = {
+        accountId: values.accountId,
+        region: values.region,
+        ingressBucketArn: values.ingressBucketArn,
+        replicationRoleArn: values.replicationRoleArn,
+        ingressKmsKeyArn: values.ingressKmsKeyArn,
+        replicatesDeleteMarkers: values.replicatesDeleteMarkers || undefined,
+        acceptedHandover: { fingerprint: actual, destination: destinationFingerprint(values) },
+    };
+    if (existing) {
+        for (const [field, fieldValue] of Object.entries(entry)) {
+            if (fieldValue === undefined) existing.delete(field);
+            else existing.set(field, doc.createNode(fieldValue));
+        }
+    } else {
+        const created = { name: handover.from.party, ...(handover.link.root !== publisherName ? { root: handover.link.root } : {}), ...Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)) };
+        if (seq) seq.add(doc.createNode(created));
+        else doc.setIn(["config", listKey], doc.createNode([created]));
+    }
+    const after = doc.toString();
+
+    // The config the hand-over implies must pass the same rules as any config.
+    try {
+        parseSideConfig(flatConfig(YAML.parseDocument(after), configFile), options.stack);
+    } catch (err) {
+        if (!isConfigError(err)) throw err;
+        throw new HandoverRefused(err.problems.map((p) => ({ key: `${configFile}: ${p.key}`, problem: p.problem, fix: p.fix })), "Hand-over refused: the config it implies is invalid");
+    }
+
+    const diff = before === after ? "" : createTwoFilesPatch(configFile, configFile, before, after, "now", "with the hand-over");
+    if (options.write && diff) fs.writeFileSync(configFile, after);
+    return { entryKey, newEntry: !existing, changes, diff, before, after, written: options.write && !!diff, fingerprint: actual, sender: handover.from.party, needsBack: handover.needsBack };
+}
