@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CounterpartEndpoints } from "../infra/components/counterpart-link";
 import { CounterpartSpec } from "../infra/components/exchange-side";
 import { ConfigError, ConfigProblem } from "../infra/config/errors";
-import { accountIdProblem, parseBucketArn, parseKmsKeyArn, parseRoleArn, regionProblem } from "../infra/config/rules";
+import { accountIdProblem, parseBucketArn, parseKmsKeyArn, parseRoleArn, qualifiedStackName, regionProblem } from "../infra/config/rules";
 import { CounterpartConfig, CounterpartSource, SideConfig } from "../infra/config/schema";
 import { Destination, DESTINATION_FIELDS, destinationFingerprint, parseFingerprint } from "../infra/handoff/fingerprint";
 
@@ -82,7 +82,8 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
         pending: [`${what}; after that, run \`pulumi up\` on this stack again to start replication and admit their role`],
     });
     if (outputs.side === undefined && outputs.links === undefined) {
-        return waiting(`stack ${stack} has no outputs yet: run \`pulumi up\` on ${stack} (it can go first)`);
+        // The engine reads a stack created with `pulumi stack init` but never deployed as empty outputs.
+        return waiting(`stack ${stack} exists but has no outputs yet (never deployed): run \`pulumi up\` on ${stack}`);
     }
     const fail = (message: string, fix: string): Resolution => {
         problems.push({ key, problem: `stack ${stack} ${message}`, fix });
@@ -111,10 +112,12 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
     if (typeof roleArn === "string") return fail(`exports a replication role ARN that ${roleArn}`, `run \`pulumi up\` on ${stack}`);
     if (roleArn.accountId !== outputs.accountId) return fail(`exports a replication role in account ${roleArn.accountId}, not its own account ${outputs.accountId}`, `run \`pulumi up\` on ${stack}`);
     if (bucketArn.partition !== own.partition) return fail(`is in partition ${bucketArn.partition}, this stack in ${own.partition}; replication cannot cross partitions`, `deploy both sides in one partition`);
+    if (roleArn.partition !== own.partition) return fail(`exports a replication role in partition ${roleArn.partition}, this stack is in ${own.partition}; IAM cannot cross partitions`, `deploy both sides in one partition`);
     const ingressKmsKeyArn = typeof link.ingressKmsKeyArn === "string" ? link.ingressKmsKeyArn : undefined;
     if (ingressKmsKeyArn !== undefined) {
         const keyArn = parseKmsKeyArn(ingressKmsKeyArn);
         if (typeof keyArn === "string") return fail(`exports an ingress KMS key ARN that ${keyArn}`, `run \`pulumi up\` on ${stack}`);
+        if (keyArn.partition !== own.partition) return fail(`exports an ingress KMS key in partition ${keyArn.partition}, this stack is in ${own.partition}; KMS cannot cross partitions`, `deploy both sides in one partition`);
     }
     if (own.encryption === "SSE-KMS" && !ingressKmsKeyArn) {
         return fail(`has an SSE-S3 ingress bucket, but transfer:encryption is SSE-KMS here and SSE-KMS files can only be replicated into a bucket with a KMS key`, `set transfer:encryption to SSE-KMS on ${stack} too (or SSE-S3 here)`);
@@ -159,9 +162,14 @@ export async function resolveCounterparts(config: SideConfig): Promise<ResolvedC
     const problems: ConfigProblem[] = [];
     const resolved = await Promise.all(config.counterparts.map(async (counterpart): Promise<ResolvedCounterpart> => {
         const via = counterpart.source.kind;
-        const resolution = counterpart.source.kind === "handover"
-            ? fromHandover(counterpart, config)
-            : fromStackOutputs(counterpart, config, counterpart.source.stack, await readStackOutputs(new pulumi.StackReference(counterpart.source.stack, { name: counterpart.source.stack })), problems);
+        let resolution: Resolution;
+        if (counterpart.source.kind === "handover") {
+            resolution = fromHandover(counterpart, config);
+        } else {
+            // A bare stack name is one of this project in the deploying backend's own organization.
+            const stack = qualifiedStackName(counterpart.source.stack, pulumi.getOrganization(), pulumi.getProject());
+            resolution = fromStackOutputs(counterpart, config, stack, await readStackOutputs(new pulumi.StackReference(stack, { name: stack })), problems);
+        }
         return { ...resolution, via, warnings: destinationWarnings(counterpart, resolution.spec.endpoints) };
     }));
     if (problems.length) throw new ConfigError(problems);

@@ -28,7 +28,16 @@ export interface SideOutputs {
 type SideClass = new (name: string, args: ExchangeSideArgs, opts?: pulumi.ComponentResourceOptions) => ExchangeSide;
 
 export function composeSide(Side: SideClass, config: SideConfig, counterparts: ResolvedCounterpart[]): SideOutputs {
-    for (const c of counterparts) for (const message of [...c.pending, ...c.warnings]) pulumi.log.warn(message);
+    for (const c of counterparts) {
+        const key = config.counterparts.find((entry) => entry.name === c.spec.name)?.configKey ?? c.spec.name;
+        if (c.spec.state === "offboarding") {
+            pulumi.log.warn(`${c.spec.name} is offboarding: its grants are revoked and replication to it is stopped; its buckets keep every protection. Once they are archived: pulumi config set --path '${key}.state' retired`);
+        } else if (c.spec.state === "retired") {
+            pulumi.log.warn(`${c.spec.name} is retired: nothing of its link is protected any more, and everything stays retained. To let it leave the stack: pulumi config rm --path '${key}'`);
+        } else {
+            for (const message of [...c.pending, ...c.warnings]) pulumi.log.warn(message);
+        }
+    }
     if (config.audit.trail.mode === "extend") {
         pulumi.log.warn(`add the stack output audit.trailEventSelector to the advanced event selectors of trail ${config.audit.trail.trailName} (aws cloudtrail get-event-selectors, merge, put-event-selectors): this stack does not manage that trail`);
     }
@@ -56,6 +65,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
         expirationDays: config.expirationDays,
         protectBuckets: config.protectBuckets,
+        replicationTrustConditions: config.replicationTrustConditions,
         audit: config.audit,
         monitoring: config.monitoring,
     });

@@ -4,7 +4,12 @@
  * Plans a stack offline: runs the real program under mocks with the stack's
  * config, resolving references to this project's other stacks, prints the
  * resource tree and outputs, and runs the policy pack over the result.
- * Exit 0: planned, no mandatory violation; 1: violation or failure; 2: config error.
+ * References behave as in the engine: a reference to a stack this plan cannot
+ * know to exist (not a stack of this project with its Pulumi.<stack>.yaml here)
+ * is a config error, as `unknown stack` fails the update.
+ * Exit 0: planned, no mandatory violation; 1: violation or failure; 2: config
+ * error, including a bad stack file (YAML error, duplicate key, secure: value,
+ * missing --config file), named by file, line and key.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Encryption } from "../config/schema";
+import { CounterpartState, Encryption } from "../config/schema";
 import { fileKeyPrefix } from "../naming/file-key";
 import { REPLICATION_FAILED_EVENTS, REPLICATION_MISSED_THRESHOLD_EVENTS } from "../policies/alerts";
 import { replicationDestinationStatements } from "../policies/bucket-policy";
@@ -46,6 +46,22 @@ export interface CounterpartLinkArgs extends Omit<DataBucketSettings, "accountId
     alerts?: ReplicationAlertTarget;
     /** S3 Replication Time Control (15-minute target, extra cost). Default: false. */
     replicationTimeControl?: boolean;
+    /**
+     * Where the counterpart is in its life. Default: active. `offboarding`: no
+     * grant to the counterpart (bucket policy, key policy) and no replication to
+     * it, while both buckets keep every setting and stay protected. `retired`:
+     * as offboarding, with `protect` lifted (everything is still retained on
+     * delete), so that the entry can then leave config without deleting anything.
+     */
+    state?: CounterpartState;
+    /**
+     * Pin the replication role's trust to `aws:SourceAccount`/`aws:SourceArn`.
+     * Default: false, the unconditioned trust of s3.amazonaws.com that AWS
+     * documents for live replication; AWS does not document that S3 sends those
+     * keys when it assumes the role, so turn it on only after the pre-production
+     * canary has passed with it.
+     */
+    replicationTrustConditions?: boolean;
 }
 
 export interface ReplicationAlertTarget {
@@ -74,9 +90,12 @@ export class CounterpartLink extends pulumi.ComponentResource {
         const child = { parent: this };
         const kms = (args.encryption ?? "SSE-S3") === "SSE-KMS";
         const replicateDeletes = args.deleteMarkerReplication ?? false;
-        const bucketDefaults = dataBucketArgs({ ...args, accountId: args.ownAccountId });
+        const state = args.state ?? "active";
+        // A retired link's resources lose `protect` (so the entry can leave config) but stay retained on delete.
+        const bucketDefaults = dataBucketArgs({ ...args, accountId: args.ownAccountId, protectBuckets: state === "retired" ? false : args.protectBuckets });
         const { ingressBucketArn, replicationRoleArn: counterpartRoleArn, ingressKmsKeyArn } = args.counterpart;
-        const counterpartGrant = counterpartRoleArn
+        // Offboarding revokes every grant to the counterpart at once, whatever it has handed over.
+        const counterpartGrant = counterpartRoleArn && state === "active"
             ? { sourceAccountId: args.counterpart.accountId, sourceRoleArn: counterpartRoleArn }
             : undefined;
 
@@ -108,12 +127,16 @@ export class CounterpartLink extends pulumi.ComponentResource {
         this.replicationRole = new aws.iam.Role(`${name}-replication`, {
             name: args.replicationRoleName,
             description: `S3 replication from ${args.egressBucketName} to ${args.counterpartName}`,
-            assumeRolePolicy: JSON.stringify(replicationTrustPolicy({ accountId: args.ownAccountId, sourceBucketArn: this.egress.bucketArn })),
+            assumeRolePolicy: JSON.stringify(replicationTrustPolicy({
+                accountId: args.ownAccountId,
+                sourceBucketArn: this.egress.bucketArn,
+                sourceConditions: args.replicationTrustConditions ?? false,
+            })),
             maxSessionDuration: 3600,
         }, child);
 
         // SSE-KMS objects can only be replicated with a key of the destination's to encrypt replicas with.
-        this.replicating = ingressBucketArn !== undefined && (!kms || ingressKmsKeyArn !== undefined);
+        this.replicating = state === "active" && ingressBucketArn !== undefined && (!kms || ingressKmsKeyArn !== undefined);
         if (ingressBucketArn && this.replicating) {
             const permissions = new aws.iam.RolePolicy(`${name}-replication`, {
                 role: this.replicationRole.name,

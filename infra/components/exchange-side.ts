@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AuditConfig, CounterpartConfig, Encryption, MonitoringConfig, ServiceDestinationConfig, VendorDropConfig } from "../config/schema";
+import { AuditConfig, CounterpartConfig, CounterpartState, Encryption, MonitoringConfig, ServiceDestinationConfig, VendorDropConfig } from "../config/schema";
 import { accessLogTargetPrefix, CLOUDTRAIL_PREFIX, dataEventSelector } from "../policies/audit";
 import { arns } from "../policies/document";
 import { AuditTrail } from "./audit-trail";
@@ -40,8 +40,10 @@ export interface ExchangeSideArgs {
     noncurrentVersionExpirationDays?: number;
     /** Expiry of current objects in every bucket. Default: never. */
     expirationDays?: number;
-    /** Protect every data bucket and key from deletion. Default: true. */
+    /** Protect every data bucket, its key and its protective settings from deletion. Default: true. */
     protectBuckets?: boolean;
+    /** Pin replication roles' trust to aws:SourceAccount/aws:SourceArn (not documented by AWS; canary first). Default: false. */
+    replicationTrustConditions?: boolean;
     /** Log buckets per region, retention, and the optional CloudTrail data events. */
     audit: AuditConfig;
     /** Alert topics per region, subscriptions, and Replication Time Control. */
@@ -50,6 +52,8 @@ export interface ExchangeSideArgs {
 
 /** What the other side reads from this side's stack, per counterpart. Flat, non-secret strings. */
 export interface LinkOutputs {
+    /** Where the counterpart is in its life: active, offboarding (grants revoked, replication stopped) or retired. */
+    state: CounterpartState;
     root: string;
     /** Region of both buckets. */
     region: string;
@@ -177,9 +181,12 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                     alarmNamePrefix: args.monitoring.alarmNamePrefix,
                 },
                 replicationTimeControl: args.monitoring.replicationTimeControl,
+                state: counterpart.state,
+                replicationTrustConditions: args.replicationTrustConditions,
             }, inRegion(counterpart.bucketRegion));
             this.links[counterpart.name] = link;
             this.linkOutputs[counterpart.name] = {
+                state: counterpart.state,
                 root: counterpart.root,
                 region: counterpart.bucketRegion,
                 egressBucketName: counterpart.egressBucketName,
@@ -196,13 +203,15 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             };
         }
 
-        // Batch Operations jobs (existing and failed objects) run with this role, never the live-replication one.
-        if (args.counterparts.length) {
+        // Batch Operations jobs (existing and failed objects) run with this role, never the live-replication one;
+        // an offboarding or retired counterpart is no longer replicated to, so the role has no business with its egress.
+        const replicatedTo = args.counterparts.filter((c) => c.state === "active");
+        if (replicatedTo.length) {
             new BatchReplicationRole(`${name}-batch-replication`, {
                 partyName: args.name,
                 accountId: args.accountId,
                 partition: args.partition,
-                egress: args.counterparts.map((c) => ({
+                egress: replicatedTo.map((c) => ({
                     bucketName: c.egressBucketName,
                     root: c.root,
                     region: c.bucketRegion,

@@ -69,8 +69,13 @@ export interface SecureBucketArgs {
      */
     accessLogs?: AccessLogTarget;
     /**
-     * Protect the bucket so that neither a replacement nor `pulumi destroy` can delete it.
-     * Default: true. The bucket is retained on delete regardless.
+     * Protect the bucket, its key and every setting that protects its contents
+     * (Block Public Access, ownership controls, versioning, default encryption,
+     * lifecycle, access logging, bucket policy), so that neither a replacement
+     * nor `pulumi destroy` can delete them. Default: true. All of them are
+     * retained on delete regardless: `protect` and `retainOnDelete` apply to one
+     * resource, and deleting a `BucketVersioning` suspends versioning, deleting a
+     * `BucketPublicAccessBlock` removes the block from the bucket that stays.
      */
     protect?: boolean;
 }
@@ -95,7 +100,9 @@ export class SecureBucket extends pulumi.ComponentResource {
         const child = { parent: this };
         this.bucketArn = arns.bucket(args.partition, args.bucketName);
 
-        // Deleting either would lose files: the bucket holds them, the key is the only way to read them.
+        // Deleting the bucket or its key would lose files (the key is the only way to read them); deleting
+        // any protective setting would leave the retained bucket with the files but without that protection.
+        // So each gets the bucket's options. Only the alias (a name) is not kept.
         const keep = { ...child, protect: args.protect ?? true, retainOnDelete: true };
         this.bucket = new aws.s3.Bucket(name, {
             bucket: args.bucketName,
@@ -110,17 +117,17 @@ export class SecureBucket extends pulumi.ComponentResource {
             blockPublicPolicy: true,
             ignorePublicAcls: true,
             restrictPublicBuckets: true,
-        }, child);
+        }, keep);
 
         new aws.s3.BucketOwnershipControls(name, {
             bucket: this.bucketName,
             rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, child);
+        }, keep);
 
         this.versioning = new aws.s3.BucketVersioning(name, {
             bucket: this.bucketName,
             versioningConfiguration: { status: "Enabled" },
-        }, child);
+        }, keep);
 
         const encryption = args.encryption ?? { kind: "SSE-S3" };
         if (encryption.kind === "SSE-KMS") {
@@ -141,7 +148,7 @@ export class SecureBucket extends pulumi.ComponentResource {
                 ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKeyArn }, bucketKeyEnabled: true, blockedEncryptionTypes: ["SSE-C"] }
                 // SSE-C blocked here too: it also refuses replication requests that specify SSE-C (S3 User Guide, blocking-unblocking-s3-c-encryption-gpb).
                 : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
-        }, child);
+        }, keep);
 
         new aws.s3.BucketLifecycleConfiguration(name, {
             bucket: this.bucketName,
@@ -158,7 +165,7 @@ export class SecureBucket extends pulumi.ComponentResource {
                     ? [{ id: "expire-current-objects", status: "Enabled", filter: { prefix: "" }, expiration: { days: args.expirationDays } }]
                     : []),
             ],
-        }, { ...child, dependsOn: [this.versioning] });
+        }, { ...keep, dependsOn: [this.versioning] });
 
         const policy = pulumi.all([args.grantStatements ?? [], this.kmsKeyArn]).apply(([grants, keyArn]) =>
             JSON.stringify(policyDocument([
@@ -167,7 +174,9 @@ export class SecureBucket extends pulumi.ComponentResource {
                 ...grants,
             ])));
         // After the public access block: S3 rejects concurrent changes to a bucket's access settings.
-        new aws.s3.BucketPolicy(name, { bucket: this.bucketName, policy }, { ...child, dependsOn: [publicAccessBlock] });
+        // Kept too: its HTTPS and encryption denies protect the retained bucket. Grants to a counterpart are
+        // revoked while its entry is still in config (state: offboarding), so a retained policy grants nothing.
+        new aws.s3.BucketPolicy(name, { bucket: this.bucketName, policy }, { ...keep, dependsOn: [publicAccessBlock] });
 
         if (args.accessLogs) {
             new aws.s3.BucketLogging(name, {
@@ -176,7 +185,7 @@ export class SecureBucket extends pulumi.ComponentResource {
                 targetPrefix: accessLogTargetPrefix(args.bucketName),
                 // Date partitions let Athena prune a query to the days it asks about.
                 targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
-            }, { ...child, dependsOn: args.accessLogs.dependsOn });
+            }, { ...keep, dependsOn: args.accessLogs.dependsOn });
         }
 
         this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, kmsKeyArn: this.kmsKeyArn });

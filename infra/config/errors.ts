@@ -8,6 +8,10 @@ export interface ConfigProblem {
     problem: string;
     /** What to do about it, usually a `pulumi config set` command. */
     fix: string;
+    /** The stack file the key was read from, when a tool read it (the Pulumi CLI does not say). */
+    file?: string;
+    /** The 1-based line of the key (or of its nearest enclosing key) in `file`. */
+    line?: number;
 }
 
 /**
@@ -24,8 +28,13 @@ export class ConfigError extends pulumi.RunError {
     }
 }
 
+function where(p: ConfigProblem): string {
+    if (!p.file) return "";
+    return p.line ? `${p.file}:${p.line}: ` : `${p.file}: `;
+}
+
 export function formatProblems(problems: ConfigProblem[]): string {
-    const lines = problems.map((p) => `  - ${p.key}: ${p.problem}\n    fix: ${p.fix}`);
+    const lines = problems.map((p) => `  - ${where(p)}${p.key}: ${p.problem}\n    fix: ${p.fix}`);
     return `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
 }
 

@@ -67,11 +67,30 @@ export function rootPrefixProblem(value: string): string | undefined {
     return value.length <= 512 ? undefined : "must be at most 512 characters";
 }
 
-/** A fully qualified stack reference: `<organization>/<project>/<stack>`. */
+const STACK_PART = "[A-Za-z0-9_.-]+";
+const STACK_REFERENCE = new RegExp(`^(?:(${STACK_PART})/(${STACK_PART})/)?(${STACK_PART})$`);
+
+/**
+ * A stack reference: a stack of this project in the deploying backend's own
+ * organization (`<stack>`, the usual form), or a fully qualified
+ * `<organization>/<project>/<stack>` in the same backend. A reference never
+ * reaches another backend, so it never joins two companies.
+ */
 export function stackNameProblem(value: string): string | undefined {
-    return /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(value)
+    return STACK_REFERENCE.test(value)
         ? undefined
-        : `must be a fully qualified stack name <organization>/<project>/<stack>, got "${value}"`;
+        : `must be a stack of this project (<stack>, e.g. partner-prod) or a fully qualified <organization>/<project>/<stack> in the same backend, got "${value}"`;
+}
+
+/**
+ * The fully qualified name a stack reference resolves to: a bare `<stack>` is
+ * qualified with the backend's organization (\`pulumi.getOrganization()\`; the
+ * self-managed backend's is always \`organization\`) and this project.
+ */
+export function qualifiedStackName(reference: string, organization: string, project: string): string {
+    const match = STACK_REFERENCE.exec(reference);
+    if (!match) throw new Error(`not a stack reference: ${reference}`);
+    return match[1] ? reference : `${organization}/${project}/${match[3]}`;
 }
 
 export function roleNameProblem(value: string): string | undefined {

@@ -41,6 +41,17 @@ export type CounterpartSource =
           replicatesDeleteMarkers?: boolean;
       };
 
+/**
+ * Where a counterpart is in its life. `active`: files flow both ways.
+ * `offboarding`: every grant to the counterpart is revoked and replication to
+ * it stops at the next `pulumi up`, while both buckets keep every protection
+ * and stay protected. `retired`: as offboarding, and `protect` is lifted from
+ * the link's resources (retainOnDelete stays), so that the entry can then be
+ * removed from config: the buckets, their settings and the key stay in AWS.
+ */
+export const COUNTERPART_STATES = ["active", "offboarding", "retired"] as const;
+export type CounterpartState = (typeof COUNTERPART_STATES)[number];
+
 /** The last hand-over accepted with `accept-handoff`: its fingerprint, and that of the destination it set. */
 export interface AcceptedHandover {
     fingerprint: string;
@@ -50,6 +61,8 @@ export interface AcceptedHandover {
 export interface CounterpartConfig {
     /** The counterpart's party name, as it names itself in `transfer:name`. */
     name: string;
+    /** Default: active. */
+    state: CounterpartState;
     /** `{Root}` of the file-naming convention: what replicates, in both directions, lives under `{root}/`. */
     root: string;
     egressBucketName: string;
@@ -125,6 +138,14 @@ export interface SideConfig {
     expirationDays?: number;
     deleteMarkerReplication: boolean;
     protectBuckets: boolean;
+    /**
+     * Pin the replication role's trust to `aws:SourceAccount`/`aws:SourceArn`.
+     * Default false: AWS documents an unconditioned trust of s3.amazonaws.com
+     * for live replication and does not say S3 sends those keys when it assumes
+     * the role; if it does not, nothing replicates. Opt in only after the
+     * pre-production canary has passed with it.
+     */
+    replicationTrustConditions: boolean;
     counterparts: CounterpartConfig[];
     vendorDrops: VendorDropConfig[];
     serviceDestinations: ServiceDestinationConfig[];
@@ -146,6 +167,7 @@ const KNOWN_KEYS = [
     "transfer:noncurrentVersionExpirationDays",
     "transfer:deleteMarkerReplication",
     "transfer:protectBuckets",
+    "transfer:replicationTrustConditions",
     "transfer:encryption",
     "transfer:expirationDays",
     "transfer:partners",
@@ -194,6 +216,7 @@ const counterpartSchema = z.strictObject({
     bucketRegion: checked(regionProblem).optional(),
     egressBucketName: ownBucketName.optional(),
     ingressBucketName: ownBucketName.optional(),
+    state: z.enum(COUNTERPART_STATES, { message: `must be one of ${COUNTERPART_STATES.join(", ")}` }).optional(),
 });
 
 type RawCounterpart = z.infer<typeof counterpartSchema>;
@@ -225,6 +248,7 @@ const FIXES: Record<string, string> = {
     "transfer:noncurrentVersionExpirationDays": "pulumi config set transfer:noncurrentVersionExpirationDays <whole days from 1 to 3650>",
     "transfer:deleteMarkerReplication": "pulumi config set transfer:deleteMarkerReplication false   (or true)",
     "transfer:protectBuckets": "pulumi config set transfer:protectBuckets true   (or false for a disposable test stack)",
+    "transfer:replicationTrustConditions": "pulumi config set transfer:replicationTrustConditions false   (true only once the pre-production canary has passed with it)",
     "transfer:logRetentionDays": "pulumi config set transfer:logRetentionDays <whole days from 1 to 3650, e.g. 365>",
     "transfer:auditTrail": "pulumi config set transfer:auditTrail off   (or create, or extend with transfer:auditTrailName)",
     "transfer:auditTrailName": "pulumi config set transfer:auditTrailName <trail name: 3-128 letters, digits, ._->",
@@ -238,7 +262,8 @@ function fixFor(key: string): string {
         region: "the counterpart's AWS region",
         ingressBucketArn: "arn:aws:s3:::<their-ingress-bucket>",
         replicationRoleArn: "arn:aws:iam::<their-account>:role/<their-replication-role>",
-        stack: "<organization>/<project>/<stack> of the counterpart's stack",
+        stack: "<the counterpart's stack of this project, e.g. partner-prod>",
+        state: "offboarding   (then retired, then remove the entry; see docs/deploy.md)",
         ingressKmsKeyArn: "arn:aws:kms:<region>:<their-account>:key/<key-id>",
         principalArn: "arn:aws:iam::<vendor-account>:role/<vendor-role>",
         servicePrincipalArn: "arn:aws:iam::<service-account>:role/<service-role>",
@@ -319,6 +344,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
     const noncurrentVersionExpirationDays = parseDays("transfer:noncurrentVersionExpirationDays", raw["transfer:noncurrentVersionExpirationDays"], 30, problems);
     const deleteMarkerReplication = parseBoolean("transfer:deleteMarkerReplication", raw["transfer:deleteMarkerReplication"], false, problems);
     const protectBuckets = parseBoolean("transfer:protectBuckets", raw["transfer:protectBuckets"], true, problems);
+    const replicationTrustConditions = parseBoolean("transfer:replicationTrustConditions", raw["transfer:replicationTrustConditions"], false, problems);
 
     const encryptionText = raw["transfer:encryption"] ?? "SSE-S3";
     const encryption: Encryption = encryptionText === "SSE-KMS" ? "SSE-KMS" : "SSE-S3";
@@ -378,6 +404,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
     const regions = [...new Set([region, ...counterparts.map((c) => c.bucketRegion)])];
     const logBucketNames = Object.fromEntries(regions.map((r) => [r, `${bucketPrefix}-logs-${r}`]));
     if (side) checkUnique(counterparts, vendorDrops, serviceDestinations, Object.values(logBucketNames), problems);
+    if (side && region && !regionProblem(region)) checkDirectPartitions(vendorDrops, serviceDestinations, region, problems);
 
     if (problems.length) throw new ConfigError(problems);
     return {
@@ -391,6 +418,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
         ...(expirationDays ? { expirationDays } : {}),
         deleteMarkerReplication,
         protectBuckets,
+        replicationTrustConditions,
         counterparts,
         vendorDrops,
         serviceDestinations,
@@ -489,6 +517,7 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
     const publisherName = own.side === "publisher" ? own.name : entry.name;
     return {
         name: entry.name,
+        state: entry.state ?? "active",
         root: entry.root ?? publisherName,
         egressBucketName,
         ingressBucketName,
@@ -511,13 +540,33 @@ function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>,
             problems.push(problem(`${key}.ingressBucketArn`, `is in partition ${arn.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, fixFor(`${key}.ingressBucketArn`)));
         }
     }
-    const owners: [string, { accountId: string } | string | undefined][] = [
+    const owners: [string, { accountId: string; partition: string } | string | undefined][] = [
         ["replicationRoleArn", source.replicationRoleArn ? parseRoleArn(source.replicationRoleArn) : undefined],
         ["ingressKmsKeyArn", source.ingressKmsKeyArn ? parseKmsKeyArn(source.ingressKmsKeyArn) : undefined],
     ];
     for (const [field, arn] of owners) {
-        if (arn && typeof arn !== "string" && arn.accountId !== source.accountId) {
+        if (!arn || typeof arn === "string") continue;
+        // An ARN of another partition names a principal or key this stack's partition cannot reach.
+        if (arn.partition !== partition) {
+            problems.push(problem(`${key}.${field}`, `is in partition ${arn.partition}, but this stack's region ${own.region} is in ${partition}; IAM and KMS cannot cross partitions`, `ask the counterpart for the ${field} of its account in ${partition} (arn:${partition}:...), then: pulumi config set --path '${key}.${field}' <arn>`));
+        }
+        if (arn.accountId !== source.accountId) {
             problems.push(problem(`${key}.${field}`, `belongs to account ${arn.accountId}, not to the counterpart's account ${source.accountId}`, `check ${key}.accountId and ${key}.${field} against what the counterpart handed over`));
+        }
+    }
+}
+
+/** A vendor's or service's principal must be in the stack's partition: a policy cannot name a principal of another. */
+function checkDirectPartitions(vendors: VendorDropConfig[], services: ServiceDestinationConfig[], region: string, problems: ConfigProblem[]): void {
+    const partition = partitionOf(region);
+    const principals = [
+        ...vendors.map((v) => [`${v.configKey}.principalArn`, v.principalArn] as const),
+        ...services.map((s) => [`${s.configKey}.servicePrincipalArn`, s.servicePrincipalArn] as const),
+    ];
+    for (const [key, arn] of principals) {
+        const parsed = parsePrincipalArn(arn);
+        if (typeof parsed !== "string" && parsed.partition !== partition) {
+            problems.push(problem(key, `is in partition ${parsed.partition}, but this stack's region ${region} is in ${partition}; IAM cannot cross partitions`, `ask the vendor for its principal in ${partition} (arn:${partition}:iam::...), then: pulumi config set --path '${key}' <arn>`));
         }
     }
 }
@@ -552,7 +601,7 @@ function checkUnique(counterparts: CounterpartConfig[], vendors: VendorDropConfi
     }
 }
 
-/** The stack references a config names, so that a planner can resolve them first. */
+/** The stack references a config names, as written (a bare `<stack>` or `<organization>/<project>/<stack>`). */
 export function referencedStacks(config: SideConfig): string[] {
     return config.counterparts.flatMap((c) => (c.source.kind === "stack" ? [c.source.stack] : []));
 }

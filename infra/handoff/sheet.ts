@@ -92,7 +92,8 @@ export function counterpartRoleDocuments(input: HandoffInput, link: HandoffLink)
           })
         : [];
     return {
-        trust: replicationTrustPolicy({ accountId: theirAccount, sourceBucketArn: theirEgress }),
+        // The trust AWS documents for live replication; source conditions are our opt-in, unconfirmed by AWS.
+        trust: replicationTrustPolicy({ accountId: theirAccount, sourceBucketArn: theirEgress, sourceConditions: false }),
         permissions: policyDocument([...base.Statement, ...kms]),
     };
 }

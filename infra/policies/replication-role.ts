@@ -2,20 +2,32 @@
 import { PolicyDocument, policyDocument } from "./document";
 
 /**
- * Only S3 may assume the role, and only on behalf of our account and our egress
- * bucket: `aws:SourceAccount` and `aws:SourceArn` close the confused-deputy hole.
+ * Only S3 may assume the role. AWS documents this trust without conditions for
+ * live replication
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html),
+ * and no source says S3 sends aws:SourceAccount/aws:SourceArn when it assumes
+ * the role: if it does not, nothing replicates. So the conditions that would
+ * close the confused-deputy hole come only with `sourceConditions`
+ * (`transfer:replicationTrustConditions`), after the pre-production canary has
+ * passed with them. The risk left without them is small: only principals with
+ * iam:PassRole in our account can attach the role, and roles are never passed
+ * across accounts.
  */
-export function replicationTrustPolicy(args: { accountId: string; sourceBucketArn: string }): PolicyDocument {
+export function replicationTrustPolicy(args: { accountId: string; sourceBucketArn: string; sourceConditions: boolean }): PolicyDocument {
     return policyDocument([
         {
             Sid: "S3ReplicationOnly",
             Effect: "Allow",
             Principal: { Service: "s3.amazonaws.com" },
             Action: "sts:AssumeRole",
-            Condition: {
-                StringEquals: { "aws:SourceAccount": args.accountId },
-                ArnLike: { "aws:SourceArn": args.sourceBucketArn },
-            },
+            ...(args.sourceConditions
+                ? {
+                      Condition: {
+                          StringEquals: { "aws:SourceAccount": args.accountId },
+                          ArnLike: { "aws:SourceArn": args.sourceBucketArn },
+                      },
+                  }
+                : {}),
         },
     ]);
 }

@@ -99,3 +99,16 @@ export const T = {
     logging: "aws:s3/bucketLogging:BucketLogging",
     trail: "aws:cloudtrail/trail:Trail",
 } as const;
+
+/** A copy of a stack file with its config changed, in a temporary directory, for planning a variant. */
+export function configVariant(source: string, change: (config: Record<string, unknown>) => void): string {
+    const fs = require("fs") as typeof import("fs");
+    const os = require("os") as typeof import("os");
+    const path = require("path") as typeof import("path");
+    const YAML = require("yaml") as typeof import("yaml");
+    const parsed = YAML.parse(fs.readFileSync(source, "utf8"));
+    change(parsed.config);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "variant-")), path.basename(source));
+    fs.writeFileSync(file, YAML.stringify(parsed));
+    return file;
+}

@@ -147,7 +147,7 @@ describe("example setups", () => {
 
         it("reads the counterpart's ingress key through the stack reference, and refuses an SSE-S3 counterpart", async () => {
             const kms = (stack: string) => variant(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), (c) => { c["transfer:encryption"] = "SSE-KMS"; });
-            const partner = await planUncached({ stack: "partner-prod", configFile: kms("partner-prod"), stackOutputs: {} });
+            const partner = await planUncached({ stack: "partner-prod", configFile: kms("partner-prod"), stackOutputs: { "organization/s3-transfer/prod": {} } });
             const publisher = await planUncached({ stack: "prod", configFile: kms("prod"), stackOutputs: { "organization/s3-transfer/partner-prod": partner.outputs } });
             const [rule] = forBucket(publisher, T.replication, linksOf(publisher).cdlx.egressBucketName).inputs.rules as Record<string, Record<string, unknown>>[];
             assert.deepStrictEqual(rule.destination.encryptionConfiguration, { replicaKmsKeyId: (linksOf(partner)["acme-bank"] as unknown as Record<string, string>).ingressKmsKeyArn });

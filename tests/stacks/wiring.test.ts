@@ -56,7 +56,7 @@ describe("wiring between the two sides", () => {
         });
     }
 
-    describe("either side can go first, and two runs converge", () => {
+    describe("once both stacks exist, either side can go first, and two runs converge", () => {
         it("going first: buckets and role are created, replication and grants wait, and the warning says what to run", async () => {
             const first = await plan({ stack: "prod", referenceDepth: 0 });
             const link = linksOf(first).cdlx;
@@ -69,11 +69,12 @@ describe("wiring between the two sides", () => {
             assert.strictEqual(link.replication, "pending");
             assert.strictEqual(link.ingressGrant, "pending");
             assert.strictEqual(first.warnings.length, 1);
-            assert.match(first.warnings[0], /stack organization\/s3-transfer\/partner-prod has no outputs yet: run `pulumi up` on organization\/s3-transfer\/partner-prod/);
+            assert.match(first.warnings[0], /stack organization\/s3-transfer\/partner-prod exists but has no outputs yet \(never deployed\): run `pulumi up` on organization\/s3-transfer\/partner-prod/);
         });
 
         it("publisher first, then partner, then publisher again equals the fully wired plans", async () => {
-            const pubFirst = await planUncached({ stack: "prod", stackOutputs: {} });
+            // Both stacks were created with `pulumi stack init`; neither is deployed yet.
+            const pubFirst = await planUncached({ stack: "prod", stackOutputs: { "organization/s3-transfer/partner-prod": {} } });
             const partner = await planUncached({ stack: "partner-prod", stackOutputs: { "organization/s3-transfer/prod": pubFirst.outputs } });
             const pubAgain = await planUncached({ stack: "prod", stackOutputs: { "organization/s3-transfer/partner-prod": partner.outputs } });
             const strip = (p: Plan) => p.resources.map((r) => ({ urn: r.urn, inputs: r.type === "pulumi:pulumi:StackReference" ? undefined : r.inputs }));

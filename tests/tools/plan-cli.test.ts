@@ -44,6 +44,52 @@ describe("npm run plan", () => {
         assert.doesNotMatch(stdout, /Plan of stack/);
     });
 
+    describe("bad stack files exit 2 naming the file, the line, the key and the fix, in every command that reads config", () => {
+        const bad: Record<string, [string, RegExp]> = {
+            "duplicate.yaml": ["config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:side: partner\n", /duplicate\.yaml:4: transfer:side: is set twice[\s\S]*fix: keep one of the two "transfer:side" entries/],
+            "syntax.yaml": ["config:\n  aws:region: us-east-1\n  transfer:partners: [ {name: cdlx\n", /syntax\.yaml:\d+: transfer:partners: is not valid YAML[\s\S]*fix: fix the YAML syntax/],
+            "secret.yaml": ["config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:accountId:\n    secure: v1:AAAABBBB\n", /secret\.yaml:4: transfer:accountId: is an encrypted secret[\s\S]*fix: store it in plain text/],
+        };
+        const commands: [string, string[]][] = [
+            ["plan", ["tools/plan.ts"]],
+            ["handoff", ["tools/handoff.ts"]],
+            ["access", ["tools/access.ts", "--stack", "bad"]],
+            ["audit-query", ["tools/audit-query.ts"]],
+        ];
+        const run = (script: string[], args: string[]) => {
+            const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", ...script, ...args], { cwd: ROOT, encoding: "utf8" });
+            return { status: r.status, out: r.stdout + r.stderr };
+        };
+        for (const [name, [text, message]] of Object.entries(bad)) {
+            it(`npm run plan: ${name}`, () => {
+                const file = path.join(dir, name);
+                fs.writeFileSync(file, text);
+                const { status, out } = run(["tools/plan.ts"], ["--config", file]);
+                assert.strictEqual(status, 2, out);
+                assert.match(out, message);
+                assert.doesNotMatch(out, /\n\s+at .*\.ts:\d+/, "no stack trace");
+            });
+        }
+        for (const [name, script] of commands) {
+            it(`npm run ${name}: a missing --config file and a duplicate key`, () => {
+                const missing = run(script, ["--config", path.join(dir, "absent.yaml")]);
+                assert.strictEqual(missing.status, 2, missing.out);
+                assert.match(missing.out, /absent\.yaml/);
+                assert.doesNotMatch(missing.out, /\n\s+at .*\.ts:\d+/, "no stack trace");
+                const file = path.join(dir, "duplicate.yaml");
+                fs.writeFileSync(file, bad["duplicate.yaml"][0]);
+                const duplicate = run(script, ["--config", file]);
+                assert.strictEqual(duplicate.status, 2, duplicate.out);
+                assert.match(duplicate.out, bad["duplicate.yaml"][1]);
+            });
+        }
+        it("npm run plan: a stack that is not a stack of this project", () => {
+            const { status, out } = run(["tools/plan.ts"], ["--stack", "no-such-stack"]);
+            assert.strictEqual(status, 2, out);
+            assert.match(out, /--stack: the stack file .*Pulumi\.no-such-stack\.yaml does not exist/);
+        });
+    });
+
     it("exits 2 on an unknown option", () => {
         assert.strictEqual(runPlan(["--stak", "prod"]).status, 2);
     });

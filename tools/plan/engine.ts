@@ -34,9 +34,14 @@ export interface Plan {
     stackReferences: { name: string; resolved: boolean }[];
 }
 
+/** What `pulumi.getOrganization()` answers in a self-managed (DIY) backend, and in a plan unless told otherwise. */
+export const DIY_ORGANIZATION = "organization";
+
 export interface PlanRequest {
     project: string;
     stack: string;
+    /** The backend's organization, as `pulumi.getOrganization()` returns it. Default: `organization`. */
+    organization?: string;
     /** Flat config as the Pulumi CLI hands it to a program: `ns:key` -> text (objects as JSON). */
     config: Record<string, string>;
     /** Outputs of the stacks the program may reference. */
@@ -71,7 +76,7 @@ export async function runPlan(request: PlanRequest): Promise<Plan> {
         defaultRegion: request.config["aws:region"] ?? "us-east-1",
         stackOutputs: request.stackOutputs,
     });
-    await pulumi.runtime.setMocks(mocks, request.project, request.stack, false);
+    await pulumi.runtime.setMocks(mocks, request.project, request.stack, false, request.organization ?? DIY_ORGANIZATION);
     pulumi.runtime.setAllConfig(request.config);
 
     const resources: PlannedResource[] = [];
@@ -121,8 +126,18 @@ export async function runPlan(request: PlanRequest): Promise<Plan> {
         if (text.startsWith("warning: [runtime] ")) warnings.push(text.slice("warning: [runtime] ".length));
         else consoleWarn(...args);
     };
+    // A failed resource read (a reference to a stack that does not exist) also rejects promises the
+    // program never awaits; the Pulumi language host fails the update on those. The plan does the
+    // same: it holds them while it runs and fails with the first, instead of leaking them to the
+    // process (or to the test runner) after the plan has returned.
+    const rejections: unknown[] = [];
+    const listeners = process.listeners("unhandledRejection");
+    const hold = (reason: unknown) => rejections.push(reason);
+    process.removeAllListeners("unhandledRejection");
+    process.on("unhandledRejection", hold);
     try {
-        const outputs = (await runtime.runInPulumiStack(async () => request.program())) ?? {};
+        const outputs = (await runtime.runInPulumiStack(async () => request.program()).finally(() => new Promise((resolve) => setImmediate(resolve)))) ?? {};
+        if (rejections.length) throw rejections[0];
         await runtime.waitForRPCs();
         const stackResource = resources.find((r) => r.type === "pulumi:pulumi:Stack");
         if (stackResource) stackResource.outputs = outputs as Record<string, unknown>;
@@ -134,7 +149,13 @@ export async function runPlan(request: PlanRequest): Promise<Plan> {
             warnings,
             stackReferences: mocks.stackReferencesRead,
         };
+    } catch (err) {
+        // Let the promises that rejected with this error settle, so none surfaces after the plan.
+        await new Promise((resolve) => setImmediate(resolve));
+        throw err;
     } finally {
+        process.removeListener("unhandledRejection", hold);
+        for (const listener of listeners) process.on("unhandledRejection", listener);
         console.warn = consoleWarn;
         Error.prepareStackTrace = prepareStackTrace;
     }

@@ -6,8 +6,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 
-/** Outputs of other stacks, by fully qualified stack name, for StackReference reads. */
+/**
+ * Outputs of the stacks that exist, by fully qualified stack name, for
+ * StackReference reads. `{}` is a stack created with `pulumi stack init` and
+ * never deployed; a name that is absent is a stack that does not exist.
+ */
 export type StackOutputsByName = Record<string, Record<string, unknown>>;
+
+/**
+ * The engine's answer to a reference to a stack that does not exist
+ * (pulumi/pulumi pkg/backend/backend.go, backendClient.GetStackOutputs:
+ * `errors.Errorf("unknown stack %q", name)`); the update fails on it.
+ */
+export function unknownStackError(name: string): Error {
+    return new Error(`unknown stack ${JSON.stringify(name)}`);
+}
 
 export interface PlanMocksOptions {
     accountId: string;
@@ -104,6 +117,8 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     readonly statesByTypeAndName = new Map<string, { id?: string; state: Record<string, unknown> }>();
     /** Stack references the program read, and whether the referenced stack had outputs. */
     readonly stackReferencesRead: { name: string; resolved: boolean }[] = [];
+    /** References to stacks that do not exist: the engine fails the update on each. */
+    readonly unknownStacks: string[] = [];
 
     constructor(private readonly options: PlanMocksOptions) {}
 
@@ -120,9 +135,15 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     private resultFor(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         if (args.type === "pulumi:pulumi:StackReference") {
             const name = String(args.inputs.name);
-            const outputs = this.options.stackOutputs[name];
-            this.stackReferencesRead.push({ name, resolved: outputs !== undefined });
-            return { id: name, state: { name, outputs: outputs ?? {}, secretOutputNames: [] } };
+            const outputs = Object.prototype.hasOwnProperty.call(this.options.stackOutputs, name) ? this.options.stackOutputs[name] : undefined;
+            if (outputs === undefined) {
+                // As the engine: a stack that was never created is an error, not empty outputs.
+                this.unknownStacks.push(name);
+                throw unknownStackError(name);
+            }
+            // A stack created but never deployed has no root resource, so its outputs are empty.
+            this.stackReferencesRead.push({ name, resolved: Object.keys(outputs).length > 0 });
+            return { id: name, state: { name, outputs, secretOutputNames: [] } };
         }
         if (args.type.startsWith("pulumi:providers:")) {
             const id = `provider-${shortHash(args.name, 12)}`;

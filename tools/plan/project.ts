@@ -1,12 +1,23 @@
 /**
  * Plans a stack of this project from its `Pulumi.<stack>.yaml`, resolving its
  * stack references by planning the referenced stacks of this project first.
+ *
+ * References behave as in the engine: a reference to a stack that does not
+ * exist fails the update (`unknown stack`), and a stack created with
+ * `pulumi stack init` but never deployed reads as empty outputs. The plan
+ * knows a stack exists only when it is a stack of this project, in the plan's
+ * organization, with its `Pulumi.<stack>.yaml` here (the runbook creates both
+ * stacks of a pair before the first `up`); any other reference is reported as
+ * the config error it would become at `pulumi up`.
  */
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { parseSideConfig, referencedStacks } from "../../infra/config/schema";
-import { Plan, runPlan } from "./engine";
+import { ConfigError, ConfigProblem } from "../../infra/config/errors";
+import { qualifiedStackName } from "../../infra/config/rules";
+import { parseSideConfig, SideConfig } from "../../infra/config/schema";
+import { loadStackFile, locateProblems, StackFile } from "../../infra/config/stack-file";
+import { DIY_ORGANIZATION, Plan, runPlan } from "./engine";
 import { StackOutputsByName } from "./mocks";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -17,17 +28,9 @@ export function projectName(root = PROJECT_ROOT): string {
     return project.name;
 }
 
-/** Reads a stack config file into the flat `ns:key` -> text map that Pulumi hands a program. */
-export function readStackConfig(file: string): Record<string, string> {
-    const parsed = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-    const config: Record<string, string> = {};
-    for (const [key, value] of Object.entries(parsed?.config ?? {})) {
-        if (value !== null && typeof value === "object" && "secure" in value) {
-            throw new Error(`${file}: ${key} is a secret; the offline plan cannot decrypt it`);
-        }
-        config[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-    return config;
+/** Reads a stack config file into the flat `ns:key` -> text map that Pulumi hands a program (ConfigError when the file is bad). */
+export function readStackConfig(file: string, option?: string): Record<string, string> {
+    return loadStackFile(file, option).config;
 }
 
 export function stackConfigFile(stack: string, root = PROJECT_ROOT): string {
@@ -38,13 +41,20 @@ export interface ProjectPlanOptions {
     stack: string;
     /** A config file to use instead of `Pulumi.<stack>.yaml`. */
     configFile?: string;
+    /** The backend's organization (`pulumi.getOrganization()`). Default: `organization`, the self-managed backend's. */
+    organization?: string;
     /**
      * How many levels of references to resolve. The referenced stack's own
-     * references are planned as not yet deployed, which is what either side
-     * sees when it goes first; names and ARNs do not depend on them.
+     * references are planned as created but not yet deployed (empty outputs),
+     * which is what either side sees when it goes first; names and ARNs do not
+     * depend on them.
      */
     referenceDepth?: number;
-    /** Outputs to feed to stack references instead of planning the referenced stacks. */
+    /**
+     * The stacks that exist and their outputs, instead of planning the
+     * referenced stacks: a reference to a name not listed fails as the engine
+     * fails it (`unknown stack`); `{}` is a stack created but never deployed.
+     */
     stackOutputs?: StackOutputsByName;
 }
 
@@ -54,22 +64,67 @@ async function program(): Promise<object> {
     return main();
 }
 
+function parseLocated(stackFile: StackFile, stack: string): SideConfig {
+    try {
+        return parseSideConfig(stackFile.config, stack);
+    } catch (err) {
+        throw locateProblems(err, stackFile);
+    }
+}
+
+/** Why the plan cannot know a referenced stack to exist, or undefined when it can. */
+function unknownReference(qualified: string, own: { organization: string; project: string; stack: string }): string | undefined {
+    const [organization, project, stack] = qualified.split("/");
+    if (organization !== own.organization) return `is in organization "${organization}", but this stack's backend organization is "${own.organization}"`;
+    if (project !== own.project) return `is a stack of project "${project}", not of this project "${own.project}"`;
+    if (stack === own.stack) return "is this stack itself";
+    if (!fs.existsSync(stackConfigFile(stack))) return `names stack "${stack}", which has no Pulumi.${stack}.yaml in this project`;
+    return undefined;
+}
+
 export async function planProjectStack(options: ProjectPlanOptions): Promise<{ plan: Plan; referenced: Plan[] }> {
     const project = projectName();
-    const config = readStackConfig(options.configFile ?? stackConfigFile(options.stack));
+    const organization = options.organization ?? DIY_ORGANIZATION;
+    const stackFile = loadStackFile(options.configFile ?? stackConfigFile(options.stack), options.configFile ? "--config" : undefined);
+    // Validates before planning anything, so a config error names this stack's keys first.
+    const config = parseLocated(stackFile, options.stack);
     const depth = options.referenceDepth ?? 1;
     const stackOutputs: StackOutputsByName = { ...options.stackOutputs };
     const referenced: Plan[] = [];
-    if (depth > 0 && !options.stackOutputs) {
-        // Validates before planning anything, so a config error names this stack's keys first.
-        for (const reference of referencedStacks(parseSideConfig(config, options.stack))) {
-            const [, refProject, refStack] = reference.split("/");
-            if (refProject !== project || !fs.existsSync(stackConfigFile(refStack))) continue;
-            const { plan } = await planProjectStack({ stack: refStack, referenceDepth: depth - 1 });
-            stackOutputs[reference] = plan.outputs;
-            referenced.push(plan);
+    if (!options.stackOutputs) {
+        const problems: ConfigProblem[] = [];
+        const known: string[] = [];
+        for (const counterpart of config.counterparts) {
+            if (counterpart.source.kind !== "stack") continue;
+            const qualified = qualifiedStackName(counterpart.source.stack, organization, project);
+            const why = unknownReference(qualified, { organization, project, stack: options.stack });
+            if (why) {
+                problems.push({
+                    key: `${counterpart.configKey}.stack`,
+                    problem: `${why}, so this plan cannot know that ${qualified} exists; \`pulumi up\` fails with \`unknown stack "${qualified}"\` until it is created in this backend`,
+                    fix: why === "is this stack itself"
+                        ? `point ${counterpart.configKey}.stack at ${counterpart.name}'s stack`
+                        : `if ${counterpart.name} runs this program in this backend: pulumi stack init ${qualified} --secrets-provider <provider> (docs/deploy.md) and add its Pulumi.<stack>.yaml here; if another company runs it, replace stack with the hand-over fields (accountId, ingressBucketArn, replicationRoleArn)`,
+                });
+            } else if (!known.includes(qualified)) {
+                known.push(qualified);
+            }
+        }
+        if (problems.length) throw locateProblems(new ConfigError(problems), stackFile);
+        for (const qualified of known) {
+            if (depth > 0) {
+                const { plan } = await planProjectStack({ stack: qualified.split("/")[2], organization, referenceDepth: depth - 1 });
+                stackOutputs[qualified] = plan.outputs;
+                referenced.push(plan);
+            } else {
+                stackOutputs[qualified] = {};
+            }
         }
     }
-    const plan = await runPlan({ project, stack: options.stack, config, stackOutputs, program });
-    return { plan, referenced };
+    try {
+        const plan = await runPlan({ project, stack: options.stack, organization, config: stackFile.config, stackOutputs, program });
+        return { plan, referenced };
+    } catch (err) {
+        throw locateProblems(err, stackFile);
+    }
 }

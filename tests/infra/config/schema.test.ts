@@ -1,6 +1,7 @@
 /** Each validation rule: a bad value is rejected with its key and a fix, before anything is planned. */
 import * as assert from "assert";
 import { ConfigError, formatProblems } from "../../../infra/config/errors";
+import { qualifiedStackName } from "../../../infra/config/rules";
 import { parseSideConfig } from "../../../infra/config/schema";
 
 const partner = { name: "cdlx", stack: "organization/s3-transfer/partner-prod" };
@@ -48,12 +49,14 @@ describe("stack config validation", () => {
             noncurrentVersionExpirationDays: 30,
             deleteMarkerReplication: false,
             protectBuckets: true,
+            replicationTrustConditions: false,
             vendorDrops: [],
             serviceDestinations: [],
             audit: { logBucketNames: { "us-east-1": "acme-bank-prod-logs-us-east-1" }, logRetentionDays: 365, trail: { mode: "off" } },
             monitoring: { replicationTimeControl: false, subscriptions: [], topicNames: { "us-east-1": "acme-bank-prod-replication-alerts-us-east-1" }, alarmNamePrefix: "acme-bank-prod-replication-" },
             counterparts: [{
                 name: "cdlx",
+                state: "active",
                 root: "acme-bank",
                 egressBucketName: "acme-bank-prod-cdlx-egress",
                 ingressBucketName: "acme-bank-prod-cdlx-ingress",
@@ -93,7 +96,33 @@ describe("stack config validation", () => {
     it("requires at least one counterpart", () => assertRejected(publisherConfig({}, []), "transfer:partners", /at least one partner/));
     it("rejects an unknown field in a counterpart", () => assertRejected(publisherConfig({}, [{ ...partner, acount: "1" }]), "transfer:partners[0]", /unknown field\(s\) acount/));
     it("rejects a counterpart account ID that is not 12 digits", () => assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "4444" }]), "transfer:partners[0].accountId", /12-digit/, /pulumi config set --path 'transfer:partners\[0\].accountId'/));
-    it("rejects a malformed stack reference", () => assertRejected(publisherConfig({}, [{ name: "cdlx", stack: "partner-prod" }]), "transfer:partners[0].stack", /<organization>\/<project>\/<stack>/));
+    it("rejects a malformed stack reference", () => assertRejected(publisherConfig({}, [{ name: "cdlx", stack: "org/partner-prod" }]), "transfer:partners[0].stack", /<stack>.*<organization>\/<project>\/<stack>/));
+    it("accepts a bare stack name of this project, which the backend's organization qualifies", () => {
+        const config = parseSideConfig(publisherConfig({}, [{ name: "cdlx", stack: "partner-prod" }]), "prod");
+        assert.deepStrictEqual(config.counterparts[0].source, { kind: "stack", stack: "partner-prod" });
+        assert.strictEqual(qualifiedStackName("partner-prod", "acme-corp", "s3-transfer"), "acme-corp/s3-transfer/partner-prod");
+        assert.strictEqual(qualifiedStackName("other-org/s3-transfer/partner-prod", "acme-corp", "s3-transfer"), "other-org/s3-transfer/partner-prod");
+    });
+    for (const [field, arn] of [["replicationRoleArn", "arn:aws-us-gov:iam::444455556666:role/r"], ["ingressKmsKeyArn", "arn:aws-cn:kms:cn-north-1:444455556666:key/0f6c2a1e-7b3d-4c8e-9a51-2d4e6f8a0b1c"]] as const) {
+        it(`rejects a handed-over ${field} in another partition than the stack's`, () =>
+            assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", [field]: arn }]), `transfer:partners[0].${field}`, /is in partition aws-(us-gov|cn), but this stack's region us-east-1 is in aws/));
+    }
+    it("rejects a vendor or service principal in another partition than the stack's", () => {
+        const raw = publisherConfig({
+            "transfer:vendorDrops": [{ name: "sailthru", principalArn: "arn:aws-cn:iam::099647660399:role/sc-event-stream-production" }],
+            "transfer:serviceDestinations": [{ name: "datasync", servicePrincipalArn: "arn:aws-us-gov:iam::313131313131:role/data-sync-service", externalId: "acme-7f3a9c2e" }],
+        });
+        assertRejected(raw, "transfer:vendorDrops[0].principalArn", /is in partition aws-cn, but this stack's region us-east-1 is in aws/);
+        assertRejected(raw, "transfer:serviceDestinations[0].servicePrincipalArn", /is in partition aws-us-gov/);
+    });
+    it("takes a counterpart state, active by default, and rejects an unknown one", () => {
+        assert.strictEqual(parseSideConfig(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", state: "offboarding" }]), "prod").counterparts[0].state, "offboarding");
+        assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", state: "gone" }]), "transfer:partners[0].state", /must be one of active, offboarding, retired/);
+    });
+    it("keeps the replication trust unconditioned unless transfer:replicationTrustConditions opts in", () => {
+        assert.strictEqual(parseSideConfig(publisherConfig({ "transfer:replicationTrustConditions": "true" }), "prod").replicationTrustConditions, true);
+        assertRejected(publisherConfig({ "transfer:replicationTrustConditions": "yes" }), "transfer:replicationTrustConditions", /must be true or false/);
+    });
     it("rejects a bucket ARN with a key", () => assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressBucketArn: "arn:aws:s3:::bucket/key" }]), "transfer:partners[0].ingressBucketArn", /S3 bucket ARN/));
     it("rejects a bucket ARN whose name breaks S3 rules", () => assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressBucketArn: "arn:aws:s3:::Bad_Bucket" }]), "transfer:partners[0].ingressBucketArn", /lowercase letters/));
     it("rejects a role ARN that is a user", () => assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", replicationRoleArn: "arn:aws:iam::444455556666:user/x" }]), "transfer:partners[0].replicationRoleArn", /IAM role ARN/));

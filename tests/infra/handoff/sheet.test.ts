@@ -64,7 +64,9 @@ describe("partner hand-off sheet", () => {
         assert.match(pending, /\| IAM role ARN you replicate to us with \| \*\*pending\*\* \|/);
         const [bucketPolicy, trust, permissions] = jsonBlocks(pending) as { Statement: Record<string, unknown>[] }[];
         assert.strictEqual(bucketPolicy.Statement[3].Resource, "arn:aws:s3:::<YOUR_INGRESS_BUCKET>");
-        assert.deepStrictEqual(trust.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": "555566667777" }, ArnLike: { "aws:SourceArn": "arn:aws:s3:::<YOUR_EGRESS_BUCKET>" } });
+        // The trust AWS documents for live replication: no source conditions, which AWS does not confirm S3 sends
+        // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html).
+        assert.deepStrictEqual(trust.Statement[0], { Sid: "S3ReplicationOnly", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" });
         assert.strictEqual(permissions.Statement[2].Resource, `${linksOf(handover).marketco.ingressBucketArn}/acme-bank/*`);
     });
 

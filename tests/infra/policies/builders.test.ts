@@ -40,8 +40,15 @@ describe("policy document builders", () => {
         assert.deepStrictEqual(statements[0].Principal, { AWS: "arn:aws-cn:iam::444455556666:root" });
     });
 
-    it("trusts S3 for one account and one source bucket", () => {
-        assert.deepStrictEqual(replicationTrustPolicy({ accountId: "111122223333", sourceBucketArn: "arn:aws:s3:::egress" }), {
+    it("trusts S3 without conditions by default, as AWS documents for live replication", () => {
+        assert.deepStrictEqual(replicationTrustPolicy({ accountId: "111122223333", sourceBucketArn: "arn:aws:s3:::egress", sourceConditions: false }), {
+            Version: "2012-10-17",
+            Statement: [{ Sid: "S3ReplicationOnly", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        });
+    });
+
+    it("trusts S3 for one account and one source bucket with the opt-in source conditions", () => {
+        assert.deepStrictEqual(replicationTrustPolicy({ accountId: "111122223333", sourceBucketArn: "arn:aws:s3:::egress", sourceConditions: true }), {
             Version: "2012-10-17",
             Statement: [{
                 Sid: "S3ReplicationOnly",

@@ -1,0 +1,142 @@
+/**
+ * Reads a `Pulumi.<stack>.yaml` the way the offline tools need it: into the
+ * flat `ns:key` -> text map that Pulumi hands a program, with the line of every
+ * key, so that each problem names the file, the line, the key and the fix.
+ * Bad files (missing, unreadable, YAML syntax errors, duplicate keys, secrets
+ * the tools cannot decrypt) are ConfigErrors, which every command prints
+ * without a stack trace and exits 2 on.
+ */
+import * as fs from "fs";
+import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, YAMLError } from "yaml";
+import { ConfigError, ConfigProblem, isConfigError } from "./errors";
+
+export interface StackFile {
+    /** The file as given. */
+    file: string;
+    /** Flat config: `ns:key` -> text, objects and lists as JSON (as `pulumi.runtime.allConfig()` has it). */
+    config: Record<string, string>;
+    /** The 1-based line of a config key path such as `transfer:partners[0].accountId`, or of its nearest enclosing key. */
+    lineOf(key: string): number | undefined;
+}
+
+/** `transfer:partners[0].accountId` -> ["transfer:partners", 0, "accountId"]. */
+export function keyPath(key: string): (string | number)[] {
+    const match = /^([^.[\s]+)((?:\[\d+\]|\.[A-Za-z0-9_-]+)*)/.exec(key);
+    if (!match) return [];
+    const rest = [...match[2].matchAll(/\[(\d+)\]|\.([A-Za-z0-9_-]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]));
+    return [match[1], ...rest];
+}
+
+function fileProblem(file: string, key: string, problem: string, fix: string, line?: number): ConfigError {
+    return new ConfigError([{ key, problem, fix, file, ...(line ? { line } : {}) }]);
+}
+
+/** The key at a YAML error's position (`  a: 2` -> `a`), for duplicate-key and syntax messages. */
+function keyAtLine(text: string, line: number): string | undefined {
+    const lines = text.split(/\r?\n/);
+    // A syntax error may point past its key (at an unclosed bracket's end): take the nearest key above.
+    for (let n = line; n >= 1; n--) {
+        const key = /^\s*(?:-\s+)?([^\s#'"][^#]*?)\s*:(?:\s|$)/.exec(lines[n - 1] ?? "")?.[1];
+        if (key) return key;
+    }
+    return undefined;
+}
+
+/** Secure values (`{secure: <ciphertext>}`) anywhere in a config value, by their key path. */
+function secretPaths(value: unknown, path: string): string[] {
+    if (Array.isArray(value)) return value.flatMap((v, i) => secretPaths(v, `${path}[${i}]`));
+    if (value !== null && typeof value === "object") {
+        const entries = Object.entries(value as Record<string, unknown>);
+        if (entries.length === 1 && entries[0][0] === "secure") return [path];
+        return entries.flatMap(([k, v]) => secretPaths(v, `${path}.${k}`));
+    }
+    return [];
+}
+
+/**
+ * Loads a stack file. `option` names the command-line option the file came
+ * from (`--config`), or is undefined for the stack's own `Pulumi.<stack>.yaml`.
+ */
+export function loadStackFile(file: string, option?: string): StackFile {
+    const origin = option ?? "--stack";
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? (err as Error).message})`;
+        throw fileProblem(file, origin, `the stack file ${file} ${why}`, option
+            ? `give ${option} the path of an existing stack file, e.g. ${option} stacks/examples/handover.yaml`
+            : "name a stack of this project (a Pulumi.<stack>.yaml next to Pulumi.yaml), or give its file with --config <file>");
+    }
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+    const yamlError: YAMLError | undefined = doc.errors[0];
+    if (yamlError) {
+        const line = yamlError.linePos?.[0].line;
+        const key = (line && keyAtLine(text, line)) || "(file)";
+        const duplicate = yamlError.code === "DUPLICATE_KEY";
+        throw fileProblem(file, key,
+            duplicate ? `is set twice in the same mapping; YAML keys must be unique (Pulumi would refuse the file)` : `is not valid YAML: ${yamlError.message.split("\n")[0].replace(/:$/, "")}`,
+            duplicate ? `keep one of the two "${key}" entries in ${file} and delete the other` : `fix the YAML syntax at line ${line ?? "?"} of ${file} (indentation, quotes, brackets)`,
+            line);
+    }
+    const lineOfNode = (node: unknown): number | undefined => {
+        const range = (node as Node | undefined)?.range;
+        return range ? lines.linePos(range[0]).line : undefined;
+    };
+    const root = doc.contents;
+    const configNode = isMap(root) ? root.get("config", true) : undefined;
+    if (root !== null && !isMap(root)) {
+        throw fileProblem(file, "(file)", "must be a YAML mapping with a `config:` section", `start ${file} with "config:" and list the keys under it`, lineOfNode(root));
+    }
+    if (configNode !== undefined && configNode !== null && !(isScalar(configNode) && configNode.value === null) && !isMap(configNode)) {
+        throw fileProblem(file, "config", "must be a mapping of keys to values", `write each setting as "  transfer:<key>: <value>" under config: in ${file}`, lineOfNode(configNode));
+    }
+
+    const lineOf = (key: string): number | undefined => {
+        const path = keyPath(key);
+        for (let n = path.length; n > 0; n--) {
+            // The pair's key node carries the line where the key is written.
+            const parent = n === 1 ? configNode : doc.getIn(["config", ...path.slice(0, n - 1)], true);
+            const last = path[n - 1];
+            if (isMap(parent)) {
+                const pair = parent.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === last);
+                const line = lineOfNode(pair?.key);
+                if (line) return line;
+            } else if (isSeq(parent) && typeof last === "number") {
+                const line = lineOfNode(parent.items[last]);
+                if (line) return line;
+            }
+        }
+        return undefined;
+    };
+
+    const raw = (doc.toJS() ?? {}) as { config?: Record<string, unknown> | null };
+    const config: Record<string, string> = {};
+    const secrets: ConfigProblem[] = [];
+    for (const [key, value] of Object.entries(raw.config ?? {})) {
+        for (const secret of secretPaths(value, key)) {
+            secrets.push({
+                key: secret,
+                problem: "is an encrypted secret (secure:), which the offline tools cannot decrypt; no setting of this program is secret (account IDs, ARNs and names are not)",
+                fix: `store it in plain text: pulumi config set --path '${secret}' <value>   (without --secret); or plan with --config <a copy of ${file} without it>`,
+                file,
+                ...(lineOf(secret) ? { line: lineOf(secret) } : {}),
+            });
+        }
+        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    if (secrets.length) throw new ConfigError(secrets);
+    return { file, config, lineOf };
+}
+
+/** The same ConfigError with each problem located in the stack file (problems already located are kept). */
+export function locateProblems(err: unknown, stackFile: StackFile): unknown {
+    if (!isConfigError(err)) return err;
+    return new ConfigError(err.problems.map((p) => {
+        if (p.file) return p;
+        const line = stackFile.lineOf(p.key);
+        return { ...p, file: stackFile.file, ...(line ? { line } : {}) };
+    }));
+}
