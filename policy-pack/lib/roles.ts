@@ -6,6 +6,8 @@ import { Res, RoleEntry, StackIndex } from "./stack-index";
 import { isRecord, Read, readList, readString, UNKNOWN } from "./values";
 
 export const S3_SERVICE = "s3.amazonaws.com";
+/** The principal S3 Batch Operations (and so Batch Replication) assumes roles as. */
+export const BATCH_OPERATIONS_SERVICE = "batchoperations.s3.amazonaws.com";
 
 /** Does the trust policy let a service principal (e.g. s3.amazonaws.com) assume the role? */
 export function trustsService(trust: DocumentState, service: string): boolean {

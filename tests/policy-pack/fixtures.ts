@@ -83,6 +83,7 @@ export function doc(...statements: Record<string, unknown>[]): string {
     return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
+/** The replication role's trust as AWS documents it: s3.amazonaws.com, unconditioned (setting-repl-config-perm-overview). */
 export const REPLICATION_TRUST = {
     Version: "2012-10-17",
     Statement: [
@@ -90,7 +91,6 @@ export const REPLICATION_TRUST = {
             Effect: "Allow",
             Principal: { Service: "s3.amazonaws.com" },
             Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
         },
     ],
 };

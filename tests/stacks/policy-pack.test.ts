@@ -14,8 +14,27 @@ const EXAMPLES = path.join(__dirname, "..", "..", "stacks", "examples");
 const exampleNames = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, ""));
 const exampleOptions = (name: string) => ({ stack: name, configFile: path.join(EXAMPLES, `${name}.yaml`) });
 
-function violations(p: Plan) {
-    return evaluateResources(p.resources).map((v) => `${v.enforcementLevel} ${v.policy}: ${v.message}`);
+/**
+ * The one note the pack owes a plan: a replication role whose s3.amazonaws.com
+ * trust carries aws:SourceAccount/aws:SourceArn, which AWS does not document for
+ * live replication (the program's opt-in; its default is the documented trust).
+ */
+function expectedNotes(p: Plan): string[] {
+    return p.resources
+        .filter((r) => r.type === T.role)
+        .filter((r) => {
+            const trust = JSON.parse(r.inputs.assumeRolePolicy as string) as { Statement: { Principal?: { Service?: unknown }; Condition?: Record<string, Record<string, unknown>> }[] };
+            return trust.Statement.some(
+                (st) =>
+                    ([] as unknown[]).concat(st.Principal?.Service ?? []).includes("s3.amazonaws.com") &&
+                    Object.values(st.Condition ?? {}).some((block) => Object.keys(block).some((k) => /^aws:source(account|arn)$/i.test(k))),
+            );
+        })
+        .map((r) => `advisory s3-transfer-replication-trust-source on ${r.urn}`);
+}
+
+function notes(p: Plan): string[] {
+    return evaluateResources(p.resources).map((v) => (v.policy === "s3-transfer-replication-trust-source" ? `${v.enforcementLevel} ${v.policy} on ${v.urn}` : `${v.enforcementLevel} ${v.policy}: ${v.message}`));
 }
 
 function editDocument(r: PlannedResource, input: string, edit: (doc: { Statement: Record<string, unknown>[] }) => void): void {
@@ -40,13 +59,15 @@ const without = (p: Plan, r: PlannedResource) => {
 
 describe("the policy pack over the program's plans", () => {
     for (const stack of ALL_STACKS) {
-        it(`${stack}: no violation at any level`, async () => {
-            assert.deepStrictEqual(violations(await plan(stack)), []);
+        it(`${stack}: no violation at any level, beyond the note on an opted-in conditioned trust`, async () => {
+            const p = await plan(stack);
+            assert.deepStrictEqual(notes(p), expectedNotes(p));
         });
     }
     for (const name of exampleNames) {
-        it(`example ${name}: no violation at any level`, async () => {
-            assert.deepStrictEqual(violations(await plan(exampleOptions(name))), []);
+        it(`example ${name}: no violation at any level, beyond the note on an opted-in conditioned trust`, async () => {
+            const p = await plan(exampleOptions(name));
+            assert.deepStrictEqual(notes(p), expectedNotes(p));
         });
     }
 
@@ -63,7 +84,7 @@ describe("the policy pack over the program's plans", () => {
             ["ownership not handed to the destination", "mandatory s3-transfer-replication-owner-and-kms", (p) => { delete (forBucket(p, T.replication, egressOf(p)).inputs.rules as { destination: Record<string, unknown> }[])[0].destination.accessControlTranslation; }],
             ["replication role widened to s3:*", "mandatory s3-transfer-replication-role-least-privilege", (p) => editDocument(one(p, T.rolePolicy), "policy", (d) => { d.Statement[2].Action = "s3:*"; })],
             ["replication role on every resource", "mandatory s3-transfer-replication-role-least-privilege", (p) => editDocument(one(p, T.rolePolicy), "policy", (d) => { d.Statement[1].Resource = "*"; })],
-            ["replication trust without source conditions", "advisory s3-transfer-replication-trust-source", (p) => editDocument(one(p, T.role), "assumeRolePolicy", (d) => { delete d.Statement[0].Condition; })],
+            ["replication trust conditioned on aws:SourceAccount (not confirmed by AWS)", "advisory s3-transfer-replication-trust-source", (p) => editDocument(one(p, T.role), "assumeRolePolicy", (d) => { d.Statement[0].Condition = { StringEquals: { "aws:SourceAccount": "123456789012" } }; })],
             ["ACLs enabled", "advisory s3-transfer-acls-disabled", (p) => { forBucket(p, T.ownership, ingressOf(p)).inputs.rule = { objectOwnership: "ObjectWriter" }; }],
             ["replication not waiting for versioning", "advisory s3-transfer-replication-depends-on-versioning", (p) => {
                 const versioning = forBucket(p, T.versioning, egressOf(p)).urn;
