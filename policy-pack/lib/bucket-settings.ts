@@ -32,7 +32,36 @@ export type VersioningState =
     | { state: "not-enabled"; detail: string; source?: Res; form?: Form }
     | { state: "unknown"; detail: string; source: Res };
 
+/**
+ * Object Lock, set when the bucket is created: `objectLockEnabled` (v7 Bucket,
+ * BucketV2) or `objectLockConfiguration.objectLockEnabled: "Enabled"` (legacy
+ * Bucket, `objectLockConfigurations` on BucketV2). A bucket created with Object
+ * Lock has versioning enabled for good: S3 refuses to suspend it.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+ */
+export function objectLockOf(b: BucketEntry): Read<boolean> {
+    const flag = readBool(b.res.props.objectLockEnabled);
+    if (flag === true) {
+        return true;
+    }
+    const cfg = readObject(pick(b.res.props, "objectLockConfiguration", "objectLockConfigurations"));
+    if (cfg === UNKNOWN) {
+        return flag === false ? false : UNKNOWN;
+    }
+    const status = cfg ? readString(cfg.objectLockEnabled) : undefined;
+    if (status === UNKNOWN) {
+        return UNKNOWN;
+    }
+    if (status === "Enabled") {
+        return true;
+    }
+    return flag;
+}
+
 export function versioningOf(index: StackIndex, b: BucketEntry): VersioningState {
+    if (objectLockOf(b) === true) {
+        return { state: "enabled", source: b.res, form: "inline" };
+    }
     const splits = b.settings.versioning;
     if (splits.length > 0) {
         let unknownAt: Res | undefined;

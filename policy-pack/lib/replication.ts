@@ -159,13 +159,21 @@ export function replicationConfigs(index: StackIndex): { configs: ReplicationCon
  * computed from.
  */
 export function destinationInStack(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationRule): BucketEntry | undefined {
+    const c = destinationCandidates(index, cfg, rule);
+    return c.length === 1 ? c[0] : undefined;
+}
+
+/**
+ * The buckets of this stack a rule's destination may be: the one it names, or,
+ * while its ARN is unknown, every bucket other than the source that the rules
+ * were computed from (their property dependencies). Several rules whose
+ * destinations are all unknown share those candidates; a verdict that holds for
+ * every candidate holds for the rule.
+ */
+export function destinationCandidates(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationRule): BucketEntry[] {
     if (typeof rule.destinationBucket === "string") {
-        return index.bucketByRef(rule.destinationBucket);
+        const b = index.bucketByRef(rule.destinationBucket);
+        return b ? [b] : [];
     }
-    const rules = cfg.rules;
-    if (rules === UNKNOWN || rules.length !== 1) {
-        return undefined;
-    }
-    const candidates = index.bucketsAmong(cfg.ruleDependencies).filter((b) => b !== cfg.bucket);
-    return candidates.length === 1 ? candidates[0] : undefined;
+    return index.bucketsAmong(cfg.ruleDependencies).filter((b) => b !== cfg.bucket);
 }
