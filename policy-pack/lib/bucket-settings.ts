@@ -59,9 +59,18 @@ export function objectLockOf(b: BucketEntry): Read<boolean> {
 }
 
 export function versioningOf(index: StackIndex, b: BucketEntry): VersioningState {
-    if (objectLockOf(b) === true) {
+    const lock = objectLockOf(b);
+    if (lock === true) {
         return { state: "enabled", source: b.res, form: "inline" };
     }
+    const v = splitOrInlineVersioning(index, b);
+    if (v.state === "not-enabled" && lock === UNKNOWN) {
+        return { state: "unknown", detail: `${v.detail}, and whether it was created with Object Lock (which keeps versioning on) is unknown until apply`, source: b.res };
+    }
+    return v;
+}
+
+function splitOrInlineVersioning(index: StackIndex, b: BucketEntry): VersioningState {
     const splits = b.settings.versioning;
     if (splits.length > 0) {
         let unknownAt: Res | undefined;
