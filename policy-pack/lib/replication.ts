@@ -16,6 +16,8 @@ export interface ReplicationRule {
     replicaKmsKeyId: Read<string>;
     /** Whether the rule selects SSE-KMS encrypted objects. */
     sseKmsObjects: Read<boolean>;
+    /** Whether the rule replicates delete markers (V2 `deleteMarkerReplication.status`, legacy `deleteMarkerReplicationStatus`). */
+    deleteMarkers: Read<boolean>;
 }
 
 export interface ReplicationConfig {
@@ -52,6 +54,7 @@ function readRules(rawRules: Read<unknown[]>, legacy: boolean): ReplicationRule[
                 owner: UNKNOWN,
                 replicaKmsKeyId: UNKNOWN,
                 sseKmsObjects: UNKNOWN,
+                deleteMarkers: UNKNOWN,
             };
         }
         const id = readString(r.id);
@@ -73,6 +76,9 @@ function readRules(rawRules: Read<unknown[]>, legacy: boolean): ReplicationRule[
         } else {
             sseKmsObjects = readBool(sse.enabled);
         }
+        const dmr = readObject(pick(r, "deleteMarkerReplication", "deleteMarkerReplications"));
+        const dmStatus = dmr === UNKNOWN ? UNKNOWN : dmr ? readString(dmr.status) : readString(r.deleteMarkerReplicationStatus);
+        const deleteMarkers: Read<boolean> = dmStatus === UNKNOWN ? UNKNOWN : dmStatus === undefined ? undefined : dmStatus === "Enabled";
         const fromEnc = enc === UNKNOWN ? UNKNOWN : enc ? readString(enc.replicaKmsKeyId) : undefined;
         const fromDest = d ? readString(d.replicaKmsKeyId) : unknownDest;
         return {
@@ -84,6 +90,7 @@ function readRules(rawRules: Read<unknown[]>, legacy: boolean): ReplicationRule[
             owner: act === UNKNOWN ? UNKNOWN : act ? required(readString(act.owner)) : undefined,
             replicaKmsKeyId: fromEnc !== undefined ? fromEnc : fromDest,
             sseKmsObjects,
+            deleteMarkers,
         };
     });
 }

@@ -51,6 +51,19 @@ export function replicationRoles(index: StackIndex): RoleEntry[] {
     return [...out];
 }
 
+/** The role a replication configuration names, when it is in this stack. */
+export function roleOfConfig(index: StackIndex, cfg: ReturnType<typeof replicationConfigs>["configs"][number]): RoleEntry | undefined {
+    if (typeof cfg.role === "string") {
+        const r = index.roleByRef(cfg.role);
+        if (r) {
+            return r;
+        }
+    }
+    const deps = cfg.form === "split" ? cfg.declaredOn.propertyDependencies.role : cfg.ruleDependencies;
+    const found = (deps ?? []).map((u) => index.roleByUrn(u)).filter((r): r is RoleEntry => r !== undefined);
+    return found.length === 1 ? found[0] : undefined;
+}
+
 export interface PermissionDoc {
     /** How messages name it, e.g. `inline policy "replicate" of role "x"`. */
     label: string;

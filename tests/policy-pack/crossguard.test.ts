@@ -95,6 +95,7 @@ describe("policy pack over CrossGuard's gRPC protocol", function () {
                 "s3-transfer-default-encryption",
                 "s3-transfer-replication-owner-and-kms",
                 "s3-transfer-replication-role-least-privilege",
+                "s3-transfer-replication-role-permissions",
                 "s3-transfer-aws-hard-limits",
             ],
         );

@@ -220,14 +220,30 @@ function ownershipControls(name: string, logical: string, bucketType: string): E
     );
 }
 
-function replicationRole(): ExportResource[] {
+/**
+ * The KMS grants replication of SSE-KMS objects needs of its role: kms:Decrypt on
+ * the source key, kms:Encrypt on the replica key and, with S3 Bucket Keys,
+ * kms:Decrypt on it too (S3 User Guide, replication-config-for-kms-objects).
+ */
+export function replicationKmsStatements(): Record<string, unknown>[] {
+    return [
+        { Effect: "Allow", Action: "kms:Decrypt", Resource: SOURCE_KEY, Condition: { StringLike: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } },
+        { Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt"], Resource: REPLICA_KEY },
+    ];
+}
+
+function replicationRole(kms = false): ExportResource[] {
     const roleUrn = urn(T.role, "replication-role");
+    const permissions = JSON.parse(replicationPermissions("pub-egress", "partner-ingress"));
+    if (kms) {
+        permissions.Statement.push(...replicationKmsStatements());
+    }
     return [
         res(T.role, "replication-role", { name: "pub-replication", assumeRolePolicy: JSON.stringify(REPLICATION_TRUST) }),
         res(
             T.rolePolicy,
             "replication-permissions",
-            { name: "replicate", role: "pub-replication", policy: replicationPermissions("pub-egress", "partner-ingress") },
+            { name: "replicate", role: "pub-replication", policy: JSON.stringify(permissions) },
             { dependencies: [roleUrn], propertyDependencies: { role: [roleUrn] } },
         ),
     ];
@@ -267,7 +283,7 @@ export function legacyStack(): ExportResource[] {
         }),
         blockPublicAccess("pub-egress", "egress", T.bucket),
         ownershipControls("pub-egress", "egress", T.bucket),
-        ...replicationRole(),
+        ...replicationRole(true),
     ];
 }
 

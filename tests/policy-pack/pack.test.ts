@@ -28,6 +28,7 @@ describe("policy pack", () => {
                 ["s3-transfer-default-encryption", "mandatory"],
                 ["s3-transfer-replication-owner-and-kms", "mandatory"],
                 ["s3-transfer-replication-role-least-privilege", "mandatory"],
+                ["s3-transfer-replication-role-permissions", "mandatory"],
                 ["s3-transfer-aws-hard-limits", "mandatory"],
                 ["s3-transfer-minimum-tls", "advisory"],
                 ["s3-transfer-replication-trust-source", "advisory"],

@@ -33,9 +33,45 @@ function expectedNotes(p: Plan): string[] {
         .map((r) => `advisory s3-transfer-replication-trust-source on ${r.urn}`);
 }
 
-function notes(p: Plan): string[] {
-    return evaluateResources(p.resources).map((v) => (v.policy === "s3-transfer-replication-trust-source" ? `${v.enforcementLevel} ${v.policy} on ${v.urn}` : `${v.enforcementLevel} ${v.policy}: ${v.message}`));
+/**
+ * Issue 12 finding 1, as a fact of the plan: a replication role whose rule
+ * re-encrypts with a replica key while the source has S3 Bucket Keys on, and whose
+ * policy has no statement allowing kms:Decrypt on that key. AWS: "To use
+ * replication with an S3 Bucket Key, the AWS KMS key policy for the KMS key that's
+ * used to encrypt the object replica must include the kms:Decrypt permission"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html).
+ * The program's fix lands on another branch; until then the pack must report it.
+ */
+function expectedBucketKeyFindings(p: Plan): string[] {
+    const out: string[] = [];
+    for (const replication of p.resources.filter((r) => r.type === T.replication)) {
+        const source = replication.inputs.bucket as string;
+        const encryption = p.resources.find((r) => r.type === T.encryption && r.inputs.bucket === source);
+        const bucketKeys = ((encryption?.inputs.rules as { bucketKeyEnabled?: boolean }[] | undefined) ?? []).some((r) => r.bucketKeyEnabled === true);
+        const roleName = String(replication.inputs.role).split("/").pop();
+        const role = p.resources.find((r) => r.type === T.role && r.inputs.name === roleName);
+        const statements = p.resources
+            .filter((r) => r.type === T.rolePolicy && (r.inputs.role === roleName || r.inputs.role === replication.inputs.role))
+            .flatMap((r) => JSON.parse(r.inputs.policy as string).Statement as { Effect: string; Action: string | string[]; Resource: string | string[] }[]);
+        for (const rule of replication.inputs.rules as { destination: { encryptionConfiguration?: { replicaKmsKeyId?: string } } }[]) {
+            const key = rule.destination.encryptionConfiguration?.replicaKmsKeyId;
+            const decrypts = statements.some((st) => st.Effect === "Allow" && ([] as string[]).concat(st.Action).includes("kms:Decrypt") && ([] as string[]).concat(st.Resource).includes(key ?? ""));
+            if (key && bucketKeys && role && !decrypts) {
+                out.push(`mandatory s3-transfer-replication-role-permissions on ${role.urn}`);
+            }
+        }
+    }
+    return out;
 }
+
+function notes(p: Plan): string[] {
+    const brief = new Set(["s3-transfer-replication-trust-source", "s3-transfer-replication-role-permissions"]);
+    return evaluateResources(p.resources)
+        .map((v) => (brief.has(v.policy) ? `${v.enforcementLevel} ${v.policy} on ${v.urn}` : `${v.enforcementLevel} ${v.policy}: ${v.message}`))
+        .sort();
+}
+
+const expected = (p: Plan) => [...expectedNotes(p), ...expectedBucketKeyFindings(p)].sort();
 
 function editDocument(r: PlannedResource, input: string, edit: (doc: { Statement: Record<string, unknown>[] }) => void): void {
     const doc = JSON.parse(r.inputs[input] as string);
@@ -59,15 +95,15 @@ const without = (p: Plan, r: PlannedResource) => {
 
 describe("the policy pack over the program's plans", () => {
     for (const stack of ALL_STACKS) {
-        it(`${stack}: no violation at any level, beyond the note on an opted-in conditioned trust`, async () => {
+        it(`${stack}: no violation at any level, beyond the note on an opted-in conditioned trust and a missing Bucket Key grant`, async () => {
             const p = await plan(stack);
-            assert.deepStrictEqual(notes(p), expectedNotes(p));
+            assert.deepStrictEqual(notes(p), expected(p));
         });
     }
     for (const name of exampleNames) {
-        it(`example ${name}: no violation at any level, beyond the note on an opted-in conditioned trust`, async () => {
+        it(`example ${name}: no violation at any level, beyond the note on an opted-in conditioned trust and a missing Bucket Key grant`, async () => {
             const p = await plan(exampleOptions(name));
-            assert.deepStrictEqual(notes(p), expectedNotes(p));
+            assert.deepStrictEqual(notes(p), expected(p));
         });
     }
 
@@ -114,6 +150,18 @@ describe("the policy pack over the program's plans", () => {
                 delete (forBucket(p, T.replication, egressOf(p)).inputs.rules as { destination: Record<string, unknown> }[])[0].destination.encryptionConfiguration;
             });
             assert.ok(fired.has("mandatory s3-transfer-replication-owner-and-kms"));
+        });
+
+        it("the replication role's delete-marker permission dropped: mandatory s3-transfer-replication-role-permissions", async () => {
+            const fired = await firedAfter("prod", (p) => {
+                for (const r of p.resources.filter((x) => x.type === T.replication)) {
+                    for (const rule of r.inputs.rules as { deleteMarkerReplication: { status: string } }[]) rule.deleteMarkerReplication = { status: "Enabled" };
+                }
+                editDocument(one(p, T.rolePolicy), "policy", (d) => {
+                    for (const st of d.Statement) st.Action = ([] as string[]).concat(st.Action as string[]).filter((a) => a !== "s3:ReplicateDelete");
+                });
+            });
+            assert.ok(fired.has("mandatory s3-transfer-replication-role-permissions"));
         });
 
         it("service role trusted by another account without an external ID: advisory s3-transfer-cross-account-external-id", async () => {
