@@ -8,6 +8,7 @@ import { aclsDisabled } from "./acls-disabled";
 import { awsHardLimits } from "./aws-hard-limits";
 import { crossAccountExternalId } from "./cross-account-external-id";
 import { defaultEncryption } from "./default-encryption";
+import { encryptionUploadDenies } from "./encryption-upload-denies";
 import { httpsOnly } from "./https-only";
 import { logDeliveryGrant } from "./log-delivery-grant";
 import { minimumTls } from "./minimum-tls";
@@ -38,6 +39,7 @@ export const policies: ReadonlyArray<TransferPolicy> = [
     replicationDependsOnVersioning,
     accessLogging,
     logDeliveryGrant,
+    encryptionUploadDenies,
     previewUndecided,
 ];
 
@@ -47,6 +49,7 @@ export {
     awsHardLimits,
     crossAccountExternalId,
     defaultEncryption,
+    encryptionUploadDenies,
     httpsOnly,
     logDeliveryGrant,
     minimumTls,

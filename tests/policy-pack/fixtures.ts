@@ -68,6 +68,30 @@ export function tlsStatement(bucket: string): Record<string, unknown> {
     };
 }
 
+/** Refuses SSE-C uploads, whose replicas only the uploader's key could read (replication-what-is-isnot-replicated). */
+export function sseCDenyStatement(bucket: string): Record<string, unknown> {
+    return {
+        Sid: "DenySseC",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: `arn:aws:s3:::${bucket}/*`,
+        Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+    };
+}
+
+/** On an SSE-KMS bucket, refuses aws:kms uploads without a key id, which S3 would encrypt with aws/s3 (S3 API PutObject). */
+export function kmsKeyIdDenyStatement(bucket: string): Record<string, unknown> {
+    return {
+        Sid: "DenyKmsWithoutKeyId",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: `arn:aws:s3:::${bucket}/*`,
+        Condition: { StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" }, Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" } },
+    };
+}
+
 export function partnerReadStatement(bucket: string): Record<string, unknown> {
     return {
         Sid: "PartnerReplicates",
@@ -137,7 +161,7 @@ export function bucketWithSettings(name: string, logical: string): ExportResourc
         on(T.sse, "encryption", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }] }),
         on(T.pab, "public-access-block", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
         on(T.ownership, "ownership", { rule: { objectOwnership: "BucketOwnerEnforced" } }),
-        on(T.policy, "policy", { policy: doc(httpsStatement(name), tlsStatement(name)) }),
+        on(T.policy, "policy", { policy: doc(httpsStatement(name), tlsStatement(name), sseCDenyStatement(name)) }),
     ];
 }
 
@@ -263,7 +287,7 @@ export function legacyStack(): ExportResource[] {
             serverSideEncryptionConfiguration: {
                 rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: SOURCE_KEY }, bucketKeyEnabled: true },
             },
-            policy: { Version: "2012-10-17", Statement: [httpsStatement("pub-egress"), tlsStatement("pub-egress")] },
+            policy: { Version: "2012-10-17", Statement: [httpsStatement("pub-egress"), tlsStatement("pub-egress"), sseCDenyStatement("pub-egress"), kmsKeyIdDenyStatement("pub-egress")] },
             replicationConfiguration: {
                 role: `arn:aws:iam::${ACCOUNT}:role/pub-replication`,
                 rules: [
@@ -295,7 +319,7 @@ export function v2InlineStack(): ExportResource[] {
             loggings: [{ targetBucket: CENTRAL_LOG_BUCKET, targetPrefix: "pub-egress/" }],
             versionings: [{ enabled: true, mfaDelete: false }],
             serverSideEncryptionConfigurations: [{ rules: [{ applyServerSideEncryptionByDefaults: [{ sseAlgorithm: "AES256" }] }] }],
-            policy: doc(httpsStatement("pub-egress"), tlsStatement("pub-egress")),
+            policy: doc(httpsStatement("pub-egress"), tlsStatement("pub-egress"), sseCDenyStatement("pub-egress")),
             replicationConfigurations: [
                 {
                     role: `arn:aws:iam::${ACCOUNT}:role/pub-replication`,
@@ -344,7 +368,7 @@ export function logBucketStack(): ExportResource[] {
         l.dependencies = [...(l.dependencies ?? []), logsUrn];
         l.propertyDependencies = { ...l.propertyDependencies, targetBucket: [logsUrn] };
     }
-    find(stack, "logs-policy").inputs.policy = doc(httpsStatement("pub-logs"), tlsStatement("pub-logs"), logDeliveryStatement("pub-logs", ["pub-egress", "pub-ingress"]));
+    find(stack, "logs-policy").inputs.policy = doc(httpsStatement("pub-logs"), tlsStatement("pub-logs"), sseCDenyStatement("pub-logs"), logDeliveryStatement("pub-logs", ["pub-egress", "pub-ingress"]));
     return stack;
 }
 

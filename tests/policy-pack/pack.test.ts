@@ -37,6 +37,7 @@ describe("policy pack", () => {
                 ["s3-transfer-replication-depends-on-versioning", "advisory"],
                 ["s3-transfer-access-logging", "advisory"],
                 ["s3-transfer-log-delivery-grant", "advisory"],
+                ["s3-transfer-encryption-upload-denies", "advisory"],
                 ["s3-transfer-preview-undecided", "advisory"],
             ],
         );
