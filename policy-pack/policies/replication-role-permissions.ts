@@ -36,9 +36,16 @@ interface Need {
 
 const isKeyArn = (k: string) => /^arn:[^:]+:kms:[^:]*:\d{12}:key\//.test(k);
 
+const docsCache = new WeakMap<RoleEntry, ReturnType<typeof permissionDocs>>();
+
 /** The role's documents, with AWS managed policies read from the shipped table for S3 actions. */
 function docsFor(role: RoleEntry, action: string): DocumentState[] {
-    const { inline, managed } = permissionDocs(role);
+    let docs = docsCache.get(role);
+    if (!docs) {
+        docs = permissionDocs(role);
+        docsCache.set(role, docs);
+    }
+    const { inline, managed } = docs;
     const out: DocumentState[] = inline.map((d) => d.doc);
     for (const d of managed) {
         if (d.outsideArn === undefined) {

@@ -112,9 +112,7 @@ export const TABLE_FILE = path.join(__dirname, "..", "lib", "aws-managed-policie
 
 if (require.main === module) {
     // Run from bin/tools/ (compiled) or tools/ (ts-node): write the source file either way.
-    const file = path.basename(path.dirname(path.dirname(__dirname))) === "policy-pack" && path.basename(path.dirname(__dirname)) === "bin"
-        ? path.join(__dirname, "..", "..", "lib", "aws-managed-policies.generated.ts")
-        : TABLE_FILE;
+    const file = path.basename(path.dirname(__dirname)) === "bin" ? path.join(__dirname, "..", "..", "lib", "aws-managed-policies.generated.ts") : TABLE_FILE;
     fs.writeFileSync(file, render(buildTable()));
     console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }
