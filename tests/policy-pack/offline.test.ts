@@ -235,6 +235,25 @@ describe("npm run check (policy-pack/check.ts)", () => {
         assert.match(run([missing]).err, /pulumi stack export --file/);
     });
 
+    it("runs as compiled JavaScript (what `npm run check` starts: policy-pack/bin/check.js), with exit codes 0, 1 and 2", () => {
+        const { emitJavaScript } = require("../../policy-pack/bench") as typeof import("../../policy-pack/bench");
+        const { spawnSync } = require("child_process") as typeof import("child_process");
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "policy-pack-bin-"));
+        try {
+            emitJavaScript(out);
+            const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(out, "check.js"), ...args], { encoding: "utf8" });
+            const ok = cli(write("bin-ok.json", asExport(compliantStack())));
+            assert.deepStrictEqual([ok.status, ok.stdout.trim()], [0, `Judged 17 resources of ${path.join(dir, "bin-ok.json")}: no violations.`]);
+            assert.strictEqual(cli(write("bin-bad.json", asExport(failingStack()))).status, 1);
+            const missing = cli(path.join(dir, "bin-missing.json"));
+            assert.strictEqual(missing.status, 2);
+            assert.match(missing.stderr, /bin-missing\.json/);
+            assert.doesNotMatch(missing.stderr, /\n\s+at /);
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
+        }
+    });
+
     it("reads every resource of an export with hundreds of entries", () => {
         const stack = compliantStack();
         for (let i = 0; i < 200; i++) stack.push(res("aws:sns/topic:Topic", `t${i}`, { name: `t${i}` }));
