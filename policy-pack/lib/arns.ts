@@ -60,9 +60,27 @@ export function bucketNameFromRef(ref: string): string {
     return m ? m[1] : ref;
 }
 
+/** The partitions a pattern can match: the one it names, or all when that part has a wildcard. */
+function partitionsOf(pattern: string): readonly string[] {
+    const m = /^arn:([^:]*):/.exec(pattern);
+    if (!m) {
+        return PARTITION_IDS;
+    }
+    if (/[*?]/.test(m[1])) {
+        return PARTITION_IDS;
+    }
+    return PARTITION_IDS.includes(m[1]) ? [m[1]] : [];
+}
+
 /** Does this Resource pattern match the bucket's own ARN, in any partition? */
 export function coversBucket(pattern: string, bucketName: string): boolean {
-    return pattern === "*" || PARTITION_IDS.some((p) => globMatch(pattern, arns.bucket(p, bucketName)));
+    if (pattern === "*") {
+        return true;
+    }
+    return partitionsOf(pattern).some((p) => {
+        const arn = arns.bucket(p, bucketName);
+        return pattern === arn || globMatch(pattern, arn);
+    });
 }
 
 /**
@@ -74,8 +92,11 @@ export function coversAllObjects(pattern: string, bucketName: string): boolean {
         return false;
     }
     const head = pattern.slice(0, -1);
-    for (const partition of PARTITION_IDS) {
+    for (const partition of partitionsOf(pattern)) {
         const prefix = `arn:${partition}:s3:::${bucketName}/`;
+        if (head === prefix) {
+            return true;
+        }
         for (let k = 0; k <= prefix.length; k++) {
             if (globMatch(head, prefix.slice(0, k))) {
                 return true;
@@ -99,7 +120,7 @@ export function namesEveryBucket(pattern: string): boolean {
     if (pattern === "*") {
         return true;
     }
-    return PARTITION_IDS.some(
+    return partitionsOf(pattern).some(
         (p) =>
             PROBES.every((b) => globMatch(pattern, arns.bucket(p, b))) ||
             PROBES.every((b) => globMatch(pattern, `${arns.bucket(p, b)}/${b}`)),
