@@ -20,7 +20,7 @@ export const TYPES = {
     policy: ["aws:s3/bucketPolicy:BucketPolicy"],
     acl: ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"],
     replication: ["aws:s3/bucketReplicationConfig:BucketReplicationConfig"],
-    object: ["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2"],
+    object: ["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/objectCopy:ObjectCopy"],
     accessPoint: ["aws:s3/accessPoint:AccessPoint"],
     accessPointPolicy: ["aws:s3control/accessPointPolicy:AccessPointPolicy"],
     logging: ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"],

@@ -51,7 +51,7 @@ function aclDecisions(r: Res, bucketLabel: string, form: "inline" | "split", ref
             const uri = publicGrantee(grantee && grantee !== UNKNOWN ? grantee.uri : g.uri);
             if (uri) {
                 out.push(
-                    violation(r.urn, `${bucketLabel} grants access to the public group ${uri} (${where}). Remove the grant; share with a partner through a bucket policy naming its account or role instead.`),
+                    violation(r.urn, `${bucketLabel} grants access to the public group ${uri} (${where}).${refusal} Remove the grant; share with a partner through a bucket policy naming its account or role instead.`),
                 );
             }
         }
@@ -121,7 +121,7 @@ function pabFlags(index: StackIndex, b: BucketEntry, acceptAccountLevel: boolean
     return on;
 }
 
-/** Objects uploaded with a public canned ACL (aws:s3/bucketObject, aws:s3/bucketObjectv2). */
+/** Objects written with a public canned ACL or grant (aws:s3/bucketObject, aws:s3/bucketObjectv2, aws:s3/objectCopy). */
 function objectDecisions(index: StackIndex, config: NoPublicAccessConfig): Decision[] {
     const out: Decision[] = [];
     for (const o of index.of("object")) {
@@ -129,14 +129,8 @@ function objectDecisions(index: StackIndex, config: NoPublicAccessConfig): Decis
         const key = readString(o.props.key);
         const label = `object ${typeof key === "string" ? `"${key}"` : `"${o.name}"`} in ${target.kind === "bucket" ? target.entry.label : target.kind === "external" ? `bucket "${target.name}"` : "a bucket unknown until apply"}`;
         const flags = target.kind === "bucket" ? pabFlags(index, target.entry, config.acceptAccountLevelBlock) : new Set<string>();
-        const acl = readString(o.props.acl);
-        if (acl === UNKNOWN) {
-            out.push(undecided(o.urn, `The canned ACL of ${label} (${describe(o, "split")}) is unknown until apply.`));
-        } else if (typeof acl === "string" && PUBLIC_CANNED_ACLS.includes(acl)) {
-            out.push(...aclDecisions(o, label, "split", flags.has("blockPublicAcls") ? BPA_REFUSES_ACL : ""));
-        } else {
-            out.push(compliant(o.urn, `${label} carries no public ACL.`));
-        }
+        const decisions = aclDecisions(o, label, "split", flags.has("blockPublicAcls") ? BPA_REFUSES_ACL : "");
+        out.push(...(decisions.length > 0 ? decisions : [compliant(o.urn, `${label} carries no public ACL or grant.`)]));
     }
     return out;
 }
@@ -246,11 +240,12 @@ export const noPublicAccess = defineStackPolicy<NoPublicAccessConfig>({
                     ),
                 );
             }
-            out.push(...aclDecisions(b.res, b.label, "inline"));
-            for (const acl of b.settings.acl) {
-                out.push(...aclDecisions(acl, b.label, "split"));
-            }
             const flags = pabFlags(index, b, config.acceptAccountLevelBlock);
+            const aclRefusal = flags.has("blockPublicAcls") ? BPA_REFUSES_ACL : "";
+            out.push(...aclDecisions(b.res, b.label, "inline", aclRefusal));
+            for (const acl of b.settings.acl) {
+                out.push(...aclDecisions(acl, b.label, "split", aclRefusal));
+            }
             for (const d of bucketPolicyDocs(b)) {
                 out.push(...statementDecisions(d, b.label, flags.has("blockPublicPolicy") ? BPA_REFUSES_POLICY : ""));
             }

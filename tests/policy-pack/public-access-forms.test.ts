@@ -84,6 +84,25 @@ describe("no-public-access: objects", () => {
         it(`${short}: undecided when the ACL is unknown`, () => assertUndecided(decide(noPublicAccess, withObject(type, { acl: U })), urn(type, "readme")));
     }
 
+    it("ObjectCopy: a grant to AllUsers, or a public canned ACL, is caught; a private copy is compliant", () => {
+        const COPY = "aws:s3/objectCopy:ObjectCopy";
+        assertAllCompliant(decide(noPublicAccess, withObject(COPY, { source: "other/readme", acl: "private" })));
+        assertOneViolation(
+            decide(noPublicAccess, withObject(COPY, { source: "other/readme", grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] }] })),
+            urn(COPY, "readme"),
+            "AllUsers",
+            "refuse this request at deploy time",
+        );
+        assertOneViolation(decide(noPublicAccess, withObject(COPY, { source: "other/readme", acl: "public-read" })), urn(COPY, "readme"), '"public-read"');
+    });
+
+    it("a public ACL on the bucket itself says Block Public Access refuses it", () => {
+        const stack = compliantStack();
+        find(stack, "egress").inputs.acl = "public-read";
+        const v = assertOneViolation(decide(noPublicAccess, stack), urn("aws:s3/bucket:Bucket", "egress"), '"public-read"');
+        assert.match(v.message, /blockPublicAcls\) makes S3 refuse this request at deploy time/);
+    });
+
     it("without Block Public Access the message does not promise a refusal", () => {
         const stack = withObject(OBJECT, { acl: "public-read" }).filter((r) => !r.urn.endsWith("::egress-public-access-block"));
         const v = decide(noPublicAccess, stack).filter((d) => d.outcome === "violation" && d.urn === urn(OBJECT, "readme"));
