@@ -130,6 +130,7 @@ export function synthesizeStack(count = 10_000): ExportResource[] {
                     Statement: [
                         { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
                         { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
+                        { Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`, Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } } },
                         { Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "s3:ReplicateObject", Resource: `${arn}/*` },
                     ],
                 }),
@@ -142,7 +143,7 @@ export function synthesizeStack(count = 10_000): ExportResource[] {
             push("aws:iam/role:Role", role, {
                 name: role,
                 assumeRolePolicy: JSON.stringify({
-                    Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } }],
+                    Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }],
                 }),
             });
             push(

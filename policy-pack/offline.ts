@@ -162,7 +162,8 @@ export function resourcesFromExport(exportJson: unknown): ExportResource[] {
             return undefined;
         }
         if (isRecord(v.deployment)) {
-            return pickResources(v.deployment);
+            // A stack that was created and never deployed exports a deployment without resources.
+            return v.deployment.resources === undefined || v.deployment.resources === null ? [] : pickResources(v.deployment);
         }
         if (Array.isArray(v.resources)) {
             return v.resources;
@@ -262,6 +263,22 @@ export function evaluateResources(resources: ReadonlyArray<ExportResource>, opti
         }
     }
     return violations;
+}
+
+/** What a check of one export judged, and what it found. */
+export interface ExportCheck {
+    /** Resources in the export (pending deletions and read resources excluded). */
+    resources: number;
+    /** Of those, the ones the policies judge: not the stack, providers or components. */
+    judged: number;
+    violations: Violation[];
+}
+
+/** Like evaluateExport, with the count of resources judged (zero tells an empty export from a clean one). */
+export function checkExport(exportJson: unknown, options: EvaluateOptions = {}): ExportCheck {
+    const all = resourcesFromExport(exportJson);
+    const live = all.filter((r) => !r.delete && !r.external);
+    return { resources: live.length, judged: live.filter((r) => !skipForResourcePolicies(r)).length, violations: evaluateResources(all, options) };
 }
 
 /** Run the policies over a `pulumi stack export` (or preview JSON, or a resource array). */

@@ -32,7 +32,45 @@ export type VersioningState =
     | { state: "not-enabled"; detail: string; source?: Res; form?: Form }
     | { state: "unknown"; detail: string; source: Res };
 
+/**
+ * Object Lock, set when the bucket is created: `objectLockEnabled` (v7 Bucket,
+ * BucketV2) or `objectLockConfiguration.objectLockEnabled: "Enabled"` (legacy
+ * Bucket, `objectLockConfigurations` on BucketV2). A bucket created with Object
+ * Lock has versioning enabled for good: S3 refuses to suspend it.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+ */
+export function objectLockOf(b: BucketEntry): Read<boolean> {
+    const flag = readBool(b.res.props.objectLockEnabled);
+    if (flag === true) {
+        return true;
+    }
+    const cfg = readObject(pick(b.res.props, "objectLockConfiguration", "objectLockConfigurations"));
+    if (cfg === UNKNOWN) {
+        return flag === false ? false : UNKNOWN;
+    }
+    const status = cfg ? readString(cfg.objectLockEnabled) : undefined;
+    if (status === UNKNOWN) {
+        return UNKNOWN;
+    }
+    if (status === "Enabled") {
+        return true;
+    }
+    return flag;
+}
+
 export function versioningOf(index: StackIndex, b: BucketEntry): VersioningState {
+    const lock = objectLockOf(b);
+    if (lock === true) {
+        return { state: "enabled", source: b.res, form: "inline" };
+    }
+    const v = splitOrInlineVersioning(index, b);
+    if (v.state === "not-enabled" && lock === UNKNOWN) {
+        return { state: "unknown", detail: `${v.detail}, and whether it was created with Object Lock (which keeps versioning on) is unknown until apply`, source: b.res };
+    }
+    return v;
+}
+
+function splitOrInlineVersioning(index: StackIndex, b: BucketEntry): VersioningState {
     const splits = b.settings.versioning;
     if (splits.length > 0) {
         let unknownAt: Res | undefined;
@@ -76,21 +114,33 @@ export function versioningOf(index: StackIndex, b: BucketEntry): VersioningState
 // Default encryption
 
 export type EncryptionState =
-    | { state: "set"; algorithms: string[]; kmsKeyIds: Read<string>[]; source: Res; form: Form }
+    | { state: "set"; algorithms: string[]; kmsKeyIds: Read<string>[]; bucketKeys: Read<boolean>; source: Res; form: Form }
     | { state: "absent"; detail: string; source?: Res }
     | { state: "unknown"; detail: string; source: Res };
 
 interface RuleRead {
     algorithms: string[];
     kmsKeyIds: Read<string>[];
+    /** S3 Bucket Keys on some rule (true), unknown on one (UNKNOWN), or off. */
+    bucketKeys: Read<boolean>;
     unknown: boolean;
+}
+
+function orBool(a: Read<boolean>, b: Read<boolean>): Read<boolean> {
+    if (a === true || b === true) {
+        return true;
+    }
+    if (a === UNKNOWN || b === UNKNOWN) {
+        return UNKNOWN;
+    }
+    return a === false || b === false ? false : undefined;
 }
 
 function readEncryptionRules(rules: Read<unknown[]>, defaultKeys: string[]): RuleRead | Unknown {
     if (rules === UNKNOWN) {
         return UNKNOWN;
     }
-    const out: RuleRead = { algorithms: [], kmsKeyIds: [], unknown: false };
+    const out: RuleRead = { algorithms: [], kmsKeyIds: [], bucketKeys: undefined, unknown: false };
     for (const rule of rules ?? []) {
         const r = readObject(rule);
         if (r === UNKNOWN) {
@@ -115,6 +165,7 @@ function readEncryptionRules(rules: Read<unknown[]>, defaultKeys: string[]): Rul
         }
         out.algorithms.push(alg);
         out.kmsKeyIds.push(readString(def.kmsMasterKeyId));
+        out.bucketKeys = orBool(out.bucketKeys, readBool(r.bucketKeyEnabled));
     }
     return out;
 }
@@ -126,6 +177,7 @@ export function encryptionOf(index: StackIndex, b: BucketEntry): EncryptionState
     if (splits.length > 0) {
         const algorithms: string[] = [];
         const kmsKeyIds: Read<string>[] = [];
+        let bucketKeys: Read<boolean>;
         for (const s of splits) {
             const read = readEncryptionRules(required(readList(s.props.rules)), DEFAULT_KEYS);
             if (read === UNKNOWN || read.unknown) {
@@ -136,8 +188,9 @@ export function encryptionOf(index: StackIndex, b: BucketEntry): EncryptionState
             }
             algorithms.push(...read.algorithms);
             kmsKeyIds.push(...read.kmsKeyIds);
+            bucketKeys = orBool(bucketKeys, read.bucketKeys);
         }
-        return { state: "set", algorithms, kmsKeyIds, source: splits[0], form: "split" };
+        return { state: "set", algorithms, kmsKeyIds, bucketKeys, source: splits[0], form: "split" };
     }
     const elsewhere = maybeElsewhere(index, "encryption");
     const cfg = readObject(pick(b.res.props, "serverSideEncryptionConfiguration", "serverSideEncryptionConfigurations"));
@@ -152,7 +205,7 @@ export function encryptionOf(index: StackIndex, b: BucketEntry): EncryptionState
             return { state: "unknown", detail: "its inline encryption rule is unknown until apply", source: b.res };
         }
         if (read.algorithms.length > 0) {
-            return { state: "set", algorithms: read.algorithms, kmsKeyIds: read.kmsKeyIds, source: b.res, form: "inline" };
+            return { state: "set", algorithms: read.algorithms, kmsKeyIds: read.kmsKeyIds, bucketKeys: read.bucketKeys, source: b.res, form: "inline" };
         }
     }
     if (elsewhere) {

@@ -2,6 +2,7 @@
 // element as a string or a list, condition operators and keys in any case, boolean
 // values as "false", false or ["false"], and unknown values kept as UNKNOWN.
 
+import { pinsCaller } from "./conditions";
 import { isRecord, isUnknown, UNKNOWN, Unknown, UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL } from "./values";
 
 export type Val = string | Unknown;
@@ -346,56 +347,8 @@ export function isFalseValue(v: CondVal): boolean | Unknown {
     return v === false || (typeof v === "string" && v.trim().toLowerCase() === "false");
 }
 
-/** IAM wildcard match (`*` any run, `?` one character). */
-export function globMatch(pattern: string, text: string): boolean {
-    let p = 0;
-    let t = 0;
-    let star = -1;
-    let mark = 0;
-    while (t < text.length) {
-        if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text[t])) {
-            p++;
-            t++;
-        } else if (p < pattern.length && pattern[p] === "*") {
-            star = p++;
-            mark = t;
-        } else if (star !== -1) {
-            p = star + 1;
-            t = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.length && pattern[p] === "*") {
-        p++;
-    }
-    return p === pattern.length;
-}
-
-/** Does this Resource pattern match the bucket ARN itself? */
-export function coversBucket(pattern: string, bucketName: string): boolean {
-    return globMatch(pattern, `arn:aws:s3:::${bucketName}`) || globMatch(pattern, `arn:*:s3:::${bucketName}`) || pattern === "*";
-}
-
-/**
- * Does this Resource pattern match every object of the bucket? True when it ends
- * in `*` and what precedes that star matches a prefix of `arn:aws:s3:::name/`.
- */
-export function coversAllObjects(pattern: string, bucketName: string): boolean {
-    if (!pattern.endsWith("*")) {
-        return false;
-    }
-    const head = pattern.slice(0, -1);
-    for (const partition of ["aws", "aws-cn", "aws-us-gov"]) {
-        const prefix = `arn:${partition}:s3:::${bucketName}/`;
-        for (let k = 0; k <= prefix.length; k++) {
-            if (globMatch(head, prefix.slice(0, k))) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
+export { globMatch } from "./glob";
+export { coversAllObjects, coversBucket } from "./arns";
 
 /** `s3:*` or `*`, in any case. */
 export function isFullS3Action(a: string): boolean {
@@ -408,62 +361,13 @@ export function isEveryone(p: Principals | undefined): boolean {
     return p !== undefined && p.wildcard;
 }
 
-// Keys that, compared for equality with a concrete value, narrow a wildcard
-// principal to one account, organisation, network endpoint or source resource
-// (the same keys IAM Access Analyzer accepts as making a policy non-public).
-const PINNING_KEYS = new Set([
-    "aws:principalaccount",
-    "aws:sourceaccount",
-    "aws:sourceowner",
-    "aws:principalarn",
-    "aws:sourcearn",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:sourceorgid",
-    "aws:sourceorgpaths",
-    "aws:resourceorgid",
-    "aws:sourcevpce",
-    "aws:sourcevpc",
-    "aws:userid",
-    "aws:principalservicename",
-]);
-
 /**
- * Whether the statement's conditions pin a wildcard principal down. UNKNOWN when
- * the only pinning condition has a value we cannot read yet.
+ * Whether the statement's conditions pin a wildcard principal down, as AWS
+ * evaluates them (lib/conditions.ts). UNKNOWN when the only pinning condition has
+ * a value we cannot read yet.
  */
 export function pinsPrincipal(conditions: ConditionEntry[] | Unknown): boolean | Unknown {
-    if (conditions === UNKNOWN) {
-        return UNKNOWN;
-    }
-    let sawUnknown = false;
-    for (const c of conditions) {
-        if (!PINNING_KEYS.has(c.key)) {
-            continue;
-        }
-        // Negated operators and Null checks widen rather than narrow.
-        if (c.op.includes("not") || c.op.startsWith("null") || c.op.includes("ifexists")) {
-            continue;
-        }
-        if (c.values.length === 0) {
-            continue;
-        }
-        if (c.values.some((v) => v === UNKNOWN)) {
-            sawUnknown = true;
-            continue;
-        }
-        const allConcrete = c.values.every((v) => typeof v === "string" && v.length > 0 && !/^[*?]+$/.test(v) && !wildcardAccount(v));
-        if (allConcrete) {
-            return true;
-        }
-    }
-    return sawUnknown ? UNKNOWN : false;
-}
-
-// `arn:aws:iam::*:role/x` pins nothing.
-function wildcardAccount(v: string): boolean {
-    const m = /^arn:[^:]*:[^:]*:[^:]*:([^:]*):/.exec(v);
-    return m !== null && /[*?]/.test(m[1]);
+    return pinsCaller(conditions);
 }
 
 /** Every condition entry of a statement uses only these keys (lower case). */

@@ -16,6 +16,8 @@ export interface ReplicationRule {
     replicaKmsKeyId: Read<string>;
     /** Whether the rule selects SSE-KMS encrypted objects. */
     sseKmsObjects: Read<boolean>;
+    /** Whether the rule replicates delete markers (V2 `deleteMarkerReplication.status`, legacy `deleteMarkerReplicationStatus`). */
+    deleteMarkers: Read<boolean>;
 }
 
 export interface ReplicationConfig {
@@ -52,6 +54,7 @@ function readRules(rawRules: Read<unknown[]>, legacy: boolean): ReplicationRule[
                 owner: UNKNOWN,
                 replicaKmsKeyId: UNKNOWN,
                 sseKmsObjects: UNKNOWN,
+                deleteMarkers: UNKNOWN,
             };
         }
         const id = readString(r.id);
@@ -73,6 +76,9 @@ function readRules(rawRules: Read<unknown[]>, legacy: boolean): ReplicationRule[
         } else {
             sseKmsObjects = readBool(sse.enabled);
         }
+        const dmr = readObject(pick(r, "deleteMarkerReplication", "deleteMarkerReplications"));
+        const dmStatus = dmr === UNKNOWN ? UNKNOWN : dmr ? readString(dmr.status) : readString(r.deleteMarkerReplicationStatus);
+        const deleteMarkers: Read<boolean> = dmStatus === UNKNOWN ? UNKNOWN : dmStatus === undefined ? undefined : dmStatus === "Enabled";
         const fromEnc = enc === UNKNOWN ? UNKNOWN : enc ? readString(enc.replicaKmsKeyId) : undefined;
         const fromDest = d ? readString(d.replicaKmsKeyId) : unknownDest;
         return {
@@ -84,6 +90,7 @@ function readRules(rawRules: Read<unknown[]>, legacy: boolean): ReplicationRule[
             owner: act === UNKNOWN ? UNKNOWN : act ? required(readString(act.owner)) : undefined,
             replicaKmsKeyId: fromEnc !== undefined ? fromEnc : fromDest,
             sseKmsObjects,
+            deleteMarkers,
         };
     });
 }
@@ -159,13 +166,21 @@ export function replicationConfigs(index: StackIndex): { configs: ReplicationCon
  * computed from.
  */
 export function destinationInStack(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationRule): BucketEntry | undefined {
+    const c = destinationCandidates(index, cfg, rule);
+    return c.length === 1 ? c[0] : undefined;
+}
+
+/**
+ * The buckets of this stack a rule's destination may be: the one it names, or,
+ * while its ARN is unknown, every bucket other than the source that the rules
+ * were computed from (their property dependencies). Several rules whose
+ * destinations are all unknown share those candidates; a verdict that holds for
+ * every candidate holds for the rule.
+ */
+export function destinationCandidates(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationRule): BucketEntry[] {
     if (typeof rule.destinationBucket === "string") {
-        return index.bucketByRef(rule.destinationBucket);
+        const b = index.bucketByRef(rule.destinationBucket);
+        return b ? [b] : [];
     }
-    const rules = cfg.rules;
-    if (rules === UNKNOWN || rules.length !== 1) {
-        return undefined;
-    }
-    const candidates = index.bucketsAmong(cfg.ruleDependencies).filter((b) => b !== cfg.bucket);
-    return candidates.length === 1 ? candidates[0] : undefined;
+    return index.bucketsAmong(cfg.ruleDependencies).filter((b) => b !== cfg.bucket);
 }

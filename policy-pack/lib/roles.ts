@@ -6,6 +6,8 @@ import { Res, RoleEntry, StackIndex } from "./stack-index";
 import { isRecord, Read, readList, readString, UNKNOWN } from "./values";
 
 export const S3_SERVICE = "s3.amazonaws.com";
+/** The principal S3 Batch Operations (and so Batch Replication) assumes roles as. */
+export const BATCH_OPERATIONS_SERVICE = "batchoperations.s3.amazonaws.com";
 
 /** Does the trust policy let a service principal (e.g. s3.amazonaws.com) assume the role? */
 export function trustsService(trust: DocumentState, service: string): boolean {
@@ -47,6 +49,19 @@ export function replicationRoles(index: StackIndex): RoleEntry[] {
         }
     }
     return [...out];
+}
+
+/** The role a replication configuration names, when it is in this stack. */
+export function roleOfConfig(index: StackIndex, cfg: ReturnType<typeof replicationConfigs>["configs"][number]): RoleEntry | undefined {
+    if (typeof cfg.role === "string") {
+        const r = index.roleByRef(cfg.role);
+        if (r) {
+            return r;
+        }
+    }
+    const deps = cfg.form === "split" ? cfg.declaredOn.propertyDependencies.role : cfg.ruleDependencies;
+    const found = (deps ?? []).map((u) => index.roleByUrn(u)).filter((r): r is RoleEntry => r !== undefined);
+    return found.length === 1 ? found[0] : undefined;
 }
 
 export interface PermissionDoc {

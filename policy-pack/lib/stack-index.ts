@@ -5,6 +5,7 @@
 // policy does lookups in maps instead of scanning the stack per bucket.
 
 import type { PolicyResource } from "@pulumi/policy";
+import { partitionIn, partitionOfArn, partitionOfRegion } from "./arns";
 import { Concern, concernOf } from "./types";
 import { bucketNameFromRef, rawProps, Read, readList, readString, roleNameFromRef, UNKNOWN } from "./values";
 
@@ -127,6 +128,36 @@ export class StackIndex {
                 }
             }
         }
+    }
+
+    private partitionCache?: string;
+
+    /**
+     * The stack's partition, for the ARNs a fix suggests: the region of an AWS
+     * provider, else the first ARN in the stack naming a known partition, else `aws`.
+     */
+    partition(): string {
+        if (this.partitionCache === undefined) {
+            let found: string | undefined;
+            for (const r of this.resources) {
+                if (r.type === "pulumi:providers:aws") {
+                    const region = readString(r.props.region);
+                    found = typeof region === "string" ? partitionOfRegion(region) : undefined;
+                    if (found) {
+                        break;
+                    }
+                }
+            }
+            for (const r of found ? [] : this.resources) {
+                const arn = readString(r.props.arn);
+                found = (typeof arn === "string" ? partitionOfArn(arn) : undefined) ?? (r.type.startsWith("aws:iam/") || r.type.startsWith("aws:s3/") ? partitionIn(JSON.stringify(r.props)) : undefined);
+                if (found) {
+                    break;
+                }
+            }
+            this.partitionCache = found ?? "aws";
+        }
+        return this.partitionCache;
     }
 
     /** Resources of one concern (all its type tokens). */

@@ -152,11 +152,7 @@ export function required<T>(v: Read<T>): T | Unknown {
     return v === undefined ? UNKNOWN : v;
 }
 
-/** The bucket name in an S3 ARN (`arn:aws:s3:::name` or `…:name/key`), or the input itself. */
-export function bucketNameFromRef(ref: string): string {
-    const m = /^arn:[^:]+:s3:::([^/]+)/.exec(ref);
-    return m ? m[1] : ref;
-}
+export { bucketNameFromRef } from "./arns";
 
 /** The account of an ARN (`arn:aws:iam::123456789012:role/x`), if it names one. */
 export function accountOfArn(arn: string): string | undefined {
@@ -178,7 +174,14 @@ export function roleNameFromRef(ref: string): string {
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
+// `pulumi preview --json` and the CLI's displays print a secret as this string
+// unless --show-secrets is given: the value exists but cannot be read.
+const SECRET_PLACEHOLDER = "[secret]";
+
 export function decodeExportValue(v: unknown): unknown {
+    if (v === SECRET_PLACEHOLDER) {
+        return UNKNOWN_STRING_SENTINEL;
+    }
     // Most inputs hold no secret: return them as they are instead of copying.
     if (Array.isArray(v)) {
         let out: unknown[] | undefined;

@@ -1,3 +1,4 @@
+import { arns } from "../lib/arns";
 import { bucketPolicyDocs, describe, policyUnknownDetail } from "../lib/bucket-settings";
 import { ConditionMatcher, Coverage, denyCoverage, or3, Tri } from "../lib/deny-coverage";
 import { isFalseValue } from "../lib/policy-document";
@@ -45,8 +46,9 @@ export function httpsDenyStatement(bucketArn: string): string {
     });
 }
 
-export function bucketArnFor(b: BucketEntry): string {
-    return typeof b.name === "string" ? `arn:aws:s3:::${b.name}` : "<bucket ARN>";
+/** The bucket's ARN in the stack's partition, for the statement a fix suggests. */
+export function bucketArnFor(b: BucketEntry, partition = "aws"): string {
+    return typeof b.name === "string" ? arns.bucket(partition, b.name) : "<bucket ARN>";
 }
 
 function gaps(c: Coverage): { missing: string[]; unknown: string[] } {
@@ -129,7 +131,7 @@ export const httpsOnly = defineStackPolicy({
                 b,
                 insecureTransportOnly,
                 { does: "denies requests made without TLS", doesNot: "deny requests made without TLS (aws:SecureTransport false)" },
-                httpsDenyStatement(bucketArnFor(b)),
+                httpsDenyStatement(bucketArnFor(b, index.partition())),
             ),
         );
     },

@@ -8,6 +8,7 @@ import { aclsDisabled } from "./acls-disabled";
 import { awsHardLimits } from "./aws-hard-limits";
 import { crossAccountExternalId } from "./cross-account-external-id";
 import { defaultEncryption } from "./default-encryption";
+import { encryptionUploadDenies } from "./encryption-upload-denies";
 import { httpsOnly } from "./https-only";
 import { logDeliveryGrant } from "./log-delivery-grant";
 import { minimumTls } from "./minimum-tls";
@@ -17,6 +18,7 @@ import { replicationDependsOnVersioning } from "./replication-depends-on-version
 import { replicationOwnerAndKms } from "./replication-owner-and-kms";
 import { replicationRequiresVersioning } from "./replication-requires-versioning";
 import { replicationRoleLeastPrivilege } from "./replication-role-least-privilege";
+import { replicationRolePermissions } from "./replication-role-permissions";
 import { replicationTrustSource } from "./replication-trust-source";
 
 export const policies: ReadonlyArray<TransferPolicy> = [
@@ -27,6 +29,7 @@ export const policies: ReadonlyArray<TransferPolicy> = [
     defaultEncryption,
     replicationOwnerAndKms,
     replicationRoleLeastPrivilege,
+    replicationRolePermissions,
     awsHardLimits,
     // Advisory
     minimumTls,
@@ -36,6 +39,7 @@ export const policies: ReadonlyArray<TransferPolicy> = [
     replicationDependsOnVersioning,
     accessLogging,
     logDeliveryGrant,
+    encryptionUploadDenies,
     previewUndecided,
 ];
 
@@ -45,6 +49,7 @@ export {
     awsHardLimits,
     crossAccountExternalId,
     defaultEncryption,
+    encryptionUploadDenies,
     httpsOnly,
     logDeliveryGrant,
     minimumTls,
@@ -54,5 +59,6 @@ export {
     replicationOwnerAndKms,
     replicationRequiresVersioning,
     replicationRoleLeastPrivilege,
+    replicationRolePermissions,
     replicationTrustSource,
 };

@@ -4,7 +4,9 @@ import { compliant, Decision, defineStackPolicy, notApplicable, undecided, viola
 import { Res, StackIndex } from "../lib/stack-index";
 import { UNKNOWN } from "../lib/values";
 
-const CONDITION = '"Condition": {"StringEquals": {"aws:SourceAccount": "<your account ID>"}, "ArnLike": {"aws:SourceArn": ["arn:aws:s3:::<each logged bucket>"]}}';
+const condition = (partition: string) =>
+    `"Condition": {"StringEquals": {"aws:SourceAccount": "<your account ID>"}, "ArnLike": {"aws:SourceArn": ["arn:${partition}:s3:::<each logged bucket>"]}}`;
+const CONDITION = condition("aws");
 
 // Why each missing condition matters, for the message.
 function exposure(account: boolean, arn: boolean): string {
@@ -17,7 +19,7 @@ function exposure(account: boolean, arn: boolean): string {
     return "any bucket of the account could deliver its logs into it, mixing them with the audit record";
 }
 
-function grantDecisions(d: PolicyDoc, bucketLabel: string): Decision[] {
+function grantDecisions(d: PolicyDoc, bucketLabel: string, partition: string): Decision[] {
     if (d.doc.state !== "known") {
         return [];
     }
@@ -31,7 +33,7 @@ function grantDecisions(d: PolicyDoc, bucketLabel: string): Decision[] {
             const missing = [noAccount ? "aws:SourceAccount" : "", noArn ? "aws:SourceArn" : ""].filter((k) => k !== "").join(" or ");
             return violation(
                 d.source.urn,
-                `The policy of ${bucketLabel} (${where}) allows logging.s3.amazonaws.com (${sid}) without a pinning ${missing} condition: ${exposure(noAccount, noArn)}. Add ${CONDITION} to that statement.`,
+                `The policy of ${bucketLabel} (${where}) allows logging.s3.amazonaws.com (${sid}) without a pinning ${missing} condition: ${exposure(noAccount, noArn)}. Add ${condition(partition)} to that statement.`,
             );
         }
         if (s.effect !== "Allow" || j.sourceAccount === UNKNOWN || j.sourceArn === UNKNOWN) {
@@ -41,12 +43,12 @@ function grantDecisions(d: PolicyDoc, bucketLabel: string): Decision[] {
     });
 }
 
-function aclDecisions(r: Res, form: "inline" | "split", bucketLabel: string, receivesLogs: boolean): Decision[] {
+function aclDecisions(r: Res, form: "inline" | "split", bucketLabel: string, receivesLogs: boolean, partition: string): Decision[] {
     const g = aclLogDelivery(r, form);
     const out = g.found.map((what) =>
         violation(
             r.urn,
-            `${bucketLabel} admits log deliveries through ${what}: the LogDelivery group writes for every source bucket that targets it, and the grant needs ACLs enabled. Remove it, set objectOwnership "BucketOwnerEnforced", and allow logging.s3.amazonaws.com in the bucket policy instead, with ${CONDITION}.`,
+            `${bucketLabel} admits log deliveries through ${what}: the LogDelivery group writes for every source bucket that targets it, and the grant needs ACLs enabled. Remove it, set objectOwnership "BucketOwnerEnforced", and allow logging.s3.amazonaws.com in the bucket policy instead, with ${condition(partition)}.`,
         ),
     );
     // The bucket's own acl/grants are computed outputs during preview; only a BucketAcl's unknowns are a choice.
@@ -79,11 +81,11 @@ export const logDeliveryGrant = defineStackPolicy({
                         undecided(d.source.urn, `${receives}; whether it admits them only from your buckets cannot be told yet: the policy document of ${describe(d.source, d.form)} is unknown until apply.`),
                     );
                 }
-                mine.push(...grantDecisions(d, b.label));
+                mine.push(...grantDecisions(d, b.label, index.partition()));
             }
-            mine.push(...aclDecisions(b.res, "inline", b.label, senders !== undefined));
+            mine.push(...aclDecisions(b.res, "inline", b.label, senders !== undefined, index.partition()));
             for (const a of b.settings.acl) {
-                mine.push(...aclDecisions(a, "split", b.label, senders !== undefined));
+                mine.push(...aclDecisions(a, "split", b.label, senders !== undefined, index.partition()));
             }
             if (mine.length === 0 && senders) {
                 const elsewhere = docs.length === 0 ? policyUnknownDetail(index) : undefined;
@@ -96,10 +98,10 @@ export const logDeliveryGrant = defineStackPolicy({
             out.push(...mine);
         }
         for (const d of strayPolicyDocs(index)) {
-            out.push(...grantDecisions(d, `the bucket of ${describe(d.source, "split")}`));
+            out.push(...grantDecisions(d, `the bucket of ${describe(d.source, "split")}`, index.partition()));
         }
         for (const a of [...index.external.acl, ...index.unresolved.acl]) {
-            out.push(...aclDecisions(a, "split", `the bucket of ${describe(a, "split")}`, false));
+            out.push(...aclDecisions(a, "split", `the bucket of ${describe(a, "split")}`, false, index.partition()));
         }
         return out;
     },

@@ -69,7 +69,7 @@ export const minimumTls = defineStackPolicy<MinimumTlsConfig>({
                 b,
                 olderTlsOnly(min),
                 { does: `denies TLS older than ${min}`, doesNot: `deny TLS older than ${min} (NumericLessThan s3:TlsVersion ${min})` },
-                tlsDenyStatement(bucketArnFor(b), min),
+                tlsDenyStatement(bucketArnFor(b, index.partition()), min),
             ),
         );
     },

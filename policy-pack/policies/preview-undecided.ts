@@ -9,6 +9,7 @@ import { noPublicAccess } from "./no-public-access";
 import { replicationOwnerAndKms } from "./replication-owner-and-kms";
 import { replicationRequiresVersioning } from "./replication-requires-versioning";
 import { replicationRoleLeastPrivilege } from "./replication-role-least-privilege";
+import { replicationRolePermissions } from "./replication-role-permissions";
 
 // A mandatory policy never fails on a value that is unknown until apply, and
 // CrossGuard reports a violation at the policy's own level, so a mandatory policy
@@ -27,6 +28,7 @@ export const UNDECIDED_SOURCES: ReadonlyArray<TransferStackPolicy<any>> = [
     defaultEncryption,
     replicationOwnerAndKms,
     replicationRoleLeastPrivilege,
+    replicationRolePermissions,
     awsHardLimits,
     accessLogging,
     logDeliveryGrant,

@@ -34,6 +34,10 @@ function judgeRule(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationR
         crossAccount = UNKNOWN;
     } else if (rule.destinationAccount === undefined) {
         crossAccount = undefined;
+    } else if (cfg.sourceAccount === undefined && cfg.role === UNKNOWN) {
+        // Whether the destination account is the stack's own cannot be told
+        // before the role's ARN (which names the source account) is known.
+        crossAccount = UNKNOWN;
     } else {
         crossAccount = cfg.sourceAccount === undefined || cfg.sourceAccount !== rule.destinationAccount;
     }
@@ -41,7 +45,7 @@ function judgeRule(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationR
         if (rule.owner === "Destination") {
             out.push(compliant(urn, `${where} hands object ownership to the destination account.`));
         } else if (rule.owner === UNKNOWN || crossAccount === UNKNOWN) {
-            out.push(undecided(urn, `Cannot tell yet whether ${where} crosses accounts and hands ownership over: the destination account or owner is unknown until apply.`));
+            out.push(undecided(urn, `Cannot tell yet whether ${where} crosses accounts and hands ownership over: the destination account, the role's ARN (which names the source account) or the owner is unknown until apply.`));
         } else {
             out.push(
                 violation(

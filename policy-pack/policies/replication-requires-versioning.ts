@@ -1,6 +1,6 @@
 import { describe, versioningOf } from "../lib/bucket-settings";
 import { compliant, Decision, defineStackPolicy, notApplicable, undecided, violation } from "../lib/policy-kit";
-import { destinationInStack, replicationConfigs } from "../lib/replication";
+import { destinationCandidates, replicationConfigs } from "../lib/replication";
 import { StackIndex } from "../lib/stack-index";
 import { UNKNOWN } from "../lib/values";
 
@@ -10,7 +10,7 @@ const FIX =
 export const replicationRequiresVersioning = defineStackPolicy({
     name: "s3-transfer-replication-requires-versioning",
     description:
-        "A bucket with a replication configuration has versioning Enabled (absent or Suspended fails at deploy time), and so does its destination bucket when it is in the same stack.",
+        "A bucket with a replication configuration has versioning Enabled (absent, Disabled or Suspended fails at deploy time; a bucket created with Object Lock is versioned for good), in split, v6 V2 or inline form, and so does its destination bucket when it is in the same stack (found by ARN, or, while the ARN is unknown, among the buckets the rules were computed from).",
     enforcementLevel: "mandatory",
     severity: "high",
     defaults: {},
@@ -46,10 +46,23 @@ export const replicationRequiresVersioning = defineStackPolicy({
                 continue;
             }
             for (const rule of cfg.rules) {
-                const dest = destinationInStack(index, cfg, rule);
-                if (!dest || dest === cfg.bucket) {
+                const candidates = destinationCandidates(index, cfg, rule).filter((b) => b !== cfg.bucket);
+                if (candidates.length === 0) {
                     continue;
                 }
+                if (candidates.length > 1) {
+                    const states = candidates.map((b) => versioningOf(index, b).state);
+                    const names = candidates.map((b) => b.label).join(", ");
+                    if (states.every((st) => st === "enabled")) {
+                        out.push(compliant(cfg.declaredOn.urn, `Every bucket ${rule.label} may replicate to (${names}; its ARN is unknown until apply) is versioned.`));
+                    } else if (states.every((st) => st === "not-enabled")) {
+                        out.push(violation(cfg.declaredOn.urn, `${rule.label} in the replication of ${cfg.bucketLabel} (${where}) replicates to one of ${names} (its ARN is unknown until apply), none of which has versioning enabled. ${FIX.replace("the replication", "the source's replication")}`));
+                    } else {
+                        out.push(undecided(cfg.declaredOn.urn, `Cannot tell yet whether the destination of ${rule.label} (${where}) is versioned: it is one of ${names}, traced through the rules' dependencies, and they differ.`));
+                    }
+                    continue;
+                }
+                const dest = candidates[0];
                 const v = versioningOf(index, dest);
                 if (v.state === "enabled") {
                     out.push(compliant(cfg.declaredOn.urn, `Destination ${dest.label} of ${rule.label} is versioned.`));

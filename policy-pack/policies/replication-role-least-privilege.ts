@@ -1,3 +1,6 @@
+import { namesEveryBucket } from "../lib/arns";
+import { AWS_MANAGED_POLICIES } from "../lib/aws-managed-policies.generated";
+import { awsManagedDocument } from "../lib/managed-policies";
 import { Statement } from "../lib/policy-document";
 import { compliant, Decision, defineStackPolicy, list, undecided, violation } from "../lib/policy-kit";
 import { PermissionDoc, permissionDocs, replicationRoles } from "../lib/roles";
@@ -9,19 +12,13 @@ export interface LeastPrivilegeConfig {
     additionalForbiddenActions: string[];
 }
 
-// AWS-managed policies whose content is known to grant s3:* or * on every resource.
-const BROAD_AWS_MANAGED = new Set([
-    "arn:aws:iam::aws:policy/AdministratorAccess",
-    "arn:aws:iam::aws:policy/PowerUserAccess",
-    "arn:aws:iam::aws:policy/AmazonS3FullAccess",
-]);
+
 
 const isS3Action = (a: string) => {
     const l = a.toLowerCase();
     return l === "*" || l.startsWith("s3:");
 };
 
-const isAllResources = (r: string) => r === "*" || /^arn:[^:]+:s3:::\*$/.test(r);
 
 function statementProblems(s: Statement, forbidden: Set<string>): { problems: string[]; pending: boolean } {
     const problems: string[] = [];
@@ -53,7 +50,7 @@ function statementProblems(s: Statement, forbidden: Set<string>): { problems: st
         if (s.resources === UNKNOWN) {
             pending = true;
         } else {
-            const all = (s.resources ?? []).filter((r): r is string => typeof r === "string" && isAllResources(r));
+            const all = (s.resources ?? []).filter((r): r is string => typeof r === "string" && namesEveryBucket(r));
             if (all.length > 0) {
                 problems.push(`Resource ${list(all)} for S3 actions`);
             }
@@ -64,8 +61,15 @@ function statementProblems(s: Statement, forbidden: Set<string>): { problems: st
 
 function judgeDoc(d: PermissionDoc, forbidden: Set<string>): Decision[] {
     if (d.outsideArn !== undefined) {
-        if (typeof d.outsideArn === "string" && BROAD_AWS_MANAGED.has(d.outsideArn)) {
-            return [violation(d.source.urn, `${d.label} grants s3:* or * on every resource. Replace it with a policy that lists the replication actions on the source and destination bucket ARNs.`)];
+        const managed = typeof d.outsideArn === "string" ? awsManagedDocument(d.outsideArn) : undefined;
+        if (managed === "no-s3") {
+            return [compliant(d.source.urn, `${d.label} grants no S3 action (its document in ${AWS_MANAGED_POLICIES.dataset} ${AWS_MANAGED_POLICIES.datasetVersion}).`)];
+        }
+        if (managed === "missing") {
+            return [undecided(d.source.urn, `${d.label} is not in ${AWS_MANAGED_POLICIES.dataset} ${AWS_MANAGED_POLICIES.datasetVersion}, so its document cannot be judged; update the pack.`)];
+        }
+        if (managed !== undefined) {
+            return judgeDoc({ ...d, outsideArn: undefined, doc: managed, label: `${d.label} (AWS managed; its document in ${AWS_MANAGED_POLICIES.dataset} ${AWS_MANAGED_POLICIES.datasetVersion})` }, forbidden);
         }
         return [undecided(d.source.urn, `The content of ${d.label} is not in this stack, so it cannot be checked for wildcards.`)];
     }

@@ -95,6 +95,7 @@ describe("policy pack over CrossGuard's gRPC protocol", function () {
                 "s3-transfer-default-encryption",
                 "s3-transfer-replication-owner-and-kms",
                 "s3-transfer-replication-role-least-privilege",
+                "s3-transfer-replication-role-permissions",
                 "s3-transfer-aws-hard-limits",
             ],
         );
@@ -137,7 +138,9 @@ describe("policy pack over CrossGuard's gRPC protocol", function () {
 
     it("runs resource policies on each resource's inputs", async () => {
         const role = find(compliantStack(), "replication-role");
-        role.inputs.assumeRolePolicy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+        role.inputs.assumeRolePolicy = JSON.stringify({
+            Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } }],
+        });
         const resp = await call("analyze", resource(role, pb.AnalyzeRequest));
         assert.deepStrictEqual(
             resp.getDiagnosticsList().map((d: any) => d.getPolicyname()),

@@ -68,6 +68,30 @@ export function tlsStatement(bucket: string): Record<string, unknown> {
     };
 }
 
+/** Refuses SSE-C uploads, whose replicas only the uploader's key could read (replication-what-is-isnot-replicated). */
+export function sseCDenyStatement(bucket: string): Record<string, unknown> {
+    return {
+        Sid: "DenySseC",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: `arn:aws:s3:::${bucket}/*`,
+        Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+    };
+}
+
+/** On an SSE-KMS bucket, refuses aws:kms uploads without a key id, which S3 would encrypt with aws/s3 (S3 API PutObject). */
+export function kmsKeyIdDenyStatement(bucket: string): Record<string, unknown> {
+    return {
+        Sid: "DenyKmsWithoutKeyId",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: `arn:aws:s3:::${bucket}/*`,
+        Condition: { StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" }, Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" } },
+    };
+}
+
 export function partnerReadStatement(bucket: string): Record<string, unknown> {
     return {
         Sid: "PartnerReplicates",
@@ -83,6 +107,7 @@ export function doc(...statements: Record<string, unknown>[]): string {
     return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
+/** The replication role's trust as AWS documents it: s3.amazonaws.com, unconditioned (setting-repl-config-perm-overview). */
 export const REPLICATION_TRUST = {
     Version: "2012-10-17",
     Statement: [
@@ -90,7 +115,6 @@ export const REPLICATION_TRUST = {
             Effect: "Allow",
             Principal: { Service: "s3.amazonaws.com" },
             Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
         },
     ],
 };
@@ -137,7 +161,7 @@ export function bucketWithSettings(name: string, logical: string): ExportResourc
         on(T.sse, "encryption", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }] }),
         on(T.pab, "public-access-block", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
         on(T.ownership, "ownership", { rule: { objectOwnership: "BucketOwnerEnforced" } }),
-        on(T.policy, "policy", { policy: doc(httpsStatement(name), tlsStatement(name)) }),
+        on(T.policy, "policy", { policy: doc(httpsStatement(name), tlsStatement(name), sseCDenyStatement(name)) }),
     ];
 }
 
@@ -220,14 +244,30 @@ function ownershipControls(name: string, logical: string, bucketType: string): E
     );
 }
 
-function replicationRole(): ExportResource[] {
+/**
+ * The KMS grants replication of SSE-KMS objects needs of its role: kms:Decrypt on
+ * the source key, kms:Encrypt on the replica key and, with S3 Bucket Keys,
+ * kms:Decrypt on it too (S3 User Guide, replication-config-for-kms-objects).
+ */
+export function replicationKmsStatements(): Record<string, unknown>[] {
+    return [
+        { Effect: "Allow", Action: "kms:Decrypt", Resource: SOURCE_KEY, Condition: { StringLike: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } },
+        { Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt"], Resource: REPLICA_KEY },
+    ];
+}
+
+function replicationRole(kms = false): ExportResource[] {
     const roleUrn = urn(T.role, "replication-role");
+    const permissions = JSON.parse(replicationPermissions("pub-egress", "partner-ingress"));
+    if (kms) {
+        permissions.Statement.push(...replicationKmsStatements());
+    }
     return [
         res(T.role, "replication-role", { name: "pub-replication", assumeRolePolicy: JSON.stringify(REPLICATION_TRUST) }),
         res(
             T.rolePolicy,
             "replication-permissions",
-            { name: "replicate", role: "pub-replication", policy: replicationPermissions("pub-egress", "partner-ingress") },
+            { name: "replicate", role: "pub-replication", policy: JSON.stringify(permissions) },
             { dependencies: [roleUrn], propertyDependencies: { role: [roleUrn] } },
         ),
     ];
@@ -247,7 +287,7 @@ export function legacyStack(): ExportResource[] {
             serverSideEncryptionConfiguration: {
                 rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: SOURCE_KEY }, bucketKeyEnabled: true },
             },
-            policy: { Version: "2012-10-17", Statement: [httpsStatement("pub-egress"), tlsStatement("pub-egress")] },
+            policy: { Version: "2012-10-17", Statement: [httpsStatement("pub-egress"), tlsStatement("pub-egress"), sseCDenyStatement("pub-egress"), kmsKeyIdDenyStatement("pub-egress")] },
             replicationConfiguration: {
                 role: `arn:aws:iam::${ACCOUNT}:role/pub-replication`,
                 rules: [
@@ -267,7 +307,7 @@ export function legacyStack(): ExportResource[] {
         }),
         blockPublicAccess("pub-egress", "egress", T.bucket),
         ownershipControls("pub-egress", "egress", T.bucket),
-        ...replicationRole(),
+        ...replicationRole(true),
     ];
 }
 
@@ -279,7 +319,7 @@ export function v2InlineStack(): ExportResource[] {
             loggings: [{ targetBucket: CENTRAL_LOG_BUCKET, targetPrefix: "pub-egress/" }],
             versionings: [{ enabled: true, mfaDelete: false }],
             serverSideEncryptionConfigurations: [{ rules: [{ applyServerSideEncryptionByDefaults: [{ sseAlgorithm: "AES256" }] }] }],
-            policy: doc(httpsStatement("pub-egress"), tlsStatement("pub-egress")),
+            policy: doc(httpsStatement("pub-egress"), tlsStatement("pub-egress"), sseCDenyStatement("pub-egress")),
             replicationConfigurations: [
                 {
                     role: `arn:aws:iam::${ACCOUNT}:role/pub-replication`,
@@ -328,7 +368,7 @@ export function logBucketStack(): ExportResource[] {
         l.dependencies = [...(l.dependencies ?? []), logsUrn];
         l.propertyDependencies = { ...l.propertyDependencies, targetBucket: [logsUrn] };
     }
-    find(stack, "logs-policy").inputs.policy = doc(httpsStatement("pub-logs"), tlsStatement("pub-logs"), logDeliveryStatement("pub-logs", ["pub-egress", "pub-ingress"]));
+    find(stack, "logs-policy").inputs.policy = doc(httpsStatement("pub-logs"), tlsStatement("pub-logs"), sseCDenyStatement("pub-logs"), logDeliveryStatement("pub-logs", ["pub-egress", "pub-ingress"]));
     return stack;
 }
 

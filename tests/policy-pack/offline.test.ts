@@ -137,7 +137,47 @@ describe("npm run check (policy-pack/check.ts)", () => {
 
     it("exits 0 and says so on a compliant export", () => {
         const r = run([write("ok.json", asExport(compliantStack()))]);
-        assert.deepStrictEqual([r.code, r.out], [0, "No violations."]);
+        assert.deepStrictEqual([r.code, r.out], [0, `Judged 17 resources of ${path.join(dir, "ok.json")}: no violations.`]);
+    });
+
+    it("says an export without resources judged nothing, instead of passing it", () => {
+        for (const [name, value] of [
+            // `pulumi stack init` without an update exports a deployment with no resources key at all.
+            ["never-deployed.json", { version: 3, deployment: { manifest: { time: "2025-01-01T00:00:00Z" }, secrets_providers: { type: "passphrase" } } }],
+            ["empty.json", asExport([])],
+            ["only-stack.json", asExport(compliantStack().filter((r) => r.type === T.stack || r.type === T.provider))],
+            ["empty-preview.json", { steps: [], diagnostics: [] }],
+        ] as const) {
+            const r = run([write(name, value)]);
+            assert.strictEqual(r.code, 0, name);
+            assert.match(r.out, /has no resources to judge/, name);
+            assert.doesNotMatch(r.out, /no violations/i, name);
+            const j = JSON.parse(run([write(name, value), "--json"]).out);
+            assert.strictEqual(j.judged, 0, name);
+        }
+    });
+
+    it("judges `pulumi stack export --show-secrets` plaintext like any input, and an encrypted secret as unknown", () => {
+        const open = compliantStack();
+        const policy = find(open, "ingress-policy");
+        const secret = (v: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify(v) });
+        const publicDoc = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::pub-ingress/*" }] });
+        policy.inputs.policy = secret(publicDoc);
+        const r = run([write("show-secrets.json", asExport(open))]);
+        assert.strictEqual(r.code, 1);
+        assert.match(r.out, /^MANDATORY +s3-transfer-no-public-access$/m);
+        const sealed = compliantStack();
+        find(sealed, "ingress-policy").inputs.policy = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "AAABAL..." };
+        assert.doesNotMatch(run([write("sealed.json", asExport(sealed))]).out, /MANDATORY/);
+    });
+
+    it("reads `pulumi preview --json` steps, a \"[secret]\" placeholder as unknown", () => {
+        const stack = compliantStack();
+        find(stack, "ingress-policy").inputs.policy = "[secret]";
+        const preview = { steps: stack.map((r) => ({ op: "create", urn: r.urn, newState: r })), changeSummary: { create: stack.length } };
+        const r = run([write("preview.json", preview)]);
+        assert.strictEqual(r.code, 0);
+        assert.match(r.out, /^Judged 17 resources/m);
     });
 
     it("exits 1 on a mandatory violation and prints policy, level, URN and message", () => {
@@ -154,11 +194,12 @@ describe("npm run check (policy-pack/check.ts)", () => {
         assert.match(r.out, /^ADVISORY +s3-transfer-acls-disabled$/m);
     });
 
-    it("--json prints exactly {violations: [...]}", () => {
+    it("--json prints exactly {resources, judged, violations: [...]}", () => {
         const r = run([write("bad2.json", asExport(failingStack())), "--json"]);
         assert.strictEqual(r.code, 1);
         const parsed = JSON.parse(r.out);
-        assert.deepStrictEqual(Object.keys(parsed), ["violations"]);
+        assert.deepStrictEqual(Object.keys(parsed), ["resources", "judged", "violations"]);
+        assert.deepStrictEqual([parsed.resources, parsed.judged], [17, 15]);
         assert.deepStrictEqual(parsed.violations, evaluateExport(asExport(failingStack())));
     });
 
@@ -172,9 +213,45 @@ describe("npm run check (policy-pack/check.ts)", () => {
     it("exits 2 on usage and input errors", () => {
         assert.strictEqual(run([]).code, 2);
         assert.strictEqual(run(["--bogus", "x"]).code, 2);
-        assert.strictEqual(run([path.join(dir, "missing.json")]).code, 2);
-        assert.strictEqual(run([write("notjson.json", "{")]).code, 2);
         assert.strictEqual(run([write("a.json", []), write("b.json", [])]).code, 2);
+    });
+
+    it("exits 2 on an unreadable or invalid file, naming it and the fix, with no stack trace", () => {
+        const missing = path.join(dir, "missing.json");
+        for (const [args, file, what] of [
+            [[missing], missing, /cannot read export .*ENOENT/],
+            [[write("notjson.json", "{")], path.join(dir, "notjson.json"), /is not valid JSON/],
+            [[write("shape.json", { hello: 1 })], path.join(dir, "shape.json"), /Not a stack export/],
+            [[write("ok2.json", asExport(compliantStack())), "--config", missing], missing, /cannot read policy config/],
+            [[write("ok3.json", asExport(compliantStack())), "--config", write("cfg-bad.json", "[1]")], path.join(dir, "cfg-bad.json"), /not a JSON object of policy names/],
+        ] as const) {
+            const r = run([...args]);
+            assert.strictEqual(r.code, 2, r.err);
+            assert.ok(r.err.includes(file), r.err);
+            assert.match(r.err, what);
+            assert.doesNotMatch(r.err, /\n\s+at /, "no stack trace");
+            assert.strictEqual(r.out, "");
+        }
+        assert.match(run([missing]).err, /pulumi stack export --file/);
+    });
+
+    it("runs as compiled JavaScript (what `npm run check` starts: policy-pack/bin/check.js), with exit codes 0, 1 and 2", () => {
+        const { emitJavaScript } = require("../../policy-pack/bench") as typeof import("../../policy-pack/bench");
+        const { spawnSync } = require("child_process") as typeof import("child_process");
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "policy-pack-bin-"));
+        try {
+            emitJavaScript(out);
+            const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(out, "check.js"), ...args], { encoding: "utf8" });
+            const ok = cli(write("bin-ok.json", asExport(compliantStack())));
+            assert.deepStrictEqual([ok.status, ok.stdout.trim()], [0, `Judged 17 resources of ${path.join(dir, "bin-ok.json")}: no violations.`]);
+            assert.strictEqual(cli(write("bin-bad.json", asExport(failingStack()))).status, 1);
+            const missing = cli(path.join(dir, "bin-missing.json"));
+            assert.strictEqual(missing.status, 2);
+            assert.match(missing.stderr, /bin-missing\.json/);
+            assert.doesNotMatch(missing.stderr, /\n\s+at /);
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
+        }
     });
 
     it("reads every resource of an export with hundreds of entries", () => {

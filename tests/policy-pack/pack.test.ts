@@ -28,6 +28,7 @@ describe("policy pack", () => {
                 ["s3-transfer-default-encryption", "mandatory"],
                 ["s3-transfer-replication-owner-and-kms", "mandatory"],
                 ["s3-transfer-replication-role-least-privilege", "mandatory"],
+                ["s3-transfer-replication-role-permissions", "mandatory"],
                 ["s3-transfer-aws-hard-limits", "mandatory"],
                 ["s3-transfer-minimum-tls", "advisory"],
                 ["s3-transfer-replication-trust-source", "advisory"],
@@ -36,6 +37,7 @@ describe("policy pack", () => {
                 ["s3-transfer-replication-depends-on-versioning", "advisory"],
                 ["s3-transfer-access-logging", "advisory"],
                 ["s3-transfer-log-delivery-grant", "advisory"],
+                ["s3-transfer-encryption-upload-denies", "advisory"],
                 ["s3-transfer-preview-undecided", "advisory"],
             ],
         );
@@ -91,6 +93,27 @@ describe("policy pack", () => {
             assert.deepStrictEqual(runtimeImports, [], `${rel} must import @pulumi packages as types only`);
             assert.doesNotMatch(text, /require\("@pulumi\//, rel);
         }
+    });
+
+    // `pulumi policy publish` runs `npm pack` in the pack's folder (pulumi/pulumi,
+    // sdk/nodejs/npm: npmManager.Pack) and uploads the tarball, which the service
+    // installs and runs by package.json "main"; PulumiPolicy.yaml needs `runtime`
+    // (https://www.pulumi.com/docs/discovery-governance/reference/policy-project-file/).
+    it("packs for `pulumi policy publish`: npm pack holds PulumiPolicy.yaml, package.json, the built main, the sources to rebuild it, and no node_modules", () => {
+        const { execFileSync } = require("child_process") as typeof import("child_process");
+        const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: PACK, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        const files = (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
+        const pkg = JSON.parse(fs.readFileSync(path.join(PACK, "package.json"), "utf8"));
+        for (const f of ["PulumiPolicy.yaml", "package.json", "README.md", "CHANGELOG.md", "tsconfig.json", "index.ts", "lib/aws-managed-policies.generated.ts"]) {
+            assert.ok(files.includes(f), `${f} missing from the published pack`);
+        }
+        if (fs.existsSync(path.join(PACK, pkg.main))) {
+            assert.ok(files.includes(pkg.main), `${pkg.main} (package.json main) missing from the published pack`);
+        }
+        assert.ok(!files.some((f) => f.startsWith("node_modules/")));
+        assert.match(pkg.version, /^\d+\.\d+\.\d+$/);
+        assert.doesNotMatch(fs.readFileSync(path.join(PACK, "PulumiPolicy.yaml"), "utf8"), /^version:/m, "the version lives in package.json only");
+        assert.match(fs.readFileSync(path.join(PACK, "CHANGELOG.md"), "utf8"), new RegExp(`^## ${pkg.version.replace(/\./g, "\\.")}\\b`, "m"), "CHANGELOG.md has an entry for the version");
     });
 
     it("is a self-contained nodejs policy pack", () => {

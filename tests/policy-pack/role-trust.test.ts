@@ -14,39 +14,76 @@ function withTrust(trust: unknown) {
 const S3_TRUST = { Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" };
 const PARTNER_TRUST = { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${PARTNER_ACCOUNT}:root` }, Action: "sts:AssumeRole" };
 
+// AWS documents an unconditioned s3.amazonaws.com trust for replication roles and
+// nothing about S3 sending aws:SourceAccount/aws:SourceArn when it assumes them:
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html
+// For Batch Operations it documents the confused-deputy conditions:
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/cross-service-confused-deputy-prevention.html
+const BATCH_TRUST = { Effect: "Allow", Principal: { Service: "batchoperations.s3.amazonaws.com" }, Action: "sts:AssumeRole" };
+const JOBS = `arn:aws:s3:eu-west-1:${ACCOUNT}:job/*`;
+
 describe("s3-transfer-replication-trust-source", () => {
-    it("compliant: aws:SourceAccount in a JSON string trust policy", () => assert.deepStrictEqual(outcomes(decide(replicationTrustSource, compliantStack())), ["compliant"]));
+    describe("live replication (s3.amazonaws.com)", () => {
+        it("compliant: the documented unconditioned trust, as a JSON string", () => assert.deepStrictEqual(outcomes(decide(replicationTrustSource, compliantStack())), ["compliant"]));
 
-    it("compliant: aws:SourceArn in an object trust policy", () =>
-        assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust({ Statement: [{ ...S3_TRUST, Condition: { ArnLike: { "AWS:SourceArn": "arn:aws:s3:::pub-egress" } } }] }))), [
-            "compliant",
-        ]));
+        it("compliant: the documented trust as an object, Service as a list, in every stack form", () => {
+            assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust({ Statement: [{ ...S3_TRUST, Principal: { Service: ["s3.amazonaws.com"] } }] }))), ["compliant"]);
+            assert.deepStrictEqual(outcomes(decide(replicationTrustSource, legacyStack())), ["compliant"]);
+        });
 
-    it("compliant: the legacy stack's role", () => assert.deepStrictEqual(outcomes(decide(replicationTrustSource, legacyStack())), ["compliant"]));
+        for (const [what, condition] of [
+            ["aws:SourceAccount", { StringEquals: { "aws:SourceAccount": ACCOUNT } }],
+            ["aws:SourceArn, key and operator in another case", { arnlike: { "AWS:SourceArn": "arn:aws:s3:::pub-egress" } }],
+            ["both", { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": "arn:aws:s3:::pub-egress" } }],
+        ] as const) {
+            it(`advisory note: a trust conditioned on ${what} is not confirmed by AWS for live replication`, () => {
+                const ds = decide(replicationTrustSource, withTrust({ Statement: [{ ...S3_TRUST, Condition: condition }] }));
+                assert.deepStrictEqual(outcomes(ds), ["violation"]);
+                assert.strictEqual(ds[0].urn, ROLE_URN);
+                assert.match(ds[0].message, /not|no AWS source/);
+                assert.match(ds[0].message, /live replication test in pre-production/);
+                assert.match(ds[0].message, /setting-repl-config-perm-overview/);
+            });
+        }
 
-    it("violation: trust without a source condition", () => {
-        const ds = decide(replicationTrustSource, withTrust(JSON.stringify({ Statement: [S3_TRUST] })));
-        assert.deepStrictEqual(outcomes(ds), ["violation"]);
-        assert.strictEqual(ds[0].urn, ROLE_URN);
-        assert.match(ds[0].message, /replication-role.*aws:SourceAccount/);
+        it("is reported at advisory level on the role through validateResource", () => {
+            const v = reported(replicationTrustSource, withTrust({ Statement: [{ ...S3_TRUST, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }] }));
+            assert.deepStrictEqual(v.map((x) => [x.policy, x.enforcementLevel, x.urn]), [["s3-transfer-replication-trust-source", "advisory", ROLE_URN]]);
+            assert.deepStrictEqual(reported(replicationTrustSource, compliantStack()), []);
+        });
     });
 
-    it("violation: a negated source condition does not limit the trust", () =>
-        assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust({ Statement: [{ ...S3_TRUST, Condition: { StringNotEquals: { "aws:SourceAccount": ACCOUNT } } }] }))), [
-            "violation",
-        ]));
+    describe("Batch Operations (batchoperations.s3.amazonaws.com)", () => {
+        it("compliant: pinned with aws:SourceAccount and aws:SourceArn of the account's jobs", () =>
+            assert.deepStrictEqual(
+                outcomes(decide(replicationTrustSource, withTrust({ Statement: [{ ...BATCH_TRUST, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": JOBS } } }] }))),
+                ["compliant"],
+            ));
 
-    it("violation: Service given as a list", () =>
-        assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust({ Statement: [{ ...S3_TRUST, Principal: { Service: ["s3.amazonaws.com"] } }] }))), ["violation"]));
+        it("violation: unconditioned, with the conditions to add in the role's partition", () => {
+            const ds = decide(replicationTrustSource, withTrust({ Statement: [BATCH_TRUST, { ...PARTNER_TRUST, Principal: { AWS: `arn:aws-us-gov:iam::${ACCOUNT}:root` } }] }));
+            assert.deepStrictEqual(outcomes(ds), ["violation"]);
+            assert.match(ds[0].message, /aws:SourceAccount/);
+            assert.match(ds[0].message, /arn:aws-us-gov:s3:<region>/);
+        });
+
+        for (const [what, condition] of [
+            ["a negated condition", { StringNotEquals: { "aws:SourceAccount": ACCOUNT } }],
+            ["…IfExists, true when the key is absent", { StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } }],
+            ["ForAllValues:, true when the key is absent", { "ForAllValues:StringEquals": { "aws:SourceAccount": ACCOUNT } }],
+            ["a wildcard account in the job ARN", { ArnLike: { "aws:SourceArn": "arn:aws:s3:*:*:job/*" } }],
+        ] as const) {
+            it(`violation: ${what} does not pin the trust`, () =>
+                assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust({ Statement: [{ ...BATCH_TRUST, Condition: condition }] }))), ["violation"]));
+        }
+
+        it("undecided while the account is unknown", () =>
+            assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust({ Statement: [{ ...BATCH_TRUST, Condition: { StringEquals: { "aws:SourceAccount": U } } }] }))), ["undecided"]));
+    });
 
     it("not applicable: a role S3 does not assume", () => assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust({ Statement: [PARTNER_TRUST] }))), ["not-applicable"]));
 
     it("unknown trust policy says nothing", () => assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust(U))), ["not-applicable"]));
-
-    it("is reported at advisory level on the role through validateResource", () => {
-        const v = reported(replicationTrustSource, withTrust({ Statement: [S3_TRUST] }));
-        assert.deepStrictEqual(v.map((x) => [x.policy, x.enforcementLevel, x.urn]), [["s3-transfer-replication-trust-source", "advisory", ROLE_URN]]);
-    });
 });
 
 describe("s3-transfer-cross-account-external-id", () => {

@@ -1,0 +1,183 @@
+// Condition blocks as AWS evaluates them. A condition narrows an Allow only if AWS
+// would refuse a request that lacks the right value:
+//
+// - operator and key names are case-insensitive (values are not, except for
+//   `…IgnoreCase`): https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+// - `…IfExists` is true when the key is absent from the request:
+//   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists
+// - `ForAllValues:` is true when the key is absent (or its value an empty set),
+//   `ForAnyValue:` is false then:
+//   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+// - negated operators match every value but the listed ones, and a key that is
+//   absent too; `Null` only tests presence:
+//   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+// - `StringEquals` takes `*` literally; `StringLike`, `ArnLike` and `ArnEquals`
+//   treat `*` and `?` as wildcards, per ARN component for the Arn operators.
+// - S3 calls a policy non-public when it grants only to fixed values of these keys
+//   (Block Public Access, "The meaning of public"):
+//   https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
+//   and documents `s3:DataAccessPointAccount`/`s3:DataAccessPointArn` as the way a
+//   bucket delegates its access control to access points:
+//   https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html#access-points-delegating-control
+
+import type { ConditionEntry } from "./policy-document";
+import { UNKNOWN, Unknown } from "./values";
+
+export interface Operator {
+    /** The base operator, lower case, without set prefix or IfExists: `stringequals`. */
+    base: string;
+    set: "forallvalues" | "foranyvalue" | undefined;
+    ifExists: boolean;
+    negated: boolean;
+    /** Whether `*`/`?` in a value are wildcards. */
+    wildcards: boolean;
+}
+
+/** An operator name as written (`ForAnyValue:StringLikeIfExists`), read the way IAM reads it. */
+export function parseOperator(name: string): Operator {
+    let op = name.trim().toLowerCase();
+    let set: Operator["set"];
+    const m = /^(forallvalues|foranyvalue):(.*)$/.exec(op);
+    if (m) {
+        set = m[1] as Operator["set"];
+        op = m[2];
+    }
+    const ifExists = op.endsWith("ifexists");
+    if (ifExists) {
+        op = op.slice(0, -"ifexists".length);
+    }
+    return {
+        base: op,
+        set,
+        ifExists,
+        negated: op.includes("not"),
+        wildcards: op === "stringlike" || op === "arnlike" || op === "arnequals" || op === "stringnotlike" || op === "arnnotlike" || op === "arnnotequals",
+    };
+}
+
+/**
+ * True when AWS refuses a request that lacks the key: not IfExists, not
+ * ForAllValues, not negated, not Null.
+ */
+export function requiresKey(op: Operator): boolean {
+    return !op.ifExists && op.set !== "forallvalues" && !op.negated && op.base !== "null";
+}
+
+const POSITIVE_MATCH = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
+
+type KeyKind = "account" | "arn" | "org" | "orgpath" | "network" | "userid" | "service" | "ip";
+
+// The keys S3's definition of "public" accepts as fixing the caller (plus the
+// principal-side keys IAM Access Analyzer accepts), and what a value of each names.
+const PINNING_KEYS: ReadonlyMap<string, KeyKind> = new Map<string, KeyKind>([
+    ["aws:principalaccount", "account"],
+    ["aws:sourceaccount", "account"],
+    ["aws:sourceowner", "account"],
+    ["s3:dataaccesspointaccount", "account"],
+    ["aws:principalarn", "arn"],
+    ["aws:sourcearn", "arn"],
+    ["s3:dataaccesspointarn", "arn"],
+    ["aws:principalorgid", "org"],
+    ["aws:sourceorgid", "org"],
+    ["aws:resourceorgid", "org"],
+    ["aws:principalorgpaths", "orgpath"],
+    ["aws:sourceorgpaths", "orgpath"],
+    ["aws:sourcevpce", "network"],
+    ["aws:sourcevpc", "network"],
+    ["aws:userid", "userid"],
+    ["aws:principalservicename", "service"],
+    ["aws:sourceip", "ip"],
+]);
+
+export const DELEGATION_KEYS = ["s3:dataaccesspointaccount", "s3:dataaccesspointarn"];
+
+const WILD = /[*?]/;
+
+/** Does one value fix the caller, read with this operator? */
+function valuePins(kind: KeyKind, value: string, op: Operator): boolean {
+    if (value === "") {
+        return false;
+    }
+    // StringEquals takes `*` literally: no caller has that value, so nothing is open.
+    const wild = (s: string) => op.wildcards && WILD.test(s);
+    switch (kind) {
+        case "account":
+            return !wild(value);
+        case "arn": {
+            const parts = value.split(":");
+            if (parts.length < 6 || parts[0] !== "arn") {
+                return !wild(value) && value.length > 0;
+            }
+            const account = parts[4];
+            const resource = parts.slice(5).join(":");
+            if (account !== "") {
+                return !wild(account);
+            }
+            // An ARN without an account (an S3 bucket): its name must be fixed.
+            const name = resource.split("/")[0];
+            return name.length > 0 && !wild(name);
+        }
+        case "org":
+            return !wild(value);
+        case "orgpath":
+            return !wild(value.split("/")[0]);
+        case "network":
+        case "service":
+            return !wild(value);
+        case "userid":
+            return !wild(value.split(":")[0]);
+        case "ip":
+            return !/\/0$/.test(value.trim());
+    }
+}
+
+/**
+ * Whether the conditions pin a wildcard principal to fixed callers, as S3 judges a
+ * policy public. UNKNOWN when only a value unknown until apply could pin it.
+ */
+export function pinsCaller(conditions: ConditionEntry[] | Unknown): boolean | Unknown {
+    if (conditions === UNKNOWN) {
+        return UNKNOWN;
+    }
+    let sawUnknown = false;
+    for (const c of conditions) {
+        const kind = PINNING_KEYS.get(c.key);
+        if (kind === undefined) {
+            continue;
+        }
+        const op = parseOperator(c.operator);
+        if (!requiresKey(op)) {
+            continue;
+        }
+        const fits = kind === "ip" ? op.base === "ipaddress" : POSITIVE_MATCH.has(op.base);
+        if (!fits || c.values.length === 0) {
+            continue;
+        }
+        if (c.values.some((v) => v === UNKNOWN)) {
+            sawUnknown = true;
+            continue;
+        }
+        if (c.values.every((v) => typeof v === "string" && valuePins(kind, v, op))) {
+            return true;
+        }
+    }
+    return sawUnknown ? UNKNOWN : false;
+}
+
+/** Whether one condition entry requires this key to equal fixed values (for the trust and grant checks). */
+export function requiresFixedValue(c: ConditionEntry, key: string): boolean {
+    if (c.key !== key || c.values.length === 0) {
+        return false;
+    }
+    const op = parseOperator(c.operator);
+    if (!requiresKey(op) || !POSITIVE_MATCH.has(op.base)) {
+        return false;
+    }
+    const kind = PINNING_KEYS.get(key);
+    return c.values.every((v) => typeof v === "string" && (kind === undefined ? v !== "" && !(op.wildcards && /^[*?]*$/.test(v)) : valuePins(kind, v, op)));
+}
+
+/** The statement delegates to access points: an Allow pinned by s3:DataAccessPointAccount/Arn. */
+export function delegatesToAccessPoints(conditions: ConditionEntry[] | Unknown): boolean {
+    return conditions !== UNKNOWN && DELEGATION_KEYS.some((k) => conditions.some((c) => requiresFixedValue(c, k)));
+}

@@ -1,0 +1,81 @@
+// Whether a role's known permission documents list an action at all. This is not
+// an IAM evaluation: it finds only the case where no Allow statement names the
+// action (for the resource, when its ARN is known), which IAM denies by default
+// ("implicit deny"), so the request fails whatever conditions or Deny statements
+// say. Whether a listed grant holds under its conditions, boundaries and denies
+// is for @cloud-copilot/iam-simulate (the program's access matrix) and a live
+// test to decide, not for the pack.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+
+import { globMatch } from "./glob";
+import type { DocumentState, Statement } from "./policy-document";
+import { UNKNOWN } from "./values";
+
+export type Listed = "listed" | "absent" | "unknown";
+
+function actionMatches(s: Statement, action: string): boolean | typeof UNKNOWN {
+    const a = action.toLowerCase();
+    if (s.notActions !== undefined) {
+        if (s.notActions === UNKNOWN) {
+            return UNKNOWN;
+        }
+        return !s.notActions.some((p) => typeof p === "string" && globMatch(p.toLowerCase(), a));
+    }
+    if (s.actions === UNKNOWN) {
+        return UNKNOWN;
+    }
+    const list = s.actions ?? [];
+    if (list.some((p) => typeof p === "string" && globMatch(p.toLowerCase(), a))) {
+        return true;
+    }
+    return list.includes(UNKNOWN) ? UNKNOWN : false;
+}
+
+function resourceMatches(s: Statement, arn: string | undefined): boolean | typeof UNKNOWN {
+    if (arn === undefined) {
+        return true;
+    }
+    if (s.notResources !== undefined) {
+        if (s.notResources === UNKNOWN) {
+            return UNKNOWN;
+        }
+        return !s.notResources.some((p) => typeof p === "string" && globMatch(p, arn));
+    }
+    if (s.resources === UNKNOWN) {
+        return UNKNOWN;
+    }
+    const list = s.resources ?? [];
+    if (list.some((p) => typeof p === "string" && globMatch(p, arn))) {
+        return true;
+    }
+    return list.includes(UNKNOWN) ? UNKNOWN : false;
+}
+
+/** Does some Allow statement of these documents name the action (on this resource)? */
+export function listsAction(docs: DocumentState[], action: string, resourceArn?: string): Listed {
+    let unknown = false;
+    for (const d of docs) {
+        if (d.state !== "known") {
+            unknown = unknown || d.state === "unknown";
+            continue;
+        }
+        for (const s of d.statements) {
+            if (s.effect === UNKNOWN) {
+                unknown = true;
+                continue;
+            }
+            if (s.effect !== "Allow") {
+                continue;
+            }
+            const a = actionMatches(s, action);
+            const r = resourceMatches(s, resourceArn);
+            if (a === true && r === true) {
+                return "listed";
+            }
+            if (a !== false && r !== false) {
+                unknown = true;
+            }
+        }
+    }
+    return unknown ? "unknown" : "absent";
+}

@@ -1,0 +1,186 @@
+// The permissions a replication rule's own settings require of its role (S3 User
+// Guide): without them S3 accepts the configuration and then fails those objects
+// (replication status FAILED), so the transfer breaks silently.
+//
+// - every rule: s3:GetReplicationConfiguration on the source bucket,
+//   s3:GetObjectVersionForReplication on its objects, s3:ReplicateObject on the
+//   destination's: https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html
+// - delete marker replication: s3:ReplicateDelete (same page)
+// - owner override (accessControlTranslation owner Destination):
+//   s3:ObjectOwnerOverrideToBucketOwner: https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-change-owner.html
+// - SSE-KMS objects: kms:Decrypt on the source key, kms:Encrypt on the replica key,
+//   and, with S3 Bucket Keys (which replicas keep from the source), kms:Decrypt on
+//   the replica key too: https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+//
+// The check finds only what no Allow statement of the role names at all (IAM's
+// implicit deny, lib/grants.ts); whether a named grant holds under its conditions
+// is left to the program's access matrix (iam-simulate) and a live test.
+
+import { partitionOfArn } from "../lib/arns";
+import { describe, encryptionOf, KMS_ALGORITHMS } from "../lib/bucket-settings";
+import { Listed, listsAction } from "../lib/grants";
+import { awsManagedDocument } from "../lib/managed-policies";
+import type { DocumentState } from "../lib/policy-document";
+import { compliant, Decision, defineStackPolicy, list, notApplicable, undecided, violation } from "../lib/policy-kit";
+import { destinationCandidates, ReplicationConfig, ReplicationRule, replicationConfigs } from "../lib/replication";
+import { permissionDocs, roleOfConfig } from "../lib/roles";
+import { RoleEntry, StackIndex } from "../lib/stack-index";
+import { Read, UNKNOWN } from "../lib/values";
+
+interface Need {
+    action: string;
+    /** The resource ARN, when it is known and IAM authorises on it. */
+    resource?: string;
+    why: string;
+}
+
+const isKeyArn = (k: string) => /^arn:[^:]+:kms:[^:]*:\d{12}:key\//.test(k);
+
+const docsCache = new WeakMap<RoleEntry, ReturnType<typeof permissionDocs>>();
+
+/** The role's documents, with AWS managed policies read from the shipped table for S3 actions. */
+function docsFor(role: RoleEntry, action: string): DocumentState[] {
+    let docs = docsCache.get(role);
+    if (!docs) {
+        docs = permissionDocs(role);
+        docsCache.set(role, docs);
+    }
+    const { inline, managed } = docs;
+    const out: DocumentState[] = inline.map((d) => d.doc);
+    for (const d of managed) {
+        if (d.outsideArn === undefined) {
+            out.push(d.doc);
+            continue;
+        }
+        const m = typeof d.outsideArn === "string" ? awsManagedDocument(d.outsideArn) : undefined;
+        if (m === "no-s3" && action.startsWith("s3:")) {
+            continue;
+        }
+        // The table keeps S3 statements only: for other actions the document is not known.
+        out.push(m !== undefined && m !== "missing" && m !== "no-s3" && action.startsWith("s3:") ? m : { state: "unknown" });
+    }
+    return out;
+}
+
+function needsOf(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationRule): { needs: Need[]; open: string[] } {
+    const partition = (typeof cfg.role === "string" ? partitionOfArn(cfg.role) : undefined) ?? (typeof rule.destinationBucket === "string" ? partitionOfArn(rule.destinationBucket) : undefined) ?? "aws";
+    const sourceName = cfg.bucket && typeof cfg.bucket.name === "string" ? cfg.bucket.name : undefined;
+    const open: string[] = [];
+    const needs: Need[] = [
+        { action: "s3:GetReplicationConfiguration", resource: sourceName ? `arn:${partition}:s3:::${sourceName}` : undefined, why: "to read the replication configuration" },
+        { action: "s3:GetObjectVersionForReplication", why: "to read the source objects" },
+        { action: "s3:ReplicateObject", why: "to write the replicas" },
+    ];
+    if (rule.deleteMarkers === true) {
+        needs.push({ action: "s3:ReplicateDelete", why: "because the rule replicates delete markers" });
+    } else if (rule.deleteMarkers === UNKNOWN) {
+        open.push("whether the rule replicates delete markers");
+    }
+    if (rule.owner === "Destination") {
+        needs.push({ action: "s3:ObjectOwnerOverrideToBucketOwner", why: "because the rule hands ownership to the destination" });
+    } else if (rule.owner === UNKNOWN) {
+        open.push("the rule's owner override");
+    }
+    const source = cfg.bucket ? encryptionOf(index, cfg.bucket) : undefined;
+    if (typeof rule.replicaKmsKeyId === "string") {
+        const key = rule.replicaKmsKeyId;
+        const resource = isKeyArn(key) ? key : undefined;
+        needs.push({ action: "kms:Encrypt", resource, why: `to encrypt replicas with the replica key ${key}` });
+        // Replicas keep the source's Bucket Key setting; a destination bucket in the stack may set its own.
+        const dests = destinationCandidates(index, cfg, rule);
+        let bucketKeys: Read<boolean> = source?.state === "set" ? source.bucketKeys : source?.state === "unknown" ? UNKNOWN : undefined;
+        for (const d of dests) {
+            const e = encryptionOf(index, d);
+            if (e.state === "set" && e.bucketKeys === true) {
+                bucketKeys = true;
+            }
+        }
+        if (bucketKeys === true) {
+            needs.push({ action: "kms:Decrypt", resource, why: `because S3 Bucket Keys are on, so replication also decrypts with the replica key ${key}` });
+        } else if (bucketKeys === UNKNOWN) {
+            open.push("whether S3 Bucket Keys are on (they require kms:Decrypt on the replica key)");
+        }
+    } else if (rule.replicaKmsKeyId === UNKNOWN) {
+        open.push("the replica key");
+    }
+    let sourceKms: Read<boolean> = rule.sseKmsObjects;
+    if (source?.state === "set" && source.algorithms.some((a) => KMS_ALGORITHMS.includes(a))) {
+        sourceKms = sourceKms === UNKNOWN ? UNKNOWN : true;
+    }
+    if (sourceKms === true) {
+        const keys = source?.state === "set" ? source.kmsKeyIds.filter((k): k is string => typeof k === "string") : [];
+        const arns = keys.filter(isKeyArn);
+        if (arns.length > 0) {
+            for (const k of arns) {
+                needs.push({ action: "kms:Decrypt", resource: k, why: `to read SSE-KMS source objects encrypted with ${k}` });
+            }
+        } else {
+            needs.push({ action: "kms:Decrypt", why: "to read SSE-KMS source objects" });
+        }
+    } else if (sourceKms === UNKNOWN) {
+        open.push("whether the source objects are SSE-KMS encrypted");
+    }
+    return { needs, open };
+}
+
+export const replicationRolePermissions = defineStackPolicy({
+    name: "s3-transfer-replication-role-permissions",
+    description:
+        "The role of each replication rule is granted what the rule's own settings require: s3:GetReplicationConfiguration, s3:GetObjectVersionForReplication and s3:ReplicateObject always; s3:ReplicateDelete with delete marker replication; s3:ObjectOwnerOverrideToBucketOwner with owner override; kms:Decrypt on the source key for SSE-KMS objects, kms:Encrypt on the replica key, and kms:Decrypt on it too with S3 Bucket Keys. Only what no Allow of the role names is reported.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    defaults: {},
+    remediationSteps:
+        "Add the missing actions to the replication role's policy, on the source bucket, the destination objects and the KMS keys involved, as in the S3 User Guide's replication permission examples.",
+    notApplicableReason: "The stack has no replication configuration whose role is in the stack.",
+    evaluate(index: StackIndex): Decision[] {
+        const out: Decision[] = [];
+        for (const cfg of replicationConfigs(index).configs) {
+            const where = `the replication of ${cfg.bucketLabel} (${describe(cfg.declaredOn, cfg.form)})`;
+            const role = roleOfConfig(index, cfg);
+            if (!role) {
+                out.push(
+                    cfg.role === UNKNOWN
+                        ? undecided(cfg.declaredOn.urn, `The role of ${where} is unknown until apply and cannot be traced to a role in this stack, so its permissions cannot be checked.`)
+                        : notApplicable(cfg.declaredOn.urn, `The role of ${where} is not in this stack.`),
+                );
+                continue;
+            }
+            if (cfg.rules === UNKNOWN) {
+                out.push(undecided(cfg.declaredOn.urn, `The rules of ${where} are unknown until apply, so what they require of ${role.label} is open.`));
+                continue;
+            }
+            for (const rule of cfg.rules) {
+                if (rule.status === "Disabled") {
+                    continue;
+                }
+                const { needs, open } = needsOf(index, cfg, rule);
+                const missing: Need[] = [];
+                const pending: Need[] = [];
+                for (const n of needs) {
+                    const l: Listed = listsAction(docsFor(role, n.action), n.action, n.resource);
+                    if (l === "absent") {
+                        missing.push(n);
+                    } else if (l === "unknown") {
+                        pending.push(n);
+                    }
+                }
+                const label = `${rule.label} of ${where}`;
+                if (missing.length > 0) {
+                    out.push(
+                        violation(
+                            role.res.urn,
+                            `${role.label}, which S3 assumes for ${label}, is granted none of ${list(missing.map((m) => m.action))} by any Allow statement (${missing.map((m) => `${m.action}${m.resource ? ` on ${m.resource}` : ""} ${m.why}`).join("; ")}). IAM denies what no policy allows, so S3 would accept the rule and then fail those objects. Add them to the role's policy.`,
+                        ),
+                    );
+                } else if (pending.length > 0 || open.length > 0) {
+                    const what = [...pending.map((p) => p.action), ...open].join(", ");
+                    out.push(undecided(role.res.urn, `Cannot tell yet whether ${role.label} has what ${label} requires: ${what} depend on values unknown until apply or on a policy outside the stack.`));
+                } else {
+                    out.push(compliant(role.res.urn, `${role.label} names every action ${label} requires (${needs.map((n) => n.action).join(", ")}).`));
+                }
+            }
+        }
+        return out;
+    },
+});

@@ -1,0 +1,109 @@
+// Uploads the counterpart could never read: aws:kms without a key id lands under
+// aws/s3 (S3 API PutObject, x-amz-server-side-encryption-aws-kms-key-id), and
+// SSE-C objects replicate into replicas readable only with the uploader's key.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html
+import * as assert from "assert";
+import { encryptionUploadDenies } from "../../policy-pack/policies/encryption-upload-denies";
+import { ExportResource } from "../../policy-pack/offline";
+import { assertAllCompliant, assertOneViolation, assertUndecided, compliantStack, decide, doc, find, httpsStatement, legacyStack, only, reported, SOURCE_KEY, T, tlsStatement, U, urn, v2InlineStack, v6SplitStack } from "./fixtures";
+
+const KEY_ID = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+const SSE_C = "s3:x-amz-server-side-encryption-customer-algorithm";
+const put = (bucket: string, condition: Record<string, unknown>, action: unknown = "s3:PutObject") => ({ Effect: "Deny", Principal: "*", Action: action, Resource: `arn:aws:s3:::${bucket}/*`, Condition: condition });
+const KMS_DENY = (b: string) => put(b, { StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" }, Null: { [KEY_ID]: "true" } });
+const SSEC_DENY = (b: string) => put(b, { Null: { [SSE_C]: "false" } });
+
+/** The compliant stack with SSE-KMS on egress and both denies in its policy (and the SSE-C deny on ingress, which does not replicate). */
+function protectedStack(extra: (b: string) => Record<string, unknown>[] = (b) => [KMS_DENY(b), SSEC_DENY(b)]): ExportResource[] {
+    const stack = compliantStack();
+    find(stack, "egress-encryption").inputs.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: SOURCE_KEY }, bucketKeyEnabled: true }];
+    find(stack, "egress-policy").inputs.policy = doc(httpsStatement("pub-egress"), tlsStatement("pub-egress"), ...extra("pub-egress"));
+    return stack;
+}
+
+const POLICY_URN = urn(T.policy, "egress-policy");
+
+describe("s3-transfer-encryption-upload-denies", () => {
+    describe("compliant", () => {
+        it("SSE-KMS bucket refusing aws:kms without a key id, replicating bucket refusing SSE-C (v7)", () => assertAllCompliant(decide(encryptionUploadDenies, protectedStack())));
+
+        it("the key-id deny as a negated test with no Null guard, key and operator in other cases, s3:Put* action", () =>
+            assertAllCompliant(
+                decide(encryptionUploadDenies, protectedStack((b) => [put(b, { stringnotequals: { [KEY_ID.toUpperCase()]: SOURCE_KEY } }, "s3:Put*"), SSEC_DENY(b)])),
+            ));
+
+        it("legacy inline policy object and BucketV2 inline string", () => {
+            assertAllCompliant(decide(encryptionUploadDenies, legacyStack()));
+            assertAllCompliant(decide(encryptionUploadDenies, v2InlineStack()));
+        });
+
+        it("an SSE-S3 bucket that does not replicate needs neither", () => {
+            const stack = compliantStack();
+            for (const name of ["egress-policy", "ingress-policy"]) {
+                const p = find(stack, name);
+                p.inputs.policy = JSON.stringify({ Statement: JSON.parse(p.inputs.policy).Statement.filter((st: { Sid?: string }) => st.Sid !== "DenySseC") });
+            }
+            assert.deepStrictEqual(only(decide(encryptionUploadDenies, stack), "violation").map((d) => d.urn), [POLICY_URN], "only the replicating egress bucket is judged");
+        });
+    });
+
+    describe("violations", () => {
+        it("SSE-KMS without the key-id deny", () => assertOneViolation(decide(encryptionUploadDenies, protectedStack((b) => [SSEC_DENY(b)])), POLICY_URN, "aws/s3", `"${KEY_ID}": "true"`));
+
+        it("the program's own 'other keys' deny keeps uploads without a key id allowed (Null false guard)", () =>
+            assertOneViolation(
+                decide(encryptionUploadDenies, protectedStack((b) => [put(b, { StringNotEquals: { [KEY_ID]: SOURCE_KEY }, Null: { [KEY_ID]: "false" } }), SSEC_DENY(b)])),
+                POLICY_URN,
+                "aws/s3",
+            ));
+
+        it("the key-id deny narrowed by another condition does not count", () =>
+            assertOneViolation(
+                decide(encryptionUploadDenies, protectedStack((b) => [put(b, { Null: { [KEY_ID]: "true" }, StringEquals: { "aws:PrincipalAccount": "333333333333" } }), SSEC_DENY(b)])),
+                POLICY_URN,
+                "aws/s3",
+            ));
+
+        const dropSseC = (v: unknown): unknown => {
+            if (typeof v === "string" && v.includes('"DenySseC"')) {
+                const d = JSON.parse(v);
+                d.Statement = d.Statement.filter((st: { Sid?: string }) => st.Sid !== "DenySseC");
+                return JSON.stringify(d);
+            }
+            if (v && typeof v === "object" && Array.isArray((v as { Statement?: unknown }).Statement)) {
+                return { ...v, Statement: (v as { Statement: { Sid?: string }[] }).Statement.filter((st) => st.Sid !== "DenySseC") };
+            }
+            return v;
+        };
+        for (const [form, build] of [["v7", compliantStack], ["v6 V2 tokens", v6SplitStack], ["legacy inline", legacyStack], ["BucketV2 inline", v2InlineStack]] as const) {
+            it(`${form}: a replicating bucket without the SSE-C deny`, () => {
+                const stack = build();
+                assertAllCompliant(decide(encryptionUploadDenies, stack));
+                for (const r of stack) if (r.inputs?.policy !== undefined) r.inputs.policy = dropSseC(r.inputs.policy);
+                const ds = decide(encryptionUploadDenies, stack);
+                const v = only(ds, "violation").filter((d) => /SSE-C/.test(d.message));
+                assert.strictEqual(v.length, 1);
+                assert.match(v[0].message, new RegExp(`"${SSE_C}": "false"`));
+            });
+        }
+
+        it("the fix names the stack's partition", () => {
+            const stack: ExportResource[] = JSON.parse(JSON.stringify(compliantStack()).split("arn:aws:").join("arn:aws-us-gov:").split('"eu-west-1"').join('"us-gov-west-1"'));
+            for (const r of stack) if (r.inputs?.policy !== undefined) r.inputs.policy = dropSseC(r.inputs.policy);
+            const v = only(decide(encryptionUploadDenies, stack), "violation");
+            assert.ok(v.length > 0 && v.every((d) => d.message.includes("arn:aws-us-gov:s3:::pub-egress/*")), JSON.stringify(v));
+        });
+
+        it("is reported at advisory level", () => {
+            const v = reported(encryptionUploadDenies, protectedStack((b) => [SSEC_DENY(b)]));
+            assert.deepStrictEqual(v.map((x) => [x.enforcementLevel, x.urn]), [["advisory", POLICY_URN]]);
+        });
+    });
+
+    it("undecided while the policy is unknown", () => {
+        const stack = protectedStack();
+        find(stack, "egress-policy").inputs.policy = U;
+        assertUndecided(decide(encryptionUploadDenies, stack), POLICY_URN);
+    });
+});

@@ -1,0 +1,182 @@
+// What a replication rule's own settings require of its role.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-change-owner.html
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+import * as assert from "assert";
+import { replicationRolePermissions } from "../../policy-pack/policies/replication-role-permissions";
+import { ExportResource } from "../../policy-pack/offline";
+import {
+    assertAllCompliant,
+    assertOneViolation,
+    assertUndecided,
+    COMPLIANT_FORMS,
+    compliantStack,
+    decide,
+    doc,
+    find,
+    legacyStack,
+    REPLICA_KEY,
+    replicationKmsStatements,
+    reported,
+    res,
+    SOURCE_KEY,
+    T,
+    U,
+    urn,
+    v2InlineStack,
+    v6SplitStack,
+    without,
+} from "./fixtures";
+
+const ROLE_URN = urn(T.role, "replication-role");
+
+/** Remove one action from every statement of the role's RolePolicy. */
+function withoutAction(stack: ExportResource[], action: string): ExportResource[] {
+    const p = find(stack, "replication-permissions");
+    const d = JSON.parse(p.inputs.policy);
+    for (const st of d.Statement) {
+        st.Action = ([] as string[]).concat(st.Action).filter((a: string) => a !== action);
+    }
+    d.Statement = d.Statement.filter((st: { Action: string[] }) => st.Action.length > 0);
+    p.inputs.policy = JSON.stringify(d);
+    return stack;
+}
+
+/** The v7 stack replicating SSE-KMS objects with a replica key, Bucket Keys on, its role holding the KMS grants. */
+function kmsSplitStack(): ExportResource[] {
+    const stack = compliantStack();
+    find(stack, "egress-encryption").inputs.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: SOURCE_KEY }, bucketKeyEnabled: true }];
+    const rule = find(stack, "egress-replication").inputs.rules[0];
+    rule.destination.encryptionConfiguration = { replicaKmsKeyId: REPLICA_KEY };
+    rule.sourceSelectionCriteria = { sseKmsEncryptedObjects: { status: "Enabled" } };
+    const p = find(stack, "replication-permissions");
+    const d = JSON.parse(p.inputs.policy);
+    d.Statement.push(...replicationKmsStatements());
+    p.inputs.policy = JSON.stringify(d);
+    return stack;
+}
+
+describe("s3-transfer-replication-role-permissions", () => {
+    describe("compliant", () => {
+        for (const [name, build] of [...COMPLIANT_FORMS, ["SSE-KMS with Bucket Keys, split (v7)", kmsSplitStack] as const]) {
+            it(name, () => assertAllCompliant(decide(replicationRolePermissions, build())));
+        }
+
+        it("a grant through an attached managed policy in the stack counts", () => {
+            const stack = without(compliantStack(), "replication-permissions");
+            const roleUrn = urn(T.role, "replication-role");
+            const policyUrn = urn(T.iamPolicy, "replication-managed");
+            stack.push(res(T.iamPolicy, "replication-managed", { name: "pub-replication", policy: doc({ Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:GetObjectVersionForReplication", "s3:Replicate*", "s3:ObjectOwnerOverrideToBucketOwner"], Resource: ["arn:aws:s3:::pub-egress", "arn:aws:s3:::pub-egress/*", "arn:aws:s3:::partner-ingress/*"] }) }));
+            stack.push(res(T.attachment, "attach", { role: "pub-replication", policyArn: U }, { dependencies: [roleUrn, policyUrn], propertyDependencies: { role: [roleUrn], policyArn: [policyUrn] } }));
+            assertAllCompliant(decide(replicationRolePermissions, stack));
+        });
+
+        it("a rule that is Disabled requires nothing", () => {
+            const stack = withoutAction(compliantStack(), "s3:ObjectOwnerOverrideToBucketOwner");
+            find(stack, "egress-replication").inputs.rules[0].status = "Disabled";
+            assert.deepStrictEqual(decide(replicationRolePermissions, stack).filter((d) => d.outcome === "violation"), []);
+        });
+    });
+
+    describe("violations: the rule's settings need what no Allow names", () => {
+        const forms: [string, () => ExportResource[]][] = [
+            ["v7 split", compliantStack],
+            ["v6 V2 tokens", v6SplitStack],
+            ["legacy inline", legacyStack],
+            ["BucketV2 inline", v2InlineStack],
+        ];
+        for (const [form, build] of forms) {
+            it(`${form}: owner override without s3:ObjectOwnerOverrideToBucketOwner`, () =>
+                assertOneViolation(decide(replicationRolePermissions, withoutAction(build(), "s3:ObjectOwnerOverrideToBucketOwner")), ROLE_URN, "s3:ObjectOwnerOverrideToBucketOwner", "hands ownership"));
+
+            it(`${form}: no s3:ReplicateObject`, () => assertOneViolation(decide(replicationRolePermissions, withoutAction(build(), "s3:ReplicateObject")), ROLE_URN, "s3:ReplicateObject"));
+        }
+
+        it("delete marker replication Enabled without s3:ReplicateDelete (V2 schema, and legacy deleteMarkerReplicationStatus)", () => {
+            const split = withoutAction(compliantStack(), "s3:ReplicateDelete");
+            assertAllCompliant(decide(replicationRolePermissions, split));
+            find(split, "egress-replication").inputs.rules[0].deleteMarkerReplication = { status: "Enabled" };
+            assertOneViolation(decide(replicationRolePermissions, split), ROLE_URN, "s3:ReplicateDelete", "delete markers");
+
+            const legacy = withoutAction(legacyStack(), "s3:ReplicateDelete");
+            find(legacy, "egress").inputs.replicationConfiguration.rules[0].deleteMarkerReplicationStatus = "Enabled";
+            assertOneViolation(decide(replicationRolePermissions, legacy), ROLE_URN, "s3:ReplicateDelete");
+        });
+
+        it("a replica key without kms:Encrypt on it", () => {
+            const stack = kmsSplitStack();
+            const p = find(stack, "replication-permissions");
+            const d = JSON.parse(p.inputs.policy);
+            d.Statement = d.Statement.filter((st: { Resource: string }) => st.Resource !== REPLICA_KEY);
+            d.Statement.push({ Effect: "Allow", Action: "kms:Decrypt", Resource: REPLICA_KEY });
+            p.inputs.policy = JSON.stringify(d);
+            assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "kms:Encrypt", REPLICA_KEY);
+        });
+
+        it("S3 Bucket Keys on without kms:Decrypt on the replica key (legacy inline and split)", () => {
+            for (const build of [kmsSplitStack, legacyStack]) {
+                const stack = build();
+                const p = find(stack, "replication-permissions");
+                const d = JSON.parse(p.inputs.policy);
+                for (const st of d.Statement) if (st.Resource === REPLICA_KEY) st.Action = ["kms:Encrypt"];
+                p.inputs.policy = JSON.stringify(d);
+                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "kms:Decrypt", "Bucket Keys");
+                // With Bucket Keys off, kms:Encrypt is enough.
+                const off = structuredClone(stack);
+                const enc = off.find((r) => r.urn.endsWith("::egress-encryption"));
+                if (enc) (enc.inputs!.rules as { bucketKeyEnabled: boolean }[])[0].bucketKeyEnabled = false;
+                else (find(off, "egress").inputs.serverSideEncryptionConfiguration.rule as { bucketKeyEnabled: boolean }).bucketKeyEnabled = false;
+                assertAllCompliant(decide(replicationRolePermissions, off));
+            }
+        });
+
+        it("SSE-KMS source objects without kms:Decrypt on the source key", () => {
+            const stack = kmsSplitStack();
+            const p = find(stack, "replication-permissions");
+            const d = JSON.parse(p.inputs.policy);
+            d.Statement = d.Statement.filter((st: { Resource: string }) => st.Resource !== SOURCE_KEY);
+            p.inputs.policy = JSON.stringify(d);
+            assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "kms:Decrypt", SOURCE_KEY);
+        });
+
+        it("is reported at mandatory level on the role", () =>
+            assert.deepStrictEqual(
+                reported(replicationRolePermissions, withoutAction(compliantStack(), "s3:ObjectOwnerOverrideToBucketOwner")).map((v) => [v.enforcementLevel, v.urn]),
+                [["mandatory", ROLE_URN]],
+            ));
+    });
+
+    describe("undecided", () => {
+        it("the role's policy unknown until apply", () => {
+            const stack = compliantStack();
+            find(stack, "replication-permissions").inputs.policy = U;
+            assertUndecided(decide(replicationRolePermissions, stack), ROLE_URN);
+        });
+
+        it("the owner override unknown", () => {
+            const stack = withoutAction(compliantStack(), "s3:ObjectOwnerOverrideToBucketOwner");
+            find(stack, "egress-replication").inputs.rules[0].destination.accessControlTranslation = { owner: U };
+            assertUndecided(decide(replicationRolePermissions, stack), ROLE_URN);
+        });
+
+        it("KMS actions of an AWS managed policy (the shipped table keeps S3 statements only)", () => {
+            const stack = kmsSplitStack();
+            const p = find(stack, "replication-permissions");
+            const d = JSON.parse(p.inputs.policy);
+            d.Statement = d.Statement.filter((st: { Resource: string }) => st.Resource !== SOURCE_KEY);
+            p.inputs.policy = JSON.stringify(d);
+            const roleUrn = urn(T.role, "replication-role");
+            stack.push(res(T.attachment, "kms-managed", { role: "pub-replication", policyArn: "arn:aws:iam::aws:policy/AWSKeyManagementServicePowerUser" }, { propertyDependencies: { role: [roleUrn] } }));
+            assertUndecided(decide(replicationRolePermissions, stack), ROLE_URN);
+        });
+
+        it("the role ARN unknown and not traceable", () => {
+            const stack = compliantStack();
+            const r = find(stack, "egress-replication");
+            r.inputs.role = U;
+            r.propertyDependencies = { ...r.propertyDependencies, role: [] };
+            r.dependencies = [];
+            assertUndecided(decide(replicationRolePermissions, stack), urn(T.replication, "egress-replication"));
+        });
+    });
+});
