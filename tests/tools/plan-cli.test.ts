@@ -1,15 +1,12 @@
 /** `npm run plan` as a user runs it: exit codes, printed tree and outputs, and the export file. */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-
-const ROOT = path.resolve(__dirname, "..", "..");
+import { runScript } from "../helpers/cli";
 
 function runPlan(args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    return runScript("plan", args);
 }
 
 describe("npm run plan", () => {
