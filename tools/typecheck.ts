@@ -35,7 +35,9 @@ function compiler(check: Check): { tsc: string; version: string } {
 function run(check: Check, started: bigint, done: () => number): Promise<boolean> {
     const { tsc, version } = compiler(check);
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, [tsc, "--noEmit", "-p", check.project, "--pretty", "false"], { cwd: PROJECT_ROOT });
+        // Incremental: a second run re-checks only what changed since (node_modules/.cache, so npm ci starts afresh).
+        const buildInfo = path.join("node_modules", ".cache", "typecheck", `${check.project.replace(/[\\/]/g, "_")}.tsbuildinfo`);
+        const child = spawn(process.execPath, [tsc, "--noEmit", "-p", check.project, "--incremental", "--tsBuildInfoFile", buildInfo, "--pretty", "false"], { cwd: PROJECT_ROOT });
         let output = "";
         child.stdout.on("data", (chunk) => (output += chunk));
         child.stderr.on("data", (chunk) => (output += chunk));
