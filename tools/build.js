@@ -183,7 +183,12 @@ function linkPack() {
     }
     fs.rmSync(link, { recursive: true, force: true });
     fs.mkdirSync(PROGRAM.outDir, { recursive: true });
-    fs.symlinkSync(target, link, "junction");
+    try {
+        fs.symlinkSync(target, link, "junction");
+    } catch (err) {
+        // Another command, started at the same moment, made it first.
+        if (/** @type {NodeJS.ErrnoException} */ (err).code !== "EEXIST" || fs.readlinkSync(link) !== target) throw err;
+    }
 }
 
 /**
