@@ -79,9 +79,25 @@ function sourcesOf(unit) {
 const tsconfigOf = (unit) => path.join(unit.dir, "tsconfig.json");
 
 /**
- * What a build depends on: each source's and the tsconfig's modification time.
+ * @typedef {object} Stamp what a build depends on, by modification time
+ * @property {number} tsconfig
+ * @property {Record<string, number>} files   each source
+ * @property {Record<string, string[]>} [imports] the JSON files each source imports (resolveJsonModule)
+ * @property {Record<string, number>} [assets]  each of those JSON files, copied beside the output
+ */
+
+/** @param {Unit} unit @param {string} rel @returns {number | undefined} */
+const mtimeOf = (unit, rel) => {
+    try {
+        return fs.statSync(path.join(unit.dir, rel)).mtimeMs;
+    } catch {
+        return undefined;
+    }
+};
+
+/**
  * @param {Unit} unit @param {string[]} sources
- * @returns {{ tsconfig: number, files: Record<string, number> }}
+ * @returns {Stamp}
  */
 function stampOf(unit, sources) {
     /** @type {Record<string, number>} */
@@ -90,7 +106,7 @@ function stampOf(unit, sources) {
     return { tsconfig: fs.statSync(tsconfigOf(unit)).mtimeMs, files };
 }
 
-/** @param {Unit} unit @returns {{ tsconfig: number, files: Record<string, number> } | undefined} */
+/** @param {Unit} unit @returns {Stamp | undefined} */
 function readManifest(unit) {
     try {
         return JSON.parse(fs.readFileSync(path.join(unit.outDir, MANIFEST), "utf8"));
@@ -110,7 +126,9 @@ function staleness(unit) {
     const everything = !built || built.tsconfig !== now.tsconfig;
     const changed = sources.filter((s) => everything || built.files[s] !== now.files[s]);
     const removed = built ? Object.keys(built.files).filter((s) => !(s in now.files)) : [];
-    return changed.length || removed.length ? { changed, removed, now, everything } : undefined;
+    // A JSON file a source imports is copied beside the output (as tsc does): an edit re-copies it.
+    const assets = everything ? [] : Object.entries(built.assets ?? {}).filter(([rel, mtime]) => mtimeOf(unit, rel) !== mtime).map(([rel]) => rel);
+    return changed.length || removed.length || assets.length ? { changed, removed, assets, now, built: everything ? undefined : built, everything } : undefined;
 }
 
 /** @param {string} file @param {string} text written whole or not at all: concurrent rebuilds (tests spawn tools in parallel) never see half a file */
@@ -144,10 +162,16 @@ function rebuild(unit, stale) {
     const outOf = (/** @type {string} */ source) => path.join(unit.outDir, source.replace(/\.ts$/, ".js"));
     /** @type {string[]} */
     const problems = [];
+    /** @type {Record<string, string[]>} */
+    const imports = { ...stale.built?.imports };
     for (const source of stale.changed) {
         const file = path.join(unit.dir, source);
         const out = outOf(source);
         const result = ts.transpileModule(fs.readFileSync(file, "utf8"), { compilerOptions: options, fileName: file, reportDiagnostics: true });
+        // Relative imports of JSON (resolveJsonModule) inside the unit: the output requires them from its own place.
+        const json = [...result.outputText.matchAll(/require\("(\.\.?\/[^"]+\.json)"\)/g)].map((m) => path.relative(unit.dir, path.resolve(path.dirname(file), m[1])));
+        if (json.length) imports[source] = [...new Set(json.filter((rel) => !rel.startsWith("..")))].sort();
+        else delete imports[source];
         for (const d of result.diagnostics ?? []) {
             const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
             problems.push(`${path.relative(ROOT, file)}${where ? `:${where.line + 1}:${where.character + 1}` : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
@@ -164,8 +188,20 @@ function rebuild(unit, stale) {
     for (const source of stale.removed) {
         fs.rmSync(outOf(source), { force: true });
         fs.rmSync(`${outOf(source)}.map`, { force: true });
+        delete imports[source];
     }
-    writeAtomically(path.join(unit.outDir, MANIFEST), JSON.stringify(stale.now));
+    /** @type {Record<string, number>} */
+    const assets = {};
+    for (const rel of new Set(Object.values(imports).flat())) {
+        const mtime = mtimeOf(unit, rel);
+        if (mtime === undefined) {
+            const importers = Object.keys(imports).filter((s) => imports[s].includes(rel));
+            throw new BuildError(`${importers.join(", ")} import${importers.length === 1 ? "s" : ""} ${rel}, which does not exist. Restore it or remove the import.`);
+        }
+        if (stale.built?.assets?.[rel] !== mtime) writeAtomically(path.join(unit.outDir, rel), fs.readFileSync(path.join(unit.dir, rel), "utf8"));
+        assets[rel] = mtime;
+    }
+    writeAtomically(path.join(unit.outDir, MANIFEST), JSON.stringify({ ...stale.now, imports, assets }));
 }
 
 /**
@@ -204,7 +240,8 @@ function ensureBuilt(units, how = {}) {
         const stale = staleness(unit);
         if (stale) {
             rebuild(unit, stale);
-            rebuilt.push(`${unit.name} (${stale.everything ? "all" : stale.changed.length + stale.removed.length} of ${Object.keys(stale.now.files).length} sources)`);
+            const assets = stale.assets.length ? ` and ${stale.assets.length} imported JSON file${stale.assets.length === 1 ? "" : "s"}` : "";
+            rebuilt.push(`${unit.name} (${stale.everything ? "all" : stale.changed.length + stale.removed.length} of ${Object.keys(stale.now.files).length} sources${assets})`);
         }
     }
     if (units.includes(PROGRAM)) linkPack();

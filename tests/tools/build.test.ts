@@ -122,6 +122,21 @@ describe("compiled tools (tools/build.js)", () => {
             assert.ok(!fs.existsSync(path.join(unit.outDir, "src", "word.js")));
         });
 
+        it("copies a JSON file a source imports beside the output, and again when it changes", () => {
+            write("tsconfig.json", JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, resolveJsonModule: true } }));
+            write("data/settings.json", `{"word": "from json"}\n`);
+            write("src/word.ts", `import settings from "../data/settings.json";\nexport const word: string = settings.word;\n`);
+            ensureBuilt([unit]);
+            assert.strictEqual(run("src/main.js"), "from json\n");
+            write("data/settings.json", `{"word": "edited"}\n`);
+            touch("data/settings.json");
+            assert.deepStrictEqual(ensureBuilt([unit]), ["scratch/bin/ (0 of 2 sources and 1 imported JSON file)"]);
+            assert.strictEqual(run("src/main.js"), "edited\n");
+            fs.rmSync(path.join(dir, "data", "settings.json"));
+            touch("src/word.ts");
+            assert.throws(() => ensureBuilt([unit]), (err: Error) => err instanceof BuildError && err.message === `${path.join("src", "word.ts")} imports ${path.join("data", "settings.json")}, which does not exist. Restore it or remove the import.`);
+        });
+
         it("rebuilds everything when the tsconfig changes", () => {
             ensureBuilt([unit]);
             write("tsconfig.json", JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true, sourceMap: true } }));
