@@ -57,7 +57,7 @@ function run(check: Check, started: bigint, done: () => number): Promise<boolean
     });
 }
 
-async function typecheck(): Promise<number> {
+export async function typecheck(): Promise<number> {
     const started = process.hrtime.bigint();
     console.log(`typecheck: ${CHECKS.length} projects side by side: ${CHECKS.map((c) => c.project).join(", ")}`);
     let finished = 0;

@@ -17,7 +17,7 @@ describe("compiled tools (tools/build.js)", () => {
 
         it("runs every tool as compiled JavaScript through the launcher: no script calls ts-node", () => {
             for (const [name, command] of Object.entries(all)) assert.doesNotMatch(command, /ts-node/, `npm run ${name}`);
-            for (const name of ["plan", "check", "typecheck", "bench", "access", "gen-partners", "key", "handoff", "canary", "audit-query", "docs:matrix"]) {
+            for (const name of ["plan", "check", "typecheck", "test", "bench", "access", "gen-partners", "key", "handoff", "canary", "audit-query", "docs:matrix"]) {
                 assert.ok(tools.some(([n]) => n === name), `npm run ${name} is not a compiled tool: ${all[name]}`);
             }
         });
