@@ -1,6 +1,8 @@
 /** The README and docs/ stay true: the set-up commands are the ones CI runs, links resolve, and the access matrix is today's. */
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { generatedMatrix, MATRIX_PAGE, pageMatrix } from "../tools/docs-matrix";
 
@@ -14,11 +16,34 @@ const PAGES = [README, ...fs.readdirSync(DOCS).filter((f) => f.endsWith(".md")).
 describe("README and docs/", () => {
     const text = fs.readFileSync(README, "utf8");
 
-    it("shows the two set-up commands, and CI runs exactly the test one", () => {
+    it("shows the two set-up commands, and CI runs exactly the test one under each supported Node line", () => {
         assert.ok(text.includes("npm ci && npm run plan -- --stack prod"));
         assert.ok(text.includes("npm ci && npm test"));
-        const ci = fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
-        assert.match(ci, /^npm ci --no-audit --no-fund\nnpm test$/m);
+        // Run .ci/run with an npx on PATH that only records what it is asked to run.
+        const fake = fs.mkdtempSync(path.join(os.tmpdir(), "ci-run-"));
+        try {
+            const log = path.join(fake, "calls");
+            fs.writeFileSync(path.join(fake, "npx"), `#!/usr/bin/env bash\n{ printf '%s\\0' "$@"; printf 'CI=%s\\n' "$CI"; } >> ${JSON.stringify(log)}\n`, { mode: 0o755 });
+            // npm run outside npx would run on the runner's own Node: refuse it.
+            fs.writeFileSync(path.join(fake, "npm"), "#!/usr/bin/env bash\necho \"npm $* ran on the runner's own Node, not under npx -p node@<line>\" >&2\nexit 1\n", { mode: 0o755 });
+            const run = spawnSync(path.join(ROOT, ".ci", "run"), [], { cwd: os.tmpdir(), encoding: "utf8", env: { ...process.env, CI: "", PATH: `${fake}${path.delimiter}${process.env.PATH}` } });
+            assert.strictEqual(run.status, 0, run.stderr);
+            const calls = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((c) => c.split("\0"));
+            const nvmrc = fs.readFileSync(path.join(ROOT, ".nvmrc"), "utf8").trim();
+            const engines = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+            assert.strictEqual(engines, `>=${nvmrc}`, "engines.node starts at .nvmrc's line");
+            // The lowest supported line (.nvmrc) and the newest LTS line.
+            assert.deepStrictEqual(calls.map((c) => c.slice(0, 4)), [["--yes", "--package", `node@${nvmrc}`, "--call"], ["--yes", "--package", "node@24", "--call"]]);
+            for (const c of calls) {
+                assert.strictEqual(c[5], "CI=true");
+                // Says which Node runs, then the README's command (with npm ci's two quiet flags) and nothing else.
+                const [announce, ...rest] = c[4].split(" && ");
+                assert.match(announce, /^echo "== Node \$\(node --version\)/);
+                assert.strictEqual(rest.join(" && ").replace(/ --no-audit --no-fund/, ""), "npm ci && npm test");
+            }
+        } finally {
+            fs.rmSync(fake, { recursive: true, force: true });
+        }
     });
 
     it("is a landing page of at most 250 lines, linking every page of docs/", () => {

@@ -8,8 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { accessMatrix, loadExpectedMatrix } from "./access/index";
 import { formatMarkdown } from "./access/format";
+import { PROJECT_ROOT } from "./root";
 
-export const MATRIX_PAGE = path.join(__dirname, "..", "docs", "access-matrix.md");
+export const MATRIX_PAGE = path.join(PROJECT_ROOT, "docs", "access-matrix.md");
 const START = /<!-- access-matrix:prod:start[^>]*-->\n/;
 const END = "<!-- access-matrix:prod:end -->";
 

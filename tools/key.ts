@@ -6,10 +6,10 @@
  * output can be piped in as it is).
  * Exit 0: done, every key valid; 1: some key invalid; 2: usage error.
  */
-import * as fs from "fs";
 import { parseArgs } from "util";
 import { rootPrefixProblem } from "../infra/config/rules";
 import { batchKeys, buildFileKey, FileKeyPartError, FileKeyParts, parseFileKey, ParsedFileKey } from "../infra/naming/file-key";
+import { readStdinSync } from "./stdin";
 
 const USAGE = `usage: npm run key -- <command> [options]
 
@@ -131,7 +131,7 @@ function inspect(command: "parse" | "check", args: string[]): number {
     if (keys.length === 0) {
         // Waiting on a terminal for keys nobody is going to pipe in would look like a hang.
         if (process.stdin.isTTY) throw new UsageError(`${command}: give keys as arguments or pipe them in, one per line`);
-        keys = keysFromListing(fs.readFileSync(0, "utf8"));
+        keys = keysFromListing(readStdinSync());
     }
     let invalid = 0;
     for (const key of keys) {

@@ -4,12 +4,8 @@
  * reads), with Ajv.
  */
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
-import * as path from "path";
 // Imported (not read at run time) so that a compiled build carries the schema with it.
 import publishedSchema from "../../docs/handover.schema.json";
-
-/** Where the schema is published, for documentation and tests. */
-export const HANDOVER_SCHEMA_FILE = path.resolve(__dirname, "..", "..", "docs", "handover.schema.json");
 
 let compiled: ValidateFunction | undefined;
 

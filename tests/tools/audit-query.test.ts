@@ -4,7 +4,6 @@
  * whose role the partner-write query looks for.
  */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as path from "path";
 import { addDays, keyRange, resolveRange } from "../../tools/audit/dates";
 import { renderReport } from "../../tools/audit/report";
@@ -22,6 +21,7 @@ import {
 import { auditInputs, AuditInputs } from "../../tools/audit/stack";
 import { Plan } from "../../tools/plan/engine";
 import { planProjectStack } from "../../tools/plan/project";
+import { runScript } from "../helpers/cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const HANDOVER = path.join(ROOT, "stacks", "examples", "handover.yaml");
@@ -373,8 +373,7 @@ describe("npm run audit-query", () => {
         });
 
         it("the CLI prints prod's real buckets and exits 0, and exits 2 on an unknown option", () => {
-            const run = (args: string[]) =>
-                spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/audit-query.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+            const run = (args: string[]) => runScript("audit-query", args);
             const ok = run(["--stack", "prod"]);
             assert.strictEqual(ok.status, 0, ok.stderr);
             const audit = prod.plan.outputs.audit as { logBuckets: Record<string, string>; accessLogs: Record<string, unknown> };

@@ -4,8 +4,6 @@
  * polled and deleted, and the latency as the clock measured it.
  */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as path from "path";
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { parseFileKey } from "../../infra/naming/file-key";
@@ -14,8 +12,8 @@ import { PulumiResult } from "../../tools/canary/outputs";
 import { CanaryReport } from "../../tools/canary/report";
 import { LinkResult } from "../../tools/canary/run-link";
 import { classifyS3Error, createS3Client, enforceHttps } from "../../tools/canary/s3";
+import { runScript } from "../helpers/cli";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 /** 2026-11-23T09:00:00Z */
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 
@@ -532,7 +530,7 @@ describe("npm run canary: transport", () => {
 
     it("the CLI propagates a usage error as exit 2", function () {
         this.timeout(60_000);
-        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/canary.ts", "--stack", "prod", "--timeout", "soon"], { cwd: ROOT, encoding: "utf8" });
+        const r = runScript("canary", ["--stack", "prod", "--timeout", "soon"]);
         assert.strictEqual(r.status, 2, r.stderr);
         assert.match(r.stderr, /--timeout must be a number of seconds/);
         assert.strictEqual(r.stdout, "");

@@ -4,7 +4,6 @@
  * destination and bad input are refused with exit 2 before anything is written.
  */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -14,6 +13,7 @@ import { fingerprintOf } from "../../infra/handoff/fingerprint";
 import { acceptHandover, AcceptOptions, HandoverRefused } from "../../tools/handoff/accept";
 import { Plan } from "../../tools/plan/engine";
 import { plan, planUncached } from "../helpers/plans";
+import { runScript } from "../helpers/cli";
 
 const ROOT = path.join(__dirname, "..", "..");
 const PROD_REF = "organization/s3-transfer/prod";
@@ -27,7 +27,7 @@ const tmp = (name: string, content: string) => {
 };
 
 function runAccept(args: string[]) {
-    return spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/accept-handoff.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+    return runScript("accept-handoff", args);
 }
 
 /** partner-prod's config with its publisher entry reduced to name and root: no stack reference. */

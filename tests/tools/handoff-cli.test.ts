@@ -1,15 +1,15 @@
 /** npm run handoff -- --format json: the machine-readable hand-over on stdout (or --out), its fingerprint on stderr. */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { HandoverDocument } from "../../infra/handoff/document";
 import { fingerprintOf } from "../../infra/handoff/fingerprint";
 import { plan } from "../helpers/plans";
+import { runScript } from "../helpers/cli";
 
 const ROOT = path.join(__dirname, "..", "..");
-const run = (args: string[]) => spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/handoff.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+const run = (args: string[]) => runScript("handoff", args);
 
 describe("npm run handoff -- --format json", () => {
     it("prints prod's hand-over for cdlx on stdout and its fingerprint on stderr", async () => {

@@ -1,28 +1,10 @@
 /** `npm run key` as a producer runs it: printed keys, parse and check output, stdin listings and exit codes. */
 import * as assert from "assert";
-import { spawn } from "child_process";
-import * as path from "path";
+import { Run, runScriptAsync } from "../helpers/cli";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-
-interface Run {
-    status: number | null;
-    stdout: string;
-    stderr: string;
-}
-
-/** Asynchronous, so that the few spawns (about a second each, for ts-node) overlap. */
+/** `npm run key` without npm, asynchronous so that the runs overlap. */
 function runKey(args: string[], input = ""): Promise<Run> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/key.ts", ...args], { cwd: ROOT });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-        child.on("error", reject);
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
-        child.stdin.end(input);
-    });
+    return runScriptAsync("key", args, input);
 }
 
 const BATCH = ["--root", "acme-bank", "--type", "transactions", "--date", "2026-11-23", "--epoch", "1795420800"];

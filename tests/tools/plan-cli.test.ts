@@ -1,15 +1,12 @@
 /** `npm run plan` as a user runs it: exit codes, printed tree and outputs, and the export file. */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-
-const ROOT = path.resolve(__dirname, "..", "..");
+import { runScript } from "../helpers/cli";
 
 function runPlan(args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    return runScript("plan", args);
 }
 
 describe("npm run plan", () => {
@@ -51,40 +48,40 @@ describe("npm run plan", () => {
             "secret.yaml": ["config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:accountId:\n    secure: v1:AAAABBBB\n", /secret\.yaml:4: transfer:accountId: is an encrypted secret[\s\S]*fix: store it in plain text/],
         };
         const commands: [string, string[]][] = [
-            ["plan", ["tools/plan.ts"]],
-            ["handoff", ["tools/handoff.ts"]],
-            ["access", ["tools/access.ts", "--stack", "bad"]],
-            ["audit-query", ["tools/audit-query.ts"]],
+            ["plan", []],
+            ["handoff", []],
+            ["access", ["--stack", "bad"]],
+            ["audit-query", []],
         ];
-        const run = (script: string[], args: string[]) => {
-            const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", ...script, ...args], { cwd: ROOT, encoding: "utf8" });
+        const run = (script: string, args: string[]) => {
+            const r = runScript(script, args);
             return { status: r.status, out: r.stdout + r.stderr };
         };
         for (const [name, [text, message]] of Object.entries(bad)) {
             it(`npm run plan: ${name}`, () => {
                 const file = path.join(dir, name);
                 fs.writeFileSync(file, text);
-                const { status, out } = run(["tools/plan.ts"], ["--config", file]);
+                const { status, out } = run("plan", ["--config", file]);
                 assert.strictEqual(status, 2, out);
                 assert.match(out, message);
-                assert.doesNotMatch(out, /\n\s+at .*\.ts:\d+/, "no stack trace");
+                assert.doesNotMatch(out, /\n\s+at .*\.[jt]s:\d+/, "no stack trace");
             });
         }
-        for (const [name, script] of commands) {
+        for (const [name, extra] of commands) {
             it(`npm run ${name}: a missing --config file and a duplicate key`, () => {
-                const missing = run(script, ["--config", path.join(dir, "absent.yaml")]);
+                const missing = run(name, [...extra, "--config", path.join(dir, "absent.yaml")]);
                 assert.strictEqual(missing.status, 2, missing.out);
                 assert.match(missing.out, /absent\.yaml/);
-                assert.doesNotMatch(missing.out, /\n\s+at .*\.ts:\d+/, "no stack trace");
+                assert.doesNotMatch(missing.out, /\n\s+at .*\.[jt]s:\d+/, "no stack trace");
                 const file = path.join(dir, "duplicate.yaml");
                 fs.writeFileSync(file, bad["duplicate.yaml"][0]);
-                const duplicate = run(script, ["--config", file]);
+                const duplicate = run(name, [...extra, "--config", file]);
                 assert.strictEqual(duplicate.status, 2, duplicate.out);
                 assert.match(duplicate.out, bad["duplicate.yaml"][1]);
             });
         }
         it("npm run plan: a stack that is not a stack of this project", () => {
-            const { status, out } = run(["tools/plan.ts"], ["--stack", "no-such-stack"]);
+            const { status, out } = run("plan", ["--stack", "no-such-stack"]);
             assert.strictEqual(status, 2, out);
             assert.match(out, /--stack: the stack file .*Pulumi\.no-such-stack\.yaml does not exist/);
         });

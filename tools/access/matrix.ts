@@ -19,6 +19,7 @@ import YAML from "yaml";
 import { z } from "zod";
 import { anonymousPrincipal, type SimulationRequestPrincipal } from "@cloud-copilot/iam-simulate";
 import { CollectedBucket, CollectedDocument, CollectedKey, CollectedPolicies, keyOfBucket, singlePolicy } from "./collect";
+import { PROJECT_ROOT } from "../root";
 
 export const DECISIONS = ["Allowed", "ExplicitlyDenied", "ImplicitlyDenied"] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -30,7 +31,7 @@ export type Scope = (typeof SCOPES)[number];
 /** What a request is about. `accessLog` and `logBucket` templates are both about a log bucket. */
 export type SubjectKind = "link" | "vendorDrop" | "serviceDestination" | "logBucket";
 
-export const DEFAULT_MATRIX_FILE = path.join(__dirname, "expected-matrix.yaml");
+export const DEFAULT_MATRIX_FILE = path.join(PROJECT_ROOT, "tools", "access", "expected-matrix.yaml");
 
 const decision = z.enum(DECISIONS);
 const templateSchema = z.strictObject({

@@ -19,8 +19,9 @@ import { parseSideConfig, SideConfig } from "../../infra/config/schema";
 import { loadStackFile, locateProblems, StackFile } from "../../infra/config/stack-file";
 import { DIY_ORGANIZATION, Plan, runPlan } from "./engine";
 import { StackOutputsByName } from "./mocks";
+import { PROJECT_ROOT } from "../root";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+export { PROJECT_ROOT };
 
 export function projectName(root = PROJECT_ROOT): string {
     const project = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name?: string };

@@ -6,12 +6,13 @@ import * as os from "os";
 import * as path from "path";
 import { HANDOVER_SCHEMA_ID, HandoverDocument } from "../../../infra/handoff/document";
 import { fingerprintOf } from "../../../infra/handoff/fingerprint";
-import { handoverSchemaProblems, HANDOVER_SCHEMA_FILE } from "../../../infra/handoff/schema";
+import { handoverSchemaProblems } from "../../../infra/handoff/schema";
 import { FINGERPRINT_COMMAND } from "../../../infra/handoff/sheet";
 import { Plan } from "../../../tools/plan/engine";
 import { ALL_STACKS, linksOf, plan } from "../../helpers/plans";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
+const HANDOVER_SCHEMA_FILE = path.join(ROOT, "docs", "handover.schema.json");
 const EXAMPLES = fs.readdirSync(path.join(ROOT, "stacks", "examples")).filter((f) => f.endsWith(".yaml"));
 
 const planOf = (name: string): Promise<Plan> => (ALL_STACKS.includes(name as (typeof ALL_STACKS)[number])

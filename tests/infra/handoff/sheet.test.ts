@@ -1,8 +1,8 @@
 /** The hand-off sheet: filled in from the stack, and its statements the same as the program's own. */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as path from "path";
 import { Plan } from "../../../tools/plan/engine";
+import { runScript } from "../../helpers/cli";
 import { documentOf, forBucket, linksOf, plan } from "../../helpers/plans";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
@@ -88,7 +88,7 @@ describe("partner hand-off sheet", () => {
     });
 
     it("prints the same sheet from npm run handoff", () => {
-        const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/handoff.ts", "--stack", "prod"], { cwd: ROOT, encoding: "utf8" });
+        const result = runScript("handoff", ["--stack", "prod"]);
         assert.strictEqual(result.status, 0, result.stderr);
         assert.strictEqual(result.stdout, String(prod.outputs.handoff));
     });
