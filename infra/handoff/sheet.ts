@@ -34,6 +34,8 @@ export interface HandoffLink {
         ingressBucketArn?: string;
         ingressKmsKeyArn?: string;
         replicationRoleArn?: string;
+        /** They replicate delete markers to us, so our ingress admits `s3:ReplicateDelete` from their role. */
+        replicatesDeleteMarkers: boolean;
     };
 }
 
@@ -79,7 +81,8 @@ export function counterpartIngressStatements(input: HandoffInput, link: HandoffL
 export function counterpartRoleDocuments(input: HandoffInput, link: HandoffLink): { trust: object; permissions: object } {
     const theirAccount = link.theirs.accountId ?? placeholder.account;
     const theirEgress = placeholder.egress(input.partition);
-    const base = replicationPermissionsPolicy({ sourceBucketArn: theirEgress, destinationBucketArn: link.ingressBucketArn, root: link.root, replicateDeletes: false });
+    // s3:ReplicateDelete exactly when our ingress admits it: their delete markers would otherwise fail to replicate.
+    const base = replicationPermissionsPolicy({ sourceBucketArn: theirEgress, destinationBucketArn: link.ingressBucketArn, root: link.root, replicateDeletes: link.theirs.replicatesDeleteMarkers });
     const kms = link.encryption === "SSE-KMS" && link.ingressKmsKeyArn
         ? replicationKmsStatements({
               sourceKeyArn: "<YOUR_EGRESS_KMS_KEY_ARN>",

@@ -129,7 +129,9 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
-        throw new Error(`the offline plan does not mock the function ${args.token}; add it to tools/plan/mocks.ts with a realistic result`);
+        const message = `the offline plan does not mock the function ${args.token}; add it to tools/plan/mocks.ts with a realistic result`;
+        // The SDK rethrows a mock's error as new Error(err.details) (runtime/invoke.js): without details the message is lost.
+        throw Object.assign(new Error(message), { details: message });
     }
 
     private resultFor(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {

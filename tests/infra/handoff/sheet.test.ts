@@ -3,7 +3,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { Plan } from "../../../tools/plan/engine";
 import { runScript } from "../../helpers/cli";
-import { documentOf, forBucket, linksOf, plan } from "../../helpers/plans";
+import { configVariant, documentOf, forBucket, linksOf, plan, planUncached } from "../../helpers/plans";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 
@@ -68,6 +68,18 @@ describe("partner hand-off sheet", () => {
         // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html).
         assert.deepStrictEqual(trust.Statement[0], { Sid: "S3ReplicationOnly", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" });
         assert.strictEqual(permissions.Statement[2].Resource, `${linksOf(handover).marketco.ingressBucketArn}/acme-bank/*`);
+    });
+
+    it("gives a counterpart that replicates delete markers a role with s3:ReplicateDelete, exactly as our ingress admits it", async () => {
+        const example = path.join(ROOT, "stacks", "examples", "handover.yaml");
+        const roleActions = async (configFile: string) => {
+            const p = await planUncached({ stack: "handover", configFile });
+            const [, , permissions] = jsonBlocks(section(String(p.outputs.handoff), "loyaltyco")) as { Statement: { Action: string | string[] }[] }[];
+            return permissions.Statement.flatMap((st) => ([] as string[]).concat(st.Action));
+        };
+        assert.ok(!(await roleActions(example)).includes("s3:ReplicateDelete"));
+        const markers = configVariant(example, (c) => { (c["transfer:partners"] as Record<string, unknown>[])[0].replicatesDeleteMarkers = true; });
+        assert.ok((await roleActions(markers)).includes("s3:ReplicateDelete"));
     });
 
     it("with SSE-KMS, adds the key-policy grant (in the region the partner's key ARN names) and our ingress key", async () => {
