@@ -8,6 +8,7 @@ import { secureTransportStatements } from "../../../infra/policies/bucket-policy
 import { arns, policyDocument, PolicyStatement } from "../../../infra/policies/document";
 import { keyAdministrationStatement, uploadEncryptionStatements } from "../../../infra/policies/kms";
 import { T } from "../../helpers/plans";
+import { KMS_ALIAS, KMS_KEY, secureBucketTree } from "./trees";
 import { assertTree, buildAlone, ComponentBuild, outputsRegisteredBy, policyOf, promiseOf, resource, TEST_ACCOUNT_ID, TEST_PARTITION } from "../../helpers/components";
 
 const BUCKET = "acme-egress-test";
@@ -40,26 +41,13 @@ function buildBucket(change: Partial<SecureBucketArgs> = {}): Promise<ComponentB
     });
 }
 
-const COMPONENT = "transfer:storage:SecureBucket data";
-const KEPT = "[protect retainOnDelete]";
-
 describe("SecureBucket, built alone", () => {
     describe("with SSE-S3", () => {
         let built: ComponentBuild<SecureBucket>;
         before(async () => { built = await buildBucket(); });
 
         it("registers the bucket and each protective setting under the component, named after it, protected and retained", () => {
-            assertTree(built, [
-                COMPONENT,
-                `${T.bucket} data < ${COMPONENT} ${KEPT}`,
-                `${T.publicAccessBlock} data < ${COMPONENT} ${KEPT}`,
-                `${T.ownership} data < ${COMPONENT} ${KEPT}`,
-                `${T.versioning} data < ${COMPONENT} ${KEPT}`,
-                `${T.encryption} data < ${COMPONENT} ${KEPT}`,
-                `${T.lifecycle} data < ${COMPONENT} ${KEPT}`,
-                `${T.policy} data < ${COMPONENT} ${KEPT}`,
-                `${T.logging} data < ${COMPONENT} ${KEPT}`,
-            ]);
+            assertTree(built, secureBucketTree("data", undefined, { kms: false, logged: true, protect: true }));
         });
 
         it("registers its name and ARN, and no key", () => {
@@ -114,34 +102,22 @@ describe("SecureBucket, built alone", () => {
         });
 
         it("adds its own key, protected and retained, and an alias that is neither", () => {
-            assertTree(built, [
-                COMPONENT,
-                `${T.bucket} data < ${COMPONENT} ${KEPT}`,
-                `${T.publicAccessBlock} data < ${COMPONENT} ${KEPT}`,
-                `${T.ownership} data < ${COMPONENT} ${KEPT}`,
-                `${T.versioning} data < ${COMPONENT} ${KEPT}`,
-                `aws:kms/key:Key data < ${COMPONENT} ${KEPT}`,
-                `aws:kms/alias:Alias data < ${COMPONENT}`,
-                `${T.encryption} data < ${COMPONENT} ${KEPT}`,
-                `${T.lifecycle} data < ${COMPONENT} ${KEPT}`,
-                `${T.policy} data < ${COMPONENT} ${KEPT}`,
-                `${T.logging} data < ${COMPONENT} ${KEPT}`,
-            ]);
+            assertTree(built, secureBucketTree("data", undefined, { kms: true, logged: true, protect: true }));
         });
 
         it("registers the key's ARN with the bucket's name and ARN", () => {
             assert.deepStrictEqual(outputsRegisteredBy(built), { bucketName: BUCKET, bucketArn: BUCKET_ARN, kmsKeyArn: keyArn });
-            assert.strictEqual(keyArn, resource(built, "aws:kms/key:Key", "data").outputs.arn);
+            assert.strictEqual(keyArn, resource(built, KMS_KEY, "data").outputs.arn);
         });
 
         it("gives the key the administration statement and the grants, with rotation and a 30-day deletion window", () => {
-            const key = resource(built, "aws:kms/key:Key", "data");
+            const key = resource(built, KMS_KEY, "data");
             assert.deepStrictEqual(policyOf(key), policyDocument([keyAdministrationStatement(TEST_PARTITION, TEST_ACCOUNT_ID), KEY_GRANT]));
             assert.deepStrictEqual(
                 { enableKeyRotation: key.inputs.enableKeyRotation, deletionWindowInDays: key.inputs.deletionWindowInDays, description: key.inputs.description },
                 { enableKeyRotation: true, deletionWindowInDays: 30, description: `Default encryption of s3://${BUCKET}` },
             );
-            assert.strictEqual(resource(built, "aws:kms/alias:Alias", "data").inputs.name, `alias/s3/${BUCKET}`);
+            assert.strictEqual(resource(built, KMS_ALIAS, "data").inputs.name, `alias/s3/${BUCKET}`);
         });
 
         it("encrypts with its key and S3 Bucket Keys, and blocks SSE-C", () => {
@@ -161,9 +137,7 @@ describe("SecureBucket, built alone", () => {
 
     it("with protect off, keeps every setting retained on delete but unprotected", async () => {
         const built = await buildBucket({ protect: false, encryption: { kind: "SSE-KMS", keyGrants: [] } });
-        const kept = built.resources.filter((r) => r.retainOnDelete);
-        assert.strictEqual(kept.length, 9, "bucket, key and seven settings are retained");
-        assert.deepStrictEqual(built.resources.filter((r) => r.protect), []);
+        assertTree(built, secureBucketTree("data", undefined, { kms: true, logged: true, protect: false }));
     });
 
     it("without an expiry, has only the noncurrent-version rule", async () => {
