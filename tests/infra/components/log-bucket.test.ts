@@ -7,7 +7,7 @@ import { arns, policyDocument } from "../../../infra/policies/document";
 import { uploadEncryptionStatements } from "../../../infra/policies/kms";
 import { T } from "../../helpers/plans";
 import { assertTree, buildAlone, ComponentBuild, outputsRegisteredBy, policyOf, promiseOf, resource, TEST_ACCOUNT_ID, TEST_PARTITION } from "../../helpers/components";
-import { secureBucketTree } from "./trees";
+import { secureBucketTree } from "./fixtures";
 
 const LOG_BUCKET = "acme-logs-eu-west-2";
 const LOG_BUCKET_ARN = arns.bucket(TEST_PARTITION, LOG_BUCKET);

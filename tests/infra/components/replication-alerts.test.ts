@@ -5,7 +5,7 @@ import { alertsKeyStatement, alertsTopicStatements } from "../../../infra/polici
 import { arns, policyDocument } from "../../../infra/policies/document";
 import { keyAdministrationStatement } from "../../../infra/policies/kms";
 import { assertTree, buildAlone, ComponentBuild, outputsRegisteredBy, policyOf, resource, TEST_ACCOUNT_ID, TEST_PARTITION, TEST_REGION } from "../../helpers/components";
-import { KMS_KEY } from "./trees";
+import { KMS_KEY } from "./fixtures";
 
 const TOPIC = "acme-replication-alerts";
 const TOPIC_ARN = `arn:aws:sns:${TEST_REGION}:${TEST_ACCOUNT_ID}:${TOPIC}`;

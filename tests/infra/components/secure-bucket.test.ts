@@ -1,6 +1,5 @@
 /** SecureBucket built alone: every child, its options and the documents it wires. */
 import * as assert from "assert";
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SecureBucket, SecureBucketArgs } from "../../../infra/components/secure-bucket";
 import { accessLogTargetPrefix } from "../../../infra/policies/audit";
@@ -8,17 +7,16 @@ import { secureTransportStatements } from "../../../infra/policies/bucket-policy
 import { arns, policyDocument, PolicyStatement } from "../../../infra/policies/document";
 import { keyAdministrationStatement, uploadEncryptionStatements } from "../../../infra/policies/kms";
 import { T } from "../../helpers/plans";
-import { KMS_ALIAS, KMS_KEY, secureBucketTree } from "./trees";
+import { KMS_ALIAS, KMS_KEY, LOG_TARGET_BUCKET, secureBucketTree, standInLogTarget } from "./fixtures";
 import { assertTree, buildAlone, ComponentBuild, outputsRegisteredBy, policyOf, promiseOf, resource, TEST_ACCOUNT_ID, TEST_PARTITION } from "../../helpers/components";
 
 const BUCKET = "acme-egress-test";
 const BUCKET_ARN = arns.bucket(TEST_PARTITION, BUCKET);
 const GRANT: PolicyStatement = { Sid: "ReaderGets", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "s3:GetObject", Resource: `${BUCKET_ARN}/*` };
 const KEY_GRANT: PolicyStatement = { Sid: "ReaderDecrypts", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "kms:Decrypt", Resource: "*" };
-const LOG_BUCKET = "acme-logs-test";
 
 /** Every argument given, so a test never leans on a default. */
-function args(change: Partial<SecureBucketArgs>, logTarget: pulumi.Resource): SecureBucketArgs {
+function args(change: Partial<SecureBucketArgs>): SecureBucketArgs {
     return {
         bucketName: BUCKET,
         partition: TEST_PARTITION,
@@ -27,18 +25,15 @@ function args(change: Partial<SecureBucketArgs>, logTarget: pulumi.Resource): Se
         grantStatements: [GRANT],
         noncurrentVersionExpirationDays: 30,
         expirationDays: 90,
-        accessLogs: { targetBucket: LOG_BUCKET, dependsOn: [logTarget] },
+        accessLogs: standInLogTarget(),
         protect: true,
         ...change,
     };
 }
 
-/** Builds a SecureBucket named `data`, with the log bucket's policy it waits for standing alone outside it. */
+/** Builds a SecureBucket named `data`. */
 function buildBucket(change: Partial<SecureBucketArgs> = {}): Promise<ComponentBuild<SecureBucket>> {
-    return buildAlone(() => {
-        const logTarget = new aws.s3.BucketPolicy("log-target", { bucket: LOG_BUCKET, policy: "{}" });
-        return new SecureBucket("data", args(change, logTarget));
-    });
+    return buildAlone(() => new SecureBucket("data", args(change)));
 }
 
 describe("SecureBucket, built alone", () => {
@@ -86,7 +81,7 @@ describe("SecureBucket, built alone", () => {
             const logging = resource(built, T.logging, "data");
             assert.deepStrictEqual(
                 { targetBucket: logging.inputs.targetBucket, targetPrefix: logging.inputs.targetPrefix, targetObjectKeyFormat: logging.inputs.targetObjectKeyFormat },
-                { targetBucket: LOG_BUCKET, targetPrefix: accessLogTargetPrefix(BUCKET), targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } } },
+                { targetBucket: LOG_TARGET_BUCKET, targetPrefix: accessLogTargetPrefix(BUCKET), targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } } },
             );
             const logTarget = built.plan.resources.find((r) => r.urn.endsWith("::log-target"));
             assert.ok(logTarget && logging.dependencies.includes(logTarget.urn));

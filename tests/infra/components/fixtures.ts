@@ -1,5 +1,17 @@
-/** The rows `treeOf` gives for a SecureBucket, stated once for every component test that owns one. */
+/** What several component tests share: a SecureBucket's tree, stated once, and a stand-in log target. */
+import * as aws from "@pulumi/aws";
+import { AccessLogTarget } from "../../../infra/components/secure-bucket";
 import { T } from "../../helpers/plans";
+
+export const LOG_TARGET_BUCKET = "acme-logs-test";
+
+/**
+ * Where a data bucket built alone logs: outside the component, only the log
+ * bucket's policy it must wait for. Call it inside the program.
+ */
+export function standInLogTarget(): AccessLogTarget {
+    return { targetBucket: LOG_TARGET_BUCKET, dependsOn: [new aws.s3.BucketPolicy("log-target", { bucket: LOG_TARGET_BUCKET, policy: "{}" })] };
+}
 
 export const SECURE_BUCKET = "transfer:storage:SecureBucket";
 export const KMS_KEY = "aws:kms/key:Key";
