@@ -108,6 +108,11 @@ export function assertTree(build: ComponentBuild<unknown>, expected: string[]): 
     assert.deepStrictEqual(treeOf(build), [...expected].sort());
 }
 
+/** The resources directly under `parent` (the build's component by default), as `type name`, sorted. */
+export function childrenOf(build: ComponentBuild<unknown>, parent: PlannedResource = build.resources[0]): string[] {
+    return build.resources.filter((r) => r.parent === parent.urn).map(idOf).sort();
+}
+
 /** The one resource of the tree with this type and name. */
 export function resource(build: ComponentBuild<unknown>, type: string, name: string): PlannedResource {
     const found = build.resources.filter((r) => r.type === type && nameOf(r) === name);
