@@ -17,7 +17,8 @@ const GLOBEX = "444455556666";
 const INITECH = "777700001111";
 const TRAIL = "acme-data-events";
 const TRAIL_ARN = `arn:aws:cloudtrail:${TEST_REGION}:${TEST_ACCOUNT_ID}:trail/${TRAIL}`;
-const topicArn = (region: string) => `arn:aws:sns:${region}:${TEST_ACCOUNT_ID}:acme-replication-alerts-${region}`;
+const topicName = (region: string) => `acme-replication-alerts-${region}`;
+const topicArn = (region: string) => `arn:aws:sns:${region}:${TEST_ACCOUNT_ID}:${topicName(region)}`;
 const bucketArn = (name: string) => arns.bucket(TEST_PARTITION, name);
 const roleArn = (name: string) => arns.role(TEST_PARTITION, TEST_ACCOUNT_ID, name);
 
@@ -78,7 +79,7 @@ function sideArgs(providers: Record<string, aws.Provider>): ExchangeSideArgs {
         monitoring: {
             replicationTimeControl: false,
             subscriptions: [],
-            topicNames: { [TEST_REGION]: topicArn(TEST_REGION).split(":").pop() as string, [OTHER_REGION]: topicArn(OTHER_REGION).split(":").pop() as string },
+            topicNames: { [TEST_REGION]: topicName(TEST_REGION), [OTHER_REGION]: topicName(OTHER_REGION) },
             alarmNamePrefix: "acme-replication-",
         },
     };
@@ -144,7 +145,7 @@ describe("Publisher (ExchangeSide), built alone", () => {
         const dataBuckets: [string, string][] = [
             ["acme-to-globex", TEST_REGION], ["acme-from-globex", TEST_REGION], ["acme-to-initech", OTHER_REGION], ["acme-from-initech", OTHER_REGION], ["acme-sailthru-drop", TEST_REGION], ["acme-fivetran-dest", TEST_REGION],
         ];
-        const logBuckets = { [TEST_REGION]: "acme-logs-eu-west-2", [OTHER_REGION]: "acme-logs-us-east-1" };
+        const logBuckets: Record<string, string> = { [TEST_REGION]: "acme-logs-eu-west-2", [OTHER_REGION]: "acme-logs-us-east-1" };
         assert.deepStrictEqual(outputsRegisteredBy(built), {
             alertTopics: { [TEST_REGION]: topicArn(TEST_REGION), [OTHER_REGION]: topicArn(OTHER_REGION) },
             links: {
