@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Plan, PlannedResource, runPlan } from "../../tools/plan/engine";
 import { serially } from "./plans";
 
-/** The account and region the mocks answer for, unless a test says otherwise. */
+/** The account and region the mocks answer for. */
 export const TEST_ACCOUNT_ID = "111122223333";
 export const TEST_REGION = "eu-west-2";
 export const TEST_PARTITION = "aws";
@@ -35,14 +35,14 @@ type RegisterOutputsMethod = (req: RegisterOutputsRequest, callback: (err: unkno
  * Runs `build` as the whole program, after every other plan of the process
  * (Pulumi's mocks are process-global), and returns what it registered.
  */
-export function buildAlone<C extends pulumi.Resource>(build: () => C, env: { accountId?: string; region?: string } = {}): Promise<ComponentBuild<C>> {
+export function buildAlone<C extends pulumi.Resource>(build: () => C): Promise<ComponentBuild<C>> {
     return serially(async () => {
         const registeredOutputs = new Map<string, Record<string, unknown>>();
         let component: C | undefined;
         const plan = await runPlan({
             project: "components",
             stack: "test",
-            config: { "transfer:accountId": env.accountId ?? TEST_ACCOUNT_ID, "aws:region": env.region ?? TEST_REGION },
+            config: { "transfer:accountId": TEST_ACCOUNT_ID, "aws:region": TEST_REGION },
             stackOutputs: {},
             program: async () => {
                 // runPlan has just installed the mocks' monitor; watch its registerResourceOutputs for this run.

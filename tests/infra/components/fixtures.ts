@@ -1,7 +1,8 @@
 /** What several component tests share: a SecureBucket's tree, stated once, and a stand-in log target. */
 import * as aws from "@pulumi/aws";
-import { AccessLogTarget } from "../../../infra/components/secure-bucket";
+import { AccessLogTarget, DataBucketSettings } from "../../../infra/components/secure-bucket";
 import { T } from "../../helpers/plans";
+import { TEST_ACCOUNT_ID, TEST_PARTITION } from "../../helpers/components";
 
 export const LOG_TARGET_BUCKET = "acme-logs-test";
 
@@ -16,6 +17,18 @@ export function standInLogTarget(): AccessLogTarget {
 export const SECURE_BUCKET = "transfer:storage:SecureBucket";
 export const KMS_KEY = "aws:kms/key:Key";
 export const KMS_ALIAS = "aws:kms/alias:Alias";
+
+/** The settings a component owning one data bucket passes on, every one given: kept, logged, 30-day noncurrent expiry. */
+export function dataBucketSettings(): DataBucketSettings {
+    return {
+        accountId: TEST_ACCOUNT_ID,
+        partition: TEST_PARTITION,
+        noncurrentVersionExpirationDays: 30,
+        expirationDays: undefined,
+        protectBuckets: true,
+        accessLogs: standInLogTarget(),
+    };
+}
 
 export interface SecureBucketShape {
     /** SSE-KMS: its own key (kept) and alias (not kept). */

@@ -6,7 +6,7 @@ import { serviceTrustPolicy, serviceWritePolicy } from "../../../infra/policies/
 import { arns } from "../../../infra/policies/document";
 import { T } from "../../helpers/plans";
 import { assertTree, buildAlone, ComponentBuild, outputsRegisteredBy, policyOf, promiseOf, resource, TEST_ACCOUNT_ID, TEST_PARTITION, TEST_REGION } from "../../helpers/components";
-import { secureBucketTree, standInLogTarget } from "./fixtures";
+import { dataBucketSettings, secureBucketTree } from "./fixtures";
 
 const BUCKET = "acme-fivetran-dest";
 const BUCKET_ARN = arns.bucket(TEST_PARTITION, BUCKET);
@@ -17,12 +17,7 @@ const COMPONENT = "transfer:service:ServiceDestination sync";
 
 function buildDestination(change: Partial<ServiceDestinationArgs>): Promise<ComponentBuild<ServiceDestination>> {
     return buildAlone(() => new ServiceDestination("sync", {
-        accountId: TEST_ACCOUNT_ID,
-        partition: TEST_PARTITION,
-        noncurrentVersionExpirationDays: 30,
-        expirationDays: undefined,
-        protectBuckets: true,
-        accessLogs: standInLogTarget(),
+        ...dataBucketSettings(),
         bucketName: BUCKET,
         roleName: ROLE,
         region: TEST_REGION,

@@ -8,7 +8,7 @@ import { arns, policyDocument } from "../../../infra/policies/document";
 import { keyAdministrationStatement, uploadEncryptionStatements, vendorKeyGrantStatement } from "../../../infra/policies/kms";
 import { T } from "../../helpers/plans";
 import { assertTree, buildAlone, ComponentBuild, outputsRegisteredBy, policyOf, promiseOf, resource, TEST_ACCOUNT_ID, TEST_PARTITION, TEST_REGION } from "../../helpers/components";
-import { KMS_KEY, secureBucketTree, standInLogTarget } from "./fixtures";
+import { dataBucketSettings, KMS_KEY, secureBucketTree } from "./fixtures";
 
 const BUCKET = "acme-sailthru-drop";
 const BUCKET_ARN = arns.bucket(TEST_PARTITION, BUCKET);
@@ -17,12 +17,7 @@ const COMPONENT = "transfer:vendor:VendorDrop drop";
 
 function buildDrop(change: Partial<VendorDropArgs>): Promise<ComponentBuild<VendorDrop>> {
     return buildAlone(() => new VendorDrop("drop", {
-        accountId: TEST_ACCOUNT_ID,
-        partition: TEST_PARTITION,
-        noncurrentVersionExpirationDays: 30,
-        expirationDays: undefined,
-        protectBuckets: true,
-        accessLogs: standInLogTarget(),
+        ...dataBucketSettings(),
         vendorName: "sailthru-connect",
         bucketName: BUCKET,
         region: TEST_REGION,
