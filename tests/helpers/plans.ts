@@ -17,13 +17,19 @@ const cache = new Map<string, Promise<Plan>>();
 /** Plans are run one after another: Pulumi's runtime state is process-global. */
 let queue: Promise<unknown> = Promise.resolve();
 
+/** Runs `run` after every run queued before it, so no two programs share Pulumi's mocks at once. */
+export function serially<T>(run: () => Promise<T>): Promise<T> {
+    const result = queue.then(run);
+    queue = result.catch(() => undefined);
+    return result;
+}
+
 export function plan(options: ProjectPlanOptions | string): Promise<Plan> {
     const opts = typeof options === "string" ? { stack: options } : options;
     const key = JSON.stringify(opts);
     let planned = cache.get(key);
     if (!planned) {
-        planned = queue.then(() => planProjectStack(opts)).then((r) => r.plan);
-        queue = planned.catch(() => undefined);
+        planned = serially(() => planProjectStack(opts)).then((r) => r.plan);
         // Failed plans are not cached: a test expecting an error must see it each time.
         planned.catch(() => cache.delete(key));
         cache.set(key, planned);
@@ -33,9 +39,7 @@ export function plan(options: ProjectPlanOptions | string): Promise<Plan> {
 
 /** Runs a plan outside the cache, for tests that expect it to fail. */
 export function planUncached(options: ProjectPlanOptions): Promise<Plan> {
-    const planned = queue.then(() => planProjectStack(options)).then((r) => r.plan);
-    queue = planned.catch(() => undefined);
-    return planned;
+    return serially(() => planProjectStack(options)).then((r) => r.plan);
 }
 
 export function ofType(p: Plan, token: string): PlannedResource[] {
