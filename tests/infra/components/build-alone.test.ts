@@ -20,10 +20,9 @@ describe("building a component alone", () => {
         );
     });
 
-    it("fails on a function call the mocks do not know", async () => {
-        // Only the failure, not its text: the SDK rethrows a mock's error as `new Error(err.details)`
-        // (runtime/invoke.js), and a plain Error has no `details`, so the planner's message is lost.
-        await assert.rejects(buildAlone(() => new Probe("p", () => { aws.getCallerIdentityOutput(); })), Error);
+    it("fails on a function call the mocks do not know, saying which", async () => {
+        // The SDK rethrows a mock's error as `new Error(err.details)` (runtime/invoke.js): the mocks set details.
+        await assert.rejects(buildAlone(() => new Probe("p", () => { aws.getCallerIdentityOutput(); })), /does not mock the function aws:index\/getCallerIdentity:getCallerIdentity/);
     });
 
     it("records only its own run: the component, its children and what it registered", async () => {
