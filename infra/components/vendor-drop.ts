@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Encryption } from "../config/schema";
 import { arns } from "../policies/document";
 import { vendorWriteStatements } from "../policies/direct-access";
-import { vendorKeyGrantStatement } from "../policies/kms";
+import { vendorKeyGrantStatements } from "../policies/kms";
 import { dataBucketArgs, DataBucketSettings, SecureBucket } from "./secure-bucket";
 
 export interface VendorDropArgs extends DataBucketSettings {
@@ -43,7 +43,7 @@ export class VendorDrop extends pulumi.ComponentResource {
             bucketName: args.bucketName,
             ...dataBucketArgs(args),
             encryption: args.encryption === "SSE-KMS"
-                ? { kind: "SSE-KMS", keyGrants: [vendorKeyGrantStatement({ sid: `${sidName}MultipartUpload`, principalArn: args.principalArn, region: args.region, bucketArn })] }
+                ? { kind: "SSE-KMS", keyGrants: vendorKeyGrantStatements({ sid: `${sidName}MultipartUpload`, principalArn: args.principalArn, region: args.region, bucketArn }) }
                 : { kind: "SSE-S3" },
             grantStatements: vendorWriteStatements({
                 sidName,

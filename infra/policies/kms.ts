@@ -81,22 +81,27 @@ export const VENDOR_MULTIPART_KMS_ACTIONS = [
  * context"), so the condition costs the vendor nothing it does in the drop.
  * Without it the vendor could have S3 use our key for objects in any bucket
  * (its own included), leaving our key's audit trail and its cost open to it.
+ * `kms:DescribeKey` takes no encryption context
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html:
+ * only cryptographic operations carry one), so under that condition it would
+ * never match: it gets a statement of its own, through S3 only.
  * The access matrix cannot evaluate encryption-context conditions (the
  * simulator drops the key): those rows say "not evaluated", and the
  * pre-production canary is the proof, not a weaker policy.
  */
-export function vendorKeyGrantStatement(args: { sid: string; principalArn: string; region: string; bucketArn: string }): PolicyStatement {
-    return {
-        Sid: args.sid,
-        Effect: "Allow",
-        Principal: { AWS: args.principalArn },
-        Action: VENDOR_MULTIPART_KMS_ACTIONS,
-        Resource: "*",
-        Condition: {
-            StringEquals: { "kms:ViaService": viaS3(args.region) },
-            StringLike: { "kms:EncryptionContext:aws:s3:arn": [args.bucketArn, `${args.bucketArn}/*`] },
+export function vendorKeyGrantStatements(args: { sid: string; principalArn: string; region: string; bucketArn: string }): PolicyStatement[] {
+    const viaS3Only = { StringEquals: { "kms:ViaService": viaS3(args.region) } };
+    return [
+        {
+            Sid: args.sid,
+            Effect: "Allow",
+            Principal: { AWS: args.principalArn },
+            Action: VENDOR_MULTIPART_KMS_ACTIONS.filter((action) => action !== "kms:DescribeKey"),
+            Resource: "*",
+            Condition: { ...viaS3Only, StringLike: { "kms:EncryptionContext:aws:s3:arn": [args.bucketArn, `${args.bucketArn}/*`] } },
         },
-    };
+        { Sid: `${args.sid}DescribeKey`, Effect: "Allow", Principal: { AWS: args.principalArn }, Action: "kms:DescribeKey", Resource: "*", Condition: viaS3Only },
+    ];
 }
 
 /**

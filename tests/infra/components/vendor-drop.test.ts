@@ -5,7 +5,7 @@ import { VendorDrop, VendorDropArgs } from "../../../infra/components/vendor-dro
 import { secureTransportStatements } from "../../../infra/policies/bucket-policy";
 import { vendorWriteStatements } from "../../../infra/policies/direct-access";
 import { arns, policyDocument } from "../../../infra/policies/document";
-import { keyAdministrationStatement, uploadEncryptionStatements, vendorKeyGrantStatement } from "../../../infra/policies/kms";
+import { keyAdministrationStatement, uploadEncryptionStatements, vendorKeyGrantStatements } from "../../../infra/policies/kms";
 import { T } from "../../helpers/plans";
 import { assertTree, buildAlone, ComponentBuild, outputsRegisteredBy, policyOf, promiseOf, resource, TEST_ACCOUNT_ID, TEST_PARTITION, TEST_REGION } from "../../helpers/components";
 import { dataBucketSettings, KMS_KEY, secureBucketTree } from "./fixtures";
@@ -71,7 +71,7 @@ describe("VendorDrop, built alone", () => {
         it("grants the vendor the key for multipart uploads, and the narrowed writes", () => {
             assert.deepStrictEqual(policyOf(resource(built, KMS_KEY, "drop")), policyDocument([
                 keyAdministrationStatement(TEST_PARTITION, TEST_ACCOUNT_ID),
-                vendorKeyGrantStatement({ sid: "sailthruconnectMultipartUpload", principalArn: VENDOR, region: TEST_REGION, bucketArn: BUCKET_ARN }),
+                ...vendorKeyGrantStatements({ sid: "sailthruconnectMultipartUpload", principalArn: VENDOR, region: TEST_REGION, bucketArn: BUCKET_ARN }),
             ]));
             assert.deepStrictEqual(policyOf(resource(built, T.policy, "drop")), policyDocument([
                 ...secureTransportStatements(BUCKET_ARN),

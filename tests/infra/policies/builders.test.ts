@@ -5,7 +5,7 @@ import { arns, policyDocument } from "../../../infra/policies/document";
 import { replicationPermissionsPolicy, replicationTrustPolicy } from "../../../infra/policies/replication-role";
 import { batchReplicationPermissionsPolicy, batchReplicationTrustPolicy } from "../../../infra/policies/batch-replication";
 import { vendorWriteStatements } from "../../../infra/policies/direct-access";
-import { replicaKeyGrantStatement, replicationKmsStatements, uploadEncryptionStatements, vendorKeyGrantStatement } from "../../../infra/policies/kms";
+import { replicaKeyGrantStatement, replicationKmsStatements, uploadEncryptionStatements, vendorKeyGrantStatements } from "../../../infra/policies/kms";
 
 const bucket = "arn:aws:s3:::acme-ingress";
 
@@ -124,11 +124,14 @@ describe("policy document builders", () => {
             assert.deepStrictEqual(uploadEncryptionStatements(bucket).map((s) => s.Sid), ["DenyKmsUploads", "DenySseCUploads"]);
         });
 
-        it("admits a vendor to the drop key through S3 and for the drop's objects only", () => {
-            assert.deepStrictEqual(vendorKeyGrantStatement({ sid: "v", principalArn: "arn:aws:iam::099647660399:root", region: "us-east-1", bucketArn: bucket }).Condition, {
+        it("admits a vendor to the drop key through S3 and for the drop's objects only; DescribeKey, which carries no encryption context, through S3", () => {
+            const [crypto, describe] = vendorKeyGrantStatements({ sid: "v", principalArn: "arn:aws:iam::099647660399:root", region: "us-east-1", bucketArn: bucket });
+            assert.deepStrictEqual(crypto.Condition, {
                 StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" },
                 StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucket, `${bucket}/*`] },
             });
+            assert.ok(!([] as string[]).concat(crypto.Action).includes("kms:DescribeKey"));
+            assert.deepStrictEqual(describe, { Sid: "vDescribeKey", Effect: "Allow", Principal: { AWS: "arn:aws:iam::099647660399:root" }, Action: "kms:DescribeKey", Resource: "*", Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } });
         });
     });
 
