@@ -156,6 +156,11 @@ export interface KeySpec<T = unknown> {
     fix: string;
     /** One line of documentation: what the key means and why its default is safe. */
     doc: string;
+    /**
+     * Passed as it is to every component of the side (`passThroughSettings`):
+     * a component that needs it declares it in its Args and reads it there.
+     */
+    passThrough?: true;
 }
 
 const wholeDays = z.string().transform((text, ctx) => {
@@ -180,15 +185,15 @@ export const TOP_LEVEL_KEYS = [
     { key: "side", type: "string", schema: oneOf(SIDES, "publisher or partner"), required: true, fix: "publisher   (or partner)", doc: "`publisher` or `partner`" },
     { key: "name", type: "string", schema: checked(partyNameProblem), required: true, fix: "<your-party-name>   (lowercase, e.g. acme-bank)", doc: "this party's name (lowercase, 2–32 chars); prefixes bucket, role and resource names; the counterpart lists us under it. Changing it later replaces protected buckets and the `up` fails (see [Renames and moves](deploy.md#renames-and-moves-replace-what-holds-data))" },
     { key: "accountId", type: "string", schema: accountId, required: true, fix: "<12-digit ID of the account this stack deploys to>", doc: "12-digit ID of the account this stack deploys to (the provider refuses any other); quote it in YAML, or a leading zero is lost" },
-    { key: "partners", type: "array", schema: LIST, required: true, fix: "a list of counterparts", doc: "publisher only: the partners, at least one unless there are vendor drops or service destinations ([counterpart fields](#counterpart-fields))" },
-    { key: "publishers", type: "array", schema: LIST, required: true, fix: "a list of counterparts", doc: "partner only: the publishers, at least one unless there are vendor drops or service destinations ([counterpart fields](#counterpart-fields))" },
+    { key: "partners", type: "array", schema: LIST, defaultDoc: "none (then a vendor drop or service destination is required)", fix: "a list of counterparts", doc: "publisher only: the partners, at least one unless there are vendor drops or service destinations ([counterpart fields](#counterpart-fields))" },
+    { key: "publishers", type: "array", schema: LIST, defaultDoc: "none (then a vendor drop or service destination is required)", fix: "a list of counterparts", doc: "partner only: the publishers, at least one unless there are vendor drops or service destinations ([counterpart fields](#counterpart-fields))" },
     { key: "bucketPrefix", type: "string", schema: z.string(), default: ({ name, stack }: DefaultContext) => `${name}-${stack}`, defaultDoc: "`<name>-<stack>`", fix: "<lowercase prefix without dots>", doc: "prefix of derived bucket names `<prefix>-<counterpart>-egress` / `-ingress`" },
-    { key: "noncurrentVersionExpirationDays", type: "integer", schema: wholeDays, default: 30, fix: "<whole days from 1 to 3650>", doc: "days before overwritten or deleted versions expire (1–3650)" },
-    { key: "deleteMarkerReplication", type: "boolean", schema: flag, default: false, fix: "false   (or true)", doc: "replicate delete markers to counterparts (grants `s3:ReplicateDelete`); off so that a delete here never hides the counterpart's copy" },
-    { key: "protectBuckets", type: "boolean", schema: flag, default: true, fix: "true   (or false for a disposable test stack)", doc: "`protect` data buckets, their KMS keys and every protective setting (Block Public Access, ownership controls, versioning, encryption, lifecycle, logging, bucket policy); all of them are retained on delete regardless" },
-    { key: "replicationTrustConditions", type: "boolean", schema: flag, default: false, fix: "false   (true only once the pre-production canary has passed with it)", doc: "add `aws:SourceAccount`/`aws:SourceArn` to the replication role's trust of `s3.amazonaws.com`. **Not confirmed by AWS** for live replication (AWS documents the unconditioned trust); if S3 does not send those keys, nothing replicates. Turn on only after the pre-production canary has passed with it (see [the replication role's trust](deploy.md#the-replication-roles-trust))" },
-    { key: "encryption", type: "string", schema: oneOf(ENCRYPTIONS, "SSE-S3 or SSE-KMS"), default: "SSE-S3", fix: "SSE-KMS   (or SSE-S3)", doc: "`SSE-S3`, or `SSE-KMS`: a rotating customer managed key per bucket, S3 Bucket Keys on (see [SSE-KMS](setups.md#sse-kms))" },
-    { key: "expirationDays", type: "integer", schema: wholeDays, defaultDoc: "never", fix: "<whole days from 1 to 3650>", doc: "current objects expire after this many days (1–3650)" },
+    { key: "noncurrentVersionExpirationDays", passThrough: true, type: "integer", schema: wholeDays, default: 30, fix: "<whole days from 1 to 3650>", doc: "days before overwritten or deleted versions expire (1–3650)" },
+    { key: "deleteMarkerReplication", passThrough: true, type: "boolean", schema: flag, default: false, fix: "false   (or true)", doc: "replicate delete markers to counterparts (grants `s3:ReplicateDelete`); off so that a delete here never hides the counterpart's copy" },
+    { key: "protectBuckets", passThrough: true, type: "boolean", schema: flag, default: true, fix: "true   (or false for a disposable test stack)", doc: "`protect` data buckets, their KMS keys and every protective setting (Block Public Access, ownership controls, versioning, encryption, lifecycle, logging, bucket policy); all of them are retained on delete regardless" },
+    { key: "replicationTrustConditions", passThrough: true, type: "boolean", schema: flag, default: false, fix: "false   (true only once the pre-production canary has passed with it)", doc: "add `aws:SourceAccount`/`aws:SourceArn` to the replication role's trust of `s3.amazonaws.com`. **Not confirmed by AWS** for live replication (AWS documents the unconditioned trust); if S3 does not send those keys, nothing replicates. Turn on only after the pre-production canary has passed with it (see [the replication role's trust](deploy.md#the-replication-roles-trust))" },
+    { key: "encryption", passThrough: true, type: "string", schema: oneOf(ENCRYPTIONS, "SSE-S3 or SSE-KMS"), default: "SSE-S3", fix: "SSE-KMS   (or SSE-S3)", doc: "`SSE-S3`, or `SSE-KMS`: a rotating customer managed key per bucket, S3 Bucket Keys on (see [SSE-KMS](setups.md#sse-kms))" },
+    { key: "expirationDays", passThrough: true, type: "integer", schema: wholeDays, defaultDoc: "never", fix: "<whole days from 1 to 3650>", doc: "current objects expire after this many days (1–3650)" },
     { key: "vendorDrops", type: "array", schema: LIST, default: [], defaultDoc: "none", fix: "a list of vendor drops", doc: "buckets a vendor writes into directly ([fields](#vendor-drop-fields); see [Vendor write access](setups.md#vendor-write-access))" },
     { key: "serviceDestinations", type: "array", schema: LIST, default: [], defaultDoc: "none", fix: "a list of service destinations", doc: "buckets a data-sync service writes into through a role of ours ([fields](#service-destination-fields); see [Service role destination](setups.md#service-role-destination))" },
     { key: "logRetentionDays", type: "integer", schema: wholeDays, default: 365, fix: "<whole days from 1 to 3650, e.g. 365>", doc: "days server access logs (and trail logs) are kept (1–3650)" },
@@ -199,6 +204,18 @@ export const TOP_LEVEL_KEYS = [
 ] as const satisfies readonly KeySpec[];
 
 export type TopLevelKey = (typeof TOP_LEVEL_KEYS)[number]["key"];
+
+type PassThroughSpec = Extract<(typeof TOP_LEVEL_KEYS)[number], { passThrough: true }>;
+/** The pass-through settings as config decided them: a defaulted key always has a value, the others may be absent. */
+export type PassThroughSettings =
+    & { [S in Extract<PassThroughSpec, { default: unknown }> as S["key"]]: z.output<S["schema"]> }
+    & { [S in Exclude<PassThroughSpec, { default: unknown }> as S["key"]]?: z.output<S["schema"]> };
+export const PASS_THROUGH_KEYS = TOP_LEVEL_KEYS.filter((spec) => "passThrough" in spec).map((spec) => spec.key) as PassThroughSpec["key"][];
+
+/** The pass-through settings of a side's config (or of any args that carry them), absent ones left out. */
+export function passThroughSettings(from: PassThroughSettings): PassThroughSettings {
+    return Object.fromEntries(PASS_THROUGH_KEYS.filter((key) => from[key] !== undefined).map((key) => [key, from[key]])) as PassThroughSettings;
+}
 
 /** The full config key (`transfer:side`, or `aws:region` as it is). */
 export function fullKey(key: string): string {

@@ -12,10 +12,11 @@ import {
     CounterpartState,
     didYouMean,
     ENTRY_FIELDS,
-    Encryption,
     fixFor,
     fullKey,
     HANDOVER_FIELDS,
+    PASS_THROUGH_KEYS,
+    PassThroughSettings,
     KNOWN_KEYS,
     NAMESPACE,
     projectVoice,
@@ -129,26 +130,13 @@ export interface MonitoringConfig {
     alarmNamePrefix: string;
 }
 
-export interface SideConfig {
+/** A side's config; the pass-through settings (encryption, expiry, protection, delete markers, trust) are documented in keys.ts. */
+export interface SideConfig extends PassThroughSettings {
     side: Side;
     name: string;
     accountId: string;
     region: string;
     partition: string;
-    encryption: Encryption;
-    noncurrentVersionExpirationDays: number;
-    /** Current objects expire after this many days; absent: never. */
-    expirationDays?: number;
-    deleteMarkerReplication: boolean;
-    protectBuckets: boolean;
-    /**
-     * Pin the replication role's trust to `aws:SourceAccount`/`aws:SourceArn`.
-     * Default false: AWS documents an unconditioned trust of s3.amazonaws.com
-     * for live replication and does not say S3 sends those keys when it assumes
-     * the role; if it does not, nothing replicates. Opt in only after the
-     * pre-production canary has passed with it.
-     */
-    replicationTrustConditions: boolean;
     counterparts: CounterpartConfig[];
     vendorDrops: VendorDropConfig[];
     serviceDestinations: ServiceDestinationConfig[];
@@ -232,12 +220,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
     const accountId = readKey(raw, "accountId", context, problems) ?? "";
     const region = readKey(raw, "aws:region", context, problems) ?? "";
     const bucketPrefix = readKey(raw, "bucketPrefix", context, problems)!;
-    const noncurrentVersionExpirationDays = readKey(raw, "noncurrentVersionExpirationDays", context, problems)!;
-    const deleteMarkerReplication = readKey(raw, "deleteMarkerReplication", context, problems)!;
-    const protectBuckets = readKey(raw, "protectBuckets", context, problems)!;
-    const replicationTrustConditions = readKey(raw, "replicationTrustConditions", context, problems)!;
-    const encryption: Encryption = readKey(raw, "encryption", context, problems)!;
-    const expirationDays = readKey(raw, "expirationDays", context, problems);
+    const settings = Object.fromEntries(PASS_THROUGH_KEYS.map((key) => [key, readKey(raw, key, context, problems)]).filter(([, value]) => value !== undefined)) as PassThroughSettings;
 
     const replicationTimeControl = readKey(raw, "replicationTimeControl", context, problems)!;
     const subscriptions = parseList(raw, configKey("alertSubscriptions"), alertSubscriptionSchema, { min: 0, noun: "subscription", stack }, problems) ?? [];
@@ -298,12 +281,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
         accountId,
         region,
         partition: partitionOf(region),
-        encryption,
-        noncurrentVersionExpirationDays,
-        ...(expirationDays ? { expirationDays } : {}),
-        deleteMarkerReplication,
-        protectBuckets,
-        replicationTrustConditions,
+        ...settings,
         counterparts,
         vendorDrops,
         serviceDestinations,
