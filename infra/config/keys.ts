@@ -197,7 +197,7 @@ export const TOP_LEVEL_KEYS = [
     { key: "vendorDrops", type: "array", schema: LIST, default: [], defaultDoc: "none", fix: "a list of vendor drops", doc: "buckets a vendor writes into directly ([fields](#vendor-drop-fields); see [Vendor write access](setups.md#vendor-write-access))" },
     { key: "serviceDestinations", type: "array", schema: LIST, default: [], defaultDoc: "none", fix: "a list of service destinations", doc: "buckets a data-sync service writes into through a role of ours ([fields](#service-destination-fields); see [Service role destination](setups.md#service-role-destination))" },
     { key: "logRetentionDays", type: "integer", schema: wholeDays, default: 365, fix: "<whole days from 1 to 3650, e.g. 365>", doc: "days server access logs (and trail logs) are kept (1–3650)" },
-    { key: "auditTrail", type: "string", schema: oneOf(AUDIT_TRAIL_MODES, "off, create or extend"), default: "off", fix: "off   (or create, or extend with transfer:auditTrailName)", doc: "`create` a CloudTrail trail of object-level events on the data buckets, or `extend` an existing one (see [Audit trail](audit.md))" },
+    { key: "auditTrail", type: "string", schema: oneOf(AUDIT_TRAIL_MODES, "off, create or extend"), default: "off", fix: `off   (or create, or extend with ${configKey("auditTrailName")})`, doc: "`create` a CloudTrail trail of object-level events on the data buckets, or `extend` an existing one (see [Audit trail](audit.md))" },
     { key: "auditTrailName", type: "string", schema: trailName, default: ({ name }: DefaultContext) => `${name}-transfer-data-events`, defaultDoc: "`<name>-transfer-data-events`; required with `extend`", fix: "<trail name: 3-128 letters, digits, ._->", doc: "the trail to create or extend" },
     { key: "replicationTimeControl", type: "boolean", schema: flag, default: false, fix: "false   (or true)", doc: "S3 Replication Time Control: 15-minute replication target and latency alarm; billed per GB replicated, so off by default" },
     { key: "alertSubscriptions", type: "array", schema: LIST, default: [], defaultDoc: "none", fix: "a list of subscriptions", doc: "who is notified of replication failures ([fields](#alert-subscription-fields))" },
@@ -271,7 +271,7 @@ const field = <S extends z.ZodType, const F extends Omit<FieldSpec<S>, "schema">
 const handedOver = "hand-over:";
 
 export const COUNTERPART_FIELDS = {
-    name: field(checked(partyNameProblem), { required: true, fix: "<the counterpart's party name, as in its transfer:name>", doc: "the counterpart's `transfer:name`" }),
+    name: field(checked(partyNameProblem), { required: true, fix: `<the counterpart's party name, as in its ${configKey("name")}>`, doc: `the counterpart's \`${configKey("name")}\`` }),
     stack: field(checked(stackNameProblem), { fix: "<the counterpart's stack of this project, e.g. partner-prod>", doc: "the counterpart's stack of this program in the same backend: `<stack>` (e.g. `partner-prod`, qualified with the backend's organization and this project) or `<organization>/<project>/<stack>`; exclusive with the hand-over fields. Both stacks must exist (`pulumi stack init`) before either `up` (see [Deploying a pair](deploy.md)); a counterpart run by another company comes by hand-over instead" }),
     state: field(oneOf(COUNTERPART_STATES), { default: "active", fix: "offboarding   (then retired, then remove the entry; see docs/deploy.md)", doc: "`active`, `offboarding` (every grant to the counterpart revoked and replication to it stopped; buckets keep every protection) or `retired` (as offboarding, `protect` lifted so the entry can then be removed; everything retained). See [Offboarding a counterpart](deploy.md#offboarding-a-counterpart)" }),
     accountId: field(accountId, { fix: "the counterpart's 12-digit AWS account ID", doc: `${handedOver} the counterpart's 12-digit account ID (required without \`stack\`; quote it in YAML)` }),
@@ -301,7 +301,7 @@ export const VENDOR_DROP_FIELDS = {
 };
 
 export const SERVICE_DESTINATION_FIELDS = {
-    name: field(checked(partyNameProblem), { required: true, fix: "<the service's name, lowercase>", doc: "the service's name here; names its bucket and role (`<transfer:name>-<name>-sync-writer`)" }),
+    name: field(checked(partyNameProblem), { required: true, fix: "<the service's name, lowercase>", doc: `the service's name here; names its bucket and role (\`<${configKey("name")}>-<name>-sync-writer\`)` }),
     servicePrincipalArn: field(arnChecked(parsePrincipalArn), { required: true, fix: "arn:aws:iam::<service-account>:role/<service-role>", doc: "the data-sync service's AWS principal, from its trust-policy template, in this stack's partition" }),
     externalId: field(checked(externalIdProblem), { required: true, fix: "<the external ID the service shows you>", doc: "the external ID the service shows for our connection" }),
     prefix: field(checked(rootPrefixProblem), { defaultDoc: "anywhere in the bucket", fix: "<the path the service writes under>", doc: "the service writes only under `{prefix}/`" }),
