@@ -224,10 +224,6 @@ export function fullKey(key: string): string {
 
 export const KNOWN_KEYS: string[] = TOP_LEVEL_KEYS.map((spec) => fullKey(spec.key));
 
-export function topLevelSpec(key: TopLevelKey): KeySpec {
-    return TOP_LEVEL_KEYS.find((spec) => spec.key === key)! as KeySpec;
-}
-
 /** The value of a key that has a constant default, as its schema reads it (e.g. `encryption` -> "SSE-S3"). */
 export function constantDefault<K extends Extract<(typeof TOP_LEVEL_KEYS)[number], { default: unknown }>["key"]>(key: K): Extract<(typeof TOP_LEVEL_KEYS)[number], { key: K }>["default"] {
     return (TOP_LEVEL_KEYS.find((spec) => spec.key === key) as unknown as { default: never }).default;

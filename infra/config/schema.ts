@@ -65,14 +65,14 @@ export interface AcceptedHandover {
 export interface CounterpartConfig {
     /** The counterpart's party name, as it names itself in its `name` key. */
     name: string;
-    /** Default: active. */
+    /** Where the counterpart is in its life (its default and meaning: COUNTERPART_FIELDS.state in keys.ts). */
     state: CounterpartState;
     /** `{Root}` of the file-naming convention: what replicates, in both directions, lives under `{root}/`. */
     root: string;
     egressBucketName: string;
     ingressBucketName: string;
     replicationRoleName: string;
-    /** Region of our two buckets for this counterpart. Default: `aws:region`. */
+    /** Region of our two buckets for this counterpart (`aws:region` unless the entry names one). */
     bucketRegion: string;
     source: CounterpartSource;
     /** Set by `accept-handoff`; `pulumi preview` warns when the destination no longer matches it. */
