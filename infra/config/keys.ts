@@ -85,12 +85,12 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T, wordin
  * ID as a number: read it as text when its 12 digits survive; refuse it with
  * "quote it" when a leading zero was lost (012345678901 becomes 12345678901).
  */
-export function accountIdValue(text: unknown): { value: string } | { problem: string } {
+export function accountIdValue(text: unknown): { value: string } | { problem: string; quoted?: string } {
     const value = typeof text === "number" && Number.isInteger(text) && text >= 0 ? String(text) : text;
     if (typeof value !== "string") return { problem: `must be a 12-digit AWS account ID in quotes, got ${describe(text)}` };
     if (/^\d{10,11}$/.test(value)) {
         const padded = value.padStart(12, "0");
-        return { problem: `must be a 12-digit AWS account ID, got "${value}" (${value.length} digits): an unquoted ID that begins with 0 is read as a number and loses its leading zeros; quote it: "${padded}"` };
+        return { problem: `must be a 12-digit AWS account ID, got "${value}" (${value.length} digits): an unquoted ID that begins with 0 is read as a number and loses its leading zeros; quote it: "${padded}"`, quoted: padded };
     }
     const problem = accountIdProblem(value);
     return problem ? { problem } : { value };
@@ -99,7 +99,7 @@ export function accountIdValue(text: unknown): { value: string } | { problem: st
 const accountId = z.unknown().transform((input, ctx) => {
     const read = accountIdValue(input);
     if ("problem" in read) {
-        ctx.addIssue({ code: "custom", message: read.problem });
+        ctx.addIssue({ code: "custom", message: read.problem, ...("quoted" in read ? { params: { quoted: read.quoted } } : {}) });
         return z.NEVER;
     }
     return read.value;
@@ -338,6 +338,15 @@ function specOf(key: string): { fix: string; list: boolean } | undefined {
     }
     const spec = TOP_LEVEL_KEYS.find((s) => fullKey(s.key) === key);
     return spec ? { fix: spec.fix, list: spec.type === "array" } : undefined;
+}
+
+/**
+ * The fix for an account ID whose leading zero was lost: quoted in the stack
+ * file, since `pulumi config set --path` would store the digits as a number again.
+ */
+export function quotedAccountIdFix(key: string, quoted: string, stack?: string): string {
+    const leaf = key.split(/[.:]/).pop();
+    return `write it quoted in ${stack ? `Pulumi.${stack}.yaml` : "the stack file"}: ${leaf}: "${quoted}"${key.includes(".") ? "" : `   (or: pulumi config set ${key} ${quoted}, which stores text)`}`;
 }
 
 /** The command (or edit) that fixes a key, from its entry's value hint. */

@@ -20,6 +20,7 @@ import {
     KNOWN_KEYS,
     NAMESPACE,
     projectVoice,
+    quotedAccountIdFix,
     serviceDestinationSchema,
     Side,
     TOP_LEVEL_KEYS,
@@ -184,8 +185,14 @@ function readKey<K extends Exclude<TopLevelKey, "partners" | "publishers" | "ven
     }
     const parsed = (spec.schema as z.ZodType).safeParse(text, { error: projectVoice });
     if (parsed.success) return parsed.data as ValueOf<K>;
-    for (const issue of parsed.error.issues) problems.push(problem(full, issue.message));
+    for (const issue of parsed.error.issues) problems.push(problem(full, issue.message, quotedFix(full, issue, context.stack)));
     return "required" in spec ? (text as ValueOf<K>) : fallback();
+}
+
+/** The key's fix; for an account ID that lost a leading zero, the quoted value in the stack file. */
+function quotedFix(key: string, issue: z.core.$ZodIssue, stack: string): string {
+    const quoted = issue.code === "custom" ? (issue.params as { quoted?: string } | undefined)?.quoted : undefined;
+    return quoted ? quotedAccountIdFix(key, quoted, stack) : fixFor(key);
 }
 
 type ValueOf<K extends TopLevelKey> = z.output<Extract<(typeof TOP_LEVEL_KEYS)[number], { key: K }>["schema"]>;
@@ -325,7 +332,7 @@ function parseList<S extends z.ZodObject>(
             : issue.code === "unrecognized_keys"
               ? `has unknown field(s) ${issue.keys.join(", ")}${meant.length ? ` (did you mean ${meant.map(([k, m]) => `${m} for ${k}`).join(", ")}?)` : ""}; known fields: ${known.join(", ")}`
               : issue.message;
-        problems.push(problem(key, message, issue.code === "too_small" ? `add an entry to ${listKey} in Pulumi.${opts.stack}.yaml` : fixFor(key)));
+        problems.push(problem(key, message, issue.code === "too_small" ? `add an entry to ${listKey} in Pulumi.${opts.stack}.yaml` : quotedFix(key, issue, opts.stack)));
     }
     return undefined;
 }

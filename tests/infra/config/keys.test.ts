@@ -90,7 +90,8 @@ describe("config model", () => {
         assert.deepStrictEqual(problems.map((p) => p.key), ["transfer:accountId", "transfer:partners[0].accountId"]);
         assert.match(problems[0].problem, /got "12345678901" \(11 digits\).*quote it: "012345678901"/);
         assert.match(problems[1].problem, /got "44455556666" \(11 digits\).*quote it: "044455556666"/);
-        assert.match(problems[1].fix, /pulumi config set --path 'transfer:partners\[0\]\.accountId'/);
+        assert.strictEqual(problems[0].fix, 'write it quoted in Pulumi.prod.yaml: accountId: "012345678901"   (or: pulumi config set transfer:accountId 012345678901, which stores text)');
+        assert.strictEqual(problems[1].fix, 'write it quoted in Pulumi.prod.yaml: accountId: "044455556666"', "--path would store the digits as a number again");
     });
 
     it("passes every pass-through setting to the components as config decided it", () => {
