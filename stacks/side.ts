@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AuditOutputs, DirectBucketOutputs, ExchangeSide, ExchangeSideArgs, LinkOutputs } from "../infra/components/exchange-side";
+import { passThroughSettings } from "../infra/config/keys";
 import { SideConfig } from "../infra/config/schema";
 import { HandoverDocument } from "../infra/handoff/document";
 import { HandoffInput, HandoffLink, handoverOf, renderHandoff } from "../infra/handoff/sheet";
@@ -52,6 +53,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
     })]));
 
     const side = new Side(config.name, {
+        ...passThroughSettings(config),
         name: config.name,
         accountId: config.accountId,
         partition: config.partition,
@@ -60,12 +62,6 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         counterparts: counterparts.map((c) => c.spec),
         vendorDrops: config.vendorDrops,
         serviceDestinations: config.serviceDestinations,
-        encryption: config.encryption,
-        deleteMarkerReplication: config.deleteMarkerReplication,
-        noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
-        expirationDays: config.expirationDays,
-        protectBuckets: config.protectBuckets,
-        replicationTrustConditions: config.replicationTrustConditions,
         audit: config.audit,
         monitoring: config.monitoring,
     });

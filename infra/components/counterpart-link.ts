@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CounterpartState, Encryption } from "../config/schema";
+import { CounterpartState } from "../config/keys";
 import { fileKeyPrefix } from "../naming/file-key";
 import { REPLICATION_FAILED_EVENTS, REPLICATION_MISSED_THRESHOLD_EVENTS } from "../policies/alerts";
 import { replicationDestinationStatements } from "../policies/bucket-policy";
@@ -38,30 +38,28 @@ export interface CounterpartLinkArgs extends Omit<DataBucketSettings, "accountId
     ingressBucketName: string;
     replicationRoleName: string;
     counterpart: CounterpartEndpoints;
-    /** Default encryption of both buckets. Default: SSE-S3. With SSE-KMS each bucket gets its own key. */
-    encryption?: Encryption;
-    /** Replicate delete markers too (and grant `s3:ReplicateDelete`). Default: false, so a delete here never removes the counterpart's copy. */
-    deleteMarkerReplication?: boolean;
+    /** Replicate delete markers too (and grant `s3:ReplicateDelete`); `transfer:deleteMarkerReplication`, off so that a delete here never removes the counterpart's copy. */
+    deleteMarkerReplication: boolean;
     /** Where failed replications are reported (event notifications and alarms). Default: nowhere. */
     alerts?: ReplicationAlertTarget;
-    /** S3 Replication Time Control (15-minute target, extra cost). Default: false. */
-    replicationTimeControl?: boolean;
+    /** S3 Replication Time Control (15-minute target, extra cost). */
+    replicationTimeControl: boolean;
     /**
-     * Where the counterpart is in its life. Default: active. `offboarding`: no
+     * Where the counterpart is in its life. `offboarding`: no
      * grant to the counterpart (bucket policy, key policy) and no replication to
      * it, while both buckets keep every setting and stay protected. `retired`:
      * as offboarding, with `protect` lifted (everything is still retained on
      * delete), so that the entry can then leave config without deleting anything.
      */
-    state?: CounterpartState;
+    state: CounterpartState;
     /**
      * Pin the replication role's trust to `aws:SourceAccount`/`aws:SourceArn`.
-     * Default: false, the unconditioned trust of s3.amazonaws.com that AWS
-     * documents for live replication; AWS does not document that S3 sends those
-     * keys when it assumes the role, so turn it on only after the pre-production
-     * canary has passed with it.
+     * Off: the unconditioned trust of s3.amazonaws.com that AWS documents for
+     * live replication; AWS does not document that S3 sends those keys when it
+     * assumes the role, so turn it on only after the pre-production canary has
+     * passed with it.
      */
-    replicationTrustConditions?: boolean;
+    replicationTrustConditions: boolean;
 }
 
 export interface ReplicationAlertTarget {
@@ -88,9 +86,9 @@ export class CounterpartLink extends pulumi.ComponentResource {
     constructor(name: string, args: CounterpartLinkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("transfer:link:CounterpartLink", name, {}, opts);
         const child = { parent: this };
-        const kms = (args.encryption ?? "SSE-S3") === "SSE-KMS";
-        const replicateDeletes = args.deleteMarkerReplication ?? false;
-        const state = args.state ?? "active";
+        const kms = args.encryption === "SSE-KMS";
+        const replicateDeletes = args.deleteMarkerReplication;
+        const state = args.state;
         // A retired link's resources lose `protect` (so the entry can leave config) but stay retained on delete.
         const bucketDefaults = dataBucketArgs({ ...args, accountId: args.ownAccountId, protectBuckets: state === "retired" ? false : args.protectBuckets });
         const { ingressBucketArn, replicationRoleArn: counterpartRoleArn, ingressKmsKeyArn } = args.counterpart;
@@ -102,15 +100,14 @@ export class CounterpartLink extends pulumi.ComponentResource {
         this.egress = new SecureBucket(`${name}-egress`, {
             ...bucketDefaults,
             bucketName: args.egressBucketName,
-            encryption: kms ? { kind: "SSE-KMS" } : { kind: "SSE-S3" },
+            keyGrants: [],
+            grantStatements: [],
         }, child);
         const ingressArn = arns.bucket(args.partition, args.ingressBucketName);
         this.ingress = new SecureBucket(`${name}-ingress`, {
             ...bucketDefaults,
             bucketName: args.ingressBucketName,
-            encryption: kms
-                ? { kind: "SSE-KMS", keyGrants: counterpartGrant ? [replicaKeyGrantStatement({ ...counterpartGrant, partition: args.partition, region: args.region })] : [] }
-                : { kind: "SSE-S3" },
+            keyGrants: counterpartGrant ? [replicaKeyGrantStatement({ ...counterpartGrant, partition: args.partition, region: args.region })] : [],
             grantStatements: counterpartGrant
                 ? replicationDestinationStatements({
                       ...counterpartGrant,
@@ -130,7 +127,7 @@ export class CounterpartLink extends pulumi.ComponentResource {
             assumeRolePolicy: JSON.stringify(replicationTrustPolicy({
                 accountId: args.ownAccountId,
                 sourceBucketArn: this.egress.bucketArn,
-                sourceConditions: args.replicationTrustConditions ?? false,
+                sourceConditions: args.replicationTrustConditions,
             })),
             maxSessionDuration: 3600,
         }, child);
@@ -163,7 +160,7 @@ export class CounterpartLink extends pulumi.ComponentResource {
                 }),
             }, child);
 
-            const rtc = args.replicationTimeControl ?? false;
+            const rtc = args.replicationTimeControl;
             const ruleId = `to-${args.counterpartName}`;
             new aws.s3.BucketReplicationConfig(`${name}-egress`, {
                 bucket: this.egress.bucketName,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AuditConfig, CounterpartConfig, CounterpartState, Encryption, MonitoringConfig, ServiceDestinationConfig, VendorDropConfig } from "../config/schema";
+import { CounterpartState, PassThroughSettings, passThroughSettings } from "../config/keys";
+import { AuditConfig, CounterpartConfig, MonitoringConfig, ServiceDestinationConfig, VendorDropConfig } from "../config/schema";
 import { accessLogTargetPrefix, CLOUDTRAIL_PREFIX, dataEventSelector } from "../policies/audit";
 import { arns } from "../policies/document";
 import { AuditTrail } from "./audit-trail";
@@ -18,7 +19,11 @@ export type CounterpartSpec = Omit<CounterpartConfig, "source" | "configKey"> & 
 export type VendorDropSpec = Omit<VendorDropConfig, "configKey">;
 export type ServiceDestinationSpec = Omit<ServiceDestinationConfig, "configKey">;
 
-export interface ExchangeSideArgs {
+/**
+ * The pass-through settings (encryption, expiry, protection, delete markers,
+ * trust; infra/config/keys.ts) reach every component as config decided them.
+ */
+export interface ExchangeSideArgs extends PassThroughSettings {
     /** Our party name (`transfer:name`): prefixes every child's name. */
     name: string;
     accountId: string;
@@ -28,22 +33,10 @@ export interface ExchangeSideArgs {
     /** One AWS provider per region that holds buckets of this side, pinned to the account. */
     providers: Record<string, aws.Provider>;
     counterparts: CounterpartSpec[];
-    /** Buckets that vendors write into directly. Default: none. */
-    vendorDrops?: VendorDropSpec[];
-    /** Buckets that data-sync services write into through a role of ours. Default: none. */
-    serviceDestinations?: ServiceDestinationSpec[];
-    /** Default encryption of every bucket. Default: SSE-S3. */
-    encryption?: Encryption;
-    /** Replicate delete markers to counterparts. Default: false. */
-    deleteMarkerReplication?: boolean;
-    /** Noncurrent version expiry of every bucket. Default: 30 days. */
-    noncurrentVersionExpirationDays?: number;
-    /** Expiry of current objects in every bucket. Default: never. */
-    expirationDays?: number;
-    /** Protect every data bucket, its key and its protective settings from deletion. Default: true. */
-    protectBuckets?: boolean;
-    /** Pin replication roles' trust to aws:SourceAccount/aws:SourceArn (not documented by AWS; canary first). Default: false. */
-    replicationTrustConditions?: boolean;
+    /** Buckets that vendors write into directly (may be empty). */
+    vendorDrops: VendorDropSpec[];
+    /** Buckets that data-sync services write into through a role of ours (may be empty). */
+    serviceDestinations: ServiceDestinationSpec[];
     /** Log buckets per region, retention, and the optional CloudTrail data events. */
     audit: AuditConfig;
     /** Alert topics per region, subscriptions, and Replication Time Control. */
@@ -110,12 +103,9 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
     protected constructor(type: string, name: string, args: ExchangeSideArgs, opts?: pulumi.ComponentResourceOptions) {
         super(type, name, {}, opts);
         const shared = {
+            ...passThroughSettings(args),
             accountId: args.accountId,
             partition: args.partition,
-            encryption: args.encryption,
-            noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
-            expirationDays: args.expirationDays,
-            protectBuckets: args.protectBuckets,
         };
         const inRegion = (region: string) => {
             const provider = args.providers[region];
@@ -126,11 +116,11 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
         // Data buckets by region, known from config: each region's log bucket admits exactly these.
         const dataBuckets: { name: string; region: string }[] = [
             ...args.counterparts.flatMap((c) => [c.egressBucketName, c.ingressBucketName].map((b) => ({ name: b, region: c.bucketRegion }))),
-            ...(args.vendorDrops ?? []).map((v) => ({ name: v.bucketName, region: args.region })),
-            ...(args.serviceDestinations ?? []).map((s) => ({ name: s.bucketName, region: args.region })),
+            ...args.vendorDrops.map((v) => ({ name: v.bucketName, region: args.region })),
+            ...args.serviceDestinations.map((s) => ({ name: s.bucketName, region: args.region })),
         ];
         const trail = args.audit.trail;
-        const trailArn = trail.mode === "create" ? `arn:${args.partition}:cloudtrail:${args.region}:${args.accountId}:trail/${trail.trailName}` : undefined;
+        const trailArn = trail.mode === "off" ? undefined : `arn:${args.partition}:cloudtrail:${args.region}:${args.accountId}:trail/${trail.trailName}`;
         const logBuckets: Record<string, LogBucket> = {};
         for (const [region, bucketName] of Object.entries(args.audit.logBucketNames)) {
             logBuckets[region] = new LogBucket(`${name}-logs-${region}`, {
@@ -138,7 +128,8 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                 accountId: args.accountId,
                 partition: args.partition,
                 sourceBucketNames: dataBuckets.filter((b) => b.region === region).map((b) => b.name),
-                trailArn: region === args.region ? trailArn : undefined,
+                // Only a trail of ours delivers into our log bucket; an extended one has its own.
+                trailArn: region === args.region && trail.mode === "create" ? trailArn : undefined,
                 retentionDays: args.audit.logRetentionDays,
                 protect: args.protectBuckets,
             }, inRegion(region));
@@ -173,7 +164,6 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                 ingressBucketName: counterpart.ingressBucketName,
                 replicationRoleName: counterpart.replicationRoleName,
                 counterpart: counterpart.endpoints,
-                deleteMarkerReplication: args.deleteMarkerReplication,
                 accessLogs: logsIn(counterpart.bucketRegion),
                 alerts: {
                     topicArn: alerts[counterpart.bucketRegion].topic.arn,
@@ -182,7 +172,6 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                 },
                 replicationTimeControl: args.monitoring.replicationTimeControl,
                 state: counterpart.state,
-                replicationTrustConditions: args.replicationTrustConditions,
             }, inRegion(counterpart.bucketRegion));
             this.links[counterpart.name] = link;
             this.linkOutputs[counterpart.name] = {
@@ -197,7 +186,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                 batchReplicationRoleArn,
                 ...(link.egress.kmsKeyArn ? { egressKmsKeyArn: link.egress.kmsKeyArn } : {}),
                 ...(link.ingress.kmsKeyArn ? { ingressKmsKeyArn: link.ingress.kmsKeyArn } : {}),
-                deleteMarkerReplication: args.deleteMarkerReplication ?? false,
+                deleteMarkerReplication: args.deleteMarkerReplication,
                 replication: link.replicating ? "active" : "pending",
                 ingressGrant: link.admittingCounterpart ? "active" : "pending",
             };
@@ -221,7 +210,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             }, inRegion(args.region));
         }
 
-        for (const vendor of args.vendorDrops ?? []) {
+        for (const vendor of args.vendorDrops) {
             const drop = new VendorDrop(`${name}-${vendor.name}-drop`, { ...shared, ...vendor, vendorName: vendor.name, region: args.region, accessLogs: logsIn(args.region) }, inRegion(args.region));
             this.vendorDropOutputs[vendor.name] = {
                 bucketName: vendor.bucketName,
@@ -231,7 +220,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             };
         }
 
-        for (const service of args.serviceDestinations ?? []) {
+        for (const service of args.serviceDestinations) {
             const destination = new ServiceDestination(`${name}-${service.name}-sync`, { ...shared, ...service, region: args.region, accessLogs: logsIn(args.region) }, inRegion(args.region));
             this.serviceDestinationOutputs[service.name] = {
                 bucketName: service.bucketName,
@@ -258,7 +247,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                 trail: {
                     mode: trail.mode,
                     name: trail.trailName,
-                    arn: trailArn ?? `arn:${args.partition}:cloudtrail:${args.region}:${args.accountId}:trail/${trail.trailName}`,
+                    arn: trailArn!,
                     ...(trail.mode === "create" ? { logPrefix: `${CLOUDTRAIL_PREFIX}/AWSLogs/${args.accountId}/CloudTrail/` } : {}),
                 },
             }),

@@ -11,10 +11,10 @@ export interface LogBucketArgs {
     sourceBucketNames: string[];
     /** Our trail, when CloudTrail data events are delivered here too. Default: none. */
     trailArn?: string;
-    /** Days logs are kept. Default: 365. */
-    retentionDays?: number;
-    /** Protect the bucket from deletion. Default: true. */
-    protect?: boolean;
+    /** Days logs are kept (`transfer:logRetentionDays`). */
+    retentionDays: number;
+    /** Protect the bucket from deletion (`transfer:protectBuckets`). */
+    protect: boolean;
 }
 
 /**
@@ -34,8 +34,9 @@ export class LogBucket extends pulumi.ComponentResource {
             bucketName: args.bucketName,
             accountId: args.accountId,
             partition: args.partition,
-            encryption: { kind: "SSE-S3" },
-            expirationDays: args.retentionDays ?? 365,
+            encryption: "SSE-S3",
+            keyGrants: [],
+            expirationDays: args.retentionDays,
             // A log overwritten or deleted is kept a little while for investigation, not for the full retention.
             noncurrentVersionExpirationDays: 7,
             protect: args.protect,

@@ -14,8 +14,8 @@ export interface ReplicationAlertsArgs {
     sourceBucketNames: string[];
     /** Alarms publishing here are named with this prefix. */
     alarmNamePrefix: string;
-    /** E-mail or HTTPS endpoints to notify. Default: none (subscribe later, e.g. a chat or paging integration). */
-    subscriptions?: AlertSubscription[];
+    /** E-mail or HTTPS endpoints to notify (`transfer:alertSubscriptions`); may be empty, to subscribe later (e.g. a chat or paging integration). */
+    subscriptions: AlertSubscription[];
 }
 
 /** Where one region's replication failures are reported: an encrypted SNS topic admitting only our buckets and alarms. */
@@ -43,7 +43,7 @@ export class ReplicationAlerts extends pulumi.ComponentResource {
                 alarmArnPattern: `arn:${args.partition}:cloudwatch:${args.region}:${args.accountId}:alarm:${args.alarmNamePrefix}*`,
             }))),
         }, child);
-        (args.subscriptions ?? []).forEach((subscription, index) => {
+        args.subscriptions.forEach((subscription, index) => {
             new aws.sns.TopicSubscription(`${name}-${index}`, { topic: this.topic.arn, protocol: subscription.protocol, endpoint: subscription.endpoint }, child);
         });
         this.registerOutputs({ topicArn: this.topic.arn });

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { secureTransportStatements } from "../policies/bucket-policy";
+import { Encryption } from "../config/keys";
 import { arns, policyDocument, PolicyStatement } from "../policies/document";
 import { accessLogTargetPrefix } from "../policies/audit";
 import { keyAdministrationStatement, uploadEncryptionStatements } from "../policies/kms";
@@ -13,31 +14,30 @@ export interface AccessLogTarget {
 }
 
 /**
- * Default encryption of a bucket. SSE-KMS creates a customer managed key for
- * the bucket (AWS-managed `aws/s3` keys cannot be used across accounts), with
- * rotation and S3 Bucket Keys on; `keyGrants` are added to its key policy.
+ * What every data bucket of a side shares; components that own buckets take
+ * these and pass them on. Their defaults are the config model's (infra/config/keys.ts).
  */
-export type BucketEncryption = { kind: "SSE-S3" } | { kind: "SSE-KMS"; keyGrants?: pulumi.Input<PolicyStatement[]> };
-
-/** What every data bucket of a side shares; components that own buckets take these and pass them on. */
 export interface DataBucketSettings {
     accountId: string;
     partition: string;
-    /** Noncurrent version expiry. Default: 30 days. */
-    noncurrentVersionExpirationDays?: number;
-    /** Expiry of current objects. Default: never. */
+    /** `transfer:encryption`. */
+    encryption: Encryption;
+    /** `transfer:noncurrentVersionExpirationDays`. */
+    noncurrentVersionExpirationDays: number;
+    /** `transfer:expirationDays`; absent: current objects never expire. */
     expirationDays?: number;
-    /** Protect buckets (and keys) from deletion. Default: true. */
-    protectBuckets?: boolean;
-    /** Where server access logs go. Default: not logged. */
+    /** `transfer:protectBuckets`. */
+    protectBuckets: boolean;
+    /** Where server access logs go; absent: not logged. */
     accessLogs?: AccessLogTarget;
 }
 
 /** The SecureBucket arguments that come from the shared settings. */
-export function dataBucketArgs(settings: DataBucketSettings): Pick<SecureBucketArgs, "accountId" | "partition" | "noncurrentVersionExpirationDays" | "expirationDays" | "protect" | "accessLogs"> {
+export function dataBucketArgs(settings: DataBucketSettings): Pick<SecureBucketArgs, "accountId" | "partition" | "encryption" | "noncurrentVersionExpirationDays" | "expirationDays" | "protect" | "accessLogs"> {
     return {
         accountId: settings.accountId,
         partition: settings.partition,
+        encryption: settings.encryption,
         noncurrentVersionExpirationDays: settings.noncurrentVersionExpirationDays,
         expirationDays: settings.expirationDays,
         protect: settings.protectBuckets,
@@ -55,13 +55,19 @@ export interface SecureBucketArgs {
     partition: string;
     /** The owning account: it administers the bucket's KMS key. */
     accountId: string;
-    /** Default encryption. Default: SSE-S3, which needs no key grants across accounts. */
-    encryption?: BucketEncryption;
-    /** Statements composed with the HTTPS/TLS denies into the bucket's one policy. Default: none. */
-    grantStatements?: pulumi.Input<PolicyStatement[]>;
-    /** Days after which noncurrent (overwritten or deleted) versions expire. Default: 30. */
-    noncurrentVersionExpirationDays?: number;
-    /** Days after which current objects expire (become noncurrent). Default: never. */
+    /**
+     * Default encryption. SSE-KMS creates a customer managed key for the bucket
+     * (AWS-managed `aws/s3` keys cannot be used across accounts), with rotation
+     * and S3 Bucket Keys on.
+     */
+    encryption: Encryption;
+    /** Statements added to the bucket's KMS key policy; used only with SSE-KMS, where there is a key. */
+    keyGrants: pulumi.Input<PolicyStatement[]>;
+    /** Statements composed with the HTTPS/TLS denies into the bucket's one policy. */
+    grantStatements: pulumi.Input<PolicyStatement[]>;
+    /** Days after which noncurrent (overwritten or deleted) versions expire. */
+    noncurrentVersionExpirationDays: number;
+    /** Days after which current objects expire (become noncurrent); absent: never. */
     expirationDays?: number;
     /**
      * Server access logging, partitioned by event time under `s3-access-logs/<bucket>/`.
@@ -72,12 +78,12 @@ export interface SecureBucketArgs {
      * Protect the bucket, its key and every setting that protects its contents
      * (Block Public Access, ownership controls, versioning, default encryption,
      * lifecycle, access logging, bucket policy), so that neither a replacement
-     * nor `pulumi destroy` can delete them. Default: true. All of them are
+     * nor `pulumi destroy` can delete them. All of them are
      * retained on delete regardless: `protect` and `retainOnDelete` apply to one
      * resource, and deleting a `BucketVersioning` suspends versioning, deleting a
      * `BucketPublicAccessBlock` removes the block from the bucket that stays.
      */
-    protect?: boolean;
+    protect: boolean;
 }
 
 /**
@@ -103,7 +109,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         // Deleting the bucket or its key would lose files (the key is the only way to read them); deleting
         // any protective setting would leave the retained bucket with the files but without that protection.
         // So each gets the bucket's options. Only the alias (a name) is not kept.
-        const keep = { ...child, protect: args.protect ?? true, retainOnDelete: true };
+        const keep = { ...child, protect: args.protect, retainOnDelete: true };
         this.bucket = new aws.s3.Bucket(name, {
             bucket: args.bucketName,
             forceDestroy: false,
@@ -129,9 +135,8 @@ export class SecureBucket extends pulumi.ComponentResource {
             versioningConfiguration: { status: "Enabled" },
         }, keep);
 
-        const encryption = args.encryption ?? { kind: "SSE-S3" };
-        if (encryption.kind === "SSE-KMS") {
-            const keyPolicy = pulumi.output(encryption.keyGrants ?? []).apply((grants) =>
+        if (args.encryption === "SSE-KMS") {
+            const keyPolicy = pulumi.output(args.keyGrants).apply((grants) =>
                 JSON.stringify(policyDocument([keyAdministrationStatement(args.partition, args.accountId), ...grants])));
             this.kmsKey = new aws.kms.Key(name, {
                 description: `Default encryption of s3://${args.bucketName}`,
@@ -157,7 +162,7 @@ export class SecureBucket extends pulumi.ComponentResource {
                     id: "expire-noncurrent-versions",
                     status: "Enabled",
                     filter: { prefix: "" },
-                    noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays ?? 30 },
+                    noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays },
                     // Failed uploads otherwise keep their parts, and their cost, forever.
                     abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
                 },
@@ -167,7 +172,7 @@ export class SecureBucket extends pulumi.ComponentResource {
             ],
         }, { ...keep, dependsOn: [this.versioning] });
 
-        const policy = pulumi.all([args.grantStatements ?? [], this.kmsKeyArn]).apply(([grants, keyArn]) =>
+        const policy = pulumi.all([args.grantStatements, this.kmsKeyArn]).apply(([grants, keyArn]) =>
             JSON.stringify(policyDocument([
                 ...secureTransportStatements(this.bucketArn),
                 ...uploadEncryptionStatements(this.bucketArn, keyArn),

@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Encryption } from "../config/schema";
 import { serviceTrustPolicy, serviceWritePolicy } from "../policies/direct-access";
 import { arns } from "../policies/document";
 import { dataBucketArgs, DataBucketSettings, SecureBucket } from "./secure-bucket";
@@ -17,13 +16,11 @@ export interface ServiceDestinationArgs extends DataBucketSettings {
     prefix?: string;
     /**
      * Grant `s3:DeleteObject` while the service's connection test (which deletes
-     * its test artifact) is pending. Default: true, so the first connection
-     * succeeds; set it to false once the test has passed: the destination is
-     * append-only afterwards, and the plan warns while it stays on.
+     * its test artifact) is pending, so the first connection succeeds; false
+     * once the test has passed: the destination is append-only afterwards, and
+     * the plan warns while it stays on.
      */
-    connectionTestPending?: boolean;
-    /** Default: SSE-S3. */
-    encryption?: Encryption;
+    connectionTestPending: boolean;
 }
 
 /**
@@ -41,7 +38,8 @@ export class ServiceDestination extends pulumi.ComponentResource {
         this.bucket = new SecureBucket(name, {
             bucketName: args.bucketName,
             ...dataBucketArgs(args),
-            encryption: args.encryption === "SSE-KMS" ? { kind: "SSE-KMS" } : { kind: "SSE-S3" },
+            keyGrants: [],
+            grantStatements: [],
         }, child);
         this.roleArn = arns.role(args.partition, args.accountId, args.roleName);
         this.role = new aws.iam.Role(`${name}-writer`, {
@@ -56,12 +54,12 @@ export class ServiceDestination extends pulumi.ComponentResource {
             policy: pulumi.output(this.bucket.kmsKeyArn).apply((kmsKeyArn) => JSON.stringify(serviceWritePolicy({
                 bucketArn: this.bucket.bucketArn,
                 prefix: args.prefix,
-                connectionTestPending: args.connectionTestPending ?? true,
+                connectionTestPending: args.connectionTestPending,
                 kmsKeyArn,
                 region: args.region,
             }))),
         }, child);
-        if (args.connectionTestPending ?? true) {
+        if (args.connectionTestPending) {
             pulumi.log.warn(`${args.bucketName}: the data-sync service's role may still delete files (connectionTestPending is on, the default) for its connection test; once the test has passed, set connectionTestPending: false on this service destination and run pulumi up, so the destination becomes append-only`);
         }
         this.registerOutputs({ bucketName: this.bucket.bucketName, roleArn: this.roleArn, kmsKeyArn: this.bucket.kmsKeyArn });

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Encryption } from "../config/schema";
 import { arns } from "../policies/document";
 import { vendorWriteStatements } from "../policies/direct-access";
 import { vendorKeyGrantStatements } from "../policies/kms";
@@ -18,12 +17,10 @@ export interface VendorDropArgs extends DataBucketSettings {
      * only where the vendor lets you choose the path it writes to.
      */
     prefix?: string;
-    /** Grant `s3:DeleteObject` (under the prefix, if any) as well. Default: true (the vendor's guide asks for it; versioning keeps deleted files recoverable). */
-    allowDelete?: boolean;
-    /** Let the vendor write and delete its top-level `_ACCESS_CONFIRMATION` check object. Default: true. */
-    accessConfirmation?: boolean;
-    /** Default: SSE-S3. With SSE-KMS the vendor gets the key grants a multipart upload needs. */
-    encryption?: Encryption;
+    /** Grant `s3:DeleteObject` (under the prefix, if any) as well (the vendor's guide asks for it; versioning keeps deleted files recoverable). */
+    allowDelete: boolean;
+    /** Let the vendor write and delete its top-level `_ACCESS_CONFIRMATION` check object. */
+    accessConfirmation: boolean;
 }
 
 /**
@@ -42,16 +39,15 @@ export class VendorDrop extends pulumi.ComponentResource {
         this.bucket = new SecureBucket(name, {
             bucketName: args.bucketName,
             ...dataBucketArgs(args),
-            encryption: args.encryption === "SSE-KMS"
-                ? { kind: "SSE-KMS", keyGrants: vendorKeyGrantStatements({ sid: `${sidName}MultipartUpload`, principalArn: args.principalArn, region: args.region, bucketArn }) }
-                : { kind: "SSE-S3" },
+            // With SSE-KMS the vendor needs these key grants for a multipart upload.
+            keyGrants: vendorKeyGrantStatements({ sid: `${sidName}MultipartUpload`, principalArn: args.principalArn, region: args.region, bucketArn }),
             grantStatements: vendorWriteStatements({
                 sidName,
                 bucketArn,
                 principalArn: args.principalArn,
                 prefix: args.prefix,
-                allowDelete: args.allowDelete ?? true,
-                accessConfirmation: args.accessConfirmation ?? true,
+                allowDelete: args.allowDelete,
+                accessConfirmation: args.accessConfirmation,
             }),
         }, { parent: this });
         this.registerOutputs({ bucketName: this.bucket.bucketName, kmsKeyArn: this.bucket.kmsKeyArn });

@@ -5,24 +5,41 @@
 import { z } from "zod";
 import { ConfigError, ConfigProblem } from "./errors";
 import {
-    accountIdProblem,
+    alertSubscriptionSchema,
+    configKey,
+    COUNTERPARTS_KEY,
+    counterpartSchema,
+    CounterpartState,
+    didYouMean,
+    ENTRY_FIELDS,
+    fixFor,
+    fullKey,
+    HANDOVER_FIELDS,
+    PASS_THROUGH_KEYS,
+    PassThroughSettings,
+    KNOWN_KEYS,
+    NAMESPACE,
+    projectVoice,
+    quotedAccountIdFix,
+    serviceDestinationSchema,
+    Side,
+    TOP_LEVEL_KEYS,
+    TopLevelKey,
+    vendorDropSchema,
+} from "./keys";
+import {
     bucketNameProblem,
-    externalIdProblem,
     parseBucketArn,
     parseKmsKeyArn,
     parsePrincipalArn,
     parseRoleArn,
     partitionOf,
-    partyNameProblem,
     regionProblem,
     roleNameProblem,
-    rootPrefixProblem,
-    stackNameProblem,
 } from "./rules";
-import { fingerprintProblem } from "../handoff/fingerprint";
 
-export type Side = "publisher" | "partner";
-export type Encryption = "SSE-S3" | "SSE-KMS";
+export { COUNTERPART_STATES, COUNTERPARTS_KEY } from "./keys";
+export type { CounterpartState, Encryption, Side } from "./keys";
 
 /** How the other side's identifiers reach us: from its stack, or in writing. */
 export type CounterpartSource =
@@ -41,34 +58,22 @@ export type CounterpartSource =
           replicatesDeleteMarkers?: boolean;
       };
 
-/**
- * Where a counterpart is in its life. `active`: files flow both ways.
- * `offboarding`: every grant to the counterpart is revoked and replication to
- * it stops at the next `pulumi up`, while both buckets keep every protection
- * and stay protected. `retired`: as offboarding, and `protect` is lifted from
- * the link's resources (retainOnDelete stays), so that the entry can then be
- * removed from config: the buckets, their settings and the key stay in AWS.
- */
-export const COUNTERPART_STATES = ["active", "offboarding", "retired"] as const;
-export type CounterpartState = (typeof COUNTERPART_STATES)[number];
-
-/** The last hand-over accepted with `accept-handoff`: its fingerprint, and that of the destination it set. */
 export interface AcceptedHandover {
     fingerprint: string;
     destination: string;
 }
 
 export interface CounterpartConfig {
-    /** The counterpart's party name, as it names itself in `transfer:name`. */
+    /** The counterpart's party name, as it names itself in its `name` key. */
     name: string;
-    /** Default: active. */
+    /** Where the counterpart is in its life (its default and meaning: COUNTERPART_FIELDS.state in keys.ts). */
     state: CounterpartState;
     /** `{Root}` of the file-naming convention: what replicates, in both directions, lives under `{root}/`. */
     root: string;
     egressBucketName: string;
     ingressBucketName: string;
     replicationRoleName: string;
-    /** Region of our two buckets for this counterpart. Default: `aws:region`. */
+    /** Region of our two buckets for this counterpart (`aws:region` unless the entry names one). */
     bucketRegion: string;
     source: CounterpartSource;
     /** Set by `accept-handoff`; `pulumi preview` warns when the destination no longer matches it. */
@@ -126,26 +131,13 @@ export interface MonitoringConfig {
     alarmNamePrefix: string;
 }
 
-export interface SideConfig {
+/** A side's config; the pass-through settings (encryption, expiry, protection, delete markers, trust) are documented in keys.ts. */
+export interface SideConfig extends PassThroughSettings {
     side: Side;
     name: string;
     accountId: string;
     region: string;
     partition: string;
-    encryption: Encryption;
-    noncurrentVersionExpirationDays: number;
-    /** Current objects expire after this many days; absent: never. */
-    expirationDays?: number;
-    deleteMarkerReplication: boolean;
-    protectBuckets: boolean;
-    /**
-     * Pin the replication role's trust to `aws:SourceAccount`/`aws:SourceArn`.
-     * Default false: AWS documents an unconditioned trust of s3.amazonaws.com
-     * for live replication and does not say S3 sends those keys when it assumes
-     * the role; if it does not, nothing replicates. Opt in only after the
-     * pre-production canary has passed with it.
-     */
-    replicationTrustConditions: boolean;
     counterparts: CounterpartConfig[];
     vendorDrops: VendorDropConfig[];
     serviceDestinations: ServiceDestinationConfig[];
@@ -153,127 +145,7 @@ export interface SideConfig {
     monitoring: MonitoringConfig;
 }
 
-/** The config key that lists a side's counterparts. */
-export const COUNTERPARTS_KEY: Record<Side, string> = {
-    publisher: "transfer:partners",
-    partner: "transfer:publishers",
-};
-
-const KNOWN_KEYS = [
-    "transfer:side",
-    "transfer:name",
-    "transfer:accountId",
-    "transfer:bucketPrefix",
-    "transfer:noncurrentVersionExpirationDays",
-    "transfer:deleteMarkerReplication",
-    "transfer:protectBuckets",
-    "transfer:replicationTrustConditions",
-    "transfer:encryption",
-    "transfer:expirationDays",
-    "transfer:partners",
-    "transfer:publishers",
-    "transfer:vendorDrops",
-    "transfer:serviceDestinations",
-    "transfer:logRetentionDays",
-    "transfer:auditTrail",
-    "transfer:auditTrailName",
-    "transfer:replicationTimeControl",
-    "transfer:alertSubscriptions",
-];
-
-const checked = (problemOf: (v: string) => string | undefined) =>
-    z.string().superRefine((value, ctx) => {
-        const problem = problemOf(value);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-    });
-
-const arnChecked = (parse: (v: string) => object | string) => checked((v) => {
-    const parsed = parse(v);
-    return typeof parsed === "string" ? parsed : undefined;
-});
-
-const ownBucketName = checked((v) => bucketNameProblem(v, { allowDots: false }));
-
-const alertSubscriptionSchema = z.strictObject({
-    protocol: z.enum(["email", "https"]),
-    endpoint: z.string(),
-}).superRefine((value, ctx) => {
-    const ok = value.protocol === "email" ? /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value.endpoint) : /^https:\/\/[^\s/]+/.test(value.endpoint);
-    if (!ok) ctx.addIssue({ code: "custom", path: ["endpoint"], message: `must be ${value.protocol === "email" ? "an e-mail address" : "an https:// URL (plain http would carry alerts unencrypted)"}, got "${value.endpoint}"` });
-});
-
-const counterpartSchema = z.strictObject({
-    name: checked(partyNameProblem),
-    stack: checked(stackNameProblem).optional(),
-    accountId: checked(accountIdProblem).optional(),
-    region: checked(regionProblem).optional(),
-    ingressBucketArn: arnChecked(parseBucketArn).optional(),
-    replicationRoleArn: arnChecked(parseRoleArn).optional(),
-    ingressKmsKeyArn: arnChecked(parseKmsKeyArn).optional(),
-    replicatesDeleteMarkers: z.boolean().optional(),
-    acceptedHandover: z.strictObject({ fingerprint: checked(fingerprintProblem), destination: checked(fingerprintProblem) }).optional(),
-    root: checked(rootPrefixProblem).optional(),
-    bucketRegion: checked(regionProblem).optional(),
-    egressBucketName: ownBucketName.optional(),
-    ingressBucketName: ownBucketName.optional(),
-    state: z.enum(COUNTERPART_STATES, { message: `must be one of ${COUNTERPART_STATES.join(", ")}` }).optional(),
-});
-
 type RawCounterpart = z.infer<typeof counterpartSchema>;
-
-const vendorDropSchema = z.strictObject({
-    name: checked(partyNameProblem),
-    principalArn: arnChecked(parsePrincipalArn),
-    prefix: checked(rootPrefixProblem).optional(),
-    bucketName: ownBucketName.optional(),
-    allowDelete: z.boolean().optional(),
-    accessConfirmation: z.boolean().optional(),
-});
-
-const serviceDestinationSchema = z.strictObject({
-    name: checked(partyNameProblem),
-    servicePrincipalArn: arnChecked(parsePrincipalArn),
-    externalId: checked(externalIdProblem),
-    prefix: checked(rootPrefixProblem).optional(),
-    bucketName: ownBucketName.optional(),
-    connectionTestPending: z.boolean().optional(),
-});
-
-const FIXES: Record<string, string> = {
-    "transfer:side": "pulumi config set transfer:side publisher   (or partner)",
-    "transfer:name": "pulumi config set transfer:name <your-party-name>   (lowercase, e.g. acme-bank)",
-    "transfer:accountId": "pulumi config set transfer:accountId <12-digit ID of the account this stack deploys to>",
-    "aws:region": "pulumi config set aws:region <region, e.g. us-east-1>",
-    "transfer:bucketPrefix": "pulumi config set transfer:bucketPrefix <lowercase prefix without dots>",
-    "transfer:noncurrentVersionExpirationDays": "pulumi config set transfer:noncurrentVersionExpirationDays <whole days from 1 to 3650>",
-    "transfer:deleteMarkerReplication": "pulumi config set transfer:deleteMarkerReplication false   (or true)",
-    "transfer:protectBuckets": "pulumi config set transfer:protectBuckets true   (or false for a disposable test stack)",
-    "transfer:replicationTrustConditions": "pulumi config set transfer:replicationTrustConditions false   (true only once the pre-production canary has passed with it)",
-    "transfer:logRetentionDays": "pulumi config set transfer:logRetentionDays <whole days from 1 to 3650, e.g. 365>",
-    "transfer:auditTrail": "pulumi config set transfer:auditTrail off   (or create, or extend with transfer:auditTrailName)",
-    "transfer:auditTrailName": "pulumi config set transfer:auditTrailName <trail name: 3-128 letters, digits, ._->",
-};
-
-function fixFor(key: string): string {
-    if (FIXES[key]) return FIXES[key];
-    const leaf = key.split(".").pop() ?? key;
-    const hints: Record<string, string> = {
-        accountId: "the counterpart's 12-digit AWS account ID",
-        region: "the counterpart's AWS region",
-        ingressBucketArn: "arn:aws:s3:::<their-ingress-bucket>",
-        replicationRoleArn: "arn:aws:iam::<their-account>:role/<their-replication-role>",
-        stack: "<the counterpart's stack of this project, e.g. partner-prod>",
-        state: "offboarding   (then retired, then remove the entry; see docs/deploy.md)",
-        ingressKmsKeyArn: "arn:aws:kms:<region>:<their-account>:key/<key-id>",
-        principalArn: "arn:aws:iam::<vendor-account>:role/<vendor-role>",
-        servicePrincipalArn: "arn:aws:iam::<service-account>:role/<service-role>",
-        externalId: "<the external ID the service shows you>",
-        endpoint: "<e-mail address or https:// URL>",
-        root: "<root prefix agreed with the counterpart, e.g. acme-bank>",
-        name: "<the counterpart's party name, as in its transfer:name>",
-    };
-    return `pulumi config set --path '${key}' ${hints[leaf] ?? "<value>"}`;
-}
 
 function problem(key: string, message: string, fix = fixFor(key)): ConfigProblem {
     return { key, problem: message, fix };
@@ -290,30 +162,49 @@ function parseStructured(key: string, text: string | undefined, problems: Config
     }
 }
 
-function parseBoolean(key: string, text: string | undefined, fallback: boolean, problems: ConfigProblem[]): boolean {
-    if (text === undefined) return fallback;
-    if (text === "true" || text === "false") return text === "true";
-    problems.push(problem(key, `must be true or false, got "${text}"`));
-    return fallback;
-}
-
-function parseDays(key: string, text: string | undefined, fallback: number, problems: ConfigProblem[]): number {
-    if (text === undefined) return fallback;
-    const days = Number(text);
-    if (Number.isInteger(days) && days >= 1 && days <= 3650) return days;
-    problems.push(problem(key, `must be a whole number of days from 1 to 3650, got "${text}"`));
-    return fallback;
-}
-
-function requireScalar(raw: Record<string, string>, key: string, problemOf: (v: string) => string | undefined, problems: ConfigProblem[]): string {
-    const value = raw[key];
-    if (value === undefined || value === "") {
-        problems.push(problem(key, "is required"));
-        return "";
+/**
+ * One top-level scalar key, read with its entry in the config model: absent,
+ * its default (or "is required"); present, its schema's value or its problem.
+ */
+function readKey<K extends Exclude<TopLevelKey, "partners" | "publishers" | "vendorDrops" | "serviceDestinations" | "alertSubscriptions">>(
+    raw: Record<string, string>,
+    key: K,
+    context: { name: string; stack: string },
+    problems: ConfigProblem[],
+): ValueOf<K> | undefined {
+    const spec = TOP_LEVEL_KEYS.find((s) => s.key === key)!;
+    const full = fullKey(key);
+    const text = raw[full];
+    const fallback = (): ValueOf<K> | undefined => {
+        const value = "default" in spec ? spec.default : undefined;
+        return (typeof value === "function" ? (value as (c: typeof context) => unknown)(context) : value) as ValueOf<K> | undefined;
+    };
+    if (text === undefined || (text === "" && "required" in spec)) {
+        if ("required" in spec) problems.push(problem(full, "is required"));
+        return fallback();
     }
-    const found = problemOf(value);
-    if (found) problems.push(problem(key, found));
-    return value;
+    const parsed = (spec.schema as z.ZodType).safeParse(text, { error: projectVoice });
+    if (parsed.success) return parsed.data as ValueOf<K>;
+    for (const issue of parsed.error.issues) problems.push(problem(full, issue.message, quotedFix(full, issue, context.stack)));
+    return "required" in spec ? (text as ValueOf<K>) : fallback();
+}
+
+/** The key's fix; for an account ID that lost a leading zero, the quoted value in the stack file. */
+function quotedFix(key: string, issue: z.core.$ZodIssue, stack: string): string {
+    const quoted = issue.code === "custom" ? (issue.params as { quoted?: string } | undefined)?.quoted : undefined;
+    return quoted ? quotedAccountIdFix(key, quoted, stack) : fixFor(key);
+}
+
+type ValueOf<K extends TopLevelKey> = z.output<Extract<(typeof TOP_LEVEL_KEYS)[number], { key: K }>["schema"]>;
+
+/** Unknown keys of our namespace, each with the known key it most likely meant. */
+function unknownKeyProblems(raw: Record<string, string>): ConfigProblem[] {
+    return Object.keys(raw).filter((key) => key.startsWith(`${NAMESPACE}:`) && !KNOWN_KEYS.includes(key)).map((key) => {
+        const meant = didYouMean(key, KNOWN_KEYS);
+        return meant
+            ? problem(key, `is not a setting of this program; did you mean ${meant}?`, `pulumi config rm ${key} && pulumi config set ${meant} <value>   (its value moves to ${meant})`)
+            : problem(key, "is not a setting of this program", `pulumi config rm ${key}   (known keys: ${KNOWN_KEYS.join(", ")})`);
+    });
 }
 
 function zodPath(base: string, path: PropertyKey[]): string {
@@ -327,36 +218,21 @@ function zodPath(base: string, path: PropertyKey[]): string {
 export function parseSideConfig(raw: Record<string, string>, stack: string): SideConfig {
     const problems: ConfigProblem[] = [];
 
-    for (const key of Object.keys(raw)) {
-        if (key.startsWith("transfer:") && !KNOWN_KEYS.includes(key)) {
-            problems.push(problem(key, "is not a setting of this program", `pulumi config rm ${key}   (known keys: ${KNOWN_KEYS.join(", ")})`));
-        }
-    }
+    problems.push(...unknownKeyProblems(raw));
 
-    const sideText = raw["transfer:side"];
+    const sideText = readKey(raw, "side", { name: "", stack }, problems);
     const side: Side | undefined = sideText === "publisher" || sideText === "partner" ? sideText : undefined;
-    if (!side) problems.push(problem("transfer:side", sideText === undefined ? "is required" : `must be publisher or partner, got "${sideText}"`));
+    const name = readKey(raw, "name", { name: "", stack }, problems) ?? "";
+    const context = { name, stack };
+    const accountId = readKey(raw, "accountId", context, problems) ?? "";
+    const region = readKey(raw, "aws:region", context, problems) ?? "";
+    const bucketPrefix = readKey(raw, "bucketPrefix", context, problems)!;
+    const settings = Object.fromEntries(PASS_THROUGH_KEYS.map((key) => [key, readKey(raw, key, context, problems)]).filter(([, value]) => value !== undefined)) as PassThroughSettings;
 
-    const name = requireScalar(raw, "transfer:name", partyNameProblem, problems);
-    const accountId = requireScalar(raw, "transfer:accountId", accountIdProblem, problems);
-    const region = requireScalar(raw, "aws:region", regionProblem, problems);
-    const bucketPrefix = raw["transfer:bucketPrefix"] ?? `${name}-${stack}`;
-    const noncurrentVersionExpirationDays = parseDays("transfer:noncurrentVersionExpirationDays", raw["transfer:noncurrentVersionExpirationDays"], 30, problems);
-    const deleteMarkerReplication = parseBoolean("transfer:deleteMarkerReplication", raw["transfer:deleteMarkerReplication"], false, problems);
-    const protectBuckets = parseBoolean("transfer:protectBuckets", raw["transfer:protectBuckets"], true, problems);
-    const replicationTrustConditions = parseBoolean("transfer:replicationTrustConditions", raw["transfer:replicationTrustConditions"], false, problems);
-
-    const encryptionText = raw["transfer:encryption"] ?? "SSE-S3";
-    const encryption: Encryption = encryptionText === "SSE-KMS" ? "SSE-KMS" : "SSE-S3";
-    if (encryptionText !== "SSE-S3" && encryptionText !== "SSE-KMS") {
-        problems.push(problem("transfer:encryption", `must be SSE-S3 or SSE-KMS, got "${encryptionText}"`, "pulumi config set transfer:encryption SSE-KMS   (or SSE-S3)"));
-    }
-    const expirationDays = raw["transfer:expirationDays"] === undefined ? undefined : parseDays("transfer:expirationDays", raw["transfer:expirationDays"], 0, problems);
-
-    const replicationTimeControl = parseBoolean("transfer:replicationTimeControl", raw["transfer:replicationTimeControl"], false, problems);
-    const subscriptions = parseList(raw, "transfer:alertSubscriptions", alertSubscriptionSchema, { min: 0, noun: "subscription", stack }, problems) ?? [];
-    const logRetentionDays = parseDays("transfer:logRetentionDays", raw["transfer:logRetentionDays"], 365, problems);
-    const trail = parseAuditTrail(raw, name, problems);
+    const replicationTimeControl = readKey(raw, "replicationTimeControl", context, problems)!;
+    const subscriptions = parseList(raw, configKey("alertSubscriptions"), alertSubscriptionSchema, { min: 0, noun: "subscription", stack }, problems) ?? [];
+    const logRetentionDays = readKey(raw, "logRetentionDays", context, problems)!;
+    const trail = parseAuditTrail(raw, context, problems);
 
     const counterparts: CounterpartConfig[] = [];
     const vendorDrops: VendorDropConfig[] = [];
@@ -369,25 +245,25 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
             problems.push(problem(otherKey, `is for the other side; a ${side} lists its counterparts in ${listKey}`, `move the entries to ${listKey}`));
         }
         // A side may exist only for vendors or services, but it must exchange with someone.
-        const hasDirectAccess = raw["transfer:vendorDrops"] !== undefined || raw["transfer:serviceDestinations"] !== undefined;
-        const noun = `${side === "publisher" ? "partner" : "publisher"} (or a transfer:vendorDrops / transfer:serviceDestinations entry)`;
+        const hasDirectAccess = raw[configKey("vendorDrops")] !== undefined || raw[configKey("serviceDestinations")] !== undefined;
+        const noun = `${side === "publisher" ? "partner" : "publisher"} (or a ${configKey("vendorDrops")} / ${configKey("serviceDestinations")} entry)`;
         parseList(raw, listKey, counterpartSchema, { min: hasDirectAccess ? 0 : 1, noun, stack }, problems)?.forEach((entry, index) => {
             const counterpart = resolveCounterpart(entry, `${listKey}[${index}]`, own, problems);
             if (counterpart) counterparts.push(counterpart);
         });
-        parseList(raw, "transfer:vendorDrops", vendorDropSchema, { min: 0, noun: "vendor drop", stack }, problems)?.forEach((entry, index) => {
+        parseList(raw, configKey("vendorDrops"), vendorDropSchema, { min: 0, noun: "vendor drop", stack }, problems)?.forEach((entry, index) => {
             vendorDrops.push({
                 name: entry.name,
                 bucketName: entry.bucketName ?? `${bucketPrefix}-${entry.name}-drop`,
                 principalArn: entry.principalArn,
                 // A dedicated bucket unless the vendor lets the customer choose a path.
                 ...(entry.prefix !== undefined ? { prefix: entry.prefix } : {}),
-                allowDelete: entry.allowDelete ?? true,
-                accessConfirmation: entry.accessConfirmation ?? true,
-                configKey: `transfer:vendorDrops[${index}]`,
+                allowDelete: entry.allowDelete,
+                accessConfirmation: entry.accessConfirmation,
+                configKey: `${configKey("vendorDrops")}[${index}]`,
             });
         });
-        parseList(raw, "transfer:serviceDestinations", serviceDestinationSchema, { min: 0, noun: "service destination", stack }, problems)?.forEach((entry, index) => {
+        parseList(raw, configKey("serviceDestinations"), serviceDestinationSchema, { min: 0, noun: "service destination", stack }, problems)?.forEach((entry, index) => {
             serviceDestinations.push({
                 name: entry.name,
                 bucketName: entry.bucketName ?? `${bucketPrefix}-${entry.name}-sync`,
@@ -395,9 +271,8 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
                 servicePrincipalArn: entry.servicePrincipalArn,
                 externalId: entry.externalId,
                 prefix: entry.prefix,
-                // The service's first connection test deletes its artifact: pending until it has passed.
-                connectionTestPending: entry.connectionTestPending ?? true,
-                configKey: `transfer:serviceDestinations[${index}]`,
+                connectionTestPending: entry.connectionTestPending,
+                configKey: `${configKey("serviceDestinations")}[${index}]`,
             });
         });
     }
@@ -413,12 +288,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
         accountId,
         region,
         partition: partitionOf(region),
-        encryption,
-        noncurrentVersionExpirationDays,
-        ...(expirationDays ? { expirationDays } : {}),
-        deleteMarkerReplication,
-        protectBuckets,
-        replicationTrustConditions,
+        ...settings,
         counterparts,
         vendorDrops,
         serviceDestinations,
@@ -432,20 +302,14 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
     };
 }
 
-function parseAuditTrail(raw: Record<string, string>, name: string, problems: ConfigProblem[]): AuditTrailConfig {
-    const mode = raw["transfer:auditTrail"] ?? "off";
-    const trailName = raw["transfer:auditTrailName"];
-    if (trailName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(trailName)) {
-        problems.push(problem("transfer:auditTrailName", `must be 3 to 128 letters, digits, dots, underscores or hyphens, starting with a letter or digit, got "${trailName}"`));
-    }
+function parseAuditTrail(raw: Record<string, string>, context: { name: string; stack: string }, problems: ConfigProblem[]): AuditTrailConfig {
+    const mode = readKey(raw, "auditTrail", context, problems) ?? "off";
+    const given = raw[configKey("auditTrailName")] !== undefined;
+    const trailName = readKey(raw, "auditTrailName", context, problems)!;
     if (mode === "off") return { mode };
-    if (mode === "create") return { mode, trailName: trailName ?? `${name}-transfer-data-events` };
-    if (mode === "extend") {
-        if (trailName === undefined) problems.push(problem("transfer:auditTrailName", "is required when transfer:auditTrail is extend: name the existing trail"));
-        return { mode, trailName: trailName ?? "" };
-    }
-    problems.push(problem("transfer:auditTrail", `must be off, create or extend, got "${mode}"`));
-    return { mode: "off" };
+    if (mode === "create") return { mode, trailName };
+    if (!given) problems.push(problem(configKey("auditTrailName"), `is required when ${configKey("auditTrail")} is extend: name the existing trail`));
+    return { mode, trailName: given ? trailName : "" };
 }
 
 /** Parses one list-valued key with its schema; reports every issue under its full path. */
@@ -457,16 +321,18 @@ function parseList<S extends z.ZodObject>(
     problems: ConfigProblem[],
 ): z.infer<S>[] | undefined {
     const list = parseStructured(listKey, raw[listKey], problems);
-    const parsed = z.array(schema).min(opts.min).safeParse(list ?? []);
+    const parsed = z.array(schema).min(opts.min).safeParse(list ?? [], { error: projectVoice });
     if (parsed.success) return parsed.data;
+    const known = Object.keys(ENTRY_FIELDS[listKey] ?? schema.shape);
     for (const issue of parsed.error.issues) {
         const key = zodPath(listKey, issue.path);
+        const meant = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [k, didYouMean(k, known)] as const).filter(([, m]) => m) : [];
         const message = issue.code === "too_small"
             ? `must list at least one ${opts.noun}`
             : issue.code === "unrecognized_keys"
-              ? `has unknown field(s) ${issue.keys.join(", ")}; known fields: ${Object.keys(schema.shape).join(", ")}`
+              ? `has unknown field(s) ${issue.keys.join(", ")}${meant.length ? ` (did you mean ${meant.map(([k, m]) => `${m} for ${k}`).join(", ")}?)` : ""}; known fields: ${known.join(", ")}`
               : issue.message;
-        problems.push(problem(key, message, issue.code === "too_small" ? `add an entry to ${listKey} in Pulumi.${opts.stack}.yaml` : fixFor(key)));
+        problems.push(problem(key, message, issue.code === "too_small" ? `add an entry to ${listKey} in Pulumi.${opts.stack}.yaml` : quotedFix(key, issue, opts.stack)));
     }
     return undefined;
 }
@@ -482,9 +348,9 @@ interface OwnSide {
 function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, problems: ConfigProblem[]): CounterpartConfig | undefined {
     const before = problems.length;
     if (entry.name === own.name) {
-        problems.push(problem(`${key}.name`, `names this side itself ("${own.name}"); a side cannot be its own counterpart`, `set ${key}.name to the other party's transfer:name`));
+        problems.push(problem(`${key}.name`, `names this side itself ("${own.name}"); a side cannot be its own counterpart`, `set ${key}.name to the other party's ${configKey("name")}`));
     }
-    const handoverFields = (["accountId", "region", "ingressBucketArn", "replicationRoleArn", "ingressKmsKeyArn", "replicatesDeleteMarkers"] as const).filter((f) => entry[f] !== undefined);
+    const handoverFields = HANDOVER_FIELDS.filter((f) => entry[f] !== undefined);
     let source: CounterpartSource | undefined;
     if (entry.stack !== undefined) {
         if (handoverFields.length) {
@@ -517,7 +383,7 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
     const publisherName = own.side === "publisher" ? own.name : entry.name;
     return {
         name: entry.name,
-        state: entry.state ?? "active",
+        state: entry.state,
         root: entry.root ?? publisherName,
         egressBucketName,
         ingressBucketName,
@@ -580,7 +446,7 @@ function checkUnique(counterparts: CounterpartConfig[], vendors: VendorDropConfi
         ...vendors.map((v) => ({ name: v.name, configKey: v.configKey, buckets: [v.bucketName] })),
         ...services.map((s) => ({ name: s.name, configKey: s.configKey, buckets: [s.bucketName] })),
     ];
-    const logEntries = logBuckets.map((bucket) => ({ configKey: "transfer:bucketPrefix (log bucket)", buckets: [bucket] }));
+    const logEntries = logBuckets.map((bucket) => ({ configKey: `${configKey("bucketPrefix")} (log bucket)`, buckets: [bucket] }));
     for (const entry of entries) {
         const earlier = seenNames.get(entry.name);
         if (earlier) problems.push(problem(`${entry.configKey}.name`, `"${entry.name}" is listed twice (also at ${earlier})`, `remove one of the two entries or rename one`));
@@ -589,7 +455,7 @@ function checkUnique(counterparts: CounterpartConfig[], vendors: VendorDropConfi
     for (const entry of [...entries, ...logEntries]) {
         for (const bucket of entry.buckets) {
             const found = bucketNameProblem(bucket, { allowDots: false });
-            if (found) problems.push(problem("transfer:bucketPrefix", found, `shorten transfer:bucketPrefix (pulumi config set transfer:bucketPrefix <shorter>) or set ${entry.configKey}'s bucket name`));
+            if (found) problems.push(problem(configKey("bucketPrefix"), found, `shorten ${configKey("bucketPrefix")} (pulumi config set ${configKey("bucketPrefix")} <shorter>) or set ${entry.configKey}'s bucket name`));
             const other = seenBuckets.get(bucket);
             if (other) problems.push(problem(`${entry.configKey}`, `bucket name "${bucket}" is also used by ${other}`, "give each entry its own bucket names"));
             else seenBuckets.set(bucket, entry.configKey);

@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, YAMLError } from "yaml";
 import { ConfigError, ConfigProblem, isConfigError } from "./errors";
+import { NAMESPACE } from "./keys";
 
 export interface StackFile {
     /** The file as given. */
@@ -91,7 +92,7 @@ export function loadStackFile(file: string, option?: string): StackFile {
         throw fileProblem(file, "(file)", "must be a YAML mapping with a `config:` section", `start ${file} with "config:" and list the keys under it`, lineOfNode(root));
     }
     if (configNode !== undefined && configNode !== null && !(isScalar(configNode) && configNode.value === null) && !isMap(configNode)) {
-        throw fileProblem(file, "config", "must be a mapping of keys to values", `write each setting as "  transfer:<key>: <value>" under config: in ${file}`, lineOfNode(configNode));
+        throw fileProblem(file, "config", "must be a mapping of keys to values", `write each setting as "  ${NAMESPACE}:<key>: <value>" under config: in ${file}`, lineOfNode(configNode));
     }
 
     const lineOf = (key: string): number | undefined => {

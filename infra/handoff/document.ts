@@ -4,6 +4,7 @@
  * published as a JSON Schema (docs/handover.schema.json); `accept-handoff`
  * reads it. Built from the same values as the Markdown sheet.
  */
+import { Encryption } from "../config/keys";
 import { arns } from "../policies/document";
 
 /** `$schema` of every hand-over, and `$id` of the published schema. */
@@ -32,7 +33,7 @@ export interface HandoverDocument {
     link: {
         /** `{Root}`: only objects under `{root}/` replicate, both ways. */
         root: string;
-        encryption: "SSE-S3" | "SSE-KMS";
+        encryption: Encryption;
         /** Whether the sender replicates delete markers (the receiver's ingress must then admit `s3:ReplicateDelete`). */
         deleteMarkerReplication: boolean;
         /** The sender's egress: the source of its replication (informational; absent from a partner's hand-written reply). */
@@ -59,7 +60,7 @@ export interface HandoverSource {
     counterpart: string;
     root: string;
     region: string;
-    encryption: "SSE-S3" | "SSE-KMS";
+    encryption: Encryption;
     deleteMarkerReplication: boolean;
     egressBucketArn?: string;
     ingressBucketArn: string;

@@ -17,7 +17,7 @@ describe("compiled tools (tools/build.js)", () => {
 
         it("runs every tool as compiled JavaScript through the launcher: no script calls ts-node", () => {
             for (const [name, command] of Object.entries(all)) assert.doesNotMatch(command, /ts-node/, `npm run ${name}`);
-            for (const name of ["plan", "check", "typecheck", "test", "bench", "access", "gen-partners", "key", "handoff", "canary", "audit-query", "docs:matrix", "accept-handoff", "batch-replicate"]) {
+            for (const name of ["plan", "check", "typecheck", "test", "bench", "access", "gen-partners", "key", "handoff", "canary", "audit-query", "docs:matrix", "docs:config", "accept-handoff", "batch-replicate"]) {
                 assert.ok(tools.some(([n]) => n === name), `npm run ${name} is not a compiled tool: ${all[name]}`);
             }
         });

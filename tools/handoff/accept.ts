@@ -9,6 +9,7 @@ import * as fs from "fs";
 import YAML, { Document, isMap, isSeq, YAMLMap, YAMLSeq } from "yaml";
 import { isConfigError } from "../../infra/config/errors";
 import { handedOverProblems, HandedOver, partitionOf } from "../../infra/config/rules";
+import { constantDefault } from "../../infra/config/keys";
 import { COUNTERPARTS_KEY, parseSideConfig, Side } from "../../infra/config/schema";
 import { HandoverDocument } from "../../infra/handoff/document";
 import { DESTINATION_FIELDS, destinationFingerprint, fingerprintOf, parseFingerprint } from "../../infra/handoff/fingerprint";
@@ -145,7 +146,7 @@ function ownSide(raw: Record<string, string>, file: string): Own {
     for (const key of ["transfer:name", "transfer:accountId", "aws:region"]) {
         if (!raw[key]) refuse(`${file}: ${key}`, "is required to accept a hand-over", `set ${key} in ${file} first`);
     }
-    return { side: side as Side, name: raw["transfer:name"], accountId: raw["transfer:accountId"], region: raw["aws:region"], encryption: raw["transfer:encryption"] ?? "SSE-S3" };
+    return { side: side as Side, name: raw["transfer:name"], accountId: raw["transfer:accountId"], region: raw["aws:region"], encryption: raw["transfer:encryption"] ?? constantDefault("encryption") };
 }
 
 /** The hand-over's own consistency and its fit with our side, with the config rules' checks of identifiers. */

@@ -23,6 +23,7 @@ export function dataBucketSettings(): DataBucketSettings {
     return {
         accountId: TEST_ACCOUNT_ID,
         partition: TEST_PARTITION,
+        encryption: "SSE-S3",
         noncurrentVersionExpirationDays: 30,
         expirationDays: undefined,
         protectBuckets: true,

@@ -21,7 +21,8 @@ function args(change: Partial<SecureBucketArgs>): SecureBucketArgs {
         bucketName: BUCKET,
         partition: TEST_PARTITION,
         accountId: TEST_ACCOUNT_ID,
-        encryption: { kind: "SSE-S3" },
+        encryption: "SSE-S3",
+        keyGrants: [],
         grantStatements: [GRANT],
         noncurrentVersionExpirationDays: 30,
         expirationDays: 90,
@@ -93,7 +94,7 @@ describe("SecureBucket, built alone", () => {
         let built: ComponentBuild<SecureBucket>;
         let keyArn: string;
         before(async () => {
-            built = await buildBucket({ encryption: { kind: "SSE-KMS", keyGrants: [KEY_GRANT] } });
+            built = await buildBucket({ encryption: "SSE-KMS", keyGrants: [KEY_GRANT] });
             keyArn = await promiseOf(built.component.kmsKeyArn as pulumi.Output<string>);
         });
 
@@ -132,7 +133,7 @@ describe("SecureBucket, built alone", () => {
     });
 
     it("with protect off, keeps every setting retained on delete but unprotected", async () => {
-        const built = await buildBucket({ protect: false, encryption: { kind: "SSE-KMS", keyGrants: [] } });
+        const built = await buildBucket({ protect: false, encryption: "SSE-KMS", keyGrants: [] });
         assertTree(built, secureBucketTree("data", undefined, { kms: true, logged: true, protect: false }));
     });
 

@@ -1,0 +1,85 @@
+/**
+ * docs/configuration.md, generated from the config model (keys.ts) by
+ * `npm run docs:config`; tests/infra/config/docs.test.ts keeps it current.
+ */
+import { ALERT_SUBSCRIPTION_FIELDS, configKey, COUNTERPART_FIELDS, FieldSpec, fullKey, KeySpec, NAMESPACE, SERVICE_DESTINATION_FIELDS, TOP_LEVEL_KEYS, VENDOR_DROP_FIELDS } from "./keys";
+
+const cell = (text: string) => text.replace(/\|/g, "\\|");
+
+function defaultOf(spec: { required?: true; default?: unknown; defaultDoc?: string }): string {
+    if (spec.defaultDoc) return spec.defaultDoc;
+    if (spec.required) return "";
+    if (spec.default === undefined || typeof spec.default === "function") return "";
+    return `\`${Array.isArray(spec.default) ? "[]" : String(spec.default)}\``;
+}
+
+function fieldTable(fields: Record<string, FieldSpec>): string {
+    const rows = Object.entries(fields).map(([name, spec]) =>
+        `| \`${name}\` | ${spec.required ? "yes" : "no"} | ${cell(defaultOf(spec))} | ${cell(spec.doc)} |`);
+    return ["| field | required | default | meaning |", "|---|---|---|---|", ...rows].join("\n");
+}
+
+export function configurationPage(): string {
+    const keys = (TOP_LEVEL_KEYS as readonly KeySpec[]).map((spec) =>
+        `| \`${fullKey(spec.key)}\` | ${spec.required ? "yes" : "no"} | ${cell(defaultOf(spec as { default?: unknown }))} | ${cell(spec.doc)} |`);
+    return `<!-- Generated from infra/config/keys.ts by npm run docs:config; edit the table there, not this page. -->
+# Configuration reference
+
+All keys are validated together before any resource is created; every
+problem is reported with its key and the \`pulumi config\` command that fixes it,
+and a misspelt key or field is answered with the one it most likely meant.
+The offline commands (\`npm run plan\`, \`handoff\`, \`access\`, \`audit-query\`) also
+name the stack file and the key's line, and exit 2 on a bad file: a YAML syntax
+error, a key set twice, a missing \`--config\` file, or an encrypted
+\`secure:\` value (they cannot decrypt it, and no key of this program is secret).
+
+Account IDs are text: quote them in YAML. An unquoted ID (or one set with
+\`pulumi config set --path\`, which stores numbers as numbers) is read as text
+when its 12 digits survive, and refused with "quote it" when YAML dropped a
+leading zero (an unquoted \`012345678901\` becomes 11 digits).
+
+| key | required | default | meaning |
+|---|---|---|---|
+${keys.join("\n")}
+
+A side lists its counterparts in \`${configKey("partners")}\` (a publisher) or \`${configKey("publishers")}\` (a partner), never both.
+
+## Counterpart fields
+
+Each entry of \`${configKey("partners")}\` / \`${configKey("publishers")}\` comes either by stack reference (\`stack\`) or by hand-over (the fields marked hand-over).
+
+${fieldTable(COUNTERPART_FIELDS)}
+
+## Vendor drop fields
+
+Each entry of \`${configKey("vendorDrops")}\`:
+
+${fieldTable(VENDOR_DROP_FIELDS)}
+
+## Service destination fields
+
+Each entry of \`${configKey("serviceDestinations")}\`:
+
+${fieldTable(SERVICE_DESTINATION_FIELDS)}
+
+## Alert subscription fields
+
+Each entry of \`${configKey("alertSubscriptions")}\`:
+
+${fieldTable(ALERT_SUBSCRIPTION_FIELDS)}
+
+## Adding a setting
+
+Every key is one entry in \`infra/config/keys.ts\`: its schema, default, fix and
+the line of this page. A setting passed as it is to the components (as
+\`${NAMESPACE}:encryption\` is) takes two edits:
+
+1. an entry in \`TOP_LEVEL_KEYS\` with \`passThrough: true\`, its schema and its
+   default (or a field in the entry's field table, for a per-entry setting);
+2. the field in the Args of the component that uses it, read there.
+
+Validation, the known-key list, "did you mean", the fix, the typed
+\`SideConfig\`, the arguments every component is given (\`passThroughSettings\`)
+and this page follow; \`npm run docs:config\` regenerates it.
+`;
+}

@@ -1,0 +1,115 @@
+/** The config model: messages in the project's voice, "did you mean", account IDs stored as numbers, and the pass-through settings. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigError } from "../../../infra/config/errors";
+import { didYouMean, KNOWN_KEYS, PASS_THROUGH_KEYS, passThroughSettings, TOP_LEVEL_KEYS } from "../../../infra/config/keys";
+import { parseSideConfig } from "../../../infra/config/schema";
+import { loadStackFile } from "../../../infra/config/stack-file";
+
+const base: Record<string, string> = {
+    "aws:region": "us-east-1",
+    "transfer:side": "publisher",
+    "transfer:name": "acme-bank",
+    "transfer:accountId": "111122223333",
+    "transfer:partners": JSON.stringify([{ name: "cdlx", accountId: "444455556666" }]),
+};
+
+function problemsOf(raw: Record<string, string>): { key: string; problem: string; fix: string }[] {
+    try {
+        parseSideConfig(raw, "prod");
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        return err.problems;
+    }
+    return assert.fail("expected the config to be rejected");
+}
+
+/** A stack file as a user writes it, read the way the offline tools and Pulumi hand it to the program. */
+function fromYaml(yaml: string): Record<string, string> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-keys-"));
+    const file = path.join(dir, "Pulumi.prod.yaml");
+    fs.writeFileSync(file, yaml);
+    return loadStackFile(file).config;
+}
+
+describe("config model", () => {
+    it("answers a misspelt key with the one it meant", () => {
+        const [found] = problemsOf({ ...base, "transfer:acountId": "111122223333" });
+        assert.strictEqual(found.key, "transfer:acountId");
+        assert.match(found.problem, /is not a setting of this program; did you mean transfer:accountId\?/);
+        assert.match(found.fix, /^pulumi config rm transfer:acountId && pulumi config set transfer:accountId/);
+        assert.strictEqual(didYouMean("transfer:ENCRYPTION", KNOWN_KEYS), "transfer:encryption");
+        assert.strictEqual(didYouMean("transfer:colour", KNOWN_KEYS), undefined);
+    });
+
+    it("answers a misspelt entry field with the field it meant", () => {
+        const [found] = problemsOf({ ...base, "transfer:partners": JSON.stringify([{ name: "cdlx", acountId: "444455556666" }]) });
+        assert.strictEqual(found.key, "transfer:partners[0]");
+        assert.match(found.problem, /unknown field\(s\) acountId \(did you mean accountId for acountId\?\)/);
+    });
+
+    it("speaks in the project's voice, not the validator's", () => {
+        const problems = problemsOf({ ...base, "transfer:partners": JSON.stringify([{ name: 5, accountId: "444455556666", replicatesDeleteMarkers: "yes" }]) });
+        assert.deepStrictEqual(problems.map((p) => [p.key, p.problem]), [
+            ["transfer:partners[0].name", "must be text, got the number 5"],
+            ["transfer:partners[0].replicatesDeleteMarkers", 'must be true or false, got "yes"'],
+        ]);
+        for (const p of problems) assert.doesNotMatch(p.problem, /Invalid input|expected .*, received/);
+    });
+
+    it("reads a 12-digit account ID stored as a YAML or --path number as text", () => {
+        const raw = fromYaml([
+            "config:",
+            "  aws:region: us-east-1",
+            "  transfer:side: publisher",
+            "  transfer:name: acme-bank",
+            "  transfer:accountId: 111122223333",
+            "  transfer:partners:",
+            "    - name: cdlx",
+            "      accountId: 444455556666",
+        ].join("\n"));
+        const config = parseSideConfig(raw, "prod");
+        assert.strictEqual(config.accountId, "111122223333");
+        assert.deepStrictEqual(config.counterparts[0].source, { kind: "handover", accountId: "444455556666", region: undefined, ingressBucketArn: undefined, replicationRoleArn: undefined, ingressKmsKeyArn: undefined });
+    });
+
+    it("refuses an account ID whose leading zero YAML dropped, saying to quote it", () => {
+        const raw = fromYaml([
+            "config:",
+            "  aws:region: us-east-1",
+            "  transfer:side: publisher",
+            "  transfer:name: acme-bank",
+            "  transfer:accountId: 012345678901",
+            "  transfer:partners:",
+            "    - name: cdlx",
+            "      accountId: 044455556666",
+        ].join("\n"));
+        const problems = problemsOf(raw);
+        assert.deepStrictEqual(problems.map((p) => p.key), ["transfer:accountId", "transfer:partners[0].accountId"]);
+        assert.match(problems[0].problem, /got "12345678901" \(11 digits\).*quote it: "012345678901"/);
+        assert.match(problems[1].problem, /got "44455556666" \(11 digits\).*quote it: "044455556666"/);
+        assert.strictEqual(problems[0].fix, 'write it quoted in Pulumi.prod.yaml: accountId: "012345678901"   (or: pulumi config set transfer:accountId 012345678901, which stores text)');
+        assert.strictEqual(problems[1].fix, 'write it quoted in Pulumi.prod.yaml: accountId: "044455556666"', "--path would store the digits as a number again");
+    });
+
+    it("passes every pass-through setting to the components as config decided it", () => {
+        const config = parseSideConfig({ ...base, "transfer:encryption": "SSE-KMS", "transfer:expirationDays": "90" }, "prod");
+        assert.deepStrictEqual(passThroughSettings(config), {
+            noncurrentVersionExpirationDays: 30,
+            deleteMarkerReplication: false,
+            protectBuckets: true,
+            replicationTrustConditions: false,
+            encryption: "SSE-KMS",
+            expirationDays: 90,
+        });
+        assert.deepStrictEqual(Object.keys(passThroughSettings(config)).sort(), [...PASS_THROUGH_KEYS].sort());
+    });
+
+    it("gives every key a fix and a documentation line", () => {
+        for (const spec of TOP_LEVEL_KEYS) {
+            assert.ok(spec.fix.length > 2 && spec.doc.length > 10, spec.key);
+        }
+    });
+});
