@@ -209,14 +209,19 @@ describe("example setups", () => {
             const p = await example("vendor-write");
             const [bucket] = dataBuckets(p);
             const arn = bucket.outputs.arn as string;
-            assert.deepStrictEqual(documentOf(keyOfBucket(p, bucket.inputs.bucket as string)).Statement[1], {
-                Sid: "sailthruMultipartUpload",
-                Effect: "Allow",
-                Principal: { AWS: "arn:aws:iam::099647660399:role/sc-event-stream-production" },
-                Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
-                Resource: "*",
-                Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" }, StringLike: { "kms:EncryptionContext:aws:s3:arn": [arn, `${arn}/*`] } },
-            });
+            const vendor = { AWS: "arn:aws:iam::099647660399:role/sc-event-stream-production" };
+            assert.deepStrictEqual(documentOf(keyOfBucket(p, bucket.inputs.bucket as string)).Statement.slice(1), [
+                {
+                    Sid: "sailthruMultipartUpload",
+                    Effect: "Allow",
+                    Principal: vendor,
+                    Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+                    Resource: "*",
+                    Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" }, StringLike: { "kms:EncryptionContext:aws:s3:arn": [arn, `${arn}/*`] } },
+                },
+                // DescribeKey carries no encryption context (https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html).
+                { Sid: "sailthruMultipartUploadDescribeKey", Effect: "Allow", Principal: vendor, Action: "kms:DescribeKey", Resource: "*", Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } },
+            ]);
         });
     });
 
