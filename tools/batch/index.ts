@@ -180,7 +180,7 @@ export async function runBatchReplicate(argv: string[], deps: BatchDeps): Promis
         job = batchJobFor(parseBatchOutputs(json, origin), options.counterpart, options.statuses, origin);
     } catch (err) {
         if (err instanceof BatchUsageError) {
-            deps.stderr(`batch-replicate: ${err.message}\n`);
+            deps.stderr(`batch-replicate: ${err.message}\n${USAGE}\n`);
             return EXIT_USAGE;
         }
         throw err;
