@@ -11,8 +11,6 @@
  * or could not be made; 2: usage or config error.
  */
 import { Command, main, runCommand, stackTarget, UsageError } from "./cli/runner";
-import { accessMatrix, loadExpectedMatrix } from "./access/index";
-import { formatJson, formatMarkdown, formatSummary } from "./access/format";
 
 const options = {
     stack: { type: "string" },
@@ -39,6 +37,8 @@ or could not be made; 2 usage or config error.`,
         async run({ values }) {
             if (values.full && values.json) throw new UsageError("give --full or --json, not both");
             const target = stackTarget(values);
+            // Loaded only now, so that --help and a usage error answer without loading the SDKs and the simulator.
+            const [{ accessMatrix, loadExpectedMatrix }, { formatJson, formatMarkdown, formatSummary }] = await Promise.all([import("./access/index"), import("./access/format")]);
             const matrix = loadExpectedMatrix(values.matrix);
             const result = await accessMatrix(target.stack, { configFile: values.config, matrixFile: values.matrix });
             if (values.json) print(formatJson(result));

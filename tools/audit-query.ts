@@ -10,10 +10,7 @@
  */
 import { main, stackTarget, UsageError } from "./cli/runner";
 import { isoDateProblem, keyRange, resolveRange } from "./audit/dates";
-import { renderReport } from "./audit/report";
 import { databaseNameProblem, DEFAULT_DATABASE } from "./audit/sql";
-import { auditInputs } from "./audit/stack";
-import { planProjectStack } from "./plan/project";
 
 main({
     name: "audit-query",
@@ -47,6 +44,8 @@ main({
             if (err instanceof RangeError) throw new UsageError(err.message);
             throw err;
         }
+        // Loaded only now, so that --help and a usage error answer without loading the SDKs.
+        const [{ planProjectStack }, { auditInputs }, { renderReport }] = await Promise.all([import("./plan/project"), import("./audit/stack"), import("./audit/report")]);
         const { plan, referenced } = await planProjectStack({ stack, configFile: values.config });
         process.stdout.write(renderReport(auditInputs(plan, referenced), { database, key: values.key, ...ranges }));
         return 0;

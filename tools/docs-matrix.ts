@@ -6,8 +6,6 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { accessMatrix, loadExpectedMatrix } from "./access/index";
-import { formatMarkdown } from "./access/format";
 import { main } from "./cli/runner";
 import { PROJECT_ROOT } from "./root";
 
@@ -16,6 +14,8 @@ const START = /<!-- access-matrix:prod:start[^>]*-->\n/;
 const END = "<!-- access-matrix:prod:end -->";
 
 export async function generatedMatrix(): Promise<string> {
+    // Loaded only now, so that --help answers without planning anything.
+    const [{ accessMatrix, loadExpectedMatrix }, { formatMarkdown }] = await Promise.all([import("./access/index"), import("./access/format")]);
     return formatMarkdown(await accessMatrix("prod"), loadExpectedMatrix()).trim();
 }
 

@@ -9,10 +9,8 @@
  * counterpart over a second channel.
  */
 import * as fs from "fs";
-import { HandoverDocument } from "../infra/handoff/document";
-import { fingerprintOf } from "../infra/handoff/fingerprint";
+import type { HandoverDocument } from "../infra/handoff/document";
 import { main, stackTarget, UsageError } from "./cli/runner";
-import { planProjectStack } from "./plan/project";
 
 main({
     name: "handoff",
@@ -22,6 +20,8 @@ main({
         const { stack } = stackTarget(values);
         const format = values.format ?? "markdown";
         if (format !== "markdown" && format !== "json") throw new UsageError(`--format must be markdown or json, got "${format}"`);
+        // Loaded only now, so that --help and a usage error answer without loading the SDKs.
+        const [{ planProjectStack }, { fingerprintOf }] = await Promise.all([import("./plan/project"), import("../infra/handoff/fingerprint")]);
         const { plan } = await planProjectStack({ stack, configFile: values.config });
         const handovers = plan.outputs.handovers as Record<string, HandoverDocument>;
         const names = Object.keys(handovers);

@@ -13,9 +13,7 @@
  */
 import * as fs from "fs";
 import { main, stackArgs, StackTarget, stackTarget } from "./cli/runner";
-import { Plan, toStackExport } from "./plan/engine";
-import { planProjectStack } from "./plan/project";
-import { formatTree } from "./plan/tree";
+import type { Plan } from "./plan/engine";
 
 main({
     name: "plan",
@@ -27,9 +25,11 @@ main({
     },
     async run({ values }) {
         const target = stackTarget(values);
+        // Loaded only now, so that --help and a usage error answer without loading the SDKs.
+        const [{ toStackExport }, { planProjectStack }, { formatTree }] = await Promise.all([import("./plan/engine"), import("./plan/project"), import("./plan/tree")]);
         const { plan, referenced } = await planProjectStack({ stack: target.stack, configFile: values.config });
         for (const other of referenced) console.log(`(planned referenced stack ${other.stack} for its outputs: ${other.resources.length} resources)`);
-        printPlan(plan, target);
+        printPlan(plan, target, formatTree);
         if (values.json) {
             fs.writeFileSync(values.json, `${JSON.stringify(toStackExport(plan), null, 2)}\n`);
             console.log(`\nwrote ${values.json} (pulumi stack export format)`);
@@ -43,7 +43,7 @@ main({
     },
 });
 
-function printPlan(plan: Plan, target: StackTarget): void {
+function printPlan(plan: Plan, target: StackTarget, formatTree: (resources: Plan["resources"]) => string): void {
     console.log(`Plan of stack ${plan.project}/${plan.stack}: ${plan.resources.length} resources\n`);
     console.log(formatTree(plan.resources));
     if (plan.warnings.length) {
