@@ -48,6 +48,7 @@ const OPTION_OF: Record<keyof FileKeyParts, string> = {
 function cli(argv: string[]): number {
     const [command, ...rest] = argv;
     if (command === undefined) throw new UsageError("no command given");
+    if (command.startsWith("-") && command !== "--help" && command !== "-h") throw new UsageError(`Unknown option '${command}': give the command first (build, parse or check)`);
     if (command === "help" || command === "--help" || command === "-h") {
         console.log(USAGE);
         return 0;
