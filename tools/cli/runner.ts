@@ -16,7 +16,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
-import { PROJECT_ROOT } from "../root";
+import { PROJECT_ROOT, stackConfigFile } from "../root";
 
 export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
 
@@ -147,7 +147,7 @@ export function stackTarget(values: { stack?: string; config?: string }, root = 
         throw new UsageError("--stack <name> or --config <file> is required (e.g. --stack prod, or --config stacks/examples/sse-kms.yaml)");
     }
     const stack = values.stack ?? stackNameOfFile(values.config!);
-    const configFile = values.config ?? path.join(root, `Pulumi.${stack}.yaml`);
+    const configFile = values.config ?? stackConfigFile(stack, root);
     const problem = unreadable(configFile);
     if (problem) {
         throw new UsageError(values.config !== undefined
