@@ -52,6 +52,7 @@ describe("every command's command line", function () {
         ["access --config", "access", ["--config", EXAMPLE]],
         ["audit-query --config", "audit-query", ["--config", EXAMPLE]],
         ["batch-replicate --config", "batch-replicate", ["--config", EXAMPLE, "--counterpart", "cdlx"]],
+        ["canary --config", "canary", ["--config", EXAMPLE]],
         ["accept-handoff --config", "accept-handoff", ["--config", EXAMPLE, "--file", path.join(dir, "absent.json"), "--fingerprint", "0".repeat(64)]],
     ];
     let matrixPage: string;
@@ -122,6 +123,13 @@ describe("every command's command line", function () {
             const r = runs.get("batch-replicate --config")!;
             assert.strictEqual(r.status, 0, r.stderr);
             assert.match(r.stdout, /^# S3 Batch Replication job for cdlx/);
+        });
+
+        it("canary refuses it, saying why: it writes to deployed buckets, which an offline plan does not prove exist", () => {
+            const r = runs.get("canary --config")!;
+            assert.strictEqual(r.status, 2, r.stderr);
+            assert.match(r.stderr, /--config plans offline and knows no deployed stack; .*give --stack <name>/);
+            assert.match(r.stderr, usageOf("canary"));
         });
 
         it("accept-handoff reads the example's config and goes on to the hand-over file", () => {
