@@ -9,80 +9,57 @@
  * accepted account, region, bucket, role or key also needs --confirm-change.
  * Exit 0: accepted (or nothing to change); 2: refused, with the key and the fix.
  */
-import * as path from "path";
-import { parseArgs } from "util";
+import { main, stackArgs, stackTarget, UsageError } from "./cli/runner";
 import { acceptHandover, HandoverRefused } from "./handoff/accept";
-import { stackConfigFile } from "./plan/project";
 
-const USAGE = "usage: npm run accept-handoff -- (--stack <name> | --config <file>) --file <hand-over.json> --fingerprint <digest> [--write] [--confirm-change]";
-
-function cli(): number {
-    let values: { stack?: string; config?: string; file?: string; fingerprint?: string; write?: boolean; "confirm-change"?: boolean; help?: boolean };
-    try {
-        ({ values } = parseArgs({
-            options: {
-                stack: { type: "string" },
-                config: { type: "string" },
-                file: { type: "string" },
-                fingerprint: { type: "string" },
-                write: { type: "boolean" },
-                "confirm-change": { type: "boolean" },
-                help: { type: "boolean" },
-            },
-            strict: true,
-        }));
-    } catch (err) {
-        console.error(`${(err as Error).message}\n${USAGE}`);
-        return 2;
-    }
-    if (values.help) {
-        console.log(USAGE);
-        return 0;
-    }
-    const missing = [
-        ...(!values.stack && !values.config ? ["--stack (or --config)"] : []),
-        ...(!values.file ? ["--file"] : []),
-        ...(!values.fingerprint ? ["--fingerprint (the digest the sender read to you; never take it from the file's own message)"] : []),
-    ];
-    if (missing.length) {
-        console.error(`missing ${missing.join(", ")}\n${USAGE}`);
-        return 2;
-    }
-    const stack = values.stack ?? path.basename(values.config!).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
-    const configFile = values.config ?? stackConfigFile(values.stack!);
-    try {
-        const result = acceptHandover({
-            configFile,
-            stack,
-            handoverFile: values.file!,
-            fingerprint: values.fingerprint!,
-            write: values.write === true,
-            confirmChange: values["confirm-change"] === true,
-        });
-        console.error(`fingerprint ${result.fingerprint} matches; the hand-over follows the schema and the config rules.`);
-        for (const c of result.changes) console.error(`confirmed change of ${result.entryKey}.${c.field}: ${c.old} -> ${c.new}`);
-        if (result.needsBack.length) console.error(`${result.sender} still needs from us: ${result.needsBack.join(", ")} (send our hand-over after pulumi up).`);
-        if (!result.diff) {
-            console.error(`${configFile} already holds this hand-over (${result.entryKey}); nothing to change.`);
+main({
+    name: "accept-handoff",
+    usage: "usage: npm run accept-handoff -- (--stack <name> | --config <file>) --file <hand-over.json> --fingerprint <digest> [--write] [--confirm-change]",
+    options: {
+        stack: { type: "string" },
+        config: { type: "string" },
+        file: { type: "string" },
+        fingerprint: { type: "string" },
+        write: { type: "boolean" },
+        "confirm-change": { type: "boolean" },
+    },
+    run({ values }) {
+        const missing = [
+            ...(!values.stack && !values.config ? ["--stack (or --config)"] : []),
+            ...(!values.file ? ["--file"] : []),
+            ...(!values.fingerprint ? ["--fingerprint (the digest the sender read to you; never take it from the file's own message)"] : []),
+        ];
+        if (missing.length) throw new UsageError(`missing ${missing.join(", ")}`);
+        const target = stackTarget(values);
+        const { configFile } = target;
+        try {
+            const result = acceptHandover({
+                configFile,
+                stack: target.stack,
+                handoverFile: values.file!,
+                fingerprint: values.fingerprint!,
+                write: values.write === true,
+                confirmChange: values["confirm-change"] === true,
+            });
+            console.error(`fingerprint ${result.fingerprint} matches; the hand-over follows the schema and the config rules.`);
+            for (const c of result.changes) console.error(`confirmed change of ${result.entryKey}.${c.field}: ${c.old} -> ${c.new}`);
+            if (result.needsBack.length) console.error(`${result.sender} still needs from us: ${result.needsBack.join(", ")} (send our hand-over after pulumi up).`);
+            if (!result.diff) {
+                console.error(`${configFile} already holds this hand-over (${result.entryKey}); nothing to change.`);
+                return 0;
+            }
+            process.stdout.write(result.diff);
+            console.error(result.written
+                ? `wrote ${configFile} (${result.newEntry ? "new" : "updated"} ${result.entryKey}). Next: pulumi preview, pulumi up, then send them our hand-over (npm run handoff -- ${stackArgs(target)} --format json) and read them its fingerprint.`
+                : `not written: re-run with --write to apply this change to ${configFile}.`);
             return 0;
+        } catch (err) {
+            // A refusal names the file, key and fix already: the usage would only bury it.
+            if (err instanceof HandoverRefused) {
+                console.error(err.message);
+                return 2;
+            }
+            throw err;
         }
-        process.stdout.write(result.diff);
-        console.error(result.written
-            ? `wrote ${configFile} (${result.newEntry ? "new" : "updated"} ${result.entryKey}). Next: pulumi preview, pulumi up, then send them our hand-over (npm run handoff -- --stack ${stack} --format json) and read them its fingerprint.`
-            : `not written: re-run with --write to apply this change to ${configFile}.`);
-        return 0;
-    } catch (err) {
-        if (err instanceof HandoverRefused) {
-            console.error(err.message);
-            return 2;
-        }
-        throw err;
-    }
-}
-
-try {
-    process.exitCode = cli();
-} catch (err) {
-    console.error(err instanceof Error ? err.stack ?? err.message : err);
-    process.exitCode = 1;
-}
+    },
+});

@@ -5,12 +5,7 @@
  * see tools/batch/index.ts for the usage and tools/batch/job.ts for the job.
  * Exit 0: printed or created; 1: AWS refused the job; 2: usage, outputs or config error.
  */
-import { defaultBatchDeps, runBatchReplicate } from "./batch/index";
+import { defaultBatchDeps, runBatchReplicate, USAGE } from "./batch/index";
+import { exitWith } from "./cli/runner";
 
-runBatchReplicate(process.argv.slice(2), defaultBatchDeps()).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-        console.error(err instanceof Error ? err.stack ?? err.message : err);
-        process.exit(1);
-    },
-);
+void exitWith(runBatchReplicate(process.argv.slice(2), defaultBatchDeps()), { usage: USAGE });

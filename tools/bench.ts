@@ -20,8 +20,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseArgs } from "util";
 import YAML from "yaml";
+import { main } from "./cli/runner";
 import { partnersConfig } from "./gen-partners";
 import { PROJECT_ROOT as ROOT } from "./root";
 import { toolArgv } from "./scripts";
@@ -108,10 +108,9 @@ async function writeExport(file: string, count: number): Promise<void> {
     fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { resources: synthesizeStack(count) } }));
 }
 
-async function bench(): Promise<void> {
-    const { values } = parseArgs({ options: { "skip-tests": { type: "boolean" } } });
+async function bench(skipTests: boolean): Promise<number> {
     const started = process.hrtime.bigint();
-    const steps = values["skip-tests"] ? 8 : 9;
+    const steps = skipTests ? 8 : 9;
     let step = 0;
     const progress = (what: string) => console.log(`bench [${++step}/${steps}] ${what} (at ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)`);
     const figures: Figure[] = [];
@@ -182,7 +181,7 @@ async function bench(): Promise<void> {
         progress("policy pack: cold start and evaluation of 10,000 resources");
         for (const f of policyPackFigures()) add({ name: `policy pack: ${f.name}`, value: f.value, unit: f.unit, limit: f.target, target: `< ${f.target} ${f.unit}` });
 
-        if (!values["skip-tests"]) {
+        if (!skipTests) {
             progress("npm test");
             add({ name: "npm test (wall)", value: wallSeconds("npm", ["test"]), unit: "s", limit: 60, target: "< 60 s" });
         }
@@ -201,10 +200,12 @@ async function bench(): Promise<void> {
         const verdict = f.ok ? "ok" : f.okOnCpu ? `ok on CPU (wall missed, load ${load})` : "MISSED";
         console.log(`${f.name.padEnd(width)}  ${value} ${cpu} target ${f.target.padEnd(targetWidth)}  ${verdict}${f.floor ? `  floor ${f.floor}` : ""}`);
     }
-    if (figures.some((f) => !f.ok && !f.okOnCpu)) process.exitCode = 1;
+    return figures.some((f) => !f.ok && !f.okOnCpu) ? 1 : 0;
 }
 
-bench().catch((err) => {
-    console.error(err);
-    process.exit(1);
+main({
+    name: "bench",
+    usage: "usage: npm run bench [-- --skip-tests]\n\n  --skip-tests  leave out the wall time of npm test\n\nexit status: 0 every figure met its target; 1 one missed it or a step failed.",
+    options: { "skip-tests": { type: "boolean" } },
+    run: ({ values }) => bench(values["skip-tests"] === true),
 });

@@ -6,7 +6,9 @@
  * Exit 0: every checked link COMPLETED; 1: failed, timed out, denied or errored;
  * 2: usage or outputs error, or nothing to check; 130: interrupted.
  */
+import { exitWith } from "./cli/runner";
 import { defaultCanaryDeps, runCanary } from "./canary/index";
+import { USAGE } from "./canary/options";
 import { EXIT_INTERRUPTED } from "./canary/report";
 
 const controller = new AbortController();
@@ -20,10 +22,4 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     });
 }
 
-runCanary(process.argv.slice(2), defaultCanaryDeps(controller.signal)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-        console.error(err instanceof Error ? err.stack ?? err.message : err);
-        process.exit(1);
-    },
-);
+void exitWith(runCanary(process.argv.slice(2), defaultCanaryDeps(controller.signal)), { usage: USAGE });

@@ -6,8 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { accessMatrix, loadExpectedMatrix } from "./access/index";
-import { formatMarkdown } from "./access/format";
+import { main } from "./cli/runner";
 import { PROJECT_ROOT } from "./root";
 
 export const MATRIX_PAGE = path.join(PROJECT_ROOT, "docs", "access-matrix.md");
@@ -15,6 +14,8 @@ const START = /<!-- access-matrix:prod:start[^>]*-->\n/;
 const END = "<!-- access-matrix:prod:end -->";
 
 export async function generatedMatrix(): Promise<string> {
+    // Loaded only now, so that --help answers without planning anything.
+    const [{ accessMatrix, loadExpectedMatrix }, { formatMarkdown }] = await Promise.all([import("./access/index"), import("./access/format")]);
     return formatMarkdown(await accessMatrix("prod"), loadExpectedMatrix()).trim();
 }
 
@@ -27,16 +28,20 @@ export function pageMatrix(text = fs.readFileSync(MATRIX_PAGE, "utf8")): string 
 }
 
 if (require.main === module) {
-    generatedMatrix().then((matrix) => {
-        const text = fs.readFileSync(MATRIX_PAGE, "utf8");
-        const current = pageMatrix(text);
-        const start = START.exec(text)!;
-        const body = text.slice(start.index + start[0].length);
-        const replaced = text.slice(0, start.index + start[0].length) + (current ? body.replace(current, () => matrix) : `${matrix}\n${body}`);
-        fs.writeFileSync(MATRIX_PAGE, replaced);
-        console.log("docs/access-matrix.md: access matrix of prod regenerated");
-    }, (err: unknown) => {
-        console.error(err);
-        process.exit(1);
+    main({
+        name: "docs:matrix",
+        usage: "usage: npm run docs:matrix\n\nRegenerates the access matrix of prod in docs/access-matrix.md, between its markers.",
+        options: {},
+        async run() {
+            const matrix = await generatedMatrix();
+            const text = fs.readFileSync(MATRIX_PAGE, "utf8");
+            const current = pageMatrix(text);
+            const start = START.exec(text)!;
+            const body = text.slice(start.index + start[0].length);
+            const replaced = text.slice(0, start.index + start[0].length) + (current ? body.replace(current, () => matrix) : `${matrix}\n${body}`);
+            fs.writeFileSync(MATRIX_PAGE, replaced);
+            console.log("docs/access-matrix.md: access matrix of prod regenerated");
+            return 0;
+        },
     });
 }

@@ -1,5 +1,5 @@
 /**
- * npm run handoff -- --stack <name> [--config <file>] [--counterpart <name>] [--format markdown|json] [--out <file>]
+ * npm run handoff -- (--stack <name> | --config <file>) [--counterpart <name>] [--format markdown|json] [--out <file>]
  *
  * Prints the hand-over of a stack, offline, from its plan (references resolved
  * as `npm run plan` does): the Markdown hand-off sheet (the stack output
@@ -9,65 +9,42 @@
  * counterpart over a second channel.
  */
 import * as fs from "fs";
-import * as path from "path";
-import { parseArgs } from "util";
-import { isConfigError } from "../infra/config/errors";
-import { HandoverDocument } from "../infra/handoff/document";
-import { fingerprintOf } from "../infra/handoff/fingerprint";
-import { planProjectStack } from "./plan/project";
+import type { HandoverDocument } from "../infra/handoff/document";
+import { main, stackTarget, UsageError } from "./cli/runner";
 
-const USAGE = "usage: npm run handoff -- --stack <name> [--config <file>] [--counterpart <name>] [--format markdown|json] [--out <file>]";
-
-async function cli(): Promise<number> {
-    let values: { stack?: string; config?: string; out?: string; counterpart?: string; format?: string };
-    try {
-        ({ values } = parseArgs({
-            options: { stack: { type: "string" }, config: { type: "string" }, out: { type: "string" }, counterpart: { type: "string" }, format: { type: "string" } },
-            strict: true,
-        }));
-    } catch (err) {
-        console.error(`${(err as Error).message}\n${USAGE}`);
-        return 2;
-    }
-    const stack = values.stack ?? (values.config ? path.basename(values.config).replace(/\.ya?ml$/, "") : undefined);
-    const format = values.format ?? "markdown";
-    if (!stack || (format !== "markdown" && format !== "json")) {
-        console.error(`${stack ? `--format must be markdown or json, got "${format}"` : "--stack (or --config) is required"}\n${USAGE}`);
-        return 2;
-    }
-    const { plan } = await planProjectStack({ stack, configFile: values.config });
-    const handovers = plan.outputs.handovers as Record<string, HandoverDocument>;
-    const names = Object.keys(handovers);
-    if (values.counterpart !== undefined && !names.includes(values.counterpart)) {
-        console.error(`--counterpart: stack ${stack} has no counterpart "${values.counterpart}"\nfix: use one of ${names.join(", ") || "(none: add one to its config)"}`);
-        return 2;
-    }
-    let text: string;
-    let shown: string[];
-    if (format === "json") {
-        const name = values.counterpart ?? (names.length === 1 ? names[0] : undefined);
-        if (!name) {
-            console.error(`--counterpart is required with --format json: stack ${stack} has ${names.length} counterparts (${names.join(", ")})\n${USAGE}`);
+main({
+    name: "handoff",
+    usage: "usage: npm run handoff -- (--stack <name> | --config <file>) [--counterpart <name>] [--format markdown|json] [--out <file>]",
+    options: { stack: { type: "string" }, config: { type: "string" }, out: { type: "string" }, counterpart: { type: "string" }, format: { type: "string" } },
+    async run({ values }) {
+        const { stack } = stackTarget(values);
+        const format = values.format ?? "markdown";
+        if (format !== "markdown" && format !== "json") throw new UsageError(`--format must be markdown or json, got "${format}"`);
+        // Loaded only now, so that --help and a usage error answer without loading the SDKs.
+        const [{ planProjectStack }, { fingerprintOf }] = await Promise.all([import("./plan/project"), import("../infra/handoff/fingerprint")]);
+        const { plan } = await planProjectStack({ stack, configFile: values.config });
+        const handovers = plan.outputs.handovers as Record<string, HandoverDocument>;
+        const names = Object.keys(handovers);
+        if (values.counterpart !== undefined && !names.includes(values.counterpart)) {
+            console.error(`--counterpart: stack ${stack} has no counterpart "${values.counterpart}"\nfix: use one of ${names.join(", ") || "(none: add one to its config)"}`);
             return 2;
         }
-        text = `${JSON.stringify(handovers[name], null, 2)}\n`;
-        shown = [name];
-    } else {
-        text = String(plan.outputs.handoff);
-        shown = values.counterpart ? [values.counterpart] : names;
-    }
-    // The fingerprint ends its line, so that it reads (and copies) on its own.
-    console.error("read each fingerprint to its counterpart over a call, not by the channel the file goes by:");
-    for (const name of shown) console.error(`hand-over fingerprint for ${name}: ${fingerprintOf(handovers[name])}`);
-    if (values.out) fs.writeFileSync(values.out, text);
-    else process.stdout.write(text);
-    return 0;
-}
-
-cli().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-        console.error(isConfigError(err) ? err.message : err instanceof Error ? err.stack : err);
-        process.exit(isConfigError(err) ? 2 : 1);
+        let text: string;
+        let shown: string[];
+        if (format === "json") {
+            const name = values.counterpart ?? (names.length === 1 ? names[0] : undefined);
+            if (!name) throw new UsageError(`--counterpart is required with --format json: stack ${stack} has ${names.length} counterparts (${names.join(", ")})`);
+            text = `${JSON.stringify(handovers[name], null, 2)}\n`;
+            shown = [name];
+        } else {
+            text = String(plan.outputs.handoff);
+            shown = values.counterpart ? [values.counterpart] : names;
+        }
+        // The fingerprint ends its line, so that it reads (and copies) on its own.
+        console.error("read each fingerprint to its counterpart over a call, not by the channel the file goes by:");
+        for (const name of shown) console.error(`hand-over fingerprint for ${name}: ${fingerprintOf(handovers[name])}`);
+        if (values.out) fs.writeFileSync(values.out, text);
+        else process.stdout.write(text);
+        return 0;
     },
-);
+});

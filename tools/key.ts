@@ -9,6 +9,7 @@
 import { parseArgs } from "util";
 import { rootPrefixProblem } from "../infra/config/rules";
 import { batchKeys, buildFileKey, FileKeyPartError, FileKeyParts, parseFileKey, ParsedFileKey } from "../infra/naming/file-key";
+import { exitWith, UsageError } from "./cli/runner";
 import { readStdinSync } from "./stdin";
 
 const USAGE = `usage: npm run key -- <command> [options]
@@ -34,8 +35,6 @@ const USAGE = `usage: npm run key -- <command> [options]
 
 exit status: 0 all keys valid, 1 some key invalid, 2 usage error.`;
 
-class UsageError extends Error {}
-
 /** Build errors name the option the user typed, not the field of FileKeyParts. */
 const OPTION_OF: Record<keyof FileKeyParts, string> = {
     root: "--root",
@@ -49,6 +48,7 @@ const OPTION_OF: Record<keyof FileKeyParts, string> = {
 function cli(argv: string[]): number {
     const [command, ...rest] = argv;
     if (command === undefined) throw new UsageError("no command given");
+    if (command.startsWith("-") && command !== "--help" && command !== "-h") throw new UsageError(`Unknown option '${command}': give the command first (build, parse or check)`);
     if (command === "help" || command === "--help" || command === "-h") {
         console.log(USAGE);
         return 0;
@@ -182,14 +182,5 @@ function wholeNumber(option: string, text: string): number {
     return Number(text);
 }
 
-if (require.main === module) {
-    let code: number;
-    try {
-        code = cli(process.argv.slice(2));
-    } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-        console.error(`${err.message}\n(npm run key -- --help for usage)`);
-        code = 2;
-    }
-    process.exitCode = code;
-}
+// Subcommands parse their own options, so the runner only reports what they throw.
+if (require.main === module) void exitWith(Promise.resolve().then(() => cli(process.argv.slice(2))), { usage: USAGE });

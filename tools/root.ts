@@ -16,3 +16,8 @@ export function projectRootFrom(dir: string): string {
 }
 
 export const PROJECT_ROOT = projectRootFrom(__dirname);
+
+/** A stack's own config file, `Pulumi.<stack>.yaml` at the root: here, so that the command-line runner finds it without loading the planner. */
+export function stackConfigFile(stack: string, root = PROJECT_ROOT): string {
+    return path.join(root, `Pulumi.${stack}.yaml`);
+}

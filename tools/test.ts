@@ -9,6 +9,7 @@
  */
 import { spawn } from "child_process";
 import * as path from "path";
+import { exitWith } from "./cli/runner";
 import { PROJECT_ROOT } from "./root";
 import { typecheck } from "./typecheck";
 
@@ -25,14 +26,19 @@ function mocha(args: string[]): Promise<number> {
     });
 }
 
-async function test(): Promise<number> {
+async function test(mochaArgs: string[]): Promise<number> {
     const started = process.hrtime.bigint();
-    const [types, suite] = await Promise.all([typecheck(), mocha(process.argv.slice(2))]);
+    const [types, suite] = await Promise.all([typecheck(), mocha(mochaArgs)]);
     const seconds = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(1);
     console.log(`npm test: type-check ${types === 0 ? "ok" : "FAILED"}, mocha ${suite === 0 ? "ok" : "FAILED"}, in ${seconds} s`);
     return types !== 0 ? types : suite;
 }
 
+const USAGE = "usage: npm test [-- <mocha options>]\n\nRuns the type-check and the mocha suite side by side; options after -- go to mocha\n(e.g. npm test -- --grep plan). exit status: 0 both pass; otherwise the first failing status.";
+
 if (require.main === module) {
-    test().then((code) => (process.exitCode = code));
+    // Not the runner's parser: every other argument belongs to mocha, which checks its own.
+    const argv = process.argv.slice(2);
+    if (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h")) console.log(USAGE);
+    else void exitWith(test(argv), { usage: USAGE });
 }

@@ -10,6 +10,7 @@
  */
 import { spawn } from "child_process";
 import * as path from "path";
+import { main } from "./cli/runner";
 import { PROJECT_ROOT } from "./root";
 
 export interface Check {
@@ -66,5 +67,10 @@ export async function typecheck(): Promise<number> {
 }
 
 if (require.main === module) {
-    typecheck().then((code) => (process.exitCode = code));
+    main({
+        name: "typecheck",
+        usage: "usage: npm run typecheck\n\nType-checks the program, tools and tests, and the policy pack, each with its own TypeScript.\nexit status: 0 all pass; 1 a project has type errors (printed).",
+        options: {},
+        run: typecheck,
+    });
 }

@@ -382,7 +382,7 @@ describe("npm run audit-query", () => {
 
             const bad = run(["--stack", "prod", "--bogus"]);
             assert.strictEqual(bad.status, 2, bad.stderr);
-            assert.match(bad.stderr, /usage: npm run audit-query -- --stack <name>/);
+            assert.match(bad.stderr, /usage: npm run audit-query -- \(--stack <name> \| --config <file>\)/);
             assert.strictEqual(bad.stdout, "");
         });
     });

@@ -74,9 +74,9 @@ export function formatMarkdown(result: AccessMatrixResult, matrix: ExpectedMatri
     const subjectOf = (r: AccessRow) => `${r.scope}\u0000${r.link}`;
     const subjects = [...new Set(result.rows.map(subjectOf))];
     if (!result.rows.length) {
-        return `Stack \`${result.stack}\` has no counterpart links, vendor drops, service destinations or log buckets, so the access matrix has no requests to evaluate.`;
+        return noRequests(result);
     }
-    out.push(`Access matrix of stack \`${result.stack}\`${result.referenced.length ? ` (the other side from the plan of ${result.referenced.map((s) => `\`${s}\``).join(", ")})` : ""}: ${summary(result)}.`);
+    out.push(heading(result));
     for (const subject of subjects) {
         const linkRows = result.rows.filter((r) => subjectOf(r) === subject);
         if (subjects.length > 1) out.push("", `${SUBJECT_HEADING[linkRows[0].scope]} **${linkRows[0].link}**`);
@@ -94,13 +94,28 @@ export function formatMarkdown(result: AccessMatrixResult, matrix: ExpectedMatri
         }
     }
     out.push("", ...contextKeysSection(result.rows));
-    if (result.mismatches.length) {
-        out.push("", `**Not as expected** (${result.mismatches.length}):`, "");
-        for (const r of result.mismatches) {
-            out.push(`- ${r.principal} \`${r.action}\` on \`${r.resource}\` over ${r.transport}: expected ${r.expected ?? "unknown"}, got ${r.decision ?? r.status}${r.note ? ` (${r.note})` : ""}`);
-        }
-    }
+    out.push(...mismatchSection(result));
     return out.join("\n");
+}
+
+/** What `npm run access` prints by default: the heading with its counts, and each request that is not as expected. */
+export function formatSummary(result: AccessMatrixResult): string {
+    if (!result.rows.length) return noRequests(result);
+    return [heading(result), ...mismatchSection(result)].join("\n");
+}
+
+function noRequests(result: AccessMatrixResult): string {
+    return `Stack \`${result.stack}\` has no counterpart links, vendor drops, service destinations or log buckets, so the access matrix has no requests to evaluate.`;
+}
+
+function heading(result: AccessMatrixResult): string {
+    return `Access matrix of stack \`${result.stack}\`${result.referenced.length ? ` (the other side from the plan of ${result.referenced.map((s) => `\`${s}\``).join(", ")})` : ""}: ${summary(result)}.`;
+}
+
+function mismatchSection(result: AccessMatrixResult): string[] {
+    if (!result.mismatches.length) return [];
+    return ["", `**Not as expected** (${result.mismatches.length}):`, "", ...result.mismatches.map((r) =>
+        `- ${r.principal} \`${r.action}\` on \`${r.resource}\` over ${r.transport}: expected ${r.expected ?? "unknown"}, got ${r.decision ?? r.status}${r.note ? ` (${r.note})` : ""}`)];
 }
 
 /** Every context key the requests carry, and where it comes from: AWS's documentation, or our assumption (listed where a policy tests it). */

@@ -4,10 +4,10 @@
  * output), so that tests run every path against a mocked client.
  */
 import { randomUUID } from "crypto";
-import * as path from "path";
 import { parseArgs } from "util";
 import { CreateJobCommand, ReplicationStatus, S3ControlClient, S3ControlServiceException } from "@aws-sdk/client-s3-control";
 import { isConfigError } from "../../infra/config/errors";
+import { stackNameOfFile } from "../cli/runner";
 import { PulumiRunner, runPulumi } from "../canary/outputs";
 import { BatchUsageError, batchJobFor, cliCommand, DEFAULT_STATUSES, parseBatchOutputs, REPLICATION_STATUSES } from "./job";
 
@@ -127,7 +127,7 @@ async function loadOutputs(options: BatchOptions, deps: BatchDeps): Promise<{ js
         } catch (err) {
             throw new BatchUsageError(`${origin}: cannot read it (${(err as Error).message})`);
         }
-        const stack = options.stack ?? path.basename(options.configFile).replace(/\.ya?ml$/, "");
+        const stack = options.stack ?? stackNameOfFile(options.configFile);
         try {
             return { json: await deps.planConfig(stack, options.configFile), origin };
         } catch (err) {
@@ -180,7 +180,7 @@ export async function runBatchReplicate(argv: string[], deps: BatchDeps): Promis
         job = batchJobFor(parseBatchOutputs(json, origin), options.counterpart, options.statuses, origin);
     } catch (err) {
         if (err instanceof BatchUsageError) {
-            deps.stderr(`batch-replicate: ${err.message}\n`);
+            deps.stderr(`batch-replicate: ${err.message}\n${USAGE}\n`);
             return EXIT_USAGE;
         }
         throw err;

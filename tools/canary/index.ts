@@ -59,7 +59,7 @@ export async function runCanary(argv: string[], deps: CanaryDeps): Promise<numbe
         outputs = loadStackOutputs(options, deps);
     } catch (err) {
         if (!(err instanceof CanaryConfigError)) throw err;
-        deps.stderr(`canary: ${err.message}\n(npm run canary -- --help for usage)\n`);
+        deps.stderr(`canary: ${err.message}\n${USAGE}\n`);
         return EXIT_USAGE;
     }
 

@@ -17,6 +17,8 @@ reports the measured latency, and deletes the canary version it wrote.
   --stack <name>         read the outputs with \`pulumi stack output --json --stack <name>\`
   --outputs <file>       read the same JSON from a file instead (with --stack, the
                          stack name is only used to label the report)
+  --config <file>        refused: an offline plan is not a deployment; name the stack
+                         deployed from the file with --stack
   --counterpart <name>   check this link only; repeat for several (default: every
                          link whose replication is active; pending links are skipped)
   --timeout <seconds>    give up on a link after this long (default ${DEFAULT_TIMEOUT_SECONDS}, the 15-minute
@@ -46,7 +48,7 @@ export interface CanaryOptions {
 }
 
 export function parseCanaryOptions(argv: string[]): CanaryOptions {
-    let values: { stack?: string; outputs?: string; counterpart?: string[]; timeout?: string; interval?: string; keep?: boolean; json?: boolean; help?: boolean };
+    let values: { stack?: string; outputs?: string; config?: string; counterpart?: string[]; timeout?: string; interval?: string; keep?: boolean; json?: boolean; help?: boolean };
     let positionals: string[];
     try {
         ({ values, positionals } = parseArgs({
@@ -54,6 +56,7 @@ export function parseCanaryOptions(argv: string[]): CanaryOptions {
             options: {
                 stack: { type: "string" },
                 outputs: { type: "string" },
+                config: { type: "string" },
                 counterpart: { type: "string", multiple: true },
                 timeout: { type: "string" },
                 interval: { type: "string" },
@@ -70,6 +73,8 @@ export function parseCanaryOptions(argv: string[]): CanaryOptions {
     const base = { counterparts: values.counterpart ?? [], keep: values.keep ?? false, json: values.json ?? false };
     if (values.help) return { ...base, timeoutMs: 0, intervalMs: 0, help: true };
     if (positionals.length) throw new CanaryConfigError(`unexpected argument "${positionals[0]}"; options take the form --stack <name>`);
+    // Every other command takes --config; the canary writes to deployed buckets, which a config alone does not prove exist.
+    if (values.config !== undefined) throw new CanaryConfigError("--config plans offline and knows no deployed stack; the canary writes to the deployed buckets: give --stack <name> (or --outputs <file>) of the stack deployed from that config");
     if (values.stack === undefined && values.outputs === undefined) {
         throw new CanaryConfigError("--stack <name> or --outputs <file> is required (e.g. --stack prod)");
     }

@@ -19,7 +19,7 @@ import { parseSideConfig, SideConfig } from "../../infra/config/schema";
 import { loadStackFile, locateProblems, StackFile } from "../../infra/config/stack-file";
 import { DIY_ORGANIZATION, Plan, runPlan } from "./engine";
 import { StackOutputsByName } from "./mocks";
-import { PROJECT_ROOT } from "../root";
+import { PROJECT_ROOT, stackConfigFile } from "../root";
 
 export { PROJECT_ROOT };
 
@@ -34,9 +34,7 @@ export function readStackConfig(file: string, option?: string): Record<string, s
     return loadStackFile(file, option).config;
 }
 
-export function stackConfigFile(stack: string, root = PROJECT_ROOT): string {
-    return path.join(root, `Pulumi.${stack}.yaml`);
-}
+export { stackConfigFile };
 
 export interface ProjectPlanOptions {
     stack: string;

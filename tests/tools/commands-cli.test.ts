@@ -1,0 +1,142 @@
+/**
+ * Every command's command line, as users run it (the npm script's own Node
+ * arguments): `--help` exits 0 with the usage, an unknown option exits 2 with
+ * the usage, and `--config` alone names an example wherever a command takes a
+ * stack. The runs overlap, a few at a time, since most load the SDKs.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Run, runScriptAsync } from "../helpers/cli";
+import { PROJECT_ROOT } from "../../tools/root";
+import { scripts, toolArgv } from "../../tools/scripts";
+
+const EXAMPLE = "stacks/examples/sse-kms.yaml";
+const NO_TRACE = /\n\s+at .*\.[jt]s:\d+/;
+
+/** Every npm script that launches a tool, named as its usage names it. */
+const COMMANDS = Object.keys(scripts()).filter((name) => {
+    try {
+        return toolArgv(name).length > 0;
+    } catch {
+        return false; // postinstall and build run the launcher itself, not a tool
+    }
+});
+/** The usage's first line names the command: `usage: npm run <name>` (the pack's check says `Usage:`; npm test has no `run`). */
+const usageOf = (name: string) => new RegExp(`^usage: npm ${name === "test" ? "test" : `run ${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`}( |$)`, "im");
+
+/** Runs `jobs` at most `width` at a time: each run is a Node process, and the machine has two cores. */
+async function pooled<T>(jobs: (() => Promise<T>)[], width = 3): Promise<T[]> {
+    const results: T[] = new Array(jobs.length);
+    let next = 0;
+    await Promise.all(Array.from({ length: width }, async () => {
+        while (next < jobs.length) {
+            const i = next++;
+            results[i] = await jobs[i]();
+        }
+    }));
+    return results;
+}
+
+describe("every command's command line", function () {
+    this.timeout(240_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "commands-cli-"));
+    const runs = new Map<string, Run>();
+    const cases: [string, string, string[]][] = [
+        ...COMMANDS.map((name): [string, string, string[]] => [`${name} --help`, name, ["--help"]]),
+        // npm test hands every other option to mocha, which checks its own (and would run the suite).
+        ...COMMANDS.filter((name) => name !== "test").map((name): [string, string, string[]] => [`${name} --no-such-option`, name, ["--no-such-option"]]),
+        ["plan --config", "plan", ["--config", EXAMPLE]],
+        ["handoff --config", "handoff", ["--config", EXAMPLE]],
+        ["access --config", "access", ["--config", EXAMPLE]],
+        ["audit-query --config", "audit-query", ["--config", EXAMPLE]],
+        ["batch-replicate --config", "batch-replicate", ["--config", EXAMPLE, "--counterpart", "cdlx"]],
+        ["canary --config", "canary", ["--config", EXAMPLE]],
+        ["accept-handoff --config", "accept-handoff", ["--config", EXAMPLE, "--file", path.join(dir, "absent.json"), "--fingerprint", "0".repeat(64)]],
+    ];
+    let matrixPage: string;
+
+    before(async () => {
+        matrixPage = fs.readFileSync(path.join(PROJECT_ROOT, "docs", "access-matrix.md"), "utf8");
+        const results = await pooled(cases.map(([, script, args]) => () => runScriptAsync(script, args)));
+        cases.forEach(([label], i) => runs.set(label, results[i]));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("covers every tool's npm script, and the pack's check", () => {
+        for (const name of ["plan", "check", "access", "handoff", "accept-handoff", "batch-replicate", "canary", "key", "audit-query", "gen-partners", "bench", "docs:matrix", "typecheck", "test"]) {
+            assert.ok(COMMANDS.includes(name), name);
+        }
+    });
+
+    for (const name of COMMANDS) {
+        it(`npm run ${name} -- --help prints the usage and exits 0`, () => {
+            const r = runs.get(`${name} --help`)!;
+            assert.strictEqual(r.status, 0, r.stderr);
+            assert.match(r.stdout, usageOf(name));
+        });
+        if (name === "test") continue;
+        it(`npm run ${name} -- --no-such-option exits 2 with the usage, without a stack trace`, () => {
+            const r = runs.get(`${name} --no-such-option`)!;
+            assert.strictEqual(r.status, 2, r.stdout + r.stderr);
+            assert.match(r.stderr, /Unknown option '?--no-such-option/);
+            assert.match(r.stderr, usageOf(name));
+            assert.doesNotMatch(r.stderr, NO_TRACE);
+        });
+    }
+
+    it("npm run docs:matrix -- --help leaves docs/access-matrix.md as it was", () => {
+        assert.strictEqual(fs.readFileSync(path.join(PROJECT_ROOT, "docs", "access-matrix.md"), "utf8"), matrixPage);
+    });
+
+    describe("--config alone names an example, as a stack called after its file", () => {
+        it("plan plans it, and its hand-off hint is a command that works", () => {
+            const r = runs.get("plan --config")!;
+            assert.strictEqual(r.status, 0, r.stderr);
+            assert.match(r.stdout, /^Plan of stack [\w-]+\/sse-kms: /m);
+            assert.ok(r.stdout.includes(`print it with npm run handoff -- --config ${EXAMPLE})`), r.stdout);
+        });
+
+        it("handoff prints the sheet the hint names", () => {
+            const r = runs.get("handoff --config")!;
+            assert.strictEqual(r.status, 0, r.stderr);
+            assert.match(r.stderr, /hand-over fingerprint for cdlx: /);
+            assert.ok(r.stdout.length > 0);
+        });
+
+        it("access prints the summary: its counts, and no tables unless --full", () => {
+            const r = runs.get("access --config")!;
+            assert.strictEqual(r.status, 0, r.stderr);
+            assert.match(r.stdout, /^Access matrix of stack `sse-kms`.*: \d+ requests: \d+ as expected.*, 0 not as expected, \d+ not evaluated\.$/m);
+            assert.doesNotMatch(r.stdout, /\| principal \| action \|/);
+            assert.match(r.stdout, /--full prints every table/);
+        });
+
+        it("audit-query prints the example's queries", () => {
+            const r = runs.get("audit-query --config")!;
+            assert.strictEqual(r.status, 0, r.stderr);
+            assert.match(r.stdout, /^# Who wrote, read or deleted a file: acme-bank, stack sse-kms\n/);
+        });
+
+        it("batch-replicate prints the job of the example's link", () => {
+            const r = runs.get("batch-replicate --config")!;
+            assert.strictEqual(r.status, 0, r.stderr);
+            assert.match(r.stdout, /^# S3 Batch Replication job for cdlx/);
+        });
+
+        it("canary refuses it, saying why: it writes to deployed buckets, which an offline plan does not prove exist", () => {
+            const r = runs.get("canary --config")!;
+            assert.strictEqual(r.status, 2, r.stderr);
+            assert.match(r.stderr, /--config plans offline and knows no deployed stack; .*give --stack <name>/);
+            assert.match(r.stderr, usageOf("canary"));
+        });
+
+        it("accept-handoff reads the example's config and goes on to the hand-over file", () => {
+            const r = runs.get("accept-handoff --config")!;
+            assert.strictEqual(r.status, 2, r.stderr);
+            assert.match(r.stderr, /absent\.json: cannot read the hand-over file/);
+            assert.doesNotMatch(r.stderr, /--stack|usage:/);
+        });
+    });
+});

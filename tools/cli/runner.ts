@@ -1,0 +1,182 @@
+/**
+ * The one command-line runner every tool in tools/ starts through, so that
+ * they all read their command line and end the same way:
+ * - `--help` (or `-h`) prints the usage on stdout and exits 0, before anything runs;
+ * - an unknown option, a missing required one, or a file that cannot be read
+ *   (a `UsageError`) exits 2 with the message and the usage on stderr;
+ * - a config error (the program's `ConfigError`, naming the file, key and fix) exits 2;
+ * - any other failure exits 1 with its one-line message, never a stack trace;
+ * - the process exits only once stdout has drained, so a pipe gets all of it.
+ * `--stack <name>` names a stack of this project (its `Pulumi.<name>.yaml`),
+ * and `--config <file>` alone names an example: a stack called after its file.
+ *
+ * Nothing heavy is imported here: `key` and `gen-partners` start without the
+ * Pulumi SDK, and the config-error check loads its module only when something failed.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs, ParseArgsConfig } from "util";
+import { PROJECT_ROOT, stackConfigFile } from "../root";
+
+export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
+
+/** Bad input on the command line: exit 2, with the usage after the message. */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageError";
+    }
+}
+
+export interface Command<O extends OptionSpecs> {
+    /** The npm script, as in `npm run <name>`. */
+    name: string;
+    /** The whole usage, starting `usage: npm run <name> -- ...`. */
+    usage: string;
+    /** The options besides `--help`, which every command has. */
+    options: O;
+    /** Default false: a stray word is an error, not silently ignored. */
+    allowPositionals?: boolean;
+    run: (args: Parsed<O>, io: Io) => Promise<number> | number;
+}
+
+export interface Io {
+    stdout: (text: string) => void;
+    stderr: (text: string) => void;
+}
+
+export type Parsed<O extends OptionSpecs> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>;
+
+const HELP = { help: { type: "boolean", short: "h" } } as const satisfies OptionSpecs;
+
+/** The command line as the command's options read it; a `UsageError` when it does not parse. */
+export function parseCommandLine<O extends OptionSpecs>(command: Command<O>, argv: string[]): Parsed<O> & { help: boolean } {
+    let parsed;
+    try {
+        parsed = parseArgs({ args: argv, options: { ...command.options, ...HELP }, allowPositionals: command.allowPositionals ?? false, strict: true });
+    } catch (err) {
+        // parseArgs says what was wrong ("Unknown option '--stak'"); the usage then says what is right.
+        throw new UsageError((err as Error).message);
+    }
+    const { help, ...values } = parsed.values as Record<string, unknown>;
+    return { values, positionals: parsed.positionals, help: help === true } as unknown as Parsed<O> & { help: boolean };
+}
+
+/** Runs a command on its arguments and returns its exit status; every failure is reported on `io.stderr`. */
+export async function runCommand<O extends OptionSpecs>(command: Command<O>, argv: string[], io: Io = processIo): Promise<number> {
+    try {
+        const { help, ...args } = parseCommandLine(command, argv);
+        if (help) {
+            io.stdout(`${command.usage}\n`);
+            return 0;
+        }
+        return await command.run(args as unknown as Parsed<O>, io);
+    } catch (err) {
+        return reportFailure(err, command, io);
+    }
+}
+
+/** Reports a failure the command did not handle, and returns its exit status. */
+export function reportFailure(err: unknown, command: { usage: string }, io: Io): number {
+    if (err instanceof UsageError) {
+        io.stderr(`${err.message}\n${command.usage}\n`);
+        return 2;
+    }
+    if (isConfigError(err)) {
+        io.stderr(`${err.message}\n`);
+        return 2;
+    }
+    // One line: the message says what failed; a stack trace points into bin/ and helps no operator.
+    io.stderr(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+}
+
+/** The program's ConfigError, loaded only now: infra/config/errors imports the Pulumi SDK, which a cheap tool must not load to start. */
+function isConfigError(err: unknown): err is Error {
+    if (!(err instanceof Error && err.name === "ConfigError")) return false;
+    const errors = require("../../infra/config/errors") as typeof import("../../infra/config/errors");
+    return errors.isConfigError(err);
+}
+
+const processIo: Io = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+};
+
+/** The entry point of a tool: runs it on the process's arguments and exits with its status once stdout has drained. */
+export function main<O extends OptionSpecs>(command: Command<O>): void {
+    void exitWith(runCommand(command, process.argv.slice(2)), command);
+}
+
+/**
+ * Exits with the status a running command resolves to, once stdout has
+ * drained (a pipe takes output in 64 KiB chunks, and `process.exit` would cut
+ * it); a rejection is reported as `reportFailure` does. For commands with a
+ * core of their own (canary, batch-replicate) that take their own dependencies.
+ */
+export async function exitWith(status: Promise<number>, command: { usage: string }): Promise<void> {
+    let code: number;
+    try {
+        code = await status;
+    } catch (err) {
+        code = reportFailure(err, command, processIo);
+    }
+    process.stdout.write("", () => process.exit(code));
+}
+
+export interface StackTarget {
+    /** The stack's name: `--stack`, or else the `--config` file's name. */
+    stack: string;
+    /** The config file the stack is read from. */
+    configFile: string;
+    /** True when `--config` named the file (an example, or a stack's file given explicitly). */
+    explicitConfig: boolean;
+}
+
+/**
+ * The stack a command works on, from `--stack <name>` and `--config <file>`,
+ * with its config file checked to be readable (a `UsageError` naming the file
+ * and the fix otherwise). `--config` alone names an example as a stack called
+ * after its file (`stacks/examples/sse-kms.yaml` is `sse-kms`,
+ * `Pulumi.prod.yaml` is `prod`).
+ */
+export function stackTarget(values: { stack?: string; config?: string }, root = PROJECT_ROOT): StackTarget {
+    if (values.stack === "") throw new UsageError("--stack needs a stack name, e.g. --stack prod");
+    if (values.config === "") throw new UsageError("--config needs a file, e.g. --config stacks/examples/sse-kms.yaml");
+    if (values.stack === undefined && values.config === undefined) {
+        throw new UsageError("--stack <name> or --config <file> is required (e.g. --stack prod, or --config stacks/examples/sse-kms.yaml)");
+    }
+    const stack = values.stack ?? stackNameOfFile(values.config!);
+    const configFile = values.config ?? stackConfigFile(stack, root);
+    const problem = unreadable(configFile);
+    if (problem) {
+        throw new UsageError(values.config !== undefined
+            ? `--config ${values.config}: cannot read it (${problem}); fix: give the path of a stack config, e.g. stacks/examples/sse-kms.yaml`
+            : `--stack: the stack file ${configFile} does not exist; fix: name a stack of this project, or give its config with --config <file>`);
+    }
+    return { stack, configFile, explicitConfig: values.config !== undefined };
+}
+
+/** The stack a config file stands for: its name without `Pulumi.` and `.yaml`. */
+export function stackNameOfFile(file: string): string {
+    return path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+}
+
+/** The reason a file cannot be read (`ENOENT: no such file or directory`), or undefined when it can. */
+export function unreadable(file: string): string | undefined {
+    try {
+        fs.accessSync(file, fs.constants.R_OK);
+        return fs.statSync(file).isDirectory() ? "it is a directory" : undefined;
+    } catch (err) {
+        const { code } = err as NodeJS.ErrnoException;
+        return code === "ENOENT" ? "ENOENT: no such file" : (err as Error).message;
+    }
+}
+
+/** The command line that names the same stack again, for a next-step hint: `--config <file>` for an example, `--stack <name>` for a stack of this project. */
+export function stackArgs(target: Pick<StackTarget, "stack" | "configFile" | "explicitConfig">): string {
+    if (!target.explicitConfig) return `--stack ${target.stack}`;
+    const relative = path.relative(PROJECT_ROOT, path.resolve(target.configFile));
+    const file = relative.startsWith("..") ? target.configFile : relative;
+    return stackNameOfFile(file) === target.stack ? `--config ${file}` : `--stack ${target.stack} --config ${file}`;
+}
