@@ -19,7 +19,7 @@ export type Scope = (typeof SCOPES)[number];
 
 export const DEFAULT_MATRIX_FILE = path.join(PROJECT_ROOT, "tools", "access", "expected-matrix.yaml");
 
-const decision = z.enum(DECISIONS);
+const decision = z.enum(DECISIONS, { error: `a decision is one of ${DECISIONS.join(", ")} (in the simulator's words: ExplicitlyDenied is a Deny statement that matched, ImplicitlyDenied no Allow, or only one of two accounts allowing a cross-account request)` });
 const templateSchema = z.strictObject({
     id: z.string().regex(/^[a-z0-9-]+$/),
     /** One of the file's `kinds`: the heading the template's rows appear under. */
@@ -41,7 +41,7 @@ const templateSchema = z.strictObject({
     /** Context keys the caller's request carries beyond those of its principal and transport (s3:prefix, sts:ExternalId...). */
     context: z.record(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9:_/-]+$/, "a context key is service:Name"), z.string()).optional(),
     /** In the simulator's words; `if` is conditions of the scope joined by " and ", each may be preceded by "not ". */
-    expected: z.union([decision, z.strictObject({ if: z.string(), then: decision, else: decision })]),
+    expected: z.union([decision, z.strictObject({ if: z.string(), then: decision, else: decision })], { error: `expected is one of ${DECISIONS.join(", ")}, or { if: <conditions>, then: <decision>, else: <decision> }` }),
 });
 const matrixSchema = z.strictObject({
     /** Object keys the templates name as {placeholders}; a file's name may hold the scope's placeholders. */
@@ -167,7 +167,7 @@ export function loadExpectedMatrix(file = DEFAULT_MATRIX_FILE): ExpectedMatrix {
         new MatrixFileError(file, problems.map((p) => ({ key: keyOf(p.path) || "(file)", problem: p.problem, fix: p.fix, file, ...(lineOf(doc, lines, p.path) ? { line: lineOf(doc, lines, p.path) } : {}) })));
     if (doc.errors.length) throw fail(doc.errors.map((e) => ({ path: [], problem: `is not YAML: ${e.message}`, fix: "fix the YAML syntax" })));
     const parsed = matrixSchema.safeParse(doc.toJS());
-    if (!parsed.success) throw fail(parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], problem: i.message, fix: "see tools/access/schema.ts for the file's shape" })));
+    if (!parsed.success) throw fail(parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], problem: i.message, fix: "see the file's schema in tools/access/schema.ts" })));
     const problems: Problem[] = [];
     const ids = new Map<string, number>();
     const templates = parsed.data.templates.map((t, at) => {
@@ -175,7 +175,7 @@ export function loadExpectedMatrix(file = DEFAULT_MATRIX_FILE): ExpectedMatrix {
         ids.set(t.id, at);
         return { ...t, forms: parseTemplate(t, at, parsed.data, problems) };
     });
-    if (problems.length) throw fail(problems);
+    if (problems.length) throw fail(problems.filter((p, i) => problems.findIndex((q) => keyOf(q.path) === keyOf(p.path) && q.problem === p.problem) === i));
     return { ...parsed.data, templates };
 }
 

@@ -17,15 +17,26 @@ export type SourceAccount = SideRef | "unrelated";
 export type AccountOwner = SideRef | "thirdParty" | "counterparts";
 
 export type PrincipalSelector =
+    /** replicationRole(S): S's replication role, as the session S3 assumes it; batchRole(S): its Batch Replication role, as Batch Operations assumes it. */
     | { kind: "replicationRole" | "batchRole"; side: SideRef }
+    /**
+     * accountRoot(X): X's account root (all permissions in its own account); admin(X): another role of X's account with
+     * AdministratorAccess, the worst an account can give its own principals. X is own, counterpart, the vendor or
+     * service (none when its principal is its account root: the grant then names them all), or counterparts (each).
+     */
     | { kind: "accountRoot" | "admin"; of: AccountOwner }
+    /** An unsigned request. */
     | { kind: "anonymous" }
+    /** An administrator role in an account of no party here. */
     | { kind: "unrelatedAccount" }
     /** A vendor's or a data-sync service's principal, or the same name in an unrelated account. */
     | { kind: "thirdParty"; inUnrelatedAccount: boolean }
     /** Our role a data-sync service assumes. */
     | { kind: "writerRole" }
-    /** Service principal `service` acting for `account` and a source (aws:SourceAccount, aws:SourceArn). */
+    /**
+     * service(N, A, B): service principal N acting for account A (own, counterpart, unrelated) and source B
+     * (aws:SourceAccount, aws:SourceArn): a link's bucket, job(S), or a log bucket scope's named source.
+     */
     | { kind: "service"; service: string; account: SourceAccount; source: ServiceSource };
 
 export type ServiceSource =
@@ -35,17 +46,28 @@ export type ServiceSource =
     /** A source a log bucket's scope names: source, logBucket, loggedElsewhere, unrelatedBucket, trail, otherTrail. */
     | { kind: "named"; name: LogSource };
 
+/**
+ * In accessLog: source (the data bucket logged), logBucket, loggedElsewhere (our buckets logging to another
+ * region's log bucket), unrelatedBucket; in logBucket: trail (each trail delivering here) or otherTrail.
+ */
 export type LogSource = "source" | "logBucket" | "loggedElsewhere" | "unrelatedBucket" | "trail" | "otherTrail";
 
 export type ResourceSelector =
+    /** ingress(S) / egress(S): a bucket of a link; with /<key>, an object. */
     | { kind: "bucket"; bucket: BucketRole; side: SideRef; key?: string }
+    /** buckets(S): every bucket S's plan makes (log buckets too), or the link's buckets without its plan. */
     | { kind: "buckets"; side: SideRef; key?: string }
+    /** replicationRole(S) / batchRole(S): the role, as the target of sts:AssumeRole. */
     | { kind: "role"; role: "replicationRole" | "batchRole"; side: SideRef }
+    /** keys(S): every KMS key S's plan makes. */
     | { kind: "keys"; side: SideRef }
+    /** key(ingress(S)) / key(egress(S)): the KMS key the bucket encrypts with; no requests when it uses SSE-S3. */
     | { kind: "bucketKey"; bucket: BucketRole; side: SideRef }
     /** The subject's own bucket (a vendor drop, a service destination, a log bucket), or an object in it. */
     | { kind: "subject"; key?: string }
+    /** key(drop) / key(destination): the subject bucket's KMS key. */
     | { kind: "subjectKey" }
+    /** otherBuckets(own): every other bucket of our plan. */
     | { kind: "otherBuckets"; key?: string }
     | { kind: "writerRole" };
 
@@ -237,10 +259,12 @@ export interface ScopeGrammar {
 }
 
 const namedCondition = (names: string[]) => (name: string) => (names.includes(name) ? { name } : undefined);
+/** {sourceBucket} and {targetPrefix}: the data bucket logged (the first, in logBucket templates); {trailPrefix}: the first trail's key prefix. */
 const LOG_PLACEHOLDERS = ["sourceBucket", "targetPrefix", "account", "region", "trailPrefix", "unrelatedAccount"];
 
 export const GRAMMARS = {
     link: {
+        /** {root}: the link's root prefix. */
         placeholders: ["root"],
         principal: linkPrincipal,
         principalHelp: "replicationRole(S), batchRole(S), accountRoot(S), admin(S), anonymous, unrelatedAccount, service(name, S|unrelated, bucket|job(S))",
@@ -258,6 +282,7 @@ export const GRAMMARS = {
         conditionHelp: "deleteMarkerReplication(S)",
     },
     vendorDrop: {
+        /** {prefix}, {keyPrefix} ("<prefix>/", or "" for a dedicated drop), {partition}, {region}, {vendorAccount}. */
         placeholders: ["prefix", "keyPrefix", "partition", "region", "vendorAccount"],
         principal: fixed({ ...thirdPartyPrincipals("vendor"), ...COMMON_PRINCIPALS }),
         principalHelp: `vendor, vendor(unrelated), accountRoot(vendor), admin(vendor), ${COMMON_HELP}`,
@@ -269,6 +294,7 @@ export const GRAMMARS = {
         conditionHelp: "allowDelete, accessConfirmation, sseKms or prefixed",
     },
     serviceDestination: {
+        /** {externalId}, {keyPrefix} ("<prefix>/", or "" when the service writes anywhere). */
         placeholders: ["externalId", "keyPrefix"],
         principal: fixed({ ...thirdPartyPrincipals("syncService"), writerRole: { kind: "writerRole" }, ...COMMON_PRINCIPALS }),
         principalHelp: `syncService, syncService(unrelated), accountRoot(syncService), admin(syncService), writerRole, ${COMMON_HELP}`,
