@@ -130,7 +130,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             ...(args.serviceDestinations ?? []).map((s) => ({ name: s.bucketName, region: args.region })),
         ];
         const trail = args.audit.trail;
-        const trailArn = trail.mode === "create" ? `arn:${args.partition}:cloudtrail:${args.region}:${args.accountId}:trail/${trail.trailName}` : undefined;
+        const trailArn = trail.mode === "create" ? arns.trail(args.partition, args.region, args.accountId, trail.trailName) : undefined;
         const logBuckets: Record<string, LogBucket> = {};
         for (const [region, bucketName] of Object.entries(args.audit.logBucketNames)) {
             logBuckets[region] = new LogBucket(`${name}-logs-${region}`, {
@@ -258,7 +258,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                 trail: {
                     mode: trail.mode,
                     name: trail.trailName,
-                    arn: trailArn ?? `arn:${args.partition}:cloudtrail:${args.region}:${args.accountId}:trail/${trail.trailName}`,
+                    arn: trailArn ?? arns.trail(args.partition, args.region, args.accountId, trail.trailName),
                     ...(trail.mode === "create" ? { logPrefix: `${CLOUDTRAIL_PREFIX}/AWSLogs/${args.accountId}/CloudTrail/` } : {}),
                 },
             }),
