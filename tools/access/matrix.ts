@@ -4,7 +4,7 @@
  * the expansion of its templates for each subject (expand.ts, subjects/).
  */
 export * from "./model";
-export { DEFAULT_MATRIX_FILE, loadExpectedMatrix, MatrixFileError, SCOPES } from "./schema";
-export type { ExpectedMatrix, Scope, Template } from "./schema";
+export { DEFAULT_MATRIX_FILE, loadExpectedMatrix, MatrixFileError } from "./schema";
+export type { ExpectedMatrix, Template } from "./schema";
 export { expandMatrix, expandSubject, transportContext } from "./expand";
 export { ADMINISTRATOR_ACCESS, THIRD_PARTY_IDENTITY } from "./principals";

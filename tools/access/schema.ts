@@ -11,11 +11,8 @@ import YAML, { LineCounter } from "yaml";
 import { z } from "zod";
 import { ConfigError, ConfigProblem, formatProblems } from "../../infra/config/errors";
 import { PROJECT_ROOT } from "../root";
-import { DECISIONS, SideRef, TRANSPORTS } from "./model";
+import { DECISIONS, SCOPES, SideRef, TRANSPORTS } from "./model";
 import { ConditionTerm, conditionNames, GRAMMARS, PrincipalSelector, ResourceSelector, ScopeGrammar, ViaSelector } from "./selectors";
-
-export const SCOPES = ["link", "vendorDrop", "serviceDestination", "accessLog", "logBucket"] as const;
-export type Scope = (typeof SCOPES)[number];
 
 export const DEFAULT_MATRIX_FILE = path.join(PROJECT_ROOT, "tools", "access", "expected-matrix.yaml");
 

@@ -7,17 +7,9 @@ import { partitionOf } from "../../../infra/config/rules";
 import { accountOfArn, arns, bucketNameOfArn, inAccount, lastPathSegmentOfArn, partitionOfArn, regionOfArn } from "../../../infra/policies/document";
 
 describe("ARNs and partitions", () => {
-    it("knows each partition's regions, including those a prefix list missed", () => {
-        const cases: [string, string][] = [
-            ["us-east-1", "aws"],
-            ["eu-west-1", "aws"],
-            ["cn-north-1", "aws-cn"],
-            ["us-gov-west-1", "aws-us-gov"],
-            ["us-iso-east-1", "aws-iso"],
-            ["us-isob-east-1", "aws-iso-b"],
-            ["eu-isoe-west-1", "aws-iso-e"],
-        ];
-        assert.deepStrictEqual(cases.map(([region]) => [region, partitionOf(region)]), cases);
+    it("knows each partition's regions, including those the prefix lists missed (ISO-E, ISO-F, European Sovereign Cloud)", () => {
+        const expected = { "us-east-1": "aws", "cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov", "us-isob-east-1": "aws-iso-b", "eu-isoe-west-1": "aws-iso-e", "us-isof-south-1": "aws-iso-f", "eusc-de-east-1": "aws-eusc" };
+        assert.deepStrictEqual(Object.fromEntries(Object.keys(expected).map((region) => [region, partitionOf(region)])), expected);
     });
 
     it("builds every kind of ARN the program and the tools name", () => {

@@ -4,11 +4,11 @@
  * and the decision expected of it. Each kind of subject is one module beside
  * this one.
  */
-import type { Decision, Known, RequestPrincipal, RequestResource, SideFacts, SubjectKind } from "../model";
+import type { Decision, Known, RequestPrincipal, RequestResource, Scope, SideFacts, SubjectKind } from "../model";
 import { isKnown } from "../model";
 import { accountRootPrincipal, adminPrincipal } from "../principals";
 import { bucketResource, bucketResources } from "../resources";
-import type { Scope, Template, TemplateForm } from "../schema";
+import type { Template, TemplateForm } from "../schema";
 import type { ConditionTerm, PrincipalSelector, ResourceSelector, ViaSelector } from "../selectors";
 import { anonymousPrincipal } from "@cloud-copilot/iam-simulate";
 
@@ -17,15 +17,19 @@ export type Fill = (text: string) => string;
 
 export abstract class Expander {
     abstract readonly kind: SubjectKind;
-    abstract readonly name: string;
+    /** The scopes of the templates about this kind of subject. */
+    abstract readonly scopes: readonly Scope[];
 
-    constructor(protected readonly own: SideFacts, protected readonly unrelatedAccountId: string) {}
+    /** `name`: the subject's, for its rows (the counterpart of a link, the vendor, the service, the log bucket). */
+    constructor(readonly name: string, protected readonly own: SideFacts, protected readonly unrelatedAccountId: string) {}
 
     get partition(): string {
         return this.own.partition;
     }
 
-    abstract covers(scope: Scope): boolean;
+    covers(scope: Scope): boolean {
+        return this.scopes.includes(scope);
+    }
     /** The template is expanded once per variable set (the sides of a link, the data buckets logging into a log bucket). */
     abstract variants(t: Template, form: TemplateForm): Record<string, string>[];
     /** The principals a selector names (it may name several, or none where it does not apply), or why they cannot be named. */

@@ -7,7 +7,7 @@ import { arns } from "../../../infra/policies/document";
 import type { Known, LinkFacts, RequestPrincipal, RequestResource, SideFacts, SideRef } from "../model";
 import { accountRootPrincipal, adminPrincipal, iamPrincipal, rolePolicies, servicePrincipal } from "../principals";
 import { bucketKeys, bucketResource, bucketResources, keyResource, kmsViaContext, roleResource } from "../resources";
-import type { Scope, Template, TemplateForm } from "../schema";
+import type { Template, TemplateForm } from "../schema";
 import type { BucketRole, ConditionTerm, PrincipalSelector, ResourceSelector, SourceAccount, ViaSelector } from "../selectors";
 import { Expander, Fill } from "./expander";
 
@@ -22,15 +22,10 @@ const REPLICATION_ROLES = {
 
 export class LinkExpander extends Expander {
     readonly kind = "link";
-    readonly name: string;
+    readonly scopes = ["link"] as const;
 
     constructor(private readonly link: LinkFacts) {
-        super(link.own, link.unrelatedAccountId);
-        this.name = link.name;
-    }
-
-    covers(scope: Scope): boolean {
-        return scope === "link";
+        super(link.name, link.own, link.unrelatedAccountId);
     }
 
     variants(_t: Template, form: TemplateForm): Record<string, string>[] {

@@ -6,7 +6,7 @@
 import { arns, bucketNameOfArn, inAccount } from "../../../infra/policies/document";
 import type { LogBucketFacts, RequestPrincipal, RequestResource } from "../model";
 import { accountRootPrincipal, adminPrincipal, servicePrincipal } from "../principals";
-import type { Scope, Template } from "../schema";
+import type { Template } from "../schema";
 import type { LogSource, PrincipalSelector, ResourceSelector } from "../selectors";
 import { Expander, Fill } from "./expander";
 
@@ -15,15 +15,10 @@ const UNRELATED_BUCKET = "unrelated-bucket-of-no-party";
 
 export class LogBucketExpander extends Expander {
     readonly kind = "logBucket";
-    readonly name: string;
+    readonly scopes = ["accessLog", "logBucket"] as const;
 
     constructor(private readonly logs: LogBucketFacts) {
-        super(logs.own, logs.unrelatedAccountId);
-        this.name = logs.name;
-    }
-
-    covers(scope: Scope): boolean {
-        return scope === "accessLog" || scope === "logBucket";
+        super(logs.name, logs.own, logs.unrelatedAccountId);
     }
 
     /** accessLog templates once per data bucket logging here; logBucket templates once, with the first of them for log keys. */

@@ -1,25 +1,17 @@
 /** A bucket a data-sync service writes into by assuming a role of ours: intent from config, policies from the plan. */
 import type { Known, RequestPrincipal, RequestResource, ServiceDestinationFacts } from "../model";
-import { iamPrincipal, rolePolicies, thirdPartyPrincipals } from "../principals";
-import { bucketKeys, kmsViaContext, roleResource } from "../resources";
-import type { Scope } from "../schema";
-import type { ConditionTerm, PrincipalSelector, ResourceSelector, ViaSelector } from "../selectors";
-import { Expander, Fill } from "./expander";
-import { thirdPartyPrincipal } from "./third-party";
+import { iamPrincipal, rolePolicies } from "../principals";
+import { roleResource } from "../resources";
+import type { ConditionTerm, PrincipalSelector, ResourceSelector } from "../selectors";
+import type { Fill } from "./expander";
+import { ThirdPartyExpander } from "./third-party";
 
-export class ServiceDestinationExpander extends Expander {
+export class ServiceDestinationExpander extends ThirdPartyExpander {
     readonly kind = "serviceDestination";
-    readonly name: string;
-    private readonly service: ReturnType<typeof thirdPartyPrincipals>;
+    readonly scopes = ["serviceDestination"] as const;
 
     constructor(private readonly destination: ServiceDestinationFacts) {
-        super(destination.own, destination.unrelatedAccountId);
-        this.name = destination.name;
-        this.service = thirdPartyPrincipals(destination.name, destination.servicePrincipalArn, destination.unrelatedAccountId);
-    }
-
-    covers(scope: Scope): boolean {
-        return scope === "serviceDestination";
+        super(destination.name, destination.own, destination.unrelatedAccountId, destination.bucketArn, destination.servicePrincipalArn);
     }
 
     variants(): Record<string, string>[] {
@@ -33,17 +25,12 @@ export class ServiceDestinationExpander extends Expander {
             const { identity, boundaries } = rolePolicies(this.own, arn);
             return [iamPrincipal(arn, { label: `${this.destination.name} writer role`, identity, boundaries, sessionName: "data-sync", side: "own" })];
         }
-        return thirdPartyPrincipal(this.service, selector) ?? this.common(selector);
+        return super.principals(selector);
     }
 
     resources(selector: ResourceSelector, action: string, fill: Fill): RequestResource[] | string {
         if (selector.kind === "writerRole") return [roleResource(this.own, "own", this.destination.roleArn, action)];
-        if (selector.kind === "subjectKey") return bucketKeys(this.own, "own", this.destination.bucketArn, `service destination ${this.destination.name}`);
-        return this.subjectBuckets(selector, this.destination.bucketArn, fill);
-    }
-
-    kmsVia(selector: ViaSelector, key: RequestResource, fill: Fill): Record<string, string> {
-        return kmsViaContext(this.own, this.destination.bucketArn, fill(selector.key), key);
+        return this.bucketResources(selector, `service destination ${this.destination.name}`, fill);
     }
 
     protected condition(term: ConditionTerm): Known<boolean> {

@@ -3,27 +3,18 @@
  * prefix, what it may do) is the stack's config; the policies are the plan's.
  */
 import { accountOfArn } from "../../../infra/policies/document";
-import type { Known, RequestPrincipal, RequestResource, VendorDropFacts } from "../model";
-import { thirdPartyPrincipals } from "../principals";
-import { bucketKeys, collectedBucket, kmsViaContext } from "../resources";
-import type { Scope } from "../schema";
-import type { ConditionTerm, PrincipalSelector, ResourceSelector, ViaSelector } from "../selectors";
-import { Expander, Fill } from "./expander";
-import { thirdPartyPrincipal } from "./third-party";
+import type { Known, RequestResource, VendorDropFacts } from "../model";
+import { collectedBucket } from "../resources";
+import type { ConditionTerm, ResourceSelector } from "../selectors";
+import type { Fill } from "./expander";
+import { ThirdPartyExpander } from "./third-party";
 
-export class VendorDropExpander extends Expander {
+export class VendorDropExpander extends ThirdPartyExpander {
     readonly kind = "vendorDrop";
-    readonly name: string;
-    private readonly vendor: ReturnType<typeof thirdPartyPrincipals>;
+    readonly scopes = ["vendorDrop"] as const;
 
     constructor(private readonly drop: VendorDropFacts) {
-        super(drop.own, drop.unrelatedAccountId);
-        this.name = drop.name;
-        this.vendor = thirdPartyPrincipals(drop.name, drop.principalArn, drop.unrelatedAccountId);
-    }
-
-    covers(scope: Scope): boolean {
-        return scope === "vendorDrop";
+        super(drop.name, drop.own, drop.unrelatedAccountId, drop.bucketArn, drop.principalArn);
     }
 
     variants(): Record<string, string>[] {
@@ -31,17 +22,8 @@ export class VendorDropExpander extends Expander {
         return [{ prefix: prefix ?? "", keyPrefix: prefix ? `${prefix}/` : "", partition: this.partition, region, vendorAccount: accountOfArn(principalArn) }];
     }
 
-    principals(selector: PrincipalSelector): RequestPrincipal[] {
-        return thirdPartyPrincipal(this.vendor, selector) ?? this.common(selector);
-    }
-
     resources(selector: ResourceSelector, _action: string, fill: Fill): RequestResource[] | string {
-        if (selector.kind === "subjectKey") return bucketKeys(this.own, "own", this.drop.bucketArn, `vendor drop ${this.drop.name}`);
-        return this.subjectBuckets(selector, this.drop.bucketArn, fill);
-    }
-
-    kmsVia(selector: ViaSelector, key: RequestResource, fill: Fill): Record<string, string> {
-        return kmsViaContext(this.own, this.drop.bucketArn, fill(selector.key), key);
+        return this.bucketResources(selector, `vendor drop ${this.drop.name}`, fill);
     }
 
     protected condition(term: ConditionTerm): Known<boolean> {
