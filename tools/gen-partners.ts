@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import YAML from "yaml";
+import { arns } from "../infra/policies/document";
 import { main, UsageError } from "./cli/runner";
 
 export function partnersConfig(count: number): { config: Record<string, unknown> } {
@@ -16,8 +17,8 @@ export function partnersConfig(count: number): { config: Record<string, unknown>
             name,
             accountId,
             region: "us-east-1",
-            ingressBucketArn: `arn:aws:s3:::${name}-inbound`,
-            replicationRoleArn: `arn:aws:iam::${accountId}:role/${name}-replication`,
+            ingressBucketArn: arns.bucket("aws", `${name}-inbound`),
+            replicationRoleArn: arns.role("aws", accountId, `${name}-replication`),
         };
     });
     return {

@@ -120,7 +120,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             ...args.serviceDestinations.map((s) => ({ name: s.bucketName, region: args.region })),
         ];
         const trail = args.audit.trail;
-        const trailArn = trail.mode === "off" ? undefined : `arn:${args.partition}:cloudtrail:${args.region}:${args.accountId}:trail/${trail.trailName}`;
+        const trailArn = trail.mode === "off" ? undefined : arns.trail(args.partition, args.region, args.accountId, trail.trailName);
         const logBuckets: Record<string, LogBucket> = {};
         for (const [region, bucketName] of Object.entries(args.audit.logBucketNames)) {
             logBuckets[region] = new LogBucket(`${name}-logs-${region}`, {

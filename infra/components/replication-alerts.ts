@@ -33,14 +33,14 @@ export class ReplicationAlerts extends pulumi.ComponentResource {
             policy: JSON.stringify(policyDocument([keyAdministrationStatement(args.partition, args.accountId), alertsKeyStatement(args.accountId)])),
         }, child);
         this.topic = new aws.sns.Topic(name, { name: args.topicName, kmsMasterKeyId: key.arn }, child);
-        const topicArn = `arn:${args.partition}:sns:${args.region}:${args.accountId}:${args.topicName}`;
+        const topicArn = arns.snsTopic(args.partition, args.region, args.accountId, args.topicName);
         this.topicPolicy = new aws.sns.TopicPolicy(name, {
             arn: this.topic.arn,
             policy: JSON.stringify(policyDocument(alertsTopicStatements({
                 topicArn,
                 accountId: args.accountId,
                 sourceBucketArns: args.sourceBucketNames.map((b) => arns.bucket(args.partition, b)),
-                alarmArnPattern: `arn:${args.partition}:cloudwatch:${args.region}:${args.accountId}:alarm:${args.alarmNamePrefix}*`,
+                alarmArnPattern: arns.alarm(args.partition, args.region, args.accountId, `${args.alarmNamePrefix}*`),
             }))),
         }, child);
         args.subscriptions.forEach((subscription, index) => {

@@ -2,6 +2,7 @@
  * Pure validators for the identifiers that stack config carries. Each returns
  * `undefined` when the value is fine, or a sentence saying what is wrong.
  */
+import { partition as sdkPartition } from "@aws-sdk/core/client";
 import { parse as parseArn, validate as isArn } from "@aws-sdk/util-arn-parser";
 
 export const ACCOUNT_ID = /^\d{12}$/;
@@ -17,13 +18,9 @@ export function regionProblem(value: string): string | undefined {
     return REGION.test(value) ? undefined : `must be an AWS region such as us-east-1, got "${value}"`;
 }
 
-/** The partition whose ARNs a region uses. */
+/** The partition whose ARNs a region uses, from the AWS SDK's own partition data (the regions and region patterns of every partition). */
 export function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    if (region.startsWith("us-iso-")) return "aws-iso";
-    if (region.startsWith("us-isob-")) return "aws-iso-b";
-    return "aws";
+    return sdkPartition(region).name;
 }
 
 const RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];

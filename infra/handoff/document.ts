@@ -121,8 +121,8 @@ export function handoverTemplate(source: HandoverSource): HandoverDocument {
             encryption: source.encryption,
             deleteMarkerReplication: false,
             ingressBucketArn: theirs.ingressBucketArn ?? arns.bucket(source.partition, "<YOUR_INGRESS_BUCKET>"),
-            replicationRoleArn: theirs.replicationRoleArn ?? `arn:${source.partition}:iam::<YOUR_ACCOUNT_ID>:role/<YOUR_REPLICATION_ROLE>`,
-            ingressKmsKeyArn: source.encryption === "SSE-KMS" ? theirs.ingressKmsKeyArn ?? `arn:${source.partition}:kms:<YOUR_REGION>:<YOUR_ACCOUNT_ID>:key/<YOUR_INGRESS_KEY_ID>` : undefined,
+            replicationRoleArn: theirs.replicationRoleArn ?? arns.role(source.partition, "<YOUR_ACCOUNT_ID>", "<YOUR_REPLICATION_ROLE>"),
+            ingressKmsKeyArn: source.encryption === "SSE-KMS" ? theirs.ingressKmsKeyArn ?? arns.kmsKey(source.partition, "<YOUR_REGION>", "<YOUR_ACCOUNT_ID>", "<YOUR_INGRESS_KEY_ID>") : undefined,
         }),
         needsBack: [],
     };

@@ -19,7 +19,7 @@ export const BATCH_OPERATIONS_SERVICE = "batchoperations.s3.amazonaws.com";
 
 /** ARN pattern of every Batch Operations job of an account, in any region. */
 export function batchJobArnPattern(partition: string, accountId: string): string {
-    return `arn:${partition}:s3:*:${accountId}:job/*`;
+    return arns.batchJob(partition, "*", accountId, "*");
 }
 
 /**

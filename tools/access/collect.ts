@@ -13,6 +13,7 @@
  */
 import { PlannedResource, Plan } from "../plan/engine";
 import { partitionOf } from "../../infra/config/rules";
+import { arns } from "../../infra/policies/document";
 
 export const TOKENS = {
     role: "aws:iam/role:Role",
@@ -132,7 +133,7 @@ export function collectPolicies(plan: Plan): CollectedPolicies {
 
     const managed = new Map<string, CollectedDocument>();
     for (const r of ofType(TOKENS.policy)) {
-        const arn = text(r.outputs.arn) ?? `arn:${partition}:iam::${accountId}:policy${text(r.inputs.path) ?? "/"}${text(r.inputs.name) ?? resourceName(r)}`;
+        const arn = text(r.outputs.arn) ?? arns.managedPolicy(partition, accountId, text(r.inputs.path) ?? "/", text(r.inputs.name) ?? resourceName(r));
         managed.set(arn, readDocument(r.inputs.policy, `${resourceName(r)} policy`, text(r.inputs.name) ?? resourceName(r)));
     }
     const managedDocument = (arn: string, attachedBy: string): CollectedDocument =>
@@ -140,7 +141,7 @@ export function collectPolicies(plan: Plan): CollectedPolicies {
 
     const roles: CollectedRole[] = ofType(TOKENS.role).map((r) => {
         const name = text(r.inputs.name) ?? text(r.outputs.name) ?? resourceName(r);
-        const arn = text(r.outputs.arn) ?? `arn:${partition}:iam::${accountId}:role${text(r.inputs.path) ?? "/"}${name}`;
+        const arn = text(r.outputs.arn) ?? arns.role(partition, accountId, name, text(r.inputs.path) ?? "/");
         const identity: CollectedDocument[] = [];
         const inline = Array.isArray(r.inputs.inlinePolicies) ? (r.inputs.inlinePolicies as Record<string, unknown>[]) : [];
         for (const [i, p] of inline.entries()) {
@@ -164,7 +165,7 @@ export function collectPolicies(plan: Plan): CollectedPolicies {
             // A policy for a role this plan does not make (say, one created by hand) still says what that role may do.
             const ref = String(reference);
             const name = ref.split("/").pop() ?? ref;
-            const arn = ref.startsWith("arn:") ? ref : `arn:${partition}:iam::${accountId}:role/${ref}`;
+            const arn = ref.startsWith("arn:") ? ref : arns.role(partition, accountId, ref);
             const created: CollectedRole = { name, arn, identity: [] };
             roles.push(created);
             return created;
@@ -186,7 +187,7 @@ export function collectPolicies(plan: Plan): CollectedPolicies {
     const bucketNamed = (name: string): CollectedBucket => {
         let bucket = buckets.get(name);
         if (!bucket) {
-            bucket = { name, arn: `arn:${partition}:s3:::${name}`, policies: [], restrictPublicBuckets: accountBlock };
+            bucket = { name, arn: arns.bucket(partition, name), policies: [], restrictPublicBuckets: accountBlock };
             buckets.set(name, bucket);
         }
         return bucket;
@@ -228,13 +229,13 @@ export function collectPolicies(plan: Plan): CollectedPolicies {
         const name = text(r.inputs.name) ?? resourceName(r);
         const bucket = text(r.inputs.s3BucketName);
         if (!bucket) return [];
-        return [{ name, arn: text(r.outputs.arn) ?? `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`, bucket, keyPrefix: text(r.inputs.s3KeyPrefix) ?? "" }];
+        return [{ name, arn: text(r.outputs.arn) ?? arns.trail(partition, region, accountId, name), bucket, keyPrefix: text(r.inputs.s3KeyPrefix) ?? "" }];
     });
 
     const keys = new Map<string, CollectedKey>();
     for (const r of ofType(TOKENS.key)) {
         const id = text(r.outputs.keyId) ?? text(r.id) ?? resourceName(r);
-        const arn = text(r.outputs.arn) ?? `arn:${partition}:kms:${region}:${accountId}:key/${id}`;
+        const arn = text(r.outputs.arn) ?? arns.kmsKey(partition, region, accountId, id);
         const key: CollectedKey = { name: resourceName(r), arn, keyId: id, policies: [] };
         // A key without a policy input gets AWS's default policy, which trusts the whole account.
         key.policies.push(r.inputs.policy === undefined

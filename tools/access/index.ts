@@ -26,6 +26,7 @@ import {
     VendorDropFacts,
 } from "./matrix";
 import { RowStatus, simulateRequest } from "./simulate";
+import { accountOfArn, arns } from "../../infra/policies/document";
 
 export interface AccessRow {
     kind: string;
@@ -176,15 +177,13 @@ export function linkFacts(input: EvaluatePlansInput): LinkFacts[] {
     });
 }
 
-const accountOf = (arn: string) => arn.split(":")[4];
-
 /** The log buckets the plan exports, with what its access-log targets and trails deliver into each. */
 function logBucketFacts(plan: Plan, own: PlannedSide, links: LinkFacts[]): LogBucketFacts[] {
     const logBuckets = ((plan.outputs.audit as { logBuckets?: Record<string, string> } | undefined)?.logBuckets) ?? {};
     const counterparts = links.map((l) => l.counterpart).filter((c, i, all) => c.accountId && all.findIndex((o) => o.accountId === c.accountId) === i);
     const unrelatedAccountId = unrelatedAccount([own.accountId, ...counterparts.map((c) => c.accountId)]);
     return Object.entries(logBuckets).map(([region, name]) => {
-        const arn = `arn:${own.partition}:s3:::${name}`;
+        const arn = arns.bucket(own.partition, name);
         const logging = own.policies.buckets.filter((b) => b.accessLogs);
         return {
             own,
@@ -208,7 +207,7 @@ function directAccessFacts(plan: Plan, own: PlannedSide, config: SideConfig | un
         if (planned.length) throw new Error(`${plan.stack} makes vendor drops or service destinations (${planned.join(", ")}): pass the stack's parsed config as \`config\`, whose principals, prefixes and external IDs are what their policies are checked against`);
         return [];
     }
-    const bucketArn = (name: string) => `arn:${own.partition}:s3:::${name}`;
+    const bucketArn = (name: string) => arns.bucket(own.partition, name);
     const vendorDrops = config.vendorDrops.map((v): Subject => {
         const facts: VendorDropFacts = {
             name: v.name,
@@ -219,7 +218,7 @@ function directAccessFacts(plan: Plan, own: PlannedSide, config: SideConfig | un
             prefix: v.prefix,
             allowDelete: v.allowDelete,
             accessConfirmation: v.accessConfirmation,
-            unrelatedAccountId: unrelatedAccount([own.accountId, accountOf(v.principalArn)]),
+            unrelatedAccountId: unrelatedAccount([own.accountId, accountOfArn(v.principalArn)]),
         };
         return { kind: "vendorDrop", facts };
     });
@@ -228,12 +227,12 @@ function directAccessFacts(plan: Plan, own: PlannedSide, config: SideConfig | un
             name: d.name,
             own,
             bucketArn: bucketArn(d.bucketName),
-            roleArn: `arn:${own.partition}:iam::${own.accountId}:role/${d.roleName}`,
+            roleArn: arns.role(own.partition, own.accountId, d.roleName),
             servicePrincipalArn: d.servicePrincipalArn,
             externalId: d.externalId,
             ...(d.prefix ? { prefix: d.prefix } : {}),
             connectionTestPending: d.connectionTestPending,
-            unrelatedAccountId: unrelatedAccount([own.accountId, accountOf(d.servicePrincipalArn)]),
+            unrelatedAccountId: unrelatedAccount([own.accountId, accountOfArn(d.servicePrincipalArn)]),
         };
         return { kind: "serviceDestination", facts };
     });

@@ -15,6 +15,7 @@
  *   User Guide, "Amazon S3 server access log format":
  *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html
  */
+import { arns } from "../../infra/policies/document";
 
 export interface AccessLogLocation {
     /** The data bucket whose requests are logged. */
@@ -245,7 +246,7 @@ export function roleSession(roleArn: string): RoleSession {
     const m = ROLE_ARN.exec(roleArn);
     if (!m) throw new Error(`not an IAM role ARN: ${JSON.stringify(roleArn)}`);
     const [, partition, account, name] = m;
-    return { roleArn, sessionArnPrefix: `arn:${partition}:sts::${account}:assumed-role/${name}/` };
+    return { roleArn, sessionArnPrefix: arns.assumedRole(partition, account, name, "") };
 }
 
 export function roleWritesSql(args: { database: string; table: string; roleArns: string[]; range: DateRange }): string {

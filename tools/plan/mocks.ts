@@ -5,6 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { partitionOf } from "../../infra/config/rules";
+import { arns } from "../../infra/policies/document";
 
 /**
  * Outputs of the stacks that exist, by fully qualified stack name, for
@@ -28,12 +30,6 @@ export interface PlanMocksOptions {
     stackOutputs: StackOutputsByName;
 }
 
-function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    return "aws";
-}
-
 function shortHash(text: string, length: number): string {
     return createHash("sha256").update(text).digest("hex").slice(0, length);
 }
@@ -49,7 +45,7 @@ const RESOURCE_STATES: Record<string, StateOf> = {
         return {
             id: bucket,
             state: {
-                arn: `arn:${partition}:s3:::${bucket}`,
+                arn: arns.bucket(partition, bucket),
                 bucketDomainName: `${bucket}.s3.amazonaws.com`,
                 bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`,
                 region,
@@ -66,7 +62,7 @@ const RESOURCE_STATES: Record<string, StateOf> = {
     "aws:s3/bucketLogging:BucketLogging": bucketSetting,
     "aws:s3/bucketNotification:BucketNotification": bucketSetting,
     "aws:sns/topic:Topic": (args, { region, partition, accountId }) => {
-        const arn = `arn:${partition}:sns:${region}:${accountId}:${String(args.inputs.name)}`;
+        const arn = arns.snsTopic(partition, region, accountId, String(args.inputs.name));
         return { id: arn, state: { arn, owner: accountId } };
     },
     "aws:sns/topicPolicy:TopicPolicy": (args) => ({ id: String(args.inputs.arn), state: { owner: String(args.inputs.arn).split(":")[4] } }),
@@ -77,11 +73,11 @@ const RESOURCE_STATES: Record<string, StateOf> = {
     },
     "aws:cloudwatch/metricAlarm:MetricAlarm": (args, { region, partition, accountId }) => {
         const name = String(args.inputs.name);
-        return { id: name, state: { arn: `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${name}` } };
+        return { id: name, state: { arn: arns.alarm(partition, region, accountId, name) } };
     },
     "aws:cloudtrail/trail:Trail": (args, { region, partition, accountId }) => {
         const name = String(args.inputs.name);
-        const arn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`;
+        const arn = arns.trail(partition, region, accountId, name);
         return { id: arn, state: { arn, homeRegion: region } };
     },
     "aws:iam/role:Role": (args, { partition, accountId }) => {
@@ -90,7 +86,7 @@ const RESOURCE_STATES: Record<string, StateOf> = {
         return {
             id: name,
             state: {
-                arn: `arn:${partition}:iam::${accountId}:role${path}${name}`,
+                arn: arns.role(partition, accountId, name, path),
                 uniqueId: `AROA${shortHash(`${accountId}/${name}`, 17).toUpperCase()}`,
                 path,
                 createDate: "2026-01-01T00:00:00Z",
@@ -102,11 +98,11 @@ const RESOURCE_STATES: Record<string, StateOf> = {
         // Key IDs are random UUIDs in AWS; derive one from the logical name so plans are repeatable.
         const hex = shortHash(`${accountId}/${region}/${args.name}`, 32);
         const keyId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-        return { id: keyId, state: { keyId, arn: `arn:${partition}:kms:${region}:${accountId}:key/${keyId}`, keyUsage: "ENCRYPT_DECRYPT" } };
+        return { id: keyId, state: { keyId, arn: arns.kmsKey(partition, region, accountId, keyId), keyUsage: "ENCRYPT_DECRYPT" } };
     },
     "aws:kms/alias:Alias": (args, { region, partition, accountId }) => ({
         id: String(args.inputs.name),
-        state: { arn: `arn:${partition}:kms:${region}:${accountId}:${String(args.inputs.name)}` },
+        state: { arn: arns.kmsAlias(partition, region, accountId, String(args.inputs.name)) },
     }),
 };
 
