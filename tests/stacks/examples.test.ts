@@ -153,7 +153,7 @@ describe("example setups", () => {
             assert.deepStrictEqual(rule.destination.encryptionConfiguration, { replicaKmsKeyId: (linksOf(partner)["acme-bank"] as unknown as Record<string, string>).ingressKmsKeyArn });
             await assert.rejects(
                 planUncached({ stack: "prod", configFile: kms("prod"), stackOutputs: { "organization/s3-transfer/partner-prod": (await plan("partner-prod")).outputs } }),
-                (err: unknown) => isConfigError(err) && /has an SSE-S3 ingress bucket, but transfer:encryption is SSE-KMS here/.test(err.message),
+                (err: unknown) => isConfigError(err) && /the encryption of its ingress bucket\): is SSE-S3, but this stack uses SSE-KMS/.test(err.message),
             );
         });
     });
