@@ -37,7 +37,8 @@ const text = string().min(1, { error: "must not be empty" });
 const flag = z.boolean({ error: wrongType("true or false") });
 const obj = <T extends z.core.$ZodLooseShape>(shape: T) => z.object(shape, { error: wrongType("an object") });
 const list = <T extends z.ZodType>(item: T) => z.array(item, { error: wrongType("a list") });
-const map = <T extends z.ZodType>(value: T) => z.record(z.string(), value, { error: wrongType("an object") });
+/** Outputs keyed by a name (links by counterpart, log buckets by region...), with our message when not an object. */
+export const outputsByName = <T extends z.ZodType>(value: T) => z.record(z.string(), value, { error: wrongType("an object") });
 
 const accountId = checked(accountIdProblem);
 const region = checked(regionProblem);
@@ -82,9 +83,9 @@ export const ServiceDestinationOutputsSchema = obj({ ...directBucketFields, role
 
 export const AuditOutputsSchema = obj({
     /** Log bucket name per region. */
-    logBuckets: map(bucketName),
+    logBuckets: outputsByName(bucketName),
     /** Every data bucket, with its access-log prefix in its region's log bucket. */
-    accessLogs: map(obj({ region, logBucket: bucketName, prefix: text })),
+    accessLogs: outputsByName(obj({ region, logBucket: bucketName, prefix: text })),
     /** The CloudTrail trail recording object-level events, if any. */
     trail: obj({ mode: oneOf(["create", "extend"]), name: text, arn: text, logPrefix: text.optional() }).optional(),
     /** The advanced event selector to add to an existing trail (mode "extend"). */
@@ -105,16 +106,16 @@ export const StackOutputsSchema = obj({
     accountId,
     region,
     /** Per counterpart, by its party name. */
-    links: map(LinkOutputsSchema),
-    vendorDrops: map(VendorDropOutputsSchema),
-    serviceDestinations: map(ServiceDestinationOutputsSchema),
+    links: outputsByName(LinkOutputsSchema),
+    vendorDrops: outputsByName(VendorDropOutputsSchema),
+    serviceDestinations: outputsByName(ServiceDestinationOutputsSchema),
     audit: AuditOutputsSchema,
     /** SNS topic per region that replication failures are reported to. */
-    alertTopics: map(text),
+    alertTopics: outputsByName(text),
     /** The partner hand-off sheet (Markdown). */
     handoff: text,
     /** Per counterpart, the machine-readable hand-over (docs/handover.md) that `accept-handoff` reads on the other side. */
-    handovers: map(handover),
+    handovers: outputsByName(handover),
 });
 
 export type LinkOutputs = z.infer<typeof LinkOutputsSchema>;
