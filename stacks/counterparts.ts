@@ -4,10 +4,14 @@
  * is read and checked before any resource is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
 import { CounterpartEndpoints } from "../infra/components/counterpart-link";
 import { CounterpartSpec } from "../infra/components/exchange-side";
 import { ConfigError, ConfigProblem } from "../infra/config/errors";
-import { accountIdProblem, parseBucketArn, parseKmsKeyArn, parseRoleArn, qualifiedStackName, regionProblem } from "../infra/config/rules";
+import { parseKmsKeyArn, qualifiedStackName } from "../infra/config/rules";
+import { ArrivingEndpoints, endpointProblems } from "../infra/contract/endpoints";
+import { LinkOutputsSchema, OutputProblem, parseOutputs, PEER_OUTPUTS, StackOutputsSchema } from "../infra/contract/outputs";
 import { CounterpartConfig, CounterpartSource, SideConfig } from "../infra/config/schema";
 import { Destination, DESTINATION_FIELDS, destinationFingerprint, parseFingerprint } from "../infra/handoff/fingerprint";
 
@@ -26,54 +30,69 @@ export interface ResolvedCounterpart {
 /** What the hand-over says, before we note how it arrived. */
 type Resolution = Omit<ResolvedCounterpart, "via" | "warnings">;
 
-/** The stack outputs of the other side that this side reads (see stacks/index.ts). */
-interface PeerStackOutputs {
-    side?: unknown;
-    partyName?: unknown;
-    accountId?: unknown;
-    region?: unknown;
-    links?: unknown;
-}
+/** The outputs of a counterpart's stack, as its StackReference reads them: unchecked until parsed with the contract. */
+type PeerStackOutputs = Partial<Record<(typeof PEER_OUTPUTS)[number], unknown>>;
 
 async function readStackOutputs(ref: pulumi.StackReference): Promise<PeerStackOutputs> {
-    const names = ["side", "partyName", "accountId", "region", "links"] as const;
-    const details = await Promise.all(names.map((n) => ref.getOutputDetails(n)));
-    return Object.fromEntries(names.map((n, i) => [n, details[i].value ?? details[i].secretValue]));
+    const details = await Promise.all(PEER_OUTPUTS.map((n) => ref.getOutputDetails(n)));
+    return Object.fromEntries(PEER_OUTPUTS.map((n, i) => [n, details[i].value ?? details[i].secretValue]));
 }
+
+/** What this side reads of the counterpart's stack; the rest of its outputs may be of an older or newer program. */
+const PeerSchema = StackOutputsSchema.pick({ side: true, partyName: true, accountId: true, region: true });
+/** The fields of the counterpart's link to us that this side uses (an older stack may lack the others). */
+const PeerLinkSchema = LinkOutputsSchema.pick({ root: true, region: true, ingressBucketArn: true, replicationRoleArn: true, ingressKmsKeyArn: true, deleteMarkerReplication: true });
 
 function specFor(counterpart: CounterpartConfig, endpoints: CounterpartEndpoints): CounterpartSpec {
     const { source: _source, configKey: _configKey, acceptedHandover: _accepted, ...named } = counterpart;
     return { ...named, endpoints };
 }
 
-/** With SSE-KMS here, replicas need the counterpart's ingress key; say so rather than skip silently. */
-function kmsPending(counterpart: CounterpartConfig, own: SideConfig, endpoints: CounterpartEndpoints, how: string): string[] {
-    return own.encryption === "SSE-KMS" && endpoints.ingressBucketArn && !endpoints.ingressKmsKeyArn
-        ? [`replication to ${counterpart.name} waits for the KMS key of their ingress bucket (transfer:encryption is SSE-KMS here): ${how}`]
-        : [];
-}
-
-function fromHandover(counterpart: CounterpartConfig, own: SideConfig): Resolution {
+function fromHandover(counterpart: CounterpartConfig, own: SideConfig, problems: ConfigProblem[]): Resolution {
     if (counterpart.source.kind !== "handover") throw new Error("not a handover");
     const { accountId, region, ingressBucketArn, replicationRoleArn, ingressKmsKeyArn, replicatesDeleteMarkers } = counterpart.source;
+    const set = (field: string) => `pulumi config set --path '${counterpart.configKey}.${field}' <${field === "region" ? "region" : "arn"}>`;
+    // A handed-over key says their ingress is SSE-KMS; no key yet says nothing (config fills in as values arrive).
+    const arriving: ArrivingEndpoints = { accountId, region, ingressBucketArn, replicationRoleArn, ingressKmsKeyArn, ...(ingressKmsKeyArn ? { encryption: "SSE-KMS" as const } : {}) };
+    for (const { field, problem } of endpointProblems(arriving, own)) {
+        problems.push(field === "encryption"
+            ? { key: `${counterpart.configKey}.ingressKmsKeyArn`, problem: `says ${counterpart.name}'s ingress bucket ${problem}`, fix: `agree on one encryption with ${counterpart.name}: pulumi config set transfer:encryption SSE-KMS, or remove the key (pulumi config rm --path '${counterpart.configKey}.ingressKmsKeyArn') if they use SSE-S3` }
+            : { key: `${counterpart.configKey}.${field}`, problem, fix: `check it against what ${counterpart.name} handed over, then: ${set(field)}` });
+    }
     const keyArn = ingressKmsKeyArn ? parseKmsKeyArn(ingressKmsKeyArn) : undefined;
     // The key's ARN names the destination region for certain; the hand-over's region field is the fallback.
     const ingressRegion = keyArn && typeof keyArn !== "string" ? keyArn.region : region;
     const endpoints: CounterpartEndpoints = { accountId, ingressBucketArn, ingressRegion, ingressKmsKeyArn, replicationRoleArn, ...(replicatesDeleteMarkers ? { replicatesDeleteMarkers } : {}) };
-    const pending: string[] = kmsPending(counterpart, own, endpoints, `pulumi config set --path '${counterpart.configKey}.ingressKmsKeyArn' <arn>`);
+    const pending: string[] = [];
+    // With SSE-KMS here, replicas need the counterpart's ingress key; say so rather than skip silently.
+    if (own.encryption === "SSE-KMS" && ingressBucketArn && !ingressKmsKeyArn) {
+        pending.push(`replication to ${counterpart.name} waits for the KMS key of their ingress bucket (transfer:encryption is SSE-KMS here): ${set("ingressKmsKeyArn")}`);
+    }
     if (!ingressBucketArn) {
-        pending.push(`replication to ${counterpart.name} waits for their ingress bucket ARN: pulumi config set --path '${counterpart.configKey}.ingressBucketArn' <arn>`);
+        pending.push(`replication to ${counterpart.name} waits for their ingress bucket ARN: ${set("ingressBucketArn")}`);
     }
     if (!replicationRoleArn) {
-        pending.push(`${counterpart.name} cannot replicate into ${counterpart.ingressBucketName} until their role ARN is set: pulumi config set --path '${counterpart.configKey}.replicationRoleArn' <arn>`);
+        pending.push(`${counterpart.name} cannot replicate into ${counterpart.ingressBucketName} until their role ARN is set: ${set("replicationRoleArn")}`);
     }
     return { spec: specFor(counterpart, endpoints), region: ingressRegion, pending };
 }
 
 /**
+ * Where a referenced stack's config is, for fixes: its `Pulumi.<stack>.yaml`
+ * when it is a stack of this project planned from this repository, else its
+ * config wherever its owner keeps it.
+ */
+function configOf(stack: string): string {
+    const [project, name] = stack.split("/").slice(-2);
+    const file = `Pulumi.${name}.yaml`;
+    return project === pulumi.getProject() && fs.existsSync(path.join(process.cwd(), file)) ? file : `the config of ${stack}`;
+}
+
+/**
  * Checks the outputs of the counterpart's stack. Absent outputs mean the other
  * side has not deployed yet (pending); outputs that are present but wrong are
- * config errors, reported against the stack reference's key.
+ * config errors, reported against the stack reference's key and naming that
+ * stack, with a fix in that stack's config.
  */
 function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack: string, outputs: PeerStackOutputs, problems: ConfigProblem[]): Resolution {
     const key = `${counterpart.configKey}.stack`;
@@ -85,55 +104,59 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
         // The engine reads a stack created with `pulumi stack init` but never deployed as empty outputs.
         return waiting(`stack ${stack} exists but has no outputs yet (never deployed): run \`pulumi up\` on ${stack}`);
     }
+    const theirConfig = configOf(stack);
+    const redeploy = `correct it in ${theirConfig} and run \`pulumi up\` on ${stack}`;
     const fail = (message: string, fix: string): Resolution => {
         problems.push({ key, problem: `stack ${stack} ${message}`, fix });
         return waiting("invalid");
     };
+    const failParse = (parse: { problems: OutputProblem[] }, prefix = ""): Resolution => {
+        for (const p of parse.problems) problems.push({ key, problem: `stack ${stack}, output ${prefix}${p.output}: ${p.problem}`, fix: redeploy });
+        return waiting("invalid");
+    };
+    const peer = parseOutputs(PeerSchema, outputs);
+    if (peer.problems) return failParse(peer);
     const expectedSide = own.side === "publisher" ? "partner" : "publisher";
-    if (outputs.side !== expectedSide) return fail(`is a ${String(outputs.side)} stack; a ${own.side} exchanges with a ${expectedSide}`, `point ${key} at ${counterpart.name}'s ${expectedSide} stack`);
-    if (outputs.partyName !== counterpart.name) return fail(`belongs to "${String(outputs.partyName)}", not to "${counterpart.name}"`, `set ${counterpart.configKey}.name to "${String(outputs.partyName)}" or point ${key} at ${counterpart.name}'s stack`);
-    if (typeof outputs.accountId !== "string" || accountIdProblem(outputs.accountId)) return fail(`exports an invalid accountId ${JSON.stringify(outputs.accountId)}`, `run \`pulumi up\` on ${stack} with a valid transfer:accountId`);
-    if (outputs.accountId === own.accountId) return fail(`is in this stack's own account ${own.accountId}; replication here is cross-account`, `deploy ${stack} to ${counterpart.name}'s own account`);
-    const region = typeof outputs.region === "string" && !regionProblem(outputs.region) ? outputs.region : undefined;
+    if (peer.outputs.side !== expectedSide) return fail(`is a ${peer.outputs.side} stack; a ${own.side} exchanges with a ${expectedSide}`, `point ${key} at ${counterpart.name}'s ${expectedSide} stack`);
+    if (peer.outputs.partyName !== counterpart.name) return fail(`belongs to "${peer.outputs.partyName}", not to "${counterpart.name}"`, `set ${counterpart.configKey}.name to "${peer.outputs.partyName}" or point ${key} at ${counterpart.name}'s stack`);
 
-    const links = (outputs.links ?? {}) as Record<string, Record<string, unknown>>;
-    const link = links[own.name];
-    if (!link) {
+    const links = outputs.links ?? {};
+    if (links === null || typeof links !== "object" || Array.isArray(links)) return failParse({ problems: [{ output: "links", problem: `must be an object, got ${JSON.stringify(links)}` }] });
+    const raw = (links as Record<string, unknown>)[own.name];
+    if (raw === undefined) {
         return waiting(`stack ${stack} does not list "${own.name}" yet: add it to ${own.side === "publisher" ? "transfer:publishers" : "transfer:partners"} there and run \`pulumi up\` on ${stack}`);
     }
+    const parsedLink = parseOutputs(PeerLinkSchema, raw);
+    if (parsedLink.problems) return failParse(parsedLink, `links.${own.name}.`);
+    const link = parsedLink.outputs;
     if (link.root !== counterpart.root) {
-        return fail(`exchanges files under root "${String(link.root)}" but this stack uses "${counterpart.root}"`, `agree on one root: pulumi config set --path '${counterpart.configKey}.root' ${String(link.root)}   (or change it there)`);
+        return fail(`exchanges files under root "${link.root}" but this stack uses "${counterpart.root}"`, `agree on one root: pulumi config set --path '${counterpart.configKey}.root' ${link.root}   (or change it there)`);
     }
-    const ingressBucketArn = typeof link.ingressBucketArn === "string" ? link.ingressBucketArn : "";
-    const replicationRoleArn = typeof link.replicationRoleArn === "string" ? link.replicationRoleArn : "";
-    const bucketArn = parseBucketArn(ingressBucketArn);
-    if (typeof bucketArn === "string") return fail(`exports an ingress bucket ARN that ${bucketArn}`, `run \`pulumi up\` on ${stack}`);
-    const roleArn = parseRoleArn(replicationRoleArn);
-    if (typeof roleArn === "string") return fail(`exports a replication role ARN that ${roleArn}`, `run \`pulumi up\` on ${stack}`);
-    if (roleArn.accountId !== outputs.accountId) return fail(`exports a replication role in account ${roleArn.accountId}, not its own account ${outputs.accountId}`, `run \`pulumi up\` on ${stack}`);
-    if (bucketArn.partition !== own.partition) return fail(`is in partition ${bucketArn.partition}, this stack in ${own.partition}; replication cannot cross partitions`, `deploy both sides in one partition`);
-    if (roleArn.partition !== own.partition) return fail(`exports a replication role in partition ${roleArn.partition}, this stack is in ${own.partition}; IAM cannot cross partitions`, `deploy both sides in one partition`);
-    const ingressKmsKeyArn = typeof link.ingressKmsKeyArn === "string" ? link.ingressKmsKeyArn : undefined;
-    if (ingressKmsKeyArn !== undefined) {
-        const keyArn = parseKmsKeyArn(ingressKmsKeyArn);
-        if (typeof keyArn === "string") return fail(`exports an ingress KMS key ARN that ${keyArn}`, `run \`pulumi up\` on ${stack}`);
-        if (keyArn.partition !== own.partition) return fail(`exports an ingress KMS key in partition ${keyArn.partition}, this stack is in ${own.partition}; KMS cannot cross partitions`, `deploy both sides in one partition`);
+    // A deployed stack exports its ingress key exactly when its buckets are SSE-KMS.
+    const theirEncryption = link.ingressKmsKeyArn ? "SSE-KMS" : "SSE-S3";
+    const arriving: ArrivingEndpoints = { accountId: peer.outputs.accountId, region: link.region, ingressBucketArn: link.ingressBucketArn, replicationRoleArn: link.replicationRoleArn, ingressKmsKeyArn: link.ingressKmsKeyArn, encryption: theirEncryption };
+    const found = endpointProblems(arriving, own);
+    if (found.length) {
+        for (const { field, problem } of found) {
+            const output = field === "accountId" ? "accountId" : field === "encryption" ? `links.${own.name} (the encryption of its ingress bucket)` : `links.${own.name}.${field}`;
+            const fix = field === "encryption"
+                ? `agree on one encryption: set transfer:encryption to ${own.encryption} in ${theirConfig} and run \`pulumi up\` on ${stack} (or ${theirEncryption} here)`
+                : field === "accountId" && peer.outputs.accountId === own.accountId ? `deploy ${stack} to ${counterpart.name}'s own account` : redeploy;
+            problems.push({ key, problem: `stack ${stack}, output ${output}: ${problem}`, fix });
+        }
+        return waiting("invalid");
     }
-    if (own.encryption === "SSE-KMS" && !ingressKmsKeyArn) {
-        return fail(`has an SSE-S3 ingress bucket, but transfer:encryption is SSE-KMS here and SSE-KMS files can only be replicated into a bucket with a KMS key`, `set transfer:encryption to SSE-KMS on ${stack} too (or SSE-S3 here)`);
-    }
-    const linkRegion = typeof link.region === "string" && !regionProblem(link.region) ? link.region : region;
 
     return {
         spec: specFor(counterpart, {
-            accountId: outputs.accountId,
-            ingressBucketArn,
-            ingressRegion: linkRegion,
-            ingressKmsKeyArn,
-            replicationRoleArn,
-            replicatesDeleteMarkers: link.deleteMarkerReplication === true,
+            accountId: peer.outputs.accountId,
+            ingressBucketArn: link.ingressBucketArn,
+            ingressRegion: link.region,
+            ingressKmsKeyArn: link.ingressKmsKeyArn,
+            replicationRoleArn: link.replicationRoleArn,
+            replicatesDeleteMarkers: link.deleteMarkerReplication,
         }),
-        region: linkRegion,
+        region: link.region,
         pending: [],
     };
 }
@@ -164,7 +187,7 @@ export async function resolveCounterparts(config: SideConfig): Promise<ResolvedC
         const via = counterpart.source.kind;
         let resolution: Resolution;
         if (counterpart.source.kind === "handover") {
-            resolution = fromHandover(counterpart, config);
+            resolution = fromHandover(counterpart, config, problems);
         } else {
             // A bare stack name is one of this project in the deploying backend's own organization.
             const stack = qualifiedStackName(counterpart.source.stack, pulumi.getOrganization(), pulumi.getProject());

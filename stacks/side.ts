@@ -1,30 +1,15 @@
 /** What both sides' stacks share: the providers, the warnings, and the outputs the other side reads. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AuditOutputs, DirectBucketOutputs, ExchangeSide, ExchangeSideArgs, LinkOutputs } from "../infra/components/exchange-side";
+import { ExchangeSide, ExchangeSideArgs } from "../infra/components/exchange-side";
 import { passThroughSettings } from "../infra/config/keys";
 import { SideConfig } from "../infra/config/schema";
-import { HandoverDocument } from "../infra/handoff/document";
+import { SideExports } from "../infra/contract/outputs";
 import { HandoffInput, HandoffLink, handoverOf, renderHandoff } from "../infra/handoff/sheet";
 import { ResolvedCounterpart } from "./counterparts";
 
-/** Stack outputs. The counterpart's stack reads `side`, `partyName`, `accountId`, `region` and `links`. */
-export interface SideOutputs {
-    side: SideConfig["side"];
-    partyName: string;
-    accountId: string;
-    region: string;
-    links: Record<string, LinkOutputs>;
-    vendorDrops: Record<string, DirectBucketOutputs & { prefix: string }>;
-    serviceDestinations: Record<string, DirectBucketOutputs & { roleArn: string }>;
-    audit: AuditOutputs;
-    /** SNS topic per region that replication failures are reported to. */
-    alertTopics: Record<string, pulumi.Output<string>>;
-    /** The partner hand-off sheet (Markdown). */
-    handoff: pulumi.Output<string>;
-    /** Per counterpart, the machine-readable hand-over (docs/handover.md) that `accept-handoff` reads on the other side. */
-    handovers: pulumi.Output<Record<string, HandoverDocument>>;
-}
+/** Stack outputs, as the stack-output contract describes them; the counterpart's stack reads `PEER_OUTPUTS` of them. */
+export type SideOutputs = SideExports;
 
 type SideClass = new (name: string, args: ExchangeSideArgs, opts?: pulumi.ComponentResourceOptions) => ExchangeSide;
 

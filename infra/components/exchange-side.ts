@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CounterpartState, PassThroughSettings, passThroughSettings } from "../config/keys";
+import { PassThroughSettings, passThroughSettings } from "../config/keys";
 import { AuditConfig, CounterpartConfig, MonitoringConfig, ServiceDestinationConfig, VendorDropConfig } from "../config/schema";
+import { AuditOutputs, LinkExport, ServiceDestinationExport, VendorDropExport } from "../contract/outputs";
 import { accessLogTargetPrefix, CLOUDTRAIL_PREFIX, dataEventSelector } from "../policies/audit";
 import { arns } from "../policies/document";
 import { AuditTrail } from "./audit-trail";
@@ -43,47 +44,6 @@ export interface ExchangeSideArgs extends PassThroughSettings {
     monitoring: MonitoringConfig;
 }
 
-/** What the other side reads from this side's stack, per counterpart. Flat, non-secret strings. */
-export interface LinkOutputs {
-    /** Where the counterpart is in its life: active, offboarding (grants revoked, replication stopped) or retired. */
-    state: CounterpartState;
-    root: string;
-    /** Region of both buckets. */
-    region: string;
-    egressBucketName: string;
-    egressBucketArn: string;
-    ingressBucketName: string;
-    ingressBucketArn: string;
-    replicationRoleArn: string;
-    /** The side's S3 Batch Replication role (one per side), for existing and failed objects. */
-    batchReplicationRoleArn: string;
-    /** With SSE-KMS: the keys of the two buckets; the counterpart encrypts replicas with the ingress key. */
-    egressKmsKeyArn?: pulumi.Output<string>;
-    ingressKmsKeyArn?: pulumi.Output<string>;
-    deleteMarkerReplication: boolean;
-    /** "active" once the counterpart's ingress is known, else "pending". */
-    replication: "active" | "pending";
-    /** "active" once the counterpart's role is admitted to our ingress, else "pending". */
-    ingressGrant: "active" | "pending";
-}
-
-export interface AuditOutputs {
-    /** Log bucket name per region. */
-    logBuckets: Record<string, string>;
-    /** Every data bucket, with its access-log prefix in its region's log bucket. */
-    accessLogs: Record<string, { region: string; logBucket: string; prefix: string }>;
-    /** The CloudTrail trail recording object-level events, if any. */
-    trail?: { mode: "create" | "extend"; name: string; arn: string; logPrefix?: string };
-    /** The advanced event selector to add to an existing trail (mode "extend"). */
-    trailEventSelector?: ReturnType<typeof dataEventSelector>;
-}
-
-export interface DirectBucketOutputs {
-    bucketName: string;
-    bucketArn: string;
-    kmsKeyArn?: pulumi.Output<string>;
-}
-
 /**
  * A party's side of the exchange: one CounterpartLink per counterpart, plus
  * any vendor drops and service destinations. The publisher and partner sides
@@ -92,10 +52,10 @@ export interface DirectBucketOutputs {
  */
 export abstract class ExchangeSide extends pulumi.ComponentResource {
     readonly links: Record<string, CounterpartLink> = {};
-    readonly linkOutputs: Record<string, LinkOutputs> = {};
-    /** `prefix` is the key prefix the vendor writes under; "" when the whole bucket is the vendor's. */
-    readonly vendorDropOutputs: Record<string, DirectBucketOutputs & { prefix: string }> = {};
-    readonly serviceDestinationOutputs: Record<string, DirectBucketOutputs & { roleArn: string }> = {};
+    /** What this side exports, as the stack-output contract (infra/contract/outputs.ts) describes it. */
+    readonly linkOutputs: Record<string, LinkExport> = {};
+    readonly vendorDropOutputs: Record<string, VendorDropExport> = {};
+    readonly serviceDestinationOutputs: Record<string, ServiceDestinationExport> = {};
     readonly auditOutputs: AuditOutputs;
     /** Alert topic ARN per region. */
     readonly alertTopicArns: Record<string, pulumi.Output<string>> = {};

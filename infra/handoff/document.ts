@@ -5,6 +5,7 @@
  * reads it. Built from the same values as the Markdown sheet.
  */
 import { Encryption } from "../config/keys";
+import type { LinkOutputs, StackOutputs } from "../contract/outputs";
 import { arns } from "../policies/document";
 
 /** `$schema` of every hand-over, and `$id` of the published schema. */
@@ -50,23 +51,16 @@ export interface HandoverDocument {
     needsBack: HandoverNeed[];
 }
 
-/** What a side knows of one of its links, from its stack (the sheet's HandoffLink, narrowed). */
-export interface HandoverSource {
+/** What a side knows of one of its links, from its stack (the sheet's HandoffLink, narrowed): its own outputs, by the contract. */
+export interface HandoverSource
+    extends Pick<StackOutputs, "side" | "partyName" | "accountId">,
+        Pick<LinkOutputs, "root" | "region" | "deleteMarkerReplication" | "ingressBucketArn" | "replicationRoleArn" | "egressKmsKeyArn" | "ingressKmsKeyArn"> {
     stack?: string;
-    side: "publisher" | "partner";
-    partyName: string;
-    accountId: string;
     partition: string;
     counterpart: string;
-    root: string;
-    region: string;
     encryption: Encryption;
-    deleteMarkerReplication: boolean;
+    /** Absent from a hand-over a counterpart writes by hand. */
     egressBucketArn?: string;
-    ingressBucketArn: string;
-    replicationRoleArn: string;
-    egressKmsKeyArn?: string;
-    ingressKmsKeyArn?: string;
     /** What the counterpart has handed over so far. */
     theirs: Partial<Record<HandoverNeed, string>>;
 }

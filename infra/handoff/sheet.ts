@@ -5,6 +5,7 @@
  * the same builders the program uses for its own buckets.
  */
 import { Encryption } from "../config/keys";
+import type { LinkOutputs } from "../contract/outputs";
 import { replicationDestinationStatements, secureTransportStatements } from "../policies/bucket-policy";
 import { arns, bucketNameOfArn, policyDocument, PolicyStatement } from "../policies/document";
 import { denySseCStatement, replicaKeyGrantStatement, replicationKmsStatements } from "../policies/kms";
@@ -14,19 +15,11 @@ import { fingerprintOf } from "./fingerprint";
 
 export const FILE_PATH_CONVENTION = "{Root}/{YYYY-MM-DD}/CDLX_<file-type>_<date>_<epoch>_<i>of<n>.jsonl";
 
-export interface HandoffLink {
+/** One link of the sheet: this side's link outputs (by the contract), with what the counterpart has handed over. */
+export interface HandoffLink
+    extends Pick<LinkOutputs, "root" | "region" | "egressBucketArn" | "ingressBucketArn" | "replicationRoleArn" | "egressKmsKeyArn" | "ingressKmsKeyArn" | "deleteMarkerReplication" | "replication" | "ingressGrant"> {
     counterpart: string;
-    root: string;
-    region: string;
     encryption: Encryption;
-    egressBucketArn: string;
-    ingressBucketArn: string;
-    replicationRoleArn: string;
-    egressKmsKeyArn?: string;
-    ingressKmsKeyArn?: string;
-    deleteMarkerReplication: boolean;
-    replication: "active" | "pending";
-    ingressGrant: "active" | "pending";
     /** What the counterpart has handed over so far. */
     theirs: {
         via: "stack reference" | "written hand-over";

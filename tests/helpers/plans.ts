@@ -3,6 +3,8 @@
  * deterministic, and each costs a full run of the program under mocks.
  */
 import * as assert from "assert";
+import { z } from "zod";
+import { AuditOutputsSchema, describeOutputProblems, LinkOutputs, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
 import { Plan, PlannedResource } from "../../tools/plan/engine";
 import { planProjectStack, ProjectPlanOptions } from "../../tools/plan/project";
 
@@ -48,7 +50,7 @@ export function ofType(p: Plan, token: string): PlannedResource[] {
 
 /** The side's log buckets, by the names the stack exports. */
 export function logBucketNames(p: Plan): string[] {
-    return Object.values((p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets);
+    return Object.values(outputsPart(p, LogBucketsPart).audit.logBuckets);
 }
 
 /** Buckets that hold exchanged files: every bucket but the log buckets. */
@@ -74,19 +76,18 @@ export function documentOf(r: PlannedResource, input = "policy"): { Statement: R
     return JSON.parse(value as string);
 }
 
-export interface LinkOutputsView {
-    root: string;
-    egressBucketName: string;
-    egressBucketArn: string;
-    ingressBucketName: string;
-    ingressBucketArn: string;
-    replicationRoleArn: string;
-    replication: string;
-    ingressGrant: string;
+/** A part of a plan's outputs, parsed with the stack-output contract: a plan that does not fit it fails the test naming the output. */
+function outputsPart<T extends z.ZodType>(p: Plan, schema: T): z.infer<T> {
+    const parsed = parseOutputs(schema, p.outputs);
+    if (parsed.problems) assert.fail(describeOutputProblems(`plan of stack ${p.stack}`, parsed));
+    return parsed.outputs;
 }
 
-export function linksOf(p: Plan): Record<string, LinkOutputsView> {
-    return p.outputs.links as Record<string, LinkOutputsView>;
+const LinksPart = StackOutputsSchema.pick({ links: true });
+const LogBucketsPart = z.object({ audit: AuditOutputsSchema.pick({ logBuckets: true }) });
+
+export function linksOf(p: Plan): Record<string, LinkOutputs> {
+    return outputsPart(p, LinksPart).links;
 }
 
 export const T = {

@@ -150,10 +150,10 @@ describe("example setups", () => {
             const partner = await planUncached({ stack: "partner-prod", configFile: kms("partner-prod"), stackOutputs: { "organization/s3-transfer/prod": {} } });
             const publisher = await planUncached({ stack: "prod", configFile: kms("prod"), stackOutputs: { "organization/s3-transfer/partner-prod": partner.outputs } });
             const [rule] = forBucket(publisher, T.replication, linksOf(publisher).cdlx.egressBucketName).inputs.rules as Record<string, Record<string, unknown>>[];
-            assert.deepStrictEqual(rule.destination.encryptionConfiguration, { replicaKmsKeyId: (linksOf(partner)["acme-bank"] as unknown as Record<string, string>).ingressKmsKeyArn });
+            assert.deepStrictEqual(rule.destination.encryptionConfiguration, { replicaKmsKeyId: linksOf(partner)["acme-bank"].ingressKmsKeyArn });
             await assert.rejects(
                 planUncached({ stack: "prod", configFile: kms("prod"), stackOutputs: { "organization/s3-transfer/partner-prod": (await plan("partner-prod")).outputs } }),
-                (err: unknown) => isConfigError(err) && /has an SSE-S3 ingress bucket, but transfer:encryption is SSE-KMS here/.test(err.message),
+                (err: unknown) => isConfigError(err) && /the encryption of its ingress bucket\): is SSE-S3, but this stack uses SSE-KMS/.test(err.message),
             );
         });
     });

@@ -97,8 +97,8 @@ describe("wiring between the two sides", () => {
             ["a stack of the same side", (o) => ({ ...o, side: "publisher" }), /is a publisher stack; a publisher exchanges with a partner/],
             ["another party's stack", (o) => ({ ...o, partyName: "other" }), /belongs to "other", not to "cdlx"/],
             ["a different root", (o) => ({ ...o, links: { "acme-bank": { ...(o.links as Record<string, object>)["acme-bank"], root: "elsewhere" } } }), /under root "elsewhere" but this stack uses "acme-bank"/],
-            ["a malformed ingress ARN", (o) => ({ ...o, links: { "acme-bank": { ...(o.links as Record<string, object>)["acme-bank"], ingressBucketArn: "arn:aws:s3:::Bad_Bucket" } } }), /exports an ingress bucket ARN that bucket name "Bad_Bucket"/],
-            ["our own account", (o) => ({ ...o, accountId: "111122223333" }), /is in this stack's own account 111122223333/],
+            ["a malformed ingress ARN", (o) => ({ ...o, links: { "acme-bank": { ...(o.links as Record<string, object>)["acme-bank"], ingressBucketArn: "arn:aws:s3:::Bad_Bucket" } } }), /output links\.acme-bank\.ingressBucketArn: bucket name "Bad_Bucket"/],
+            ["our own account", (o) => ({ ...o, accountId: "111122223333" }), /output accountId: is this stack's own account 111122223333/],
         ];
         for (const [what, mutate, message] of cases) {
             it(`rejects ${what}`, async () => {

@@ -334,10 +334,10 @@ describe("npm run accept-handoff", () => {
     it("exits 2 naming the file, line or option on bad input, without a stack trace", () => {
         const good = tmp("partner-good.yaml", partnerWithoutReference());
         const cases: [string[], RegExp][] = [
-            [["--config", tmp("dup.yaml", "config:\n  transfer:name: cdlx\n  transfer:name: other\n")], /dup\.yaml:3: Map keys must be unique/],
+            [["--config", tmp("dup.yaml", "config:\n  transfer:name: cdlx\n  transfer:name: other\n")], /dup\.yaml:3: transfer:name: is set twice in the same mapping/],
             [["--config", tmp("syntax.yaml", "config:\n  transfer:name: [cdlx\n")], /syntax\.yaml:\d+: /],
-            [["--config", path.join(dir, "missing.yaml")], /missing\.yaml: cannot read the stack config file: ENOENT/],
-            [["--config", tmp("secret.yaml", `${partnerWithoutReference()}  transfer:token:\n    secure: AAABAx\n`)], /secret\.yaml: transfer:token: is a secret/],
+            [["--config", path.join(dir, "missing.yaml")], /missing\.yaml: --stack: the stack file \S*missing\.yaml does not exist/],
+            [["--config", tmp("secret.yaml", `${partnerWithoutReference()}  transfer:token:\n    secure: AAABAx\n`)], /secret\.yaml:\d+: transfer:token: is an encrypted secret/],
             [["--config", good, "--file", path.join(dir, "missing.json")], /missing\.json: cannot read the hand-over file: ENOENT/],
             [["--config", good, "--file", tmp("not.json", "{ nope")], /not\.json: is not JSON/],
             [["--config", good, "--fingerprint", "1234"], /--fingerprint: must be the 64 hex digits/],

@@ -4,7 +4,9 @@
  * against the policies a stack's plan and its counterpart's plan make, for
  * each counterpart link, vendor drop, service destination and log bucket.
  */
+import { z } from "zod";
 import { parseSideConfig, SideConfig } from "../../infra/config/schema";
+import { AuditOutputsSchema, describeOutputProblems, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
 import { Plan } from "../plan/engine";
 import { planProjectStack, readStackConfig, stackConfigFile } from "../plan/project";
 import { collectPolicies } from "./collect";
@@ -108,30 +110,42 @@ function unrelatedAccount(used: (string | undefined)[]): string {
     return UNRELATED_ACCOUNT_CANDIDATES.find((a) => !used.includes(a))!;
 }
 
-interface LinkOutputs {
-    root: string;
-    egressBucketArn: string;
-    ingressBucketArn: string;
-    ingressKmsKeyArn?: string;
-    replicationRoleArn: string;
-    batchReplicationRoleArn?: string;
-    region?: string;
-    deleteMarkerReplication: boolean;
-    replication: "active" | "pending";
-    ingressGrant: "active" | "pending";
+/** What the matrix reads of a plan's outputs, by the contract (infra/contract/outputs.ts). */
+const MatrixOutputsSchema = StackOutputsSchema.pick({ partyName: true, accountId: true, vendorDrops: true, serviceDestinations: true }).extend({
+    links: outputsByName(LinkOutputsSchema.pick({
+        root: true, region: true, egressBucketArn: true, ingressBucketArn: true, ingressKmsKeyArn: true, replicationRoleArn: true,
+        batchReplicationRoleArn: true, deleteMarkerReplication: true, replication: true, ingressGrant: true,
+    })),
+    audit: AuditOutputsSchema.pick({ logBuckets: true }),
+});
+type MatrixOutputs = z.infer<typeof MatrixOutputsSchema>;
+type LinkOutputs = MatrixOutputs["links"][string];
+
+const parsedOutputs = new WeakMap<object, MatrixOutputs>();
+
+/** A plan's outputs, parsed once; a plan of this program fits the contract, so a misfit names the output. */
+function outputsOf(plan: Plan): MatrixOutputs {
+    let outputs = parsedOutputs.get(plan.outputs);
+    if (!outputs) {
+        const parsed = parseOutputs(MatrixOutputsSchema, plan.outputs);
+        if (parsed.problems) throw new Error(describeOutputProblems(`plan of stack ${plan.stack}`, parsed));
+        outputs = parsed.outputs;
+        parsedOutputs.set(plan.outputs, outputs);
+    }
+    return outputs;
 }
 
 function linksOf(plan: Plan): Record<string, LinkOutputs> {
-    return (plan.outputs.links ?? {}) as Record<string, LinkOutputs>;
+    return outputsOf(plan).links;
 }
 
 export function sideFromPlan(plan: Plan, link: LinkOutputs | undefined, source: string): PlannedSide {
     const policies = collectPolicies(plan);
     return {
-        party: String(plan.outputs.partyName),
+        party: outputsOf(plan).partyName,
         source,
         partition: policies.partition,
-        accountId: String(plan.outputs.accountId),
+        accountId: outputsOf(plan).accountId,
         policies,
         ...(link ? {
             replicationRoleArn: link.replicationRoleArn,
@@ -150,7 +164,7 @@ export function sideFromPlan(plan: Plan, link: LinkOutputs | undefined, source: 
 /** The facts of each link of a plan: this side from the plan, the other side from its plan or its hand-over. */
 export function linkFacts(input: EvaluatePlansInput): LinkFacts[] {
     const { plan } = input;
-    const ownName = String(plan.outputs.partyName);
+    const ownName = outputsOf(plan).partyName;
     return Object.entries(linksOf(plan)).map(([name, link]) => {
         const own = sideFromPlan(plan, link, `plan of stack ${plan.stack}`);
         const theirs = (input.referenced ?? []).find((p) => p.outputs.partyName === name);
@@ -179,7 +193,7 @@ export function linkFacts(input: EvaluatePlansInput): LinkFacts[] {
 
 /** The log buckets the plan exports, with what its access-log targets and trails deliver into each. */
 function logBucketFacts(plan: Plan, own: PlannedSide, links: LinkFacts[]): LogBucketFacts[] {
-    const logBuckets = ((plan.outputs.audit as { logBuckets?: Record<string, string> } | undefined)?.logBuckets) ?? {};
+    const logBuckets = outputsOf(plan).audit.logBuckets;
     const counterparts = links.map((l) => l.counterpart).filter((c, i, all) => c.accountId && all.findIndex((o) => o.accountId === c.accountId) === i);
     const unrelatedAccountId = unrelatedAccount([own.accountId, ...counterparts.map((c) => c.accountId)]);
     return Object.entries(logBuckets).map(([region, name]) => {
@@ -201,8 +215,8 @@ function logBucketFacts(plan: Plan, own: PlannedSide, links: LinkFacts[]): LogBu
 
 /** The vendor drops and service destinations the config asks for, each with the plan's policies. */
 function directAccessFacts(plan: Plan, own: PlannedSide, config: SideConfig | undefined): Subject[] {
-    const outputs = plan.outputs as { vendorDrops?: Record<string, unknown>; serviceDestinations?: Record<string, unknown> };
-    const planned = [...Object.keys(outputs.vendorDrops ?? {}), ...Object.keys(outputs.serviceDestinations ?? {})];
+    const outputs = outputsOf(plan);
+    const planned = [...Object.keys(outputs.vendorDrops), ...Object.keys(outputs.serviceDestinations)];
     if (!config) {
         if (planned.length) throw new Error(`${plan.stack} makes vendor drops or service destinations (${planned.join(", ")}): pass the stack's parsed config as \`config\`, whose principals, prefixes and external IDs are what their policies are checked against`);
         return [];

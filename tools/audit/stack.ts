@@ -3,6 +3,8 @@
  * access logs land, what each bucket is for, and which role of each
  * counterpart may write into our ingress bucket.
  */
+import { z } from "zod";
+import { AuditOutputsSchema, describeOutputProblems, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
 import type { Plan } from "../plan/engine";
 import { AccessLogLocation, roleSession } from "./sql";
 
@@ -48,62 +50,44 @@ export interface AuditInputs {
     trail?: TrailInfo;
 }
 
-interface LinkView {
-    root: string;
-    egressBucketName: string;
-    ingressBucketName: string;
-    replicationRoleArn?: string;
-}
-
-interface AuditView {
-    logBuckets: Record<string, string>;
-    accessLogs: Record<string, { region: string; logBucket: string; prefix: string }>;
-    trail?: { mode: "create" | "extend"; name: string; arn: string; logPrefix?: string };
-}
-
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 
-function record(value: unknown, what: string): Record<string, unknown> {
-    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error(`stack output ${what} is missing or not an object`);
-    return value as Record<string, unknown>;
-}
+/** What the queries read of the contract (infra/contract/outputs.ts). */
+const AuditedStackSchema = StackOutputsSchema.pick({ partyName: true, accountId: true, region: true, vendorDrops: true, serviceDestinations: true }).extend({
+    links: outputsByName(LinkOutputsSchema.pick({ root: true, egressBucketName: true, ingressBucketName: true })),
+    audit: AuditOutputsSchema.pick({ logBuckets: true, accessLogs: true, trail: true }),
+});
+type AuditedStack = z.infer<typeof AuditedStackSchema>;
 
-function text(value: unknown, what: string): string {
-    if (typeof value !== "string" || value === "") throw new Error(`stack output ${what} is missing or not a string`);
-    return value;
-}
+/** Of a referenced stack, only its links' roles: it may be planned from another version of its config. */
+const ReferencedLinksSchema = outputsByName(LinkOutputsSchema.pick({ replicationRoleArn: true }).partial());
 
-function linksOf(outputs: Record<string, unknown>): Record<string, LinkView> {
-    return record(outputs.links ?? {}, "links") as Record<string, LinkView>;
+/** The plan is of this program, so its outputs fit the contract; if not, say which output does not. */
+function auditedStack(plan: PlanData): AuditedStack {
+    const parsed = parseOutputs(AuditedStackSchema, plan.outputs);
+    if (parsed.problems) throw new Error(describeOutputProblems(`stack ${plan.stack}`, parsed));
+    return parsed.outputs;
 }
 
 export function auditInputs(plan: PlanData, referenced: PlanData[] = []): AuditInputs {
-    const outputs = plan.outputs;
-    const accountId = text(outputs.accountId, "accountId");
-    const partyName = text(outputs.partyName, "partyName");
-    const audit = record(outputs.audit, "audit (this stack predates access logging: plan it with the current program)") as unknown as AuditView;
-    const accessLogs = record(audit.accessLogs, "audit.accessLogs") as AuditView["accessLogs"];
-    const links = linksOf(outputs);
+    const outputs = auditedStack(plan);
+    const { accountId, partyName, audit, links } = outputs;
 
     const purposes = new Map<string, BucketPurpose>();
     for (const [counterpart, link] of Object.entries(links)) {
         purposes.set(link.egressBucketName, { kind: "egress", counterpart, root: link.root });
         purposes.set(link.ingressBucketName, { kind: "ingress", counterpart, root: link.root });
     }
-    for (const [name, drop] of Object.entries(record(outputs.vendorDrops ?? {}, "vendorDrops"))) {
-        purposes.set(text((drop as { bucketName?: unknown }).bucketName, `vendorDrops.${name}.bucketName`), { kind: "vendor-drop", name });
-    }
-    for (const [name, dest] of Object.entries(record(outputs.serviceDestinations ?? {}, "serviceDestinations"))) {
-        purposes.set(text((dest as { bucketName?: unknown }).bucketName, `serviceDestinations.${name}.bucketName`), { kind: "service-destination", name });
-    }
+    for (const [name, drop] of Object.entries(outputs.vendorDrops)) purposes.set(drop.bucketName, { kind: "vendor-drop", name });
+    for (const [name, dest] of Object.entries(outputs.serviceDestinations)) purposes.set(dest.bucketName, { kind: "service-destination", name });
 
-    const buckets: AuditBucket[] = Object.entries(accessLogs)
+    const buckets: AuditBucket[] = Object.entries(audit.accessLogs)
         .map(([bucket, log]) => ({
             bucket,
-            region: text(log.region, `audit.accessLogs.${bucket}.region`),
+            region: log.region,
             accountId,
-            logBucket: text(log.logBucket, `audit.accessLogs.${bucket}.logBucket`),
-            prefix: text(log.prefix, `audit.accessLogs.${bucket}.prefix`),
+            logBucket: log.logBucket,
+            prefix: log.prefix,
             purpose: purposes.get(bucket) ?? { kind: "data" as const },
         }))
         .sort((a, b) => a.bucket.localeCompare(b.bucket));
@@ -117,21 +101,22 @@ export function auditInputs(plan: PlanData, referenced: PlanData[] = []): AuditI
               mode: audit.trail.mode,
               name: audit.trail.name,
               arn: audit.trail.arn,
-              ...(audit.trail.logPrefix ? { logUri: `s3://${audit.logBuckets[text(outputs.region, "region")]}/${audit.trail.logPrefix}` } : {}),
+              ...(audit.trail.logPrefix ? { logUri: `s3://${audit.logBuckets[outputs.region]}/${audit.trail.logPrefix}` } : {}),
           }
         : undefined;
 
-    return { stack: plan.stack, partyName, accountId, region: text(outputs.region, "region"), buckets, writers, ...(trail ? { trail } : {}) };
+    return { stack: plan.stack, partyName, accountId, region: outputs.region, buckets, writers, ...(trail ? { trail } : {}) };
 }
 
-function counterpartWriter(plan: PlanData, referenced: PlanData[], partyName: string, counterpart: string, link: LinkView): CounterpartWriter {
+function counterpartWriter(plan: PlanData, referenced: PlanData[], partyName: string, counterpart: string, link: AuditedStack["links"][string]): CounterpartWriter {
     const ingressBucket = link.ingressBucketName;
     const admitted = admittedPrincipals(plan, ingressBucket);
     if (admitted.length) return { counterpart, ingressBucket, roleArns: admitted, source: "bucket policy" };
     // A referenced stack's link to us names the role it replicates into our ingress with.
     for (const other of referenced) {
         if (other.outputs.partyName !== counterpart) continue;
-        const theirLink = linksOf(other.outputs)[partyName];
+        const theirLinks = ReferencedLinksSchema.safeParse(other.outputs.links ?? {});
+        const theirLink = theirLinks.success ? theirLinks.data[partyName] : undefined;
         if (theirLink?.replicationRoleArn) return { counterpart, ingressBucket, roleArns: [theirLink.replicationRoleArn], source: "referenced stack" };
     }
     return { counterpart, ingressBucket, roleArns: [], source: "pending" };

@@ -8,7 +8,7 @@ import { parseArgs } from "util";
 import { CreateJobCommand, ReplicationStatus, S3ControlClient, S3ControlServiceException } from "@aws-sdk/client-s3-control";
 import { isConfigError } from "../../infra/config/errors";
 import { stackNameOfFile } from "../cli/runner";
-import { PulumiRunner, runPulumi } from "../canary/outputs";
+import { PulumiRunner, readOutputsJson, runPulumi } from "../canary/outputs";
 import { BatchUsageError, batchJobFor, cliCommand, DEFAULT_STATUSES, parseBatchOutputs, REPLICATION_STATUSES } from "./job";
 
 export const EXIT_OK = 0;
@@ -135,35 +135,7 @@ async function loadOutputs(options: BatchOptions, deps: BatchDeps): Promise<{ js
             throw new BatchUsageError(`${origin}: the config does not plan (${(err as Error).message})`);
         }
     }
-    if (options.outputsFile !== undefined) {
-        const origin = `--outputs ${options.outputsFile}`;
-        let text: string;
-        try {
-            text = deps.readFile(options.outputsFile);
-        } catch (err) {
-            throw new BatchUsageError(`${origin}: cannot read it (${(err as Error).message})`);
-        }
-        return { json: parseJson(text, origin), origin };
-    }
-    const origin = `--stack ${options.stack}`;
-    const args = ["stack", "output", "--json", "--stack", options.stack!];
-    const r = deps.runPulumi(args);
-    if (r.error) {
-        const missing = (r.error as NodeJS.ErrnoException).code === "ENOENT";
-        throw new BatchUsageError(missing
-            ? `${origin}: the pulumi CLI is not installed or not on PATH; install it, or run \`pulumi ${args.join(" ")} > outputs.json\` where it is and pass --outputs outputs.json`
-            : `${origin}: could not run pulumi (${r.error.message})`);
-    }
-    if (r.status !== 0) throw new BatchUsageError(`${origin}: \`pulumi ${args.join(" ")}\` exited ${r.status}: ${r.stderr.trim() || "(no message)"}\n(is the stack name right, and are you logged in to its backend? \`pulumi stack ls\` lists them)`);
-    return { json: parseJson(r.stdout, origin), origin };
-}
-
-function parseJson(text: string, origin: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch (err) {
-        throw new BatchUsageError(`${origin}: not JSON (${(err as Error).message}); expected the output of \`pulumi stack output --json\``);
-    }
+    return readOutputsJson(options, deps, (message) => new BatchUsageError(message));
 }
 
 /** Returns the exit code. */

@@ -13,6 +13,7 @@
  */
 import type { CreateJobCommandInput, ReplicationStatus } from "@aws-sdk/client-s3-control";
 import { z } from "zod";
+import { AuditOutputsSchema, describeOutputProblems, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
 import { BATCH_REPLICATION_PREFIX } from "../../infra/policies/batch-replication";
 import { arns, bucketNameOfArn, partitionOfArn } from "../../infra/policies/document";
 
@@ -27,34 +28,23 @@ export class BatchUsageError extends Error {
 export const REPLICATION_STATUSES = ["NONE", "FAILED", "COMPLETED", "REPLICA"] as const;
 export const DEFAULT_STATUSES: ReplicationStatus[] = ["NONE", "FAILED"];
 
-const linkSchema = z.object({
-    root: z.string().min(1),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be an AWS region such as us-east-1"),
-    egressBucketArn: z.string().regex(/^arn:aws[a-z-]*:s3:::[^/]+$/, "must be an S3 bucket ARN"),
-    replication: z.enum(["active", "pending"]),
-    batchReplicationRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN").optional(),
-});
+/** What the job reads of the contract (infra/contract/outputs.ts). */
+const linkSchema = LinkOutputsSchema.pick({ root: true, region: true, egressBucketArn: true, replication: true, batchReplicationRoleArn: true })
+    // Outputs of a program older than the Batch Replication role still load; the job then says what to deploy first.
+    .partial({ batchReplicationRoleArn: true });
 
-const outputsSchema = z.object({
-    partyName: z.string(),
-    accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account ID"),
-    links: z.record(z.string(), linkSchema),
-    audit: z.object({ logBuckets: z.record(z.string(), z.string()) }),
+const outputsSchema = StackOutputsSchema.pick({ partyName: true, accountId: true }).extend({
+    links: outputsByName(linkSchema),
+    audit: AuditOutputsSchema.pick({ logBuckets: true }),
 });
 
 export type BatchOutputs = z.infer<typeof outputsSchema>;
 
 /** Validates stack outputs (`pulumi stack output --json`, or an offline plan's) for what the job needs. */
 export function parseBatchOutputs(json: unknown, origin: string): BatchOutputs {
-    if (json !== null && typeof json === "object" && !Array.isArray(json) && Object.keys(json).length === 0) {
-        throw new BatchUsageError(`${origin}: the stack has no outputs; has it been deployed (\`pulumi up\`)?`);
-    }
-    const parsed = outputsSchema.safeParse(json);
-    if (!parsed.success) {
-        const problems = parsed.error.issues.map((i) => `  - ${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`);
-        throw new BatchUsageError(`${origin}: not the outputs of this program's stack (\`pulumi stack output --json\`):\n${problems.join("\n")}`);
-    }
-    return parsed.data;
+    const parsed = parseOutputs(outputsSchema, json);
+    if (parsed.problems) throw new BatchUsageError(describeOutputProblems(origin, parsed));
+    return parsed.outputs;
 }
 
 export interface BatchJob {

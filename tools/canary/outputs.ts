@@ -6,6 +6,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { z } from "zod";
+import { describeOutputProblems, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
 
 /** A problem the operator fixes by changing the command line or its inputs: exit 2. */
 export class CanaryConfigError extends Error {
@@ -15,22 +16,12 @@ export class CanaryConfigError extends Error {
     }
 }
 
-const linkSchema = z.object({
-    root: z.string().min(1),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be an AWS region such as us-east-1"),
-    egressBucketName: z.string().min(3),
-    egressBucketArn: z.string().regex(/^arn:aws[a-z-]*:s3:::[^/]+$/, "must be an S3 bucket ARN"),
-    replicationRoleArn: z.string().optional(),
-    egressKmsKeyArn: z.string().optional(),
-    replication: z.enum(["active", "pending"]),
-});
+/** What the canary reads of the contract (infra/contract/outputs.ts). */
+const linkSchema = LinkOutputsSchema.pick({ root: true, region: true, egressBucketName: true, egressBucketArn: true, replicationRoleArn: true, egressKmsKeyArn: true, replication: true })
+    // Outputs of a program older than the replication role's export still load; the canary then skips the role's checks.
+    .partial({ replicationRoleArn: true });
 
-const outputsSchema = z.object({
-    side: z.string(),
-    partyName: z.string(),
-    accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account ID"),
-    links: z.record(z.string(), linkSchema),
-});
+const outputsSchema = StackOutputsSchema.pick({ side: true, partyName: true, accountId: true }).extend({ links: outputsByName(linkSchema) });
 
 export type LinkOutputs = z.infer<typeof linkSchema>;
 export type StackOutputs = z.infer<typeof outputsSchema>;
@@ -63,46 +54,59 @@ export interface OutputsDeps {
 
 export const defaultOutputsDeps: OutputsDeps = { runPulumi, readFile: (file) => fs.readFileSync(file, "utf8") };
 
-/** A file wins over the stack: `--stack` then only names the stack in the report. */
-export function loadStackOutputs(source: OutputsSource, deps: OutputsDeps): StackOutputs {
+/**
+ * The JSON of `pulumi stack output --json`, from a file or the CLI. A file wins
+ * over the stack: `--stack` then only names the stack in the report. Every
+ * problem is thrown as `fail(message)`, the calling tool's exit-2 error.
+ */
+export function readOutputsJson(source: OutputsSource, deps: OutputsDeps, fail: (message: string) => Error): { json: unknown; origin: string } {
     if (source.outputsFile !== undefined) {
+        const origin = `--outputs ${source.outputsFile}`;
         let text: string;
         try {
             text = deps.readFile(source.outputsFile);
         } catch (err) {
-            throw new CanaryConfigError(`--outputs ${source.outputsFile}: cannot read it (${(err as Error).message})`);
+            throw fail(`${origin}: cannot read it (${(err as Error).message})`);
         }
-        return parseStackOutputs(text, `--outputs ${source.outputsFile}`);
+        return { json: parseJson(text, origin, fail), origin };
     }
-    if (source.stack === undefined) throw new CanaryConfigError("give --stack <name> or --outputs <file>");
+    if (source.stack === undefined) throw fail("give --stack <name> or --outputs <file>");
+    const origin = `--stack ${source.stack}`;
     const args = ["stack", "output", "--json", "--stack", source.stack];
     const r = deps.runPulumi(args);
     if (r.error) {
         const missing = (r.error as NodeJS.ErrnoException).code === "ENOENT";
-        throw new CanaryConfigError(missing
-            ? `--stack ${source.stack}: the pulumi CLI is not installed or not on PATH; install it, or run \`pulumi ${args.join(" ")} > outputs.json\` where it is and pass --outputs outputs.json`
-            : `--stack ${source.stack}: could not run pulumi (${r.error.message})`);
+        throw fail(missing
+            ? `${origin}: the pulumi CLI is not installed or not on PATH; install it, or run \`pulumi ${args.join(" ")} > outputs.json\` where it is and pass --outputs outputs.json`
+            : `${origin}: could not run pulumi (${r.error.message})`);
     }
     if (r.status !== 0) {
-        throw new CanaryConfigError(`--stack ${source.stack}: \`pulumi ${args.join(" ")}\` exited ${r.status}: ${r.stderr.trim() || "(no message)"}\n(is the stack name right, and are you logged in to its backend? \`pulumi stack ls\` lists them)`);
+        throw fail(`${origin}: \`pulumi ${args.join(" ")}\` exited ${r.status}: ${r.stderr.trim() || "(no message)"}\n(is the stack name right, and are you logged in to its backend? \`pulumi stack ls\` lists them)`);
     }
-    return parseStackOutputs(r.stdout, `--stack ${source.stack}`);
+    return { json: parseJson(r.stdout, origin, fail), origin };
+}
+
+function parseJson(text: string, origin: string, fail: (message: string) => Error): unknown {
+    try {
+        return JSON.parse(text);
+    } catch (err) {
+        throw fail(`${origin}: not JSON (${(err as Error).message}); expected the output of \`pulumi stack output --json\``);
+    }
+}
+
+const canaryError = (message: string) => new CanaryConfigError(message);
+
+export function loadStackOutputs(source: OutputsSource, deps: OutputsDeps): StackOutputs {
+    const { json, origin } = readOutputsJson(source, deps, canaryError);
+    return checkStackOutputs(json, origin);
 }
 
 export function parseStackOutputs(text: string, origin: string): StackOutputs {
-    let json: unknown;
-    try {
-        json = JSON.parse(text);
-    } catch (err) {
-        throw new CanaryConfigError(`${origin}: not JSON (${(err as Error).message}); expected the output of \`pulumi stack output --json\``);
-    }
-    if (json !== null && typeof json === "object" && !Array.isArray(json) && Object.keys(json).length === 0) {
-        throw new CanaryConfigError(`${origin}: the stack has no outputs; has it been deployed (\`pulumi up\`)?`);
-    }
-    const parsed = outputsSchema.safeParse(json);
-    if (!parsed.success) {
-        const problems = parsed.error.issues.map((i) => `  - ${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`);
-        throw new CanaryConfigError(`${origin}: not the outputs of this program's stack (\`pulumi stack output --json\`):\n${problems.join("\n")}`);
-    }
-    return parsed.data;
+    return checkStackOutputs(parseJson(text, origin, canaryError), origin);
+}
+
+function checkStackOutputs(json: unknown, origin: string): StackOutputs {
+    const parsed = parseOutputs(outputsSchema, json);
+    if (parsed.problems) throw new CanaryConfigError(describeOutputProblems(origin, parsed));
+    return parsed.outputs;
 }

@@ -8,9 +8,11 @@ import { createTwoFilesPatch } from "diff";
 import * as fs from "fs";
 import YAML, { Document, isMap, isSeq, YAMLMap, YAMLSeq } from "yaml";
 import { isConfigError } from "../../infra/config/errors";
-import { handedOverProblems, HandedOver, partitionOf } from "../../infra/config/rules";
 import { constantDefault } from "../../infra/config/keys";
-import { COUNTERPARTS_KEY, parseSideConfig, Side } from "../../infra/config/schema";
+import { partitionOf } from "../../infra/config/rules";
+import { COUNTERPARTS_KEY, Encryption, parseSideConfig, Side } from "../../infra/config/schema";
+import { loadStackFile, StackFile } from "../../infra/config/stack-file";
+import { ArrivingEndpoints, EndpointField, endpointProblems } from "../../infra/contract/endpoints";
 import { HandoverDocument } from "../../infra/handoff/document";
 import { DESTINATION_FIELDS, destinationFingerprint, fingerprintOf, parseFingerprint } from "../../infra/handoff/fingerprint";
 import { handoverSchemaProblems } from "../../infra/handoff/schema";
@@ -76,28 +78,20 @@ function readText(file: string, what: string, flag: string): string {
     }
 }
 
-/** The stack file as a YAML document; syntax errors and duplicate keys name their line. */
-export function readConfigDocument(file: string): Document.Parsed {
-    const text = readText(file, "stack config file", "--stack/--config");
-    const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-    if (doc.errors.length) {
-        throw new HandoverRefused(doc.errors.map((e) => ({ key: `${file}:${e.linePos?.[0].line ?? "?"}`, problem: e.message.split("\n")[0], fix: "correct the YAML of the stack file (each key once, consistent indentation)" })));
+/**
+ * The stack file, read and checked as every tool reads one (infra/config/stack-file.ts: the
+ * file, line, key and fix of a bad file), with its YAML document for rewriting in place.
+ */
+export function readStackFile(file: string): { stackFile: StackFile; doc: Document.Parsed } {
+    let stackFile: StackFile;
+    try {
+        stackFile = loadStackFile(file);
+    } catch (err) {
+        if (!isConfigError(err)) throw err;
+        throw new HandoverRefused(err.problems.map((p) => ({ key: `${p.file ?? file}${p.line ? `:${p.line}` : ""}: ${p.key}`, problem: p.problem, fix: p.fix })));
     }
-    if (!isMap(doc.get("config"))) refuse(`${file}: config`, "is missing or not a map", "the stack file must have a top-level config: map (as pulumi config set writes it)");
-    return doc;
-}
-
-/** Config as the Pulumi CLI hands it to a program: `ns:key` -> text, objects as JSON. */
-function flatConfig(doc: Document, file: string): Record<string, string> {
-    const config = (doc.toJS() as { config?: Record<string, unknown> }).config ?? {};
-    const flat: Record<string, string> = {};
-    for (const [key, value] of Object.entries(config)) {
-        if (value !== null && typeof value === "object" && "secure" in value) {
-            refuse(`${file}: ${key}`, "is a secret; accept-handoff validates the whole config offline and cannot decrypt it", "run accept-handoff on a copy without the secret (--config), then apply the shown diff");
-        }
-        flat[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-    return flat;
+    // loadStackFile refused any file that does not parse cleanly, so this document has no errors.
+    return { stackFile, doc: YAML.parseDocument(fs.readFileSync(file, "utf8")) };
 }
 
 export function readHandover(file: string): unknown {
@@ -112,7 +106,7 @@ export function readHandover(file: string): unknown {
 const pointerKey = (file: string, pointer: string) => `${file}#${pointer || "/"}`;
 
 /** The hand-over's values as a counterpart entry of our config. */
-function entryValues(handover: HandoverDocument): HandedOver & { replicatesDeleteMarkers: boolean } {
+function entryValues(handover: HandoverDocument): Omit<ArrivingEndpoints, "encryption"> & { replicatesDeleteMarkers: boolean } {
     return {
         accountId: handover.from.accountId,
         region: handover.from.region,
@@ -124,12 +118,13 @@ function entryValues(handover: HandoverDocument): HandedOver & { replicatesDelet
 }
 
 /** Where each hand-over field lives in the file, for messages. */
-const FIELD_POINTERS: Record<keyof HandedOver, string> = {
+const FIELD_POINTERS: Record<EndpointField, string> = {
     accountId: "/from/accountId",
     region: "/from/region",
     ingressBucketArn: "/link/ingressBucketArn",
     replicationRoleArn: "/link/replicationRoleArn",
     ingressKmsKeyArn: "/link/ingressKmsKeyArn",
+    encryption: "/link/encryption",
 };
 
 interface Own {
@@ -137,7 +132,7 @@ interface Own {
     name: string;
     accountId: string;
     region: string;
-    encryption: string;
+    encryption: Encryption;
 }
 
 function ownSide(raw: Record<string, string>, file: string): Own {
@@ -146,7 +141,7 @@ function ownSide(raw: Record<string, string>, file: string): Own {
     for (const key of ["transfer:name", "transfer:accountId", "aws:region"]) {
         if (!raw[key]) refuse(`${file}: ${key}`, "is required to accept a hand-over", `set ${key} in ${file} first`);
     }
-    return { side: side as Side, name: raw["transfer:name"], accountId: raw["transfer:accountId"], region: raw["aws:region"], encryption: raw["transfer:encryption"] ?? constantDefault("encryption") };
+    return { side: side as Side, name: raw["transfer:name"], accountId: raw["transfer:accountId"], region: raw["aws:region"], encryption: (raw["transfer:encryption"] ?? constantDefault("encryption")) as Encryption };
 }
 
 /** The hand-over's own consistency and its fit with our side, with the config rules' checks of identifiers. */
@@ -158,12 +153,14 @@ function checkAgainstOwn(handover: HandoverDocument, own: Own, file: string, con
     if (handover.to.party !== own.name) at("/to/party", `is for "${handover.to.party}", but this stack is "${own.name}" (transfer:name in ${configFile})`, "accept it into the stack of the party it is addressed to, or ask the sender to address it to you");
     if (handover.from.side !== otherSide) at("/from/side", `is "${handover.from.side}"; a ${own.side} exchanges with a ${otherSide}`, resend);
     if (handover.from.party === own.name) at("/from/party", `names this side itself ("${own.name}")`, resend);
-    if (handover.from.accountId === own.accountId) at("/from/accountId", `is this stack's own account ${own.accountId}; replication here is cross-account`, resend);
     const partition = partitionOf(own.region);
     if (handover.from.partition !== partition) at("/from/partition", `is ${handover.from.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, resend);
-    for (const { field, problem } of handedOverProblems(entryValues(handover), partition)) at(FIELD_POINTERS[field], problem, resend);
-    if (handover.link.encryption !== own.encryption) {
-        at("/link/encryption", `is ${handover.link.encryption}, but this stack uses ${own.encryption} (transfer:encryption in ${configFile})`, `agree on one encryption with ${handover.from.party}: pulumi config set transfer:encryption ${handover.link.encryption}, or ask them to use ${own.encryption}`);
+    for (const { field, problem } of endpointProblems({ ...entryValues(handover), encryption: handover.link.encryption }, { accountId: own.accountId, partition, encryption: own.encryption })) {
+        if (field === "encryption") {
+            at(FIELD_POINTERS.encryption, `${problem} (transfer:encryption in ${configFile})`, `agree on one encryption with ${handover.from.party}: pulumi config set transfer:encryption ${handover.link.encryption}, or ask them to use ${own.encryption}`);
+        } else {
+            at(FIELD_POINTERS[field], problem, resend);
+        }
     }
     return problems;
 }
@@ -185,8 +182,8 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
     const { configFile, handoverFile: file } = options;
     const heard = parseFingerprint(options.fingerprint);
     if ("problem" in heard) refuse("--fingerprint", heard.problem, "type the fingerprint the sender read to you (groups of four hex digits; spaces, hyphens and case do not matter)");
-    const doc = readConfigDocument(configFile);
-    const raw = flatConfig(doc, configFile);
+    const { stackFile, doc } = readStackFile(configFile);
+    const raw = stackFile.config;
     const value = readHandover(file);
 
     // The fingerprint first: a file that is not the one the sender vouched for is not read further.
@@ -261,7 +258,9 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
 
     // The config the hand-over implies must pass the same rules as any config.
     try {
-        parseSideConfig(flatConfig(YAML.parseDocument(after), configFile), options.stack);
+        // Only the counterpart list changed: the rest is the config as loadStackFile read it.
+        const entries = (doc.toJS() as { config: Record<string, unknown> }).config[listKey];
+        parseSideConfig({ ...raw, [listKey]: JSON.stringify(entries) }, options.stack);
     } catch (err) {
         if (!isConfigError(err)) throw err;
         throw new HandoverRefused(err.problems.map((p) => ({ key: `${configFile}: ${p.key}`, problem: p.problem, fix: p.fix })), "Hand-over refused: the config it implies is invalid");

@@ -1,0 +1,83 @@
+/**
+ * The one rule set for a counterpart's endpoints, whichever way they arrive:
+ * a stack reference (stacks/counterparts.ts), a hand-over in config (the
+ * same), or a hand-over file (tools/handoff/accept.ts). Each caller says where
+ * a field came from and what fixes it; the rules, and so the verdicts, are
+ * the same for all three.
+ */
+import { Encryption } from "../config/schema";
+import { accountIdProblem, parseBucketArn, parseKmsKeyArn, parseRoleArn, partitionOf, regionProblem } from "../config/rules";
+
+/** A counterpart's endpoints as they arrive. Absent values are "not yet handed over". */
+export interface ArrivingEndpoints {
+    accountId: string;
+    /** Region of their ingress bucket. */
+    region?: string;
+    ingressBucketArn?: string;
+    replicationRoleArn?: string;
+    ingressKmsKeyArn?: string;
+    /**
+     * Their buckets' encryption, when the way it arrives tells: a hand-over file
+     * states it, and a deployed stack exports an ingress key exactly when its
+     * buckets are SSE-KMS. Undefined when it cannot tell: config is filled in
+     * as the counterpart hands values over, so an absent key there is pending.
+     */
+    encryption?: Encryption;
+}
+
+export type EndpointField = keyof ArrivingEndpoints;
+
+/** This side, as far as the rules need it. */
+export interface OwnEndpoints {
+    accountId: string;
+    partition: string;
+    encryption: Encryption;
+}
+
+export interface EndpointProblem {
+    field: EndpointField;
+    /** A sentence about the field's value, e.g. `is in partition aws-cn, not aws; replication cannot cross partitions`. */
+    problem: string;
+}
+
+/**
+ * Every way the endpoints cannot be right for this side: each identifier's
+ * shape; the account not our own (replication here is cross-account); every
+ * ARN and the region in our partition (replication, IAM and KMS cannot cross
+ * partitions); the role and the key in the counterpart's own account; the key
+ * in the region given for the bucket it encrypts (this program takes the key's
+ * region as the destination region, so the two must not disagree; we found no
+ * AWS page stating the same-region rule for general purpose buckets, and the
+ * pre-production canary proves the pair); and one encryption on both sides of
+ * a link (SSE-KMS replicas need the other side's ingress key, which an SSE-S3
+ * side does not have). Returns one problem per field, in field order.
+ */
+export function endpointProblems(theirs: ArrivingEndpoints, own: OwnEndpoints): EndpointProblem[] {
+    const problems: EndpointProblem[] = [];
+    const { partition } = own;
+    const accountProblem = accountIdProblem(theirs.accountId);
+    if (accountProblem) problems.push({ field: "accountId", problem: accountProblem });
+    else if (theirs.accountId === own.accountId) problems.push({ field: "accountId", problem: `is this stack's own account ${own.accountId}; replication here is cross-account` });
+    if (theirs.region !== undefined) {
+        const found = regionProblem(theirs.region);
+        if (found) problems.push({ field: "region", problem: found });
+        else if (partitionOf(theirs.region) !== partition) problems.push({ field: "region", problem: `${theirs.region} is in partition ${partitionOf(theirs.region)}, not ${partition}; replication cannot cross partitions` });
+    }
+    const parsed: [EndpointField, string | undefined, (v: string) => { partition: string; accountId?: string; region?: string } | string][] = [
+        ["ingressBucketArn", theirs.ingressBucketArn, parseBucketArn],
+        ["replicationRoleArn", theirs.replicationRoleArn, parseRoleArn],
+        ["ingressKmsKeyArn", theirs.ingressKmsKeyArn, parseKmsKeyArn],
+    ];
+    for (const [field, value, parse] of parsed) {
+        if (value === undefined) continue;
+        const arn = parse(value);
+        if (typeof arn === "string") problems.push({ field, problem: arn });
+        else if (arn.partition !== partition) problems.push({ field, problem: `is in partition ${arn.partition}, not ${partition}; replication cannot cross partitions` });
+        else if (arn.accountId !== undefined && !accountProblem && arn.accountId !== theirs.accountId) problems.push({ field, problem: `belongs to account ${arn.accountId}, not to the counterpart's account ${theirs.accountId}` });
+        else if (arn.region !== undefined && theirs.region !== undefined && arn.region !== theirs.region) problems.push({ field, problem: `is a key in ${arn.region}, but the counterpart's bucket is in ${theirs.region}; the key of a bucket is in the bucket's region` });
+    }
+    if (theirs.encryption !== undefined && theirs.encryption !== own.encryption) {
+        problems.push({ field: "encryption", problem: `is ${theirs.encryption}, but this stack uses ${own.encryption}; both sides of a link use one encryption (SSE-KMS replicas are encrypted with the other side's ingress key)` });
+    }
+    return problems;
+}
