@@ -454,3 +454,17 @@ export const COMPLIANT_FORMS: ReadonlyArray<readonly [string, () => ExportResour
     ["legacy inline settings, policy as an object", legacyStack],
     ["BucketV2 inline settings, policy as a string", v2InlineStack],
 ];
+
+/**
+ * Adds statements to the egress bucket's policy in whichever form the stack holds
+ * it (a BucketPolicy, an inline string, an inline object) and returns the URN of
+ * the resource that carries it, where a policy reports.
+ */
+export function addEgressStatements(stack: ExportResource[], ...statements: Record<string, unknown>[]): string {
+    const holder = stack.find((r) => r.urn.endsWith("::egress-policy")) ?? find(stack, "egress");
+    const inputs = holder.inputs as Record<string, any>;
+    const d = typeof inputs.policy === "string" ? JSON.parse(inputs.policy) : inputs.policy;
+    d.Statement.push(...statements);
+    inputs.policy = typeof inputs.policy === "string" ? JSON.stringify(d) : d;
+    return holder.urn;
+}

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { noPublicAccess } from "../../policy-pack/policies/no-public-access";
-import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, legacyStack, partnerReadStatement, reported, res, T, U, urn, without } from "./fixtures";
+import { addEgressStatements, assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, legacyStack, partnerReadStatement, reported, res, T, U, urn, without } from "./fixtures";
 
 const BUCKET_URN = urn(T.bucket, "egress");
 const PAB_URN = urn(T.pab, "egress-public-access-block");
@@ -35,6 +35,26 @@ describe("s3-transfer-no-public-access", () => {
             stack.push(res(T.accountPab, "account", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: "true" }));
             assertAllCompliant(decide(noPublicAccess, stack));
         });
+    });
+
+    // S3's "meaning of public" accepts only keys that fix the caller; aws:ResourceOrgID
+    // and aws:ResourceAccount name the bucket's own organization and account, which
+    // every request to it carries (access-control-block-public-access.html#access-control-block-public-access-policy-status).
+    describe("pinning keys, in every form", () => {
+        for (const [form, build] of COMPLIANT_FORMS) {
+            it(`${form}: a wildcard grant pinned by a fixed KMS key ID is not public`, () => {
+                const stack = build();
+                addEgressStatements(stack, { ...OPEN, Condition: { StringEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:eu-west-1:111111111111:key/k" } } });
+                assertAllCompliant(decide(noPublicAccess, stack));
+            });
+            for (const key of ["aws:ResourceOrgID", "aws:ResourceAccount"]) {
+                it(`${form}: a wildcard grant narrowed only by ${key} is public`, () => {
+                    const stack = build();
+                    const on = addEgressStatements(stack, { ...OPEN, Condition: { StringEquals: { [key]: key === "aws:ResourceAccount" ? "111111111111" : "o-abc123" } } });
+                    assertOneViolation(decide(noPublicAccess, stack), on, "open to every principal");
+                });
+            }
+        }
     });
 
     describe("violations", () => {
