@@ -16,9 +16,9 @@
 // implicit deny, lib/grants.ts); whether a named grant holds under its conditions
 // is left to the program's access matrix (iam-simulate) and a live test.
 
-import { partitionOfArn } from "../lib/arns";
+import { bucketNameFromRef } from "../lib/arns";
 import { describe, encryptionOf, KMS_ALGORITHMS } from "../lib/bucket-settings";
-import { Listed, listsAction } from "../lib/grants";
+import { Listed, listsActionOnAll } from "../lib/grants";
 import { awsManagedDocument } from "../lib/managed-policies";
 import type { DocumentState } from "../lib/policy-document";
 import { compliant, Decision, defineStackPolicy, list, notApplicable, undecided, violation } from "../lib/policy-kit";
@@ -31,7 +31,18 @@ interface Need {
     action: string;
     /** The resource ARN, when it is known and IAM authorises on it. */
     resource?: string;
+    /**
+     * ARNs that must all be granted (two objects under the rule's prefix, with no
+     * character in common after it), so that a grant counts only if it covers
+     * every object the rule replicates; `resource` says what they stand for.
+     */
+    probes?: string[];
     why: string;
+}
+
+/** Two object ARNs under a prefix that only a grant of every object below it matches both of. */
+function objectProbes(partition: string, bucket: string, prefix: string): string[] {
+    return [`arn:${partition}:s3:::${bucket}/${prefix}a`, `arn:${partition}:s3:::${bucket}/${prefix}9.0-1/x`];
 }
 
 const isKeyArn = (k: string) => /^arn:[^:]+:kms:[^:]*:\d{12}:key\//.test(k);
@@ -63,21 +74,33 @@ function docsFor(role: RoleEntry, action: string): DocumentState[] {
 }
 
 function needsOf(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationRule): { needs: Need[]; open: string[] } {
-    const partition = (typeof cfg.role === "string" ? partitionOfArn(cfg.role) : undefined) ?? (typeof rule.destinationBucket === "string" ? partitionOfArn(rule.destinationBucket) : undefined) ?? "aws";
+    // The bucket's own partition: an ARN of another partition never matches it.
+    const partition = index.partition();
     const sourceName = cfg.bucket && typeof cfg.bucket.name === "string" ? cfg.bucket.name : undefined;
+    const destName = typeof rule.destinationBucket === "string" ? bucketNameFromRef(rule.destinationBucket) : undefined;
+    const prefix = typeof rule.prefix === "string" ? rule.prefix : undefined;
     const open: string[] = [];
+    if (rule.prefix === UNKNOWN) {
+        open.push("the rule's filter prefix");
+    }
+    // setting-repl-config-perm-overview: the role reads the source objects and
+    // writes the destination's, under the keys the rule's filter selects.
+    const sourceObjects = (why: string): Partial<Need> =>
+        sourceName !== undefined && prefix !== undefined ? { resource: `arn:${partition}:s3:::${sourceName}/${prefix}*`, probes: objectProbes(partition, sourceName, prefix), why } : { why };
+    const destObjects = (why: string): Partial<Need> =>
+        destName !== undefined && prefix !== undefined ? { resource: `arn:${partition}:s3:::${destName}/${prefix}*`, probes: objectProbes(partition, destName, prefix), why } : { why };
     const needs: Need[] = [
         { action: "s3:GetReplicationConfiguration", resource: sourceName ? `arn:${partition}:s3:::${sourceName}` : undefined, why: "to read the replication configuration" },
-        { action: "s3:GetObjectVersionForReplication", why: "to read the source objects" },
-        { action: "s3:ReplicateObject", why: "to write the replicas" },
+        { action: "s3:GetObjectVersionForReplication", ...sourceObjects("to read the source objects") } as Need,
+        { action: "s3:ReplicateObject", ...destObjects("to write the replicas") } as Need,
     ];
     if (rule.deleteMarkers === true) {
-        needs.push({ action: "s3:ReplicateDelete", why: "because the rule replicates delete markers" });
+        needs.push({ action: "s3:ReplicateDelete", ...destObjects("because the rule replicates delete markers") } as Need);
     } else if (rule.deleteMarkers === UNKNOWN) {
         open.push("whether the rule replicates delete markers");
     }
     if (rule.owner === "Destination") {
-        needs.push({ action: "s3:ObjectOwnerOverrideToBucketOwner", why: "because the rule hands ownership to the destination" });
+        needs.push({ action: "s3:ObjectOwnerOverrideToBucketOwner", ...destObjects("because the rule hands ownership to the destination") } as Need);
     } else if (rule.owner === UNKNOWN) {
         open.push("the rule's owner override");
     }
@@ -126,7 +149,7 @@ function needsOf(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationRul
 export const replicationRolePermissions = defineStackPolicy({
     name: "s3-transfer-replication-role-permissions",
     description:
-        "The role of each replication rule is granted what the rule's own settings require: s3:GetReplicationConfiguration, s3:GetObjectVersionForReplication and s3:ReplicateObject always; s3:ReplicateDelete with delete marker replication; s3:ObjectOwnerOverrideToBucketOwner with owner override; kms:Decrypt on the source key for SSE-KMS objects, kms:Encrypt on the replica key, and kms:Decrypt on it too with S3 Bucket Keys. Only what no Allow of the role names is reported.",
+        "The role of each replication rule is granted what the rule's own settings require: s3:GetReplicationConfiguration, s3:GetObjectVersionForReplication and s3:ReplicateObject always; s3:ReplicateDelete with delete marker replication; s3:ObjectOwnerOverrideToBucketOwner with owner override; kms:Decrypt on the source key for SSE-KMS objects, kms:Encrypt on the replica key, and kms:Decrypt on it too with S3 Bucket Keys. Each S3 action must be allowed on the objects the rule's filter selects (source objects to read, destination objects to write). Reported: what no Allow of the role names for those resources, and what a Deny without conditions takes away.",
     enforcementLevel: "mandatory",
     severity: "high",
     defaults: {},
@@ -156,27 +179,39 @@ export const replicationRolePermissions = defineStackPolicy({
                 }
                 const { needs, open } = needsOf(index, cfg, rule);
                 const missing: Need[] = [];
+                const denied: Need[] = [];
                 const pending: Need[] = [];
                 for (const n of needs) {
-                    const l: Listed = listsAction(docsFor(role, n.action), n.action, n.resource);
+                    const l: Listed = listsActionOnAll(docsFor(role, n.action), n.action, n.probes ?? [n.resource]);
                     if (l === "absent") {
                         missing.push(n);
+                    } else if (l === "denied") {
+                        denied.push(n);
                     } else if (l === "unknown") {
                         pending.push(n);
                     }
                 }
                 const label = `${rule.label} of ${where}`;
+                const on = (m: Need) => `${m.action}${m.resource ? ` on ${m.resource}` : ""} ${m.why}`;
+                if (denied.length > 0) {
+                    out.push(
+                        violation(
+                            role.res.urn,
+                            `${role.label}, which S3 assumes for ${label}, has a Deny statement without conditions on ${list(denied.map((m) => m.action))} (${denied.map(on).join("; ")}). An explicit Deny overrides every Allow, so S3 would accept the rule and then fail those objects. Narrow or remove that Deny.`,
+                        ),
+                    );
+                }
                 if (missing.length > 0) {
                     out.push(
                         violation(
                             role.res.urn,
-                            `${role.label}, which S3 assumes for ${label}, is granted none of ${list(missing.map((m) => m.action))} by any Allow statement (${missing.map((m) => `${m.action}${m.resource ? ` on ${m.resource}` : ""} ${m.why}`).join("; ")}). IAM denies what no policy allows, so S3 would accept the rule and then fail those objects. Add them to the role's policy.`,
+                            `${role.label}, which S3 assumes for ${label}, is granted none of ${list(missing.map((m) => m.action))} by any Allow statement covering what the rule replicates (${missing.map(on).join("; ")}). IAM denies what no policy allows, so S3 would accept the rule and then fail those objects. Add them to the role's policy.`,
                         ),
                     );
-                } else if (pending.length > 0 || open.length > 0) {
+                } else if (denied.length === 0 && (pending.length > 0 || open.length > 0)) {
                     const what = [...pending.map((p) => p.action), ...open].join(", ");
                     out.push(undecided(role.res.urn, `Cannot tell yet whether ${role.label} has what ${label} requires: ${what} depend on values unknown until apply or on a policy outside the stack.`));
-                } else {
+                } else if (denied.length === 0) {
                     out.push(compliant(role.res.urn, `${role.label} names every action ${label} requires (${needs.map((n) => n.action).join(", ")}).`));
                 }
             }

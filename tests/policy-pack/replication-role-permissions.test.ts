@@ -180,3 +180,97 @@ describe("s3-transfer-replication-role-permissions", () => {
         });
     });
 });
+
+/** The replication role's policy document, edited in place. */
+function editRolePolicy(stack: ExportResource[], edit: (d: { Statement: Record<string, any>[] }) => void): ExportResource[] {
+    const p = find(stack, "replication-permissions");
+    const d = JSON.parse(p.inputs.policy);
+    edit(d);
+    p.inputs.policy = JSON.stringify(d);
+    return stack;
+}
+
+/** The first replication rule of the egress bucket, in whichever form the stack declares it. */
+function firstRule(stack: ExportResource[]): Record<string, any> {
+    const split = stack.find((r) => r.urn.endsWith("::egress-replication"));
+    if (split) {
+        return (split.inputs as Record<string, any>).rules[0];
+    }
+    const b = find(stack, "egress").inputs;
+    return (b.replicationConfiguration ?? b.replicationConfigurations[0]).rules[0];
+}
+
+/** Sets the rule's prefix in its schema: V2 `filter.prefix`, v6 BucketV2 `filters`, legacy `prefix`. */
+function setPrefix(stack: ExportResource[], prefix: string): void {
+    const rule = firstRule(stack);
+    if (stack.some((r) => r.urn.endsWith("::egress-replication"))) {
+        rule.filter = { prefix };
+    } else if (find(stack, "egress").type === T.bucketV2) {
+        rule.filters = [{ prefix }];
+    } else {
+        rule.prefix = prefix;
+    }
+}
+
+const setResource = (action: string, resource: string) => (d: { Statement: Record<string, any>[] }) => {
+    for (const st of d.Statement) {
+        if (([] as string[]).concat(st.Action).includes(action)) {
+            st.Resource = resource;
+        }
+    }
+};
+
+// The role must be granted the replication actions on the objects the rule
+// replicates: s3:GetObjectVersionForReplication on the source objects,
+// s3:ReplicateObject/ReplicateDelete/ObjectOwnerOverrideToBucketOwner on the
+// destination's, under the rule's prefix (setting-repl-config-perm-overview).
+// An explicit Deny without conditions overrides those Allows (IAM policy
+// evaluation logic, reference_policies_evaluation-logic.html).
+describe("s3-transfer-replication-role-permissions: resources and explicit denies, in every form", () => {
+    for (const [form, build] of COMPLIANT_FORMS) {
+        describe(form, () => {
+            it("grants limited to the rule's prefix are enough for a rule with that prefix", () => {
+                const stack = build();
+                setPrefix(stack, "reports/");
+                editRolePolicy(stack, (d) => {
+                    setResource("s3:GetObjectVersionForReplication", "arn:aws:s3:::pub-egress/reports/*")(d);
+                    setResource("s3:ReplicateObject", "arn:aws:s3:::partner-ingress/reports/*")(d);
+                });
+                assertAllCompliant(decide(replicationRolePermissions, stack));
+            });
+
+            it("the same grants fall short of a rule replicating every object", () => {
+                const stack = editRolePolicy(build(), (d) => {
+                    setResource("s3:GetObjectVersionForReplication", "arn:aws:s3:::pub-egress/reports/*")(d);
+                });
+                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "s3:GetObjectVersionForReplication on arn:aws:s3:::pub-egress/*");
+            });
+
+            it("s3:ReplicateObject granted on another bucket's objects", () => {
+                const stack = editRolePolicy(build(), setResource("s3:ReplicateObject", "arn:aws:s3:::other-bucket/*"));
+                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "s3:ReplicateObject on arn:aws:s3:::partner-ingress/*", "s3:ObjectOwnerOverrideToBucketOwner");
+            });
+
+            it("s3:GetObjectVersionForReplication granted on the destination instead of the source", () => {
+                const stack = editRolePolicy(build(), setResource("s3:GetObjectVersionForReplication", "arn:aws:s3:::partner-ingress/*"));
+                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "s3:GetObjectVersionForReplication");
+            });
+
+            it("a Deny with a condition does not count as taking the grant away", () => {
+                const stack = editRolePolicy(build(), (d) => {
+                    d.Statement.push({ Effect: "Deny", Action: "s3:ReplicateObject", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+                });
+                assertAllCompliant(decide(replicationRolePermissions, stack));
+            });
+
+            for (const resource of ["*", "arn:aws:s3:::partner-ingress/*"]) {
+                it(`an unconditioned Deny of s3:ReplicateObject on ${resource}`, () => {
+                    const stack = editRolePolicy(build(), (d) => {
+                        d.Statement.push({ Effect: "Deny", Action: "s3:Replicate*", Resource: resource });
+                    });
+                    assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "Deny statement without conditions", "s3:ReplicateObject");
+                });
+            }
+        });
+    }
+});
