@@ -468,3 +468,15 @@ export function addEgressStatements(stack: ExportResource[], ...statements: Reco
     inputs.policy = typeof inputs.policy === "string" ? JSON.stringify(d) : d;
     return holder.urn;
 }
+
+/**
+ * The same stack in AWS GovCloud (US): every `arn:aws:` ARN in `arn:aws-us-gov:`,
+ * and an AWS provider in us-gov-west-1 (the stack's partition comes from its region).
+ */
+export function inGovCloud(stack: ExportResource[]): ExportResource[] {
+    const gov = JSON.parse(JSON.stringify(stack).split("arn:aws:").join("arn:aws-us-gov:").split("eu-west-1").join("us-gov-west-1")) as ExportResource[];
+    if (!gov.some((r) => r.type === T.provider)) {
+        gov.unshift(res(T.provider, "default_7_48_0", { region: "us-gov-west-1" }, { id: "prov-1" }));
+    }
+    return gov;
+}

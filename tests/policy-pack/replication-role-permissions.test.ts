@@ -14,6 +14,7 @@ import {
     decide,
     doc,
     find,
+    inGovCloud,
     legacyStack,
     REPLICA_KEY,
     replicationKmsStatements,
@@ -271,6 +272,23 @@ describe("s3-transfer-replication-role-permissions: resources and explicit denie
                     assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "Deny statement without conditions", "s3:ReplicateObject");
                 });
             }
+        });
+    }
+});
+
+// The role's grants are ARNs of the bucket's partition: in GovCloud an `arn:aws:`
+// grant names no bucket of the stack (IAM reference-arns.html).
+describe("s3-transfer-replication-role-permissions: partitions, in every form", () => {
+    for (const [form, build] of COMPLIANT_FORMS) {
+        it(`${form}: in GovCloud, compliant with grants in its own partition`, () => assertAllCompliant(decide(replicationRolePermissions, inGovCloud(build()))));
+
+        it(`${form}: in GovCloud, grants written with arn:aws: grant nothing`, () => {
+            const stack = editRolePolicy(inGovCloud(build()), (d) => {
+                for (const st of d.Statement) {
+                    st.Resource = ([] as string[]).concat(st.Resource).map((r) => r.replace("arn:aws-us-gov:s3:", "arn:aws:s3:"));
+                }
+            });
+            assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "s3:GetReplicationConfiguration on arn:aws-us-gov:s3:::pub-egress");
         });
     }
 });
