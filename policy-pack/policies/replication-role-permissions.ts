@@ -23,9 +23,12 @@ import { awsManagedDocument } from "../lib/managed-policies";
 import type { DocumentState } from "../lib/policy-document";
 import { compliant, Decision, defineStackPolicy, list, notApplicable, undecided, violation } from "../lib/policy-kit";
 import { destinationCandidates, ReplicationConfig, ReplicationRule, replicationConfigs } from "../lib/replication";
-import { permissionDocs, roleOfConfig } from "../lib/roles";
+import { pinsCaller } from "../lib/conditions";
+import { globMatch } from "../lib/glob";
+import { readDocument, Statement } from "../lib/policy-document";
+import { permissionDocs, roleOfConfig, S3_SERVICE } from "../lib/roles";
 import { RoleEntry, StackIndex } from "../lib/stack-index";
-import { Read, UNKNOWN } from "../lib/values";
+import { accountOfArn, Read, UNKNOWN } from "../lib/values";
 
 interface Need {
     action: string;
@@ -146,10 +149,92 @@ function needsOf(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationRul
     return { needs, open };
 }
 
+/** Does the statement allow sts:AssumeRole (by name, wildcard or NotAction)? */
+function allowsAssumeRole(s: Statement): boolean | typeof UNKNOWN {
+    if (s.effect !== "Allow") {
+        return s.effect === UNKNOWN ? UNKNOWN : false;
+    }
+    const hit = (list: unknown[]) => list.some((a) => typeof a === "string" && globMatch(a.toLowerCase(), "sts:assumerole"));
+    if (s.notActions !== undefined) {
+        return s.notActions === UNKNOWN ? UNKNOWN : !hit(s.notActions);
+    }
+    if (s.actions === UNKNOWN) {
+        return UNKNOWN;
+    }
+    return hit(s.actions ?? []) ? true : (s.actions ?? []).includes(UNKNOWN) ? UNKNOWN : false;
+}
+
+/**
+ * The role's trust, as the rule needs it: S3 must be able to assume it
+ * (s3.amazonaws.com, sts:AssumeRole: setting-repl-config-perm-overview), and no
+ * one else without a condition: a trust to `*` not pinned by a condition, or to
+ * another account with no condition at all, lets that caller take the role and
+ * read every source object and write the destination's.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ */
+function trustDecision(role: RoleEntry, ownAccount: string | undefined, where: string): Decision | undefined {
+    const trust = readDocument(role.res.props.assumeRolePolicy);
+    if (trust.state === "unknown") {
+        return undecided(role.res.urn, `The trust policy of ${role.label} is unknown until apply, so whether S3 can assume it for ${where} is open.`);
+    }
+    if (trust.state !== "known") {
+        return violation(role.res.urn, `${role.label}, the role of ${where}, has no readable trust policy, so S3 cannot assume it. Trust {"Service": "s3.amazonaws.com"} with "sts:AssumeRole".`);
+    }
+    let s3: boolean | typeof UNKNOWN = false;
+    const open: string[] = [];
+    for (const s of trust.statements) {
+        const assume = allowsAssumeRole(s);
+        if (assume === false) {
+            continue;
+        }
+        const sid = s.sid ? `statement "${s.sid}"` : `statement #${s.index + 1}`;
+        const services = s.principal?.service ?? [];
+        if (services.some((p) => typeof p === "string" && p.toLowerCase() === S3_SERVICE)) {
+            s3 = assume === true ? true : s3 === true ? true : UNKNOWN;
+        } else if (services.includes(UNKNOWN) || s.principal?.unknown) {
+            s3 = s3 === true ? true : UNKNOWN;
+        }
+        if (assume !== true) {
+            continue;
+        }
+        if (s.notPrincipal !== undefined || s.principal?.wildcard) {
+            if (pinsCaller(s.conditions) === false) {
+                open.push(`${sid} lets any principal assume it${s.notPrincipal !== undefined ? " (NotPrincipal)" : ""}`);
+            }
+            continue;
+        }
+        if (ownAccount === undefined || s.conditions === UNKNOWN || s.conditions.length > 0) {
+            continue;
+        }
+        for (const p of s.principal?.aws ?? []) {
+            const account = typeof p !== "string" ? undefined : /^\d{12}$/.test(p) ? p : accountOfArn(p);
+            if (account !== undefined && account !== ownAccount) {
+                open.push(`${sid} lets account ${account} assume it without any condition`);
+            }
+        }
+    }
+    if (open.length > 0) {
+        return violation(
+            role.res.urn,
+            `${role.label}, the role of ${where}, can be assumed by others: ${open.join("; ")}. Whoever assumes it reads every source object and writes the destination's.${s3 === false ? " It does not trust s3.amazonaws.com either, so S3 cannot assume it." : ""} Trust only {"Service": "s3.amazonaws.com"} for a replication role.`,
+        );
+    }
+    if (s3 === false) {
+        return violation(
+            role.res.urn,
+            `${role.label}, the role of ${where}, does not trust s3.amazonaws.com for sts:AssumeRole, so S3 cannot assume it and replicates nothing. Add {"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"} to its trust policy (https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html).`,
+        );
+    }
+    if (s3 === UNKNOWN) {
+        return undecided(role.res.urn, `Whether ${role.label} trusts s3.amazonaws.com for ${where} depends on values unknown until apply.`);
+    }
+    return undefined;
+}
+
 export const replicationRolePermissions = defineStackPolicy({
     name: "s3-transfer-replication-role-permissions",
     description:
-        "The role of each replication rule is granted what the rule's own settings require: s3:GetReplicationConfiguration, s3:GetObjectVersionForReplication and s3:ReplicateObject always; s3:ReplicateDelete with delete marker replication; s3:ObjectOwnerOverrideToBucketOwner with owner override; kms:Decrypt on the source key for SSE-KMS objects, kms:Encrypt on the replica key, and kms:Decrypt on it too with S3 Bucket Keys. Each S3 action must be allowed on the objects the rule's filter selects (source objects to read, destination objects to write). Reported: what no Allow of the role names for those resources, and what a Deny without conditions takes away.",
+        "The role of each replication configuration trusts s3.amazonaws.com for sts:AssumeRole and no one else without a condition (not \"*\", not another account unconditioned), and is granted what the rule's own settings require: s3:GetReplicationConfiguration, s3:GetObjectVersionForReplication and s3:ReplicateObject always; s3:ReplicateDelete with delete marker replication; s3:ObjectOwnerOverrideToBucketOwner with owner override; kms:Decrypt on the source key for SSE-KMS objects, kms:Encrypt on the replica key, and kms:Decrypt on it too with S3 Bucket Keys. Each S3 action must be allowed on the objects the rule's filter selects (source objects to read, destination objects to write). Reported: what no Allow of the role names for those resources, and what a Deny without conditions takes away.",
     enforcementLevel: "mandatory",
     severity: "high",
     defaults: {},
@@ -168,6 +253,10 @@ export const replicationRolePermissions = defineStackPolicy({
                         : notApplicable(cfg.declaredOn.urn, `The role of ${where} is not in this stack.`),
                 );
                 continue;
+            }
+            const trust = trustDecision(role, cfg.sourceAccount, where);
+            if (trust) {
+                out.push(trust);
             }
             if (cfg.rules === UNKNOWN) {
                 out.push(undecided(cfg.declaredOn.urn, `The rules of ${where} are unknown until apply, so what they require of ${role.label} is open.`));

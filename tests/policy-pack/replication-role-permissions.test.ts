@@ -292,3 +292,50 @@ describe("s3-transfer-replication-role-permissions: partitions, in every form", 
         });
     }
 });
+
+// S3 assumes the replication role as s3.amazonaws.com with sts:AssumeRole
+// (setting-repl-config-perm-overview); a trust that lets anyone, or another
+// account without a condition, assume it hands that caller the role's reads of
+// the source and writes to the destination.
+describe("s3-transfer-replication-role-permissions: the role's trust, in every form", () => {
+    function withTrust(stack: ExportResource[], ...statements: Record<string, unknown>[]): ExportResource[] {
+        find(stack, "replication-role").inputs.assumeRolePolicy = doc(...statements);
+        return stack;
+    }
+    const S3 = { Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" };
+
+    for (const [form, build] of COMPLIANT_FORMS) {
+        describe(form, () => {
+            it("S3's trust with conditions, and a partner trusted under an external ID, are fine here", () => {
+                const stack = withTrust(
+                    build(),
+                    { ...S3, Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } },
+                    { Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "x" } } },
+                );
+                assertAllCompliant(decide(replicationRolePermissions, stack));
+            });
+
+            it("a role trusted only by Batch Operations: S3 cannot assume it", () => {
+                const stack = withTrust(build(), { ...S3, Principal: { Service: "batchoperations.s3.amazonaws.com" } });
+                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "does not trust s3.amazonaws.com");
+            });
+
+            it("S3 trusted for another action than sts:AssumeRole", () => {
+                const stack = withTrust(build(), { ...S3, Action: "sts:TagSession" });
+                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "does not trust s3.amazonaws.com");
+            });
+
+            for (const [name, statement] of [
+                ["Principal *", { Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }],
+                ["Principal {AWS: *}", { Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:*" }],
+                ["another account, unconditioned", { Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }],
+                ["another account by ID, unconditioned", { Effect: "Allow", Principal: { AWS: "999999999999" }, Action: "sts:AssumeRole" }],
+            ] as const) {
+                it(`beside S3's trust, ${name} makes the role assumable by others`, () => {
+                    const stack = withTrust(build(), S3, statement);
+                    assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "can be assumed by others");
+                });
+            }
+        });
+    }
+});
