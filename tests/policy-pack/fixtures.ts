@@ -343,9 +343,14 @@ export function v2InlineStack(): ExportResource[] {
 
 /** The compliant stack as a v6 program writes it: BucketV2 and the `…V2` split tokens. */
 export function v6SplitStack(): ExportResource[] {
+    return asV6(compliantStack());
+}
+
+/** Any split stack with the v6 `…V2` tokens in place of v7's. */
+export function asV6(stack: ExportResource[]): ExportResource[] {
     const swap: Record<string, string> = { [T.bucket]: T.bucketV2, [T.versioning]: T.versioningV2, [T.sse]: T.sseV2, [T.logging]: T.loggingV2 };
     const urnSwap = (u: string) => Object.entries(swap).reduce((acc, [from, to]) => acc.split(`::${from}::`).join(`::${to}::`), u);
-    return compliantStack().map((r) => ({
+    return stack.map((r) => ({
         ...r,
         type: swap[r.type] ?? r.type,
         urn: urnSwap(r.urn),
