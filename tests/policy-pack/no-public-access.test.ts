@@ -202,3 +202,32 @@ describe("s3-transfer-no-public-access", () => {
         });
     });
 });
+
+// An aws:s3control/accessPointPolicy names its access point by ARN; when the
+// program wrote that ARN out rather than passing the access point's output, the
+// policy has no property dependency on it, and the access point is found by the
+// name the ARN ends in (so its Block Public Access, which refuses a public policy
+// at deploy time, is still reported).
+describe("s3-transfer-no-public-access: an access point policy found by the access point's name, in every form", () => {
+    const AP_TYPE = "aws:s3/accessPoint:AccessPoint";
+    const AP_POLICY_TYPE = "aws:s3control/accessPointPolicy:AccessPointPolicy";
+    const AP_ARN = "arn:aws:s3:eu-west-1:111111111111:accesspoint/egress-ap";
+    const publicApPolicy = doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: `${AP_ARN}/object/*` });
+
+    for (const [form, build] of COMPLIANT_FORMS) {
+        it(`${form}: unlinked, by name: the note that Block Public Access refuses it`, () => {
+            const stack = build();
+            stack.push(res(AP_TYPE, "egress-ap", { bucket: "pub-egress", name: "egress-ap" }));
+            stack.push(res(AP_POLICY_TYPE, "egress-ap-policy", { accessPointArn: AP_ARN, policy: publicApPolicy }));
+            assertOneViolation(decide(noPublicAccess, stack), urn(AP_POLICY_TYPE, "egress-ap-policy"), 'access point "egress-ap"', "blockPublicPolicy) makes S3 refuse this policy");
+        });
+
+        it(`${form}: an ARN naming no access point of the stack gets no such note`, () => {
+            const stack = build();
+            stack.push(res(AP_TYPE, "egress-ap", { bucket: "pub-egress", name: "egress-ap" }));
+            stack.push(res(AP_POLICY_TYPE, "egress-ap-policy", { accessPointArn: AP_ARN.replace("egress-ap", "elsewhere"), policy: publicApPolicy }));
+            const v = assertOneViolation(decide(noPublicAccess, stack), urn(AP_POLICY_TYPE, "egress-ap-policy"), "open to every principal");
+            assert.ok(!v.message.includes("makes S3 refuse"), v.message);
+        });
+    }
+});
