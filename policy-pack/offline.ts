@@ -15,7 +15,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { policies as packPolicies } from "./policies";
-import { decodeExportValue, isRecord } from "./lib/values";
+import { decodeExportValue, hasUnreadableSecret, isRecord } from "./lib/values";
 
 /** One entry of `deployment.resources[]` in `pulumi stack export`. */
 export interface ExportResource {
@@ -265,6 +265,40 @@ export function evaluateResources(resources: ReadonlyArray<ExportResource>, opti
     return violations;
 }
 
+/** Is this the export of a deployed stack (`pulumi stack export`), not a preview? */
+function isDeploymentExport(exportJson: unknown): boolean {
+    const parsed = typeof exportJson === "string" ? JSON.parse(exportJson) : exportJson;
+    return isRecord(parsed) && isRecord(parsed.deployment);
+}
+
+const UNDECIDED_POLICY = "s3-transfer-preview-undecided";
+
+/**
+ * A deployed stack's values are all known; what the policies could not read in its
+ * export are its secrets, encrypted because the export was made without
+ * --show-secrets. Say that, instead of "unknown until apply ... pulumi up will
+ * enforce them", which is true of a preview only.
+ */
+function explainSecrets(parsed: unknown, resources: ReadonlyArray<ExportResource>, violations: Violation[]): Violation[] {
+    if (!isDeploymentExport(parsed) || !resources.some((r) => hasUnreadableSecret(r.inputs))) {
+        return violations;
+    }
+    return violations.map((v) =>
+        v.policy !== UNDECIDED_POLICY
+            ? v
+            : {
+                  ...v,
+                  message: v.message
+                      .replace(
+                          /^Preview could not decide (\d+) mandatory check\(s\); pulumi up will enforce them on the real values:/,
+                          "This export of a deployed stack could not decide $1 mandatory check(s) because it holds secret values it does not show (exported without --show-secrets). Export it again with `pulumi stack export --show-secrets --file <file>` and check that file:",
+                      )
+                      .split("unknown until apply")
+                      .join("a secret this export does not show"),
+              },
+    );
+}
+
 /** What a check of one export judged, and what it found. */
 export interface ExportCheck {
     /** Resources in the export (pending deletions and read resources excluded). */
@@ -278,12 +312,13 @@ export interface ExportCheck {
 export function checkExport(exportJson: unknown, options: EvaluateOptions = {}): ExportCheck {
     const all = resourcesFromExport(exportJson);
     const live = all.filter((r) => !r.delete && !r.external);
-    return { resources: live.length, judged: live.filter((r) => !skipForResourcePolicies(r)).length, violations: evaluateResources(all, options) };
+    return { resources: live.length, judged: live.filter((r) => !skipForResourcePolicies(r)).length, violations: explainSecrets(exportJson, all, evaluateResources(all, options)) };
 }
 
 /** Run the policies over a `pulumi stack export` (or preview JSON, or a resource array). */
 export function evaluateExport(exportJson: unknown, options: EvaluateOptions = {}): Violation[] {
-    return evaluateResources(resourcesFromExport(exportJson), options);
+    const resources = resourcesFromExport(exportJson);
+    return explainSecrets(exportJson, resources, evaluateResources(resources, options));
 }
 
 /** Names and default levels of the pack's policies (for tools and docs). */

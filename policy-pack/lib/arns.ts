@@ -72,27 +72,38 @@ function partitionsOf(pattern: string): readonly string[] {
     return PARTITION_IDS.includes(m[1]) ? [m[1]] : [];
 }
 
-/** Does this Resource pattern match the bucket's own ARN, in any partition? */
-export function coversBucket(pattern: string, bucketName: string): boolean {
+/**
+ * The partitions in which a pattern can match a bucket of this partition: that
+ * one, when the pattern names it or has a wildcard there; none otherwise. An ARN
+ * of another partition never matches a resource in AWS (`arn:aws:s3:::b` does
+ * not name the GovCloud bucket `b`), so it must not count as covering it.
+ */
+function inPartition(pattern: string, partition: string): readonly string[] {
+    return partitionsOf(pattern).includes(partition) ? [partition] : [];
+}
+
+/** Does this Resource pattern match the bucket's own ARN in the bucket's partition? */
+export function coversBucket(pattern: string, bucketName: string, partition: string): boolean {
     if (pattern === "*") {
         return true;
     }
-    return partitionsOf(pattern).some((p) => {
+    return inPartition(pattern, partition).some((p) => {
         const arn = arns.bucket(p, bucketName);
         return pattern === arn || globMatch(pattern, arn);
     });
 }
 
 /**
- * Does this Resource pattern match every object of the bucket? True when it ends
- * in `*` and what precedes that star matches a prefix of `arn:<partition>:s3:::name/`.
+ * Does this Resource pattern match every object of the bucket, in the bucket's
+ * partition? True when it ends in `*` and what precedes that star matches a
+ * prefix of `arn:<partition>:s3:::name/`.
  */
-export function coversAllObjects(pattern: string, bucketName: string): boolean {
+export function coversAllObjects(pattern: string, bucketName: string, bucketPartition: string): boolean {
     if (!pattern.endsWith("*")) {
         return false;
     }
     const head = pattern.slice(0, -1);
-    for (const partition of partitionsOf(pattern)) {
+    for (const partition of inPartition(pattern, bucketPartition)) {
         const prefix = `arn:${partition}:s3:::${bucketName}/`;
         if (head === prefix) {
             return true;

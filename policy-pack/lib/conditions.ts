@@ -65,10 +65,13 @@ export function requiresKey(op: Operator): boolean {
 
 const POSITIVE_MATCH = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
 
-type KeyKind = "account" | "arn" | "org" | "orgpath" | "network" | "userid" | "service" | "ip";
+type KeyKind = "account" | "arn" | "org" | "orgpath" | "network" | "userid" | "service" | "ip" | "fixed";
 
 // The keys S3's definition of "public" accepts as fixing the caller (plus the
 // principal-side keys IAM Access Analyzer accepts), and what a value of each names.
+// Keys that describe the resource rather than the caller (aws:ResourceOrgID,
+// aws:ResourceAccount, aws:ResourceOrgPaths) are not among them: every request to
+// the bucket carries the bucket's own values, so they restrict no caller.
 const PINNING_KEYS: ReadonlyMap<string, KeyKind> = new Map<string, KeyKind>([
     ["aws:principalaccount", "account"],
     ["aws:sourceaccount", "account"],
@@ -79,7 +82,6 @@ const PINNING_KEYS: ReadonlyMap<string, KeyKind> = new Map<string, KeyKind>([
     ["s3:dataaccesspointarn", "arn"],
     ["aws:principalorgid", "org"],
     ["aws:sourceorgid", "org"],
-    ["aws:resourceorgid", "org"],
     ["aws:principalorgpaths", "orgpath"],
     ["aws:sourceorgpaths", "orgpath"],
     ["aws:sourcevpce", "network"],
@@ -87,6 +89,7 @@ const PINNING_KEYS: ReadonlyMap<string, KeyKind> = new Map<string, KeyKind>([
     ["aws:userid", "userid"],
     ["aws:principalservicename", "service"],
     ["aws:sourceip", "ip"],
+    ["s3:x-amz-server-side-encryption-aws-kms-key-id", "fixed"],
 ]);
 
 export const DELEGATION_KEYS = ["s3:dataaccesspointaccount", "s3:dataaccesspointarn"];
@@ -123,6 +126,7 @@ function valuePins(kind: KeyKind, value: string, op: Operator): boolean {
             return !wild(value.split("/")[0]);
         case "network":
         case "service":
+        case "fixed":
             return !wild(value);
         case "userid":
             return !wild(value.split(":")[0]);

@@ -53,7 +53,8 @@ function statementApplies(s: Statement, matcher: ConditionMatcher): Tri {
     return and3(actions, conds);
 }
 
-export function denyCoverage(doc: DocumentState & { state: "known" }, bucketName: Read<string>, matcher: ConditionMatcher): Coverage {
+/** `partition` is the bucket's: a Resource ARN of another partition does not cover it. */
+export function denyCoverage(doc: DocumentState & { state: "known" }, bucketName: Read<string>, matcher: ConditionMatcher, partition: string): Coverage {
     let bucket: Tri = false;
     let objects: Tri = false;
     for (const s of doc.statements) {
@@ -75,12 +76,12 @@ export function denyCoverage(doc: DocumentState & { state: "known" }, bucketName
                     b = or3(b, UNKNOWN);
                     o = or3(o, UNKNOWN);
                 } else if (typeof bucketName === "string") {
-                    b = or3(b, coversBucket(r, bucketName));
-                    o = or3(o, coversAllObjects(r, bucketName));
+                    b = or3(b, coversBucket(r, bucketName, partition));
+                    o = or3(o, coversAllObjects(r, bucketName, partition));
                 } else {
                     // Without the bucket's name only a pattern that covers every
                     // bucket proves coverage; anything else may or may not be it.
-                    const everyBucket = r === "*" || /^arn:[^:]+:s3:::\*$/.test(r);
+                    const everyBucket = r === "*" || new RegExp(`^arn:(\\*|${partition}):s3:::\\*$`).test(r);
                     b = or3(b, everyBucket ? true : UNKNOWN);
                     o = or3(o, everyBucket ? true : UNKNOWN);
                 }

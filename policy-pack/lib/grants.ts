@@ -1,17 +1,18 @@
 // Whether a role's known permission documents list an action at all. This is not
-// an IAM evaluation: it finds only the case where no Allow statement names the
-// action (for the resource, when its ARN is known), which IAM denies by default
-// ("implicit deny"), so the request fails whatever conditions or Deny statements
-// say. Whether a listed grant holds under its conditions, boundaries and denies
-// is for @cloud-copilot/iam-simulate (the program's access matrix) and a live
-// test to decide, not for the pack.
+// an IAM evaluation: it finds the case where no Allow statement names the action
+// (for the resource, when its ARN is known), which IAM denies by default
+// ("implicit deny"), and the case where a Deny statement without conditions names
+// it, which overrides every Allow ("explicit deny"); either way the request fails
+// whatever the other statements say. Whether a listed grant holds under its
+// conditions, boundaries and conditioned denies is for @cloud-copilot/iam-simulate
+// (the program's access matrix) and a live test to decide, not for the pack.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 
 import { globMatch } from "./glob";
 import type { DocumentState, Statement } from "./policy-document";
 import { UNKNOWN } from "./values";
 
-export type Listed = "listed" | "absent" | "unknown";
+export type Listed = "listed" | "absent" | "denied" | "unknown";
 
 function actionMatches(s: Statement, action: string): boolean | typeof UNKNOWN {
     const a = action.toLowerCase();
@@ -51,8 +52,43 @@ function resourceMatches(s: Statement, arn: string | undefined): boolean | typeo
     return list.includes(UNKNOWN) ? UNKNOWN : false;
 }
 
-/** Does some Allow statement of these documents name the action (on this resource)? */
+/**
+ * Does a Deny statement with no condition name the action on this resource? When
+ * the resource is not known, only a Deny on every resource (`*`) is sure to hit it.
+ */
+function deniedOutright(docs: DocumentState[], action: string, resourceArn?: string): boolean {
+    for (const d of docs) {
+        if (d.state !== "known") {
+            continue;
+        }
+        for (const s of d.statements) {
+            if (s.effect !== "Deny" || s.conditions === UNKNOWN || s.conditions.length > 0) {
+                continue;
+            }
+            if (actionMatches(s, action) !== true) {
+                continue;
+            }
+            const onResource =
+                resourceArn !== undefined
+                    ? resourceMatches(s, resourceArn) === true
+                    : s.notResources === undefined && s.resources !== UNKNOWN && (s.resources ?? []).includes("*");
+            if (onResource) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/**
+ * Does some Allow statement of these documents name the action (on this resource),
+ * with no unconditioned Deny taking it away? "denied" wins over everything: IAM
+ * applies an explicit Deny whatever the Allows say.
+ */
 export function listsAction(docs: DocumentState[], action: string, resourceArn?: string): Listed {
+    if (deniedOutright(docs, action, resourceArn)) {
+        return "denied";
+    }
     let unknown = false;
     for (const d of docs) {
         if (d.state !== "known") {
@@ -78,4 +114,18 @@ export function listsAction(docs: DocumentState[], action: string, resourceArn?:
         }
     }
     return unknown ? "unknown" : "absent";
+}
+
+/**
+ * The same question for several resources that must all be granted (probe ARNs of
+ * every object under a prefix, say): the worst answer of any of them.
+ */
+export function listsActionOnAll(docs: DocumentState[], action: string, resourceArns: readonly (string | undefined)[]): Listed {
+    const answers = (resourceArns.length > 0 ? resourceArns : [undefined]).map((r) => listsAction(docs, action, r));
+    for (const worst of ["denied", "absent", "unknown"] as const) {
+        if (answers.includes(worst)) {
+            return worst;
+        }
+    }
+    return "listed";
 }

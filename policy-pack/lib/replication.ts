@@ -18,6 +18,11 @@ export interface ReplicationRule {
     sseKmsObjects: Read<boolean>;
     /** Whether the rule replicates delete markers (V2 `deleteMarkerReplication.status`, legacy `deleteMarkerReplicationStatus`). */
     deleteMarkers: Read<boolean>;
+    /**
+     * The key prefix the rule replicates ("" for every object): V2 `filter.prefix`
+     * or `filter.and.prefix`, legacy `prefix`.
+     */
+    prefix: Read<string>;
 }
 
 export interface ReplicationConfig {
@@ -55,6 +60,7 @@ function readRules(rawRules: Read<unknown[]>, legacy: boolean): ReplicationRule[
                 replicaKmsKeyId: UNKNOWN,
                 sseKmsObjects: UNKNOWN,
                 deleteMarkers: UNKNOWN,
+                prefix: UNKNOWN,
             };
         }
         const id = readString(r.id);
@@ -81,6 +87,14 @@ function readRules(rawRules: Read<unknown[]>, legacy: boolean): ReplicationRule[
         const deleteMarkers: Read<boolean> = dmStatus === UNKNOWN ? UNKNOWN : dmStatus === undefined ? undefined : dmStatus === "Enabled";
         const fromEnc = enc === UNKNOWN ? UNKNOWN : enc ? readString(enc.replicaKmsKeyId) : undefined;
         const fromDest = d ? readString(d.replicaKmsKeyId) : unknownDest;
+        const filter = readObject(pick(r, "filter", "filters"));
+        const and = filter && filter !== UNKNOWN ? readObject(pick(filter, "and", "ands")) : undefined;
+        const prefix: Read<string> =
+            filter === UNKNOWN || and === UNKNOWN
+                ? UNKNOWN
+                : filter
+                  ? (readString(filter.prefix) ?? (and ? readString(and.prefix) : undefined) ?? "")
+                  : (readString(r.prefix) ?? "");
         return {
             index,
             label: typeof id === "string" ? `rule "${id}"` : `rule #${index + 1}`,
@@ -91,6 +105,7 @@ function readRules(rawRules: Read<unknown[]>, legacy: boolean): ReplicationRule[
             replicaKmsKeyId: fromEnc !== undefined ? fromEnc : fromDest,
             sseKmsObjects,
             deleteMarkers,
+            prefix,
         };
     });
 }

@@ -220,3 +220,24 @@ export function decodeExportValue(v: unknown): unknown {
     }
     return out ?? v;
 }
+
+/**
+ * Whether an exported value holds a secret this export does not show: an
+ * encrypted secret (`pulumi stack export` without --show-secrets) or the
+ * `[secret]` placeholder. decodeExportValue reads those as unknown.
+ */
+export function hasUnreadableSecret(v: unknown): boolean {
+    if (v === SECRET_PLACEHOLDER) {
+        return true;
+    }
+    if (Array.isArray(v)) {
+        return v.some(hasUnreadableSecret);
+    }
+    if (!isRecord(v)) {
+        return false;
+    }
+    if (v[SECRET_SIG_KEY] === SECRET_SIG) {
+        return typeof v.plaintext !== "string" && !("value" in v);
+    }
+    return Object.values(v).some(hasUnreadableSecret);
+}

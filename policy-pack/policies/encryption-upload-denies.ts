@@ -32,7 +32,7 @@ const SSE_C = "s3:x-amz-server-side-encryption-customer-algorithm";
 type Tri = boolean | typeof UNKNOWN;
 
 /** A Deny of s3:PutObject to everyone on every object of the bucket, whose conditions pass `test`. */
-function denies(b: BucketEntry, test: (s: Statement) => boolean): Tri {
+function denies(b: BucketEntry, partition: string, test: (s: Statement) => boolean): Tri {
     const docs = bucketPolicyDocs(b);
     let unknown = false;
     for (const d of docs) {
@@ -53,7 +53,7 @@ function denies(b: BucketEntry, test: (s: Statement) => boolean): Tri {
             }
             const put = (s.actions ?? []).some((a) => typeof a === "string" && globMatch(a.toLowerCase(), "s3:putobject"));
             const name = b.name;
-            const objects = typeof name === "string" ? (s.resources ?? []).some((r) => typeof r === "string" && coversAllObjects(r, name)) : true;
+            const objects = typeof name === "string" ? (s.resources ?? []).some((r) => typeof r === "string" && coversAllObjects(r, name, partition)) : true;
             if (put && objects && test(s)) {
                 return true;
             }
@@ -113,7 +113,7 @@ export const encryptionUploadDenies = defineStackPolicy({
             const e = encryptionOf(index, b);
             const kms = e.state === "set" ? e.algorithms.some((a) => KMS_ALGORITHMS.includes(a)) : e.state === "unknown" ? UNKNOWN : false;
             if (kms === true) {
-                const d = denies(b, deniesKmsWithoutKeyId);
+                const d = denies(b, index.partition(), deniesKmsWithoutKeyId);
                 if (d === true) {
                     out.push(compliant(urn, `${label} refuses aws:kms uploads without a key ID.`));
                 } else if (d === UNKNOWN) {
@@ -130,7 +130,7 @@ export const encryptionUploadDenies = defineStackPolicy({
                 out.push(undecided(b.res.urn, `Cannot tell yet whether ${label} uses SSE-KMS.`));
             }
             if (sources.has(b)) {
-                const d = denies(b, deniesSseC);
+                const d = denies(b, index.partition(), deniesSseC);
                 if (d === true) {
                     out.push(compliant(urn, `${label} refuses SSE-C uploads.`));
                 } else if (d === UNKNOWN) {

@@ -97,7 +97,7 @@ export function judgeBucketDeny(
             pending = pending ?? `the policy document of ${where} is unknown until apply`;
             continue;
         }
-        const g = gaps(denyCoverage(d.doc, b.name, matcher));
+        const g = gaps(denyCoverage(d.doc, b.name, matcher, index.partition()));
         if (g.missing.length > 0) {
             return violation(
                 d.source.urn,

@@ -1,6 +1,6 @@
 import { aclLogDelivery, judgeGrant, loggingStatements, loggingView, sendersLabel, statementLabel } from "../lib/access-logging";
 import { bucketPolicyDocs, describe, PolicyDoc, policyUnknownDetail, strayPolicyDocs } from "../lib/bucket-settings";
-import { compliant, Decision, defineStackPolicy, notApplicable, undecided, violation } from "../lib/policy-kit";
+import { compliant, Decision, defineStackPolicy, undecided, violation } from "../lib/policy-kit";
 import { Res, StackIndex } from "../lib/stack-index";
 import { UNKNOWN } from "../lib/values";
 
@@ -61,7 +61,7 @@ function aclDecisions(r: Res, form: "inline" | "split", bucketLabel: string, rec
 export const logDeliveryGrant = defineStackPolicy({
     name: "s3-transfer-log-delivery-grant",
     description:
-        "A log bucket admits S3 server access log delivery only through its bucket policy, with every statement that allows logging.s3.amazonaws.com pinned by aws:SourceAccount and aws:SourceArn, and never through the log-delivery-write ACL or a grant to the LogDelivery group.",
+        "A bucket that receives server access logs admits their delivery (without a grant S3 delivers nothing), and only through its bucket policy, with every statement that allows logging.s3.amazonaws.com pinned by aws:SourceAccount and aws:SourceArn, and never through the log-delivery-write ACL or a grant to the LogDelivery group.",
     enforcementLevel: "advisory",
     severity: "medium",
     defaults: {},
@@ -92,7 +92,10 @@ export const logDeliveryGrant = defineStackPolicy({
                 mine.push(
                     elsewhere
                         ? undecided(b.res.urn, `${receives}; how it admits them cannot be told yet: ${elsewhere}.`)
-                        : notApplicable(b.res.urn, `${receives} but admits them through neither its policy nor an ACL, so there is no grant to check.`),
+                        : violation(
+                              b.res.urn,
+                              `${receives} but admits them through neither a bucket-policy grant to logging.s3.amazonaws.com nor an ACL, so S3 delivers no log into it (with ACLs disabled, only the bucket policy can admit the logging service). Add {"Sid": "S3ServerAccessLogsPolicy", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:${index.partition()}:s3:::${typeof b.name === "string" ? b.name : "<log bucket>"}/<target prefix>*", ${condition(index.partition())}} to its policy (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).`,
+                          ),
                 );
             }
             out.push(...mine);

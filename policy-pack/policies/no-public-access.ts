@@ -186,6 +186,13 @@ function accessPointDecisions(index: StackIndex): Decision[] {
             const deps = (p.propertyDependencies.accessPointArn ?? []).map((u) => points.find((x) => x.urn === u)).filter((x): x is Res => x !== undefined);
             ap = deps.length === 1 ? deps[0] : undefined;
         }
+        if (!ap && typeof arn === "string") {
+            // Without a link, by the name the ARN ends in (arn:<partition>:s3:<region>:<account>:accesspoint/<name>):
+            // a name is unique per account and region, so one access point of the stack by that name is it.
+            const m = /^arn:[^:]+:s3:[^:]*:[^:]*:accesspoint\/([^/]+)$/.exec(arn);
+            const named = m ? points.filter((x) => readString(x.props.name) === m[1]) : [];
+            ap = named.length === 1 ? named[0] : undefined;
+        }
         const label = ap ? `access point "${readString(ap.props.name) === UNKNOWN ? ap.name : String(readString(ap.props.name) ?? ap.name)}"` : typeof arn === "string" ? `access point ${arn}` : `the access point of ${describe(p, "split")}`;
         const doc = readDocument(p.props.policy);
         out.push(

@@ -9,6 +9,17 @@ function isAwsManagedS3Key(key: string): boolean {
     return /(^|:)alias\/aws\/s3$/.test(key);
 }
 
+/**
+ * A key given by bare key ID (`1234abcd-…`) or alias name (`alias/replica`): KMS
+ * resolves it in the requester's account, the source's, so it cannot name the
+ * destination account's key. ReplicaKmsKeyID is "the ARN for the KMS key or the
+ * alias ARN" (S3 API, EncryptionConfiguration).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_EncryptionConfiguration.html
+ */
+function isBareKeyReference(key: string): boolean {
+    return !/^arn:[^:]+:kms:/.test(key);
+}
+
 function sourceUsesKms(index: StackIndex, cfg: ReplicationConfig): Read<boolean> {
     if (!cfg.bucket) {
         return undefined;
@@ -75,6 +86,12 @@ function judgeRule(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationR
             pending = true;
         } else if (isAwsManagedS3Key(rule.replicaKmsKeyId) && crossAccount !== false) {
             problems.push(`its replica key is the AWS-managed aws/s3 key, which another account cannot use`);
+        } else if (isBareKeyReference(rule.replicaKmsKeyId) && crossAccount === true) {
+            problems.push(
+                `its replica key "${rule.replicaKmsKeyId}" is a bare key ID or alias name, which KMS resolves in the source account, not in account ${String(rule.destinationAccount)}; give the key ARN or alias ARN (arn:${index.partition()}:kms:<region>:${String(rule.destinationAccount)}:key/<id>)`,
+            );
+        } else if (isBareKeyReference(rule.replicaKmsKeyId) && crossAccount === UNKNOWN) {
+            pending = true;
         }
         if (rule.sseKmsObjects === UNKNOWN) {
             pending = true;
@@ -102,7 +119,7 @@ function judgeRule(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationR
 export const replicationOwnerAndKms = defineStackPolicy({
     name: "s3-transfer-replication-owner-and-kms",
     description:
-        "Cross-account replication hands object ownership to the destination (accessControlTranslation owner Destination with the destination account), and replication of SSE-KMS objects selects them and names a customer-managed replica key.",
+        "Cross-account replication hands object ownership to the destination (accessControlTranslation owner Destination with the destination account), and replication of SSE-KMS objects selects them and names a customer-managed replica key, by its key ARN or alias ARN when the destination is another account's.",
     enforcementLevel: "mandatory",
     severity: "high",
     defaults: {},

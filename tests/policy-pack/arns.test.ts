@@ -14,8 +14,20 @@ import { assertAllCompliant, assertOneViolation, compliantStack, decide, doc, fi
 const SOVEREIGN = ["aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
 
 /** The compliant stack with every `arn:aws:` rewritten to another partition. */
+// A region of each partition: the stack's provider is in one, and its buckets with it.
+const REGION: Record<string, string> = {
+    aws: "eu-west-1",
+    "aws-cn": "cn-north-1",
+    "aws-us-gov": "us-gov-west-1",
+    "aws-iso": "us-iso-east-1",
+    "aws-iso-b": "us-isob-east-1",
+    "aws-iso-e": "eu-isoe-west-1",
+    "aws-iso-f": "us-isof-south-1",
+    "aws-eusc": "eusc-de-east-1",
+};
+
 function inPartition(partition: string, build = compliantStack) {
-    return JSON.parse(JSON.stringify(build()).split("arn:aws:").join(`arn:${partition}:`));
+    return JSON.parse(JSON.stringify(build()).split("arn:aws:").join(`arn:${partition}:`).split("eu-west-1").join(REGION[partition]));
 }
 
 describe("partitions", () => {
@@ -53,12 +65,31 @@ describe("partitions", () => {
 
     for (const p of PARTITION_IDS) {
         it(`${p}: a bucket and all its objects are covered by their own partition's ARNs`, () => {
-            assert.ok(coversBucket(`arn:${p}:s3:::data`, "data"));
-            assert.ok(coversAllObjects(`arn:${p}:s3:::data/*`, "data"));
-            assert.ok(!coversAllObjects(`arn:${p}:s3:::data/in/*`, "data"));
+            assert.ok(coversBucket(`arn:${p}:s3:::data`, "data", p));
+            assert.ok(coversAllObjects(`arn:${p}:s3:::data/*`, "data", p));
+            assert.ok(!coversAllObjects(`arn:${p}:s3:::data/in/*`, "data", p));
             assert.ok(namesEveryBucket(`arn:${p}:s3:::*`));
         });
     }
+
+    // An ARN names a resource in one partition: arn:aws:s3:::data is not the
+    // GovCloud bucket data, so it covers it no more than another bucket's ARN would.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+    it("an ARN of another partition does not cover the bucket; a wildcard partition does", () => {
+        for (const [mine, other] of [
+            ["aws-us-gov", "aws"],
+            ["aws", "aws-us-gov"],
+            ["aws-cn", "aws"],
+        ]) {
+            assert.ok(!coversBucket(`arn:${other}:s3:::data`, "data", mine), `${other} on ${mine}`);
+            assert.ok(!coversAllObjects(`arn:${other}:s3:::data/*`, "data", mine), `${other} on ${mine}`);
+            assert.ok(!coversAllObjects(`arn:${other}:s3:::*`, "data", mine), `${other} on ${mine}`);
+            assert.ok(coversBucket("arn:*:s3:::data", "data", mine));
+            assert.ok(coversAllObjects("arn:*:s3:::data/*", "data", mine));
+            assert.ok(coversAllObjects("arn:aws*:s3:::data/*", "data", mine));
+            assert.ok(coversBucket("*", "data", mine));
+        }
+    });
 
     it("every spelling of all resources, and none of a named bucket", () => {
         for (const r of ["*", "arn:aws:s3:::*", "arn:aws:s3:::*/*", "arn:*:s3:::*", "arn:*:s3:::*/*", "arn:aws-us-gov:s3:::*", "arn:*:*:*:*:*", "arn:aws:s3:::?*", "arn:aws:*"]) {

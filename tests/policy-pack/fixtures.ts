@@ -343,9 +343,14 @@ export function v2InlineStack(): ExportResource[] {
 
 /** The compliant stack as a v6 program writes it: BucketV2 and the `…V2` split tokens. */
 export function v6SplitStack(): ExportResource[] {
+    return asV6(compliantStack());
+}
+
+/** Any split stack with the v6 `…V2` tokens in place of v7's. */
+export function asV6(stack: ExportResource[]): ExportResource[] {
     const swap: Record<string, string> = { [T.bucket]: T.bucketV2, [T.versioning]: T.versioningV2, [T.sse]: T.sseV2, [T.logging]: T.loggingV2 };
     const urnSwap = (u: string) => Object.entries(swap).reduce((acc, [from, to]) => acc.split(`::${from}::`).join(`::${to}::`), u);
-    return compliantStack().map((r) => ({
+    return stack.map((r) => ({
         ...r,
         type: swap[r.type] ?? r.type,
         urn: urnSwap(r.urn),
@@ -454,3 +459,29 @@ export const COMPLIANT_FORMS: ReadonlyArray<readonly [string, () => ExportResour
     ["legacy inline settings, policy as an object", legacyStack],
     ["BucketV2 inline settings, policy as a string", v2InlineStack],
 ];
+
+/**
+ * Adds statements to the egress bucket's policy in whichever form the stack holds
+ * it (a BucketPolicy, an inline string, an inline object) and returns the URN of
+ * the resource that carries it, where a policy reports.
+ */
+export function addEgressStatements(stack: ExportResource[], ...statements: Record<string, unknown>[]): string {
+    const holder = stack.find((r) => r.urn.endsWith("::egress-policy")) ?? find(stack, "egress");
+    const inputs = holder.inputs as Record<string, any>;
+    const d = typeof inputs.policy === "string" ? JSON.parse(inputs.policy) : inputs.policy;
+    d.Statement.push(...statements);
+    inputs.policy = typeof inputs.policy === "string" ? JSON.stringify(d) : d;
+    return holder.urn;
+}
+
+/**
+ * The same stack in AWS GovCloud (US): every `arn:aws:` ARN in `arn:aws-us-gov:`,
+ * and an AWS provider in us-gov-west-1 (the stack's partition comes from its region).
+ */
+export function inGovCloud(stack: ExportResource[]): ExportResource[] {
+    const gov = JSON.parse(JSON.stringify(stack).split("arn:aws:").join("arn:aws-us-gov:").split("eu-west-1").join("us-gov-west-1")) as ExportResource[];
+    if (!gov.some((r) => r.type === T.provider)) {
+        gov.unshift(res(T.provider, "default_7_48_0", { region: "us-gov-west-1" }, { id: "prov-1" }));
+    }
+    return gov;
+}

@@ -1,6 +1,7 @@
 import * as assert from "assert";
+import type { ExportResource } from "../../policy-pack/offline";
 import { httpsOnly } from "../../policy-pack/policies/https-only";
-import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, legacyStack, reported, res, T, tlsStatement, U, urn, v2InlineStack, without } from "./fixtures";
+import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, inGovCloud, legacyStack, reported, res, T, tlsStatement, U, urn, v2InlineStack, without } from "./fixtures";
 
 const POLICY_URN = urn(T.policy, "egress-policy");
 const BUCKET_URN = urn(T.bucket, "egress");
@@ -163,4 +164,47 @@ describe("s3-transfer-https-only", () => {
             assert.deepStrictEqual(ds.map((d) => d.outcome), ["compliant"]);
         });
     });
+});
+
+// A Resource ARN of another partition than the bucket's never matches it, so a
+// Deny written with `arn:aws:` in GovCloud (or `arn:aws-us-gov:` in `aws`) denies
+// nothing on the bucket; `arn:*:` matches every partition.
+describe("s3-transfer-https-only: partitions, in every form", () => {
+    /** The egress policy's HTTPS statement rewritten by `edit`, in the stack's own form. */
+    function rewriteHttps(stack: ExportResource[], edit: (arn: string) => string): string {
+        const holder = stack.find((r) => r.urn.endsWith("::egress-policy")) ?? find(stack, "egress");
+        const inputs = holder.inputs as Record<string, any>;
+        const d = typeof inputs.policy === "string" ? JSON.parse(inputs.policy) : inputs.policy;
+        for (const st of d.Statement) {
+            if (st.Sid === "DenyInsecureTransport") {
+                st.Resource = ([] as string[]).concat(st.Resource).map(edit);
+            }
+        }
+        inputs.policy = typeof inputs.policy === "string" ? JSON.stringify(d) : d;
+        return holder.urn;
+    }
+
+    for (const [form, build] of COMPLIANT_FORMS) {
+        it(`${form}: in GovCloud, compliant with its own partition's ARNs`, () => assertAllCompliant(decide(httpsOnly, inGovCloud(build()))));
+
+        it(`${form}: in GovCloud, a deny written with arn:aws: covers nothing`, () => {
+            const stack = inGovCloud(build());
+            const on = rewriteHttps(stack, (a) => a.replace("arn:aws-us-gov:", "arn:aws:"));
+            assertOneViolation(decide(httpsOnly, stack), on, "the bucket and its objects");
+        });
+
+        it(`${form}: in aws, a deny written with arn:aws-us-gov: covers nothing`, () => {
+            // The stack's partition is its provider's region's.
+            const stack = build().filter((r) => r.type !== T.provider);
+            stack.unshift(res(T.provider, "default_7_48_0", { region: "eu-west-1" }, { id: "prov-1" }));
+            const on = rewriteHttps(stack, (a) => a.replace("arn:aws:", "arn:aws-us-gov:"));
+            assertOneViolation(decide(httpsOnly, stack), on, "the bucket and its objects");
+        });
+
+        it(`${form}: a wildcard partition covers the bucket in any partition`, () => {
+            const stack = inGovCloud(build());
+            rewriteHttps(stack, (a) => a.replace("arn:aws-us-gov:", "arn:*:"));
+            assertAllCompliant(decide(httpsOnly, stack));
+        });
+    }
 });

@@ -110,13 +110,13 @@ describe("policy-pack lib: policy documents", () => {
     it("matches IAM wildcards and bucket/object coverage", () => {
         assert.ok(globMatch("arn:aws:s3:::b*", "arn:aws:s3:::b/x"));
         assert.ok(!globMatch("arn:aws:s3:::b", "arn:aws:s3:::bb"));
-        assert.ok(coversBucket("arn:aws:s3:::b", "b"));
-        assert.ok(!coversBucket("arn:aws:s3:::b/*", "b"));
-        assert.ok(coversAllObjects("arn:aws:s3:::b/*", "b"));
-        assert.ok(coversAllObjects("arn:aws:s3:::*", "b"));
-        assert.ok(coversAllObjects("*", "b"));
-        assert.ok(!coversAllObjects("arn:aws:s3:::b/in/*", "b"));
-        assert.ok(!coversAllObjects("arn:aws:s3:::other/*", "b"));
+        assert.ok(coversBucket("arn:aws:s3:::b", "b", "aws"));
+        assert.ok(!coversBucket("arn:aws:s3:::b/*", "b", "aws"));
+        assert.ok(coversAllObjects("arn:aws:s3:::b/*", "b", "aws"));
+        assert.ok(coversAllObjects("arn:aws:s3:::*", "b", "aws"));
+        assert.ok(coversAllObjects("*", "b", "aws"));
+        assert.ok(!coversAllObjects("arn:aws:s3:::b/in/*", "b", "aws"));
+        assert.ok(!coversAllObjects("arn:aws:s3:::other/*", "b", "aws"));
     });
 
     it("recognises conditions that pin a wildcard principal", () => {

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { logDeliveryGrant } from "../../policy-pack/policies/log-delivery-grant";
 import {
     ACCOUNT,
+    asV6,
     assertAllCompliant,
     assertOneViolation,
     assertUndecided,
@@ -174,4 +175,35 @@ describe("s3-transfer-log-delivery-grant", () => {
             assert.ok(ds.some((d) => d.outcome === "undecided"));
         });
     });
+});
+
+// A bucket that receives server access logs must admit the logging service: with
+// ACLs disabled (BucketOwnerEnforced) only a bucket-policy grant to
+// logging.s3.amazonaws.com does, and without one S3 delivers no log
+// (enable-server-access-logging.html).
+describe("s3-transfer-log-delivery-grant: a log target that admits no delivery, in every form", () => {
+    /** The legacy inline program logging into a log bucket of its own, its policy an inline object. */
+    function legacyLogStack(grant: boolean) {
+        const stack = legacyStack();
+        find(stack, "egress").inputs.loggings = [{ targetBucket: "pub-logs", targetPrefix: "pub-egress/" }];
+        const statements = [httpsStatement("pub-logs"), tlsStatement("pub-logs"), ...(grant ? [logDeliveryStatement("pub-logs", ["pub-egress"])] : [])];
+        stack.push(res(T.bucket, "logs", { bucket: "pub-logs", policy: { Version: "2012-10-17", Statement: statements } }));
+        return stack;
+    }
+    const withoutGrant = (stack: ReturnType<typeof logBucketStack>) => {
+        const p = find(stack, "logs-policy");
+        p.inputs.policy = doc(httpsStatement("pub-logs"), tlsStatement("pub-logs"));
+        return stack;
+    };
+
+    for (const [form, compliantBuild, violatingBuild, onUrn] of [
+        ["split resources (v7)", logBucketStack, () => withoutGrant(logBucketStack()), LOGS_URN],
+        ["split resources with the v6 V2 tokens", () => asV6(logBucketStack()), () => asV6(withoutGrant(logBucketStack())), urn(T.bucketV2, "logs")],
+        ["legacy inline, policy as an object", () => legacyLogStack(true), () => legacyLogStack(false), LOGS_URN],
+    ] as const) {
+        it(`${form}: the log bucket's policy admits the logging service`, () => assertAllCompliant(decide(logDeliveryGrant, compliantBuild())));
+
+        it(`${form}: no grant to the logging service and no ACL`, () =>
+            assertOneViolation(decide(logDeliveryGrant, violatingBuild()), onUrn, "receives the access logs", "S3 delivers no log", "logging.s3.amazonaws.com", "arn:aws:s3:::pub-logs/"));
+    }
 });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { noPublicAccess } from "../../policy-pack/policies/no-public-access";
-import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, legacyStack, partnerReadStatement, reported, res, T, U, urn, without } from "./fixtures";
+import { addEgressStatements, assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, legacyStack, partnerReadStatement, reported, res, T, U, urn, without } from "./fixtures";
 
 const BUCKET_URN = urn(T.bucket, "egress");
 const PAB_URN = urn(T.pab, "egress-public-access-block");
@@ -35,6 +35,26 @@ describe("s3-transfer-no-public-access", () => {
             stack.push(res(T.accountPab, "account", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: "true" }));
             assertAllCompliant(decide(noPublicAccess, stack));
         });
+    });
+
+    // S3's "meaning of public" accepts only keys that fix the caller; aws:ResourceOrgID
+    // and aws:ResourceAccount name the bucket's own organization and account, which
+    // every request to it carries (access-control-block-public-access.html#access-control-block-public-access-policy-status).
+    describe("pinning keys, in every form", () => {
+        for (const [form, build] of COMPLIANT_FORMS) {
+            it(`${form}: a wildcard grant pinned by a fixed KMS key ID is not public`, () => {
+                const stack = build();
+                addEgressStatements(stack, { ...OPEN, Condition: { StringEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:eu-west-1:111111111111:key/k" } } });
+                assertAllCompliant(decide(noPublicAccess, stack));
+            });
+            for (const key of ["aws:ResourceOrgID", "aws:ResourceAccount"]) {
+                it(`${form}: a wildcard grant narrowed only by ${key} is public`, () => {
+                    const stack = build();
+                    const on = addEgressStatements(stack, { ...OPEN, Condition: { StringEquals: { [key]: key === "aws:ResourceAccount" ? "111111111111" : "o-abc123" } } });
+                    assertOneViolation(decide(noPublicAccess, stack), on, "open to every principal");
+                });
+            }
+        }
     });
 
     describe("violations", () => {
@@ -181,4 +201,33 @@ describe("s3-transfer-no-public-access", () => {
             assertAllCompliant(decide(noPublicAccess, stack));
         });
     });
+});
+
+// An aws:s3control/accessPointPolicy names its access point by ARN; when the
+// program wrote that ARN out rather than passing the access point's output, the
+// policy has no property dependency on it, and the access point is found by the
+// name the ARN ends in (so its Block Public Access, which refuses a public policy
+// at deploy time, is still reported).
+describe("s3-transfer-no-public-access: an access point policy found by the access point's name, in every form", () => {
+    const AP_TYPE = "aws:s3/accessPoint:AccessPoint";
+    const AP_POLICY_TYPE = "aws:s3control/accessPointPolicy:AccessPointPolicy";
+    const AP_ARN = "arn:aws:s3:eu-west-1:111111111111:accesspoint/egress-ap";
+    const publicApPolicy = doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: `${AP_ARN}/object/*` });
+
+    for (const [form, build] of COMPLIANT_FORMS) {
+        it(`${form}: unlinked, by name: the note that Block Public Access refuses it`, () => {
+            const stack = build();
+            stack.push(res(AP_TYPE, "egress-ap", { bucket: "pub-egress", name: "egress-ap" }));
+            stack.push(res(AP_POLICY_TYPE, "egress-ap-policy", { accessPointArn: AP_ARN, policy: publicApPolicy }));
+            assertOneViolation(decide(noPublicAccess, stack), urn(AP_POLICY_TYPE, "egress-ap-policy"), 'access point "egress-ap"', "blockPublicPolicy) makes S3 refuse this policy");
+        });
+
+        it(`${form}: an ARN naming no access point of the stack gets no such note`, () => {
+            const stack = build();
+            stack.push(res(AP_TYPE, "egress-ap", { bucket: "pub-egress", name: "egress-ap" }));
+            stack.push(res(AP_POLICY_TYPE, "egress-ap-policy", { accessPointArn: AP_ARN.replace("egress-ap", "elsewhere"), policy: publicApPolicy }));
+            const v = assertOneViolation(decide(noPublicAccess, stack), urn(AP_POLICY_TYPE, "egress-ap-policy"), "open to every principal");
+            assert.ok(!v.message.includes("makes S3 refuse"), v.message);
+        });
+    }
 });

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../policy-pack/check";
 import { evaluateExport, evaluateResources, ExportResource, resourcesFromExport, toPolicyResources } from "../../policy-pack/offline";
-import { compliantStack, find, res, T, urn, without } from "./fixtures";
+import { compliantStack, find, res, T, U, urn, without } from "./fixtures";
 
 const PAB_URN = urn(T.bucket, "egress");
 
@@ -169,6 +169,25 @@ describe("npm run check (policy-pack/check.ts)", () => {
         const sealed = compliantStack();
         find(sealed, "ingress-policy").inputs.policy = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "AAABAL..." };
         assert.doesNotMatch(run([write("sealed.json", asExport(sealed))]).out, /MANDATORY/);
+    });
+
+    // A deployed stack's values are known: what its export does not show is a
+    // secret, so the undecided note says to export with --show-secrets, not that
+    // `pulumi up` will decide. A preview's unknowns are still "until apply".
+    it("says an encrypted secret of a deployed stack's export needs --show-secrets, and a preview's unknown waits for apply", () => {
+        const sealed = compliantStack();
+        find(sealed, "ingress-policy").inputs.policy = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "AAABAL..." };
+        const deployed = run([write("sealed-deployed.json", asExport(sealed))]).out;
+        assert.match(deployed, /^ADVISORY +s3-transfer-preview-undecided$/m);
+        assert.match(deployed, /holds secret values it does not show \(exported without --show-secrets\)\. Export it again with `pulumi stack export --show-secrets/);
+        assert.doesNotMatch(deployed, /pulumi up will enforce|unknown until apply/);
+
+        const stack = compliantStack();
+        find(stack, "ingress-policy").inputs.policy = U;
+        const preview = { steps: stack.map((r) => ({ op: "create", urn: r.urn, newState: r })) };
+        const previewed = run([write("unknown-preview.json", preview)]).out;
+        assert.match(previewed, /pulumi up will enforce them/);
+        assert.doesNotMatch(previewed, /--show-secrets --file/);
     });
 
     it("reads `pulumi preview --json` steps, a \"[secret]\" placeholder as unknown", () => {

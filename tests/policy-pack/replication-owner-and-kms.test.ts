@@ -168,3 +168,63 @@ describe("s3-transfer-replication-owner-and-kms", () => {
         });
     });
 });
+
+// ReplicaKmsKeyID is "the ARN for the KMS key or the alias ARN"; a bare key ID or
+// alias name is resolved by KMS in the requester's (the source's) account, so it
+// cannot name the destination account's key (S3 API, EncryptionConfiguration).
+describe("s3-transfer-replication-owner-and-kms: replica key references, in every form", () => {
+    /** Applies SSE-KMS replication edits in the stack's own schema and returns the URN the rule is declared on. */
+    function withReplicaKey(stack: ReturnType<typeof compliantStack>, key: string): string {
+        const split = stack.find((r) => r.urn.endsWith("::egress-replication"));
+        if (split) {
+            find(stack, "egress-encryption").inputs.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: SOURCE_KEY }, bucketKeyEnabled: true }];
+            const rule = (split.inputs as Record<string, any>).rules[0];
+            rule.destination.encryptionConfiguration = { replicaKmsKeyId: key };
+            rule.sourceSelectionCriteria = { sseKmsEncryptedObjects: { status: "Enabled" } };
+            return split.urn;
+        }
+        const b = find(stack, "egress");
+        if (b.inputs.replicationConfiguration) {
+            b.inputs.replicationConfiguration.rules[0].destination.replicaKmsKeyId = key;
+        } else {
+            const rule = b.inputs.replicationConfigurations[0].rules[0];
+            rule.destinations[0].replicaKmsKeyId = key;
+            rule.sourceSelectionCriterias = [{ sseKmsEncryptedObjects: [{ enabled: true }] }];
+        }
+        return b.urn;
+    }
+
+    const FORMS = [
+        ["split resources (v7)", compliantStack],
+        ["split resources with the v6 V2 tokens", v6SplitStack],
+        ["legacy inline", legacyStack],
+        ["BucketV2 inline", v2InlineStack],
+    ] as const;
+
+    for (const [form, build] of FORMS) {
+        for (const key of [REPLICA_KEY, "arn:aws:kms:eu-west-1:222222222222:alias/partner-replica"]) {
+            it(`${form}: a cross-account replica key given as ${key.includes("alias") ? "an alias ARN" : "a key ARN"}`, () => {
+                const stack = build();
+                withReplicaKey(stack, key);
+                assertAllCompliant(decide(replicationOwnerAndKms, stack));
+            });
+        }
+
+        for (const key of ["0f6c2a1e-7b3d-4c8e-9a51-2d4e6f8a0b1c", "alias/partner-replica"]) {
+            it(`${form}: a cross-account replica key given as ${key.startsWith("alias") ? "an alias name" : "a bare key ID"}`, () => {
+                const stack = build();
+                const on = withReplicaKey(stack, key);
+                assertOneViolation(decide(replicationOwnerAndKms, stack), on, "bare key ID or alias name", "key ARN or alias ARN");
+            });
+        }
+    }
+
+    it("a bare key ID is fine within one account (KMS resolves it where the key is)", () => {
+        const stack = compliantStack();
+        withReplicaKey(stack, "0f6c2a1e-7b3d-4c8e-9a51-2d4e6f8a0b1c");
+        const r = rule0(stack);
+        r.destination.account = ACCOUNT;
+        delete r.destination.accessControlTranslation;
+        assertAllCompliant(decide(replicationOwnerAndKms, stack));
+    });
+});

@@ -14,6 +14,7 @@ import {
     decide,
     doc,
     find,
+    inGovCloud,
     legacyStack,
     REPLICA_KEY,
     replicationKmsStatements,
@@ -179,4 +180,162 @@ describe("s3-transfer-replication-role-permissions", () => {
             assertUndecided(decide(replicationRolePermissions, stack), urn(T.replication, "egress-replication"));
         });
     });
+});
+
+/** The replication role's policy document, edited in place. */
+function editRolePolicy(stack: ExportResource[], edit: (d: { Statement: Record<string, any>[] }) => void): ExportResource[] {
+    const p = find(stack, "replication-permissions");
+    const d = JSON.parse(p.inputs.policy);
+    edit(d);
+    p.inputs.policy = JSON.stringify(d);
+    return stack;
+}
+
+/** The first replication rule of the egress bucket, in whichever form the stack declares it. */
+function firstRule(stack: ExportResource[]): Record<string, any> {
+    const split = stack.find((r) => r.urn.endsWith("::egress-replication"));
+    if (split) {
+        return (split.inputs as Record<string, any>).rules[0];
+    }
+    const b = find(stack, "egress").inputs;
+    return (b.replicationConfiguration ?? b.replicationConfigurations[0]).rules[0];
+}
+
+/** Sets the rule's prefix in its schema: V2 `filter.prefix`, v6 BucketV2 `filters`, legacy `prefix`. */
+function setPrefix(stack: ExportResource[], prefix: string): void {
+    const rule = firstRule(stack);
+    if (stack.some((r) => r.urn.endsWith("::egress-replication"))) {
+        rule.filter = { prefix };
+    } else if (find(stack, "egress").type === T.bucketV2) {
+        rule.filters = [{ prefix }];
+    } else {
+        rule.prefix = prefix;
+    }
+}
+
+const setResource = (action: string, resource: string) => (d: { Statement: Record<string, any>[] }) => {
+    for (const st of d.Statement) {
+        if (([] as string[]).concat(st.Action).includes(action)) {
+            st.Resource = resource;
+        }
+    }
+};
+
+// The role must be granted the replication actions on the objects the rule
+// replicates: s3:GetObjectVersionForReplication on the source objects,
+// s3:ReplicateObject/ReplicateDelete/ObjectOwnerOverrideToBucketOwner on the
+// destination's, under the rule's prefix (setting-repl-config-perm-overview).
+// An explicit Deny without conditions overrides those Allows (IAM policy
+// evaluation logic, reference_policies_evaluation-logic.html).
+describe("s3-transfer-replication-role-permissions: resources and explicit denies, in every form", () => {
+    for (const [form, build] of COMPLIANT_FORMS) {
+        describe(form, () => {
+            it("grants limited to the rule's prefix are enough for a rule with that prefix", () => {
+                const stack = build();
+                setPrefix(stack, "reports/");
+                editRolePolicy(stack, (d) => {
+                    setResource("s3:GetObjectVersionForReplication", "arn:aws:s3:::pub-egress/reports/*")(d);
+                    setResource("s3:ReplicateObject", "arn:aws:s3:::partner-ingress/reports/*")(d);
+                });
+                assertAllCompliant(decide(replicationRolePermissions, stack));
+            });
+
+            it("the same grants fall short of a rule replicating every object", () => {
+                const stack = editRolePolicy(build(), (d) => {
+                    setResource("s3:GetObjectVersionForReplication", "arn:aws:s3:::pub-egress/reports/*")(d);
+                });
+                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "s3:GetObjectVersionForReplication on arn:aws:s3:::pub-egress/*");
+            });
+
+            it("s3:ReplicateObject granted on another bucket's objects", () => {
+                const stack = editRolePolicy(build(), setResource("s3:ReplicateObject", "arn:aws:s3:::other-bucket/*"));
+                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "s3:ReplicateObject on arn:aws:s3:::partner-ingress/*", "s3:ObjectOwnerOverrideToBucketOwner");
+            });
+
+            it("s3:GetObjectVersionForReplication granted on the destination instead of the source", () => {
+                const stack = editRolePolicy(build(), setResource("s3:GetObjectVersionForReplication", "arn:aws:s3:::partner-ingress/*"));
+                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "s3:GetObjectVersionForReplication");
+            });
+
+            it("a Deny with a condition does not count as taking the grant away", () => {
+                const stack = editRolePolicy(build(), (d) => {
+                    d.Statement.push({ Effect: "Deny", Action: "s3:ReplicateObject", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+                });
+                assertAllCompliant(decide(replicationRolePermissions, stack));
+            });
+
+            for (const resource of ["*", "arn:aws:s3:::partner-ingress/*"]) {
+                it(`an unconditioned Deny of s3:ReplicateObject on ${resource}`, () => {
+                    const stack = editRolePolicy(build(), (d) => {
+                        d.Statement.push({ Effect: "Deny", Action: "s3:Replicate*", Resource: resource });
+                    });
+                    assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "Deny statement without conditions", "s3:ReplicateObject");
+                });
+            }
+        });
+    }
+});
+
+// The role's grants are ARNs of the bucket's partition: in GovCloud an `arn:aws:`
+// grant names no bucket of the stack (IAM reference-arns.html).
+describe("s3-transfer-replication-role-permissions: partitions, in every form", () => {
+    for (const [form, build] of COMPLIANT_FORMS) {
+        it(`${form}: in GovCloud, compliant with grants in its own partition`, () => assertAllCompliant(decide(replicationRolePermissions, inGovCloud(build()))));
+
+        it(`${form}: in GovCloud, grants written with arn:aws: grant nothing`, () => {
+            const stack = editRolePolicy(inGovCloud(build()), (d) => {
+                for (const st of d.Statement) {
+                    st.Resource = ([] as string[]).concat(st.Resource).map((r) => r.replace("arn:aws-us-gov:s3:", "arn:aws:s3:"));
+                }
+            });
+            assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "s3:GetReplicationConfiguration on arn:aws-us-gov:s3:::pub-egress");
+        });
+    }
+});
+
+// S3 assumes the replication role as s3.amazonaws.com with sts:AssumeRole
+// (setting-repl-config-perm-overview); a trust that lets anyone, or another
+// account without a condition, assume it hands that caller the role's reads of
+// the source and writes to the destination.
+describe("s3-transfer-replication-role-permissions: the role's trust, in every form", () => {
+    function withTrust(stack: ExportResource[], ...statements: Record<string, unknown>[]): ExportResource[] {
+        find(stack, "replication-role").inputs.assumeRolePolicy = doc(...statements);
+        return stack;
+    }
+    const S3 = { Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" };
+
+    for (const [form, build] of COMPLIANT_FORMS) {
+        describe(form, () => {
+            it("S3's trust with conditions, and a partner trusted under an external ID, are fine here", () => {
+                const stack = withTrust(
+                    build(),
+                    { ...S3, Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } },
+                    { Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "x" } } },
+                );
+                assertAllCompliant(decide(replicationRolePermissions, stack));
+            });
+
+            it("a role trusted only by Batch Operations: S3 cannot assume it", () => {
+                const stack = withTrust(build(), { ...S3, Principal: { Service: "batchoperations.s3.amazonaws.com" } });
+                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "does not trust s3.amazonaws.com");
+            });
+
+            it("S3 trusted for another action than sts:AssumeRole", () => {
+                const stack = withTrust(build(), { ...S3, Action: "sts:TagSession" });
+                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "does not trust s3.amazonaws.com");
+            });
+
+            for (const [name, statement] of [
+                ["Principal *", { Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }],
+                ["Principal {AWS: *}", { Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:*" }],
+                ["another account, unconditioned", { Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }],
+                ["another account by ID, unconditioned", { Effect: "Allow", Principal: { AWS: "999999999999" }, Action: "sts:AssumeRole" }],
+            ] as const) {
+                it(`beside S3's trust, ${name} makes the role assumable by others`, () => {
+                    const stack = withTrust(build(), S3, statement);
+                    assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "can be assumed by others");
+                });
+            }
+        });
+    }
 });
