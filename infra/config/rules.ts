@@ -7,8 +7,10 @@ import { parse as parseArn, validate as isArn } from "@aws-sdk/util-arn-parser";
 
 export const ACCOUNT_ID = /^\d{12}$/;
 
-// Commercial, China, GovCloud and ISO partitions: `<geo>-<direction>-<n>`.
-const REGION = /^(?:[a-z]{2}|us-gov|us-iso[a-z]?|eu-iso[a-z]?)-[a-z]+-\d{1,2}$/;
+// Every partition's shape: `<geo>-<direction>-<n>`, GovCloud's `us-gov-`, the ISO partitions'
+// `us-iso-`/`us-isob-`/`us-isof-`/`eu-isoe-`, and the European Sovereign Cloud's `eusc-de-`
+// (the regionRegex of each partition in the AWS SDK's partitions.json).
+const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?|sc-[a-z]{2})?-[a-z]+-\d{1,2}$/;
 
 export function accountIdProblem(value: string): string | undefined {
     return ACCOUNT_ID.test(value) ? undefined : `must be a 12-digit AWS account ID, got "${value}"`;
