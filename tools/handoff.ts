@@ -8,9 +8,8 @@
  * fingerprint of each hand-over goes to standard error: read it to the
  * counterpart over a second channel.
  */
-import * as fs from "fs";
 import type { HandoverDocument } from "../infra/handoff/document";
-import { main, stackTarget, UsageError } from "./cli/runner";
+import { assertWritable, main, stackTarget, UsageError, writeOutputFile } from "./cli/runner";
 
 main({
     name: "handoff",
@@ -20,6 +19,7 @@ main({
         const { stack } = stackTarget(values);
         const format = values.format ?? "markdown";
         if (format !== "markdown" && format !== "json") throw new UsageError(`--format must be markdown or json, got "${format}"`);
+        if (values.out) assertWritable("--out", values.out);
         // Loaded only now, so that --help and a usage error answer without loading the SDKs.
         const [{ planProjectStack }, { fingerprintOf }] = await Promise.all([import("./plan/project"), import("../infra/handoff/fingerprint")]);
         const { plan } = await planProjectStack({ stack, configFile: values.config });
@@ -40,11 +40,12 @@ main({
             text = String(plan.outputs.handoff);
             shown = values.counterpart ? [values.counterpart] : names;
         }
+        // Written first: a fingerprint is shown only for a hand-over that exists.
+        if (values.out) writeOutputFile("--out", values.out, text);
+        else process.stdout.write(text);
         // The fingerprint ends its line, so that it reads (and copies) on its own.
         console.error("read each fingerprint to its counterpart over a call, not by the channel the file goes by:");
         for (const name of shown) console.error(`hand-over fingerprint for ${name}: ${fingerprintOf(handovers[name])}`);
-        if (values.out) fs.writeFileSync(values.out, text);
-        else process.stdout.write(text);
         return 0;
     },
 });

@@ -11,8 +11,7 @@
  * error, including a bad stack file (YAML error, duplicate key, secure: value,
  * missing --config file), named by file, line and key.
  */
-import * as fs from "fs";
-import { main, stackArgs, StackTarget, stackTarget } from "./cli/runner";
+import { assertWritable, main, stackArgs, StackTarget, stackTarget, writeOutputFile } from "./cli/runner";
 import type { Plan } from "./plan/engine";
 
 main({
@@ -25,13 +24,14 @@ main({
     },
     async run({ values }) {
         const target = stackTarget(values);
+        if (values.json) assertWritable("--json", values.json);
         // Loaded only now, so that --help and a usage error answer without loading the SDKs.
         const [{ toStackExport }, { planProjectStack }, { formatTree }] = await Promise.all([import("./plan/engine"), import("./plan/project"), import("./plan/tree")]);
         const { plan, referenced } = await planProjectStack({ stack: target.stack, configFile: values.config });
         for (const other of referenced) console.log(`(planned referenced stack ${other.stack} for its outputs: ${other.resources.length} resources)`);
         printPlan(plan, target, formatTree);
         if (values.json) {
-            fs.writeFileSync(values.json, `${JSON.stringify(toStackExport(plan), null, 2)}\n`);
+            writeOutputFile("--json", values.json, `${JSON.stringify(toStackExport(plan), null, 2)}\n`);
             console.log(`\nwrote ${values.json} (pulumi stack export format)`);
         }
         const { evaluateResources } = await import("../policy-pack/offline");

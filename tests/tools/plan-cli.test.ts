@@ -90,4 +90,18 @@ describe("npm run plan", () => {
     it("exits 2 on an unknown option", () => {
         assert.strictEqual(runPlan(["--stak", "prod"]).status, 2);
     });
+
+    it("every command writing a file refuses one it cannot write with exit 2, before any work and without a trace", () => {
+        const target = path.join(os.tmpdir(), "no-such-folder-for-s3-transfer", "out.json");
+        for (const [script, args] of [
+            ["plan", ["--stack", "prod", "--json", target]],
+            ["handoff", ["--stack", "prod", "--counterpart", "cdlx", "--format", "json", "--out", target]],
+            ["gen-partners", ["--count", "2", "--out", target]],
+        ] as const) {
+            const r = runScript(script, [...args]);
+            assert.strictEqual(r.status, 2, `${script}: ${r.stderr}`);
+            assert.match(r.stderr, /no-such-folder-for-s3-transfer\/out\.json: cannot write it \(ENOENT\); fix: name a file in a folder that exists/);
+            assert.doesNotMatch(r.stderr, /fingerprint|\n\s+at /, script);
+        }
+    });
 });

@@ -173,6 +173,32 @@ export function unreadable(file: string): string | undefined {
     }
 }
 
+/**
+ * Refuses an output file that cannot be written (its folder missing or read-only) with exit 2,
+ * before the command does any work, so that nothing is printed for a file that was never written.
+ */
+export function assertWritable(option: string, file: string): void {
+    const dir = path.dirname(path.resolve(file));
+    try {
+        if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: "ENOTDIR" });
+        fs.accessSync(dir, fs.constants.W_OK);
+        if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw Object.assign(new Error("it is a folder"), { code: "EISDIR" });
+    } catch (err) {
+        const { code } = err as NodeJS.ErrnoException;
+        throw new UsageError(`${option} ${file}: cannot write it (${code ?? (err as Error).message}); fix: name a file in a folder that exists and that you may write`);
+    }
+}
+
+/** Writes an output file, refusing (exit 2) as assertWritable does when the write fails. */
+export function writeOutputFile(option: string, file: string, text: string): void {
+    assertWritable(option, file);
+    try {
+        fs.writeFileSync(file, text);
+    } catch (err) {
+        throw new UsageError(`${option} ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); fix: name a file in a folder that exists and that you may write`);
+    }
+}
+
 /** The command line that names the same stack again, for a next-step hint: `--config <file>` for an example, `--stack <name>` for a stack of this project. */
 export function stackArgs(target: Pick<StackTarget, "stack" | "configFile" | "explicitConfig">): string {
     if (!target.explicitConfig) return `--stack ${target.stack}`;
