@@ -8,6 +8,7 @@
 // (named, with the fix), before anything is judged.
 
 import * as fs from "fs";
+import { readStdinSync } from "./lib/stdin";
 import { checkExport, EvaluateOptions, ExportCheck, packPolicyList, resourcesFromExport, Violation } from "./offline";
 
 const USAGE = `Usage: npm run check -- <export.json | -> [--json] [--config <policy-config.json>]
@@ -30,7 +31,8 @@ export interface CliIO {
 const defaultIO: CliIO = {
     out: (l) => process.stdout.write(`${l}\n`),
     err: (l) => process.stderr.write(`${l}\n`),
-    readFile: (p) => fs.readFileSync(p === "-" ? 0 : p, "utf8"),
+    // Not fs.readFileSync(0): a non-blocking pipe makes it throw EAGAIN while a slow writer is between pieces (lib/stdin.ts).
+    readFile: (p) => (p === "-" ? readStdinSync() : fs.readFileSync(p, "utf8")),
 };
 
 const shown = (file: string) => (file === "-" ? "standard input" : file);
