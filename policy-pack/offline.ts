@@ -15,7 +15,8 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { policies as packPolicies } from "./policies";
-import { decodeExportValue, isRecord } from "./lib/values";
+import { prepareStackIndex, Res } from "./lib/stack-index";
+import { decodeExportValue, isRecord, rawProps } from "./lib/values";
 
 /** One entry of `deployment.resources[]` in `pulumi stack export`. */
 export interface ExportResource {
@@ -70,9 +71,17 @@ function nameOf(urn: string): string {
     return i >= 0 ? urn.slice(i + 2) : urn;
 }
 
-function typeMatcher(type: string) {
-    return (resourceClass: { __pulumiType?: unknown; isInstance?: unknown }) =>
-        typeof resourceClass?.__pulumiType === "string" && resourceClass.__pulumiType === type;
+type TypeMatcher = (resourceClass: { __pulumiType?: unknown; isInstance?: unknown }) => boolean;
+
+// One matcher per type token, shared by every resource of that type.
+const matchers = new Map<string, TypeMatcher>();
+function typeMatcher(type: string): TypeMatcher {
+    let is = matchers.get(type);
+    if (!is) {
+        is = (resourceClass) => typeof resourceClass?.__pulumiType === "string" && resourceClass.__pulumiType === type;
+        matchers.set(type, is);
+    }
+    return is;
 }
 
 /** Resources CrossGuard would not ask validateResource about, or that are not this program's to judge. */
@@ -119,7 +128,7 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
             opts,
             dependencies: [],
             propertyDependencies: {},
-            isType: (cls) => is(cls as never),
+            isType: is as PolicyResource["isType"],
             asType: ((cls: never) => (is(cls) ? props : undefined)) as PolicyResource["asType"],
         };
         if (typeof r.id === "string" && r.id !== "") {
@@ -133,17 +142,41 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
         byUrn.set(r.urn, res);
         return res;
     });
+    // The stack policies' index wants each resource with URNs instead of links
+    // (lib/stack-index.ts's toRes): build both here in one pass, and hand the index
+    // over, instead of linking 10,000 resources only for toRes to unlink them again.
+    const plain: Res[] = new Array(live.length);
     live.forEach((r, i) => {
         const res = out[i];
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
         if (parent) {
             res.parent = parent;
         }
-        res.dependencies = (r.dependencies ?? []).map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
-        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-            res.propertyDependencies[k] = (urns ?? []).map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
+        const depUrns: string[] = [];
+        for (const u of r.dependencies ?? []) {
+            const d = byUrn.get(u);
+            if (d !== undefined) {
+                res.dependencies.push(d);
+                depUrns.push(u);
+            }
         }
+        const propertyDependencies: Record<string, string[]> = {};
+        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
+            const linked: PolicyResource[] = [];
+            const kept: string[] = [];
+            for (const u of urns ?? []) {
+                const d = byUrn.get(u);
+                if (d !== undefined) {
+                    linked.push(d);
+                    kept.push(u);
+                }
+            }
+            res.propertyDependencies[k] = linked;
+            propertyDependencies[k] = kept;
+        }
+        plain[i] = { urn: res.urn, type: res.type, name: res.name, props: rawProps(res.props), id: res.id, dependencies: depUrns, propertyDependencies };
     });
+    prepareStackIndex(out, plain);
     return { live, policyResources: out };
 }
 

@@ -16,7 +16,19 @@ import { pick, Read, readBool, readList, readObject, readString, required, UNKNO
 export type Form = "split" | "inline";
 
 export function describe(source: Res, form: Form): string {
-    return form === "inline" ? `inline on ${source.type.split(":").pop()} "${source.name}"` : `${source.type.split(":").pop()} "${source.name}"`;
+    const short = shortType(source.type);
+    return form === "inline" ? `inline on ${short} "${source.name}"` : `${short} "${source.name}"`;
+}
+
+// Messages name thousands of resources by a few dozen type tokens: split each once.
+const shortTypes = new Map<string, string>();
+function shortType(type: string): string {
+    let short = shortTypes.get(type);
+    if (short === undefined) {
+        short = type.split(":").pop() as string;
+        shortTypes.set(type, short);
+    }
+    return short;
 }
 
 /** A setting resource may exist for this bucket without our knowing which bucket. */
