@@ -54,9 +54,13 @@ export interface EvaluateOptions {
     defaultEnforcementLevel?: EnforcementLevel;
 }
 
-class NotApplicableSignal extends Error {
+// Thrown by args.notApplicable() and caught right here, once per resource a policy
+// finds nothing to judge on (every role, for the trust policies): not an Error,
+// whose stack trace capture cost more than the policy itself.
+class NotApplicableSignal {
+    readonly message: string;
     constructor(readonly reason?: string) {
-        super(reason ?? "not applicable");
+        this.message = reason ?? "not applicable";
     }
 }
 
@@ -65,6 +69,27 @@ const throwNotApplicable = (reason?: string): never => {
 };
 
 const NO_TIMEOUTS = { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 };
+// An export carries no ignoreChanges, aliases or additionalSecretOutputs: one frozen
+// empty list for all of them, not three per resource.
+const NONE = Object.freeze([]) as unknown as string[];
+
+/** The URNs of `urns` that are in the stack, and their objects; the same array back when all are. */
+function linkUrns(urns: unknown, byUrn: ReadonlyMap<string, PolicyResource>, linked: PolicyResource[]): string[] {
+    if (!Array.isArray(urns)) {
+        return [];
+    }
+    let kept: string[] | undefined;
+    for (let i = 0; i < urns.length; i++) {
+        const d = byUrn.get(urns[i] as string);
+        if (d !== undefined) {
+            linked.push(d);
+            kept?.push(urns[i] as string);
+        } else if (kept === undefined) {
+            kept = (urns as string[]).slice(0, i);
+        }
+    }
+    return kept ?? (urns as string[]);
+}
 
 function nameOf(urn: string): string {
     const i = urn.lastIndexOf("::");
@@ -114,10 +139,10 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
         const is = typeMatcher(r.type);
         const opts: PolicyResourceOptions = {
             protect: r.protect === true,
-            ignoreChanges: [],
-            aliases: [],
+            ignoreChanges: NONE,
+            aliases: NONE,
             customTimeouts: NO_TIMEOUTS,
-            additionalSecretOutputs: [],
+            additionalSecretOutputs: NONE,
             parent: r.parent,
         };
         const res: PolicyResource & { id?: string } = {
@@ -152,27 +177,16 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
         if (parent) {
             res.parent = parent;
         }
-        const depUrns: string[] = [];
-        for (const u of r.dependencies ?? []) {
-            const d = byUrn.get(u);
-            if (d !== undefined) {
-                res.dependencies.push(d);
-                depUrns.push(u);
-            }
-        }
+        // The index keeps the export's own URN lists when every URN is in the stack.
+        const depUrns = linkUrns(r.dependencies, byUrn, res.dependencies as PolicyResource[]);
         const propertyDependencies: Record<string, string[]> = {};
-        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-            const linked: PolicyResource[] = [];
-            const kept: string[] = [];
-            for (const u of urns ?? []) {
-                const d = byUrn.get(u);
-                if (d !== undefined) {
-                    linked.push(d);
-                    kept.push(u);
-                }
+        const given = r.propertyDependencies ?? {};
+        for (const k in given) {
+            if (Object.prototype.hasOwnProperty.call(given, k)) {
+                const linked: PolicyResource[] = [];
+                propertyDependencies[k] = linkUrns(given[k], byUrn, linked);
+                res.propertyDependencies[k] = linked;
             }
-            res.propertyDependencies[k] = linked;
-            propertyDependencies[k] = kept;
         }
         plain[i] = { urn: res.urn, type: res.type, name: res.name, props: rawProps(res.props), id: res.id, dependencies: depUrns, propertyDependencies };
     });
