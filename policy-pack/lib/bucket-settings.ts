@@ -335,6 +335,18 @@ export interface PolicyDoc {
  * policy must hold for each of them.
  */
 export function bucketPolicyDocs(b: BucketEntry): PolicyDoc[] {
+    // Seven policies ask for every bucket's documents: gathered once per bucket entry (one per index), read-only.
+    let found = docsByBucket.get(b);
+    if (!found) {
+        found = gatherPolicyDocs(b);
+        docsByBucket.set(b, found);
+    }
+    return found;
+}
+
+const docsByBucket = new WeakMap<BucketEntry, PolicyDoc[]>();
+
+function gatherPolicyDocs(b: BucketEntry): PolicyDoc[] {
     const docs: PolicyDoc[] = b.settings.policy.map((s) => {
         const doc = readDocument(s.props.policy);
         return { doc: doc.state === "absent" ? { state: "unknown" } : doc, source: s, form: "split" as const };
