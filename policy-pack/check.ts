@@ -8,6 +8,7 @@
 // (named, with the fix), before anything is judged.
 
 import * as fs from "fs";
+import { readStdinSync } from "./lib/stdin";
 import { checkExport, EvaluateOptions, ExportCheck, packPolicyList, resourcesFromExport, Violation } from "./offline";
 
 const USAGE = `Usage: npm run check -- <export.json | -> [--json] [--config <policy-config.json>]
@@ -27,10 +28,23 @@ export interface CliIO {
     readFile: (path: string) => string;
 }
 
+// Standard output is written once, at the end: a report of 10,000 resources is
+// thousands of lines, and a write per line costs a system call each.
+const pending: string[] = [];
+const flush = () => {
+    if (pending.length > 0) {
+        process.stdout.write(`${pending.join("\n")}\n`);
+        pending.length = 0;
+    }
+};
+
 const defaultIO: CliIO = {
-    out: (l) => process.stdout.write(`${l}\n`),
+    out: (l) => {
+        pending.push(l);
+    },
     err: (l) => process.stderr.write(`${l}\n`),
-    readFile: (p) => fs.readFileSync(p === "-" ? 0 : p, "utf8"),
+    // Not fs.readFileSync(0): a non-blocking pipe makes it throw EAGAIN while a slow writer is between pieces (lib/stdin.ts).
+    readFile: (p) => (p === "-" ? readStdinSync() : fs.readFileSync(p, "utf8")),
 };
 
 const shown = (file: string) => (file === "-" ? "standard input" : file);
@@ -77,6 +91,16 @@ function parse(text: string, file: string, fix: string): unknown {
 
 /** Runs the CLI; returns the exit status. */
 export function main(argv: string[], io: CliIO = defaultIO): number {
+    try {
+        return run(argv, io);
+    } finally {
+        if (io === defaultIO) {
+            flush();
+        }
+    }
+}
+
+function run(argv: string[], io: CliIO): number {
     let file: string | undefined;
     let json = false;
     let configFile: string | undefined;

@@ -15,7 +15,8 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { policies as packPolicies } from "./policies";
-import { decodeExportValue, hasUnreadableSecret, isRecord } from "./lib/values";
+import { prepareStackIndex, Res } from "./lib/stack-index";
+import { decodeExportValue, hasUnreadableSecret, isRecord, rawProps } from "./lib/values";
 
 /** One entry of `deployment.resources[]` in `pulumi stack export`. */
 export interface ExportResource {
@@ -53,9 +54,13 @@ export interface EvaluateOptions {
     defaultEnforcementLevel?: EnforcementLevel;
 }
 
-class NotApplicableSignal extends Error {
+// Thrown by args.notApplicable() and caught right here, once per resource a policy
+// finds nothing to judge on (every role, for the trust policies): not an Error,
+// whose stack trace capture cost more than the policy itself.
+class NotApplicableSignal {
+    readonly message: string;
     constructor(readonly reason?: string) {
-        super(reason ?? "not applicable");
+        this.message = reason ?? "not applicable";
     }
 }
 
@@ -64,15 +69,44 @@ const throwNotApplicable = (reason?: string): never => {
 };
 
 const NO_TIMEOUTS = { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 };
+// An export carries no ignoreChanges, aliases or additionalSecretOutputs: one frozen
+// empty list for all of them, not three per resource.
+const NONE = Object.freeze([]) as unknown as string[];
+
+/** The URNs of `urns` that are in the stack, and their objects; the same array back when all are. */
+function linkUrns(urns: unknown, byUrn: ReadonlyMap<string, PolicyResource>, linked: PolicyResource[]): string[] {
+    if (!Array.isArray(urns)) {
+        return [];
+    }
+    let kept: string[] | undefined;
+    for (let i = 0; i < urns.length; i++) {
+        const d = byUrn.get(urns[i] as string);
+        if (d !== undefined) {
+            linked.push(d);
+            kept?.push(urns[i] as string);
+        } else if (kept === undefined) {
+            kept = (urns as string[]).slice(0, i);
+        }
+    }
+    return kept ?? (urns as string[]);
+}
 
 function nameOf(urn: string): string {
     const i = urn.lastIndexOf("::");
     return i >= 0 ? urn.slice(i + 2) : urn;
 }
 
-function typeMatcher(type: string) {
-    return (resourceClass: { __pulumiType?: unknown; isInstance?: unknown }) =>
-        typeof resourceClass?.__pulumiType === "string" && resourceClass.__pulumiType === type;
+type TypeMatcher = (resourceClass: { __pulumiType?: unknown; isInstance?: unknown }) => boolean;
+
+// One matcher per type token, shared by every resource of that type.
+const matchers = new Map<string, TypeMatcher>();
+function typeMatcher(type: string): TypeMatcher {
+    let is = matchers.get(type);
+    if (!is) {
+        is = (resourceClass) => typeof resourceClass?.__pulumiType === "string" && resourceClass.__pulumiType === type;
+        matchers.set(type, is);
+    }
+    return is;
 }
 
 /** Resources CrossGuard would not ask validateResource about, or that are not this program's to judge. */
@@ -105,10 +139,10 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
         const is = typeMatcher(r.type);
         const opts: PolicyResourceOptions = {
             protect: r.protect === true,
-            ignoreChanges: [],
-            aliases: [],
+            ignoreChanges: NONE,
+            aliases: NONE,
             customTimeouts: NO_TIMEOUTS,
-            additionalSecretOutputs: [],
+            additionalSecretOutputs: NONE,
             parent: r.parent,
         };
         const res: PolicyResource & { id?: string } = {
@@ -119,7 +153,7 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
             opts,
             dependencies: [],
             propertyDependencies: {},
-            isType: (cls) => is(cls as never),
+            isType: is as PolicyResource["isType"],
             asType: ((cls: never) => (is(cls) ? props : undefined)) as PolicyResource["asType"],
         };
         if (typeof r.id === "string" && r.id !== "") {
@@ -133,17 +167,30 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
         byUrn.set(r.urn, res);
         return res;
     });
+    // The stack policies' index wants each resource with URNs instead of links
+    // (lib/stack-index.ts's toRes): build both here in one pass, and hand the index
+    // over, instead of linking 10,000 resources only for toRes to unlink them again.
+    const plain: Res[] = new Array(live.length);
     live.forEach((r, i) => {
         const res = out[i];
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
         if (parent) {
             res.parent = parent;
         }
-        res.dependencies = (r.dependencies ?? []).map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
-        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-            res.propertyDependencies[k] = (urns ?? []).map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
+        // The index keeps the export's own URN lists when every URN is in the stack.
+        const depUrns = linkUrns(r.dependencies, byUrn, res.dependencies as PolicyResource[]);
+        const propertyDependencies: Record<string, string[]> = {};
+        const given = r.propertyDependencies ?? {};
+        for (const k in given) {
+            if (Object.prototype.hasOwnProperty.call(given, k)) {
+                const linked: PolicyResource[] = [];
+                propertyDependencies[k] = linkUrns(given[k], byUrn, linked);
+                res.propertyDependencies[k] = linked;
+            }
         }
+        plain[i] = { urn: res.urn, type: res.type, name: res.name, props: rawProps(res.props), id: res.id, dependencies: depUrns, propertyDependencies };
     });
+    prepareStackIndex(out, plain);
     return { live, policyResources: out };
 }
 

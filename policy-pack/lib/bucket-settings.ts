@@ -16,7 +16,19 @@ import { pick, Read, readBool, readList, readObject, readString, required, UNKNO
 export type Form = "split" | "inline";
 
 export function describe(source: Res, form: Form): string {
-    return form === "inline" ? `inline on ${source.type.split(":").pop()} "${source.name}"` : `${source.type.split(":").pop()} "${source.name}"`;
+    const short = shortType(source.type);
+    return form === "inline" ? `inline on ${short} "${source.name}"` : `${short} "${source.name}"`;
+}
+
+// Messages name thousands of resources by a few dozen type tokens: split each once.
+const shortTypes = new Map<string, string>();
+function shortType(type: string): string {
+    let short = shortTypes.get(type);
+    if (short === undefined) {
+        short = type.split(":").pop() as string;
+        shortTypes.set(type, short);
+    }
+    return short;
 }
 
 /** A setting resource may exist for this bucket without our knowing which bucket. */
@@ -323,6 +335,18 @@ export interface PolicyDoc {
  * policy must hold for each of them.
  */
 export function bucketPolicyDocs(b: BucketEntry): PolicyDoc[] {
+    // Seven policies ask for every bucket's documents: gathered once per bucket entry (one per index), read-only.
+    let found = docsByBucket.get(b);
+    if (!found) {
+        found = gatherPolicyDocs(b);
+        docsByBucket.set(b, found);
+    }
+    return found;
+}
+
+const docsByBucket = new WeakMap<BucketEntry, PolicyDoc[]>();
+
+function gatherPolicyDocs(b: BucketEntry): PolicyDoc[] {
     const docs: PolicyDoc[] = b.settings.policy.map((s) => {
         const doc = readDocument(s.props.policy);
         return { doc: doc.state === "absent" ? { state: "unknown" } : doc, source: s, form: "split" as const };

@@ -35,6 +35,22 @@ export interface Operator {
 
 /** An operator name as written (`ForAnyValue:StringLikeIfExists`), read the way IAM reads it. */
 export function parseOperator(name: string): Operator {
+    // Policies ask about the same few operator names for every statement of every
+    // bucket: read each once (bounded, as names come from the documents).
+    let parsed = operators.get(name);
+    if (parsed === undefined) {
+        if (operators.size >= 1000) {
+            operators.clear();
+        }
+        parsed = Object.freeze(readOperator(name));
+        operators.set(name, parsed);
+    }
+    return parsed;
+}
+
+const operators = new Map<string, Operator>();
+
+function readOperator(name: string): Operator {
     let op = name.trim().toLowerCase();
     let set: Operator["set"];
     const m = /^(forallvalues|foranyvalue):(.*)$/.exec(op);

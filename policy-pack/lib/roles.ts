@@ -24,6 +24,17 @@ export function trustsService(trust: DocumentState, service: string): boolean {
  * role of a replication configuration in the stack.
  */
 export function replicationRoles(index: StackIndex): RoleEntry[] {
+    let found = rolesByIndex.get(index);
+    if (!found) {
+        found = findReplicationRoles(index);
+        rolesByIndex.set(index, found);
+    }
+    return found;
+}
+
+const rolesByIndex = new WeakMap<StackIndex, RoleEntry[]>();
+
+function findReplicationRoles(index: StackIndex): RoleEntry[] {
     const out = new Set<RoleEntry>();
     for (const r of index.roles()) {
         if (trustsService(readDocument(r.res.props.assumeRolePolicy), S3_SERVICE)) {
@@ -78,6 +89,18 @@ export interface PermissionDoc {
 
 /** Every permission document attached to the role that the stack lets us see or name. */
 export function permissionDocs(role: RoleEntry): { inline: PermissionDoc[]; managed: PermissionDoc[] } {
+    // Three policies read each role's documents: gathered once per role entry (one per index).
+    let found = docsByRole.get(role);
+    if (!found) {
+        found = gatherPermissionDocs(role);
+        docsByRole.set(role, found);
+    }
+    return found;
+}
+
+const docsByRole = new WeakMap<RoleEntry, { inline: PermissionDoc[]; managed: PermissionDoc[] }>();
+
+function gatherPermissionDocs(role: RoleEntry): { inline: PermissionDoc[]; managed: PermissionDoc[] } {
     const inline: PermissionDoc[] = [];
     const managed: PermissionDoc[] = [];
     const inlineList = readList(role.res.props.inlinePolicies);

@@ -396,6 +396,18 @@ function bucketKeys(r: Res): string[] {
 
 const memo = new WeakMap<object, StackIndex>();
 
+const prepared = new WeakMap<object, Res[]>();
+
+/**
+ * For a caller that builds the plain resources itself along with the list it hands
+ * the stack policies (the offline checker): `stackIndexFor(list)` then indexes these
+ * instead of converting every resource back with toRes. `res[i]` must be what
+ * toRes(list[i]) gives. The index is still built on first use only.
+ */
+export function prepareStackIndex(list: ReadonlyArray<PolicyResourceLike>, res: Res[]): void {
+    prepared.set(list, res);
+}
+
 /**
  * The index for a list of resources, built once per list: the offline checker hands
  * every stack policy the same array, CrossGuard a fresh one per policy.
@@ -403,7 +415,7 @@ const memo = new WeakMap<object, StackIndex>();
 export function stackIndexFor(resources: ReadonlyArray<PolicyResourceLike>): StackIndex {
     let idx = memo.get(resources);
     if (!idx) {
-        idx = new StackIndex(resources.map(toRes));
+        idx = new StackIndex(prepared.get(resources) ?? resources.map(toRes));
         memo.set(resources, idx);
     }
     return idx;

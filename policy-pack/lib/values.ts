@@ -179,6 +179,39 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SECRET_PLACEHOLDER = "[secret]";
 
 export function decodeExportValue(v: unknown): unknown {
+    // Most inputs hold no secret: one walk that allocates nothing tells, and they are
+    // returned as they are (10,000 resources' inputs are otherwise copied key by key).
+    return holdsSecret(v) ? decodeSecrets(v) : v;
+}
+
+function holdsSecret(v: unknown): boolean {
+    if (v === SECRET_PLACEHOLDER) {
+        return true;
+    }
+    if (v === null || typeof v !== "object") {
+        return false;
+    }
+    if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+            if (holdsSecret(v[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+    const o = v as Record<string, unknown>;
+    if (o[SECRET_SIG_KEY] === SECRET_SIG) {
+        return true;
+    }
+    for (const k in o) {
+        if (Object.prototype.hasOwnProperty.call(o, k) && holdsSecret(o[k])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+function decodeSecrets(v: unknown): unknown {
     if (v === SECRET_PLACEHOLDER) {
         return UNKNOWN_STRING_SENTINEL;
     }

@@ -1,4 +1,4 @@
-import { Decision, decisionsOf, defineStackPolicy, TransferStackPolicy, violation } from "../lib/policy-kit";
+import { Decision, defineStackPolicy, undecidedOf, TransferStackPolicy, violation } from "../lib/policy-kit";
 import { StackIndex } from "../lib/stack-index";
 import { accessLogging } from "./access-logging";
 import { awsHardLimits } from "./aws-hard-limits";
@@ -69,10 +69,7 @@ export const previewUndecided = defineStackPolicy<PreviewUndecidedConfig>({
             if (!wanted.has(p.name)) {
                 continue;
             }
-            for (const d of decisionsOf(p, index, p.defaults)) {
-                if (d.outcome !== "undecided") {
-                    continue;
-                }
+            for (const d of undecidedOf(p, index, p.defaults)) {
                 const notes = byUrn.get(d.urn) ?? [];
                 notes.push(`[${p.name}] ${d.message}`);
                 byUrn.set(d.urn, notes);

@@ -1,6 +1,5 @@
 import { namesEveryBucket } from "../lib/arns";
-import { AWS_MANAGED_POLICIES } from "../lib/aws-managed-policies.generated";
-import { awsManagedDocument } from "../lib/managed-policies";
+import { awsManagedDocument, managedPolicyDataset } from "../lib/managed-policies";
 import { Statement } from "../lib/policy-document";
 import { compliant, Decision, defineStackPolicy, list, undecided, violation } from "../lib/policy-kit";
 import { PermissionDoc, permissionDocs, replicationRoles } from "../lib/roles";
@@ -63,13 +62,13 @@ function judgeDoc(d: PermissionDoc, forbidden: Set<string>): Decision[] {
     if (d.outsideArn !== undefined) {
         const managed = typeof d.outsideArn === "string" ? awsManagedDocument(d.outsideArn) : undefined;
         if (managed === "no-s3") {
-            return [compliant(d.source.urn, `${d.label} grants no S3 action (its document in ${AWS_MANAGED_POLICIES.dataset} ${AWS_MANAGED_POLICIES.datasetVersion}).`)];
+            return [compliant(d.source.urn, `${d.label} grants no S3 action (its document in ${managedPolicyDataset()}).`)];
         }
         if (managed === "missing") {
-            return [undecided(d.source.urn, `${d.label} is not in ${AWS_MANAGED_POLICIES.dataset} ${AWS_MANAGED_POLICIES.datasetVersion}, so its document cannot be judged; update the pack.`)];
+            return [undecided(d.source.urn, `${d.label} is not in ${managedPolicyDataset()}, so its document cannot be judged; update the pack.`)];
         }
         if (managed !== undefined) {
-            return judgeDoc({ ...d, outsideArn: undefined, doc: managed, label: `${d.label} (AWS managed; its document in ${AWS_MANAGED_POLICIES.dataset} ${AWS_MANAGED_POLICIES.datasetVersion})` }, forbidden);
+            return judgeDoc({ ...d, outsideArn: undefined, doc: managed, label: `${d.label} (AWS managed; its document in ${managedPolicyDataset()})` }, forbidden);
         }
         return [undecided(d.source.urn, `The content of ${d.label} is not in this stack, so it cannot be checked for wildcards.`)];
     }
