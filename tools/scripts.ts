@@ -8,10 +8,11 @@ import * as path from "path";
 import { PROJECT_ROOT } from "./root";
 
 /**
- * A tool's script is one line, `node -r ./tools/build.js <entry>.js`: tools/build.js
- * brings the build up to date before Node runs the compiled entry.
+ * A tool's script is one line, `node [--v8-option=value ...] -r ./tools/build.js <entry>.js`:
+ * tools/build.js brings the build up to date before Node runs the compiled entry; a
+ * V8 option tunes one tool (the checker's young generation, sized for large exports).
  */
-const TOOL_SCRIPT = /^node -r \.\/tools\/build\.js ((?:bin|policy-pack\/bin)\/[\w/.-]+\.js)$/;
+const TOOL_SCRIPT = /^node ((?:--[\w-]+=\w+ )*)-r \.\/tools\/build\.js ((?:bin|policy-pack\/bin)\/[\w/.-]+\.js)$/;
 
 export function scripts(root = PROJECT_ROOT): Record<string, string> {
     return (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
@@ -23,5 +24,5 @@ export function toolArgv(name: string, root = PROJECT_ROOT): string[] {
     if (script === undefined) throw new Error(`package.json has no script "${name}"`);
     const m = TOOL_SCRIPT.exec(script);
     if (!m) throw new Error(`package.json script "${name}" is "${script}", not "node -r ./tools/build.js <compiled entry>.js"`);
-    return ["-r", "./tools/build.js", m[1]];
+    return [...m[1].split(" ").filter(Boolean), "-r", "./tools/build.js", m[2]];
 }
