@@ -130,7 +130,13 @@ export function synthesizeStack(count = 10_000): ExportResource[] {
                     Statement: [
                         { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
                         { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
-                        { Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`, Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } } },
+                        {
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:PutObject",
+                            Resource: `${arn}/*`,
+                            Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+                        },
                         { Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "s3:ReplicateObject", Resource: `${arn}/*` },
                     ],
                 }),
@@ -149,7 +155,12 @@ export function synthesizeStack(count = 10_000): ExportResource[] {
             push(
                 "aws:iam/rolePolicy:RolePolicy",
                 `${role}-p`,
-                { role, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["s3:GetObjectVersionForReplication", "s3:ReplicateObject"], Resource: [`${arn}/*`, "arn:aws:s3:::dest/*"] }] }) },
+                {
+                    role,
+                    policy: JSON.stringify({
+                        Statement: [{ Effect: "Allow", Action: ["s3:GetObjectVersionForReplication", "s3:ReplicateObject"], Resource: [`${arn}/*`, "arn:aws:s3:::dest/*"] }],
+                    }),
+                },
                 { role: [roleUrn] },
             );
             push(
@@ -158,7 +169,9 @@ export function synthesizeStack(count = 10_000): ExportResource[] {
                 {
                     bucket: ref,
                     role: `arn:aws:iam::111111111111:role/${role}`,
-                    rules: [{ id: "r", status: "Enabled", destination: { bucket: "arn:aws:s3:::dest", account: "222222222222", accessControlTranslation: { owner: "Destination" } } }],
+                    rules: [
+                        { id: "r", status: "Enabled", destination: { bucket: "arn:aws:s3:::dest", account: "222222222222", accessControlTranslation: { owner: "Destination" } } },
+                    ],
                 },
                 { bucket: [bucketUrn], role: [roleUrn], versioning: [u("aws:s3/bucketVersioning:BucketVersioning", `${name}-v`)] },
             );

@@ -77,7 +77,9 @@ function read(io: CliIO, file: string, what: string): string {
         return io.readFile(file);
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new InputError(`cannot read ${what} ${shown(file)} (${code ?? (e as Error).message}). Check the path${what === "export" ? `, or write the file: ${EXPORT_FIX.charAt(0).toLowerCase()}${EXPORT_FIX.slice(1)}` : "."}`);
+        throw new InputError(
+            `cannot read ${what} ${shown(file)} (${code ?? (e as Error).message}). Check the path${what === "export" ? `, or write the file: ${EXPORT_FIX.charAt(0).toLowerCase()}${EXPORT_FIX.slice(1)}` : "."}`,
+        );
     }
 }
 

@@ -25,7 +25,9 @@ function warnIfStale(): void {
     for (const src of walk(root)) {
         const js = path.join(__dirname, path.relative(root, src)).replace(/\.ts$/, ".js");
         if (!fs.existsSync(js) || fs.statSync(js).mtimeMs < fs.statSync(src).mtimeMs) {
-            console.error(`s3-transfer-guard: ${path.relative(root, src)} changed since the pack was built; run \`npm run build --prefix policy-pack\` to enforce the current rules.`);
+            console.error(
+                `s3-transfer-guard: ${path.relative(root, src)} changed since the pack was built; run \`npm run build --prefix policy-pack\` to enforce the current rules.`,
+            );
             return;
         }
     }

@@ -216,9 +216,7 @@ export function resourcesFromExport(exportJson: unknown): ExportResource[] {
             return v.resources;
         }
         if (Array.isArray(v.steps)) {
-            return v.steps
-                .filter((s): s is Record<string, unknown> => isRecord(s) && s.op !== "delete" && s.op !== "discard" && isRecord(s.newState))
-                .map((s) => s.newState);
+            return v.steps.filter((s): s is Record<string, unknown> => isRecord(s) && s.op !== "delete" && s.op !== "discard" && isRecord(s.newState)).map((s) => s.newState);
         }
         return undefined;
     };

@@ -41,7 +41,14 @@ async function readStackOutputs(ref: pulumi.StackReference): Promise<PeerStackOu
 /** What this side reads of the counterpart's stack; the rest of its outputs may be of an older or newer program. */
 const PeerSchema = StackOutputsSchema.pick({ side: true, partyName: true, accountId: true, region: true });
 /** The fields of the counterpart's link to us that this side uses (an older stack may lack the others). */
-const PeerLinkSchema = LinkOutputsSchema.pick({ root: true, region: true, ingressBucketArn: true, replicationRoleArn: true, ingressKmsKeyArn: true, deleteMarkerReplication: true });
+const PeerLinkSchema = LinkOutputsSchema.pick({
+    root: true,
+    region: true,
+    ingressBucketArn: true,
+    replicationRoleArn: true,
+    ingressKmsKeyArn: true,
+    deleteMarkerReplication: true,
+});
 
 function specFor(counterpart: CounterpartConfig, endpoints: CounterpartEndpoints): CounterpartSpec {
     const { source: _source, configKey: _configKey, acceptedHandover: _accepted, ...named } = counterpart;
@@ -53,16 +60,36 @@ function fromHandover(counterpart: CounterpartConfig, own: SideConfig, problems:
     const { accountId, region, ingressBucketArn, replicationRoleArn, ingressKmsKeyArn, replicatesDeleteMarkers } = counterpart.source;
     const set = (field: string) => `pulumi config set --path '${counterpart.configKey}.${field}' <${field === "region" ? "region" : "arn"}>`;
     // A handed-over key says their ingress is SSE-KMS; no key yet says nothing (config fills in as values arrive).
-    const arriving: ArrivingEndpoints = { accountId, region, ingressBucketArn, replicationRoleArn, ingressKmsKeyArn, ...(ingressKmsKeyArn ? { encryption: "SSE-KMS" as const } : {}) };
+    const arriving: ArrivingEndpoints = {
+        accountId,
+        region,
+        ingressBucketArn,
+        replicationRoleArn,
+        ingressKmsKeyArn,
+        ...(ingressKmsKeyArn ? { encryption: "SSE-KMS" as const } : {}),
+    };
     for (const { field, problem } of endpointProblems(arriving, own)) {
-        problems.push(field === "encryption"
-            ? { key: `${counterpart.configKey}.ingressKmsKeyArn`, problem: `says ${counterpart.name}'s ingress bucket ${problem}`, fix: `agree on one encryption with ${counterpart.name}: pulumi config set transfer:encryption SSE-KMS, or remove the key (pulumi config rm --path '${counterpart.configKey}.ingressKmsKeyArn') if they use SSE-S3` }
-            : { key: `${counterpart.configKey}.${field}`, problem, fix: `check it against what ${counterpart.name} handed over, then: ${set(field)}` });
+        problems.push(
+            field === "encryption"
+                ? {
+                      key: `${counterpart.configKey}.ingressKmsKeyArn`,
+                      problem: `says ${counterpart.name}'s ingress bucket ${problem}`,
+                      fix: `agree on one encryption with ${counterpart.name}: pulumi config set transfer:encryption SSE-KMS, or remove the key (pulumi config rm --path '${counterpart.configKey}.ingressKmsKeyArn') if they use SSE-S3`,
+                  }
+                : { key: `${counterpart.configKey}.${field}`, problem, fix: `check it against what ${counterpart.name} handed over, then: ${set(field)}` },
+        );
     }
     const keyArn = ingressKmsKeyArn ? parseKmsKeyArn(ingressKmsKeyArn) : undefined;
     // The key's ARN names the destination region for certain; the hand-over's region field is the fallback.
     const ingressRegion = keyArn && typeof keyArn !== "string" ? keyArn.region : region;
-    const endpoints: CounterpartEndpoints = { accountId, ingressBucketArn, ingressRegion, ingressKmsKeyArn, replicationRoleArn, ...(replicatesDeleteMarkers ? { replicatesDeleteMarkers } : {}) };
+    const endpoints: CounterpartEndpoints = {
+        accountId,
+        ingressBucketArn,
+        ingressRegion,
+        ingressKmsKeyArn,
+        replicationRoleArn,
+        ...(replicatesDeleteMarkers ? { replicatesDeleteMarkers } : {}),
+    };
     const pending: string[] = [];
     // With SSE-KMS here, replicas need the counterpart's ingress key; say so rather than skip silently.
     if (own.encryption === "SSE-KMS" && ingressBucketArn && !ingressKmsKeyArn) {
@@ -117,31 +144,52 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
     const peer = parseOutputs(PeerSchema, outputs);
     if (peer.problems) return failParse(peer);
     const expectedSide = own.side === "publisher" ? "partner" : "publisher";
-    if (peer.outputs.side !== expectedSide) return fail(`is a ${peer.outputs.side} stack; a ${own.side} exchanges with a ${expectedSide}`, `point ${key} at ${counterpart.name}'s ${expectedSide} stack`);
-    if (peer.outputs.partyName !== counterpart.name) return fail(`belongs to "${peer.outputs.partyName}", not to "${counterpart.name}"`, `set ${counterpart.configKey}.name to "${peer.outputs.partyName}" or point ${key} at ${counterpart.name}'s stack`);
+    if (peer.outputs.side !== expectedSide)
+        return fail(`is a ${peer.outputs.side} stack; a ${own.side} exchanges with a ${expectedSide}`, `point ${key} at ${counterpart.name}'s ${expectedSide} stack`);
+    if (peer.outputs.partyName !== counterpart.name)
+        return fail(
+            `belongs to "${peer.outputs.partyName}", not to "${counterpart.name}"`,
+            `set ${counterpart.configKey}.name to "${peer.outputs.partyName}" or point ${key} at ${counterpart.name}'s stack`,
+        );
 
     const links = outputs.links ?? {};
-    if (links === null || typeof links !== "object" || Array.isArray(links)) return failParse({ problems: [{ output: "links", problem: `must be an object, got ${JSON.stringify(links)}` }] });
+    if (links === null || typeof links !== "object" || Array.isArray(links))
+        return failParse({ problems: [{ output: "links", problem: `must be an object, got ${JSON.stringify(links)}` }] });
     const raw = (links as Record<string, unknown>)[own.name];
     if (raw === undefined) {
-        return waiting(`stack ${stack} does not list "${own.name}" yet: add it to ${own.side === "publisher" ? "transfer:publishers" : "transfer:partners"} there and run \`pulumi up\` on ${stack}`);
+        return waiting(
+            `stack ${stack} does not list "${own.name}" yet: add it to ${own.side === "publisher" ? "transfer:publishers" : "transfer:partners"} there and run \`pulumi up\` on ${stack}`,
+        );
     }
     const parsedLink = parseOutputs(PeerLinkSchema, raw);
     if (parsedLink.problems) return failParse(parsedLink, `links.${own.name}.`);
     const link = parsedLink.outputs;
     if (link.root !== counterpart.root) {
-        return fail(`exchanges files under root "${link.root}" but this stack uses "${counterpart.root}"`, `agree on one root: pulumi config set --path '${counterpart.configKey}.root' ${link.root}   (or change it there)`);
+        return fail(
+            `exchanges files under root "${link.root}" but this stack uses "${counterpart.root}"`,
+            `agree on one root: pulumi config set --path '${counterpart.configKey}.root' ${link.root}   (or change it there)`,
+        );
     }
     // A deployed stack exports its ingress key exactly when its buckets are SSE-KMS.
     const theirEncryption = link.ingressKmsKeyArn ? "SSE-KMS" : "SSE-S3";
-    const arriving: ArrivingEndpoints = { accountId: peer.outputs.accountId, region: link.region, ingressBucketArn: link.ingressBucketArn, replicationRoleArn: link.replicationRoleArn, ingressKmsKeyArn: link.ingressKmsKeyArn, encryption: theirEncryption };
+    const arriving: ArrivingEndpoints = {
+        accountId: peer.outputs.accountId,
+        region: link.region,
+        ingressBucketArn: link.ingressBucketArn,
+        replicationRoleArn: link.replicationRoleArn,
+        ingressKmsKeyArn: link.ingressKmsKeyArn,
+        encryption: theirEncryption,
+    };
     const found = endpointProblems(arriving, own);
     if (found.length) {
         for (const { field, problem } of found) {
             const output = field === "accountId" ? "accountId" : field === "encryption" ? `links.${own.name} (the encryption of its ingress bucket)` : `links.${own.name}.${field}`;
-            const fix = field === "encryption"
-                ? `agree on one encryption: set transfer:encryption to ${own.encryption} in ${theirConfig} and run \`pulumi up\` on ${stack} (or ${theirEncryption} here)`
-                : field === "accountId" && peer.outputs.accountId === own.accountId ? `deploy ${stack} to ${counterpart.name}'s own account` : redeploy;
+            const fix =
+                field === "encryption"
+                    ? `agree on one encryption: set transfer:encryption to ${own.encryption} in ${theirConfig} and run \`pulumi up\` on ${stack} (or ${theirEncryption} here)`
+                    : field === "accountId" && peer.outputs.accountId === own.accountId
+                      ? `deploy ${stack} to ${counterpart.name}'s own account`
+                      : redeploy;
             problems.push({ key, problem: `stack ${stack}, output ${output}: ${problem}`, fix });
         }
         return waiting("invalid");
@@ -169,10 +217,18 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
 function destinationWarnings(counterpart: CounterpartConfig, endpoints: CounterpartEndpoints): string[] {
     const accepted = counterpart.acceptedHandover;
     if (!accepted) return [];
-    const now: Destination = { accountId: endpoints.accountId, region: endpoints.ingressRegion, ingressBucketArn: endpoints.ingressBucketArn, replicationRoleArn: endpoints.replicationRoleArn, ingressKmsKeyArn: endpoints.ingressKmsKeyArn };
+    const now: Destination = {
+        accountId: endpoints.accountId,
+        region: endpoints.ingressRegion,
+        ingressBucketArn: endpoints.ingressBucketArn,
+        replicationRoleArn: endpoints.replicationRoleArn,
+        ingressKmsKeyArn: endpoints.ingressKmsKeyArn,
+    };
     if (destinationFingerprint(now) === parseFingerprintOrSelf(accepted.destination)) return [];
     const shown = DESTINATION_FIELDS.map((f) => `${f}=${now[f] ?? "(none)"}`).join(", ");
-    return [`the destination of ${counterpart.name} changed since the hand-over accepted with fingerprint ${accepted.fingerprint} (${counterpart.configKey}.acceptedHandover): it is now ${shown}. Unless ${counterpart.name} confirmed this change over a second channel, do not run \`pulumi up\`; if they did, accept their new hand-over: npm run accept-handoff -- --stack <stack> --file <file> --fingerprint <digest> --confirm-change --write`];
+    return [
+        `the destination of ${counterpart.name} changed since the hand-over accepted with fingerprint ${accepted.fingerprint} (${counterpart.configKey}.acceptedHandover): it is now ${shown}. Unless ${counterpart.name} confirmed this change over a second channel, do not run \`pulumi up\`; if they did, accept their new hand-over: npm run accept-handoff -- --stack <stack> --file <file> --fingerprint <digest> --confirm-change --write`,
+    ];
 }
 
 function parseFingerprintOrSelf(text: string): string {
@@ -183,18 +239,20 @@ function parseFingerprintOrSelf(text: string): string {
 /** Reads every counterpart's hand-over; throws a ConfigError naming the keys when any is wrong. */
 export async function resolveCounterparts(config: SideConfig): Promise<ResolvedCounterpart[]> {
     const problems: ConfigProblem[] = [];
-    const resolved = await Promise.all(config.counterparts.map(async (counterpart): Promise<ResolvedCounterpart> => {
-        const via = counterpart.source.kind;
-        let resolution: Resolution;
-        if (counterpart.source.kind === "handover") {
-            resolution = fromHandover(counterpart, config, problems);
-        } else {
-            // A bare stack name is one of this project in the deploying backend's own organization.
-            const stack = qualifiedStackName(counterpart.source.stack, pulumi.getOrganization(), pulumi.getProject());
-            resolution = fromStackOutputs(counterpart, config, stack, await readStackOutputs(new pulumi.StackReference(stack, { name: stack })), problems);
-        }
-        return { ...resolution, via, warnings: destinationWarnings(counterpart, resolution.spec.endpoints) };
-    }));
+    const resolved = await Promise.all(
+        config.counterparts.map(async (counterpart): Promise<ResolvedCounterpart> => {
+            const via = counterpart.source.kind;
+            let resolution: Resolution;
+            if (counterpart.source.kind === "handover") {
+                resolution = fromHandover(counterpart, config, problems);
+            } else {
+                // A bare stack name is one of this project in the deploying backend's own organization.
+                const stack = qualifiedStackName(counterpart.source.stack, pulumi.getOrganization(), pulumi.getProject());
+                resolution = fromStackOutputs(counterpart, config, stack, await readStackOutputs(new pulumi.StackReference(stack, { name: stack })), problems);
+            }
+            return { ...resolution, via, warnings: destinationWarnings(counterpart, resolution.spec.endpoints) };
+        }),
+    );
     if (problems.length) throw new ConfigError(problems);
     return resolved;
 }

@@ -17,25 +17,36 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
     for (const c of counterparts) {
         const key = config.counterparts.find((entry) => entry.name === c.spec.name)?.configKey ?? c.spec.name;
         if (c.spec.state === "offboarding") {
-            pulumi.log.warn(`${c.spec.name} is offboarding: its grants are revoked and replication to it is stopped; its buckets keep every protection. Once they are archived: pulumi config set --path '${key}.state' retired`);
+            pulumi.log.warn(
+                `${c.spec.name} is offboarding: its grants are revoked and replication to it is stopped; its buckets keep every protection. Once they are archived: pulumi config set --path '${key}.state' retired`,
+            );
         } else if (c.spec.state === "retired") {
-            pulumi.log.warn(`${c.spec.name} is retired: nothing of its link is protected any more, and everything stays retained. To let it leave the stack: pulumi config rm --path '${key}'`);
+            pulumi.log.warn(
+                `${c.spec.name} is retired: nothing of its link is protected any more, and everything stays retained. To let it leave the stack: pulumi config rm --path '${key}'`,
+            );
         } else {
             for (const message of [...c.pending, ...c.warnings]) pulumi.log.warn(message);
         }
     }
     if (config.audit.trail.mode === "extend") {
-        pulumi.log.warn(`add the stack output audit.trailEventSelector to the advanced event selectors of trail ${config.audit.trail.trailName} (aws cloudtrail get-event-selectors, merge, put-event-selectors): this stack does not manage that trail`);
+        pulumi.log.warn(
+            `add the stack output audit.trailEventSelector to the advanced event selectors of trail ${config.audit.trail.trailName} (aws cloudtrail get-event-selectors, merge, put-event-selectors): this stack does not manage that trail`,
+        );
     }
 
     // One explicit provider per region, each pinned to the configured account: a stack run with
     // the wrong credentials fails before touching anything.
     const regions = [...new Set([config.region, ...config.counterparts.map((c) => c.bucketRegion)])];
-    const providers = Object.fromEntries(regions.map((region) => [region, new aws.Provider(`${config.name}-${region}`, {
-        region: region as aws.Region,
-        allowedAccountIds: [config.accountId],
-        defaultTags: { tags: { "transfer:party": config.name, "transfer:side": config.side, "managed-by": "pulumi" } },
-    })]));
+    const providers = Object.fromEntries(
+        regions.map((region) => [
+            region,
+            new aws.Provider(`${config.name}-${region}`, {
+                region: region as aws.Region,
+                allowedAccountIds: [config.accountId],
+                defaultTags: { tags: { "transfer:party": config.name, "transfer:side": config.side, "managed-by": "pulumi" } },
+            }),
+        ]),
+    );
 
     const side = new Side(config.name, {
         ...passThroughSettings(config),

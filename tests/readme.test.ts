@@ -11,7 +11,13 @@ const ROOT = path.join(__dirname, "..");
 const README = path.join(ROOT, "README.md");
 const DOCS = path.join(ROOT, "docs");
 /** The landing page and every page it links in docs/. */
-const PAGES = [README, ...fs.readdirSync(DOCS).filter((f) => f.endsWith(".md")).map((f) => path.join(DOCS, f))];
+const PAGES = [
+    README,
+    ...fs
+        .readdirSync(DOCS)
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => path.join(DOCS, f)),
+];
 
 describe("README and docs/", () => {
     const text = fs.readFileSync(README, "utf8");
@@ -25,15 +31,31 @@ describe("README and docs/", () => {
             const log = path.join(fake, "calls");
             fs.writeFileSync(path.join(fake, "npx"), `#!/usr/bin/env bash\n{ printf '%s\\0' "$@"; printf 'CI=%s\\n' "$CI"; } >> ${JSON.stringify(log)}\n`, { mode: 0o755 });
             // npm run outside npx would run on the runner's own Node: refuse it.
-            fs.writeFileSync(path.join(fake, "npm"), "#!/usr/bin/env bash\necho \"npm $* ran on the runner's own Node, not under npx -p node@<line>\" >&2\nexit 1\n", { mode: 0o755 });
-            const run = spawnSync(path.join(ROOT, ".ci", "run"), [], { cwd: os.tmpdir(), encoding: "utf8", env: { ...process.env, CI: "", PATH: `${fake}${path.delimiter}${process.env.PATH}` } });
+            fs.writeFileSync(path.join(fake, "npm"), '#!/usr/bin/env bash\necho "npm $* ran on the runner\'s own Node, not under npx -p node@<line>" >&2\nexit 1\n', {
+                mode: 0o755,
+            });
+            const run = spawnSync(path.join(ROOT, ".ci", "run"), [], {
+                cwd: os.tmpdir(),
+                encoding: "utf8",
+                env: { ...process.env, CI: "", PATH: `${fake}${path.delimiter}${process.env.PATH}` },
+            });
             assert.strictEqual(run.status, 0, run.stderr);
-            const calls = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((c) => c.split("\0"));
+            const calls = fs
+                .readFileSync(log, "utf8")
+                .split("\n")
+                .filter(Boolean)
+                .map((c) => c.split("\0"));
             const nvmrc = fs.readFileSync(path.join(ROOT, ".nvmrc"), "utf8").trim();
             const engines = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
             assert.strictEqual(engines, `>=${nvmrc}`, "engines.node starts at .nvmrc's line");
             // The lowest supported line (.nvmrc) and the newest LTS line.
-            assert.deepStrictEqual(calls.map((c) => c.slice(0, 4)), [["--yes", "--package", `node@${nvmrc}`, "--call"], ["--yes", "--package", "node@24", "--call"]]);
+            assert.deepStrictEqual(
+                calls.map((c) => c.slice(0, 4)),
+                [
+                    ["--yes", "--package", `node@${nvmrc}`, "--call"],
+                    ["--yes", "--package", "node@24", "--call"],
+                ],
+            );
             for (const c of calls) {
                 assert.strictEqual(c[5], "CI=true");
                 // Says which Node runs, then the README's command (with npm ci's two quiet flags) and nothing else.
@@ -55,13 +77,24 @@ describe("README and docs/", () => {
         const scriptsOf = (dir: string) => Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, dir, "package.json"), "utf8")).scripts);
         for (const page of PAGES) {
             for (const [, script, prefix] of fs.readFileSync(page, "utf8").matchAll(/npm run (?:-s )?([a-z:-]+)(?: --prefix ([\w-]+))?/g)) {
-                assert.ok(scriptsOf(prefix ?? ".").includes(script), `${path.relative(ROOT, page)} mentions npm run ${script}${prefix ? ` --prefix ${prefix}` : ""}, which does not exist`);
+                assert.ok(
+                    scriptsOf(prefix ?? ".").includes(script),
+                    `${path.relative(ROOT, page)} mentions npm run ${script}${prefix ? ` --prefix ${prefix}` : ""}, which does not exist`,
+                );
             }
         }
     });
 
     it("links only files and anchors that exist, on every page", () => {
-        const anchorsOf = (file: string) => new Set([...fs.readFileSync(file, "utf8").matchAll(/^#+ (.+)$/gm)].map(([, title]) => title.toLowerCase().replace(/[^a-z0-9 _-]/g, "").replace(/ /g, "-")));
+        const anchorsOf = (file: string) =>
+            new Set(
+                [...fs.readFileSync(file, "utf8").matchAll(/^#+ (.+)$/gm)].map(([, title]) =>
+                    title
+                        .toLowerCase()
+                        .replace(/[^a-z0-9 _-]/g, "")
+                        .replace(/ /g, "-"),
+                ),
+            );
         for (const page of PAGES) {
             for (const [, target] of fs.readFileSync(page, "utf8").matchAll(/\]\(([^)\s]+)\)/g)) {
                 if (/^[a-z]+:/.test(target)) continue;

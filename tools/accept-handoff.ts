@@ -49,9 +49,11 @@ main({
                 return 0;
             }
             process.stdout.write(result.diff);
-            console.error(result.written
-                ? `wrote ${configFile} (${result.newEntry ? "new" : "updated"} ${result.entryKey}). Next: pulumi preview, pulumi up, then send them our hand-over (npm run handoff -- ${stackArgs(target)} --format json) and read them its fingerprint.`
-                : `not written: re-run with --write to apply this change to ${configFile}.`);
+            console.error(
+                result.written
+                    ? `wrote ${configFile} (${result.newEntry ? "new" : "updated"} ${result.entryKey}). Next: pulumi preview, pulumi up, then send them our hand-over (npm run handoff -- ${stackArgs(target)} --format json) and read them its fingerprint.`
+                    : `not written: re-run with --write to apply this change to ${configFile}.`,
+            );
             return 0;
         } catch (err) {
             // A refusal names the file, key and fix already: the usage would only bury it.

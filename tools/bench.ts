@@ -115,7 +115,8 @@ async function bench(skipTests: boolean): Promise<number> {
     const progress = (what: string) => console.log(`bench [${++step}/${steps}] ${what} (at ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)`);
     const figures: Figure[] = [];
     const s = (x: number) => `${x.toFixed(2)} s`;
-    const add = (f: Omit<Figure, "ok" | "okOnCpu"> & { limit: number }) => figures.push({ ...f, ok: f.value < f.limit, okOnCpu: f.cpu === undefined ? undefined : f.cpu < f.limit });
+    const add = (f: Omit<Figure, "ok" | "okOnCpu"> & { limit: number }) =>
+        figures.push({ ...f, ok: f.value < f.limit, okOnCpu: f.cpu === undefined ? undefined : f.cpu < f.limit });
     const info = (f: Omit<Figure, "ok" | "target">) => figures.push({ ...f, target: "(for reference)", ok: true });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
     try {
@@ -158,7 +159,12 @@ async function bench(skipTests: boolean): Promise<number> {
             target: "< 2 x the SDKs' load",
             floor: `${floor(planProd)} against the SDKs' ${floor(sdkFloor)}`,
         });
-        info({ name: "npm run plan -- --stack prod, through npm", value: npm(["plan", "--", "--stack", "prod"]), unit: "s", floor: `npm ${s(npmFloor)} + SDKs ${s(sdkFloor.wall)}` });
+        info({
+            name: "npm run plan -- --stack prod, through npm",
+            value: npm(["plan", "--", "--stack", "prod"]),
+            unit: "s",
+            floor: `npm ${s(npmFloor)} + SDKs ${s(sdkFloor.wall)}`,
+        });
 
         const perPartner: number[] = [];
         for (const count of [25, 50, 100]) {
@@ -190,7 +196,9 @@ async function bench(skipTests: boolean): Promise<number> {
     }
 
     const load = os.loadavg()[0].toFixed(1);
-    console.log(`\n${process.version} on ${os.cpus().length} cores, load average ${load} (start-up figures: median of 5 runs after a warm-up; "cpu" is the command's own CPU time)`);
+    console.log(
+        `\n${process.version} on ${os.cpus().length} cores, load average ${load} (start-up figures: median of 5 runs after a warm-up; "cpu" is the command's own CPU time)`,
+    );
     const width = Math.max(...figures.map((f) => f.name.length));
     const targetWidth = Math.max(...figures.map((f) => f.target.length));
     for (const f of figures) {

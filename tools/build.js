@@ -127,7 +127,11 @@ function staleness(unit) {
     const changed = sources.filter((s) => everything || built.files[s] !== now.files[s]);
     const removed = built ? Object.keys(built.files).filter((s) => !(s in now.files)) : [];
     // A JSON file a source imports is copied beside the output (as tsc does): an edit re-copies it.
-    const assets = everything ? [] : Object.entries(built.assets ?? {}).filter(([rel, mtime]) => mtimeOf(unit, rel) !== mtime).map(([rel]) => rel);
+    const assets = everything
+        ? []
+        : Object.entries(built.assets ?? {})
+              .filter(([rel, mtime]) => mtimeOf(unit, rel) !== mtime)
+              .map(([rel]) => rel);
     return changed.length || removed.length || assets.length ? { changed, removed, assets, now, built: everything ? undefined : built, everything } : undefined;
 }
 

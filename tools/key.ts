@@ -59,18 +59,22 @@ function cli(argv: string[]): number {
 }
 
 function build(args: string[]): number {
-    const { values } = parseOptions(args, {
-        root: { type: "string" },
-        type: { type: "string" },
-        date: { type: "string" },
-        epoch: { type: "string" },
-        part: { type: "string" },
-        of: { type: "string" },
-        parts: { type: "string" },
-        all: { type: "boolean" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-    }, false);
+    const { values } = parseOptions(
+        args,
+        {
+            root: { type: "string" },
+            type: { type: "string" },
+            date: { type: "string" },
+            epoch: { type: "string" },
+            part: { type: "string" },
+            of: { type: "string" },
+            parts: { type: "string" },
+            all: { type: "boolean" },
+            json: { type: "boolean" },
+            help: { type: "boolean", short: "h" },
+        },
+        false,
+    );
     if (values.help) {
         console.log(USAGE);
         return 0;
@@ -113,11 +117,15 @@ function build(args: string[]): number {
 }
 
 function inspect(command: "parse" | "check", args: string[]): number {
-    const { values, positionals } = parseOptions(args, {
-        root: { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-    }, true);
+    const { values, positionals } = parseOptions(
+        args,
+        {
+            root: { type: "string" },
+            json: { type: "boolean" },
+            help: { type: "boolean", short: "h" },
+        },
+        true,
+    );
     if (values.help) {
         console.log(USAGE);
         return 0;
@@ -183,4 +191,8 @@ function wholeNumber(option: string, text: string): number {
 }
 
 // Subcommands parse their own options, so the runner only reports what they throw.
-if (require.main === module) void exitWith(Promise.resolve().then(() => cli(process.argv.slice(2))), { usage: USAGE });
+if (require.main === module)
+    void exitWith(
+        Promise.resolve().then(() => cli(process.argv.slice(2))),
+        { usage: USAGE },
+    );

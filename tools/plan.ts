@@ -56,4 +56,3 @@ function printPlan(plan: Plan, target: StackTarget, formatTree: (resources: Plan
     console.log(JSON.stringify(outputs, null, 2));
     if (typeof handoff === "string") console.log(`(handoff: a ${handoff.split("\n").length}-line Markdown sheet; print it with npm run handoff -- ${stackArgs(target)})`);
 }
-

@@ -34,7 +34,8 @@ async function test(mochaArgs: string[]): Promise<number> {
     return types !== 0 ? types : suite;
 }
 
-const USAGE = "usage: npm test [-- <mocha options>]\n\nRuns the type-check and the mocha suite side by side; options after -- go to mocha\n(e.g. npm test -- --grep plan). exit status: 0 both pass; otherwise the first failing status.";
+const USAGE =
+    "usage: npm test [-- <mocha options>]\n\nRuns the type-check and the mocha suite side by side; options after -- go to mocha\n(e.g. npm test -- --grep plan). exit status: 0 both pass; otherwise the first failing status.";
 
 if (require.main === module) {
     // Not the runner's parser: every other argument belongs to mocha, which checks its own.

@@ -25,18 +25,22 @@ export class AuditTrail extends pulumi.ComponentResource {
 
     constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
         super("transfer:audit:AuditTrail", name, {}, opts);
-        this.trail = new aws.cloudtrail.Trail(name, {
-            name: args.trailName,
-            s3BucketName: args.logBucket.bucket.bucketName,
-            s3KeyPrefix: CLOUDTRAIL_PREFIX,
-            enableLogFileValidation: true,
-            // CreateTrail rejects a multi-Region trail without global service events
-            // (InvalidParameterCombinationException); a single-Region trail accepts them too.
-            // The selectors record data events only, so global (management) events add nothing billed.
-            includeGlobalServiceEvents: true,
-            isMultiRegionTrail: args.multiRegion,
-            advancedEventSelectors: [dataEventSelector(args.dataBucketNames.map((b) => arns.bucket(args.partition, b)))],
-        }, { parent: this, dependsOn: [args.logBucket] });
+        this.trail = new aws.cloudtrail.Trail(
+            name,
+            {
+                name: args.trailName,
+                s3BucketName: args.logBucket.bucket.bucketName,
+                s3KeyPrefix: CLOUDTRAIL_PREFIX,
+                enableLogFileValidation: true,
+                // CreateTrail rejects a multi-Region trail without global service events
+                // (InvalidParameterCombinationException); a single-Region trail accepts them too.
+                // The selectors record data events only, so global (management) events add nothing billed.
+                includeGlobalServiceEvents: true,
+                isMultiRegionTrail: args.multiRegion,
+                advancedEventSelectors: [dataEventSelector(args.dataBucketNames.map((b) => arns.bucket(args.partition, b)))],
+            },
+            { parent: this, dependsOn: [args.logBucket] },
+        );
         this.registerOutputs({ trailArn: this.trail.arn });
     }
 }

@@ -43,31 +43,43 @@ export class BatchReplicationRole extends pulumi.ComponentResource {
         const child = { parent: this };
         const roleName = batchReplicationRoleName(args.partyName);
         this.roleArn = arns.role(args.partition, args.accountId, roleName);
-        this.role = new aws.iam.Role(name, {
-            name: roleName,
-            description: "S3 Batch Replication of existing and failed objects of the egress buckets",
-            assumeRolePolicy: JSON.stringify(batchReplicationTrustPolicy({ partition: args.partition, accountId: args.accountId })),
-            maxSessionDuration: 3600,
-        }, child);
+        this.role = new aws.iam.Role(
+            name,
+            {
+                name: roleName,
+                description: "S3 Batch Replication of existing and failed objects of the egress buckets",
+                assumeRolePolicy: JSON.stringify(batchReplicationTrustPolicy({ partition: args.partition, accountId: args.accountId })),
+                maxSessionDuration: 3600,
+            },
+            child,
+        );
         const regions = [...new Set(args.egress.map((e) => e.region))];
         const workBucketArns = regions.map((region) => {
             const logBucket = args.logBucketNames[region];
             if (!logBucket) throw new Error(`no log bucket in region ${region} for the batch replication manifests`);
             return arns.bucket(args.partition, logBucket);
         });
-        new aws.iam.RolePolicy(name, {
-            role: this.role.name,
-            name: "batch-replicate",
-            policy: pulumi.all(args.egress.map((e) => pulumi.output(e.kmsKeyArn))).apply((keys) => JSON.stringify(batchReplicationPermissionsPolicy({
-                sources: args.egress.map((e, i) => ({
-                    bucketArn: arns.bucket(args.partition, e.bucketName),
-                    root: e.root,
-                    region: e.region,
-                    ...(keys[i] ? { kmsKeyArn: keys[i] } : {}),
-                })),
-                workBucketArns,
-            }))),
-        }, child);
+        new aws.iam.RolePolicy(
+            name,
+            {
+                role: this.role.name,
+                name: "batch-replicate",
+                policy: pulumi.all(args.egress.map((e) => pulumi.output(e.kmsKeyArn))).apply((keys) =>
+                    JSON.stringify(
+                        batchReplicationPermissionsPolicy({
+                            sources: args.egress.map((e, i) => ({
+                                bucketArn: arns.bucket(args.partition, e.bucketName),
+                                root: e.root,
+                                region: e.region,
+                                ...(keys[i] ? { kmsKeyArn: keys[i] } : {}),
+                            })),
+                            workBucketArns,
+                        }),
+                    ),
+                ),
+            },
+            child,
+        );
         this.registerOutputs({ roleArn: this.roleArn });
     }
 }

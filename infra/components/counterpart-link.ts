@@ -93,98 +93,119 @@ export class CounterpartLink extends pulumi.ComponentResource {
         const bucketDefaults = dataBucketArgs({ ...args, accountId: args.ownAccountId, protectBuckets: state === "retired" ? false : args.protectBuckets });
         const { ingressBucketArn, replicationRoleArn: counterpartRoleArn, ingressKmsKeyArn } = args.counterpart;
         // Offboarding revokes every grant to the counterpart at once, whatever it has handed over.
-        const counterpartGrant = counterpartRoleArn && state === "active"
-            ? { sourceAccountId: args.counterpart.accountId, sourceRoleArn: counterpartRoleArn }
-            : undefined;
+        const counterpartGrant = counterpartRoleArn && state === "active" ? { sourceAccountId: args.counterpart.accountId, sourceRoleArn: counterpartRoleArn } : undefined;
 
-        this.egress = new SecureBucket(`${name}-egress`, {
-            ...bucketDefaults,
-            bucketName: args.egressBucketName,
-            keyGrants: [],
-            grantStatements: [],
-        }, child);
+        this.egress = new SecureBucket(
+            `${name}-egress`,
+            {
+                ...bucketDefaults,
+                bucketName: args.egressBucketName,
+                keyGrants: [],
+                grantStatements: [],
+            },
+            child,
+        );
         const ingressArn = arns.bucket(args.partition, args.ingressBucketName);
-        this.ingress = new SecureBucket(`${name}-ingress`, {
-            ...bucketDefaults,
-            bucketName: args.ingressBucketName,
-            keyGrants: counterpartGrant ? [replicaKeyGrantStatement({ ...counterpartGrant, partition: args.partition, region: args.region })] : [],
-            grantStatements: counterpartGrant
-                ? replicationDestinationStatements({
-                      ...counterpartGrant,
-                      bucketArn: ingressArn,
-                      root: args.root,
-                      replicateDeletes: args.counterpart.replicatesDeleteMarkers ?? false,
-                  })
-                : [],
-        }, child);
+        this.ingress = new SecureBucket(
+            `${name}-ingress`,
+            {
+                ...bucketDefaults,
+                bucketName: args.ingressBucketName,
+                keyGrants: counterpartGrant ? [replicaKeyGrantStatement({ ...counterpartGrant, partition: args.partition, region: args.region })] : [],
+                grantStatements: counterpartGrant
+                    ? replicationDestinationStatements({
+                          ...counterpartGrant,
+                          bucketArn: ingressArn,
+                          root: args.root,
+                          replicateDeletes: args.counterpart.replicatesDeleteMarkers ?? false,
+                      })
+                    : [],
+            },
+            child,
+        );
         this.admittingCounterpart = counterpartGrant !== undefined;
 
         this.replicationRoleArn = arns.role(args.partition, args.ownAccountId, args.replicationRoleName);
         // Created even before replication can start, so the counterpart can grant it by its (predictable) ARN.
-        this.replicationRole = new aws.iam.Role(`${name}-replication`, {
-            name: args.replicationRoleName,
-            description: `S3 replication from ${args.egressBucketName} to ${args.counterpartName}`,
-            assumeRolePolicy: JSON.stringify(replicationTrustPolicy({
-                accountId: args.ownAccountId,
-                sourceBucketArn: this.egress.bucketArn,
-                sourceConditions: args.replicationTrustConditions,
-            })),
-            maxSessionDuration: 3600,
-        }, child);
+        this.replicationRole = new aws.iam.Role(
+            `${name}-replication`,
+            {
+                name: args.replicationRoleName,
+                description: `S3 replication from ${args.egressBucketName} to ${args.counterpartName}`,
+                assumeRolePolicy: JSON.stringify(
+                    replicationTrustPolicy({
+                        accountId: args.ownAccountId,
+                        sourceBucketArn: this.egress.bucketArn,
+                        sourceConditions: args.replicationTrustConditions,
+                    }),
+                ),
+                maxSessionDuration: 3600,
+            },
+            child,
+        );
 
         // SSE-KMS objects can only be replicated with a key of the destination's to encrypt replicas with.
         this.replicating = state === "active" && ingressBucketArn !== undefined && (!kms || ingressKmsKeyArn !== undefined);
         if (ingressBucketArn && this.replicating) {
-            const permissions = new aws.iam.RolePolicy(`${name}-replication`, {
-                role: this.replicationRole.name,
-                name: "replicate-egress",
-                policy: pulumi.output(this.egress.kmsKeyArn).apply((sourceKeyArn) => {
-                    const base = replicationPermissionsPolicy({
-                        sourceBucketArn: this.egress.bucketArn,
-                        destinationBucketArn: ingressBucketArn,
-                        root: args.root,
-                        replicateDeletes,
-                    });
-                    const kmsStatements = sourceKeyArn && ingressKmsKeyArn
-                        ? replicationKmsStatements({
-                              sourceKeyArn,
-                              sourceBucketArn: this.egress.bucketArn,
-                              sourceRegion: args.region,
-                              replicaKeyArn: ingressKmsKeyArn,
-                              destinationBucketArn: ingressBucketArn,
-                              destinationRegion: args.counterpart.ingressRegion ?? args.region,
-                              root: args.root,
-                          })
-                        : [];
-                    return JSON.stringify(policyDocument([...base.Statement, ...kmsStatements]));
-                }),
-            }, child);
+            const permissions = new aws.iam.RolePolicy(
+                `${name}-replication`,
+                {
+                    role: this.replicationRole.name,
+                    name: "replicate-egress",
+                    policy: pulumi.output(this.egress.kmsKeyArn).apply((sourceKeyArn) => {
+                        const base = replicationPermissionsPolicy({
+                            sourceBucketArn: this.egress.bucketArn,
+                            destinationBucketArn: ingressBucketArn,
+                            root: args.root,
+                            replicateDeletes,
+                        });
+                        const kmsStatements =
+                            sourceKeyArn && ingressKmsKeyArn
+                                ? replicationKmsStatements({
+                                      sourceKeyArn,
+                                      sourceBucketArn: this.egress.bucketArn,
+                                      sourceRegion: args.region,
+                                      replicaKeyArn: ingressKmsKeyArn,
+                                      destinationBucketArn: ingressBucketArn,
+                                      destinationRegion: args.counterpart.ingressRegion ?? args.region,
+                                      root: args.root,
+                                  })
+                                : [];
+                        return JSON.stringify(policyDocument([...base.Statement, ...kmsStatements]));
+                    }),
+                },
+                child,
+            );
 
             const rtc = args.replicationTimeControl;
             const ruleId = `to-${args.counterpartName}`;
-            new aws.s3.BucketReplicationConfig(`${name}-egress`, {
-                bucket: this.egress.bucketName,
-                role: this.replicationRole.arn,
-                rules: [
-                    {
-                        id: ruleId,
-                        priority: 0,
-                        status: "Enabled",
-                        filter: { prefix: fileKeyPrefix(args.root) },
-                        deleteMarkerReplication: { status: replicateDeletes ? "Enabled" : "Disabled" },
-                        ...(kms ? { sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } } } : {}),
-                        destination: {
-                            bucket: ingressBucketArn,
-                            account: args.counterpart.accountId,
-                            accessControlTranslation: { owner: "Destination" },
-                            ...(kms && ingressKmsKeyArn ? { encryptionConfiguration: { replicaKmsKeyId: ingressKmsKeyArn } } : {}),
-                            // Metrics are what failed-replication events and alarms are made of.
-                            metrics: { status: "Enabled", ...(rtc ? { eventThreshold: { minutes: 15 } } : {}) },
-                            ...(rtc ? { replicationTime: { status: "Enabled", time: { minutes: 15 } } } : {}),
+            new aws.s3.BucketReplicationConfig(
+                `${name}-egress`,
+                {
+                    bucket: this.egress.bucketName,
+                    role: this.replicationRole.arn,
+                    rules: [
+                        {
+                            id: ruleId,
+                            priority: 0,
+                            status: "Enabled",
+                            filter: { prefix: fileKeyPrefix(args.root) },
+                            deleteMarkerReplication: { status: replicateDeletes ? "Enabled" : "Disabled" },
+                            ...(kms ? { sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } } } : {}),
+                            destination: {
+                                bucket: ingressBucketArn,
+                                account: args.counterpart.accountId,
+                                accessControlTranslation: { owner: "Destination" },
+                                ...(kms && ingressKmsKeyArn ? { encryptionConfiguration: { replicaKmsKeyId: ingressKmsKeyArn } } : {}),
+                                // Metrics are what failed-replication events and alarms are made of.
+                                metrics: { status: "Enabled", ...(rtc ? { eventThreshold: { minutes: 15 } } : {}) },
+                                ...(rtc ? { replicationTime: { status: "Enabled", time: { minutes: 15 } } } : {}),
+                            },
                         },
-                    },
-                ],
-            }, { ...child, dependsOn: [this.egress.versioning, permissions] });
+                    ],
+                },
+                { ...child, dependsOn: [this.egress.versioning, permissions] },
+            );
 
             if (args.alerts) this.alertOnFailures(name, args, args.alerts, ruleId, ingressBucketArn, rtc);
         }
@@ -201,32 +222,44 @@ export class CounterpartLink extends pulumi.ComponentResource {
     /** A failed replication (and, with RTC, a late one) notifies the topic at once and raises an alarm. */
     private alertOnFailures(name: string, args: CounterpartLinkArgs, alerts: ReplicationAlertTarget, ruleId: string, destinationBucketArn: string, rtc: boolean): void {
         const child = { parent: this };
-        new aws.s3.BucketNotification(`${name}-egress`, {
-            bucket: this.egress.bucketName,
-            topics: [{ id: "replication-failures", topicArn: alerts.topicArn, events: [...REPLICATION_FAILED_EVENTS, ...(rtc ? REPLICATION_MISSED_THRESHOLD_EVENTS : [])] }],
-        }, { ...child, dependsOn: alerts.dependsOn });
+        new aws.s3.BucketNotification(
+            `${name}-egress`,
+            {
+                bucket: this.egress.bucketName,
+                topics: [{ id: "replication-failures", topicArn: alerts.topicArn, events: [...REPLICATION_FAILED_EVENTS, ...(rtc ? REPLICATION_MISSED_THRESHOLD_EVENTS : [])] }],
+            },
+            { ...child, dependsOn: alerts.dependsOn },
+        );
         // No OK action: every first deploy and every recovery would mail the subscribers; the ALARM is what they act on.
         const dimensions = { SourceBucket: args.egressBucketName, DestinationBucket: bucketNameOfArn(destinationBucketArn), RuleId: ruleId };
         const alarm = { namespace: "AWS/S3", dimensions, period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching", alarmActions: [alerts.topicArn] };
-        new aws.cloudwatch.MetricAlarm(`${name}-replication-failed`, {
-            ...alarm,
-            name: `${alerts.alarmNamePrefix}${args.counterpartName}-failed`,
-            alarmDescription: `Objects failed to replicate from ${args.egressBucketName} to ${args.counterpartName}; see docs/operations.md, "A failed replication".`,
-            metricName: "OperationsFailedReplication",
-            statistic: "Sum",
-            comparisonOperator: "GreaterThanThreshold",
-            threshold: 0,
-        }, child);
-        if (rtc) {
-            new aws.cloudwatch.MetricAlarm(`${name}-replication-latency`, {
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-replication-failed`,
+            {
                 ...alarm,
-                name: `${alerts.alarmNamePrefix}${args.counterpartName}-latency`,
-                alarmDescription: `Replication from ${args.egressBucketName} to ${args.counterpartName} is slower than the 15-minute RTC target.`,
-                metricName: "ReplicationLatency",
-                statistic: "Maximum",
+                name: `${alerts.alarmNamePrefix}${args.counterpartName}-failed`,
+                alarmDescription: `Objects failed to replicate from ${args.egressBucketName} to ${args.counterpartName}; see docs/operations.md, "A failed replication".`,
+                metricName: "OperationsFailedReplication",
+                statistic: "Sum",
                 comparisonOperator: "GreaterThanThreshold",
-                threshold: 900,
-            }, child);
+                threshold: 0,
+            },
+            child,
+        );
+        if (rtc) {
+            new aws.cloudwatch.MetricAlarm(
+                `${name}-replication-latency`,
+                {
+                    ...alarm,
+                    name: `${alerts.alarmNamePrefix}${args.counterpartName}-latency`,
+                    alarmDescription: `Replication from ${args.egressBucketName} to ${args.counterpartName} is slower than the 15-minute RTC target.`,
+                    metricName: "ReplicationLatency",
+                    statistic: "Maximum",
+                    comparisonOperator: "GreaterThanThreshold",
+                    threshold: 900,
+                },
+                child,
+            );
         }
     }
 }

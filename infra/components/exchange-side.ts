@@ -83,16 +83,20 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
         const trailArn = trail.mode === "off" ? undefined : arns.trail(args.partition, args.region, args.accountId, trail.trailName);
         const logBuckets: Record<string, LogBucket> = {};
         for (const [region, bucketName] of Object.entries(args.audit.logBucketNames)) {
-            logBuckets[region] = new LogBucket(`${name}-logs-${region}`, {
-                bucketName,
-                accountId: args.accountId,
-                partition: args.partition,
-                sourceBucketNames: dataBuckets.filter((b) => b.region === region).map((b) => b.name),
-                // Only a trail of ours delivers into our log bucket; an extended one has its own.
-                trailArn: region === args.region && trail.mode === "create" ? trailArn : undefined,
-                retentionDays: args.audit.logRetentionDays,
-                protect: args.protectBuckets,
-            }, inRegion(region));
+            logBuckets[region] = new LogBucket(
+                `${name}-logs-${region}`,
+                {
+                    bucketName,
+                    accountId: args.accountId,
+                    partition: args.partition,
+                    sourceBucketNames: dataBuckets.filter((b) => b.region === region).map((b) => b.name),
+                    // Only a trail of ours delivers into our log bucket; an extended one has its own.
+                    trailArn: region === args.region && trail.mode === "create" ? trailArn : undefined,
+                    retentionDays: args.audit.logRetentionDays,
+                    protect: args.protectBuckets,
+                },
+                inRegion(region),
+            );
         }
         const logsIn = (region: string) => logBuckets[region].target();
 
@@ -100,39 +104,47 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
         for (const [region, topicName] of Object.entries(args.monitoring.topicNames)) {
             const egressBuckets = args.counterparts.filter((c) => c.bucketRegion === region).map((c) => c.egressBucketName);
             if (!egressBuckets.length) continue;
-            alerts[region] = new ReplicationAlerts(`${name}-alerts-${region}`, {
-                topicName,
-                accountId: args.accountId,
-                partition: args.partition,
-                region,
-                sourceBucketNames: egressBuckets,
-                alarmNamePrefix: args.monitoring.alarmNamePrefix,
-                subscriptions: args.monitoring.subscriptions,
-            }, inRegion(region));
+            alerts[region] = new ReplicationAlerts(
+                `${name}-alerts-${region}`,
+                {
+                    topicName,
+                    accountId: args.accountId,
+                    partition: args.partition,
+                    region,
+                    sourceBucketNames: egressBuckets,
+                    alarmNamePrefix: args.monitoring.alarmNamePrefix,
+                    subscriptions: args.monitoring.subscriptions,
+                },
+                inRegion(region),
+            );
         }
 
         const batchReplicationRoleArn = arns.role(args.partition, args.accountId, batchReplicationRoleName(args.name));
         for (const counterpart of args.counterparts) {
-            const link = new CounterpartLink(`${name}-${counterpart.name}`, {
-                ...shared,
-                ownName: args.name,
-                ownAccountId: args.accountId,
-                region: counterpart.bucketRegion,
-                counterpartName: counterpart.name,
-                root: counterpart.root,
-                egressBucketName: counterpart.egressBucketName,
-                ingressBucketName: counterpart.ingressBucketName,
-                replicationRoleName: counterpart.replicationRoleName,
-                counterpart: counterpart.endpoints,
-                accessLogs: logsIn(counterpart.bucketRegion),
-                alerts: {
-                    topicArn: alerts[counterpart.bucketRegion].topic.arn,
-                    dependsOn: [alerts[counterpart.bucketRegion].topicPolicy],
-                    alarmNamePrefix: args.monitoring.alarmNamePrefix,
+            const link = new CounterpartLink(
+                `${name}-${counterpart.name}`,
+                {
+                    ...shared,
+                    ownName: args.name,
+                    ownAccountId: args.accountId,
+                    region: counterpart.bucketRegion,
+                    counterpartName: counterpart.name,
+                    root: counterpart.root,
+                    egressBucketName: counterpart.egressBucketName,
+                    ingressBucketName: counterpart.ingressBucketName,
+                    replicationRoleName: counterpart.replicationRoleName,
+                    counterpart: counterpart.endpoints,
+                    accessLogs: logsIn(counterpart.bucketRegion),
+                    alerts: {
+                        topicArn: alerts[counterpart.bucketRegion].topic.arn,
+                        dependsOn: [alerts[counterpart.bucketRegion].topicPolicy],
+                        alarmNamePrefix: args.monitoring.alarmNamePrefix,
+                    },
+                    replicationTimeControl: args.monitoring.replicationTimeControl,
+                    state: counterpart.state,
                 },
-                replicationTimeControl: args.monitoring.replicationTimeControl,
-                state: counterpart.state,
-            }, inRegion(counterpart.bucketRegion));
+                inRegion(counterpart.bucketRegion),
+            );
             this.links[counterpart.name] = link;
             this.linkOutputs[counterpart.name] = {
                 state: counterpart.state,
@@ -156,22 +168,30 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
         // an offboarding or retired counterpart is no longer replicated to, so the role has no business with its egress.
         const replicatedTo = args.counterparts.filter((c) => c.state === "active");
         if (replicatedTo.length) {
-            new BatchReplicationRole(`${name}-batch-replication`, {
-                partyName: args.name,
-                accountId: args.accountId,
-                partition: args.partition,
-                egress: replicatedTo.map((c) => ({
-                    bucketName: c.egressBucketName,
-                    root: c.root,
-                    region: c.bucketRegion,
-                    kmsKeyArn: this.links[c.name].egress.kmsKeyArn,
-                })),
-                logBucketNames: args.audit.logBucketNames,
-            }, inRegion(args.region));
+            new BatchReplicationRole(
+                `${name}-batch-replication`,
+                {
+                    partyName: args.name,
+                    accountId: args.accountId,
+                    partition: args.partition,
+                    egress: replicatedTo.map((c) => ({
+                        bucketName: c.egressBucketName,
+                        root: c.root,
+                        region: c.bucketRegion,
+                        kmsKeyArn: this.links[c.name].egress.kmsKeyArn,
+                    })),
+                    logBucketNames: args.audit.logBucketNames,
+                },
+                inRegion(args.region),
+            );
         }
 
         for (const vendor of args.vendorDrops) {
-            const drop = new VendorDrop(`${name}-${vendor.name}-drop`, { ...shared, ...vendor, vendorName: vendor.name, region: args.region, accessLogs: logsIn(args.region) }, inRegion(args.region));
+            const drop = new VendorDrop(
+                `${name}-${vendor.name}-drop`,
+                { ...shared, ...vendor, vendorName: vendor.name, region: args.region, accessLogs: logsIn(args.region) },
+                inRegion(args.region),
+            );
             this.vendorDropOutputs[vendor.name] = {
                 bucketName: vendor.bucketName,
                 bucketArn: drop.bucket.bucketArn,
@@ -181,7 +201,11 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
         }
 
         for (const service of args.serviceDestinations) {
-            const destination = new ServiceDestination(`${name}-${service.name}-sync`, { ...shared, ...service, region: args.region, accessLogs: logsIn(args.region) }, inRegion(args.region));
+            const destination = new ServiceDestination(
+                `${name}-${service.name}-sync`,
+                { ...shared, ...service, region: args.region, accessLogs: logsIn(args.region) },
+                inRegion(args.region),
+            );
             this.serviceDestinationOutputs[service.name] = {
                 bucketName: service.bucketName,
                 bucketArn: destination.bucket.bucketArn,
@@ -192,30 +216,44 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
 
         const dataBucketArns = dataBuckets.map((b) => arns.bucket(args.partition, b.name));
         if (trail.mode === "create") {
-            new AuditTrail(`${name}-data-events`, {
-                trailName: trail.trailName,
-                partition: args.partition,
-                dataBucketNames: dataBuckets.map((b) => b.name),
-                logBucket: logBuckets[args.region],
-                multiRegion: Object.keys(logBuckets).length > 1,
-            }, inRegion(args.region));
+            new AuditTrail(
+                `${name}-data-events`,
+                {
+                    trailName: trail.trailName,
+                    partition: args.partition,
+                    dataBucketNames: dataBuckets.map((b) => b.name),
+                    logBucket: logBuckets[args.region],
+                    multiRegion: Object.keys(logBuckets).length > 1,
+                },
+                inRegion(args.region),
+            );
         }
         this.auditOutputs = {
             logBuckets: { ...args.audit.logBucketNames },
-            accessLogs: Object.fromEntries(dataBuckets.map((b) => [b.name, { region: b.region, logBucket: args.audit.logBucketNames[b.region], prefix: accessLogTargetPrefix(b.name) }])),
-            ...(trail.mode === "off" ? {} : {
-                trail: {
-                    mode: trail.mode,
-                    name: trail.trailName,
-                    arn: trailArn!,
-                    ...(trail.mode === "create" ? { logPrefix: `${CLOUDTRAIL_PREFIX}/AWSLogs/${args.accountId}/CloudTrail/` } : {}),
-                },
-            }),
+            accessLogs: Object.fromEntries(
+                dataBuckets.map((b) => [b.name, { region: b.region, logBucket: args.audit.logBucketNames[b.region], prefix: accessLogTargetPrefix(b.name) }]),
+            ),
+            ...(trail.mode === "off"
+                ? {}
+                : {
+                      trail: {
+                          mode: trail.mode,
+                          name: trail.trailName,
+                          arn: trailArn!,
+                          ...(trail.mode === "create" ? { logPrefix: `${CLOUDTRAIL_PREFIX}/AWSLogs/${args.accountId}/CloudTrail/` } : {}),
+                      },
+                  }),
             ...(trail.mode === "extend" ? { trailEventSelector: dataEventSelector(dataBucketArns) } : {}),
         };
 
         for (const [region, topic] of Object.entries(alerts)) this.alertTopicArns[region] = topic.topic.arn;
-        this.registerOutputs({ alertTopics: this.alertTopicArns, links: this.linkOutputs, vendorDrops: this.vendorDropOutputs, serviceDestinations: this.serviceDestinationOutputs, audit: this.auditOutputs });
+        this.registerOutputs({
+            alertTopics: this.alertTopicArns,
+            links: this.linkOutputs,
+            vendorDrops: this.vendorDropOutputs,
+            serviceDestinations: this.serviceDestinationOutputs,
+            audit: this.auditOutputs,
+        });
     }
 }
 

@@ -30,25 +30,29 @@ export class LogBucket extends pulumi.ComponentResource {
     constructor(name: string, args: LogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("transfer:audit:LogBucket", name, {}, opts);
         const logBucketArn = arns.bucket(args.partition, args.bucketName);
-        this.bucket = new SecureBucket(name, {
-            bucketName: args.bucketName,
-            accountId: args.accountId,
-            partition: args.partition,
-            encryption: "SSE-S3",
-            keyGrants: [],
-            expirationDays: args.retentionDays,
-            // A log overwritten or deleted is kept a little while for investigation, not for the full retention.
-            noncurrentVersionExpirationDays: 7,
-            protect: args.protect,
-            grantStatements: [
-                accessLogDeliveryStatement({
-                    logBucketArn,
-                    accountId: args.accountId,
-                    sourceBucketArns: args.sourceBucketNames.map((b) => arns.bucket(args.partition, b)),
-                }),
-                ...(args.trailArn ? cloudTrailDeliveryStatements({ logBucketArn, accountId: args.accountId, trailArn: args.trailArn }) : []),
-            ],
-        }, { parent: this });
+        this.bucket = new SecureBucket(
+            name,
+            {
+                bucketName: args.bucketName,
+                accountId: args.accountId,
+                partition: args.partition,
+                encryption: "SSE-S3",
+                keyGrants: [],
+                expirationDays: args.retentionDays,
+                // A log overwritten or deleted is kept a little while for investigation, not for the full retention.
+                noncurrentVersionExpirationDays: 7,
+                protect: args.protect,
+                grantStatements: [
+                    accessLogDeliveryStatement({
+                        logBucketArn,
+                        accountId: args.accountId,
+                        sourceBucketArns: args.sourceBucketNames.map((b) => arns.bucket(args.partition, b)),
+                    }),
+                    ...(args.trailArn ? cloudTrailDeliveryStatements({ logBucketArn, accountId: args.accountId, trailArn: args.trailArn }) : []),
+                ],
+            },
+            { parent: this },
+        );
         this.registerOutputs({ bucketName: this.bucket.bucketName });
     }
 

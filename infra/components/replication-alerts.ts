@@ -26,23 +26,35 @@ export class ReplicationAlerts extends pulumi.ComponentResource {
     constructor(name: string, args: ReplicationAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("transfer:monitoring:ReplicationAlerts", name, {}, opts);
         const child = { parent: this };
-        const key = new aws.kms.Key(name, {
-            description: `Encrypts replication alerts on SNS topic ${args.topicName}`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            policy: JSON.stringify(policyDocument([keyAdministrationStatement(args.partition, args.accountId), alertsKeyStatement(args.accountId)])),
-        }, child);
+        const key = new aws.kms.Key(
+            name,
+            {
+                description: `Encrypts replication alerts on SNS topic ${args.topicName}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: JSON.stringify(policyDocument([keyAdministrationStatement(args.partition, args.accountId), alertsKeyStatement(args.accountId)])),
+            },
+            child,
+        );
         this.topic = new aws.sns.Topic(name, { name: args.topicName, kmsMasterKeyId: key.arn }, child);
         const topicArn = arns.snsTopic(args.partition, args.region, args.accountId, args.topicName);
-        this.topicPolicy = new aws.sns.TopicPolicy(name, {
-            arn: this.topic.arn,
-            policy: JSON.stringify(policyDocument(alertsTopicStatements({
-                topicArn,
-                accountId: args.accountId,
-                sourceBucketArns: args.sourceBucketNames.map((b) => arns.bucket(args.partition, b)),
-                alarmArnPattern: arns.alarm(args.partition, args.region, args.accountId, `${args.alarmNamePrefix}*`),
-            }))),
-        }, child);
+        this.topicPolicy = new aws.sns.TopicPolicy(
+            name,
+            {
+                arn: this.topic.arn,
+                policy: JSON.stringify(
+                    policyDocument(
+                        alertsTopicStatements({
+                            topicArn,
+                            accountId: args.accountId,
+                            sourceBucketArns: args.sourceBucketNames.map((b) => arns.bucket(args.partition, b)),
+                            alarmArnPattern: arns.alarm(args.partition, args.region, args.accountId, `${args.alarmNamePrefix}*`),
+                        }),
+                    ),
+                ),
+            },
+            child,
+        );
         args.subscriptions.forEach((subscription, index) => {
             new aws.sns.TopicSubscription(`${name}-${index}`, { topic: this.topic.arn, protocol: subscription.protocol, endpoint: subscription.endpoint }, child);
         });

@@ -33,7 +33,9 @@ export interface DataBucketSettings {
 }
 
 /** The SecureBucket arguments that come from the shared settings. */
-export function dataBucketArgs(settings: DataBucketSettings): Pick<SecureBucketArgs, "accountId" | "partition" | "encryption" | "noncurrentVersionExpirationDays" | "expirationDays" | "protect" | "accessLogs"> {
+export function dataBucketArgs(
+    settings: DataBucketSettings,
+): Pick<SecureBucketArgs, "accountId" | "partition" | "encryption" | "noncurrentVersionExpirationDays" | "expirationDays" | "protect" | "accessLogs"> {
     return {
         accountId: settings.accountId,
         partition: settings.partition,
@@ -110,87 +112,123 @@ export class SecureBucket extends pulumi.ComponentResource {
         // any protective setting would leave the retained bucket with the files but without that protection.
         // So each gets the bucket's options. Only the alias (a name) is not kept.
         const keep = { ...child, protect: args.protect, retainOnDelete: true };
-        this.bucket = new aws.s3.Bucket(name, {
-            bucket: args.bucketName,
-            forceDestroy: false,
-        }, keep);
+        this.bucket = new aws.s3.Bucket(
+            name,
+            {
+                bucket: args.bucketName,
+                forceDestroy: false,
+            },
+            keep,
+        );
         // The name is set in config, so it is known at preview and lets policies correlate settings with the bucket.
         this.bucketName = this.bucket.bucket;
 
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(name, {
-            bucket: this.bucketName,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, keep);
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+            name,
+            {
+                bucket: this.bucketName,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            keep,
+        );
 
-        new aws.s3.BucketOwnershipControls(name, {
-            bucket: this.bucketName,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, keep);
+        new aws.s3.BucketOwnershipControls(
+            name,
+            {
+                bucket: this.bucketName,
+                rule: { objectOwnership: "BucketOwnerEnforced" },
+            },
+            keep,
+        );
 
-        this.versioning = new aws.s3.BucketVersioning(name, {
-            bucket: this.bucketName,
-            versioningConfiguration: { status: "Enabled" },
-        }, keep);
+        this.versioning = new aws.s3.BucketVersioning(
+            name,
+            {
+                bucket: this.bucketName,
+                versioningConfiguration: { status: "Enabled" },
+            },
+            keep,
+        );
 
         if (args.encryption === "SSE-KMS") {
-            const keyPolicy = pulumi.output(args.keyGrants).apply((grants) =>
-                JSON.stringify(policyDocument([keyAdministrationStatement(args.partition, args.accountId), ...grants])));
-            this.kmsKey = new aws.kms.Key(name, {
-                description: `Default encryption of s3://${args.bucketName}`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
-                policy: keyPolicy,
-            }, keep);
+            const keyPolicy = pulumi
+                .output(args.keyGrants)
+                .apply((grants) => JSON.stringify(policyDocument([keyAdministrationStatement(args.partition, args.accountId), ...grants])));
+            this.kmsKey = new aws.kms.Key(
+                name,
+                {
+                    description: `Default encryption of s3://${args.bucketName}`,
+                    enableKeyRotation: true,
+                    deletionWindowInDays: 30,
+                    policy: keyPolicy,
+                },
+                keep,
+            );
             this.kmsKeyArn = this.kmsKey.arn;
             new aws.kms.Alias(name, { name: `alias/s3/${args.bucketName}`, targetKeyId: this.kmsKey.keyId }, child);
         }
-        new aws.s3.BucketServerSideEncryptionConfiguration(name, {
-            bucket: this.bucketName,
-            rules: [this.kmsKeyArn
-                ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKeyArn }, bucketKeyEnabled: true, blockedEncryptionTypes: ["SSE-C"] }
-                // SSE-C blocked here too: it also refuses replication requests that specify SSE-C (S3 User Guide, blocking-unblocking-s3-c-encryption-gpb).
-                : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
-        }, keep);
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            name,
+            {
+                bucket: this.bucketName,
+                rules: [
+                    this.kmsKeyArn
+                        ? {
+                              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKeyArn },
+                              bucketKeyEnabled: true,
+                              blockedEncryptionTypes: ["SSE-C"],
+                          }
+                        : // SSE-C blocked here too: it also refuses replication requests that specify SSE-C (S3 User Guide, blocking-unblocking-s3-c-encryption-gpb).
+                          { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] },
+                ],
+            },
+            keep,
+        );
 
-        new aws.s3.BucketLifecycleConfiguration(name, {
-            bucket: this.bucketName,
-            rules: [
-                {
-                    id: "expire-noncurrent-versions",
-                    status: "Enabled",
-                    filter: { prefix: "" },
-                    noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays },
-                    // Failed uploads otherwise keep their parts, and their cost, forever.
-                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                },
-                ...(args.expirationDays
-                    ? [{ id: "expire-current-objects", status: "Enabled", filter: { prefix: "" }, expiration: { days: args.expirationDays } }]
-                    : []),
-            ],
-        }, { ...keep, dependsOn: [this.versioning] });
+        new aws.s3.BucketLifecycleConfiguration(
+            name,
+            {
+                bucket: this.bucketName,
+                rules: [
+                    {
+                        id: "expire-noncurrent-versions",
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays },
+                        // Failed uploads otherwise keep their parts, and their cost, forever.
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                    ...(args.expirationDays ? [{ id: "expire-current-objects", status: "Enabled", filter: { prefix: "" }, expiration: { days: args.expirationDays } }] : []),
+                ],
+            },
+            { ...keep, dependsOn: [this.versioning] },
+        );
 
-        const policy = pulumi.all([args.grantStatements, this.kmsKeyArn]).apply(([grants, keyArn]) =>
-            JSON.stringify(policyDocument([
-                ...secureTransportStatements(this.bucketArn),
-                ...uploadEncryptionStatements(this.bucketArn, keyArn),
-                ...grants,
-            ])));
+        const policy = pulumi
+            .all([args.grantStatements, this.kmsKeyArn])
+            .apply(([grants, keyArn]) =>
+                JSON.stringify(policyDocument([...secureTransportStatements(this.bucketArn), ...uploadEncryptionStatements(this.bucketArn, keyArn), ...grants])),
+            );
         // After the public access block: S3 rejects concurrent changes to a bucket's access settings.
         // Kept too: its HTTPS and encryption denies protect the retained bucket. Grants to a counterpart are
         // revoked while its entry is still in config (state: offboarding), so a retained policy grants nothing.
         new aws.s3.BucketPolicy(name, { bucket: this.bucketName, policy }, { ...keep, dependsOn: [publicAccessBlock] });
 
         if (args.accessLogs) {
-            new aws.s3.BucketLogging(name, {
-                bucket: this.bucketName,
-                targetBucket: args.accessLogs.targetBucket,
-                targetPrefix: accessLogTargetPrefix(args.bucketName),
-                // Date partitions let Athena prune a query to the days it asks about.
-                targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
-            }, { ...keep, dependsOn: args.accessLogs.dependsOn });
+            new aws.s3.BucketLogging(
+                name,
+                {
+                    bucket: this.bucketName,
+                    targetBucket: args.accessLogs.targetBucket,
+                    targetPrefix: accessLogTargetPrefix(args.bucketName),
+                    // Date partitions let Athena prune a query to the days it asks about.
+                    targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+                },
+                { ...keep, dependsOn: args.accessLogs.dependsOn },
+            );
         }
 
         this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, kmsKeyArn: this.kmsKeyArn });

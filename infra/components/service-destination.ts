@@ -35,32 +35,50 @@ export class ServiceDestination extends pulumi.ComponentResource {
     constructor(name: string, args: ServiceDestinationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("transfer:service:ServiceDestination", name, {}, opts);
         const child = { parent: this };
-        this.bucket = new SecureBucket(name, {
-            bucketName: args.bucketName,
-            ...dataBucketArgs(args),
-            keyGrants: [],
-            grantStatements: [],
-        }, child);
+        this.bucket = new SecureBucket(
+            name,
+            {
+                bucketName: args.bucketName,
+                ...dataBucketArgs(args),
+                keyGrants: [],
+                grantStatements: [],
+            },
+            child,
+        );
         this.roleArn = arns.role(args.partition, args.accountId, args.roleName);
-        this.role = new aws.iam.Role(`${name}-writer`, {
-            name: args.roleName,
-            description: `Assumed by a data-sync service to write into ${args.bucketName}`,
-            assumeRolePolicy: JSON.stringify(serviceTrustPolicy({ servicePrincipalArn: args.servicePrincipalArn, externalId: args.externalId })),
-            maxSessionDuration: 3600,
-        }, child);
-        new aws.iam.RolePolicy(`${name}-writer`, {
-            role: this.role.name,
-            name: "write-destination",
-            policy: pulumi.output(this.bucket.kmsKeyArn).apply((kmsKeyArn) => JSON.stringify(serviceWritePolicy({
-                bucketArn: this.bucket.bucketArn,
-                prefix: args.prefix,
-                connectionTestPending: args.connectionTestPending,
-                kmsKeyArn,
-                region: args.region,
-            }))),
-        }, child);
+        this.role = new aws.iam.Role(
+            `${name}-writer`,
+            {
+                name: args.roleName,
+                description: `Assumed by a data-sync service to write into ${args.bucketName}`,
+                assumeRolePolicy: JSON.stringify(serviceTrustPolicy({ servicePrincipalArn: args.servicePrincipalArn, externalId: args.externalId })),
+                maxSessionDuration: 3600,
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-writer`,
+            {
+                role: this.role.name,
+                name: "write-destination",
+                policy: pulumi.output(this.bucket.kmsKeyArn).apply((kmsKeyArn) =>
+                    JSON.stringify(
+                        serviceWritePolicy({
+                            bucketArn: this.bucket.bucketArn,
+                            prefix: args.prefix,
+                            connectionTestPending: args.connectionTestPending,
+                            kmsKeyArn,
+                            region: args.region,
+                        }),
+                    ),
+                ),
+            },
+            child,
+        );
         if (args.connectionTestPending) {
-            pulumi.log.warn(`${args.bucketName}: the data-sync service's role may still delete files (connectionTestPending is on, the default) for its connection test; once the test has passed, set connectionTestPending: false on this service destination and run pulumi up, so the destination becomes append-only`);
+            pulumi.log.warn(
+                `${args.bucketName}: the data-sync service's role may still delete files (connectionTestPending is on, the default) for its connection test; once the test has passed, set connectionTestPending: false on this service destination and run pulumi up, so the destination becomes append-only`,
+            );
         }
         this.registerOutputs({ bucketName: this.bucket.bucketName, roleArn: this.roleArn, kmsKeyArn: this.bucket.kmsKeyArn });
     }

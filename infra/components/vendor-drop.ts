@@ -36,20 +36,24 @@ export class VendorDrop extends pulumi.ComponentResource {
         super("transfer:vendor:VendorDrop", name, {}, opts);
         const sidName = args.vendorName.replace(/[^A-Za-z0-9]/g, "");
         const bucketArn = arns.bucket(args.partition, args.bucketName);
-        this.bucket = new SecureBucket(name, {
-            bucketName: args.bucketName,
-            ...dataBucketArgs(args),
-            // With SSE-KMS the vendor needs these key grants for a multipart upload.
-            keyGrants: vendorKeyGrantStatements({ sid: `${sidName}MultipartUpload`, principalArn: args.principalArn, region: args.region, bucketArn }),
-            grantStatements: vendorWriteStatements({
-                sidName,
-                bucketArn,
-                principalArn: args.principalArn,
-                prefix: args.prefix,
-                allowDelete: args.allowDelete,
-                accessConfirmation: args.accessConfirmation,
-            }),
-        }, { parent: this });
+        this.bucket = new SecureBucket(
+            name,
+            {
+                bucketName: args.bucketName,
+                ...dataBucketArgs(args),
+                // With SSE-KMS the vendor needs these key grants for a multipart upload.
+                keyGrants: vendorKeyGrantStatements({ sid: `${sidName}MultipartUpload`, principalArn: args.principalArn, region: args.region, bucketArn }),
+                grantStatements: vendorWriteStatements({
+                    sidName,
+                    bucketArn,
+                    principalArn: args.principalArn,
+                    prefix: args.prefix,
+                    allowDelete: args.allowDelete,
+                    accessConfirmation: args.accessConfirmation,
+                }),
+            },
+            { parent: this },
+        );
         this.registerOutputs({ bucketName: this.bucket.bucketName, kmsKeyArn: this.bucket.kmsKeyArn });
     }
 }

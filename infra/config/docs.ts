@@ -2,7 +2,18 @@
  * docs/configuration.md, generated from the config model (keys.ts) by
  * `npm run docs:config`; tests/infra/config/docs.test.ts keeps it current.
  */
-import { ALERT_SUBSCRIPTION_FIELDS, configKey, COUNTERPART_FIELDS, FieldSpec, fullKey, KeySpec, NAMESPACE, SERVICE_DESTINATION_FIELDS, TOP_LEVEL_KEYS, VENDOR_DROP_FIELDS } from "./keys";
+import {
+    ALERT_SUBSCRIPTION_FIELDS,
+    configKey,
+    COUNTERPART_FIELDS,
+    FieldSpec,
+    fullKey,
+    KeySpec,
+    NAMESPACE,
+    SERVICE_DESTINATION_FIELDS,
+    TOP_LEVEL_KEYS,
+    VENDOR_DROP_FIELDS,
+} from "./keys";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
@@ -14,14 +25,14 @@ function defaultOf(spec: { required?: true; default?: unknown; defaultDoc?: stri
 }
 
 function fieldTable(fields: Record<string, FieldSpec>): string {
-    const rows = Object.entries(fields).map(([name, spec]) =>
-        `| \`${name}\` | ${spec.required ? "yes" : "no"} | ${cell(defaultOf(spec))} | ${cell(spec.doc)} |`);
+    const rows = Object.entries(fields).map(([name, spec]) => `| \`${name}\` | ${spec.required ? "yes" : "no"} | ${cell(defaultOf(spec))} | ${cell(spec.doc)} |`);
     return ["| field | required | default | meaning |", "|---|---|---|---|", ...rows].join("\n");
 }
 
 export function configurationPage(): string {
-    const keys = (TOP_LEVEL_KEYS as readonly KeySpec[]).map((spec) =>
-        `| \`${fullKey(spec.key)}\` | ${spec.required ? "yes" : "no"} | ${cell(defaultOf(spec as { default?: unknown }))} | ${cell(spec.doc)} |`);
+    const keys = (TOP_LEVEL_KEYS as readonly KeySpec[]).map(
+        (spec) => `| \`${fullKey(spec.key)}\` | ${spec.required ? "yes" : "no"} | ${cell(defaultOf(spec as { default?: unknown }))} | ${cell(spec.doc)} |`,
+    );
     return `<!-- Generated from infra/config/keys.ts by npm run docs:config; edit the table there, not this page. -->
 # Configuration reference
 

@@ -68,10 +68,11 @@ export const checked = (problemOf: (v: string) => string | undefined) =>
         if (problem) ctx.addIssue({ code: "custom", message: problem });
     });
 
-const arnChecked = (parse: (v: string) => object | string) => checked((v) => {
-    const parsed = parse(v);
-    return typeof parsed === "string" ? parsed : undefined;
-});
+const arnChecked = (parse: (v: string) => object | string) =>
+    checked((v) => {
+        const parsed = parse(v);
+        return typeof parsed === "string" ? parsed : undefined;
+    });
 
 const ownBucketName = checked((v) => bucketNameProblem(v, { allowDots: false }));
 
@@ -90,7 +91,10 @@ export function accountIdValue(text: unknown): { value: string } | { problem: st
     if (typeof value !== "string") return { problem: `must be a 12-digit AWS account ID in quotes, got ${describe(text)}` };
     if (/^\d{10,11}$/.test(value)) {
         const padded = value.padStart(12, "0");
-        return { problem: `must be a 12-digit AWS account ID, got "${value}" (${value.length} digits): an unquoted ID that begins with 0 is read as a number and loses its leading zeros; quote it: "${padded}"`, quoted: padded };
+        return {
+            problem: `must be a 12-digit AWS account ID, got "${value}" (${value.length} digits): an unquoted ID that begins with 0 is read as a number and loses its leading zeros; quote it: "${padded}"`,
+            quoted: padded,
+        };
     }
     const problem = accountIdProblem(value);
     return problem ? { problem } : { value };
@@ -172,9 +176,9 @@ const wholeDays = z.string().transform((text, ctx) => {
 
 const flag = oneOf(["true", "false"], "true or false").transform((text) => text === "true");
 
-const trailName = checked((v) => /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(v)
-    ? undefined
-    : `must be 3 to 128 letters, digits, dots, underscores or hyphens, starting with a letter or digit, got "${v}"`);
+const trailName = checked((v) =>
+    /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(v) ? undefined : `must be 3 to 128 letters, digits, dots, underscores or hyphens, starting with a letter or digit, got "${v}"`,
+);
 
 /** A list key: its entries' schema comes from their field table below. */
 const LIST = z.unknown();
@@ -183,33 +187,170 @@ const LIST = z.unknown();
 export const TOP_LEVEL_KEYS = [
     { key: "aws:region", type: "string", schema: checked(regionProblem), required: true, fix: "<region, e.g. us-east-1>", doc: "region of this side's buckets" },
     { key: "side", type: "string", schema: oneOf(SIDES, "publisher or partner"), required: true, fix: "publisher   (or partner)", doc: "`publisher` or `partner`" },
-    { key: "name", type: "string", schema: checked(partyNameProblem), required: true, fix: "<your-party-name>   (lowercase, e.g. acme-bank)", doc: "this party's name (lowercase, 2–32 chars); prefixes bucket, role and resource names; the counterpart lists us under it. Changing it later replaces protected buckets and the `up` fails (see [Renames and moves](deploy.md#renames-and-moves-replace-what-holds-data))" },
-    { key: "accountId", type: "string", schema: accountId, required: true, fix: "<12-digit ID of the account this stack deploys to>", doc: "12-digit ID of the account this stack deploys to (the provider refuses any other); quote it in YAML, or a leading zero is lost" },
-    { key: "partners", type: "array", schema: LIST, defaultDoc: "none (then a vendor drop or service destination is required)", fix: "a list of counterparts", doc: "publisher only: the partners, at least one unless there are vendor drops or service destinations ([counterpart fields](#counterpart-fields))" },
-    { key: "publishers", type: "array", schema: LIST, defaultDoc: "none (then a vendor drop or service destination is required)", fix: "a list of counterparts", doc: "partner only: the publishers, at least one unless there are vendor drops or service destinations ([counterpart fields](#counterpart-fields))" },
-    { key: "bucketPrefix", type: "string", schema: z.string(), default: ({ name, stack }: DefaultContext) => `${name}-${stack}`, defaultDoc: "`<name>-<stack>`", fix: "<lowercase prefix without dots>", doc: "prefix of derived bucket names `<prefix>-<counterpart>-egress` / `-ingress`" },
-    { key: "noncurrentVersionExpirationDays", passThrough: true, type: "integer", schema: wholeDays, default: 30, fix: "<whole days from 1 to 3650>", doc: "days before overwritten or deleted versions expire (1–3650)" },
-    { key: "deleteMarkerReplication", passThrough: true, type: "boolean", schema: flag, default: false, fix: "false   (or true)", doc: "replicate delete markers to counterparts (grants `s3:ReplicateDelete`); off so that a delete here never hides the counterpart's copy" },
-    { key: "protectBuckets", passThrough: true, type: "boolean", schema: flag, default: true, fix: "true   (or false for a disposable test stack)", doc: "`protect` data buckets, their KMS keys and every protective setting (Block Public Access, ownership controls, versioning, encryption, lifecycle, logging, bucket policy); all of them are retained on delete regardless" },
-    { key: "replicationTrustConditions", passThrough: true, type: "boolean", schema: flag, default: false, fix: "false   (true only once the pre-production canary has passed with it)", doc: "add `aws:SourceAccount`/`aws:SourceArn` to the replication role's trust of `s3.amazonaws.com`. **Not confirmed by AWS** for live replication (AWS documents the unconditioned trust); if S3 does not send those keys, nothing replicates. Turn on only after the pre-production canary has passed with it (see [the replication role's trust](deploy.md#the-replication-roles-trust))" },
-    { key: "encryption", passThrough: true, type: "string", schema: oneOf(ENCRYPTIONS, "SSE-S3 or SSE-KMS"), default: "SSE-S3", fix: "SSE-KMS   (or SSE-S3)", doc: "`SSE-S3`, or `SSE-KMS`: a rotating customer managed key per bucket, S3 Bucket Keys on (see [SSE-KMS](setups.md#sse-kms))" },
-    { key: "expirationDays", passThrough: true, type: "integer", schema: wholeDays, defaultDoc: "never", fix: "<whole days from 1 to 3650>", doc: "current objects expire after this many days (1–3650)" },
-    { key: "vendorDrops", type: "array", schema: LIST, default: [], defaultDoc: "none", fix: "a list of vendor drops", doc: "buckets a vendor writes into directly ([fields](#vendor-drop-fields); see [Vendor write access](setups.md#vendor-write-access))" },
-    { key: "serviceDestinations", type: "array", schema: LIST, default: [], defaultDoc: "none", fix: "a list of service destinations", doc: "buckets a data-sync service writes into through a role of ours ([fields](#service-destination-fields); see [Service role destination](setups.md#service-role-destination))" },
-    { key: "logRetentionDays", type: "integer", schema: wholeDays, default: 365, fix: "<whole days from 1 to 3650, e.g. 365>", doc: "days server access logs (and trail logs) are kept (1–3650)" },
-    { key: "auditTrail", type: "string", schema: oneOf(AUDIT_TRAIL_MODES, "off, create or extend"), default: "off", fix: `off   (or create, or extend with ${configKey("auditTrailName")})`, doc: "`create` a CloudTrail trail of object-level events on the data buckets, or `extend` an existing one (see [Audit trail](audit.md))" },
-    { key: "auditTrailName", type: "string", schema: trailName, default: ({ name }: DefaultContext) => `${name}-transfer-data-events`, defaultDoc: "`<name>-transfer-data-events`; required with `extend`", fix: "<trail name: 3-128 letters, digits, ._->", doc: "the trail to create or extend" },
-    { key: "replicationTimeControl", type: "boolean", schema: flag, default: false, fix: "false   (or true)", doc: "S3 Replication Time Control: 15-minute replication target and latency alarm; billed per GB replicated, so off by default" },
-    { key: "alertSubscriptions", type: "array", schema: LIST, default: [], defaultDoc: "none", fix: "a list of subscriptions", doc: "who is notified of replication failures ([fields](#alert-subscription-fields))" },
+    {
+        key: "name",
+        type: "string",
+        schema: checked(partyNameProblem),
+        required: true,
+        fix: "<your-party-name>   (lowercase, e.g. acme-bank)",
+        doc: "this party's name (lowercase, 2–32 chars); prefixes bucket, role and resource names; the counterpart lists us under it. Changing it later replaces protected buckets and the `up` fails (see [Renames and moves](deploy.md#renames-and-moves-replace-what-holds-data))",
+    },
+    {
+        key: "accountId",
+        type: "string",
+        schema: accountId,
+        required: true,
+        fix: "<12-digit ID of the account this stack deploys to>",
+        doc: "12-digit ID of the account this stack deploys to (the provider refuses any other); quote it in YAML, or a leading zero is lost",
+    },
+    {
+        key: "partners",
+        type: "array",
+        schema: LIST,
+        defaultDoc: "none (then a vendor drop or service destination is required)",
+        fix: "a list of counterparts",
+        doc: "publisher only: the partners, at least one unless there are vendor drops or service destinations ([counterpart fields](#counterpart-fields))",
+    },
+    {
+        key: "publishers",
+        type: "array",
+        schema: LIST,
+        defaultDoc: "none (then a vendor drop or service destination is required)",
+        fix: "a list of counterparts",
+        doc: "partner only: the publishers, at least one unless there are vendor drops or service destinations ([counterpart fields](#counterpart-fields))",
+    },
+    {
+        key: "bucketPrefix",
+        type: "string",
+        schema: z.string(),
+        default: ({ name, stack }: DefaultContext) => `${name}-${stack}`,
+        defaultDoc: "`<name>-<stack>`",
+        fix: "<lowercase prefix without dots>",
+        doc: "prefix of derived bucket names `<prefix>-<counterpart>-egress` / `-ingress`",
+    },
+    {
+        key: "noncurrentVersionExpirationDays",
+        passThrough: true,
+        type: "integer",
+        schema: wholeDays,
+        default: 30,
+        fix: "<whole days from 1 to 3650>",
+        doc: "days before overwritten or deleted versions expire (1–3650)",
+    },
+    {
+        key: "deleteMarkerReplication",
+        passThrough: true,
+        type: "boolean",
+        schema: flag,
+        default: false,
+        fix: "false   (or true)",
+        doc: "replicate delete markers to counterparts (grants `s3:ReplicateDelete`); off so that a delete here never hides the counterpart's copy",
+    },
+    {
+        key: "protectBuckets",
+        passThrough: true,
+        type: "boolean",
+        schema: flag,
+        default: true,
+        fix: "true   (or false for a disposable test stack)",
+        doc: "`protect` data buckets, their KMS keys and every protective setting (Block Public Access, ownership controls, versioning, encryption, lifecycle, logging, bucket policy); all of them are retained on delete regardless",
+    },
+    {
+        key: "replicationTrustConditions",
+        passThrough: true,
+        type: "boolean",
+        schema: flag,
+        default: false,
+        fix: "false   (true only once the pre-production canary has passed with it)",
+        doc: "add `aws:SourceAccount`/`aws:SourceArn` to the replication role's trust of `s3.amazonaws.com`. **Not confirmed by AWS** for live replication (AWS documents the unconditioned trust); if S3 does not send those keys, nothing replicates. Turn on only after the pre-production canary has passed with it (see [the replication role's trust](deploy.md#the-replication-roles-trust))",
+    },
+    {
+        key: "encryption",
+        passThrough: true,
+        type: "string",
+        schema: oneOf(ENCRYPTIONS, "SSE-S3 or SSE-KMS"),
+        default: "SSE-S3",
+        fix: "SSE-KMS   (or SSE-S3)",
+        doc: "`SSE-S3`, or `SSE-KMS`: a rotating customer managed key per bucket, S3 Bucket Keys on (see [SSE-KMS](setups.md#sse-kms))",
+    },
+    {
+        key: "expirationDays",
+        passThrough: true,
+        type: "integer",
+        schema: wholeDays,
+        defaultDoc: "never",
+        fix: "<whole days from 1 to 3650>",
+        doc: "current objects expire after this many days (1–3650)",
+    },
+    {
+        key: "vendorDrops",
+        type: "array",
+        schema: LIST,
+        default: [],
+        defaultDoc: "none",
+        fix: "a list of vendor drops",
+        doc: "buckets a vendor writes into directly ([fields](#vendor-drop-fields); see [Vendor write access](setups.md#vendor-write-access))",
+    },
+    {
+        key: "serviceDestinations",
+        type: "array",
+        schema: LIST,
+        default: [],
+        defaultDoc: "none",
+        fix: "a list of service destinations",
+        doc: "buckets a data-sync service writes into through a role of ours ([fields](#service-destination-fields); see [Service role destination](setups.md#service-role-destination))",
+    },
+    {
+        key: "logRetentionDays",
+        type: "integer",
+        schema: wholeDays,
+        default: 365,
+        fix: "<whole days from 1 to 3650, e.g. 365>",
+        doc: "days server access logs (and trail logs) are kept (1–3650)",
+    },
+    {
+        key: "auditTrail",
+        type: "string",
+        schema: oneOf(AUDIT_TRAIL_MODES, "off, create or extend"),
+        default: "off",
+        fix: `off   (or create, or extend with ${configKey("auditTrailName")})`,
+        doc: "`create` a CloudTrail trail of object-level events on the data buckets, or `extend` an existing one (see [Audit trail](audit.md))",
+    },
+    {
+        key: "auditTrailName",
+        type: "string",
+        schema: trailName,
+        default: ({ name }: DefaultContext) => `${name}-transfer-data-events`,
+        defaultDoc: "`<name>-transfer-data-events`; required with `extend`",
+        fix: "<trail name: 3-128 letters, digits, ._->",
+        doc: "the trail to create or extend",
+    },
+    {
+        key: "replicationTimeControl",
+        type: "boolean",
+        schema: flag,
+        default: false,
+        fix: "false   (or true)",
+        doc: "S3 Replication Time Control: 15-minute replication target and latency alarm; billed per GB replicated, so off by default",
+    },
+    {
+        key: "alertSubscriptions",
+        type: "array",
+        schema: LIST,
+        default: [],
+        defaultDoc: "none",
+        fix: "a list of subscriptions",
+        doc: "who is notified of replication failures ([fields](#alert-subscription-fields))",
+    },
 ] as const satisfies readonly KeySpec[];
 
 export type TopLevelKey = (typeof TOP_LEVEL_KEYS)[number]["key"];
 
 type PassThroughSpec = Extract<(typeof TOP_LEVEL_KEYS)[number], { passThrough: true }>;
 /** The pass-through settings as config decided them: a defaulted key always has a value, the others may be absent. */
-export type PassThroughSettings =
-    & { [S in Extract<PassThroughSpec, { default: unknown }> as S["key"]]: z.output<S["schema"]> }
-    & { [S in Exclude<PassThroughSpec, { default: unknown }> as S["key"]]?: z.output<S["schema"]> };
+export type PassThroughSettings = { [S in Extract<PassThroughSpec, { default: unknown }> as S["key"]]: z.output<S["schema"]> } & {
+    [S in Exclude<PassThroughSpec, { default: unknown }> as S["key"]]?: z.output<S["schema"]>;
+};
 export const PASS_THROUGH_KEYS = TOP_LEVEL_KEYS.filter((spec) => "passThrough" in spec).map((spec) => spec.key) as PassThroughSpec["key"][];
 
 /** The pass-through settings of a side's config (or of any args that carry them), absent ones left out. */
@@ -225,7 +366,9 @@ export function fullKey(key: string): string {
 export const KNOWN_KEYS: string[] = TOP_LEVEL_KEYS.map((spec) => fullKey(spec.key));
 
 /** The value of a key that has a constant default, as its schema reads it (e.g. `encryption` -> "SSE-S3"). */
-export function constantDefault<K extends Extract<(typeof TOP_LEVEL_KEYS)[number], { default: unknown }>["key"]>(key: K): Extract<(typeof TOP_LEVEL_KEYS)[number], { key: K }>["default"] {
+export function constantDefault<K extends Extract<(typeof TOP_LEVEL_KEYS)[number], { default: unknown }>["key"]>(
+    key: K,
+): Extract<(typeof TOP_LEVEL_KEYS)[number], { key: K }>["default"] {
     return (TOP_LEVEL_KEYS.find((spec) => spec.key === key) as unknown as { default: never }).default;
 }
 
@@ -255,10 +398,12 @@ type ShapeOf<T extends FieldTable> = {
 };
 
 function entrySchemaOf<T extends FieldTable>(fields: T): z.ZodObject<ShapeOf<T>, z.core.$strict> {
-    const shape = Object.fromEntries(Object.entries(fields).map(([name, field]) => [
-        name,
-        field.required ? field.schema : field.default !== undefined ? field.schema.default(field.default as never) : field.schema.optional(),
-    ]));
+    const shape = Object.fromEntries(
+        Object.entries(fields).map(([name, field]) => [
+            name,
+            field.required ? field.schema : field.default !== undefined ? field.schema.default(field.default as never) : field.schema.optional(),
+        ]),
+    );
     return z.strictObject(shape) as unknown as z.ZodObject<ShapeOf<T>, z.core.$strict>;
 }
 
@@ -267,46 +412,123 @@ const field = <S extends z.ZodType, const F extends Omit<FieldSpec<S>, "schema">
 const handedOver = "hand-over:";
 
 export const COUNTERPART_FIELDS = {
-    name: field(checked(partyNameProblem), { required: true, fix: `<the counterpart's party name, as in its ${configKey("name")}>`, doc: `the counterpart's \`${configKey("name")}\`` }),
-    stack: field(checked(stackNameProblem), { fix: "<the counterpart's stack of this project, e.g. partner-prod>", doc: "the counterpart's stack of this program in the same backend: `<stack>` (e.g. `partner-prod`, qualified with the backend's organization and this project) or `<organization>/<project>/<stack>`; exclusive with the hand-over fields. Both stacks must exist (`pulumi stack init`) before either `up` (see [Deploying a pair](deploy.md)); a counterpart run by another company comes by hand-over instead" }),
-    state: field(oneOf(COUNTERPART_STATES), { default: "active", fix: "offboarding   (then retired, then remove the entry; see docs/deploy.md)", doc: "`active`, `offboarding` (every grant to the counterpart revoked and replication to it stopped; buckets keep every protection) or `retired` (as offboarding, `protect` lifted so the entry can then be removed; everything retained). See [Offboarding a counterpart](deploy.md#offboarding-a-counterpart)" }),
-    accountId: field(accountId, { fix: "the counterpart's 12-digit AWS account ID", doc: `${handedOver} the counterpart's 12-digit account ID (required without \`stack\`; quote it in YAML)` }),
+    name: field(checked(partyNameProblem), {
+        required: true,
+        fix: `<the counterpart's party name, as in its ${configKey("name")}>`,
+        doc: `the counterpart's \`${configKey("name")}\``,
+    }),
+    stack: field(checked(stackNameProblem), {
+        fix: "<the counterpart's stack of this project, e.g. partner-prod>",
+        doc: "the counterpart's stack of this program in the same backend: `<stack>` (e.g. `partner-prod`, qualified with the backend's organization and this project) or `<organization>/<project>/<stack>`; exclusive with the hand-over fields. Both stacks must exist (`pulumi stack init`) before either `up` (see [Deploying a pair](deploy.md)); a counterpart run by another company comes by hand-over instead",
+    }),
+    state: field(oneOf(COUNTERPART_STATES), {
+        default: "active",
+        fix: "offboarding   (then retired, then remove the entry; see docs/deploy.md)",
+        doc: "`active`, `offboarding` (every grant to the counterpart revoked and replication to it stopped; buckets keep every protection) or `retired` (as offboarding, `protect` lifted so the entry can then be removed; everything retained). See [Offboarding a counterpart](deploy.md#offboarding-a-counterpart)",
+    }),
+    accountId: field(accountId, {
+        fix: "the counterpart's 12-digit AWS account ID",
+        doc: `${handedOver} the counterpart's 12-digit account ID (required without \`stack\`; quote it in YAML)`,
+    }),
     region: field(checked(regionProblem), { fix: "the counterpart's AWS region", doc: `${handedOver} the counterpart's region (informational)` }),
-    ingressBucketArn: field(arnChecked(parseBucketArn), { fix: "arn:aws:s3:::<their-ingress-bucket>", doc: `${handedOver} where our egress replicates to; absent = replication pending` }),
-    replicationRoleArn: field(arnChecked(parseRoleArn), { fix: "arn:aws:iam::<their-account>:role/<their-replication-role>", doc: `${handedOver} the role that replicates into our ingress; absent = grant pending; must be in \`accountId\` and in this stack's partition` }),
-    root: field(checked(rootPrefixProblem), { defaultDoc: "the publisher's name", fix: "<root prefix agreed with the counterpart, e.g. acme-bank>", doc: "`{Root}` of the file-naming convention; only `{root}/…` replicates, in both directions. Both sides must agree (checked through the stack reference)" }),
-    ingressKmsKeyArn: field(arnChecked(parseKmsKeyArn), { fix: "arn:aws:kms:<region>:<their-account>:key/<key-id>", doc: `${handedOver} with SSE-KMS, the KMS key of the counterpart's ingress bucket; our replicas are encrypted with it (its ARN also gives the counterpart's region)` }),
-    replicatesDeleteMarkers: field(z.boolean(), { defaultDoc: "`false`", fix: "true   (or false)", doc: `${handedOver} the counterpart replicates delete markers to us, so our ingress admits \`s3:ReplicateDelete\`; written by \`accept-handoff\` from the hand-over's \`link.deleteMarkerReplication\`` }),
-    acceptedHandover: field(z.strictObject({ fingerprint: checked(fingerprintProblem), destination: checked(fingerprintProblem) }), { fix: "<run npm run accept-handoff again>", doc: "written by `accept-handoff` ([hand-overs](handover.md)): `fingerprint` of the accepted hand-over and `destination`, the fingerprint of its account, region, ingress bucket, role and key; `pulumi preview` warns when the entry no longer matches it" }),
-    bucketRegion: field(checked(regionProblem), { defaultDoc: "`aws:region`", fix: "<region of our two buckets for this counterpart>", doc: "region of our two buckets for this counterpart; the stack gets one AWS provider per region. Moving it later replaces protected buckets and the `up` fails (see [Renames and moves](deploy.md#renames-and-moves-replace-what-holds-data))" }),
-    egressBucketName: field(ownBucketName, { defaultDoc: "`<bucketPrefix>-<name>-egress`", fix: "<bucket name without dots>", doc: "overrides the derived egress bucket name (S3 naming rules; no dots, which break HTTPS certificate matching)" }),
-    ingressBucketName: field(ownBucketName, { defaultDoc: "`<bucketPrefix>-<name>-ingress`", fix: "<bucket name without dots>", doc: "overrides the derived ingress bucket name (as `egressBucketName`)" }),
+    ingressBucketArn: field(arnChecked(parseBucketArn), {
+        fix: "arn:aws:s3:::<their-ingress-bucket>",
+        doc: `${handedOver} where our egress replicates to; absent = replication pending`,
+    }),
+    replicationRoleArn: field(arnChecked(parseRoleArn), {
+        fix: "arn:aws:iam::<their-account>:role/<their-replication-role>",
+        doc: `${handedOver} the role that replicates into our ingress; absent = grant pending; must be in \`accountId\` and in this stack's partition`,
+    }),
+    root: field(checked(rootPrefixProblem), {
+        defaultDoc: "the publisher's name",
+        fix: "<root prefix agreed with the counterpart, e.g. acme-bank>",
+        doc: "`{Root}` of the file-naming convention; only `{root}/…` replicates, in both directions. Both sides must agree (checked through the stack reference)",
+    }),
+    ingressKmsKeyArn: field(arnChecked(parseKmsKeyArn), {
+        fix: "arn:aws:kms:<region>:<their-account>:key/<key-id>",
+        doc: `${handedOver} with SSE-KMS, the KMS key of the counterpart's ingress bucket; our replicas are encrypted with it (its ARN also gives the counterpart's region)`,
+    }),
+    replicatesDeleteMarkers: field(z.boolean(), {
+        defaultDoc: "`false`",
+        fix: "true   (or false)",
+        doc: `${handedOver} the counterpart replicates delete markers to us, so our ingress admits \`s3:ReplicateDelete\`; written by \`accept-handoff\` from the hand-over's \`link.deleteMarkerReplication\``,
+    }),
+    acceptedHandover: field(z.strictObject({ fingerprint: checked(fingerprintProblem), destination: checked(fingerprintProblem) }), {
+        fix: "<run npm run accept-handoff again>",
+        doc: "written by `accept-handoff` ([hand-overs](handover.md)): `fingerprint` of the accepted hand-over and `destination`, the fingerprint of its account, region, ingress bucket, role and key; `pulumi preview` warns when the entry no longer matches it",
+    }),
+    bucketRegion: field(checked(regionProblem), {
+        defaultDoc: "`aws:region`",
+        fix: "<region of our two buckets for this counterpart>",
+        doc: "region of our two buckets for this counterpart; the stack gets one AWS provider per region. Moving it later replaces protected buckets and the `up` fails (see [Renames and moves](deploy.md#renames-and-moves-replace-what-holds-data))",
+    }),
+    egressBucketName: field(ownBucketName, {
+        defaultDoc: "`<bucketPrefix>-<name>-egress`",
+        fix: "<bucket name without dots>",
+        doc: "overrides the derived egress bucket name (S3 naming rules; no dots, which break HTTPS certificate matching)",
+    }),
+    ingressBucketName: field(ownBucketName, {
+        defaultDoc: "`<bucketPrefix>-<name>-ingress`",
+        fix: "<bucket name without dots>",
+        doc: "overrides the derived ingress bucket name (as `egressBucketName`)",
+    }),
 };
 
 /** The counterpart fields that come by hand-over, exclusive with `stack`. */
-export const HANDOVER_FIELDS = (Object.keys(COUNTERPART_FIELDS) as (keyof typeof COUNTERPART_FIELDS)[])
-    .filter((name) => COUNTERPART_FIELDS[name].doc.startsWith(handedOver));
+export const HANDOVER_FIELDS = (Object.keys(COUNTERPART_FIELDS) as (keyof typeof COUNTERPART_FIELDS)[]).filter((name) => COUNTERPART_FIELDS[name].doc.startsWith(handedOver));
 
 export const VENDOR_DROP_FIELDS = {
     name: field(checked(partyNameProblem), { required: true, fix: "<the vendor's name, lowercase>", doc: "the vendor's name here; names its bucket and Sids" }),
-    principalArn: field(arnChecked(parsePrincipalArn), { required: true, fix: "arn:aws:iam::<vendor-account>:role/<vendor-role>", doc: "the vendor's principal exactly as its guide names it (role, user or account root), in this stack's partition" }),
-    prefix: field(checked(rootPrefixProblem), { defaultDoc: "none: the whole bucket is the vendor's", fix: "<the path the vendor writes under>", doc: "the vendor writes only under `{prefix}/`; set it only where the vendor lets you choose its path (a dedicated bucket otherwise, as Sailthru's guide asks)" }),
+    principalArn: field(arnChecked(parsePrincipalArn), {
+        required: true,
+        fix: "arn:aws:iam::<vendor-account>:role/<vendor-role>",
+        doc: "the vendor's principal exactly as its guide names it (role, user or account root), in this stack's partition",
+    }),
+    prefix: field(checked(rootPrefixProblem), {
+        defaultDoc: "none: the whole bucket is the vendor's",
+        fix: "<the path the vendor writes under>",
+        doc: "the vendor writes only under `{prefix}/`; set it only where the vendor lets you choose its path (a dedicated bucket otherwise, as Sailthru's guide asks)",
+    }),
     bucketName: field(ownBucketName, { defaultDoc: "`<bucketPrefix>-<name>-drop`", fix: "<bucket name without dots>", doc: "overrides the derived bucket name" }),
-    allowDelete: field(z.boolean(), { default: true, fix: "false   (or true)", doc: "grant `s3:DeleteObject` (under the prefix, if any) too: the vendor's guide asks for it, and versioning keeps deleted files recoverable" }),
+    allowDelete: field(z.boolean(), {
+        default: true,
+        fix: "false   (or true)",
+        doc: "grant `s3:DeleteObject` (under the prefix, if any) too: the vendor's guide asks for it, and versioning keeps deleted files recoverable",
+    }),
     accessConfirmation: field(z.boolean(), { default: true, fix: "false   (or true)", doc: "let the vendor write and delete its top-level `_ACCESS_CONFIRMATION` check object" }),
 };
 
 export const SERVICE_DESTINATION_FIELDS = {
-    name: field(checked(partyNameProblem), { required: true, fix: "<the service's name, lowercase>", doc: `the service's name here; names its bucket and role (\`<${configKey("name")}>-<name>-sync-writer\`)` }),
-    servicePrincipalArn: field(arnChecked(parsePrincipalArn), { required: true, fix: "arn:aws:iam::<service-account>:role/<service-role>", doc: "the data-sync service's AWS principal, from its trust-policy template, in this stack's partition" }),
+    name: field(checked(partyNameProblem), {
+        required: true,
+        fix: "<the service's name, lowercase>",
+        doc: `the service's name here; names its bucket and role (\`<${configKey("name")}>-<name>-sync-writer\`)`,
+    }),
+    servicePrincipalArn: field(arnChecked(parsePrincipalArn), {
+        required: true,
+        fix: "arn:aws:iam::<service-account>:role/<service-role>",
+        doc: "the data-sync service's AWS principal, from its trust-policy template, in this stack's partition",
+    }),
     externalId: field(checked(externalIdProblem), { required: true, fix: "<the external ID the service shows you>", doc: "the external ID the service shows for our connection" }),
-    prefix: field(checked(rootPrefixProblem), { defaultDoc: "anywhere in the bucket", fix: "<the path the service writes under>", doc: "the service writes only under `{prefix}/`" }),
+    prefix: field(checked(rootPrefixProblem), {
+        defaultDoc: "anywhere in the bucket",
+        fix: "<the path the service writes under>",
+        doc: "the service writes only under `{prefix}/`",
+    }),
     bucketName: field(ownBucketName, { defaultDoc: "`<bucketPrefix>-<name>-sync`", fix: "<bucket name without dots>", doc: "overrides the derived bucket name" }),
-    connectionTestPending: field(z.boolean(), { default: true, fix: "false   (once the service's connection test has passed)", doc: "grant `s3:DeleteObject` while the service's connection test (which deletes its artifact) is pending, so the first connection succeeds; set it to false once the test has passed: the destination is append-only afterwards, and the plan warns while it stays on" }),
+    connectionTestPending: field(z.boolean(), {
+        default: true,
+        fix: "false   (once the service's connection test has passed)",
+        doc: "grant `s3:DeleteObject` while the service's connection test (which deletes its artifact) is pending, so the first connection succeeds; set it to false once the test has passed: the destination is append-only afterwards, and the plan warns while it stays on",
+    }),
 };
 
 export const ALERT_SUBSCRIPTION_FIELDS = {
-    protocol: field(oneOf(ALERT_PROTOCOLS, "email or https"), { required: true, fix: "email   (or https)", doc: "`email` or `https` (SMS and plain HTTP are refused: alerts name buckets)" }),
+    protocol: field(oneOf(ALERT_PROTOCOLS, "email or https"), {
+        required: true,
+        fix: "email   (or https)",
+        doc: "`email` or `https` (SMS and plain HTTP are refused: alerts name buckets)",
+    }),
     endpoint: field(z.string(), { required: true, fix: "<e-mail address or https:// URL>", doc: "the e-mail address or `https://` URL to notify" }),
 };
 
@@ -315,7 +537,12 @@ export const vendorDropSchema = entrySchemaOf(VENDOR_DROP_FIELDS);
 export const serviceDestinationSchema = entrySchemaOf(SERVICE_DESTINATION_FIELDS);
 export const alertSubscriptionSchema = entrySchemaOf(ALERT_SUBSCRIPTION_FIELDS).superRefine((value, ctx) => {
     const ok = value.protocol === "email" ? /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value.endpoint) : /^https:\/\/[^\s/]+/.test(value.endpoint);
-    if (!ok) ctx.addIssue({ code: "custom", path: ["endpoint"], message: `must be ${value.protocol === "email" ? "an e-mail address" : "an https:// URL (plain http would carry alerts unencrypted)"}, got "${value.endpoint}"` });
+    if (!ok)
+        ctx.addIssue({
+            code: "custom",
+            path: ["endpoint"],
+            message: `must be ${value.protocol === "email" ? "an e-mail address" : "an https:// URL (plain http would carry alerts unencrypted)"}, got "${value.endpoint}"`,
+        });
 });
 
 /** The field tables of the list keys, by the key that lists them. */
@@ -399,13 +626,18 @@ export interface ProjectConfigDeclaration {
  * the provider's to declare.
  */
 export function projectConfigDeclarations(): Record<string, ProjectConfigDeclaration> {
-    return Object.fromEntries(TOP_LEVEL_KEYS.filter((spec) => !spec.key.includes(":")).map((spec) => {
-        const constant = "default" in spec && typeof spec.default !== "function" ? spec.default : undefined;
-        return [configKey(spec.key), {
-            type: spec.type,
-            description: spec.doc.replace(/\s*\(\[?see .*$/i, "").replace(/\[([^\]]+)\]\([^)]+\)/g, "$1"),
-            ...(constant !== undefined ? { default: constant as ProjectConfigDeclaration["default"] } : {}),
-            ...(spec.type === "array" ? { items: { type: "object" as const } } : {}),
-        }];
-    }));
+    return Object.fromEntries(
+        TOP_LEVEL_KEYS.filter((spec) => !spec.key.includes(":")).map((spec) => {
+            const constant = "default" in spec && typeof spec.default !== "function" ? spec.default : undefined;
+            return [
+                configKey(spec.key),
+                {
+                    type: spec.type,
+                    description: spec.doc.replace(/\s*\(\[?see .*$/i, "").replace(/\[([^\]]+)\]\([^)]+\)/g, "$1"),
+                    ...(constant !== undefined ? { default: constant as ProjectConfigDeclaration["default"] } : {}),
+                    ...(spec.type === "array" ? { items: { type: "object" as const } } : {}),
+                },
+            ];
+        }),
+    );
 }

@@ -27,16 +27,7 @@ import {
     TopLevelKey,
     vendorDropSchema,
 } from "./keys";
-import {
-    bucketNameProblem,
-    parseBucketArn,
-    parseKmsKeyArn,
-    parsePrincipalArn,
-    parseRoleArn,
-    partitionOf,
-    regionProblem,
-    roleNameProblem,
-} from "./rules";
+import { bucketNameProblem, parseBucketArn, parseKmsKeyArn, parsePrincipalArn, parseRoleArn, partitionOf, regionProblem, roleNameProblem } from "./rules";
 
 export { COUNTERPART_STATES, COUNTERPARTS_KEY } from "./keys";
 export type { CounterpartState, Encryption, Side } from "./keys";
@@ -199,12 +190,18 @@ type ValueOf<K extends TopLevelKey> = z.output<Extract<(typeof TOP_LEVEL_KEYS)[n
 
 /** Unknown keys of our namespace, each with the known key it most likely meant. */
 function unknownKeyProblems(raw: Record<string, string>): ConfigProblem[] {
-    return Object.keys(raw).filter((key) => key.startsWith(`${NAMESPACE}:`) && !KNOWN_KEYS.includes(key)).map((key) => {
-        const meant = didYouMean(key, KNOWN_KEYS);
-        return meant
-            ? problem(key, `is not a setting of this program; did you mean ${meant}?`, `pulumi config rm ${key} && pulumi config set ${meant} <value>   (its value moves to ${meant})`)
-            : problem(key, "is not a setting of this program", `pulumi config rm ${key}   (known keys: ${KNOWN_KEYS.join(", ")})`);
-    });
+    return Object.keys(raw)
+        .filter((key) => key.startsWith(`${NAMESPACE}:`) && !KNOWN_KEYS.includes(key))
+        .map((key) => {
+            const meant = didYouMean(key, KNOWN_KEYS);
+            return meant
+                ? problem(
+                      key,
+                      `is not a setting of this program; did you mean ${meant}?`,
+                      `pulumi config rm ${key} && pulumi config set ${meant} <value>   (its value moves to ${meant})`,
+                  )
+                : problem(key, "is not a setting of this program", `pulumi config rm ${key}   (known keys: ${KNOWN_KEYS.join(", ")})`);
+        });
 }
 
 function zodPath(base: string, path: PropertyKey[]): string {
@@ -227,7 +224,9 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
     const accountId = readKey(raw, "accountId", context, problems) ?? "";
     const region = readKey(raw, "aws:region", context, problems) ?? "";
     const bucketPrefix = readKey(raw, "bucketPrefix", context, problems)!;
-    const settings = Object.fromEntries(PASS_THROUGH_KEYS.map((key) => [key, readKey(raw, key, context, problems)]).filter(([, value]) => value !== undefined)) as PassThroughSettings;
+    const settings = Object.fromEntries(
+        PASS_THROUGH_KEYS.map((key) => [key, readKey(raw, key, context, problems)]).filter(([, value]) => value !== undefined),
+    ) as PassThroughSettings;
 
     const replicationTimeControl = readKey(raw, "replicationTimeControl", context, problems)!;
     const subscriptions = parseList(raw, configKey("alertSubscriptions"), alertSubscriptionSchema, { min: 0, noun: "subscription", stack }, problems) ?? [];
@@ -321,17 +320,21 @@ function parseList<S extends z.ZodObject>(
     problems: ConfigProblem[],
 ): z.infer<S>[] | undefined {
     const list = parseStructured(listKey, raw[listKey], problems);
-    const parsed = z.array(schema).min(opts.min).safeParse(list ?? [], { error: projectVoice });
+    const parsed = z
+        .array(schema)
+        .min(opts.min)
+        .safeParse(list ?? [], { error: projectVoice });
     if (parsed.success) return parsed.data;
     const known = Object.keys(ENTRY_FIELDS[listKey] ?? schema.shape);
     for (const issue of parsed.error.issues) {
         const key = zodPath(listKey, issue.path);
         const meant = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [k, didYouMean(k, known)] as const).filter(([, m]) => m) : [];
-        const message = issue.code === "too_small"
-            ? `must list at least one ${opts.noun}`
-            : issue.code === "unrecognized_keys"
-              ? `has unknown field(s) ${issue.keys.join(", ")}${meant.length ? ` (did you mean ${meant.map(([k, m]) => `${m} for ${k}`).join(", ")}?)` : ""}; known fields: ${known.join(", ")}`
-              : issue.message;
+        const message =
+            issue.code === "too_small"
+                ? `must list at least one ${opts.noun}`
+                : issue.code === "unrecognized_keys"
+                  ? `has unknown field(s) ${issue.keys.join(", ")}${meant.length ? ` (did you mean ${meant.map(([k, m]) => `${m} for ${k}`).join(", ")}?)` : ""}; known fields: ${known.join(", ")}`
+                  : issue.message;
         problems.push(problem(key, message, issue.code === "too_small" ? `add an entry to ${listKey} in Pulumi.${opts.stack}.yaml` : quotedFix(key, issue, opts.stack)));
     }
     return undefined;
@@ -348,13 +351,21 @@ interface OwnSide {
 function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, problems: ConfigProblem[]): CounterpartConfig | undefined {
     const before = problems.length;
     if (entry.name === own.name) {
-        problems.push(problem(`${key}.name`, `names this side itself ("${own.name}"); a side cannot be its own counterpart`, `set ${key}.name to the other party's ${configKey("name")}`));
+        problems.push(
+            problem(`${key}.name`, `names this side itself ("${own.name}"); a side cannot be its own counterpart`, `set ${key}.name to the other party's ${configKey("name")}`),
+        );
     }
     const handoverFields = HANDOVER_FIELDS.filter((f) => entry[f] !== undefined);
     let source: CounterpartSource | undefined;
     if (entry.stack !== undefined) {
         if (handoverFields.length) {
-            problems.push(problem(`${key}.stack`, `is set together with ${handoverFields.join(", ")}; the stack reference supplies those`, `remove either ${key}.stack or the handed-over fields`));
+            problems.push(
+                problem(
+                    `${key}.stack`,
+                    `is set together with ${handoverFields.join(", ")}; the stack reference supplies those`,
+                    `remove either ${key}.stack or the handed-over fields`,
+                ),
+            );
         }
         source = { kind: "stack", stack: entry.stack };
     } else if (entry.accountId === undefined) {
@@ -403,7 +414,13 @@ function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>,
     if (source.ingressBucketArn) {
         const arn = parseBucketArn(source.ingressBucketArn);
         if (typeof arn !== "string" && arn.partition !== partition) {
-            problems.push(problem(`${key}.ingressBucketArn`, `is in partition ${arn.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, fixFor(`${key}.ingressBucketArn`)));
+            problems.push(
+                problem(
+                    `${key}.ingressBucketArn`,
+                    `is in partition ${arn.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`,
+                    fixFor(`${key}.ingressBucketArn`),
+                ),
+            );
         }
     }
     const owners: [string, { accountId: string; partition: string } | string | undefined][] = [
@@ -414,10 +431,22 @@ function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>,
         if (!arn || typeof arn === "string") continue;
         // An ARN of another partition names a principal or key this stack's partition cannot reach.
         if (arn.partition !== partition) {
-            problems.push(problem(`${key}.${field}`, `is in partition ${arn.partition}, but this stack's region ${own.region} is in ${partition}; IAM and KMS cannot cross partitions`, `ask the counterpart for the ${field} of its account in ${partition} (arn:${partition}:...), then: pulumi config set --path '${key}.${field}' <arn>`));
+            problems.push(
+                problem(
+                    `${key}.${field}`,
+                    `is in partition ${arn.partition}, but this stack's region ${own.region} is in ${partition}; IAM and KMS cannot cross partitions`,
+                    `ask the counterpart for the ${field} of its account in ${partition} (arn:${partition}:...), then: pulumi config set --path '${key}.${field}' <arn>`,
+                ),
+            );
         }
         if (arn.accountId !== source.accountId) {
-            problems.push(problem(`${key}.${field}`, `belongs to account ${arn.accountId}, not to the counterpart's account ${source.accountId}`, `check ${key}.accountId and ${key}.${field} against what the counterpart handed over`));
+            problems.push(
+                problem(
+                    `${key}.${field}`,
+                    `belongs to account ${arn.accountId}, not to the counterpart's account ${source.accountId}`,
+                    `check ${key}.accountId and ${key}.${field} against what the counterpart handed over`,
+                ),
+            );
         }
     }
 }
@@ -432,7 +461,13 @@ function checkDirectPartitions(vendors: VendorDropConfig[], services: ServiceDes
     for (const [key, arn] of principals) {
         const parsed = parsePrincipalArn(arn);
         if (typeof parsed !== "string" && parsed.partition !== partition) {
-            problems.push(problem(key, `is in partition ${parsed.partition}, but this stack's region ${region} is in ${partition}; IAM cannot cross partitions`, `ask the vendor for its principal in ${partition} (arn:${partition}:iam::...), then: pulumi config set --path '${key}' <arn>`));
+            problems.push(
+                problem(
+                    key,
+                    `is in partition ${parsed.partition}, but this stack's region ${region} is in ${partition}; IAM cannot cross partitions`,
+                    `ask the vendor for its principal in ${partition} (arn:${partition}:iam::...), then: pulumi config set --path '${key}' <arn>`,
+                ),
+            );
         }
     }
 }
@@ -455,7 +490,14 @@ function checkUnique(counterparts: CounterpartConfig[], vendors: VendorDropConfi
     for (const entry of [...entries, ...logEntries]) {
         for (const bucket of entry.buckets) {
             const found = bucketNameProblem(bucket, { allowDots: false });
-            if (found) problems.push(problem(configKey("bucketPrefix"), found, `shorten ${configKey("bucketPrefix")} (pulumi config set ${configKey("bucketPrefix")} <shorter>) or set ${entry.configKey}'s bucket name`));
+            if (found)
+                problems.push(
+                    problem(
+                        configKey("bucketPrefix"),
+                        found,
+                        `shorten ${configKey("bucketPrefix")} (pulumi config set ${configKey("bucketPrefix")} <shorter>) or set ${entry.configKey}'s bucket name`,
+                    ),
+                );
             const other = seenBuckets.get(bucket);
             if (other) problems.push(problem(`${entry.configKey}`, `bucket name "${bucket}" is also used by ${other}`, "give each entry its own bucket names"));
             else seenBuckets.set(bucket, entry.configKey);

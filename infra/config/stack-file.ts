@@ -66,9 +66,14 @@ export function loadStackFile(file: string, option?: string): StackFile {
     } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? (err as Error).message})`;
-        throw fileProblem(file, origin, `the stack file ${file} ${why}`, option
-            ? `give ${option} the path of an existing stack file, e.g. ${option} stacks/examples/handover.yaml`
-            : "name a stack of this project (a Pulumi.<stack>.yaml next to Pulumi.yaml), or give its file with --config <file>");
+        throw fileProblem(
+            file,
+            origin,
+            `the stack file ${file} ${why}`,
+            option
+                ? `give ${option} the path of an existing stack file, e.g. ${option} stacks/examples/handover.yaml`
+                : "name a stack of this project (a Pulumi.<stack>.yaml next to Pulumi.yaml), or give its file with --config <file>",
+        );
     }
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
@@ -77,10 +82,17 @@ export function loadStackFile(file: string, option?: string): StackFile {
         const line = yamlError.linePos?.[0].line;
         const key = (line && keyAtLine(text, line)) || "(file)";
         const duplicate = yamlError.code === "DUPLICATE_KEY";
-        throw fileProblem(file, key,
-            duplicate ? `is set twice in the same mapping; YAML keys must be unique (Pulumi would refuse the file)` : `is not valid YAML: ${yamlError.message.split("\n")[0].replace(/:$/, "")}`,
-            duplicate ? `keep one of the two "${key}" entries in ${file} and delete the other` : `fix the YAML syntax at line ${line ?? "?"} of ${file} (indentation, quotes, brackets)`,
-            line);
+        throw fileProblem(
+            file,
+            key,
+            duplicate
+                ? `is set twice in the same mapping; YAML keys must be unique (Pulumi would refuse the file)`
+                : `is not valid YAML: ${yamlError.message.split("\n")[0].replace(/:$/, "")}`,
+            duplicate
+                ? `keep one of the two "${key}" entries in ${file} and delete the other`
+                : `fix the YAML syntax at line ${line ?? "?"} of ${file} (indentation, quotes, brackets)`,
+            line,
+        );
     }
     const lineOfNode = (node: unknown): number | undefined => {
         const range = (node as Node | undefined)?.range;
@@ -92,7 +104,13 @@ export function loadStackFile(file: string, option?: string): StackFile {
         throw fileProblem(file, "(file)", "must be a YAML mapping with a `config:` section", `start ${file} with "config:" and list the keys under it`, lineOfNode(root));
     }
     if (configNode !== undefined && configNode !== null && !(isScalar(configNode) && configNode.value === null) && !isMap(configNode)) {
-        throw fileProblem(file, "config", "must be a mapping of keys to values", `write each setting as "  ${NAMESPACE}:<key>: <value>" under config: in ${file}`, lineOfNode(configNode));
+        throw fileProblem(
+            file,
+            "config",
+            "must be a mapping of keys to values",
+            `write each setting as "  ${NAMESPACE}:<key>: <value>" under config: in ${file}`,
+            lineOfNode(configNode),
+        );
     }
 
     const lineOf = (key: string): number | undefined => {
@@ -135,9 +153,11 @@ export function loadStackFile(file: string, option?: string): StackFile {
 /** The same ConfigError with each problem located in the stack file (problems already located are kept). */
 export function locateProblems(err: unknown, stackFile: StackFile): unknown {
     if (!isConfigError(err)) return err;
-    return new ConfigError(err.problems.map((p) => {
-        if (p.file) return p;
-        const line = stackFile.lineOf(p.key);
-        return { ...p, file: stackFile.file, ...(line ? { line } : {}) };
-    }));
+    return new ConfigError(
+        err.problems.map((p) => {
+            if (p.file) return p;
+            const line = stackFile.lineOf(p.key);
+            return { ...p, file: stackFile.file, ...(line ? { line } : {}) };
+        }),
+    );
 }

@@ -61,7 +61,8 @@ export function endpointProblems(theirs: ArrivingEndpoints, own: OwnEndpoints): 
     if (theirs.region !== undefined) {
         const found = regionProblem(theirs.region);
         if (found) problems.push({ field: "region", problem: found });
-        else if (partitionOf(theirs.region) !== partition) problems.push({ field: "region", problem: `${theirs.region} is in partition ${partitionOf(theirs.region)}, not ${partition}; replication cannot cross partitions` });
+        else if (partitionOf(theirs.region) !== partition)
+            problems.push({ field: "region", problem: `${theirs.region} is in partition ${partitionOf(theirs.region)}, not ${partition}; replication cannot cross partitions` });
     }
     const parsed: [EndpointField, string | undefined, (v: string) => { partition: string; accountId?: string; region?: string } | string][] = [
         ["ingressBucketArn", theirs.ingressBucketArn, parseBucketArn],
@@ -73,11 +74,16 @@ export function endpointProblems(theirs: ArrivingEndpoints, own: OwnEndpoints): 
         const arn = parse(value);
         if (typeof arn === "string") problems.push({ field, problem: arn });
         else if (arn.partition !== partition) problems.push({ field, problem: `is in partition ${arn.partition}, not ${partition}; replication cannot cross partitions` });
-        else if (arn.accountId !== undefined && !accountProblem && arn.accountId !== theirs.accountId) problems.push({ field, problem: `belongs to account ${arn.accountId}, not to the counterpart's account ${theirs.accountId}` });
-        else if (arn.region !== undefined && theirs.region !== undefined && arn.region !== theirs.region) problems.push({ field, problem: `is a key in ${arn.region}, but the counterpart's bucket is in ${theirs.region}; the key of a bucket is in the bucket's region` });
+        else if (arn.accountId !== undefined && !accountProblem && arn.accountId !== theirs.accountId)
+            problems.push({ field, problem: `belongs to account ${arn.accountId}, not to the counterpart's account ${theirs.accountId}` });
+        else if (arn.region !== undefined && theirs.region !== undefined && arn.region !== theirs.region)
+            problems.push({ field, problem: `is a key in ${arn.region}, but the counterpart's bucket is in ${theirs.region}; the key of a bucket is in the bucket's region` });
     }
     if (theirs.encryption !== undefined && theirs.encryption !== own.encryption) {
-        problems.push({ field: "encryption", problem: `is ${theirs.encryption}, but this stack uses ${own.encryption}; both sides of a link use one encryption (SSE-KMS replicas are encrypted with the other side's ingress key)` });
+        problems.push({
+            field: "encryption",
+            problem: `is ${theirs.encryption}, but this stack uses ${own.encryption}; both sides of a link use one encryption (SSE-KMS replicas are encrypted with the other side's ingress key)`,
+        });
     }
     return problems;
 }

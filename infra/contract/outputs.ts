@@ -27,12 +27,12 @@ const checked = (problemOf: (v: string) => string | undefined) =>
         const problem = problemOf(value);
         if (problem) ctx.addIssue({ code: "custom", message: problem });
     });
-const arn = (parse: (v: string) => object | string) => checked((v) => {
-    const parsed = parse(v);
-    return typeof parsed === "string" ? parsed : undefined;
-});
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-    z.enum(values, { error: wrongType(`one of ${values.join(", ")}`) });
+const arn = (parse: (v: string) => object | string) =>
+    checked((v) => {
+        const parsed = parse(v);
+        return typeof parsed === "string" ? parsed : undefined;
+    });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: wrongType(`one of ${values.join(", ")}`) });
 const text = string().min(1, { error: "must not be empty" });
 const flag = z.boolean({ error: wrongType("true or false") });
 const obj = <T extends z.core.$ZodLooseShape>(shape: T) => z.object(shape, { error: wrongType("an object") });

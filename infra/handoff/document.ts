@@ -53,7 +53,8 @@ export interface HandoverDocument {
 
 /** What a side knows of one of its links, from its stack (the sheet's HandoffLink, narrowed): its own outputs, by the contract. */
 export interface HandoverSource
-    extends Pick<StackOutputs, "side" | "partyName" | "accountId">,
+    extends
+        Pick<StackOutputs, "side" | "partyName" | "accountId">,
         Pick<LinkOutputs, "root" | "region" | "deleteMarkerReplication" | "ingressBucketArn" | "replicationRoleArn" | "egressKmsKeyArn" | "ingressKmsKeyArn"> {
     stack?: string;
     partition: string;
@@ -116,7 +117,10 @@ export function handoverTemplate(source: HandoverSource): HandoverDocument {
             deleteMarkerReplication: false,
             ingressBucketArn: theirs.ingressBucketArn ?? arns.bucket(source.partition, "<YOUR_INGRESS_BUCKET>"),
             replicationRoleArn: theirs.replicationRoleArn ?? arns.role(source.partition, "<YOUR_ACCOUNT_ID>", "<YOUR_REPLICATION_ROLE>"),
-            ingressKmsKeyArn: source.encryption === "SSE-KMS" ? theirs.ingressKmsKeyArn ?? arns.kmsKey(source.partition, "<YOUR_REGION>", "<YOUR_ACCOUNT_ID>", "<YOUR_INGRESS_KEY_ID>") : undefined,
+            ingressKmsKeyArn:
+                source.encryption === "SSE-KMS"
+                    ? (theirs.ingressKmsKeyArn ?? arns.kmsKey(source.partition, "<YOUR_REGION>", "<YOUR_ACCOUNT_ID>", "<YOUR_INGRESS_KEY_ID>"))
+                    : undefined,
         }),
         needsBack: [],
     };

@@ -33,10 +33,16 @@ const SEPARATORS = /[\s\-:.]/g;
  * wrong digit is not. Returns the formatted fingerprint, or a problem.
  */
 export function parseFingerprint(text: string): { fingerprint: string } | { problem: string } {
-    const hex = text.trim().replace(/^sha-?256:/i, "").replace(SEPARATORS, "").toLowerCase();
+    const hex = text
+        .trim()
+        .replace(/^sha-?256:/i, "")
+        .replace(SEPARATORS, "")
+        .toLowerCase();
     if (!/^[0-9a-f]{64}$/.test(hex)) {
         const digits = hex.replace(/[^0-9a-f]/g, "").length;
-        return { problem: `must be the 64 hex digits of a SHA-256 fingerprint (in any grouping), got "${text}" (${digits} hex digit${digits === 1 ? "" : "s"}${/[^0-9a-f]/.test(hex) ? " and other characters" : ""})` };
+        return {
+            problem: `must be the 64 hex digits of a SHA-256 fingerprint (in any grouping), got "${text}" (${digits} hex digit${digits === 1 ? "" : "s"}${/[^0-9a-f]/.test(hex) ? " and other characters" : ""})`,
+        };
     }
     return { fingerprint: formatFingerprint(hex) };
 }

@@ -23,7 +23,8 @@ export interface SchemaProblem {
 function describe(error: ErrorObject): SchemaProblem {
     const params = error.params as Record<string, unknown>;
     if (error.keyword === "required") return { pointer: `${error.instancePath}/${String(params.missingProperty)}`, problem: "is required" };
-    if (error.keyword === "additionalProperties") return { pointer: `${error.instancePath}/${String(params.additionalProperty)}`, problem: "is not a field of a version 1 hand-over" };
+    if (error.keyword === "additionalProperties")
+        return { pointer: `${error.instancePath}/${String(params.additionalProperty)}`, problem: "is not a field of a version 1 hand-over" };
     if (error.keyword === "enum") return { pointer: error.instancePath, problem: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
     if (error.keyword === "const") return { pointer: error.instancePath, problem: `must be ${JSON.stringify(params.allowedValue)}` };
     if (error.keyword === "not" && error.instancePath === "/link") return { pointer: "/link", problem: "has a KMS key ARN, but encryption is SSE-S3" };

@@ -16,8 +16,19 @@ import { fingerprintOf } from "./fingerprint";
 export const FILE_PATH_CONVENTION = "{Root}/{YYYY-MM-DD}/CDLX_<file-type>_<date>_<epoch>_<i>of<n>.jsonl";
 
 /** One link of the sheet: this side's link outputs (by the contract), with what the counterpart has handed over. */
-export interface HandoffLink
-    extends Pick<LinkOutputs, "root" | "region" | "egressBucketArn" | "ingressBucketArn" | "replicationRoleArn" | "egressKmsKeyArn" | "ingressKmsKeyArn" | "deleteMarkerReplication" | "replication" | "ingressGrant"> {
+export interface HandoffLink extends Pick<
+    LinkOutputs,
+    | "root"
+    | "region"
+    | "egressBucketArn"
+    | "ingressBucketArn"
+    | "replicationRoleArn"
+    | "egressKmsKeyArn"
+    | "ingressKmsKeyArn"
+    | "deleteMarkerReplication"
+    | "replication"
+    | "ingressGrant"
+> {
     counterpart: string;
     encryption: Encryption;
     /** What the counterpart has handed over so far. */
@@ -65,9 +76,17 @@ export function counterpartIngressStatements(input: HandoffInput, link: HandoffL
                 replicateDeletes: link.deleteMarkerReplication,
             }),
         ],
-        keyPolicy: link.encryption === "SSE-KMS"
-            ? [replicaKeyGrantStatement({ partition: input.partition, region: link.theirs.region ?? placeholder.region, sourceAccountId: input.accountId, sourceRoleArn: link.replicationRoleArn })]
-            : [],
+        keyPolicy:
+            link.encryption === "SSE-KMS"
+                ? [
+                      replicaKeyGrantStatement({
+                          partition: input.partition,
+                          region: link.theirs.region ?? placeholder.region,
+                          sourceAccountId: input.accountId,
+                          sourceRoleArn: link.replicationRoleArn,
+                      }),
+                  ]
+                : [],
     };
 }
 
@@ -76,18 +95,24 @@ export function counterpartRoleDocuments(input: HandoffInput, link: HandoffLink)
     const theirAccount = link.theirs.accountId ?? placeholder.account;
     const theirEgress = placeholder.egress(input.partition);
     // s3:ReplicateDelete exactly when our ingress admits it: their delete markers would otherwise fail to replicate.
-    const base = replicationPermissionsPolicy({ sourceBucketArn: theirEgress, destinationBucketArn: link.ingressBucketArn, root: link.root, replicateDeletes: link.theirs.replicatesDeleteMarkers });
-    const kms = link.encryption === "SSE-KMS" && link.ingressKmsKeyArn
-        ? replicationKmsStatements({
-              sourceKeyArn: "<YOUR_EGRESS_KMS_KEY_ARN>",
-              sourceBucketArn: theirEgress,
-              sourceRegion: link.theirs.region ?? placeholder.region,
-              replicaKeyArn: link.ingressKmsKeyArn,
-              destinationBucketArn: link.ingressBucketArn,
-              destinationRegion: link.region,
-              root: link.root,
-          })
-        : [];
+    const base = replicationPermissionsPolicy({
+        sourceBucketArn: theirEgress,
+        destinationBucketArn: link.ingressBucketArn,
+        root: link.root,
+        replicateDeletes: link.theirs.replicatesDeleteMarkers,
+    });
+    const kms =
+        link.encryption === "SSE-KMS" && link.ingressKmsKeyArn
+            ? replicationKmsStatements({
+                  sourceKeyArn: "<YOUR_EGRESS_KMS_KEY_ARN>",
+                  sourceBucketArn: theirEgress,
+                  sourceRegion: link.theirs.region ?? placeholder.region,
+                  replicaKeyArn: link.ingressKmsKeyArn,
+                  destinationBucketArn: link.ingressBucketArn,
+                  destinationRegion: link.region,
+                  root: link.root,
+              })
+            : [];
     return {
         // The trust AWS documents for live replication; source conditions are our opt-in, unconfirmed by AWS.
         trust: replicationTrustPolicy({ accountId: theirAccount, sourceBucketArn: theirEgress, sourceConditions: false }),
@@ -194,7 +219,12 @@ function linkSection(input: HandoffInput, link: HandoffLink): string {
         json(policyDocument(ingress.bucketPolicy)),
         "",
         ...(ingress.keyPolicy.length
-            ? ["Add this statement to the key policy of your ingress bucket's KMS key (a customer managed key: AWS-managed keys cannot be shared across accounts):", "", json(ingress.keyPolicy[0]), ""]
+            ? [
+                  "Add this statement to the key policy of your ingress bucket's KMS key (a customer managed key: AWS-managed keys cannot be shared across accounts):",
+                  "",
+                  json(ingress.keyPolicy[0]),
+                  "",
+              ]
             : []),
         "To send files back, create a replication role trusted only by S3 for your account and egress bucket:",
         "",
@@ -222,11 +252,15 @@ function linkSection(input: HandoffInput, link: HandoffLink): string {
 }
 
 export function renderHandoff(input: HandoffInput): string {
-    return [
-        `# S3 file exchange hand-off: ${input.partyName} (${input.side}, stack ${input.stack})`,
-        "",
-        "Generated from the stack; every value below is what the stack creates or what the counterpart has handed over. Replication applies to files written after it is active; earlier files need S3 Batch Replication.",
-        "",
-        ...input.links.map((link) => linkSection(input, link)),
-    ].join("\n\n").replace(/\n{3,}/g, "\n\n") + "\n";
+    return (
+        [
+            `# S3 file exchange hand-off: ${input.partyName} (${input.side}, stack ${input.stack})`,
+            "",
+            "Generated from the stack; every value below is what the stack creates or what the counterpart has handed over. Replication applies to files written after it is active; earlier files need S3 Batch Replication.",
+            "",
+            ...input.links.map((link) => linkSection(input, link)),
+        ]
+            .join("\n\n")
+            .replace(/\n{3,}/g, "\n\n") + "\n"
+    );
 }

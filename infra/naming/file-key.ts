@@ -60,9 +60,7 @@ const FILE_TYPE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 export function fileTypeProblem(value: string): string | undefined {
     if (value.length > MAX_FILE_TYPE_LENGTH) return `must be at most ${MAX_FILE_TYPE_LENGTH} characters (has ${value.length})`;
     if (value.includes("_")) return `must not contain "_" (it separates the fields of the file name), got ${quote(value)}`;
-    return FILE_TYPE.test(value)
-        ? undefined
-        : `must be lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen, got ${quote(value)}`;
+    return FILE_TYPE.test(value) ? undefined : `must be lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen, got ${quote(value)}`;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

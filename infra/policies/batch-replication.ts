@@ -76,7 +76,12 @@ export function batchReplicationPermissionsPolicy(args: BatchReplicationPermissi
     const keyed = sources.filter((s): s is BatchReplicationSource & { kmsKeyArn: string } => s.kmsKeyArn !== undefined);
     const statements: PolicyStatement[] = [
         { Sid: "InitiateReplication", Effect: "Allow", Action: "s3:InitiateReplication", Resource: sources.map((s) => arns.objectsUnder(s.bucketArn, s.root)) },
-        { Sid: "ReadReplicationAndInventory", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"], Resource: sources.map((s) => s.bucketArn) },
+        {
+            Sid: "ReadReplicationAndInventory",
+            Effect: "Allow",
+            Action: ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"],
+            Resource: sources.map((s) => s.bucketArn),
+        },
         { Sid: "ReadManifests", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: work },
         { Sid: "WriteManifestsAndReports", Effect: "Allow", Action: "s3:PutObject", Resource: work },
         ...keyed.map((s, i): PolicyStatement => ({

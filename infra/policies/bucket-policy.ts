@@ -70,12 +70,7 @@ export function replicationDestinationStatements(grant: ReplicationDestinationGr
             Sid: `ReplicationWriteReplicas${sidSuffix}`,
             Effect: "Allow",
             Principal: principal,
-            Action: [
-                "s3:ReplicateObject",
-                "s3:ReplicateTags",
-                "s3:ObjectOwnerOverrideToBucketOwner",
-                ...(grant.replicateDeletes ? ["s3:ReplicateDelete"] : []),
-            ],
+            Action: ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner", ...(grant.replicateDeletes ? ["s3:ReplicateDelete"] : [])],
             Resource: arns.objectsUnder(grant.bucketArn, grant.root),
             Condition: onlyThatRole,
         },

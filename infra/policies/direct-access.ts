@@ -38,15 +38,18 @@ export function vendorWriteStatements(grant: VendorWriteGrant): PolicyStatement[
     const principal = { AWS: grant.principalArn };
     const objectActions = ["s3:PutObject", ...(grant.allowDelete ? ["s3:DeleteObject"] : [])];
     // The whole bucket's objects already include the top-level check object, unless deletes are off.
-    const confirmation = grant.accessConfirmation && (grant.prefix !== undefined || !grant.allowDelete)
-        ? [{
-              Sid: `${grant.sidName}AccessConfirmation`,
-              Effect: "Allow" as const,
-              Principal: principal,
-              Action: ["s3:PutObject", "s3:DeleteObject"],
-              Resource: `${grant.bucketArn}/${ACCESS_CONFIRMATION_KEY}`,
-          }]
-        : [];
+    const confirmation =
+        grant.accessConfirmation && (grant.prefix !== undefined || !grant.allowDelete)
+            ? [
+                  {
+                      Sid: `${grant.sidName}AccessConfirmation`,
+                      Effect: "Allow" as const,
+                      Principal: principal,
+                      Action: ["s3:PutObject", "s3:DeleteObject"],
+                      Resource: `${grant.bucketArn}/${ACCESS_CONFIRMATION_KEY}`,
+                  },
+              ]
+            : [];
     if (grant.prefix === undefined) {
         return [
             { Sid: `${grant.sidName}ListBucket`, Effect: "Allow", Principal: principal, Action: "s3:ListBucket", Resource: grant.bucketArn },
@@ -121,13 +124,15 @@ export function serviceWritePolicy(args: ServiceWriteArgs): PolicyDocument {
         },
         // Decrypt too: completing a multipart upload decrypts the data keys of its parts.
         ...(args.kmsKeyArn
-            ? [{
-                  Sid: "EncryptWithBucketKey",
-                  Effect: "Allow" as const,
-                  Action: ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"],
-                  Resource: args.kmsKeyArn,
-                  Condition: { StringEquals: { "kms:ViaService": `s3.${args.region}.amazonaws.com` } },
-              }]
+            ? [
+                  {
+                      Sid: "EncryptWithBucketKey",
+                      Effect: "Allow" as const,
+                      Action: ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"],
+                      Resource: args.kmsKeyArn,
+                      Condition: { StringEquals: { "kms:ViaService": `s3.${args.region}.amazonaws.com` } },
+                  },
+              ]
             : []),
     ]);
 }

@@ -56,7 +56,10 @@ export function regionOfArn(arn: string): string {
 
 /** The same resource name in another account: what a look-alike in an account of no party here would be. */
 export function inAccount(arn: string, accountId: string): string {
-    return arn.split(":").map((part, i) => (i === 4 ? accountId : part)).join(":");
+    return arn
+        .split(":")
+        .map((part, i) => (i === 4 ? accountId : part))
+        .join(":");
 }
 
 /** The last segment of a resource ARN's path: a role's name, a key's ID. */

@@ -64,24 +64,13 @@ export function replicationPermissionsPolicy(args: ReplicationPermissionsArgs): 
         {
             Sid: "ReadSourceObjectVersions",
             Effect: "Allow",
-            Action: [
-                "s3:GetObjectVersionForReplication",
-                "s3:GetObjectVersionAcl",
-                "s3:GetObjectVersionTagging",
-                "s3:GetObjectRetention",
-                "s3:GetObjectLegalHold",
-            ],
+            Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"],
             Resource: `${args.sourceBucketArn}/${args.root}/*`,
         },
         {
             Sid: "WriteReplicasToDestination",
             Effect: "Allow",
-            Action: [
-                "s3:ReplicateObject",
-                "s3:ReplicateTags",
-                "s3:ObjectOwnerOverrideToBucketOwner",
-                ...(args.replicateDeletes ? ["s3:ReplicateDelete"] : []),
-            ],
+            Action: ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner", ...(args.replicateDeletes ? ["s3:ReplicateDelete"] : [])],
             Resource: `${args.destinationBucketArn}/${args.root}/*`,
         },
         {

@@ -16,9 +16,7 @@ const LOG_DELIVERY_GROUP = /\/groups\/s3\/LogDelivery$/i;
 
 export type Target =
     /** `by`: the target's known name or ARN, or only the URN its unknown value came from. */
-    | { kind: "bucket"; entry: BucketEntry; by: "reference" | "dependency" }
-    | { kind: "external"; name: string }
-    | { kind: "unresolved" };
+    { kind: "bucket"; entry: BucketEntry; by: "reference" | "dependency" } | { kind: "external"; name: string } | { kind: "unresolved" };
 
 export interface LoggingDecl {
     /** The BucketLogging(V2) resource, or the bucket itself for the inline block. */

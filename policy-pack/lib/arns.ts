@@ -131,9 +131,5 @@ export function namesEveryBucket(pattern: string): boolean {
     if (pattern === "*") {
         return true;
     }
-    return partitionsOf(pattern).some(
-        (p) =>
-            PROBES.every((b) => globMatch(pattern, arns.bucket(p, b))) ||
-            PROBES.every((b) => globMatch(pattern, `${arns.bucket(p, b)}/${b}`)),
-    );
+    return partitionsOf(pattern).some((p) => PROBES.every((b) => globMatch(pattern, arns.bucket(p, b))) || PROBES.every((b) => globMatch(pattern, `${arns.bucket(p, b)}/${b}`)));
 }

@@ -40,9 +40,7 @@ function maybeElsewhere(index: StackIndex, setting: BucketSetting): Res | undefi
 // Versioning
 
 export type VersioningState =
-    | { state: "enabled"; source: Res; form: Form }
-    | { state: "not-enabled"; detail: string; source?: Res; form?: Form }
-    | { state: "unknown"; detail: string; source: Res };
+    { state: "enabled"; source: Res; form: Form } | { state: "not-enabled"; detail: string; source?: Res; form?: Form } | { state: "unknown"; detail: string; source: Res };
 
 /**
  * Object Lock, set when the bucket is created: `objectLockEnabled` (v7 Bucket,
@@ -294,10 +292,7 @@ export function publicAccessBlockOf(index: StackIndex, b: BucketEntry, acceptAcc
 // ---------------------------------------------------------------------------
 // Object ownership
 
-export type OwnershipState =
-    | { state: "set"; value: string; source: Res }
-    | { state: "absent" }
-    | { state: "unknown"; detail: string; source: Res };
+export type OwnershipState = { state: "set"; value: string; source: Res } | { state: "absent" } | { state: "unknown"; detail: string; source: Res };
 
 export function ownershipOf(index: StackIndex, b: BucketEntry): OwnershipState {
     for (const s of b.settings.ownership) {

@@ -69,9 +69,7 @@ function deniedOutright(docs: DocumentState[], action: string, resourceArn?: str
                 continue;
             }
             const onResource =
-                resourceArn !== undefined
-                    ? resourceMatches(s, resourceArn) === true
-                    : s.notResources === undefined && s.resources !== UNKNOWN && (s.resources ?? []).includes("*");
+                resourceArn !== undefined ? resourceMatches(s, resourceArn) === true : s.notResources === undefined && s.resources !== UNKNOWN && (s.resources ?? []).includes("*");
             if (onResource) {
                 return true;
             }

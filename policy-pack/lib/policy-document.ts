@@ -255,9 +255,7 @@ function readConditions(c: unknown): ConditionEntry[] | Unknown {
                 operator,
                 op: operator.toLowerCase(),
                 key: key.toLowerCase(),
-                values: list.map((x): CondVal =>
-                    isUnknown(x) ? UNKNOWN : typeof x === "string" || typeof x === "number" || typeof x === "boolean" ? x : UNKNOWN,
-                ),
+                values: list.map((x): CondVal => (isUnknown(x) ? UNKNOWN : typeof x === "string" || typeof x === "number" || typeof x === "boolean" ? x : UNKNOWN)),
             });
         }
     }

@@ -117,9 +117,7 @@ export function undecidedOf<C extends object>(policy: TransferStackPolicy<C>, in
     return found ?? decisionsOf(policy, index, config).filter((d) => d.outcome === "undecided");
 }
 
-export function defineStackPolicy<C extends object>(
-    spec: Common<C> & { evaluate(index: StackIndex, config: C): Decision[]; notApplicableReason: string },
-): TransferStackPolicy<C> {
+export function defineStackPolicy<C extends object>(spec: Common<C> & { evaluate(index: StackIndex, config: C): Decision[]; notApplicableReason: string }): TransferStackPolicy<C> {
     const { evaluate, notApplicableReason, defaults, ...rest } = spec;
     const policy: TransferStackPolicy<C> = {
         ...rest,
@@ -137,9 +135,7 @@ export function defineStackPolicy<C extends object>(
     return policy;
 }
 
-export function defineResourcePolicy<C extends object>(
-    spec: Common<C> & { types: readonly string[]; evaluate(resource: Res, config: C): Decision[] },
-): TransferResourcePolicy<C> {
+export function defineResourcePolicy<C extends object>(spec: Common<C> & { types: readonly string[]; evaluate(resource: Res, config: C): Decision[] }): TransferResourcePolicy<C> {
     const { evaluate, types, defaults, ...rest } = spec;
     const accepted = new Set(types);
     return {

@@ -14,9 +14,7 @@ export function trustsService(trust: DocumentState, service: string): boolean {
     if (trust.state !== "known") {
         return false;
     }
-    return trust.statements.some(
-        (s) => s.effect === "Allow" && (s.principal?.service ?? []).some((p) => typeof p === "string" && p.toLowerCase() === service),
-    );
+    return trust.statements.some((s) => s.effect === "Allow" && (s.principal?.service ?? []).some((p) => typeof p === "string" && p.toLowerCase() === service));
 }
 
 /**

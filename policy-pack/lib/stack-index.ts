@@ -150,7 +150,9 @@ export class StackIndex {
             }
             for (const r of found ? [] : this.resources) {
                 const arn = readString(r.props.arn);
-                found = (typeof arn === "string" ? partitionOfArn(arn) : undefined) ?? (r.type.startsWith("aws:iam/") || r.type.startsWith("aws:s3/") ? partitionIn(JSON.stringify(r.props)) : undefined);
+                found =
+                    (typeof arn === "string" ? partitionOfArn(arn) : undefined) ??
+                    (r.type.startsWith("aws:iam/") || r.type.startsWith("aws:s3/") ? partitionIn(JSON.stringify(r.props)) : undefined);
                 if (found) {
                     break;
                 }

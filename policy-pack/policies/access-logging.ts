@@ -59,7 +59,10 @@ export const accessLogging = defineStackPolicy<AccessLoggingConfig>({
             const maybeSelf = decls.find((d) => d.self !== false);
             if (maybeSelf) {
                 out.push(
-                    undecided(b.res.urn, `Cannot tell yet whether ${b.label} logs into itself: the targetBucket of ${where(maybeSelf)} is unknown until apply and derived from this bucket.`),
+                    undecided(
+                        b.res.urn,
+                        `Cannot tell yet whether ${b.label} logs into itself: the targetBucket of ${where(maybeSelf)} is unknown until apply and derived from this bucket.`,
+                    ),
                 );
                 continue;
             }

@@ -32,7 +32,9 @@ function measure(doc: DocumentState & { state: "known" }, unit: "bytes" | "chars
 function bucketPolicyDecision(d: PolicyDoc, bucketLabel: string): Decision[] {
     const where = describe(d.source, d.form);
     if (d.doc.state === "unknown") {
-        return [undecided(d.source.urn, `The policy of ${bucketLabel} (${where}) is unknown until apply, so its size (limit ${LIMITS.bucketPolicyBytes} bytes) cannot be checked.`)];
+        return [
+            undecided(d.source.urn, `The policy of ${bucketLabel} (${where}) is unknown until apply, so its size (limit ${LIMITS.bucketPolicyBytes} bytes) cannot be checked.`),
+        ];
     }
     if (d.doc.state !== "known") {
         return [];
@@ -47,7 +49,12 @@ function bucketPolicyDecision(d: PolicyDoc, bucketLabel: string): Decision[] {
         ];
     }
     if (v.kind === "open") {
-        return [undecided(d.source.urn, `The policy of ${bucketLabel} (${where}) is at least ${v.size} bytes; values unknown until apply may take it past ${LIMITS.bucketPolicyBytes}.`)];
+        return [
+            undecided(
+                d.source.urn,
+                `The policy of ${bucketLabel} (${where}) is at least ${v.size} bytes; values unknown until apply may take it past ${LIMITS.bucketPolicyBytes}.`,
+            ),
+        ];
     }
     return [compliant(d.source.urn, `The policy of ${bucketLabel} (${where}) is ${v.size} bytes.`)];
 }

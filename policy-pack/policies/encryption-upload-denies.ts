@@ -117,7 +117,12 @@ export const encryptionUploadDenies = defineStackPolicy({
                 if (d === true) {
                     out.push(compliant(urn, `${label} refuses aws:kms uploads without a key ID.`));
                 } else if (d === UNKNOWN) {
-                    out.push(undecided(urn, `Cannot tell yet whether ${label} refuses aws:kms uploads without a key ID: ${policyUnknownDetail(index) ?? "its policy is unknown until apply"}.`));
+                    out.push(
+                        undecided(
+                            urn,
+                            `Cannot tell yet whether ${label} refuses aws:kms uploads without a key ID: ${policyUnknownDetail(index) ?? "its policy is unknown until apply"}.`,
+                        ),
+                    );
                 } else {
                     out.push(
                         violation(

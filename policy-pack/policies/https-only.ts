@@ -71,13 +71,7 @@ function gaps(c: Coverage): { missing: string[]; unknown: string[] } {
  * One verdict per bucket over all documents that may become its policy: shared with
  * the minimum-TLS policy, which looks for a different condition.
  */
-export function judgeBucketDeny(
-    index: StackIndex,
-    b: BucketEntry,
-    matcher: ConditionMatcher,
-    what: { does: string; doesNot: string },
-    statement: string,
-): Decision {
+export function judgeBucketDeny(index: StackIndex, b: BucketEntry, matcher: ConditionMatcher, what: { does: string; doesNot: string }, statement: string): Decision {
     const docs = bucketPolicyDocs(b);
     const fix = `Add ${statement} to the bucket's policy document (one document per bucket: compose statements rather than adding a second BucketPolicy).`;
     if (docs.length === 0) {
@@ -86,7 +80,10 @@ export function judgeBucketDeny(
             ? undecided(b.res.urn, `Cannot tell whether ${b.label} ${what.does}: ${elsewhere}.`)
             : violation(b.res.urn, `${b.label} has no bucket policy, so it does not ${what.doesNot}. ${fix}`);
     }
-    const overwrite = docs.filter((d) => d.form === "split").length > 1 ? ` Note: ${b.label} has several BucketPolicy resources; they overwrite each other, so each must carry the statement.` : "";
+    const overwrite =
+        docs.filter((d) => d.form === "split").length > 1
+            ? ` Note: ${b.label} has several BucketPolicy resources; they overwrite each other, so each must carry the statement.`
+            : "";
     let pending: string | undefined;
     for (const d of docs) {
         const where = describe(d.source, d.form);
@@ -99,10 +96,7 @@ export function judgeBucketDeny(
         }
         const g = gaps(denyCoverage(d.doc, b.name, matcher, index.partition()));
         if (g.missing.length > 0) {
-            return violation(
-                d.source.urn,
-                `The policy of ${b.label} (${where}) does not ${what.doesNot} on ${g.missing.join(" and ")}.${overwrite} ${fix}`,
-            );
+            return violation(d.source.urn, `The policy of ${b.label} (${where}) does not ${what.doesNot} on ${g.missing.join(" and ")}.${overwrite} ${fix}`);
         }
         if (g.unknown.length > 0) {
             pending = pending ?? `whether ${where} covers ${g.unknown.join(" and ")} depends on values unknown until apply`;

@@ -37,7 +37,10 @@ function grantDecisions(d: PolicyDoc, bucketLabel: string, partition: string): D
             );
         }
         if (s.effect !== "Allow" || j.sourceAccount === UNKNOWN || j.sourceArn === UNKNOWN) {
-            return undecided(d.source.urn, `Cannot tell yet whether ${sid} of the policy of ${bucketLabel} (${where}) admits log deliveries only from your buckets: it depends on values unknown until apply.`);
+            return undecided(
+                d.source.urn,
+                `Cannot tell yet whether ${sid} of the policy of ${bucketLabel} (${where}) admits log deliveries only from your buckets: it depends on values unknown until apply.`,
+            );
         }
         return compliant(d.source.urn, `The policy of ${bucketLabel} (${where}) admits log deliveries only from named source buckets of a named account (${sid}).`);
     });
@@ -78,7 +81,10 @@ export const logDeliveryGrant = defineStackPolicy({
             for (const d of docs) {
                 if (d.doc.state === "unknown" && senders) {
                     mine.push(
-                        undecided(d.source.urn, `${receives}; whether it admits them only from your buckets cannot be told yet: the policy document of ${describe(d.source, d.form)} is unknown until apply.`),
+                        undecided(
+                            d.source.urn,
+                            `${receives}; whether it admits them only from your buckets cannot be told yet: the policy document of ${describe(d.source, d.form)} is unknown until apply.`,
+                        ),
                     );
                 }
                 mine.push(...grantDecisions(d, b.label, index.partition()));

@@ -31,7 +31,10 @@ function aclDecisions(r: Res, bucketLabel: string, form: "inline" | "split", ref
         out.push(undecided(r.urn, `The canned ACL of ${bucketLabel} (${where}) is unknown until apply.`));
     } else if (typeof acl === "string" && PUBLIC_CANNED_ACLS.includes(acl)) {
         out.push(
-            violation(r.urn, `${bucketLabel} gets the public canned ACL "${acl}" (${where}).${refusal} Remove it (use "private" or no ACL) and keep ACLs disabled with BucketOwnershipControls "BucketOwnerEnforced".`),
+            violation(
+                r.urn,
+                `${bucketLabel} gets the public canned ACL "${acl}" (${where}).${refusal} Remove it (use "private" or no ACL) and keep ACLs disabled with BucketOwnershipControls "BucketOwnerEnforced".`,
+            ),
         );
     }
     // Legacy inline grants: [{type, uri, permissions}]. BucketAcl: accessControlPolicy.grants[{grantee: {type, uri}, permission}].
@@ -51,7 +54,10 @@ function aclDecisions(r: Res, bucketLabel: string, form: "inline" | "split", ref
             const uri = publicGrantee(grantee && grantee !== UNKNOWN ? grantee.uri : g.uri);
             if (uri) {
                 out.push(
-                    violation(r.urn, `${bucketLabel} grants access to the public group ${uri} (${where}).${refusal} Remove the grant; share with a partner through a bucket policy naming its account or role instead.`),
+                    violation(
+                        r.urn,
+                        `${bucketLabel} grants access to the public group ${uri} (${where}).${refusal} Remove the grant; share with a partner through a bucket policy naming its account or role instead.`,
+                    ),
                 );
             }
         }
@@ -169,7 +175,10 @@ function accessPointDecisions(index: StackIndex): Decision[] {
             out.push(undecided(ap.urn, `The Block Public Access settings of ${label} are unknown until apply.`));
         } else if (off.length > 0) {
             out.push(
-                violation(ap.urn, `${label} turns off ${list(off)} in its publicAccessBlockConfiguration. Leave all four true (AWS's default for access points; they cannot be changed after creation).`),
+                violation(
+                    ap.urn,
+                    `${label} turns off ${list(off)} in its publicAccessBlockConfiguration. Leave all four true (AWS's default for access points; they cannot be changed after creation).`,
+                ),
             );
         } else {
             out.push(compliant(ap.urn, `${label} keeps Block Public Access on.`));
@@ -193,7 +202,11 @@ function accessPointDecisions(index: StackIndex): Decision[] {
             const named = m ? points.filter((x) => readString(x.props.name) === m[1]) : [];
             ap = named.length === 1 ? named[0] : undefined;
         }
-        const label = ap ? `access point "${readString(ap.props.name) === UNKNOWN ? ap.name : String(readString(ap.props.name) ?? ap.name)}"` : typeof arn === "string" ? `access point ${arn}` : `the access point of ${describe(p, "split")}`;
+        const label = ap
+            ? `access point "${readString(ap.props.name) === UNKNOWN ? ap.name : String(readString(ap.props.name) ?? ap.name)}"`
+            : typeof arn === "string"
+              ? `access point ${arn}`
+              : `the access point of ${describe(p, "split")}`;
         const doc = readDocument(p.props.policy);
         out.push(
             ...statementDecisions(
@@ -237,9 +250,7 @@ export const noPublicAccess = defineStackPolicy<NoPublicAccessConfig>({
             } else {
                 const where = pab.source ? ` on ${describe(pab.source, "split")}` : "";
                 const what =
-                    pab.missing.length === PAB_FLAGS.length && !pab.source
-                        ? "has no Block Public Access configuration"
-                        : `does not set ${list(pab.missing)} to true${where}`;
+                    pab.missing.length === PAB_FLAGS.length && !pab.source ? "has no Block Public Access configuration" : `does not set ${list(pab.missing)} to true${where}`;
                 out.push(
                     violation(
                         pab.source?.urn ?? b.res.urn,

@@ -56,7 +56,12 @@ function judgeRule(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationR
         if (rule.owner === "Destination") {
             out.push(compliant(urn, `${where} hands object ownership to the destination account.`));
         } else if (rule.owner === UNKNOWN || crossAccount === UNKNOWN) {
-            out.push(undecided(urn, `Cannot tell yet whether ${where} crosses accounts and hands ownership over: the destination account, the role's ARN (which names the source account) or the owner is unknown until apply.`));
+            out.push(
+                undecided(
+                    urn,
+                    `Cannot tell yet whether ${where} crosses accounts and hands ownership over: the destination account, the role's ARN (which names the source account) or the owner is unknown until apply.`,
+                ),
+            );
         } else {
             out.push(
                 violation(
@@ -76,8 +81,7 @@ function judgeRule(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationR
     if (kmsSource === true || mentionsKms) {
         const why = kmsSource === true ? `${cfg.bucketLabel} encrypts with SSE-KMS` : `${where} replicates KMS-encrypted objects`;
         const keyField = cfg.form === "inline" ? "destination.replicaKmsKeyId" : "destination.encryptionConfiguration.replicaKmsKeyId";
-        const sseField =
-            cfg.form === "inline" ? "sourceSelectionCriteria.sseKmsEncryptedObjects.enabled" : 'sourceSelectionCriteria.sseKmsEncryptedObjects.status ("Enabled")';
+        const sseField = cfg.form === "inline" ? "sourceSelectionCriteria.sseKmsEncryptedObjects.enabled" : 'sourceSelectionCriteria.sseKmsEncryptedObjects.status ("Enabled")';
         const problems: string[] = [];
         let pending = false;
         if (rule.replicaKmsKeyId === undefined) {

@@ -4,8 +4,7 @@ import { destinationCandidates, replicationConfigs } from "../lib/replication";
 import { StackIndex } from "../lib/stack-index";
 import { UNKNOWN } from "../lib/values";
 
-const FIX =
-    'Enable versioning with an aws.s3.BucketVersioning (versioningConfiguration: { status: "Enabled" }) and make the replication depend on it.';
+const FIX = 'Enable versioning with an aws.s3.BucketVersioning (versioningConfiguration: { status: "Enabled" }) and make the replication depend on it.';
 
 export const replicationRequiresVersioning = defineStackPolicy({
     name: "s3-transfer-replication-requires-versioning",
@@ -56,9 +55,19 @@ export const replicationRequiresVersioning = defineStackPolicy({
                     if (states.every((st) => st === "enabled")) {
                         out.push(compliant(cfg.declaredOn.urn, `Every bucket ${rule.label} may replicate to (${names}; its ARN is unknown until apply) is versioned.`));
                     } else if (states.every((st) => st === "not-enabled")) {
-                        out.push(violation(cfg.declaredOn.urn, `${rule.label} in the replication of ${cfg.bucketLabel} (${where}) replicates to one of ${names} (its ARN is unknown until apply), none of which has versioning enabled. ${FIX.replace("the replication", "the source's replication")}`));
+                        out.push(
+                            violation(
+                                cfg.declaredOn.urn,
+                                `${rule.label} in the replication of ${cfg.bucketLabel} (${where}) replicates to one of ${names} (its ARN is unknown until apply), none of which has versioning enabled. ${FIX.replace("the replication", "the source's replication")}`,
+                            ),
+                        );
                     } else {
-                        out.push(undecided(cfg.declaredOn.urn, `Cannot tell yet whether the destination of ${rule.label} (${where}) is versioned: it is one of ${names}, traced through the rules' dependencies, and they differ.`));
+                        out.push(
+                            undecided(
+                                cfg.declaredOn.urn,
+                                `Cannot tell yet whether the destination of ${rule.label} (${where}) is versioned: it is one of ${names}, traced through the rules' dependencies, and they differ.`,
+                            ),
+                        );
                     }
                     continue;
                 }

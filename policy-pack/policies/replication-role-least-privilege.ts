@@ -11,13 +11,10 @@ export interface LeastPrivilegeConfig {
     additionalForbiddenActions: string[];
 }
 
-
-
 const isS3Action = (a: string) => {
     const l = a.toLowerCase();
     return l === "*" || l.startsWith("s3:");
 };
-
 
 function statementProblems(s: Statement, forbidden: Set<string>): { problems: string[]; pending: boolean } {
     const problems: string[] = [];
@@ -102,7 +99,7 @@ function judgeDoc(d: PermissionDoc, forbidden: Set<string>): Decision[] {
 export const replicationRoleLeastPrivilege = defineStackPolicy<LeastPrivilegeConfig>({
     name: "s3-transfer-replication-role-least-privilege",
     description:
-        "IAM roles that S3 assumes for replication (trusted by s3.amazonaws.com or named by a replication configuration) carry no wildcard action (s3:*, *, NotAction) and no Resource \"*\" for S3 actions, in inline, RolePolicy or attached managed policies.",
+        'IAM roles that S3 assumes for replication (trusted by s3.amazonaws.com or named by a replication configuration) carry no wildcard action (s3:*, *, NotAction) and no Resource "*" for S3 actions, in inline, RolePolicy or attached managed policies.',
     enforcementLevel: "mandatory",
     severity: "high",
     defaults: { additionalForbiddenActions: [] },

@@ -89,9 +89,13 @@ function needsOf(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationRul
     // setting-repl-config-perm-overview: the role reads the source objects and
     // writes the destination's, under the keys the rule's filter selects.
     const sourceObjects = (why: string): Partial<Need> =>
-        sourceName !== undefined && prefix !== undefined ? { resource: `arn:${partition}:s3:::${sourceName}/${prefix}*`, probes: objectProbes(partition, sourceName, prefix), why } : { why };
+        sourceName !== undefined && prefix !== undefined
+            ? { resource: `arn:${partition}:s3:::${sourceName}/${prefix}*`, probes: objectProbes(partition, sourceName, prefix), why }
+            : { why };
     const destObjects = (why: string): Partial<Need> =>
-        destName !== undefined && prefix !== undefined ? { resource: `arn:${partition}:s3:::${destName}/${prefix}*`, probes: objectProbes(partition, destName, prefix), why } : { why };
+        destName !== undefined && prefix !== undefined
+            ? { resource: `arn:${partition}:s3:::${destName}/${prefix}*`, probes: objectProbes(partition, destName, prefix), why }
+            : { why };
     const needs: Need[] = [
         { action: "s3:GetReplicationConfiguration", resource: sourceName ? `arn:${partition}:s3:::${sourceName}` : undefined, why: "to read the replication configuration" },
         { action: "s3:GetObjectVersionForReplication", ...sourceObjects("to read the source objects") } as Need,
@@ -178,7 +182,10 @@ function trustDecision(role: RoleEntry, ownAccount: string | undefined, where: s
         return undecided(role.res.urn, `The trust policy of ${role.label} is unknown until apply, so whether S3 can assume it for ${where} is open.`);
     }
     if (trust.state !== "known") {
-        return violation(role.res.urn, `${role.label}, the role of ${where}, has no readable trust policy, so S3 cannot assume it. Trust {"Service": "s3.amazonaws.com"} with "sts:AssumeRole".`);
+        return violation(
+            role.res.urn,
+            `${role.label}, the role of ${where}, has no readable trust policy, so S3 cannot assume it. Trust {"Service": "s3.amazonaws.com"} with "sts:AssumeRole".`,
+        );
     }
     let s3: boolean | typeof UNKNOWN = false;
     const open: string[] = [];
@@ -249,7 +256,10 @@ export const replicationRolePermissions = defineStackPolicy({
             if (!role) {
                 out.push(
                     cfg.role === UNKNOWN
-                        ? undecided(cfg.declaredOn.urn, `The role of ${where} is unknown until apply and cannot be traced to a role in this stack, so its permissions cannot be checked.`)
+                        ? undecided(
+                              cfg.declaredOn.urn,
+                              `The role of ${where} is unknown until apply and cannot be traced to a role in this stack, so its permissions cannot be checked.`,
+                          )
                         : notApplicable(cfg.declaredOn.urn, `The role of ${where} is not in this stack.`),
                 );
                 continue;
@@ -299,7 +309,12 @@ export const replicationRolePermissions = defineStackPolicy({
                     );
                 } else if (denied.length === 0 && (pending.length > 0 || open.length > 0)) {
                     const what = [...pending.map((p) => p.action), ...open].join(", ");
-                    out.push(undecided(role.res.urn, `Cannot tell yet whether ${role.label} has what ${label} requires: ${what} depend on values unknown until apply or on a policy outside the stack.`));
+                    out.push(
+                        undecided(
+                            role.res.urn,
+                            `Cannot tell yet whether ${role.label} has what ${label} requires: ${what} depend on values unknown until apply or on a policy outside the stack.`,
+                        ),
+                    );
                 } else if (denied.length === 0) {
                     out.push(compliant(role.res.urn, `${role.label} names every action ${label} requires (${needs.map((n) => n.action).join(", ")}).`));
                 }

@@ -27,8 +27,7 @@ import { UNKNOWN } from "../lib/values";
 
 const SOURCE_KEYS = ["aws:sourceaccount", "aws:sourcearn"];
 
-const trusts = (s: Statement, service: string) =>
-    s.effect === "Allow" && (s.principal?.service ?? []).some((p) => typeof p === "string" && p.toLowerCase() === service);
+const trusts = (s: Statement, service: string) => s.effect === "Allow" && (s.principal?.service ?? []).some((p) => typeof p === "string" && p.toLowerCase() === service);
 
 function sourceConditions(s: Statement): { any: boolean; pinned: boolean } {
     if (s.conditions === UNKNOWN) {

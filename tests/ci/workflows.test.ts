@@ -23,10 +23,15 @@ const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => (j.steps ?
 describe("GitHub Actions workflows", () => {
     const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f));
 
-    it("are exactly test, pulumi-stack, preview, deploy and drift", () => assert.deepStrictEqual(files.sort(), ["deploy.yml", "drift.yml", "preview.yml", "pulumi-stack.yml", "test.yml"]));
+    it("are exactly test, pulumi-stack, preview, deploy and drift", () =>
+        assert.deepStrictEqual(files.sort(), ["deploy.yml", "drift.yml", "preview.yml", "pulumi-stack.yml", "test.yml"]));
 
     it("every actions/setup-node takes the Node version from .nvmrc", () => {
-        const setups = files.flatMap((f) => steps(load(f)).filter((x) => String(x.uses ?? "").startsWith("actions/setup-node")).map((x) => [f, x] as const));
+        const setups = files.flatMap((f) =>
+            steps(load(f))
+                .filter((x) => String(x.uses ?? "").startsWith("actions/setup-node"))
+                .map((x) => [f, x] as const),
+        );
         assert.ok(setups.length >= 2);
         for (const [f, x] of setups) {
             assert.deepStrictEqual({ file: f, ...x.with }, { file: f, "node-version-file": ".nvmrc", cache: "npm" });
@@ -73,8 +78,7 @@ describe("GitHub Actions workflows", () => {
         const s = steps(wf);
         const index = (prefix: string) => s.findIndex((x) => String(x.uses ?? "").startsWith(prefix));
 
-        it("takes stack, command and environment", () =>
-            assert.deepStrictEqual(Object.keys(wf.on.workflow_call.inputs).sort(), ["command", "environment", "stack"]));
+        it("takes stack, command and environment", () => assert.deepStrictEqual(Object.keys(wf.on.workflow_call.inputs).sort(), ["command", "environment", "stack"]));
 
         it("installs with npm ci", () => assert.ok(s.some((x) => x.run === "npm ci")));
 
@@ -85,7 +89,7 @@ describe("GitHub Actions workflows", () => {
             assert.strictEqual(pulumi["expect-no-changes"], "${{ inputs.command == 'drift' }}");
             assert.match(pulumi.command, /inputs\.command == 'drift' && 'preview'/);
             assert.match(pulumi.command, /inputs\.command == 'init' \|\| inputs\.command == 'canary'\) && 'output'/);
-            assert.strictEqual(s[0].if, "${{ !contains(fromJSON('[\"init\",\"preview\",\"up\",\"drift\",\"canary\"]'), inputs.command) }}");
+            assert.strictEqual(s[0].if, '${{ !contains(fromJSON(\'["init","preview","up","drift","canary"]\'), inputs.command) }}');
         });
 
         it("runs the canary after the stack is selected, and only for the canary command", () => {
@@ -159,7 +163,10 @@ describe("GitHub Actions workflows", () => {
         const firstUp = (stack: string) => byCommand("up").find(([, j]) => j.with.stack === stack)?.[0] as string;
 
         it("creates both stacks of a pair before either side's first up (a reference to a missing stack fails the update)", () => {
-            for (const pair of [["preprod", "partner-preprod"], ["prod", "partner-prod"]]) {
+            for (const pair of [
+                ["preprod", "partner-preprod"],
+                ["prod", "partner-prod"],
+            ]) {
                 const [initJob] = byCommand("init").filter(([, j]) => JSON.stringify(j.strategy?.matrix?.stack) === JSON.stringify(pair));
                 assert.ok(initJob, `an init job for ${pair.join(" and ")}`);
                 assert.strictEqual(initJob[1].with.stack, "${{ matrix.stack }}");
@@ -169,7 +176,10 @@ describe("GitHub Actions workflows", () => {
 
         it("runs the canary in both directions on the pre-production pair after its up and before production", () => {
             const canaries = byCommand("canary");
-            assert.deepStrictEqual(canaries.map(([, j]) => j.strategy.matrix.stack), [["preprod", "partner-preprod"]]);
+            assert.deepStrictEqual(
+                canaries.map(([, j]) => j.strategy.matrix.stack),
+                [["preprod", "partner-preprod"]],
+            );
             const [name, job] = canaries[0];
             assert.strictEqual(job.strategy["fail-fast"], false);
             for (const stack of ["preprod", "partner-preprod"]) assert.ok(ancestors(name).has(firstUp(stack)));
@@ -192,10 +202,13 @@ describe("GitHub Actions workflows", () => {
 
         it("can run the first stack of each pair again for a first-ever deploy, and says why", () => {
             const again = byCommand("up").filter(([name]) => name.endsWith("-converge"));
-            assert.deepStrictEqual(again.map(([, j]) => [j.with.stack, needsOf(j)]), [
-                ["preprod", ["partner-preprod"]],
-                ["prod", ["partner-prod"]],
-            ]);
+            assert.deepStrictEqual(
+                again.map(([, j]) => [j.with.stack, needsOf(j)]),
+                [
+                    ["preprod", ["partner-preprod"]],
+                    ["prod", ["partner-prod"]],
+                ],
+            );
             assert.strictEqual(wf.on.workflow_dispatch.inputs["first-deploy"].type, "boolean");
             assert.match(text("deploy.yml"), /first-ever deploy[\s\S]*converges/i);
         });

@@ -21,7 +21,14 @@ const EXAMPLES = path.join(ROOT, "stacks", "examples");
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "aws-facts-"));
 const KEY = "aws:kms/key:Key";
 
-type Statement = { Sid?: string; Effect: string; Principal?: unknown; Action: string | string[]; Resource?: string | string[]; Condition?: Record<string, Record<string, string | string[]>> };
+type Statement = {
+    Sid?: string;
+    Effect: string;
+    Principal?: unknown;
+    Action: string | string[];
+    Resource?: string | string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+};
 
 /** A config with some keys changed, as a file the planner reads. */
 function variant(source: string, name: string, change: Record<string, unknown>): string {
@@ -32,7 +39,10 @@ function variant(source: string, name: string, change: Record<string, unknown>):
     return file;
 }
 
-const examples = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml")).map((f) => ({ stack: f.replace(/\.yaml$/, ""), configFile: path.join(EXAMPLES, f) }));
+const examples = fs
+    .readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => ({ stack: f.replace(/\.yaml$/, ""), configFile: path.join(EXAMPLES, f) }));
 const variants = [
     { stack: "cross-region-trail", configFile: variant(path.join(EXAMPLES, "cross-region.yaml"), "cross-region-trail", { "transfer:auditTrail": "create" }) },
     { stack: "prod-trail", configFile: variant(path.join(ROOT, "Pulumi.prod.yaml"), "prod-trail", { "transfer:auditTrail": "create" }) },
@@ -50,7 +60,12 @@ async function everyPlan(): Promise<Plan[]> {
 const actions = (s: Statement) => [s.Action].flat();
 const resources = (s: Statement) => [s.Resource ?? []].flat();
 const statements = (r: PlannedResource, input = "policy") => documentOf(r, input).Statement as unknown as Statement[];
-const sseKmsBuckets = (p: Plan) => dataBuckets(p).filter((b) => (forBucket(p, T.encryption, b.inputs.bucket as string).inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[])[0].applyServerSideEncryptionByDefault.sseAlgorithm === "aws:kms");
+const sseKmsBuckets = (p: Plan) =>
+    dataBuckets(p).filter(
+        (b) =>
+            (forBucket(p, T.encryption, b.inputs.bucket as string).inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[])[0]
+                .applyServerSideEncryptionByDefault.sseAlgorithm === "aws:kms",
+    );
 const keyOf = (p: Plan, bucketName: string) => {
     const [rule] = forBucket(p, T.encryption, bucketName).inputs.rules as { applyServerSideEncryptionByDefault: { kmsMasterKeyId: string } }[];
     return ofType(p, KEY).find((k) => k.outputs.arn === rule.applyServerSideEncryptionByDefault.kmsMasterKeyId)!;
@@ -63,7 +78,9 @@ const rolePolicyOf = (p: Plan, roleArn: string) => {
 describe("AWS facts the design relies on, on every stack and example", function () {
     this.timeout(300_000);
     let plans: Plan[];
-    before(async () => { plans = await everyPlan(); });
+    before(async () => {
+        plans = await everyPlan();
+    });
     after(() => fs.rmSync(TMP, { recursive: true, force: true }));
 
     it("with S3 Bucket Keys, replication needs kms:Decrypt on the replica key: every replica key admits the sending role for kms:Decrypt, and every replication role asks for it", () => {
@@ -75,10 +92,20 @@ describe("AWS facts the design relies on, on every stack and example", function 
         for (const p of plans) {
             for (const bucket of sseKmsBuckets(p)) {
                 const name = bucket.inputs.bucket as string;
-                assert.strictEqual((forBucket(p, T.encryption, name).inputs.rules as { bucketKeyEnabled: boolean }[])[0].bucketKeyEnabled, true, `${p.stack} ${name}: the design assumes Bucket Keys`);
+                assert.strictEqual(
+                    (forBucket(p, T.encryption, name).inputs.rules as { bucketKeyEnabled: boolean }[])[0].bucketKeyEnabled,
+                    true,
+                    `${p.stack} ${name}: the design assumes Bucket Keys`,
+                );
                 for (const s of statements(keyOf(p, name)).filter((x) => x.Sid?.startsWith("ReplicationEncryptsReplicas"))) {
                     grants++;
-                    assert.deepStrictEqual(actions(s).filter((a) => a.startsWith("kms:")).sort(), ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], `${p.stack} ${name} ${s.Sid}`);
+                    assert.deepStrictEqual(
+                        actions(s)
+                            .filter((a) => a.startsWith("kms:"))
+                            .sort(),
+                        ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                        `${p.stack} ${name} ${s.Sid}`,
+                    );
                     assert.ok(s.Condition?.StringEquals?.["aws:PrincipalArn"] && s.Condition.StringEquals["kms:ViaService"], `${p.stack} ${s.Sid} keeps its narrowing`);
                 }
             }
@@ -102,10 +129,21 @@ describe("AWS facts the design relies on, on every stack and example", function 
             for (const bucket of sseKmsBuckets(p)) {
                 checked++;
                 const deny = statements(forBucket(p, T.policy, bucket.inputs.bucket as string)).find((s) => s.Sid === "DenyKmsWithoutKeyId");
-                assert.deepStrictEqual(deny && { ...deny, Resource: undefined }, {
-                    Sid: "DenyKmsWithoutKeyId", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: undefined,
-                    Condition: { StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] }, Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" } },
-                }, `${p.stack} ${bucket.inputs.bucket}`);
+                assert.deepStrictEqual(
+                    deny && { ...deny, Resource: undefined },
+                    {
+                        Sid: "DenyKmsWithoutKeyId",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:PutObject",
+                        Resource: undefined,
+                        Condition: {
+                            StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] },
+                            Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+                        },
+                    },
+                    `${p.stack} ${bucket.inputs.bucket}`,
+                );
                 assert.deepStrictEqual(deny!.Resource, `${bucket.outputs.arn as string}/*`);
             }
         }
@@ -132,8 +170,16 @@ describe("AWS facts the design relies on, on every stack and example", function 
         for (const p of plans) {
             for (const bucket of ofType(p, T.bucket)) {
                 const name = bucket.inputs.bucket as string;
-                assert.deepStrictEqual((forBucket(p, T.encryption, name).inputs.rules as { blockedEncryptionTypes?: string[] }[])[0].blockedEncryptionTypes, ["SSE-C"], `${p.stack} ${name}`);
-                assert.deepStrictEqual(statements(forBucket(p, T.policy, name)).find((s) => s.Sid === "DenySseCUploads")?.Condition, { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } }, `${p.stack} ${name}`);
+                assert.deepStrictEqual(
+                    (forBucket(p, T.encryption, name).inputs.rules as { blockedEncryptionTypes?: string[] }[])[0].blockedEncryptionTypes,
+                    ["SSE-C"],
+                    `${p.stack} ${name}`,
+                );
+                assert.deepStrictEqual(
+                    statements(forBucket(p, T.policy, name)).find((s) => s.Sid === "DenySseCUploads")?.Condition,
+                    { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+                    `${p.stack} ${name}`,
+                );
             }
         }
     });
@@ -143,17 +189,18 @@ describe("AWS facts the design relies on, on every stack and example", function 
         // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html ("the encryption context is the bucket ARN")
         let conditions = 0;
         for (const p of plans) {
-            const documents = [
-                ...ofType(p, KEY).map((k) => statements(k)),
-                ...ofType(p, T.rolePolicy).map((r) => statements(r)),
-            ];
+            const documents = [...ofType(p, KEY).map((k) => statements(k)), ...ofType(p, T.rolePolicy).map((r) => statements(r))];
             for (const s of documents.flat()) {
                 const arnsAdmitted = [s.Condition?.StringLike?.["kms:EncryptionContext:aws:s3:arn"] ?? []].flat();
                 if (!arnsAdmitted.length) continue;
                 conditions++;
                 const buckets = arnsAdmitted.filter((a) => !a.includes("/"));
                 assert.ok(buckets.length > 0, `${p.stack} ${s.Sid}: ${arnsAdmitted.join(", ")} admits no bucket ARN`);
-                for (const bucket of buckets) assert.ok(arnsAdmitted.some((a) => a.startsWith(`${bucket}/`)), `${p.stack} ${s.Sid}: objects of ${bucket} without Bucket Keys`);
+                for (const bucket of buckets)
+                    assert.ok(
+                        arnsAdmitted.some((a) => a.startsWith(`${bucket}/`)),
+                        `${p.stack} ${s.Sid}: objects of ${bucket} without Bucket Keys`,
+                    );
             }
         }
         assert.ok(conditions > 0);
@@ -164,7 +211,10 @@ describe("AWS facts the design relies on, on every stack and example", function 
         // InvalidParameterCombinationException); the exception's text, "Multi-Region trail must include global service events", is
         // CloudTrail's answer as issue 12 reports it: the API page lists the exception but not that message.
         const trails = plans.flatMap((p) => ofType(p, T.trail).map((t) => ({ p, t })));
-        assert.ok(trails.some(({ t }) => t.inputs.isMultiRegionTrail === true), "some plan must make a multi-Region trail, or this fact is untested");
+        assert.ok(
+            trails.some(({ t }) => t.inputs.isMultiRegionTrail === true),
+            "some plan must make a multi-Region trail, or this fact is untested",
+        );
         for (const { p, t } of trails) {
             if (t.inputs.isMultiRegionTrail) assert.strictEqual(t.inputs.includeGlobalServiceEvents, true, `${p.stack} ${t.inputs.name}`);
         }
@@ -183,7 +233,10 @@ describe("AWS facts the design relies on, on every stack and example", function 
             const role = ofType(p, T.role).find((r) => r.outputs.arn === roleArn);
             assert.ok(role, `${p.stack}: the plan makes ${roleArn}`);
             const trust = statements(role, "assumeRolePolicy");
-            assert.deepStrictEqual(trust.map((s) => [s.Effect, s.Principal, s.Action]), [["Allow", { Service: "batchoperations.s3.amazonaws.com" }, "sts:AssumeRole"]]);
+            assert.deepStrictEqual(
+                trust.map((s) => [s.Effect, s.Principal, s.Action]),
+                [["Allow", { Service: "batchoperations.s3.amazonaws.com" }, "sts:AssumeRole"]],
+            );
             const granted = statements(rolePolicyOf(p, roleArn)!);
             const grants = (action: string, resource: string) => granted.some((s) => actions(s).includes(action) && resources(s).includes(resource));
             for (const link of links) {
@@ -191,7 +244,8 @@ describe("AWS facts the design relies on, on every stack and example", function 
                 assert.ok(grants("s3:GetReplicationConfiguration", link.egressBucketArn));
                 assert.ok(grants("s3:PutInventoryConfiguration", link.egressBucketArn));
                 const logBucket = (p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets[link.region];
-                for (const action of ["s3:GetObject", "s3:PutObject"]) assert.ok(grants(action, `arn:aws:s3:::${logBucket}/batch-replication/*`), `${p.stack}: ${action} on the manifests`);
+                for (const action of ["s3:GetObject", "s3:PutObject"])
+                    assert.ok(grants(action, `arn:aws:s3:::${logBucket}/batch-replication/*`), `${p.stack}: ${action} on the manifests`);
                 // The live-replication role cannot do it: Batch Operations cannot assume it.
                 const live = ofType(p, T.role).find((r) => r.outputs.arn === link.replicationRoleArn)!;
                 assert.ok(!JSON.stringify(documentOf(live, "assumeRolePolicy")).includes("batchoperations"));

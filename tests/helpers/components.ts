@@ -65,7 +65,12 @@ export function buildAlone<C extends pulumi.Resource>(build: () => C): Promise<C
 
 /** The value of an output, once the run has resolved it. */
 export function promiseOf<T>(output: pulumi.Input<T>): Promise<T> {
-    return new Promise((resolve) => pulumi.output(output).apply((value) => { resolve(value as T); return value; }));
+    return new Promise((resolve) =>
+        pulumi.output(output).apply((value) => {
+            resolve(value as T);
+            return value;
+        }),
+    );
 }
 
 function subtree(resources: PlannedResource[], rootUrn: string): PlannedResource[] {
@@ -96,11 +101,13 @@ export function idOf(r: PlannedResource): string {
  */
 export function treeOf(build: ComponentBuild<unknown>): string[] {
     const byUrn = new Map(build.resources.map((r) => [r.urn, r]));
-    return build.resources.map((r) => {
-        const parent = r.parent ? byUrn.get(r.parent) : undefined;
-        const flags = [r.protect ? "protect" : "", r.retainOnDelete ? "retainOnDelete" : ""].filter(Boolean).join(" ");
-        return `${idOf(r)}${parent ? ` < ${idOf(parent)}` : ""}${flags ? ` [${flags}]` : ""}`;
-    }).sort();
+    return build.resources
+        .map((r) => {
+            const parent = r.parent ? byUrn.get(r.parent) : undefined;
+            const flags = [r.protect ? "protect" : "", r.retainOnDelete ? "retainOnDelete" : ""].filter(Boolean).join(" ");
+            return `${idOf(r)}${parent ? ` < ${idOf(parent)}` : ""}${flags ? ` [${flags}]` : ""}`;
+        })
+        .sort();
 }
 
 /** Asserts the component's tree is exactly these rows, in any order. */
@@ -110,7 +117,10 @@ export function assertTree(build: ComponentBuild<unknown>, expected: string[]): 
 
 /** The resources directly under `parent` (the build's component by default), as `type name`, sorted. */
 export function childrenOf(build: ComponentBuild<unknown>, parent: PlannedResource = build.resources[0]): string[] {
-    return build.resources.filter((r) => r.parent === parent.urn).map(idOf).sort();
+    return build.resources
+        .filter((r) => r.parent === parent.urn)
+        .map(idOf)
+        .sort();
 }
 
 /** The one resource of the tree with this type and name. */

@@ -12,7 +12,10 @@ export const PUBLISHER_STACKS = ["prod", "preprod"] as const;
 export const PARTNER_STACKS = ["partner-prod", "partner-preprod"] as const;
 export const ALL_STACKS = [...PUBLISHER_STACKS, ...PARTNER_STACKS] as const;
 /** Each publisher stack with the partner stack it exchanges with. */
-export const STACK_PAIRS = [["prod", "partner-prod"], ["preprod", "partner-preprod"]] as const;
+export const STACK_PAIRS = [
+    ["prod", "partner-prod"],
+    ["preprod", "partner-preprod"],
+] as const;
 
 const cache = new Map<string, Promise<Plan>>();
 

@@ -105,7 +105,13 @@ describe("s3-transfer-access-logging", () => {
 
     describe("violations", () => {
         it("v7: a data bucket without BucketLogging", () =>
-            assertOneViolation(decide(accessLogging, without(compliantStack(), "egress-logging")), EGRESS_URN, 'Bucket "pub-egress"', "no server access logging", "aws.s3.BucketLogging"));
+            assertOneViolation(
+                decide(accessLogging, without(compliantStack(), "egress-logging")),
+                EGRESS_URN,
+                'Bucket "pub-egress"',
+                "no server access logging",
+                "aws.s3.BucketLogging",
+            ));
 
         it("v6: a data bucket without BucketLoggingV2", () =>
             assertOneViolation(decide(accessLogging, without(v6SplitStack(), "egress-logging")), urn(T.bucketV2, "egress"), 'Bucket "pub-egress"'));
@@ -153,10 +159,19 @@ describe("s3-transfer-access-logging", () => {
 
         it("is reported at advisory level by default, and at mandatory when configured so", () => {
             const stack = without(compliantStack(), "egress-logging");
-            assert.deepStrictEqual(reported(accessLogging, stack).map((v) => [v.enforcementLevel, v.urn]), [["advisory", EGRESS_URN]]);
-            assert.deepStrictEqual(reported(accessLogging, stack, { enforcementLevel: "mandatory" }).map((v) => [v.enforcementLevel, v.urn]), [["mandatory", EGRESS_URN]]);
+            assert.deepStrictEqual(
+                reported(accessLogging, stack).map((v) => [v.enforcementLevel, v.urn]),
+                [["advisory", EGRESS_URN]],
+            );
+            assert.deepStrictEqual(
+                reported(accessLogging, stack, { enforcementLevel: "mandatory" }).map((v) => [v.enforcementLevel, v.urn]),
+                [["mandatory", EGRESS_URN]],
+            );
             const viaPackConfig = evaluateResources(stack, { config: { "s3-transfer-access-logging": "mandatory" } }).filter((v) => v.policy === "s3-transfer-access-logging");
-            assert.deepStrictEqual(viaPackConfig.map((v) => v.enforcementLevel), ["mandatory"]);
+            assert.deepStrictEqual(
+                viaPackConfig.map((v) => v.enforcementLevel),
+                ["mandatory"],
+            );
         });
     });
 
@@ -220,7 +235,11 @@ describe("s3-transfer-access-logging", () => {
         it("a first preview with every string unknown: no violation", () => {
             for (const build of [compliantStack, logBucketStack, legacyStack, v2InlineStack, v6SplitStack]) {
                 const ds = decide(accessLogging, unknownEverywhere(build()));
-                assert.deepStrictEqual(ds.filter((d) => d.outcome === "violation"), [], build.name);
+                assert.deepStrictEqual(
+                    ds.filter((d) => d.outcome === "violation"),
+                    [],
+                    build.name,
+                );
             }
         });
     });

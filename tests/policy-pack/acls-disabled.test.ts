@@ -29,7 +29,8 @@ describe("s3-transfer-acls-disabled", () => {
             });
         }
 
-        it("no ownership controls declared", () => assertOneViolation(decide(aclsDisabled, without(compliantStack(), "egress-ownership")), BUCKET_URN, "does not declare object ownership"));
+        it("no ownership controls declared", () =>
+            assertOneViolation(decide(aclsDisabled, without(compliantStack(), "egress-ownership")), BUCKET_URN, "does not declare object ownership"));
 
         it("a legacy inline canned ACL other than private", () => {
             const stack = legacyStack();
@@ -42,7 +43,10 @@ describe("s3-transfer-acls-disabled", () => {
             stack.push(
                 res(T.aclV2, "egress-acl", {
                     bucket: "pub-egress",
-                    accessControlPolicy: { owner: { id: "o" }, grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/s3/LogDelivery" }, permission: "WRITE" }] },
+                    accessControlPolicy: {
+                        owner: { id: "o" },
+                        grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/s3/LogDelivery" }, permission: "WRITE" }],
+                    },
                 }),
             );
             assertOneViolation(decide(aclsDisabled, stack), BUCKET_URN, "group");
@@ -50,7 +54,10 @@ describe("s3-transfer-acls-disabled", () => {
 
         it("is reported at advisory level", () => {
             const v = reported(aclsDisabled, without(compliantStack(), "egress-ownership"));
-            assert.deepStrictEqual(v.map((x) => [x.enforcementLevel, x.urn]), [["advisory", BUCKET_URN]]);
+            assert.deepStrictEqual(
+                v.map((x) => [x.enforcementLevel, x.urn]),
+                [["advisory", BUCKET_URN]],
+            );
         });
     });
 

@@ -132,9 +132,18 @@ describe("partitions", () => {
     });
 
     it("the fix a message suggests is written in the stack's partition (provider region or ARNs)", () => {
-        for (const [partition, region] of [["aws-us-gov", "us-gov-west-1"], ["aws-cn", "cn-north-1"], ["aws-eusc", "eusc-de-east-1"]]) {
+        for (const [partition, region] of [
+            ["aws-us-gov", "us-gov-west-1"],
+            ["aws-cn", "cn-north-1"],
+            ["aws-eusc", "eusc-de-east-1"],
+        ]) {
             const stack = JSON.parse(JSON.stringify(inPartition(partition)).split('"eu-west-1"').join(`"${region}"`));
-            find(stack, "egress-policy").inputs.policy = doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "s3:GetObject", Resource: `arn:${partition}:s3:::pub-egress/*` });
+            find(stack, "egress-policy").inputs.policy = doc({
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::222222222222:root" },
+                Action: "s3:GetObject",
+                Resource: `arn:${partition}:s3:::pub-egress/*`,
+            });
             const v = assertOneViolation(decide(httpsOnly, stack), urn(T.policy, "egress-policy"));
             assert.ok(v.message.includes(`arn:${partition}:s3:::pub-egress/*`), v.message);
             assert.ok(!v.message.includes("arn:aws:s3:::"), v.message);

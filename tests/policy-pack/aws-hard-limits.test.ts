@@ -1,6 +1,22 @@
 import * as assert from "assert";
 import { awsHardLimits, LIMITS } from "../../policy-pack/policies/aws-hard-limits";
-import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, legacyStack, reported, res, T, U, urn } from "./fixtures";
+import {
+    assertAllCompliant,
+    assertOneViolation,
+    assertUndecided,
+    COMPLIANT_FORMS,
+    compliantStack,
+    decide,
+    doc,
+    find,
+    httpsStatement,
+    legacyStack,
+    reported,
+    res,
+    T,
+    U,
+    urn,
+} from "./fixtures";
 
 const POLICY_URN = urn(T.policy, "egress-policy");
 
@@ -57,8 +73,7 @@ describe("s3-transfer-aws-hard-limits", () => {
             assertAllCompliant(decide(awsHardLimits, withBucketPolicy(pretty)));
         });
 
-        it("unknown ARNs in a small document cannot reach the limit", () =>
-            assertAllCompliant(decide(awsHardLimits, withBucketPolicy(doc(...grants(3, () => U))))));
+        it("unknown ARNs in a small document cannot reach the limit", () => assertAllCompliant(decide(awsHardLimits, withBucketPolicy(doc(...grants(3, () => U))))));
     });
 
     describe("violations", () => {
@@ -106,7 +121,10 @@ describe("s3-transfer-aws-hard-limits", () => {
 
         it("is reported at mandatory level", () => {
             const v = reported(awsHardLimits, withBucketPolicy(doc(httpsStatement("pub-egress"), ...grants(OVER))));
-            assert.deepStrictEqual(v.map((x) => [x.enforcementLevel, x.urn]), [["mandatory", POLICY_URN]]);
+            assert.deepStrictEqual(
+                v.map((x) => [x.enforcementLevel, x.urn]),
+                [["mandatory", POLICY_URN]],
+            );
         });
     });
 

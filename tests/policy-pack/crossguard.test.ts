@@ -87,7 +87,10 @@ describe("policy pack over CrossGuard's gRPC protocol", function () {
         const info = await call("getAnalyzerInfo", new (load("google-protobuf/google/protobuf/empty_pb").Empty)());
         const MANDATORY = pb.EnforcementLevel.MANDATORY;
         assert.deepStrictEqual(
-            info.getPoliciesList().filter((p: any) => p.getEnforcementlevel() === MANDATORY).map((p: any) => p.getName()),
+            info
+                .getPoliciesList()
+                .filter((p: any) => p.getEnforcementlevel() === MANDATORY)
+                .map((p: any) => p.getName()),
             [
                 "s3-transfer-https-only",
                 "s3-transfer-no-public-access",
@@ -105,8 +108,7 @@ describe("policy pack over CrossGuard's gRPC protocol", function () {
 
     // Pulumi's AWSGuard reads only the bucket's inline logging, so it flags every
     // bucket of such a program, the log bucket included.
-    it("passes a v7 program that logs through BucketLogging into a log bucket of its own", async () =>
-        assert.deepStrictEqual(await analyzeStack(logBucketStack()), []));
+    it("passes a v7 program that logs through BucketLogging into a log bucket of its own", async () => assert.deepStrictEqual(await analyzeStack(logBucketStack()), []));
 
     it("reports an unlogged data bucket and an unpinned log delivery grant, at advisory level", async () => {
         const stack = without(logBucketStack(), "egress-logging");
@@ -139,7 +141,9 @@ describe("policy pack over CrossGuard's gRPC protocol", function () {
     it("runs resource policies on each resource's inputs", async () => {
         const role = find(compliantStack(), "replication-role");
         role.inputs.assumeRolePolicy = JSON.stringify({
-            Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } }],
+            Statement: [
+                { Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } },
+            ],
         });
         const resp = await call("analyze", resource(role, pb.AnalyzeRequest));
         assert.deepStrictEqual(

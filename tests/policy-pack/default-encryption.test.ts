@@ -1,6 +1,24 @@
 import * as assert from "assert";
 import { defaultEncryption } from "../../policy-pack/policies/default-encryption";
-import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, find, legacyStack, reported, res, SOURCE_KEY, T, U, urn, v2InlineStack, v6SplitStack, without } from "./fixtures";
+import {
+    assertAllCompliant,
+    assertOneViolation,
+    assertUndecided,
+    COMPLIANT_FORMS,
+    compliantStack,
+    decide,
+    find,
+    legacyStack,
+    reported,
+    res,
+    SOURCE_KEY,
+    T,
+    U,
+    urn,
+    v2InlineStack,
+    v6SplitStack,
+    without,
+} from "./fixtures";
 
 const BUCKET_URN = urn(T.bucket, "egress");
 const SSE_URN = urn(T.sse, "egress-encryption");

@@ -6,11 +6,36 @@
 import * as assert from "assert";
 import { encryptionUploadDenies } from "../../policy-pack/policies/encryption-upload-denies";
 import { ExportResource } from "../../policy-pack/offline";
-import { assertAllCompliant, assertOneViolation, assertUndecided, compliantStack, decide, doc, find, httpsStatement, legacyStack, only, reported, SOURCE_KEY, T, tlsStatement, U, urn, v2InlineStack, v6SplitStack } from "./fixtures";
+import {
+    assertAllCompliant,
+    assertOneViolation,
+    assertUndecided,
+    compliantStack,
+    decide,
+    doc,
+    find,
+    httpsStatement,
+    legacyStack,
+    only,
+    reported,
+    SOURCE_KEY,
+    T,
+    tlsStatement,
+    U,
+    urn,
+    v2InlineStack,
+    v6SplitStack,
+} from "./fixtures";
 
 const KEY_ID = "s3:x-amz-server-side-encryption-aws-kms-key-id";
 const SSE_C = "s3:x-amz-server-side-encryption-customer-algorithm";
-const put = (bucket: string, condition: Record<string, unknown>, action: unknown = "s3:PutObject") => ({ Effect: "Deny", Principal: "*", Action: action, Resource: `arn:aws:s3:::${bucket}/*`, Condition: condition });
+const put = (bucket: string, condition: Record<string, unknown>, action: unknown = "s3:PutObject") => ({
+    Effect: "Deny",
+    Principal: "*",
+    Action: action,
+    Resource: `arn:aws:s3:::${bucket}/*`,
+    Condition: condition,
+});
 const KMS_DENY = (b: string) => put(b, { StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" }, Null: { [KEY_ID]: "true" } });
 const SSEC_DENY = (b: string) => put(b, { Null: { [SSE_C]: "false" } });
 
@@ -30,7 +55,10 @@ describe("s3-transfer-encryption-upload-denies", () => {
 
         it("the key-id deny as a negated test with no Null guard, key and operator in other cases, s3:Put* action", () =>
             assertAllCompliant(
-                decide(encryptionUploadDenies, protectedStack((b) => [put(b, { stringnotequals: { [KEY_ID.toUpperCase()]: SOURCE_KEY } }, "s3:Put*"), SSEC_DENY(b)])),
+                decide(
+                    encryptionUploadDenies,
+                    protectedStack((b) => [put(b, { stringnotequals: { [KEY_ID.toUpperCase()]: SOURCE_KEY } }, "s3:Put*"), SSEC_DENY(b)]),
+                ),
             ));
 
         it("legacy inline policy object and BucketV2 inline string", () => {
@@ -44,23 +72,42 @@ describe("s3-transfer-encryption-upload-denies", () => {
                 const p = find(stack, name);
                 p.inputs.policy = JSON.stringify({ Statement: JSON.parse(p.inputs.policy).Statement.filter((st: { Sid?: string }) => st.Sid !== "DenySseC") });
             }
-            assert.deepStrictEqual(only(decide(encryptionUploadDenies, stack), "violation").map((d) => d.urn), [POLICY_URN], "only the replicating egress bucket is judged");
+            assert.deepStrictEqual(
+                only(decide(encryptionUploadDenies, stack), "violation").map((d) => d.urn),
+                [POLICY_URN],
+                "only the replicating egress bucket is judged",
+            );
         });
     });
 
     describe("violations", () => {
-        it("SSE-KMS without the key-id deny", () => assertOneViolation(decide(encryptionUploadDenies, protectedStack((b) => [SSEC_DENY(b)])), POLICY_URN, "aws/s3", `"${KEY_ID}": "true"`));
+        it("SSE-KMS without the key-id deny", () =>
+            assertOneViolation(
+                decide(
+                    encryptionUploadDenies,
+                    protectedStack((b) => [SSEC_DENY(b)]),
+                ),
+                POLICY_URN,
+                "aws/s3",
+                `"${KEY_ID}": "true"`,
+            ));
 
         it("the program's own 'other keys' deny keeps uploads without a key id allowed (Null false guard)", () =>
             assertOneViolation(
-                decide(encryptionUploadDenies, protectedStack((b) => [put(b, { StringNotEquals: { [KEY_ID]: SOURCE_KEY }, Null: { [KEY_ID]: "false" } }), SSEC_DENY(b)])),
+                decide(
+                    encryptionUploadDenies,
+                    protectedStack((b) => [put(b, { StringNotEquals: { [KEY_ID]: SOURCE_KEY }, Null: { [KEY_ID]: "false" } }), SSEC_DENY(b)]),
+                ),
                 POLICY_URN,
                 "aws/s3",
             ));
 
         it("the key-id deny narrowed by another condition does not count", () =>
             assertOneViolation(
-                decide(encryptionUploadDenies, protectedStack((b) => [put(b, { Null: { [KEY_ID]: "true" }, StringEquals: { "aws:PrincipalAccount": "333333333333" } }), SSEC_DENY(b)])),
+                decide(
+                    encryptionUploadDenies,
+                    protectedStack((b) => [put(b, { Null: { [KEY_ID]: "true" }, StringEquals: { "aws:PrincipalAccount": "333333333333" } }), SSEC_DENY(b)]),
+                ),
                 POLICY_URN,
                 "aws/s3",
             ));
@@ -76,7 +123,12 @@ describe("s3-transfer-encryption-upload-denies", () => {
             }
             return v;
         };
-        for (const [form, build] of [["v7", compliantStack], ["v6 V2 tokens", v6SplitStack], ["legacy inline", legacyStack], ["BucketV2 inline", v2InlineStack]] as const) {
+        for (const [form, build] of [
+            ["v7", compliantStack],
+            ["v6 V2 tokens", v6SplitStack],
+            ["legacy inline", legacyStack],
+            ["BucketV2 inline", v2InlineStack],
+        ] as const) {
             it(`${form}: a replicating bucket without the SSE-C deny`, () => {
                 const stack = build();
                 assertAllCompliant(decide(encryptionUploadDenies, stack));
@@ -96,8 +148,14 @@ describe("s3-transfer-encryption-upload-denies", () => {
         });
 
         it("is reported at advisory level", () => {
-            const v = reported(encryptionUploadDenies, protectedStack((b) => [SSEC_DENY(b)]));
-            assert.deepStrictEqual(v.map((x) => [x.enforcementLevel, x.urn]), [["advisory", POLICY_URN]]);
+            const v = reported(
+                encryptionUploadDenies,
+                protectedStack((b) => [SSEC_DENY(b)]),
+            );
+            assert.deepStrictEqual(
+                v.map((x) => [x.enforcementLevel, x.urn]),
+                [["advisory", POLICY_URN]],
+            );
         });
     });
 

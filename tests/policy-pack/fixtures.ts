@@ -287,7 +287,10 @@ export function legacyStack(): ExportResource[] {
             serverSideEncryptionConfiguration: {
                 rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: SOURCE_KEY }, bucketKeyEnabled: true },
             },
-            policy: { Version: "2012-10-17", Statement: [httpsStatement("pub-egress"), tlsStatement("pub-egress"), sseCDenyStatement("pub-egress"), kmsKeyIdDenyStatement("pub-egress")] },
+            policy: {
+                Version: "2012-10-17",
+                Statement: [httpsStatement("pub-egress"), tlsStatement("pub-egress"), sseCDenyStatement("pub-egress"), kmsKeyIdDenyStatement("pub-egress")],
+            },
             replicationConfiguration: {
                 role: `arn:aws:iam::${ACCOUNT}:role/pub-replication`,
                 rules: [
@@ -327,9 +330,7 @@ export function v2InlineStack(): ExportResource[] {
                         {
                             id: "to-partner",
                             status: "Enabled",
-                            destinations: [
-                                { bucket: "arn:aws:s3:::partner-ingress", accountId: PARTNER_ACCOUNT, accessControlTranslations: [{ owner: "Destination" }] },
-                            ],
+                            destinations: [{ bucket: "arn:aws:s3:::partner-ingress", accountId: PARTNER_ACCOUNT, accessControlTranslations: [{ owner: "Destination" }] }],
                         },
                     ],
                 },
@@ -373,7 +374,12 @@ export function logBucketStack(): ExportResource[] {
         l.dependencies = [...(l.dependencies ?? []), logsUrn];
         l.propertyDependencies = { ...l.propertyDependencies, targetBucket: [logsUrn] };
     }
-    find(stack, "logs-policy").inputs.policy = doc(httpsStatement("pub-logs"), tlsStatement("pub-logs"), sseCDenyStatement("pub-logs"), logDeliveryStatement("pub-logs", ["pub-egress", "pub-ingress"]));
+    find(stack, "logs-policy").inputs.policy = doc(
+        httpsStatement("pub-logs"),
+        tlsStatement("pub-logs"),
+        sseCDenyStatement("pub-logs"),
+        logDeliveryStatement("pub-logs", ["pub-egress", "pub-ingress"]),
+    );
     return stack;
 }
 
@@ -395,7 +401,13 @@ export function without(stack: ExportResource[], ...logical: string[]): ExportRe
 /** Every string input replaced by the unknown sentinel: a first preview where nothing exists yet. */
 export function unknownEverywhere(stack: ExportResource[]): ExportResource[] {
     const blank = (v: unknown): unknown =>
-        typeof v === "string" ? U : Array.isArray(v) ? v.map(blank) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blank(x)])) : v;
+        typeof v === "string"
+            ? U
+            : Array.isArray(v)
+              ? v.map(blank)
+              : v !== null && typeof v === "object"
+                ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blank(x)]))
+                : v;
     return stack.map((r) => ({ ...r, inputs: blank(r.inputs ?? {}) as Record<string, unknown> }));
 }
 
@@ -428,7 +440,10 @@ export function reported(policy: TransferPolicy, stack: ExportResource[], config
 export function assertAllCompliant(decisions: Decision[]): void {
     const bad = decisions.filter((d) => d.outcome === "violation" || d.outcome === "undecided");
     assert.deepStrictEqual(bad, [], "expected no violation or undecided decision");
-    assert.ok(decisions.some((d) => d.outcome === "compliant"), "expected at least one compliant decision");
+    assert.ok(
+        decisions.some((d) => d.outcome === "compliant"),
+        "expected at least one compliant decision",
+    );
 }
 
 /** Asserts exactly one violation, on this URN, whose message contains every fragment. */

@@ -1,7 +1,27 @@
 import * as assert from "assert";
 import type { ExportResource } from "../../policy-pack/offline";
 import { httpsOnly } from "../../policy-pack/policies/https-only";
-import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, inGovCloud, legacyStack, reported, res, T, tlsStatement, U, urn, v2InlineStack, without } from "./fixtures";
+import {
+    assertAllCompliant,
+    assertOneViolation,
+    assertUndecided,
+    COMPLIANT_FORMS,
+    compliantStack,
+    decide,
+    doc,
+    find,
+    httpsStatement,
+    inGovCloud,
+    legacyStack,
+    reported,
+    res,
+    T,
+    tlsStatement,
+    U,
+    urn,
+    v2InlineStack,
+    without,
+} from "./fixtures";
 
 const POLICY_URN = urn(T.policy, "egress-policy");
 const BUCKET_URN = urn(T.bucket, "egress");
@@ -29,9 +49,7 @@ describe("s3-transfer-https-only", () => {
         }
 
         it("Action * as a list, Principal {AWS: '*'}, one wildcard Resource", () =>
-            assertAllCompliant(
-                decide(httpsOnly, withHttps({ ...httpsStatement("pub-egress"), Action: ["*"], Principal: { AWS: "*" }, Resource: "arn:aws:s3:::pub-egress*" })),
-            ));
+            assertAllCompliant(decide(httpsOnly, withHttps({ ...httpsStatement("pub-egress"), Action: ["*"], Principal: { AWS: "*" }, Resource: "arn:aws:s3:::pub-egress*" }))));
 
         it("a BucketPolicy decides over the bucket's own policy output (a copy read back after refresh)", () => {
             const stack = compliantStack();
@@ -161,7 +179,10 @@ describe("s3-transfer-https-only", () => {
             p.inputs.bucket = U;
             p.inputs.policy = doc({ ...httpsStatement("x"), Resource: ["arn:aws:s3:::*"] });
             const ds = decide(httpsOnly, stack).filter((d) => d.urn === BUCKET_URN);
-            assert.deepStrictEqual(ds.map((d) => d.outcome), ["compliant"]);
+            assert.deepStrictEqual(
+                ds.map((d) => d.outcome),
+                ["compliant"],
+            );
         });
     });
 });

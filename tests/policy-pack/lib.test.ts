@@ -154,25 +154,28 @@ describe("policy-pack lib: stack index", () => {
 
     it("correlates every split setting with its bucket by name", () => {
         const s = settingsOf(compliantStack(), "egress");
-        assert.deepStrictEqual(
-            Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.map((r) => r.name)])),
-            {
-                versioning: ["egress-versioning"],
-                encryption: ["egress-encryption"],
-                publicAccessBlock: ["egress-public-access-block"],
-                ownership: ["egress-ownership"],
-                policy: ["egress-policy"],
-                acl: [],
-                replication: ["egress-replication"],
-                logging: ["egress-logging"],
-            },
-        );
+        assert.deepStrictEqual(Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.map((r) => r.name)])), {
+            versioning: ["egress-versioning"],
+            encryption: ["egress-encryption"],
+            publicAccessBlock: ["egress-public-access-block"],
+            ownership: ["egress-ownership"],
+            policy: ["egress-policy"],
+            acl: [],
+            replication: ["egress-replication"],
+            logging: ["egress-logging"],
+        });
     });
 
     it("correlates the v6 V2 tokens the same way", () => {
         const s = settingsOf(v6SplitStack(), "egress");
-        assert.deepStrictEqual(s.versioning.map((r) => r.type), [T.versioningV2]);
-        assert.deepStrictEqual(s.encryption.map((r) => r.type), [T.sseV2]);
+        assert.deepStrictEqual(
+            s.versioning.map((r) => r.type),
+            [T.versioningV2],
+        );
+        assert.deepStrictEqual(
+            s.encryption.map((r) => r.type),
+            [T.sseV2],
+        );
     });
 
     it("falls back to propertyDependencies.bucket when the bucket input is unknown", () => {
@@ -181,7 +184,10 @@ describe("policy-pack lib: stack index", () => {
         v.inputs.bucket = U;
         // Depending on both buckets, only the property dependency says which one it configures.
         v.dependencies = [urn(T.bucket, "ingress"), urn(T.bucket, "egress")];
-        assert.deepStrictEqual(settingsOf(stack, "egress").versioning.map((r) => r.name), ["egress-versioning"]);
+        assert.deepStrictEqual(
+            settingsOf(stack, "egress").versioning.map((r) => r.name),
+            ["egress-versioning"],
+        );
     });
 
     it("falls back to a lone bucket among the dependencies when propertyDependencies are missing", () => {
@@ -189,7 +195,10 @@ describe("policy-pack lib: stack index", () => {
         const v = find(stack, "egress-versioning");
         v.inputs.bucket = U;
         v.propertyDependencies = {};
-        assert.deepStrictEqual(settingsOf(stack, "egress").versioning.map((r) => r.name), ["egress-versioning"]);
+        assert.deepStrictEqual(
+            settingsOf(stack, "egress").versioning.map((r) => r.name),
+            ["egress-versioning"],
+        );
     });
 
     it("matches by bucket ARN and by physical id", () => {
@@ -201,7 +210,10 @@ describe("policy-pack lib: stack index", () => {
         const bucket = find(stack, "egress");
         bucket.inputs.bucket = U;
         const s = settingsOf(stack, "egress");
-        assert.deepStrictEqual(s.versioning.map((r) => r.name), ["egress-versioning"]);
+        assert.deepStrictEqual(
+            s.versioning.map((r) => r.name),
+            ["egress-versioning"],
+        );
     });
 
     it("keeps settings of other buckets and unresolvable ones apart", () => {
@@ -209,14 +221,23 @@ describe("policy-pack lib: stack index", () => {
         stack.push(res(T.policy, "elsewhere", { bucket: "someone-elses", policy: "{}" }));
         stack.push(res(T.versioning, "floating", { bucket: U, versioningConfiguration: { status: "Enabled" } }));
         const idx = index(stack);
-        assert.deepStrictEqual(idx.external.policy.map((r) => r.name), ["elsewhere"]);
-        assert.deepStrictEqual(idx.unresolved.versioning.map((r) => r.name), ["floating"]);
+        assert.deepStrictEqual(
+            idx.external.policy.map((r) => r.name),
+            ["elsewhere"],
+        );
+        assert.deepStrictEqual(
+            idx.unresolved.versioning.map((r) => r.name),
+            ["floating"],
+        );
         assert.strictEqual(idx.bucketByUrn.get(urn(T.bucket, "egress"))?.settings.versioning.length, 1);
     });
 
     it("links roles with their RolePolicy", () => {
         const role = index(compliantStack()).roles()[0];
-        assert.deepStrictEqual(role.rolePolicies.map((r) => r.name), ["replication-permissions"]);
+        assert.deepStrictEqual(
+            role.rolePolicies.map((r) => r.name),
+            ["replication-permissions"],
+        );
     });
 
     it("builds one index per resource list", () => {

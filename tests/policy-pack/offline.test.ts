@@ -59,7 +59,10 @@ describe("offline checker API", () => {
         const stack = compliantStack();
         stack.push({ urn: urn("transfer:side:Publisher", "pub"), type: T.role, custom: false, inputs: { assumeRolePolicy: trustless } });
         stack.push({ urn: urn("pulumi:providers:aws", "p2"), type: "pulumi:providers:aws", custom: true, inputs: { assumeRolePolicy: trustless } });
-        assert.deepStrictEqual(evaluateResources(stack).filter((v) => v.policy === "s3-transfer-replication-trust-source"), []);
+        assert.deepStrictEqual(
+            evaluateResources(stack).filter((v) => v.policy === "s3-transfer-replication-trust-source"),
+            [],
+        );
     });
 
     it("builds CrossGuard's PolicyResource objects: names, parents, dependencies, provider, isType", () => {
@@ -93,12 +96,18 @@ describe("offline checker API", () => {
     describe("enforcement levels and config", () => {
         it("disables a policy", () => {
             const v = evaluateResources(failingStack(), { config: { "s3-transfer-no-public-access": { enforcementLevel: "disabled" } } });
-            assert.deepStrictEqual(v.map((x) => x.policy), ["s3-transfer-acls-disabled"]);
+            assert.deepStrictEqual(
+                v.map((x) => x.policy),
+                ["s3-transfer-acls-disabled"],
+            );
         });
 
         it("raises an advisory policy to mandatory with the string shorthand", () => {
             const v = evaluateResources(failingStack(), { config: { "s3-transfer-acls-disabled": "mandatory" } });
-            assert.deepStrictEqual(v.map((x) => x.enforcementLevel), ["mandatory", "mandatory"]);
+            assert.deepStrictEqual(
+                v.map((x) => x.enforcementLevel),
+                ["mandatory", "mandatory"],
+            );
         });
 
         it("reports remediate as mandatory, as CrossGuard does for validations", () => {
@@ -190,7 +199,7 @@ describe("npm run check (policy-pack/check.ts)", () => {
         assert.doesNotMatch(previewed, /--show-secrets --file/);
     });
 
-    it("reads `pulumi preview --json` steps, a \"[secret]\" placeholder as unknown", () => {
+    it('reads `pulumi preview --json` steps, a "[secret]" placeholder as unknown', () => {
         const stack = compliantStack();
         find(stack, "ingress-policy").inputs.policy = "[secret]";
         const preview = { steps: stack.map((r) => ({ op: "create", urn: r.urn, newState: r })), changeSummary: { create: stack.length } };

@@ -113,7 +113,11 @@ describe("policy pack", () => {
         assert.ok(!files.some((f) => f.startsWith("node_modules/")));
         assert.match(pkg.version, /^\d+\.\d+\.\d+$/);
         assert.doesNotMatch(fs.readFileSync(path.join(PACK, "PulumiPolicy.yaml"), "utf8"), /^version:/m, "the version lives in package.json only");
-        assert.match(fs.readFileSync(path.join(PACK, "CHANGELOG.md"), "utf8"), new RegExp(`^## ${pkg.version.replace(/\./g, "\\.")}\\b`, "m"), "CHANGELOG.md has an entry for the version");
+        assert.match(
+            fs.readFileSync(path.join(PACK, "CHANGELOG.md"), "utf8"),
+            new RegExp(`^## ${pkg.version.replace(/\./g, "\\.")}\\b`, "m"),
+            "CHANGELOG.md has an entry for the version",
+        );
     });
 
     it("is a self-contained nodejs policy pack", () => {
@@ -187,7 +191,10 @@ describe("policy pack", () => {
         ] as const) {
             it(`${name}: every string unknown, no policy throws or fails mandatory`, () => {
                 const reports = runAll(unknownEverywhere(build()));
-                assert.deepStrictEqual(reports.filter((r) => r.level === "mandatory"), []);
+                assert.deepStrictEqual(
+                    reports.filter((r) => r.level === "mandatory"),
+                    [],
+                );
             });
 
             it(`${name}: known values are judged through the proxy`, () => assert.deepStrictEqual(runAll(build()), []));
@@ -197,7 +204,9 @@ describe("policy pack", () => {
             const stack = unknownEverywhere(compliantStack());
             find(stack, "egress-public-access-block").inputs.blockPublicPolicy = false;
             assert.deepStrictEqual(
-                runAll(stack).filter((r) => r.level === "mandatory").map((r) => r.policy),
+                runAll(stack)
+                    .filter((r) => r.level === "mandatory")
+                    .map((r) => r.policy),
                 ["s3-transfer-no-public-access"],
             );
         });

@@ -12,10 +12,13 @@ describe("s3-transfer-preview-undecided", () => {
         const stack = compliantStack();
         find(stack, "egress-policy").inputs.policy = U;
         const notes = reported(previewUndecided, stack);
-        assert.deepStrictEqual(notes.map((n) => [n.enforcementLevel, n.urn]), [
-            ["advisory", urn(T.bucket, "egress")],
-            ["advisory", POLICY_URN],
-        ]);
+        assert.deepStrictEqual(
+            notes.map((n) => [n.enforcementLevel, n.urn]),
+            [
+                ["advisory", urn(T.bucket, "egress")],
+                ["advisory", POLICY_URN],
+            ],
+        );
         const onPolicy = notes.find((n) => n.urn === POLICY_URN);
         assert.match(onPolicy?.message ?? "", /\[s3-transfer-no-public-access\].*\[s3-transfer-aws-hard-limits\]/);
     });
@@ -24,7 +27,10 @@ describe("s3-transfer-preview-undecided", () => {
         const stack = compliantStack();
         find(stack, "egress-policy").inputs.policy = U;
         const notes = reported(previewUndecided, stack, { policies: ["s3-transfer-https-only"] });
-        assert.deepStrictEqual(notes.map((n) => n.urn), [urn(T.bucket, "egress")]);
+        assert.deepStrictEqual(
+            notes.map((n) => n.urn),
+            [urn(T.bucket, "egress")],
+        );
     });
 
     it("lists the logging policies' undecided checks only when configured to (for when they are raised to mandatory)", () => {
@@ -32,7 +38,10 @@ describe("s3-transfer-preview-undecided", () => {
         find(stack, "egress").inputs.logging = U;
         assert.deepStrictEqual(reported(previewUndecided, stack), []);
         const notes = reported(previewUndecided, stack, { policies: ["s3-transfer-access-logging"] });
-        assert.deepStrictEqual(notes.map((n) => n.urn), [urn(T.bucket, "egress")]);
+        assert.deepStrictEqual(
+            notes.map((n) => n.urn),
+            [urn(T.bucket, "egress")],
+        );
         assert.match(notes[0].message, /\[s3-transfer-access-logging\] Cannot tell yet whether bucket "pub-egress" needs access logging/i);
     });
 

@@ -88,7 +88,10 @@ describe("no-public-access: objects", () => {
         const COPY = "aws:s3/objectCopy:ObjectCopy";
         assertAllCompliant(decide(noPublicAccess, withObject(COPY, { source: "other/readme", acl: "private" })));
         assertOneViolation(
-            decide(noPublicAccess, withObject(COPY, { source: "other/readme", grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] }] })),
+            decide(
+                noPublicAccess,
+                withObject(COPY, { source: "other/readme", grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] }] }),
+            ),
             urn(COPY, "readme"),
             "AllUsers",
             "refuse this request at deploy time",
@@ -118,7 +121,9 @@ const AP_ARN = `arn:aws:s3:eu-west-1:${ACCOUNT}:accesspoint/partner`;
 function withAccessPoint(inputs: Record<string, unknown>, policy?: unknown) {
     const stack = compliantStack();
     const bucketUrn = urn("aws:s3/bucket:Bucket", "egress");
-    stack.push(res(AP, "partner-ap", { bucket: "pub-egress", name: "partner", arn: AP_ARN, ...inputs }, { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } }));
+    stack.push(
+        res(AP, "partner-ap", { bucket: "pub-egress", name: "partner", arn: AP_ARN, ...inputs }, { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } }),
+    );
     if (policy !== undefined) {
         const apUrn = urn(AP, "partner-ap");
         stack.push(res(AP_POLICY, "partner-ap-policy", { accessPointArn: AP_ARN, policy }, { dependencies: [apUrn], propertyDependencies: { accessPointArn: [apUrn] } }));
@@ -144,14 +149,24 @@ describe("no-public-access: access points", () => {
     for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
         it(`violation: the access point turns ${flag} off`, () =>
             assertOneViolation(
-                decide(noPublicAccess, withAccessPoint({ publicAccessBlockConfiguration: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, [flag]: false } })),
+                decide(
+                    noPublicAccess,
+                    withAccessPoint({
+                        publicAccessBlockConfiguration: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, [flag]: false },
+                    }),
+                ),
                 urn(AP, "partner-ap"),
                 flag,
             ));
     }
 
     it("violation: a public access point policy, inline, saying BPA refuses it", () => {
-        const v = assertOneViolation(decide(noPublicAccess, withAccessPoint({ policy: doc(apStatement("*")) })), urn(AP, "partner-ap"), "access point policy", "open to every principal");
+        const v = assertOneViolation(
+            decide(noPublicAccess, withAccessPoint({ policy: doc(apStatement("*")) })),
+            urn(AP, "partner-ap"),
+            "access point policy",
+            "open to every principal",
+        );
         assert.match(v.message, /refuse this policy at deploy time/);
     });
 

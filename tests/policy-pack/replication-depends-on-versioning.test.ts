@@ -44,7 +44,9 @@ describe("s3-transfer-replication-depends-on-versioning", () => {
         const stack = legacyStack();
         const bucketUrn = urn(T.bucket, "egress");
         find(stack, "egress").inputs.versioning = undefined;
-        stack.push(res(T.versioning, "egress-versioning", { bucket: "pub-egress", versioningConfiguration: { status: "Enabled" } }, { propertyDependencies: { bucket: [bucketUrn] } }));
+        stack.push(
+            res(T.versioning, "egress-versioning", { bucket: "pub-egress", versioningConfiguration: { status: "Enabled" } }, { propertyDependencies: { bucket: [bucketUrn] } }),
+        );
         assertOneViolation(decide(replicationDependsOnVersioning, stack), bucketUrn, "BucketReplicationConfig");
     });
 
@@ -61,6 +63,9 @@ describe("s3-transfer-replication-depends-on-versioning", () => {
     it("is reported at advisory level", () => {
         const stack = compliantStack();
         find(stack, "egress-replication").dependencies = [];
-        assert.deepStrictEqual(reported(replicationDependsOnVersioning, stack).map((v) => [v.enforcementLevel, v.urn]), [["advisory", REPLICATION_URN]]);
+        assert.deepStrictEqual(
+            reported(replicationDependsOnVersioning, stack).map((v) => [v.enforcementLevel, v.urn]),
+            [["advisory", REPLICATION_URN]],
+        );
     });
 });

@@ -128,9 +128,10 @@ describe("s3-transfer-replication-owner-and-kms", () => {
         it("is reported through the policy object", () => {
             const stack = compliantStack();
             delete rule0(stack).destination.accessControlTranslation;
-            assert.deepStrictEqual(reported(replicationOwnerAndKms, stack).map((v) => [v.policy, v.enforcementLevel, v.urn]), [
-                ["s3-transfer-replication-owner-and-kms", "mandatory", REPLICATION_URN],
-            ]);
+            assert.deepStrictEqual(
+                reported(replicationOwnerAndKms, stack).map((v) => [v.policy, v.enforcementLevel, v.urn]),
+                [["s3-transfer-replication-owner-and-kms", "mandatory", REPLICATION_URN]],
+            );
         });
     });
 
@@ -177,7 +178,9 @@ describe("s3-transfer-replication-owner-and-kms: replica key references, in ever
     function withReplicaKey(stack: ReturnType<typeof compliantStack>, key: string): string {
         const split = stack.find((r) => r.urn.endsWith("::egress-replication"));
         if (split) {
-            find(stack, "egress-encryption").inputs.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: SOURCE_KEY }, bucketKeyEnabled: true }];
+            find(stack, "egress-encryption").inputs.rules = [
+                { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: SOURCE_KEY }, bucketKeyEnabled: true },
+            ];
             const rule = (split.inputs as Record<string, any>).rules[0];
             rule.destination.encryptionConfiguration = { replicaKmsKeyId: key };
             rule.sourceSelectionCriteria = { sseKmsEncryptedObjects: { status: "Enabled" } };

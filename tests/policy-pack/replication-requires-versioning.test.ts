@@ -101,7 +101,10 @@ describe("s3-transfer-replication-requires-versioning", () => {
 
         it("is reported through the policy object", () => {
             const v = reported(replicationRequiresVersioning, without(compliantStack(), "egress-versioning"));
-            assert.deepStrictEqual(v.map((x) => [x.enforcementLevel, x.urn]), [["mandatory", REPLICATION_URN]]);
+            assert.deepStrictEqual(
+                v.map((x) => [x.enforcementLevel, x.urn]),
+                [["mandatory", REPLICATION_URN]],
+            );
         });
     });
 

@@ -37,7 +37,12 @@ function withManaged(policy: string) {
     const roleUrn = urn(T.role, "replication-role");
     stack.push(res(T.iamPolicy, "replication-managed", { name: "pub-replication", policy }));
     stack.push(
-        res(T.attachment, "replication-attach", { role: "pub-replication", policyArn: U }, { dependencies: [roleUrn, policyUrn], propertyDependencies: { role: [roleUrn], policyArn: [policyUrn] } }),
+        res(
+            T.attachment,
+            "replication-attach",
+            { role: "pub-replication", policyArn: U },
+            { dependencies: [roleUrn, policyUrn], propertyDependencies: { role: [roleUrn], policyArn: [policyUrn] } },
+        ),
     );
     return stack;
 }
@@ -81,7 +86,8 @@ describe("s3-transfer-replication-role-least-privilege", () => {
             ["NotAction", { Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:s3:::pub-egress/*" }, "NotAction"],
             ["NotResource", { ...GET, Resource: undefined, NotResource: "arn:aws:s3:::x" }, "NotResource"],
         ] as const) {
-            it(`RolePolicy with ${name}`, () => assertOneViolation(decide(replicationRoleLeastPrivilege, withPermissions(GET, statement)), ROLE_POLICY_URN, fragment, 'role "pub-replication"'));
+            it(`RolePolicy with ${name}`, () =>
+                assertOneViolation(decide(replicationRoleLeastPrivilege, withPermissions(GET, statement)), ROLE_POLICY_URN, fragment, 'role "pub-replication"'));
         }
 
         it("the statement given as an object document", () => {
@@ -110,13 +116,17 @@ describe("s3-transfer-replication-role-least-privilege", () => {
 
         it("a role found through the replication config even without the s3 trust", () => {
             const stack = withPermissions({ ...GET, Action: "s3:*" });
-            find(stack, "replication-role").inputs.assumeRolePolicy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: "sts:AssumeRole" }] });
+            find(stack, "replication-role").inputs.assumeRolePolicy = JSON.stringify({
+                Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: "sts:AssumeRole" }],
+            });
             assertOneViolation(decide(replicationRoleLeastPrivilege, stack), ROLE_POLICY_URN, '"s3:*"');
         });
 
         it("a role found only through a legacy inline replicationConfiguration", () => {
             const stack = legacyStack();
-            find(stack, "replication-role").inputs.assumeRolePolicy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: "sts:AssumeRole" }] });
+            find(stack, "replication-role").inputs.assumeRolePolicy = JSON.stringify({
+                Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: "sts:AssumeRole" }],
+            });
             find(stack, "replication-permissions").inputs.policy = doc({ ...GET, Action: "s3:*" });
             assertOneViolation(decide(replicationRoleLeastPrivilege, stack), ROLE_POLICY_URN, '"s3:*"');
         });
@@ -131,7 +141,10 @@ describe("s3-transfer-replication-role-least-privilege", () => {
             ));
 
         it("is reported at mandatory level", () => {
-            assert.deepStrictEqual(reported(replicationRoleLeastPrivilege, withPermissions({ ...GET, Action: "*" })).map((v) => [v.enforcementLevel, v.urn]), [["mandatory", ROLE_POLICY_URN]]);
+            assert.deepStrictEqual(
+                reported(replicationRoleLeastPrivilege, withPermissions({ ...GET, Action: "*" })).map((v) => [v.enforcementLevel, v.urn]),
+                [["mandatory", ROLE_POLICY_URN]],
+            );
         });
     });
 

@@ -67,15 +67,34 @@ describe("s3-transfer-replication-role-permissions", () => {
             const stack = without(compliantStack(), "replication-permissions");
             const roleUrn = urn(T.role, "replication-role");
             const policyUrn = urn(T.iamPolicy, "replication-managed");
-            stack.push(res(T.iamPolicy, "replication-managed", { name: "pub-replication", policy: doc({ Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:GetObjectVersionForReplication", "s3:Replicate*", "s3:ObjectOwnerOverrideToBucketOwner"], Resource: ["arn:aws:s3:::pub-egress", "arn:aws:s3:::pub-egress/*", "arn:aws:s3:::partner-ingress/*"] }) }));
-            stack.push(res(T.attachment, "attach", { role: "pub-replication", policyArn: U }, { dependencies: [roleUrn, policyUrn], propertyDependencies: { role: [roleUrn], policyArn: [policyUrn] } }));
+            stack.push(
+                res(T.iamPolicy, "replication-managed", {
+                    name: "pub-replication",
+                    policy: doc({
+                        Effect: "Allow",
+                        Action: ["s3:GetReplicationConfiguration", "s3:GetObjectVersionForReplication", "s3:Replicate*", "s3:ObjectOwnerOverrideToBucketOwner"],
+                        Resource: ["arn:aws:s3:::pub-egress", "arn:aws:s3:::pub-egress/*", "arn:aws:s3:::partner-ingress/*"],
+                    }),
+                }),
+            );
+            stack.push(
+                res(
+                    T.attachment,
+                    "attach",
+                    { role: "pub-replication", policyArn: U },
+                    { dependencies: [roleUrn, policyUrn], propertyDependencies: { role: [roleUrn], policyArn: [policyUrn] } },
+                ),
+            );
             assertAllCompliant(decide(replicationRolePermissions, stack));
         });
 
         it("a rule that is Disabled requires nothing", () => {
             const stack = withoutAction(compliantStack(), "s3:ObjectOwnerOverrideToBucketOwner");
             find(stack, "egress-replication").inputs.rules[0].status = "Disabled";
-            assert.deepStrictEqual(decide(replicationRolePermissions, stack).filter((d) => d.outcome === "violation"), []);
+            assert.deepStrictEqual(
+                decide(replicationRolePermissions, stack).filter((d) => d.outcome === "violation"),
+                [],
+            );
         });
     });
 
@@ -88,9 +107,15 @@ describe("s3-transfer-replication-role-permissions", () => {
         ];
         for (const [form, build] of forms) {
             it(`${form}: owner override without s3:ObjectOwnerOverrideToBucketOwner`, () =>
-                assertOneViolation(decide(replicationRolePermissions, withoutAction(build(), "s3:ObjectOwnerOverrideToBucketOwner")), ROLE_URN, "s3:ObjectOwnerOverrideToBucketOwner", "hands ownership"));
+                assertOneViolation(
+                    decide(replicationRolePermissions, withoutAction(build(), "s3:ObjectOwnerOverrideToBucketOwner")),
+                    ROLE_URN,
+                    "s3:ObjectOwnerOverrideToBucketOwner",
+                    "hands ownership",
+                ));
 
-            it(`${form}: no s3:ReplicateObject`, () => assertOneViolation(decide(replicationRolePermissions, withoutAction(build(), "s3:ReplicateObject")), ROLE_URN, "s3:ReplicateObject"));
+            it(`${form}: no s3:ReplicateObject`, () =>
+                assertOneViolation(decide(replicationRolePermissions, withoutAction(build(), "s3:ReplicateObject")), ROLE_URN, "s3:ReplicateObject"));
         }
 
         it("delete marker replication Enabled without s3:ReplicateDelete (V2 schema, and legacy deleteMarkerReplicationStatus)", () => {
@@ -167,7 +192,14 @@ describe("s3-transfer-replication-role-permissions", () => {
             d.Statement = d.Statement.filter((st: { Resource: string }) => st.Resource !== SOURCE_KEY);
             p.inputs.policy = JSON.stringify(d);
             const roleUrn = urn(T.role, "replication-role");
-            stack.push(res(T.attachment, "kms-managed", { role: "pub-replication", policyArn: "arn:aws:iam::aws:policy/AWSKeyManagementServicePowerUser" }, { propertyDependencies: { role: [roleUrn] } }));
+            stack.push(
+                res(
+                    T.attachment,
+                    "kms-managed",
+                    { role: "pub-replication", policyArn: "arn:aws:iam::aws:policy/AWSKeyManagementServicePowerUser" },
+                    { propertyDependencies: { role: [roleUrn] } },
+                ),
+            );
             assertUndecided(decide(replicationRolePermissions, stack), ROLE_URN);
         });
 
@@ -249,7 +281,12 @@ describe("s3-transfer-replication-role-permissions: resources and explicit denie
 
             it("s3:ReplicateObject granted on another bucket's objects", () => {
                 const stack = editRolePolicy(build(), setResource("s3:ReplicateObject", "arn:aws:s3:::other-bucket/*"));
-                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "s3:ReplicateObject on arn:aws:s3:::partner-ingress/*", "s3:ObjectOwnerOverrideToBucketOwner");
+                assertOneViolation(
+                    decide(replicationRolePermissions, stack),
+                    ROLE_URN,
+                    "s3:ReplicateObject on arn:aws:s3:::partner-ingress/*",
+                    "s3:ObjectOwnerOverrideToBucketOwner",
+                );
             });
 
             it("s3:GetObjectVersionForReplication granted on the destination instead of the source", () => {

@@ -24,10 +24,13 @@ const JOBS = `arn:aws:s3:eu-west-1:${ACCOUNT}:job/*`;
 
 describe("s3-transfer-replication-trust-source", () => {
     describe("live replication (s3.amazonaws.com)", () => {
-        it("compliant: the documented unconditioned trust, as a JSON string", () => assert.deepStrictEqual(outcomes(decide(replicationTrustSource, compliantStack())), ["compliant"]));
+        it("compliant: the documented unconditioned trust, as a JSON string", () =>
+            assert.deepStrictEqual(outcomes(decide(replicationTrustSource, compliantStack())), ["compliant"]));
 
         it("compliant: the documented trust as an object, Service as a list, in every stack form", () => {
-            assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust({ Statement: [{ ...S3_TRUST, Principal: { Service: ["s3.amazonaws.com"] } }] }))), ["compliant"]);
+            assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust({ Statement: [{ ...S3_TRUST, Principal: { Service: ["s3.amazonaws.com"] } }] }))), [
+                "compliant",
+            ]);
             assert.deepStrictEqual(outcomes(decide(replicationTrustSource, legacyStack())), ["compliant"]);
         });
 
@@ -48,7 +51,10 @@ describe("s3-transfer-replication-trust-source", () => {
 
         it("is reported at advisory level on the role through validateResource", () => {
             const v = reported(replicationTrustSource, withTrust({ Statement: [{ ...S3_TRUST, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }] }));
-            assert.deepStrictEqual(v.map((x) => [x.policy, x.enforcementLevel, x.urn]), [["s3-transfer-replication-trust-source", "advisory", ROLE_URN]]);
+            assert.deepStrictEqual(
+                v.map((x) => [x.policy, x.enforcementLevel, x.urn]),
+                [["s3-transfer-replication-trust-source", "advisory", ROLE_URN]],
+            );
             assert.deepStrictEqual(reported(replicationTrustSource, compliantStack()), []);
         });
     });
@@ -56,7 +62,12 @@ describe("s3-transfer-replication-trust-source", () => {
     describe("Batch Operations (batchoperations.s3.amazonaws.com)", () => {
         it("compliant: pinned with aws:SourceAccount and aws:SourceArn of the account's jobs", () =>
             assert.deepStrictEqual(
-                outcomes(decide(replicationTrustSource, withTrust({ Statement: [{ ...BATCH_TRUST, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": JOBS } } }] }))),
+                outcomes(
+                    decide(
+                        replicationTrustSource,
+                        withTrust({ Statement: [{ ...BATCH_TRUST, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": JOBS } } }] }),
+                    ),
+                ),
                 ["compliant"],
             ));
 
@@ -78,19 +89,24 @@ describe("s3-transfer-replication-trust-source", () => {
         }
 
         it("undecided while the account is unknown", () =>
-            assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust({ Statement: [{ ...BATCH_TRUST, Condition: { StringEquals: { "aws:SourceAccount": U } } }] }))), ["undecided"]));
+            assert.deepStrictEqual(
+                outcomes(decide(replicationTrustSource, withTrust({ Statement: [{ ...BATCH_TRUST, Condition: { StringEquals: { "aws:SourceAccount": U } } }] }))),
+                ["undecided"],
+            ));
     });
 
-    it("not applicable: a role S3 does not assume", () => assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust({ Statement: [PARTNER_TRUST] }))), ["not-applicable"]));
+    it("not applicable: a role S3 does not assume", () =>
+        assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust({ Statement: [PARTNER_TRUST] }))), ["not-applicable"]));
 
     it("unknown trust policy says nothing", () => assert.deepStrictEqual(outcomes(decide(replicationTrustSource, withTrust(U))), ["not-applicable"]));
 });
 
 describe("s3-transfer-cross-account-external-id", () => {
     it("compliant: another account with sts:ExternalId", () =>
-        assert.deepStrictEqual(outcomes(decide(crossAccountExternalId, withTrust({ Statement: [{ ...PARTNER_TRUST, Condition: { StringEquals: { "sts:ExternalId": "shared" } } }] }))), [
-            "compliant",
-        ]));
+        assert.deepStrictEqual(
+            outcomes(decide(crossAccountExternalId, withTrust({ Statement: [{ ...PARTNER_TRUST, Condition: { StringEquals: { "sts:ExternalId": "shared" } } }] }))),
+            ["compliant"],
+        ));
 
     it("not applicable: the replication role trusts only S3", () => assert.deepStrictEqual(outcomes(decide(crossAccountExternalId, compliantStack())), ["not-applicable"]));
 
@@ -116,10 +132,14 @@ describe("s3-transfer-cross-account-external-id", () => {
         });
     }
 
-    it("an unknown principal ARN says nothing", () => assert.deepStrictEqual(outcomes(decide(crossAccountExternalId, withTrust({ Statement: [{ ...PARTNER_TRUST, Principal: { AWS: U } }] }))), ["not-applicable"]));
+    it("an unknown principal ARN says nothing", () =>
+        assert.deepStrictEqual(outcomes(decide(crossAccountExternalId, withTrust({ Statement: [{ ...PARTNER_TRUST, Principal: { AWS: U } }] }))), ["not-applicable"]));
 
     it("is reported at advisory level", () => {
         const v = reported(crossAccountExternalId, withTrust({ Statement: [PARTNER_TRUST] }));
-        assert.deepStrictEqual(v.map((x) => [x.enforcementLevel, x.urn]), [["advisory", ROLE_URN]]);
+        assert.deepStrictEqual(
+            v.map((x) => [x.enforcementLevel, x.urn]),
+            [["advisory", ROLE_URN]],
+        );
     });
 });

@@ -60,8 +60,14 @@ describe("versioning: Object Lock and Suspended, source and destination", () => 
         assertUndecided(decide(replicationRequiresVersioning, stack), REPLICATION_URN);
     });
 
-    for (const [name, status] of [["Suspended", "Suspended"], ["Disabled", "Disabled"]]) {
-        for (const [form, build] of [["v7", compliantStack], ["v6 V2 token", v6SplitStack]] as const) {
+    for (const [name, status] of [
+        ["Suspended", "Suspended"],
+        ["Disabled", "Disabled"],
+    ]) {
+        for (const [form, build] of [
+            ["v7", compliantStack],
+            ["v6 V2 token", v6SplitStack],
+        ] as const) {
             it(`violation: source ${name} (${form})`, () => {
                 const stack = build();
                 find(stack, "egress-versioning").inputs.versioningConfiguration = { status };

@@ -53,12 +53,20 @@ for (const stack of ALL_STACKS) {
                 assert.strictEqual(bucket.protect, true);
                 assert.strictEqual(bucket.retainOnDelete, true);
                 assert.deepStrictEqual(forBucket(p, T.versioning, name).inputs.versioningConfiguration, { status: "Enabled" });
-                assert.deepStrictEqual(forBucket(p, T.encryption, name).inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }]);
+                assert.deepStrictEqual(forBucket(p, T.encryption, name).inputs.rules, [
+                    { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] },
+                ]);
                 assert.deepStrictEqual(forBucket(p, T.ownership, name).inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
                 const bpa = forBucket(p, T.publicAccessBlock, name).inputs;
                 assert.deepStrictEqual([bpa.blockPublicAcls, bpa.blockPublicPolicy, bpa.ignorePublicAcls, bpa.restrictPublicBuckets], [true, true, true, true]);
                 assert.deepStrictEqual(forBucket(p, T.lifecycle, name).inputs.rules, [
-                    { id: "expire-noncurrent-versions", status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: 7 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+                    {
+                        id: "expire-noncurrent-versions",
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        noncurrentVersionExpiration: { noncurrentDays: 7 },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
                     { id: "expire-current-objects", status: "Enabled", filter: { prefix: "" }, expiration: { days: 365 } },
                 ]);
             }
@@ -69,14 +77,44 @@ for (const stack of ALL_STACKS) {
             const accountId = p.outputs.accountId as string;
             for (const name of logBucketNames(p)) {
                 const arn = `arn:aws:s3:::${name}`;
-                const sources = dataBuckets(p).map((b) => b.outputs.arn as string).sort();
+                const sources = dataBuckets(p)
+                    .map((b) => b.outputs.arn as string)
+                    .sort();
                 assert.deepStrictEqual(documentOf(forBucket(p, T.policy, name)), {
                     Version: "2012-10-17",
                     Statement: [
-                        { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
-                        { Sid: "DenyOutdatedTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
-                        { Sid: "DenyKmsUploads", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`, Condition: { StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] } } },
-                        { Sid: "DenySseCUploads", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`, Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } } },
+                        {
+                            Sid: "DenyInsecureTransport",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [arn, `${arn}/*`],
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                        {
+                            Sid: "DenyOutdatedTls",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [arn, `${arn}/*`],
+                            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+                        },
+                        {
+                            Sid: "DenyKmsUploads",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:PutObject",
+                            Resource: `${arn}/*`,
+                            Condition: { StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] } },
+                        },
+                        {
+                            Sid: "DenySseCUploads",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:PutObject",
+                            Resource: `${arn}/*`,
+                            Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+                        },
                         {
                             Sid: "S3ServerAccessLogDelivery",
                             Effect: "Allow",
@@ -100,8 +138,13 @@ describe("audit configuration", () => {
         for (const region of ["eu-west-1", "us-east-1"]) {
             const logBucket = logBucketIn(p, region);
             assert.strictEqual(forBucket(p, T.bucket, logBucket).outputs.region, region);
-            const grant = documentOf(forBucket(p, T.policy, logBucket)).Statement.find((s) => s.Sid === "S3ServerAccessLogDelivery") as unknown as { Condition: { ArnLike: { "aws:SourceArn": string[] } } };
-            const inRegion = dataBuckets(p).filter((b) => b.outputs.region === region).map((b) => b.outputs.arn as string).sort();
+            const grant = documentOf(forBucket(p, T.policy, logBucket)).Statement.find((s) => s.Sid === "S3ServerAccessLogDelivery") as unknown as {
+                Condition: { ArnLike: { "aws:SourceArn": string[] } };
+            };
+            const inRegion = dataBuckets(p)
+                .filter((b) => b.outputs.region === region)
+                .map((b) => b.outputs.arn as string)
+                .sort();
             assert.ok(inRegion.length > 0);
             assert.deepStrictEqual(grant.Condition.ArnLike["aws:SourceArn"], inRegion);
         }
@@ -119,14 +162,21 @@ describe("audit configuration", () => {
         const [logBucket] = logBucketNames(p);
         const trailArn = "arn:aws:cloudtrail:us-east-1:111122223333:trail/acme-bank-transfer-data-events";
         assert.strictEqual(trail.outputs.arn, trailArn);
-        assert.deepStrictEqual(trail.inputs.advancedEventSelectors, [{
-            name: "Object events on exchanged files",
-            fieldSelectors: [
-                { field: "eventCategory", equals: ["Data"] },
-                { field: "resources.type", equals: ["AWS::S3::Object"] },
-                { field: "resources.ARN", startsWiths: dataBuckets(p).map((b) => `${b.outputs.arn as string}/`).sort() },
-            ],
-        }]);
+        assert.deepStrictEqual(trail.inputs.advancedEventSelectors, [
+            {
+                name: "Object events on exchanged files",
+                fieldSelectors: [
+                    { field: "eventCategory", equals: ["Data"] },
+                    { field: "resources.type", equals: ["AWS::S3::Object"] },
+                    {
+                        field: "resources.ARN",
+                        startsWiths: dataBuckets(p)
+                            .map((b) => `${b.outputs.arn as string}/`)
+                            .sort(),
+                    },
+                ],
+            },
+        ]);
         assert.strictEqual(trail.inputs.s3BucketName, logBucket);
         assert.strictEqual(trail.inputs.s3KeyPrefix, "cloudtrail");
         assert.strictEqual(trail.inputs.enableLogFileValidation, true);
@@ -135,7 +185,14 @@ describe("audit configuration", () => {
         assert.ok(trail.dependencies.includes(forBucket(p, T.policy, logBucket).urn), "CloudTrail checks the bucket policy when the trail is created");
         const arn = `arn:aws:s3:::${logBucket}`;
         assert.deepStrictEqual(documentOf(forBucket(p, T.policy, logBucket)).Statement.slice(5), [
-            { Sid: "CloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: arn, Condition: { StringEquals: { "aws:SourceArn": trailArn } } },
+            {
+                Sid: "CloudTrailAclCheck",
+                Effect: "Allow",
+                Principal: { Service: "cloudtrail.amazonaws.com" },
+                Action: "s3:GetBucketAcl",
+                Resource: arn,
+                Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+            },
             {
                 Sid: "CloudTrailDelivery",
                 Effect: "Allow",
@@ -148,7 +205,10 @@ describe("audit configuration", () => {
     });
 
     it("extends an existing trail by exporting the selector to add and warning how", async () => {
-        const p = await planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "transfer:auditTrail": "extend", "transfer:auditTrailName": "org-trail" }) });
+        const p = await planUncached({
+            stack: "prod",
+            configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "transfer:auditTrail": "extend", "transfer:auditTrailName": "org-trail" }),
+        });
         assert.strictEqual(ofType(p, T.trail).length, 0);
         const audit = p.outputs.audit as { trail: Record<string, string>; trailEventSelector: { fieldSelectors: { field: string }[] } };
         assert.deepStrictEqual(audit.trail, { mode: "extend", name: "org-trail", arn: "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail" });
@@ -162,8 +222,10 @@ describe("audit configuration", () => {
             [{ "transfer:auditTrail": "on" }, "transfer:auditTrail", /must be off, create or extend/],
             [{ "transfer:auditTrail": "extend" }, "transfer:auditTrailName", /required when transfer:auditTrail is extend/],
         ] as const) {
-            await assert.rejects(planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), change) }), (err: Error & { problems?: { key: string; problem: string }[] }) =>
-                err.problems?.some((p) => p.key === key && message.test(p.problem)) === true);
+            await assert.rejects(
+                planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), change) }),
+                (err: Error & { problems?: { key: string; problem: string }[] }) => err.problems?.some((p) => p.key === key && message.test(p.problem)) === true,
+            );
         }
     });
 });

@@ -14,7 +14,10 @@ const example = (name: string) => plan({ stack: name, configFile: path.join(EXAM
 const KEY = "aws:kms/key:Key";
 
 function keyOfBucket(p: Plan, bucketName: string): PlannedResource {
-    const encryption = forBucket(p, T.encryption, bucketName).inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string; kmsMasterKeyId: string }; bucketKeyEnabled: boolean }[];
+    const encryption = forBucket(p, T.encryption, bucketName).inputs.rules as {
+        applyServerSideEncryptionByDefault: { sseAlgorithm: string; kmsMasterKeyId: string };
+        bucketKeyEnabled: boolean;
+    }[];
     assert.strictEqual(encryption.length, 1);
     assert.strictEqual(encryption[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
     assert.strictEqual(encryption[0].bucketKeyEnabled, true, "S3 Bucket Keys cut KMS requests and cost");
@@ -94,7 +97,13 @@ describe("example setups", () => {
                     Principal: { AWS: "arn:aws:iam::444455556666:root" },
                     Action: ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"],
                     Resource: "*",
-                    Condition: { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::444455556666:role/cdlx-to-acme-bank-replication", "kms:ViaService": "s3.us-east-1.amazonaws.com", "kms:CallerAccount": "444455556666" } },
+                    Condition: {
+                        StringEquals: {
+                            "aws:PrincipalArn": "arn:aws:iam::444455556666:role/cdlx-to-acme-bank-replication",
+                            "kms:ViaService": "s3.us-east-1.amazonaws.com",
+                            "kms:CallerAccount": "444455556666",
+                        },
+                    },
                 },
             ]);
             assert.deepStrictEqual(documentOf(keyOfBucket(p, link.egressBucketName)).Statement, [ADMIN("111122223333")]);
@@ -114,7 +123,10 @@ describe("example setups", () => {
                 Effect: "Allow",
                 Action: "kms:Decrypt",
                 Resource: egressKey,
-                Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" }, StringLike: { "kms:EncryptionContext:aws:s3:arn": [link.egressBucketArn, `${link.egressBucketArn}/acme-bank/*`] } },
+                Condition: {
+                    StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" },
+                    StringLike: { "kms:EncryptionContext:aws:s3:arn": [link.egressBucketArn, `${link.egressBucketArn}/acme-bank/*`] },
+                },
             });
             assert.deepStrictEqual(policy.EncryptReplicas, {
                 Sid: "EncryptReplicas",
@@ -122,7 +134,10 @@ describe("example setups", () => {
                 // kms:Decrypt too: replicas keep S3 Bucket Keys (S3 User Guide, replication-config-for-kms-objects).
                 Action: ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"],
                 Resource: partnerKey,
-                Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" }, StringLike: { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::cdlx-prod-acme-bank-ingress", "arn:aws:s3:::cdlx-prod-acme-bank-ingress/acme-bank/*"] } },
+                Condition: {
+                    StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" },
+                    StringLike: { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::cdlx-prod-acme-bank-ingress", "arn:aws:s3:::cdlx-prod-acme-bank-ingress/acme-bank/*"] },
+                },
             });
         });
 
@@ -138,7 +153,9 @@ describe("example setups", () => {
         });
 
         it("leaves replication pending, with a warning naming the key to set, until the partner's ingress key is handed over", async () => {
-            const file = variant(path.join(EXAMPLES, "sse-kms.yaml"), (c) => { delete (c["transfer:partners"] as Record<string, unknown>[])[0].ingressKmsKeyArn; });
+            const file = variant(path.join(EXAMPLES, "sse-kms.yaml"), (c) => {
+                delete (c["transfer:partners"] as Record<string, unknown>[])[0].ingressKmsKeyArn;
+            });
             const p = await planUncached({ stack: "sse-kms", configFile: file });
             assert.strictEqual(ofType(p, T.replication).length, 0);
             assert.strictEqual(linksOf(p).cdlx.replication, "pending");
@@ -146,7 +163,10 @@ describe("example setups", () => {
         });
 
         it("reads the counterpart's ingress key through the stack reference, and refuses an SSE-S3 counterpart", async () => {
-            const kms = (stack: string) => variant(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), (c) => { c["transfer:encryption"] = "SSE-KMS"; });
+            const kms = (stack: string) =>
+                variant(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), (c) => {
+                    c["transfer:encryption"] = "SSE-KMS";
+                });
             const partner = await planUncached({ stack: "partner-prod", configFile: kms("partner-prod"), stackOutputs: { "organization/s3-transfer/prod": {} } });
             const publisher = await planUncached({ stack: "prod", configFile: kms("prod"), stackOutputs: { "organization/s3-transfer/partner-prod": partner.outputs } });
             const [rule] = forBucket(publisher, T.replication, linksOf(publisher).cdlx.egressBucketName).inputs.rules as Record<string, Record<string, unknown>>[];
@@ -164,7 +184,10 @@ describe("example setups", () => {
             const providers = ofType(p, "pulumi:providers:aws");
             assert.deepStrictEqual(providers.map((r) => r.inputs.region).sort(), ["eu-west-1", "us-east-1"]);
             const providerOf = (region: string) => providers.find((r) => r.inputs.region === region)!.urn;
-            for (const [name, region] of [["eurolink", "eu-west-1"], ["cdlx", "us-east-1"]]) {
+            for (const [name, region] of [
+                ["eurolink", "eu-west-1"],
+                ["cdlx", "us-east-1"],
+            ]) {
                 const link = linksOf(p)[name] as unknown as Record<string, string>;
                 assert.strictEqual(link.region, region);
                 for (const bucketName of [link.egressBucketName, link.ingressBucketName]) {
@@ -180,7 +203,10 @@ describe("example setups", () => {
             const p = await example("cross-region");
             const link = linksOf(p).eurolink;
             const ingressKey = statementsBySid(keyOfBucket(p, link.ingressBucketName));
-            assert.strictEqual((ingressKey.ReplicationEncryptsReplicas666677778888.Condition as Record<string, Record<string, string>>).StringEquals["kms:ViaService"], "s3.eu-west-1.amazonaws.com");
+            assert.strictEqual(
+                (ingressKey.ReplicationEncryptsReplicas666677778888.Condition as Record<string, Record<string, string>>).StringEquals["kms:ViaService"],
+                "s3.eu-west-1.amazonaws.com",
+            );
             const role = one(p, T.role, (r) => r.outputs.arn === link.replicationRoleArn);
             const policy = statementsBySid(one(p, T.rolePolicy, (r) => r.inputs.role === role.inputs.name));
             assert.strictEqual((policy.DecryptSourceObjects.Condition as Record<string, Record<string, string>>).StringEquals["kms:ViaService"], "s3.eu-west-1.amazonaws.com");
@@ -197,10 +223,13 @@ describe("example setups", () => {
             const [bucket] = dataBuckets(p);
             const arn = bucket.outputs.arn as string;
             const vendor = { AWS: "arn:aws:iam::099647660399:role/sc-event-stream-production" };
-            assert.deepStrictEqual(documentOf(forBucket(p, T.policy, bucket.inputs.bucket as string)).Statement.filter((s) => s.Effect === "Allow"), [
-                { Sid: "sailthruListBucket", Effect: "Allow", Principal: vendor, Action: "s3:ListBucket", Resource: arn },
-                { Sid: "sailthruWriteObjects", Effect: "Allow", Principal: vendor, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${arn}/*` },
-            ]);
+            assert.deepStrictEqual(
+                documentOf(forBucket(p, T.policy, bucket.inputs.bucket as string)).Statement.filter((s) => s.Effect === "Allow"),
+                [
+                    { Sid: "sailthruListBucket", Effect: "Allow", Principal: vendor, Action: "s3:ListBucket", Resource: arn },
+                    { Sid: "sailthruWriteObjects", Effect: "Allow", Principal: vendor, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${arn}/*` },
+                ],
+            );
             assert.strictEqual(ofType(p, T.replication).length, 0);
             assert.strictEqual((p.outputs.vendorDrops as Record<string, { prefix: string }>).sailthru.prefix, "", "the whole bucket is the vendor's");
         });
@@ -220,7 +249,14 @@ describe("example setups", () => {
                     Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" }, StringLike: { "kms:EncryptionContext:aws:s3:arn": [arn, `${arn}/*`] } },
                 },
                 // DescribeKey carries no encryption context (https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html).
-                { Sid: "sailthruMultipartUploadDescribeKey", Effect: "Allow", Principal: vendor, Action: "kms:DescribeKey", Resource: "*", Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } },
+                {
+                    Sid: "sailthruMultipartUploadDescribeKey",
+                    Effect: "Allow",
+                    Principal: vendor,
+                    Action: "kms:DescribeKey",
+                    Resource: "*",
+                    Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+                },
             ]);
         });
     });
@@ -231,11 +267,16 @@ describe("example setups", () => {
             const [bucket] = dataBuckets(p);
             const arn = bucket.outputs.arn as string;
             const vendor = { AWS: "arn:aws:iam::099647660399:root" };
-            assert.deepStrictEqual(documentOf(forBucket(p, T.policy, bucket.inputs.bucket as string)).Statement.filter((s) => s.Effect === "Allow"), [
-                { Sid: "sailthruListBucket", Effect: "Allow", Principal: vendor, Action: "s3:ListBucket", Resource: arn },
-                { Sid: "sailthruWriteObjects", Effect: "Allow", Principal: vendor, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${arn}/*` },
+            assert.deepStrictEqual(
+                documentOf(forBucket(p, T.policy, bucket.inputs.bucket as string)).Statement.filter((s) => s.Effect === "Allow"),
+                [
+                    { Sid: "sailthruListBucket", Effect: "Allow", Principal: vendor, Action: "s3:ListBucket", Resource: arn },
+                    { Sid: "sailthruWriteObjects", Effect: "Allow", Principal: vendor, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${arn}/*` },
+                ],
+            );
+            assert.deepStrictEqual(forBucket(p, T.encryption, bucket.inputs.bucket as string).inputs.rules, [
+                { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] },
             ]);
-            assert.deepStrictEqual(forBucket(p, T.encryption, bucket.inputs.bucket as string).inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }]);
         });
     });
 
@@ -245,10 +286,20 @@ describe("example setups", () => {
             const [bucket] = dataBuckets(p);
             const arn = bucket.outputs.arn as string;
             const vendor = { AWS: "arn:aws:iam::728023223659:user/integ" };
-            assert.deepStrictEqual(documentOf(forBucket(p, T.policy, bucket.inputs.bucket as string)).Statement.filter((s) => s.Effect === "Allow"), [
-                { Sid: "sailthruexporterListOwnPrefix", Effect: "Allow", Principal: vendor, Action: "s3:ListBucket", Resource: arn, Condition: { StringLike: { "s3:prefix": ["data-exporter/", "data-exporter/*"] } } },
-                { Sid: "sailthruexporterWriteOwnPrefix", Effect: "Allow", Principal: vendor, Action: ["s3:PutObject"], Resource: `${arn}/data-exporter/*` },
-            ]);
+            assert.deepStrictEqual(
+                documentOf(forBucket(p, T.policy, bucket.inputs.bucket as string)).Statement.filter((s) => s.Effect === "Allow"),
+                [
+                    {
+                        Sid: "sailthruexporterListOwnPrefix",
+                        Effect: "Allow",
+                        Principal: vendor,
+                        Action: "s3:ListBucket",
+                        Resource: arn,
+                        Condition: { StringLike: { "s3:prefix": ["data-exporter/", "data-exporter/*"] } },
+                    },
+                    { Sid: "sailthruexporterWriteOwnPrefix", Effect: "Allow", Principal: vendor, Action: ["s3:PutObject"], Resource: `${arn}/data-exporter/*` },
+                ],
+            );
             assert.strictEqual((p.outputs.vendorDrops as Record<string, { prefix: string }>)["sailthru-exporter"].prefix, "data-exporter");
         });
     });
@@ -257,27 +308,35 @@ describe("example setups", () => {
         it("trusts only the service's principal with its external ID", async () => {
             const p = await example("service-role");
             const role = one(p, T.role, (r) => r.inputs.name === "acme-retail-datasync-sync-writer");
-            assert.deepStrictEqual(documentOf(role, "assumeRolePolicy").Statement, [{
-                Sid: "DataSyncServiceWithExternalId",
-                Effect: "Allow",
-                Principal: { AWS: "arn:aws:iam::313131313131:role/data-sync-service" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "sts:ExternalId": "acme-retail-7f3a9c2e" } },
-            }]);
+            assert.deepStrictEqual(documentOf(role, "assumeRolePolicy").Statement, [
+                {
+                    Sid: "DataSyncServiceWithExternalId",
+                    Effect: "Allow",
+                    Principal: { AWS: "arn:aws:iam::313131313131:role/data-sync-service" },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "sts:ExternalId": "acme-retail-7f3a9c2e" } },
+                },
+            ]);
             assert.deepStrictEqual(forBucket(p, T.ownership, dataBuckets(p)[0].inputs.bucket as string).inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
         });
 
         it("allows DeleteObject only while the connection test is pending, which it is by default, and warns while it is", async () => {
             const pending = await example("service-role");
             const bucketArn = dataBuckets(pending)[0].outputs.arn as string;
-            assert.deepStrictEqual(documentOf(one(pending, T.rolePolicy)).Statement, [{ Sid: "WriteFiles", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/*` }]);
-            const file = variant(path.join(EXAMPLES, "service-role.yaml"), (c) => { (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending = false; });
+            assert.deepStrictEqual(documentOf(one(pending, T.rolePolicy)).Statement, [
+                { Sid: "WriteFiles", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/*` },
+            ]);
+            const file = variant(path.join(EXAMPLES, "service-role.yaml"), (c) => {
+                (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending = false;
+            });
             const done = await planUncached({ stack: "service-role", configFile: file });
             assert.deepStrictEqual(documentOf(one(done, T.rolePolicy)).Statement, [{ Sid: "WriteFiles", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${bucketArn}/*` }]);
             assert.match(pending.warnings.join("\n"), /connectionTestPending is on.*set connectionTestPending: false/);
             assert.deepStrictEqual(done.warnings, []);
             // The service's guide: s3:DeleteObject "is required to clean up test artifacts" of the first connection test.
-            const byDefault = variant(path.join(EXAMPLES, "service-role.yaml"), (c) => { delete (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending; });
+            const byDefault = variant(path.join(EXAMPLES, "service-role.yaml"), (c) => {
+                delete (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending;
+            });
             const first = await planUncached({ stack: "service-role", configFile: byDefault });
             assert.deepStrictEqual(documentOf(one(first, T.rolePolicy)).Statement, documentOf(one(pending, T.rolePolicy)).Statement);
         });
@@ -285,7 +344,11 @@ describe("example setups", () => {
         it("exports the role ARN to hand to the service", async () => {
             const p = await example("service-role");
             assert.deepStrictEqual(p.outputs.serviceDestinations, {
-                datasync: { bucketName: "acme-retail-service-role-datasync-sync", bucketArn: "arn:aws:s3:::acme-retail-service-role-datasync-sync", roleArn: "arn:aws:iam::121212121212:role/acme-retail-datasync-sync-writer" },
+                datasync: {
+                    bucketName: "acme-retail-service-role-datasync-sync",
+                    bucketArn: "arn:aws:s3:::acme-retail-service-role-datasync-sync",
+                    roleArn: "arn:aws:iam::121212121212:role/acme-retail-datasync-sync-writer",
+                },
             });
         });
     });

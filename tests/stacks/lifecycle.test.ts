@@ -44,7 +44,8 @@ function assertSettingsKept(p: Plan, label: string): void {
         for (const type of [T.publicAccessBlock, T.ownership, T.versioning, T.encryption, T.lifecycle, T.policy]) forBucket(p, type, name);
     }
     // A bucket's key is the only way to read its files (the alert topic's key is no bucket's).
-    for (const key of bucketKeys(p)) assert.deepStrictEqual(protectionOf(key), protectionOf(p.resources.find((r) => r.type === T.bucket && r.parent === key.parent)!), `${label}: ${key.urn}`);
+    for (const key of bucketKeys(p))
+        assert.deepStrictEqual(protectionOf(key), protectionOf(p.resources.find((r) => r.type === T.bucket && r.parent === key.parent)!), `${label}: ${key.urn}`);
 }
 
 describe("a retained bucket keeps its protections", () => {
@@ -57,7 +58,9 @@ describe("a retained bucket keeps its protections", () => {
     }
 
     it("with transfer:protectBuckets false (a disposable stack) nothing is protected, and everything is still retained", async () => {
-        const file = configVariant(path.join(ROOT, "Pulumi.prod.yaml"), (c) => { c["transfer:protectBuckets"] = false; });
+        const file = configVariant(path.join(ROOT, "Pulumi.prod.yaml"), (c) => {
+            c["transfer:protectBuckets"] = false;
+        });
         const p = await planUncached({ stack: "prod", configFile: file });
         assertSettingsKept(p, "unprotected");
         assert.ok(ofType(p, T.bucket).every((b) => b.protect !== true));
@@ -73,14 +76,18 @@ describe("a retained bucket keeps its protections", () => {
 
 describe("offboarding a counterpart", () => {
     const sseKms = path.join(EXAMPLES, "sse-kms.yaml");
-    const withState = (source: string, state: string) => configVariant(source, (c) => {
-        for (const key of ["transfer:partners", "transfer:publishers"]) for (const entry of (c[key] as Record<string, unknown>[] | undefined) ?? []) entry.state = state;
-    });
+    const withState = (source: string, state: string) =>
+        configVariant(source, (c) => {
+            for (const key of ["transfer:partners", "transfer:publishers"]) for (const entry of (c[key] as Record<string, unknown>[] | undefined) ?? []) entry.state = state;
+        });
     /** Allow statements that name the counterpart's account or role, in a policy document. */
     const grantsTo = (doc: { Statement: Record<string, unknown>[] }, account: string) =>
         doc.Statement.filter((s) => s.Effect === "Allow" && JSON.stringify(s.Principal ?? {}).includes(account));
 
-    for (const [label, source, stack] of [["prod (stack reference)", path.join(ROOT, "Pulumi.prod.yaml"), "prod"], ["sse-kms (hand-over)", sseKms, "sse-kms"]] as const) {
+    for (const [label, source, stack] of [
+        ["prod (stack reference)", path.join(ROOT, "Pulumi.prod.yaml"), "prod"],
+        ["sse-kms (hand-over)", sseKms, "sse-kms"],
+    ] as const) {
         it(`${label}: offboarding revokes every grant and stops replication at once, and the buckets keep every protection`, async () => {
             const active = await plan(source === sseKms ? { stack, configFile: sseKms } : stack);
             const p = await planUncached({ stack, configFile: withState(source, "offboarding") });
@@ -98,7 +105,9 @@ describe("offboarding a counterpart", () => {
             assert.ok(bucketKeys(p).length > 0 || source !== sseKms);
             for (const key of bucketKeys(p)) assert.deepStrictEqual(grantsTo(documentOf(key), account), [], key.urn);
             assertSettingsKept(p, "offboarding");
-            assert.deepStrictEqual(p.warnings, [`cdlx is offboarding: its grants are revoked and replication to it is stopped; its buckets keep every protection. Once they are archived: pulumi config set --path 'transfer:partners[0].state' retired`]);
+            assert.deepStrictEqual(p.warnings, [
+                `cdlx is offboarding: its grants are revoked and replication to it is stopped; its buckets keep every protection. Once they are archived: pulumi config set --path 'transfer:partners[0].state' retired`,
+            ]);
             for (const b of ofType(p, T.bucket)) assert.strictEqual(b.protect, true, b.urn);
         });
     }

@@ -38,7 +38,14 @@ for (const stack of ALL_STACKS) {
             assert.strictEqual(key.inputs.enableKeyRotation, true);
             assert.deepStrictEqual(documentOf(key).Statement, [
                 { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
-                { Sid: "AlertPublishersEncrypt", Effect: "Allow", Principal: { Service: ["s3.amazonaws.com", "cloudwatch.amazonaws.com"] }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": accountId } } },
+                {
+                    Sid: "AlertPublishersEncrypt",
+                    Effect: "Allow",
+                    Principal: { Service: ["s3.amazonaws.com", "cloudwatch.amazonaws.com"] },
+                    Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                },
             ]);
         });
 
@@ -51,9 +58,37 @@ for (const stack of ALL_STACKS) {
             const prefix = String(alarmsOf(p)[0].inputs.name).slice(0, -`${counterpart}-failed`.length);
             assert.match(prefix, /-replication-$/);
             assert.deepStrictEqual(documentOf(one(p, M.topicPolicy)).Statement, [
-                { Sid: "S3ReplicationEvents", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sns:Publish", Resource: topicArn, Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": Object.values(linksOf(p)).map((l) => l.egressBucketArn).sort() } } },
-                { Sid: "ReplicationAlarms", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: topicArn, Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${accountId}:alarm:${prefix}*` } } },
-                { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topicArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                {
+                    Sid: "S3ReplicationEvents",
+                    Effect: "Allow",
+                    Principal: { Service: "s3.amazonaws.com" },
+                    Action: "sns:Publish",
+                    Resource: topicArn,
+                    Condition: {
+                        StringEquals: { "aws:SourceAccount": accountId },
+                        ArnLike: {
+                            "aws:SourceArn": Object.values(linksOf(p))
+                                .map((l) => l.egressBucketArn)
+                                .sort(),
+                        },
+                    },
+                },
+                {
+                    Sid: "ReplicationAlarms",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudwatch.amazonaws.com" },
+                    Action: "sns:Publish",
+                    Resource: topicArn,
+                    Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${accountId}:alarm:${prefix}*` } },
+                },
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "sns:Publish",
+                    Resource: topicArn,
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
             ]);
         });
 
@@ -68,20 +103,23 @@ for (const stack of ALL_STACKS) {
                 assert.deepStrictEqual(notification.inputs.topics, [{ id: "replication-failures", topicArn, events: ["s3:Replication:OperationFailedReplication"] }]);
                 assert.ok(notification.dependencies.includes(one(p, M.topicPolicy).urn), "S3 validates the topic policy when notifications are configured");
                 const alarm = one(p, M.alarm, (a) => String(a.inputs.name).endsWith(`${counterpart}-failed`));
-                assert.deepStrictEqual({ ...alarm.inputs, name: undefined, alarmDescription: undefined }, {
-                    name: undefined,
-                    alarmDescription: undefined,
-                    namespace: "AWS/S3",
-                    metricName: "OperationsFailedReplication",
-                    dimensions: { SourceBucket: link.egressBucketName, DestinationBucket: (rule.destination.bucket as string).split(":::")[1], RuleId: rule.id },
-                    statistic: "Sum",
-                    period: 300,
-                    evaluationPeriods: 1,
-                    comparisonOperator: "GreaterThanThreshold",
-                    threshold: 0,
-                    treatMissingData: "notBreaching",
-                    alarmActions: [topicArn],
-                });
+                assert.deepStrictEqual(
+                    { ...alarm.inputs, name: undefined, alarmDescription: undefined },
+                    {
+                        name: undefined,
+                        alarmDescription: undefined,
+                        namespace: "AWS/S3",
+                        metricName: "OperationsFailedReplication",
+                        dimensions: { SourceBucket: link.egressBucketName, DestinationBucket: (rule.destination.bucket as string).split(":::")[1], RuleId: rule.id },
+                        statistic: "Sum",
+                        period: 300,
+                        evaluationPeriods: 1,
+                        comparisonOperator: "GreaterThanThreshold",
+                        threshold: 0,
+                        treatMissingData: "notBreaching",
+                        alarmActions: [topicArn],
+                    },
+                );
             }
             assert.strictEqual(alarmsOf(p).length, Object.keys(linksOf(p)).length);
         });
@@ -95,19 +133,33 @@ describe("monitoring options", () => {
         const [rule] = forBucket(p, T.replication, link.egressBucketName).inputs.rules as { destination: Record<string, unknown> }[];
         assert.deepStrictEqual(rule.destination.replicationTime, { status: "Enabled", time: { minutes: 15 } });
         assert.deepStrictEqual(rule.destination.metrics, { status: "Enabled", eventThreshold: { minutes: 15 } });
-        assert.deepStrictEqual((forBucket(p, M.notification, link.egressBucketName).inputs.topics as { events: string[] }[])[0].events, ["s3:Replication:OperationFailedReplication", "s3:Replication:OperationMissedThreshold"]);
+        assert.deepStrictEqual((forBucket(p, M.notification, link.egressBucketName).inputs.topics as { events: string[] }[])[0].events, [
+            "s3:Replication:OperationFailedReplication",
+            "s3:Replication:OperationMissedThreshold",
+        ]);
         const latency = one(p, M.alarm, (a) => a.inputs.metricName === "ReplicationLatency");
         assert.strictEqual(latency.inputs.statistic, "Maximum");
         assert.strictEqual(latency.inputs.threshold, 900);
     });
 
     it("subscribes the configured e-mail and HTTPS endpoints", async () => {
-        const p = await planUncached({ stack: "prod", configFile: prodWith({ "transfer:alertSubscriptions": [{ protocol: "email", endpoint: "transfer-ops@acme-bank.example" }, { protocol: "https", endpoint: "https://hooks.acme-bank.example/s3" }] }) });
+        const p = await planUncached({
+            stack: "prod",
+            configFile: prodWith({
+                "transfer:alertSubscriptions": [
+                    { protocol: "email", endpoint: "transfer-ops@acme-bank.example" },
+                    { protocol: "https", endpoint: "https://hooks.acme-bank.example/s3" },
+                ],
+            }),
+        });
         const topicArn = one(p, M.topic).outputs.arn;
-        assert.deepStrictEqual(ofType(p, M.subscription).map((s) => s.inputs), [
-            { topic: topicArn, protocol: "email", endpoint: "transfer-ops@acme-bank.example" },
-            { topic: topicArn, protocol: "https", endpoint: "https://hooks.acme-bank.example/s3" },
-        ]);
+        assert.deepStrictEqual(
+            ofType(p, M.subscription).map((s) => s.inputs),
+            [
+                { topic: topicArn, protocol: "email", endpoint: "transfer-ops@acme-bank.example" },
+                { topic: topicArn, protocol: "https", endpoint: "https://hooks.acme-bank.example/s3" },
+            ],
+        );
     });
 
     it("reports nothing for a link that does not replicate yet", async () => {

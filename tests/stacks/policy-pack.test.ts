@@ -11,7 +11,10 @@ import { Plan, PlannedResource } from "../../tools/plan/engine";
 import { ALL_STACKS, dataBuckets, forBucket, linksOf, one, plan, T } from "../helpers/plans";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "stacks", "examples");
-const exampleNames = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, ""));
+const exampleNames = fs
+    .readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => f.replace(/\.yaml$/, ""));
 const exampleOptions = (name: string) => ({ stack: name, configFile: path.join(EXAMPLES, `${name}.yaml`) });
 /** The live-replication role and its policy, not the side's Batch Replication role (`<name>-batch-replication`, policy `batch-replicate`). */
 const liveReplication = (r: PlannedResource) => r.inputs.name !== "batch-replicate" && !String(r.inputs.name).endsWith("-batch-replication");
@@ -25,7 +28,9 @@ function expectedNotes(p: Plan): string[] {
     return p.resources
         .filter((r) => r.type === T.role)
         .filter((r) => {
-            const trust = JSON.parse(r.inputs.assumeRolePolicy as string) as { Statement: { Principal?: { Service?: unknown }; Condition?: Record<string, Record<string, unknown>> }[] };
+            const trust = JSON.parse(r.inputs.assumeRolePolicy as string) as {
+                Statement: { Principal?: { Service?: unknown }; Condition?: Record<string, Record<string, unknown>> }[];
+            };
             return trust.Statement.some(
                 (st) =>
                     ([] as unknown[]).concat(st.Principal?.Service ?? []).includes("s3.amazonaws.com") &&
@@ -81,34 +86,128 @@ describe("the policy pack over the program's plans", () => {
     describe("each protection, broken in the plan, is caught", () => {
         const cases: [string, string, (p: Plan) => void][] = [
             ["egress versioning dropped", "mandatory s3-transfer-replication-requires-versioning", (p) => without(p, forBucket(p, T.versioning, egressOf(p)))],
-            ["egress versioning suspended", "mandatory s3-transfer-replication-requires-versioning", (p) => { forBucket(p, T.versioning, egressOf(p)).inputs.versioningConfiguration = { status: "Suspended" }; }],
-            ["HTTPS-only deny dropped", "mandatory s3-transfer-https-only", (p) => editDocument(forBucket(p, T.policy, ingressOf(p)), "policy", (d) => { d.Statement = d.Statement.filter((s) => s.Sid !== "DenyInsecureTransport"); })],
-            ["HTTPS-only deny narrowed to the bucket", "mandatory s3-transfer-https-only", (p) => editDocument(forBucket(p, T.policy, egressOf(p)), "policy", (d) => { d.Statement[0].Resource = (d.Statement[0].Resource as string[])[0]; })],
-            ["TLS 1.2 deny dropped", "advisory s3-transfer-minimum-tls", (p) => editDocument(forBucket(p, T.policy, ingressOf(p)), "policy", (d) => { d.Statement = d.Statement.filter((s) => s.Sid !== "DenyOutdatedTls"); })],
-            ["Block Public Access weakened", "mandatory s3-transfer-no-public-access", (p) => { forBucket(p, T.publicAccessBlock, ingressOf(p)).inputs.restrictPublicBuckets = false; }],
-            ["ingress grant opened to everyone", "mandatory s3-transfer-no-public-access", (p) => editDocument(forBucket(p, T.policy, ingressOf(p)), "policy", (d) => { const grant = d.Statement.find((s) => s.Effect === "Allow")!; grant.Principal = "*"; delete grant.Condition; })],
+            [
+                "egress versioning suspended",
+                "mandatory s3-transfer-replication-requires-versioning",
+                (p) => {
+                    forBucket(p, T.versioning, egressOf(p)).inputs.versioningConfiguration = { status: "Suspended" };
+                },
+            ],
+            [
+                "HTTPS-only deny dropped",
+                "mandatory s3-transfer-https-only",
+                (p) =>
+                    editDocument(forBucket(p, T.policy, ingressOf(p)), "policy", (d) => {
+                        d.Statement = d.Statement.filter((s) => s.Sid !== "DenyInsecureTransport");
+                    }),
+            ],
+            [
+                "HTTPS-only deny narrowed to the bucket",
+                "mandatory s3-transfer-https-only",
+                (p) =>
+                    editDocument(forBucket(p, T.policy, egressOf(p)), "policy", (d) => {
+                        d.Statement[0].Resource = (d.Statement[0].Resource as string[])[0];
+                    }),
+            ],
+            [
+                "TLS 1.2 deny dropped",
+                "advisory s3-transfer-minimum-tls",
+                (p) =>
+                    editDocument(forBucket(p, T.policy, ingressOf(p)), "policy", (d) => {
+                        d.Statement = d.Statement.filter((s) => s.Sid !== "DenyOutdatedTls");
+                    }),
+            ],
+            [
+                "Block Public Access weakened",
+                "mandatory s3-transfer-no-public-access",
+                (p) => {
+                    forBucket(p, T.publicAccessBlock, ingressOf(p)).inputs.restrictPublicBuckets = false;
+                },
+            ],
+            [
+                "ingress grant opened to everyone",
+                "mandatory s3-transfer-no-public-access",
+                (p) =>
+                    editDocument(forBucket(p, T.policy, ingressOf(p)), "policy", (d) => {
+                        const grant = d.Statement.find((s) => s.Effect === "Allow")!;
+                        grant.Principal = "*";
+                        delete grant.Condition;
+                    }),
+            ],
             ["default encryption dropped", "mandatory s3-transfer-default-encryption", (p) => without(p, forBucket(p, T.encryption, dataBuckets(p)[0].inputs.bucket as string))],
-            ["ownership not handed to the destination", "mandatory s3-transfer-replication-owner-and-kms", (p) => { delete (forBucket(p, T.replication, egressOf(p)).inputs.rules as { destination: Record<string, unknown> }[])[0].destination.accessControlTranslation; }],
-            ["replication role widened to s3:*", "mandatory s3-transfer-replication-role-least-privilege", (p) => editDocument(one(p, T.rolePolicy, liveReplication), "policy", (d) => { d.Statement[2].Action = "s3:*"; })],
-            ["replication role on every resource", "mandatory s3-transfer-replication-role-least-privilege", (p) => editDocument(one(p, T.rolePolicy, liveReplication), "policy", (d) => { d.Statement[1].Resource = "*"; })],
-            ["replication trust conditioned on aws:SourceAccount (not confirmed by AWS)", "advisory s3-transfer-replication-trust-source", (p) => editDocument(one(p, T.role, liveReplication), "assumeRolePolicy", (d) => { d.Statement[0].Condition = { StringEquals: { "aws:SourceAccount": "123456789012" } }; })],
-            ["ACLs enabled", "advisory s3-transfer-acls-disabled", (p) => { forBucket(p, T.ownership, ingressOf(p)).inputs.rule = { objectOwnership: "ObjectWriter" }; }],
-            ["replication not waiting for versioning", "advisory s3-transfer-replication-depends-on-versioning", (p) => {
-                const versioning = forBucket(p, T.versioning, egressOf(p)).urn;
-                const replication = forBucket(p, T.replication, egressOf(p));
-                replication.dependencies = replication.dependencies.filter((d) => d !== versioning);
-            }],
+            [
+                "ownership not handed to the destination",
+                "mandatory s3-transfer-replication-owner-and-kms",
+                (p) => {
+                    delete (forBucket(p, T.replication, egressOf(p)).inputs.rules as { destination: Record<string, unknown> }[])[0].destination.accessControlTranslation;
+                },
+            ],
+            [
+                "replication role widened to s3:*",
+                "mandatory s3-transfer-replication-role-least-privilege",
+                (p) =>
+                    editDocument(one(p, T.rolePolicy, liveReplication), "policy", (d) => {
+                        d.Statement[2].Action = "s3:*";
+                    }),
+            ],
+            [
+                "replication role on every resource",
+                "mandatory s3-transfer-replication-role-least-privilege",
+                (p) =>
+                    editDocument(one(p, T.rolePolicy, liveReplication), "policy", (d) => {
+                        d.Statement[1].Resource = "*";
+                    }),
+            ],
+            [
+                "replication trust conditioned on aws:SourceAccount (not confirmed by AWS)",
+                "advisory s3-transfer-replication-trust-source",
+                (p) =>
+                    editDocument(one(p, T.role, liveReplication), "assumeRolePolicy", (d) => {
+                        d.Statement[0].Condition = { StringEquals: { "aws:SourceAccount": "123456789012" } };
+                    }),
+            ],
+            [
+                "ACLs enabled",
+                "advisory s3-transfer-acls-disabled",
+                (p) => {
+                    forBucket(p, T.ownership, ingressOf(p)).inputs.rule = { objectOwnership: "ObjectWriter" };
+                },
+            ],
+            [
+                "replication not waiting for versioning",
+                "advisory s3-transfer-replication-depends-on-versioning",
+                (p) => {
+                    const versioning = forBucket(p, T.versioning, egressOf(p)).urn;
+                    const replication = forBucket(p, T.replication, egressOf(p));
+                    replication.dependencies = replication.dependencies.filter((d) => d !== versioning);
+                },
+            ],
             ["a data bucket's access logging dropped", "advisory s3-transfer-access-logging", (p) => without(p, forBucket(p, T.logging, ingressOf(p)))],
-            ["log bucket grant without aws:SourceArn", "advisory s3-transfer-log-delivery-grant", (p) => {
-                const logBucket = Object.values((p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets)[0];
-                editDocument(forBucket(p, T.policy, logBucket), "policy", (d) => {
-                    const grant = d.Statement.find((st) => st.Sid === "S3ServerAccessLogDelivery")!;
-                    delete (grant.Condition as Record<string, unknown>).ArnLike;
-                });
-            }],
-            ["bucket policy over 20 KB", "mandatory s3-transfer-aws-hard-limits", (p) => editDocument(forBucket(p, T.policy, ingressOf(p)), "policy", (d) => {
-                d.Statement.push({ Sid: "Padding", Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: Array.from({ length: 700 }, (_, i) => `arn:aws:s3:::padding-bucket-${i}`) });
-            })],
+            [
+                "log bucket grant without aws:SourceArn",
+                "advisory s3-transfer-log-delivery-grant",
+                (p) => {
+                    const logBucket = Object.values((p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets)[0];
+                    editDocument(forBucket(p, T.policy, logBucket), "policy", (d) => {
+                        const grant = d.Statement.find((st) => st.Sid === "S3ServerAccessLogDelivery")!;
+                        delete (grant.Condition as Record<string, unknown>).ArnLike;
+                    });
+                },
+            ],
+            [
+                "bucket policy over 20 KB",
+                "mandatory s3-transfer-aws-hard-limits",
+                (p) =>
+                    editDocument(forBucket(p, T.policy, ingressOf(p)), "policy", (d) => {
+                        d.Statement.push({
+                            Sid: "Padding",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:DeleteBucket",
+                            Resource: Array.from({ length: 700 }, (_, i) => `arn:aws:s3:::padding-bucket-${i}`),
+                        });
+                    }),
+            ],
         ];
         for (const [what, expected, breakIt] of cases) {
             it(`${what}: ${expected}`, async () => {
@@ -136,7 +235,11 @@ describe("the policy pack over the program's plans", () => {
         });
 
         it("service role trusted by another account without an external ID: advisory s3-transfer-cross-account-external-id", async () => {
-            const fired = await firedAfter(exampleOptions("service-role"), (p) => editDocument(one(p, T.role, liveReplication), "assumeRolePolicy", (d) => { delete d.Statement[0].Condition; }));
+            const fired = await firedAfter(exampleOptions("service-role"), (p) =>
+                editDocument(one(p, T.role, liveReplication), "assumeRolePolicy", (d) => {
+                    delete d.Statement[0].Condition;
+                }),
+            );
             assert.ok(fired.has("advisory s3-transfer-cross-account-external-id"));
         });
     });

@@ -55,7 +55,10 @@ describe("stack references, as the engine resolves them", () => {
 
     it("a bare stack name is qualified with the backend's organization, never a literal", async () => {
         const p = await planUncached({ stack: "prod", organization: "acme-corp", referenceDepth: 0 });
-        assert.deepStrictEqual(p.stackReferences.map((r) => r.name), ["acme-corp/s3-transfer/partner-prod"]);
+        assert.deepStrictEqual(
+            p.stackReferences.map((r) => r.name),
+            ["acme-corp/s3-transfer/partner-prod"],
+        );
     });
 
     for (const stack of ALL_STACKS) {

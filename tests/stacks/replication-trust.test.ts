@@ -22,15 +22,18 @@ describe("the replication role's trust", () => {
             const roles = replicationRoles(await plan(stack));
             assert.ok(roles.length > 0);
             for (const role of roles) {
-                assert.deepStrictEqual(trustOf(role).Statement.map(({ Sid: _sid, ...s }) => s), [
-                    { Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" },
-                ]);
+                assert.deepStrictEqual(
+                    trustOf(role).Statement.map(({ Sid: _sid, ...s }) => s),
+                    [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                );
             }
         });
     }
 
     it("transfer:replicationTrustConditions pins it to our account and egress bucket (opt-in, to be confirmed by the canary)", async () => {
-        const file = configVariant(path.join(ROOT, "Pulumi.prod.yaml"), (c) => { c["transfer:replicationTrustConditions"] = true; });
+        const file = configVariant(path.join(ROOT, "Pulumi.prod.yaml"), (c) => {
+            c["transfer:replicationTrustConditions"] = true;
+        });
         const [role] = replicationRoles(await planUncached({ stack: "prod", configFile: file }));
         assert.deepStrictEqual(trustOf(role).Statement[0].Condition, {
             StringEquals: { "aws:SourceAccount": "111122223333" },

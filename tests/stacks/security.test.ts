@@ -11,7 +11,9 @@ for (const stack of ALL_STACKS) {
         it("creates one egress and one ingress bucket per counterpart, protected and retained on delete", async () => {
             const p = await plan(stack);
             const links = linksOf(p);
-            const expected = Object.values(links).flatMap((l) => [l.egressBucketName, l.ingressBucketName]).sort();
+            const expected = Object.values(links)
+                .flatMap((l) => [l.egressBucketName, l.ingressBucketName])
+                .sort();
             const buckets = dataBuckets(p);
             assert.deepStrictEqual(buckets.map((b) => b.inputs.bucket).sort(), expected);
             for (const b of buckets) {
@@ -27,19 +29,23 @@ for (const stack of ALL_STACKS) {
                 const name = bucket.inputs.bucket as string;
                 assert.deepStrictEqual(forBucket(p, T.versioning, name).inputs.versioningConfiguration, { status: "Enabled" });
                 // SSE-C blocked by the bucket itself, which also refuses replication requests that specify it.
-                assert.deepStrictEqual(forBucket(p, T.encryption, name).inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }]);
+                assert.deepStrictEqual(forBucket(p, T.encryption, name).inputs.rules, [
+                    { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] },
+                ]);
                 const bpa = forBucket(p, T.publicAccessBlock, name).inputs;
                 for (const setting of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
                     assert.strictEqual(bpa[setting], true, `${name} ${setting}`);
                 }
                 assert.deepStrictEqual(forBucket(p, T.ownership, name).inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
-                assert.deepStrictEqual(forBucket(p, T.lifecycle, name).inputs.rules, [{
-                    id: "expire-noncurrent-versions",
-                    status: "Enabled",
-                    filter: { prefix: "" },
-                    noncurrentVersionExpiration: { noncurrentDays: expiryDays },
-                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                }]);
+                assert.deepStrictEqual(forBucket(p, T.lifecycle, name).inputs.rules, [
+                    {
+                        id: "expire-noncurrent-versions",
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        noncurrentVersionExpiration: { noncurrentDays: expiryDays },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                ]);
             }
         });
 
@@ -49,17 +55,47 @@ for (const stack of ALL_STACKS) {
                 const arn = bucket.outputs.arn as string;
                 const statements = documentOf(forBucket(p, T.policy, bucket.inputs.bucket as string)).Statement;
                 assert.deepStrictEqual(statements.slice(0, 2), [
-                    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
-                    { Sid: "DenyOutdatedTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:*",
+                        Resource: [arn, `${arn}/*`],
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
+                    {
+                        Sid: "DenyOutdatedTls",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:*",
+                        Resource: [arn, `${arn}/*`],
+                        Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+                    },
                 ]);
-                assert.deepStrictEqual(statements[2], {
-                    Sid: "DenyKmsUploads", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`,
-                    Condition: { StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] } },
-                }, "an SSE-S3 bucket refuses uploads encrypted with someone's KMS key");
-                assert.deepStrictEqual(statements[3], {
-                    Sid: "DenySseCUploads", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`,
-                    Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
-                }, "nobody but the uploader could read an SSE-C file");
+                assert.deepStrictEqual(
+                    statements[2],
+                    {
+                        Sid: "DenyKmsUploads",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:PutObject",
+                        Resource: `${arn}/*`,
+                        Condition: { StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] } },
+                    },
+                    "an SSE-S3 bucket refuses uploads encrypted with someone's KMS key",
+                );
+                assert.deepStrictEqual(
+                    statements[3],
+                    {
+                        Sid: "DenySseCUploads",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:PutObject",
+                        Resource: `${arn}/*`,
+                        Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+                    },
+                    "nobody but the uploader could read an SSE-C file",
+                );
                 const egress = Object.values(linksOf(p)).some((l) => l.egressBucketArn === arn);
                 if (egress) assert.strictEqual(statements.length, 4, "egress buckets grant nothing");
             }
@@ -81,12 +117,14 @@ for (const stack of ALL_STACKS) {
                 const role = one(p, T.role, (r) => r.outputs.arn === link.replicationRoleArn);
                 assert.deepStrictEqual(documentOf(role, "assumeRolePolicy"), {
                     Version: "2012-10-17",
-                    Statement: [{
-                        Sid: "S3ReplicationOnly",
-                        Effect: "Allow",
-                        Principal: { Service: "s3.amazonaws.com" },
-                        Action: "sts:AssumeRole",
-                    }],
+                    Statement: [
+                        {
+                            Sid: "S3ReplicationOnly",
+                            Effect: "Allow",
+                            Principal: { Service: "s3.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                        },
+                    ],
                 });
             }
         });
@@ -98,22 +136,26 @@ for (const stack of ALL_STACKS) {
                 const policy = one(p, T.rolePolicy, (r) => r.inputs.role === role.inputs.name);
                 const replication = forBucket(p, T.replication, link.egressBucketName);
                 const destination = (replication.inputs.rules as { destination: { bucket: string } }[])[0].destination.bucket;
-                assert.deepStrictEqual(documentOf(policy).Statement, [
-                    { Sid: "ReadSourceBucketConfiguration", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: link.egressBucketArn },
-                    {
-                        Sid: "ReadSourceObjectVersions",
-                        Effect: "Allow",
-                        Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"],
-                        Resource: `${link.egressBucketArn}/${link.root}/*`,
-                    },
-                    {
-                        Sid: "WriteReplicasToDestination",
-                        Effect: "Allow",
-                        Action: ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"],
-                        Resource: `${destination}/${link.root}/*`,
-                    },
-                    { Sid: "ReadDestinationVersioning", Effect: "Allow", Action: "s3:GetBucketVersioning", Resource: destination },
-                ], `replication role towards ${counterpart}`);
+                assert.deepStrictEqual(
+                    documentOf(policy).Statement,
+                    [
+                        { Sid: "ReadSourceBucketConfiguration", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: link.egressBucketArn },
+                        {
+                            Sid: "ReadSourceObjectVersions",
+                            Effect: "Allow",
+                            Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"],
+                            Resource: `${link.egressBucketArn}/${link.root}/*`,
+                        },
+                        {
+                            Sid: "WriteReplicasToDestination",
+                            Effect: "Allow",
+                            Action: ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"],
+                            Resource: `${destination}/${link.root}/*`,
+                        },
+                        { Sid: "ReadDestinationVersioning", Effect: "Allow", Action: "s3:GetBucketVersioning", Resource: destination },
+                    ],
+                    `replication role towards ${counterpart}`,
+                );
             }
         });
 
@@ -125,17 +167,23 @@ for (const stack of ALL_STACKS) {
                 assert.strictEqual(replication.inputs.role, link.replicationRoleArn);
                 const [rule, ...others] = replication.inputs.rules as Record<string, unknown>[];
                 assert.strictEqual(others.length, 0);
-                assert.deepStrictEqual({ ...rule, destination: undefined }, {
-                    id: `to-${counterpart}`,
-                    priority: 0,
-                    status: "Enabled",
-                    filter: { prefix: `${link.root}/` },
-                    deleteMarkerReplication: { status: "Disabled" },
-                    destination: undefined,
-                });
+                assert.deepStrictEqual(
+                    { ...rule, destination: undefined },
+                    {
+                        id: `to-${counterpart}`,
+                        priority: 0,
+                        status: "Enabled",
+                        filter: { prefix: `${link.root}/` },
+                        deleteMarkerReplication: { status: "Disabled" },
+                        destination: undefined,
+                    },
+                );
                 assert.deepStrictEqual((rule.destination as Record<string, unknown>).accessControlTranslation, { owner: "Destination" });
                 assert.ok(replication.dependencies.includes(forBucket(p, T.versioning, link.egressBucketName).urn), "replication must wait for versioning");
-                assert.ok(replication.dependencies.includes(one(p, T.rolePolicy, (r) => r.inputs.role === role.inputs.name).urn), "replication must wait for the role's permissions");
+                assert.ok(
+                    replication.dependencies.includes(one(p, T.rolePolicy, (r) => r.inputs.role === role.inputs.name).urn),
+                    "replication must wait for the role's permissions",
+                );
             }
         });
 
@@ -146,14 +194,18 @@ for (const stack of ALL_STACKS) {
             const roleArn = `arn:aws:iam::${accountId}:role/${p.outputs.partyName as string}-batch-replication`;
             for (const link of links) assert.strictEqual(link.batchReplicationRoleArn, roleArn);
             const role = one(p, T.role, (r) => r.outputs.arn === roleArn);
-            assert.deepStrictEqual(documentOf(role, "assumeRolePolicy").Statement, [{
-                Sid: "S3BatchOperationsOfThisAccount",
-                Effect: "Allow",
-                Principal: { Service: "batchoperations.s3.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:s3:*:${accountId}:job/*` } },
-            }]);
-            const logs = Object.values((p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets).map((b) => `arn:aws:s3:::${b}/batch-replication/*`).sort();
+            assert.deepStrictEqual(documentOf(role, "assumeRolePolicy").Statement, [
+                {
+                    Sid: "S3BatchOperationsOfThisAccount",
+                    Effect: "Allow",
+                    Principal: { Service: "batchoperations.s3.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:s3:*:${accountId}:job/*` } },
+                },
+            ]);
+            const logs = Object.values((p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets)
+                .map((b) => `arn:aws:s3:::${b}/batch-replication/*`)
+                .sort();
             const egress = links.map((l) => l.egressBucketArn).sort();
             assert.deepStrictEqual(documentOf(one(p, T.rolePolicy, (r) => r.inputs.role === role.inputs.name)).Statement, [
                 { Sid: "InitiateReplication", Effect: "Allow", Action: "s3:InitiateReplication", Resource: links.map((l) => `${l.egressBucketArn}/${l.root}/*`).sort() },

@@ -62,14 +62,25 @@ describe("wiring between the two sides", () => {
             const link = linksOf(first).cdlx;
             assert.strictEqual(dataBuckets(first).length, 2);
             // The replication role, and the side's Batch Replication role with its policy.
-            assert.deepStrictEqual(ofType(first, T.role).map((r) => r.inputs.name).sort(), ["acme-bank-batch-replication", "acme-bank-to-cdlx-replication"]);
+            assert.deepStrictEqual(
+                ofType(first, T.role)
+                    .map((r) => r.inputs.name)
+                    .sort(),
+                ["acme-bank-batch-replication", "acme-bank-to-cdlx-replication"],
+            );
             assert.strictEqual(ofType(first, T.replication).length, 0);
-            assert.deepStrictEqual(ofType(first, T.rolePolicy).map((r) => r.inputs.name), ["batch-replicate"]);
+            assert.deepStrictEqual(
+                ofType(first, T.rolePolicy).map((r) => r.inputs.name),
+                ["batch-replicate"],
+            );
             assert.deepStrictEqual(ingressGrants(first, link.ingressBucketName), []);
             assert.strictEqual(link.replication, "pending");
             assert.strictEqual(link.ingressGrant, "pending");
             assert.strictEqual(first.warnings.length, 1);
-            assert.match(first.warnings[0], /stack organization\/s3-transfer\/partner-prod exists but has no outputs yet \(never deployed\): run `pulumi up` on organization\/s3-transfer\/partner-prod/);
+            assert.match(
+                first.warnings[0],
+                /stack organization\/s3-transfer\/partner-prod exists but has no outputs yet \(never deployed\): run `pulumi up` on organization\/s3-transfer\/partner-prod/,
+            );
         });
 
         it("publisher first, then partner, then publisher again equals the fully wired plans", async () => {
@@ -96,8 +107,16 @@ describe("wiring between the two sides", () => {
         const cases: [string, (o: Record<string, unknown>) => Record<string, unknown>, RegExp][] = [
             ["a stack of the same side", (o) => ({ ...o, side: "publisher" }), /is a publisher stack; a publisher exchanges with a partner/],
             ["another party's stack", (o) => ({ ...o, partyName: "other" }), /belongs to "other", not to "cdlx"/],
-            ["a different root", (o) => ({ ...o, links: { "acme-bank": { ...(o.links as Record<string, object>)["acme-bank"], root: "elsewhere" } } }), /under root "elsewhere" but this stack uses "acme-bank"/],
-            ["a malformed ingress ARN", (o) => ({ ...o, links: { "acme-bank": { ...(o.links as Record<string, object>)["acme-bank"], ingressBucketArn: "arn:aws:s3:::Bad_Bucket" } } }), /output links\.acme-bank\.ingressBucketArn: bucket name "Bad_Bucket"/],
+            [
+                "a different root",
+                (o) => ({ ...o, links: { "acme-bank": { ...(o.links as Record<string, object>)["acme-bank"], root: "elsewhere" } } }),
+                /under root "elsewhere" but this stack uses "acme-bank"/,
+            ],
+            [
+                "a malformed ingress ARN",
+                (o) => ({ ...o, links: { "acme-bank": { ...(o.links as Record<string, object>)["acme-bank"], ingressBucketArn: "arn:aws:s3:::Bad_Bucket" } } }),
+                /output links\.acme-bank\.ingressBucketArn: bucket name "Bad_Bucket"/,
+            ],
             ["our own account", (o) => ({ ...o, accountId: "111122223333" }), /output accountId: is this stack's own account 111122223333/],
         ];
         for (const [what, mutate, message] of cases) {
@@ -121,8 +140,10 @@ describe("wiring between the two sides", () => {
             assert.strictEqual(rule.destination.bucket, "arn:aws:s3:::loyaltyco-inbound-acme");
             assert.strictEqual(rule.destination.account, "999988887777");
             assert.deepStrictEqual(rule.filter, { prefix: "acme-files/" });
-            assert.deepStrictEqual(ingressGrants(p, link.ingressBucketName),
-                expectedGrants(link.ingressBucketArn, "acme-files", "999988887777", "arn:aws:iam::999988887777:role/service-role/loyaltyco-outbound"));
+            assert.deepStrictEqual(
+                ingressGrants(p, link.ingressBucketName),
+                expectedGrants(link.ingressBucketArn, "acme-files", "999988887777", "arn:aws:iam::999988887777:role/service-role/loyaltyco-outbound"),
+            );
         });
 
         it("a counterpart that has handed over only its account gets buckets and a role, and warnings naming the missing keys", async () => {
@@ -132,10 +153,10 @@ describe("wiring between the two sides", () => {
             assert.strictEqual(link.ingressGrant, "pending");
             assert.deepStrictEqual(ingressGrants(p, link.ingressBucketName), []);
             one(p, T.role, (r) => r.outputs.arn === link.replicationRoleArn);
-            assert.deepStrictEqual(p.warnings.filter((w) => w.includes("transfer:partners[1]")).map((w) => w.split(":")[0]), [
-                "replication to marketco waits for their ingress bucket ARN",
-                "marketco cannot replicate into acme-bank-handover-marketco-ingress until their role ARN is set",
-            ]);
+            assert.deepStrictEqual(
+                p.warnings.filter((w) => w.includes("transfer:partners[1]")).map((w) => w.split(":")[0]),
+                ["replication to marketco waits for their ingress bucket ARN", "marketco cannot replicate into acme-bank-handover-marketco-ingress until their role ARN is set"],
+            );
         });
     });
 });

@@ -126,7 +126,10 @@ describe("npm run access: the example setups", () => {
                 assert.ok(found.length > 0, `no rows of ${template}`);
                 for (const r of found) {
                     assert.strictEqual(r.decision, "Allowed", describeRow(r));
-                    assert.ok(r.evidence.some((e) => e.startsWith(`Allow ${sid} in `)), `${describeRow(r)}: ${r.evidence.join("; ")}`);
+                    assert.ok(
+                        r.evidence.some((e) => e.startsWith(`Allow ${sid} in `)),
+                        `${describeRow(r)}: ${r.evidence.join("; ")}`,
+                    );
                     assert.match(r.note ?? "", /identity policy is outside our plan, modelled as allowing everything/);
                 }
             };
@@ -136,8 +139,13 @@ describe("npm run access: the example setups", () => {
             granted("vendor-lists-the-whole-bucket-only-when-dedicated", "sailthruListBucket");
             granted("vendor-confirms-access", "sailthruWriteObjects");
             // Event Stream's documented layout, at the top of the bucket.
-            assert.ok(rows(result, { template: "vendor-writes-its-files" }).some((r) => r.resource.endsWith("/campaign_send/dt=20240131/client_id=3386/campaign_send_20240131_000.csv")));
-            assert.deepStrictEqual(rows(result, { template: "vendor-lists-its-files" }).map((r) => r.requestKeys), [{ "s3:prefix": "" }]);
+            assert.ok(
+                rows(result, { template: "vendor-writes-its-files" }).some((r) => r.resource.endsWith("/campaign_send/dt=20240131/client_id=3386/campaign_send_20240131_000.csv")),
+            );
+            assert.deepStrictEqual(
+                rows(result, { template: "vendor-lists-its-files" }).map((r) => r.requestKeys),
+                [{ "s3:prefix": "" }],
+            );
         });
 
         it("leaves the key requests through S3 not evaluated, saying the simulator cannot evaluate the encryption-context condition, rather than dropping the condition", async () => {
@@ -146,26 +154,47 @@ describe("npm run access: the example setups", () => {
             assert.deepStrictEqual(undecided, ["vendor-account-no-key-use", "vendor-multipart-kms-through-s3", "vendor-no-key-administration"]);
             for (const r of result.notEvaluated) assert.match(r.note ?? "", /drops context key\(s\) kms:EncryptionContext:aws:s3:arn/, describeRow(r));
             const grant = statement(documentOf(one(await plan({ stack: "vendor-write", configFile: example("vendor-write") }), "aws:kms/key:Key")), "sailthruMultipartUpload");
-            assert.deepStrictEqual((grant.Condition as Record<string, unknown>).StringLike, { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::acme-retail-vendor-write-sailthru-drop", "arn:aws:s3:::acme-retail-vendor-write-sailthru-drop/*"] });
+            assert.deepStrictEqual((grant.Condition as Record<string, unknown>).StringLike, {
+                "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::acme-retail-vendor-write-sailthru-drop", "arn:aws:s3:::acme-retail-vendor-write-sailthru-drop/*"],
+            });
         });
 
         it("gets nothing else: no reads, no bucket changes, no direct key use, no other key, and nothing for its account's other principals", async () => {
             const result = await evaluate(example("vendor-write"));
             const decisions = (template: string) => [...new Set(rows(result, { template }).map((r) => r.decision))];
-            for (const template of ["vendor-reads-nothing", "vendor-no-bucket-changes", "vendor-kms-only-through-s3", "vendor-account-gets-nothing", "vendor-nothing-on-other-buckets"]) {
+            for (const template of [
+                "vendor-reads-nothing",
+                "vendor-no-bucket-changes",
+                "vendor-kms-only-through-s3",
+                "vendor-account-gets-nothing",
+                "vendor-nothing-on-other-buckets",
+            ]) {
                 assert.deepStrictEqual(decisions(template), ["ImplicitlyDenied"], template);
             }
             assert.deepStrictEqual(decisions("vendor-without-modern-tls"), ["ExplicitlyDenied"]);
             const [otherKey] = rows(result, { template: "vendor-names-no-other-key" });
-            assert.deepStrictEqual([otherKey.decision, otherKey.evidence[0]], ["ExplicitlyDenied", "Deny DenyOtherKmsKeys in acme-retail-vendor-write-sailthru-drop bucket policy"]);
-            assert.deepStrictEqual([...new Set(rows(result, { template: "vendor-account-gets-nothing" }).map((r) => r.principal))].sort(), ["sailthru account root", "sailthru admin role", "sailthru's principal name in an unrelated account"]);
+            assert.deepStrictEqual(
+                [otherKey.decision, otherKey.evidence[0]],
+                ["ExplicitlyDenied", "Deny DenyOtherKmsKeys in acme-retail-vendor-write-sailthru-drop bucket policy"],
+            );
+            assert.deepStrictEqual([...new Set(rows(result, { template: "vendor-account-gets-nothing" }).map((r) => r.principal))].sort(), [
+                "sailthru account root",
+                "sailthru admin role",
+                "sailthru's principal name in an unrelated account",
+            ]);
         });
 
         it("with Event Stream only, the grant names the vendor's account root, so its account's principals are the vendor", async () => {
             const result = await evaluate(example("vendor-write-event-stream"));
             assert.deepStrictEqual(mismatchKeys(result), []);
-            assert.deepStrictEqual(rows(result, { template: "vendor-writes-its-files" }).map((r) => [r.principal, r.decision]), Array(4).fill(["sailthru principal root", "Allowed"]));
-            assert.deepStrictEqual([...new Set(rows(result, { template: "vendor-account-gets-nothing" }).map((r) => r.principal))], ["sailthru's principal name in an unrelated account"]);
+            assert.deepStrictEqual(
+                rows(result, { template: "vendor-writes-its-files" }).map((r) => [r.principal, r.decision]),
+                Array(4).fill(["sailthru principal root", "Allowed"]),
+            );
+            assert.deepStrictEqual(
+                [...new Set(rows(result, { template: "vendor-account-gets-nothing" }).map((r) => r.principal))],
+                ["sailthru's principal name in an unrelated account"],
+            );
         });
 
         it("with Data Exporter, at a path we chose: writes and lists only under it, and nowhere else", async () => {
@@ -174,44 +203,72 @@ describe("npm run access: the example setups", () => {
             const decisions = (template: string) => [...new Set(rows(result, { template }).map((r) => r.decision))];
             assert.deepStrictEqual(decisions("vendor-writes-its-files"), ["Allowed"]);
             assert.deepStrictEqual(decisions("vendor-lists-its-files"), ["Allowed"]);
-            for (const template of ["vendor-writes-nowhere-else", "vendor-deletes-nowhere-else", "vendor-deletes-its-files", "vendor-confirms-access", "vendor-lists-no-other-prefix", "vendor-lists-the-whole-bucket-only-when-dedicated", "vendor-lists-not-a-lookalike-prefix"]) {
+            for (const template of [
+                "vendor-writes-nowhere-else",
+                "vendor-deletes-nowhere-else",
+                "vendor-deletes-its-files",
+                "vendor-confirms-access",
+                "vendor-lists-no-other-prefix",
+                "vendor-lists-the-whole-bucket-only-when-dedicated",
+                "vendor-lists-not-a-lookalike-prefix",
+            ]) {
                 assert.deepStrictEqual(decisions(template), ["ImplicitlyDenied"], template);
             }
-            assert.deepStrictEqual(rows(result, { template: "vendor-lists-its-files" }).map((r) => r.requestKeys), [{ "s3:prefix": "data-exporter/" }]);
+            assert.deepStrictEqual(
+                rows(result, { template: "vendor-lists-its-files" }).map((r) => r.requestKeys),
+                [{ "s3:prefix": "data-exporter/" }],
+            );
         });
 
         it("widening a prefixed vendor's write grant to the whole bucket fails exactly its writes outside the prefix", async () => {
             const drop = "acme-retail-vendor-write-data-exporter-sailthru-exporter-drop";
-            const result = await evaluate(example("vendor-write-data-exporter"), (p) => editDocument(forBucket(p, T.policy, drop), "policy", (doc) => {
-                statement(doc, "sailthruexporterWriteOwnPrefix").Resource = `arn:aws:s3:::${drop}/*`;
-            }));
-            assert.deepStrictEqual(mismatchKeys(result), [
-                ...[
-                    `${drop}/other-root/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl`,
-                    `${drop}/CDLX_orders_20240131_1706659200_1of2.jsonl`,
-                    `${drop}/data-exporter-other/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl`,
-                ].map((resource) => `vendor-writes-nowhere-else: sailthru-exporter principal user/integ s3:PutObject ${resource} tls1.2`),
-                `vendor-confirms-access: sailthru-exporter principal user/integ s3:PutObject ${drop}/_ACCESS_CONFIRMATION tls1.2`,
-            ].sort());
+            const result = await evaluate(example("vendor-write-data-exporter"), (p) =>
+                editDocument(forBucket(p, T.policy, drop), "policy", (doc) => {
+                    statement(doc, "sailthruexporterWriteOwnPrefix").Resource = `arn:aws:s3:::${drop}/*`;
+                }),
+            );
+            assert.deepStrictEqual(
+                mismatchKeys(result),
+                [
+                    ...[
+                        `${drop}/other-root/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl`,
+                        `${drop}/CDLX_orders_20240131_1706659200_1of2.jsonl`,
+                        `${drop}/data-exporter-other/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl`,
+                    ].map((resource) => `vendor-writes-nowhere-else: sailthru-exporter principal user/integ s3:PutObject ${resource} tls1.2`),
+                    `vendor-confirms-access: sailthru-exporter principal user/integ s3:PutObject ${drop}/_ACCESS_CONFIRMATION tls1.2`,
+                ].sort(),
+            );
             assert.ok(result.mismatches.every((r) => r.decision === "Allowed"));
         });
 
         it("on an SSE-S3 drop: no key requests, and an upload naming a key of the vendor's is refused", async () => {
             const result = await evaluate(VARIANTS.vendorSseS3);
             assert.deepStrictEqual(mismatchKeys(result), []);
-            assert.deepStrictEqual(result.rows.filter((r) => r.action.startsWith("kms:")), []);
+            assert.deepStrictEqual(
+                result.rows.filter((r) => r.action.startsWith("kms:")),
+                [],
+            );
             const [otherKey] = rows(result, { template: "vendor-names-no-other-key" });
-            assert.deepStrictEqual([otherKey.expected, otherKey.decision, otherKey.evidence[0]], ["ExplicitlyDenied", "ExplicitlyDenied", "Deny DenyKmsUploads in acme-retail-vendor-sse-s3-sailthru-drop bucket policy"]);
+            assert.deepStrictEqual(
+                [otherKey.expected, otherKey.decision, otherKey.evidence[0]],
+                ["ExplicitlyDenied", "ExplicitlyDenied", "Deny DenyKmsUploads in acme-retail-vendor-sse-s3-sailthru-drop bucket policy"],
+            );
         });
 
         it("dropping kms:ViaService from the vendor's key grants fails exactly its direct calls to the key", async () => {
-            const result = await evaluate(example("vendor-write"), (p) => editDocument(one(p, "aws:kms/key:Key"), "policy", (doc) => {
-                delete statement(doc, "sailthruMultipartUpload").Condition;
-                delete statement(doc, "sailthruMultipartUploadDescribeKey").Condition;
-            }));
+            const result = await evaluate(example("vendor-write"), (p) =>
+                editDocument(one(p, "aws:kms/key:Key"), "policy", (doc) => {
+                    delete statement(doc, "sailthruMultipartUpload").Condition;
+                    delete statement(doc, "sailthruMultipartUploadDescribeKey").Condition;
+                }),
+            );
             assert.deepStrictEqual([...new Set(result.mismatches.map((r) => r.template))], ["vendor-kms-only-through-s3"]);
             assert.strictEqual(result.mismatches.length, 7);
-            assert.ok(result.mismatches.every((r) => r.decision === "Allowed" && /Allow sailthruMultipartUpload(DescribeKey)? in acme-retail-sailthru-drop key policy/.test(r.evidence.join("\n"))));
+            assert.ok(
+                result.mismatches.every(
+                    (r) => r.decision === "Allowed" && /Allow sailthruMultipartUpload(DescribeKey)? in acme-retail-sailthru-drop key policy/.test(r.evidence.join("\n")),
+                ),
+            );
         });
     });
 
@@ -225,28 +282,43 @@ describe("npm run access: the example setups", () => {
             assert.deepStrictEqual(assume("service-assumes-writer-with-external-id"), ["Allowed"]);
             assert.deepStrictEqual(assume("service-needs-the-external-id"), ["ImplicitlyDenied"]);
             assert.deepStrictEqual(assume("service-without-external-id"), ["ImplicitlyDenied"]);
-            assert.deepStrictEqual(rows(result, { template: "nobody-else-assumes-writer" }).map((r) => r.decision), Array(6).fill("ImplicitlyDenied"));
+            assert.deepStrictEqual(
+                rows(result, { template: "nobody-else-assumes-writer" }).map((r) => r.decision),
+                Array(6).fill("ImplicitlyDenied"),
+            );
             const [deletes] = rows(result, { template: "writer-deletes-only-while-testing" });
             assert.deepStrictEqual([deletes.expected, deletes.decision, deletes.evidence], ["Allowed", "Allowed", ["Allow WriteFiles in identity policy write-destination"]]);
             // No prefix configured: the whole bucket is the service's to write.
-            assert.deepStrictEqual(rows(result, { template: "writer-only-under-prefix" }).map((r) => [r.expected, r.decision]), [["Allowed", "Allowed"]]);
+            assert.deepStrictEqual(
+                rows(result, { template: "writer-only-under-prefix" }).map((r) => [r.expected, r.decision]),
+                [["Allowed", "Allowed"]],
+            );
         });
 
         it("once the test has passed (and with a prefix), the role may no longer delete, nor write outside its prefix", async () => {
             const result = await evaluate(VARIANTS.serviceTested);
             assert.deepStrictEqual(mismatchKeys(result), []);
             const [deletes] = rows(result, { template: "writer-deletes-only-while-testing" });
-            assert.deepStrictEqual([deletes.resource, deletes.expected, deletes.decision], [
-                "acme-retail-service-tested-datasync-sync/inbound/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl", "ImplicitlyDenied", "ImplicitlyDenied",
-            ]);
-            assert.deepStrictEqual(rows(result, { template: "writer-only-under-prefix" }).map((r) => r.decision), ["ImplicitlyDenied"]);
-            assert.deepStrictEqual(rows(result, { template: "writer-puts-files" }).map((r) => r.decision), ["Allowed", "Allowed"]);
+            assert.deepStrictEqual(
+                [deletes.resource, deletes.expected, deletes.decision],
+                ["acme-retail-service-tested-datasync-sync/inbound/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl", "ImplicitlyDenied", "ImplicitlyDenied"],
+            );
+            assert.deepStrictEqual(
+                rows(result, { template: "writer-only-under-prefix" }).map((r) => r.decision),
+                ["ImplicitlyDenied"],
+            );
+            assert.deepStrictEqual(
+                rows(result, { template: "writer-puts-files" }).map((r) => r.decision),
+                ["Allowed", "Allowed"],
+            );
         });
 
         it("removing the external-ID condition fails exactly the assumptions with a wrong or no external ID", async () => {
-            const result = await evaluate(example("service-role"), (p) => editDocument(one(p, T.role), "assumeRolePolicy", (doc) => {
-                delete statement(doc, "DataSyncServiceWithExternalId").Condition;
-            }));
+            const result = await evaluate(example("service-role"), (p) =>
+                editDocument(one(p, T.role), "assumeRolePolicy", (doc) => {
+                    delete statement(doc, "DataSyncServiceWithExternalId").Condition;
+                }),
+            );
             assert.deepStrictEqual(mismatchKeys(result), [
                 `service-needs-the-external-id: ${service} sts:AssumeRole role/acme-retail-datasync-sync-writer tls1.2 {"sts:ExternalId":"another-customers-acme-retail-7f3a9c2e"}`,
                 `service-without-external-id: ${service} sts:AssumeRole role/acme-retail-datasync-sync-writer tls1.2`,
@@ -276,7 +348,16 @@ describe("npm run access: the example setups", () => {
             const result = await evaluatePlans({ plan: await plan("prod"), referenced: [await plan("partner-prod")], matrix });
             const logs = "acme-bank-prod-logs-us-east-1";
             const partner = rows(result, { link: logs }).filter((r) => r.principal.startsWith("cdlx "));
-            assert.deepStrictEqual([...new Set(partner.map((r) => r.action))].sort(), ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetBucketPolicy", "s3:GetObject", "s3:ListBucket", "s3:PutBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutObject"]);
+            assert.deepStrictEqual([...new Set(partner.map((r) => r.action))].sort(), [
+                "s3:DeleteObject",
+                "s3:DeleteObjectVersion",
+                "s3:GetBucketPolicy",
+                "s3:GetObject",
+                "s3:ListBucket",
+                "s3:PutBucketPolicy",
+                "s3:PutLifecycleConfiguration",
+                "s3:PutObject",
+            ]);
             assert.ok(partner.every((r) => r.status === "evaluated" && r.decision === "ImplicitlyDenied"));
             const [http] = rows(result, { template: "nobody-reads-logs-without-modern-tls", principal: "acme-bank admin role", transport: "http" });
             assert.deepStrictEqual([http.decision, http.evidence], ["ExplicitlyDenied", [`Deny DenyInsecureTransport in ${logs} bucket policy`]]);
@@ -284,16 +365,29 @@ describe("npm run access: the example setups", () => {
 
         it("with a trail of ours, CloudTrail delivers under its prefix for our account, and no other trail does", async () => {
             const plain = await evaluate(example("vendor-write"));
-            assert.deepStrictEqual(plain.rows.filter((r) => r.principal.startsWith("cloudtrail.amazonaws.com")), [], "no trail, no CloudTrail requests");
+            assert.deepStrictEqual(
+                plain.rows.filter((r) => r.principal.startsWith("cloudtrail.amazonaws.com")),
+                [],
+                "no trail, no CloudTrail requests",
+            );
 
             const result = await evaluate(VARIANTS.trail);
             assert.deepStrictEqual(mismatchKeys(result), []);
             const trail = "arn:aws:cloudtrail:us-east-1:121212121212:trail/acme-retail-transfer-data-events";
             const [delivers] = rows(result, { template: "trail-delivers" });
             assert.strictEqual(delivers.context["aws:SourceArn"], trail);
-            assert.strictEqual(delivers.resource, "acme-retail-vendor-write-trail-logs-us-east-1/cloudtrail/AWSLogs/121212121212/CloudTrail/us-east-1/2024/01/31/121212121212_CloudTrail_us-east-1_20240131T0000Z_0123456789abcdef.json.gz");
-            assert.deepStrictEqual([delivers.decision, delivers.evidence], ["Allowed", ["Allow CloudTrailDelivery in acme-retail-vendor-write-trail-logs-us-east-1 bucket policy"]]);
-            assert.deepStrictEqual(rows(result, { template: "trail-checks-acl" }).map((r) => r.decision), ["Allowed"]);
+            assert.strictEqual(
+                delivers.resource,
+                "acme-retail-vendor-write-trail-logs-us-east-1/cloudtrail/AWSLogs/121212121212/CloudTrail/us-east-1/2024/01/31/121212121212_CloudTrail_us-east-1_20240131T0000Z_0123456789abcdef.json.gz",
+            );
+            assert.deepStrictEqual(
+                [delivers.decision, delivers.evidence],
+                ["Allowed", ["Allow CloudTrailDelivery in acme-retail-vendor-write-trail-logs-us-east-1 bucket policy"]],
+            );
+            assert.deepStrictEqual(
+                rows(result, { template: "trail-checks-acl" }).map((r) => r.decision),
+                ["Allowed"],
+            );
             const others = [...rows(result, { template: "only-our-trail-delivers" }), ...rows(result, { template: "only-our-trail-checks-acl" })];
             assert.deepStrictEqual(others.map((r) => r.context["aws:SourceArn"]).sort(), [
                 "arn:aws:cloudtrail:us-east-1:121212121212:trail/another-trail",
@@ -303,7 +397,10 @@ describe("npm run access: the example setups", () => {
             ]);
             assert.ok(others.every((r) => r.decision === "ImplicitlyDenied"));
             assert.ok(rows(result, { template: "trail-delivers-only-its-own-files" }).every((r) => r.decision === "ImplicitlyDenied"));
-            assert.deepStrictEqual(rows(result, { template: "trail-delivers-owned-by-us" }).map((r) => r.decision), ["ImplicitlyDenied"]);
+            assert.deepStrictEqual(
+                rows(result, { template: "trail-delivers-owned-by-us" }).map((r) => r.decision),
+                ["ImplicitlyDenied"],
+            );
         });
 
         it("removing aws:SourceArn from the logging grant fails exactly the deliveries for buckets it should not admit", async () => {
@@ -336,12 +433,18 @@ describe("npm run access: the example setups", () => {
             const direct = rows(result, { template: "keys-only-through-s3", principal: theirs, resource: "key acme-bank-cdlx-ingress" });
             assert.ok(direct.length === 3 && direct.every((r) => r.status === "partial" && r.decision === "ImplicitlyDenied" && r.ok));
             const others = rows(result, { template: "replica-key-names-only-the-role", resource: "key acme-bank-cdlx-ingress" });
-            assert.deepStrictEqual(others.map((r) => `${r.principal} ${r.status} ${r.decision}`), ["cdlx account root", "cdlx account root", "cdlx admin role", "cdlx admin role"].map((p) => `${p} evaluated ImplicitlyDenied`));
+            assert.deepStrictEqual(
+                others.map((r) => `${r.principal} ${r.status} ${r.decision}`),
+                ["cdlx account root", "cdlx account root", "cdlx admin role", "cdlx admin role"].map((p) => `${p} evaluated ImplicitlyDenied`),
+            );
         });
 
         it("says honestly that the simulator cannot decide our role's encryption-context conditions", async () => {
             const result = await evaluate(example("sse-kms"));
-            const ours = [...rows(result, { template: "decrypt-source-through-s3", principal: "acme-bank replication role" }), ...rows(result, { template: "encrypt-replicas-through-s3", principal: "acme-bank replication role" })];
+            const ours = [
+                ...rows(result, { template: "decrypt-source-through-s3", principal: "acme-bank replication role" }),
+                ...rows(result, { template: "encrypt-replicas-through-s3", principal: "acme-bank replication role" }),
+            ];
             assert.strictEqual(ours.length, 3);
             for (const r of ours) {
                 assert.strictEqual(r.status, "not-evaluated");
@@ -351,11 +454,22 @@ describe("npm run access: the example setups", () => {
         });
 
         it("removing aws:PrincipalArn from our replica-key grant fails exactly the partner's other principals using it through S3", async () => {
-            const result = await evaluate(example("sse-kms"), (p) => editDocument(one(p, "aws:kms/key:Key", (r) => String(r.inputs.description).includes("cdlx-ingress")), "policy", (doc) => {
-                const conditions = (statement(doc, "ReplicationEncryptsReplicas444455556666").Condition as { StringEquals: Record<string, string> }).StringEquals;
-                delete conditions["aws:PrincipalArn"];
-            }));
-            assert.deepStrictEqual(mismatchKeys(result), ["cdlx account root", "cdlx admin role"].flatMap((p) => ["kms:Encrypt", "kms:GenerateDataKey"].map((a) => `replica-key-names-only-the-role: ${p} ${a} key acme-bank-cdlx-ingress tls1.2`)).sort());
+            const result = await evaluate(example("sse-kms"), (p) =>
+                editDocument(
+                    one(p, "aws:kms/key:Key", (r) => String(r.inputs.description).includes("cdlx-ingress")),
+                    "policy",
+                    (doc) => {
+                        const conditions = (statement(doc, "ReplicationEncryptsReplicas444455556666").Condition as { StringEquals: Record<string, string> }).StringEquals;
+                        delete conditions["aws:PrincipalArn"];
+                    },
+                ),
+            );
+            assert.deepStrictEqual(
+                mismatchKeys(result),
+                ["cdlx account root", "cdlx admin role"]
+                    .flatMap((p) => ["kms:Encrypt", "kms:GenerateDataKey"].map((a) => `replica-key-names-only-the-role: ${p} ${a} key acme-bank-cdlx-ingress tls1.2`))
+                    .sort(),
+            );
         });
     });
 
@@ -380,7 +494,14 @@ describe("npm run access: the example setups", () => {
                 partition: "aws",
                 roles: [],
                 // The sheet asks for Block Public Access on.
-                buckets: [{ name, arn: ingressBucketArn, policies: [{ source: "hand-off sheet", name: `${name} bucket policy from the hand-off sheet`, document }], restrictPublicBuckets: true }],
+                buckets: [
+                    {
+                        name,
+                        arn: ingressBucketArn,
+                        policies: [{ source: "hand-off sheet", name: `${name} bucket policy from the hand-off sheet`, document }],
+                        restrictPublicBuckets: true,
+                    },
+                ],
                 keys: [],
                 trails: [],
                 aliases: {},
@@ -395,13 +516,24 @@ describe("npm run access: the example setups", () => {
         }
 
         /** Our role's (and our other principals') requests on the partner's ingress, as the main matrix writes them. */
-        async function decide(facts: LinkFacts): Promise<{ template: string; principal: string; action: string; resource: string; transport: string; decision?: string; evidence: string[]; status: string }[]> {
+        async function decide(
+            facts: LinkFacts,
+        ): Promise<{ template: string; principal: string; action: string; resource: string; transport: string; decision?: string; evidence: string[]; status: string }[]> {
             const templates = ["replicate-into-other-ingress", "replicate-without-modern-tls", "replicas-only-under-root", "grant-names-only-the-role"];
             const requests = expandMatrix(matrix, facts).filter((r) => templates.includes(r.template) && r.principal?.side === "own" && r.resource?.side === "counterpart");
             const decided = [];
             for (const r of requests) {
                 const outcome = await simulateRequest(r);
-                decided.push({ template: r.template, principal: r.principal!.label, action: r.action, resource: r.resource!.label, transport: r.transport, decision: outcome.decision, evidence: outcome.evidence, status: outcome.status });
+                decided.push({
+                    template: r.template,
+                    principal: r.principal!.label,
+                    action: r.action,
+                    resource: r.resource!.label,
+                    transport: r.transport,
+                    decision: outcome.decision,
+                    evidence: outcome.evidence,
+                    status: outcome.status,
+                });
             }
             return decided;
         }
@@ -411,13 +543,18 @@ describe("npm run access: the example setups", () => {
             assert.strictEqual(replicate.length, 6);
             for (const d of replicate) {
                 assert.deepStrictEqual([d.status, d.decision], ["evaluated", "Allowed"], `${d.action} ${d.transport}`);
-                assert.ok(d.evidence.some((e) => e === `Allow ReplicationWriteReplicas111122223333 in ${bucket} bucket policy from the hand-off sheet`), d.evidence.join("; "));
+                assert.ok(
+                    d.evidence.some((e) => e === `Allow ReplicationWriteReplicas111122223333 in ${bucket} bucket policy from the hand-off sheet`),
+                    d.evidence.join("; "),
+                );
                 assert.ok(d.resource.startsWith(`${bucket}/${root}/`));
             }
             const insecure = decided.filter((d) => d.template === "replicate-without-modern-tls");
             assert.deepStrictEqual([...new Set(insecure.map((d) => d.transport))].sort(), ["http", "tls1.0", "tls1.1"]);
             assert.ok(insecure.every((d) => d.decision === "ExplicitlyDenied"));
-            assert.ok(insecure.filter((d) => d.transport === "http").every((d) => d.evidence[0] === `Deny DenyInsecureTransport in ${bucket} bucket policy from the hand-off sheet`));
+            assert.ok(
+                insecure.filter((d) => d.transport === "http").every((d) => d.evidence[0] === `Deny DenyInsecureTransport in ${bucket} bucket policy from the hand-off sheet`),
+            );
             const outside = decided.filter((d) => d.template === "replicas-only-under-root");
             assert.ok(outside.length === 2 && outside.every((d) => d.decision === "ImplicitlyDenied"));
             const others = decided.filter((d) => d.template === "grant-names-only-the-role");
@@ -451,7 +588,9 @@ describe("npm run access: the example setups", () => {
     describe("the command and the matrix file", () => {
         it("prints a vendor drop's and a log bucket's rows from an example config, and exits 0", async () => {
             let out = "";
-            const code = await cli(["--config", example("vendor-write"), "--full"], (text) => { out += text; });
+            const code = await cli(["--config", example("vendor-write"), "--full"], (text) => {
+                out += text;
+            });
             assert.strictEqual(code, 0);
             assert.match(out, /^Vendor drop \*\*sailthru\*\*$/m);
             assert.match(out, /^Log bucket \*\*acme-retail-vendor-write-logs-us-east-1\*\*$/m);
@@ -459,12 +598,31 @@ describe("npm run access: the example setups", () => {
         });
 
         it("will not evaluate vendor drops or service destinations without the config that says what they may do", async () => {
-            await assert.rejects(evaluatePlans({ plan: await plan({ stack: "vendor-write", configFile: example("vendor-write") }), matrix }), /makes vendor drops or service destinations \(sailthru\): pass the stack's parsed config/);
+            await assert.rejects(
+                evaluatePlans({ plan: await plan({ stack: "vendor-write", configFile: example("vendor-write") }), matrix }),
+                /makes vendor drops or service destinations \(sailthru\): pass the stack's parsed config/,
+            );
         });
 
         it("refuses a template whose principals belong to another scope", () => {
             const file = path.join(TMP, "wrong-scope.yaml");
-            fs.writeFileSync(file, YAML.stringify({ kinds: { "vendor-drop": "v" }, templates: [{ id: "wrong", kind: "vendor-drop", scope: "vendorDrop", principals: ["replicationRole(own)"], actions: ["s3:PutObject"], resources: ["drop/{prefix}/x"], expected: "Allowed" }] }));
+            fs.writeFileSync(
+                file,
+                YAML.stringify({
+                    kinds: { "vendor-drop": "v" },
+                    templates: [
+                        {
+                            id: "wrong",
+                            kind: "vendor-drop",
+                            scope: "vendorDrop",
+                            principals: ["replicationRole(own)"],
+                            actions: ["s3:PutObject"],
+                            resources: ["drop/{prefix}/x"],
+                            expected: "Allowed",
+                        },
+                    ],
+                }),
+            );
             assert.throws(() => loadExpectedMatrix(file), /wrong: principal "replicationRole\(own\)" is not one of vendor, vendor\(unrelated\)/);
         });
     });

@@ -84,13 +84,19 @@ describe("npm run access: the access matrix", () => {
         it(`${stack}: every request gets its expected decision, with both sides' policies known`, async () => {
             const result = await evaluate(stack);
             assert.deepStrictEqual(mismatchKeys(result), []);
-            assert.deepStrictEqual(result.rows.filter((r) => r.status !== "evaluated").map((r) => `${r.template}: ${r.note}`), []);
+            assert.deepStrictEqual(
+                result.rows.filter((r) => r.status !== "evaluated").map((r) => `${r.template}: ${r.note}`),
+                [],
+            );
             for (const [kind, min] of Object.entries(MIN_ROWS)) {
                 const count = result.rows.filter((r) => r.kind === kind).length;
                 assert.ok(count >= min, `${kind}: ${count} requests, expected at least ${min}`);
             }
             for (const decision of ["Allowed", "ExplicitlyDenied", "ImplicitlyDenied"]) {
-                assert.ok(result.rows.some((r) => r.decision === decision), `no ${decision} row`);
+                assert.ok(
+                    result.rows.some((r) => r.decision === decision),
+                    `no ${decision} row`,
+                );
             }
         });
     }
@@ -106,7 +112,8 @@ describe("npm run access: the access matrix", () => {
                 assert.strictEqual(r.context["aws:PrincipalAccount"], r.principalArn.split(":")[4], what);
             }
             if (r.principal.startsWith("s3.amazonaws.com")) assert.match(r.context["aws:SourceAccount"], /^\d{12}$/, what);
-            for (const key of r.ignoredContextKeys ?? []) assert.ok(!/^aws:(SecureTransport|PrincipalArn|PrincipalAccount|SourceAccount|SourceArn)$|^s3:TlsVersion$/.test(key), `${what} dropped ${key}`);
+            for (const key of r.ignoredContextKeys ?? [])
+                assert.ok(!/^aws:(SecureTransport|PrincipalArn|PrincipalAccount|SourceAccount|SourceArn)$|^s3:TlsVersion$/.test(key), `${what} dropped ${key}`);
         }
     });
 
@@ -122,16 +129,19 @@ describe("npm run access: the access matrix", () => {
 
     describe("breaking the design fails the rows it governs", () => {
         it("the replication role widened to s3:* on *: its own account's buckets open up, the other account's bucket policy still holds", async () => {
-            const result = await evaluate("prod", (own) => editPolicy(replicationPermissions(own), (doc) => {
-                doc.Statement = [{ Sid: "Everything", Effect: "Allow", Action: "s3:*", Resource: "*" }];
-            }));
+            const result = await evaluate("prod", (own) =>
+                editPolicy(replicationPermissions(own), (doc) => {
+                    doc.Statement = [{ Sid: "Everything", Effect: "Allow", Action: "s3:*", Resource: "*" }];
+                }),
+            );
             const failed = new Set(result.mismatches.map((r) => `${r.action} ${r.resource}`));
             for (const expected of [
                 "s3:DeleteObject acme-bank-prod-cdlx-egress/acme-bank/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl",
                 "s3:PutBucketPolicy acme-bank-prod-cdlx-egress",
                 "s3:PutObject acme-bank-prod-cdlx-ingress/acme-bank/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl",
                 "s3:GetObjectVersionForReplication acme-bank-prod-cdlx-egress/other-root/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl",
-            ]) assert.ok(failed.has(expected), `${expected} should now be allowed and fail`);
+            ])
+                assert.ok(failed.has(expected), `${expected} should now be allowed and fail`);
             assert.ok(result.mismatches.every((r) => r.principal === "acme-bank replication role" && r.decision === "Allowed"));
             // Cross-account, our identity policy alone cannot open the partner's bucket.
             const intoTheirs = rows(result, { principal: "acme-bank replication role", template: "no-reads-or-deletes-in-other-ingress" });
@@ -139,35 +149,48 @@ describe("npm run access: the access matrix", () => {
         });
 
         it("the DenyInsecureTransport statement dropped from the ingress policy: exactly the plain-HTTP requests on that bucket fail", async () => {
-            const result = await evaluate("prod", (own) => editPolicy(ingressPolicy(own), (doc) => {
-                doc.Statement = doc.Statement.filter((s) => s.Sid !== "DenyInsecureTransport");
-            }));
+            const result = await evaluate("prod", (own) =>
+                editPolicy(ingressPolicy(own), (doc) => {
+                    doc.Statement = doc.Statement.filter((s) => s.Sid !== "DenyInsecureTransport");
+                }),
+            );
             assert.ok(result.mismatches.length >= 5);
             for (const r of result.mismatches) {
                 assert.strictEqual(r.transport, "http");
                 assert.match(r.resource, /^acme-bank-prod-cdlx-ingress/);
             }
-            assert.deepStrictEqual(rows(result, { principal: "cdlx replication role", action: "s3:ReplicateObject", transport: "http", template: "replicate-without-modern-tls" }).map((r) => r.decision), ["Allowed"]);
+            assert.deepStrictEqual(
+                rows(result, { principal: "cdlx replication role", action: "s3:ReplicateObject", transport: "http", template: "replicate-without-modern-tls" }).map(
+                    (r) => r.decision,
+                ),
+                ["Allowed"],
+            );
             // TLS 1.0/1.1 are still refused by DenyOutdatedTls.
             assert.ok(rows(result, { principal: "cdlx replication role", template: "replicate-without-modern-tls", transport: "tls1.1" }).every((r) => r.ok));
         });
 
         it("the aws:PrincipalArn condition dropped from the ingress grant: the partner's root and every other role may write replicas", async () => {
-            const result = await evaluate("prod", (own) => editPolicy(ingressPolicy(own), (doc) => {
-                for (const s of doc.Statement) if (s.Effect === "Allow") delete s.Condition;
-            }));
+            const result = await evaluate("prod", (own) =>
+                editPolicy(ingressPolicy(own), (doc) => {
+                    for (const s of doc.Statement) if (s.Effect === "Allow") delete s.Condition;
+                }),
+            );
             assert.deepStrictEqual(
                 [...new Set(result.mismatches.map((r) => `${r.principal} ${r.action}`))].sort(),
                 // Not s3:GetBucketVersioning: the whole account may read (only) that, by design.
-                ["cdlx account root", "cdlx admin role"].flatMap((p) => ["s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateObject", "s3:ReplicateTags"].map((a) => `${p} ${a}`)).sort(),
+                ["cdlx account root", "cdlx admin role"]
+                    .flatMap((p) => ["s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateObject", "s3:ReplicateTags"].map((a) => `${p} ${a}`))
+                    .sort(),
             );
             assert.ok(result.mismatches.every((r) => r.decision === "Allowed" && r.resource.startsWith("acme-bank-prod-cdlx-ingress")));
         });
 
         it("the partner's role without its write permission: our bucket policy alone does not let it replicate", async () => {
-            const result = await evaluate("prod", (_own, theirs) => editPolicy(replicationPermissions(theirs), (doc) => {
-                doc.Statement = doc.Statement.filter((s) => s.Sid !== "WriteReplicasToDestination");
-            }));
+            const result = await evaluate("prod", (_own, theirs) =>
+                editPolicy(replicationPermissions(theirs), (doc) => {
+                    doc.Statement = doc.Statement.filter((s) => s.Sid !== "WriteReplicasToDestination");
+                }),
+            );
             const replicate = rows(result, { template: "replicate-into-other-ingress", principal: "cdlx replication role" });
             assert.strictEqual(replicate.length, 6);
             for (const r of replicate) {
@@ -193,7 +216,16 @@ describe("npm run access: the access matrix", () => {
         });
 
         it("cites a documented source for the transport, principal, S3 and KMS keys, and says why where there is none", () => {
-            for (const key of ["aws:SecureTransport", "s3:TlsVersion", "aws:PrincipalArn", "kms:ViaService", "kms:EncryptionContext:aws:s3:arn", "s3:prefix", "sts:ExternalId", "s3:x-amz-server-side-encryption-customer-algorithm"]) {
+            for (const key of [
+                "aws:SecureTransport",
+                "s3:TlsVersion",
+                "aws:PrincipalArn",
+                "kms:ViaService",
+                "kms:EncryptionContext:aws:s3:arn",
+                "s3:prefix",
+                "sts:ExternalId",
+                "s3:x-amz-server-side-encryption-customer-algorithm",
+            ]) {
                 const source = keySource(key, {}, "s3:PutObject");
                 assert.ok(source.documented && source.source.startsWith("https://docs.aws.amazon.com/"), key);
             }
@@ -218,7 +250,8 @@ describe("npm run access: the access matrix", () => {
             const result = await evaluate("prod");
             const decisions = (template: string) => [...new Set(rows(result, { template }).map((r) => r.decision))];
             assert.deepStrictEqual(decisions("batch-operations-assumes-batch-role"), ["Allowed"]);
-            for (const template of ["nobody-else-assumes-batch-role", "batch-role-nothing-else", "batch-role-no-bucket-changes"]) assert.deepStrictEqual(decisions(template), ["ImplicitlyDenied"], template);
+            for (const template of ["nobody-else-assumes-batch-role", "batch-role-nothing-else", "batch-role-no-bucket-changes"])
+                assert.deepStrictEqual(decisions(template), ["ImplicitlyDenied"], template);
             assert.deepStrictEqual(decisions("batch-role-reads-replication-and-inventory"), ["Allowed"]);
             // Reads no object of its own egress either: initiating replication is not reading.
             assert.ok(rows(result, { template: "batch-role-nothing-else", action: "s3:GetObject" }).some((r) => r.resource.includes("-egress/")));
@@ -240,9 +273,11 @@ describe("npm run access: the access matrix", () => {
 
     describe("the simulator decides", () => {
         it("a deny-all bucket policy flips an allowed replication to an explicit deny", async () => {
-            const result = await evaluate("prod", (own) => editPolicy(ingressPolicy(own), (doc) => {
-                doc.Statement.push({ Sid: "DenyAll", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" });
-            }));
+            const result = await evaluate("prod", (own) =>
+                editPolicy(ingressPolicy(own), (doc) => {
+                    doc.Statement.push({ Sid: "DenyAll", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" });
+                }),
+            );
             const [row] = rows(result, { template: "replicate-into-other-ingress", principal: "cdlx replication role", action: "s3:ReplicateObject", transport: "tls1.3" });
             assert.strictEqual(row.decision, "ExplicitlyDenied");
             assert.deepStrictEqual(row.evidence, ["Deny DenyAll in acme-bank-prod-cdlx-ingress bucket policy"]);
@@ -251,7 +286,8 @@ describe("npm run access: the access matrix", () => {
         it("conditions are evaluated against the context keys: without aws:PrincipalArn no grant, without s3:TlsVersion no TLS floor", async () => {
             const [facts] = linkFacts({ plan: await plan("prod"), referenced: [await plan("partner-prod")] });
             const requests = expandMatrix(matrix, facts);
-            const find = (template: string, transport: string) => requests.find((r) => r.template === template && r.principal?.label === "cdlx replication role" && r.action === "s3:ReplicateObject" && r.transport === transport)!;
+            const find = (template: string, transport: string) =>
+                requests.find((r) => r.template === template && r.principal?.label === "cdlx replication role" && r.action === "s3:ReplicateObject" && r.transport === transport)!;
 
             const replicate = find("replicate-into-other-ingress", "tls1.2");
             assert.strictEqual((await simulateRequest(replicate)).decision, "Allowed");
@@ -265,20 +301,38 @@ describe("npm run access: the access matrix", () => {
         });
 
         it("S3 Block Public Access (RestrictPublicBuckets) is applied from the plan to a bucket policy made public", async () => {
-            const makePublic: Mutation = (own) => editPolicy(ingressPolicy(own), (doc) => {
-                doc.Statement.push({ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `${link(own).ingressBucketArn}/*` });
-            });
-            const anonymousRead = { template: "outsiders-no-object-access", principal: "anonymous", action: "s3:GetObject", resource: "acme-bank-prod-cdlx-ingress/acme-bank/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl" };
+            const makePublic: Mutation = (own) =>
+                editPolicy(ingressPolicy(own), (doc) => {
+                    doc.Statement.push({ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `${link(own).ingressBucketArn}/*` });
+                });
+            const anonymousRead = {
+                template: "outsiders-no-object-access",
+                principal: "anonymous",
+                action: "s3:GetObject",
+                resource: "acme-bank-prod-cdlx-ingress/acme-bank/2024-01-31/CDLX_orders_20240131_1706659200_1of2.jsonl",
+            };
 
             const blocked = rows(await evaluate("prod", makePublic), anonymousRead);
-            assert.deepStrictEqual(blocked.map((r) => [r.decision, r.ok]), [["ExplicitlyDenied", false]]);
-            assert.ok(blocked[0].evidence.some((e) => e.includes("S3 Block Public Access")), blocked[0].evidence.join("; "));
+            assert.deepStrictEqual(
+                blocked.map((r) => [r.decision, r.ok]),
+                [["ExplicitlyDenied", false]],
+            );
+            assert.ok(
+                blocked[0].evidence.some((e) => e.includes("S3 Block Public Access")),
+                blocked[0].evidence.join("; "),
+            );
 
-            const open = rows(await evaluate("prod", (own, theirs) => {
-                makePublic(own, theirs);
-                ingressBlock(own).inputs.restrictPublicBuckets = false;
-            }), anonymousRead);
-            assert.deepStrictEqual(open.map((r) => r.decision), ["Allowed"]);
+            const open = rows(
+                await evaluate("prod", (own, theirs) => {
+                    makePublic(own, theirs);
+                    ingressBlock(own).inputs.restrictPublicBuckets = false;
+                }),
+                anonymousRead,
+            );
+            assert.deepStrictEqual(
+                open.map((r) => r.decision),
+                ["Allowed"],
+            );
         });
     });
 
@@ -310,7 +364,9 @@ describe("npm run access: the access matrix", () => {
 
         it("prints the matrix of prod as JSON and exits 0", async () => {
             let out = "";
-            const code = await cli(["--stack", "prod", "--json"], (text) => { out += text; });
+            const code = await cli(["--stack", "prod", "--json"], (text) => {
+                out += text;
+            });
             assert.strictEqual(code, 0);
             const printed = JSON.parse(out) as AccessMatrixResult;
             assert.strictEqual(printed.stack, "prod");
@@ -322,11 +378,21 @@ describe("npm run access: the access matrix", () => {
         it("exits 1 and names the request when a decision differs from the expected one", async () => {
             const strict = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "..", "tools", "access", "expected-matrix.yaml"), "utf8"));
             // A stricter design than the program's: the owner's own administrators may not read the ingress.
-            strict.templates.push({ id: "owner-may-not-read", kind: "owner", sides: ["own"], principals: ["admin({side})"], actions: ["s3:GetObject"], resources: ["ingress({side})/{root}/{file}"], expected: "ImplicitlyDenied" });
+            strict.templates.push({
+                id: "owner-may-not-read",
+                kind: "owner",
+                sides: ["own"],
+                principals: ["admin({side})"],
+                actions: ["s3:GetObject"],
+                resources: ["ingress({side})/{root}/{file}"],
+                expected: "ImplicitlyDenied",
+            });
             const file = path.join(dir, "strict.yaml");
             fs.writeFileSync(file, YAML.stringify(strict));
             let out = "";
-            const code = await cli(["--stack", "prod", "--matrix", file], (text) => { out += text; });
+            const code = await cli(["--stack", "prod", "--matrix", file], (text) => {
+                out += text;
+            });
             assert.strictEqual(code, 1);
             assert.match(out, /1 not as expected/);
             assert.match(out, /acme-bank admin role `s3:GetObject` on `acme-bank-prod-cdlx-ingress\/acme-bank\/[^`]+` over tls1\.2: expected ImplicitlyDenied, got Allowed/);
@@ -334,7 +400,13 @@ describe("npm run access: the access matrix", () => {
 
         it("refuses a matrix file with a principal it does not know", () => {
             const file = path.join(dir, "typo.yaml");
-            fs.writeFileSync(file, YAML.stringify({ kinds: { trust: "t" }, templates: [{ id: "typo", kind: "trust", principals: ["anonymus"], actions: ["s3:GetObject"], resources: ["ingress(own)"], expected: "Allowed" }] }));
+            fs.writeFileSync(
+                file,
+                YAML.stringify({
+                    kinds: { trust: "t" },
+                    templates: [{ id: "typo", kind: "trust", principals: ["anonymus"], actions: ["s3:GetObject"], resources: ["ingress(own)"], expected: "Allowed" }],
+                }),
+            );
             assert.throws(() => loadExpectedMatrix(file), /typo: principal "anonymus" is not one of/);
         });
     });

@@ -7,17 +7,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { addDays, keyRange, resolveRange } from "../../tools/audit/dates";
 import { renderReport } from "../../tools/audit/report";
-import {
-    ACCESS_LOG_COLUMNS,
-    AccessLogLocation,
-    createTableSql,
-    likePrefix,
-    objectOperationsSql,
-    roleSession,
-    roleWritesSql,
-    sqlString,
-    tableNameFor,
-} from "../../tools/audit/sql";
+import { ACCESS_LOG_COLUMNS, AccessLogLocation, createTableSql, likePrefix, objectOperationsSql, roleSession, roleWritesSql, sqlString, tableNameFor } from "../../tools/audit/sql";
 import { auditInputs, AuditInputs } from "../../tools/audit/stack";
 import { Plan } from "../../tools/plan/engine";
 import { planProjectStack } from "../../tools/plan/project";
@@ -254,7 +244,10 @@ describe("npm run audit-query", () => {
         it("prod without --key: a table and a placeholder object query per data bucket, the partner's writes on the ingress", () => {
             const inputs = auditInputs(prod.plan, prod.referenced);
             const buckets = Object.keys((prod.plan.outputs.audit as { accessLogs: Record<string, unknown> }).accessLogs);
-            assert.deepStrictEqual(inputs.buckets.map((b) => b.bucket), [...buckets].sort());
+            assert.deepStrictEqual(
+                inputs.buckets.map((b) => b.bucket),
+                [...buckets].sort(),
+            );
             const text = report(inputs);
             for (const bucket of buckets) {
                 const table = tableNameFor(bucket);
@@ -294,10 +287,14 @@ describe("npm run audit-query", () => {
         });
 
         it("prod with a key outside the convention, full of special characters: decoded comparison, default range", () => {
-            const key = "acme-bank/in box/100% \"final\" + it's\u00e9\n.csv";
+            const key = 'acme-bank/in box/100% "final" + it\'s\u00e9\n.csv';
             const query = objectOperationsSql({ database: "db", table: "t", key, placeholder: "unused", range: keyRange({ key, now }).range });
             // The log's key is URL-encoded, so it is decoded (per operation) before the comparison.
-            assert.ok(query.includes("CASE WHEN operation = 'BATCH.DELETE.OBJECT' OR operation LIKE 'S3.%' THEN try(url_decode(key)) ELSE try(url_decode(url_decode(key))) END AS object_key"));
+            assert.ok(
+                query.includes(
+                    "CASE WHEN operation = 'BATCH.DELETE.OBJECT' OR operation LIKE 'S3.%' THEN try(url_decode(key)) ELSE try(url_decode(url_decode(key))) END AS object_key",
+                ),
+            );
             assert.match(query, /\nWHERE object_key = U&'.*'\nORDER BY request_time, requestid;$/);
             assert.match(query, /WHERE "timestamp" BETWEEN '2025\/03\/08' AND '2025\/03\/14'\n/);
             assert.ok(stringLiterals(query).includes(key));
@@ -306,7 +303,12 @@ describe("npm run audit-query", () => {
         it("takes the partner's role from our ingress bucket's policy, which agrees with what the referenced stack exports", () => {
             const writers = auditInputs(prod.plan, prod.referenced).writers;
             assert.deepStrictEqual(writers, [
-                { counterpart: "cdlx", ingressBucket: "acme-bank-prod-cdlx-ingress", roleArns: ["arn:aws:iam::444455556666:role/cdlx-to-acme-bank-replication"], source: "bucket policy" },
+                {
+                    counterpart: "cdlx",
+                    ingressBucket: "acme-bank-prod-cdlx-ingress",
+                    roleArns: ["arn:aws:iam::444455556666:role/cdlx-to-acme-bank-replication"],
+                    source: "bucket policy",
+                },
             ]);
             const partner = prod.referenced.find((p) => p.stack === "partner-prod");
             assert.ok(partner, "prod plans its referenced stack partner-prod");
@@ -350,15 +352,29 @@ describe("npm run audit-query", () => {
             assert.match(text, /marketco's replication role is pending/);
             // The loyaltyco link's root is not the publisher's name: the placeholder says so.
             assert.ok(text.includes("WHERE object_key = 'acme-files/YYYY-MM-DD/CDLX_"));
-            assert.ok(text.includes("s3://acme-bank-handover-logs-eu-west-1/s3-access-logs/acme-bank-handover-marketco-ingress/111122223333/eu-west-1/acme-bank-handover-marketco-ingress/"));
+            assert.ok(
+                text.includes(
+                    "s3://acme-bank-handover-logs-eu-west-1/s3-access-logs/acme-bank-handover-marketco-ingress/111122223333/eu-west-1/acme-bank-handover-marketco-ingress/",
+                ),
+            );
         });
 
         it("points at the CloudTrail data events when the stack has a trail", () => {
             const audit = prod.plan.outputs.audit as Record<string, unknown>;
-            const trail = { mode: "create", name: "acme-bank-transfer-data-events", arn: "arn:aws:cloudtrail:us-east-1:111122223333:trail/acme-bank-transfer-data-events", logPrefix: "cloudtrail/AWSLogs/111122223333/CloudTrail/" };
+            const trail = {
+                mode: "create",
+                name: "acme-bank-transfer-data-events",
+                arn: "arn:aws:cloudtrail:us-east-1:111122223333:trail/acme-bank-transfer-data-events",
+                logPrefix: "cloudtrail/AWSLogs/111122223333/CloudTrail/",
+            };
             const withTrail: Plan = { ...prod.plan, outputs: { ...prod.plan.outputs, audit: { ...audit, trail } } };
             const text = report(auditInputs(withTrail, prod.referenced));
-            assert.ok(text.includes("## CloudTrail data events\n\nTrail `acme-bank-transfer-data-events` records object-level events with the caller's full identity: `s3://acme-bank-prod-logs-us-east-1/cloudtrail/AWSLogs/111122223333/CloudTrail/`"), text.slice(-600));
+            assert.ok(
+                text.includes(
+                    "## CloudTrail data events\n\nTrail `acme-bank-transfer-data-events` records object-level events with the caller's full identity: `s3://acme-bank-prod-logs-us-east-1/cloudtrail/AWSLogs/111122223333/CloudTrail/`",
+                ),
+                text.slice(-600),
+            );
             assert.doesNotMatch(report(auditInputs(prod.plan, prod.referenced)), /CloudTrail data events/);
         });
 
@@ -369,7 +385,12 @@ describe("npm run audit-query", () => {
                 roleArns: ["arn:aws:iam::444455556666:role/old", "arn:aws:iam::444455556666:role/new"],
                 range: { from: "2025-03-01", to: "2025-03-07" },
             });
-            assert.ok(query.includes("WHERE (requester LIKE 'arn:aws:sts::444455556666:assumed-role/old/%' ESCAPE '\\'\n       OR requester LIKE 'arn:aws:sts::444455556666:assumed-role/new/%' ESCAPE '\\')\n"), query);
+            assert.ok(
+                query.includes(
+                    "WHERE (requester LIKE 'arn:aws:sts::444455556666:assumed-role/old/%' ESCAPE '\\'\n       OR requester LIKE 'arn:aws:sts::444455556666:assumed-role/new/%' ESCAPE '\\')\n",
+                ),
+                query,
+            );
         });
 
         it("the CLI prints prod's real buckets and exits 0, and exits 2 on an unknown option", () => {

@@ -42,8 +42,12 @@ async function run(argv: string[], overrides: Partial<BatchDeps> & { outputs?: u
             return new S3ControlClient({ region, credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" } });
         },
         newToken: () => "00000000-0000-4000-8000-000000000000",
-        stdout: (text) => { result.stdout += text; },
-        stderr: (text) => { result.stderr += text; },
+        stdout: (text) => {
+            result.stdout += text;
+        },
+        stderr: (text) => {
+            result.stderr += text;
+        },
         ...overrides,
     };
     result.code = await runBatchReplicate(argv, deps);
@@ -81,7 +85,14 @@ describe("npm run batch-replicate", () => {
                         Filter: { EligibleForReplication: true, ObjectReplicationStatuses: ["NONE", "FAILED"], KeyNameConstraint: { MatchAnyPrefix: ["acme-bank/"] } },
                     },
                 },
-                Report: { Bucket: logs, Prefix: "batch-replication/acme-bank-prod-cdlx-egress/reports", Format: "Report_CSV_20180820", Enabled: true, ReportScope: "AllTasks", ExpectedBucketOwner: "111122223333" },
+                Report: {
+                    Bucket: logs,
+                    Prefix: "batch-replication/acme-bank-prod-cdlx-egress/reports",
+                    Format: "Report_CSV_20180820",
+                    Enabled: true,
+                    ReportScope: "AllTasks",
+                    ExpectedBucketOwner: "111122223333",
+                },
                 Priority: 10,
                 RoleArn: "arn:aws:iam::111122223333:role/acme-bank-batch-replication",
                 Description: "Batch Replication of NONE/FAILED objects under acme-bank/ from acme-bank-prod-cdlx-egress to cdlx",
@@ -101,7 +112,10 @@ describe("npm run batch-replicate", () => {
         const statements = JSON.parse(policy.inputs.policy as string).Statement as { Sid: string; Resource: string[] }[];
         const work = statements.find((s) => s.Sid === "WriteManifestsAndReports")!.Resource;
         for (const prefix of [request.Report.Prefix, request.ManifestGenerator.S3JobManifestGenerator.ManifestOutputLocation.ManifestPrefix]) {
-            assert.ok(work.some((w) => `${request.Report.Bucket}/${prefix}/x`.startsWith(w.replace(/\*$/, ""))), `${prefix} is outside ${work.join(", ")}`);
+            assert.ok(
+                work.some((w) => `${request.Report.Bucket}/${prefix}/x`.startsWith(w.replace(/\*$/, ""))),
+                `${prefix} is outside ${work.join(", ")}`,
+            );
         }
     });
 
@@ -128,7 +142,10 @@ describe("npm run batch-replicate", () => {
         s3control.on(CreateJobCommand).rejects(new S3ControlServiceException({ name: "AccessDenied", $fault: "client", $metadata: {}, message: "Access Denied" }));
         const r = await run(["--stack", "prod", "--counterpart", "cdlx", "--start"]);
         assert.strictEqual(r.code, 1);
-        assert.match(r.stderr, /AWS refused the job: AccessDenied: Access Denied\n\(check that your credentials may s3:CreateJob and iam:PassRole arn:aws:iam::111122223333:role\/acme-bank-batch-replication\)/);
+        assert.match(
+            r.stderr,
+            /AWS refused the job: AccessDenied: Access Denied\n\(check that your credentials may s3:CreateJob and iam:PassRole arn:aws:iam::111122223333:role\/acme-bank-batch-replication\)/,
+        );
     });
 
     it("plans an example config offline with --config, and prints its job", async () => {

@@ -17,8 +17,27 @@ describe("compiled tools (tools/build.js)", () => {
 
         it("runs every tool as compiled JavaScript through the launcher: no script calls ts-node", () => {
             for (const [name, command] of Object.entries(all)) assert.doesNotMatch(command, /ts-node/, `npm run ${name}`);
-            for (const name of ["plan", "check", "typecheck", "test", "bench", "access", "gen-partners", "key", "handoff", "canary", "audit-query", "docs:matrix", "docs:config", "accept-handoff", "batch-replicate"]) {
-                assert.ok(tools.some(([n]) => n === name), `npm run ${name} is not a compiled tool: ${all[name]}`);
+            for (const name of [
+                "plan",
+                "check",
+                "typecheck",
+                "test",
+                "bench",
+                "access",
+                "gen-partners",
+                "key",
+                "handoff",
+                "canary",
+                "audit-query",
+                "docs:matrix",
+                "docs:config",
+                "accept-handoff",
+                "batch-replicate",
+            ]) {
+                assert.ok(
+                    tools.some(([n]) => n === name),
+                    `npm run ${name} is not a compiled tool: ${all[name]}`,
+                );
             }
         });
 
@@ -135,7 +154,12 @@ describe("compiled tools (tools/build.js)", () => {
             assert.strictEqual(run("src/main.js"), "edited\n");
             fs.rmSync(path.join(dir, "data", "settings.json"));
             touch("src/word.ts");
-            assert.throws(() => ensureBuilt([unit]), (err: Error) => err instanceof BuildError && err.message === `${path.join("src", "word.ts")} imports ${path.join("data", "settings.json")}, which does not exist. Restore it or remove the import.`);
+            assert.throws(
+                () => ensureBuilt([unit]),
+                (err: Error) =>
+                    err instanceof BuildError &&
+                    err.message === `${path.join("src", "word.ts")} imports ${path.join("data", "settings.json")}, which does not exist. Restore it or remove the import.`,
+            );
         });
 
         it("rebuilds everything when the tsconfig changes", () => {
@@ -150,13 +174,19 @@ describe("compiled tools (tools/build.js)", () => {
             ensureBuilt([unit]);
             write("src/word.ts", `export const word: string = ;\n`);
             touch("src/word.ts");
-            assert.throws(() => ensureBuilt([unit]), (err: Error) => err instanceof BuildError && /scratch\/bin\/ cannot be rebuilt/.test(err.message) && err.message.includes(`src/word.ts:1:`));
+            assert.throws(
+                () => ensureBuilt([unit]),
+                (err: Error) => err instanceof BuildError && /scratch\/bin\/ cannot be rebuilt/.test(err.message) && err.message.includes(`src/word.ts:1:`),
+            );
             assert.ok(staleness(unit), "a failed rebuild must not record the build as current");
         });
 
         it("says to run npm ci when the build is stale and TypeScript is not installed", () => {
             const withoutCompiler = { ...unit, compilerFrom: dir };
-            assert.throws(() => ensureBuilt([withoutCompiler]), (err: Error) => err instanceof BuildError && /out of date with its sources, and TypeScript .* is not installed to rebuild it\. Run: npm ci/.test(err.message));
+            assert.throws(
+                () => ensureBuilt([withoutCompiler]),
+                (err: Error) => err instanceof BuildError && /out of date with its sources, and TypeScript .* is not installed to rebuild it\. Run: npm ci/.test(err.message),
+            );
         });
     });
 

@@ -139,10 +139,7 @@ describe("npm run canary", () => {
                 h.advance(400);
                 return { VersionId: "v-canary-1" };
             });
-            s3.on(HeadObjectCommand)
-                .resolvesOnce({ ReplicationStatus: "PENDING" })
-                .resolvesOnce({ ReplicationStatus: "PENDING" })
-                .resolves({ ReplicationStatus: "COMPLETED" });
+            s3.on(HeadObjectCommand).resolvesOnce({ ReplicationStatus: "PENDING" }).resolvesOnce({ ReplicationStatus: "PENDING" }).resolves({ ReplicationStatus: "COMPLETED" });
             const { code, report, link: result } = await runJson(["--stack", "prod"], h);
 
             assert.strictEqual(code, 0);
@@ -161,7 +158,9 @@ describe("npm run canary", () => {
         });
 
         it("writes one JSONL line under the link's root, named by the file-naming convention, without naming a KMS key", async () => {
-            const h = harness({ outputs: stackOutputs({ cdlx: link("cdlx", { egressKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }) }) });
+            const h = harness({
+                outputs: stackOutputs({ cdlx: link("cdlx", { egressKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }) }),
+            });
             s3.on(HeadObjectCommand).resolves({ ReplicationStatus: "COMPLETED" });
             const { code } = await runJson(["--stack", "prod"], h);
             assert.strictEqual(code, 0);
@@ -202,7 +201,9 @@ describe("npm run canary", () => {
             s3.on(HeadObjectCommand).resolves({ ReplicationStatus: "COMPLETED" });
             const { code, link: result } = await runJson(["--stack", "prod"], h);
             assert.strictEqual(code, 0);
-            assert.deepStrictEqual(deletes(), [{ Bucket: "acme-bank-prod-cdlx-egress", Key: puts()[0].Key, VersionId: "3HL4kqtJvjVBH40Nrjfkd", ExpectedBucketOwner: "111122223333" }]);
+            assert.deepStrictEqual(deletes(), [
+                { Bucket: "acme-bank-prod-cdlx-egress", Key: puts()[0].Key, VersionId: "3HL4kqtJvjVBH40Nrjfkd", ExpectedBucketOwner: "111122223333" },
+            ]);
             assert.strictEqual(result("cdlx").cleanup.action, "deleted");
             assert.ok(result("cdlx").replica, "the counterpart's replica is reported");
         });
@@ -247,7 +248,10 @@ describe("npm run canary", () => {
             assert.match(hints, /versioning/);
             assert.match(hints, /key policy/);
             assert.match(hints, /docs\/operations.md, "A failed replication"/);
-            assert.deepStrictEqual(deletes().map((d) => d.VersionId), ["v-canary-1"]);
+            assert.deepStrictEqual(
+                deletes().map((d) => d.VersionId),
+                ["v-canary-1"],
+            );
             assert.strictEqual(r.replica, undefined, "nothing reached the counterpart");
         });
 
@@ -275,7 +279,10 @@ describe("npm run canary", () => {
             s3.on(HeadObjectCommand).resolves({ ReplicationStatus: "PENDING" });
             const { code } = await runJson(["--stack", "prod", "--timeout", "300"], h);
             assert.strictEqual(code, 1);
-            assert.strictEqual(h.sleeps.reduce((a, b) => a + b, 0), 300_000);
+            assert.strictEqual(
+                h.sleeps.reduce((a, b) => a + b, 0),
+                300_000,
+            );
             for (let i = 1; i < h.sleeps.length - 1; i++) assert.ok(h.sleeps[i] >= h.sleeps[i - 1], `sleep ${i} shrank: ${h.sleeps}`);
             assert.strictEqual(Math.max(...h.sleeps), 30_000);
         });
@@ -392,7 +399,10 @@ describe("npm run canary", () => {
             });
             const { code, report } = await runJson(["--stack", "prod", "--counterpart", "globex", "--counterpart", "initech", "--counterpart", "cdlx"], h);
             assert.strictEqual(code, 0);
-            assert.deepStrictEqual(report.links.map((l) => l.counterpart), ["globex", "initech", "cdlx"]);
+            assert.deepStrictEqual(
+                report.links.map((l) => l.counterpart),
+                ["globex", "initech", "cdlx"],
+            );
             assert.deepStrictEqual(h.clients.map((c) => c.region).sort(), ["eu-west-1", "us-east-1"]);
             assert.deepStrictEqual(regionOfCall, {
                 "acme-bank-prod-globex-egress": "eu-west-1",
@@ -512,7 +522,9 @@ describe("npm run canary: transport", () => {
 
     it("an http:// request is refused before it is sent", async () => {
         const { requests, handler } = recorded();
-        const client = enforceHttps(new S3Client({ region: "us-east-1", endpoint: "http://127.0.0.1:9", forcePathStyle: true, credentials, maxAttempts: 1, requestHandler: handler as never }));
+        const client = enforceHttps(
+            new S3Client({ region: "us-east-1", endpoint: "http://127.0.0.1:9", forcePathStyle: true, credentials, maxAttempts: 1, requestHandler: handler as never }),
+        );
         const failure = await client.send(new PutObjectCommand({ Bucket: "b", Key: "k", Body: "x" })).then(() => assert.fail("sent"), classifyS3Error);
         assert.strictEqual(failure.kind, "insecure");
         assert.deepStrictEqual(requests, []);

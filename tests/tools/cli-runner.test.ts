@@ -15,14 +15,23 @@ function recorder(): Io & { out: string; err: string } {
 }
 
 function demo(run: Command<OptionSpecs>["run"] = () => 0) {
-    return { name: "demo", usage: USAGE, options: { stack: { type: "string" }, config: { type: "string" }, flag: { type: "boolean" } }, run } as const satisfies Command<OptionSpecs>;
+    return {
+        name: "demo",
+        usage: USAGE,
+        options: { stack: { type: "string" }, config: { type: "string" }, flag: { type: "boolean" } },
+        run,
+    } as const satisfies Command<OptionSpecs>;
 }
 
 describe("the command-line runner", () => {
     it("--help and -h print the usage on stdout and exit 0 without running the command", async () => {
         for (const flag of ["--help", "-h"]) {
             const io = recorder();
-            const code = await runCommand(demo(() => assert.fail("ran")), [flag], io);
+            const code = await runCommand(
+                demo(() => assert.fail("ran")),
+                [flag],
+                io,
+            );
             assert.strictEqual(code, 0);
             assert.strictEqual(io.out, `${USAGE}\n`);
             assert.strictEqual(io.err, "");
@@ -30,9 +39,21 @@ describe("the command-line runner", () => {
     });
 
     it("an unknown option, a stray argument or a missing value exits 2 with the message and the usage", async () => {
-        for (const [argv, message] of [[["--stak", "prod"], /Unknown option '--stak'/], [["prod"], /Unexpected argument 'prod'/], [["--stack"], /--stack <value>. argument missing/]] as [string[], RegExp][]) {
+        for (const [argv, message] of [
+            [["--stak", "prod"], /Unknown option '--stak'/],
+            [["prod"], /Unexpected argument 'prod'/],
+            [["--stack"], /--stack <value>. argument missing/],
+        ] as [string[], RegExp][]) {
             const io = recorder();
-            assert.strictEqual(await runCommand(demo(() => assert.fail("ran")), argv, io), 2, argv.join(" "));
+            assert.strictEqual(
+                await runCommand(
+                    demo(() => assert.fail("ran")),
+                    argv,
+                    io,
+                ),
+                2,
+                argv.join(" "),
+            );
             assert.match(io.err, message);
             assert.ok(io.err.endsWith(`\n${USAGE}\n`), io.err);
             assert.strictEqual(io.out, "");
@@ -41,19 +62,41 @@ describe("the command-line runner", () => {
 
     it("passes the parsed options to the command and returns its status", async () => {
         let seen: unknown;
-        const code = await runCommand(demo(({ values }) => ((seen = values), 1)), ["--stack", "prod", "--flag"], recorder());
+        const code = await runCommand(
+            demo(({ values }) => ((seen = values), 1)),
+            ["--stack", "prod", "--flag"],
+            recorder(),
+        );
         assert.strictEqual(code, 1);
         assert.deepStrictEqual(seen, { stack: "prod", flag: true });
     });
 
     it("a UsageError the command throws exits 2 with the usage; a config error exits 2 with its own message", async () => {
         const usage = recorder();
-        assert.strictEqual(await runCommand(demo(() => { throw new UsageError("--count must be a whole number"); }), [], usage), 2);
+        assert.strictEqual(
+            await runCommand(
+                demo(() => {
+                    throw new UsageError("--count must be a whole number");
+                }),
+                [],
+                usage,
+            ),
+            2,
+        );
         assert.strictEqual(usage.err, `--count must be a whole number\n${USAGE}\n`);
 
         const config = recorder();
         const problem = { key: "transfer:side", problem: "must be publisher or partner", fix: "pulumi config set transfer:side publisher", file: "Pulumi.x.yaml", line: 3 };
-        assert.strictEqual(await runCommand(demo(() => { throw new ConfigError([problem]); }), [], config), 2);
+        assert.strictEqual(
+            await runCommand(
+                demo(() => {
+                    throw new ConfigError([problem]);
+                }),
+                [],
+                config,
+            ),
+            2,
+        );
         assert.match(config.err, /Pulumi\.x\.yaml:3: transfer:side: must be publisher or partner\n\s+fix: pulumi config set transfer:side publisher/);
         assert.doesNotMatch(config.err, /\n\s+at /, "no stack trace");
     });
@@ -61,7 +104,16 @@ describe("the command-line runner", () => {
     it("any other failure exits 1 with one line, never a stack trace", async () => {
         for (const thrown of [new Error("the bucket is gone"), "a string"]) {
             const io = recorder();
-            assert.strictEqual(await runCommand(demo(async () => { throw thrown; }), [], io), 1);
+            assert.strictEqual(
+                await runCommand(
+                    demo(async () => {
+                        throw thrown;
+                    }),
+                    [],
+                    io,
+                ),
+                1,
+            );
             assert.strictEqual(io.err, `error: ${thrown instanceof Error ? thrown.message : thrown}\n`);
         }
     });
@@ -82,7 +134,10 @@ describe("the command-line runner", () => {
         });
 
         it("refuses a missing stack or config file, an empty value or neither option, naming the file and the fix", () => {
-            assert.throws(() => stackTarget({}), (e: unknown) => e instanceof UsageError && /--stack <name> or --config <file> is required/.test(e.message));
+            assert.throws(
+                () => stackTarget({}),
+                (e: unknown) => e instanceof UsageError && /--stack <name> or --config <file> is required/.test(e.message),
+            );
             assert.throws(() => stackTarget({ stack: "" }), /--stack needs a stack name/);
             assert.throws(() => stackTarget({ config: "" }), /--config needs a file/);
             assert.throws(() => stackTarget({ stack: "no-such-stack" }), /--stack: the stack file .*Pulumi\.no-such-stack\.yaml does not exist; fix: name a stack of this project/);

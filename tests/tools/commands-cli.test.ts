@@ -30,12 +30,14 @@ const usageOf = (name: string) => new RegExp(`^usage: npm ${name === "test" ? "t
 async function pooled<T>(jobs: (() => Promise<T>)[], width = 3): Promise<T[]> {
     const results: T[] = new Array(jobs.length);
     let next = 0;
-    await Promise.all(Array.from({ length: width }, async () => {
-        while (next < jobs.length) {
-            const i = next++;
-            results[i] = await jobs[i]();
-        }
-    }));
+    await Promise.all(
+        Array.from({ length: width }, async () => {
+            while (next < jobs.length) {
+                const i = next++;
+                results[i] = await jobs[i]();
+            }
+        }),
+    );
     return results;
 }
 
@@ -59,13 +61,34 @@ describe("every command's command line", function () {
 
     before(async () => {
         matrixPage = fs.readFileSync(path.join(PROJECT_ROOT, "docs", "access-matrix.md"), "utf8");
-        const results = await pooled(cases.map(([, script, args]) => () => runScriptAsync(script, args)));
+        const results = await pooled(
+            cases.map(
+                ([, script, args]) =>
+                    () =>
+                        runScriptAsync(script, args),
+            ),
+        );
         cases.forEach(([label], i) => runs.set(label, results[i]));
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("covers every tool's npm script, and the pack's check", () => {
-        for (const name of ["plan", "check", "access", "handoff", "accept-handoff", "batch-replicate", "canary", "key", "audit-query", "gen-partners", "bench", "docs:matrix", "typecheck", "test"]) {
+        for (const name of [
+            "plan",
+            "check",
+            "access",
+            "handoff",
+            "accept-handoff",
+            "batch-replicate",
+            "canary",
+            "key",
+            "audit-query",
+            "gen-partners",
+            "bench",
+            "docs:matrix",
+            "typecheck",
+            "test",
+        ]) {
             assert.ok(COMMANDS.includes(name), name);
         }
     });

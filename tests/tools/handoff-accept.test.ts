@@ -95,7 +95,10 @@ describe("npm run accept-handoff", () => {
         // Comments and the order of what was there are kept (the yaml package's Document API: https://eemeli.org/yaml/#documents).
         const lines = (text: string) => text.split("\n").filter((l) => l.trim() !== "");
         const kept = lines(before);
-        assert.deepStrictEqual(lines(after).filter((l) => kept.includes(l)), kept);
+        assert.deepStrictEqual(
+            lines(after).filter((l) => kept.includes(l)),
+            kept,
+        );
         assert.ok(after.startsWith(before.slice(0, before.indexOf("config:"))));
         const entry = (YAML.parse(after).config["transfer:publishers"] as Record<string, unknown>[])[0];
         assert.deepStrictEqual(entry.acceptedHandover && (entry.acceptedHandover as { fingerprint: string }).fingerprint, fingerprint);
@@ -111,7 +114,11 @@ describe("npm run accept-handoff", () => {
         const prodKms = await planUncached({ stack: "prod", configFile: prodKmsFile, stackOutputs: { [PARTNER_REF]: {} } });
         const kmsHandover = (prodKms.outputs.handovers as Record<string, HandoverDocument>).cdlx;
         assert.match(kmsHandover.link.ingressKmsKeyArn ?? "", /^arn:aws:kms:us-east-1:111122223333:key\//);
-        const viaReference = await planUncached({ stack: "partner-prod", configFile: tmp("partner-kms-ref.yaml", fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8").replace("config:\n", `config:\n${kms}`)), stackOutputs: { [PROD_REF]: prodKms.outputs } });
+        const viaReference = await planUncached({
+            stack: "partner-prod",
+            configFile: tmp("partner-kms-ref.yaml", fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8").replace("config:\n", `config:\n${kms}`)),
+            stackOutputs: { [PROD_REF]: prodKms.outputs },
+        });
         const configFile = tmp("partner-kms.yaml", partnerWithoutReference(kms));
         const file = tmp("prod-kms-cdlx.json", JSON.stringify(kmsHandover));
         accept({ configFile, handoverFile: file, fingerprint: fingerprintOf(kmsHandover), write: true });
@@ -136,10 +143,13 @@ describe("npm run accept-handoff", () => {
     });
 
     it("config: the accepted hand-over's fingerprints are checked, and delete-marker replication is a hand-over field", async () => {
-        const base = partnerWithoutReference().replace("root: acme-bank", "root: acme-bank\n      accountId: \"111122223333\"");
+        const base = partnerWithoutReference().replace("root: acme-bank", 'root: acme-bank\n      accountId: "111122223333"');
         const bad = tmp("bad-accepted.yaml", base.replace("root: acme-bank", "root: acme-bank\n      acceptedHandover:\n        fingerprint: abcd\n        destination: abcd"));
         await assert.rejects(planUncached({ stack: "partner-prod", configFile: bad }), /transfer:publishers\[0\]\.acceptedHandover\.fingerprint: must be the 64 hex digits/);
-        const both = tmp("stack-and-markers.yaml", fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8").replace("root: acme-bank", "root: acme-bank\n      replicatesDeleteMarkers: true"));
+        const both = tmp(
+            "stack-and-markers.yaml",
+            fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8").replace("root: acme-bank", "root: acme-bank\n      replicatesDeleteMarkers: true"),
+        );
         await assert.rejects(planUncached({ stack: "partner-prod", configFile: both }), /transfer:publishers\[0\]\.stack: is set together with replicatesDeleteMarkers/);
     });
 
@@ -182,7 +192,23 @@ describe("npm run accept-handoff", () => {
         }
         const wrong = hex.replace(/^./, (c) => (c === "0" ? "1" : "0"));
         assert.match(refused(() => accept({ configFile, handoverFile, fingerprint: wrong })).message, /not the file the sender vouched for/);
-        const reformatted = tmp("reformatted.json", JSON.stringify(JSON.parse(JSON.stringify({ needsBack: handover.needsBack, link: handover.link, to: handover.to, from: handover.from, version: handover.version, $schema: handover.$schema })), null, 8).replace(/\n/g, "\r\n"));
+        const reformatted = tmp(
+            "reformatted.json",
+            JSON.stringify(
+                JSON.parse(
+                    JSON.stringify({
+                        needsBack: handover.needsBack,
+                        link: handover.link,
+                        to: handover.to,
+                        from: handover.from,
+                        version: handover.version,
+                        $schema: handover.$schema,
+                    }),
+                ),
+                null,
+                8,
+            ).replace(/\n/g, "\r\n"),
+        );
         assert.ok(accept({ configFile, handoverFile: reformatted, fingerprint: hex.toUpperCase() }).diff.length > 0);
     });
 
@@ -209,17 +235,24 @@ describe("npm run accept-handoff", () => {
                 "transfer:publishers[0].ingressBucketArn: would change from arn:aws:s3:::acme-bank-prod-cdlx-ingress to arn:aws:s3:::acme-bank-prod-cdlx-ingress-new",
                 "transfer:publishers[0].replicationRoleArn: would change from arn:aws:iam::111122223333:role/acme-bank-to-cdlx-replication to arn:aws:iam::999900001111:role/acme-bank-to-cdlx-replication",
                 "--confirm-change",
-            ]) assert.ok(result.stderr.includes(expected), `stderr lacks ${expected}:\n${result.stderr}`);
+            ])
+                assert.ok(result.stderr.includes(expected), `stderr lacks ${expected}:\n${result.stderr}`);
             assert.strictEqual(fs.readFileSync(configFile, "utf8"), before);
         });
 
         it("a different KMS key is a change too", () => {
             const kmsConfig = tmp("partner-change-kms.yaml", partnerWithoutReference("  transfer:encryption: SSE-KMS\n"));
-            const withKey = { ...handover, link: { ...handover.link, encryption: "SSE-KMS" as const, ingressKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/0f6c2a1e-7b3d-4c8e-9a51-2d4e6f8a0b1c" } };
+            const withKey = {
+                ...handover,
+                link: { ...handover.link, encryption: "SSE-KMS" as const, ingressKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/0f6c2a1e-7b3d-4c8e-9a51-2d4e6f8a0b1c" },
+            };
             accept({ configFile: kmsConfig, handoverFile: tmp("with-key.json", JSON.stringify(withKey)), fingerprint: fingerprintOf(withKey), write: true });
             const otherKey = { ...withKey, link: { ...withKey.link, ingressKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555" } };
             const err = refused(() => accept({ configFile: kmsConfig, handoverFile: tmp("other-key.json", JSON.stringify(otherKey)), fingerprint: fingerprintOf(otherKey) }));
-            assert.deepStrictEqual(err.problems.map((p) => p.key.split(": ")[1]), ["transfer:publishers[0].ingressKmsKeyArn"]);
+            assert.deepStrictEqual(
+                err.problems.map((p) => p.key.split(": ")[1]),
+                ["transfer:publishers[0].ingressKmsKeyArn"],
+            );
         });
 
         it("is accepted with --confirm-change, and then plans the new destination", async () => {
@@ -229,7 +262,10 @@ describe("npm run accept-handoff", () => {
             const p = await planUncached({ stack: "partner-prod", configFile });
             const replication = p.resources.find((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig")!;
             assert.strictEqual((replication.inputs.rules as { destination: { bucket: string; account: string } }[])[0].destination.bucket, changed.link.ingressBucketArn);
-            assert.deepStrictEqual(p.warnings.filter((w) => w.includes("changed since the hand-over")), []);
+            assert.deepStrictEqual(
+                p.warnings.filter((w) => w.includes("changed since the hand-over")),
+                [],
+            );
         });
 
         it("edited into config by hand after acceptance, makes pulumi preview warn", async () => {
@@ -238,7 +274,10 @@ describe("npm run accept-handoff", () => {
             const accepted = tmp("partner-accepted.yaml", partnerWithoutReference());
             accept({ configFile: accepted, handoverFile, fingerprint, write: true });
             const untouched = await planUncached({ stack: "partner-prod", configFile: accepted });
-            assert.deepStrictEqual(untouched.warnings.filter((w) => w.includes("changed since the hand-over")), []);
+            assert.deepStrictEqual(
+                untouched.warnings.filter((w) => w.includes("changed since the hand-over")),
+                [],
+            );
             const text = fs.readFileSync(accepted, "utf8");
             assert.ok(text.includes("arn:aws:s3:::acme-bank-prod-cdlx-ingress\n"));
             const edited = tmp("partner-edited.yaml", text.replace("arn:aws:s3:::acme-bank-prod-cdlx-ingress\n", "arn:aws:s3:::attacker-bucket\n"));
@@ -251,15 +290,23 @@ describe("npm run accept-handoff", () => {
     });
 
     it("adds a new counterpart after the existing ones, and the config plans", async () => {
-        const other = "    - name: other-bank\n      accountId: \"123412341234\"\n";
-        const configFile = tmp("partner-new.yaml", fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8").replace(/  transfer:publishers:\n[\s\S]*$/, `  transfer:publishers:\n${other}`));
+        const other = '    - name: other-bank\n      accountId: "123412341234"\n';
+        const configFile = tmp(
+            "partner-new.yaml",
+            fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8").replace(/  transfer:publishers:\n[\s\S]*$/, `  transfer:publishers:\n${other}`),
+        );
         const result = accept({ configFile, handoverFile, fingerprint, write: true });
         assert.strictEqual(result.entryKey, "transfer:publishers[1]");
         assert.ok(result.newEntry);
         const entries = YAML.parse(fs.readFileSync(configFile, "utf8")).config["transfer:publishers"] as { name: string }[];
-        assert.deepStrictEqual(entries.map((e) => e.name), ["other-bank", "acme-bank"]);
+        assert.deepStrictEqual(
+            entries.map((e) => e.name),
+            ["other-bank", "acme-bank"],
+        );
         const p = await planUncached({ stack: "partner-prod", configFile });
-        assert.ok(p.resources.some((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig" && JSON.stringify(r.inputs).includes(handover.link.ingressBucketArn)));
+        assert.ok(
+            p.resources.some((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig" && JSON.stringify(r.inputs).includes(handover.link.ingressBucketArn)),
+        );
     });
 
     it("reads the reply a partner without this program fills in from our sheet's template, and completes its link", async () => {
@@ -267,18 +314,33 @@ describe("npm run accept-handoff", () => {
         const sheet = String((await plan({ stack: "handover", configFile: example })).outputs.handoff);
         const section = sheet.slice(sheet.indexOf("↔ marketco\n"));
         const template = [...section.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]).at(-1)!;
-        const reply = JSON.parse(template
-            .replace(/<YOUR_REGION>/g, "eu-west-1")
-            .replace(/<YOUR_INGRESS_BUCKET>/g, "marketco-inbound-acme")
-            .replace(/<YOUR_ACCOUNT_ID>/g, "555566667777")
-            .replace(/<YOUR_REPLICATION_ROLE>/g, "marketco-outbound"));
+        const reply = JSON.parse(
+            template
+                .replace(/<YOUR_REGION>/g, "eu-west-1")
+                .replace(/<YOUR_INGRESS_BUCKET>/g, "marketco-inbound-acme")
+                .replace(/<YOUR_ACCOUNT_ID>/g, "555566667777")
+                .replace(/<YOUR_REPLICATION_ROLE>/g, "marketco-outbound"),
+        );
         const configFile = tmp("handover.yaml", fs.readFileSync(example, "utf8"));
         const before = await planUncached({ stack: "handover", configFile });
-        assert.ok(before.warnings.some((w) => w.includes("marketco")), "marketco starts pending");
-        const result = acceptHandover({ stack: "handover", configFile, handoverFile: tmp("marketco-reply.json", JSON.stringify(reply, null, 2)), fingerprint: fingerprintOf(reply), write: true, confirmChange: false });
+        assert.ok(
+            before.warnings.some((w) => w.includes("marketco")),
+            "marketco starts pending",
+        );
+        const result = acceptHandover({
+            stack: "handover",
+            configFile,
+            handoverFile: tmp("marketco-reply.json", JSON.stringify(reply, null, 2)),
+            fingerprint: fingerprintOf(reply),
+            write: true,
+            confirmChange: false,
+        });
         assert.deepStrictEqual([result.entryKey, result.newEntry, result.changes], ["transfer:partners[1]", false, []]);
         const after = await planUncached({ stack: "handover", configFile });
-        assert.deepStrictEqual(after.warnings.filter((w) => w.includes("marketco")), []);
+        assert.deepStrictEqual(
+            after.warnings.filter((w) => w.includes("marketco")),
+            [],
+        );
         const links = after.outputs.links as Record<string, { replication: string; ingressGrant: string }>;
         assert.deepStrictEqual([links.marketco.replication, links.marketco.ingressGrant], ["active", "active"]);
         assert.ok(fs.readFileSync(configFile, "utf8").startsWith("# Who: a publisher whose partners do not run this program."));
@@ -288,7 +350,7 @@ describe("npm run accept-handoff", () => {
         const configFile = tmp("partner-dry.yaml", partnerWithoutReference());
         const before = fs.readFileSync(configFile, "utf8");
         const dry = accept({ configFile, handoverFile, fingerprint });
-        assert.ok(dry.diff.includes("+      accountId: \"111122223333\""));
+        assert.ok(dry.diff.includes('+      accountId: "111122223333"'));
         assert.strictEqual(fs.readFileSync(configFile, "utf8"), before);
         accept({ configFile, handoverFile, fingerprint, write: true });
         assert.strictEqual(accept({ configFile, handoverFile, fingerprint, write: true }).diff, "");
@@ -297,17 +359,85 @@ describe("npm run accept-handoff", () => {
     it("checks the hand-over with the config rules: partition, accounts, role and key owners, key region, party, root and encryption", () => {
         const configFile = tmp("partner-rules.yaml", partnerWithoutReference());
         const cases: [string, (h: any) => void, RegExp][] = [
-            ["a role from another partition", (h) => { h.link.replicationRoleArn = "arn:aws-cn:iam::111122223333:role/acme-bank-to-cdlx-replication"; }, /#\/link\/replicationRoleArn: is in partition aws-cn, not aws/],
-            ["a bucket from another partition", (h) => { h.link.ingressBucketArn = "arn:aws-us-gov:s3:::acme-bank-prod-cdlx-ingress"; }, /#\/link\/ingressBucketArn: is in partition aws-us-gov, not aws/],
-            ["a sender in another partition", (h) => { h.from.partition = "aws-cn"; }, /#\/from\/partition: is aws-cn, but this stack's region us-east-1 is in aws/],
-            ["a region of another partition", (h) => { h.from.region = "cn-north-1"; }, /#\/from\/region: cn-north-1 is in partition aws-cn, not aws/],
-            ["a role in another account", (h) => { h.link.replicationRoleArn = "arn:aws:iam::999999999999:role/acme-bank-to-cdlx-replication"; }, /#\/link\/replicationRoleArn: belongs to account 999999999999, not to the counterpart's account 111122223333/],
-            ["our own account", (h) => { h.from.accountId = "444455556666"; h.link.replicationRoleArn = "arn:aws:iam::444455556666:role/r"; }, /#\/from\/accountId: is this stack's own account 444455556666/],
-            ["another addressee", (h) => { h.to.party = "loyaltyco"; }, /#\/to\/party: is for "loyaltyco", but this stack is "cdlx"/],
-            ["the same side", (h) => { h.from.side = "partner"; }, /#\/from\/side: is "partner"; a partner exchanges with a publisher/],
-            ["another encryption", (h) => { h.link.encryption = "SSE-KMS"; h.link.ingressKmsKeyArn = "arn:aws:kms:us-east-1:111122223333:key/abc"; }, /#\/link\/encryption: is SSE-KMS, but this stack uses SSE-S3/],
-            ["a bucket name S3 refuses", (h) => { h.link.ingressBucketArn = "arn:aws:s3:::xn--bucket"; }, /#\/link\/ingressBucketArn: bucket name "xn--bucket" must not start with xn--/],
-            ["an 11-digit account (schema)", (h) => { h.from.accountId = "11112222333"; }, /#\/from\/accountId: must match pattern/],
+            [
+                "a role from another partition",
+                (h) => {
+                    h.link.replicationRoleArn = "arn:aws-cn:iam::111122223333:role/acme-bank-to-cdlx-replication";
+                },
+                /#\/link\/replicationRoleArn: is in partition aws-cn, not aws/,
+            ],
+            [
+                "a bucket from another partition",
+                (h) => {
+                    h.link.ingressBucketArn = "arn:aws-us-gov:s3:::acme-bank-prod-cdlx-ingress";
+                },
+                /#\/link\/ingressBucketArn: is in partition aws-us-gov, not aws/,
+            ],
+            [
+                "a sender in another partition",
+                (h) => {
+                    h.from.partition = "aws-cn";
+                },
+                /#\/from\/partition: is aws-cn, but this stack's region us-east-1 is in aws/,
+            ],
+            [
+                "a region of another partition",
+                (h) => {
+                    h.from.region = "cn-north-1";
+                },
+                /#\/from\/region: cn-north-1 is in partition aws-cn, not aws/,
+            ],
+            [
+                "a role in another account",
+                (h) => {
+                    h.link.replicationRoleArn = "arn:aws:iam::999999999999:role/acme-bank-to-cdlx-replication";
+                },
+                /#\/link\/replicationRoleArn: belongs to account 999999999999, not to the counterpart's account 111122223333/,
+            ],
+            [
+                "our own account",
+                (h) => {
+                    h.from.accountId = "444455556666";
+                    h.link.replicationRoleArn = "arn:aws:iam::444455556666:role/r";
+                },
+                /#\/from\/accountId: is this stack's own account 444455556666/,
+            ],
+            [
+                "another addressee",
+                (h) => {
+                    h.to.party = "loyaltyco";
+                },
+                /#\/to\/party: is for "loyaltyco", but this stack is "cdlx"/,
+            ],
+            [
+                "the same side",
+                (h) => {
+                    h.from.side = "partner";
+                },
+                /#\/from\/side: is "partner"; a partner exchanges with a publisher/,
+            ],
+            [
+                "another encryption",
+                (h) => {
+                    h.link.encryption = "SSE-KMS";
+                    h.link.ingressKmsKeyArn = "arn:aws:kms:us-east-1:111122223333:key/abc";
+                },
+                /#\/link\/encryption: is SSE-KMS, but this stack uses SSE-S3/,
+            ],
+            [
+                "a bucket name S3 refuses",
+                (h) => {
+                    h.link.ingressBucketArn = "arn:aws:s3:::xn--bucket";
+                },
+                /#\/link\/ingressBucketArn: bucket name "xn--bucket" must not start with xn--/,
+            ],
+            [
+                "an 11-digit account (schema)",
+                (h) => {
+                    h.from.accountId = "11112222333";
+                },
+                /#\/from\/accountId: must match pattern/,
+            ],
         ];
         for (const [what, mutate, expected] of cases) {
             const h = JSON.parse(JSON.stringify(handover));
@@ -320,15 +450,25 @@ describe("npm run accept-handoff", () => {
         const otherRegionKey = { ...handover, link: { ...handover.link, encryption: "SSE-KMS", ingressKmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/abc" } };
         // No AWS page found that states the same-region rule for general purpose buckets: the check is that a hand-over does not
         // contradict itself (the program takes the key's region as the destination's); the pre-production canary proves the pair.
-        assert.match(refused(() => accept({ configFile: kmsConfig, handoverFile: tmp("key-region.json", JSON.stringify(otherRegionKey)), fingerprint: fingerprintOf(otherRegionKey) })).message, /#\/link\/ingressKmsKeyArn: is a key in eu-west-1, but the counterpart's bucket is in us-east-1/);
+        assert.match(
+            refused(() => accept({ configFile: kmsConfig, handoverFile: tmp("key-region.json", JSON.stringify(otherRegionKey)), fingerprint: fingerprintOf(otherRegionKey) }))
+                .message,
+            /#\/link\/ingressKmsKeyArn: is a key in eu-west-1, but the counterpart's bucket is in us-east-1/,
+        );
         const otherRoot = tmp("partner-root.yaml", partnerWithoutReference().replace("root: acme-bank", "root: acme-files"));
-        assert.match(refused(() => accept({ configFile: otherRoot, handoverFile, fingerprint })).message, /#\/link\/root: is "acme-bank", but this stack exchanges with acme-bank under "acme-files"/);
+        assert.match(
+            refused(() => accept({ configFile: otherRoot, handoverFile, fingerprint })).message,
+            /#\/link\/root: is "acme-bank", but this stack exchanges with acme-bank under "acme-files"/,
+        );
         assert.strictEqual(fs.readFileSync(configFile, "utf8"), partnerWithoutReference());
     });
 
     it("refuses to replace a stack reference silently", () => {
         const configFile = tmp("partner-ref.yaml", fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8"));
-        assert.match(refused(() => accept({ configFile, handoverFile, fingerprint })).message, /transfer:publishers\[0\]\.stack: is set[\s\S]*pulumi config rm --path 'transfer:publishers\[0\]\.stack'/);
+        assert.match(
+            refused(() => accept({ configFile, handoverFile, fingerprint })).message,
+            /transfer:publishers\[0\]\.stack: is set[\s\S]*pulumi config rm --path 'transfer:publishers\[0\]\.stack'/,
+        );
     });
 
     it("exits 2 naming the file, line or option on bad input, without a stack trace", () => {
@@ -346,7 +486,9 @@ describe("npm run accept-handoff", () => {
         for (const [args, expected] of cases) {
             const option = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
             if (args.includes("--bogus")) continue;
-            const err = refused(() => accept({ configFile: option("--config", good), handoverFile: option("--file", handoverFile), fingerprint: option("--fingerprint", fingerprint) }));
+            const err = refused(() =>
+                accept({ configFile: option("--config", good), handoverFile: option("--file", handoverFile), fingerprint: option("--fingerprint", fingerprint) }),
+            );
             assert.match(err.message, expected, args.join(" "));
         }
         // The CLI turns every refusal into exit 2 on standard error: one case of each kind of input.

@@ -43,7 +43,10 @@ describe("npm run key", function () {
     it("builds every key of a batch as JSON lines with their parts", () => {
         const { status, stdout, stderr } = runs.batch;
         assert.strictEqual(status, 0, stderr);
-        const lines = stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+        const lines = stdout
+            .trimEnd()
+            .split("\n")
+            .map((line) => JSON.parse(line));
         assert.deepStrictEqual(
             lines,
             [1, 2, 3].map((i) => ({
@@ -70,9 +73,16 @@ describe("npm run key", function () {
     it("checks keys from stdin with --json: one record per key, exit 1 for a key outside the root", () => {
         const { status, stdout, stderr } = runs.json;
         assert.strictEqual(status, 1, stderr);
-        const [good, bad, ...more] = stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+        const [good, bad, ...more] = stdout
+            .trimEnd()
+            .split("\n")
+            .map((line) => JSON.parse(line));
         assert.deepStrictEqual(more, []);
-        assert.deepStrictEqual(good, { key: key(1, 1), ok: true, parts: { root: "acme-bank", fileType: "transactions", date: "2026-11-23", epoch: 1795420800, part: 1, partCount: 1 } });
+        assert.deepStrictEqual(good, {
+            key: key(1, 1),
+            ok: true,
+            parts: { root: "acme-bank", fileType: "transactions", date: "2026-11-23", epoch: 1795420800, part: 1, partCount: 1 },
+        });
         assert.strictEqual(bad.ok, false);
         assert.match(bad.reason, /^key does not start with the root prefix "acme-bank\/" in "other-root\//);
     });

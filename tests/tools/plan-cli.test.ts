@@ -34,7 +34,10 @@ describe("npm run plan", () => {
 
     it("exits 2 with the key and the fix on a config error, before planning anything", () => {
         const bad = path.join(dir, "bad.yaml");
-        fs.writeFileSync(bad, "config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:name: acme-bank\n  transfer:accountId: \"12345\"\n  transfer:partners:\n    - name: cdlx\n      accountId: \"444455556666\"\n");
+        fs.writeFileSync(
+            bad,
+            'config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:name: acme-bank\n  transfer:accountId: "12345"\n  transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n',
+        );
         const { status, stdout, stderr } = runPlan(["--stack", "bad", "--config", bad]);
         assert.strictEqual(status, 2, stderr + stdout);
         assert.match(stderr, /transfer:accountId: must be a 12-digit AWS account ID, got "12345"\n\s+fix: pulumi config set transfer:accountId/);
@@ -43,9 +46,18 @@ describe("npm run plan", () => {
 
     describe("bad stack files exit 2 naming the file, the line, the key and the fix, in every command that reads config", () => {
         const bad: Record<string, [string, RegExp]> = {
-            "duplicate.yaml": ["config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:side: partner\n", /duplicate\.yaml:4: transfer:side: is set twice[\s\S]*fix: keep one of the two "transfer:side" entries/],
-            "syntax.yaml": ["config:\n  aws:region: us-east-1\n  transfer:partners: [ {name: cdlx\n", /syntax\.yaml:\d+: transfer:partners: is not valid YAML[\s\S]*fix: fix the YAML syntax/],
-            "secret.yaml": ["config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:accountId:\n    secure: v1:AAAABBBB\n", /secret\.yaml:4: transfer:accountId: is an encrypted secret[\s\S]*fix: store it in plain text/],
+            "duplicate.yaml": [
+                "config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:side: partner\n",
+                /duplicate\.yaml:4: transfer:side: is set twice[\s\S]*fix: keep one of the two "transfer:side" entries/,
+            ],
+            "syntax.yaml": [
+                "config:\n  aws:region: us-east-1\n  transfer:partners: [ {name: cdlx\n",
+                /syntax\.yaml:\d+: transfer:partners: is not valid YAML[\s\S]*fix: fix the YAML syntax/,
+            ],
+            "secret.yaml": [
+                "config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:accountId:\n    secure: v1:AAAABBBB\n",
+                /secret\.yaml:4: transfer:accountId: is an encrypted secret[\s\S]*fix: store it in plain text/,
+            ],
         };
         const commands: [string, string[]][] = [
             ["plan", []],

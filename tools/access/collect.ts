@@ -137,7 +137,11 @@ export function collectPolicies(plan: Plan): CollectedPolicies {
         managed.set(arn, readDocument(r.inputs.policy, `${resourceName(r)} policy`, text(r.inputs.name) ?? resourceName(r)));
     }
     const managedDocument = (arn: string, attachedBy: string): CollectedDocument =>
-        managed.get(arn) ?? { source: attachedBy, name: arn, unreadable: `${attachedBy} attaches ${arn}, whose document is not in the plan (an AWS-managed or out-of-stack policy)` };
+        managed.get(arn) ?? {
+            source: attachedBy,
+            name: arn,
+            unreadable: `${attachedBy} attaches ${arn}, whose document is not in the plan (an AWS-managed or out-of-stack policy)`,
+        };
 
     const roles: CollectedRole[] = ofType(TOKENS.role).map((r) => {
         const name = text(r.inputs.name) ?? text(r.outputs.name) ?? resourceName(r);
@@ -238,9 +242,15 @@ export function collectPolicies(plan: Plan): CollectedPolicies {
         const arn = text(r.outputs.arn) ?? arns.kmsKey(partition, region, accountId, id);
         const key: CollectedKey = { name: resourceName(r), arn, keyId: id, policies: [] };
         // A key without a policy input gets AWS's default policy, which trusts the whole account.
-        key.policies.push(r.inputs.policy === undefined
-            ? { source: `${resourceName(r)} policy`, name: `${resourceName(r)} key policy`, unreadable: `${resourceName(r)} sets no policy, so AWS applies its default key policy, which is not in the plan` }
-            : readDocument(r.inputs.policy, `${resourceName(r)} policy`, `${resourceName(r)} key policy`));
+        key.policies.push(
+            r.inputs.policy === undefined
+                ? {
+                      source: `${resourceName(r)} policy`,
+                      name: `${resourceName(r)} key policy`,
+                      unreadable: `${resourceName(r)} sets no policy, so AWS applies its default key policy, which is not in the plan`,
+                  }
+                : readDocument(r.inputs.policy, `${resourceName(r)} policy`, `${resourceName(r)} key policy`),
+        );
         keys.set(id, key);
         keys.set(arn, key);
     }
@@ -282,7 +292,9 @@ export function keyOfBucket(policies: CollectedPolicies, bucket: CollectedBucket
 export function singlePolicy(policies: CollectedDocument[], what: string): { document?: Record<string, unknown>; name?: string; unreadable?: string } {
     if (policies.length === 0) return {};
     if (policies.length > 1) {
-        return { unreadable: `${what} has ${policies.length} policy sources (${policies.map((p) => p.source).join(", ")}); only the last applied survives, so its effective policy is not decidable from the plan` };
+        return {
+            unreadable: `${what} has ${policies.length} policy sources (${policies.map((p) => p.source).join(", ")}); only the last applied survives, so its effective policy is not decidable from the plan`,
+        };
     }
     const [only] = policies;
     return only.document ? { document: only.document, name: only.name } : { unreadable: only.unreadable };

@@ -32,9 +32,15 @@ const DOCUMENTED: Record<string, string> = {
 
 /** aws:SourceAccount / aws:SourceArn: documented per service principal and action, or not at all. */
 const SOURCE_KEYS: Record<string, { documented: true; source: string } | { documented: false; why: string }> = {
-    "logging.s3.amazonaws.com s3:PutObject": { documented: true, source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general" },
+    "logging.s3.amazonaws.com s3:PutObject": {
+        documented: true,
+        source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general",
+    },
     "cloudtrail.amazonaws.com s3:PutObject": { documented: true, source: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html" },
-    "cloudtrail.amazonaws.com s3:GetBucketAcl": { documented: true, source: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html" },
+    "cloudtrail.amazonaws.com s3:GetBucketAcl": {
+        documented: true,
+        source: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html",
+    },
     "s3.amazonaws.com sts:AssumeRole": {
         documented: false,
         why: "AWS's replication guide (setting-repl-config-perm-overview) shows the replication role's trust without conditions; no AWS source says S3 sends aws:SourceAccount/aws:SourceArn when it assumes a replication role",
@@ -61,5 +67,7 @@ export function keySource(key: string, context: Record<string, string>, action: 
 
 /** The context keys of a request that AWS is only assumed to send. */
 export function assumedKeys(context: Record<string, string>, action: string): string[] {
-    return Object.keys(context).filter((key) => !keySource(key, context, action).documented).sort();
+    return Object.keys(context)
+        .filter((key) => !keySource(key, context, action).documented)
+        .sort();
 }

@@ -14,10 +14,14 @@ import { VendorDropExpander } from "./subjects/vendor-drop";
 
 function expanderOf(subject: Subject): Expander {
     switch (subject.kind) {
-        case "link": return new LinkExpander(subject.facts);
-        case "vendorDrop": return new VendorDropExpander(subject.facts);
-        case "serviceDestination": return new ServiceDestinationExpander(subject.facts);
-        case "logBucket": return new LogBucketExpander(subject.facts);
+        case "link":
+            return new LinkExpander(subject.facts);
+        case "vendorDrop":
+            return new VendorDropExpander(subject.facts);
+        case "serviceDestination":
+            return new ServiceDestinationExpander(subject.facts);
+        case "logBucket":
+            return new LogBucketExpander(subject.facts);
     }
 }
 
@@ -51,7 +55,15 @@ export function expandSubject(matrix: ExpectedMatrix, subject: Subject): AccessR
                                 const resources = expander.resources(r.selector, action, fill);
                                 for (const transport of t.transports) {
                                     const base = {
-                                        kind: t.kind, template: t.id, link: expander.name, scope: expander.kind, principalSpec, resourceSpec, action, transport, expected,
+                                        kind: t.kind,
+                                        template: t.id,
+                                        link: expander.name,
+                                        scope: expander.kind,
+                                        principalSpec,
+                                        resourceSpec,
+                                        action,
+                                        transport,
+                                        expected,
                                         ...(t.context ? { requestKeys: extra } : {}),
                                     };
                                     const context = { ...transportContext(action, transport), ...extra };

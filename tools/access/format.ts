@@ -65,8 +65,10 @@ function groupRows(rows: AccessRow[]): { row: AccessRow; actions: string[]; tran
 export function summary(result: AccessMatrixResult): string {
     const { rows, mismatches, notEvaluated } = result;
     const partial = rows.filter((r) => r.status === "partial").length;
-    return `${rows.length} requests: ${rows.length - mismatches.length - notEvaluated.length} as expected`
-        + `${partial ? ` (${partial} decided by this side's policies alone)` : ""}, ${mismatches.length} not as expected, ${notEvaluated.length} not evaluated`;
+    return (
+        `${rows.length} requests: ${rows.length - mismatches.length - notEvaluated.length} as expected` +
+        `${partial ? ` (${partial} decided by this side's policies alone)` : ""}, ${mismatches.length} not as expected, ${notEvaluated.length} not evaluated`
+    );
 }
 
 export function formatMarkdown(result: AccessMatrixResult, matrix: ExpectedMatrix): string {
@@ -87,9 +89,13 @@ export function formatMarkdown(result: AccessMatrixResult, matrix: ExpectedMatri
             out.push("| principal | action | resource | transport | expected | decision | as expected | why |");
             out.push("|---|---|---|---|---|---|---|---|");
             for (const { row, actions, transports, evidence } of groupRows(rows)) {
-                const assumed = row.assumedContextKeys?.length ? [`tests ${list(row.assumedContextKeys)}, which AWS is assumed, not documented, to send here (see Context keys)`] : [];
+                const assumed = row.assumedContextKeys?.length
+                    ? [`tests ${list(row.assumedContextKeys)}, which AWS is assumed, not documented, to send here (see Context keys)`]
+                    : [];
                 const why = [...evidence, ...(row.note ? [row.note] : []), ...assumed].join("; ");
-                out.push(`| ${cell(row.principal)} | ${list(actions)} | ${resourceCell(row)} | ${transports.join(", ")} | ${row.expected ?? "unknown"} | ${decisionCell(row)} | ${mark(row)} | ${cell(why)} |`);
+                out.push(
+                    `| ${cell(row.principal)} | ${list(actions)} | ${resourceCell(row)} | ${transports.join(", ")} | ${row.expected ?? "unknown"} | ${decisionCell(row)} | ${mark(row)} | ${cell(why)} |`,
+                );
             }
         }
     }
@@ -114,8 +120,15 @@ function heading(result: AccessMatrixResult): string {
 
 function mismatchSection(result: AccessMatrixResult): string[] {
     if (!result.mismatches.length) return [];
-    return ["", `**Not as expected** (${result.mismatches.length}):`, "", ...result.mismatches.map((r) =>
-        `- ${r.principal} \`${r.action}\` on \`${r.resource}\` over ${r.transport}: expected ${r.expected ?? "unknown"}, got ${r.decision ?? r.status}${r.note ? ` (${r.note})` : ""}`)];
+    return [
+        "",
+        `**Not as expected** (${result.mismatches.length}):`,
+        "",
+        ...result.mismatches.map(
+            (r) =>
+                `- ${r.principal} \`${r.action}\` on \`${r.resource}\` over ${r.transport}: expected ${r.expected ?? "unknown"}, got ${r.decision ?? r.status}${r.note ? ` (${r.note})` : ""}`,
+        ),
+    ];
 }
 
 /** Every context key the requests carry, and where it comes from: AWS's documentation, or our assumption (listed where a policy tests it). */

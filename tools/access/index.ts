@@ -112,10 +112,20 @@ function unrelatedAccount(used: (string | undefined)[]): string {
 
 /** What the matrix reads of a plan's outputs, by the contract (infra/contract/outputs.ts). */
 const MatrixOutputsSchema = StackOutputsSchema.pick({ partyName: true, accountId: true, vendorDrops: true, serviceDestinations: true }).extend({
-    links: outputsByName(LinkOutputsSchema.pick({
-        root: true, region: true, egressBucketArn: true, ingressBucketArn: true, ingressKmsKeyArn: true, replicationRoleArn: true,
-        batchReplicationRoleArn: true, deleteMarkerReplication: true, replication: true, ingressGrant: true,
-    })),
+    links: outputsByName(
+        LinkOutputsSchema.pick({
+            root: true,
+            region: true,
+            egressBucketArn: true,
+            ingressBucketArn: true,
+            ingressKmsKeyArn: true,
+            replicationRoleArn: true,
+            batchReplicationRoleArn: true,
+            deleteMarkerReplication: true,
+            replication: true,
+            ingressGrant: true,
+        }),
+    ),
     audit: AuditOutputsSchema.pick({ logBuckets: true }),
 });
 type MatrixOutputs = z.infer<typeof MatrixOutputsSchema>;
@@ -147,17 +157,19 @@ export function sideFromPlan(plan: Plan, link: LinkOutputs | undefined, source: 
         partition: policies.partition,
         accountId: outputsOf(plan).accountId,
         policies,
-        ...(link ? {
-            replicationRoleArn: link.replicationRoleArn,
-            ...(link.batchReplicationRoleArn ? { batchReplicationRoleArn: link.batchReplicationRoleArn } : {}),
-            ...(link.region ? { region: link.region } : {}),
-            ingressBucketArn: link.ingressBucketArn,
-            egressBucketArn: link.egressBucketArn,
-            ...(link.ingressKmsKeyArn ? { ingressKmsKeyArn: link.ingressKmsKeyArn } : {}),
-            deleteMarkerReplication: link.deleteMarkerReplication,
-            replication: link.replication,
-            ingressGrant: link.ingressGrant,
-        } : {}),
+        ...(link
+            ? {
+                  replicationRoleArn: link.replicationRoleArn,
+                  ...(link.batchReplicationRoleArn ? { batchReplicationRoleArn: link.batchReplicationRoleArn } : {}),
+                  ...(link.region ? { region: link.region } : {}),
+                  ingressBucketArn: link.ingressBucketArn,
+                  egressBucketArn: link.egressBucketArn,
+                  ...(link.ingressKmsKeyArn ? { ingressKmsKeyArn: link.ingressKmsKeyArn } : {}),
+                  deleteMarkerReplication: link.deleteMarkerReplication,
+                  replication: link.replication,
+                  ingressGrant: link.ingressGrant,
+              }
+            : {}),
     };
 }
 
@@ -179,12 +191,14 @@ export function linkFacts(input: EvaluatePlansInput): LinkFacts[] {
                 party: name,
                 source: handover ? `hand-over in the config of ${plan.stack}; ${name}'s stack is not planned` : `${name}'s stack is not planned and nothing was handed over`,
                 partition: own.partition,
-                ...(handover ? {
-                    accountId: handover.accountId,
-                    ingressBucketArn: handover.ingressBucketArn,
-                    replicationRoleArn: handover.replicationRoleArn,
-                    ingressKmsKeyArn: handover.ingressKmsKeyArn,
-                } : {}),
+                ...(handover
+                    ? {
+                          accountId: handover.accountId,
+                          ingressBucketArn: handover.ingressBucketArn,
+                          replicationRoleArn: handover.replicationRoleArn,
+                          ingressKmsKeyArn: handover.ingressKmsKeyArn,
+                      }
+                    : {}),
             };
         }
         return { name, root: link.root, own, counterpart, unrelatedAccountId: unrelatedAccount([own.accountId, counterpart.accountId]) };
@@ -218,7 +232,10 @@ function directAccessFacts(plan: Plan, own: PlannedSide, config: SideConfig | un
     const outputs = outputsOf(plan);
     const planned = [...Object.keys(outputs.vendorDrops), ...Object.keys(outputs.serviceDestinations)];
     if (!config) {
-        if (planned.length) throw new Error(`${plan.stack} makes vendor drops or service destinations (${planned.join(", ")}): pass the stack's parsed config as \`config\`, whose principals, prefixes and external IDs are what their policies are checked against`);
+        if (planned.length)
+            throw new Error(
+                `${plan.stack} makes vendor drops or service destinations (${planned.join(", ")}): pass the stack's parsed config as \`config\`, whose principals, prefixes and external IDs are what their policies are checked against`,
+            );
         return [];
     }
     const bucketArn = (name: string) => arns.bucket(own.partition, name);

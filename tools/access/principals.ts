@@ -97,7 +97,6 @@ function thirdPartyNote(who: string): string {
     return `${who}'s identity policy is outside our plan, modelled as allowing everything: the decision is our policies' alone`;
 }
 
-
 /**
  * The principals of a third party we grant directly: its named principal
  * (modelled with an allow-everything identity policy), the same name in an
@@ -119,13 +118,24 @@ export function thirdPartyPrincipals(who: string, arn: string, unrelatedAccountI
     };
 }
 
-
 /** An account's root, with all permissions in its own account. */
 export function accountRootPrincipal(partition: string, accountId: string, party: string, side?: SideRef): RequestPrincipal {
-    return iamPrincipal(arns.accountRoot(partition, accountId), { label: `${party} account root`, identity: { value: [ADMINISTRATOR_ACCESS] }, sessionName: "root", ...(side ? { side } : {}), role: "root" });
+    return iamPrincipal(arns.accountRoot(partition, accountId), {
+        label: `${party} account root`,
+        identity: { value: [ADMINISTRATOR_ACCESS] },
+        sessionName: "root",
+        ...(side ? { side } : {}),
+        role: "root",
+    });
 }
 
 /** Another role of an account, with AdministratorAccess: the worst an account can give its own principals. */
 export function adminPrincipal(partition: string, accountId: string, label: string, side?: SideRef): RequestPrincipal {
-    return iamPrincipal(arns.role(partition, accountId, ADMIN_ROLE_NAME), { label, identity: { value: [ADMINISTRATOR_ACCESS] }, sessionName: "admin", ...(side ? { side } : {}), role: "admin" });
+    return iamPrincipal(arns.role(partition, accountId, ADMIN_ROLE_NAME), {
+        label,
+        identity: { value: [ADMINISTRATOR_ACCESS] },
+        sessionName: "admin",
+        ...(side ? { side } : {}),
+        role: "admin",
+    });
 }

@@ -45,12 +45,13 @@ export function bucketResources(side: SideFacts, ref: SideRef, arns: string[], k
 }
 
 export function keyResource(ref: SideRef, key: CollectedKey | { arn: string; unknown: string }): RequestResource {
-    const policy: Known<NamedPolicy | undefined> = "unknown" in key
-        ? { unknown: key.unknown }
-        : (() => {
-            const single = singlePolicy(key.policies, `key ${key.name}`);
-            return single.unreadable ? { unknown: single.unreadable } : { value: single.document ? { name: single.name!, policy: single.document } : undefined };
-        })();
+    const policy: Known<NamedPolicy | undefined> =
+        "unknown" in key
+            ? { unknown: key.unknown }
+            : (() => {
+                  const single = singlePolicy(key.policies, `key ${key.name}`);
+                  return single.unreadable ? { unknown: single.unreadable } : { value: single.document ? { name: single.name!, policy: single.document } : undefined };
+              })();
     return {
         label: "name" in key ? `key ${key.name}` : `key/${lastPathSegmentOfArn(key.arn)}`,
         arn: key.arn,
@@ -71,7 +72,12 @@ export function bucketKeys(side: SideFacts, ref: SideRef, arn: string, what: str
     const collected = collectedBucket(side, arn);
     if (typeof collected === "string") {
         if (handedOverKeyArn) {
-            return [keyResource(ref, { arn: handedOverKeyArn, unknown: `the key policy of ${handedOverKeyArn} lives in ${side.party}'s account and its stack is not planned here (${side.source})` })];
+            return [
+                keyResource(ref, {
+                    arn: handedOverKeyArn,
+                    unknown: `the key policy of ${handedOverKeyArn} lives in ${side.party}'s account and its stack is not planned here (${side.source})`,
+                }),
+            ];
         }
         return `whether ${side.party}'s ${what} uses a KMS key is not known: ${collected}`;
     }
@@ -104,11 +110,10 @@ export function roleResource(side: SideFacts, ref: SideRef, arn: string, action:
  */
 export function kmsViaContext(side: SideFacts, bucketArn: string, objectKey: string, key: RequestResource): Record<string, string> {
     const collected = collectedBucket(side, bucketArn);
-    const bucketKey = typeof collected === "string" ? false : collected.kms?.bucketKey ?? false;
+    const bucketKey = typeof collected === "string" ? false : (collected.kms?.bucketKey ?? false);
     const region = regionOfArn(key.arn);
     return {
         "kms:ViaService": `s3.${region}.amazonaws.com`,
         "kms:EncryptionContext:aws:s3:arn": bucketKey ? bucketArn : `${bucketArn}/${objectKey}`,
     };
 }
-

@@ -16,7 +16,9 @@ import { ConditionTerm, conditionNames, GRAMMARS, PrincipalSelector, ResourceSel
 
 export const DEFAULT_MATRIX_FILE = path.join(PROJECT_ROOT, "tools", "access", "expected-matrix.yaml");
 
-const decision = z.enum(DECISIONS, { error: `a decision is one of ${DECISIONS.join(", ")} (in the simulator's words: ExplicitlyDenied is a Deny statement that matched, ImplicitlyDenied no Allow, or only one of two accounts allowing a cross-account request)` });
+const decision = z.enum(DECISIONS, {
+    error: `a decision is one of ${DECISIONS.join(", ")} (in the simulator's words: ExplicitlyDenied is a Deny statement that matched, ImplicitlyDenied no Allow, or only one of two accounts allowing a cross-account request)`,
+});
 const templateSchema = z.strictObject({
     id: z.string().regex(/^[a-z0-9-]+$/),
     /** One of the file's `kinds`: the heading the template's rows appear under. */
@@ -28,7 +30,10 @@ const templateSchema = z.strictObject({
      */
     scope: z.enum(SCOPES).default("link"),
     /** Link templates only: written once for both directions, `{side}` being the side it is about and `{other}` the other. */
-    sides: z.array(z.enum(["own", "counterpart"])).min(1).optional(),
+    sides: z
+        .array(z.enum(["own", "counterpart"]))
+        .min(1)
+        .optional(),
     principals: z.array(z.string()).min(1),
     actions: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, "an action is service:Name")).min(1),
     resources: z.array(z.string()).min(1),
@@ -38,7 +43,9 @@ const templateSchema = z.strictObject({
     /** Context keys the caller's request carries beyond those of its principal and transport (s3:prefix, sts:ExternalId...). */
     context: z.record(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9:_/-]+$/, "a context key is service:Name"), z.string()).optional(),
     /** In the simulator's words; `if` is conditions of the scope joined by " and ", each may be preceded by "not ". */
-    expected: z.union([decision, z.strictObject({ if: z.string(), then: decision, else: decision })], { error: `expected is one of ${DECISIONS.join(", ")}, or { if: <conditions>, then: <decision>, else: <decision> }` }),
+    expected: z.union([decision, z.strictObject({ if: z.string(), then: decision, else: decision })], {
+        error: `expected is one of ${DECISIONS.join(", ")}, or { if: <conditions>, then: <decision>, else: <decision> }`,
+    }),
 });
 const matrixSchema = z.strictObject({
     /** Object keys the templates name as {placeholders}; a file's name may hold the scope's placeholders. */
@@ -88,7 +95,8 @@ function parseTemplate(t: z.infer<typeof templateSchema>, at: number, matrix: z.
     const here = (...rest: (string | number)[]) => ["templates", at, ...rest];
     const report = (where: (string | number)[], problem: string, fix: string) => problems.push({ path: where, problem: `${t.id}: ${problem}`, fix });
     const grammar: ScopeGrammar = GRAMMARS[t.scope];
-    if (!(t.kind in matrix.kinds)) report(here("kind"), `kind "${t.kind}" is not listed under kinds`, `add ${t.kind} to kinds, or use one of ${Object.keys(matrix.kinds).join(", ")}`);
+    if (!(t.kind in matrix.kinds))
+        report(here("kind"), `kind "${t.kind}" is not listed under kinds`, `add ${t.kind} to kinds, or use one of ${Object.keys(matrix.kinds).join(", ")}`);
     if (t.sides && t.scope !== "link") report(here("sides"), "sides applies to link templates only", "remove sides");
     const texts: [string, (string | number)[]][] = [
         ...t.principals.map((p, i): [string, (string | number)[]] => [p, here("principals", i)]),
@@ -98,7 +106,8 @@ function parseTemplate(t: z.infer<typeof templateSchema>, at: number, matrix: z.
         ...Object.entries(t.context ?? {}).map(([key, value]): [string, (string | number)[]] => [value, here("context", key)]),
     ];
     const sided = t.scope === "link" && t.sides !== undefined;
-    if (texts.some(([text]) => /\{(side|other)\}/.test(text)) && !sided) report(here(), "uses {side}/{other} without sides", "add sides: [own, counterpart] (or the one it is about)");
+    if (texts.some(([text]) => /\{(side|other)\}/.test(text)) && !sided)
+        report(here(), "uses {side}/{other} without sides", "add sides: [own, counterpart] (or the one it is about)");
     const known = new Set([...Object.keys(matrix.files), ...grammar.placeholders, ...(sided ? ["side", "other"] : [])]);
     for (const [text, where] of texts) {
         for (const name of placeholdersOf(text, matrix.files)) {
@@ -112,12 +121,18 @@ function parseTemplate(t: z.infer<typeof templateSchema>, at: number, matrix: z.
         const vars: Record<string, string> = side ? { side, other: otherSide(side) } : {};
         const parse = <T>(text: string, where: (string | number)[], parser: ((s: string) => T | undefined) | undefined, what: string, help: string | undefined): Parsed<T> => {
             const selector = parser?.(fillSides(text, vars));
-            if (!selector) report(where, `${what} "${text}" is not ${help ? (what === "principal" || what === "resource" ? `one of ${help}` : help) : `available in scope ${t.scope}`}`, `write one of the ${t.scope} ${what}s`);
+            if (!selector)
+                report(
+                    where,
+                    `${what} "${text}" is not ${help ? (what === "principal" || what === "resource" ? `one of ${help}` : help) : `available in scope ${t.scope}`}`,
+                    `write one of the ${t.scope} ${what}s`,
+                );
             return { text, selector: selector as T };
         };
-        const condition = typeof t.expected === "object"
-            ? conditionNames(fillSides(t.expected.if, vars)).map(({ name, negated }) => ({ ...(grammar.condition?.(name) ?? { name }), negated }))
-            : undefined;
+        const condition =
+            typeof t.expected === "object"
+                ? conditionNames(fillSides(t.expected.if, vars)).map(({ name, negated }) => ({ ...(grammar.condition?.(name) ?? { name }), negated }))
+                : undefined;
         if (typeof t.expected === "object" && !conditionNames(fillSides(t.expected.if, vars)).every(({ name }) => grammar.condition?.(name))) {
             report(here("expected", "if"), `condition "${t.expected.if}" is not ${grammar.conditionHelp ?? `available in scope ${t.scope}`}`, "use the scope's conditions");
         }
@@ -161,14 +176,25 @@ export function loadExpectedMatrix(file = DEFAULT_MATRIX_FILE): ExpectedMatrix {
     }
     const doc = YAML.parseDocument(text, { lineCounter: lines });
     const fail = (problems: Problem[]) =>
-        new MatrixFileError(file, problems.map((p) => ({ key: keyOf(p.path) || "(file)", problem: p.problem, fix: p.fix, file, ...(lineOf(doc, lines, p.path) ? { line: lineOf(doc, lines, p.path) } : {}) })));
+        new MatrixFileError(
+            file,
+            problems.map((p) => ({
+                key: keyOf(p.path) || "(file)",
+                problem: p.problem,
+                fix: p.fix,
+                file,
+                ...(lineOf(doc, lines, p.path) ? { line: lineOf(doc, lines, p.path) } : {}),
+            })),
+        );
     if (doc.errors.length) throw fail(doc.errors.map((e) => ({ path: [], problem: `is not YAML: ${e.message}`, fix: "fix the YAML syntax" })));
     const parsed = matrixSchema.safeParse(doc.toJS());
-    if (!parsed.success) throw fail(parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], problem: i.message, fix: "see the file's schema in tools/access/schema.ts" })));
+    if (!parsed.success)
+        throw fail(parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], problem: i.message, fix: "see the file's schema in tools/access/schema.ts" })));
     const problems: Problem[] = [];
     const ids = new Map<string, number>();
     const templates = parsed.data.templates.map((t, at) => {
-        if (ids.has(t.id)) problems.push({ path: ["templates", at, "id"], problem: `${t.id}: id appears twice`, fix: `rename one of templates[${ids.get(t.id)}] and templates[${at}]` });
+        if (ids.has(t.id))
+            problems.push({ path: ["templates", at, "id"], problem: `${t.id}: id appears twice`, fix: `rename one of templates[${ids.get(t.id)}] and templates[${at}]` });
         ids.set(t.id, at);
         return { ...t, forms: parseTemplate(t, at, parsed.data, problems) };
     });

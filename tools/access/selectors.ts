@@ -228,13 +228,15 @@ function otherBuckets(text: string): ResourceSelector | undefined {
     return c && c.name === "otherBuckets" && text.split("/")[0] === "otherBuckets(own)" ? { kind: "otherBuckets", ...(c.key !== undefined ? { key: c.key } : {}) } : undefined;
 }
 
-const either = <T>(...parsers: ((text: string) => T | undefined)[]) => (text: string): T | undefined => {
-    for (const parse of parsers) {
-        const found = parse(text);
-        if (found) return found;
-    }
-    return undefined;
-};
+const either =
+    <T>(...parsers: ((text: string) => T | undefined)[]) =>
+    (text: string): T | undefined => {
+        for (const parse of parsers) {
+            const found = parse(text);
+            if (found) return found;
+        }
+        return undefined;
+    };
 
 /** `service(name, own|unrelated, <one of sources>)`, as a log bucket's scopes name it. */
 function logService(sources: LogSource[]): (text: string) => PrincipalSelector | undefined {
@@ -315,7 +317,11 @@ export const GRAMMARS = {
     logBucket: {
         placeholders: LOG_PLACEHOLDERS,
         principal: either(
-            fixed<PrincipalSelector>({ "accountRoot(counterparts)": { kind: "accountRoot", of: "counterparts" }, "admin(counterparts)": { kind: "admin", of: "counterparts" }, ...COMMON_PRINCIPALS }),
+            fixed<PrincipalSelector>({
+                "accountRoot(counterparts)": { kind: "accountRoot", of: "counterparts" },
+                "admin(counterparts)": { kind: "admin", of: "counterparts" },
+                ...COMMON_PRINCIPALS,
+            }),
             logService(["trail", "otherTrail"]),
         ),
         principalHelp: `service(name, own|unrelated, trail|otherTrail), accountRoot(counterparts), admin(counterparts), ${COMMON_HELP}`,
@@ -326,5 +332,8 @@ export const GRAMMARS = {
 
 /** An `if:` is one condition or several joined by " and ", each optionally preceded by "not ". */
 export function conditionNames(text: string): { name: string; negated: boolean }[] {
-    return text.split(" and ").map((part) => part.trim()).map((part) => (part.startsWith("not ") ? { name: part.slice(4).trim(), negated: true } : { name: part, negated: false }));
+    return text
+        .split(" and ")
+        .map((part) => part.trim())
+        .map((part) => (part.startsWith("not ") ? { name: part.slice(4).trim(), negated: true } : { name: part, negated: false }));
 }

@@ -10,13 +10,7 @@
  * whatever the unknown side says; an allow proves nothing and is reported as
  * not evaluated.
  */
-import {
-    getDenialReasons,
-    getGrantReasons,
-    runSimulation,
-    type RequestAnalysis,
-    type Simulation,
-} from "@cloud-copilot/iam-simulate";
+import { getDenialReasons, getGrantReasons, runSimulation, type RequestAnalysis, type Simulation } from "@cloud-copilot/iam-simulate";
 import { AccessRequest, Decision, isKnown, NamedPolicy } from "./matrix";
 
 export type RowStatus = "evaluated" | "partial" | "not-evaluated" | "error";
@@ -64,13 +58,17 @@ function describe(analysis: RequestAnalysis, resourcePolicyName: string | undefi
         return identifier ? `${type} ${identifier}` : type;
     };
     if (analysis.result === "Allowed") {
-        return getGrantReasons(analysis).map((g) => `Allow ${g.statementId ?? `#${g.statementIndex}`} in ${where(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined)}`);
+        return getGrantReasons(analysis).map(
+            (g) => `Allow ${g.statementId ?? `#${g.statementIndex}`} in ${where(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined)}`,
+        );
     }
     // Anonymous callers and service principals have no identity policies to lack an Allow in.
     const reasons = getDenialReasons(analysis).filter((d) => callerHasIdentity || d.policyType !== "identity" || d.denialType === "Explicit");
-    const described = reasons.map((d) => d.denialType === "Explicit"
-        ? `Deny ${d.statementId ?? `#${d.statementIndex}`} in ${where(d.policyType, d.policyIdentifier)}`
-        : `no Allow in ${where(d.policyType, d.identifier)}`);
+    const described = reasons.map((d) =>
+        d.denialType === "Explicit"
+            ? `Deny ${d.statementId ?? `#${d.statementIndex}`} in ${where(d.policyType, d.policyIdentifier)}`
+            : `no Allow in ${where(d.policyType, d.identifier)}`,
+    );
     // getDenialReasons leaves out guardrails that block an otherwise allowed request, such as S3 Block Public Access.
     for (const blocker of analysis.blockedBy ?? []) {
         const text = `blocked by ${where(blocker)}`;
@@ -106,7 +104,12 @@ export async function simulateRequest(request: AccessRequest): Promise<Simulatio
     const identityKnown = isKnown(principal.identity);
     const resourceKnown = isKnown(resource.policy);
     if (!identityKnown && !resourceKnown) {
-        return { status: "not-evaluated", evidence: [], note: `neither side's policy is known: ${(principal.identity as { unknown: string }).unknown}; ${(resource.policy as { unknown: string }).unknown}`, ignoredContextKeys: [] };
+        return {
+            status: "not-evaluated",
+            evidence: [],
+            note: `neither side's policy is known: ${(principal.identity as { unknown: string }).unknown}; ${(resource.policy as { unknown: string }).unknown}`,
+            ignoredContextKeys: [],
+        };
     }
     const identityPolicies = isKnown(principal.identity) ? principal.identity.value : [ALLOW_EVERYTHING_IDENTITY];
     const resourcePolicy = isKnown(resource.policy) ? resource.policy.value : ALLOW_EVERYONE_RESOURCE;
@@ -159,7 +162,13 @@ export async function simulateRequest(request: AccessRequest): Promise<Simulatio
     const unknown = identityKnown ? (resource.policy as { unknown: string }).unknown : (principal.identity as { unknown: string }).unknown;
     const assumed = identityKnown ? "the resource policy was assumed to allow everyone" : "the caller's identity policy was assumed to allow everything";
     if (decision === "Allowed") {
-        return { status: "not-evaluated", evidence, note: `allowed by the known side's policies; the decision rests on the other side: ${unknown}`, ignoredContextKeys: ignored, testedContextKeys };
+        return {
+            status: "not-evaluated",
+            evidence,
+            note: `allowed by the known side's policies; the decision rests on the other side: ${unknown}`,
+            ignoredContextKeys: ignored,
+            testedContextKeys,
+        };
     }
     return { status: "partial", decision, evidence, note: `denied by the known side's policies alone (${assumed}): ${unknown}`, ignoredContextKeys: ignored, testedContextKeys };
 }

@@ -4,17 +4,7 @@
  * for an ingress bucket the writes of the counterpart's replication role.
  */
 import { KeyRange } from "./dates";
-import {
-    createDatabaseSql,
-    createTableSql,
-    DateRange,
-    logObjectsPrefix,
-    logObjectsUri,
-    objectOperationsSql,
-    roleSession,
-    roleWritesSql,
-    tableNameFor,
-} from "./sql";
+import { createDatabaseSql, createTableSql, DateRange, logObjectsPrefix, logObjectsUri, objectOperationsSql, roleSession, roleWritesSql, tableNameFor } from "./sql";
 import { AuditBucket, AuditInputs, BucketPurpose, CounterpartWriter } from "./stack";
 
 export interface ReportOptions {
@@ -67,7 +57,11 @@ function tableNames(buckets: AuditBucket[]): Map<string, string> {
 function writersSection(writer: CounterpartWriter, database: string, table: string, range: DateRange): string[] {
     const heading = `**Writes by ${writer.counterpart}'s replication role**, ${range.from} to ${range.to} (UTC):`;
     if (!writer.roleArns.length) {
-        return [heading, "", `${writer.counterpart}'s replication role is pending: no role may write into this bucket yet. Hand it over (or deploy their stack) and run this again.`];
+        return [
+            heading,
+            "",
+            `${writer.counterpart}'s replication role is pending: no role may write into this bucket yet. Hand it over (or deploy their stack) and run this again.`,
+        ];
     }
     const sessions = writer.roleArns.map((arn) => `\`${roleSession(arn).sessionArnPrefix}*\` (role \`${arn}\`)`).join(", ");
     return [
@@ -100,7 +94,8 @@ export function renderReport(inputs: AuditInputs, options: ReportOptions): strin
         "## Raw logs",
         "",
         ...inputs.buckets.map(
-            (b) => `- \`${b.bucket}\`: \`aws s3 ls ${logObjectsUri(b)} --recursive\` (S3 console: bucket \`${b.logBucket}\`, prefix \`${logObjectsPrefix(b)}\`, then \`YYYY/MM/DD/\`)`,
+            (b) =>
+                `- \`${b.bucket}\`: \`aws s3 ls ${logObjectsUri(b)} --recursive\` (S3 console: bucket \`${b.logBucket}\`, prefix \`${logObjectsPrefix(b)}\`, then \`YYYY/MM/DD/\`)`,
         ),
         "",
         "## Database",

@@ -99,8 +99,7 @@ const REQUEST_TIME = "parse_datetime(requestdatetime, 'dd/MMM/yyyy:HH:mm:ss Z')"
  * characters S3's encoder leaves alone; try() turns an entry that does not
  * decode into NULL instead of failing the whole query.
  */
-export const DECODED_KEY =
-    "CASE WHEN operation = 'BATCH.DELETE.OBJECT' OR operation LIKE 'S3.%' THEN try(url_decode(key)) ELSE try(url_decode(url_decode(key))) END";
+export const DECODED_KEY = "CASE WHEN operation = 'BATCH.DELETE.OBJECT' OR operation LIKE 'S3.%' THEN try(url_decode(key)) ELSE try(url_decode(url_decode(key))) END";
 
 /**
  * Operations that change an object. Replication writes are logged in the
@@ -154,7 +153,10 @@ export function likePrefix(prefix: string): string {
 
 /** Athena table names: lowercase letters, digits and underscores. */
 export function tableNameFor(bucket: string): string {
-    return `${bucket.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "")}_access_logs`;
+    return `${bucket
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "_")
+        .replace(/^_+|_+$/g, "")}_access_logs`;
 }
 
 export function databaseNameProblem(name: string): string | undefined {

@@ -10,10 +10,7 @@ import { AccessLogLocation, roleSession } from "./sql";
 
 type PlanData = Pick<Plan, "stack" | "outputs" | "resources">;
 
-export type BucketPurpose =
-    | { kind: "egress" | "ingress"; counterpart: string; root: string }
-    | { kind: "vendor-drop" | "service-destination"; name: string }
-    | { kind: "data" };
+export type BucketPurpose = { kind: "egress" | "ingress"; counterpart: string; root: string } | { kind: "vendor-drop" | "service-destination"; name: string } | { kind: "data" };
 
 export interface AuditBucket extends AccessLogLocation {
     purpose: BucketPurpose;

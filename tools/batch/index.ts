@@ -76,12 +76,16 @@ export function parseBatchOptions(argv: string[]): BatchOptions {
     const sources = (["stack", "outputs", "config"] as const).filter((k) => values[k] !== undefined);
     if (!sources.length) throw new BatchUsageError("--stack <name>, --outputs <file> or --config <file> is required (e.g. --stack prod)");
     if (values.outputs !== undefined && values.config !== undefined) throw new BatchUsageError("give --outputs <file> or --config <file>, not both");
-    for (const key of sources) if (values[key] === "") throw new BatchUsageError(`--${key} needs a value, e.g. --${key} ${key === "stack" ? "prod" : key === "outputs" ? "outputs.json" : "stacks/examples/sse-kms.yaml"}`);
+    for (const key of sources)
+        if (values[key] === "")
+            throw new BatchUsageError(`--${key} needs a value, e.g. --${key} ${key === "stack" ? "prod" : key === "outputs" ? "outputs.json" : "stacks/examples/sse-kms.yaml"}`);
     if (!values.counterpart) throw new BatchUsageError("--counterpart <name> is required: the link whose existing or failed objects to replicate (e.g. --counterpart cdlx)");
-    if (values.config !== undefined && values.start) throw new BatchUsageError("--config plans offline and knows no deployed stack; --start needs the deployed stack's outputs (--stack <name> or --outputs <file>)");
+    if (values.config !== undefined && values.start)
+        throw new BatchUsageError("--config plans offline and knows no deployed stack; --start needs the deployed stack's outputs (--stack <name> or --outputs <file>)");
     const statuses = [...new Set(values.status ?? DEFAULT_STATUSES)];
     for (const status of statuses) {
-        if (!(REPLICATION_STATUSES as readonly string[]).includes(status)) throw new BatchUsageError(`--status ${status}: must be one of ${REPLICATION_STATUSES.join(", ")} (e.g. --status FAILED)`);
+        if (!(REPLICATION_STATUSES as readonly string[]).includes(status))
+            throw new BatchUsageError(`--status ${status}: must be one of ${REPLICATION_STATUSES.join(", ")} (e.g. --status FAILED)`);
     }
     return {
         ...base,
@@ -161,20 +165,24 @@ export async function runBatchReplicate(argv: string[], deps: BatchDeps): Promis
     const request = { ...job.request, ClientRequestToken: token };
     if (options.json) deps.stdout(`${JSON.stringify({ region: job.region, request }, null, 2)}\n`);
     else {
-        deps.stdout([
-            `# S3 Batch Replication job for ${job.counterpart} (region ${job.region})`,
-            "",
-            cliCommand(job, token),
-            "",
-            "# The request (S3 Control CreateJob):",
-            JSON.stringify(request, null, 2),
-            "",
-        ].join("\n"));
+        deps.stdout(
+            [
+                `# S3 Batch Replication job for ${job.counterpart} (region ${job.region})`,
+                "",
+                cliCommand(job, token),
+                "",
+                "# The request (S3 Control CreateJob):",
+                JSON.stringify(request, null, 2),
+                "",
+            ].join("\n"),
+        );
     }
     if (!options.start) return EXIT_OK;
     try {
         const created = await deps.clientFor(job.region).send(new CreateJobCommand(request));
-        deps.stderr(`batch-replicate: created job ${created.JobId} in ${job.region}; follow it with \`aws s3control describe-job --region ${job.region} --account-id ${request.AccountId} --job-id ${created.JobId}\`\n`);
+        deps.stderr(
+            `batch-replicate: created job ${created.JobId} in ${job.region}; follow it with \`aws s3control describe-job --region ${job.region} --account-id ${request.AccountId} --job-id ${created.JobId}\`\n`,
+        );
         return EXIT_OK;
     } catch (err) {
         const reason = err instanceof S3ControlServiceException ? `${err.name}: ${err.message}` : (err as Error).message;

@@ -65,10 +65,14 @@ export function batchJobFor(outputs: BatchOutputs, counterpart: string, statuses
         throw new BatchUsageError(`--counterpart ${counterpart}: ${origin} has no such link; its links are ${known.length ? known.join(", ") : "(none)"}`);
     }
     if (link.replication !== "active") {
-        throw new BatchUsageError(`--counterpart ${counterpart}: replication to ${counterpart} is pending (no replication rule yet), so there is nothing for Batch Replication to run; finish the hand-over and \`pulumi up\` first`);
+        throw new BatchUsageError(
+            `--counterpart ${counterpart}: replication to ${counterpart} is pending (no replication rule yet), so there is nothing for Batch Replication to run; finish the hand-over and \`pulumi up\` first`,
+        );
     }
     if (!link.batchReplicationRoleArn) {
-        throw new BatchUsageError(`--counterpart ${counterpart}: ${origin} exports no batchReplicationRoleArn; the stack predates the Batch Replication role: run \`pulumi up\` first`);
+        throw new BatchUsageError(
+            `--counterpart ${counterpart}: ${origin} exports no batchReplicationRoleArn; the stack predates the Batch Replication role: run \`pulumi up\` first`,
+        );
     }
     const logBucket = outputs.audit.logBuckets[link.region];
     if (!logBucket) throw new BatchUsageError(`${origin}: audit.logBuckets has no log bucket in ${link.region}, where the job must keep its manifest and report`);

@@ -23,16 +23,17 @@ export interface CanaryDeps extends OutputsDeps {
 
 export const realClock: Clock = {
     now: () => Date.now(),
-    sleep: (ms, signal) => new Promise<void>((resolve) => {
-        if (signal?.aborted) return resolve();
-        const done = (): void => {
-            clearTimeout(timer);
-            signal?.removeEventListener("abort", done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener("abort", done, { once: true });
-    }),
+    sleep: (ms, signal) =>
+        new Promise<void>((resolve) => {
+            if (signal?.aborted) return resolve();
+            const done = (): void => {
+                clearTimeout(timer);
+                signal?.removeEventListener("abort", done);
+                resolve();
+            };
+            const timer = setTimeout(done, ms);
+            signal?.addEventListener("abort", done, { once: true });
+        }),
 };
 
 export function defaultCanaryDeps(signal?: AbortSignal): CanaryDeps {
@@ -89,24 +90,26 @@ export async function runCanary(argv: string[], deps: CanaryDeps): Promise<numbe
     let links: LinkResult[];
     try {
         // In parallel: each link waits on S3, and one slow link must not hold up the verdict on the others.
-        links = await Promise.all(chosen.map((counterpart) => {
-            const link = outputs.links[counterpart];
-            if (link.replication !== "active") return skippedLink(counterpart, link);
-            return runLink({
-                stack: options.stack ?? null,
-                partyName: outputs.partyName,
-                accountId: outputs.accountId,
-                counterpart,
-                link,
-                client: clientFor(link.region),
-                clock: deps.clock,
-                timeoutMs: options.timeoutMs,
-                intervalMs: options.intervalMs,
-                keep: options.keep,
-                ...(deps.signal ? { signal: deps.signal } : {}),
-                log: (line) => deps.stderr(`${line}\n`),
-            });
-        }));
+        links = await Promise.all(
+            chosen.map((counterpart) => {
+                const link = outputs.links[counterpart];
+                if (link.replication !== "active") return skippedLink(counterpart, link);
+                return runLink({
+                    stack: options.stack ?? null,
+                    partyName: outputs.partyName,
+                    accountId: outputs.accountId,
+                    counterpart,
+                    link,
+                    client: clientFor(link.region),
+                    clock: deps.clock,
+                    timeoutMs: options.timeoutMs,
+                    intervalMs: options.intervalMs,
+                    keep: options.keep,
+                    ...(deps.signal ? { signal: deps.signal } : {}),
+                    log: (line) => deps.stderr(`${line}\n`),
+                });
+            }),
+        );
     } finally {
         for (const client of clients.values()) client.destroy();
     }

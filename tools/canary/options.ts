@@ -74,7 +74,10 @@ export function parseCanaryOptions(argv: string[]): CanaryOptions {
     if (values.help) return { ...base, timeoutMs: 0, intervalMs: 0, help: true };
     if (positionals.length) throw new CanaryConfigError(`unexpected argument "${positionals[0]}"; options take the form --stack <name>`);
     // Every other command takes --config; the canary writes to deployed buckets, which a config alone does not prove exist.
-    if (values.config !== undefined) throw new CanaryConfigError("--config plans offline and knows no deployed stack; the canary writes to the deployed buckets: give --stack <name> (or --outputs <file>) of the stack deployed from that config");
+    if (values.config !== undefined)
+        throw new CanaryConfigError(
+            "--config plans offline and knows no deployed stack; the canary writes to the deployed buckets: give --stack <name> (or --outputs <file>) of the stack deployed from that config",
+        );
     if (values.stack === undefined && values.outputs === undefined) {
         throw new CanaryConfigError("--stack <name> or --outputs <file> is required (e.g. --stack prod)");
     }
@@ -84,7 +87,8 @@ export function parseCanaryOptions(argv: string[]): CanaryOptions {
 
     const timeout = seconds("--timeout", values.timeout, DEFAULT_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS);
     const interval = seconds("--interval", values.interval, DEFAULT_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS, MAX_TIMEOUT_SECONDS);
-    if (interval > timeout) throw new CanaryConfigError(`--interval ${interval} is longer than --timeout ${timeout}: the canary would poll at most once; lower --interval or raise --timeout`);
+    if (interval > timeout)
+        throw new CanaryConfigError(`--interval ${interval} is longer than --timeout ${timeout}: the canary would poll at most once; lower --interval or raise --timeout`);
     return {
         ...base,
         ...(values.stack !== undefined ? { stack: values.stack } : {}),

@@ -17,7 +17,15 @@ export class CanaryConfigError extends Error {
 }
 
 /** What the canary reads of the contract (infra/contract/outputs.ts). */
-const linkSchema = LinkOutputsSchema.pick({ root: true, region: true, egressBucketName: true, egressBucketArn: true, replicationRoleArn: true, egressKmsKeyArn: true, replication: true })
+const linkSchema = LinkOutputsSchema.pick({
+    root: true,
+    region: true,
+    egressBucketName: true,
+    egressBucketArn: true,
+    replicationRoleArn: true,
+    egressKmsKeyArn: true,
+    replication: true,
+})
     // Outputs of a program older than the replication role's export still load; the canary then skips the role's checks.
     .partial({ replicationRoleArn: true });
 
@@ -76,12 +84,16 @@ export function readOutputsJson(source: OutputsSource, deps: OutputsDeps, fail: 
     const r = deps.runPulumi(args);
     if (r.error) {
         const missing = (r.error as NodeJS.ErrnoException).code === "ENOENT";
-        throw fail(missing
-            ? `${origin}: the pulumi CLI is not installed or not on PATH; install it, or run \`pulumi ${args.join(" ")} > outputs.json\` where it is and pass --outputs outputs.json`
-            : `${origin}: could not run pulumi (${r.error.message})`);
+        throw fail(
+            missing
+                ? `${origin}: the pulumi CLI is not installed or not on PATH; install it, or run \`pulumi ${args.join(" ")} > outputs.json\` where it is and pass --outputs outputs.json`
+                : `${origin}: could not run pulumi (${r.error.message})`,
+        );
     }
     if (r.status !== 0) {
-        throw fail(`${origin}: \`pulumi ${args.join(" ")}\` exited ${r.status}: ${r.stderr.trim() || "(no message)"}\n(is the stack name right, and are you logged in to its backend? \`pulumi stack ls\` lists them)`);
+        throw fail(
+            `${origin}: \`pulumi ${args.join(" ")}\` exited ${r.status}: ${r.stderr.trim() || "(no message)"}\n(is the stack name right, and are you logged in to its backend? \`pulumi stack ls\` lists them)`,
+        );
     }
     return { json: parseJson(r.stdout, origin, fail), origin };
 }

@@ -66,21 +66,26 @@ export function formatReport(report: CanaryReport): string {
         for (const w of l.warnings) lines.push(`${pad}warning: ${w}`);
         lines.push("");
     }
-    const counts = Object.entries(report.summary).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`);
+    const counts = Object.entries(report.summary)
+        .filter(([, n]) => n > 0)
+        .map(([s, n]) => `${n} ${s}`);
     lines.push(`result: ${counts.join(", ")}; exit ${report.exitCode}`);
     return `${lines.join("\n")}\n`;
 }
 
 function headline(l: LinkResult): string {
     if (l.status === "completed" && l.latencyMs !== undefined) {
-        const window = l.notBeforeMs !== undefined && l.pollGranularityMs !== undefined
-            ? ` (between ${seconds(l.notBeforeMs)} and ${seconds(l.latencyMs)}: poll granularity ${seconds(l.pollGranularityMs)}, ${l.polls} poll${l.polls === 1 ? "" : "s"})`
-            : "";
+        const window =
+            l.notBeforeMs !== undefined && l.pollGranularityMs !== undefined
+                ? ` (between ${seconds(l.notBeforeMs)} and ${seconds(l.latencyMs)}: poll granularity ${seconds(l.pollGranularityMs)}, ${l.polls} poll${l.polls === 1 ? "" : "s"})`
+                : "";
         return `replicated in ${seconds(l.latencyMs)}${window}`;
     }
     if (l.status === "skipped") return l.reason;
     const status = l.replicationStatus === null ? "no replication status" : l.replicationStatus ? `last status ${l.replicationStatus}` : undefined;
-    const parts = [status, l.elapsedMs !== undefined ? `after ${seconds(l.elapsedMs)}` : undefined, l.polls ? `${l.polls} poll${l.polls === 1 ? "" : "s"}` : undefined].filter(Boolean);
+    const parts = [status, l.elapsedMs !== undefined ? `after ${seconds(l.elapsedMs)}` : undefined, l.polls ? `${l.polls} poll${l.polls === 1 ? "" : "s"}` : undefined].filter(
+        Boolean,
+    );
     return parts.join(", ") || (l.error ? `${l.error.operation} ${l.error.code}` : "");
 }
 

@@ -108,17 +108,19 @@ export function canaryKey(root: string, at: number): string {
 
 function permissionHint(run: LinkRun): string {
     const kms = run.link.egressKmsKeyArn ? `, and kms:GenerateDataKey on ${run.link.egressKmsKeyArn} (the bucket's default encryption key, for the upload)` : "";
-    return `the canary needs s3:PutObject, s3:GetObject, s3:GetObjectVersion and s3:DeleteObjectVersion on ${run.link.egressBucketArn}/${run.link.root}/*${kms}, `
-        + `with credentials of account ${run.accountId} (\`aws sts get-caller-identity\` shows whose they are); `
-        + `the requests carry ExpectedBucketOwner ${run.accountId}, so a bucket of that name owned by another account is refused with 403 too`;
+    return (
+        `the canary needs s3:PutObject, s3:GetObject, s3:GetObjectVersion and s3:DeleteObjectVersion on ${run.link.egressBucketArn}/${run.link.root}/*${kms}, ` +
+        `with credentials of account ${run.accountId} (\`aws sts get-caller-identity\` shows whose they are); ` +
+        `the requests carry ExpectedBucketOwner ${run.accountId}, so a bucket of that name owned by another account is refused with 403 too`
+    );
 }
 
 function failedHints(run: LinkRun): string[] {
     const role = run.link.replicationRoleArn ?? "the link's replication role";
     return [
         `S3 could not replicate to ${run.counterpart}'s ingress bucket; the failure reason is in the s3:Replication:OperationFailedReplication event on the alert topic (stack output alertTopics)`,
-        `check, in order: ${run.counterpart}'s ingress bucket policy admits ${role} (s3:ReplicateObject on ${run.link.root}/*); their ingress bucket still has versioning enabled; `
-            + `with SSE-KMS, their key policy admits ${role} and the ingressKmsKeyArn we were given is their current key; then our role's policy (\`pulumi preview\` shows drift)`,
+        `check, in order: ${run.counterpart}'s ingress bucket policy admits ${role} (s3:ReplicateObject on ${run.link.root}/*); their ingress bucket still has versioning enabled; ` +
+            `with SSE-KMS, their key policy admits ${role} and the ingressKmsKeyArn we were given is their current key; then our role's policy (\`pulumi preview\` shows drift)`,
         `see ${FAILED_REPLICATION_DOC}; S3 does not retry failed objects: replicate them again with S3 Batch Replication once fixed`,
     ];
 }
@@ -142,20 +144,29 @@ export async function runLink(run: LinkRun): Promise<LinkResult> {
         key = canaryKey(link.root, writtenAt);
     } catch (err) {
         // The program validates roots, so this means outputs edited by hand or from another program.
-        return { ...base, status: "error", polls: 0, reason: `cannot name the canary object under root "${link.root}": ${(err as Error).message}`, hints: ["check the link's root in the stack outputs"], cleanup: nothingWritten };
+        return {
+            ...base,
+            status: "error",
+            polls: 0,
+            reason: `cannot name the canary object under root "${link.root}": ${(err as Error).message}`,
+            hints: ["check the link's root in the stack outputs"],
+            cleanup: nothingWritten,
+        };
     }
     const where = `s3://${bucket}/${key}`;
 
     let versionId: string | undefined;
     try {
         // No SSE or KMS header: the buckets deny uploads naming another key, and default encryption applies.
-        const put = await run.client.send(new PutObjectCommand({
-            Bucket: bucket,
-            Key: key,
-            Body: canaryBody(run, writtenAt),
-            ContentType: "application/x-ndjson",
-            ExpectedBucketOwner: run.accountId,
-        }));
+        const put = await run.client.send(
+            new PutObjectCommand({
+                Bucket: bucket,
+                Key: key,
+                Body: canaryBody(run, writtenAt),
+                ContentType: "application/x-ndjson",
+                ExpectedBucketOwner: run.accountId,
+            }),
+        );
         versionId = put.VersionId;
     } catch (err) {
         return { ...base, key, polls: 0, ...putOrHeadError(run, "PutObject", where, classifyS3Error(err)), cleanup: nothingWritten };
@@ -166,7 +177,10 @@ export async function runLink(run: LinkRun): Promise<LinkResult> {
     if (versionId === undefined || versionId === "null") {
         const cleanup = await cleanUp(run, key, "null", true);
         return {
-            ...base, key, status: "failed", polls: 0,
+            ...base,
+            key,
+            status: "failed",
+            polls: 0,
             reason: `PutObject returned no version ID: versioning is not enabled on ${bucket}, and replication requires it`,
             hints: [`\`aws s3api get-bucket-versioning --bucket ${bucket}\` should say Enabled; \`pulumi up\` restores it`],
             cleanup,
@@ -180,17 +194,21 @@ export async function runLink(run: LinkRun): Promise<LinkResult> {
     const cleanup = run.keep
         ? { action: "kept" as const, detail: `--keep: version ${versionId} stays in ${bucket}`, command: deleteCommand(run, key, versionId) }
         : settled
-            ? await cleanUp(run, key, versionId, false)
-            : {
+          ? await cleanUp(run, key, versionId, false)
+          : {
                 action: "left" as const,
                 detail: `version ${versionId} is left in ${bucket}: its replication had not settled, and deleting it now would make it fail and raise the failed-replication alarm; delete it once \`aws s3api head-object\` shows COMPLETED or FAILED`,
                 command: deleteCommand(run, key, versionId),
             };
-    const replica = poll.status === "completed"
-        ? { key, note: `the replica in ${run.counterpart}'s ingress bucket stays: it is theirs, and a delete naming a version is never replicated; ${run.counterpart} may delete or expire it (file type "${CANARY_FILE_TYPE}": keys match ${link.root}/*/${FILE_NAME_PREFIX}_${CANARY_FILE_TYPE}_*)` }
-        : poll.status === "failed"
-            ? undefined
-            : { key, note: `a replica may still appear in ${run.counterpart}'s ingress bucket under this key; it is theirs to delete` };
+    const replica =
+        poll.status === "completed"
+            ? {
+                  key,
+                  note: `the replica in ${run.counterpart}'s ingress bucket stays: it is theirs, and a delete naming a version is never replicated; ${run.counterpart} may delete or expire it (file type "${CANARY_FILE_TYPE}": keys match ${link.root}/*/${FILE_NAME_PREFIX}_${CANARY_FILE_TYPE}_*)`,
+              }
+            : poll.status === "failed"
+              ? undefined
+              : { key, note: `a replica may still appear in ${run.counterpart}'s ingress bucket under this key; it is theirs to delete` };
     // The check's verdict stands: a canary object left behind is untidy, not a broken link.
     if (cleanup.action === "failed") base.warnings.push(`cleanup failed: ${cleanup.detail}`);
     return { ...base, key, versionId, ...poll, cleanup, ...(replica ? { replica } : {}) };
@@ -234,7 +252,10 @@ async function pollReplication(run: LinkRun, key: string, versionId: string, ack
             lastStatus = status;
             if (status === "COMPLETED" || status === "COMPLETE") {
                 return {
-                    status: "completed", replicationStatus: status, polls, elapsedMs,
+                    status: "completed",
+                    replicationStatus: status,
+                    polls,
+                    elapsedMs,
                     latencyMs: elapsedMs,
                     notBeforeMs: notBefore - acknowledgedAt,
                     pollGranularityMs: at - notBefore,
@@ -243,11 +264,21 @@ async function pollReplication(run: LinkRun, key: string, versionId: string, ack
                 };
             }
             if (status === "FAILED") {
-                return { status: "failed", replicationStatus: status, polls, elapsedMs, reason: `replication to ${run.counterpart} FAILED after ${seconds(elapsedMs)}`, hints: failedHints(run) };
+                return {
+                    status: "failed",
+                    replicationStatus: status,
+                    polls,
+                    elapsedMs,
+                    reason: `replication to ${run.counterpart} FAILED after ${seconds(elapsedMs)}`,
+                    hints: failedHints(run),
+                };
             }
             if (status === null) {
                 return {
-                    status: "failed", replicationStatus: null, polls, elapsedMs,
+                    status: "failed",
+                    replicationStatus: null,
+                    polls,
+                    elapsedMs,
                     reason: `the canary object has no replication status: no enabled replication rule of ${run.link.egressBucketName} matches ${key}`,
                     hints: [
                         `the link's rule should filter on the prefix "${run.link.root}/" (the link's root); compare with \`aws s3api get-bucket-replication --bucket ${run.link.egressBucketName}\`, and run \`pulumi up\` if they differ`,
@@ -257,7 +288,10 @@ async function pollReplication(run: LinkRun, key: string, versionId: string, ack
             }
             if (status === "REPLICA") {
                 return {
-                    status: "failed", replicationStatus: status, polls, elapsedMs,
+                    status: "failed",
+                    replicationStatus: status,
+                    polls,
+                    elapsedMs,
                     reason: `S3 reports the canary object as a REPLICA: ${run.link.egressBucketName} is not the source bucket of this link`,
                     hints: ["check egressBucketName in the stack outputs"],
                 };
@@ -269,7 +303,9 @@ async function pollReplication(run: LinkRun, key: string, versionId: string, ack
         if (at >= deadline) {
             const detail = lastTransient ? `; the last HeadObject error was ${lastTransient.code}: ${lastTransient.message}` : "";
             return {
-                status: "timed-out", polls, elapsedMs,
+                status: "timed-out",
+                polls,
+                elapsedMs,
                 ...(lastStatus !== undefined ? { replicationStatus: lastStatus } : {}),
                 reason: `still ${lastStatus ?? "unknown"} after ${seconds(elapsedMs)} (--timeout ${run.timeoutMs / 1000})${detail}`,
                 hints: [
@@ -285,7 +321,9 @@ async function pollReplication(run: LinkRun, key: string, versionId: string, ack
         if (run.signal?.aborted) {
             const elapsed = clock.now() - acknowledgedAt;
             return {
-                status: "interrupted", polls, elapsedMs: elapsed,
+                status: "interrupted",
+                polls,
+                elapsedMs: elapsed,
                 ...(lastStatus !== undefined ? { replicationStatus: lastStatus } : {}),
                 reason: `interrupted after ${seconds(elapsed)}, still ${lastStatus ?? "unknown"}`,
                 hints: [],
@@ -306,13 +344,35 @@ function putOrHeadError(run: LinkRun, operation: "PutObject" | "HeadObject", whe
             return { status: "denied", reason: `access denied: ${operation} on ${where} needs ${action}, which these credentials lack (${said})`, hints, error };
         }
         case "credentials":
-            return { status: "error", reason: `${operation} on ${where}: no usable AWS credentials (${said})`, hints: ["the SDK's default chain is used: AWS_PROFILE, `aws sso login`, environment variables, or an instance or container role; `aws sts get-caller-identity` tests them"], error };
+            return {
+                status: "error",
+                reason: `${operation} on ${where}: no usable AWS credentials (${said})`,
+                hints: [
+                    "the SDK's default chain is used: AWS_PROFILE, `aws sso login`, environment variables, or an instance or container role; `aws sts get-caller-identity` tests them",
+                ],
+                error,
+            };
         case "no-such-bucket":
-            return { status: "error", reason: `${operation} on ${where}: the egress bucket does not exist (${said})`, hints: ["are the outputs those of the deployed stack? `pulumi stack output` shows the current ones"], error };
+            return {
+                status: "error",
+                reason: `${operation} on ${where}: the egress bucket does not exist (${said})`,
+                hints: ["are the outputs those of the deployed stack? `pulumi stack output` shows the current ones"],
+                error,
+            };
         case "wrong-region":
-            return { status: "error", reason: `${operation} on ${where}: the bucket is not in ${run.link.region}, the region the outputs give (${said})`, hints: ["are the outputs those of the deployed stack?"], error };
+            return {
+                status: "error",
+                reason: `${operation} on ${where}: the bucket is not in ${run.link.region}, the region the outputs give (${said})`,
+                hints: ["are the outputs those of the deployed stack?"],
+                error,
+            };
         case "not-found":
-            return { status: "failed", reason: `${operation} on ${where}: the canary version is gone (${said}); something deleted it while the canary was polling`, hints: ["a lifecycle rule or another process deleting under the root?"], error };
+            return {
+                status: "failed",
+                reason: `${operation} on ${where}: the canary version is gone (${said}); something deleted it while the canary was polling`,
+                hints: ["a lifecycle rule or another process deleting under the root?"],
+                error,
+            };
         case "insecure":
             return { status: "error", reason: failure.message, hints: ["unset AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 or endpoint_url in the profile"], error };
         default:

@@ -14,13 +14,16 @@ export class InsecureEndpointError extends Error {
  * endpoint_url, an SDK change), a request that is not https is never sent.
  */
 export function enforceHttps(client: S3Client): S3Client {
-    client.middlewareStack.add((next) => async (args) => {
-        const request = args.request as { protocol?: string; hostname?: string; path?: string } | undefined;
-        if (request && request.protocol !== "https:") {
-            throw new InsecureEndpointError(`${request.protocol ?? "?"}//${request.hostname ?? "?"}${request.path ?? ""}`);
-        }
-        return next(args);
-    }, { step: "finalizeRequest", name: "canaryHttpsOnly", priority: "high" });
+    client.middlewareStack.add(
+        (next) => async (args) => {
+            const request = args.request as { protocol?: string; hostname?: string; path?: string } | undefined;
+            if (request && request.protocol !== "https:") {
+                throw new InsecureEndpointError(`${request.protocol ?? "?"}//${request.hostname ?? "?"}${request.path ?? ""}`);
+            }
+            return next(args);
+        },
+        { step: "finalizeRequest", name: "canaryHttpsOnly", priority: "high" },
+    );
     return client;
 }
 

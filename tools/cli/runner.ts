@@ -150,16 +150,21 @@ export function stackTarget(values: { stack?: string; config?: string }, root = 
     const configFile = values.config ?? stackConfigFile(stack, root);
     const problem = unreadable(configFile);
     if (problem) {
-        throw new UsageError(values.config !== undefined
-            ? `--config ${values.config}: cannot read it (${problem}); fix: give the path of a stack config, e.g. stacks/examples/sse-kms.yaml`
-            : `--stack: the stack file ${configFile} does not exist; fix: name a stack of this project, or give its config with --config <file>`);
+        throw new UsageError(
+            values.config !== undefined
+                ? `--config ${values.config}: cannot read it (${problem}); fix: give the path of a stack config, e.g. stacks/examples/sse-kms.yaml`
+                : `--stack: the stack file ${configFile} does not exist; fix: name a stack of this project, or give its config with --config <file>`,
+        );
     }
     return { stack, configFile, explicitConfig: values.config !== undefined };
 }
 
 /** The stack a config file stands for: its name without `Pulumi.` and `.yaml`. */
 export function stackNameOfFile(file: string): string {
-    return path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+    return path
+        .basename(file)
+        .replace(/^Pulumi\./, "")
+        .replace(/\.ya?ml$/, "");
 }
 
 /** The reason a file cannot be read (`ENOENT: no such file or directory`), or undefined when it can. */
@@ -195,7 +200,9 @@ export function writeOutputFile(option: string, file: string, text: string): voi
     try {
         fs.writeFileSync(file, text);
     } catch (err) {
-        throw new UsageError(`${option} ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); fix: name a file in a folder that exists and that you may write`);
+        throw new UsageError(
+            `${option} ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); fix: name a file in a folder that exists and that you may write`,
+        );
     }
 }
 

@@ -26,7 +26,10 @@ export interface AcceptProblem {
 
 /** Refusal: the CLI prints it and exits 2. Nothing has been written. */
 export class HandoverRefused extends Error {
-    constructor(readonly problems: AcceptProblem[], readonly heading = "Hand-over refused") {
+    constructor(
+        readonly problems: AcceptProblem[],
+        readonly heading = "Hand-over refused",
+    ) {
         super(`${heading} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p.key}: ${p.problem}\n    fix: ${p.fix}`).join("\n")}`);
         this.name = "HandoverRefused";
     }
@@ -137,11 +140,18 @@ interface Own {
 
 function ownSide(raw: Record<string, string>, file: string): Own {
     const side = raw["transfer:side"];
-    if (side !== "publisher" && side !== "partner") refuse(`${file}: transfer:side`, `must be publisher or partner, got ${JSON.stringify(side)}`, "pulumi config set transfer:side publisher   (or partner)");
+    if (side !== "publisher" && side !== "partner")
+        refuse(`${file}: transfer:side`, `must be publisher or partner, got ${JSON.stringify(side)}`, "pulumi config set transfer:side publisher   (or partner)");
     for (const key of ["transfer:name", "transfer:accountId", "aws:region"]) {
         if (!raw[key]) refuse(`${file}: ${key}`, "is required to accept a hand-over", `set ${key} in ${file} first`);
     }
-    return { side: side as Side, name: raw["transfer:name"], accountId: raw["transfer:accountId"], region: raw["aws:region"], encryption: (raw["transfer:encryption"] ?? constantDefault("encryption")) as Encryption };
+    return {
+        side: side as Side,
+        name: raw["transfer:name"],
+        accountId: raw["transfer:accountId"],
+        region: raw["aws:region"],
+        encryption: (raw["transfer:encryption"] ?? constantDefault("encryption")) as Encryption,
+    };
 }
 
 /** The hand-over's own consistency and its fit with our side, with the config rules' checks of identifiers. */
@@ -150,14 +160,27 @@ function checkAgainstOwn(handover: HandoverDocument, own: Own, file: string, con
     const at = (pointer: string, problem: string, fix: string) => problems.push({ key: pointerKey(file, pointer), problem, fix });
     const resend = "ask the sender to check it and send a new hand-over (and read its new fingerprint)";
     const otherSide = own.side === "publisher" ? "partner" : "publisher";
-    if (handover.to.party !== own.name) at("/to/party", `is for "${handover.to.party}", but this stack is "${own.name}" (transfer:name in ${configFile})`, "accept it into the stack of the party it is addressed to, or ask the sender to address it to you");
+    if (handover.to.party !== own.name)
+        at(
+            "/to/party",
+            `is for "${handover.to.party}", but this stack is "${own.name}" (transfer:name in ${configFile})`,
+            "accept it into the stack of the party it is addressed to, or ask the sender to address it to you",
+        );
     if (handover.from.side !== otherSide) at("/from/side", `is "${handover.from.side}"; a ${own.side} exchanges with a ${otherSide}`, resend);
     if (handover.from.party === own.name) at("/from/party", `names this side itself ("${own.name}")`, resend);
     const partition = partitionOf(own.region);
-    if (handover.from.partition !== partition) at("/from/partition", `is ${handover.from.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, resend);
-    for (const { field, problem } of endpointProblems({ ...entryValues(handover), encryption: handover.link.encryption }, { accountId: own.accountId, partition, encryption: own.encryption })) {
+    if (handover.from.partition !== partition)
+        at("/from/partition", `is ${handover.from.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, resend);
+    for (const { field, problem } of endpointProblems(
+        { ...entryValues(handover), encryption: handover.link.encryption },
+        { accountId: own.accountId, partition, encryption: own.encryption },
+    )) {
         if (field === "encryption") {
-            at(FIELD_POINTERS.encryption, `${problem} (transfer:encryption in ${configFile})`, `agree on one encryption with ${handover.from.party}: pulumi config set transfer:encryption ${handover.link.encryption}, or ask them to use ${own.encryption}`);
+            at(
+                FIELD_POINTERS.encryption,
+                `${problem} (transfer:encryption in ${configFile})`,
+                `agree on one encryption with ${handover.from.party}: pulumi config set transfer:encryption ${handover.link.encryption}, or ask them to use ${own.encryption}`,
+            );
         } else {
             at(FIELD_POINTERS[field], problem, resend);
         }
@@ -181,7 +204,8 @@ const text = (node: YAMLMap, field: string): string | undefined => {
 export function acceptHandover(options: AcceptOptions): AcceptResult {
     const { configFile, handoverFile: file } = options;
     const heard = parseFingerprint(options.fingerprint);
-    if ("problem" in heard) refuse("--fingerprint", heard.problem, "type the fingerprint the sender read to you (groups of four hex digits; spaces, hyphens and case do not matter)");
+    if ("problem" in heard)
+        refuse("--fingerprint", heard.problem, "type the fingerprint the sender read to you (groups of four hex digits; spaces, hyphens and case do not matter)");
     const { stackFile, doc } = readStackFile(configFile);
     const raw = stackFile.config;
     const value = readHandover(file);
@@ -191,11 +215,22 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
     const expected = (heard as { fingerprint: string }).fingerprint;
     if (actual !== expected) {
         // The file's own fingerprint is not shown: it must come from the sender, never be copied from here.
-        refuse(file, `does not have the fingerprint ${expected} read to you: it is not the file the sender vouched for (changed on the way, or another file)`, "do not use it; ask the sender to send the hand-over again and read its fingerprint to you over a call (not by the channel the file came by)");
+        refuse(
+            file,
+            `does not have the fingerprint ${expected} read to you: it is not the file the sender vouched for (changed on the way, or another file)`,
+            "do not use it; ask the sender to send the hand-over again and read its fingerprint to you over a call (not by the channel the file came by)",
+        );
     }
     const schemaProblems = handoverSchemaProblems(value);
     if (schemaProblems.length) {
-        throw new HandoverRefused(schemaProblems.map((p) => ({ key: pointerKey(file, p.pointer), problem: p.problem, fix: "ask the sender for a hand-over that follows docs/handover.schema.json (npm run handoff -- --format json writes one)" })), "Hand-over refused: it does not follow the published schema");
+        throw new HandoverRefused(
+            schemaProblems.map((p) => ({
+                key: pointerKey(file, p.pointer),
+                problem: p.problem,
+                fix: "ask the sender for a hand-over that follows docs/handover.schema.json (npm run handoff -- --format json writes one)",
+            })),
+            "Hand-over refused: it does not follow the published schema",
+        );
     }
     const handover = value as HandoverDocument;
     const own = ownSide(raw, configFile);
@@ -205,18 +240,26 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
     const listKey = COUNTERPARTS_KEY[own.side];
     const seq = listNode(doc, listKey);
     const index = seq ? seq.items.findIndex((item) => isMap(item) && item.get("name") === handover.from.party) : -1;
-    const entryKey = `${listKey}[${index < 0 ? seq?.items.length ?? 0 : index}]`;
+    const entryKey = `${listKey}[${index < 0 ? (seq?.items.length ?? 0) : index}]`;
     const existing = index >= 0 ? (seq!.items[index] as YAMLMap) : undefined;
     const publisherName = own.side === "publisher" ? own.name : handover.from.party;
     const values = entryValues(handover);
 
     if (existing) {
         if (existing.get("stack") !== undefined) {
-            refuse(`${configFile}: ${entryKey}.stack`, `is set: ${handover.from.party}'s values come by stack reference, which a hand-over does not replace silently`, `if ${handover.from.party} no longer shares your Pulumi backend, remove the reference (pulumi config rm --path '${entryKey}.stack') and accept again`);
+            refuse(
+                `${configFile}: ${entryKey}.stack`,
+                `is set: ${handover.from.party}'s values come by stack reference, which a hand-over does not replace silently`,
+                `if ${handover.from.party} no longer shares your Pulumi backend, remove the reference (pulumi config rm --path '${entryKey}.stack') and accept again`,
+            );
         }
         const root = text(existing, "root") ?? publisherName;
         if (root !== handover.link.root) {
-            refuse(pointerKey(file, "/link/root"), `is "${handover.link.root}", but this stack exchanges with ${handover.from.party} under "${root}" (${entryKey}.root)`, `agree on one root with ${handover.from.party}; to take theirs: pulumi config set --path '${entryKey}.root' ${handover.link.root}`);
+            refuse(
+                pointerKey(file, "/link/root"),
+                `is "${handover.link.root}", but this stack exchanges with ${handover.from.party} under "${root}" (${entryKey}.root)`,
+                `agree on one root with ${handover.from.party}; to take theirs: pulumi config set --path '${entryKey}.root' ${handover.link.root}`,
+            );
         }
     }
 
@@ -229,7 +272,11 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
         : [];
     if (changes.length && !options.confirmChange) {
         throw new HandoverRefused(
-            changes.map((c) => ({ key: `${configFile}: ${entryKey}.${c.field}`, problem: `would change from ${c.old} to ${c.new}`, fix: `confirm the change with ${handover.from.party} over a second channel (a call to a number you already had, not one from the message), then re-run with --confirm-change` })),
+            changes.map((c) => ({
+                key: `${configFile}: ${entryKey}.${c.field}`,
+                problem: `would change from ${c.old} to ${c.new}`,
+                fix: `confirm the change with ${handover.from.party} over a second channel (a call to a number you already had, not one from the message), then re-run with --confirm-change`,
+            })),
             `Hand-over refused: it changes where files for ${handover.from.party} go or whom we admit`,
         );
     }
@@ -250,7 +297,11 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
             else existing.set(field, doc.createNode(fieldValue));
         }
     } else {
-        const created = { name: handover.from.party, ...(handover.link.root !== publisherName ? { root: handover.link.root } : {}), ...Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)) };
+        const created = {
+            name: handover.from.party,
+            ...(handover.link.root !== publisherName ? { root: handover.link.root } : {}),
+            ...Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)),
+        };
         if (seq) seq.add(doc.createNode(created));
         else doc.setIn(["config", listKey], doc.createNode([created]));
     }
@@ -263,10 +314,24 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
         parseSideConfig({ ...raw, [listKey]: JSON.stringify(entries) }, options.stack);
     } catch (err) {
         if (!isConfigError(err)) throw err;
-        throw new HandoverRefused(err.problems.map((p) => ({ key: `${configFile}: ${p.key}`, problem: p.problem, fix: p.fix })), "Hand-over refused: the config it implies is invalid");
+        throw new HandoverRefused(
+            err.problems.map((p) => ({ key: `${configFile}: ${p.key}`, problem: p.problem, fix: p.fix })),
+            "Hand-over refused: the config it implies is invalid",
+        );
     }
 
     const diff = before === after ? "" : createTwoFilesPatch(configFile, configFile, before, after, "now", "with the hand-over");
     if (options.write && diff) fs.writeFileSync(configFile, after);
-    return { entryKey, newEntry: !existing, changes, diff, before, after, written: options.write && !!diff, fingerprint: actual, sender: handover.from.party, needsBack: handover.needsBack };
+    return {
+        entryKey,
+        newEntry: !existing,
+        changes,
+        diff,
+        before,
+        after,
+        written: options.write && !!diff,
+        fingerprint: actual,
+        sender: handover.from.party,
+        needsBack: handover.needsBack,
+    };
 }

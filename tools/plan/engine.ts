@@ -83,7 +83,9 @@ export async function runPlan(request: PlanRequest): Promise<Plan> {
     const monitor = runtime.getMonitor() as unknown as Record<"registerResource" | "readResource", MonitorMethod>;
     const record = (external: boolean) => (req: RegisterRequest, urn: string) => {
         const propertyDependencies: Record<string, string[]> = {};
-        req.getPropertydependenciesMap?.().forEach((value, key) => { propertyDependencies[key] = value.getUrnsList(); });
+        req.getPropertydependenciesMap?.().forEach((value, key) => {
+            propertyDependencies[key] = value.getUrnsList();
+        });
         const struct = (external ? req.getProperties?.() : req.getObject?.()) as Parameters<typeof pulumi.runtime.deserializeProperties>[0] | undefined;
         const registered = mocks.statesByTypeAndName.get(`${req.getType()}::${req.getName()}`);
         resources.push({
@@ -103,13 +105,17 @@ export async function runPlan(request: PlanRequest): Promise<Plan> {
             propertyDependencies,
         });
     };
-    for (const [method, external] of [["registerResource", false], ["readResource", true]] as const) {
+    for (const [method, external] of [
+        ["registerResource", false],
+        ["readResource", true],
+    ] as const) {
         const original = monitor[method].bind(monitor);
         const recordOne = record(external);
-        monitor[method] = (req, callback) => original(req, (err, response) => {
-            if (!err && response) recordOne(req, response.getUrn());
-            callback(err, response);
-        });
+        monitor[method] = (req, callback) =>
+            original(req, (err, response) => {
+                if (!err && response) recordOne(req, response.getUrn());
+                callback(err, response);
+            });
     }
 
     // Pulumi captures a stack trace for every resource and promise (source positions for the

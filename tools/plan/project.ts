@@ -101,9 +101,10 @@ export async function planProjectStack(options: ProjectPlanOptions): Promise<{ p
                 problems.push({
                     key: `${counterpart.configKey}.stack`,
                     problem: `${why}, so this plan cannot know that ${qualified} exists; \`pulumi up\` fails with \`unknown stack "${qualified}"\` until it is created in this backend`,
-                    fix: why === "is this stack itself"
-                        ? `point ${counterpart.configKey}.stack at ${counterpart.name}'s stack`
-                        : `if ${counterpart.name} runs this program in this backend: pulumi stack init ${qualified} --secrets-provider <provider> (docs/deploy.md) and add its Pulumi.<stack>.yaml here; if another company runs it, replace stack with the hand-over fields (accountId, ingressBucketArn, replicationRoleArn)`,
+                    fix:
+                        why === "is this stack itself"
+                            ? `point ${counterpart.configKey}.stack at ${counterpart.name}'s stack`
+                            : `if ${counterpart.name} runs this program in this backend: pulumi stack init ${qualified} --secrets-provider <provider> (docs/deploy.md) and add its Pulumi.<stack>.yaml here; if another company runs it, replace stack with the hand-over fields (accountId, ingressBucketArn, replicationRoleArn)`,
                 });
             } else if (!known.includes(qualified)) {
                 known.push(qualified);

@@ -29,7 +29,9 @@ function buildTrail(multiRegion: boolean): Promise<ComponentBuild<AuditTrail>> {
 
 describe("AuditTrail, built alone", () => {
     let built: ComponentBuild<AuditTrail>;
-    before(async () => { built = await buildTrail(true); });
+    before(async () => {
+        built = await buildTrail(true);
+    });
 
     it("registers one trail under it, named after it", () => {
         assertTree(built, [COMPONENT, `${T.trail} trail < ${COMPONENT}`]);

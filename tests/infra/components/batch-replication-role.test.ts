@@ -34,13 +34,16 @@ describe("BatchReplicationRole, built alone", () => {
         assert.deepStrictEqual(policyOf(role, "assumeRolePolicy"), batchReplicationTrustPolicy({ partition: TEST_PARTITION, accountId: TEST_ACCOUNT_ID }));
         const permissions = resource(built, T.rolePolicy, "batch");
         assert.deepStrictEqual([permissions.inputs.role, permissions.inputs.name], ["acme-batch-replication", "batch-replicate"]);
-        assert.deepStrictEqual(policyOf(permissions), batchReplicationPermissionsPolicy({
-            sources: [
-                { bucketArn: arns.bucket(TEST_PARTITION, "acme-to-globex"), root: "acme", region: "eu-west-2", kmsKeyArn: EGRESS_KEY },
-                { bucketArn: arns.bucket(TEST_PARTITION, "acme-to-initech"), root: "acme", region: "us-east-1" },
-            ],
-            workBucketArns: [arns.bucket(TEST_PARTITION, "acme-logs-eu-west-2"), arns.bucket(TEST_PARTITION, "acme-logs-us-east-1")],
-        }));
+        assert.deepStrictEqual(
+            policyOf(permissions),
+            batchReplicationPermissionsPolicy({
+                sources: [
+                    { bucketArn: arns.bucket(TEST_PARTITION, "acme-to-globex"), root: "acme", region: "eu-west-2", kmsKeyArn: EGRESS_KEY },
+                    { bucketArn: arns.bucket(TEST_PARTITION, "acme-to-initech"), root: "acme", region: "us-east-1" },
+                ],
+                workBucketArns: [arns.bucket(TEST_PARTITION, "acme-logs-eu-west-2"), arns.bucket(TEST_PARTITION, "acme-logs-us-east-1")],
+            }),
+        );
     });
 
     it("refuses an egress region without a log bucket for the manifests", async () => {

@@ -22,7 +22,15 @@ describe("building a component alone", () => {
 
     it("fails on a function call the mocks do not know, saying which", async () => {
         // The SDK rethrows a mock's error as `new Error(err.details)` (runtime/invoke.js): the mocks set details.
-        await assert.rejects(buildAlone(() => new Probe("p", () => { aws.getCallerIdentityOutput(); })), /does not mock the function aws:index\/getCallerIdentity:getCallerIdentity/);
+        await assert.rejects(
+            buildAlone(
+                () =>
+                    new Probe("p", () => {
+                        aws.getCallerIdentityOutput();
+                    }),
+            ),
+            /does not mock the function aws:index\/getCallerIdentity:getCallerIdentity/,
+        );
     });
 
     it("records only its own run: the component, its children and what it registered", async () => {

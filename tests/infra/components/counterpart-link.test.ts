@@ -27,9 +27,23 @@ const TOPIC_ARN = `arn:aws:sns:${TEST_REGION}:${TEST_ACCOUNT_ID}:acme-replicatio
 const COMPONENT = "transfer:link:CounterpartLink globex";
 
 /** Everything the counterpart can hand over. */
-const HANDED_OVER = { accountId: THEIRS, ingressBucketArn: THEIR_INGRESS_ARN, ingressRegion: "us-east-1", ingressKmsKeyArn: THEIR_INGRESS_KEY, replicationRoleArn: THEIR_ROLE_ARN, replicatesDeleteMarkers: false };
+const HANDED_OVER = {
+    accountId: THEIRS,
+    ingressBucketArn: THEIR_INGRESS_ARN,
+    ingressRegion: "us-east-1",
+    ingressKmsKeyArn: THEIR_INGRESS_KEY,
+    replicationRoleArn: THEIR_ROLE_ARN,
+    replicatesDeleteMarkers: false,
+};
 /** Before the counterpart has handed anything over. */
-const NOTHING_YET = { accountId: THEIRS, ingressBucketArn: undefined, ingressRegion: undefined, ingressKmsKeyArn: undefined, replicationRoleArn: undefined, replicatesDeleteMarkers: undefined };
+const NOTHING_YET = {
+    accountId: THEIRS,
+    ingressBucketArn: undefined,
+    ingressRegion: undefined,
+    ingressKmsKeyArn: undefined,
+    replicationRoleArn: undefined,
+    replicatesDeleteMarkers: undefined,
+};
 
 function buildLink(change: Partial<CounterpartLinkArgs>): Promise<ComponentBuild<CounterpartLink>> {
     return buildAlone(() => {
@@ -94,7 +108,9 @@ function assertUnconditionedTrust(built: ComponentBuild<CounterpartLink>): void 
 describe("CounterpartLink, built alone", () => {
     describe("pending: the counterpart has handed nothing over", () => {
         let built: ComponentBuild<CounterpartLink>;
-        before(async () => { built = await buildLink({ counterpart: NOTHING_YET }); });
+        before(async () => {
+            built = await buildLink({ counterpart: NOTHING_YET });
+        });
 
         it("registers both kept buckets and the role under it, named after it, and no replication yet", () => {
             assertTree(built, linkTree({ kms: false, protect: true }));
@@ -116,7 +132,9 @@ describe("CounterpartLink, built alone", () => {
 
     describe("active with SSE-S3", () => {
         let built: ComponentBuild<CounterpartLink>;
-        before(async () => { built = await buildLink({}); });
+        before(async () => {
+            built = await buildLink({});
+        });
 
         it("adds the role's permissions, the replication rule, the notification and the failure alarm", () => {
             assertTree(built, [...linkTree({ kms: false, protect: true }), ...REPLICATING]);
@@ -126,27 +144,35 @@ describe("CounterpartLink, built alone", () => {
 
         it("admits exactly the counterpart's role to the ingress, under the root", () => {
             assert.deepStrictEqual(policyOf(resource(built, T.policy, "globex-ingress")), ingressPolicy(ADMITTED));
-            assert.deepStrictEqual(policyOf(resource(built, T.policy, "globex-egress")), policyDocument([...secureTransportStatements(EGRESS_ARN), ...uploadEncryptionStatements(EGRESS_ARN, undefined)]));
+            assert.deepStrictEqual(
+                policyOf(resource(built, T.policy, "globex-egress")),
+                policyDocument([...secureTransportStatements(EGRESS_ARN), ...uploadEncryptionStatements(EGRESS_ARN, undefined)]),
+            );
         });
 
         it("gives the role the permissions the builder returns", () => {
             assertUnconditionedTrust(built);
             const permissions = resource(built, T.rolePolicy, "globex-replication");
             assert.deepStrictEqual([permissions.inputs.role, permissions.inputs.name], [ROLE, "replicate-egress"]);
-            assert.deepStrictEqual(policyOf(permissions), replicationPermissionsPolicy({ sourceBucketArn: EGRESS_ARN, destinationBucketArn: THEIR_INGRESS_ARN, root: "acme", replicateDeletes: false }));
+            assert.deepStrictEqual(
+                policyOf(permissions),
+                replicationPermissionsPolicy({ sourceBucketArn: EGRESS_ARN, destinationBucketArn: THEIR_INGRESS_ARN, root: "acme", replicateDeletes: false }),
+            );
         });
 
         it("replicates the root into their ingress with a V2 rule, after versioning and the permissions", () => {
             const replication = resource(built, T.replication, "globex-egress");
             assert.deepStrictEqual([replication.inputs.bucket, replication.inputs.role], [EGRESS, ROLE_ARN]);
-            assert.deepStrictEqual(replication.inputs.rules, [{
-                id: "to-globex",
-                priority: 0,
-                status: "Enabled",
-                filter: { prefix: "acme/" },
-                deleteMarkerReplication: { status: "Disabled" },
-                destination: { bucket: THEIR_INGRESS_ARN, account: THEIRS, accessControlTranslation: { owner: "Destination" }, metrics: { status: "Enabled" } },
-            }]);
+            assert.deepStrictEqual(replication.inputs.rules, [
+                {
+                    id: "to-globex",
+                    priority: 0,
+                    status: "Enabled",
+                    filter: { prefix: "acme/" },
+                    deleteMarkerReplication: { status: "Disabled" },
+                    destination: { bucket: THEIR_INGRESS_ARN, account: THEIRS, accessControlTranslation: { owner: "Destination" }, metrics: { status: "Enabled" } },
+                },
+            ]);
             for (const before of [resource(built, T.versioning, "globex-egress"), resource(built, T.rolePolicy, "globex-replication")]) {
                 assert.ok(replication.dependencies.includes(before.urn), `replication waits for ${before.urn}`);
             }
@@ -160,7 +186,14 @@ describe("CounterpartLink, built alone", () => {
             const alarm = resource(built, "aws:cloudwatch/metricAlarm:MetricAlarm", "globex-replication-failed").inputs;
             assert.deepStrictEqual(
                 [alarm.name, alarm.namespace, alarm.metricName, alarm.dimensions, alarm.alarmActions, alarm.threshold],
-                ["acme-replication-globex-failed", "AWS/S3", "OperationsFailedReplication", { SourceBucket: EGRESS, DestinationBucket: "globex-from-acme", RuleId: "to-globex" }, [TOPIC_ARN], 0],
+                [
+                    "acme-replication-globex-failed",
+                    "AWS/S3",
+                    "OperationsFailedReplication",
+                    { SourceBucket: EGRESS, DestinationBucket: "globex-from-acme", RuleId: "to-globex" },
+                    [TOPIC_ARN],
+                    0,
+                ],
             );
         });
     });
@@ -182,41 +215,55 @@ describe("CounterpartLink, built alone", () => {
         });
 
         it("gives each bucket its own key, alarms on latency too, and registers both keys", () => {
-            assertTree(built, [
-                ...linkTree({ kms: true, protect: true }),
-                ...REPLICATING,
-                `aws:cloudwatch/metricAlarm:MetricAlarm globex-replication-latency < ${COMPONENT}`,
-            ]);
-            assert.deepStrictEqual(outputsRegisteredBy(built), { egressBucketName: EGRESS, ingressBucketName: INGRESS, replicationRoleArn: ROLE_ARN, egressKmsKeyArn: egressKey, ingressKmsKeyArn: ingressKey });
+            assertTree(built, [...linkTree({ kms: true, protect: true }), ...REPLICATING, `aws:cloudwatch/metricAlarm:MetricAlarm globex-replication-latency < ${COMPONENT}`]);
+            assert.deepStrictEqual(outputsRegisteredBy(built), {
+                egressBucketName: EGRESS,
+                ingressBucketName: INGRESS,
+                replicationRoleArn: ROLE_ARN,
+                egressKmsKeyArn: egressKey,
+                ingressKmsKeyArn: ingressKey,
+            });
         });
 
         it("lets the counterpart's role encrypt replicas with the ingress key, and replicate deletes into the ingress", () => {
-            assert.deepStrictEqual(policyOf(resource(built, KMS_KEY, "globex-ingress")), policyDocument([
-                keyAdministrationStatement(TEST_PARTITION, TEST_ACCOUNT_ID),
-                replicaKeyGrantStatement({ sourceAccountId: THEIRS, sourceRoleArn: THEIR_ROLE_ARN, partition: TEST_PARTITION, region: TEST_REGION }),
-            ]));
+            assert.deepStrictEqual(
+                policyOf(resource(built, KMS_KEY, "globex-ingress")),
+                policyDocument([
+                    keyAdministrationStatement(TEST_PARTITION, TEST_ACCOUNT_ID),
+                    replicaKeyGrantStatement({ sourceAccountId: THEIRS, sourceRoleArn: THEIR_ROLE_ARN, partition: TEST_PARTITION, region: TEST_REGION }),
+                ]),
+            );
             assert.deepStrictEqual(policyOf(resource(built, KMS_KEY, "globex-egress")), policyDocument([keyAdministrationStatement(TEST_PARTITION, TEST_ACCOUNT_ID)]));
-            assert.deepStrictEqual(policyOf(resource(built, T.policy, "globex-ingress")), ingressPolicy(
-                replicationDestinationStatements({ sourceAccountId: THEIRS, sourceRoleArn: THEIR_ROLE_ARN, bucketArn: INGRESS_ARN, root: "acme", replicateDeletes: true }),
-                ingressKey,
-            ));
+            assert.deepStrictEqual(
+                policyOf(resource(built, T.policy, "globex-ingress")),
+                ingressPolicy(
+                    replicationDestinationStatements({ sourceAccountId: THEIRS, sourceRoleArn: THEIR_ROLE_ARN, bucketArn: INGRESS_ARN, root: "acme", replicateDeletes: true }),
+                    ingressKey,
+                ),
+            );
         });
 
         it("pins the trust when told, and gives the role the replication and KMS statements the builders return", () => {
-            assert.deepStrictEqual(policyOf(resource(built, T.role, "globex-replication"), "assumeRolePolicy"), replicationTrustPolicy({ accountId: TEST_ACCOUNT_ID, sourceBucketArn: EGRESS_ARN, sourceConditions: true }));
+            assert.deepStrictEqual(
+                policyOf(resource(built, T.role, "globex-replication"), "assumeRolePolicy"),
+                replicationTrustPolicy({ accountId: TEST_ACCOUNT_ID, sourceBucketArn: EGRESS_ARN, sourceConditions: true }),
+            );
             const base = replicationPermissionsPolicy({ sourceBucketArn: EGRESS_ARN, destinationBucketArn: THEIR_INGRESS_ARN, root: "acme", replicateDeletes: true });
-            assert.deepStrictEqual(policyOf(resource(built, T.rolePolicy, "globex-replication")), policyDocument([
-                ...base.Statement,
-                ...replicationKmsStatements({
-                    sourceKeyArn: egressKey,
-                    sourceBucketArn: EGRESS_ARN,
-                    sourceRegion: TEST_REGION,
-                    replicaKeyArn: THEIR_INGRESS_KEY,
-                    destinationBucketArn: THEIR_INGRESS_ARN,
-                    destinationRegion: "us-east-1",
-                    root: "acme",
-                }),
-            ]));
+            assert.deepStrictEqual(
+                policyOf(resource(built, T.rolePolicy, "globex-replication")),
+                policyDocument([
+                    ...base.Statement,
+                    ...replicationKmsStatements({
+                        sourceKeyArn: egressKey,
+                        sourceBucketArn: EGRESS_ARN,
+                        sourceRegion: TEST_REGION,
+                        replicaKeyArn: THEIR_INGRESS_KEY,
+                        destinationBucketArn: THEIR_INGRESS_ARN,
+                        destinationRegion: "us-east-1",
+                        root: "acme",
+                    }),
+                ]),
+            );
         });
 
         it("replicates KMS-encrypted objects under their key, with delete markers and RTC", () => {
@@ -247,11 +294,16 @@ describe("CounterpartLink, built alone", () => {
         assert.deepStrictEqual([built.component.replicating, built.component.admittingCounterpart], [false, true]);
     });
 
-    const leaving: [CounterpartState, boolean][] = [["offboarding", true], ["retired", false]];
+    const leaving: [CounterpartState, boolean][] = [
+        ["offboarding", true],
+        ["retired", false],
+    ];
     for (const [state, protect] of leaving) {
         describe(`${state}, with everything handed over`, () => {
             let built: ComponentBuild<CounterpartLink>;
-            before(async () => { built = await buildLink({ state, encryption: "SSE-KMS" }); });
+            before(async () => {
+                built = await buildLink({ state, encryption: "SSE-KMS" });
+            });
 
             it(`keeps both buckets and every setting, retained${protect ? " and protected" : ", protection lifted"}, and replicates nothing`, () => {
                 assertTree(built, linkTree({ kms: true, protect }));

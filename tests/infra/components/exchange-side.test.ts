@@ -51,7 +51,14 @@ const COUNTERPARTS: CounterpartSpec[] = [
         replicationRoleName: "acme-to-initech-replication",
         bucketRegion: OTHER_REGION,
         acceptedHandover: undefined,
-        endpoints: { accountId: INITECH, ingressBucketArn: undefined, ingressRegion: undefined, ingressKmsKeyArn: undefined, replicationRoleArn: undefined, replicatesDeleteMarkers: undefined },
+        endpoints: {
+            accountId: INITECH,
+            ingressBucketArn: undefined,
+            ingressRegion: undefined,
+            ingressKmsKeyArn: undefined,
+            replicationRoleArn: undefined,
+            replicatesDeleteMarkers: undefined,
+        },
     },
 ];
 
@@ -63,8 +70,27 @@ function sideArgs(providers: Record<string, aws.Provider>): ExchangeSideArgs {
         region: TEST_REGION,
         providers,
         counterparts: COUNTERPARTS,
-        vendorDrops: [{ name: "sailthru", bucketName: "acme-sailthru-drop", principalArn: "arn:aws:iam::999900001111:role/sailthru", prefix: undefined, allowDelete: true, accessConfirmation: true }],
-        serviceDestinations: [{ name: "fivetran", bucketName: "acme-fivetran-dest", roleName: "acme-fivetran-writer", servicePrincipalArn: "arn:aws:iam::834469178297:root", externalId: "acme-1", prefix: undefined, connectionTestPending: false }],
+        vendorDrops: [
+            {
+                name: "sailthru",
+                bucketName: "acme-sailthru-drop",
+                principalArn: "arn:aws:iam::999900001111:role/sailthru",
+                prefix: undefined,
+                allowDelete: true,
+                accessConfirmation: true,
+            },
+        ],
+        serviceDestinations: [
+            {
+                name: "fivetran",
+                bucketName: "acme-fivetran-dest",
+                roleName: "acme-fivetran-writer",
+                servicePrincipalArn: "arn:aws:iam::834469178297:root",
+                externalId: "acme-1",
+                prefix: undefined,
+                connectionTestPending: false,
+            },
+        ],
         encryption: "SSE-S3",
         deleteMarkerReplication: false,
         noncurrentVersionExpirationDays: 30,
@@ -104,39 +130,63 @@ function expectedLink(spec: CounterpartSpec) {
 /** The side as stacks/side.ts builds it: one provider per region, outside the component. */
 function buildSide(Side: new (name: string, args: ExchangeSideArgs) => ExchangeSide, change: Partial<ExchangeSideArgs> = {}): Promise<ComponentBuild<ExchangeSide>> {
     return buildAlone(() => {
-        const providers = Object.fromEntries([TEST_REGION, OTHER_REGION].map((region) => [region, new aws.Provider(`acme-${region}`, { region: region as aws.Region, allowedAccountIds: [TEST_ACCOUNT_ID] })]));
+        const providers = Object.fromEntries(
+            [TEST_REGION, OTHER_REGION].map((region) => [region, new aws.Provider(`acme-${region}`, { region: region as aws.Region, allowedAccountIds: [TEST_ACCOUNT_ID] })]),
+        );
         return new Side("acme", { ...sideArgs(providers), ...change });
     });
 }
 
 describe("Publisher (ExchangeSide), built alone", () => {
     let built: ComponentBuild<ExchangeSide>;
-    before(async () => { built = await buildSide(Publisher); });
+    before(async () => {
+        built = await buildSide(Publisher);
+    });
 
     it("composes, under its own type token, one component per concern, each named after the side", () => {
         assert.strictEqual(built.resources[0].type, "transfer:side:Publisher");
-        assert.deepStrictEqual(childrenOf(built), [
-            "transfer:audit:AuditTrail acme-data-events",
-            `transfer:audit:LogBucket acme-logs-${OTHER_REGION}`,
-            `transfer:audit:LogBucket acme-logs-${TEST_REGION}`,
-            "transfer:batch:BatchReplicationRole acme-batch-replication",
-            "transfer:link:CounterpartLink acme-globex",
-            "transfer:link:CounterpartLink acme-initech",
-            `transfer:monitoring:ReplicationAlerts acme-alerts-${OTHER_REGION}`,
-            `transfer:monitoring:ReplicationAlerts acme-alerts-${TEST_REGION}`,
-            "transfer:service:ServiceDestination acme-fivetran-sync",
-            "transfer:vendor:VendorDrop acme-sailthru-drop",
-        ].sort());
+        assert.deepStrictEqual(
+            childrenOf(built),
+            [
+                "transfer:audit:AuditTrail acme-data-events",
+                `transfer:audit:LogBucket acme-logs-${OTHER_REGION}`,
+                `transfer:audit:LogBucket acme-logs-${TEST_REGION}`,
+                "transfer:batch:BatchReplicationRole acme-batch-replication",
+                "transfer:link:CounterpartLink acme-globex",
+                "transfer:link:CounterpartLink acme-initech",
+                `transfer:monitoring:ReplicationAlerts acme-alerts-${OTHER_REGION}`,
+                `transfer:monitoring:ReplicationAlerts acme-alerts-${TEST_REGION}`,
+                "transfer:service:ServiceDestination acme-fivetran-sync",
+                "transfer:vendor:VendorDrop acme-sailthru-drop",
+            ].sort(),
+        );
     });
 
     it("holds every data and log bucket in a kept SecureBucket: two per counterpart, one per drop and destination, one log bucket per region", () => {
         const buckets = built.resources.filter((r) => r.type === T.bucket);
         assert.deepStrictEqual(buckets.map((b) => b.inputs.bucket).sort(), [
-            "acme-fivetran-dest", "acme-from-globex", "acme-from-initech", "acme-logs-eu-west-2", "acme-logs-us-east-1", "acme-sailthru-drop", "acme-to-globex", "acme-to-initech",
+            "acme-fivetran-dest",
+            "acme-from-globex",
+            "acme-from-initech",
+            "acme-logs-eu-west-2",
+            "acme-logs-us-east-1",
+            "acme-sailthru-drop",
+            "acme-to-globex",
+            "acme-to-initech",
         ]);
         assert.strictEqual(built.resources.filter((r) => r.type === SECURE_BUCKET).length, buckets.length);
-        assert.deepStrictEqual(buckets.filter((b) => !(b.protect && b.retainOnDelete)), []);
-        assert.deepStrictEqual(built.resources.filter((r) => r.type === KMS_KEY).map(nameOf).sort(), [`acme-alerts-${OTHER_REGION}`, `acme-alerts-${TEST_REGION}`].sort(), "SSE-S3: only the alert topics have keys");
+        assert.deepStrictEqual(
+            buckets.filter((b) => !(b.protect && b.retainOnDelete)),
+            [],
+        );
+        assert.deepStrictEqual(
+            built.resources
+                .filter((r) => r.type === KMS_KEY)
+                .map(nameOf)
+                .sort(),
+            [`acme-alerts-${OTHER_REGION}`, `acme-alerts-${TEST_REGION}`].sort(),
+            "SSE-S3: only the alert topics have keys",
+        );
     });
 
     it("puts each resource in its region's provider: a counterpart's in its bucket region, the rest in the stack's", () => {
@@ -146,7 +196,13 @@ describe("Publisher (ExchangeSide), built alone", () => {
             [`acme-${OTHER_REGION}`, `acme-${OTHER_REGION}`, `acme-${OTHER_REGION}`],
         );
         assert.deepStrictEqual(
-            [providerOf(T.bucket, "acme-globex-egress"), providerOf(T.bucket, "acme-sailthru-drop"), providerOf(T.role, "acme-fivetran-sync-writer"), providerOf(T.role, "acme-batch-replication"), providerOf(T.trail, "acme-data-events")],
+            [
+                providerOf(T.bucket, "acme-globex-egress"),
+                providerOf(T.bucket, "acme-sailthru-drop"),
+                providerOf(T.role, "acme-fivetran-sync-writer"),
+                providerOf(T.role, "acme-batch-replication"),
+                providerOf(T.trail, "acme-data-events"),
+            ],
             Array(5).fill(`acme-${TEST_REGION}`),
         );
     });
@@ -158,7 +214,12 @@ describe("Publisher (ExchangeSide), built alone", () => {
 
     it("registers the alert topics, the links, the vendor drops, the service destinations and the audit record", () => {
         const dataBuckets: [string, string][] = [
-            ["acme-to-globex", TEST_REGION], ["acme-from-globex", TEST_REGION], ["acme-to-initech", OTHER_REGION], ["acme-from-initech", OTHER_REGION], ["acme-sailthru-drop", TEST_REGION], ["acme-fivetran-dest", TEST_REGION],
+            ["acme-to-globex", TEST_REGION],
+            ["acme-from-globex", TEST_REGION],
+            ["acme-to-initech", OTHER_REGION],
+            ["acme-from-initech", OTHER_REGION],
+            ["acme-sailthru-drop", TEST_REGION],
+            ["acme-fivetran-dest", TEST_REGION],
         ];
         const logBuckets: Record<string, string> = { [TEST_REGION]: "acme-logs-eu-west-2", [OTHER_REGION]: "acme-logs-us-east-1" };
         assert.deepStrictEqual(outputsRegisteredBy(built), {

@@ -15,24 +15,31 @@ const SOURCES = ["acme-to-globex", "acme-from-globex"];
 const TRAIL_ARN = `arn:aws:cloudtrail:eu-west-2:${TEST_ACCOUNT_ID}:trail/acme-data-events`;
 
 function buildLogBucket(trailArn: string | undefined, protect: boolean): Promise<ComponentBuild<LogBucket>> {
-    return buildAlone(() => new LogBucket("logs", {
-        bucketName: LOG_BUCKET,
-        accountId: TEST_ACCOUNT_ID,
-        partition: TEST_PARTITION,
-        sourceBucketNames: SOURCES,
-        trailArn,
-        retentionDays: 400,
-        protect,
-    }));
+    return buildAlone(
+        () =>
+            new LogBucket("logs", {
+                bucketName: LOG_BUCKET,
+                accountId: TEST_ACCOUNT_ID,
+                partition: TEST_PARTITION,
+                sourceBucketNames: SOURCES,
+                trailArn,
+                retentionDays: 400,
+                protect,
+            }),
+    );
 }
 
 describe("LogBucket, built alone", () => {
     let built: ComponentBuild<LogBucket>;
-    before(async () => { built = await buildLogBucket(TRAIL_ARN, true); });
+    before(async () => {
+        built = await buildLogBucket(TRAIL_ARN, true);
+    });
 
     it("is one SSE-S3 SecureBucket under it, named after it, kept, and not logging itself", () => {
         assertTree(built, ["transfer:audit:LogBucket logs", ...secureBucketTree("logs", "transfer:audit:LogBucket logs", { kms: false, logged: false, protect: true })]);
-        assert.deepStrictEqual((resource(built, T.encryption, "logs").inputs.rules as { applyServerSideEncryptionByDefault: unknown }[])[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "AES256" });
+        assert.deepStrictEqual((resource(built, T.encryption, "logs").inputs.rules as { applyServerSideEncryptionByDefault: unknown }[])[0].applyServerSideEncryptionByDefault, {
+            sseAlgorithm: "AES256",
+        });
     });
 
     it("registers its bucket name", () => {
@@ -40,20 +47,26 @@ describe("LogBucket, built alone", () => {
     });
 
     it("wires the policy the builders return: the denies, access-log delivery for its sources, and our trail's delivery", () => {
-        assert.deepStrictEqual(policyOf(resource(built, T.policy, "logs")), policyDocument([
-            ...secureTransportStatements(LOG_BUCKET_ARN),
-            ...uploadEncryptionStatements(LOG_BUCKET_ARN, undefined),
-            accessLogDeliveryStatement({ logBucketArn: LOG_BUCKET_ARN, accountId: TEST_ACCOUNT_ID, sourceBucketArns: SOURCES.map((b) => arns.bucket(TEST_PARTITION, b)) }),
-            ...cloudTrailDeliveryStatements({ logBucketArn: LOG_BUCKET_ARN, accountId: TEST_ACCOUNT_ID, trailArn: TRAIL_ARN }),
-        ]));
+        assert.deepStrictEqual(
+            policyOf(resource(built, T.policy, "logs")),
+            policyDocument([
+                ...secureTransportStatements(LOG_BUCKET_ARN),
+                ...uploadEncryptionStatements(LOG_BUCKET_ARN, undefined),
+                accessLogDeliveryStatement({ logBucketArn: LOG_BUCKET_ARN, accountId: TEST_ACCOUNT_ID, sourceBucketArns: SOURCES.map((b) => arns.bucket(TEST_PARTITION, b)) }),
+                ...cloudTrailDeliveryStatements({ logBucketArn: LOG_BUCKET_ARN, accountId: TEST_ACCOUNT_ID, trailArn: TRAIL_ARN }),
+            ]),
+        );
     });
 
     it("keeps logs for the retention and overwritten logs for 7 days", () => {
         const rules = resource(built, T.lifecycle, "logs").inputs.rules as { id: string; noncurrentVersionExpiration?: unknown; expiration?: unknown }[];
-        assert.deepStrictEqual(rules.map((r) => [r.id, r.noncurrentVersionExpiration ?? r.expiration]), [
-            ["expire-noncurrent-versions", { noncurrentDays: 7 }],
-            ["expire-current-objects", { days: 400 }],
-        ]);
+        assert.deepStrictEqual(
+            rules.map((r) => [r.id, r.noncurrentVersionExpiration ?? r.expiration]),
+            [
+                ["expire-noncurrent-versions", { noncurrentDays: 7 }],
+                ["expire-current-objects", { days: 400 }],
+            ],
+        );
     });
 
     it("offers itself as the access-log target, to be waited for as a whole", async () => {
@@ -65,10 +78,13 @@ describe("LogBucket, built alone", () => {
     it("without a trail, admits only the logging service; unprotected, is still retained", async () => {
         const alone = await buildLogBucket(undefined, false);
         assertTree(alone, ["transfer:audit:LogBucket logs", ...secureBucketTree("logs", "transfer:audit:LogBucket logs", { kms: false, logged: false, protect: false })]);
-        assert.deepStrictEqual(policyOf(resource(alone, T.policy, "logs")), policyDocument([
-            ...secureTransportStatements(LOG_BUCKET_ARN),
-            ...uploadEncryptionStatements(LOG_BUCKET_ARN, undefined),
-            accessLogDeliveryStatement({ logBucketArn: LOG_BUCKET_ARN, accountId: TEST_ACCOUNT_ID, sourceBucketArns: SOURCES.map((b) => arns.bucket(TEST_PARTITION, b)) }),
-        ]));
+        assert.deepStrictEqual(
+            policyOf(resource(alone, T.policy, "logs")),
+            policyDocument([
+                ...secureTransportStatements(LOG_BUCKET_ARN),
+                ...uploadEncryptionStatements(LOG_BUCKET_ARN, undefined),
+                accessLogDeliveryStatement({ logBucketArn: LOG_BUCKET_ARN, accountId: TEST_ACCOUNT_ID, sourceBucketArns: SOURCES.map((b) => arns.bucket(TEST_PARTITION, b)) }),
+            ]),
+        );
     });
 });

@@ -15,15 +15,21 @@ const COMPONENT = "transfer:monitoring:ReplicationAlerts alerts";
 describe("ReplicationAlerts, built alone", () => {
     let built: ComponentBuild<ReplicationAlerts>;
     before(async () => {
-        built = await buildAlone(() => new ReplicationAlerts("alerts", {
-            topicName: TOPIC,
-            accountId: TEST_ACCOUNT_ID,
-            partition: TEST_PARTITION,
-            region: TEST_REGION,
-            sourceBucketNames: SOURCES,
-            alarmNamePrefix: "acme-replication-",
-            subscriptions: [{ protocol: "email", endpoint: "ops@acme.example" }, { protocol: "https", endpoint: "https://hooks.acme.example/s3" }],
-        }));
+        built = await buildAlone(
+            () =>
+                new ReplicationAlerts("alerts", {
+                    topicName: TOPIC,
+                    accountId: TEST_ACCOUNT_ID,
+                    partition: TEST_PARTITION,
+                    region: TEST_REGION,
+                    sourceBucketNames: SOURCES,
+                    alarmNamePrefix: "acme-replication-",
+                    subscriptions: [
+                        { protocol: "email", endpoint: "ops@acme.example" },
+                        { protocol: "https", endpoint: "https://hooks.acme.example/s3" },
+                    ],
+                }),
+        );
     });
 
     it("registers a key, the topic, its policy and one subscription per endpoint under it, named after it", () => {
@@ -52,18 +58,29 @@ describe("ReplicationAlerts, built alone", () => {
     it("wires the topic policy the builder returns for our buckets and alarm prefix", () => {
         const policy = resource(built, "aws:sns/topicPolicy:TopicPolicy", "alerts");
         assert.strictEqual(policy.inputs.arn, TOPIC_ARN);
-        assert.deepStrictEqual(policyOf(policy), policyDocument(alertsTopicStatements({
-            topicArn: TOPIC_ARN,
-            accountId: TEST_ACCOUNT_ID,
-            sourceBucketArns: SOURCES.map((b) => arns.bucket(TEST_PARTITION, b)),
-            alarmArnPattern: `arn:aws:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT_ID}:alarm:acme-replication-*`,
-        })));
+        assert.deepStrictEqual(
+            policyOf(policy),
+            policyDocument(
+                alertsTopicStatements({
+                    topicArn: TOPIC_ARN,
+                    accountId: TEST_ACCOUNT_ID,
+                    sourceBucketArns: SOURCES.map((b) => arns.bucket(TEST_PARTITION, b)),
+                    alarmArnPattern: `arn:aws:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT_ID}:alarm:acme-replication-*`,
+                }),
+            ),
+        );
     });
 
     it("subscribes each endpoint with its protocol", () => {
-        assert.deepStrictEqual(["alerts-0", "alerts-1"].map((n) => {
-            const s = resource(built, "aws:sns/topicSubscription:TopicSubscription", n).inputs;
-            return [s.topic, s.protocol, s.endpoint];
-        }), [[TOPIC_ARN, "email", "ops@acme.example"], [TOPIC_ARN, "https", "https://hooks.acme.example/s3"]]);
+        assert.deepStrictEqual(
+            ["alerts-0", "alerts-1"].map((n) => {
+                const s = resource(built, "aws:sns/topicSubscription:TopicSubscription", n).inputs;
+                return [s.topic, s.protocol, s.endpoint];
+            }),
+            [
+                [TOPIC_ARN, "email", "ops@acme.example"],
+                [TOPIC_ARN, "https", "https://hooks.acme.example/s3"],
+            ],
+        );
     });
 });

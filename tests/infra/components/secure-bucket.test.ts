@@ -41,7 +41,9 @@ function buildBucket(change: Partial<SecureBucketArgs> = {}): Promise<ComponentB
 describe("SecureBucket, built alone", () => {
     describe("with SSE-S3", () => {
         let built: ComponentBuild<SecureBucket>;
-        before(async () => { built = await buildBucket(); });
+        before(async () => {
+            built = await buildBucket();
+        });
 
         it("registers the bucket and each protective setting under the component, named after it, protected and retained", () => {
             assertTree(built, secureBucketTree("data", undefined, { kms: false, logged: true, protect: true }));
@@ -59,17 +61,22 @@ describe("SecureBucket, built alone", () => {
         });
 
         it("wires the policy the builders return: HTTPS and TLS denies, SSE-S3 upload denies, then the grants", () => {
-            assert.deepStrictEqual(policyOf(resource(built, T.policy, "data")), policyDocument([
-                ...secureTransportStatements(BUCKET_ARN),
-                ...uploadEncryptionStatements(BUCKET_ARN, undefined),
-                GRANT,
-            ]));
+            assert.deepStrictEqual(
+                policyOf(resource(built, T.policy, "data")),
+                policyDocument([...secureTransportStatements(BUCKET_ARN), ...uploadEncryptionStatements(BUCKET_ARN, undefined), GRANT]),
+            );
         });
 
         it("expires noncurrent versions and current objects as told, and depends on versioning", () => {
             const lifecycle = resource(built, T.lifecycle, "data");
             assert.deepStrictEqual(lifecycle.inputs.rules, [
-                { id: "expire-noncurrent-versions", status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: 30 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+                {
+                    id: "expire-noncurrent-versions",
+                    status: "Enabled",
+                    filter: { prefix: "" },
+                    noncurrentVersionExpiration: { noncurrentDays: 30 },
+                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                },
                 { id: "expire-current-objects", status: "Enabled", filter: { prefix: "" }, expiration: { days: 90 } },
             ]);
             assert.ok(lifecycle.dependencies.includes(resource(built, T.versioning, "data").urn));
@@ -83,7 +90,11 @@ describe("SecureBucket, built alone", () => {
             const logging = resource(built, T.logging, "data");
             assert.deepStrictEqual(
                 { targetBucket: logging.inputs.targetBucket, targetPrefix: logging.inputs.targetPrefix, targetObjectKeyFormat: logging.inputs.targetObjectKeyFormat },
-                { targetBucket: LOG_TARGET_BUCKET, targetPrefix: accessLogTargetPrefix(BUCKET), targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } } },
+                {
+                    targetBucket: LOG_TARGET_BUCKET,
+                    targetPrefix: accessLogTargetPrefix(BUCKET),
+                    targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+                },
             );
             const logTarget = built.plan.resources.find((r) => r.urn.endsWith("::log-target"));
             assert.ok(logTarget && logging.dependencies.includes(logTarget.urn));
@@ -124,11 +135,10 @@ describe("SecureBucket, built alone", () => {
         });
 
         it("wires the policy the builders return for its key", () => {
-            assert.deepStrictEqual(policyOf(resource(built, T.policy, "data")), policyDocument([
-                ...secureTransportStatements(BUCKET_ARN),
-                ...uploadEncryptionStatements(BUCKET_ARN, keyArn),
-                GRANT,
-            ]));
+            assert.deepStrictEqual(
+                policyOf(resource(built, T.policy, "data")),
+                policyDocument([...secureTransportStatements(BUCKET_ARN), ...uploadEncryptionStatements(BUCKET_ARN, keyArn), GRANT]),
+            );
         });
     });
 
@@ -139,12 +149,20 @@ describe("SecureBucket, built alone", () => {
 
     it("without an expiry, has only the noncurrent-version rule", async () => {
         const built = await buildBucket({ expirationDays: undefined, noncurrentVersionExpirationDays: 7 });
-        assert.deepStrictEqual((resource(built, T.lifecycle, "data").inputs.rules as { id: string }[]).map((r) => r.id), ["expire-noncurrent-versions"]);
-        assert.deepStrictEqual((resource(built, T.lifecycle, "data").inputs.rules as { noncurrentVersionExpiration: unknown }[])[0].noncurrentVersionExpiration, { noncurrentDays: 7 });
+        assert.deepStrictEqual(
+            (resource(built, T.lifecycle, "data").inputs.rules as { id: string }[]).map((r) => r.id),
+            ["expire-noncurrent-versions"],
+        );
+        assert.deepStrictEqual((resource(built, T.lifecycle, "data").inputs.rules as { noncurrentVersionExpiration: unknown }[])[0].noncurrentVersionExpiration, {
+            noncurrentDays: 7,
+        });
     });
 
     it("without access logs, registers no logging", async () => {
         const built = await buildBucket({ accessLogs: undefined });
-        assert.deepStrictEqual(built.resources.filter((r) => r.type === T.logging), []);
+        assert.deepStrictEqual(
+            built.resources.filter((r) => r.type === T.logging),
+            [],
+        );
     });
 });

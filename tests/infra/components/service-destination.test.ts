@@ -16,18 +16,21 @@ const EXTERNAL_ID = "acme-connection-1";
 const COMPONENT = "transfer:service:ServiceDestination sync";
 
 function buildDestination(change: Partial<ServiceDestinationArgs>): Promise<ComponentBuild<ServiceDestination>> {
-    return buildAlone(() => new ServiceDestination("sync", {
-        ...dataBucketSettings(),
-        bucketName: BUCKET,
-        roleName: ROLE,
-        region: TEST_REGION,
-        servicePrincipalArn: SERVICE,
-        externalId: EXTERNAL_ID,
-        prefix: "fivetran",
-        connectionTestPending: true,
-        encryption: "SSE-S3",
-        ...change,
-    }));
+    return buildAlone(
+        () =>
+            new ServiceDestination("sync", {
+                ...dataBucketSettings(),
+                bucketName: BUCKET,
+                roleName: ROLE,
+                region: TEST_REGION,
+                servicePrincipalArn: SERVICE,
+                externalId: EXTERNAL_ID,
+                prefix: "fivetran",
+                connectionTestPending: true,
+                encryption: "SSE-S3",
+                ...change,
+            }),
+    );
 }
 
 const treeWith = (kms: boolean) => [
@@ -40,7 +43,9 @@ const treeWith = (kms: boolean) => [
 describe("ServiceDestination, built alone", () => {
     describe("with SSE-S3 and the connection test pending", () => {
         let built: ComponentBuild<ServiceDestination>;
-        before(async () => { built = await buildDestination({}); });
+        before(async () => {
+            built = await buildDestination({});
+        });
 
         it("registers the kept bucket and the writer role with its policy under it, named after it", () => {
             assertTree(built, treeWith(false));
@@ -56,7 +61,10 @@ describe("ServiceDestination, built alone", () => {
             assert.deepStrictEqual(policyOf(role, "assumeRolePolicy"), serviceTrustPolicy({ servicePrincipalArn: SERVICE, externalId: EXTERNAL_ID }));
             const permissions = resource(built, T.rolePolicy, "sync-writer");
             assert.deepStrictEqual([permissions.inputs.role, permissions.inputs.name], [ROLE, "write-destination"]);
-            assert.deepStrictEqual(policyOf(permissions), serviceWritePolicy({ bucketArn: BUCKET_ARN, prefix: "fivetran", connectionTestPending: true, kmsKeyArn: undefined, region: TEST_REGION }));
+            assert.deepStrictEqual(
+                policyOf(permissions),
+                serviceWritePolicy({ bucketArn: BUCKET_ARN, prefix: "fivetran", connectionTestPending: true, kmsKeyArn: undefined, region: TEST_REGION }),
+            );
         });
 
         it("warns that the service may still delete, and says how to make it append-only", () => {
@@ -79,7 +87,10 @@ describe("ServiceDestination, built alone", () => {
         });
 
         it("lets the role use the key and write append-only, and warns of nothing", () => {
-            assert.deepStrictEqual(policyOf(resource(built, T.rolePolicy, "sync-writer")), serviceWritePolicy({ bucketArn: BUCKET_ARN, prefix: "fivetran", connectionTestPending: false, kmsKeyArn: keyArn, region: TEST_REGION }));
+            assert.deepStrictEqual(
+                policyOf(resource(built, T.rolePolicy, "sync-writer")),
+                serviceWritePolicy({ bucketArn: BUCKET_ARN, prefix: "fivetran", connectionTestPending: false, kmsKeyArn: keyArn, region: TEST_REGION }),
+            );
             assert.deepStrictEqual(built.plan.warnings, []);
         });
     });

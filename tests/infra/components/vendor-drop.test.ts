@@ -16,24 +16,29 @@ const VENDOR = "arn:aws:iam::777788889999:role/sailthru-writer";
 const COMPONENT = "transfer:vendor:VendorDrop drop";
 
 function buildDrop(change: Partial<VendorDropArgs>): Promise<ComponentBuild<VendorDrop>> {
-    return buildAlone(() => new VendorDrop("drop", {
-        ...dataBucketSettings(),
-        vendorName: "sailthru-connect",
-        bucketName: BUCKET,
-        region: TEST_REGION,
-        principalArn: VENDOR,
-        prefix: undefined,
-        allowDelete: true,
-        accessConfirmation: true,
-        encryption: "SSE-S3",
-        ...change,
-    }));
+    return buildAlone(
+        () =>
+            new VendorDrop("drop", {
+                ...dataBucketSettings(),
+                vendorName: "sailthru-connect",
+                bucketName: BUCKET,
+                region: TEST_REGION,
+                principalArn: VENDOR,
+                prefix: undefined,
+                allowDelete: true,
+                accessConfirmation: true,
+                encryption: "SSE-S3",
+                ...change,
+            }),
+    );
 }
 
 describe("VendorDrop, built alone", () => {
     describe("with SSE-S3, the whole bucket the vendor's", () => {
         let built: ComponentBuild<VendorDrop>;
-        before(async () => { built = await buildDrop({}); });
+        before(async () => {
+            built = await buildDrop({});
+        });
 
         it("is one logged, kept SecureBucket under it, named after it", () => {
             assertTree(built, [COMPONENT, ...secureBucketTree("drop", COMPONENT, { kms: false, logged: true, protect: true })]);
@@ -44,11 +49,21 @@ describe("VendorDrop, built alone", () => {
         });
 
         it("wires the vendor's grants the builder returns, Sids from the vendor's name", () => {
-            assert.deepStrictEqual(policyOf(resource(built, T.policy, "drop")), policyDocument([
-                ...secureTransportStatements(BUCKET_ARN),
-                ...uploadEncryptionStatements(BUCKET_ARN, undefined),
-                ...vendorWriteStatements({ sidName: "sailthruconnect", bucketArn: BUCKET_ARN, principalArn: VENDOR, prefix: undefined, allowDelete: true, accessConfirmation: true }),
-            ]));
+            assert.deepStrictEqual(
+                policyOf(resource(built, T.policy, "drop")),
+                policyDocument([
+                    ...secureTransportStatements(BUCKET_ARN),
+                    ...uploadEncryptionStatements(BUCKET_ARN, undefined),
+                    ...vendorWriteStatements({
+                        sidName: "sailthruconnect",
+                        bucketArn: BUCKET_ARN,
+                        principalArn: VENDOR,
+                        prefix: undefined,
+                        allowDelete: true,
+                        accessConfirmation: true,
+                    }),
+                ]),
+            );
         });
     });
 
@@ -69,15 +84,28 @@ describe("VendorDrop, built alone", () => {
         });
 
         it("grants the vendor the key for multipart uploads, and the narrowed writes", () => {
-            assert.deepStrictEqual(policyOf(resource(built, KMS_KEY, "drop")), policyDocument([
-                keyAdministrationStatement(TEST_PARTITION, TEST_ACCOUNT_ID),
-                ...vendorKeyGrantStatements({ sid: "sailthruconnectMultipartUpload", principalArn: VENDOR, region: TEST_REGION, bucketArn: BUCKET_ARN }),
-            ]));
-            assert.deepStrictEqual(policyOf(resource(built, T.policy, "drop")), policyDocument([
-                ...secureTransportStatements(BUCKET_ARN),
-                ...uploadEncryptionStatements(BUCKET_ARN, keyArn),
-                ...vendorWriteStatements({ sidName: "sailthruconnect", bucketArn: BUCKET_ARN, principalArn: VENDOR, prefix: "exports", allowDelete: false, accessConfirmation: false }),
-            ]));
+            assert.deepStrictEqual(
+                policyOf(resource(built, KMS_KEY, "drop")),
+                policyDocument([
+                    keyAdministrationStatement(TEST_PARTITION, TEST_ACCOUNT_ID),
+                    ...vendorKeyGrantStatements({ sid: "sailthruconnectMultipartUpload", principalArn: VENDOR, region: TEST_REGION, bucketArn: BUCKET_ARN }),
+                ]),
+            );
+            assert.deepStrictEqual(
+                policyOf(resource(built, T.policy, "drop")),
+                policyDocument([
+                    ...secureTransportStatements(BUCKET_ARN),
+                    ...uploadEncryptionStatements(BUCKET_ARN, keyArn),
+                    ...vendorWriteStatements({
+                        sidName: "sailthruconnect",
+                        bucketArn: BUCKET_ARN,
+                        principalArn: VENDOR,
+                        prefix: "exports",
+                        allowDelete: false,
+                        accessConfirmation: false,
+                    }),
+                ]),
+            );
         });
     });
 });

@@ -19,7 +19,10 @@ describe("docs/configuration.md", () => {
 describe("Pulumi.yaml declarations from the config model", () => {
     it("declare every key of the namespace with its type, description and constant default", () => {
         const declared = projectConfigDeclarations();
-        assert.deepStrictEqual(Object.keys(declared), KNOWN_KEYS.filter((k) => !k.startsWith("aws:")));
+        assert.deepStrictEqual(
+            Object.keys(declared),
+            KNOWN_KEYS.filter((k) => !k.startsWith("aws:")),
+        );
         assert.deepStrictEqual(declared["transfer:encryption"], { type: "string", description: declared["transfer:encryption"].description, default: "SSE-S3" });
         assert.deepStrictEqual(declared["transfer:noncurrentVersionExpirationDays"].default, 30);
         assert.strictEqual(declared["transfer:bucketPrefix"].default, undefined, "a derived default is the program's, not Pulumi's");

@@ -52,45 +52,65 @@ describe("config model", () => {
 
     it("speaks in the project's voice, not the validator's", () => {
         const problems = problemsOf({ ...base, "transfer:partners": JSON.stringify([{ name: 5, accountId: "444455556666", replicatesDeleteMarkers: "yes" }]) });
-        assert.deepStrictEqual(problems.map((p) => [p.key, p.problem]), [
-            ["transfer:partners[0].name", "must be text, got the number 5"],
-            ["transfer:partners[0].replicatesDeleteMarkers", 'must be true or false, got "yes"'],
-        ]);
+        assert.deepStrictEqual(
+            problems.map((p) => [p.key, p.problem]),
+            [
+                ["transfer:partners[0].name", "must be text, got the number 5"],
+                ["transfer:partners[0].replicatesDeleteMarkers", 'must be true or false, got "yes"'],
+            ],
+        );
         for (const p of problems) assert.doesNotMatch(p.problem, /Invalid input|expected .*, received/);
     });
 
     it("reads a 12-digit account ID stored as a YAML or --path number as text", () => {
-        const raw = fromYaml([
-            "config:",
-            "  aws:region: us-east-1",
-            "  transfer:side: publisher",
-            "  transfer:name: acme-bank",
-            "  transfer:accountId: 111122223333",
-            "  transfer:partners:",
-            "    - name: cdlx",
-            "      accountId: 444455556666",
-        ].join("\n"));
+        const raw = fromYaml(
+            [
+                "config:",
+                "  aws:region: us-east-1",
+                "  transfer:side: publisher",
+                "  transfer:name: acme-bank",
+                "  transfer:accountId: 111122223333",
+                "  transfer:partners:",
+                "    - name: cdlx",
+                "      accountId: 444455556666",
+            ].join("\n"),
+        );
         const config = parseSideConfig(raw, "prod");
         assert.strictEqual(config.accountId, "111122223333");
-        assert.deepStrictEqual(config.counterparts[0].source, { kind: "handover", accountId: "444455556666", region: undefined, ingressBucketArn: undefined, replicationRoleArn: undefined, ingressKmsKeyArn: undefined });
+        assert.deepStrictEqual(config.counterparts[0].source, {
+            kind: "handover",
+            accountId: "444455556666",
+            region: undefined,
+            ingressBucketArn: undefined,
+            replicationRoleArn: undefined,
+            ingressKmsKeyArn: undefined,
+        });
     });
 
     it("refuses an account ID whose leading zero YAML dropped, saying to quote it", () => {
-        const raw = fromYaml([
-            "config:",
-            "  aws:region: us-east-1",
-            "  transfer:side: publisher",
-            "  transfer:name: acme-bank",
-            "  transfer:accountId: 012345678901",
-            "  transfer:partners:",
-            "    - name: cdlx",
-            "      accountId: 044455556666",
-        ].join("\n"));
+        const raw = fromYaml(
+            [
+                "config:",
+                "  aws:region: us-east-1",
+                "  transfer:side: publisher",
+                "  transfer:name: acme-bank",
+                "  transfer:accountId: 012345678901",
+                "  transfer:partners:",
+                "    - name: cdlx",
+                "      accountId: 044455556666",
+            ].join("\n"),
+        );
         const problems = problemsOf(raw);
-        assert.deepStrictEqual(problems.map((p) => p.key), ["transfer:accountId", "transfer:partners[0].accountId"]);
+        assert.deepStrictEqual(
+            problems.map((p) => p.key),
+            ["transfer:accountId", "transfer:partners[0].accountId"],
+        );
         assert.match(problems[0].problem, /got "12345678901" \(11 digits\).*quote it: "012345678901"/);
         assert.match(problems[1].problem, /got "44455556666" \(11 digits\).*quote it: "044455556666"/);
-        assert.strictEqual(problems[0].fix, 'write it quoted in Pulumi.prod.yaml: accountId: "012345678901"   (or: pulumi config set transfer:accountId 012345678901, which stores text)');
+        assert.strictEqual(
+            problems[0].fix,
+            'write it quoted in Pulumi.prod.yaml: accountId: "012345678901"   (or: pulumi config set transfer:accountId 012345678901, which stores text)',
+        );
         assert.strictEqual(problems[1].fix, 'write it quoted in Pulumi.prod.yaml: accountId: "044455556666"', "--path would store the digits as a number again");
     });
 

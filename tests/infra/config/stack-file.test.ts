@@ -30,7 +30,7 @@ describe("stack files", () => {
     };
 
     it("reads config into the flat map Pulumi hands a program, objects as JSON", () => {
-        const file = write("ok.yaml", "config:\n  aws:region: us-east-1\n  transfer:partners:\n    - name: cdlx\n      accountId: \"444455556666\"\n");
+        const file = write("ok.yaml", 'config:\n  aws:region: us-east-1\n  transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n');
         const loaded = loadStackFile(file);
         assert.deepStrictEqual(loaded.config, { "aws:region": "us-east-1", "transfer:partners": JSON.stringify([{ name: "cdlx", accountId: "444455556666" }]) });
         assert.strictEqual(loaded.lineOf("transfer:partners[0].accountId"), 5);
@@ -45,20 +45,29 @@ describe("stack files", () => {
     });
 
     it("names a YAML syntax error with its line and the nearest key", () => {
-        const p = problemOf(() => loadStackFile(write("syntax.yaml", "config:\n  aws:region: us-east-1\n  transfer:side: \"publisher\n")));
+        const p = problemOf(() => loadStackFile(write("syntax.yaml", 'config:\n  aws:region: us-east-1\n  transfer:side: "publisher\n')));
         assert.strictEqual(p.key, "transfer:side");
         assert.ok(p.line && p.line >= 3, `line ${p.line}`);
         assert.match(p.problem, /is not valid YAML/);
     });
 
     it("names every secure: value, also inside a list, with its line", () => {
-        const file = write("secret.yaml", "config:\n  transfer:accountId:\n    secure: AAABAHx\n  transfer:alertSubscriptions:\n    - protocol: email\n      endpoint:\n        secure: AAABAHy\n");
+        const file = write(
+            "secret.yaml",
+            "config:\n  transfer:accountId:\n    secure: AAABAHx\n  transfer:alertSubscriptions:\n    - protocol: email\n      endpoint:\n        secure: AAABAHy\n",
+        );
         try {
             loadStackFile(file);
             assert.fail("expected a ConfigError");
         } catch (err) {
             assert.ok(isConfigError(err));
-            assert.deepStrictEqual(err.problems.map((p) => [p.key, p.line]), [["transfer:accountId", 2], ["transfer:alertSubscriptions[0].endpoint", 6]]);
+            assert.deepStrictEqual(
+                err.problems.map((p) => [p.key, p.line]),
+                [
+                    ["transfer:accountId", 2],
+                    ["transfer:alertSubscriptions[0].endpoint", 6],
+                ],
+            );
             assert.match(err.problems[0].fix, /pulumi config set --path 'transfer:accountId' <value> {3}\(without --secret\)/);
         }
     });
@@ -76,7 +85,10 @@ describe("stack files", () => {
     });
 
     it("locates the problems of config validation at their keys in the file", () => {
-        const file = write("bad.yaml", "config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:name: acme-bank\n  transfer:accountId: \"12345\"\n  transfer:partners:\n    - name: cdlx\n      accountId: \"444455556666\"\n      replicationRoleArn: arn:aws-cn:iam::444455556666:role/r\n");
+        const file = write(
+            "bad.yaml",
+            'config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:name: acme-bank\n  transfer:accountId: "12345"\n  transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n      replicationRoleArn: arn:aws-cn:iam::444455556666:role/r\n',
+        );
         const loaded = loadStackFile(file);
         let located: unknown;
         try {
@@ -85,7 +97,13 @@ describe("stack files", () => {
             located = locateProblems(err, loaded);
         }
         assert.ok(isConfigError(located));
-        assert.deepStrictEqual(located.problems.map((p) => [p.key, p.line]), [["transfer:accountId", 5], ["transfer:partners[0].replicationRoleArn", 9]]);
+        assert.deepStrictEqual(
+            located.problems.map((p) => [p.key, p.line]),
+            [
+                ["transfer:accountId", 5],
+                ["transfer:partners[0].replicationRoleArn", 9],
+            ],
+        );
         assert.match(located.message, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:5: transfer:accountId: must be a 12-digit`));
     });
 

@@ -20,12 +20,30 @@ describe("counterpart endpoint rules", () => {
 
     const cases: [string, Partial<ArrivingEndpoints>, Partial<OwnEndpoints>, string, RegExp][] = [
         ["an 11-digit account", { accountId: "44445555666" }, {}, "accountId", /must be a 12-digit AWS account ID/],
-        ["our own account", { accountId: "111122223333", replicationRoleArn: "arn:aws:iam::111122223333:role/r", ingressKmsKeyArn: undefined, encryption: undefined }, { encryption: "SSE-S3" }, "accountId", /^is this stack's own account 111122223333; replication here is cross-account$/],
+        [
+            "our own account",
+            { accountId: "111122223333", replicationRoleArn: "arn:aws:iam::111122223333:role/r", ingressKmsKeyArn: undefined, encryption: undefined },
+            { encryption: "SSE-S3" },
+            "accountId",
+            /^is this stack's own account 111122223333; replication here is cross-account$/,
+        ],
         ["a region of another partition", { region: "cn-north-1", ingressKmsKeyArn: undefined }, {}, "region", /^cn-north-1 is in partition aws-cn, not aws/],
         ["a bucket of another partition", { ingressBucketArn: "arn:aws-us-gov:s3:::b-ingress" }, {}, "ingressBucketArn", /^is in partition aws-us-gov, not aws/],
-        ["a role in another account", { replicationRoleArn: "arn:aws:iam::999999999999:role/r" }, {}, "replicationRoleArn", /^belongs to account 999999999999, not to the counterpart's account 444455556666$/],
+        [
+            "a role in another account",
+            { replicationRoleArn: "arn:aws:iam::999999999999:role/r" },
+            {},
+            "replicationRoleArn",
+            /^belongs to account 999999999999, not to the counterpart's account 444455556666$/,
+        ],
         ["a key in another account", { ingressKmsKeyArn: "arn:aws:kms:us-east-1:999999999999:key/abc" }, {}, "ingressKmsKeyArn", /^belongs to account 999999999999/],
-        ["a key in another region than the bucket", { ingressKmsKeyArn: "arn:aws:kms:eu-west-1:444455556666:key/abc" }, {}, "ingressKmsKeyArn", /^is a key in eu-west-1, but the counterpart's bucket is in us-east-1/],
+        [
+            "a key in another region than the bucket",
+            { ingressKmsKeyArn: "arn:aws:kms:eu-west-1:444455556666:key/abc" },
+            {},
+            "ingressKmsKeyArn",
+            /^is a key in eu-west-1, but the counterpart's bucket is in us-east-1/,
+        ],
         ["their SSE-S3 with our SSE-KMS", { ingressKmsKeyArn: undefined, encryption: "SSE-S3" }, {}, "encryption", /^is SSE-S3, but this stack uses SSE-KMS/],
         ["their SSE-KMS with our SSE-S3", {}, { encryption: "SSE-S3" }, "encryption", /^is SSE-KMS, but this stack uses SSE-S3/],
     ];

@@ -7,7 +7,10 @@ import { Plan } from "../../../tools/plan/engine";
 import { ALL_STACKS, plan } from "../../helpers/plans";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "..", "stacks", "examples");
-const EXAMPLE_NAMES = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, ""));
+const EXAMPLE_NAMES = fs
+    .readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => f.replace(/\.yaml$/, ""));
 
 function parsedOrFail(p: Plan) {
     const parsed = parseOutputs(StackOutputsSchema, p.outputs);
@@ -22,7 +25,12 @@ describe("stack-output contract", () => {
                 const p = await plan(stack);
                 const outputs = parsedOrFail(p);
                 // Nothing is exported that the contract does not describe: each output has one description.
-                assert.deepStrictEqual(Object.keys(p.outputs).sort(), Object.keys(StackOutputsSchema.shape).filter((k) => k in p.outputs).sort());
+                assert.deepStrictEqual(
+                    Object.keys(p.outputs).sort(),
+                    Object.keys(StackOutputsSchema.shape)
+                        .filter((k) => k in p.outputs)
+                        .sort(),
+                );
                 assert.deepStrictEqual(Object.keys(outputs).sort(), Object.keys(StackOutputsSchema.shape).sort());
             });
         }
@@ -31,7 +39,11 @@ describe("stack-output contract", () => {
                 const p = await plan({ stack: name, configFile: path.join(EXAMPLES, `${name}.yaml`) });
                 parsedOrFail(p);
                 for (const [counterpart, link] of Object.entries(p.outputs.links as Record<string, object>)) {
-                    assert.deepStrictEqual(Object.keys(link).filter((k) => !(k in LinkOutputsSchema.shape)), [], `links.${counterpart} exports a field the contract does not describe`);
+                    assert.deepStrictEqual(
+                        Object.keys(link).filter((k) => !(k in LinkOutputsSchema.shape)),
+                        [],
+                        `links.${counterpart} exports a field the contract does not describe`,
+                    );
                 }
             });
         }

@@ -19,7 +19,9 @@ async function refusal(mutate: (outputs: Record<string, any>) => void): Promise<
 
 describe("referenced stack outputs", () => {
     it("a malformed output is named by its path in that stack, and the fix changes that stack's Pulumi.<stack>.yaml", async () => {
-        const err = await refusal((o) => { o.links["acme-bank"].region = 42; });
+        const err = await refusal((o) => {
+            o.links["acme-bank"].region = 42;
+        });
         assert.strictEqual(err.problems.length, 1);
         assert.strictEqual(err.problems[0].key, "transfer:partners[0].stack");
         assert.strictEqual(err.problems[0].problem, `stack ${PARTNER}, output links.acme-bank.region: must be a string, got 42`);
@@ -27,17 +29,26 @@ describe("referenced stack outputs", () => {
     });
 
     it("a missing output says so", async () => {
-        const err = await refusal((o) => { delete o.links["acme-bank"].replicationRoleArn; });
+        const err = await refusal((o) => {
+            delete o.links["acme-bank"].replicationRoleArn;
+        });
         assert.strictEqual(err.problems[0].problem, `stack ${PARTNER}, output links.acme-bank.replicationRoleArn: is missing`);
     });
 
     it("the rules of a hand-over apply: a key of another account than the stack's is refused, as in a hand-over file", async () => {
-        const err = await refusal((o) => { o.links["acme-bank"].ingressKmsKeyArn = "arn:aws:kms:us-east-1:999999999999:key/abc"; });
-        assert.match(err.problems.map((p) => p.problem).join("\n"), /output links\.acme-bank\.ingressKmsKeyArn: belongs to account 999999999999, not to the counterpart's account 444455556666/);
+        const err = await refusal((o) => {
+            o.links["acme-bank"].ingressKmsKeyArn = "arn:aws:kms:us-east-1:999999999999:key/abc";
+        });
+        assert.match(
+            err.problems.map((p) => p.problem).join("\n"),
+            /output links\.acme-bank\.ingressKmsKeyArn: belongs to account 999999999999, not to the counterpart's account 444455556666/,
+        );
     });
 
     it("an SSE-KMS counterpart of an SSE-S3 stack is refused, with the fix in the counterpart's file", async () => {
-        const err = await refusal((o) => { o.links["acme-bank"].ingressKmsKeyArn = "arn:aws:kms:us-east-1:444455556666:key/abc"; });
+        const err = await refusal((o) => {
+            o.links["acme-bank"].ingressKmsKeyArn = "arn:aws:kms:us-east-1:444455556666:key/abc";
+        });
         assert.match(err.problems[0].problem, /the encryption of its ingress bucket\): is SSE-KMS, but this stack uses SSE-S3/);
         assert.match(err.problems[0].fix, /set transfer:encryption to SSE-S3 in Pulumi\.partner-prod\.yaml/);
     });

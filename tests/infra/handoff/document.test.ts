@@ -15,9 +15,8 @@ const ROOT = path.join(__dirname, "..", "..", "..");
 const HANDOVER_SCHEMA_FILE = path.join(ROOT, "docs", "handover.schema.json");
 const EXAMPLES = fs.readdirSync(path.join(ROOT, "stacks", "examples")).filter((f) => f.endsWith(".yaml"));
 
-const planOf = (name: string): Promise<Plan> => (ALL_STACKS.includes(name as (typeof ALL_STACKS)[number])
-    ? plan(name)
-    : plan({ stack: name, configFile: path.join(ROOT, "stacks", "examples", `${name}.yaml`) }));
+const planOf = (name: string): Promise<Plan> =>
+    ALL_STACKS.includes(name as (typeof ALL_STACKS)[number]) ? plan(name) : plan({ stack: name, configFile: path.join(ROOT, "stacks", "examples", `${name}.yaml`) });
 const handoversOf = (p: Plan) => p.outputs.handovers as Record<string, HandoverDocument>;
 const jsonBlocks = (text: string) => [...text.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]));
 
@@ -80,26 +79,113 @@ describe("machine-readable hand-over", () => {
 
     it("is refused by the schema for each kind of malformed field", () => {
         const broken: [string, (h: any) => void, string][] = [
-            ["an 11-digit account", (h) => { h.from.accountId = "11112222333"; }, "/from/accountId"],
-            ["an unknown partition", (h) => { h.from.partition = "aws-mars"; }, "/from/partition"],
-            ["a bucket ARN with a key", (h) => { h.link.ingressBucketArn = "arn:aws:s3:::bucket/key"; }, "/link/ingressBucketArn"],
-            ["a user where a role belongs", (h) => { h.link.replicationRoleArn = "arn:aws:iam::111122223333:user/x"; }, "/link/replicationRoleArn"],
-            ["a key alias where a key ARN belongs", (h) => { h.link.ingressKmsKeyArn = "arn:aws:kms:us-east-1:111122223333:alias/aws/s3"; }, "/link/ingressKmsKeyArn"],
-            ["SSE-KMS without the ingress key", (h) => { delete h.link.ingressKmsKeyArn; }, "/link/ingressKmsKeyArn"],
-            ["SSE-S3 with a key", (h) => { h.link.encryption = "SSE-S3"; }, "/link"],
-            ["an unknown field", (h) => { h.link.externalId = "x"; }, "/link/externalId"],
-            ["another version", (h) => { h.version = 2; }, "/version"],
-            ["another schema", (h) => { h.$schema = "urn:other"; }, "/$schema"],
-            ["a missing sender", (h) => { delete h.from; }, "/from"],
-            ["a string where a boolean belongs", (h) => { h.link.deleteMarkerReplication = "false"; }, "/link/deleteMarkerReplication"],
-            ["a root with a trailing slash", (h) => { h.link.root = "acme-bank/"; }, "/link/root"],
-            ["an unknown need", (h) => { h.needsBack = ["password"]; }, "/needsBack/0"],
+            [
+                "an 11-digit account",
+                (h) => {
+                    h.from.accountId = "11112222333";
+                },
+                "/from/accountId",
+            ],
+            [
+                "an unknown partition",
+                (h) => {
+                    h.from.partition = "aws-mars";
+                },
+                "/from/partition",
+            ],
+            [
+                "a bucket ARN with a key",
+                (h) => {
+                    h.link.ingressBucketArn = "arn:aws:s3:::bucket/key";
+                },
+                "/link/ingressBucketArn",
+            ],
+            [
+                "a user where a role belongs",
+                (h) => {
+                    h.link.replicationRoleArn = "arn:aws:iam::111122223333:user/x";
+                },
+                "/link/replicationRoleArn",
+            ],
+            [
+                "a key alias where a key ARN belongs",
+                (h) => {
+                    h.link.ingressKmsKeyArn = "arn:aws:kms:us-east-1:111122223333:alias/aws/s3";
+                },
+                "/link/ingressKmsKeyArn",
+            ],
+            [
+                "SSE-KMS without the ingress key",
+                (h) => {
+                    delete h.link.ingressKmsKeyArn;
+                },
+                "/link/ingressKmsKeyArn",
+            ],
+            [
+                "SSE-S3 with a key",
+                (h) => {
+                    h.link.encryption = "SSE-S3";
+                },
+                "/link",
+            ],
+            [
+                "an unknown field",
+                (h) => {
+                    h.link.externalId = "x";
+                },
+                "/link/externalId",
+            ],
+            [
+                "another version",
+                (h) => {
+                    h.version = 2;
+                },
+                "/version",
+            ],
+            [
+                "another schema",
+                (h) => {
+                    h.$schema = "urn:other";
+                },
+                "/$schema",
+            ],
+            [
+                "a missing sender",
+                (h) => {
+                    delete h.from;
+                },
+                "/from",
+            ],
+            [
+                "a string where a boolean belongs",
+                (h) => {
+                    h.link.deleteMarkerReplication = "false";
+                },
+                "/link/deleteMarkerReplication",
+            ],
+            [
+                "a root with a trailing slash",
+                (h) => {
+                    h.link.root = "acme-bank/";
+                },
+                "/link/root",
+            ],
+            [
+                "an unknown need",
+                (h) => {
+                    h.needsBack = ["password"];
+                },
+                "/needsBack/0",
+            ],
         ];
         for (const [what, mutate, pointer] of broken) {
             const h = valid();
             mutate(h);
             const problems = handoverSchemaProblems(h);
-            assert.ok(problems.some((p) => p.pointer === pointer), `${what}: expected a problem at ${pointer}, got ${JSON.stringify(problems)}`);
+            assert.ok(
+                problems.some((p) => p.pointer === pointer),
+                `${what}: expected a problem at ${pointer}, got ${JSON.stringify(problems)}`,
+            );
         }
     });
 
@@ -107,7 +193,8 @@ describe("machine-readable hand-over", () => {
         for (const name of ["prod", "handover"]) {
             const p = await planOf(name);
             const sheet = String(p.outputs.handoff);
-            for (const handover of Object.values(handoversOf(p))) assert.ok(sheet.includes(`**Hand-over fingerprint: \`${fingerprintOf(handover)}\`**`), `${name}: no fingerprint for ${handover.to.party}`);
+            for (const handover of Object.values(handoversOf(p)))
+                assert.ok(sheet.includes(`**Hand-over fingerprint: \`${fingerprintOf(handover)}\`**`), `${name}: no fingerprint for ${handover.to.party}`);
         }
     });
 
@@ -120,11 +207,13 @@ describe("machine-readable hand-over", () => {
         assert.strictEqual(template.from.party, "marketco");
         assert.strictEqual(template.from.accountId, "555566667777", "what marketco already handed over is filled in");
         assert.ok(handoverSchemaProblems(template).length > 0, "placeholders must not pass");
-        const filled = JSON.parse(JSON.stringify(template)
-            .replace(/<YOUR_ACCOUNT_ID>/g, "555566667777")
-            .replace(/<YOUR_REGION>/g, "eu-west-1")
-            .replace(/<YOUR_INGRESS_BUCKET>/g, "marketco-inbound")
-            .replace(/<YOUR_REPLICATION_ROLE>/g, "marketco-outbound"));
+        const filled = JSON.parse(
+            JSON.stringify(template)
+                .replace(/<YOUR_ACCOUNT_ID>/g, "555566667777")
+                .replace(/<YOUR_REGION>/g, "eu-west-1")
+                .replace(/<YOUR_INGRESS_BUCKET>/g, "marketco-inbound")
+                .replace(/<YOUR_REPLICATION_ROLE>/g, "marketco-outbound"),
+        );
         assert.deepStrictEqual(handoverSchemaProblems(filled), []);
     });
 

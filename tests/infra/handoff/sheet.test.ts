@@ -45,7 +45,10 @@ describe("partner hand-off sheet", () => {
         ]) {
             assert.ok(sheet.includes(expected), `hand-off lacks: ${expected}`);
         }
-        assert.match(sheet, /```mermaid\nflowchart LR\n[\s\S]*OE -- "acme-bank\/… by acme-bank-to-cdlx-replication, owner := cdlx" --> TI\n {2}TE -- "acme-bank\/… by cdlx-to-acme-bank-replication, owner := acme-bank" --> OI\n```/);
+        assert.match(
+            sheet,
+            /```mermaid\nflowchart LR\n[\s\S]*OE -- "acme-bank\/… by acme-bank-to-cdlx-replication, owner := cdlx" --> TI\n {2}TE -- "acme-bank\/… by cdlx-to-acme-bank-replication, owner := acme-bank" --> OI\n```/,
+        );
     });
 
     it("tells the partner to add exactly the transport denies and grant that the partner's own stack puts on its ingress bucket", () => {
@@ -53,7 +56,9 @@ describe("partner hand-off sheet", () => {
         const theirs = linksOf(partner)["acme-bank"];
         // The encryption deny depends on the partner's own choice of SSE-S3 or SSE-KMS, which the sheet cannot know.
         const encryptionDenies = new Set(["DenyKmsUploads", "DenyOtherKmsKeys", "DenyKmsWithoutKeyId"]);
-        const applied = documentOf(forBucket(partner, "aws:s3/bucketPolicy:BucketPolicy", theirs.ingressBucketName)).Statement.filter((st) => !encryptionDenies.has(st.Sid as string));
+        const applied = documentOf(forBucket(partner, "aws:s3/bucketPolicy:BucketPolicy", theirs.ingressBucketName)).Statement.filter(
+            (st) => !encryptionDenies.has(st.Sid as string),
+        );
         assert.deepStrictEqual(bucketPolicy.Statement, applied);
     });
 
@@ -78,7 +83,9 @@ describe("partner hand-off sheet", () => {
             return permissions.Statement.flatMap((st) => ([] as string[]).concat(st.Action));
         };
         assert.ok(!(await roleActions(example)).includes("s3:ReplicateDelete"));
-        const markers = configVariant(example, (c) => { (c["transfer:partners"] as Record<string, unknown>[])[0].replicatesDeleteMarkers = true; });
+        const markers = configVariant(example, (c) => {
+            (c["transfer:partners"] as Record<string, unknown>[])[0].replicatesDeleteMarkers = true;
+        });
         assert.ok((await roleActions(markers)).includes("s3:ReplicateDelete"));
     });
 

@@ -1,17 +1,7 @@
 /** The file-naming convention: every rejection reason by example, and the grammar's invariants by property. */
 import * as assert from "assert";
 import fc from "fast-check";
-import {
-    batchKeys,
-    buildFileKey,
-    FileKeyPartError,
-    FileKeyParts,
-    fileKeyPrefix,
-    MAX_EPOCH,
-    MAX_PART_COUNT,
-    MIN_EPOCH,
-    parseFileKey,
-} from "../../../infra/naming/file-key";
+import { batchKeys, buildFileKey, FileKeyPartError, FileKeyParts, fileKeyPrefix, MAX_EPOCH, MAX_PART_COUNT, MIN_EPOCH, parseFileKey } from "../../../infra/naming/file-key";
 
 const KEY = "acme-bank/2026-11-23/CDLX_transactions_20261123_1795420800_1of2.jsonl";
 const PARTS: FileKeyParts = { root: "acme-bank", fileType: "transactions", date: "2026-11-23", epoch: 1795420800, part: 1, partCount: 2 };
@@ -125,7 +115,10 @@ describe("file key: examples", () => {
     it("rejects a bad date in the file name", () => {
         assertRejected(withField(2, "2026-11-23"), /^date in the file name must be YYYYMMDD, got "2026-11-23"/);
         assertRejected(withField(2, "261123"), /must be YYYYMMDD/);
-        assertRejected("acme-bank/2026-11-23/CDLX_transactions_20261131_1795420800_1of2.jsonl", /^date in the file name "20261131" is not a calendar date \(November 2026 has 30 days\)/);
+        assertRejected(
+            "acme-bank/2026-11-23/CDLX_transactions_20261131_1795420800_1of2.jsonl",
+            /^date in the file name "20261131" is not a calendar date \(November 2026 has 30 days\)/,
+        );
         assertRejected(withField(2, "20261124"), /^date in the file name "20261124" differs from the date folder "2026-11-23"/);
     });
 
@@ -182,14 +175,23 @@ describe("file key: examples", () => {
             assert.match(err.message, new RegExp(`^invalid ${field}: `));
             assert.match(err.problem, problem);
         }
-        assert.throws(() => fileKeyPrefix(".."), (err: unknown) => err instanceof FileKeyPartError && err.field === "root");
+        assert.throws(
+            () => fileKeyPrefix(".."),
+            (err: unknown) => err instanceof FileKeyPartError && err.field === "root",
+        );
     });
 
     it("builds every key of a batch, in part order, with one epoch", () => {
         const { part: _part, ...batch } = PARTS;
         const keys = batchKeys({ ...batch, partCount: 3 });
-        assert.deepStrictEqual(keys, [1, 2, 3].map((i) => `acme-bank/2026-11-23/CDLX_transactions_20261123_1795420800_${i}of3.jsonl`));
-        assert.throws(() => batchKeys({ ...batch, partCount: 0 }), (err: unknown) => err instanceof FileKeyPartError && err.field === "partCount");
+        assert.deepStrictEqual(
+            keys,
+            [1, 2, 3].map((i) => `acme-bank/2026-11-23/CDLX_transactions_20261123_1795420800_${i}of3.jsonl`),
+        );
+        assert.throws(
+            () => batchKeys({ ...batch, partCount: 0 }),
+            (err: unknown) => err instanceof FileKeyPartError && err.field === "partCount",
+        );
         assert.throws(() => batchKeys({ ...batch, partCount: MAX_PART_COUNT + 1 }), /exceeds the maximum/);
     });
 });
@@ -200,9 +202,7 @@ const ROOT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 const segment = fc.string({ unit: fc.constantFrom(...ROOT_CHARS), minLength: 1, maxLength: 12 }).filter((s) => s !== "." && s !== "..");
 const rootArb = fc.array(segment, { minLength: 1, maxLength: 4 }).map((segments) => segments.join("/"));
 const fileTypeArb = fc.stringMatching(/^[a-z][a-z0-9]{0,12}(-[a-z0-9]{1,8}){0,3}$/);
-const dateArb = fc
-    .date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true })
-    .map((d) => d.toISOString().slice(0, 10));
+const dateArb = fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
 const epochArb = fc.oneof(fc.integer({ min: MIN_EPOCH, max: MAX_EPOCH }), fc.constantFrom(MIN_EPOCH, MAX_EPOCH));
 const partsOfArb = fc
     .oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: MAX_PART_COUNT }))
@@ -301,7 +301,10 @@ describe("file key: properties", () => {
 
     it("with a root, a key parses only if it parses without one and has exactly that root", () => {
         const rootChoice = fc.oneof(rootArb, fc.constantFrom("acme-bank", "acme-bank/outbound", "acme"));
-        const keyChoice = fc.oneof(keyArb, fc.constantFrom(KEY, "acme-bank/outbound/2026-11-23/CDLX_t_20261123_1795420800_1of1.jsonl", "acme/2026-11-23/CDLX_t_20261123_1795420800_1of1.jsonl"));
+        const keyChoice = fc.oneof(
+            keyArb,
+            fc.constantFrom(KEY, "acme-bank/outbound/2026-11-23/CDLX_t_20261123_1795420800_1of1.jsonl", "acme/2026-11-23/CDLX_t_20261123_1795420800_1of1.jsonl"),
+        );
         fc.assert(
             fc.property(rootChoice, keyChoice, (root, key) => {
                 const scoped = parseFileKey(key, { root });
@@ -317,7 +320,12 @@ describe("file key: properties", () => {
         const keyish = fc.string({ unit: fc.constantFrom(...ROOT_CHARS, "/", "CDLX_", "of", ".jsonl", "2026-11-23", "20261123", "1795420800"), maxLength: 80 });
         // Any code point, lone surrogates included; fast-check's own "binary" unit takes most of a second to set up.
         const codePoint = fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c));
-        const anything = fc.oneof(fc.string({ unit: codePoint, maxLength: 200 }), fc.string({ unit: "grapheme", maxLength: 200 }), keyish, fc.string({ minLength: 1000, maxLength: 1100 }));
+        const anything = fc.oneof(
+            fc.string({ unit: codePoint, maxLength: 200 }),
+            fc.string({ unit: "grapheme", maxLength: 200 }),
+            keyish,
+            fc.string({ minLength: 1000, maxLength: 1100 }),
+        );
         fc.assert(
             fc.property(anything, fc.option(rootArb, { nil: undefined }), (text, root) => {
                 const result = parseFileKey(text, { root });

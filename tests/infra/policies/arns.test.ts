@@ -8,7 +8,15 @@ import { accountOfArn, arns, bucketNameOfArn, inAccount, lastPathSegmentOfArn, p
 
 describe("ARNs and partitions", () => {
     it("knows each partition's regions, including those the prefix lists missed (ISO-E, ISO-F, European Sovereign Cloud)", () => {
-        const expected = { "us-east-1": "aws", "cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov", "us-isob-east-1": "aws-iso-b", "eu-isoe-west-1": "aws-iso-e", "us-isof-south-1": "aws-iso-f", "eusc-de-east-1": "aws-eusc" };
+        const expected = {
+            "us-east-1": "aws",
+            "cn-north-1": "aws-cn",
+            "us-gov-west-1": "aws-us-gov",
+            "us-isob-east-1": "aws-iso-b",
+            "eu-isoe-west-1": "aws-iso-e",
+            "us-isof-south-1": "aws-iso-f",
+            "eusc-de-east-1": "aws-eusc",
+        };
         assert.deepStrictEqual(Object.fromEntries(Object.keys(expected).map((region) => [region, partitionOf(region)])), expected);
     });
 
@@ -47,7 +55,10 @@ describe("ARNs and partitions", () => {
 
     it("reads an ARN's parts back", () => {
         const role = "arn:aws-us-gov:iam::111122223333:role/path/r";
-        assert.deepStrictEqual([partitionOfArn(role), accountOfArn(role), lastPathSegmentOfArn(role), inAccount(role, "444455556666")], ["aws-us-gov", "111122223333", "r", "arn:aws-us-gov:iam::444455556666:role/path/r"]);
+        assert.deepStrictEqual(
+            [partitionOfArn(role), accountOfArn(role), lastPathSegmentOfArn(role), inAccount(role, "444455556666")],
+            ["aws-us-gov", "111122223333", "r", "arn:aws-us-gov:iam::444455556666:role/path/r"],
+        );
         assert.strictEqual(regionOfArn("arn:aws:kms:eu-west-1:111122223333:key/k"), "eu-west-1");
         assert.strictEqual(bucketNameOfArn("arn:aws:s3:::b"), "b");
     });

@@ -19,24 +19,55 @@ describe("policy document builders", () => {
     });
 
     it("admits a sending role by account root narrowed to its ARN, under the root prefix only", () => {
-        const statements = replicationDestinationStatements({ bucketArn: bucket, root: "acme", sourceAccountId: "444455556666", sourceRoleArn: "arn:aws:iam::444455556666:role/r", replicateDeletes: false });
+        const statements = replicationDestinationStatements({
+            bucketArn: bucket,
+            root: "acme",
+            sourceAccountId: "444455556666",
+            sourceRoleArn: "arn:aws:iam::444455556666:role/r",
+            replicateDeletes: false,
+        });
         const condition = { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::444455556666:role/r" } };
         assert.deepStrictEqual(statements, [
             // Read-only and account-wide: PutBucketReplication may check versioning with the deployer's credentials.
-            { Sid: "CounterpartReadsVersioning444455556666", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "s3:GetBucketVersioning", Resource: bucket },
-            { Sid: "ReplicationWriteReplicas444455556666", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"], Resource: `${bucket}/acme/*`, Condition: condition },
+            {
+                Sid: "CounterpartReadsVersioning444455556666",
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::444455556666:root" },
+                Action: "s3:GetBucketVersioning",
+                Resource: bucket,
+            },
+            {
+                Sid: "ReplicationWriteReplicas444455556666",
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::444455556666:root" },
+                Action: ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"],
+                Resource: `${bucket}/acme/*`,
+                Condition: condition,
+            },
         ]);
         const flat = JSON.stringify(statements);
         assert.ok(!flat.includes("PutBucketVersioning"), "the sender must not be able to suspend our versioning");
     });
 
     it("admits s3:ReplicateDelete only when the sender replicates delete markers", () => {
-        const withDeletes = replicationDestinationStatements({ bucketArn: bucket, root: "acme", sourceAccountId: "444455556666", sourceRoleArn: "arn:aws:iam::444455556666:role/r", replicateDeletes: true });
+        const withDeletes = replicationDestinationStatements({
+            bucketArn: bucket,
+            root: "acme",
+            sourceAccountId: "444455556666",
+            sourceRoleArn: "arn:aws:iam::444455556666:role/r",
+            replicateDeletes: true,
+        });
         assert.deepStrictEqual(withDeletes[1].Action, ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateDelete"]);
     });
 
     it("uses the bucket's partition for the sender's account root", () => {
-        const statements = replicationDestinationStatements({ bucketArn: "arn:aws-cn:s3:::b", root: "r", sourceAccountId: "444455556666", sourceRoleArn: "arn:aws-cn:iam::444455556666:role/r", replicateDeletes: false });
+        const statements = replicationDestinationStatements({
+            bucketArn: "arn:aws-cn:s3:::b",
+            root: "r",
+            sourceAccountId: "444455556666",
+            sourceRoleArn: "arn:aws-cn:iam::444455556666:role/r",
+            replicateDeletes: false,
+        });
         assert.deepStrictEqual(statements[0].Principal, { AWS: "arn:aws-cn:iam::444455556666:root" });
     });
 
@@ -50,13 +81,15 @@ describe("policy document builders", () => {
     it("trusts S3 for one account and one source bucket with the opt-in source conditions", () => {
         assert.deepStrictEqual(replicationTrustPolicy({ accountId: "111122223333", sourceBucketArn: "arn:aws:s3:::egress", sourceConditions: true }), {
             Version: "2012-10-17",
-            Statement: [{
-                Sid: "S3ReplicationOnly",
-                Effect: "Allow",
-                Principal: { Service: "s3.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": "111122223333" }, ArnLike: { "aws:SourceArn": "arn:aws:s3:::egress" } },
-            }],
+            Statement: [
+                {
+                    Sid: "S3ReplicationOnly",
+                    Effect: "Allow",
+                    Principal: { Service: "s3.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "aws:SourceAccount": "111122223333" }, ArnLike: { "aws:SourceArn": "arn:aws:s3:::egress" } },
+                },
+            ],
         });
     });
 
@@ -85,17 +118,31 @@ describe("policy document builders", () => {
     describe("KMS", () => {
         const ingressKey = "arn:aws:kms:eu-west-1:111122223333:key/1111";
         it("lets the sending role decrypt with the replica key too (S3 Bucket Keys), narrowed like its encrypt", () => {
-            assert.deepStrictEqual(replicaKeyGrantStatement({ partition: "aws", region: "eu-west-1", sourceAccountId: "444455556666", sourceRoleArn: "arn:aws:iam::444455556666:role/r" }), {
-                Sid: "ReplicationEncryptsReplicas444455556666",
-                Effect: "Allow",
-                Principal: { AWS: "arn:aws:iam::444455556666:root" },
-                Action: ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"],
-                Resource: "*",
-                Condition: { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::444455556666:role/r", "kms:ViaService": "s3.eu-west-1.amazonaws.com", "kms:CallerAccount": "444455556666" } },
-            });
+            assert.deepStrictEqual(
+                replicaKeyGrantStatement({ partition: "aws", region: "eu-west-1", sourceAccountId: "444455556666", sourceRoleArn: "arn:aws:iam::444455556666:role/r" }),
+                {
+                    Sid: "ReplicationEncryptsReplicas444455556666",
+                    Effect: "Allow",
+                    Principal: { AWS: "arn:aws:iam::444455556666:root" },
+                    Action: ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"],
+                    Resource: "*",
+                    Condition: {
+                        StringEquals: {
+                            "aws:PrincipalArn": "arn:aws:iam::444455556666:role/r",
+                            "kms:ViaService": "s3.eu-west-1.amazonaws.com",
+                            "kms:CallerAccount": "444455556666",
+                        },
+                    },
+                },
+            );
             const [, replica] = replicationKmsStatements({
-                sourceKeyArn: "arn:aws:kms:us-east-1:444455556666:key/2222", sourceBucketArn: "arn:aws:s3:::egress", sourceRegion: "us-east-1",
-                replicaKeyArn: ingressKey, destinationBucketArn: bucket, destinationRegion: "eu-west-1", root: "acme",
+                sourceKeyArn: "arn:aws:kms:us-east-1:444455556666:key/2222",
+                sourceBucketArn: "arn:aws:s3:::egress",
+                sourceRegion: "us-east-1",
+                replicaKeyArn: ingressKey,
+                destinationBucketArn: bucket,
+                destinationRegion: "eu-west-1",
+                root: "acme",
             });
             assert.deepStrictEqual(replica, {
                 Sid: "EncryptReplicas",
@@ -109,19 +156,43 @@ describe("policy document builders", () => {
         it("on an SSE-KMS bucket denies other keys, aws:kms without a key id, and SSE-C", () => {
             assert.deepStrictEqual(uploadEncryptionStatements(bucket, ingressKey), [
                 {
-                    Sid: "DenyOtherKmsKeys", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${bucket}/*`,
-                    Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": ingressKey }, Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" } },
+                    Sid: "DenyOtherKmsKeys",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:PutObject",
+                    Resource: `${bucket}/*`,
+                    Condition: {
+                        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": ingressKey },
+                        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+                    },
                 },
                 {
-                    Sid: "DenyKmsWithoutKeyId", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${bucket}/*`,
-                    Condition: { StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] }, Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" } },
+                    Sid: "DenyKmsWithoutKeyId",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:PutObject",
+                    Resource: `${bucket}/*`,
+                    Condition: {
+                        StringEquals: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] },
+                        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+                    },
                 },
-                { Sid: "DenySseCUploads", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${bucket}/*`, Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } } },
+                {
+                    Sid: "DenySseCUploads",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:PutObject",
+                    Resource: `${bucket}/*`,
+                    Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+                },
             ]);
         });
 
         it("on an SSE-S3 bucket denies any KMS upload and SSE-C", () => {
-            assert.deepStrictEqual(uploadEncryptionStatements(bucket).map((s) => s.Sid), ["DenyKmsUploads", "DenySseCUploads"]);
+            assert.deepStrictEqual(
+                uploadEncryptionStatements(bucket).map((s) => s.Sid),
+                ["DenyKmsUploads", "DenySseCUploads"],
+            );
         });
 
         it("admits a vendor to the drop key through S3 and for the drop's objects only; DescribeKey, which carries no encryption context, through S3", () => {
@@ -131,7 +202,14 @@ describe("policy document builders", () => {
                 StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucket, `${bucket}/*`] },
             });
             assert.ok(!([] as string[]).concat(crypto.Action).includes("kms:DescribeKey"));
-            assert.deepStrictEqual(describe, { Sid: "vDescribeKey", Effect: "Allow", Principal: { AWS: "arn:aws:iam::099647660399:root" }, Action: "kms:DescribeKey", Resource: "*", Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } });
+            assert.deepStrictEqual(describe, {
+                Sid: "vDescribeKey",
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::099647660399:root" },
+                Action: "kms:DescribeKey",
+                Resource: "*",
+                Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+            });
         });
     });
 
@@ -145,19 +223,35 @@ describe("policy document builders", () => {
         });
 
         it("keeps the access check's delete when other deletes are off", () => {
-            assert.deepStrictEqual(vendorWriteStatements({ sidName: "st", bucketArn: bucket, principalArn: principal.AWS, allowDelete: false, accessConfirmation: true }).map((s) => [s.Sid, s.Action]), [
-                ["stListBucket", "s3:ListBucket"],
-                ["stWriteObjects", ["s3:PutObject"]],
-                ["stAccessConfirmation", ["s3:PutObject", "s3:DeleteObject"]],
-            ]);
+            assert.deepStrictEqual(
+                vendorWriteStatements({ sidName: "st", bucketArn: bucket, principalArn: principal.AWS, allowDelete: false, accessConfirmation: true }).map((s) => [
+                    s.Sid,
+                    s.Action,
+                ]),
+                [
+                    ["stListBucket", "s3:ListBucket"],
+                    ["stWriteObjects", ["s3:PutObject"]],
+                    ["stAccessConfirmation", ["s3:PutObject", "s3:DeleteObject"]],
+                ],
+            );
         });
 
         it("narrows to a prefix the customer chose, listing included", () => {
-            assert.deepStrictEqual(vendorWriteStatements({ sidName: "st", bucketArn: bucket, principalArn: principal.AWS, prefix: "exports", allowDelete: true, accessConfirmation: true }), [
-                { Sid: "stListOwnPrefix", Effect: "Allow", Principal: principal, Action: "s3:ListBucket", Resource: bucket, Condition: { StringLike: { "s3:prefix": ["exports/", "exports/*"] } } },
-                { Sid: "stWriteOwnPrefix", Effect: "Allow", Principal: principal, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucket}/exports/*` },
-                { Sid: "stAccessConfirmation", Effect: "Allow", Principal: principal, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucket}/_ACCESS_CONFIRMATION` },
-            ]);
+            assert.deepStrictEqual(
+                vendorWriteStatements({ sidName: "st", bucketArn: bucket, principalArn: principal.AWS, prefix: "exports", allowDelete: true, accessConfirmation: true }),
+                [
+                    {
+                        Sid: "stListOwnPrefix",
+                        Effect: "Allow",
+                        Principal: principal,
+                        Action: "s3:ListBucket",
+                        Resource: bucket,
+                        Condition: { StringLike: { "s3:prefix": ["exports/", "exports/*"] } },
+                    },
+                    { Sid: "stWriteOwnPrefix", Effect: "Allow", Principal: principal, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucket}/exports/*` },
+                    { Sid: "stAccessConfirmation", Effect: "Allow", Principal: principal, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucket}/_ACCESS_CONFIRMATION` },
+                ],
+            );
         });
     });
 
@@ -165,31 +259,50 @@ describe("policy document builders", () => {
         it("trusts S3 Batch Operations for this account's jobs only", () => {
             assert.deepStrictEqual(batchReplicationTrustPolicy({ partition: "aws", accountId: "111122223333" }), {
                 Version: "2012-10-17",
-                Statement: [{
-                    Sid: "S3BatchOperationsOfThisAccount",
-                    Effect: "Allow",
-                    Principal: { Service: "batchoperations.s3.amazonaws.com" },
-                    Action: "sts:AssumeRole",
-                    Condition: { StringEquals: { "aws:SourceAccount": "111122223333" }, ArnLike: { "aws:SourceArn": "arn:aws:s3:*:111122223333:job/*" } },
-                }],
+                Statement: [
+                    {
+                        Sid: "S3BatchOperationsOfThisAccount",
+                        Effect: "Allow",
+                        Principal: { Service: "batchoperations.s3.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                        Condition: { StringEquals: { "aws:SourceAccount": "111122223333" }, ArnLike: { "aws:SourceArn": "arn:aws:s3:*:111122223333:job/*" } },
+                    },
+                ],
             });
         });
 
         it("grants AWS's generated-manifest policy on the egress buckets and the log bucket's batch-replication/ prefix, and the egress keys under SSE-KMS", () => {
             const key = "arn:aws:kms:us-east-1:111122223333:key/3333";
-            assert.deepStrictEqual(batchReplicationPermissionsPolicy({
-                sources: [{ bucketArn: "arn:aws:s3:::b-egress", root: "acme", region: "us-east-1", kmsKeyArn: key }, { bucketArn: "arn:aws:s3:::a-egress", root: "acme", region: "us-east-1" }],
-                workBucketArns: ["arn:aws:s3:::logs"],
-            }).Statement, [
-                { Sid: "InitiateReplication", Effect: "Allow", Action: "s3:InitiateReplication", Resource: ["arn:aws:s3:::a-egress/acme/*", "arn:aws:s3:::b-egress/acme/*"] },
-                { Sid: "ReadReplicationAndInventory", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"], Resource: ["arn:aws:s3:::a-egress", "arn:aws:s3:::b-egress"] },
-                { Sid: "ReadManifests", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: ["arn:aws:s3:::logs/batch-replication/*"] },
-                { Sid: "WriteManifestsAndReports", Effect: "Allow", Action: "s3:PutObject", Resource: ["arn:aws:s3:::logs/batch-replication/*"] },
-                {
-                    Sid: "DecryptSourceObjects0", Effect: "Allow", Action: "kms:Decrypt", Resource: key,
-                    Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" }, StringLike: { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::b-egress", "arn:aws:s3:::b-egress/acme/*"] } },
-                },
-            ]);
+            assert.deepStrictEqual(
+                batchReplicationPermissionsPolicy({
+                    sources: [
+                        { bucketArn: "arn:aws:s3:::b-egress", root: "acme", region: "us-east-1", kmsKeyArn: key },
+                        { bucketArn: "arn:aws:s3:::a-egress", root: "acme", region: "us-east-1" },
+                    ],
+                    workBucketArns: ["arn:aws:s3:::logs"],
+                }).Statement,
+                [
+                    { Sid: "InitiateReplication", Effect: "Allow", Action: "s3:InitiateReplication", Resource: ["arn:aws:s3:::a-egress/acme/*", "arn:aws:s3:::b-egress/acme/*"] },
+                    {
+                        Sid: "ReadReplicationAndInventory",
+                        Effect: "Allow",
+                        Action: ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"],
+                        Resource: ["arn:aws:s3:::a-egress", "arn:aws:s3:::b-egress"],
+                    },
+                    { Sid: "ReadManifests", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: ["arn:aws:s3:::logs/batch-replication/*"] },
+                    { Sid: "WriteManifestsAndReports", Effect: "Allow", Action: "s3:PutObject", Resource: ["arn:aws:s3:::logs/batch-replication/*"] },
+                    {
+                        Sid: "DecryptSourceObjects0",
+                        Effect: "Allow",
+                        Action: "kms:Decrypt",
+                        Resource: key,
+                        Condition: {
+                            StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" },
+                            StringLike: { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::b-egress", "arn:aws:s3:::b-egress/acme/*"] },
+                        },
+                    },
+                ],
+            );
         });
     });
 });

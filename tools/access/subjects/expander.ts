@@ -21,7 +21,11 @@ export abstract class Expander {
     abstract readonly scopes: readonly Scope[];
 
     /** `name`: the subject's, for its rows (the counterpart of a link, the vendor, the service, the log bucket). */
-    constructor(readonly name: string, protected readonly own: SideFacts, protected readonly unrelatedAccountId: string) {}
+    constructor(
+        readonly name: string,
+        protected readonly own: SideFacts,
+        protected readonly unrelatedAccountId: string,
+    ) {}
 
     get partition(): string {
         return this.own.partition;

@@ -112,9 +112,7 @@ export class LinkExpander extends Expander {
             case "buckets": {
                 const side = this.side(selector.side);
                 // Without its plan, a side's buckets are the ones the link names.
-                const arns = side.policies
-                    ? side.policies.buckets.map((b) => b.arn)
-                    : [side.ingressBucketArn, side.egressBucketArn].filter((a): a is string => a !== undefined);
+                const arns = side.policies ? side.policies.buckets.map((b) => b.arn) : [side.ingressBucketArn, side.egressBucketArn].filter((a): a is string => a !== undefined);
                 if (!arns.length) return `${side.party}'s buckets are not known (${side.source})`;
                 return bucketResources(side, selector.side, arns, selector.key === undefined ? undefined : fill(selector.key), side.ingressBucketArn);
             }

@@ -31,7 +31,11 @@ export class LogBucketExpander extends Expander {
             unrelatedAccount: logs.unrelatedAccountId,
             trailPrefix: trail?.keyPrefix ? `${trail.keyPrefix}/` : "",
         };
-        const forSource = (l: { bucketArn: string; targetPrefix: string } | undefined) => ({ ...base, sourceBucket: l ? bucketNameOfArn(l.bucketArn) : "", targetPrefix: l?.targetPrefix ?? "" });
+        const forSource = (l: { bucketArn: string; targetPrefix: string } | undefined) => ({
+            ...base,
+            sourceBucket: l ? bucketNameOfArn(l.bucketArn) : "",
+            targetPrefix: l?.targetPrefix ?? "",
+        });
         return t.scope === "accessLog" ? logs.logged.map(forSource) : [forSource(logs.logged[0])];
     }
 
@@ -49,7 +53,7 @@ export class LogBucketExpander extends Expander {
                 unrelatedBucket: () => [bucket(UNRELATED_BUCKET)],
                 // Another trail's requests mean something only where a trail delivers here (they share its key prefix).
                 trail: () => logs.trails.map((t) => inAccount(t.arn, account)),
-                otherTrail: () => logs.trails.length ? [arns.trail(partition, logs.region, account, "another-trail")] : [],
+                otherTrail: () => (logs.trails.length ? [arns.trail(partition, logs.region, account, "another-trail")] : []),
             };
             return sources[selector.source.name]().map((arn) => servicePrincipal(service, account, arn, on));
         }

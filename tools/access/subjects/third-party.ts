@@ -13,7 +13,13 @@ export abstract class ThirdPartyExpander extends Expander {
     private readonly thirdParty: ReturnType<typeof thirdPartyPrincipals>;
 
     /** `bucketArn`: the subject's bucket; `principalArn`: the third party's principal as the config names it. */
-    constructor(name: string, own: SideFacts, unrelatedAccountId: string, protected readonly bucketArn: string, principalArn: string) {
+    constructor(
+        name: string,
+        own: SideFacts,
+        unrelatedAccountId: string,
+        protected readonly bucketArn: string,
+        principalArn: string,
+    ) {
         super(name, own, unrelatedAccountId);
         this.thirdParty = thirdPartyPrincipals(name, principalArn, unrelatedAccountId);
     }
@@ -21,7 +27,8 @@ export abstract class ThirdPartyExpander extends Expander {
     /** vendor / syncService, its name in an unrelated account, accountRoot(...) and admin(...) of its account, and the common principals. */
     principals(selector: PrincipalSelector): RequestPrincipal[] {
         if (selector.kind === "thirdParty") return selector.inUnrelatedAccount ? this.thirdParty.unrelated : this.thirdParty.self;
-        if ((selector.kind === "accountRoot" || selector.kind === "admin") && selector.of === "thirdParty") return selector.kind === "accountRoot" ? this.thirdParty.root : this.thirdParty.admin;
+        if ((selector.kind === "accountRoot" || selector.kind === "admin") && selector.of === "thirdParty")
+            return selector.kind === "accountRoot" ? this.thirdParty.root : this.thirdParty.admin;
         return this.common(selector);
     }
 
