@@ -70,11 +70,12 @@ function testFiles(spec: string): string[] {
 }
 
 /**
- * What runs on the core the type-check leaves: the command-line tests, which mostly wait on the
- * processes they spawn, and the format check; the access and hand-over acceptance tests, which
- * simulate and plan in process, stay with the rest, so that the two halves end together.
+ * What runs on the core the type-check leaves: the tests that mostly wait on the processes they
+ * spawn (the command-line tests, the README's run of .ci/run, the checker reading a slow pipe) and
+ * the format check; the access and hand-over acceptance tests, which simulate and plan in process,
+ * stay with the rest, so that the two halves end together.
  */
-const AFTER_TYPECHECK = /^tests\/(tools\/(?!access|handoff-accept)|format\.test\.ts$)/;
+const AFTER_TYPECHECK = /^tests\/(tools\/(?!access|handoff-accept)|format\.test\.ts$|readme\.test\.ts$|policy-pack\/check-stdin\.test\.ts$)/;
 
 async function test(mochaArgs: string[]): Promise<number> {
     const started = process.hrtime.bigint();
