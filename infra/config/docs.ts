@@ -9,9 +9,11 @@ import {
     FieldSpec,
     fullKey,
     KeySpec,
+    LEGACY_NAMESPACE,
     NAMESPACE,
     SERVICE_DESTINATION_FIELDS,
     TOP_LEVEL_KEYS,
+    undeclaredReason,
     VENDOR_DROP_FIELDS,
 } from "./keys";
 
@@ -29,6 +31,14 @@ function fieldTable(fields: Record<string, FieldSpec>): string {
     return ["| field | required | default | meaning |", "|---|---|---|---|", ...rows].join("\n");
 }
 
+function undeclaredList(): string {
+    return (TOP_LEVEL_KEYS as readonly KeySpec[])
+        .map((spec) => [fullKey(spec.key), undeclaredReason(spec)] as const)
+        .filter(([, reason]) => reason)
+        .map(([key, reason]) => `- \`${key}\`: ${reason}`)
+        .join("\n");
+}
+
 export function configurationPage(): string {
     const keys = (TOP_LEVEL_KEYS as readonly KeySpec[]).map(
         (spec) => `| \`${fullKey(spec.key)}\` | ${spec.required ? "yes" : "no"} | ${cell(defaultOf(spec as { default?: unknown }))} | ${cell(spec.doc)} |`,
@@ -44,6 +54,10 @@ name the stack file and the key's line, and exit 2 on a bad file: a YAML syntax
 error, a key set twice, a missing \`--config\` file, or an encrypted
 \`secure:\` value (they cannot decrypt it, and no key of this program is secret).
 
+Every key of this program is \`${NAMESPACE}:<key>\`: the namespace is the
+project's name (\`name:\` in Pulumi.yaml), so \`pulumi config set side publisher\`
+writes \`${NAMESPACE}:side\`, and Pulumi.yaml can declare the keys (below).
+
 Account IDs are text: quote them in YAML. An unquoted ID (or one set with
 \`pulumi config set --path\`, which stores numbers as numbers) is read as text
 when its 12 digits survive, and refused with "quote it" when YAML dropped a
@@ -54,6 +68,35 @@ leading zero (an unquoted \`012345678901\` becomes 11 digits).
 ${keys.join("\n")}
 
 A side lists its counterparts in \`${configKey("partners")}\` (a publisher) or \`${configKey("publishers")}\` (a partner), never both.
+
+## Declared in Pulumi.yaml
+
+Pulumi.yaml's \`config:\` block declares each key Pulumi can type, with its
+description and constant default, so that \`pulumi config\` lists the defaults
+and Pulumi refuses a stack without \`side\`, \`name\` or \`accountId\` before the
+program runs; its \`template:\` block makes \`pulumi new\` ask for those and the
+region. \`npm run docs:config\` writes both blocks from the config model, and
+\`npm run plan\` applies them as the engine does (defaults, required keys,
+types). Not declared, and checked by the program alone:
+
+${undeclaredList()}
+
+## Upgrading from \`${LEGACY_NAMESPACE}:\` keys
+
+Before the keys took the project's name they were \`${LEGACY_NAMESPACE}:<key>\`. A stack
+file still on them is refused as a whole, naming every old key and its new
+name, and nothing is planned or created. Rename them in each stack file, then
+check \`npm run plan -- --stack <stack>\` plans the same resources as before
+(the keys' names are not part of any resource, so it does):
+
+\`\`\`sh
+sed -i -E 's/^( *)${LEGACY_NAMESPACE}:/\\1${NAMESPACE}:/' Pulumi.<stack>.yaml
+\`\`\`
+
+\`pulumi up\` on a stack still on the old keys stops before the program runs,
+with Pulumi's "Stack '<stack>' is missing configuration values 'accountId',
+'name' and 'side'" (they are declared under the new names); \`npm run plan\`
+names the rename instead.
 
 ## Counterpart fields
 

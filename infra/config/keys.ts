@@ -27,9 +27,16 @@ import {
 } from "./rules";
 
 /** The config namespace of every key of this program (the part before the colon). */
-export const NAMESPACE = "transfer";
+export const NAMESPACE = "s3-transfer";
 
-/** `side` -> `transfer:side`. */
+/**
+ * The namespace this program read before its keys took the project's name
+ * (0.x stacks): a key in it is refused with the rename, never read, so that a
+ * stack cannot run half on old keys and half on defaults.
+ */
+export const LEGACY_NAMESPACE = "transfer";
+
+/** `side` -> `s3-transfer:side`. */
 export function configKey(name: string): string {
     return `${NAMESPACE}:${name}`;
 }
@@ -358,7 +365,7 @@ export function passThroughSettings(from: PassThroughSettings): PassThroughSetti
     return Object.fromEntries(PASS_THROUGH_KEYS.filter((key) => from[key] !== undefined).map((key) => [key, from[key]])) as PassThroughSettings;
 }
 
-/** The full config key (`transfer:side`, or `aws:region` as it is). */
+/** The full config key (`s3-transfer:side`, or `aws:region` as it is). */
 export function fullKey(key: string): string {
     return key.includes(":") ? key : configKey(key);
 }
@@ -556,7 +563,7 @@ export const ENTRY_FIELDS: Record<string, FieldTable> = {
 
 // ---- fixes and "did you mean" ----
 
-/** `transfer:partners[0].accountId` -> its field table's entry; a top-level key -> its entry. */
+/** `s3-transfer:partners[0].accountId` -> its field table's entry; a top-level key -> its entry. */
 function specOf(key: string): { fix: string; list: boolean } | undefined {
     const entryField = /^([^[.]+)\[\d+\]\.([A-Za-z0-9_]+)/.exec(key);
     if (entryField) {
@@ -568,18 +575,24 @@ function specOf(key: string): { fix: string; list: boolean } | undefined {
 }
 
 /**
+ * How a fix names the stack file until the config's own file is known:
+ * parseSideConfig puts the file the config was read from (Pulumi.<stack>.yaml,
+ * or the --config file) in its place.
+ */
+export const STACK_FILE = "Pulumi.<stack>.yaml";
+
+/**
  * The fix for an account ID whose leading zero was lost: quoted in the stack
  * file, since `pulumi config set --path` would store the digits as a number again.
  */
-export function quotedAccountIdFix(key: string, quoted: string, stack?: string): string {
+export function quotedAccountIdFix(key: string, quoted: string, file = STACK_FILE): string {
     const leaf = key.split(/[.:]/).pop();
-    return `write it quoted in ${stack ? `Pulumi.${stack}.yaml` : "the stack file"}: ${leaf}: "${quoted}"${key.includes(".") ? "" : `   (or: pulumi config set ${key} ${quoted}, which stores text)`}`;
+    return `write it quoted in ${file}: ${leaf}: "${quoted}"${key.includes(".") ? "" : `   (or: pulumi config set ${key} ${quoted}, which stores text)`}`;
 }
 
 /** The command (or edit) that fixes a key, from its entry's value hint. */
-export function fixFor(key: string, stack?: string): string {
+export function fixFor(key: string, file = STACK_FILE): string {
     const spec = specOf(key);
-    const file = stack ? `Pulumi.${stack}.yaml` : "Pulumi.<stack>.yaml";
     if (spec?.list) return `edit ${file} so that ${key} is ${spec.fix}`;
     if (key.includes("[") || key.includes(".")) return `pulumi config set --path '${key}' ${spec?.fix ?? "<value>"}`;
     return `pulumi config set ${key} ${spec?.fix ?? "<value>"}`;
@@ -612,32 +625,61 @@ export function didYouMean(given: string, known: readonly string[]): string | un
 
 // ---- what Pulumi.yaml declares ----
 
+/**
+ * A key's declaration in Pulumi.yaml's `config:` block, in the shape Pulumi's
+ * project schema accepts (`configTypeDeclaration`: a `type` of string,
+ * integer, boolean or array, a description, a default).
+ */
 export interface ProjectConfigDeclaration {
-    type: KeySpec["type"];
+    type: "string" | "integer" | "boolean";
     description: string;
-    default?: string | number | boolean | unknown[];
-    items?: { type: "object" };
+    default?: string | number | boolean;
+}
+
+/**
+ * Why a key of this program cannot be declared in Pulumi.yaml, or undefined
+ * when it is. Pulumi refuses a stack that lacks a declared key with no default
+ * (`Stack 'x' is missing configuration value 'k'`), so an optional key is
+ * declared only with a constant default; and a declaration's type cannot be a
+ * list of objects (project.json's types are string, integer, boolean and
+ * array of those; pulumi/pulumi#11321).
+ */
+export function undeclaredReason(spec: KeySpec): string | undefined {
+    if (spec.key.includes(":")) return "the provider's key, declared by the provider";
+    if (spec.type === "array") return "a list of entries, which Pulumi.yaml cannot type";
+    if (spec.required) return undefined;
+    if (!("default" in spec) || spec.default === undefined) return "optional without a default, and Pulumi would make a declared key required";
+    if (typeof spec.default === "function") return "its default is derived from the side's name and stack, and Pulumi would make a declared key without a default required";
+    return undefined;
+}
+
+/** A declaration's description: the doc line without its links and code marks. */
+function declarationDescription(spec: KeySpec): string {
+    return spec.doc
+        .replace(/\s*\(\[?see .*$/i, "")
+        .replace(/\[([^\]]+)\]\([^)]+\)/g, "$1")
+        .replace(/`|\*\*/g, "");
 }
 
 /**
  * The declarations of this program's keys for Pulumi.yaml's `config:` block
  * (type, description, and the default where it is a constant), so that
- * `pulumi config` and `pulumi new` know them. Provider keys (aws:region) are
- * the provider's to declare.
+ * `pulumi config` and `pulumi new` know them; `npm run docs:config` writes them
+ * there. Keys are written without the namespace: Pulumi reads a bare key in
+ * Pulumi.yaml as the project's, which is why NAMESPACE is the project's name.
  */
 export function projectConfigDeclarations(): Record<string, ProjectConfigDeclaration> {
     return Object.fromEntries(
-        TOP_LEVEL_KEYS.filter((spec) => !spec.key.includes(":")).map((spec) => {
-            const constant = "default" in spec && typeof spec.default !== "function" ? spec.default : undefined;
-            return [
-                configKey(spec.key),
-                {
-                    type: spec.type,
-                    description: spec.doc.replace(/\s*\(\[?see .*$/i, "").replace(/\[([^\]]+)\]\([^)]+\)/g, "$1"),
-                    ...(constant !== undefined ? { default: constant as ProjectConfigDeclaration["default"] } : {}),
-                    ...(spec.type === "array" ? { items: { type: "object" as const } } : {}),
-                },
-            ];
-        }),
+        (TOP_LEVEL_KEYS as readonly KeySpec[])
+            .filter((spec) => undeclaredReason(spec) === undefined)
+            .map((spec) => {
+                const constant = "default" in spec && typeof spec.default !== "function" ? spec.default : undefined;
+                const declaration: ProjectConfigDeclaration = {
+                    type: spec.type as ProjectConfigDeclaration["type"],
+                    description: declarationDescription(spec),
+                    ...(constant !== undefined ? { default: constant as string | number | boolean } : {}),
+                };
+                return [spec.key, declaration];
+            }),
     );
 }

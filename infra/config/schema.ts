@@ -18,11 +18,13 @@ import {
     PASS_THROUGH_KEYS,
     PassThroughSettings,
     KNOWN_KEYS,
+    LEGACY_NAMESPACE,
     NAMESPACE,
     projectVoice,
     quotedAccountIdFix,
     serviceDestinationSchema,
     Side,
+    STACK_FILE,
     TOP_LEVEL_KEYS,
     TopLevelKey,
     vendorDropSchema,
@@ -69,7 +71,7 @@ export interface CounterpartConfig {
     source: CounterpartSource;
     /** Set by `accept-handoff`; `pulumi preview` warns when the destination no longer matches it. */
     acceptedHandover?: AcceptedHandover;
-    /** The key this entry came from, e.g. `transfer:partners[0]`, for messages. */
+    /** The key this entry came from, e.g. `s3-transfer:partners[0]`, for messages. */
     configKey: string;
 }
 
@@ -148,7 +150,7 @@ function parseStructured(key: string, text: string | undefined, problems: Config
     try {
         return JSON.parse(text);
     } catch {
-        problems.push(problem(key, "must be a YAML list of objects in the stack file", `edit Pulumi.<stack>.yaml so that ${key} is a list`));
+        problems.push(problem(key, "must be a YAML list of objects in the stack file", `edit ${STACK_FILE} so that ${key} is a list`));
         return undefined;
     }
 }
@@ -176,17 +178,35 @@ function readKey<K extends Exclude<TopLevelKey, "partners" | "publishers" | "ven
     }
     const parsed = (spec.schema as z.ZodType).safeParse(text, { error: projectVoice });
     if (parsed.success) return parsed.data as ValueOf<K>;
-    for (const issue of parsed.error.issues) problems.push(problem(full, issue.message, quotedFix(full, issue, context.stack)));
+    for (const issue of parsed.error.issues) problems.push(problem(full, issue.message, quotedFix(full, issue)));
     return "required" in spec ? (text as ValueOf<K>) : fallback();
 }
 
 /** The key's fix; for an account ID that lost a leading zero, the quoted value in the stack file. */
-function quotedFix(key: string, issue: z.core.$ZodIssue, stack: string): string {
+function quotedFix(key: string, issue: z.core.$ZodIssue): string {
     const quoted = issue.code === "custom" ? (issue.params as { quoted?: string } | undefined)?.quoted : undefined;
-    return quoted ? quotedAccountIdFix(key, quoted, stack) : fixFor(key);
+    return quoted ? quotedAccountIdFix(key, quoted) : fixFor(key);
 }
 
 type ValueOf<K extends TopLevelKey> = z.output<Extract<(typeof TOP_LEVEL_KEYS)[number], { key: K }>["schema"]>;
+
+/**
+ * The keys in the namespace this program used before, as one problem with the
+ * rename (run before anything else reads the config: such a stack has none of
+ * the keys it needs under their names now).
+ */
+export function legacyKeyProblems(raw: Record<string, string>, file = STACK_FILE): ConfigProblem[] {
+    const legacy = Object.keys(raw).filter((key) => key.startsWith(`${LEGACY_NAMESPACE}:`));
+    if (!legacy.length) return [];
+    const renamed = legacy.map((key) => `${NAMESPACE}:${key.slice(LEGACY_NAMESPACE.length + 1)}`);
+    return [
+        problem(
+            legacy[0],
+            `${legacy.length > 1 ? `and ${legacy.length - 1} more key(s) (${legacy.slice(1).join(", ")}) are` : "is"} in the namespace "${LEGACY_NAMESPACE}", which this program no longer reads: its keys now carry the project's name (${renamed.join(", ")}), so that \`pulumi config set side ...\` reaches them and Pulumi.yaml declares them`,
+            `rename them in ${file}: sed -i -E 's/^( *)${LEGACY_NAMESPACE}:/\\1${NAMESPACE}:/' ${file}   (then review the diff)`,
+        ),
+    ];
+}
 
 /** Unknown keys of our namespace, each with the known key it most likely meant. */
 function unknownKeyProblems(raw: Record<string, string>): ConfigProblem[] {
@@ -211,10 +231,14 @@ function zodPath(base: string, path: PropertyKey[]): string {
 /**
  * Validates the whole stack config (as `pulumi.runtime.allConfig()` returns it)
  * and returns the typed config, or throws one ConfigError listing every problem.
+ * `file` is where the config was read from, for the fixes: the stack's own
+ * Pulumi.<stack>.yaml unless a tool read another (--config).
  */
-export function parseSideConfig(raw: Record<string, string>, stack: string): SideConfig {
+export function parseSideConfig(raw: Record<string, string>, stack: string, file = `Pulumi.${stack}.yaml`): SideConfig {
     const problems: ConfigProblem[] = [];
 
+    const legacy = legacyKeyProblems(raw, file);
+    if (legacy.length) throw new ConfigError(legacy);
     problems.push(...unknownKeyProblems(raw));
 
     const sideText = readKey(raw, "side", { name: "", stack }, problems);
@@ -280,7 +304,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
     if (side) checkUnique(counterparts, vendorDrops, serviceDestinations, Object.values(logBucketNames), problems);
     if (side && region && !regionProblem(region)) checkDirectPartitions(vendorDrops, serviceDestinations, region, problems);
 
-    if (problems.length) throw new ConfigError(problems);
+    if (problems.length) throw new ConfigError(problems.map((p) => ({ ...p, fix: p.fix.replaceAll(STACK_FILE, file) })));
     return {
         side: side!,
         name,
@@ -335,7 +359,7 @@ function parseList<S extends z.ZodObject>(
                 : issue.code === "unrecognized_keys"
                   ? `has unknown field(s) ${issue.keys.join(", ")}${meant.length ? ` (did you mean ${meant.map(([k, m]) => `${m} for ${k}`).join(", ")}?)` : ""}; known fields: ${known.join(", ")}`
                   : issue.message;
-        problems.push(problem(key, message, issue.code === "too_small" ? `add an entry to ${listKey} in Pulumi.${opts.stack}.yaml` : quotedFix(key, issue, opts.stack)));
+        problems.push(problem(key, message, issue.code === "too_small" ? `add an entry to ${listKey} in ${STACK_FILE}` : quotedFix(key, issue)));
     }
     return undefined;
 }

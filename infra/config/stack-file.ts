@@ -16,11 +16,13 @@ export interface StackFile {
     file: string;
     /** Flat config: `ns:key` -> text, objects and lists as JSON (as `pulumi.runtime.allConfig()` has it). */
     config: Record<string, string>;
-    /** The 1-based line of a config key path such as `transfer:partners[0].accountId`, or of its nearest enclosing key. */
+    /** The keys whose value is a list or a mapping (Pulumi's object values). */
+    structured: string[];
+    /** The 1-based line of a config key path such as `s3-transfer:partners[0].accountId`, or of its nearest enclosing key. */
     lineOf(key: string): number | undefined;
 }
 
-/** `transfer:partners[0].accountId` -> ["transfer:partners", 0, "accountId"]. */
+/** `s3-transfer:partners[0].accountId` -> ["s3-transfer:partners", 0, "accountId"]. */
 export function keyPath(key: string): (string | number)[] {
     const match = /^([^.[\s]+)((?:\[\d+\]|\.[A-Za-z0-9_-]+)*)/.exec(key);
     if (!match) return [];
@@ -133,6 +135,7 @@ export function loadStackFile(file: string, option?: string): StackFile {
 
     const raw = (doc.toJS() ?? {}) as { config?: Record<string, unknown> | null };
     const config: Record<string, string> = {};
+    const structured: string[] = [];
     const secrets: ConfigProblem[] = [];
     for (const [key, value] of Object.entries(raw.config ?? {})) {
         for (const secret of secretPaths(value, key)) {
@@ -145,9 +148,10 @@ export function loadStackFile(file: string, option?: string): StackFile {
             });
         }
         config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        if (value !== null && typeof value === "object") structured.push(key);
     }
     if (secrets.length) throw new ConfigError(secrets);
-    return { file, config, lineOf };
+    return { file, config, structured, lineOf };
 }
 
 /** The same ConfigError with each problem located in the stack file (problems already located are kept). */

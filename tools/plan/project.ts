@@ -11,11 +11,10 @@
  * the config error it would become at `pulumi up`.
  */
 import * as fs from "fs";
-import * as path from "path";
-import YAML from "yaml";
 import { ConfigError, ConfigProblem } from "../../infra/config/errors";
 import { qualifiedStackName } from "../../infra/config/rules";
-import { parseSideConfig, SideConfig } from "../../infra/config/schema";
+import { applyProjectConfig, loadProjectFile } from "../../infra/config/project-file";
+import { legacyKeyProblems, parseSideConfig, SideConfig } from "../../infra/config/schema";
 import { loadStackFile, locateProblems, StackFile } from "../../infra/config/stack-file";
 import { DIY_ORGANIZATION, Plan, runPlan } from "./engine";
 import { StackOutputsByName } from "./mocks";
@@ -24,9 +23,7 @@ import { PROJECT_ROOT, stackConfigFile } from "../root";
 export { PROJECT_ROOT };
 
 export function projectName(root = PROJECT_ROOT): string {
-    const project = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name?: string };
-    if (!project?.name) throw new Error(`${path.join(root, "Pulumi.yaml")} has no name`);
-    return project.name;
+    return loadProjectFile(root).name;
 }
 
 /** Reads a stack config file into the flat `ns:key` -> text map that Pulumi hands a program (ConfigError when the file is bad). */
@@ -63,9 +60,9 @@ async function program(): Promise<object> {
     return main();
 }
 
-function parseLocated(stackFile: StackFile, stack: string): SideConfig {
+function parseLocated(config: Record<string, string>, stackFile: StackFile, stack: string): SideConfig {
     try {
-        return parseSideConfig(stackFile.config, stack);
+        return parseSideConfig(config, stack, stackFile.file);
     } catch (err) {
         throw locateProblems(err, stackFile);
     }
@@ -82,11 +79,22 @@ function unknownReference(qualified: string, own: { organization: string; projec
 }
 
 export async function planProjectStack(options: ProjectPlanOptions): Promise<{ plan: Plan; referenced: Plan[] }> {
-    const project = projectName();
+    const projectFile = loadProjectFile(PROJECT_ROOT);
+    const project = projectFile.name;
     const organization = options.organization ?? DIY_ORGANIZATION;
     const stackFile = loadStackFile(options.configFile ?? stackConfigFile(options.stack), options.configFile ? "--config" : undefined);
+    // The engine applies Pulumi.yaml's declarations (defaults, required keys, types) before the program sees the config.
+    let engineConfig: Record<string, string>;
+    try {
+        // Said first: Pulumi would only say that the renamed keys are missing.
+        const legacy = legacyKeyProblems(stackFile.config, stackFile.file);
+        if (legacy.length) throw new ConfigError(legacy);
+        engineConfig = applyProjectConfig(projectFile, options.stack, stackFile.config, stackFile.structured);
+    } catch (err) {
+        throw locateProblems(err, stackFile);
+    }
     // Validates before planning anything, so a config error names this stack's keys first.
-    const config = parseLocated(stackFile, options.stack);
+    const config = parseLocated(engineConfig, stackFile, options.stack);
     const depth = options.referenceDepth ?? 1;
     const stackOutputs: StackOutputsByName = { ...options.stackOutputs };
     const referenced: Plan[] = [];
@@ -122,7 +130,7 @@ export async function planProjectStack(options: ProjectPlanOptions): Promise<{ p
         }
     }
     try {
-        const plan = await runPlan({ project, stack: options.stack, organization, config: stackFile.config, stackOutputs, program });
+        const plan = await runPlan({ project, stack: options.stack, organization, config: engineConfig, stackOutputs, program });
         return { plan, referenced };
     } catch (err) {
         throw locateProblems(err, stackFile);
