@@ -155,7 +155,8 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                 ingressBucketName: counterpart.ingressBucketName,
                 ingressBucketArn: link.ingress.bucketArn,
                 replicationRoleArn: link.replicationRoleArn,
-                batchReplicationRoleArn,
+                // Only while the counterpart is replicated to: the role covers no other link.
+                ...(counterpart.state === "active" ? { batchReplicationRoleArn } : {}),
                 ...(link.egress.kmsKeyArn ? { egressKmsKeyArn: link.egress.kmsKeyArn } : {}),
                 ...(link.ingress.kmsKeyArn ? { ingressKmsKeyArn: link.ingress.kmsKeyArn } : {}),
                 deleteMarkerReplication: args.deleteMarkerReplication,

@@ -59,8 +59,8 @@ export const LinkOutputsSchema = obj({
     ingressBucketName: bucketName,
     ingressBucketArn: bucketArn,
     replicationRoleArn: roleArn,
-    /** The side's S3 Batch Replication role (one per side), for existing and failed objects. */
-    batchReplicationRoleArn: roleArn,
+    /** The side's S3 Batch Replication role (one per side), for existing and failed objects; absent once the counterpart is offboarding or retired, which the role no longer covers. */
+    batchReplicationRoleArn: roleArn.optional(),
     /** With SSE-KMS: the keys of the two buckets; the counterpart encrypts replicas with the ingress key. Absent with SSE-S3. */
     egressKmsKeyArn: kmsKeyArn.optional(),
     ingressKmsKeyArn: kmsKeyArn.optional(),

@@ -99,6 +99,8 @@ describe("offboarding a counterpart", () => {
             assert.deepStrictEqual(ofType(p, "aws:s3/bucketNotification:BucketNotification"), []);
             assert.strictEqual(link.replication, "pending");
             assert.strictEqual(link.ingressGrant, "pending");
+            assert.ok((linksOf(active).cdlx as unknown as Record<string, string>).batchReplicationRoleArn, "an active link names the Batch Replication role");
+            assert.strictEqual(link.batchReplicationRoleArn, undefined, "the role no longer covers an offboarded link: the output does not offer it");
             const account = "444455556666";
             assert.ok(grantsTo(documentOf(forBucket(active, T.policy, link.ingressBucketName)), account).length > 0, "the active ingress admits the counterpart");
             assert.deepStrictEqual(grantsTo(documentOf(forBucket(p, T.policy, link.ingressBucketName)), account), []);

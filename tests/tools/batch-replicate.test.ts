@@ -182,3 +182,15 @@ describe("npm run batch-replicate", () => {
         });
     }
 });
+
+describe("npm run batch-replicate on an offboarded link", () => {
+    it("exits 2 saying the counterpart is no longer replicated to, even from outputs that still name the role", async () => {
+        const outputs = structuredClone((await plan("prod")).outputs) as { links: Record<string, Record<string, unknown>> };
+        outputs.links.cdlx.state = "offboarding";
+        const { batchJobFor } = await import("../../tools/batch/job");
+        assert.throws(
+            () => batchJobFor(outputs as never, "cdlx", ["NONE", "FAILED"], "--stack prod"),
+            /cdlx is offboarding: replication to it has stopped and the Batch Replication role no longer covers its egress/,
+        );
+    });
+});

@@ -29,9 +29,9 @@ export const REPLICATION_STATUSES = ["NONE", "FAILED", "COMPLETED", "REPLICA"] a
 export const DEFAULT_STATUSES: ReplicationStatus[] = ["NONE", "FAILED"];
 
 /** What the job reads of the contract (infra/contract/outputs.ts). */
-const linkSchema = LinkOutputsSchema.pick({ root: true, region: true, egressBucketArn: true, replication: true, batchReplicationRoleArn: true })
-    // Outputs of a program older than the Batch Replication role still load; the job then says what to deploy first.
-    .partial({ batchReplicationRoleArn: true });
+const linkSchema = LinkOutputsSchema.pick({ state: true, root: true, region: true, egressBucketArn: true, replication: true, batchReplicationRoleArn: true })
+    // Outputs of a program older than the Batch Replication role (or than counterpart states) still load; the job then says what to deploy first.
+    .partial({ state: true, batchReplicationRoleArn: true });
 
 const outputsSchema = StackOutputsSchema.pick({ partyName: true, accountId: true }).extend({
     links: outputsByName(linkSchema),
@@ -63,6 +63,11 @@ export function batchJobFor(outputs: BatchOutputs, counterpart: string, statuses
     if (!link) {
         const known = Object.keys(outputs.links);
         throw new BatchUsageError(`--counterpart ${counterpart}: ${origin} has no such link; its links are ${known.length ? known.join(", ") : "(none)"}`);
+    }
+    if (link.state !== undefined && link.state !== "active") {
+        throw new BatchUsageError(
+            `--counterpart ${counterpart}: ${counterpart} is ${link.state}: replication to it has stopped and the Batch Replication role no longer covers its egress, so no job may copy to it`,
+        );
     }
     if (link.replication !== "active") {
         throw new BatchUsageError(
