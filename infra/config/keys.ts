@@ -446,7 +446,7 @@ export const COUNTERPART_FIELDS = {
     }),
     ingressKmsKeyArn: field(arnChecked(parseKmsKeyArn), {
         fix: "arn:aws:kms:<region>:<their-account>:key/<key-id>",
-        doc: `${handedOver} with SSE-KMS, the KMS key of the counterpart's ingress bucket; our replicas are encrypted with it (its ARN also gives the counterpart's region)`,
+        doc: `${handedOver} with SSE-KMS, the KMS key of the counterpart's ingress bucket, required with \`ingressBucketArn\`; our replicas are encrypted with it (its ARN also gives the counterpart's region)`,
     }),
     replicatesDeleteMarkers: field(z.boolean(), {
         defaultDoc: "`false`",

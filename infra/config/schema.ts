@@ -11,6 +11,7 @@ import {
     counterpartSchema,
     CounterpartState,
     didYouMean,
+    Encryption,
     ENTRY_FIELDS,
     fixFor,
     fullKey,
@@ -27,7 +28,8 @@ import {
     TopLevelKey,
     vendorDropSchema,
 } from "./keys";
-import { bucketNameProblem, parseBucketArn, parseKmsKeyArn, parsePrincipalArn, parseRoleArn, partitionOf, regionProblem, roleNameProblem } from "./rules";
+import { ArrivingEndpoints, EndpointProblem, endpointProblems } from "../contract/endpoints";
+import { bucketNameProblem, parsePrincipalArn, partitionOf, regionProblem, roleNameProblem } from "./rules";
 
 export { COUNTERPART_STATES, COUNTERPARTS_KEY } from "./keys";
 export type { CounterpartState, Encryption, Side } from "./keys";
@@ -237,7 +239,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string): Sid
     const vendorDrops: VendorDropConfig[] = [];
     const serviceDestinations: ServiceDestinationConfig[] = [];
     if (side) {
-        const own: OwnSide = { side, name, accountId, region, bucketPrefix };
+        const own: OwnSide = { side, name, accountId, region, bucketPrefix, encryption: settings.encryption };
         const listKey = COUNTERPARTS_KEY[side];
         const otherKey = COUNTERPARTS_KEY[side === "publisher" ? "partner" : "publisher"];
         if (raw[otherKey] !== undefined) {
@@ -346,6 +348,7 @@ interface OwnSide {
     accountId: string;
     region: string;
     bucketPrefix: string;
+    encryption: Encryption;
 }
 
 function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, problems: ConfigProblem[]): CounterpartConfig | undefined {
@@ -380,7 +383,7 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
             ingressKmsKeyArn: entry.ingressKmsKeyArn,
             ...(entry.replicatesDeleteMarkers !== undefined ? { replicatesDeleteMarkers: entry.replicatesDeleteMarkers } : {}),
         };
-        checkHandover(source, key, own, problems);
+        checkHandover(source, key, entry.name, own, problems);
     }
 
     const bucketPrefix = `${own.bucketPrefix}-${entry.name}`;
@@ -406,48 +409,53 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
     };
 }
 
-function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>, key: string, own: OwnSide, problems: ConfigProblem[]): void {
-    if (source.accountId === own.accountId) {
-        problems.push(problem(`${key}.accountId`, `is this side's own account (${own.accountId}); replication here is cross-account`, fixFor(`${key}.accountId`)));
-    }
+/**
+ * A counterpart's endpoints written in config meet the one rule set of
+ * `endpointProblems`, as a stack output or a hand-over file does; here each
+ * problem is named by its config key, with the `pulumi config` that fixes it.
+ */
+function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>, key: string, counterpart: string, own: OwnSide, problems: ConfigProblem[]): void {
+    const { accountId, region, ingressBucketArn, replicationRoleArn, ingressKmsKeyArn } = source;
+    // A handed-over key says their ingress is SSE-KMS; no key yet says nothing (config fills in as values arrive).
+    const arriving: ArrivingEndpoints = {
+        accountId,
+        region,
+        ingressBucketArn,
+        replicationRoleArn,
+        ingressKmsKeyArn,
+        ...(ingressKmsKeyArn ? { encryption: "SSE-KMS" as const } : {}),
+    };
     const partition = partitionOf(own.region);
-    if (source.ingressBucketArn) {
-        const arn = parseBucketArn(source.ingressBucketArn);
-        if (typeof arn !== "string" && arn.partition !== partition) {
-            problems.push(
-                problem(
-                    `${key}.ingressBucketArn`,
-                    `is in partition ${arn.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`,
-                    fixFor(`${key}.ingressBucketArn`),
-                ),
-            );
-        }
+    for (const found of endpointProblems(arriving, { accountId: own.accountId, partition, encryption: own.encryption })) {
+        problems.push(handoverProblem(found, key, counterpart, partition));
     }
-    const owners: [string, { accountId: string; partition: string } | string | undefined][] = [
-        ["replicationRoleArn", source.replicationRoleArn ? parseRoleArn(source.replicationRoleArn) : undefined],
-        ["ingressKmsKeyArn", source.ingressKmsKeyArn ? parseKmsKeyArn(source.ingressKmsKeyArn) : undefined],
-    ];
-    for (const [field, arn] of owners) {
-        if (!arn || typeof arn === "string") continue;
-        // An ARN of another partition names a principal or key this stack's partition cannot reach.
-        if (arn.partition !== partition) {
-            problems.push(
-                problem(
-                    `${key}.${field}`,
-                    `is in partition ${arn.partition}, but this stack's region ${own.region} is in ${partition}; IAM and KMS cannot cross partitions`,
-                    `ask the counterpart for the ${field} of its account in ${partition} (arn:${partition}:...), then: pulumi config set --path '${key}.${field}' <arn>`,
-                ),
+}
+
+/** One endpoint problem as a config problem: the key it is about, and the fix for the rule it breaks. */
+function handoverProblem({ field, rule, problem: message }: EndpointProblem, key: string, counterpart: string, partition: string): ConfigProblem {
+    const fieldKey = `${key}.${field === "encryption" ? "ingressKmsKeyArn" : field}`;
+    const set = `pulumi config set --path '${fieldKey}' <${field === "region" ? "region" : field === "accountId" ? "account-id" : "arn"}>`;
+    switch (rule) {
+        case "shape":
+        case "own-account":
+            return problem(fieldKey, message);
+        case "partition":
+            return problem(fieldKey, message, `ask ${counterpart} for the ${field} of its account in ${partition}, then: ${set}`);
+        case "encryption":
+            return problem(
+                fieldKey,
+                `says ${counterpart}'s ingress bucket ${message}`,
+                `agree on one encryption with ${counterpart}: pulumi config set ${configKey("encryption")} SSE-KMS, or remove the key (pulumi config rm --path '${fieldKey}') if they use SSE-S3`,
             );
-        }
-        if (arn.accountId !== source.accountId) {
-            problems.push(
-                problem(
-                    `${key}.${field}`,
-                    `belongs to account ${arn.accountId}, not to the counterpart's account ${source.accountId}`,
-                    `check ${key}.accountId and ${key}.${field} against what the counterpart handed over`,
-                ),
+        case "missing-key":
+            return problem(
+                fieldKey,
+                message,
+                `ask ${counterpart} for the KMS key of their ingress bucket, then: ${set}   (or leave ${key}.ingressBucketArn out until the key comes, and replication waits)`,
             );
-        }
+        case "owner":
+        case "key-region":
+            return problem(fieldKey, message, `check ${key}.accountId, ${key}.region and ${fieldKey} against what ${counterpart} handed over, then: ${set}`);
     }
 }
 
