@@ -28,7 +28,7 @@ import {
     TopLevelKey,
     vendorDropSchema,
 } from "./keys";
-import { ArrivingEndpoints, EndpointProblem, endpointProblems } from "../contract/endpoints";
+import { ArrivingEndpoints, EndpointProblem, endpointProblems, HandedOverEndpoints } from "../contract/endpoints";
 import { bucketNameProblem, parsePrincipalArn, partitionOf, regionProblem, roleNameProblem } from "./rules";
 
 export { COUNTERPART_STATES, COUNTERPARTS_KEY } from "./keys";
@@ -37,19 +37,12 @@ export type { CounterpartState, Encryption, Side } from "./keys";
 /** How the other side's identifiers reach us: from its stack, or in writing. */
 export type CounterpartSource =
     | { kind: "stack"; stack: string }
-    | {
+    /** The handed-over endpoints; each absent until the counterpart hands it over. */
+    | ({
           kind: "handover";
-          accountId: string;
-          region?: string;
-          /** Where our egress replicates to; absent until the counterpart hands it over. */
-          ingressBucketArn?: string;
-          /** The role the counterpart replicates into our ingress with; absent until handed over. */
-          replicationRoleArn?: string;
-          /** The KMS key of the counterpart's ingress bucket, which our SSE-KMS replicas are encrypted with. */
-          ingressKmsKeyArn?: string;
           /** The counterpart replicates delete markers, so our ingress admits `s3:ReplicateDelete`. Default: false. */
           replicatesDeleteMarkers?: boolean;
-      };
+      } & HandedOverEndpoints);
 
 export interface AcceptedHandover {
     fingerprint: string;
@@ -415,16 +408,9 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
  * problem is named by its config key, with the `pulumi config` that fixes it.
  */
 function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>, key: string, counterpart: string, own: OwnSide, problems: ConfigProblem[]): void {
-    const { accountId, region, ingressBucketArn, replicationRoleArn, ingressKmsKeyArn } = source;
+    const { kind: _kind, replicatesDeleteMarkers: _markers, ...endpoints } = source;
     // A handed-over key says their ingress is SSE-KMS; no key yet says nothing (config fills in as values arrive).
-    const arriving: ArrivingEndpoints = {
-        accountId,
-        region,
-        ingressBucketArn,
-        replicationRoleArn,
-        ingressKmsKeyArn,
-        ...(ingressKmsKeyArn ? { encryption: "SSE-KMS" as const } : {}),
-    };
+    const arriving: ArrivingEndpoints = { ...endpoints, ...(endpoints.ingressKmsKeyArn ? { encryption: "SSE-KMS" as const } : {}) };
     const partition = partitionOf(own.region);
     for (const found of endpointProblems(arriving, { accountId: own.accountId, partition, encryption: own.encryption })) {
         problems.push(handoverProblem(found, key, counterpart, partition));

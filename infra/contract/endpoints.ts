@@ -13,8 +13,11 @@ export interface ArrivingEndpoints {
     accountId: string;
     /** Region of their ingress bucket. */
     region?: string;
+    /** Where our egress replicates to. */
     ingressBucketArn?: string;
+    /** The role the counterpart replicates into our ingress with. */
     replicationRoleArn?: string;
+    /** The KMS key of the counterpart's ingress bucket, which our SSE-KMS replicas are encrypted with. */
     ingressKmsKeyArn?: string;
     /**
      * Their buckets' encryption, when the way it arrives tells: a hand-over file
@@ -26,6 +29,9 @@ export interface ArrivingEndpoints {
 }
 
 export type EndpointField = keyof ArrivingEndpoints;
+
+/** The endpoints as a counterpart hands them over in writing (config): identifiers only, the encryption unsaid. */
+export type HandedOverEndpoints = Omit<ArrivingEndpoints, "encryption">;
 
 /** This side, as far as the rules need it. */
 export interface OwnEndpoints {
