@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigProblem, isConfigError } from "../../../infra/config/errors";
-import { parseSideConfig } from "../../../infra/config/schema";
+import { Encryption, parseSideConfig } from "../../../infra/config/schema";
 import { endpointProblems, EndpointRule } from "../../../infra/contract/endpoints";
 import { LinkOutputs } from "../../../infra/contract/outputs";
 import { HandoverDocument } from "../../../infra/handoff/document";
@@ -60,9 +60,22 @@ describe("one rule set for a counterpart's endpoints, whichever way they arrive"
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+    /** partner-prod's stack file, with its own encryption, and without its reference to prod when `reference` is false. */
+    function partnerFile(encryption: Encryption, reference: boolean): string {
+        const text = fs.readFileSync(PARTNER_FILE, "utf8");
+        const reduced = reference ? text : text.replace(/^ +stack: (?:organization\/s3-transfer\/)?prod\n/m, "");
+        if (!reference) assert.notStrictEqual(reduced, text, "Pulumi.partner-prod.yaml no longer references prod as this test expects");
+        const file = path.join(dir, `partner-prod-${encryption}-${reference}.yaml`);
+        fs.writeFileSync(file, reduced.replace("config:\n", `config:\n  transfer:encryption: ${encryption}\n`));
+        return file;
+    }
+
     /** partner-prod's config with acme-bank's endpoints written in its entry instead of the stack reference. */
-    function viaConfig(endpoints: Endpoints): ConfigProblem[] {
-        const raw = { ...readStackConfig(PARTNER_FILE), "transfer:publishers": JSON.stringify([{ name: "acme-bank", root: "acme-bank", ...endpoints }]) };
+    function viaConfig(endpoints: Endpoints, encryption: Encryption = "SSE-S3"): ConfigProblem[] {
+        const raw = {
+            ...readStackConfig(partnerFile(encryption, true)),
+            "transfer:publishers": JSON.stringify([{ name: "acme-bank", root: "acme-bank", ...endpoints }]),
+        };
         try {
             parseSideConfig(raw, "partner-prod");
             return [];
@@ -73,12 +86,12 @@ describe("one rule set for a counterpart's endpoints, whichever way they arrive"
     }
 
     /** partner-prod planned against prod's stack outputs carrying the endpoints. */
-    async function viaStackOutputs(endpoints: Endpoints): Promise<ConfigProblem[]> {
+    async function viaStackOutputs(endpoints: Endpoints, encryption: Encryption = "SSE-S3"): Promise<ConfigProblem[]> {
         const { accountId, ...link } = endpoints;
         const links = prod.outputs.links as Record<string, LinkOutputs>;
         const outputs = { ...prod.outputs, accountId, links: { ...links, cdlx: { ...links.cdlx, ...link } } };
         try {
-            await planUncached({ stack: "partner-prod", stackOutputs: { [PROD_REF]: outputs } });
+            await planUncached({ stack: "partner-prod", configFile: partnerFile(encryption, true), stackOutputs: { [PROD_REF]: outputs } });
             return [];
         } catch (err) {
             assert.ok(isConfigError(err), String(err));
@@ -87,7 +100,7 @@ describe("one rule set for a counterpart's endpoints, whichever way they arrive"
     }
 
     /** prod's hand-over file for cdlx carrying the endpoints, accepted into partner-prod without its stack reference. */
-    function viaHandoverFile(endpoints: Endpoints): { key: string; problem: string }[] {
+    function viaHandoverFile(endpoints: Endpoints, encryption: Encryption = "SSE-S3"): { key: string; problem: string }[] {
         const { accountId, region, ...link } = endpoints;
         const document = {
             ...handover,
@@ -96,11 +109,7 @@ describe("one rule set for a counterpart's endpoints, whichever way they arrive"
         };
         const handoverFile = path.join(dir, "prod-cdlx.json");
         fs.writeFileSync(handoverFile, JSON.stringify(document));
-        const configFile = path.join(dir, "partner-prod.yaml");
-        const text = fs.readFileSync(PARTNER_FILE, "utf8");
-        const reduced = text.replace(/^ +stack: (?:organization\/s3-transfer\/)?prod\n/m, "");
-        assert.notStrictEqual(reduced, text, "Pulumi.partner-prod.yaml no longer references prod as this test expects");
-        fs.writeFileSync(configFile, reduced);
+        const configFile = partnerFile(encryption, false);
         try {
             acceptHandover({ configFile, stack: "partner-prod", handoverFile, fingerprint: fingerprintOf(document), write: false, confirmChange: false });
             return [];
@@ -141,4 +150,22 @@ describe("one rule set for a counterpart's endpoints, whichever way they arrive"
             }
         });
     }
+
+    it("an ingress bucket without its key, towards an SSE-KMS side, is refused every way: config cannot tell the encryption (missing-key), prod's stack and file say SSE-S3 (encryption)", async () => {
+        const own = { accountId: "444455556666", partition: "aws", encryption: "SSE-KMS" as const };
+        const [missing] = endpointProblems(real, own);
+        const [mismatch] = endpointProblems({ ...real, encryption: "SSE-S3" }, own);
+        assert.deepStrictEqual([missing.rule, mismatch.rule], ["missing-key", "encryption"]);
+        const config = viaConfig(real, "SSE-KMS");
+        assert.deepStrictEqual(
+            config.map((p) => [p.key, p.problem]),
+            [["transfer:publishers[0].ingressKmsKeyArn", missing.problem]],
+        );
+        const stack = await viaStackOutputs(real, "SSE-KMS");
+        assert.strictEqual(stack.length, 1, JSON.stringify(stack));
+        assert.ok(stack[0].problem.endsWith(`(the encryption of its ingress bucket): ${mismatch.problem}`), stack[0].problem);
+        const file = viaHandoverFile(real, "SSE-KMS");
+        assert.strictEqual(file.length, 1, JSON.stringify(file));
+        assert.ok(file[0].key.endsWith("#/link/encryption") && file[0].problem.startsWith(mismatch.problem), JSON.stringify(file));
+    });
 });
