@@ -254,15 +254,9 @@ describe("stack config validation", () => {
             /^is missing, but the ingress bucket is given and this stack uses SSE-KMS/,
             /pulumi config set --path 'transfer:partners\[0\]\.ingressKmsKeyArn' <arn>.*leave transfer:partners\[0\]\.ingressBucketArn out until the key comes/,
         );
+        // Neither handed over yet: accepted, and the plan warns that replication waits for the bucket.
         const pending = parseSideConfig(publisherConfig({ "transfer:encryption": "SSE-KMS" }, [{ name: "cdlx", accountId: "444455556666" }]), "prod");
-        assert.deepStrictEqual(pending.counterparts[0].source, {
-            kind: "handover",
-            accountId: "444455556666",
-            region: undefined,
-            ingressBucketArn: undefined,
-            replicationRoleArn: undefined,
-            ingressKmsKeyArn: undefined,
-        });
+        assert.strictEqual(pending.counterparts[0].source.kind, "handover");
         // On an SSE-S3 side the bucket alone is complete.
         assert.strictEqual(parseSideConfig(publisherConfig({}, [bucketOnly]), "prod").counterparts[0].source.kind, "handover");
     });
