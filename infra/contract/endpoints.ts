@@ -78,9 +78,9 @@ export interface EndpointProblem {
  * pre-production canary proves the pair); one encryption on both sides of a
  * link (SSE-KMS replicas need the other side's ingress key, which an SSE-S3
  * side does not have); and, on an SSE-KMS side, no ingress bucket without its
- * key (S3 would otherwise have no key to encrypt our replicas with there: the
- * hand-over file's schema requires the key with SSE-KMS, and a deployed
- * SSE-KMS stack always exports it). Returns one problem per field, in field
+ * key (a rule that selects SSE-KMS objects must name the replica key, S3 API
+ * Reference, Destination.EncryptionConfiguration; the hand-over file's schema
+ * requires the key with SSE-KMS, and a deployed SSE-KMS stack always exports it). Returns one problem per field, in field
  * order; `encryption` and `missing-key` come last.
  */
 export function endpointProblems(theirs: ArrivingEndpoints, own: OwnEndpoints): EndpointProblem[] {

@@ -56,6 +56,9 @@ describe("counterpart endpoint rules", () => {
         ],
         ["their SSE-S3 with our SSE-KMS", { ingressKmsKeyArn: undefined, encryption: "SSE-S3" }, {}, "encryption", "encryption", /^is SSE-S3, but this stack uses SSE-KMS/],
         ["their SSE-KMS with our SSE-S3", {}, { encryption: "SSE-S3" }, "encryption", "encryption", /^is SSE-KMS, but this stack uses SSE-S3/],
+        // An SSE-KMS side's replication rule selects SSE-KMS objects, and then its destination must name the replica key:
+        // "If SourceSelectionCriteria is specified, you must specify this element" (EncryptionConfiguration,
+        // https://docs.aws.amazon.com/AmazonS3/latest/API/API_Destination.html); without the key there is no rule to write.
         [
             "an ingress bucket without its key on our SSE-KMS side, the encryption not stated (config)",
             { ingressKmsKeyArn: undefined, encryption: undefined },
