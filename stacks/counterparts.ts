@@ -137,7 +137,7 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
     const raw = (links as Record<string, unknown>)[own.name];
     if (raw === undefined) {
         return waiting(
-            `stack ${stack} does not list "${own.name}" yet: add it to ${own.side === "publisher" ? "transfer:publishers" : "transfer:partners"} there and run \`pulumi up\` on ${stack}`,
+            `stack ${stack} does not list "${own.name}" yet: add it to ${own.side === "publisher" ? "s3-transfer:publishers" : "s3-transfer:partners"} there and run \`pulumi up\` on ${stack}`,
         );
     }
     const parsedLink = parseOutputs(PeerLinkSchema, raw);

@@ -154,23 +154,23 @@ describe("example setups", () => {
 
         it("refuses the partner's ingress bucket without its key, naming the key to set, as a hand-over file or a stack reference would", async () => {
             const file = variant(path.join(EXAMPLES, "sse-kms.yaml"), (c) => {
-                delete (c["transfer:partners"] as Record<string, unknown>[])[0].ingressKmsKeyArn;
+                delete (c["s3-transfer:partners"] as Record<string, unknown>[])[0].ingressKmsKeyArn;
             });
             await assert.rejects(
                 planUncached({ stack: "sse-kms", configFile: file }),
                 (err: unknown) =>
                     isConfigError(err) &&
                     err.problems.length === 1 &&
-                    err.problems[0].key === "transfer:partners[0].ingressKmsKeyArn" &&
+                    err.problems[0].key === "s3-transfer:partners[0].ingressKmsKeyArn" &&
                     /is missing, but the ingress bucket is given and this stack uses SSE-KMS/.test(err.problems[0].problem) &&
-                    /pulumi config set --path 'transfer:partners\[0\]\.ingressKmsKeyArn' <arn>/.test(err.problems[0].fix),
+                    /pulumi config set --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn' <arn>/.test(err.problems[0].fix),
             );
         });
 
         it("reads the counterpart's ingress key through the stack reference, and refuses an SSE-S3 counterpart", async () => {
             const kms = (stack: string) =>
                 variant(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), (c) => {
-                    c["transfer:encryption"] = "SSE-KMS";
+                    c["s3-transfer:encryption"] = "SSE-KMS";
                 });
             const partner = await planUncached({ stack: "partner-prod", configFile: kms("partner-prod"), stackOutputs: { "organization/s3-transfer/prod": {} } });
             const publisher = await planUncached({ stack: "prod", configFile: kms("prod"), stackOutputs: { "organization/s3-transfer/partner-prod": partner.outputs } });
@@ -332,7 +332,7 @@ describe("example setups", () => {
                 { Sid: "WriteFiles", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/*` },
             ]);
             const file = variant(path.join(EXAMPLES, "service-role.yaml"), (c) => {
-                (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending = false;
+                (c["s3-transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending = false;
             });
             const done = await planUncached({ stack: "service-role", configFile: file });
             assert.deepStrictEqual(documentOf(one(done, T.rolePolicy)).Statement, [{ Sid: "WriteFiles", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${bucketArn}/*` }]);
@@ -340,7 +340,7 @@ describe("example setups", () => {
             assert.deepStrictEqual(done.warnings, []);
             // The service's guide: s3:DeleteObject "is required to clean up test artifacts" of the first connection test.
             const byDefault = variant(path.join(EXAMPLES, "service-role.yaml"), (c) => {
-                delete (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending;
+                delete (c["s3-transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending;
             });
             const first = await planUncached({ stack: "service-role", configFile: byDefault });
             assert.deepStrictEqual(documentOf(one(first, T.rolePolicy)).Statement, documentOf(one(pending, T.rolePolicy)).Statement);

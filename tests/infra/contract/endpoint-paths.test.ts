@@ -66,7 +66,7 @@ describe("one rule set for a counterpart's endpoints, whichever way they arrive"
         const reduced = reference ? text : text.replace(/^ +stack: (?:organization\/s3-transfer\/)?prod\n/m, "");
         if (!reference) assert.notStrictEqual(reduced, text, "Pulumi.partner-prod.yaml no longer references prod as this test expects");
         const file = path.join(dir, `partner-prod-${encryption}-${reference}.yaml`);
-        fs.writeFileSync(file, reduced.replace("config:\n", `config:\n  transfer:encryption: ${encryption}\n`));
+        fs.writeFileSync(file, reduced.replace("config:\n", `config:\n  s3-transfer:encryption: ${encryption}\n`));
         return file;
     }
 
@@ -74,7 +74,7 @@ describe("one rule set for a counterpart's endpoints, whichever way they arrive"
     function viaConfig(endpoints: Endpoints, encryption: Encryption = "SSE-S3"): ConfigProblem[] {
         const raw = {
             ...readStackConfig(partnerFile(encryption, true)),
-            "transfer:publishers": JSON.stringify([{ name: "acme-bank", root: "acme-bank", ...endpoints }]),
+            "s3-transfer:publishers": JSON.stringify([{ name: "acme-bank", root: "acme-bank", ...endpoints }]),
         };
         try {
             parseSideConfig(raw, "partner-prod");
@@ -137,8 +137,8 @@ describe("one rule set for a counterpart's endpoints, whichever way they arrive"
                 rules,
             );
             const paths: [string, { key: string; problem: string }[], (field: string) => string][] = [
-                ["config", viaConfig(endpoints), (field) => `transfer:publishers[0].${field === "encryption" ? "ingressKmsKeyArn" : field}`],
-                ["stack outputs", await viaStackOutputs(endpoints), () => "transfer:publishers[0].stack"],
+                ["config", viaConfig(endpoints), (field) => `s3-transfer:publishers[0].${field === "encryption" ? "ingressKmsKeyArn" : field}`],
+                ["stack outputs", await viaStackOutputs(endpoints), () => "s3-transfer:publishers[0].stack"],
                 ["hand-over file", viaHandoverFile(endpoints), (field) => `#/${field === "accountId" || field === "region" ? "from" : "link"}/${field}`],
             ];
             for (const [way, found, location] of paths) {
@@ -159,7 +159,7 @@ describe("one rule set for a counterpart's endpoints, whichever way they arrive"
         const config = viaConfig(real, "SSE-KMS");
         assert.deepStrictEqual(
             config.map((p) => [p.key, p.problem]),
-            [["transfer:publishers[0].ingressKmsKeyArn", missing.problem]],
+            [["s3-transfer:publishers[0].ingressKmsKeyArn", missing.problem]],
         );
         const stack = await viaStackOutputs(real, "SSE-KMS");
         assert.strictEqual(stack.length, 1, JSON.stringify(stack));
