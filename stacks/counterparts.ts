@@ -9,6 +9,7 @@ import * as path from "path";
 import { CounterpartEndpoints } from "../infra/components/counterpart-link";
 import { CounterpartSpec } from "../infra/components/exchange-side";
 import { ConfigError, ConfigProblem } from "../infra/config/errors";
+import { configKey } from "../infra/config/keys";
 import { parseKmsKeyArn, qualifiedStackName } from "../infra/config/rules";
 import { ArrivingEndpoints, endpointProblems } from "../infra/contract/endpoints";
 import { LinkOutputsSchema, OutputProblem, parseOutputs, PEER_OUTPUTS, StackOutputsSchema } from "../infra/contract/outputs";
@@ -55,30 +56,11 @@ function specFor(counterpart: CounterpartConfig, endpoints: CounterpartEndpoints
     return { ...named, endpoints };
 }
 
-function fromHandover(counterpart: CounterpartConfig, own: SideConfig, problems: ConfigProblem[]): Resolution {
+/** A hand-over written in config: parseSideConfig has checked it with the endpoint rules (infra/contract/endpoints.ts). */
+function fromHandover(counterpart: CounterpartConfig): Resolution {
     if (counterpart.source.kind !== "handover") throw new Error("not a handover");
     const { accountId, region, ingressBucketArn, replicationRoleArn, ingressKmsKeyArn, replicatesDeleteMarkers } = counterpart.source;
     const set = (field: string) => `pulumi config set --path '${counterpart.configKey}.${field}' <${field === "region" ? "region" : "arn"}>`;
-    // A handed-over key says their ingress is SSE-KMS; no key yet says nothing (config fills in as values arrive).
-    const arriving: ArrivingEndpoints = {
-        accountId,
-        region,
-        ingressBucketArn,
-        replicationRoleArn,
-        ingressKmsKeyArn,
-        ...(ingressKmsKeyArn ? { encryption: "SSE-KMS" as const } : {}),
-    };
-    for (const { field, problem } of endpointProblems(arriving, own)) {
-        problems.push(
-            field === "encryption"
-                ? {
-                      key: `${counterpart.configKey}.ingressKmsKeyArn`,
-                      problem: `says ${counterpart.name}'s ingress bucket ${problem}`,
-                      fix: `agree on one encryption with ${counterpart.name}: pulumi config set s3-transfer:encryption SSE-KMS, or remove the key (pulumi config rm --path '${counterpart.configKey}.ingressKmsKeyArn') if they use SSE-S3`,
-                  }
-                : { key: `${counterpart.configKey}.${field}`, problem, fix: `check it against what ${counterpart.name} handed over, then: ${set(field)}` },
-        );
-    }
     const keyArn = ingressKmsKeyArn ? parseKmsKeyArn(ingressKmsKeyArn) : undefined;
     // The key's ARN names the destination region for certain; the hand-over's region field is the fallback.
     const ingressRegion = keyArn && typeof keyArn !== "string" ? keyArn.region : region;
@@ -91,10 +73,7 @@ function fromHandover(counterpart: CounterpartConfig, own: SideConfig, problems:
         ...(replicatesDeleteMarkers ? { replicatesDeleteMarkers } : {}),
     };
     const pending: string[] = [];
-    // With SSE-KMS here, replicas need the counterpart's ingress key; say so rather than skip silently.
-    if (own.encryption === "SSE-KMS" && ingressBucketArn && !ingressKmsKeyArn) {
-        pending.push(`replication to ${counterpart.name} waits for the KMS key of their ingress bucket (s3-transfer:encryption is SSE-KMS here): ${set("ingressKmsKeyArn")}`);
-    }
+    // With SSE-KMS here, the key comes with the bucket (the endpoint rules refuse one without the other).
     if (!ingressBucketArn) {
         pending.push(`replication to ${counterpart.name} waits for their ingress bucket ARN: ${set("ingressBucketArn")}`);
     }
@@ -182,12 +161,12 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
     };
     const found = endpointProblems(arriving, own);
     if (found.length) {
-        for (const { field, problem } of found) {
+        for (const { field, rule, problem } of found) {
             const output = field === "accountId" ? "accountId" : field === "encryption" ? `links.${own.name} (the encryption of its ingress bucket)` : `links.${own.name}.${field}`;
             const fix =
-                field === "encryption"
-                    ? `agree on one encryption: set s3-transfer:encryption to ${own.encryption} in ${theirConfig} and run \`pulumi up\` on ${stack} (or ${theirEncryption} here)`
-                    : field === "accountId" && peer.outputs.accountId === own.accountId
+                rule === "encryption"
+                    ? `agree on one encryption: set ${configKey("encryption")} to ${own.encryption} in ${theirConfig} and run \`pulumi up\` on ${stack} (or ${theirEncryption} here)`
+                    : rule === "own-account"
                       ? `deploy ${stack} to ${counterpart.name}'s own account`
                       : redeploy;
             problems.push({ key, problem: `stack ${stack}, output ${output}: ${problem}`, fix });
@@ -244,7 +223,7 @@ export async function resolveCounterparts(config: SideConfig): Promise<ResolvedC
             const via = counterpart.source.kind;
             let resolution: Resolution;
             if (counterpart.source.kind === "handover") {
-                resolution = fromHandover(counterpart, config, problems);
+                resolution = fromHandover(counterpart);
             } else {
                 // A bare stack name is one of this project in the deploying backend's own organization.
                 const stack = qualifiedStackName(counterpart.source.stack, pulumi.getOrganization(), pulumi.getProject());

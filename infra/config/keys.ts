@@ -68,18 +68,23 @@ export const ALERT_PROTOCOLS = ["email", "https"] as const;
 
 // ---- schemas of single values, in the project's voice ----
 
-/** A string checked by one of the rules in rules.ts (which return the problem, or undefined). */
-export const checked = (problemOf: (v: string) => string | undefined) =>
-    z.string().superRefine((value, ctx) => {
+/**
+ * A string checked by one of the rules in rules.ts (which return the problem,
+ * or undefined), with the rule's own sentence as the message. `base` is the
+ * string schema to refine (the stack-output contract's says "is missing").
+ */
+export const checked = (problemOf: (v: string) => string | undefined, base: z.ZodString = z.string()) =>
+    base.superRefine((value, ctx) => {
         const problem = problemOf(value);
         if (problem) ctx.addIssue({ code: "custom", message: problem });
     });
 
-const arnChecked = (parse: (v: string) => object | string) =>
+/** An ARN checked by one of the parsers in rules.ts (which return the parts, or the problem). */
+export const arnChecked = (parse: (v: string) => object | string, base?: z.ZodString) =>
     checked((v) => {
         const parsed = parse(v);
         return typeof parsed === "string" ? parsed : undefined;
-    });
+    }, base);
 
 const ownBucketName = checked((v) => bucketNameProblem(v, { allowDots: false }));
 
@@ -453,7 +458,7 @@ export const COUNTERPART_FIELDS = {
     }),
     ingressKmsKeyArn: field(arnChecked(parseKmsKeyArn), {
         fix: "arn:aws:kms:<region>:<their-account>:key/<key-id>",
-        doc: `${handedOver} with SSE-KMS, the KMS key of the counterpart's ingress bucket; our replicas are encrypted with it (its ARN also gives the counterpart's region)`,
+        doc: `${handedOver} with SSE-KMS, the KMS key of the counterpart's ingress bucket, required with \`ingressBucketArn\`; our replicas are encrypted with it (its ARN also gives the counterpart's region)`,
     }),
     replicatesDeleteMarkers: field(z.boolean(), {
         defaultDoc: "`false`",

@@ -11,6 +11,7 @@ import {
     counterpartSchema,
     CounterpartState,
     didYouMean,
+    Encryption,
     ENTRY_FIELDS,
     fixFor,
     fullKey,
@@ -29,7 +30,8 @@ import {
     TopLevelKey,
     vendorDropSchema,
 } from "./keys";
-import { bucketNameProblem, parseBucketArn, parseKmsKeyArn, parsePrincipalArn, parseRoleArn, partitionOf, regionProblem, roleNameProblem } from "./rules";
+import { ArrivingEndpoints, EndpointProblem, endpointProblems, HandedOverEndpoints } from "../contract/endpoints";
+import { bucketNameProblem, parsePrincipalArn, partitionOf, regionProblem, roleNameProblem } from "./rules";
 
 export { COUNTERPART_STATES, COUNTERPARTS_KEY } from "./keys";
 export type { CounterpartState, Encryption, Side } from "./keys";
@@ -37,19 +39,12 @@ export type { CounterpartState, Encryption, Side } from "./keys";
 /** How the other side's identifiers reach us: from its stack, or in writing. */
 export type CounterpartSource =
     | { kind: "stack"; stack: string }
-    | {
+    /** The handed-over endpoints; each absent until the counterpart hands it over. */
+    | ({
           kind: "handover";
-          accountId: string;
-          region?: string;
-          /** Where our egress replicates to; absent until the counterpart hands it over. */
-          ingressBucketArn?: string;
-          /** The role the counterpart replicates into our ingress with; absent until handed over. */
-          replicationRoleArn?: string;
-          /** The KMS key of the counterpart's ingress bucket, which our SSE-KMS replicas are encrypted with. */
-          ingressKmsKeyArn?: string;
           /** The counterpart replicates delete markers, so our ingress admits `s3:ReplicateDelete`. Default: false. */
           replicatesDeleteMarkers?: boolean;
-      };
+      } & HandedOverEndpoints);
 
 export interface AcceptedHandover {
     fingerprint: string;
@@ -261,7 +256,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
     const vendorDrops: VendorDropConfig[] = [];
     const serviceDestinations: ServiceDestinationConfig[] = [];
     if (side) {
-        const own: OwnSide = { side, name, accountId, region, bucketPrefix };
+        const own: OwnSide = { side, name, accountId, region, bucketPrefix, encryption: settings.encryption };
         const listKey = COUNTERPARTS_KEY[side];
         const otherKey = COUNTERPARTS_KEY[side === "publisher" ? "partner" : "publisher"];
         if (raw[otherKey] !== undefined) {
@@ -370,6 +365,7 @@ interface OwnSide {
     accountId: string;
     region: string;
     bucketPrefix: string;
+    encryption: Encryption;
 }
 
 function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, problems: ConfigProblem[]): CounterpartConfig | undefined {
@@ -404,7 +400,7 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
             ingressKmsKeyArn: entry.ingressKmsKeyArn,
             ...(entry.replicatesDeleteMarkers !== undefined ? { replicatesDeleteMarkers: entry.replicatesDeleteMarkers } : {}),
         };
-        checkHandover(source, key, own, problems);
+        checkHandover(source, key, entry.name, own, problems);
     }
 
     const bucketPrefix = `${own.bucketPrefix}-${entry.name}`;
@@ -430,48 +426,46 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
     };
 }
 
-function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>, key: string, own: OwnSide, problems: ConfigProblem[]): void {
-    if (source.accountId === own.accountId) {
-        problems.push(problem(`${key}.accountId`, `is this side's own account (${own.accountId}); replication here is cross-account`, fixFor(`${key}.accountId`)));
-    }
+/**
+ * A counterpart's endpoints written in config meet the one rule set of
+ * `endpointProblems`, as a stack output or a hand-over file does; here each
+ * problem is named by its config key, with the `pulumi config` that fixes it.
+ */
+function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>, key: string, counterpart: string, own: OwnSide, problems: ConfigProblem[]): void {
+    const { kind: _kind, replicatesDeleteMarkers: _markers, ...endpoints } = source;
+    // A handed-over key says their ingress is SSE-KMS; no key yet says nothing (config fills in as values arrive).
+    const arriving: ArrivingEndpoints = { ...endpoints, ...(endpoints.ingressKmsKeyArn ? { encryption: "SSE-KMS" as const } : {}) };
     const partition = partitionOf(own.region);
-    if (source.ingressBucketArn) {
-        const arn = parseBucketArn(source.ingressBucketArn);
-        if (typeof arn !== "string" && arn.partition !== partition) {
-            problems.push(
-                problem(
-                    `${key}.ingressBucketArn`,
-                    `is in partition ${arn.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`,
-                    fixFor(`${key}.ingressBucketArn`),
-                ),
-            );
-        }
+    for (const found of endpointProblems(arriving, { accountId: own.accountId, partition, encryption: own.encryption })) {
+        problems.push(handoverProblem(found, key, counterpart, partition));
     }
-    const owners: [string, { accountId: string; partition: string } | string | undefined][] = [
-        ["replicationRoleArn", source.replicationRoleArn ? parseRoleArn(source.replicationRoleArn) : undefined],
-        ["ingressKmsKeyArn", source.ingressKmsKeyArn ? parseKmsKeyArn(source.ingressKmsKeyArn) : undefined],
-    ];
-    for (const [field, arn] of owners) {
-        if (!arn || typeof arn === "string") continue;
-        // An ARN of another partition names a principal or key this stack's partition cannot reach.
-        if (arn.partition !== partition) {
-            problems.push(
-                problem(
-                    `${key}.${field}`,
-                    `is in partition ${arn.partition}, but this stack's region ${own.region} is in ${partition}; IAM and KMS cannot cross partitions`,
-                    `ask the counterpart for the ${field} of its account in ${partition} (arn:${partition}:...), then: pulumi config set --path '${key}.${field}' <arn>`,
-                ),
+}
+
+/** One endpoint problem as a config problem: the key it is about, and the fix for the rule it breaks. */
+function handoverProblem({ field, rule, problem: message }: EndpointProblem, key: string, counterpart: string, partition: string): ConfigProblem {
+    const fieldKey = `${key}.${field === "encryption" ? "ingressKmsKeyArn" : field}`;
+    const set = `pulumi config set --path '${fieldKey}' <${field === "region" ? "region" : field === "accountId" ? "account-id" : "arn"}>`;
+    switch (rule) {
+        case "shape":
+        case "own-account":
+            return problem(fieldKey, message);
+        case "partition":
+            return problem(fieldKey, message, `ask ${counterpart} for the ${field} of its account in ${partition}, then: ${set}`);
+        case "encryption":
+            return problem(
+                fieldKey,
+                `says ${counterpart}'s ingress bucket ${message}`,
+                `agree on one encryption with ${counterpart}: pulumi config set ${configKey("encryption")} SSE-KMS, or remove the key (pulumi config rm --path '${fieldKey}') if they use SSE-S3`,
             );
-        }
-        if (arn.accountId !== source.accountId) {
-            problems.push(
-                problem(
-                    `${key}.${field}`,
-                    `belongs to account ${arn.accountId}, not to the counterpart's account ${source.accountId}`,
-                    `check ${key}.accountId and ${key}.${field} against what the counterpart handed over`,
-                ),
+        case "missing-key":
+            return problem(
+                fieldKey,
+                message,
+                `ask ${counterpart} for the KMS key of their ingress bucket, then: ${set}   (or leave ${key}.ingressBucketArn out until the key comes, and replication waits)`,
             );
-        }
+        case "owner":
+        case "key-region":
+            return problem(fieldKey, message, `check ${key}.accountId, ${key}.region and ${fieldKey} against what ${counterpart} handed over, then: ${set}`);
     }
 }
 

@@ -5,7 +5,7 @@
  * a field came from and what fixes it; the rules, and so the verdicts, are
  * the same for all three.
  */
-import { Encryption } from "../config/schema";
+import type { Encryption } from "../config/keys";
 import { accountIdProblem, parseBucketArn, parseKmsKeyArn, parseRoleArn, partitionOf, regionProblem } from "../config/rules";
 
 /** A counterpart's endpoints as they arrive. Absent values are "not yet handed over". */
@@ -13,8 +13,11 @@ export interface ArrivingEndpoints {
     accountId: string;
     /** Region of their ingress bucket. */
     region?: string;
+    /** Where our egress replicates to. */
     ingressBucketArn?: string;
+    /** The role the counterpart replicates into our ingress with. */
     replicationRoleArn?: string;
+    /** The KMS key of the counterpart's ingress bucket, which our SSE-KMS replicas are encrypted with. */
     ingressKmsKeyArn?: string;
     /**
      * Their buckets' encryption, when the way it arrives tells: a hand-over file
@@ -27,6 +30,9 @@ export interface ArrivingEndpoints {
 
 export type EndpointField = keyof ArrivingEndpoints;
 
+/** The endpoints as a counterpart hands them over in writing (config): identifiers only, the encryption unsaid. */
+export type HandedOverEndpoints = Omit<ArrivingEndpoints, "encryption">;
+
 /** This side, as far as the rules need it. */
 export interface OwnEndpoints {
     accountId: string;
@@ -34,8 +40,29 @@ export interface OwnEndpoints {
     encryption: Encryption;
 }
 
+/**
+ * Which rule a problem breaks, so that each caller can attach its own fix and
+ * tests can check that every way in meets the same rule.
+ */
+export type EndpointRule =
+    /** An identifier that is not of its kind (an 11-digit account, a user where a role is needed, ...). */
+    | "shape"
+    /** The counterpart's account is this stack's own. */
+    | "own-account"
+    /** A region or ARN of another partition than this stack's. */
+    | "partition"
+    /** A role or key of another account than the counterpart's. */
+    | "owner"
+    /** A key in another region than the counterpart's bucket. */
+    | "key-region"
+    /** The two sides of the link use different encryptions. */
+    | "encryption"
+    /** This stack is SSE-KMS and the ingress bucket came without its key. */
+    | "missing-key";
+
 export interface EndpointProblem {
     field: EndpointField;
+    rule: EndpointRule;
     /** A sentence about the field's value, e.g. `is in partition aws-cn, not aws; replication cannot cross partitions`. */
     problem: string;
 }
@@ -48,21 +75,26 @@ export interface EndpointProblem {
  * in the region given for the bucket it encrypts (this program takes the key's
  * region as the destination region, so the two must not disagree; we found no
  * AWS page stating the same-region rule for general purpose buckets, and the
- * pre-production canary proves the pair); and one encryption on both sides of
- * a link (SSE-KMS replicas need the other side's ingress key, which an SSE-S3
- * side does not have). Returns one problem per field, in field order.
+ * pre-production canary proves the pair); one encryption on both sides of a
+ * link (SSE-KMS replicas need the other side's ingress key, which an SSE-S3
+ * side does not have); and, on an SSE-KMS side, no ingress bucket without its
+ * key (a rule that selects SSE-KMS objects must name the replica key, S3 API
+ * Reference, Destination.EncryptionConfiguration; the hand-over file's schema
+ * requires the key with SSE-KMS, and a deployed SSE-KMS stack always exports it). Returns one problem per field, in field
+ * order; `encryption` and `missing-key` come last.
  */
 export function endpointProblems(theirs: ArrivingEndpoints, own: OwnEndpoints): EndpointProblem[] {
     const problems: EndpointProblem[] = [];
+    const add = (field: EndpointField, rule: EndpointRule, problem: string) => problems.push({ field, rule, problem });
     const { partition } = own;
     const accountProblem = accountIdProblem(theirs.accountId);
-    if (accountProblem) problems.push({ field: "accountId", problem: accountProblem });
-    else if (theirs.accountId === own.accountId) problems.push({ field: "accountId", problem: `is this stack's own account ${own.accountId}; replication here is cross-account` });
+    if (accountProblem) add("accountId", "shape", accountProblem);
+    else if (theirs.accountId === own.accountId) add("accountId", "own-account", `is this stack's own account ${own.accountId}; replication here is cross-account`);
     if (theirs.region !== undefined) {
         const found = regionProblem(theirs.region);
-        if (found) problems.push({ field: "region", problem: found });
+        if (found) add("region", "shape", found);
         else if (partitionOf(theirs.region) !== partition)
-            problems.push({ field: "region", problem: `${theirs.region} is in partition ${partitionOf(theirs.region)}, not ${partition}; replication cannot cross partitions` });
+            add("region", "partition", `${theirs.region} is in partition ${partitionOf(theirs.region)}, not ${partition}; replication cannot cross partitions`);
     }
     const parsed: [EndpointField, string | undefined, (v: string) => { partition: string; accountId?: string; region?: string } | string][] = [
         ["ingressBucketArn", theirs.ingressBucketArn, parseBucketArn],
@@ -72,18 +104,25 @@ export function endpointProblems(theirs: ArrivingEndpoints, own: OwnEndpoints): 
     for (const [field, value, parse] of parsed) {
         if (value === undefined) continue;
         const arn = parse(value);
-        if (typeof arn === "string") problems.push({ field, problem: arn });
-        else if (arn.partition !== partition) problems.push({ field, problem: `is in partition ${arn.partition}, not ${partition}; replication cannot cross partitions` });
+        if (typeof arn === "string") add(field, "shape", arn);
+        else if (arn.partition !== partition) add(field, "partition", `is in partition ${arn.partition}, not ${partition}; replication cannot cross partitions`);
         else if (arn.accountId !== undefined && !accountProblem && arn.accountId !== theirs.accountId)
-            problems.push({ field, problem: `belongs to account ${arn.accountId}, not to the counterpart's account ${theirs.accountId}` });
+            add(field, "owner", `belongs to account ${arn.accountId}, not to the counterpart's account ${theirs.accountId}`);
         else if (arn.region !== undefined && theirs.region !== undefined && arn.region !== theirs.region)
-            problems.push({ field, problem: `is a key in ${arn.region}, but the counterpart's bucket is in ${theirs.region}; the key of a bucket is in the bucket's region` });
+            add(field, "key-region", `is a key in ${arn.region}, but the counterpart's bucket is in ${theirs.region}; the key of a bucket is in the bucket's region`);
     }
     if (theirs.encryption !== undefined && theirs.encryption !== own.encryption) {
-        problems.push({
-            field: "encryption",
-            problem: `is ${theirs.encryption}, but this stack uses ${own.encryption}; both sides of a link use one encryption (SSE-KMS replicas are encrypted with the other side's ingress key)`,
-        });
+        add(
+            "encryption",
+            "encryption",
+            `is ${theirs.encryption}, but this stack uses ${own.encryption}; both sides of a link use one encryption (SSE-KMS replicas are encrypted with the other side's ingress key)`,
+        );
+    } else if (own.encryption === "SSE-KMS" && theirs.ingressBucketArn !== undefined && theirs.ingressKmsKeyArn === undefined) {
+        add(
+            "ingressKmsKeyArn",
+            "missing-key",
+            "is missing, but the ingress bucket is given and this stack uses SSE-KMS: our replicas in that bucket are encrypted with its key, so the two come together",
+        );
     }
     return problems;
 }

@@ -13,6 +13,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { accountIdProblem, bucketNameProblem, parseBucketArn, parseKmsKeyArn, parseRoleArn, partyNameProblem, regionProblem } from "../config/rules";
+import { arnChecked, checked as checkedBy } from "../config/keys";
 import { COUNTERPART_STATES } from "../config/schema";
 import type { HandoverDocument } from "../handoff/document";
 import { handoverSchemaProblems } from "../handoff/schema";
@@ -22,16 +23,8 @@ const wrongType = (expected: string) => (issue: { input?: unknown }) => (issue.i
 const string = () => z.string({ error: wrongType("a string") });
 
 /** A string checked by one of the config rules, with the rule's own sentence as the message. */
-const checked = (problemOf: (v: string) => string | undefined) =>
-    string().superRefine((value, ctx) => {
-        const problem = problemOf(value);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-    });
-const arn = (parse: (v: string) => object | string) =>
-    checked((v) => {
-        const parsed = parse(v);
-        return typeof parsed === "string" ? parsed : undefined;
-    });
+const checked = (problemOf: (v: string) => string | undefined) => checkedBy(problemOf, string());
+const arn = (parse: (v: string) => object | string) => arnChecked(parse, string());
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: wrongType(`one of ${values.join(", ")}`) });
 const text = string().min(1, { error: "must not be empty" });
 const flag = z.boolean({ error: wrongType("true or false") });

@@ -152,14 +152,19 @@ describe("example setups", () => {
             assert.strictEqual(link.ingressKmsKeyArn, keyOfBucket(p, link.ingressBucketName).outputs.arn);
         });
 
-        it("leaves replication pending, with a warning naming the key to set, until the partner's ingress key is handed over", async () => {
+        it("refuses the partner's ingress bucket without its key, naming the key to set, as a hand-over file or a stack reference would", async () => {
             const file = variant(path.join(EXAMPLES, "sse-kms.yaml"), (c) => {
                 delete (c["s3-transfer:partners"] as Record<string, unknown>[])[0].ingressKmsKeyArn;
             });
-            const p = await planUncached({ stack: "sse-kms", configFile: file });
-            assert.strictEqual(ofType(p, T.replication).length, 0);
-            assert.strictEqual(linksOf(p).cdlx.replication, "pending");
-            assert.match(p.warnings.join("\n"), /waits for the KMS key of their ingress bucket.*pulumi config set --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn'/);
+            await assert.rejects(
+                planUncached({ stack: "sse-kms", configFile: file }),
+                (err: unknown) =>
+                    isConfigError(err) &&
+                    err.problems.length === 1 &&
+                    err.problems[0].key === "s3-transfer:partners[0].ingressKmsKeyArn" &&
+                    /is missing, but the ingress bucket is given and this stack uses SSE-KMS/.test(err.problems[0].problem) &&
+                    /pulumi config set --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn' <arn>/.test(err.problems[0].fix),
+            );
         });
 
         it("reads the counterpart's ingress key through the stack reference, and refuses an SSE-S3 counterpart", async () => {

@@ -162,7 +162,8 @@ describe("stack config validation", () => {
             assertRejected(
                 publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", [field]: arn }]),
                 `s3-transfer:partners[0].${field}`,
-                /is in partition aws-(us-gov|cn), but this stack's region us-east-1 is in aws/,
+                /^is in partition aws-(us-gov|cn), not aws; replication cannot cross partitions$/,
+                new RegExp(`^ask cdlx for the ${field} of its account in aws, then: pulumi config set --path 's3-transfer:partners\\[0\\]\\.${field}' <arn>$`),
             ));
     }
     it("rejects a vendor or service principal in another partition than the stack's", () => {
@@ -207,7 +208,8 @@ describe("stack config validation", () => {
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", replicationRoleArn: "arn:aws:iam::999999999999:role/r" }]),
             "s3-transfer:partners[0].replicationRoleArn",
-            /belongs to account 999999999999, not to the counterpart's account 444455556666/,
+            /^belongs to account 999999999999, not to the counterpart's account 444455556666$/,
+            /^check s3-transfer:partners\[0\]\.accountId, .* against what cdlx handed over, then: pulumi config set --path 's3-transfer:partners\[0\]\.replicationRoleArn' <arn>$/,
         ));
     it("rejects a bucket ARN in another partition", () =>
         assertRejected(
@@ -221,8 +223,49 @@ describe("stack config validation", () => {
         assertRejected(publisherConfig({}, [{ ...partner, accountId: "444455556666" }]), "s3-transfer:partners[0].stack", /set together with accountId/));
     it("rejects a side naming itself as its own counterpart", () =>
         assertRejected(publisherConfig({}, [{ name: "acme-bank", accountId: "444455556666" }]), "s3-transfer:partners[0].name", /names this side itself/));
-    it("rejects a counterpart in this side's own account", () =>
-        assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "111122223333" }]), "s3-transfer:partners[0].accountId", /this side's own account/));
+    it("rejects a counterpart in this stack's own account", () =>
+        assertRejected(
+            publisherConfig({}, [{ name: "cdlx", accountId: "111122223333" }]),
+            "s3-transfer:partners[0].accountId",
+            /^is this stack's own account 111122223333; replication here is cross-account$/,
+            /pulumi config set --path 's3-transfer:partners\[0\]\.accountId'/,
+        ));
+    it("rejects a handed-over region of another partition", () =>
+        assertRejected(
+            publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", region: "cn-north-1" }]),
+            "s3-transfer:partners[0].region",
+            /^cn-north-1 is in partition aws-cn, not aws; replication cannot cross partitions$/,
+            /pulumi config set --path 's3-transfer:partners\[0\]\.region' <region>/,
+        ));
+    it("rejects a handed-over key in another region than the counterpart's", () =>
+        assertRejected(
+            publisherConfig({ "s3-transfer:encryption": "SSE-KMS" }, [
+                { name: "cdlx", accountId: "444455556666", region: "us-east-1", ingressKmsKeyArn: "arn:aws:kms:eu-west-1:444455556666:key/abc" },
+            ]),
+            "s3-transfer:partners[0].ingressKmsKeyArn",
+            /^is a key in eu-west-1, but the counterpart's bucket is in us-east-1/,
+        ));
+    it("rejects a handed-over key on an SSE-S3 side: both sides of a link use one encryption", () =>
+        assertRejected(
+            publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressKmsKeyArn: "arn:aws:kms:us-east-1:444455556666:key/abc" }]),
+            "s3-transfer:partners[0].ingressKmsKeyArn",
+            /^says cdlx's ingress bucket is SSE-KMS, but this stack uses SSE-S3/,
+            /pulumi config set s3-transfer:encryption SSE-KMS, or remove the key \(pulumi config rm --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn'\)/,
+        ));
+    it("on an SSE-KMS side, refuses a handed-over ingress bucket without its key, and leaves a hand-over of neither pending", () => {
+        const bucketOnly = { name: "cdlx", accountId: "444455556666", ingressBucketArn: "arn:aws:s3:::cdlx-prod-acme-bank-ingress" };
+        assertRejected(
+            publisherConfig({ "s3-transfer:encryption": "SSE-KMS" }, [bucketOnly]),
+            "s3-transfer:partners[0].ingressKmsKeyArn",
+            /^is missing, but the ingress bucket is given and this stack uses SSE-KMS/,
+            /pulumi config set --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn' <arn>.*leave s3-transfer:partners\[0\]\.ingressBucketArn out until the key comes/,
+        );
+        // Neither handed over yet: accepted, and the plan warns that replication waits for the bucket.
+        const pending = parseSideConfig(publisherConfig({ "s3-transfer:encryption": "SSE-KMS" }, [{ name: "cdlx", accountId: "444455556666" }]), "prod");
+        assert.strictEqual(pending.counterparts[0].source.kind, "handover");
+        // On an SSE-S3 side the bucket alone is complete.
+        assert.strictEqual(parseSideConfig(publisherConfig({}, [bucketOnly]), "prod").counterparts[0].source.kind, "handover");
+    });
     it("rejects duplicate counterpart names", () =>
         assertRejected(
             publisherConfig({}, [partner, { name: "cdlx", accountId: "444455556666" }]),
