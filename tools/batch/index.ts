@@ -6,8 +6,8 @@
 import { randomUUID } from "crypto";
 import { CreateJobCommand, ReplicationStatus, S3ControlClient, S3ControlServiceException } from "@aws-sdk/client-s3-control";
 import { isConfigError } from "../../infra/config/errors";
-import { Command, Io, oneOf, OptionSpecs, Parsed, runCommand, STACK_OPTIONS, StackTarget, stackTarget, UsageError } from "../cli/runner";
-import { PulumiRunner, readOutputsJson, runPulumi } from "../canary/outputs";
+import { Command, Io, oneOf, OptionSpecs, Parsed, runCommand, StackTarget, stackTarget, UsageError } from "../cli/runner";
+import { OUTPUTS_OPTIONS, PulumiRunner, readOutputsJson, runPulumi } from "../canary/outputs";
 import { batchJobFor, cliCommand, DEFAULT_STATUSES, parseBatchOutputs, REPLICATION_STATUSES } from "./job";
 
 export const EXIT_OK = 0;
@@ -36,8 +36,7 @@ exit status: 0 printed (or job created); 1 AWS refused or failed to create the j
 2 usage, outputs or config error, before anything is created.`;
 
 const OPTIONS = {
-    ...STACK_OPTIONS,
-    outputs: { type: "string" },
+    ...OUTPUTS_OPTIONS,
     counterpart: { type: "string" },
     status: { type: "string", multiple: true },
     start: { type: "boolean" },

@@ -1,5 +1,6 @@
 /** The canary's command line. Every error names the option and how to fix it. */
-import { OptionSpecs, Parsed, STACK_OPTIONS, stackTarget, UsageError } from "../cli/runner";
+import { OptionSpecs, Parsed, stackTarget, UsageError } from "../cli/runner";
+import { OUTPUTS_OPTIONS } from "./outputs";
 
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 export const DEFAULT_INTERVAL_SECONDS = 5;
@@ -36,8 +37,7 @@ denied or errored; 2 usage or outputs error, or no active link to check;
 130 interrupted.`;
 
 export const OPTIONS = {
-    ...STACK_OPTIONS,
-    outputs: { type: "string" },
+    ...OUTPUTS_OPTIONS,
     counterpart: { type: "string", multiple: true },
     timeout: { type: "string" },
     interval: { type: "string" },

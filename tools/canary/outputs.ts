@@ -7,7 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { z } from "zod";
 import { describeOutputProblems, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
-import { UsageError } from "../cli/runner";
+import { OptionSpecs, STACK_OPTIONS, UsageError } from "../cli/runner";
 
 /** What the canary reads of the contract (infra/contract/outputs.ts). */
 const linkSchema = LinkOutputsSchema.pick({
@@ -42,6 +42,9 @@ export const runPulumi: PulumiRunner = (args) => {
     const r = spawnSync("pulumi", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "", error: r.error };
 };
+
+/** `--stack <name>` (its outputs read with pulumi) or `--outputs <file>` (the same JSON), with `--config` as every command has it; read by readOutputsJson. */
+export const OUTPUTS_OPTIONS = { ...STACK_OPTIONS, outputs: { type: "string" } } as const satisfies OptionSpecs;
 
 export interface OutputsSource {
     stack?: string;

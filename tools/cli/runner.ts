@@ -55,9 +55,6 @@ const HELP = { help: { type: "boolean", short: "h" } } as const satisfies Option
 /** `--stack <name>` and `--config <file>`, the same two options in every command that works on a stack (read them with `stackTarget`). */
 export const STACK_OPTIONS = { stack: { type: "string" }, config: { type: "string" } } as const satisfies OptionSpecs;
 
-/** The usage's words for STACK_OPTIONS. */
-export const STACK_USAGE = "(--stack <name> | --config <file>)";
-
 /** The command line as the command's options read it; a `UsageError` when it does not parse. */
 export function parseCommandLine<O extends OptionSpecs>(command: Command<O>, argv: string[]): Parsed<O> & { help: boolean } {
     let parsed;
