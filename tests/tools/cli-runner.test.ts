@@ -146,6 +146,39 @@ describe("the command-line runner", () => {
         }
     });
 
+    it("a value that swallows the next option, or a single-valued option given twice, exits 2 rather than guessing", async () => {
+        // Node's parseArgs refuses `--stack --flag` as ambiguous, and keeps the last value of a repeated option unless it is `multiple`
+        // (https://nodejs.org/api/util.html#utilparseargsconfig): the runner refuses the repetition rather than drop a value.
+        for (const [argv, message] of [
+            [["--stack", "--flag"], /^Option '--stack' argument is ambiguous\./],
+            [["--stack", "a", "--stack", "b"], /^Option '--stack' is given twice: it takes one value\n/],
+            [["--config=x.yaml", "--config", "y.yaml"], /^Option '--config' is given twice/],
+        ] as [string[], RegExp][]) {
+            const io = recorder();
+            assert.strictEqual(
+                await runCommand(
+                    demo(() => assert.fail("ran")),
+                    argv,
+                    io,
+                ),
+                2,
+                argv.join(" "),
+            );
+            assert.match(io.err, message);
+            assert.ok(io.err.endsWith(`\n${USAGE}\n`), io.err);
+        }
+        const help = recorder();
+        assert.strictEqual(
+            await runCommand(
+                demo(() => assert.fail("ran")),
+                ["--stack", "", "--stack", "b", "--help"],
+                help,
+            ),
+            0,
+            "--help wins over what it would refuse",
+        );
+    });
+
     it("a repeatable option collects its values in order; a boolean flag is true when given", async () => {
         let seen: unknown;
         const command = {

@@ -2,9 +2,9 @@
  * The one command-line runner every tool in tools/ starts through, so that
  * they all read their command line and end the same way:
  * - `--help` (or `-h`) prints the usage on stdout and exits 0, before anything runs;
- * - an unknown option, a missing or empty value, a bad value, a missing required
- *   option, or a file that cannot be read or written (a `UsageError`) exits 2
- *   with the message and the usage on stderr;
+ * - an unknown option, a missing or empty value, a single-valued option given
+ *   twice, a bad value, a missing required option, or a file that cannot be
+ *   read or written (a `UsageError`) exits 2 with the message and the usage on stderr;
  * - a config error (the program's `ConfigError`, naming the file, key and fix) exits 2;
  * - any other failure exits 1 with its one-line message, never a stack trace;
  * - the process exits only once stdout has drained, so a pipe gets all of it.
@@ -57,19 +57,28 @@ export const STACK_OPTIONS = { stack: { type: "string" }, config: { type: "strin
 
 /** The command line as the command's options read it; a `UsageError` when it does not parse. */
 export function parseCommandLine<O extends OptionSpecs>(command: Command<O>, argv: string[]): Parsed<O> & { help: boolean } {
+    const options = { ...command.options, ...HELP };
     let parsed;
     try {
-        parsed = parseArgs({ args: argv, options: { ...command.options, ...HELP }, allowPositionals: command.allowPositionals ?? false, strict: true });
+        parsed = parseArgs({ args: argv, options, allowPositionals: command.allowPositionals ?? false, strict: true, tokens: true });
     } catch (err) {
         // parseArgs says what was wrong ("Unknown option '--stak'"); the usage then says what is right.
         throw new UsageError((err as Error).message);
     }
     const { help, ...values } = parsed.values as Record<string, unknown>;
+    if (help === true) return { values, positionals: parsed.positionals, help: true } as unknown as Parsed<O> & { help: boolean };
+    // parseArgs keeps the last of a repeated option that is not `multiple`: `--counterpart a --counterpart b` would quietly drop a.
+    const seen = new Set<string>();
+    for (const token of parsed.tokens) {
+        if (token.kind !== "option" || (options as OptionSpecs)[token.name]?.multiple) continue;
+        if (seen.has(token.name)) throw new UsageError(`Option '--${token.name}' is given twice: it takes one value`);
+        seen.add(token.name);
+    }
     // `--stack ""` (an unset shell variable) names nothing, as a missing value does: no option of ours takes an empty one.
     for (const [name, value] of Object.entries(values)) {
         if (value === "" || (Array.isArray(value) && value.includes(""))) throw new UsageError(`Option '--${name} <value>' is empty: give it a value`);
     }
-    return { values, positionals: parsed.positionals, help: help === true } as unknown as Parsed<O> & { help: boolean };
+    return { values, positionals: parsed.positionals, help: false } as unknown as Parsed<O> & { help: boolean };
 }
 
 /** A value that must be one of a few words (`--format markdown|json`); a `UsageError` naming them otherwise. */
