@@ -31,6 +31,7 @@ const USAGE = `usage: npm run key -- <command> [options]
           that replication copies.
   --json  one JSON object per key on stdout: {"key","ok":true,"parts"} or
           {"key","ok":false,"reason"}.
+  --help  (or help, or -h) print this usage, before or after the command.
 
 exit status: 0 all keys valid, 1 some key invalid, 2 usage error.`;
 
