@@ -183,12 +183,12 @@ describe("npm run batch-replicate", () => {
         const r = await run(["--config", SSE_KMS, "--counterpart", "cdlx"], {
             planConfig: async () => {
                 throw new ConfigError([
-                    { key: "transfer:side", problem: "must be publisher or partner", fix: "pulumi config set transfer:side publisher", file: SSE_KMS, line: 2 },
+                    { key: "s3-transfer:side", problem: "must be publisher or partner", fix: "pulumi config set s3-transfer:side publisher", file: SSE_KMS, line: 2 },
                 ]);
             },
         });
         assert.strictEqual(r.code, 2, r.stderr);
-        assert.match(r.stderr, /sse-kms\.yaml:2: transfer:side: must be publisher or partner\n\s+fix: pulumi config set transfer:side publisher/);
+        assert.match(r.stderr, /sse-kms\.yaml:2: s3-transfer:side: must be publisher or partner\n\s+fix: pulumi config set s3-transfer:side publisher/);
         assert.strictEqual(r.stdout, "");
     });
 
