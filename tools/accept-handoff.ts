@@ -9,15 +9,14 @@
  * accepted account, region, bucket, role or key also needs --confirm-change.
  * Exit 0: accepted (or nothing to change); 2: refused, with the key and the fix.
  */
-import { main, stackArgs, stackTarget, UsageError } from "./cli/runner";
+import { main, STACK_OPTIONS, stackArgs, stackTarget, UsageError } from "./cli/runner";
 import { acceptHandover, HandoverRefused } from "./handoff/accept";
 
 main({
     name: "accept-handoff",
     usage: "usage: npm run accept-handoff -- (--stack <name> | --config <file>) --file <hand-over.json> --fingerprint <digest> [--write] [--confirm-change]",
     options: {
-        stack: { type: "string" },
-        config: { type: "string" },
+        ...STACK_OPTIONS,
         file: { type: "string" },
         fingerprint: { type: "string" },
         write: { type: "boolean" },

@@ -10,11 +10,10 @@
  * Exit 0: every evaluated decision is the expected one; 1: a decision differs
  * or could not be made; 2: usage or config error.
  */
-import { Command, main, runCommand, stackTarget, UsageError } from "./cli/runner";
+import { Command, main, runCommand, STACK_OPTIONS, stackTarget, UsageError } from "./cli/runner";
 
 const options = {
-    stack: { type: "string" },
-    config: { type: "string" },
+    ...STACK_OPTIONS,
     matrix: { type: "string" },
     full: { type: "boolean" },
     json: { type: "boolean" },

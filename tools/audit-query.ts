@@ -8,7 +8,7 @@
  * bucket names, log locations and roles come from the stack's plan.
  * Exit 0: printed; 2: usage or config error.
  */
-import { main, stackTarget, UsageError } from "./cli/runner";
+import { main, STACK_OPTIONS, stackTarget, UsageError } from "./cli/runner";
 import { isoDateProblem, keyRange, resolveRange } from "./audit/dates";
 import { databaseNameProblem, DEFAULT_DATABASE } from "./audit/sql";
 
@@ -16,8 +16,7 @@ main({
     name: "audit-query",
     usage: "usage: npm run audit-query -- (--stack <name> | --config <file>) [--key <key>] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--database <name>]",
     options: {
-        stack: { type: "string" },
-        config: { type: "string" },
+        ...STACK_OPTIONS,
         key: { type: "string" },
         from: { type: "string" },
         to: { type: "string" },
@@ -31,7 +30,6 @@ main({
             values.from !== undefined ? isoDateProblem(values.from) && `--from ${isoDateProblem(values.from)}` : undefined,
             values.to !== undefined ? isoDateProblem(values.to) && `--to ${isoDateProblem(values.to)}` : undefined,
             databaseNameProblem(database) && `--database ${databaseNameProblem(database)}`,
-            values.key === "" ? "--key must not be empty" : undefined,
         ].filter((p): p is string => Boolean(p));
         if (problems.length) throw new UsageError(problems.join("\n"));
         let ranges;

@@ -5,7 +5,8 @@
  * see tools/batch/index.ts for the usage and tools/batch/job.ts for the job.
  * Exit 0: printed or created; 1: AWS refused the job; 2: usage, outputs or config error.
  */
-import { defaultBatchDeps, runBatchReplicate, USAGE } from "./batch/index";
-import { exitWith } from "./cli/runner";
+import { batchReplicateCommand, defaultBatchDeps } from "./batch/index";
+import { main } from "./cli/runner";
 
-void exitWith(runBatchReplicate(process.argv.slice(2), defaultBatchDeps()), { usage: USAGE });
+const deps = defaultBatchDeps();
+main(batchReplicateCommand(deps), deps);

@@ -6,9 +6,8 @@
  * Exit 0: every checked link COMPLETED; 1: failed, timed out, denied or errored;
  * 2: usage or outputs error, or nothing to check; 130: interrupted.
  */
-import { exitWith } from "./cli/runner";
-import { defaultCanaryDeps, runCanary } from "./canary/index";
-import { USAGE } from "./canary/options";
+import { main } from "./cli/runner";
+import { canaryCommand, defaultCanaryDeps } from "./canary/index";
 import { EXIT_INTERRUPTED } from "./canary/report";
 
 const controller = new AbortController();
@@ -22,4 +21,5 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     });
 }
 
-void exitWith(runCanary(process.argv.slice(2), defaultCanaryDeps(controller.signal)), { usage: USAGE });
+const deps = defaultCanaryDeps(controller.signal);
+main(canaryCommand(deps), deps);

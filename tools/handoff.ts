@@ -9,16 +9,15 @@
  * counterpart over a second channel.
  */
 import type { HandoverDocument } from "../infra/handoff/document";
-import { assertWritable, main, stackTarget, UsageError, writeOutputFile } from "./cli/runner";
+import { assertWritable, main, oneOf, STACK_OPTIONS, stackTarget, UsageError, writeOutputFile } from "./cli/runner";
 
 main({
     name: "handoff",
     usage: "usage: npm run handoff -- (--stack <name> | --config <file>) [--counterpart <name>] [--format markdown|json] [--out <file>]",
-    options: { stack: { type: "string" }, config: { type: "string" }, out: { type: "string" }, counterpart: { type: "string" }, format: { type: "string" } },
+    options: { ...STACK_OPTIONS, out: { type: "string" }, counterpart: { type: "string" }, format: { type: "string" } },
     async run({ values }) {
         const { stack } = stackTarget(values);
-        const format = values.format ?? "markdown";
-        if (format !== "markdown" && format !== "json") throw new UsageError(`--format must be markdown or json, got "${format}"`);
+        const format = oneOf("--format", values.format ?? "markdown", ["markdown", "json"] as const);
         if (values.out) assertWritable("--out", values.out);
         // Loaded only now, so that --help and a usage error answer without loading the SDKs.
         const [{ planProjectStack }, { fingerprintOf }] = await Promise.all([import("./plan/project"), import("../infra/handoff/fingerprint")]);

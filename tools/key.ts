@@ -6,10 +6,9 @@
  * output can be piped in as it is).
  * Exit 0: done, every key valid; 1: some key invalid; 2: usage error.
  */
-import { parseArgs } from "util";
 import { rootPrefixProblem } from "../infra/config/rules";
 import { batchKeys, buildFileKey, FileKeyPartError, FileKeyParts, parseFileKey, ParsedFileKey } from "../infra/naming/file-key";
-import { exitWith, UsageError } from "./cli/runner";
+import { CommandGroup, main, subcommand, UsageError, wholeNumber } from "./cli/runner";
 import { readStdinSync } from "./stdin";
 
 const USAGE = `usage: npm run key -- <command> [options]
@@ -32,6 +31,7 @@ const USAGE = `usage: npm run key -- <command> [options]
           that replication copies.
   --json  one JSON object per key on stdout: {"key","ok":true,"parts"} or
           {"key","ok":false,"reason"}.
+  --help  (or help, or -h) print this usage, before or after the command.
 
 exit status: 0 all keys valid, 1 some key invalid, 2 usage error.`;
 
@@ -45,116 +45,101 @@ const OPTION_OF: Record<keyof FileKeyParts, string> = {
     partCount: "--of/--parts",
 };
 
-function cli(argv: string[]): number {
-    const [command, ...rest] = argv;
-    if (command === undefined) throw new UsageError("no command given");
-    if (command.startsWith("-") && command !== "--help" && command !== "-h") throw new UsageError(`Unknown option '${command}': give the command first (build, parse or check)`);
-    if (command === "help" || command === "--help" || command === "-h") {
-        console.log(USAGE);
+const build = subcommand({
+    options: {
+        root: { type: "string" },
+        type: { type: "string" },
+        date: { type: "string" },
+        epoch: { type: "string" },
+        part: { type: "string" },
+        of: { type: "string" },
+        parts: { type: "string" },
+        all: { type: "boolean" },
+        json: { type: "boolean" },
+    },
+    run({ values }, io) {
+        for (const name of ["root", "type", "date"] as const) {
+            if (values[name] === undefined) throw new UsageError(`--${name} is required`);
+        }
+        if (values.parts !== undefined && (values.of !== undefined || values.part !== undefined || values.all)) {
+            throw new UsageError("--parts <n> is short for --of <n> --all: give it alone");
+        }
+        if (values.parts === undefined && values.of === undefined) throw new UsageError("give --part <i> --of <n>, --of <n> --all, or --parts <n>");
+        if (values.of !== undefined && (values.part === undefined) === !values.all) throw new UsageError("with --of <n>, give exactly one of --part <i> and --all");
+        if (values.part !== undefined && values.of === undefined) throw new UsageError("--part <i> needs --of <n>");
+
+        const common = {
+            root: values.root!,
+            fileType: values.type!,
+            date: values.date!,
+            epoch: values.epoch === undefined ? Math.floor(Date.now() / 1000) : wholeNumber("--epoch", values.epoch),
+            partCount: wholeNumber(values.parts !== undefined ? "--parts" : "--of", (values.parts ?? values.of)!),
+        };
+        let keys: string[];
+        try {
+            keys = values.part !== undefined ? [buildFileKey({ ...common, part: wholeNumber("--part", values.part) })] : batchKeys(common);
+        } catch (err) {
+            if (err instanceof FileKeyPartError) throw new UsageError(`${OPTION_OF[err.field]}: ${err.problem}`);
+            throw err;
+        }
+        for (const key of keys) {
+            if (!values.json) {
+                io.stdout(`${key}\n`);
+                continue;
+            }
+            const parsed = parseFileKey(key);
+            // A key built here that does not parse back is a bug in file-key.ts: fail loudly.
+            if (!parsed.ok) throw new Error(`built an invalid key: ${parsed.reason}`);
+            io.stdout(`${JSON.stringify({ key, parts: parsed.parts })}\n`);
+        }
         return 0;
-    }
-    if (command === "build") return build(rest);
-    if (command === "parse" || command === "check") return inspect(command, rest);
-    throw new UsageError(`unknown command "${command}"`);
+    },
+});
+
+/** `parse` or `check`, reading keys from the arguments or else from `stdinText`. */
+function inspect(command: "parse" | "check", stdinText: StdinText) {
+    return subcommand({
+        options: { root: { type: "string" }, json: { type: "boolean" } },
+        allowPositionals: true,
+        run({ values, positionals }, io) {
+            const root = values.root;
+            if (root !== undefined) {
+                const problem = rootPrefixProblem(root);
+                if (problem) throw new UsageError(`--root: ${problem}`);
+            }
+            let keys = positionals;
+            if (keys.length === 0) {
+                const text = stdinText();
+                // Waiting on a terminal for keys nobody is going to pipe in would look like a hang.
+                if (text === undefined) throw new UsageError(`${command}: give keys as arguments or pipe them in, one per line`);
+                keys = keysFromListing(text);
+            }
+            let invalid = 0;
+            for (const key of keys) {
+                const result: ParsedFileKey = parseFileKey(key, { root });
+                if (!result.ok) invalid++;
+                if (values.json) {
+                    io.stdout(`${JSON.stringify(result.ok ? { key, ok: true, parts: result.parts } : { key, ok: false, reason: result.reason })}\n`);
+                } else if (!result.ok) {
+                    (command === "parse" ? io.stderr : io.stdout)(`invalid: ${result.reason}\n`);
+                } else if (command === "parse") {
+                    io.stdout(`${JSON.stringify({ key, ...result.parts })}\n`);
+                }
+            }
+            if (command === "check" && !values.json) io.stderr(`${keys.length} key(s) checked, ${invalid} invalid\n`);
+            return invalid ? 1 : 0;
+        },
+    });
 }
 
-function build(args: string[]): number {
-    const { values } = parseOptions(
-        args,
-        {
-            root: { type: "string" },
-            type: { type: "string" },
-            date: { type: "string" },
-            epoch: { type: "string" },
-            part: { type: "string" },
-            of: { type: "string" },
-            parts: { type: "string" },
-            all: { type: "boolean" },
-            json: { type: "boolean" },
-            help: { type: "boolean", short: "h" },
-        },
-        false,
-    );
-    if (values.help) {
-        console.log(USAGE);
-        return 0;
-    }
-    for (const name of ["root", "type", "date"] as const) {
-        if (values[name] === undefined) throw new UsageError(`--${name} is required`);
-    }
-    if (values.parts !== undefined && (values.of !== undefined || values.part !== undefined || values.all)) {
-        throw new UsageError("--parts <n> is short for --of <n> --all: give it alone");
-    }
-    if (values.parts === undefined && values.of === undefined) throw new UsageError("give --part <i> --of <n>, --of <n> --all, or --parts <n>");
-    if (values.of !== undefined && (values.part === undefined) === !values.all) throw new UsageError("with --of <n>, give exactly one of --part <i> and --all");
-    if (values.part !== undefined && values.of === undefined) throw new UsageError("--part <i> needs --of <n>");
+/** The text piped in on stdin, or undefined when stdin is a terminal. */
+export type StdinText = () => string | undefined;
 
-    const common = {
-        root: values.root as string,
-        fileType: values.type as string,
-        date: values.date as string,
-        epoch: values.epoch === undefined ? Math.floor(Date.now() / 1000) : wholeNumber("--epoch", values.epoch),
-        partCount: wholeNumber(values.parts !== undefined ? "--parts" : "--of", (values.parts ?? values.of) as string),
-    };
-    let keys: string[];
-    try {
-        keys = values.part !== undefined ? [buildFileKey({ ...common, part: wholeNumber("--part", values.part) })] : batchKeys(common);
-    } catch (err) {
-        if (err instanceof FileKeyPartError) throw new UsageError(`${OPTION_OF[err.field]}: ${err.problem}`);
-        throw err;
-    }
-    for (const key of keys) {
-        if (!values.json) {
-            console.log(key);
-            continue;
-        }
-        const parsed = parseFileKey(key);
-        // A key built here that does not parse back is a bug in file-key.ts: fail loudly.
-        if (!parsed.ok) throw new Error(`built an invalid key: ${parsed.reason}`);
-        console.log(JSON.stringify({ key, parts: parsed.parts }));
-    }
-    return 0;
-}
+const processStdin: StdinText = () => (process.stdin.isTTY ? undefined : readStdinSync());
 
-function inspect(command: "parse" | "check", args: string[]): number {
-    const { values, positionals } = parseOptions(
-        args,
-        {
-            root: { type: "string" },
-            json: { type: "boolean" },
-            help: { type: "boolean", short: "h" },
-        },
-        true,
-    );
-    if (values.help) {
-        console.log(USAGE);
-        return 0;
-    }
-    const root = values.root;
-    if (root !== undefined) {
-        const problem = rootPrefixProblem(root);
-        if (problem) throw new UsageError(`--root: ${problem}`);
-    }
-    let keys = positionals;
-    if (keys.length === 0) {
-        // Waiting on a terminal for keys nobody is going to pipe in would look like a hang.
-        if (process.stdin.isTTY) throw new UsageError(`${command}: give keys as arguments or pipe them in, one per line`);
-        keys = keysFromListing(readStdinSync());
-    }
-    let invalid = 0;
-    for (const key of keys) {
-        const result: ParsedFileKey = parseFileKey(key, { root });
-        if (!result.ok) invalid++;
-        if (values.json) {
-            console.log(JSON.stringify(result.ok ? { key, ok: true, parts: result.parts } : { key, ok: false, reason: result.reason }));
-        } else if (!result.ok) {
-            (command === "parse" ? console.error : console.log)(`invalid: ${result.reason}`);
-        } else if (command === "parse") {
-            console.log(JSON.stringify({ key, ...result.parts }));
-        }
-    }
-    if (command === "check" && !values.json) console.error(`${keys.length} key(s) checked, ${invalid} invalid`);
-    return invalid ? 1 : 0;
+/** `npm run key`, reading piped keys with `stdinText` (the process's stdin by default). */
+export function keyCommand(stdinText: StdinText = processStdin): CommandGroup {
+    return { name: "key", usage: USAGE, commands: { build, parse: inspect("parse", stdinText), check: inspect("check", stdinText) } };
 }
 
 /**
@@ -174,25 +159,4 @@ export function keysFromListing(text: string): string[] {
     return keys;
 }
 
-type Options = Parameters<typeof parseArgs>[0] extends infer C ? (C extends { options?: infer O } ? NonNullable<O> : never) : never;
-
-function parseOptions<O extends Options>(args: string[], options: O, allowPositionals: boolean) {
-    try {
-        return parseArgs({ args, options, allowPositionals, strict: true });
-    } catch (err) {
-        throw new UsageError((err as Error).message);
-    }
-}
-
-/** Digits only: Number() would also take "1e3", "0x10" and " 7 ". */
-function wholeNumber(option: string, text: string): number {
-    if (!/^\d+$/.test(text)) throw new UsageError(`${option} must be a whole number, got "${text}"`);
-    return Number(text);
-}
-
-// Subcommands parse their own options, so the runner only reports what they throw.
-if (require.main === module)
-    void exitWith(
-        Promise.resolve().then(() => cli(process.argv.slice(2))),
-        { usage: USAGE },
-    );
+if (require.main === module) main(keyCommand());

@@ -11,15 +11,14 @@
  * error, including a bad stack file (YAML error, duplicate key, secure: value,
  * missing --config file), named by file, line and key.
  */
-import { assertWritable, main, stackArgs, StackTarget, stackTarget, writeOutputFile } from "./cli/runner";
+import { assertWritable, main, STACK_OPTIONS, stackArgs, StackTarget, stackTarget, writeOutputFile } from "./cli/runner";
 import type { Plan } from "./plan/engine";
 
 main({
     name: "plan",
     usage: "usage: npm run plan -- (--stack <name> | --config <file>) [--json <file>]",
     options: {
-        stack: { type: "string" },
-        config: { type: "string" },
+        ...STACK_OPTIONS,
         json: { type: "string" },
     },
     async run({ values }) {

@@ -148,6 +148,50 @@ describe("npm run batch-replicate", () => {
         );
     });
 
+    it("--help and -h print the usage on stdout and exit 0, reading no outputs", async () => {
+        for (const flag of ["--help", "-h"]) {
+            const r = await run(["--stack", "prod", flag]);
+            assert.strictEqual(r.code, 0, r.stderr);
+            assert.match(r.stdout, /^usage: npm run batch-replicate -- \(--stack <name> \| --outputs <file> \| --config <file>\) --counterpart <name>/);
+            assert.match(r.stdout, /--status <status> .*\n.*repeat for several/);
+            assert.strictEqual(r.stderr, "");
+            assert.deepStrictEqual(r.pulumiArgs, []);
+        }
+    });
+
+    it("repeated --status values are each included once, in the order given", async () => {
+        const r = await run(["--stack", "prod", "--counterpart", "cdlx", "--status", "FAILED", "--status", "NONE", "--status", "FAILED", "--json"]);
+        assert.strictEqual(r.code, 0, r.stderr);
+        assert.deepStrictEqual(JSON.parse(r.stdout).request.ManifestGenerator.S3JobManifestGenerator.Filter.ObjectReplicationStatuses, ["FAILED", "NONE"]);
+    });
+
+    it("--config alone names the example as a stack called after its file, planned without pulumi", async () => {
+        let planned: [string, string] | undefined;
+        const r = await run(["--config", "stacks/examples/sse-kms.yaml", "--counterpart", "cdlx", "--json"], {
+            planConfig: async (stack, configFile) => {
+                planned = [stack, configFile];
+                return (await plan({ stack, configFile: SSE_KMS })).outputs;
+            },
+        });
+        assert.strictEqual(r.code, 0, r.stderr);
+        assert.deepStrictEqual(planned, ["sse-kms", "stacks/examples/sse-kms.yaml"]);
+        assert.deepStrictEqual(r.pulumiArgs, []);
+    });
+
+    it("a config error in the planned file exits 2 with its file, key and fix", async () => {
+        const { ConfigError } = await import("../../infra/config/errors");
+        const r = await run(["--config", SSE_KMS, "--counterpart", "cdlx"], {
+            planConfig: async () => {
+                throw new ConfigError([
+                    { key: "s3-transfer:side", problem: "must be publisher or partner", fix: "pulumi config set s3-transfer:side publisher", file: SSE_KMS, line: 2 },
+                ]);
+            },
+        });
+        assert.strictEqual(r.code, 2, r.stderr);
+        assert.match(r.stderr, /sse-kms\.yaml:2: s3-transfer:side: must be publisher or partner\n\s+fix: pulumi config set s3-transfer:side publisher/);
+        assert.strictEqual(r.stdout, "");
+    });
+
     it("plans an example config offline with --config, and prints its job", async () => {
         const r = await run(["--config", SSE_KMS, "--counterpart", "cdlx", "--json"]);
         assert.strictEqual(r.code, 0, r.stderr);
@@ -159,8 +203,12 @@ describe("npm run batch-replicate", () => {
     for (const [what, argv, message, overrides] of [
         ["no source", ["--counterpart", "cdlx"], /--stack <name>, --outputs <file> or --config <file> is required/, {}],
         ["no counterpart", ["--stack", "prod"], /--counterpart <name> is required/, {}],
-        ["an unknown option", ["--stack", "prod", "--counterpart", "cdlx", "--bucket", "x"], /Unknown option '--bucket'.*see --help/, {}],
-        ["an unknown status", ["--stack", "prod", "--counterpart", "cdlx", "--status", "PENDING"], /--status PENDING: must be one of NONE, FAILED, COMPLETED, REPLICA/, {}],
+        ["a missing value", ["--stack", "prod", "--counterpart"], /Option '--counterpart <value>' argument missing/, {}],
+        ["an empty value", ["--stack", "", "--counterpart", "cdlx"], /Option '--stack <value>' is empty/, {}],
+        ["a stray argument", ["prod", "--counterpart", "cdlx"], /Unexpected argument 'prod'/, {}],
+        ["--outputs with --config", ["--outputs", "outputs.json", "--config", SSE_KMS, "--counterpart", "cdlx"], /give --outputs <file> or --config <file>, not both/, {}],
+        ["an unknown option", ["--stack", "prod", "--counterpart", "cdlx", "--bucket", "x"], /Unknown option '--bucket'[^]*\nusage: npm run batch-replicate -- /, {}],
+        ["an unknown status", ["--stack", "prod", "--counterpart", "cdlx", "--status", "PENDING"], /--status must be one of NONE, FAILED, COMPLETED, REPLICA, got "PENDING"/, {}],
         ["--start with --config", ["--config", SSE_KMS, "--counterpart", "cdlx", "--start"], /--start needs the deployed stack's outputs/, {}],
         ["a missing --config file", ["--config", "stacks/examples/nope.yaml", "--counterpart", "cdlx"], /--config stacks\/examples\/nope.yaml: cannot read it \(ENOENT/, {}],
         ["a missing --outputs file", ["--outputs", "nope.json", "--counterpart", "cdlx"], /--outputs nope.json: cannot read it/, {}],
@@ -177,6 +225,8 @@ describe("npm run batch-replicate", () => {
             const r = await run(argv, { outputs });
             assert.strictEqual(r.code, 2, r.stderr);
             assert.match(r.stderr, message);
+            assert.match(r.stderr, /\nusage: npm run batch-replicate -- /, "the usage follows the message");
+            assert.strictEqual(r.stdout, "");
             assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
             assert.strictEqual(s3control.calls().length, 0);
         });

@@ -448,6 +448,15 @@ describe("npm run canary", () => {
         const usageErrors: [string, string[], RegExp][] = [
             ["no stack or outputs", [], /--stack <name> or --outputs <file> is required/],
             ["unknown option", ["--stack", "prod", "--stak", "x"], /Unknown option '--stak'/],
+            ["missing value", ["--stack", "prod", "--timeout"], /Option '--timeout <value>' argument missing/],
+            ["empty value", ["--stack", "prod", "--counterpart", ""], /Option '--counterpart <value>' is empty/],
+            ["stray argument", ["prod"], /Unexpected argument 'prod'/],
+            [
+                "--config alone, an example: refused, naming the stack to give instead",
+                ["--config", "stacks/examples/sse-kms.yaml"],
+                /--config plans offline and knows no deployed stack; .*give --stack <name> \(or --outputs <file>\) .*\(e\.g\. --stack sse-kms\)/,
+            ],
+            ["an unreadable --config", ["--config", "stacks/examples/nope.yaml"], /--config stacks\/examples\/nope\.yaml: cannot read it \(ENOENT/],
             ["non-numeric --timeout", ["--stack", "prod", "--timeout", "15m"], /--timeout must be a number of seconds from 1 to 86400, got "15m" \(e\.g\. --timeout 900\)/],
             ["zero --interval", ["--stack", "prod", "--interval", "0"], /--interval must be a number of seconds from 1/],
             ["--interval above --timeout", ["--stack", "prod", "--timeout", "10", "--interval", "30"], /--interval 30 is longer than --timeout 10/],
@@ -466,6 +475,8 @@ describe("npm run canary", () => {
                 const code = await runCanary(args, h.deps);
                 assert.strictEqual(code, 2, h.stderr.join(""));
                 assert.match(h.stderr.join(""), message);
+                assert.match(h.stderr.join(""), /\nusage: npm run canary -- /, "the usage follows the message");
+                assert.deepStrictEqual(h.stdout, []);
                 assert.strictEqual(s3.calls().length, 0, "nothing reaches S3");
             });
         }
@@ -482,11 +493,15 @@ describe("npm run canary", () => {
             assert.match(failing.stderr.join(""), /exited 255: error: no stack named 'prd' found/);
         });
 
-        it("--help prints the usage with the exit codes and exits 0", async () => {
-            const h = harness();
-            assert.strictEqual(await runCanary(["--help"], h.deps), 0);
-            assert.match(h.stdout.join(""), /exit status: 0 every checked link COMPLETED; 1 .*; 2 usage/s);
-            assert.deepStrictEqual(h.pulumiCalls, []);
+        it("--help and -h print the usage with the exit codes and exit 0, reading no outputs", async () => {
+            for (const flag of ["--help", "-h"]) {
+                const h = harness();
+                assert.strictEqual(await runCanary(["--stack", "prod", flag], h.deps), 0);
+                assert.match(h.stdout.join(""), /^usage: npm run canary -- \(--stack <name> \| --outputs <file>\)/);
+                assert.match(h.stdout.join(""), /exit status: 0 every checked link COMPLETED; 1 .*; 2 usage/s);
+                assert.deepStrictEqual(h.stderr, []);
+                assert.deepStrictEqual(h.pulumiCalls, []);
+            }
         });
     });
 });

@@ -4,7 +4,22 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError } from "../../infra/config/errors";
-import { Command, Io, OptionSpecs, runCommand, stackArgs, stackNameOfFile, stackTarget, UsageError } from "../../tools/cli/runner";
+import {
+    Command,
+    CommandGroup,
+    Io,
+    oneOf,
+    OptionSpecs,
+    runCommand,
+    runCommandGroup,
+    STACK_OPTIONS,
+    stackArgs,
+    stackNameOfFile,
+    stackTarget,
+    subcommand,
+    UsageError,
+    wholeNumber,
+} from "../../tools/cli/runner";
 import { PROJECT_ROOT } from "../../tools/root";
 
 const USAGE = "usage: npm run demo -- (--stack <name> | --config <file>) [--flag]";
@@ -116,6 +131,122 @@ describe("the command-line runner", () => {
             );
             assert.strictEqual(io.err, `error: ${thrown instanceof Error ? thrown.message : thrown}\n`);
         }
+    });
+
+    it("an empty value is refused as a missing one, in a single or a repeated option", async () => {
+        const command = { name: "demo", usage: USAGE, options: { ...STACK_OPTIONS, tag: { type: "string", multiple: true } }, run: () => assert.fail("ran") } as const;
+        for (const [argv, name] of [
+            [["--stack", ""], "stack"],
+            [["--config="], "config"],
+            [["--tag", "a", "--tag", ""], "tag"],
+        ] as [string[], string][]) {
+            const io = recorder();
+            assert.strictEqual(await runCommand(command, argv, io), 2, argv.join(" "));
+            assert.strictEqual(io.err, `Option '--${name} <value>' is empty: give it a value\n${USAGE}\n`);
+        }
+    });
+
+    it("a value that swallows the next option, or a single-valued option given twice, exits 2 rather than guessing", async () => {
+        // Node's parseArgs refuses `--stack --flag` as ambiguous, and keeps the last value of a repeated option unless it is `multiple`
+        // (https://nodejs.org/api/util.html#utilparseargsconfig): the runner refuses the repetition rather than drop a value.
+        for (const [argv, message] of [
+            [["--stack", "--flag"], /^Option '--stack' argument is ambiguous\./],
+            [["--stack", "a", "--stack", "b"], /^Option '--stack' is given twice: it takes one value\n/],
+            [["--config=x.yaml", "--config", "y.yaml"], /^Option '--config' is given twice/],
+        ] as [string[], RegExp][]) {
+            const io = recorder();
+            assert.strictEqual(
+                await runCommand(
+                    demo(() => assert.fail("ran")),
+                    argv,
+                    io,
+                ),
+                2,
+                argv.join(" "),
+            );
+            assert.match(io.err, message);
+            assert.ok(io.err.endsWith(`\n${USAGE}\n`), io.err);
+        }
+        const help = recorder();
+        assert.strictEqual(
+            await runCommand(
+                demo(() => assert.fail("ran")),
+                ["--stack", "", "--stack", "b", "--help"],
+                help,
+            ),
+            0,
+            "--help wins over what it would refuse",
+        );
+    });
+
+    it("a repeatable option collects its values in order; a boolean flag is true when given", async () => {
+        let seen: unknown;
+        const command = {
+            name: "demo",
+            usage: USAGE,
+            options: { tag: { type: "string", multiple: true }, flag: { type: "boolean" } },
+            run: ({ values }: { values: unknown }) => ((seen = values), 0),
+        } as const;
+        assert.strictEqual(await runCommand(command, ["--tag", "b", "--flag", "--tag", "a"], recorder()), 0);
+        assert.deepStrictEqual(seen, { tag: ["b", "a"], flag: true });
+    });
+
+    it("oneOf and wholeNumber refuse a bad value naming the option, what it takes and what was given", () => {
+        assert.strictEqual(oneOf("--format", "json", ["markdown", "json"] as const), "json");
+        assert.throws(
+            () => oneOf("--format", "yaml", ["markdown", "json"]),
+            (e: unknown) => e instanceof UsageError && e.message === '--format must be one of markdown, json, got "yaml" (e.g. --format markdown)',
+        );
+        assert.strictEqual(wholeNumber("--parts", "12"), 12);
+        for (const text of ["1e3", "0x10", " 7", "-1", "1.5"]) assert.throws(() => wholeNumber("--parts", text), new UsageError(`--parts must be a whole number, got "${text}"`));
+    });
+
+    describe("a command with subcommands", () => {
+        const GROUP_USAGE = "usage: npm run tool -- <command> [options]";
+        const calls: unknown[] = [];
+        const group: CommandGroup = {
+            name: "tool",
+            usage: GROUP_USAGE,
+            commands: {
+                make: subcommand({ options: { size: { type: "string" } }, run: ({ values }) => (calls.push(["make", values]), 0) }),
+                list: subcommand({ options: { json: { type: "boolean" } }, allowPositionals: true, run: ({ positionals }, io) => (io.stdout(positionals.join(",")), 3) }),
+            },
+        };
+        beforeEach(() => (calls.length = 0));
+
+        it("runs the subcommand the first word names on the rest, with its own options", async () => {
+            assert.strictEqual(await runCommandGroup(group, ["make", "--size", "2"], recorder()), 0);
+            assert.deepStrictEqual(calls, [["make", { size: "2" }]]);
+            const io = recorder();
+            assert.strictEqual(await runCommandGroup(group, ["list", "a", "b"], io), 3);
+            assert.strictEqual(io.out, "a,b");
+        });
+
+        it("--help, -h or help, first or after the subcommand, prints the group's usage and exits 0", async () => {
+            for (const argv of [["--help"], ["-h"], ["help"], ["make", "--help"], ["list", "-h", "x"]]) {
+                const io = recorder();
+                assert.strictEqual(await runCommandGroup(group, argv, io), 0, argv.join(" "));
+                assert.deepStrictEqual([io.out, io.err], [`${GROUP_USAGE}\n`, ""]);
+            }
+            assert.deepStrictEqual(calls, []);
+        });
+
+        it("no command, an unknown one, an option first or another subcommand's option exits 2 with the usage", async () => {
+            for (const [argv, message] of [
+                [[], "no command given: give one of make, list"],
+                [["frob"], 'unknown command "frob": give one of make, list'],
+                [["constructor"], 'unknown command "constructor": give one of make, list'],
+                [["--size", "2", "make"], "Unknown option '--size': give the command first (make, list)"],
+            ] as [string[], string][]) {
+                const io = recorder();
+                assert.strictEqual(await runCommandGroup(group, argv, io), 2, argv.join(" "));
+                assert.strictEqual(io.err, `${message}\n${GROUP_USAGE}\n`);
+            }
+            const io = recorder();
+            assert.strictEqual(await runCommandGroup(group, ["list", "--size", "2"], io), 2);
+            assert.match(io.err, /^Unknown option '--size'[^]*\nusage: npm run tool -- <command> \[options\]\n$/);
+            assert.deepStrictEqual(calls, []);
+        });
     });
 
     describe("the stack a command works on", () => {

@@ -1,5 +1,11 @@
-/** `npm run key` as a producer runs it: printed keys, parse and check output, stdin listings and exit codes. */
+/**
+ * `npm run key` as a producer runs it: printed keys, parse and check output,
+ * stdin listings and exit codes; and its command line in-process, through the
+ * shared runner (tools/cli/runner.ts).
+ */
 import * as assert from "assert";
+import { runCommandGroup } from "../../tools/cli/runner";
+import { keyCommand } from "../../tools/key";
 import { Run, runScriptAsync } from "../helpers/cli";
 
 /** `npm run key` without npm, asynchronous so that the runs overlap. */
@@ -99,5 +105,56 @@ describe("npm run key", function () {
         assert.strictEqual(status, 2, stdout + stderr);
         assert.strictEqual(stdout, "");
         assert.match(stderr, /Unknown option '--roots'/);
+    });
+});
+
+/** `npm run key` in-process, through the runner, with what stdin holds injected (undefined: a terminal). */
+async function keyInProcess(argv: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
+    const io = { out: "", err: "", stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+    const code = await runCommandGroup(
+        keyCommand(() => stdin),
+        argv,
+        io,
+    );
+    return { code, out: io.out, err: io.err };
+}
+
+describe("npm run key: its command line, through the shared runner", () => {
+    it("--help, -h and help print the usage on stdout and exit 0, before or after the command", async () => {
+        for (const argv of [["--help"], ["-h"], ["help"], ["build", "--help"], ["check", "-h", "not/a/key"]]) {
+            const r = await keyInProcess(argv);
+            assert.strictEqual(r.code, 0, argv.join(" "));
+            assert.match(r.out, /^usage: npm run key -- <command> \[options\]\n\n {2}build --root <root>/);
+            assert.strictEqual(r.err, "", argv.join(" "));
+        }
+    });
+
+    for (const [what, argv, message] of [
+        ["no command", [], /^no command given: give one of build, parse, check\n/],
+        ["an unknown command", ["frob"], /^unknown command "frob": give one of build, parse, check\n/],
+        ["an option before the command", ["--root", "acme-bank", "check"], /^Unknown option '--root': give the command first \(build, parse, check\)\n/],
+        ["--config, since key works on keys, not on a stack", ["check", "--config", "stacks/examples/sse-kms.yaml", key(1, 1)], /^Unknown option '--config'/],
+        ["an option of another subcommand", ["parse", "--type", "transactions", key(1, 1)], /^Unknown option '--type'/],
+        ["a missing value", ["build", ...BATCH, "--parts"], /^Option '--parts <value>' argument missing/],
+        ["an empty value", ["check", "--root", "", key(1, 1)], /^Option '--root <value>' is empty: give it a value\n/],
+        ["a stray argument to build", ["build", ...BATCH, "--parts", "2", "extra"], /^Unexpected argument 'extra'/],
+        ["a missing required option", ["build", "--root", "acme-bank", "--date", "2026-11-23", "--parts", "2"], /^--type is required\n/],
+        ["a bad number", ["build", ...BATCH, "--parts", "1e3"], /^--parts must be a whole number, got "1e3"\n/],
+        ["nothing to check on a terminal", ["check", "--root", "acme-bank"], /^check: give keys as arguments or pipe them in, one per line\n/],
+    ] as [string, string[], RegExp][]) {
+        it(`exits 2 on ${what}, with the message and the usage on stderr`, async () => {
+            const r = await keyInProcess(argv);
+            assert.strictEqual(r.code, 2, r.err);
+            assert.match(r.err, message);
+            assert.match(r.err, /\nusage: npm run key -- <command> \[options\]\n/);
+            assert.strictEqual(r.out, "");
+        });
+    }
+
+    it("parse and check read the keys piped in when none are given", async () => {
+        const r = await keyInProcess(["check", "--root", "acme-bank"], `${key(1, 2)}\nother/2026-11-23/CDLX_transactions_20261123_1795420800_1of1.jsonl\n`);
+        assert.strictEqual(r.code, 1, r.err);
+        assert.match(r.out, /^invalid: key does not start with the root prefix "acme-bank\/"/);
+        assert.strictEqual(r.err, "2 key(s) checked, 1 invalid\n");
     });
 });

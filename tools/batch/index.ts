@@ -4,16 +4,14 @@
  * output), so that tests run every path against a mocked client.
  */
 import { randomUUID } from "crypto";
-import { parseArgs } from "util";
 import { CreateJobCommand, ReplicationStatus, S3ControlClient, S3ControlServiceException } from "@aws-sdk/client-s3-control";
 import { isConfigError } from "../../infra/config/errors";
-import { stackNameOfFile } from "../cli/runner";
-import { PulumiRunner, readOutputsJson, runPulumi } from "../canary/outputs";
-import { BatchUsageError, batchJobFor, cliCommand, DEFAULT_STATUSES, parseBatchOutputs, REPLICATION_STATUSES } from "./job";
+import { Command, Io, oneOf, OptionSpecs, Parsed, runCommand, StackTarget, stackTarget, UsageError } from "../cli/runner";
+import { OUTPUTS_OPTIONS, PulumiRunner, readOutputsJson, runPulumi } from "../canary/outputs";
+import { batchJobFor, cliCommand, DEFAULT_STATUSES, parseBatchOutputs, REPLICATION_STATUSES } from "./job";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
 
 export const USAGE = `usage: npm run batch-replicate -- (--stack <name> | --outputs <file> | --config <file>) --counterpart <name> [options]
 
@@ -37,75 +35,53 @@ and the completion report under batch-replication/ of the region's log bucket.
 exit status: 0 printed (or job created); 1 AWS refused or failed to create the job;
 2 usage, outputs or config error, before anything is created.`;
 
+const OPTIONS = {
+    ...OUTPUTS_OPTIONS,
+    counterpart: { type: "string" },
+    status: { type: "string", multiple: true },
+    start: { type: "boolean" },
+    json: { type: "boolean" },
+} as const satisfies OptionSpecs;
+
 export interface BatchOptions {
     stack?: string;
     outputsFile?: string;
-    configFile?: string;
+    /** The stack config to plan offline (`--config`, checked readable), instead of deployed outputs. */
+    planned?: StackTarget;
     counterpart: string;
     statuses: ReplicationStatus[];
     start: boolean;
     json: boolean;
-    help: boolean;
 }
 
-export function parseBatchOptions(argv: string[]): BatchOptions {
-    let values: { stack?: string; outputs?: string; config?: string; counterpart?: string; status?: string[]; start?: boolean; json?: boolean; help?: boolean };
-    let positionals: string[];
-    try {
-        ({ values, positionals } = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string" },
-                outputs: { type: "string" },
-                config: { type: "string" },
-                counterpart: { type: "string" },
-                status: { type: "string", multiple: true },
-                start: { type: "boolean" },
-                json: { type: "boolean" },
-                help: { type: "boolean", short: "h" },
-            },
-            strict: true,
-            allowPositionals: true,
-        }));
-    } catch (err) {
-        throw new BatchUsageError(`${(err as Error).message}; see --help`);
+/** The job's options from the command line, or a `UsageError` saying what to give instead. */
+export function batchOptions(values: Parsed<typeof OPTIONS>["values"]): BatchOptions {
+    if (values.stack === undefined && values.outputs === undefined && values.config === undefined) {
+        throw new UsageError("--stack <name>, --outputs <file> or --config <file> is required (e.g. --stack prod)");
     }
-    const base = { counterpart: values.counterpart ?? "", statuses: DEFAULT_STATUSES, start: values.start ?? false, json: values.json ?? false };
-    if (values.help) return { ...base, help: true };
-    if (positionals.length) throw new BatchUsageError(`unexpected argument "${positionals[0]}"; options take the form --counterpart <name>`);
-    const sources = (["stack", "outputs", "config"] as const).filter((k) => values[k] !== undefined);
-    if (!sources.length) throw new BatchUsageError("--stack <name>, --outputs <file> or --config <file> is required (e.g. --stack prod)");
-    if (values.outputs !== undefined && values.config !== undefined) throw new BatchUsageError("give --outputs <file> or --config <file>, not both");
-    for (const key of sources)
-        if (values[key] === "")
-            throw new BatchUsageError(`--${key} needs a value, e.g. --${key} ${key === "stack" ? "prod" : key === "outputs" ? "outputs.json" : "stacks/examples/sse-kms.yaml"}`);
-    if (!values.counterpart) throw new BatchUsageError("--counterpart <name> is required: the link whose existing or failed objects to replicate (e.g. --counterpart cdlx)");
+    if (values.outputs !== undefined && values.config !== undefined) throw new UsageError("give --outputs <file> or --config <file>, not both");
+    if (values.counterpart === undefined)
+        throw new UsageError("--counterpart <name> is required: the link whose existing or failed objects to replicate (e.g. --counterpart cdlx)");
     if (values.config !== undefined && values.start)
-        throw new BatchUsageError("--config plans offline and knows no deployed stack; --start needs the deployed stack's outputs (--stack <name> or --outputs <file>)");
-    const statuses = [...new Set(values.status ?? DEFAULT_STATUSES)];
-    for (const status of statuses) {
-        if (!(REPLICATION_STATUSES as readonly string[]).includes(status))
-            throw new BatchUsageError(`--status ${status}: must be one of ${REPLICATION_STATUSES.join(", ")} (e.g. --status FAILED)`);
-    }
+        throw new UsageError("--config plans offline and knows no deployed stack; --start needs the deployed stack's outputs (--stack <name> or --outputs <file>)");
+    const statuses = [...new Set(values.status ?? DEFAULT_STATUSES)].map((status) => oneOf("--status", status, REPLICATION_STATUSES));
     return {
-        ...base,
-        ...(values.stack !== undefined ? { stack: values.stack } : {}),
+        ...(values.config !== undefined ? { planned: stackTarget(values) } : values.stack !== undefined ? { stack: values.stack } : {}),
         ...(values.outputs !== undefined ? { outputsFile: values.outputs } : {}),
-        ...(values.config !== undefined ? { configFile: values.config } : {}),
-        statuses: statuses as ReplicationStatus[],
-        help: false,
+        counterpart: values.counterpart,
+        statuses,
+        start: values.start ?? false,
+        json: values.json ?? false,
     };
 }
 
-export interface BatchDeps {
+export interface BatchDeps extends Io {
     runPulumi: PulumiRunner;
     readFile: (file: string) => string;
     /** The outputs of a stack config planned offline. */
     planConfig: (stack: string, configFile: string) => Promise<Record<string, unknown>>;
     clientFor: (region: string) => S3ControlClient;
     newToken: () => string;
-    stdout: (text: string) => void;
-    stderr: (text: string) => void;
 }
 
 export function defaultBatchDeps(): BatchDeps {
@@ -124,43 +100,31 @@ export function defaultBatchDeps(): BatchDeps {
 }
 
 async function loadOutputs(options: BatchOptions, deps: BatchDeps): Promise<{ json: unknown; origin: string }> {
-    if (options.configFile !== undefined) {
-        const origin = `--config ${options.configFile}`;
-        try {
-            deps.readFile(options.configFile);
-        } catch (err) {
-            throw new BatchUsageError(`${origin}: cannot read it (${(err as Error).message})`);
-        }
-        const stack = options.stack ?? stackNameOfFile(options.configFile);
-        try {
-            return { json: await deps.planConfig(stack, options.configFile), origin };
-        } catch (err) {
-            if (isConfigError(err)) throw new BatchUsageError(`${origin}: ${err.message}`);
-            throw new BatchUsageError(`${origin}: the config does not plan (${(err as Error).message})`);
-        }
+    if (options.planned === undefined) return readOutputsJson(options, deps, (message) => new UsageError(message));
+    const { stack, configFile } = options.planned;
+    const origin = `--config ${configFile}`;
+    try {
+        return { json: await deps.planConfig(stack, configFile), origin };
+    } catch (err) {
+        // A config error names its file, key and fix, and the runner reports it so; anything else is why the file does not plan.
+        if (isConfigError(err)) throw err;
+        throw new UsageError(`${origin}: the config does not plan (${(err as Error).message})`);
     }
-    return readOutputsJson(options, deps, (message) => new BatchUsageError(message));
 }
 
-/** Returns the exit code. */
-export async function runBatchReplicate(argv: string[], deps: BatchDeps): Promise<number> {
-    let job;
-    let options: BatchOptions;
-    try {
-        options = parseBatchOptions(argv);
-        if (options.help) {
-            deps.stdout(`${USAGE}\n`);
-            return EXIT_OK;
-        }
-        const { json, origin } = await loadOutputs(options, deps);
-        job = batchJobFor(parseBatchOutputs(json, origin), options.counterpart, options.statuses, origin);
-    } catch (err) {
-        if (err instanceof BatchUsageError) {
-            deps.stderr(`batch-replicate: ${err.message}\n${USAGE}\n`);
-            return EXIT_USAGE;
-        }
-        throw err;
-    }
+/** The command, its effects injected: `main` runs it on the process, tests on mocks. */
+export function batchReplicateCommand(deps: BatchDeps): Command<typeof OPTIONS> {
+    return { name: "batch-replicate", usage: USAGE, options: OPTIONS, run: async ({ values }) => replicate(batchOptions(values), deps) };
+}
+
+/** Returns the exit code; every failure is reported on deps.stderr. */
+export function runBatchReplicate(argv: string[], deps: BatchDeps): Promise<number> {
+    return runCommand(batchReplicateCommand(deps), argv, deps);
+}
+
+async function replicate(options: BatchOptions, deps: BatchDeps): Promise<number> {
+    const { json, origin } = await loadOutputs(options, deps);
+    const job = batchJobFor(parseBatchOutputs(json, origin), options.counterpart, options.statuses, origin);
     const token = deps.newToken();
     const request = { ...job.request, ClientRequestToken: token };
     if (options.json) deps.stdout(`${JSON.stringify({ region: job.region, request }, null, 2)}\n`);

@@ -16,14 +16,8 @@ import { z } from "zod";
 import { AuditOutputsSchema, describeOutputProblems, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
 import { BATCH_REPLICATION_PREFIX } from "../../infra/policies/batch-replication";
 import { arns, bucketNameOfArn, partitionOfArn } from "../../infra/policies/document";
-
-/** A problem the operator fixes on the command line or in its inputs: exit 2. */
-export class BatchUsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "BatchUsageError";
-    }
-}
+// A problem the operator fixes on the command line or in its inputs: exit 2 with the usage.
+import { UsageError } from "../cli/runner";
 
 export const REPLICATION_STATUSES = ["NONE", "FAILED", "COMPLETED", "REPLICA"] as const;
 export const DEFAULT_STATUSES: ReplicationStatus[] = ["NONE", "FAILED"];
@@ -43,7 +37,7 @@ export type BatchOutputs = z.infer<typeof outputsSchema>;
 /** Validates stack outputs (`pulumi stack output --json`, or an offline plan's) for what the job needs. */
 export function parseBatchOutputs(json: unknown, origin: string): BatchOutputs {
     const parsed = parseOutputs(outputsSchema, json);
-    if (parsed.problems) throw new BatchUsageError(describeOutputProblems(origin, parsed));
+    if (parsed.problems) throw new UsageError(describeOutputProblems(origin, parsed));
     return parsed.outputs;
 }
 
@@ -62,25 +56,23 @@ export function batchJobFor(outputs: BatchOutputs, counterpart: string, statuses
     const link = outputs.links[counterpart];
     if (!link) {
         const known = Object.keys(outputs.links);
-        throw new BatchUsageError(`--counterpart ${counterpart}: ${origin} has no such link; its links are ${known.length ? known.join(", ") : "(none)"}`);
+        throw new UsageError(`--counterpart ${counterpart}: ${origin} has no such link; its links are ${known.length ? known.join(", ") : "(none)"}`);
     }
     if (link.state !== undefined && link.state !== "active") {
-        throw new BatchUsageError(
+        throw new UsageError(
             `--counterpart ${counterpart}: ${counterpart} is ${link.state}: replication to it has stopped and the Batch Replication role no longer covers its egress, so no job may copy to it`,
         );
     }
     if (link.replication !== "active") {
-        throw new BatchUsageError(
+        throw new UsageError(
             `--counterpart ${counterpart}: replication to ${counterpart} is pending (no replication rule yet), so there is nothing for Batch Replication to run; finish the hand-over and \`pulumi up\` first`,
         );
     }
     if (!link.batchReplicationRoleArn) {
-        throw new BatchUsageError(
-            `--counterpart ${counterpart}: ${origin} exports no batchReplicationRoleArn; the stack predates the Batch Replication role: run \`pulumi up\` first`,
-        );
+        throw new UsageError(`--counterpart ${counterpart}: ${origin} exports no batchReplicationRoleArn; the stack predates the Batch Replication role: run \`pulumi up\` first`);
     }
     const logBucket = outputs.audit.logBuckets[link.region];
-    if (!logBucket) throw new BatchUsageError(`${origin}: audit.logBuckets has no log bucket in ${link.region}, where the job must keep its manifest and report`);
+    if (!logBucket) throw new UsageError(`${origin}: audit.logBuckets has no log bucket in ${link.region}, where the job must keep its manifest and report`);
     const partition = partitionOfArn(link.egressBucketArn);
     const logBucketArn = arns.bucket(partition, logBucket);
     const prefix = workPrefix(bucketNameOfArn(link.egressBucketArn));

@@ -4,19 +4,18 @@
  * every path against mocked S3 without waiting.
  */
 import { S3Client } from "@aws-sdk/client-s3";
-import { CanaryOptions, parseCanaryOptions, USAGE } from "./options";
-import { CanaryConfigError, defaultOutputsDeps, loadStackOutputs, OutputsDeps, StackOutputs } from "./outputs";
-import { CanaryReport, exitCodeOf, EXIT_OK, EXIT_USAGE, formatReport, reportJson, summarize } from "./report";
+import { Command, Io, runCommand, UsageError } from "../cli/runner";
+import { CanaryOptions, canaryOptions, OPTIONS, USAGE } from "./options";
+import { defaultOutputsDeps, loadStackOutputs, OutputsDeps } from "./outputs";
+import { CanaryReport, exitCodeOf, EXIT_USAGE, formatReport, reportJson, summarize } from "./report";
 import { Clock, LinkResult, runLink, skippedLink } from "./run-link";
 import { createS3Client } from "./s3";
 
-export interface CanaryDeps extends OutputsDeps {
+/** `stderr` takes errors and progress: stdout stays the report alone, parseable with --json. */
+export interface CanaryDeps extends OutputsDeps, Io {
     /** One client per region; called once per region. */
     clientFor: (region: string) => S3Client;
     clock: Clock;
-    stdout: (text: string) => void;
-    /** Errors and progress: stdout stays the report alone, parseable with --json. */
-    stderr: (text: string) => void;
     /** Aborting stops polling; the links still report, and nothing pending is deleted. */
     signal?: AbortSignal;
 }
@@ -47,30 +46,22 @@ export function defaultCanaryDeps(signal?: AbortSignal): CanaryDeps {
     };
 }
 
-/** Returns the exit code; writes the report to deps.stdout. */
-export async function runCanary(argv: string[], deps: CanaryDeps): Promise<number> {
-    let options: CanaryOptions;
-    let outputs: StackOutputs;
-    try {
-        options = parseCanaryOptions(argv);
-        if (options.help) {
-            deps.stdout(`${USAGE}\n`);
-            return EXIT_OK;
-        }
-        outputs = loadStackOutputs(options, deps);
-    } catch (err) {
-        if (!(err instanceof CanaryConfigError)) throw err;
-        deps.stderr(`canary: ${err.message}\n${USAGE}\n`);
-        return EXIT_USAGE;
-    }
+/** The command, its effects injected: `main` runs it on the process, tests on mocked S3 and a fake clock. */
+export function canaryCommand(deps: CanaryDeps): Command<typeof OPTIONS> {
+    return { name: "canary", usage: USAGE, options: OPTIONS, run: ({ values }) => canary(canaryOptions(values), deps) };
+}
 
+/** Returns the exit code; writes the report to deps.stdout, and every failure to deps.stderr. */
+export function runCanary(argv: string[], deps: CanaryDeps): Promise<number> {
+    return runCommand(canaryCommand(deps), argv, deps);
+}
+
+async function canary(options: CanaryOptions, deps: CanaryDeps): Promise<number> {
+    const outputs = loadStackOutputs(options, deps);
     const label = options.stack ?? options.outputsFile ?? "";
     const names = Object.keys(outputs.links).sort();
     const unknown = options.counterparts.filter((c) => !(c in outputs.links));
-    if (unknown.length) {
-        deps.stderr(`canary: --counterpart ${unknown.join(", ")}: no such link in ${label}; its links are: ${names.join(", ") || "(none)"}\n`);
-        return EXIT_USAGE;
-    }
+    if (unknown.length) throw new UsageError(`--counterpart ${unknown.join(", ")}: no such link in ${label}; its links are: ${names.join(", ") || "(none)"}`);
     const chosen = options.counterparts.length ? options.counterparts : names;
     if (!chosen.length) {
         deps.stderr(`canary: ${label} has no links: nothing to check\n`);

@@ -1,6 +1,6 @@
 /** The canary's command line. Every error names the option and how to fix it. */
-import { parseArgs } from "util";
-import { CanaryConfigError } from "./outputs";
+import { OptionSpecs, Parsed, stackTarget, UsageError } from "../cli/runner";
+import { OUTPUTS_OPTIONS } from "./outputs";
 
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 export const DEFAULT_INTERVAL_SECONDS = 5;
@@ -36,6 +36,15 @@ exit status: 0 every checked link COMPLETED; 1 a link FAILED, timed out, was
 denied or errored; 2 usage or outputs error, or no active link to check;
 130 interrupted.`;
 
+export const OPTIONS = {
+    ...OUTPUTS_OPTIONS,
+    counterpart: { type: "string", multiple: true },
+    timeout: { type: "string" },
+    interval: { type: "string" },
+    keep: { type: "boolean" },
+    json: { type: "boolean" },
+} as const satisfies OptionSpecs;
+
 export interface CanaryOptions {
     stack?: string;
     outputsFile?: string;
@@ -44,59 +53,32 @@ export interface CanaryOptions {
     intervalMs: number;
     keep: boolean;
     json: boolean;
-    help: boolean;
 }
 
-export function parseCanaryOptions(argv: string[]): CanaryOptions {
-    let values: { stack?: string; outputs?: string; config?: string; counterpart?: string[]; timeout?: string; interval?: string; keep?: boolean; json?: boolean; help?: boolean };
-    let positionals: string[];
-    try {
-        ({ values, positionals } = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string" },
-                outputs: { type: "string" },
-                config: { type: "string" },
-                counterpart: { type: "string", multiple: true },
-                timeout: { type: "string" },
-                interval: { type: "string" },
-                keep: { type: "boolean" },
-                json: { type: "boolean" },
-                help: { type: "boolean", short: "h" },
-            },
-            strict: true,
-            allowPositionals: true,
-        }));
-    } catch (err) {
-        throw new CanaryConfigError((err as Error).message);
-    }
-    const base = { counterparts: values.counterpart ?? [], keep: values.keep ?? false, json: values.json ?? false };
-    if (values.help) return { ...base, timeoutMs: 0, intervalMs: 0, help: true };
-    if (positionals.length) throw new CanaryConfigError(`unexpected argument "${positionals[0]}"; options take the form --stack <name>`);
+/** The canary's options from the command line, or a `UsageError` saying what to give instead. */
+export function canaryOptions(values: Parsed<typeof OPTIONS>["values"]): CanaryOptions {
     // Every other command takes --config; the canary writes to deployed buckets, which a config alone does not prove exist.
-    if (values.config !== undefined)
-        throw new CanaryConfigError(
-            "--config plans offline and knows no deployed stack; the canary writes to the deployed buckets: give --stack <name> (or --outputs <file>) of the stack deployed from that config",
+    if (values.config !== undefined) {
+        const { stack } = stackTarget(values);
+        throw new UsageError(
+            `--config plans offline and knows no deployed stack; the canary writes to the deployed buckets: give --stack <name> (or --outputs <file>) of the stack deployed from that config (e.g. --stack ${stack})`,
         );
-    if (values.stack === undefined && values.outputs === undefined) {
-        throw new CanaryConfigError("--stack <name> or --outputs <file> is required (e.g. --stack prod)");
     }
-    if (values.stack === "") throw new CanaryConfigError("--stack needs a stack name, e.g. --stack prod");
-    if (values.outputs === "") throw new CanaryConfigError("--outputs needs a file name, e.g. --outputs outputs.json");
-    for (const c of base.counterparts) if (!c) throw new CanaryConfigError("--counterpart needs a link name, e.g. --counterpart cdlx");
-
+    if (values.stack === undefined && values.outputs === undefined) {
+        throw new UsageError("--stack <name> or --outputs <file> is required (e.g. --stack prod)");
+    }
     const timeout = seconds("--timeout", values.timeout, DEFAULT_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS);
     const interval = seconds("--interval", values.interval, DEFAULT_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS, MAX_TIMEOUT_SECONDS);
     if (interval > timeout)
-        throw new CanaryConfigError(`--interval ${interval} is longer than --timeout ${timeout}: the canary would poll at most once; lower --interval or raise --timeout`);
+        throw new UsageError(`--interval ${interval} is longer than --timeout ${timeout}: the canary would poll at most once; lower --interval or raise --timeout`);
     return {
-        ...base,
         ...(values.stack !== undefined ? { stack: values.stack } : {}),
         ...(values.outputs !== undefined ? { outputsFile: values.outputs } : {}),
-        counterparts: [...new Set(base.counterparts)],
+        counterparts: [...new Set(values.counterpart ?? [])],
         timeoutMs: timeout * 1000,
         intervalMs: interval * 1000,
-        help: false,
+        keep: values.keep ?? false,
+        json: values.json ?? false,
     };
 }
 
@@ -104,7 +86,7 @@ function seconds(option: string, text: string | undefined, fallback: number, min
     if (text === undefined) return fallback;
     const value = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
     if (!Number.isFinite(value) || value < min || value > max) {
-        throw new CanaryConfigError(`${option} must be a number of seconds from ${min} to ${max}, got "${text}" (e.g. ${option} ${fallback})`);
+        throw new UsageError(`${option} must be a number of seconds from ${min} to ${max}, got "${text}" (e.g. ${option} ${fallback})`);
     }
     return value;
 }

@@ -7,14 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { z } from "zod";
 import { describeOutputProblems, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
-
-/** A problem the operator fixes by changing the command line or its inputs: exit 2. */
-export class CanaryConfigError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "CanaryConfigError";
-    }
-}
+import { OptionSpecs, STACK_OPTIONS, UsageError } from "../cli/runner";
 
 /** What the canary reads of the contract (infra/contract/outputs.ts). */
 const linkSchema = LinkOutputsSchema.pick({
@@ -49,6 +42,9 @@ export const runPulumi: PulumiRunner = (args) => {
     const r = spawnSync("pulumi", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "", error: r.error };
 };
+
+/** `--stack <name>` (its outputs read with pulumi) or `--outputs <file>` (the same JSON), with `--config` as every command has it; read by readOutputsJson. */
+export const OUTPUTS_OPTIONS = { ...STACK_OPTIONS, outputs: { type: "string" } } as const satisfies OptionSpecs;
 
 export interface OutputsSource {
     stack?: string;
@@ -106,7 +102,8 @@ function parseJson(text: string, origin: string, fail: (message: string) => Erro
     }
 }
 
-const canaryError = (message: string) => new CanaryConfigError(message);
+// A problem the operator fixes by changing the command line or its inputs: exit 2 with the usage.
+const canaryError = (message: string) => new UsageError(message);
 
 export function loadStackOutputs(source: OutputsSource, deps: OutputsDeps): StackOutputs {
     const { json, origin } = readOutputsJson(source, deps, canaryError);
@@ -119,6 +116,6 @@ export function parseStackOutputs(text: string, origin: string): StackOutputs {
 
 function checkStackOutputs(json: unknown, origin: string): StackOutputs {
     const parsed = parseOutputs(outputsSchema, json);
-    if (parsed.problems) throw new CanaryConfigError(describeOutputProblems(origin, parsed));
+    if (parsed.problems) throw canaryError(describeOutputProblems(origin, parsed));
     return parsed.outputs;
 }

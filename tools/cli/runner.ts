@@ -2,13 +2,16 @@
  * The one command-line runner every tool in tools/ starts through, so that
  * they all read their command line and end the same way:
  * - `--help` (or `-h`) prints the usage on stdout and exits 0, before anything runs;
- * - an unknown option, a missing required one, or a file that cannot be read
- *   (a `UsageError`) exits 2 with the message and the usage on stderr;
+ * - an unknown option, a missing or empty value, a single-valued option given
+ *   twice, a bad value, a missing required option, or a file that cannot be
+ *   read or written (a `UsageError`) exits 2 with the message and the usage on stderr;
  * - a config error (the program's `ConfigError`, naming the file, key and fix) exits 2;
  * - any other failure exits 1 with its one-line message, never a stack trace;
  * - the process exits only once stdout has drained, so a pipe gets all of it.
  * `--stack <name>` names a stack of this project (its `Pulumi.<name>.yaml`),
  * and `--config <file>` alone names an example: a stack called after its file.
+ * A command with subcommands (`key build|parse|check`) is a `CommandGroup`:
+ * each subcommand has its own options, and all share the group's usage.
  *
  * Nothing heavy is imported here: `key` and `gen-partners` start without the
  * Pulumi SDK, and the config-error check loads its module only when something failed.
@@ -49,17 +52,45 @@ export type Parsed<O extends OptionSpecs> = ReturnType<typeof parseArgs<{ option
 
 const HELP = { help: { type: "boolean", short: "h" } } as const satisfies OptionSpecs;
 
+/** `--stack <name>` and `--config <file>`, the same two options in every command that works on a stack (read them with `stackTarget`). */
+export const STACK_OPTIONS = { stack: { type: "string" }, config: { type: "string" } } as const satisfies OptionSpecs;
+
 /** The command line as the command's options read it; a `UsageError` when it does not parse. */
 export function parseCommandLine<O extends OptionSpecs>(command: Command<O>, argv: string[]): Parsed<O> & { help: boolean } {
+    const options = { ...command.options, ...HELP };
     let parsed;
     try {
-        parsed = parseArgs({ args: argv, options: { ...command.options, ...HELP }, allowPositionals: command.allowPositionals ?? false, strict: true });
+        parsed = parseArgs({ args: argv, options, allowPositionals: command.allowPositionals ?? false, strict: true, tokens: true });
     } catch (err) {
         // parseArgs says what was wrong ("Unknown option '--stak'"); the usage then says what is right.
         throw new UsageError((err as Error).message);
     }
     const { help, ...values } = parsed.values as Record<string, unknown>;
-    return { values, positionals: parsed.positionals, help: help === true } as unknown as Parsed<O> & { help: boolean };
+    if (help === true) return { values, positionals: parsed.positionals, help: true } as unknown as Parsed<O> & { help: boolean };
+    // parseArgs keeps the last of a repeated option that is not `multiple`: `--counterpart a --counterpart b` would quietly drop a.
+    const seen = new Set<string>();
+    for (const token of parsed.tokens) {
+        if (token.kind !== "option" || (options as OptionSpecs)[token.name]?.multiple) continue;
+        if (seen.has(token.name)) throw new UsageError(`Option '--${token.name}' is given twice: it takes one value`);
+        seen.add(token.name);
+    }
+    // `--stack ""` (an unset shell variable) names nothing, as a missing value does: no option of ours takes an empty one.
+    for (const [name, value] of Object.entries(values)) {
+        if (value === "" || (Array.isArray(value) && value.includes(""))) throw new UsageError(`Option '--${name} <value>' is empty: give it a value`);
+    }
+    return { values, positionals: parsed.positionals, help: false } as unknown as Parsed<O> & { help: boolean };
+}
+
+/** A value that must be one of a few words (`--format markdown|json`); a `UsageError` naming them otherwise. */
+export function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    throw new UsageError(`${option} must be one of ${allowed.join(", ")}, got "${value}" (e.g. ${option} ${allowed[0]})`);
+}
+
+/** A whole number given as digits only: Number() would also take "1e3", "0x10" and " 7 ". */
+export function wholeNumber(option: string, text: string): number {
+    if (!/^\d+$/.test(text)) throw new UsageError(`${option} must be a whole number, got "${text}"`);
+    return Number(text);
 }
 
 /** Runs a command on its arguments and returns its exit status; every failure is reported on `io.stderr`. */
@@ -103,16 +134,58 @@ const processIo: Io = {
     stderr: (text) => process.stderr.write(text),
 };
 
-/** The entry point of a tool: runs it on the process's arguments and exits with its status once stdout has drained. */
-export function main<O extends OptionSpecs>(command: Command<O>): void {
-    void exitWith(runCommand(command, process.argv.slice(2)), command);
+/** One subcommand of a `CommandGroup`: its options and what it runs; the group's name and usage are its own. */
+export type Subcommand<O extends OptionSpecs> = Omit<Command<O>, "name" | "usage">;
+
+/** A subcommand with its options' types checked against its `run`, for a group's `commands`. */
+export function subcommand<O extends OptionSpecs>(spec: Subcommand<O>): Subcommand<OptionSpecs> {
+    return spec as unknown as Subcommand<OptionSpecs>;
+}
+
+export interface CommandGroup {
+    /** The npm script, as in `npm run <name>`. */
+    name: string;
+    /** The whole usage of every subcommand, starting `usage: npm run <name> -- <command> ...`. */
+    usage: string;
+    /** The subcommands by name: `npm run <name> -- <command> [options]`. */
+    commands: Record<string, Subcommand<OptionSpecs>>;
+}
+
+/**
+ * Runs the subcommand the first argument names on the rest, as runCommand does;
+ * `--help`, `-h` or `help` in its place prints the usage. An option before the
+ * command, a missing or unknown command, exits 2 with the usage.
+ */
+export async function runCommandGroup(group: CommandGroup, argv: string[], io: Io = processIo): Promise<number> {
+    const [first, ...rest] = argv;
+    const names = Object.keys(group.commands).join(", ");
+    if (first === "--help" || first === "-h" || first === "help") {
+        io.stdout(`${group.usage}\n`);
+        return 0;
+    }
+    let problem: string | undefined;
+    if (first === undefined) problem = `no command given: give one of ${names}`;
+    else if (first.startsWith("-")) problem = `Unknown option '${first}': give the command first (${names})`;
+    else if (!Object.hasOwn(group.commands, first)) problem = `unknown command "${first}": give one of ${names}`;
+    if (problem !== undefined) return reportFailure(new UsageError(problem), group, io);
+    return runCommand({ ...group.commands[first!], name: `${group.name} ${first}`, usage: group.usage }, rest, io);
+}
+
+/**
+ * The entry point of a tool: runs it on the process's arguments and exits with
+ * its status once stdout has drained. A command that writes through injected
+ * effects (canary, batch-replicate) passes the same `io` its run writes to.
+ */
+export function main<O extends OptionSpecs>(command: Command<O> | CommandGroup, io: Io = processIo): void {
+    const argv = process.argv.slice(2);
+    void exitWith("commands" in command ? runCommandGroup(command, argv, io) : runCommand(command, argv, io), command);
 }
 
 /**
  * Exits with the status a running command resolves to, once stdout has
  * drained (a pipe takes output in 64 KiB chunks, and `process.exit` would cut
- * it); a rejection is reported as `reportFailure` does. For commands with a
- * core of their own (canary, batch-replicate) that take their own dependencies.
+ * it); a rejection is reported as `reportFailure` does. For `npm test`, which
+ * hands its command line to mocha rather than parsing it.
  */
 export async function exitWith(status: Promise<number>, command: { usage: string }): Promise<void> {
     let code: number;
