@@ -7,6 +7,7 @@
  */
 import canonicalize from "canonicalize";
 import { createHash } from "crypto";
+import type { HandedOverEndpoints } from "../contract/endpoints";
 
 /** RFC 8785 canonical JSON text of a value. */
 export function canonicalForm(value: unknown): string {
@@ -54,15 +55,9 @@ export function fingerprintProblem(text: string): string | undefined {
 }
 
 /** Where a counterpart's files go and whose role it admits: what a changed hand-over must not change unconfirmed. */
-export interface Destination {
-    accountId: string;
-    region?: string;
-    ingressBucketArn?: string;
-    replicationRoleArn?: string;
-    ingressKmsKeyArn?: string;
-}
+export type Destination = HandedOverEndpoints;
 
-export const DESTINATION_FIELDS = ["accountId", "region", "ingressBucketArn", "replicationRoleArn", "ingressKmsKeyArn"] as const;
+export const DESTINATION_FIELDS = ["accountId", "region", "ingressBucketArn", "replicationRoleArn", "ingressKmsKeyArn"] as const satisfies readonly (keyof Destination)[];
 
 /** The fingerprint of a destination, recorded in config when a hand-over is accepted. */
 export function destinationFingerprint(destination: Destination): string {
