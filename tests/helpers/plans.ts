@@ -120,3 +120,29 @@ export function configVariant(source: string, change: (config: Record<string, un
     fs.writeFileSync(file, YAML.stringify(parsed));
     return file;
 }
+
+/**
+ * The two statements every bucket policy of this program opens with, spelled
+ * out as AWS documents them (aws:SecureTransport; s3:TlsVersion), so that each
+ * test of a planned bucket policy asserts the same literal document.
+ */
+export function expectedTransportDenies(bucketArn: string): Record<string, unknown>[] {
+    return [
+        {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucketArn, `${bucketArn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+            Sid: "DenyOutdatedTls",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucketArn, `${bucketArn}/*`],
+            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+        },
+    ];
+}

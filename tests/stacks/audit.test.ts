@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { Plan } from "../../tools/plan/engine";
-import { ALL_STACKS, dataBuckets, documentOf, forBucket, logBucketNames, ofType, one, plan, planUncached, T } from "../helpers/plans";
+import { ALL_STACKS, dataBuckets, documentOf, expectedTransportDenies, forBucket, logBucketNames, ofType, one, plan, planUncached, T } from "../helpers/plans";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -83,22 +83,7 @@ for (const stack of ALL_STACKS) {
                 assert.deepStrictEqual(documentOf(forBucket(p, T.policy, name)), {
                     Version: "2012-10-17",
                     Statement: [
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [arn, `${arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
-                        {
-                            Sid: "DenyOutdatedTls",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [arn, `${arn}/*`],
-                            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
-                        },
+                        ...expectedTransportDenies(arn),
                         {
                             Sid: "DenyKmsUploads",
                             Effect: "Deny",

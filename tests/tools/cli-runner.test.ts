@@ -38,6 +38,23 @@ function demo(run: Command<OptionSpecs>["run"] = () => 0) {
     } as const satisfies Command<OptionSpecs>;
 }
 
+/** Runs the demo command, which must not run: exit 2, the message, then the usage. */
+async function refusedWithUsage(argv: string[], message: RegExp): Promise<ReturnType<typeof recorder>> {
+    const io = recorder();
+    assert.strictEqual(
+        await runCommand(
+            demo(() => assert.fail("ran")),
+            argv,
+            io,
+        ),
+        2,
+        argv.join(" "),
+    );
+    assert.match(io.err, message);
+    assert.ok(io.err.endsWith(`\n${USAGE}\n`), io.err);
+    return io;
+}
+
 describe("the command-line runner", () => {
     it("--help and -h print the usage on stdout and exit 0 without running the command", async () => {
         for (const flag of ["--help", "-h"]) {
@@ -59,18 +76,7 @@ describe("the command-line runner", () => {
             [["prod"], /Unexpected argument 'prod'/],
             [["--stack"], /--stack <value>. argument missing/],
         ] as [string[], RegExp][]) {
-            const io = recorder();
-            assert.strictEqual(
-                await runCommand(
-                    demo(() => assert.fail("ran")),
-                    argv,
-                    io,
-                ),
-                2,
-                argv.join(" "),
-            );
-            assert.match(io.err, message);
-            assert.ok(io.err.endsWith(`\n${USAGE}\n`), io.err);
+            const io = await refusedWithUsage(argv, message);
             assert.strictEqual(io.out, "");
         }
     });
@@ -154,18 +160,7 @@ describe("the command-line runner", () => {
             [["--stack", "a", "--stack", "b"], /^Option '--stack' is given twice: it takes one value\n/],
             [["--config=x.yaml", "--config", "y.yaml"], /^Option '--config' is given twice/],
         ] as [string[], RegExp][]) {
-            const io = recorder();
-            assert.strictEqual(
-                await runCommand(
-                    demo(() => assert.fail("ran")),
-                    argv,
-                    io,
-                ),
-                2,
-                argv.join(" "),
-            );
-            assert.match(io.err, message);
-            assert.ok(io.err.endsWith(`\n${USAGE}\n`), io.err);
+            await refusedWithUsage(argv, message);
         }
         const help = recorder();
         assert.strictEqual(
