@@ -3,10 +3,8 @@
 // it and expects exactly one outcome to change.
 
 import * as assert from "assert";
-import type { Decision, Outcome, TransferPolicy } from "../../policy-pack/lib/policy-kit";
-import { stackIndexFor, toRes } from "../../policy-pack/lib/stack-index";
 import { UNKNOWN_STRING_SENTINEL } from "../../policy-pack/lib/values";
-import { evaluateResources, ExportResource, toPolicyResources, Violation } from "../../policy-pack/offline";
+import type { ExportResource } from "../../policy-pack/offline";
 
 /** The sentinel the engine sends for a string not known until apply. */
 export const U = UNKNOWN_STRING_SENTINEL;
@@ -45,6 +43,22 @@ export function urn(type: string, name: string): string {
 export function res(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<ExportResource> = {}): ExportResource {
     return { urn: urn(type, name), type, custom: true, inputs, dependencies: [], propertyDependencies: {}, ...extra };
 }
+
+/** The URNs of the compliant stack's resources (and of `logBucketStack`'s log bucket), where policies report. */
+export const URN = {
+    egress: urn(T.bucket, "egress"),
+    egressPolicy: urn(T.policy, "egress-policy"),
+    egressPublicAccessBlock: urn(T.pab, "egress-public-access-block"),
+    egressOwnership: urn(T.ownership, "egress-ownership"),
+    egressEncryption: urn(T.sse, "egress-encryption"),
+    egressVersioning: urn(T.versioning, "egress-versioning"),
+    egressLogging: urn(T.logging, "egress-logging"),
+    egressReplication: urn(T.replication, "egress-replication"),
+    replicationRole: urn(T.role, "replication-role"),
+    replicationPermissions: urn(T.rolePolicy, "replication-permissions"),
+    logs: urn(T.bucket, "logs"),
+    logsPolicy: urn(T.policy, "logs-policy"),
+} as const;
 
 export function httpsStatement(bucket: string): Record<string, unknown> {
     return {
@@ -391,6 +405,27 @@ export function find(stack: ExportResource[], logical: string): ExportResource &
     return r as ExportResource & { inputs: Record<string, any> };
 }
 
+/** The stack (the compliant one unless given) with the `policy` input of one resource replaced: one property changed. */
+export function withPolicy(logical: string, policy: unknown, stack: ExportResource[] = compliantStack()): ExportResource[] {
+    find(stack, logical).inputs.policy = policy;
+    return stack;
+}
+
+/** The compliant stack whose egress BucketPolicy holds the HTTPS deny and these statements (and no TLS or SSE-C deny). */
+export function withEgressStatements(...statements: Record<string, unknown>[]): ExportResource[] {
+    return withPolicy("egress-policy", doc(httpsStatement("pub-egress"), ...statements));
+}
+
+/** `logBucketStack` (unless given another) with no grant in its log bucket's policy: S3 would deliver no log into it. */
+export function withoutLogDeliveryGrant(stack: ExportResource[] = logBucketStack()): ExportResource[] {
+    return withPolicy("logs-policy", logsPolicy(), stack);
+}
+
+/** A policy for the log bucket "pub-logs": its HTTPS and TLS denies and these grants (none: it admits no log delivery). */
+export function logsPolicy(...grants: Record<string, unknown>[]): string {
+    return doc(httpsStatement("pub-logs"), tlsStatement("pub-logs"), ...grants);
+}
+
 export function without(stack: ExportResource[], ...logical: string[]): ExportResource[] {
     for (const l of logical) {
         find(stack, l);
@@ -409,62 +444,6 @@ export function unknownEverywhere(stack: ExportResource[]): ExportResource[] {
                 ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blank(x)]))
                 : v;
     return stack.map((r) => ({ ...r, inputs: blank(r.inputs ?? {}) as Record<string, unknown> }));
-}
-
-/** Decisions of one policy over the stack, the way the pack computes them. */
-export function decide(policy: TransferPolicy, stack: ExportResource[], config: object = {}): Decision[] {
-    const cfg = { ...policy.defaults, ...config };
-    if (policy.kind === "stack") {
-        return policy.evaluate(stackIndexFor(toPolicyResources(stack)), cfg);
-    }
-    return toPolicyResources(stack)
-        .filter((r) => policy.types.includes(r.type))
-        .flatMap((r) => policy.evaluate(toRes(r), cfg));
-}
-
-export function outcomes(decisions: Decision[]): Outcome[] {
-    return decisions.map((d) => d.outcome);
-}
-
-/** Decisions with one outcome. */
-export function only(decisions: Decision[], outcome: Outcome): Decision[] {
-    return decisions.filter((d) => d.outcome === outcome);
-}
-
-/** Violations reported through the policy object itself (the CrossGuard path). */
-export function reported(policy: TransferPolicy, stack: ExportResource[], config: Record<string, unknown> = {}): Violation[] {
-    return evaluateResources(stack, { policies: [policy], config: { [policy.name]: config } });
-}
-
-/** Asserts every decision is compliant or not applicable, and at least one is compliant. */
-export function assertAllCompliant(decisions: Decision[]): void {
-    const bad = decisions.filter((d) => d.outcome === "violation" || d.outcome === "undecided");
-    assert.deepStrictEqual(bad, [], "expected no violation or undecided decision");
-    assert.ok(
-        decisions.some((d) => d.outcome === "compliant"),
-        "expected at least one compliant decision",
-    );
-}
-
-/** Asserts exactly one violation, on this URN, whose message contains every fragment. */
-export function assertOneViolation(decisions: Decision[], onUrn: string, ...fragments: string[]): Decision {
-    const v = only(decisions, "violation");
-    assert.strictEqual(v.length, 1, `expected exactly one violation, got ${JSON.stringify(v, null, 1)}`);
-    assert.strictEqual(v[0].urn, onUrn);
-    for (const f of fragments) {
-        assert.ok(v[0].message.includes(f), `message should mention ${JSON.stringify(f)}: ${v[0].message}`);
-    }
-    assert.deepStrictEqual(only(decisions, "undecided"), [], "no undecided decision expected beside the violation");
-    return v[0];
-}
-
-/** Asserts no violation and at least one undecided decision on this URN. */
-export function assertUndecided(decisions: Decision[], onUrn: string): void {
-    assert.deepStrictEqual(only(decisions, "violation"), [], "an unknown value must not raise a violation");
-    assert.ok(
-        only(decisions, "undecided").some((d) => d.urn === onUrn),
-        `expected an undecided decision on ${onUrn}, got ${JSON.stringify(decisions, null, 1)}`,
-    );
 }
 
 /** The same compliant stack in each form the pack reads: v7 split, v6 V2 tokens, legacy inline, BucketV2 inline. */
