@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { aclsDisabled } from "../../policy-pack/policies/acls-disabled";
-import { COMPLIANT_FORMS, compliantStack, find, legacyStack, res, T, U, URN, without } from "./fixtures";
+import { ACL_GROUP, COMPLIANT_FORMS, compliantStack, find, groupAcl, legacyStack, U, URN, without } from "./fixtures";
 import { forPolicy } from "./harness";
 
 const { decide, reported, compliant, violation, undecided, itIsCompliantIn } = forPolicy(aclsDisabled);
@@ -36,17 +36,7 @@ describe("s3-transfer-acls-disabled", () => {
         });
 
         it("a BucketAclV2 granting a group", () => {
-            const stack = compliantStack();
-            stack.push(
-                res(T.aclV2, "egress-acl", {
-                    bucket: "pub-egress",
-                    accessControlPolicy: {
-                        owner: { id: "o" },
-                        grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/s3/LogDelivery" }, permission: "WRITE" }],
-                    },
-                }),
-            );
-            violation(stack, URN.egress, "group");
+            violation([...compliantStack(), groupAcl("egress-acl", "pub-egress", ACL_GROUP.logDelivery, "WRITE")], URN.egress, "group");
         });
 
         it("is reported at advisory level", () => {

@@ -44,6 +44,18 @@ export function res(type: string, name: string, inputs: Record<string, unknown>,
     return { urn: urn(type, name), type, custom: true, inputs, dependencies: [], propertyDependencies: {}, ...extra };
 }
 
+/** The predefined groups an S3 ACL can grant to (S3 User Guide, acl-overview: Amazon S3 predefined groups). */
+export const ACL_GROUP = {
+    allUsers: "http://acs.amazonaws.com/groups/global/AllUsers",
+    authenticatedUsers: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+    logDelivery: "http://acs.amazonaws.com/groups/s3/LogDelivery",
+} as const;
+
+/** A BucketAclV2 on the bucket granting one predefined group a permission. */
+export function groupAcl(logical: string, bucket: string, groupUri: string, permission: string): ExportResource {
+    return res(T.aclV2, logical, { bucket, accessControlPolicy: { owner: { id: "owner" }, grants: [{ grantee: { type: "Group", uri: groupUri }, permission }] } });
+}
+
 /** The URNs of the compliant stack's resources (and of `logBucketStack`'s log bucket), where policies report. */
 export const URN = {
     egress: urn(T.bucket, "egress"),

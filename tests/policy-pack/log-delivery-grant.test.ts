@@ -2,11 +2,13 @@ import * as assert from "assert";
 import { logDeliveryGrant } from "../../policy-pack/policies/log-delivery-grant";
 import {
     ACCOUNT,
+    ACL_GROUP,
     asV6,
     bucketWithSettings,
     compliantStack,
     doc,
     find,
+    groupAcl,
     legacyStack,
     logBucketStack,
     logDeliveryStatement,
@@ -25,7 +27,6 @@ import { forPolicy } from "./harness";
 const { decide, reported, compliant, violation, undecided } = forPolicy(logDeliveryGrant);
 
 const SOURCE_ARNS = ["arn:aws:s3:::pub-egress", "arn:aws:s3:::pub-ingress"];
-const LOG_DELIVERY_GROUP = "http://acs.amazonaws.com/groups/s3/LogDelivery";
 
 /** The log bucket stack with the grant statement's Condition (or whole statement) replaced. */
 function withGrant(change: (grant: Record<string, any>) => void) {
@@ -121,19 +122,12 @@ describe("s3-transfer-log-delivery-grant", () => {
 
         it("an inline grant to the LogDelivery group on a log target", () => {
             const stack = logBucketStack();
-            find(stack, "logs").inputs.grants = [{ type: "Group", uri: LOG_DELIVERY_GROUP, permissions: ["WRITE", "READ_ACP"] }];
+            find(stack, "logs").inputs.grants = [{ type: "Group", uri: ACL_GROUP.logDelivery, permissions: ["WRITE", "READ_ACP"] }];
             violation(stack, URN.logs, "LogDelivery group");
         });
 
-        for (const [type, inputs] of [
-            [T.aclV2, { accessControlPolicy: { owner: { id: "o" }, grants: [{ grantee: { type: "Group", uri: LOG_DELIVERY_GROUP }, permission: "WRITE" }] } }],
-            [T.acl, { acl: "log-delivery-write" }],
-        ] as const) {
-            it(`${type.split(":").pop()} granting log delivery`, () => {
-                const stack = logBucketStack();
-                stack.push(res(type, "logs-acl", { bucket: "pub-logs", ...inputs }));
-                violation(stack, urn(type, "logs-acl"), 'Bucket "pub-logs"', "ACL");
-            });
+        for (const acl of [groupAcl("logs-acl", "pub-logs", ACL_GROUP.logDelivery, "WRITE"), res(T.acl, "logs-acl", { bucket: "pub-logs", acl: "log-delivery-write" })]) {
+            it(`${acl.type.split(":").pop()} granting log delivery`, () => violation([...logBucketStack(), acl], acl.urn, 'Bucket "pub-logs"', "ACL"));
         }
 
         it("is reported at advisory level by default, and at mandatory when configured so", () => {

@@ -1,11 +1,13 @@
 import * as assert from "assert";
 import { noPublicAccess } from "../../policy-pack/policies/no-public-access";
 import {
+    ACL_GROUP,
     addEgressStatements,
     COMPLIANT_FORMS,
     compliantStack,
     doc,
     find,
+    groupAcl,
     httpsStatement,
     legacyStack,
     partnerReadStatement,
@@ -112,22 +114,12 @@ describe("s3-transfer-no-public-access", () => {
         });
 
         it("BucketAclV2 (v6) granting AllUsers", () => {
-            const stack = compliantStack();
-            stack.push(
-                res(T.aclV2, "egress-acl", {
-                    bucket: "pub-egress",
-                    accessControlPolicy: {
-                        owner: { id: "owner" },
-                        grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" }, permission: "READ" }],
-                    },
-                }),
-            );
-            violation(stack, urn(T.aclV2, "egress-acl"), "AllUsers");
+            violation([...compliantStack(), groupAcl("egress-acl", "pub-egress", ACL_GROUP.allUsers, "READ")], urn(T.aclV2, "egress-acl"), "AllUsers");
         });
 
         it("legacy inline grant to AuthenticatedUsers", () => {
             const stack = legacyStack();
-            find(stack, "egress").inputs.grants = [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers", permissions: ["READ"] }];
+            find(stack, "egress").inputs.grants = [{ type: "Group", uri: ACL_GROUP.authenticatedUsers, permissions: ["READ"] }];
             violation(stack, URN.egress, "AuthenticatedUsers");
         });
 

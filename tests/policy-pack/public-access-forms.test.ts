@@ -6,7 +6,7 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists
 import * as assert from "assert";
 import { noPublicAccess } from "../../policy-pack/policies/no-public-access";
-import { ACCOUNT, COMPLIANT_FORMS, compliantStack, doc, find, res, U, urn, withEgressStatements } from "./fixtures";
+import { ACCOUNT, ACL_GROUP, COMPLIANT_FORMS, compliantStack, doc, find, res, U, urn, withEgressStatements } from "./fixtures";
 import { forPolicy } from "./harness";
 
 const { decide, compliant, violation, undecided } = forPolicy(noPublicAccess);
@@ -85,7 +85,7 @@ describe("no-public-access: objects", () => {
         const COPY = "aws:s3/objectCopy:ObjectCopy";
         compliant(withObject(COPY, { source: "other/readme", acl: "private" }));
         violation(
-            withObject(COPY, { source: "other/readme", grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] }] }),
+            withObject(COPY, { source: "other/readme", grants: [{ type: "Group", uri: ACL_GROUP.allUsers, permissions: ["READ"] }] }),
             urn(COPY, "readme"),
             "AllUsers",
             "refuse this request at deploy time",
