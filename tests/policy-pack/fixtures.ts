@@ -423,6 +423,27 @@ export function withPolicy(logical: string, policy: unknown, stack: ExportResour
     return stack;
 }
 
+/**
+ * The compliant stack with the replication role's permissions in a managed policy
+ * of the stack instead of its RolePolicy, attached with its ARN unknown (a new
+ * policy in preview).
+ */
+export function withManagedPermissions(policy: string): ExportResource[] {
+    const stack = without(compliantStack(), "replication-permissions");
+    const policyUrn = urn(T.iamPolicy, "replication-managed");
+    const roleUrn = URN.replicationRole;
+    stack.push(res(T.iamPolicy, "replication-managed", { name: "pub-replication", policy }));
+    stack.push(
+        res(
+            T.attachment,
+            "replication-attach",
+            { role: "pub-replication", policyArn: U },
+            { dependencies: [roleUrn, policyUrn], propertyDependencies: { role: [roleUrn], policyArn: [policyUrn] } },
+        ),
+    );
+    return stack;
+}
+
 /** The compliant stack whose egress BucketPolicy holds the HTTPS deny and these statements (and no TLS or SSE-C deny). */
 export function withEgressStatements(...statements: Record<string, unknown>[]): ExportResource[] {
     return withPolicy("egress-policy", doc(httpsStatement("pub-egress"), ...statements));

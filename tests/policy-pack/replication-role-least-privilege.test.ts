@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { replicationRoleLeastPrivilege } from "../../policy-pack/policies/replication-role-least-privilege";
-import { compliantStack, doc, find, legacyStack, replicationPermissions, res, T, U, urn, URN, v6SplitStack, without, withPolicy } from "./fixtures";
+import { compliantStack, doc, find, legacyStack, replicationPermissions, res, T, U, urn, URN, v6SplitStack, withManagedPermissions, without, withPolicy } from "./fixtures";
 import { assertOneViolation, forPolicy } from "./harness";
 
 const { decide, reported, compliant, violation, undecided, itIsCompliantIn } = forPolicy(replicationRoleLeastPrivilege);
@@ -11,30 +11,13 @@ function withPermissions(...statements: Record<string, unknown>[]) {
 
 const GET = { Effect: "Allow", Action: "s3:GetObjectVersionForReplication", Resource: "arn:aws:s3:::pub-egress/*" };
 
-/** A managed policy attached to the replication role with its ARN unknown (a new policy in preview). */
-function withManaged(policy: string) {
-    const stack = without(compliantStack(), "replication-permissions");
-    const policyUrn = urn(T.iamPolicy, "replication-managed");
-    const roleUrn = URN.replicationRole;
-    stack.push(res(T.iamPolicy, "replication-managed", { name: "pub-replication", policy }));
-    stack.push(
-        res(
-            T.attachment,
-            "replication-attach",
-            { role: "pub-replication", policyArn: U },
-            { dependencies: [roleUrn, policyUrn], propertyDependencies: { role: [roleUrn], policyArn: [policyUrn] } },
-        ),
-    );
-    return stack;
-}
-
 describe("s3-transfer-replication-role-least-privilege", () => {
     describe("compliant", () => {
         itIsCompliantIn([
             ["RolePolicy listing the replication actions (v7)", compliantStack],
             ["v6 tokens", v6SplitStack],
             ["legacy inline replication naming the role", legacyStack],
-            ["managed policy attached by URN while its ARN is unknown", () => withManaged(replicationPermissions("pub-egress", "partner-ingress"))],
+            ["managed policy attached by URN while its ARN is unknown", () => withManagedPermissions(replicationPermissions("pub-egress", "partner-ingress"))],
         ] as const);
 
         it("Role.inlinePolicies listing the replication actions", () => {
@@ -79,7 +62,8 @@ describe("s3-transfer-replication-role-least-privilege", () => {
             violation(stack, URN.replicationRole, 'Inline policy "replicate"');
         });
 
-        it("an attached managed policy with a wildcard", () => violation(withManaged(doc({ ...GET, Action: "s3:*" })), urn(T.iamPolicy, "replication-managed"), '"s3:*"'));
+        it("an attached managed policy with a wildcard", () =>
+            violation(withManagedPermissions(doc({ ...GET, Action: "s3:*" })), urn(T.iamPolicy, "replication-managed"), '"s3:*"'));
 
         it("AmazonS3FullAccess attached", () => {
             const stack = compliantStack();

@@ -18,11 +18,10 @@ import {
     SOURCE_KEY,
     T,
     U,
-    urn,
     URN,
     v2InlineStack,
     v6SplitStack,
-    without,
+    withManagedPermissions,
     withPolicy,
 } from "./fixtures";
 import { forPolicy } from "./harness";
@@ -60,26 +59,12 @@ describe("s3-transfer-replication-role-permissions", () => {
         itIsCompliantIn([...COMPLIANT_FORMS, ["SSE-KMS with Bucket Keys, split (v7)", kmsSplitStack] as const]);
 
         it("a grant through an attached managed policy in the stack counts", () => {
-            const stack = without(compliantStack(), "replication-permissions");
-            const roleUrn = URN.replicationRole;
-            const policyUrn = urn(T.iamPolicy, "replication-managed");
-            stack.push(
-                res(T.iamPolicy, "replication-managed", {
-                    name: "pub-replication",
-                    policy: doc({
-                        Effect: "Allow",
-                        Action: ["s3:GetReplicationConfiguration", "s3:GetObjectVersionForReplication", "s3:Replicate*", "s3:ObjectOwnerOverrideToBucketOwner"],
-                        Resource: ["arn:aws:s3:::pub-egress", "arn:aws:s3:::pub-egress/*", "arn:aws:s3:::partner-ingress/*"],
-                    }),
+            const stack = withManagedPermissions(
+                doc({
+                    Effect: "Allow",
+                    Action: ["s3:GetReplicationConfiguration", "s3:GetObjectVersionForReplication", "s3:Replicate*", "s3:ObjectOwnerOverrideToBucketOwner"],
+                    Resource: ["arn:aws:s3:::pub-egress", "arn:aws:s3:::pub-egress/*", "arn:aws:s3:::partner-ingress/*"],
                 }),
-            );
-            stack.push(
-                res(
-                    T.attachment,
-                    "attach",
-                    { role: "pub-replication", policyArn: U },
-                    { dependencies: [roleUrn, policyUrn], propertyDependencies: { role: [roleUrn], policyArn: [policyUrn] } },
-                ),
             );
             compliant(stack);
         });
