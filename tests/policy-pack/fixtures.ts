@@ -176,18 +176,21 @@ export function logDeliveryStatement(logBucket: string, sources: string[]): Reco
     };
 }
 
+/** A resource set on a bucket, as a program writes `bucket: bucket.id`: its `bucket` input names the bucket, and it depends on the bucket's URN. */
+export function onBucket(type: string, logical: string, bucketName: string, bucketUrn: string, inputs: Record<string, unknown>): ExportResource {
+    return res(type, logical, { bucket: bucketName, ...inputs }, { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } });
+}
+
 /** A bucket (v7 token) and its five split settings, all compliant. */
 export function bucketWithSettings(name: string, logical: string): ExportResource[] {
     const bucketUrn = urn(T.bucket, logical);
-    const on = (type: string, suffix: string, inputs: Record<string, unknown>) =>
-        res(type, `${logical}-${suffix}`, { bucket: name, ...inputs }, { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } });
     return [
         res(T.bucket, logical, { bucket: name, forceDestroy: false }, { id: name }),
-        on(T.versioning, "versioning", { versioningConfiguration: { status: "Enabled" } }),
-        on(T.sse, "encryption", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }] }),
-        on(T.pab, "public-access-block", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
-        on(T.ownership, "ownership", { rule: { objectOwnership: "BucketOwnerEnforced" } }),
-        on(T.policy, "policy", { policy: doc(httpsStatement(name), tlsStatement(name), sseCDenyStatement(name)) }),
+        onBucket(T.versioning, `${logical}-versioning`, name, bucketUrn, { versioningConfiguration: { status: "Enabled" } }),
+        onBucket(T.sse, `${logical}-encryption`, name, bucketUrn, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }] }),
+        blockPublicAccess(name, logical, T.bucket),
+        ownershipControls(name, logical, T.bucket),
+        onBucket(T.policy, `${logical}-policy`, name, bucketUrn, { policy: doc(httpsStatement(name), tlsStatement(name), sseCDenyStatement(name)) }),
     ];
 }
 
@@ -251,23 +254,12 @@ export const SOURCE_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/source`;
 export const REPLICA_KEY = `arn:aws:kms:eu-west-1:${PARTNER_ACCOUNT}:key/replica`;
 
 function blockPublicAccess(name: string, logical: string, bucketType: string): ExportResource {
-    const bucketUrn = urn(bucketType, logical);
-    return res(
-        T.pab,
-        `${logical}-public-access-block`,
-        { bucket: name, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } },
-    );
+    const all = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+    return onBucket(T.pab, `${logical}-public-access-block`, name, urn(bucketType, logical), all);
 }
 
 function ownershipControls(name: string, logical: string, bucketType: string): ExportResource {
-    const bucketUrn = urn(bucketType, logical);
-    return res(
-        T.ownership,
-        `${logical}-ownership`,
-        { bucket: name, rule: { objectOwnership: "BucketOwnerEnforced" } },
-        { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } },
-    );
+    return onBucket(T.ownership, `${logical}-ownership`, name, urn(bucketType, logical), { rule: { objectOwnership: "BucketOwnerEnforced" } });
 }
 
 /**

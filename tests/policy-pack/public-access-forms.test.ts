@@ -6,7 +6,7 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists
 import * as assert from "assert";
 import { noPublicAccess } from "../../policy-pack/policies/no-public-access";
-import { ACCOUNT, ACL_GROUP, COMPLIANT_FORMS, compliantStack, doc, find, res, U, urn, withEgressStatements } from "./fixtures";
+import { ACCOUNT, ACL_GROUP, COMPLIANT_FORMS, compliantStack, doc, find, onBucket, res, U, urn, URN, withEgressStatements } from "./fixtures";
 import { forPolicy } from "./harness";
 
 const { decide, compliant, violation, undecided } = forPolicy(noPublicAccess);
@@ -59,10 +59,7 @@ const OBJECT = "aws:s3/bucketObject:BucketObject";
 const OBJECT_V2 = "aws:s3/bucketObjectv2:BucketObjectv2";
 
 function withObject(type: string, inputs: Record<string, unknown>) {
-    const stack = compliantStack();
-    const bucketUrn = urn("aws:s3/bucket:Bucket", "egress");
-    stack.push(res(type, "readme", { bucket: "pub-egress", key: "README.txt", ...inputs }, { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } }));
-    return stack;
+    return [...compliantStack(), onBucket(type, "readme", "pub-egress", URN.egress, { key: "README.txt", ...inputs })];
 }
 
 describe("no-public-access: objects", () => {
@@ -113,11 +110,7 @@ const AP_POLICY = "aws:s3control/accessPointPolicy:AccessPointPolicy";
 const AP_ARN = `arn:aws:s3:eu-west-1:${ACCOUNT}:accesspoint/partner`;
 
 function withAccessPoint(inputs: Record<string, unknown>, policy?: unknown) {
-    const stack = compliantStack();
-    const bucketUrn = urn("aws:s3/bucket:Bucket", "egress");
-    stack.push(
-        res(AP, "partner-ap", { bucket: "pub-egress", name: "partner", arn: AP_ARN, ...inputs }, { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } }),
-    );
+    const stack = [...compliantStack(), onBucket(AP, "partner-ap", "pub-egress", URN.egress, { name: "partner", arn: AP_ARN, ...inputs })];
     if (policy !== undefined) {
         const apUrn = urn(AP, "partner-ap");
         stack.push(res(AP_POLICY, "partner-ap-policy", { accessPointArn: AP_ARN, policy }, { dependencies: [apUrn], propertyDependencies: { accessPointArn: [apUrn] } }));
