@@ -74,7 +74,7 @@ function fromHandover(counterpart: CounterpartConfig, own: SideConfig, problems:
                 ? {
                       key: `${counterpart.configKey}.ingressKmsKeyArn`,
                       problem: `says ${counterpart.name}'s ingress bucket ${problem}`,
-                      fix: `agree on one encryption with ${counterpart.name}: pulumi config set transfer:encryption SSE-KMS, or remove the key (pulumi config rm --path '${counterpart.configKey}.ingressKmsKeyArn') if they use SSE-S3`,
+                      fix: `agree on one encryption with ${counterpart.name}: pulumi config set s3-transfer:encryption SSE-KMS, or remove the key (pulumi config rm --path '${counterpart.configKey}.ingressKmsKeyArn') if they use SSE-S3`,
                   }
                 : { key: `${counterpart.configKey}.${field}`, problem, fix: `check it against what ${counterpart.name} handed over, then: ${set(field)}` },
         );
@@ -93,7 +93,7 @@ function fromHandover(counterpart: CounterpartConfig, own: SideConfig, problems:
     const pending: string[] = [];
     // With SSE-KMS here, replicas need the counterpart's ingress key; say so rather than skip silently.
     if (own.encryption === "SSE-KMS" && ingressBucketArn && !ingressKmsKeyArn) {
-        pending.push(`replication to ${counterpart.name} waits for the KMS key of their ingress bucket (transfer:encryption is SSE-KMS here): ${set("ingressKmsKeyArn")}`);
+        pending.push(`replication to ${counterpart.name} waits for the KMS key of their ingress bucket (s3-transfer:encryption is SSE-KMS here): ${set("ingressKmsKeyArn")}`);
     }
     if (!ingressBucketArn) {
         pending.push(`replication to ${counterpart.name} waits for their ingress bucket ARN: ${set("ingressBucketArn")}`);
@@ -158,7 +158,7 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
     const raw = (links as Record<string, unknown>)[own.name];
     if (raw === undefined) {
         return waiting(
-            `stack ${stack} does not list "${own.name}" yet: add it to ${own.side === "publisher" ? "transfer:publishers" : "transfer:partners"} there and run \`pulumi up\` on ${stack}`,
+            `stack ${stack} does not list "${own.name}" yet: add it to ${own.side === "publisher" ? "s3-transfer:publishers" : "s3-transfer:partners"} there and run \`pulumi up\` on ${stack}`,
         );
     }
     const parsedLink = parseOutputs(PeerLinkSchema, raw);
@@ -186,7 +186,7 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
             const output = field === "accountId" ? "accountId" : field === "encryption" ? `links.${own.name} (the encryption of its ingress bucket)` : `links.${own.name}.${field}`;
             const fix =
                 field === "encryption"
-                    ? `agree on one encryption: set transfer:encryption to ${own.encryption} in ${theirConfig} and run \`pulumi up\` on ${stack} (or ${theirEncryption} here)`
+                    ? `agree on one encryption: set s3-transfer:encryption to ${own.encryption} in ${theirConfig} and run \`pulumi up\` on ${stack} (or ${theirEncryption} here)`
                     : field === "accountId" && peer.outputs.accountId === own.accountId
                       ? `deploy ${stack} to ${counterpart.name}'s own account`
                       : redeploy;

@@ -7,7 +7,7 @@ import { SideOutputs } from "./side";
 
 /**
  * The whole program: validate config, read what counterparts handed over, then
- * build the side that `transfer:side` names. Nothing is registered until both
+ * build the side that `s3-transfer:side` names. Nothing is registered until both
  * checks have passed.
  */
 export async function main(): Promise<SideOutputs> {

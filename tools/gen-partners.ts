@@ -23,11 +23,11 @@ export function partnersConfig(count: number): { config: Record<string, unknown>
     return {
         config: {
             "aws:region": "us-east-1",
-            "transfer:side": "publisher",
-            "transfer:name": "acme-bank",
-            "transfer:accountId": "111122223333",
-            "transfer:bucketPrefix": "acme-scale",
-            "transfer:partners": partners,
+            "s3-transfer:side": "publisher",
+            "s3-transfer:name": "acme-bank",
+            "s3-transfer:accountId": "111122223333",
+            "s3-transfer:bucketPrefix": "acme-scale",
+            "s3-transfer:partners": partners,
         },
     };
 }

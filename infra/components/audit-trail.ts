@@ -18,7 +18,7 @@ export interface AuditTrailArgs {
 /**
  * Object-level CloudTrail data events (who read, wrote or deleted which file,
  * with the principal) for the data buckets only. Data events are billed per
- * event, which is why this is off unless `transfer:auditTrail` asks for it.
+ * event, which is why this is off unless `s3-transfer:auditTrail` asks for it.
  */
 export class AuditTrail extends pulumi.ComponentResource {
     readonly trail: aws.cloudtrail.Trail;

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { batchReplicationPermissionsPolicy, batchReplicationTrustPolicy } from "../policies/batch-replication";
 import { arns } from "../policies/document";
 
-/** The role's name: one per side, derived from the party name (`transfer:name`). */
+/** The role's name: one per side, derived from the party name (`s3-transfer:name`). */
 export function batchReplicationRoleName(partyName: string): string {
     return `${partyName}-batch-replication`;
 }

@@ -25,7 +25,7 @@ export interface CounterpartEndpoints {
 }
 
 export interface CounterpartLinkArgs extends Omit<DataBucketSettings, "accountId"> {
-    /** Our party name (`transfer:name`). */
+    /** Our party name (`s3-transfer:name`). */
     ownName: string;
     ownAccountId: string;
     /** Region of our two buckets for this counterpart (the provider of this component must be for it). */
@@ -38,7 +38,7 @@ export interface CounterpartLinkArgs extends Omit<DataBucketSettings, "accountId
     ingressBucketName: string;
     replicationRoleName: string;
     counterpart: CounterpartEndpoints;
-    /** Replicate delete markers too (and grant `s3:ReplicateDelete`); `transfer:deleteMarkerReplication`, off so that a delete here never removes the counterpart's copy. */
+    /** Replicate delete markers too (and grant `s3:ReplicateDelete`); `s3-transfer:deleteMarkerReplication`, off so that a delete here never removes the counterpart's copy. */
     deleteMarkerReplication: boolean;
     /** Where failed replications are reported (event notifications and alarms). Default: nowhere. */
     alerts?: ReplicationAlertTarget;

@@ -25,7 +25,7 @@ export type ServiceDestinationSpec = Omit<ServiceDestinationConfig, "configKey">
  * trust; infra/config/keys.ts) reach every component as config decided them.
  */
 export interface ExchangeSideArgs extends PassThroughSettings {
-    /** Our party name (`transfer:name`): prefixes every child's name. */
+    /** Our party name (`s3-transfer:name`): prefixes every child's name. */
     name: string;
     accountId: string;
     partition: string;

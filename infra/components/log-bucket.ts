@@ -11,9 +11,9 @@ export interface LogBucketArgs {
     sourceBucketNames: string[];
     /** Our trail, when CloudTrail data events are delivered here too. Default: none. */
     trailArn?: string;
-    /** Days logs are kept (`transfer:logRetentionDays`). */
+    /** Days logs are kept (`s3-transfer:logRetentionDays`). */
     retentionDays: number;
-    /** Protect the bucket from deletion (`transfer:protectBuckets`). */
+    /** Protect the bucket from deletion (`s3-transfer:protectBuckets`). */
     protect: boolean;
 }
 

@@ -14,7 +14,7 @@ export interface ReplicationAlertsArgs {
     sourceBucketNames: string[];
     /** Alarms publishing here are named with this prefix. */
     alarmNamePrefix: string;
-    /** E-mail or HTTPS endpoints to notify (`transfer:alertSubscriptions`); may be empty, to subscribe later (e.g. a chat or paging integration). */
+    /** E-mail or HTTPS endpoints to notify (`s3-transfer:alertSubscriptions`); may be empty, to subscribe later (e.g. a chat or paging integration). */
     subscriptions: AlertSubscription[];
 }
 

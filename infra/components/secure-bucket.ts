@@ -20,13 +20,13 @@ export interface AccessLogTarget {
 export interface DataBucketSettings {
     accountId: string;
     partition: string;
-    /** `transfer:encryption`. */
+    /** `s3-transfer:encryption`. */
     encryption: Encryption;
-    /** `transfer:noncurrentVersionExpirationDays`. */
+    /** `s3-transfer:noncurrentVersionExpirationDays`. */
     noncurrentVersionExpirationDays: number;
-    /** `transfer:expirationDays`; absent: current objects never expire. */
+    /** `s3-transfer:expirationDays`; absent: current objects never expire. */
     expirationDays?: number;
-    /** `transfer:protectBuckets`. */
+    /** `s3-transfer:protectBuckets`. */
     protectBuckets: boolean;
     /** Where server access logs go; absent: not logged. */
     accessLogs?: AccessLogTarget;

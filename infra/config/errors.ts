@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** One problem with one config key, with the fix an operator can apply. */
 export interface ConfigProblem {
-    /** The full config key path, e.g. `transfer:partners[0].accountId`. */
+    /** The full config key path, e.g. `s3-transfer:partners[0].accountId`. */
     key: string;
     /** What is wrong, including the offending value where it is safe to show. */
     problem: string;

@@ -29,7 +29,7 @@ import {
 /** The config namespace of every key of this program (the part before the colon). */
 export const NAMESPACE = "transfer";
 
-/** `side` -> `transfer:side`. */
+/** `side` -> `s3-transfer:side`. */
 export function configKey(name: string): string {
     return `${NAMESPACE}:${name}`;
 }
@@ -358,7 +358,7 @@ export function passThroughSettings(from: PassThroughSettings): PassThroughSetti
     return Object.fromEntries(PASS_THROUGH_KEYS.filter((key) => from[key] !== undefined).map((key) => [key, from[key]])) as PassThroughSettings;
 }
 
-/** The full config key (`transfer:side`, or `aws:region` as it is). */
+/** The full config key (`s3-transfer:side`, or `aws:region` as it is). */
 export function fullKey(key: string): string {
     return key.includes(":") ? key : configKey(key);
 }
@@ -556,7 +556,7 @@ export const ENTRY_FIELDS: Record<string, FieldTable> = {
 
 // ---- fixes and "did you mean" ----
 
-/** `transfer:partners[0].accountId` -> its field table's entry; a top-level key -> its entry. */
+/** `s3-transfer:partners[0].accountId` -> its field table's entry; a top-level key -> its entry. */
 function specOf(key: string): { fix: string; list: boolean } | undefined {
     const entryField = /^([^[.]+)\[\d+\]\.([A-Za-z0-9_]+)/.exec(key);
     if (entryField) {

@@ -69,7 +69,7 @@ export interface CounterpartConfig {
     source: CounterpartSource;
     /** Set by `accept-handoff`; `pulumi preview` warns when the destination no longer matches it. */
     acceptedHandover?: AcceptedHandover;
-    /** The key this entry came from, e.g. `transfer:partners[0]`, for messages. */
+    /** The key this entry came from, e.g. `s3-transfer:partners[0]`, for messages. */
     configKey: string;
 }
 

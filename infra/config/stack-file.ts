@@ -16,11 +16,11 @@ export interface StackFile {
     file: string;
     /** Flat config: `ns:key` -> text, objects and lists as JSON (as `pulumi.runtime.allConfig()` has it). */
     config: Record<string, string>;
-    /** The 1-based line of a config key path such as `transfer:partners[0].accountId`, or of its nearest enclosing key. */
+    /** The 1-based line of a config key path such as `s3-transfer:partners[0].accountId`, or of its nearest enclosing key. */
     lineOf(key: string): number | undefined;
 }
 
-/** `transfer:partners[0].accountId` -> ["transfer:partners", 0, "accountId"]. */
+/** `s3-transfer:partners[0].accountId` -> ["s3-transfer:partners", 0, "accountId"]. */
 export function keyPath(key: string): (string | number)[] {
     const match = /^([^.[\s]+)((?:\[\d+\]|\.[A-Za-z0-9_-]+)*)/.exec(key);
     if (!match) return [];

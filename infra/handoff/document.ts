@@ -20,7 +20,7 @@ export interface HandoverDocument {
     $schema: typeof HANDOVER_SCHEMA_ID;
     version: typeof HANDOVER_VERSION;
     from: {
-        /** The sender's `transfer:name`. */
+        /** The sender's `s3-transfer:name`. */
         party: string;
         side: "publisher" | "partner";
         /** The sender's stack, when the sender runs this program. */

@@ -8,7 +8,7 @@ import { PolicyDocument, policyDocument } from "./document";
  * and no source says S3 sends aws:SourceAccount/aws:SourceArn when it assumes
  * the role: if it does not, nothing replicates. So the conditions that would
  * close the confused-deputy hole come only with `sourceConditions`
- * (`transfer:replicationTrustConditions`), after the pre-production canary has
+ * (`s3-transfer:replicationTrustConditions`), after the pre-production canary has
  * passed with them. The risk left without them is small: only principals with
  * iam:PassRole in our account can attach the role, and roles are never passed
  * across accounts.

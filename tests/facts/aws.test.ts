@@ -44,9 +44,9 @@ const examples = fs
     .filter((f) => f.endsWith(".yaml"))
     .map((f) => ({ stack: f.replace(/\.yaml$/, ""), configFile: path.join(EXAMPLES, f) }));
 const variants = [
-    { stack: "cross-region-trail", configFile: variant(path.join(EXAMPLES, "cross-region.yaml"), "cross-region-trail", { "transfer:auditTrail": "create" }) },
-    { stack: "prod-trail", configFile: variant(path.join(ROOT, "Pulumi.prod.yaml"), "prod-trail", { "transfer:auditTrail": "create" }) },
-    { stack: "vendor-write-trail", configFile: variant(path.join(EXAMPLES, "vendor-write.yaml"), "vendor-write-trail", { "transfer:auditTrail": "create" }) },
+    { stack: "cross-region-trail", configFile: variant(path.join(EXAMPLES, "cross-region.yaml"), "cross-region-trail", { "s3-transfer:auditTrail": "create" }) },
+    { stack: "prod-trail", configFile: variant(path.join(ROOT, "Pulumi.prod.yaml"), "prod-trail", { "s3-transfer:auditTrail": "create" }) },
+    { stack: "vendor-write-trail", configFile: variant(path.join(EXAMPLES, "vendor-write.yaml"), "vendor-write-trail", { "s3-transfer:auditTrail": "create" }) },
 ];
 
 /** Every plan the facts are checked on: the committed stacks, the examples, and the variants. */

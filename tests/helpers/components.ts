@@ -42,7 +42,7 @@ export function buildAlone<C extends pulumi.Resource>(build: () => C): Promise<C
         const plan = await runPlan({
             project: "components",
             stack: "test",
-            config: { "transfer:accountId": TEST_ACCOUNT_ID, "aws:region": TEST_REGION },
+            config: { "s3-transfer:accountId": TEST_ACCOUNT_ID, "aws:region": TEST_REGION },
             stackOutputs: {},
             program: async () => {
                 // runPlan has just installed the mocks' monitor; watch its registerResourceOutputs for this run.

@@ -150,14 +150,14 @@ describe("audit configuration", () => {
         }
     });
 
-    it("honours transfer:logRetentionDays", async () => {
-        const p = await planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "transfer:logRetentionDays": 90 }) });
+    it("honours s3-transfer:logRetentionDays", async () => {
+        const p = await planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "s3-transfer:logRetentionDays": 90 }) });
         const [name] = logBucketNames(p);
         assert.deepStrictEqual((forBucket(p, T.lifecycle, name).inputs.rules as Record<string, unknown>[])[1].expiration, { days: 90 });
     });
 
     it("creates a trail of object-level events on the data buckets only, delivered under cloudtrail/ with the trail-pinned grants", async () => {
-        const p = await planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "transfer:auditTrail": "create" }) });
+        const p = await planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "s3-transfer:auditTrail": "create" }) });
         const trail = one(p, T.trail);
         const [logBucket] = logBucketNames(p);
         const trailArn = "arn:aws:cloudtrail:us-east-1:111122223333:trail/acme-bank-transfer-data-events";
@@ -207,7 +207,7 @@ describe("audit configuration", () => {
     it("extends an existing trail by exporting the selector to add and warning how", async () => {
         const p = await planUncached({
             stack: "prod",
-            configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "transfer:auditTrail": "extend", "transfer:auditTrailName": "org-trail" }),
+            configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "s3-transfer:auditTrail": "extend", "s3-transfer:auditTrailName": "org-trail" }),
         });
         assert.strictEqual(ofType(p, T.trail).length, 0);
         const audit = p.outputs.audit as { trail: Record<string, string>; trailEventSelector: { fieldSelectors: { field: string }[] } };
@@ -218,9 +218,9 @@ describe("audit configuration", () => {
 
     it("rejects bad audit settings with the key and the fix", async () => {
         for (const [change, key, message] of [
-            [{ "transfer:logRetentionDays": 0 }, "transfer:logRetentionDays", /from 1 to 3650/],
-            [{ "transfer:auditTrail": "on" }, "transfer:auditTrail", /must be off, create or extend/],
-            [{ "transfer:auditTrail": "extend" }, "transfer:auditTrailName", /required when transfer:auditTrail is extend/],
+            [{ "s3-transfer:logRetentionDays": 0 }, "s3-transfer:logRetentionDays", /from 1 to 3650/],
+            [{ "s3-transfer:auditTrail": "on" }, "s3-transfer:auditTrail", /must be off, create or extend/],
+            [{ "s3-transfer:auditTrail": "extend" }, "s3-transfer:auditTrailName", /required when s3-transfer:auditTrail is extend/],
         ] as const) {
             await assert.rejects(
                 planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), change) }),

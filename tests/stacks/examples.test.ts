@@ -154,18 +154,18 @@ describe("example setups", () => {
 
         it("leaves replication pending, with a warning naming the key to set, until the partner's ingress key is handed over", async () => {
             const file = variant(path.join(EXAMPLES, "sse-kms.yaml"), (c) => {
-                delete (c["transfer:partners"] as Record<string, unknown>[])[0].ingressKmsKeyArn;
+                delete (c["s3-transfer:partners"] as Record<string, unknown>[])[0].ingressKmsKeyArn;
             });
             const p = await planUncached({ stack: "sse-kms", configFile: file });
             assert.strictEqual(ofType(p, T.replication).length, 0);
             assert.strictEqual(linksOf(p).cdlx.replication, "pending");
-            assert.match(p.warnings.join("\n"), /waits for the KMS key of their ingress bucket.*pulumi config set --path 'transfer:partners\[0\]\.ingressKmsKeyArn'/);
+            assert.match(p.warnings.join("\n"), /waits for the KMS key of their ingress bucket.*pulumi config set --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn'/);
         });
 
         it("reads the counterpart's ingress key through the stack reference, and refuses an SSE-S3 counterpart", async () => {
             const kms = (stack: string) =>
                 variant(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), (c) => {
-                    c["transfer:encryption"] = "SSE-KMS";
+                    c["s3-transfer:encryption"] = "SSE-KMS";
                 });
             const partner = await planUncached({ stack: "partner-prod", configFile: kms("partner-prod"), stackOutputs: { "organization/s3-transfer/prod": {} } });
             const publisher = await planUncached({ stack: "prod", configFile: kms("prod"), stackOutputs: { "organization/s3-transfer/partner-prod": partner.outputs } });
@@ -327,7 +327,7 @@ describe("example setups", () => {
                 { Sid: "WriteFiles", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/*` },
             ]);
             const file = variant(path.join(EXAMPLES, "service-role.yaml"), (c) => {
-                (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending = false;
+                (c["s3-transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending = false;
             });
             const done = await planUncached({ stack: "service-role", configFile: file });
             assert.deepStrictEqual(documentOf(one(done, T.rolePolicy)).Statement, [{ Sid: "WriteFiles", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${bucketArn}/*` }]);
@@ -335,7 +335,7 @@ describe("example setups", () => {
             assert.deepStrictEqual(done.warnings, []);
             // The service's guide: s3:DeleteObject "is required to clean up test artifacts" of the first connection test.
             const byDefault = variant(path.join(EXAMPLES, "service-role.yaml"), (c) => {
-                delete (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending;
+                delete (c["s3-transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending;
             });
             const first = await planUncached({ stack: "service-role", configFile: byDefault });
             assert.deepStrictEqual(documentOf(one(first, T.rolePolicy)).Statement, documentOf(one(pending, T.rolePolicy)).Statement);

@@ -57,9 +57,9 @@ describe("a retained bucket keeps its protections", () => {
             assertSettingsKept(await plan({ stack: example, configFile: path.join(EXAMPLES, `${example}.yaml`) }), example));
     }
 
-    it("with transfer:protectBuckets false (a disposable stack) nothing is protected, and everything is still retained", async () => {
+    it("with s3-transfer:protectBuckets false (a disposable stack) nothing is protected, and everything is still retained", async () => {
         const file = configVariant(path.join(ROOT, "Pulumi.prod.yaml"), (c) => {
-            c["transfer:protectBuckets"] = false;
+            c["s3-transfer:protectBuckets"] = false;
         });
         const p = await planUncached({ stack: "prod", configFile: file });
         assertSettingsKept(p, "unprotected");
@@ -78,7 +78,7 @@ describe("offboarding a counterpart", () => {
     const sseKms = path.join(EXAMPLES, "sse-kms.yaml");
     const withState = (source: string, state: string) =>
         configVariant(source, (c) => {
-            for (const key of ["transfer:partners", "transfer:publishers"]) for (const entry of (c[key] as Record<string, unknown>[] | undefined) ?? []) entry.state = state;
+            for (const key of ["s3-transfer:partners", "s3-transfer:publishers"]) for (const entry of (c[key] as Record<string, unknown>[] | undefined) ?? []) entry.state = state;
         });
     /** Allow statements that name the counterpart's account or role, in a policy document. */
     const grantsTo = (doc: { Statement: Record<string, unknown>[] }, account: string) =>
@@ -106,7 +106,7 @@ describe("offboarding a counterpart", () => {
             for (const key of bucketKeys(p)) assert.deepStrictEqual(grantsTo(documentOf(key), account), [], key.urn);
             assertSettingsKept(p, "offboarding");
             assert.deepStrictEqual(p.warnings, [
-                `cdlx is offboarding: its grants are revoked and replication to it is stopped; its buckets keep every protection. Once they are archived: pulumi config set --path 'transfer:partners[0].state' retired`,
+                `cdlx is offboarding: its grants are revoked and replication to it is stopped; its buckets keep every protection. Once they are archived: pulumi config set --path 's3-transfer:partners[0].state' retired`,
             ]);
             for (const b of ofType(p, T.bucket)) assert.strictEqual(b.protect, true, b.urn);
         });
@@ -120,7 +120,7 @@ describe("offboarding a counterpart", () => {
             assert.deepStrictEqual(protectionOf(bucket), [false, true]);
         }
         assertSettingsKept(p, "retired");
-        assert.match(p.warnings.join("\n"), /cdlx is retired: .*pulumi config rm --path 'transfer:partners\[0\]'/);
+        assert.match(p.warnings.join("\n"), /cdlx is retired: .*pulumi config rm --path 's3-transfer:partners\[0\]'/);
         assert.deepStrictEqual(ofType(p, T.replication), []);
         // The log bucket is not the counterpart's: it stays protected.
         for (const log of Object.values((p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets)) assert.strictEqual(forBucket(p, T.bucket, log).protect, true);

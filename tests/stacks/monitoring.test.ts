@@ -128,7 +128,7 @@ for (const stack of ALL_STACKS) {
 
 describe("monitoring options", () => {
     it("with Replication Time Control: a 15-minute target, threshold events and a latency alarm", async () => {
-        const p = await planUncached({ stack: "prod", configFile: prodWith({ "transfer:replicationTimeControl": true }) });
+        const p = await planUncached({ stack: "prod", configFile: prodWith({ "s3-transfer:replicationTimeControl": true }) });
         const link = linksOf(p).cdlx;
         const [rule] = forBucket(p, T.replication, link.egressBucketName).inputs.rules as { destination: Record<string, unknown> }[];
         assert.deepStrictEqual(rule.destination.replicationTime, { status: "Enabled", time: { minutes: 15 } });
@@ -146,7 +146,7 @@ describe("monitoring options", () => {
         const p = await planUncached({
             stack: "prod",
             configFile: prodWith({
-                "transfer:alertSubscriptions": [
+                "s3-transfer:alertSubscriptions": [
                     { protocol: "email", endpoint: "transfer-ops@acme-bank.example" },
                     { protocol: "https", endpoint: "https://hooks.acme-bank.example/s3" },
                 ],

@@ -43,7 +43,7 @@ describe("stack references, as the engine resolves them", () => {
         await assert.rejects(planUncached({ stack: "handover", configFile: variant }), (err: unknown) => {
             assert.ok(isConfigError(err), String(err));
             const [problem] = err.problems;
-            assert.strictEqual(problem.key, "transfer:partners[1].stack");
+            assert.strictEqual(problem.key, "s3-transfer:partners[1].stack");
             assert.strictEqual(problem.file, variant);
             assert.strictEqual(problem.line, text.split("\n").findIndex((l) => l.includes("stack: partner-staging")) + 1);
             assert.match(problem.problem, /`pulumi up` fails with `unknown stack "organization\/s3-transfer\/partner-staging"`/);

@@ -5,7 +5,7 @@
  * "Creating an IAM role"). No AWS source says S3 sends aws:SourceAccount or
  * aws:SourceArn when it assumes the replication role; if it does not, a
  * conditioned trust stops all replication. The conditions are an opt-in
- * (`transfer:replicationTrustConditions`) that the pre-production canary must
+ * (`s3-transfer:replicationTrustConditions`) that the pre-production canary must
  * confirm before production uses it.
  */
 import * as assert from "assert";
@@ -30,9 +30,9 @@ describe("the replication role's trust", () => {
         });
     }
 
-    it("transfer:replicationTrustConditions pins it to our account and egress bucket (opt-in, to be confirmed by the canary)", async () => {
+    it("s3-transfer:replicationTrustConditions pins it to our account and egress bucket (opt-in, to be confirmed by the canary)", async () => {
         const file = configVariant(path.join(ROOT, "Pulumi.prod.yaml"), (c) => {
-            c["transfer:replicationTrustConditions"] = true;
+            c["s3-transfer:replicationTrustConditions"] = true;
         });
         const [role] = replicationRoles(await planUncached({ stack: "prod", configFile: file }));
         assert.deepStrictEqual(trustOf(role).Statement[0].Condition, {

@@ -6,7 +6,7 @@ import { ALL_STACKS, dataBuckets, documentOf, forBucket, linksOf, ofType, one, p
 for (const stack of ALL_STACKS) {
     describe(`stack ${stack}: security properties`, () => {
         const config = readStackConfig(stackConfigFile(stack));
-        const expiryDays = Number(config["transfer:noncurrentVersionExpirationDays"] ?? 30);
+        const expiryDays = Number(config["s3-transfer:noncurrentVersionExpirationDays"] ?? 30);
 
         it("creates one egress and one ingress bucket per counterpart, protected and retained on delete", async () => {
             const p = await plan(stack);
@@ -219,7 +219,7 @@ for (const stack of ALL_STACKS) {
             const p = await plan(stack);
             const [provider, ...more] = ofType(p, "pulumi:providers:aws");
             assert.strictEqual(more.length, 0);
-            assert.deepStrictEqual(provider.inputs.allowedAccountIds, JSON.stringify([config["transfer:accountId"]]));
+            assert.deepStrictEqual(provider.inputs.allowedAccountIds, JSON.stringify([config["s3-transfer:accountId"]]));
             assert.strictEqual(provider.inputs.region, config["aws:region"]);
             const custom = p.resources.filter((r) => r.custom && r.type.startsWith("aws:"));
             for (const r of custom) assert.ok(r.provider?.startsWith(provider.urn), `${r.urn} must use the pinned provider`);
@@ -227,13 +227,13 @@ for (const stack of ALL_STACKS) {
 
         it("exports account, region, side and every bucket's name and ARN and the role ARN", async () => {
             const p = await plan(stack);
-            assert.strictEqual(p.outputs.accountId, config["transfer:accountId"]);
+            assert.strictEqual(p.outputs.accountId, config["s3-transfer:accountId"]);
             assert.strictEqual(p.outputs.region, config["aws:region"]);
-            assert.strictEqual(p.outputs.side, config["transfer:side"]);
+            assert.strictEqual(p.outputs.side, config["s3-transfer:side"]);
             for (const link of Object.values(linksOf(p))) {
                 assert.strictEqual(link.egressBucketArn, `arn:aws:s3:::${link.egressBucketName}`);
                 assert.strictEqual(link.ingressBucketArn, `arn:aws:s3:::${link.ingressBucketName}`);
-                assert.match(link.replicationRoleArn, new RegExp(`^arn:aws:iam::${config["transfer:accountId"]}:role/`));
+                assert.match(link.replicationRoleArn, new RegExp(`^arn:aws:iam::${config["s3-transfer:accountId"]}:role/`));
                 assert.strictEqual(link.replication, "active");
                 assert.strictEqual(link.ingressGrant, "active");
             }

@@ -99,7 +99,7 @@ describe("wiring between the two sides", () => {
             const partnerOutputs = { ...(await plan("partner-prod")).outputs, links: {} };
             const p = await planUncached({ stack: "prod", stackOutputs: { "organization/s3-transfer/partner-prod": partnerOutputs } });
             assert.strictEqual(ofType(p, T.replication).length, 0);
-            assert.match(p.warnings.join("\n"), /does not list "acme-bank" yet: add it to transfer:publishers there/);
+            assert.match(p.warnings.join("\n"), /does not list "acme-bank" yet: add it to s3-transfer:publishers there/);
         });
     });
 
@@ -124,7 +124,7 @@ describe("wiring between the two sides", () => {
                 const outputs = mutate((await plan("partner-prod")).outputs);
                 await assert.rejects(
                     planUncached({ stack: "prod", stackOutputs: { "organization/s3-transfer/partner-prod": outputs } }),
-                    (err: unknown) => isConfigError(err) && err.problems[0].key === "transfer:partners[0].stack" && message.test(err.problems[0].problem),
+                    (err: unknown) => isConfigError(err) && err.problems[0].key === "s3-transfer:partners[0].stack" && message.test(err.problems[0].problem),
                 );
             });
         }
@@ -154,7 +154,7 @@ describe("wiring between the two sides", () => {
             assert.deepStrictEqual(ingressGrants(p, link.ingressBucketName), []);
             one(p, T.role, (r) => r.outputs.arn === link.replicationRoleArn);
             assert.deepStrictEqual(
-                p.warnings.filter((w) => w.includes("transfer:partners[1]")).map((w) => w.split(":")[0]),
+                p.warnings.filter((w) => w.includes("s3-transfer:partners[1]")).map((w) => w.split(":")[0]),
                 ["replication to marketco waits for their ingress bucket ARN", "marketco cannot replicate into acme-bank-handover-marketco-ingress until their role ARN is set"],
             );
         });

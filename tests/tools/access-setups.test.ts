@@ -38,18 +38,18 @@ function variant(source: string, name: string, change: (config: Record<string, u
 const VARIANTS = {
     // Once the connection test has passed, the destination is append-only; a prefix confines the writes.
     serviceTested: variant(example("service-role"), "service-tested", (c) => {
-        (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending = false;
-        (c["transfer:serviceDestinations"] as Record<string, unknown>[])[0].prefix = "inbound";
+        (c["s3-transfer:serviceDestinations"] as Record<string, unknown>[])[0].connectionTestPending = false;
+        (c["s3-transfer:serviceDestinations"] as Record<string, unknown>[])[0].prefix = "inbound";
     }),
     vendorSseS3: variant(example("vendor-write"), "vendor-sse-s3", (c) => {
-        c["transfer:encryption"] = "SSE-S3";
+        c["s3-transfer:encryption"] = "SSE-S3";
     }),
     trail: variant(example("vendor-write"), "vendor-write-trail", (c) => {
-        c["transfer:auditTrail"] = "create";
+        c["s3-transfer:auditTrail"] = "create";
     }),
     // marketco as it will be once it hands over its ingress bucket: the name substituted for the sheet's placeholder.
     marketcoHandedOver: variant(example("handover"), "handover-marketco", (c) => {
-        const marketco = (c["transfer:partners"] as Record<string, unknown>[]).find((p) => p.name === "marketco")!;
+        const marketco = (c["s3-transfer:partners"] as Record<string, unknown>[]).find((p) => p.name === "marketco")!;
         marketco.ingressBucketArn = "arn:aws:s3:::marketco-inbound-acme-bank";
     }),
 };

@@ -86,7 +86,7 @@ describe("the command-line runner", () => {
         assert.strictEqual(usage.err, `--count must be a whole number\n${USAGE}\n`);
 
         const config = recorder();
-        const problem = { key: "transfer:side", problem: "must be publisher or partner", fix: "pulumi config set transfer:side publisher", file: "Pulumi.x.yaml", line: 3 };
+        const problem = { key: "s3-transfer:side", problem: "must be publisher or partner", fix: "pulumi config set s3-transfer:side publisher", file: "Pulumi.x.yaml", line: 3 };
         assert.strictEqual(
             await runCommand(
                 demo(() => {
@@ -97,7 +97,7 @@ describe("the command-line runner", () => {
             ),
             2,
         );
-        assert.match(config.err, /Pulumi\.x\.yaml:3: transfer:side: must be publisher or partner\n\s+fix: pulumi config set transfer:side publisher/);
+        assert.match(config.err, /Pulumi\.x\.yaml:3: s3-transfer:side: must be publisher or partner\n\s+fix: pulumi config set s3-transfer:side publisher/);
         assert.doesNotMatch(config.err, /\n\s+at /, "no stack trace");
     });
 

@@ -100,7 +100,7 @@ describe("npm run accept-handoff", () => {
             kept,
         );
         assert.ok(after.startsWith(before.slice(0, before.indexOf("config:"))));
-        const entry = (YAML.parse(after).config["transfer:publishers"] as Record<string, unknown>[])[0];
+        const entry = (YAML.parse(after).config["s3-transfer:publishers"] as Record<string, unknown>[])[0];
         assert.deepStrictEqual(entry.acceptedHandover && (entry.acceptedHandover as { fingerprint: string }).fingerprint, fingerprint);
         const viaHandover = await planUncached({ stack: "partner-prod", configFile });
         assert.deepStrictEqual(viaHandover.stackReferences, []);
@@ -108,7 +108,7 @@ describe("npm run accept-handoff", () => {
     });
 
     it("round trip with SSE-KMS: the replica-key and source-key grants of both paths are the same", async () => {
-        const kms = "  transfer:encryption: SSE-KMS\n";
+        const kms = "  s3-transfer:encryption: SSE-KMS\n";
         const prodKmsFile = tmp("prod-kms.yaml", fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("config:\n", `config:\n${kms}`));
         // partner-prod exists but has not been deployed yet (pulumi stack init): prod plans its own side.
         const prodKms = await planUncached({ stack: "prod", configFile: prodKmsFile, stackOutputs: { [PARTNER_REF]: {} } });
@@ -129,7 +129,7 @@ describe("npm run accept-handoff", () => {
     });
 
     it("round trip with delete markers replicated: our ingress admits s3:ReplicateDelete on both paths", async () => {
-        const markers = "  transfer:deleteMarkerReplication: true\n";
+        const markers = "  s3-transfer:deleteMarkerReplication: true\n";
         const prodFile = tmp("prod-markers.yaml", fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("config:\n", `config:\n${markers}`));
         const prodMarkers = await planUncached({ stack: "prod", configFile: prodFile, stackOutputs: { [PARTNER_REF]: {} } });
         const markersHandover = (prodMarkers.outputs.handovers as Record<string, HandoverDocument>).cdlx;
@@ -145,12 +145,12 @@ describe("npm run accept-handoff", () => {
     it("config: the accepted hand-over's fingerprints are checked, and delete-marker replication is a hand-over field", async () => {
         const base = partnerWithoutReference().replace("root: acme-bank", 'root: acme-bank\n      accountId: "111122223333"');
         const bad = tmp("bad-accepted.yaml", base.replace("root: acme-bank", "root: acme-bank\n      acceptedHandover:\n        fingerprint: abcd\n        destination: abcd"));
-        await assert.rejects(planUncached({ stack: "partner-prod", configFile: bad }), /transfer:publishers\[0\]\.acceptedHandover\.fingerprint: must be the 64 hex digits/);
+        await assert.rejects(planUncached({ stack: "partner-prod", configFile: bad }), /s3-transfer:publishers\[0\]\.acceptedHandover\.fingerprint: must be the 64 hex digits/);
         const both = tmp(
             "stack-and-markers.yaml",
             fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8").replace("root: acme-bank", "root: acme-bank\n      replicatesDeleteMarkers: true"),
         );
-        await assert.rejects(planUncached({ stack: "partner-prod", configFile: both }), /transfer:publishers\[0\]\.stack: is set together with replicatesDeleteMarkers/);
+        await assert.rejects(planUncached({ stack: "partner-prod", configFile: both }), /s3-transfer:publishers\[0\]\.stack: is set together with replicatesDeleteMarkers/);
     });
 
     it("refuses, with exit 2 and nothing written, a hand-over with any field changed after its fingerprint was read", () => {
@@ -231,9 +231,9 @@ describe("npm run accept-handoff", () => {
             const result = runAccept(["--config", configFile, "--file", changedFile, "--fingerprint", fingerprintOf(changed), "--write"]);
             assert.strictEqual(result.status, 2, result.stderr);
             for (const expected of [
-                "transfer:publishers[0].accountId: would change from 111122223333 to 999900001111",
-                "transfer:publishers[0].ingressBucketArn: would change from arn:aws:s3:::acme-bank-prod-cdlx-ingress to arn:aws:s3:::acme-bank-prod-cdlx-ingress-new",
-                "transfer:publishers[0].replicationRoleArn: would change from arn:aws:iam::111122223333:role/acme-bank-to-cdlx-replication to arn:aws:iam::999900001111:role/acme-bank-to-cdlx-replication",
+                "s3-transfer:publishers[0].accountId: would change from 111122223333 to 999900001111",
+                "s3-transfer:publishers[0].ingressBucketArn: would change from arn:aws:s3:::acme-bank-prod-cdlx-ingress to arn:aws:s3:::acme-bank-prod-cdlx-ingress-new",
+                "s3-transfer:publishers[0].replicationRoleArn: would change from arn:aws:iam::111122223333:role/acme-bank-to-cdlx-replication to arn:aws:iam::999900001111:role/acme-bank-to-cdlx-replication",
                 "--confirm-change",
             ])
                 assert.ok(result.stderr.includes(expected), `stderr lacks ${expected}:\n${result.stderr}`);
@@ -241,7 +241,7 @@ describe("npm run accept-handoff", () => {
         });
 
         it("a different KMS key is a change too", () => {
-            const kmsConfig = tmp("partner-change-kms.yaml", partnerWithoutReference("  transfer:encryption: SSE-KMS\n"));
+            const kmsConfig = tmp("partner-change-kms.yaml", partnerWithoutReference("  s3-transfer:encryption: SSE-KMS\n"));
             const withKey = {
                 ...handover,
                 link: { ...handover.link, encryption: "SSE-KMS" as const, ingressKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/0f6c2a1e-7b3d-4c8e-9a51-2d4e6f8a0b1c" },
@@ -251,14 +251,14 @@ describe("npm run accept-handoff", () => {
             const err = refused(() => accept({ configFile: kmsConfig, handoverFile: tmp("other-key.json", JSON.stringify(otherKey)), fingerprint: fingerprintOf(otherKey) }));
             assert.deepStrictEqual(
                 err.problems.map((p) => p.key.split(": ")[1]),
-                ["transfer:publishers[0].ingressKmsKeyArn"],
+                ["s3-transfer:publishers[0].ingressKmsKeyArn"],
             );
         });
 
         it("is accepted with --confirm-change, and then plans the new destination", async () => {
             const result = runAccept(["--config", configFile, "--file", changedFile, "--fingerprint", fingerprintOf(changed), "--write", "--confirm-change"]);
             assert.strictEqual(result.status, 0, result.stderr);
-            assert.match(result.stderr, /confirmed change of transfer:publishers\[0\]\.accountId: 111122223333 -> 999900001111/);
+            assert.match(result.stderr, /confirmed change of s3-transfer:publishers\[0\]\.accountId: 111122223333 -> 999900001111/);
             const p = await planUncached({ stack: "partner-prod", configFile });
             const replication = p.resources.find((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig")!;
             assert.strictEqual((replication.inputs.rules as { destination: { bucket: string; account: string } }[])[0].destination.bucket, changed.link.ingressBucketArn);
@@ -293,12 +293,12 @@ describe("npm run accept-handoff", () => {
         const other = '    - name: other-bank\n      accountId: "123412341234"\n';
         const configFile = tmp(
             "partner-new.yaml",
-            fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8").replace(/  transfer:publishers:\n[\s\S]*$/, `  transfer:publishers:\n${other}`),
+            fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8").replace(/  s3-transfer:publishers:\n[\s\S]*$/, `  s3-transfer:publishers:\n${other}`),
         );
         const result = accept({ configFile, handoverFile, fingerprint, write: true });
-        assert.strictEqual(result.entryKey, "transfer:publishers[1]");
+        assert.strictEqual(result.entryKey, "s3-transfer:publishers[1]");
         assert.ok(result.newEntry);
-        const entries = YAML.parse(fs.readFileSync(configFile, "utf8")).config["transfer:publishers"] as { name: string }[];
+        const entries = YAML.parse(fs.readFileSync(configFile, "utf8")).config["s3-transfer:publishers"] as { name: string }[];
         assert.deepStrictEqual(
             entries.map((e) => e.name),
             ["other-bank", "acme-bank"],
@@ -335,7 +335,7 @@ describe("npm run accept-handoff", () => {
             write: true,
             confirmChange: false,
         });
-        assert.deepStrictEqual([result.entryKey, result.newEntry, result.changes], ["transfer:partners[1]", false, []]);
+        assert.deepStrictEqual([result.entryKey, result.newEntry, result.changes], ["s3-transfer:partners[1]", false, []]);
         const after = await planUncached({ stack: "handover", configFile });
         assert.deepStrictEqual(
             after.warnings.filter((w) => w.includes("marketco")),
@@ -446,7 +446,7 @@ describe("npm run accept-handoff", () => {
             assert.match(err.message, expected, `${what}:\n${err.message}`);
             assert.ok(err.problems.every((p) => p.fix.length > 0));
         }
-        const kmsConfig = tmp("partner-rules-kms.yaml", partnerWithoutReference("  transfer:encryption: SSE-KMS\n"));
+        const kmsConfig = tmp("partner-rules-kms.yaml", partnerWithoutReference("  s3-transfer:encryption: SSE-KMS\n"));
         const otherRegionKey = { ...handover, link: { ...handover.link, encryption: "SSE-KMS", ingressKmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/abc" } };
         // No AWS page found that states the same-region rule for general purpose buckets: the check is that a hand-over does not
         // contradict itself (the program takes the key's region as the destination's); the pre-production canary proves the pair.
@@ -467,17 +467,17 @@ describe("npm run accept-handoff", () => {
         const configFile = tmp("partner-ref.yaml", fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8"));
         assert.match(
             refused(() => accept({ configFile, handoverFile, fingerprint })).message,
-            /transfer:publishers\[0\]\.stack: is set[\s\S]*pulumi config rm --path 'transfer:publishers\[0\]\.stack'/,
+            /s3-transfer:publishers\[0\]\.stack: is set[\s\S]*pulumi config rm --path 's3-transfer:publishers\[0\]\.stack'/,
         );
     });
 
     it("exits 2 naming the file, line or option on bad input, without a stack trace", () => {
         const good = tmp("partner-good.yaml", partnerWithoutReference());
         const cases: [string[], RegExp][] = [
-            [["--config", tmp("dup.yaml", "config:\n  transfer:name: cdlx\n  transfer:name: other\n")], /dup\.yaml:3: transfer:name: is set twice in the same mapping/],
-            [["--config", tmp("syntax.yaml", "config:\n  transfer:name: [cdlx\n")], /syntax\.yaml:\d+: /],
+            [["--config", tmp("dup.yaml", "config:\n  s3-transfer:name: cdlx\n  s3-transfer:name: other\n")], /dup\.yaml:3: s3-transfer:name: is set twice in the same mapping/],
+            [["--config", tmp("syntax.yaml", "config:\n  s3-transfer:name: [cdlx\n")], /syntax\.yaml:\d+: /],
             [["--config", path.join(dir, "missing.yaml")], /missing\.yaml: --stack: the stack file \S*missing\.yaml does not exist/],
-            [["--config", tmp("secret.yaml", `${partnerWithoutReference()}  transfer:token:\n    secure: AAABAx\n`)], /secret\.yaml:\d+: transfer:token: is an encrypted secret/],
+            [["--config", tmp("secret.yaml", `${partnerWithoutReference()}  s3-transfer:token:\n    secure: AAABAx\n`)], /secret\.yaml:\d+: s3-transfer:token: is an encrypted secret/],
             [["--config", good, "--file", path.join(dir, "missing.json")], /missing\.json: cannot read the hand-over file: ENOENT/],
             [["--config", good, "--file", tmp("not.json", "{ nope")], /not\.json: is not JSON/],
             [["--config", good, "--fingerprint", "1234"], /--fingerprint: must be the 64 hex digits/],

@@ -36,27 +36,27 @@ describe("npm run plan", () => {
         const bad = path.join(dir, "bad.yaml");
         fs.writeFileSync(
             bad,
-            'config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:name: acme-bank\n  transfer:accountId: "12345"\n  transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n',
+            'config:\n  aws:region: us-east-1\n  s3-transfer:side: publisher\n  s3-transfer:name: acme-bank\n  s3-transfer:accountId: "12345"\n  s3-transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n',
         );
         const { status, stdout, stderr } = runPlan(["--stack", "bad", "--config", bad]);
         assert.strictEqual(status, 2, stderr + stdout);
-        assert.match(stderr, /transfer:accountId: must be a 12-digit AWS account ID, got "12345"\n\s+fix: pulumi config set transfer:accountId/);
+        assert.match(stderr, /s3-transfer:accountId: must be a 12-digit AWS account ID, got "12345"\n\s+fix: pulumi config set s3-transfer:accountId/);
         assert.doesNotMatch(stdout, /Plan of stack/);
     });
 
     describe("bad stack files exit 2 naming the file, the line, the key and the fix, in every command that reads config", () => {
         const bad: Record<string, [string, RegExp]> = {
             "duplicate.yaml": [
-                "config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:side: partner\n",
-                /duplicate\.yaml:4: transfer:side: is set twice[\s\S]*fix: keep one of the two "transfer:side" entries/,
+                "config:\n  aws:region: us-east-1\n  s3-transfer:side: publisher\n  s3-transfer:side: partner\n",
+                /duplicate\.yaml:4: s3-transfer:side: is set twice[\s\S]*fix: keep one of the two "s3-transfer:side" entries/,
             ],
             "syntax.yaml": [
-                "config:\n  aws:region: us-east-1\n  transfer:partners: [ {name: cdlx\n",
-                /syntax\.yaml:\d+: transfer:partners: is not valid YAML[\s\S]*fix: fix the YAML syntax/,
+                "config:\n  aws:region: us-east-1\n  s3-transfer:partners: [ {name: cdlx\n",
+                /syntax\.yaml:\d+: s3-transfer:partners: is not valid YAML[\s\S]*fix: fix the YAML syntax/,
             ],
             "secret.yaml": [
-                "config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:accountId:\n    secure: v1:AAAABBBB\n",
-                /secret\.yaml:4: transfer:accountId: is an encrypted secret[\s\S]*fix: store it in plain text/,
+                "config:\n  aws:region: us-east-1\n  s3-transfer:side: publisher\n  s3-transfer:accountId:\n    secure: v1:AAAABBBB\n",
+                /secret\.yaml:4: s3-transfer:accountId: is an encrypted secret[\s\S]*fix: store it in plain text/,
             ],
         };
         const commands: [string, string[]][] = [

@@ -54,7 +54,7 @@ export interface DestinationChange {
 }
 
 export interface AcceptResult {
-    /** The counterpart entry's config key, e.g. `transfer:publishers[0]`. */
+    /** The counterpart entry's config key, e.g. `s3-transfer:publishers[0]`. */
     entryKey: string;
     newEntry: boolean;
     changes: DestinationChange[];
@@ -139,18 +139,18 @@ interface Own {
 }
 
 function ownSide(raw: Record<string, string>, file: string): Own {
-    const side = raw["transfer:side"];
+    const side = raw["s3-transfer:side"];
     if (side !== "publisher" && side !== "partner")
-        refuse(`${file}: transfer:side`, `must be publisher or partner, got ${JSON.stringify(side)}`, "pulumi config set transfer:side publisher   (or partner)");
-    for (const key of ["transfer:name", "transfer:accountId", "aws:region"]) {
+        refuse(`${file}: s3-transfer:side`, `must be publisher or partner, got ${JSON.stringify(side)}`, "pulumi config set s3-transfer:side publisher   (or partner)");
+    for (const key of ["s3-transfer:name", "s3-transfer:accountId", "aws:region"]) {
         if (!raw[key]) refuse(`${file}: ${key}`, "is required to accept a hand-over", `set ${key} in ${file} first`);
     }
     return {
         side: side as Side,
-        name: raw["transfer:name"],
-        accountId: raw["transfer:accountId"],
+        name: raw["s3-transfer:name"],
+        accountId: raw["s3-transfer:accountId"],
         region: raw["aws:region"],
-        encryption: (raw["transfer:encryption"] ?? constantDefault("encryption")) as Encryption,
+        encryption: (raw["s3-transfer:encryption"] ?? constantDefault("encryption")) as Encryption,
     };
 }
 
@@ -163,7 +163,7 @@ function checkAgainstOwn(handover: HandoverDocument, own: Own, file: string, con
     if (handover.to.party !== own.name)
         at(
             "/to/party",
-            `is for "${handover.to.party}", but this stack is "${own.name}" (transfer:name in ${configFile})`,
+            `is for "${handover.to.party}", but this stack is "${own.name}" (s3-transfer:name in ${configFile})`,
             "accept it into the stack of the party it is addressed to, or ask the sender to address it to you",
         );
     if (handover.from.side !== otherSide) at("/from/side", `is "${handover.from.side}"; a ${own.side} exchanges with a ${otherSide}`, resend);
@@ -178,8 +178,8 @@ function checkAgainstOwn(handover: HandoverDocument, own: Own, file: string, con
         if (field === "encryption") {
             at(
                 FIELD_POINTERS.encryption,
-                `${problem} (transfer:encryption in ${configFile})`,
-                `agree on one encryption with ${handover.from.party}: pulumi config set transfer:encryption ${handover.link.encryption}, or ask them to use ${own.encryption}`,
+                `${problem} (s3-transfer:encryption in ${configFile})`,
+                `agree on one encryption with ${handover.from.party}: pulumi config set s3-transfer:encryption ${handover.link.encryption}, or ask them to use ${own.encryption}`,
             );
         } else {
             at(FIELD_POINTERS[field], problem, resend);

@@ -23,10 +23,10 @@ describe("Pulumi.yaml declarations from the config model", () => {
             Object.keys(declared),
             KNOWN_KEYS.filter((k) => !k.startsWith("aws:")),
         );
-        assert.deepStrictEqual(declared["transfer:encryption"], { type: "string", description: declared["transfer:encryption"].description, default: "SSE-S3" });
-        assert.deepStrictEqual(declared["transfer:noncurrentVersionExpirationDays"].default, 30);
-        assert.strictEqual(declared["transfer:bucketPrefix"].default, undefined, "a derived default is the program's, not Pulumi's");
-        assert.strictEqual(declared["transfer:partners"].type, "array");
+        assert.deepStrictEqual(declared["s3-transfer:encryption"], { type: "string", description: declared["s3-transfer:encryption"].description, default: "SSE-S3" });
+        assert.deepStrictEqual(declared["s3-transfer:noncurrentVersionExpirationDays"].default, 30);
+        assert.strictEqual(declared["s3-transfer:bucketPrefix"].default, undefined, "a derived default is the program's, not Pulumi's");
+        assert.strictEqual(declared["s3-transfer:partners"].type, "array");
         for (const d of Object.values(declared)) assert.ok(d.description.length > 10 && !d.description.includes("]("), d.description);
     });
 });

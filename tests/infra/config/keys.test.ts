@@ -10,10 +10,10 @@ import { loadStackFile } from "../../../infra/config/stack-file";
 
 const base: Record<string, string> = {
     "aws:region": "us-east-1",
-    "transfer:side": "publisher",
-    "transfer:name": "acme-bank",
-    "transfer:accountId": "111122223333",
-    "transfer:partners": JSON.stringify([{ name: "cdlx", accountId: "444455556666" }]),
+    "s3-transfer:side": "publisher",
+    "s3-transfer:name": "acme-bank",
+    "s3-transfer:accountId": "111122223333",
+    "s3-transfer:partners": JSON.stringify([{ name: "cdlx", accountId: "444455556666" }]),
 };
 
 function problemsOf(raw: Record<string, string>): { key: string; problem: string; fix: string }[] {
@@ -36,27 +36,27 @@ function fromYaml(yaml: string): Record<string, string> {
 
 describe("config model", () => {
     it("answers a misspelt key with the one it meant", () => {
-        const [found] = problemsOf({ ...base, "transfer:acountId": "111122223333" });
-        assert.strictEqual(found.key, "transfer:acountId");
-        assert.match(found.problem, /is not a setting of this program; did you mean transfer:accountId\?/);
-        assert.match(found.fix, /^pulumi config rm transfer:acountId && pulumi config set transfer:accountId/);
-        assert.strictEqual(didYouMean("transfer:ENCRYPTION", KNOWN_KEYS), "transfer:encryption");
-        assert.strictEqual(didYouMean("transfer:colour", KNOWN_KEYS), undefined);
+        const [found] = problemsOf({ ...base, "s3-transfer:acountId": "111122223333" });
+        assert.strictEqual(found.key, "s3-transfer:acountId");
+        assert.match(found.problem, /is not a setting of this program; did you mean s3-transfer:accountId\?/);
+        assert.match(found.fix, /^pulumi config rm s3-transfer:acountId && pulumi config set s3-transfer:accountId/);
+        assert.strictEqual(didYouMean("transfer:ENCRYPTION", KNOWN_KEYS), "s3-transfer:encryption");
+        assert.strictEqual(didYouMean("s3-transfer:colour", KNOWN_KEYS), undefined);
     });
 
     it("answers a misspelt entry field with the field it meant", () => {
-        const [found] = problemsOf({ ...base, "transfer:partners": JSON.stringify([{ name: "cdlx", acountId: "444455556666" }]) });
-        assert.strictEqual(found.key, "transfer:partners[0]");
+        const [found] = problemsOf({ ...base, "s3-transfer:partners": JSON.stringify([{ name: "cdlx", acountId: "444455556666" }]) });
+        assert.strictEqual(found.key, "s3-transfer:partners[0]");
         assert.match(found.problem, /unknown field\(s\) acountId \(did you mean accountId for acountId\?\)/);
     });
 
     it("speaks in the project's voice, not the validator's", () => {
-        const problems = problemsOf({ ...base, "transfer:partners": JSON.stringify([{ name: 5, accountId: "444455556666", replicatesDeleteMarkers: "yes" }]) });
+        const problems = problemsOf({ ...base, "s3-transfer:partners": JSON.stringify([{ name: 5, accountId: "444455556666", replicatesDeleteMarkers: "yes" }]) });
         assert.deepStrictEqual(
             problems.map((p) => [p.key, p.problem]),
             [
-                ["transfer:partners[0].name", "must be text, got the number 5"],
-                ["transfer:partners[0].replicatesDeleteMarkers", 'must be true or false, got "yes"'],
+                ["s3-transfer:partners[0].name", "must be text, got the number 5"],
+                ["s3-transfer:partners[0].replicatesDeleteMarkers", 'must be true or false, got "yes"'],
             ],
         );
         for (const p of problems) assert.doesNotMatch(p.problem, /Invalid input|expected .*, received/);
@@ -67,10 +67,10 @@ describe("config model", () => {
             [
                 "config:",
                 "  aws:region: us-east-1",
-                "  transfer:side: publisher",
-                "  transfer:name: acme-bank",
-                "  transfer:accountId: 111122223333",
-                "  transfer:partners:",
+                "  s3-transfer:side: publisher",
+                "  s3-transfer:name: acme-bank",
+                "  s3-transfer:accountId: 111122223333",
+                "  s3-transfer:partners:",
                 "    - name: cdlx",
                 "      accountId: 444455556666",
             ].join("\n"),
@@ -92,10 +92,10 @@ describe("config model", () => {
             [
                 "config:",
                 "  aws:region: us-east-1",
-                "  transfer:side: publisher",
-                "  transfer:name: acme-bank",
-                "  transfer:accountId: 012345678901",
-                "  transfer:partners:",
+                "  s3-transfer:side: publisher",
+                "  s3-transfer:name: acme-bank",
+                "  s3-transfer:accountId: 012345678901",
+                "  s3-transfer:partners:",
                 "    - name: cdlx",
                 "      accountId: 044455556666",
             ].join("\n"),
@@ -103,19 +103,19 @@ describe("config model", () => {
         const problems = problemsOf(raw);
         assert.deepStrictEqual(
             problems.map((p) => p.key),
-            ["transfer:accountId", "transfer:partners[0].accountId"],
+            ["s3-transfer:accountId", "s3-transfer:partners[0].accountId"],
         );
         assert.match(problems[0].problem, /got "12345678901" \(11 digits\).*quote it: "012345678901"/);
         assert.match(problems[1].problem, /got "44455556666" \(11 digits\).*quote it: "044455556666"/);
         assert.strictEqual(
             problems[0].fix,
-            'write it quoted in Pulumi.prod.yaml: accountId: "012345678901"   (or: pulumi config set transfer:accountId 012345678901, which stores text)',
+            'write it quoted in Pulumi.prod.yaml: accountId: "012345678901"   (or: pulumi config set s3-transfer:accountId 012345678901, which stores text)',
         );
         assert.strictEqual(problems[1].fix, 'write it quoted in Pulumi.prod.yaml: accountId: "044455556666"', "--path would store the digits as a number again");
     });
 
     it("passes every pass-through setting to the components as config decided it", () => {
-        const config = parseSideConfig({ ...base, "transfer:encryption": "SSE-KMS", "transfer:expirationDays": "90" }, "prod");
+        const config = parseSideConfig({ ...base, "s3-transfer:encryption": "SSE-KMS", "s3-transfer:expirationDays": "90" }, "prod");
         assert.deepStrictEqual(passThroughSettings(config), {
             noncurrentVersionExpirationDays: 30,
             deleteMarkerReplication: false,

@@ -9,10 +9,10 @@ const partner = { name: "cdlx", stack: "organization/s3-transfer/partner-prod" }
 function publisherConfig(overrides: Record<string, unknown> = {}, partners: unknown[] = [partner]): Record<string, string> {
     const raw: Record<string, unknown> = {
         "aws:region": "us-east-1",
-        "transfer:side": "publisher",
-        "transfer:name": "acme-bank",
-        "transfer:accountId": "111122223333",
-        "transfer:partners": partners,
+        "s3-transfer:side": "publisher",
+        "s3-transfer:name": "acme-bank",
+        "s3-transfer:accountId": "111122223333",
+        "s3-transfer:partners": partners,
         ...overrides,
     };
     return Object.fromEntries(
@@ -73,7 +73,7 @@ describe("stack config validation", () => {
                     replicationRoleName: "acme-bank-to-cdlx-replication",
                     bucketRegion: "us-east-1",
                     source: { kind: "stack", stack: "organization/s3-transfer/partner-prod" },
-                    configKey: "transfer:partners[0]",
+                    configKey: "s3-transfer:partners[0]",
                 },
             ],
         });
@@ -82,10 +82,10 @@ describe("stack config validation", () => {
     it("defaults a partner's root to the publisher's name", () => {
         const config = parseSideConfig(
             publisherConfig({
-                "transfer:side": "partner",
-                "transfer:name": "cdlx",
-                "transfer:partners": undefined,
-                "transfer:publishers": [{ name: "acme-bank", accountId: "444455556666" }],
+                "s3-transfer:side": "partner",
+                "s3-transfer:name": "cdlx",
+                "s3-transfer:partners": undefined,
+                "s3-transfer:publishers": [{ name: "acme-bank", accountId: "444455556666" }],
             }),
             "partner-prod",
         );
@@ -109,39 +109,39 @@ describe("stack config validation", () => {
         const problems = problemsOf({});
         assert.deepStrictEqual(
             problems.map((p) => p.key),
-            ["transfer:side", "transfer:name", "transfer:accountId", "aws:region"],
+            ["s3-transfer:side", "s3-transfer:name", "s3-transfer:accountId", "aws:region"],
         );
         for (const p of problems) assert.match(p.fix, /pulumi config set/);
     });
 
-    it("rejects an unknown side", () => assertRejected(publisherConfig({ "transfer:side": "consumer" }), "transfer:side", /must be publisher or partner, got "consumer"/));
+    it("rejects an unknown side", () => assertRejected(publisherConfig({ "s3-transfer:side": "consumer" }), "s3-transfer:side", /must be publisher or partner, got "consumer"/));
     it("rejects an account ID that is not 12 digits", () =>
-        assertRejected(publisherConfig({ "transfer:accountId": "12345" }), "transfer:accountId", /12-digit AWS account ID, got "12345"/, /pulumi config set transfer:accountId/));
+        assertRejected(publisherConfig({ "s3-transfer:accountId": "12345" }), "s3-transfer:accountId", /12-digit AWS account ID, got "12345"/, /pulumi config set s3-transfer:accountId/));
     it("rejects a malformed region", () => assertRejected(publisherConfig({ "aws:region": "useast1" }), "aws:region", /AWS region such as us-east-1/));
-    it("rejects an uppercase party name", () => assertRejected(publisherConfig({ "transfer:name": "Acme" }), "transfer:name", /lowercase/));
+    it("rejects an uppercase party name", () => assertRejected(publisherConfig({ "s3-transfer:name": "Acme" }), "s3-transfer:name", /lowercase/));
     it("rejects a typo'd transfer key", () =>
-        assertRejected(publisherConfig({ "transfer:acountId": "1" }), "transfer:acountId", /not a setting of this program/, /pulumi config rm transfer:acountId/));
+        assertRejected(publisherConfig({ "s3-transfer:acountId": "1" }), "s3-transfer:acountId", /not a setting of this program/, /pulumi config rm s3-transfer:acountId/));
     it("rejects noncurrent expiry out of range", () =>
-        assertRejected(publisherConfig({ "transfer:noncurrentVersionExpirationDays": "0" }), "transfer:noncurrentVersionExpirationDays", /from 1 to 3650, got "0"/));
+        assertRejected(publisherConfig({ "s3-transfer:noncurrentVersionExpirationDays": "0" }), "s3-transfer:noncurrentVersionExpirationDays", /from 1 to 3650, got "0"/));
     it("rejects a non-boolean flag", () =>
-        assertRejected(publisherConfig({ "transfer:deleteMarkerReplication": "yes" }), "transfer:deleteMarkerReplication", /true or false, got "yes"/));
+        assertRejected(publisherConfig({ "s3-transfer:deleteMarkerReplication": "yes" }), "s3-transfer:deleteMarkerReplication", /true or false, got "yes"/));
     it("rejects the other side's list key", () =>
         assertRejected(
-            publisherConfig({ "transfer:publishers": [partner] }),
-            "transfer:publishers",
-            /is for the other side; a publisher lists its counterparts in transfer:partners/,
+            publisherConfig({ "s3-transfer:publishers": [partner] }),
+            "s3-transfer:publishers",
+            /is for the other side; a publisher lists its counterparts in s3-transfer:partners/,
         ));
-    it("requires at least one counterpart", () => assertRejected(publisherConfig({}, []), "transfer:partners", /at least one partner/));
-    it("rejects an unknown field in a counterpart", () => assertRejected(publisherConfig({}, [{ ...partner, acount: "1" }]), "transfer:partners[0]", /unknown field\(s\) acount/));
+    it("requires at least one counterpart", () => assertRejected(publisherConfig({}, []), "s3-transfer:partners", /at least one partner/));
+    it("rejects an unknown field in a counterpart", () => assertRejected(publisherConfig({}, [{ ...partner, acount: "1" }]), "s3-transfer:partners[0]", /unknown field\(s\) acount/));
     it("rejects a counterpart account ID that is not 12 digits", () =>
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "4444" }]),
-            "transfer:partners[0].accountId",
+            "s3-transfer:partners[0].accountId",
             /12-digit/,
-            /pulumi config set --path 'transfer:partners\[0\].accountId'/,
+            /pulumi config set --path 's3-transfer:partners\[0\].accountId'/,
         ));
     it("rejects a malformed stack reference", () =>
-        assertRejected(publisherConfig({}, [{ name: "cdlx", stack: "org/partner-prod" }]), "transfer:partners[0].stack", /<stack>.*<organization>\/<project>\/<stack>/));
+        assertRejected(publisherConfig({}, [{ name: "cdlx", stack: "org/partner-prod" }]), "s3-transfer:partners[0].stack", /<stack>.*<organization>\/<project>\/<stack>/));
     it("accepts a bare stack name of this project, which the backend's organization qualifies", () => {
         const config = parseSideConfig(publisherConfig({}, [{ name: "cdlx", stack: "partner-prod" }]), "prod");
         assert.deepStrictEqual(config.counterparts[0].source, { kind: "stack", stack: "partner-prod" });
@@ -155,137 +155,137 @@ describe("stack config validation", () => {
         it(`rejects a handed-over ${field} in another partition than the stack's`, () =>
             assertRejected(
                 publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", [field]: arn }]),
-                `transfer:partners[0].${field}`,
+                `s3-transfer:partners[0].${field}`,
                 /is in partition aws-(us-gov|cn), but this stack's region us-east-1 is in aws/,
             ));
     }
     it("rejects a vendor or service principal in another partition than the stack's", () => {
         const raw = publisherConfig({
-            "transfer:vendorDrops": [{ name: "sailthru", principalArn: "arn:aws-cn:iam::099647660399:role/sc-event-stream-production" }],
-            "transfer:serviceDestinations": [{ name: "datasync", servicePrincipalArn: "arn:aws-us-gov:iam::313131313131:role/data-sync-service", externalId: "acme-7f3a9c2e" }],
+            "s3-transfer:vendorDrops": [{ name: "sailthru", principalArn: "arn:aws-cn:iam::099647660399:role/sc-event-stream-production" }],
+            "s3-transfer:serviceDestinations": [{ name: "datasync", servicePrincipalArn: "arn:aws-us-gov:iam::313131313131:role/data-sync-service", externalId: "acme-7f3a9c2e" }],
         });
-        assertRejected(raw, "transfer:vendorDrops[0].principalArn", /is in partition aws-cn, but this stack's region us-east-1 is in aws/);
-        assertRejected(raw, "transfer:serviceDestinations[0].servicePrincipalArn", /is in partition aws-us-gov/);
+        assertRejected(raw, "s3-transfer:vendorDrops[0].principalArn", /is in partition aws-cn, but this stack's region us-east-1 is in aws/);
+        assertRejected(raw, "s3-transfer:serviceDestinations[0].servicePrincipalArn", /is in partition aws-us-gov/);
     });
     it("takes a counterpart state, active by default, and rejects an unknown one", () => {
         assert.strictEqual(parseSideConfig(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", state: "offboarding" }]), "prod").counterparts[0].state, "offboarding");
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", state: "gone" }]),
-            "transfer:partners[0].state",
+            "s3-transfer:partners[0].state",
             /must be one of active, offboarding, retired/,
         );
     });
-    it("keeps the replication trust unconditioned unless transfer:replicationTrustConditions opts in", () => {
-        assert.strictEqual(parseSideConfig(publisherConfig({ "transfer:replicationTrustConditions": "true" }), "prod").replicationTrustConditions, true);
-        assertRejected(publisherConfig({ "transfer:replicationTrustConditions": "yes" }), "transfer:replicationTrustConditions", /must be true or false/);
+    it("keeps the replication trust unconditioned unless s3-transfer:replicationTrustConditions opts in", () => {
+        assert.strictEqual(parseSideConfig(publisherConfig({ "s3-transfer:replicationTrustConditions": "true" }), "prod").replicationTrustConditions, true);
+        assertRejected(publisherConfig({ "s3-transfer:replicationTrustConditions": "yes" }), "s3-transfer:replicationTrustConditions", /must be true or false/);
     });
     it("rejects a bucket ARN with a key", () =>
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressBucketArn: "arn:aws:s3:::bucket/key" }]),
-            "transfer:partners[0].ingressBucketArn",
+            "s3-transfer:partners[0].ingressBucketArn",
             /S3 bucket ARN/,
         ));
     it("rejects a bucket ARN whose name breaks S3 rules", () =>
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressBucketArn: "arn:aws:s3:::Bad_Bucket" }]),
-            "transfer:partners[0].ingressBucketArn",
+            "s3-transfer:partners[0].ingressBucketArn",
             /lowercase letters/,
         ));
     it("rejects a role ARN that is a user", () =>
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", replicationRoleArn: "arn:aws:iam::444455556666:user/x" }]),
-            "transfer:partners[0].replicationRoleArn",
+            "s3-transfer:partners[0].replicationRoleArn",
             /IAM role ARN/,
         ));
     it("rejects a role ARN from another account than the counterpart's", () =>
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", replicationRoleArn: "arn:aws:iam::999999999999:role/r" }]),
-            "transfer:partners[0].replicationRoleArn",
+            "s3-transfer:partners[0].replicationRoleArn",
             /belongs to account 999999999999, not to the counterpart's account 444455556666/,
         ));
     it("rejects a bucket ARN in another partition", () =>
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressBucketArn: "arn:aws-cn:s3:::their-bucket" }]),
-            "transfer:partners[0].ingressBucketArn",
+            "s3-transfer:partners[0].ingressBucketArn",
             /partition aws-cn.*cannot cross partitions/,
         ));
     it("requires an account ID when there is no stack reference", () =>
-        assertRejected(publisherConfig({}, [{ name: "cdlx" }]), "transfer:partners[0].accountId", /required when no stack reference/));
+        assertRejected(publisherConfig({}, [{ name: "cdlx" }]), "s3-transfer:partners[0].accountId", /required when no stack reference/));
     it("rejects a stack reference together with handed-over fields", () =>
-        assertRejected(publisherConfig({}, [{ ...partner, accountId: "444455556666" }]), "transfer:partners[0].stack", /set together with accountId/));
+        assertRejected(publisherConfig({}, [{ ...partner, accountId: "444455556666" }]), "s3-transfer:partners[0].stack", /set together with accountId/));
     it("rejects a side naming itself as its own counterpart", () =>
-        assertRejected(publisherConfig({}, [{ name: "acme-bank", accountId: "444455556666" }]), "transfer:partners[0].name", /names this side itself/));
+        assertRejected(publisherConfig({}, [{ name: "acme-bank", accountId: "444455556666" }]), "s3-transfer:partners[0].name", /names this side itself/));
     it("rejects a counterpart in this side's own account", () =>
-        assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "111122223333" }]), "transfer:partners[0].accountId", /this side's own account/));
+        assertRejected(publisherConfig({}, [{ name: "cdlx", accountId: "111122223333" }]), "s3-transfer:partners[0].accountId", /this side's own account/));
     it("rejects duplicate counterpart names", () =>
         assertRejected(
             publisherConfig({}, [partner, { name: "cdlx", accountId: "444455556666" }]),
-            "transfer:partners[1].name",
-            /"cdlx" is listed twice \(also at transfer:partners\[0\]\)/,
+            "s3-transfer:partners[1].name",
+            /"cdlx" is listed twice \(also at s3-transfer:partners\[0\]\)/,
         ));
     it("rejects two counterparts sharing a bucket name", () =>
         assertRejected(
             publisherConfig({}, [partner, { name: "other", accountId: "444455556666", egressBucketName: "acme-bank-prod-cdlx-egress" }]),
-            "transfer:partners[1]",
-            /bucket name "acme-bank-prod-cdlx-egress" is also used by transfer:partners\[0\]/,
+            "s3-transfer:partners[1]",
+            /bucket name "acme-bank-prod-cdlx-egress" is also used by s3-transfer:partners\[0\]/,
         ));
     it("rejects a bucket name with dots", () =>
-        assertRejected(publisherConfig({}, [{ ...partner, ingressBucketName: "acme.ingress" }]), "transfer:partners[0].ingressBucketName", /must not contain dots/));
+        assertRejected(publisherConfig({}, [{ ...partner, ingressBucketName: "acme.ingress" }]), "s3-transfer:partners[0].ingressBucketName", /must not contain dots/));
     it("rejects an IP-shaped or reserved bucket name", () => {
-        assertRejected(publisherConfig({}, [{ ...partner, ingressBucketName: "xn--acme" }]), "transfer:partners[0].ingressBucketName", /must not start with xn--/);
-        assertRejected(publisherConfig({}, [{ ...partner, egressBucketName: "acme-s3alias" }]), "transfer:partners[0].egressBucketName", /must not end with -s3alias/);
+        assertRejected(publisherConfig({}, [{ ...partner, ingressBucketName: "xn--acme" }]), "s3-transfer:partners[0].ingressBucketName", /must not start with xn--/);
+        assertRejected(publisherConfig({}, [{ ...partner, egressBucketName: "acme-s3alias" }]), "s3-transfer:partners[0].egressBucketName", /must not end with -s3alias/);
     });
     it("rejects a derived bucket name over 63 characters and points at the prefix", () =>
-        assertRejected(publisherConfig({ "transfer:bucketPrefix": "a".repeat(60) }), "transfer:bucketPrefix", /3 to 63 characters/, /shorten transfer:bucketPrefix/));
+        assertRejected(publisherConfig({ "s3-transfer:bucketPrefix": "a".repeat(60) }), "s3-transfer:bucketPrefix", /3 to 63 characters/, /shorten s3-transfer:bucketPrefix/));
     it("rejects a root with a leading slash or a dot segment", () => {
-        assertRejected(publisherConfig({}, [{ ...partner, root: "/acme" }]), "transfer:partners[0].root", /without leading or trailing/);
-        assertRejected(publisherConfig({}, [{ ...partner, root: "a/../b" }]), "transfer:partners[0].root", /"\.\."/);
+        assertRejected(publisherConfig({}, [{ ...partner, root: "/acme" }]), "s3-transfer:partners[0].root", /without leading or trailing/);
+        assertRejected(publisherConfig({}, [{ ...partner, root: "a/../b" }]), "s3-transfer:partners[0].root", /"\.\."/);
     });
-    it("rejects an unknown encryption", () => assertRejected(publisherConfig({ "transfer:encryption": "SSE-C" }), "transfer:encryption", /must be SSE-S3 or SSE-KMS, got "SSE-C"/));
-    it("rejects object expiry out of range", () => assertRejected(publisherConfig({ "transfer:expirationDays": "-1" }), "transfer:expirationDays", /from 1 to 3650/));
+    it("rejects an unknown encryption", () => assertRejected(publisherConfig({ "s3-transfer:encryption": "SSE-C" }), "s3-transfer:encryption", /must be SSE-S3 or SSE-KMS, got "SSE-C"/));
+    it("rejects object expiry out of range", () => assertRejected(publisherConfig({ "s3-transfer:expirationDays": "-1" }), "s3-transfer:expirationDays", /from 1 to 3650/));
     it("rejects a KMS alias where a key ARN is needed", () =>
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressKmsKeyArn: "arn:aws:kms:us-east-1:444455556666:alias/s3" }]),
-            "transfer:partners[0].ingressKmsKeyArn",
+            "s3-transfer:partners[0].ingressKmsKeyArn",
             /KMS key ARN/,
         ));
     it("rejects a handed-over KMS key from another account", () =>
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressKmsKeyArn: "arn:aws:kms:us-east-1:999999999999:key/abc" }]),
-            "transfer:partners[0].ingressKmsKeyArn",
+            "s3-transfer:partners[0].ingressKmsKeyArn",
             /belongs to account 999999999999/,
         ));
-    it("rejects a malformed bucket region", () => assertRejected(publisherConfig({}, [{ ...partner, bucketRegion: "europe" }]), "transfer:partners[0].bucketRegion", /AWS region/));
+    it("rejects a malformed bucket region", () => assertRejected(publisherConfig({}, [{ ...partner, bucketRegion: "europe" }]), "s3-transfer:partners[0].bucketRegion", /AWS region/));
     it("rejects a vendor principal that is not an IAM principal", () =>
         assertRejected(
-            publisherConfig({ "transfer:vendorDrops": [{ name: "sailthru", principalArn: "arn:aws:s3:::bucket" }] }),
-            "transfer:vendorDrops[0].principalArn",
+            publisherConfig({ "s3-transfer:vendorDrops": [{ name: "sailthru", principalArn: "arn:aws:s3:::bucket" }] }),
+            "s3-transfer:vendorDrops[0].principalArn",
             /IAM principal ARN/,
         ));
     it("rejects a vendor drop without a principal", () =>
-        assertRejected(publisherConfig({ "transfer:vendorDrops": [{ name: "sailthru" }] }), "transfer:vendorDrops[0].principalArn", /./));
+        assertRejected(publisherConfig({ "s3-transfer:vendorDrops": [{ name: "sailthru" }] }), "s3-transfer:vendorDrops[0].principalArn", /./));
     it("rejects a malformed external ID", () =>
         assertRejected(
-            publisherConfig({ "transfer:serviceDestinations": [{ name: "sync", servicePrincipalArn: "arn:aws:iam::313131313131:role/s", externalId: "has space" }] }),
-            "transfer:serviceDestinations[0].externalId",
+            publisherConfig({ "s3-transfer:serviceDestinations": [{ name: "sync", servicePrincipalArn: "arn:aws:iam::313131313131:role/s", externalId: "has space" }] }),
+            "s3-transfer:serviceDestinations[0].externalId",
             /2 to 1224 characters/,
         ));
     it("rejects a vendor drop sharing a counterpart's name", () =>
         assertRejected(
-            publisherConfig({ "transfer:vendorDrops": [{ name: "cdlx", principalArn: "arn:aws:iam::099647660399:root" }] }),
-            "transfer:vendorDrops[0].name",
+            publisherConfig({ "s3-transfer:vendorDrops": [{ name: "cdlx", principalArn: "arn:aws:iam::099647660399:root" }] }),
+            "s3-transfer:vendorDrops[0].name",
             /"cdlx" is listed twice/,
         ));
     it("rejects an alert subscription over plain HTTP", () =>
         assertRejected(
-            publisherConfig({ "transfer:alertSubscriptions": [{ protocol: "https", endpoint: "http://hooks.example.com/x" }] }),
-            "transfer:alertSubscriptions[0].endpoint",
+            publisherConfig({ "s3-transfer:alertSubscriptions": [{ protocol: "https", endpoint: "http://hooks.example.com/x" }] }),
+            "s3-transfer:alertSubscriptions[0].endpoint",
             /https:\/\/ URL/,
         ));
     it("rejects an alert subscription by SMS", () =>
-        assertRejected(publisherConfig({ "transfer:alertSubscriptions": [{ protocol: "sms", endpoint: "+15550100" }] }), "transfer:alertSubscriptions[0].protocol", /./));
+        assertRejected(publisherConfig({ "s3-transfer:alertSubscriptions": [{ protocol: "sms", endpoint: "+15550100" }] }), "s3-transfer:alertSubscriptions[0].protocol", /./));
     it("accepts a side with only a vendor drop", () => {
-        const config = parseSideConfig(publisherConfig({ "transfer:vendorDrops": [{ name: "sailthru", principalArn: "arn:aws:iam::099647660399:root" }] }, []), "prod");
+        const config = parseSideConfig(publisherConfig({ "s3-transfer:vendorDrops": [{ name: "sailthru", principalArn: "arn:aws:iam::099647660399:root" }] }, []), "prod");
         assert.deepStrictEqual(config.vendorDrops, [
             {
                 name: "sailthru",
@@ -293,32 +293,32 @@ describe("stack config validation", () => {
                 principalArn: "arn:aws:iam::099647660399:root",
                 allowDelete: true,
                 accessConfirmation: true,
-                configKey: "transfer:vendorDrops[0]",
+                configKey: "s3-transfer:vendorDrops[0]",
             },
         ]);
     });
     it("keeps a vendor drop's prefix only when config chooses one (Data Exporter's path)", () => {
         const config = parseSideConfig(
-            publisherConfig({ "transfer:vendorDrops": [{ name: "exporter", principalArn: "arn:aws:iam::728023223659:user/integ", prefix: "data-exporter" }] }, []),
+            publisherConfig({ "s3-transfer:vendorDrops": [{ name: "exporter", principalArn: "arn:aws:iam::728023223659:user/integ", prefix: "data-exporter" }] }, []),
             "prod",
         );
         assert.strictEqual(config.vendorDrops[0].prefix, "data-exporter");
     });
     it("keeps a service destination's connection test pending until config says it passed", () => {
         const service = { name: "sync", servicePrincipalArn: "arn:aws:iam::313131313131:role/s", externalId: "ext-123" };
-        assert.strictEqual(parseSideConfig(publisherConfig({ "transfer:serviceDestinations": [service] }, []), "prod").serviceDestinations[0].connectionTestPending, true);
+        assert.strictEqual(parseSideConfig(publisherConfig({ "s3-transfer:serviceDestinations": [service] }, []), "prod").serviceDestinations[0].connectionTestPending, true);
         assert.strictEqual(
-            parseSideConfig(publisherConfig({ "transfer:serviceDestinations": [{ ...service, connectionTestPending: false }] }, []), "prod").serviceDestinations[0]
+            parseSideConfig(publisherConfig({ "s3-transfer:serviceDestinations": [{ ...service, connectionTestPending: false }] }, []), "prod").serviceDestinations[0]
                 .connectionTestPending,
             false,
         );
     });
     it("reports every problem at once, each with its key and fix", () => {
-        const problems = problemsOf(publisherConfig({ "transfer:accountId": "x", "aws:region": "y" }, [{ name: "cdlx", accountId: "z" }]));
+        const problems = problemsOf(publisherConfig({ "s3-transfer:accountId": "x", "aws:region": "y" }, [{ name: "cdlx", accountId: "z" }]));
         assert.deepStrictEqual(
             problems.map((p) => p.key),
-            ["transfer:accountId", "aws:region", "transfer:partners[0].accountId"],
+            ["s3-transfer:accountId", "aws:region", "s3-transfer:partners[0].accountId"],
         );
-        assert.match(formatProblems(problems), /^Invalid stack configuration \(3 problems\):\n {2}- transfer:accountId: .*\n {4}fix: /);
+        assert.match(formatProblems(problems), /^Invalid stack configuration \(3 problems\):\n {2}- s3-transfer:accountId: .*\n {4}fix: /);
     });
 });

@@ -30,23 +30,23 @@ describe("stack files", () => {
     };
 
     it("reads config into the flat map Pulumi hands a program, objects as JSON", () => {
-        const file = write("ok.yaml", 'config:\n  aws:region: us-east-1\n  transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n');
+        const file = write("ok.yaml", 'config:\n  aws:region: us-east-1\n  s3-transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n');
         const loaded = loadStackFile(file);
-        assert.deepStrictEqual(loaded.config, { "aws:region": "us-east-1", "transfer:partners": JSON.stringify([{ name: "cdlx", accountId: "444455556666" }]) });
-        assert.strictEqual(loaded.lineOf("transfer:partners[0].accountId"), 5);
-        assert.strictEqual(loaded.lineOf("transfer:partners[0].missing"), 4, "a key that is not written falls back to its entry");
+        assert.deepStrictEqual(loaded.config, { "aws:region": "us-east-1", "s3-transfer:partners": JSON.stringify([{ name: "cdlx", accountId: "444455556666" }]) });
+        assert.strictEqual(loaded.lineOf("s3-transfer:partners[0].accountId"), 5);
+        assert.strictEqual(loaded.lineOf("s3-transfer:partners[0].missing"), 4, "a key that is not written falls back to its entry");
     });
 
     it("names a duplicate key with its line (YAML forbids it; Pulumi refuses the file)", () => {
-        const p = problemOf(() => loadStackFile(write("dup.yaml", "config:\n  aws:region: us-east-1\n  transfer:name: acme-bank\n  transfer:name: other\n")));
-        assert.deepStrictEqual([p.key, p.line, p.file], ["transfer:name", 4, path.join(dir, "dup.yaml")]);
+        const p = problemOf(() => loadStackFile(write("dup.yaml", "config:\n  aws:region: us-east-1\n  s3-transfer:name: acme-bank\n  s3-transfer:name: other\n")));
+        assert.deepStrictEqual([p.key, p.line, p.file], ["s3-transfer:name", 4, path.join(dir, "dup.yaml")]);
         assert.match(p.problem, /set twice/);
-        assert.match(p.fix, /keep one of the two "transfer:name" entries/);
+        assert.match(p.fix, /keep one of the two "s3-transfer:name" entries/);
     });
 
     it("names a YAML syntax error with its line and the nearest key", () => {
-        const p = problemOf(() => loadStackFile(write("syntax.yaml", 'config:\n  aws:region: us-east-1\n  transfer:side: "publisher\n')));
-        assert.strictEqual(p.key, "transfer:side");
+        const p = problemOf(() => loadStackFile(write("syntax.yaml", 'config:\n  aws:region: us-east-1\n  s3-transfer:side: "publisher\n')));
+        assert.strictEqual(p.key, "s3-transfer:side");
         assert.ok(p.line && p.line >= 3, `line ${p.line}`);
         assert.match(p.problem, /is not valid YAML/);
     });
@@ -54,7 +54,7 @@ describe("stack files", () => {
     it("names every secure: value, also inside a list, with its line", () => {
         const file = write(
             "secret.yaml",
-            "config:\n  transfer:accountId:\n    secure: AAABAHx\n  transfer:alertSubscriptions:\n    - protocol: email\n      endpoint:\n        secure: AAABAHy\n",
+            "config:\n  s3-transfer:accountId:\n    secure: AAABAHx\n  s3-transfer:alertSubscriptions:\n    - protocol: email\n      endpoint:\n        secure: AAABAHy\n",
         );
         try {
             loadStackFile(file);
@@ -64,11 +64,11 @@ describe("stack files", () => {
             assert.deepStrictEqual(
                 err.problems.map((p) => [p.key, p.line]),
                 [
-                    ["transfer:accountId", 2],
-                    ["transfer:alertSubscriptions[0].endpoint", 6],
+                    ["s3-transfer:accountId", 2],
+                    ["s3-transfer:alertSubscriptions[0].endpoint", 6],
                 ],
             );
-            assert.match(err.problems[0].fix, /pulumi config set --path 'transfer:accountId' <value> {3}\(without --secret\)/);
+            assert.match(err.problems[0].fix, /pulumi config set --path 's3-transfer:accountId' <value> {3}\(without --secret\)/);
         }
     });
 
@@ -87,7 +87,7 @@ describe("stack files", () => {
     it("locates the problems of config validation at their keys in the file", () => {
         const file = write(
             "bad.yaml",
-            'config:\n  aws:region: us-east-1\n  transfer:side: publisher\n  transfer:name: acme-bank\n  transfer:accountId: "12345"\n  transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n      replicationRoleArn: arn:aws-cn:iam::444455556666:role/r\n',
+            'config:\n  aws:region: us-east-1\n  s3-transfer:side: publisher\n  s3-transfer:name: acme-bank\n  s3-transfer:accountId: "12345"\n  s3-transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n      replicationRoleArn: arn:aws-cn:iam::444455556666:role/r\n',
         );
         const loaded = loadStackFile(file);
         let located: unknown;
@@ -100,12 +100,12 @@ describe("stack files", () => {
         assert.deepStrictEqual(
             located.problems.map((p) => [p.key, p.line]),
             [
-                ["transfer:accountId", 5],
-                ["transfer:partners[0].replicationRoleArn", 9],
+                ["s3-transfer:accountId", 5],
+                ["s3-transfer:partners[0].replicationRoleArn", 9],
             ],
         );
-        assert.match(located.message, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:5: transfer:accountId: must be a 12-digit`));
+        assert.match(located.message, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:5: s3-transfer:accountId: must be a 12-digit`));
     });
 
-    it("splits config key paths", () => assert.deepStrictEqual(keyPath("transfer:partners[12].accountId"), ["transfer:partners", 12, "accountId"]));
+    it("splits config key paths", () => assert.deepStrictEqual(keyPath("s3-transfer:partners[12].accountId"), ["s3-transfer:partners", 12, "accountId"]));
 });

@@ -23,7 +23,7 @@ describe("referenced stack outputs", () => {
             o.links["acme-bank"].region = 42;
         });
         assert.strictEqual(err.problems.length, 1);
-        assert.strictEqual(err.problems[0].key, "transfer:partners[0].stack");
+        assert.strictEqual(err.problems[0].key, "s3-transfer:partners[0].stack");
         assert.strictEqual(err.problems[0].problem, `stack ${PARTNER}, output links.acme-bank.region: must be a string, got 42`);
         assert.strictEqual(err.problems[0].fix, `correct it in Pulumi.partner-prod.yaml and run \`pulumi up\` on ${PARTNER}`);
     });
@@ -50,6 +50,6 @@ describe("referenced stack outputs", () => {
             o.links["acme-bank"].ingressKmsKeyArn = "arn:aws:kms:us-east-1:444455556666:key/abc";
         });
         assert.match(err.problems[0].problem, /the encryption of its ingress bucket\): is SSE-KMS, but this stack uses SSE-S3/);
-        assert.match(err.problems[0].fix, /set transfer:encryption to SSE-S3 in Pulumi\.partner-prod\.yaml/);
+        assert.match(err.problems[0].fix, /set s3-transfer:encryption to SSE-S3 in Pulumi\.partner-prod\.yaml/);
     });
 });

@@ -84,7 +84,7 @@ describe("partner hand-off sheet", () => {
         };
         assert.ok(!(await roleActions(example)).includes("s3:ReplicateDelete"));
         const markers = configVariant(example, (c) => {
-            (c["transfer:partners"] as Record<string, unknown>[])[0].replicatesDeleteMarkers = true;
+            (c["s3-transfer:partners"] as Record<string, unknown>[])[0].replicatesDeleteMarkers = true;
         });
         assert.ok((await roleActions(markers)).includes("s3:ReplicateDelete"));
     });
