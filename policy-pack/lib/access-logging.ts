@@ -6,6 +6,7 @@
 
 import { bucketPolicyDocs, describe, Form } from "./bucket-settings";
 import { and3, or3, Tri } from "./deny-coverage";
+import { oncePer } from "./once";
 import { ConditionEntry, DocumentState, readDocument, Statement } from "./policy-document";
 import { BucketEntry, Res, StackIndex } from "./stack-index";
 import { bucketNameFromRef, isRecord, pick, Read, readList, readObject, readString, required, UNKNOWN } from "./values";
@@ -110,14 +111,14 @@ function inlineDecls(index: StackIndex, b: BucketEntry): LoggingDecl[] | typeof 
     return out;
 }
 
-const views = new WeakMap<StackIndex, LoggingView>();
-
 /** Where every bucket of the stack logs, computed once per index. */
 export function loggingView(index: StackIndex): LoggingView {
-    const cached = views.get(index);
-    if (cached) {
-        return cached;
-    }
+    return viewOnce(index);
+}
+
+const viewOnce = oncePer(buildLoggingView);
+
+function buildLoggingView(index: StackIndex): LoggingView {
     const view: LoggingView = { decls: [], ofBucket: new Map(), targets: new Map(), untraceableTargets: [], inlineUnknown: new Set(), unresolvedGrant: false };
     for (const b of index.buckets) {
         // A split resource is applied after the bucket and overrides its inline
@@ -161,7 +162,6 @@ export function loggingView(index: StackIndex): LoggingView {
             view.unresolvedGrant = UNKNOWN;
         }
     }
-    views.set(index, view);
     return view;
 }
 

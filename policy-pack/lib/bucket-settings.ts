@@ -9,6 +9,7 @@
 // decides only when there is none. When the inline value is unknown and a split
 // resource whose bucket is not known yet exists, nothing can be decided.
 
+import { oncePer } from "./once";
 import { readDocument, DocumentState } from "./policy-document";
 import { BucketEntry, BucketSetting, Res, StackIndex } from "./stack-index";
 import { pick, Read, readBool, readList, readObject, readString, required, UNKNOWN, Unknown } from "./values";
@@ -331,15 +332,10 @@ export interface PolicyDoc {
  */
 export function bucketPolicyDocs(b: BucketEntry): PolicyDoc[] {
     // Seven policies ask for every bucket's documents: gathered once per bucket entry (one per index), read-only.
-    let found = docsByBucket.get(b);
-    if (!found) {
-        found = gatherPolicyDocs(b);
-        docsByBucket.set(b, found);
-    }
-    return found;
+    return docsOnce(b);
 }
 
-const docsByBucket = new WeakMap<BucketEntry, PolicyDoc[]>();
+const docsOnce = oncePer(gatherPolicyDocs);
 
 function gatherPolicyDocs(b: BucketEntry): PolicyDoc[] {
     const docs: PolicyDoc[] = b.settings.policy.map((s) => {

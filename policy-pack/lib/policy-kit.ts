@@ -12,6 +12,7 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { oncePer } from "./once";
 import { Res, StackIndex, stackIndexFor, toRes } from "./stack-index";
 
 export type { ReportViolation, ResourceValidationArgs, StackValidationArgs };
@@ -88,16 +89,7 @@ function report(decisions: Decision[], reportViolation: ReportViolation): boolea
 // all policies) has already computed. Only those are kept: a stack's thousands of
 // compliant decisions die young instead of living until the last policy. Keyed
 // weakly on the index, so nothing outlives an evaluation.
-const undecidedCache = new WeakMap<StackIndex, Map<string, Decision[]>>();
-
-function cacheFor(index: StackIndex): Map<string, Decision[]> {
-    let perIndex = undecidedCache.get(index);
-    if (!perIndex) {
-        perIndex = new Map();
-        undecidedCache.set(index, perIndex);
-    }
-    return perIndex;
-}
+const cacheFor = oncePer((_index: StackIndex) => new Map<string, Decision[]>());
 
 const cacheKey = (policy: { name: string }, config: object) => `${policy.name}\u0000${JSON.stringify(config)}`;
 

@@ -3,6 +3,7 @@
 // aws:s3/bucket:Bucket, `replicationConfigurations` lists on aws:s3/bucketV2:BucketV2).
 
 import { describe, Form } from "./bucket-settings";
+import { oncePer } from "./once";
 import { BucketEntry, Res, StackIndex } from "./stack-index";
 import { accountOfArn, pick, Read, readBool, readList, readObject, readString, required, UNKNOWN, Unknown } from "./values";
 
@@ -122,15 +123,10 @@ function withAccount(cfg: Omit<ReplicationConfig, "sourceAccount">): Replication
  */
 export function replicationConfigs(index: StackIndex): { configs: ReplicationConfig[]; inlineUnknown: BucketEntry[] } {
     // Six policies read them: computed once per index, read-only from then on.
-    let found = configsByIndex.get(index);
-    if (!found) {
-        found = readReplicationConfigs(index);
-        configsByIndex.set(index, found);
-    }
-    return found;
+    return configsOnce(index);
 }
 
-const configsByIndex = new WeakMap<StackIndex, { configs: ReplicationConfig[]; inlineUnknown: BucketEntry[] }>();
+const configsOnce = oncePer(readReplicationConfigs);
 
 function readReplicationConfigs(index: StackIndex): { configs: ReplicationConfig[]; inlineUnknown: BucketEntry[] } {
     const configs: ReplicationConfig[] = [];

@@ -1,5 +1,6 @@
 // Which roles replicate, and which permission documents they carry.
 
+import { oncePer } from "./once";
 import { DocumentState, readDocument } from "./policy-document";
 import { replicationConfigs } from "./replication";
 import { Res, RoleEntry, StackIndex } from "./stack-index";
@@ -22,15 +23,10 @@ export function trustsService(trust: DocumentState, service: string): boolean {
  * role of a replication configuration in the stack.
  */
 export function replicationRoles(index: StackIndex): RoleEntry[] {
-    let found = rolesByIndex.get(index);
-    if (!found) {
-        found = findReplicationRoles(index);
-        rolesByIndex.set(index, found);
-    }
-    return found;
+    return rolesOnce(index);
 }
 
-const rolesByIndex = new WeakMap<StackIndex, RoleEntry[]>();
+const rolesOnce = oncePer(findReplicationRoles);
 
 function findReplicationRoles(index: StackIndex): RoleEntry[] {
     const out = new Set<RoleEntry>();
@@ -88,15 +84,10 @@ export interface PermissionDoc {
 /** Every permission document attached to the role that the stack lets us see or name. */
 export function permissionDocs(role: RoleEntry): { inline: PermissionDoc[]; managed: PermissionDoc[] } {
     // Three policies read each role's documents: gathered once per role entry (one per index).
-    let found = docsByRole.get(role);
-    if (!found) {
-        found = gatherPermissionDocs(role);
-        docsByRole.set(role, found);
-    }
-    return found;
+    return docsOnce(role);
 }
 
-const docsByRole = new WeakMap<RoleEntry, { inline: PermissionDoc[]; managed: PermissionDoc[] }>();
+const docsOnce = oncePer(gatherPermissionDocs);
 
 function gatherPermissionDocs(role: RoleEntry): { inline: PermissionDoc[]; managed: PermissionDoc[] } {
     const inline: PermissionDoc[] = [];

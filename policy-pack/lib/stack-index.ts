@@ -6,6 +6,7 @@
 
 import type { PolicyResource } from "@pulumi/policy";
 import { partitionIn, partitionOfArn, partitionOfRegion } from "./arns";
+import { oncePer } from "./once";
 import { Concern, concernOf } from "./types";
 import { bucketNameFromRef, rawProps, Read, readList, readString, roleNameFromRef, UNKNOWN } from "./values";
 
@@ -396,8 +397,6 @@ function bucketKeys(r: Res): string[] {
     return keys;
 }
 
-const memo = new WeakMap<object, StackIndex>();
-
 const prepared = new WeakMap<object, Res[]>();
 
 /**
@@ -415,13 +414,10 @@ export function prepareStackIndex(list: ReadonlyArray<PolicyResourceLike>, res: 
  * every stack policy the same array, CrossGuard a fresh one per policy.
  */
 export function stackIndexFor(resources: ReadonlyArray<PolicyResourceLike>): StackIndex {
-    let idx = memo.get(resources);
-    if (!idx) {
-        idx = new StackIndex(prepared.get(resources) ?? resources.map(toRes));
-        memo.set(resources, idx);
-    }
-    return idx;
+    return indexOnce(resources);
 }
+
+const indexOnce = oncePer((resources: ReadonlyArray<PolicyResourceLike>) => new StackIndex(prepared.get(resources) ?? resources.map(toRes)));
 
 /** For tests and tools that already hold plain resources. */
 export function indexOf(resources: Res[]): StackIndex {

@@ -13,7 +13,7 @@ import { httpsOnly } from "./https-only";
 import { logDeliveryGrant } from "./log-delivery-grant";
 import { minimumTls } from "./minimum-tls";
 import { noPublicAccess } from "./no-public-access";
-import { previewUndecided } from "./preview-undecided";
+import { MANDATORY_POLICIES, previewUndecided } from "./preview-undecided";
 import { replicationDependsOnVersioning } from "./replication-depends-on-versioning";
 import { replicationOwnerAndKms } from "./replication-owner-and-kms";
 import { replicationRequiresVersioning } from "./replication-requires-versioning";
@@ -22,15 +22,8 @@ import { replicationRolePermissions } from "./replication-role-permissions";
 import { replicationTrustSource } from "./replication-trust-source";
 
 export const policies: ReadonlyArray<TransferPolicy> = [
-    // Mandatory
-    httpsOnly,
-    noPublicAccess,
-    replicationRequiresVersioning,
-    defaultEncryption,
-    replicationOwnerAndKms,
-    replicationRoleLeastPrivilege,
-    replicationRolePermissions,
-    awsHardLimits,
+    // Mandatory: the list whose undecided checks preview-undecided reports
+    ...MANDATORY_POLICIES,
     // Advisory
     minimumTls,
     replicationTrustSource,

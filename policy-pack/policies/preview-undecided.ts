@@ -11,6 +11,21 @@ import { replicationRequiresVersioning } from "./replication-requires-versioning
 import { replicationRoleLeastPrivilege } from "./replication-role-least-privilege";
 import { replicationRolePermissions } from "./replication-role-permissions";
 
+/**
+ * The pack's mandatory policies, in report order. The pack lists them first
+ * (index.ts); this policy reports their undecided checks by default.
+ */
+export const MANDATORY_POLICIES: ReadonlyArray<TransferStackPolicy<any>> = [
+    httpsOnly,
+    noPublicAccess,
+    replicationRequiresVersioning,
+    defaultEncryption,
+    replicationOwnerAndKms,
+    replicationRoleLeastPrivilege,
+    replicationRolePermissions,
+    awsHardLimits,
+];
+
 // A mandatory policy never fails on a value that is unknown until apply, and
 // CrossGuard reports a violation at the policy's own level, so a mandatory policy
 // cannot itself say "could not decide" without blocking the preview. This advisory
@@ -21,18 +36,7 @@ import { replicationRolePermissions } from "./replication-role-permissions";
 // The logging policies, advisory by default and raised to mandatory where an audit
 // requires it, can be listed too but are not by default: this policy cannot see
 // another policy's configured level, and advisory undecided checks block nothing.
-export const UNDECIDED_SOURCES: ReadonlyArray<TransferStackPolicy<any>> = [
-    httpsOnly,
-    noPublicAccess,
-    replicationRequiresVersioning,
-    defaultEncryption,
-    replicationOwnerAndKms,
-    replicationRoleLeastPrivilege,
-    replicationRolePermissions,
-    awsHardLimits,
-    accessLogging,
-    logDeliveryGrant,
-];
+export const UNDECIDED_SOURCES: ReadonlyArray<TransferStackPolicy<any>> = [...MANDATORY_POLICIES, accessLogging, logDeliveryGrant];
 
 export interface PreviewUndecidedConfig {
     /** Names of the policies, mandatory by default or raised to it, whose undecided checks to report. */
@@ -40,7 +44,7 @@ export interface PreviewUndecidedConfig {
 }
 
 const ALL = UNDECIDED_SOURCES.map((p) => p.name);
-const MANDATORY = UNDECIDED_SOURCES.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name);
+const MANDATORY = MANDATORY_POLICIES.map((p) => p.name);
 
 export const previewUndecided = defineStackPolicy<PreviewUndecidedConfig>({
     name: "s3-transfer-preview-undecided",

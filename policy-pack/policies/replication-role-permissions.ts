@@ -50,16 +50,9 @@ function objectProbes(partition: string, bucket: string, prefix: string): string
 
 const isKeyArn = (k: string) => /^arn:[^:]+:kms:[^:]*:\d{12}:key\//.test(k);
 
-const docsCache = new WeakMap<RoleEntry, ReturnType<typeof permissionDocs>>();
-
 /** The role's documents, with AWS managed policies read from the shipped table for S3 actions. */
 function docsFor(role: RoleEntry, action: string): DocumentState[] {
-    let docs = docsCache.get(role);
-    if (!docs) {
-        docs = permissionDocs(role);
-        docsCache.set(role, docs);
-    }
-    const { inline, managed } = docs;
+    const { inline, managed } = permissionDocs(role);
     const out: DocumentState[] = inline.map((d) => d.doc);
     for (const d of managed) {
         if (d.outsideArn === undefined) {

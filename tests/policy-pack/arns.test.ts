@@ -9,7 +9,8 @@ import { coversAllObjects, coversBucket, namesEveryBucket, PARTITION_IDS, PARTIT
 import { httpsOnly } from "../../policy-pack/policies/https-only";
 import { replicationOwnerAndKms } from "../../policy-pack/policies/replication-owner-and-kms";
 import { replicationRoleLeastPrivilege } from "../../policy-pack/policies/replication-role-least-privilege";
-import { assertAllCompliant, assertOneViolation, compliantStack, decide, doc, find, legacyStack, T, urn } from "./fixtures";
+import { compliantStack, doc, find, legacyStack, URN } from "./fixtures";
+import { assertAllCompliant, assertOneViolation, decide } from "./harness";
 
 const SOVEREIGN = ["aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
 
@@ -112,7 +113,7 @@ describe("partitions", () => {
         it(`${p}: a replication role on every bucket of the partition is caught`, () => {
             const stack = inPartition(p);
             find(stack, "replication-permissions").inputs.policy = doc({ Effect: "Allow", Action: "s3:ReplicateObject", Resource: `arn:${p}:s3:::*/*` });
-            assertOneViolation(decide(replicationRoleLeastPrivilege, stack), urn(T.rolePolicy, "replication-permissions"), `arn:${p}:s3:::*/*`);
+            assertOneViolation(decide(replicationRoleLeastPrivilege, stack), URN.replicationPermissions, `arn:${p}:s3:::*/*`);
         });
     }
 
@@ -128,7 +129,7 @@ describe("partitions", () => {
             Resource: ["arn:aws-us-gov:s3:::other", "arn:aws-us-gov:s3:::other/*"],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
         });
-        assertOneViolation(decide(httpsOnly, stack), urn(T.policy, "egress-policy"));
+        assertOneViolation(decide(httpsOnly, stack), URN.egressPolicy);
     });
 
     it("the fix a message suggests is written in the stack's partition (provider region or ARNs)", () => {
@@ -144,7 +145,7 @@ describe("partitions", () => {
                 Action: "s3:GetObject",
                 Resource: `arn:${partition}:s3:::pub-egress/*`,
             });
-            const v = assertOneViolation(decide(httpsOnly, stack), urn(T.policy, "egress-policy"));
+            const v = assertOneViolation(decide(httpsOnly, stack), URN.egressPolicy);
             assert.ok(v.message.includes(`arn:${partition}:s3:::pub-egress/*`), v.message);
             assert.ok(!v.message.includes("arn:aws:s3:::"), v.message);
         }

@@ -1,24 +1,9 @@
 import * as assert from "assert";
 import { awsHardLimits, LIMITS } from "../../policy-pack/policies/aws-hard-limits";
-import {
-    assertAllCompliant,
-    assertOneViolation,
-    assertUndecided,
-    COMPLIANT_FORMS,
-    compliantStack,
-    decide,
-    doc,
-    find,
-    httpsStatement,
-    legacyStack,
-    reported,
-    res,
-    T,
-    U,
-    urn,
-} from "./fixtures";
+import { COMPLIANT_FORMS, compliantStack, doc, find, httpsStatement, legacyStack, res, T, U, urn, URN, withPolicy } from "./fixtures";
+import { assertAllCompliant, forPolicy } from "./harness";
 
-const POLICY_URN = urn(T.policy, "egress-policy");
+const { decide, reported, compliant, violation, undecided, itIsCompliantIn } = forPolicy(awsHardLimits);
 
 /** Allow statements, each `size`-ish characters, naming distinct partner roles. */
 function grants(count: number, arn = (i: number) => `arn:aws:iam::222222222222:role/partner-role-${String(i).padStart(4, "0")}`): Record<string, unknown>[] {
@@ -43,12 +28,6 @@ const OVER = (() => {
     return n;
 })();
 
-function withBucketPolicy(policy: unknown) {
-    const stack = compliantStack();
-    find(stack, "egress-policy").inputs.policy = policy;
-    return stack;
-}
-
 function statementsOfChars(chars: number): Record<string, unknown>[] {
     const out: Record<string, unknown>[] = [];
     let total = 0;
@@ -62,37 +41,34 @@ function statementsOfChars(chars: number): Record<string, unknown>[] {
 
 describe("s3-transfer-aws-hard-limits", () => {
     describe("compliant", () => {
-        for (const [name, build] of COMPLIANT_FORMS) {
-            it(name, () => assertAllCompliant(decide(awsHardLimits, build())));
-        }
+        itIsCompliantIn(COMPLIANT_FORMS);
 
         it("whitespace does not count: a pretty-printed policy just under the limit", () => {
             const body = { Version: "2012-10-17", Statement: [httpsStatement("pub-egress"), ...grants(OVER - 1)] };
             const pretty = JSON.stringify(body, null, 4);
             assert.ok(Buffer.byteLength(pretty) > LIMITS.bucketPolicyBytes, "fixture must exceed the limit only with whitespace");
-            assertAllCompliant(decide(awsHardLimits, withBucketPolicy(pretty)));
+            compliant(withPolicy("egress-policy", pretty));
         });
 
-        it("unknown ARNs in a small document cannot reach the limit", () => assertAllCompliant(decide(awsHardLimits, withBucketPolicy(doc(...grants(3, () => U))))));
+        it("unknown ARNs in a small document cannot reach the limit", () => compliant(withPolicy("egress-policy", doc(...grants(3, () => U)))));
     });
 
     describe("violations", () => {
         it("a BucketPolicy over 20 KB", () =>
-            assertOneViolation(decide(awsHardLimits, withBucketPolicy(doc(httpsStatement("pub-egress"), ...grants(OVER)))), POLICY_URN, 'bucket "pub-egress"', "20480"));
+            violation(withPolicy("egress-policy", doc(httpsStatement("pub-egress"), ...grants(OVER))), URN.egressPolicy, 'bucket "pub-egress"', "20480"));
 
         it("a legacy inline object policy over 20 KB", () => {
-            const stack = legacyStack();
-            find(stack, "egress").inputs.policy = { Version: "2012-10-17", Statement: [httpsStatement("pub-egress"), ...grants(OVER)] };
-            assertOneViolation(decide(awsHardLimits, stack), urn(T.bucket, "egress"), "inline on Bucket");
+            const stack = withPolicy("egress", { Version: "2012-10-17", Statement: [httpsStatement("pub-egress"), ...grants(OVER)] }, legacyStack());
+            violation(stack, URN.egress, "inline on Bucket");
         });
 
         it("over the limit even without the unknown parts", () =>
-            assertOneViolation(decide(awsHardLimits, withBucketPolicy(doc(...grants(OVER + 40, () => `arn:aws:iam::222222222222:role/${U}`)))), POLICY_URN, "or more"));
+            violation(withPolicy("egress-policy", doc(...grants(OVER + 40, () => `arn:aws:iam::222222222222:role/${U}`))), URN.egressPolicy, "or more"));
 
         it("a managed IAM policy over 6,144 characters", () => {
             const stack = compliantStack();
             stack.push(res(T.iamPolicy, "big", { policy: doc(...statementsOfChars(LIMITS.managedPolicyChars)) }));
-            assertOneViolation(decide(awsHardLimits, stack), urn(T.iamPolicy, "big"), "6144");
+            violation(stack, urn(T.iamPolicy, "big"), "6144");
         });
 
         it("a role's inline policies over 10,240 characters in total, none over alone", () => {
@@ -100,7 +76,7 @@ describe("s3-transfer-aws-hard-limits", () => {
             const half = doc(...statementsOfChars(LIMITS.roleInlineChars / 2));
             find(stack, "replication-permissions").inputs.policy = half;
             find(stack, "replication-role").inputs.inlinePolicies = [{ name: "extra", policy: half }];
-            assertOneViolation(decide(awsHardLimits, stack), urn(T.role, "replication-role"), "10240");
+            violation(stack, URN.replicationRole, "10240");
         });
 
         it("a RolePolicy is counted once when the role's inlinePolicies list it too", () => {
@@ -108,7 +84,7 @@ describe("s3-transfer-aws-hard-limits", () => {
             const half = doc(...statementsOfChars(LIMITS.roleInlineChars / 2 + 100));
             find(stack, "replication-permissions").inputs.policy = half;
             find(stack, "replication-role").inputs.inlinePolicies = [{ name: "replicate", policy: half }];
-            assertAllCompliant(decide(awsHardLimits, stack).filter((d) => d.urn === urn(T.role, "replication-role")));
+            assertAllCompliant(decide(stack).filter((d) => d.urn === URN.replicationRole));
         });
 
         it("more than 1,000 replication rules", () => {
@@ -116,37 +92,36 @@ describe("s3-transfer-aws-hard-limits", () => {
             const r = find(stack, "egress-replication");
             const rule = r.inputs.rules[0];
             r.inputs.rules = Array.from({ length: LIMITS.replicationRules + 1 }, (_, i) => ({ ...rule, id: `r${i}`, priority: i }));
-            assertOneViolation(decide(awsHardLimits, stack), urn(T.replication, "egress-replication"), "1001 rules");
+            violation(stack, URN.egressReplication, "1001 rules");
         });
 
         it("is reported at mandatory level", () => {
-            const v = reported(awsHardLimits, withBucketPolicy(doc(httpsStatement("pub-egress"), ...grants(OVER))));
+            const v = reported(withPolicy("egress-policy", doc(httpsStatement("pub-egress"), ...grants(OVER))));
             assert.deepStrictEqual(
                 v.map((x) => [x.enforcementLevel, x.urn]),
-                [["mandatory", POLICY_URN]],
+                [["mandatory", URN.egressPolicy]],
             );
         });
     });
 
     describe("unknown values", () => {
-        it("a bucket policy unknown until apply", () => assertUndecided(decide(awsHardLimits, withBucketPolicy(U)), POLICY_URN));
+        it("a bucket policy unknown until apply", () => undecided(withPolicy("egress-policy", U), URN.egressPolicy));
 
         it("a document near the limit with unknown ARNs", () => {
             const known = grants(OVER - 2);
-            const stack = withBucketPolicy(doc(httpsStatement("pub-egress"), ...known, ...grants(2, () => U)));
-            assertUndecided(decide(awsHardLimits, stack), POLICY_URN);
+            const stack = withPolicy("egress-policy", doc(httpsStatement("pub-egress"), ...known, ...grants(2, () => U)));
+            undecided(stack, URN.egressPolicy);
         });
 
         it("replication rules unknown", () => {
             const stack = compliantStack();
             find(stack, "egress-replication").inputs.rules = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2";
-            assertUndecided(decide(awsHardLimits, stack), urn(T.replication, "egress-replication"));
+            undecided(stack, URN.egressReplication);
         });
 
         it("an inline policy unknown on a role", () => {
-            const stack = compliantStack();
-            find(stack, "replication-permissions").inputs.policy = U;
-            assertUndecided(decide(awsHardLimits, stack), urn(T.role, "replication-role"));
+            const stack = withPolicy("replication-permissions", U);
+            undecided(stack, URN.replicationRole);
         });
     });
 });

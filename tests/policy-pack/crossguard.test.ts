@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { emitJavaScript } from "../../policy-pack/bench";
 import type { ExportResource } from "../../policy-pack/offline";
-import { compliantStack, doc, find, httpsStatement, logBucketStack, logDeliveryStatement, T, tlsStatement, unknownEverywhere, urn, without } from "./fixtures";
+import { compliantStack, doc, find, httpsStatement, logBucketStack, logDeliveryStatement, tlsStatement, unknownEverywhere, URN, without } from "./fixtures";
 
 const PACK = path.join(__dirname, "..", "..", "policy-pack");
 const load = (m: string) => require(require.resolve(m, { paths: [PACK] }));
@@ -119,8 +119,8 @@ describe("policy pack over CrossGuard's gRPC protocol", function () {
         assert.deepStrictEqual(
             ds.map((d: { policy: string; level: number; urn: string }) => [d.policy, d.level, d.urn]),
             [
-                ["s3-transfer-access-logging", pb.EnforcementLevel.ADVISORY, urn(T.bucket, "egress")],
-                ["s3-transfer-log-delivery-grant", pb.EnforcementLevel.ADVISORY, urn(T.policy, "logs-policy")],
+                ["s3-transfer-access-logging", pb.EnforcementLevel.ADVISORY, URN.egress],
+                ["s3-transfer-log-delivery-grant", pb.EnforcementLevel.ADVISORY, URN.logsPolicy],
             ],
         );
     });
@@ -132,7 +132,7 @@ describe("policy pack over CrossGuard's gRPC protocol", function () {
         const mandatory = ds.filter((d: { level: number }) => d.level === pb.EnforcementLevel.MANDATORY);
         assert.deepStrictEqual(
             mandatory.map((d: { policy: string; urn: string }) => [d.policy, d.urn]),
-            [["s3-transfer-no-public-access", urn(T.pab, "egress-public-access-block")]],
+            [["s3-transfer-no-public-access", URN.egressPublicAccessBlock]],
         );
         assert.ok(ds.some((d: { policy: string }) => d.policy === "s3-transfer-preview-undecided"));
         assert.ok(ds.every((d: { message: string }) => !/can't run policy/.test(d.message)));

@@ -6,26 +6,10 @@
 import * as assert from "assert";
 import { encryptionUploadDenies } from "../../policy-pack/policies/encryption-upload-denies";
 import { ExportResource } from "../../policy-pack/offline";
-import {
-    assertAllCompliant,
-    assertOneViolation,
-    assertUndecided,
-    compliantStack,
-    decide,
-    doc,
-    find,
-    httpsStatement,
-    legacyStack,
-    only,
-    reported,
-    SOURCE_KEY,
-    T,
-    tlsStatement,
-    U,
-    urn,
-    v2InlineStack,
-    v6SplitStack,
-} from "./fixtures";
+import { compliantStack, doc, find, httpsStatement, legacyStack, SOURCE_KEY, tlsStatement, U, URN, v2InlineStack, v6SplitStack, withPolicy } from "./fixtures";
+import { forPolicy, only } from "./harness";
+
+const { decide, reported, compliant, violation, undecided } = forPolicy(encryptionUploadDenies);
 
 const KEY_ID = "s3:x-amz-server-side-encryption-aws-kms-key-id";
 const SSE_C = "s3:x-amz-server-side-encryption-customer-algorithm";
@@ -47,23 +31,16 @@ function protectedStack(extra: (b: string) => Record<string, unknown>[] = (b) =>
     return stack;
 }
 
-const POLICY_URN = urn(T.policy, "egress-policy");
-
 describe("s3-transfer-encryption-upload-denies", () => {
     describe("compliant", () => {
-        it("SSE-KMS bucket refusing aws:kms without a key id, replicating bucket refusing SSE-C (v7)", () => assertAllCompliant(decide(encryptionUploadDenies, protectedStack())));
+        it("SSE-KMS bucket refusing aws:kms without a key id, replicating bucket refusing SSE-C (v7)", () => compliant(protectedStack()));
 
         it("the key-id deny as a negated test with no Null guard, key and operator in other cases, s3:Put* action", () =>
-            assertAllCompliant(
-                decide(
-                    encryptionUploadDenies,
-                    protectedStack((b) => [put(b, { stringnotequals: { [KEY_ID.toUpperCase()]: SOURCE_KEY } }, "s3:Put*"), SSEC_DENY(b)]),
-                ),
-            ));
+            compliant(protectedStack((b) => [put(b, { stringnotequals: { [KEY_ID.toUpperCase()]: SOURCE_KEY } }, "s3:Put*"), SSEC_DENY(b)])));
 
         it("legacy inline policy object and BucketV2 inline string", () => {
-            assertAllCompliant(decide(encryptionUploadDenies, legacyStack()));
-            assertAllCompliant(decide(encryptionUploadDenies, v2InlineStack()));
+            compliant(legacyStack());
+            compliant(v2InlineStack());
         });
 
         it("an SSE-S3 bucket that does not replicate needs neither", () => {
@@ -73,8 +50,8 @@ describe("s3-transfer-encryption-upload-denies", () => {
                 p.inputs.policy = JSON.stringify({ Statement: JSON.parse(p.inputs.policy).Statement.filter((st: { Sid?: string }) => st.Sid !== "DenySseC") });
             }
             assert.deepStrictEqual(
-                only(decide(encryptionUploadDenies, stack), "violation").map((d) => d.urn),
-                [POLICY_URN],
+                only(decide(stack), "violation").map((d) => d.urn),
+                [URN.egressPolicy],
                 "only the replicating egress bucket is judged",
             );
         });
@@ -82,33 +59,24 @@ describe("s3-transfer-encryption-upload-denies", () => {
 
     describe("violations", () => {
         it("SSE-KMS without the key-id deny", () =>
-            assertOneViolation(
-                decide(
-                    encryptionUploadDenies,
-                    protectedStack((b) => [SSEC_DENY(b)]),
-                ),
-                POLICY_URN,
+            violation(
+                protectedStack((b) => [SSEC_DENY(b)]),
+                URN.egressPolicy,
                 "aws/s3",
                 `"${KEY_ID}": "true"`,
             ));
 
         it("the program's own 'other keys' deny keeps uploads without a key id allowed (Null false guard)", () =>
-            assertOneViolation(
-                decide(
-                    encryptionUploadDenies,
-                    protectedStack((b) => [put(b, { StringNotEquals: { [KEY_ID]: SOURCE_KEY }, Null: { [KEY_ID]: "false" } }), SSEC_DENY(b)]),
-                ),
-                POLICY_URN,
+            violation(
+                protectedStack((b) => [put(b, { StringNotEquals: { [KEY_ID]: SOURCE_KEY }, Null: { [KEY_ID]: "false" } }), SSEC_DENY(b)]),
+                URN.egressPolicy,
                 "aws/s3",
             ));
 
         it("the key-id deny narrowed by another condition does not count", () =>
-            assertOneViolation(
-                decide(
-                    encryptionUploadDenies,
-                    protectedStack((b) => [put(b, { Null: { [KEY_ID]: "true" }, StringEquals: { "aws:PrincipalAccount": "333333333333" } }), SSEC_DENY(b)]),
-                ),
-                POLICY_URN,
+            violation(
+                protectedStack((b) => [put(b, { Null: { [KEY_ID]: "true" }, StringEquals: { "aws:PrincipalAccount": "333333333333" } }), SSEC_DENY(b)]),
+                URN.egressPolicy,
                 "aws/s3",
             ));
 
@@ -131,9 +99,9 @@ describe("s3-transfer-encryption-upload-denies", () => {
         ] as const) {
             it(`${form}: a replicating bucket without the SSE-C deny`, () => {
                 const stack = build();
-                assertAllCompliant(decide(encryptionUploadDenies, stack));
+                compliant(stack);
                 for (const r of stack) if (r.inputs?.policy !== undefined) r.inputs.policy = dropSseC(r.inputs.policy);
-                const ds = decide(encryptionUploadDenies, stack);
+                const ds = decide(stack);
                 const v = only(ds, "violation").filter((d) => /SSE-C/.test(d.message));
                 assert.strictEqual(v.length, 1);
                 assert.match(v[0].message, new RegExp(`"${SSE_C}": "false"`));
@@ -143,25 +111,21 @@ describe("s3-transfer-encryption-upload-denies", () => {
         it("the fix names the stack's partition", () => {
             const stack: ExportResource[] = JSON.parse(JSON.stringify(compliantStack()).split("arn:aws:").join("arn:aws-us-gov:").split('"eu-west-1"').join('"us-gov-west-1"'));
             for (const r of stack) if (r.inputs?.policy !== undefined) r.inputs.policy = dropSseC(r.inputs.policy);
-            const v = only(decide(encryptionUploadDenies, stack), "violation");
+            const v = only(decide(stack), "violation");
             assert.ok(v.length > 0 && v.every((d) => d.message.includes("arn:aws-us-gov:s3:::pub-egress/*")), JSON.stringify(v));
         });
 
         it("is reported at advisory level", () => {
-            const v = reported(
-                encryptionUploadDenies,
-                protectedStack((b) => [SSEC_DENY(b)]),
-            );
+            const v = reported(protectedStack((b) => [SSEC_DENY(b)]));
             assert.deepStrictEqual(
                 v.map((x) => [x.enforcementLevel, x.urn]),
-                [["advisory", POLICY_URN]],
+                [["advisory", URN.egressPolicy]],
             );
         });
     });
 
     it("undecided while the policy is unknown", () => {
-        const stack = protectedStack();
-        find(stack, "egress-policy").inputs.policy = U;
-        assertUndecided(decide(encryptionUploadDenies, stack), POLICY_URN);
+        const stack = withPolicy("egress-policy", U, protectedStack());
+        undecided(stack, URN.egressPolicy);
     });
 });

@@ -3,10 +3,8 @@
 // it and expects exactly one outcome to change.
 
 import * as assert from "assert";
-import type { Decision, Outcome, TransferPolicy } from "../../policy-pack/lib/policy-kit";
-import { stackIndexFor, toRes } from "../../policy-pack/lib/stack-index";
 import { UNKNOWN_STRING_SENTINEL } from "../../policy-pack/lib/values";
-import { evaluateResources, ExportResource, toPolicyResources, Violation } from "../../policy-pack/offline";
+import type { ExportResource } from "../../policy-pack/offline";
 
 /** The sentinel the engine sends for a string not known until apply. */
 export const U = UNKNOWN_STRING_SENTINEL;
@@ -45,6 +43,34 @@ export function urn(type: string, name: string): string {
 export function res(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<ExportResource> = {}): ExportResource {
     return { urn: urn(type, name), type, custom: true, inputs, dependencies: [], propertyDependencies: {}, ...extra };
 }
+
+/** The predefined groups an S3 ACL can grant to (S3 User Guide, acl-overview: Amazon S3 predefined groups). */
+export const ACL_GROUP = {
+    allUsers: "http://acs.amazonaws.com/groups/global/AllUsers",
+    authenticatedUsers: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+    logDelivery: "http://acs.amazonaws.com/groups/s3/LogDelivery",
+} as const;
+
+/** A BucketAclV2 on the bucket granting one predefined group a permission. */
+export function groupAcl(logical: string, bucket: string, groupUri: string, permission: string): ExportResource {
+    return res(T.aclV2, logical, { bucket, accessControlPolicy: { owner: { id: "owner" }, grants: [{ grantee: { type: "Group", uri: groupUri }, permission }] } });
+}
+
+/** The URNs of the compliant stack's resources (and of `logBucketStack`'s log bucket), where policies report. */
+export const URN = {
+    egress: urn(T.bucket, "egress"),
+    egressPolicy: urn(T.policy, "egress-policy"),
+    egressPublicAccessBlock: urn(T.pab, "egress-public-access-block"),
+    egressOwnership: urn(T.ownership, "egress-ownership"),
+    egressEncryption: urn(T.sse, "egress-encryption"),
+    egressVersioning: urn(T.versioning, "egress-versioning"),
+    egressLogging: urn(T.logging, "egress-logging"),
+    egressReplication: urn(T.replication, "egress-replication"),
+    replicationRole: urn(T.role, "replication-role"),
+    replicationPermissions: urn(T.rolePolicy, "replication-permissions"),
+    logs: urn(T.bucket, "logs"),
+    logsPolicy: urn(T.policy, "logs-policy"),
+} as const;
 
 export function httpsStatement(bucket: string): Record<string, unknown> {
     return {
@@ -150,18 +176,21 @@ export function logDeliveryStatement(logBucket: string, sources: string[]): Reco
     };
 }
 
+/** A resource set on a bucket, as a program writes `bucket: bucket.id`: its `bucket` input names the bucket, and it depends on the bucket's URN. */
+export function onBucket(type: string, logical: string, bucketName: string, bucketUrn: string, inputs: Record<string, unknown>): ExportResource {
+    return res(type, logical, { bucket: bucketName, ...inputs }, { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } });
+}
+
 /** A bucket (v7 token) and its five split settings, all compliant. */
 export function bucketWithSettings(name: string, logical: string): ExportResource[] {
     const bucketUrn = urn(T.bucket, logical);
-    const on = (type: string, suffix: string, inputs: Record<string, unknown>) =>
-        res(type, `${logical}-${suffix}`, { bucket: name, ...inputs }, { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } });
     return [
         res(T.bucket, logical, { bucket: name, forceDestroy: false }, { id: name }),
-        on(T.versioning, "versioning", { versioningConfiguration: { status: "Enabled" } }),
-        on(T.sse, "encryption", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }] }),
-        on(T.pab, "public-access-block", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
-        on(T.ownership, "ownership", { rule: { objectOwnership: "BucketOwnerEnforced" } }),
-        on(T.policy, "policy", { policy: doc(httpsStatement(name), tlsStatement(name), sseCDenyStatement(name)) }),
+        onBucket(T.versioning, `${logical}-versioning`, name, bucketUrn, { versioningConfiguration: { status: "Enabled" } }),
+        onBucket(T.sse, `${logical}-encryption`, name, bucketUrn, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }] }),
+        blockPublicAccess(name, logical, T.bucket),
+        ownershipControls(name, logical, T.bucket),
+        onBucket(T.policy, `${logical}-policy`, name, bucketUrn, { policy: doc(httpsStatement(name), tlsStatement(name), sseCDenyStatement(name)) }),
     ];
 }
 
@@ -225,23 +254,12 @@ export const SOURCE_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/source`;
 export const REPLICA_KEY = `arn:aws:kms:eu-west-1:${PARTNER_ACCOUNT}:key/replica`;
 
 function blockPublicAccess(name: string, logical: string, bucketType: string): ExportResource {
-    const bucketUrn = urn(bucketType, logical);
-    return res(
-        T.pab,
-        `${logical}-public-access-block`,
-        { bucket: name, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } },
-    );
+    const all = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+    return onBucket(T.pab, `${logical}-public-access-block`, name, urn(bucketType, logical), all);
 }
 
 function ownershipControls(name: string, logical: string, bucketType: string): ExportResource {
-    const bucketUrn = urn(bucketType, logical);
-    return res(
-        T.ownership,
-        `${logical}-ownership`,
-        { bucket: name, rule: { objectOwnership: "BucketOwnerEnforced" } },
-        { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } },
-    );
+    return onBucket(T.ownership, `${logical}-ownership`, name, urn(bucketType, logical), { rule: { objectOwnership: "BucketOwnerEnforced" } });
 }
 
 /**
@@ -391,6 +409,48 @@ export function find(stack: ExportResource[], logical: string): ExportResource &
     return r as ExportResource & { inputs: Record<string, any> };
 }
 
+/** The stack (the compliant one unless given) with the `policy` input of one resource replaced: one property changed. */
+export function withPolicy(logical: string, policy: unknown, stack: ExportResource[] = compliantStack()): ExportResource[] {
+    find(stack, logical).inputs.policy = policy;
+    return stack;
+}
+
+/**
+ * The compliant stack with the replication role's permissions in a managed policy
+ * of the stack instead of its RolePolicy, attached with its ARN unknown (a new
+ * policy in preview).
+ */
+export function withManagedPermissions(policy: string): ExportResource[] {
+    const stack = without(compliantStack(), "replication-permissions");
+    const policyUrn = urn(T.iamPolicy, "replication-managed");
+    const roleUrn = URN.replicationRole;
+    stack.push(res(T.iamPolicy, "replication-managed", { name: "pub-replication", policy }));
+    stack.push(
+        res(
+            T.attachment,
+            "replication-attach",
+            { role: "pub-replication", policyArn: U },
+            { dependencies: [roleUrn, policyUrn], propertyDependencies: { role: [roleUrn], policyArn: [policyUrn] } },
+        ),
+    );
+    return stack;
+}
+
+/** The compliant stack whose egress BucketPolicy holds the HTTPS deny and these statements (and no TLS or SSE-C deny). */
+export function withEgressStatements(...statements: Record<string, unknown>[]): ExportResource[] {
+    return withPolicy("egress-policy", doc(httpsStatement("pub-egress"), ...statements));
+}
+
+/** `logBucketStack` (unless given another) with no grant in its log bucket's policy: S3 would deliver no log into it. */
+export function withoutLogDeliveryGrant(stack: ExportResource[] = logBucketStack()): ExportResource[] {
+    return withPolicy("logs-policy", logsPolicy(), stack);
+}
+
+/** A policy for the log bucket "pub-logs": its HTTPS and TLS denies and these grants (none: it admits no log delivery). */
+export function logsPolicy(...grants: Record<string, unknown>[]): string {
+    return doc(httpsStatement("pub-logs"), tlsStatement("pub-logs"), ...grants);
+}
+
 export function without(stack: ExportResource[], ...logical: string[]): ExportResource[] {
     for (const l of logical) {
         find(stack, l);
@@ -409,62 +469,6 @@ export function unknownEverywhere(stack: ExportResource[]): ExportResource[] {
                 ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blank(x)]))
                 : v;
     return stack.map((r) => ({ ...r, inputs: blank(r.inputs ?? {}) as Record<string, unknown> }));
-}
-
-/** Decisions of one policy over the stack, the way the pack computes them. */
-export function decide(policy: TransferPolicy, stack: ExportResource[], config: object = {}): Decision[] {
-    const cfg = { ...policy.defaults, ...config };
-    if (policy.kind === "stack") {
-        return policy.evaluate(stackIndexFor(toPolicyResources(stack)), cfg);
-    }
-    return toPolicyResources(stack)
-        .filter((r) => policy.types.includes(r.type))
-        .flatMap((r) => policy.evaluate(toRes(r), cfg));
-}
-
-export function outcomes(decisions: Decision[]): Outcome[] {
-    return decisions.map((d) => d.outcome);
-}
-
-/** Decisions with one outcome. */
-export function only(decisions: Decision[], outcome: Outcome): Decision[] {
-    return decisions.filter((d) => d.outcome === outcome);
-}
-
-/** Violations reported through the policy object itself (the CrossGuard path). */
-export function reported(policy: TransferPolicy, stack: ExportResource[], config: Record<string, unknown> = {}): Violation[] {
-    return evaluateResources(stack, { policies: [policy], config: { [policy.name]: config } });
-}
-
-/** Asserts every decision is compliant or not applicable, and at least one is compliant. */
-export function assertAllCompliant(decisions: Decision[]): void {
-    const bad = decisions.filter((d) => d.outcome === "violation" || d.outcome === "undecided");
-    assert.deepStrictEqual(bad, [], "expected no violation or undecided decision");
-    assert.ok(
-        decisions.some((d) => d.outcome === "compliant"),
-        "expected at least one compliant decision",
-    );
-}
-
-/** Asserts exactly one violation, on this URN, whose message contains every fragment. */
-export function assertOneViolation(decisions: Decision[], onUrn: string, ...fragments: string[]): Decision {
-    const v = only(decisions, "violation");
-    assert.strictEqual(v.length, 1, `expected exactly one violation, got ${JSON.stringify(v, null, 1)}`);
-    assert.strictEqual(v[0].urn, onUrn);
-    for (const f of fragments) {
-        assert.ok(v[0].message.includes(f), `message should mention ${JSON.stringify(f)}: ${v[0].message}`);
-    }
-    assert.deepStrictEqual(only(decisions, "undecided"), [], "no undecided decision expected beside the violation");
-    return v[0];
-}
-
-/** Asserts no violation and at least one undecided decision on this URN. */
-export function assertUndecided(decisions: Decision[], onUrn: string): void {
-    assert.deepStrictEqual(only(decisions, "violation"), [], "an unknown value must not raise a violation");
-    assert.ok(
-        only(decisions, "undecided").some((d) => d.urn === onUrn),
-        `expected an undecided decision on ${onUrn}, got ${JSON.stringify(decisions, null, 1)}`,
-    );
 }
 
 /** The same compliant stack in each form the pack reads: v7 split, v6 V2 tokens, legacy inline, BucketV2 inline. */

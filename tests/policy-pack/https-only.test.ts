@@ -2,42 +2,35 @@ import * as assert from "assert";
 import type { ExportResource } from "../../policy-pack/offline";
 import { httpsOnly } from "../../policy-pack/policies/https-only";
 import {
-    assertAllCompliant,
-    assertOneViolation,
-    assertUndecided,
     COMPLIANT_FORMS,
     compliantStack,
-    decide,
     doc,
     find,
     httpsStatement,
     inGovCloud,
     legacyStack,
-    reported,
     res,
     T,
     tlsStatement,
     U,
     urn,
+    URN,
     v2InlineStack,
     without,
+    withPolicy,
 } from "./fixtures";
+import { forPolicy } from "./harness";
 
-const POLICY_URN = urn(T.policy, "egress-policy");
-const BUCKET_URN = urn(T.bucket, "egress");
+const { decide, reported, compliant, violation, undecided, itIsCompliantIn } = forPolicy(httpsOnly);
 
 /** The compliant stack with the egress bucket policy's HTTPS statement replaced. */
 function withHttps(statement: Record<string, unknown>) {
-    const stack = compliantStack();
-    find(stack, "egress-policy").inputs.policy = doc(statement, tlsStatement("pub-egress"));
-    return stack;
+    return withPolicy("egress-policy", doc(statement, tlsStatement("pub-egress")));
 }
 
 describe("s3-transfer-https-only", () => {
     describe("compliant", () => {
-        for (const [name, build] of COMPLIANT_FORMS) {
-            it(name, () => assertAllCompliant(decide(httpsOnly, build())));
-        }
+        itIsCompliantIn(COMPLIANT_FORMS);
 
         for (const [name, condition] of [
             ["Bool with boolean false", { Bool: { "aws:SecureTransport": false } }],
@@ -45,51 +38,42 @@ describe("s3-transfer-https-only", () => {
             ["BoolIfExists", { BoolIfExists: { "aws:SecureTransport": "false" } }],
             ["key in lower case", { Bool: { "aws:securetransport": "false" } }],
         ] as const) {
-            it(`condition spelled ${name}`, () => assertAllCompliant(decide(httpsOnly, withHttps({ ...httpsStatement("pub-egress"), Condition: condition }))));
+            it(`condition spelled ${name}`, () => compliant(withHttps({ ...httpsStatement("pub-egress"), Condition: condition })));
         }
 
         it("Action * as a list, Principal {AWS: '*'}, one wildcard Resource", () =>
-            assertAllCompliant(decide(httpsOnly, withHttps({ ...httpsStatement("pub-egress"), Action: ["*"], Principal: { AWS: "*" }, Resource: "arn:aws:s3:::pub-egress*" }))));
+            compliant(withHttps({ ...httpsStatement("pub-egress"), Action: ["*"], Principal: { AWS: "*" }, Resource: "arn:aws:s3:::pub-egress*" })));
 
         it("a BucketPolicy decides over the bucket's own policy output (a copy read back after refresh)", () => {
-            const stack = compliantStack();
-            find(stack, "egress").inputs.policy = "";
-            assertAllCompliant(decide(httpsOnly, stack));
+            const stack = withPolicy("egress", "");
+            compliant(stack);
             find(stack, "egress").inputs.policy = doc(tlsStatement("pub-egress"));
-            assertAllCompliant(decide(httpsOnly, stack));
+            compliant(stack);
         });
 
         it("bucket and objects denied by two statements", () => {
             const s = httpsStatement("pub-egress");
-            const stack = compliantStack();
-            find(stack, "egress-policy").inputs.policy = doc({ ...s, Resource: "arn:aws:s3:::pub-egress" }, { ...s, Sid: "Objects", Resource: "arn:aws:s3:::pub-egress/*" });
-            assertAllCompliant(decide(httpsOnly, stack));
+            const stack = withPolicy("egress-policy", doc({ ...s, Resource: "arn:aws:s3:::pub-egress" }, { ...s, Sid: "Objects", Resource: "arn:aws:s3:::pub-egress/*" }));
+            compliant(stack);
         });
     });
 
     describe("violations", () => {
         it("split BucketPolicy without the statement", () => {
-            const stack = compliantStack();
-            find(stack, "egress-policy").inputs.policy = doc(tlsStatement("pub-egress"));
-            assertOneViolation(decide(httpsOnly, stack), POLICY_URN, 'bucket "pub-egress"', "the bucket and its objects", "aws:SecureTransport");
+            const stack = withPolicy("egress-policy", doc(tlsStatement("pub-egress")));
+            violation(stack, URN.egressPolicy, 'bucket "pub-egress"', "the bucket and its objects", "aws:SecureTransport");
         });
 
         it("no bucket policy at all", () => {
-            assertOneViolation(decide(httpsOnly, without(compliantStack(), "egress-policy")), BUCKET_URN, 'Bucket "pub-egress" has no bucket policy');
+            violation(without(compliantStack(), "egress-policy"), URN.egress, 'Bucket "pub-egress" has no bucket policy');
         });
 
-        it("objects not covered", () =>
-            assertOneViolation(decide(httpsOnly, withHttps({ ...httpsStatement("pub-egress"), Resource: "arn:aws:s3:::pub-egress" })), POLICY_URN, "its objects (bucket/*)"));
+        it("objects not covered", () => violation(withHttps({ ...httpsStatement("pub-egress"), Resource: "arn:aws:s3:::pub-egress" }), URN.egressPolicy, "its objects (bucket/*)"));
 
-        it("bucket not covered", () =>
-            assertOneViolation(decide(httpsOnly, withHttps({ ...httpsStatement("pub-egress"), Resource: "arn:aws:s3:::pub-egress/*" })), POLICY_URN, "on the bucket."));
+        it("bucket not covered", () => violation(withHttps({ ...httpsStatement("pub-egress"), Resource: "arn:aws:s3:::pub-egress/*" }), URN.egressPolicy, "on the bucket."));
 
         it("objects covered only under a prefix", () =>
-            assertOneViolation(
-                decide(httpsOnly, withHttps({ ...httpsStatement("pub-egress"), Resource: ["arn:aws:s3:::pub-egress", "arn:aws:s3:::pub-egress/in/*"] })),
-                POLICY_URN,
-                "its objects",
-            ));
+            violation(withHttps({ ...httpsStatement("pub-egress"), Resource: ["arn:aws:s3:::pub-egress", "arn:aws:s3:::pub-egress/in/*"] }), URN.egressPolicy, "its objects"));
 
         for (const [name, change] of [
             ["a named principal", { Principal: { AWS: "arn:aws:iam::111111111111:root" } }],
@@ -99,40 +83,36 @@ describe("s3-transfer-https-only", () => {
             ["Effect Allow", { Effect: "Allow" }],
             ["a StringEquals operator", { Condition: { StringEquals: { "aws:SecureTransport": "false" } } }],
         ] as const) {
-            it(`deny with ${name}`, () => assertOneViolation(decide(httpsOnly, withHttps({ ...httpsStatement("pub-egress"), ...change })), POLICY_URN, "pub-egress"));
+            it(`deny with ${name}`, () => violation(withHttps({ ...httpsStatement("pub-egress"), ...change }), URN.egressPolicy, "pub-egress"));
         }
 
         it("legacy inline object policy without the statement", () => {
-            const stack = legacyStack();
-            find(stack, "egress").inputs.policy = { Version: "2012-10-17", Statement: [tlsStatement("pub-egress")] };
-            assertOneViolation(decide(httpsOnly, stack), BUCKET_URN, "inline on Bucket");
+            const stack = withPolicy("egress", { Version: "2012-10-17", Statement: [tlsStatement("pub-egress")] }, legacyStack());
+            violation(stack, URN.egress, "inline on Bucket");
         });
 
         it("BucketV2 inline string policy with the wrong condition", () => {
-            const stack = v2InlineStack();
-            find(stack, "egress").inputs.policy = doc({ ...httpsStatement("pub-egress"), Condition: { Bool: { "aws:SecureTransport": "true" } } });
-            assertOneViolation(decide(httpsOnly, stack), urn(T.bucketV2, "egress"), "inline on BucketV2");
+            const stack = withPolicy("egress", doc({ ...httpsStatement("pub-egress"), Condition: { Bool: { "aws:SecureTransport": "true" } } }), v2InlineStack());
+            violation(stack, urn(T.bucketV2, "egress"), "inline on BucketV2");
         });
 
         it("a second BucketPolicy on the same bucket that lacks the statement", () => {
             const stack = compliantStack();
             stack.push(res(T.policy, "egress-policy-2", { bucket: "pub-egress", policy: doc(tlsStatement("pub-egress")) }));
-            assertOneViolation(decide(httpsOnly, stack), urn(T.policy, "egress-policy-2"), "overwrite each other");
+            violation(stack, urn(T.policy, "egress-policy-2"), "overwrite each other");
         });
 
         it("a policy that is not JSON", () => {
-            const stack = compliantStack();
-            find(stack, "egress-policy").inputs.policy = "{ nope";
-            assertOneViolation(decide(httpsOnly, stack), POLICY_URN, "not valid JSON");
+            const stack = withPolicy("egress-policy", "{ nope");
+            violation(stack, URN.egressPolicy, "not valid JSON");
         });
 
         it("is reported through the policy object with the bucket's name", () => {
-            const stack = compliantStack();
-            find(stack, "egress-policy").inputs.policy = doc(tlsStatement("pub-egress"));
-            const v = reported(httpsOnly, stack);
+            const stack = withPolicy("egress-policy", doc(tlsStatement("pub-egress")));
+            const v = reported(stack);
             assert.deepStrictEqual(
                 v.map((x) => [x.policy, x.enforcementLevel, x.urn]),
-                [["s3-transfer-https-only", "mandatory", POLICY_URN]],
+                [["s3-transfer-https-only", "mandatory", URN.egressPolicy]],
             );
             assert.match(v[0].message, /pub-egress/);
         });
@@ -140,35 +120,33 @@ describe("s3-transfer-https-only", () => {
 
     describe("unknown values", () => {
         it("policy document unknown until apply", () => {
-            const stack = compliantStack();
-            find(stack, "egress-policy").inputs.policy = U;
-            assertUndecided(decide(httpsOnly, stack), BUCKET_URN);
+            const stack = withPolicy("egress-policy", U);
+            undecided(stack, URN.egress);
         });
 
         it("bucket ARN unknown inside a known document", () => {
             const stack = withHttps({ ...httpsStatement("pub-egress"), Resource: [`arn:aws:s3:::${U}`, `arn:aws:s3:::${U}/*`] });
-            assertUndecided(decide(httpsOnly, stack), BUCKET_URN);
+            undecided(stack, URN.egress);
         });
 
-        it("condition value unknown", () =>
-            assertUndecided(decide(httpsOnly, withHttps({ ...httpsStatement("pub-egress"), Condition: { Bool: { "aws:SecureTransport": U } } })), BUCKET_URN));
+        it("condition value unknown", () => undecided(withHttps({ ...httpsStatement("pub-egress"), Condition: { Bool: { "aws:SecureTransport": U } } }), URN.egress));
 
         it("inline policy unknown (a computed output) and no BucketPolicy", () => {
             const stack = without(compliantStack(), "egress-policy");
             find(stack, "egress").inputs.policy = U;
-            assertUndecided(decide(httpsOnly, stack), BUCKET_URN);
+            undecided(stack, URN.egress);
         });
 
         it("a BucketPolicy whose bucket is unknown may be the missing one", () => {
             const stack = without(compliantStack(), "egress-policy");
             stack.push(res(T.policy, "floating", { bucket: U, policy: doc(httpsStatement("x")) }));
-            assertUndecided(decide(httpsOnly, stack), BUCKET_URN);
+            undecided(stack, URN.egress);
         });
 
         it("a required policy input missing (mocks drop unknowns) reads as unknown", () => {
             const stack = compliantStack();
             delete find(stack, "egress-policy").inputs.policy;
-            assertUndecided(decide(httpsOnly, stack), BUCKET_URN);
+            undecided(stack, URN.egress);
         });
 
         it("bucket name unknown but the policy correlated by URN and written with wildcards", () => {
@@ -178,7 +156,7 @@ describe("s3-transfer-https-only", () => {
             const p = find(stack, "egress-policy");
             p.inputs.bucket = U;
             p.inputs.policy = doc({ ...httpsStatement("x"), Resource: ["arn:aws:s3:::*"] });
-            const ds = decide(httpsOnly, stack).filter((d) => d.urn === BUCKET_URN);
+            const ds = decide(stack).filter((d) => d.urn === URN.egress);
             assert.deepStrictEqual(
                 ds.map((d) => d.outcome),
                 ["compliant"],
@@ -206,12 +184,12 @@ describe("s3-transfer-https-only: partitions, in every form", () => {
     }
 
     for (const [form, build] of COMPLIANT_FORMS) {
-        it(`${form}: in GovCloud, compliant with its own partition's ARNs`, () => assertAllCompliant(decide(httpsOnly, inGovCloud(build()))));
+        it(`${form}: in GovCloud, compliant with its own partition's ARNs`, () => compliant(inGovCloud(build())));
 
         it(`${form}: in GovCloud, a deny written with arn:aws: covers nothing`, () => {
             const stack = inGovCloud(build());
             const on = rewriteHttps(stack, (a) => a.replace("arn:aws-us-gov:", "arn:aws:"));
-            assertOneViolation(decide(httpsOnly, stack), on, "the bucket and its objects");
+            violation(stack, on, "the bucket and its objects");
         });
 
         it(`${form}: in aws, a deny written with arn:aws-us-gov: covers nothing`, () => {
@@ -219,13 +197,13 @@ describe("s3-transfer-https-only: partitions, in every form", () => {
             const stack = build().filter((r) => r.type !== T.provider);
             stack.unshift(res(T.provider, "default_7_48_0", { region: "eu-west-1" }, { id: "prov-1" }));
             const on = rewriteHttps(stack, (a) => a.replace("arn:aws:", "arn:aws-us-gov:"));
-            assertOneViolation(decide(httpsOnly, stack), on, "the bucket and its objects");
+            violation(stack, on, "the bucket and its objects");
         });
 
         it(`${form}: a wildcard partition covers the bucket in any partition`, () => {
             const stack = inGovCloud(build());
             rewriteHttps(stack, (a) => a.replace("arn:aws-us-gov:", "arn:*:"));
-            assertAllCompliant(decide(httpsOnly, stack));
+            compliant(stack);
         });
     }
 });

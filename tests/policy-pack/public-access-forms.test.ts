@@ -6,16 +6,13 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists
 import * as assert from "assert";
 import { noPublicAccess } from "../../policy-pack/policies/no-public-access";
-import { assertAllCompliant, assertOneViolation, assertUndecided, ACCOUNT, COMPLIANT_FORMS, compliantStack, decide, doc, find, httpsStatement, res, U, urn } from "./fixtures";
+import { ACCOUNT, ACL_GROUP, COMPLIANT_FORMS, compliantStack, doc, find, onBucket, res, U, urn, URN, withEgressStatements } from "./fixtures";
+import { forPolicy } from "./harness";
+
+const { decide, compliant, violation, undecided } = forPolicy(noPublicAccess);
 
 const POLICY_URN = urn("aws:s3/bucketPolicy:BucketPolicy", "egress-policy");
 const OPEN = { Sid: "Open", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::pub-egress/*" };
-
-function withStatement(statement: Record<string, unknown>) {
-    const stack = compliantStack();
-    find(stack, "egress-policy").inputs.policy = doc(httpsStatement("pub-egress"), statement);
-    return stack;
-}
 
 describe("no-public-access: conditions as AWS evaluates them", () => {
     const pinned: [string, Record<string, unknown>][] = [
@@ -30,7 +27,7 @@ describe("no-public-access: conditions as AWS evaluates them", () => {
         ["StringEquals takes a star literally: no caller is `*`", { StringEquals: { "aws:PrincipalAccount": "*" } }],
     ];
     for (const [name, condition] of pinned) {
-        it(`compliant: ${name}`, () => assertAllCompliant(decide(noPublicAccess, withStatement({ ...OPEN, Condition: condition }))));
+        it(`compliant: ${name}`, () => compliant(withEgressStatements({ ...OPEN, Condition: condition })));
     }
 
     const open: [string, Record<string, unknown>][] = [
@@ -46,14 +43,14 @@ describe("no-public-access: conditions as AWS evaluates them", () => {
         ["a condition on a key that names no caller", { Bool: { "aws:SecureTransport": "true" } }],
     ];
     for (const [name, condition] of open) {
-        it(`violation: ${name}`, () => assertOneViolation(decide(noPublicAccess, withStatement({ ...OPEN, Condition: condition })), POLICY_URN, "open to every principal"));
+        it(`violation: ${name}`, () => violation(withEgressStatements({ ...OPEN, Condition: condition }), POLICY_URN, "open to every principal"));
     }
 
     it("undecided: the only pinning value is unknown until apply", () =>
-        assertUndecided(decide(noPublicAccess, withStatement({ ...OPEN, Condition: { StringEquals: { "aws:PrincipalAccount": U } } })), POLICY_URN));
+        undecided(withEgressStatements({ ...OPEN, Condition: { StringEquals: { "aws:PrincipalAccount": U } } }), POLICY_URN));
 
     it("the message says Block Public Access refuses the policy at deploy time when blockPublicPolicy is on", () => {
-        const v = assertOneViolation(decide(noPublicAccess, withStatement(OPEN)), POLICY_URN);
+        const v = violation(withEgressStatements(OPEN), POLICY_URN);
         assert.match(v.message, /blockPublicPolicy\) makes S3 refuse this policy at deploy time/);
     });
 });
@@ -62,53 +59,47 @@ const OBJECT = "aws:s3/bucketObject:BucketObject";
 const OBJECT_V2 = "aws:s3/bucketObjectv2:BucketObjectv2";
 
 function withObject(type: string, inputs: Record<string, unknown>) {
-    const stack = compliantStack();
-    const bucketUrn = urn("aws:s3/bucket:Bucket", "egress");
-    stack.push(res(type, "readme", { bucket: "pub-egress", key: "README.txt", ...inputs }, { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } }));
-    return stack;
+    return [...compliantStack(), onBucket(type, "readme", "pub-egress", URN.egress, { key: "README.txt", ...inputs })];
 }
 
 describe("no-public-access: objects", () => {
     for (const type of [OBJECT, OBJECT_V2]) {
         const short = type.split(":").pop();
         it(`${short}: compliant without an ACL or with "private"`, () => {
-            assertAllCompliant(decide(noPublicAccess, withObject(type, {})));
-            assertAllCompliant(decide(noPublicAccess, withObject(type, { acl: "private" })));
+            compliant(withObject(type, {}));
+            compliant(withObject(type, { acl: "private" }));
         });
         for (const acl of ["public-read", "public-read-write", "authenticated-read"]) {
             it(`${short}: violation with the canned ACL ${acl}, saying BPA refuses the upload`, () => {
-                const v = assertOneViolation(decide(noPublicAccess, withObject(type, { acl })), urn(type, "readme"), `"${acl}"`, '"README.txt"', 'bucket "pub-egress"');
+                const v = violation(withObject(type, { acl }), urn(type, "readme"), `"${acl}"`, '"README.txt"', 'bucket "pub-egress"');
                 assert.match(v.message, /blockPublicAcls\) makes S3 refuse this request at deploy time/);
             });
         }
-        it(`${short}: undecided when the ACL is unknown`, () => assertUndecided(decide(noPublicAccess, withObject(type, { acl: U })), urn(type, "readme")));
+        it(`${short}: undecided when the ACL is unknown`, () => undecided(withObject(type, { acl: U }), urn(type, "readme")));
     }
 
     it("ObjectCopy: a grant to AllUsers, or a public canned ACL, is caught; a private copy is compliant", () => {
         const COPY = "aws:s3/objectCopy:ObjectCopy";
-        assertAllCompliant(decide(noPublicAccess, withObject(COPY, { source: "other/readme", acl: "private" })));
-        assertOneViolation(
-            decide(
-                noPublicAccess,
-                withObject(COPY, { source: "other/readme", grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] }] }),
-            ),
+        compliant(withObject(COPY, { source: "other/readme", acl: "private" }));
+        violation(
+            withObject(COPY, { source: "other/readme", grants: [{ type: "Group", uri: ACL_GROUP.allUsers, permissions: ["READ"] }] }),
             urn(COPY, "readme"),
             "AllUsers",
             "refuse this request at deploy time",
         );
-        assertOneViolation(decide(noPublicAccess, withObject(COPY, { source: "other/readme", acl: "public-read" })), urn(COPY, "readme"), '"public-read"');
+        violation(withObject(COPY, { source: "other/readme", acl: "public-read" }), urn(COPY, "readme"), '"public-read"');
     });
 
     it("a public ACL on the bucket itself says Block Public Access refuses it", () => {
         const stack = compliantStack();
         find(stack, "egress").inputs.acl = "public-read";
-        const v = assertOneViolation(decide(noPublicAccess, stack), urn("aws:s3/bucket:Bucket", "egress"), '"public-read"');
+        const v = violation(stack, urn("aws:s3/bucket:Bucket", "egress"), '"public-read"');
         assert.match(v.message, /blockPublicAcls\) makes S3 refuse this request at deploy time/);
     });
 
     it("without Block Public Access the message does not promise a refusal", () => {
         const stack = withObject(OBJECT, { acl: "public-read" }).filter((r) => !r.urn.endsWith("::egress-public-access-block"));
-        const v = decide(noPublicAccess, stack).filter((d) => d.outcome === "violation" && d.urn === urn(OBJECT, "readme"));
+        const v = decide(stack).filter((d) => d.outcome === "violation" && d.urn === urn(OBJECT, "readme"));
         assert.strictEqual(v.length, 1);
         assert.doesNotMatch(v[0].message, /refuse/);
     });
@@ -119,11 +110,7 @@ const AP_POLICY = "aws:s3control/accessPointPolicy:AccessPointPolicy";
 const AP_ARN = `arn:aws:s3:eu-west-1:${ACCOUNT}:accesspoint/partner`;
 
 function withAccessPoint(inputs: Record<string, unknown>, policy?: unknown) {
-    const stack = compliantStack();
-    const bucketUrn = urn("aws:s3/bucket:Bucket", "egress");
-    stack.push(
-        res(AP, "partner-ap", { bucket: "pub-egress", name: "partner", arn: AP_ARN, ...inputs }, { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn] } }),
-    );
+    const stack = [...compliantStack(), onBucket(AP, "partner-ap", "pub-egress", URN.egress, { name: "partner", arn: AP_ARN, ...inputs })];
     if (policy !== undefined) {
         const apUrn = urn(AP, "partner-ap");
         stack.push(res(AP_POLICY, "partner-ap-policy", { accessPointArn: AP_ARN, policy }, { dependencies: [apUrn], propertyDependencies: { accessPointArn: [apUrn] } }));
@@ -141,32 +128,24 @@ const apStatement = (principal: unknown, condition?: unknown) => ({
 
 describe("no-public-access: access points", () => {
     it("compliant: the default (all four blocks on) and a policy naming the partner, inline or as AccessPointPolicy", () => {
-        assertAllCompliant(decide(noPublicAccess, withAccessPoint({})));
-        assertAllCompliant(decide(noPublicAccess, withAccessPoint({ policy: doc(apStatement({ AWS: "arn:aws:iam::222222222222:root" })) })));
-        assertAllCompliant(decide(noPublicAccess, withAccessPoint({}, doc(apStatement({ AWS: "arn:aws:iam::222222222222:root" })))));
+        compliant(withAccessPoint({}));
+        compliant(withAccessPoint({ policy: doc(apStatement({ AWS: "arn:aws:iam::222222222222:root" })) }));
+        compliant(withAccessPoint({}, doc(apStatement({ AWS: "arn:aws:iam::222222222222:root" }))));
     });
 
     for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
         it(`violation: the access point turns ${flag} off`, () =>
-            assertOneViolation(
-                decide(
-                    noPublicAccess,
-                    withAccessPoint({
-                        publicAccessBlockConfiguration: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, [flag]: false },
-                    }),
-                ),
+            violation(
+                withAccessPoint({
+                    publicAccessBlockConfiguration: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, [flag]: false },
+                }),
                 urn(AP, "partner-ap"),
                 flag,
             ));
     }
 
     it("violation: a public access point policy, inline, saying BPA refuses it", () => {
-        const v = assertOneViolation(
-            decide(noPublicAccess, withAccessPoint({ policy: doc(apStatement("*")) })),
-            urn(AP, "partner-ap"),
-            "access point policy",
-            "open to every principal",
-        );
+        const v = violation(withAccessPoint({ policy: doc(apStatement("*")) }), urn(AP, "partner-ap"), "access point policy", "open to every principal");
         assert.match(v.message, /refuse this policy at deploy time/);
     });
 
@@ -175,19 +154,19 @@ describe("no-public-access: access points", () => {
             { publicAccessBlockConfiguration: { blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: true, restrictPublicBuckets: true } },
             doc(apStatement({ AWS: "*" }, { StringEqualsIfExists: { "aws:PrincipalAccount": ACCOUNT } })),
         );
-        const v = decide(noPublicAccess, stack).filter((d) => d.outcome === "violation");
+        const v = decide(stack).filter((d) => d.outcome === "violation");
         assert.deepStrictEqual(v.map((d) => d.urn).sort(), [urn(AP, "partner-ap"), urn(AP_POLICY, "partner-ap-policy")].sort());
         assert.doesNotMatch(v.find((d) => d.urn === urn(AP_POLICY, "partner-ap-policy"))!.message, /refuse/);
     });
 
     it("compliant: an AccessPointPolicy pinned to an account; undecided when unknown", () => {
-        assertAllCompliant(decide(noPublicAccess, withAccessPoint({}, doc(apStatement("*", { StringEquals: { "aws:PrincipalAccount": ACCOUNT } })))));
-        assertUndecided(decide(noPublicAccess, withAccessPoint({}, U)), urn(AP_POLICY, "partner-ap-policy"));
+        compliant(withAccessPoint({}, doc(apStatement("*", { StringEquals: { "aws:PrincipalAccount": ACCOUNT } }))));
+        undecided(withAccessPoint({}, U), urn(AP_POLICY, "partner-ap-policy"));
     });
 
     it("the four compliant stack forms stay compliant", () => {
         for (const [, build] of COMPLIANT_FORMS) {
-            assertAllCompliant(decide(noPublicAccess, build()));
+            compliant(build());
         }
     });
 });

@@ -1,27 +1,9 @@
 import * as assert from "assert";
 import { replicationOwnerAndKms } from "../../policy-pack/policies/replication-owner-and-kms";
-import {
-    ACCOUNT,
-    assertAllCompliant,
-    assertOneViolation,
-    assertUndecided,
-    compliantStack,
-    decide,
-    find,
-    legacyStack,
-    outcomes,
-    REPLICA_KEY,
-    reported,
-    SOURCE_KEY,
-    T,
-    U,
-    urn,
-    v2InlineStack,
-    v6SplitStack,
-} from "./fixtures";
+import { ACCOUNT, compliantStack, find, legacyStack, REPLICA_KEY, SOURCE_KEY, T, U, urn, URN, v2InlineStack, v6SplitStack } from "./fixtures";
+import { forPolicy, outcomes } from "./harness";
 
-const REPLICATION_URN = urn(T.replication, "egress-replication");
-const BUCKET_URN = urn(T.bucket, "egress");
+const { decide, reported, compliant, violation, undecided, itIsCompliantIn } = forPolicy(replicationOwnerAndKms);
 
 /** The compliant stack with SSE-KMS on the source and a KMS-aware rule. */
 function kmsStack() {
@@ -37,22 +19,20 @@ const rule0 = (stack: ReturnType<typeof compliantStack>) => find(stack, "egress-
 
 describe("s3-transfer-replication-owner-and-kms", () => {
     describe("compliant", () => {
-        for (const [name, build] of [
+        itIsCompliantIn([
             ["split rule to another account with owner Destination (v7)", compliantStack],
             ["V2 tokens (v6)", v6SplitStack],
             ["legacy inline with SSE-KMS, accountId, replicaKmsKeyId", legacyStack],
             ["BucketV2 inline lists", v2InlineStack],
             ["split rule with SSE-KMS source", kmsStack],
-        ] as const) {
-            it(name, () => assertAllCompliant(decide(replicationOwnerAndKms, build())));
-        }
+        ] as const);
 
         it("same-account replication needs no owner override", () => {
             const stack = compliantStack();
             const r = rule0(stack);
             r.destination.account = ACCOUNT;
             delete r.destination.accessControlTranslation;
-            assert.deepStrictEqual(decide(replicationOwnerAndKms, stack), []);
+            assert.deepStrictEqual(decide(stack), []);
         });
 
         it("a disabled rule is not judged", () => {
@@ -60,7 +40,7 @@ describe("s3-transfer-replication-owner-and-kms", () => {
             const r = rule0(stack);
             r.status = "Disabled";
             delete r.destination.accessControlTranslation;
-            assert.deepStrictEqual(decide(replicationOwnerAndKms, stack), []);
+            assert.deepStrictEqual(decide(stack), []);
         });
     });
 
@@ -68,69 +48,69 @@ describe("s3-transfer-replication-owner-and-kms", () => {
         it("split rule to another account without accessControlTranslation", () => {
             const stack = compliantStack();
             delete rule0(stack).destination.accessControlTranslation;
-            assertOneViolation(decide(replicationOwnerAndKms, stack), REPLICATION_URN, 'bucket "pub-egress"', "222222222222", '"Destination"');
+            violation(stack, URN.egressReplication, 'bucket "pub-egress"', "222222222222", '"Destination"');
         });
 
         it("legacy inline rule to another account without accessControlTranslation", () => {
             const stack = legacyStack();
             delete find(stack, "egress").inputs.replicationConfiguration.rules[0].destination.accessControlTranslation;
-            assertOneViolation(decide(replicationOwnerAndKms, stack), BUCKET_URN, "inline on Bucket", "accessControlTranslation");
+            violation(stack, URN.egress, "inline on Bucket", "accessControlTranslation");
         });
 
         it("BucketV2 inline rule without accessControlTranslations", () => {
             const stack = v2InlineStack();
             delete find(stack, "egress").inputs.replicationConfigurations[0].rules[0].destinations[0].accessControlTranslations;
-            assertOneViolation(decide(replicationOwnerAndKms, stack), urn(T.bucketV2, "egress"), "222222222222");
+            violation(stack, urn(T.bucketV2, "egress"), "222222222222");
         });
 
         it("owner override without the destination account", () => {
             const stack = compliantStack();
             delete rule0(stack).destination.account;
-            assertOneViolation(decide(replicationOwnerAndKms, stack), REPLICATION_URN, "destination.account");
+            violation(stack, URN.egressReplication, "destination.account");
         });
 
         it("SSE-KMS source, rule without a replica key", () => {
             const stack = kmsStack();
             delete rule0(stack).destination.encryptionConfiguration;
-            assertOneViolation(decide(replicationOwnerAndKms, stack), REPLICATION_URN, "encrypts with SSE-KMS", "names no replica key");
+            violation(stack, URN.egressReplication, "encrypts with SSE-KMS", "names no replica key");
         });
 
         it("SSE-KMS source, rule not selecting SSE-KMS objects", () => {
             const stack = kmsStack();
             delete rule0(stack).sourceSelectionCriteria;
-            assertOneViolation(decide(replicationOwnerAndKms, stack), REPLICATION_URN, "does not select SSE-KMS objects");
+            violation(stack, URN.egressReplication, "does not select SSE-KMS objects");
         });
 
         it("SSE-KMS selection Disabled", () => {
             const stack = kmsStack();
             rule0(stack).sourceSelectionCriteria.sseKmsEncryptedObjects.status = "Disabled";
-            assertOneViolation(decide(replicationOwnerAndKms, stack), REPLICATION_URN, "does not select SSE-KMS objects");
+            violation(stack, URN.egressReplication, "does not select SSE-KMS objects");
         });
 
         it("the AWS-managed aws/s3 key as replica key across accounts", () => {
             const stack = kmsStack();
             rule0(stack).destination.encryptionConfiguration.replicaKmsKeyId = "alias/aws/s3";
-            assertOneViolation(decide(replicationOwnerAndKms, stack), REPLICATION_URN, "AWS-managed aws/s3 key");
+            violation(stack, URN.egressReplication, "AWS-managed aws/s3 key");
         });
 
         it("legacy inline KMS selection disabled", () => {
             const stack = legacyStack();
             find(stack, "egress").inputs.replicationConfiguration.rules[0].sourceSelectionCriteria.sseKmsEncryptedObjects.enabled = false;
-            assertOneViolation(decide(replicationOwnerAndKms, stack), BUCKET_URN, "sseKmsEncryptedObjects.enabled");
+            violation(stack, URN.egress, "sseKmsEncryptedObjects.enabled");
         });
 
         it("a replica key without SSE-KMS selection on an SSE-S3 source", () => {
             const stack = compliantStack();
             rule0(stack).destination.encryptionConfiguration = { replicaKmsKeyId: REPLICA_KEY };
-            assertOneViolation(decide(replicationOwnerAndKms, stack), REPLICATION_URN, "replicates KMS-encrypted objects");
+            violation(stack, URN.egressReplication, "replicates KMS-encrypted objects");
         });
 
         it("is reported through the policy object", () => {
             const stack = compliantStack();
             delete rule0(stack).destination.accessControlTranslation;
             assert.deepStrictEqual(
-                reported(replicationOwnerAndKms, stack).map((v) => [v.policy, v.enforcementLevel, v.urn]),
-                [["s3-transfer-replication-owner-and-kms", "mandatory", REPLICATION_URN]],
+                reported(stack).map((v) => [v.policy, v.enforcementLevel, v.urn]),
+                [["s3-transfer-replication-owner-and-kms", "mandatory", URN.egressReplication]],
             );
         });
     });
@@ -141,31 +121,31 @@ describe("s3-transfer-replication-owner-and-kms", () => {
             const r = rule0(stack);
             r.destination.account = U;
             delete r.destination.accessControlTranslation;
-            assertUndecided(decide(replicationOwnerAndKms, stack), REPLICATION_URN);
+            undecided(stack, URN.egressReplication);
         });
 
         it("owner unknown", () => {
             const stack = compliantStack();
             rule0(stack).destination.accessControlTranslation.owner = U;
-            assertUndecided(decide(replicationOwnerAndKms, stack), REPLICATION_URN);
+            undecided(stack, URN.egressReplication);
         });
 
         it("replica key unknown", () => {
             const stack = kmsStack();
             rule0(stack).destination.encryptionConfiguration.replicaKmsKeyId = U;
-            assertUndecided(decide(replicationOwnerAndKms, stack), REPLICATION_URN);
+            undecided(stack, URN.egressReplication);
         });
 
         it("source encryption unknown", () => {
             const stack = compliantStack();
             find(stack, "egress-encryption").inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm = U;
-            assertUndecided(decide(replicationOwnerAndKms, stack), REPLICATION_URN);
+            undecided(stack, URN.egressReplication);
         });
 
         it("rules unknown", () => {
             const stack = compliantStack();
             find(stack, "egress-replication").inputs.rules = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2";
-            assert.deepStrictEqual(outcomes(decide(replicationOwnerAndKms, stack)), ["undecided"]);
+            assert.deepStrictEqual(outcomes(decide(stack)), ["undecided"]);
         });
     });
 });
@@ -209,7 +189,7 @@ describe("s3-transfer-replication-owner-and-kms: replica key references, in ever
             it(`${form}: a cross-account replica key given as ${key.includes("alias") ? "an alias ARN" : "a key ARN"}`, () => {
                 const stack = build();
                 withReplicaKey(stack, key);
-                assertAllCompliant(decide(replicationOwnerAndKms, stack));
+                compliant(stack);
             });
         }
 
@@ -217,7 +197,7 @@ describe("s3-transfer-replication-owner-and-kms: replica key references, in ever
             it(`${form}: a cross-account replica key given as ${key.startsWith("alias") ? "an alias name" : "a bare key ID"}`, () => {
                 const stack = build();
                 const on = withReplicaKey(stack, key);
-                assertOneViolation(decide(replicationOwnerAndKms, stack), on, "bare key ID or alias name", "key ARN or alias ARN");
+                violation(stack, on, "bare key ID or alias name", "key ARN or alias ARN");
             });
         }
     }
@@ -228,6 +208,6 @@ describe("s3-transfer-replication-owner-and-kms: replica key references, in ever
         const r = rule0(stack);
         r.destination.account = ACCOUNT;
         delete r.destination.accessControlTranslation;
-        assertAllCompliant(decide(replicationOwnerAndKms, stack));
+        compliant(stack);
     });
 });

@@ -1,67 +1,29 @@
 import * as assert from "assert";
 import { replicationRoleLeastPrivilege } from "../../policy-pack/policies/replication-role-least-privilege";
-import {
-    assertAllCompliant,
-    assertOneViolation,
-    assertUndecided,
-    compliantStack,
-    decide,
-    doc,
-    find,
-    legacyStack,
-    replicationPermissions,
-    reported,
-    res,
-    T,
-    U,
-    urn,
-    v6SplitStack,
-    without,
-} from "./fixtures";
+import { compliantStack, doc, find, legacyStack, replicationPermissions, res, T, U, urn, URN, v6SplitStack, withManagedPermissions, without, withPolicy } from "./fixtures";
+import { assertOneViolation, forPolicy } from "./harness";
 
-const ROLE_URN = urn(T.role, "replication-role");
-const ROLE_POLICY_URN = urn(T.rolePolicy, "replication-permissions");
+const { decide, reported, compliant, violation, undecided, itIsCompliantIn } = forPolicy(replicationRoleLeastPrivilege);
 
 function withPermissions(...statements: Record<string, unknown>[]) {
-    const stack = compliantStack();
-    find(stack, "replication-permissions").inputs.policy = doc(...statements);
-    return stack;
+    return withPolicy("replication-permissions", doc(...statements));
 }
 
 const GET = { Effect: "Allow", Action: "s3:GetObjectVersionForReplication", Resource: "arn:aws:s3:::pub-egress/*" };
 
-/** A managed policy attached to the replication role with its ARN unknown (a new policy in preview). */
-function withManaged(policy: string) {
-    const stack = without(compliantStack(), "replication-permissions");
-    const policyUrn = urn(T.iamPolicy, "replication-managed");
-    const roleUrn = urn(T.role, "replication-role");
-    stack.push(res(T.iamPolicy, "replication-managed", { name: "pub-replication", policy }));
-    stack.push(
-        res(
-            T.attachment,
-            "replication-attach",
-            { role: "pub-replication", policyArn: U },
-            { dependencies: [roleUrn, policyUrn], propertyDependencies: { role: [roleUrn], policyArn: [policyUrn] } },
-        ),
-    );
-    return stack;
-}
-
 describe("s3-transfer-replication-role-least-privilege", () => {
     describe("compliant", () => {
-        for (const [name, build] of [
+        itIsCompliantIn([
             ["RolePolicy listing the replication actions (v7)", compliantStack],
             ["v6 tokens", v6SplitStack],
             ["legacy inline replication naming the role", legacyStack],
-            ["managed policy attached by URN while its ARN is unknown", () => withManaged(replicationPermissions("pub-egress", "partner-ingress"))],
-        ] as const) {
-            it(name, () => assertAllCompliant(decide(replicationRoleLeastPrivilege, build())));
-        }
+            ["managed policy attached by URN while its ARN is unknown", () => withManagedPermissions(replicationPermissions("pub-egress", "partner-ingress"))],
+        ] as const);
 
         it("Role.inlinePolicies listing the replication actions", () => {
             const stack = without(compliantStack(), "replication-permissions");
             find(stack, "replication-role").inputs.inlinePolicies = [{ name: "replicate", policy: replicationPermissions("pub-egress", "partner-ingress") }];
-            assertAllCompliant(decide(replicationRoleLeastPrivilege, stack));
+            compliant(stack);
         });
 
         it("a role S3 does not assume is not judged", () => {
@@ -72,7 +34,7 @@ describe("s3-transfer-replication-role-least-privilege", () => {
             find(stack, "egress-replication").inputs.role = "arn:aws:iam::111111111111:role/someone-else";
             find(stack, "egress-replication").propertyDependencies = {};
             find(stack, "replication-permissions").inputs.policy = doc({ Effect: "Allow", Action: "s3:*", Resource: "*" });
-            assert.deepStrictEqual(decide(replicationRoleLeastPrivilege, stack), []);
+            assert.deepStrictEqual(decide(stack), []);
         });
     });
 
@@ -86,32 +48,30 @@ describe("s3-transfer-replication-role-least-privilege", () => {
             ["NotAction", { Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:s3:::pub-egress/*" }, "NotAction"],
             ["NotResource", { ...GET, Resource: undefined, NotResource: "arn:aws:s3:::x" }, "NotResource"],
         ] as const) {
-            it(`RolePolicy with ${name}`, () =>
-                assertOneViolation(decide(replicationRoleLeastPrivilege, withPermissions(GET, statement)), ROLE_POLICY_URN, fragment, 'role "pub-replication"'));
+            it(`RolePolicy with ${name}`, () => violation(withPermissions(GET, statement), URN.replicationPermissions, fragment, 'role "pub-replication"'));
         }
 
         it("the statement given as an object document", () => {
-            const stack = compliantStack();
-            find(stack, "replication-permissions").inputs.policy = { Version: "2012-10-17", Statement: { ...GET, Action: "s3:*" } };
-            assertOneViolation(decide(replicationRoleLeastPrivilege, stack), ROLE_POLICY_URN, '"s3:*"');
+            const stack = withPolicy("replication-permissions", { Version: "2012-10-17", Statement: { ...GET, Action: "s3:*" } });
+            violation(stack, URN.replicationPermissions, '"s3:*"');
         });
 
         it("Role.inlinePolicies with a wildcard", () => {
             const stack = without(compliantStack(), "replication-permissions");
             find(stack, "replication-role").inputs.inlinePolicies = [{ name: "replicate", policy: doc({ ...GET, Action: "s3:*" }) }];
-            assertOneViolation(decide(replicationRoleLeastPrivilege, stack), ROLE_URN, 'Inline policy "replicate"');
+            violation(stack, URN.replicationRole, 'Inline policy "replicate"');
         });
 
         it("an attached managed policy with a wildcard", () =>
-            assertOneViolation(decide(replicationRoleLeastPrivilege, withManaged(doc({ ...GET, Action: "s3:*" }))), urn(T.iamPolicy, "replication-managed"), '"s3:*"'));
+            violation(withManagedPermissions(doc({ ...GET, Action: "s3:*" })), urn(T.iamPolicy, "replication-managed"), '"s3:*"'));
 
         it("AmazonS3FullAccess attached", () => {
             const stack = compliantStack();
-            const roleUrn = urn(T.role, "replication-role");
+            const roleUrn = URN.replicationRole;
             stack.push(
                 res(T.attachment, "full", { role: "pub-replication", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }, { propertyDependencies: { role: [roleUrn] } }),
             );
-            assertOneViolation(decide(replicationRoleLeastPrivilege, stack), urn(T.attachment, "full"), "AmazonS3FullAccess");
+            violation(stack, urn(T.attachment, "full"), "AmazonS3FullAccess");
         });
 
         it("a role found through the replication config even without the s3 trust", () => {
@@ -119,7 +79,7 @@ describe("s3-transfer-replication-role-least-privilege", () => {
             find(stack, "replication-role").inputs.assumeRolePolicy = JSON.stringify({
                 Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: "sts:AssumeRole" }],
             });
-            assertOneViolation(decide(replicationRoleLeastPrivilege, stack), ROLE_POLICY_URN, '"s3:*"');
+            violation(stack, URN.replicationPermissions, '"s3:*"');
         });
 
         it("a role found only through a legacy inline replicationConfiguration", () => {
@@ -128,47 +88,51 @@ describe("s3-transfer-replication-role-least-privilege", () => {
                 Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: "sts:AssumeRole" }],
             });
             find(stack, "replication-permissions").inputs.policy = doc({ ...GET, Action: "s3:*" });
-            assertOneViolation(decide(replicationRoleLeastPrivilege, stack), ROLE_POLICY_URN, '"s3:*"');
+            violation(stack, URN.replicationPermissions, '"s3:*"');
         });
 
         it("additional forbidden actions from config", () =>
             assertOneViolation(
-                decide(replicationRoleLeastPrivilege, withPermissions(GET, { Effect: "Allow", Action: "kms:*", Resource: "arn:aws:kms:eu-west-1:1:key/k" }), {
+                decide(withPermissions(GET, { Effect: "Allow", Action: "kms:*", Resource: "arn:aws:kms:eu-west-1:1:key/k" }), {
                     additionalForbiddenActions: ["kms:*"],
                 }),
-                ROLE_POLICY_URN,
+                URN.replicationPermissions,
                 '"kms:*"',
             ));
 
         it("is reported at mandatory level", () => {
             assert.deepStrictEqual(
-                reported(replicationRoleLeastPrivilege, withPermissions({ ...GET, Action: "*" })).map((v) => [v.enforcementLevel, v.urn]),
-                [["mandatory", ROLE_POLICY_URN]],
+                reported(withPermissions({ ...GET, Action: "*" })).map((v) => [v.enforcementLevel, v.urn]),
+                [["mandatory", URN.replicationPermissions]],
             );
         });
     });
 
     describe("unknown values", () => {
         it("RolePolicy document unknown", () => {
-            const stack = compliantStack();
-            find(stack, "replication-permissions").inputs.policy = U;
-            assertUndecided(decide(replicationRoleLeastPrivilege, stack), ROLE_POLICY_URN);
+            const stack = withPolicy("replication-permissions", U);
+            undecided(stack, URN.replicationPermissions);
         });
 
-        it("Resource unknown beside S3 actions", () => assertUndecided(decide(replicationRoleLeastPrivilege, withPermissions({ ...GET, Resource: U })), ROLE_POLICY_URN));
+        it("Resource unknown beside S3 actions", () => undecided(withPermissions({ ...GET, Resource: U }), URN.replicationPermissions));
 
         it("a customer-managed policy outside the stack", () => {
             const stack = compliantStack();
             stack.push(
-                res(T.attachment, "outside", { role: "pub-replication", policyArn: "arn:aws:iam::111111111111:policy/elsewhere" }, { propertyDependencies: { role: [ROLE_URN] } }),
+                res(
+                    T.attachment,
+                    "outside",
+                    { role: "pub-replication", policyArn: "arn:aws:iam::111111111111:policy/elsewhere" },
+                    { propertyDependencies: { role: [URN.replicationRole] } },
+                ),
             );
-            assertUndecided(decide(replicationRoleLeastPrivilege, stack), urn(T.attachment, "outside"));
+            undecided(stack, urn(T.attachment, "outside"));
         });
 
         it("the role of the RolePolicy unknown but linked by URN", () => {
             const stack = withPermissions({ ...GET, Action: "s3:*" });
             find(stack, "replication-permissions").inputs.role = U;
-            assertOneViolation(decide(replicationRoleLeastPrivilege, stack), ROLE_POLICY_URN, '"s3:*"');
+            violation(stack, URN.replicationPermissions, '"s3:*"');
         });
     });
 });

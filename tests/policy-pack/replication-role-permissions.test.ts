@@ -6,30 +6,27 @@ import * as assert from "assert";
 import { replicationRolePermissions } from "../../policy-pack/policies/replication-role-permissions";
 import { ExportResource } from "../../policy-pack/offline";
 import {
-    assertAllCompliant,
-    assertOneViolation,
-    assertUndecided,
     COMPLIANT_FORMS,
     compliantStack,
-    decide,
     doc,
     find,
     inGovCloud,
     legacyStack,
     REPLICA_KEY,
     replicationKmsStatements,
-    reported,
     res,
     SOURCE_KEY,
     T,
     U,
-    urn,
+    URN,
     v2InlineStack,
     v6SplitStack,
-    without,
+    withManagedPermissions,
+    withPolicy,
 } from "./fixtures";
+import { forPolicy } from "./harness";
 
-const ROLE_URN = urn(T.role, "replication-role");
+const { decide, reported, compliant, violation, undecided, itIsCompliantIn } = forPolicy(replicationRolePermissions);
 
 /** Remove one action from every statement of the role's RolePolicy. */
 function withoutAction(stack: ExportResource[], action: string): ExportResource[] {
@@ -59,40 +56,24 @@ function kmsSplitStack(): ExportResource[] {
 
 describe("s3-transfer-replication-role-permissions", () => {
     describe("compliant", () => {
-        for (const [name, build] of [...COMPLIANT_FORMS, ["SSE-KMS with Bucket Keys, split (v7)", kmsSplitStack] as const]) {
-            it(name, () => assertAllCompliant(decide(replicationRolePermissions, build())));
-        }
+        itIsCompliantIn([...COMPLIANT_FORMS, ["SSE-KMS with Bucket Keys, split (v7)", kmsSplitStack] as const]);
 
         it("a grant through an attached managed policy in the stack counts", () => {
-            const stack = without(compliantStack(), "replication-permissions");
-            const roleUrn = urn(T.role, "replication-role");
-            const policyUrn = urn(T.iamPolicy, "replication-managed");
-            stack.push(
-                res(T.iamPolicy, "replication-managed", {
-                    name: "pub-replication",
-                    policy: doc({
-                        Effect: "Allow",
-                        Action: ["s3:GetReplicationConfiguration", "s3:GetObjectVersionForReplication", "s3:Replicate*", "s3:ObjectOwnerOverrideToBucketOwner"],
-                        Resource: ["arn:aws:s3:::pub-egress", "arn:aws:s3:::pub-egress/*", "arn:aws:s3:::partner-ingress/*"],
-                    }),
+            const stack = withManagedPermissions(
+                doc({
+                    Effect: "Allow",
+                    Action: ["s3:GetReplicationConfiguration", "s3:GetObjectVersionForReplication", "s3:Replicate*", "s3:ObjectOwnerOverrideToBucketOwner"],
+                    Resource: ["arn:aws:s3:::pub-egress", "arn:aws:s3:::pub-egress/*", "arn:aws:s3:::partner-ingress/*"],
                 }),
             );
-            stack.push(
-                res(
-                    T.attachment,
-                    "attach",
-                    { role: "pub-replication", policyArn: U },
-                    { dependencies: [roleUrn, policyUrn], propertyDependencies: { role: [roleUrn], policyArn: [policyUrn] } },
-                ),
-            );
-            assertAllCompliant(decide(replicationRolePermissions, stack));
+            compliant(stack);
         });
 
         it("a rule that is Disabled requires nothing", () => {
             const stack = withoutAction(compliantStack(), "s3:ObjectOwnerOverrideToBucketOwner");
             find(stack, "egress-replication").inputs.rules[0].status = "Disabled";
             assert.deepStrictEqual(
-                decide(replicationRolePermissions, stack).filter((d) => d.outcome === "violation"),
+                decide(stack).filter((d) => d.outcome === "violation"),
                 [],
             );
         });
@@ -107,26 +88,20 @@ describe("s3-transfer-replication-role-permissions", () => {
         ];
         for (const [form, build] of forms) {
             it(`${form}: owner override without s3:ObjectOwnerOverrideToBucketOwner`, () =>
-                assertOneViolation(
-                    decide(replicationRolePermissions, withoutAction(build(), "s3:ObjectOwnerOverrideToBucketOwner")),
-                    ROLE_URN,
-                    "s3:ObjectOwnerOverrideToBucketOwner",
-                    "hands ownership",
-                ));
+                violation(withoutAction(build(), "s3:ObjectOwnerOverrideToBucketOwner"), URN.replicationRole, "s3:ObjectOwnerOverrideToBucketOwner", "hands ownership"));
 
-            it(`${form}: no s3:ReplicateObject`, () =>
-                assertOneViolation(decide(replicationRolePermissions, withoutAction(build(), "s3:ReplicateObject")), ROLE_URN, "s3:ReplicateObject"));
+            it(`${form}: no s3:ReplicateObject`, () => violation(withoutAction(build(), "s3:ReplicateObject"), URN.replicationRole, "s3:ReplicateObject"));
         }
 
         it("delete marker replication Enabled without s3:ReplicateDelete (V2 schema, and legacy deleteMarkerReplicationStatus)", () => {
             const split = withoutAction(compliantStack(), "s3:ReplicateDelete");
-            assertAllCompliant(decide(replicationRolePermissions, split));
+            compliant(split);
             find(split, "egress-replication").inputs.rules[0].deleteMarkerReplication = { status: "Enabled" };
-            assertOneViolation(decide(replicationRolePermissions, split), ROLE_URN, "s3:ReplicateDelete", "delete markers");
+            violation(split, URN.replicationRole, "s3:ReplicateDelete", "delete markers");
 
             const legacy = withoutAction(legacyStack(), "s3:ReplicateDelete");
             find(legacy, "egress").inputs.replicationConfiguration.rules[0].deleteMarkerReplicationStatus = "Enabled";
-            assertOneViolation(decide(replicationRolePermissions, legacy), ROLE_URN, "s3:ReplicateDelete");
+            violation(legacy, URN.replicationRole, "s3:ReplicateDelete");
         });
 
         it("a replica key without kms:Encrypt on it", () => {
@@ -136,7 +111,7 @@ describe("s3-transfer-replication-role-permissions", () => {
             d.Statement = d.Statement.filter((st: { Resource: string }) => st.Resource !== REPLICA_KEY);
             d.Statement.push({ Effect: "Allow", Action: "kms:Decrypt", Resource: REPLICA_KEY });
             p.inputs.policy = JSON.stringify(d);
-            assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "kms:Encrypt", REPLICA_KEY);
+            violation(stack, URN.replicationRole, "kms:Encrypt", REPLICA_KEY);
         });
 
         it("S3 Bucket Keys on without kms:Decrypt on the replica key (legacy inline and split)", () => {
@@ -146,13 +121,13 @@ describe("s3-transfer-replication-role-permissions", () => {
                 const d = JSON.parse(p.inputs.policy);
                 for (const st of d.Statement) if (st.Resource === REPLICA_KEY) st.Action = ["kms:Encrypt"];
                 p.inputs.policy = JSON.stringify(d);
-                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "kms:Decrypt", "Bucket Keys");
+                violation(stack, URN.replicationRole, "kms:Decrypt", "Bucket Keys");
                 // With Bucket Keys off, kms:Encrypt is enough.
                 const off = structuredClone(stack);
                 const enc = off.find((r) => r.urn.endsWith("::egress-encryption"));
                 if (enc) (enc.inputs!.rules as { bucketKeyEnabled: boolean }[])[0].bucketKeyEnabled = false;
                 else (find(off, "egress").inputs.serverSideEncryptionConfiguration.rule as { bucketKeyEnabled: boolean }).bucketKeyEnabled = false;
-                assertAllCompliant(decide(replicationRolePermissions, off));
+                compliant(off);
             }
         });
 
@@ -162,27 +137,26 @@ describe("s3-transfer-replication-role-permissions", () => {
             const d = JSON.parse(p.inputs.policy);
             d.Statement = d.Statement.filter((st: { Resource: string }) => st.Resource !== SOURCE_KEY);
             p.inputs.policy = JSON.stringify(d);
-            assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "kms:Decrypt", SOURCE_KEY);
+            violation(stack, URN.replicationRole, "kms:Decrypt", SOURCE_KEY);
         });
 
         it("is reported at mandatory level on the role", () =>
             assert.deepStrictEqual(
-                reported(replicationRolePermissions, withoutAction(compliantStack(), "s3:ObjectOwnerOverrideToBucketOwner")).map((v) => [v.enforcementLevel, v.urn]),
-                [["mandatory", ROLE_URN]],
+                reported(withoutAction(compliantStack(), "s3:ObjectOwnerOverrideToBucketOwner")).map((v) => [v.enforcementLevel, v.urn]),
+                [["mandatory", URN.replicationRole]],
             ));
     });
 
     describe("undecided", () => {
         it("the role's policy unknown until apply", () => {
-            const stack = compliantStack();
-            find(stack, "replication-permissions").inputs.policy = U;
-            assertUndecided(decide(replicationRolePermissions, stack), ROLE_URN);
+            const stack = withPolicy("replication-permissions", U);
+            undecided(stack, URN.replicationRole);
         });
 
         it("the owner override unknown", () => {
             const stack = withoutAction(compliantStack(), "s3:ObjectOwnerOverrideToBucketOwner");
             find(stack, "egress-replication").inputs.rules[0].destination.accessControlTranslation = { owner: U };
-            assertUndecided(decide(replicationRolePermissions, stack), ROLE_URN);
+            undecided(stack, URN.replicationRole);
         });
 
         it("KMS actions of an AWS managed policy (the shipped table keeps S3 statements only)", () => {
@@ -191,7 +165,7 @@ describe("s3-transfer-replication-role-permissions", () => {
             const d = JSON.parse(p.inputs.policy);
             d.Statement = d.Statement.filter((st: { Resource: string }) => st.Resource !== SOURCE_KEY);
             p.inputs.policy = JSON.stringify(d);
-            const roleUrn = urn(T.role, "replication-role");
+            const roleUrn = URN.replicationRole;
             stack.push(
                 res(
                     T.attachment,
@@ -200,7 +174,7 @@ describe("s3-transfer-replication-role-permissions", () => {
                     { propertyDependencies: { role: [roleUrn] } },
                 ),
             );
-            assertUndecided(decide(replicationRolePermissions, stack), ROLE_URN);
+            undecided(stack, URN.replicationRole);
         });
 
         it("the role ARN unknown and not traceable", () => {
@@ -209,7 +183,7 @@ describe("s3-transfer-replication-role-permissions", () => {
             r.inputs.role = U;
             r.propertyDependencies = { ...r.propertyDependencies, role: [] };
             r.dependencies = [];
-            assertUndecided(decide(replicationRolePermissions, stack), urn(T.replication, "egress-replication"));
+            undecided(stack, URN.egressReplication);
         });
     });
 });
@@ -269,36 +243,31 @@ describe("s3-transfer-replication-role-permissions: resources and explicit denie
                     setResource("s3:GetObjectVersionForReplication", "arn:aws:s3:::pub-egress/reports/*")(d);
                     setResource("s3:ReplicateObject", "arn:aws:s3:::partner-ingress/reports/*")(d);
                 });
-                assertAllCompliant(decide(replicationRolePermissions, stack));
+                compliant(stack);
             });
 
             it("the same grants fall short of a rule replicating every object", () => {
                 const stack = editRolePolicy(build(), (d) => {
                     setResource("s3:GetObjectVersionForReplication", "arn:aws:s3:::pub-egress/reports/*")(d);
                 });
-                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "s3:GetObjectVersionForReplication on arn:aws:s3:::pub-egress/*");
+                violation(stack, URN.replicationRole, "s3:GetObjectVersionForReplication on arn:aws:s3:::pub-egress/*");
             });
 
             it("s3:ReplicateObject granted on another bucket's objects", () => {
                 const stack = editRolePolicy(build(), setResource("s3:ReplicateObject", "arn:aws:s3:::other-bucket/*"));
-                assertOneViolation(
-                    decide(replicationRolePermissions, stack),
-                    ROLE_URN,
-                    "s3:ReplicateObject on arn:aws:s3:::partner-ingress/*",
-                    "s3:ObjectOwnerOverrideToBucketOwner",
-                );
+                violation(stack, URN.replicationRole, "s3:ReplicateObject on arn:aws:s3:::partner-ingress/*", "s3:ObjectOwnerOverrideToBucketOwner");
             });
 
             it("s3:GetObjectVersionForReplication granted on the destination instead of the source", () => {
                 const stack = editRolePolicy(build(), setResource("s3:GetObjectVersionForReplication", "arn:aws:s3:::partner-ingress/*"));
-                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "s3:GetObjectVersionForReplication");
+                violation(stack, URN.replicationRole, "s3:GetObjectVersionForReplication");
             });
 
             it("a Deny with a condition does not count as taking the grant away", () => {
                 const stack = editRolePolicy(build(), (d) => {
                     d.Statement.push({ Effect: "Deny", Action: "s3:ReplicateObject", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
                 });
-                assertAllCompliant(decide(replicationRolePermissions, stack));
+                compliant(stack);
             });
 
             for (const resource of ["*", "arn:aws:s3:::partner-ingress/*"]) {
@@ -306,7 +275,7 @@ describe("s3-transfer-replication-role-permissions: resources and explicit denie
                     const stack = editRolePolicy(build(), (d) => {
                         d.Statement.push({ Effect: "Deny", Action: "s3:Replicate*", Resource: resource });
                     });
-                    assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "Deny statement without conditions", "s3:ReplicateObject");
+                    violation(stack, URN.replicationRole, "Deny statement without conditions", "s3:ReplicateObject");
                 });
             }
         });
@@ -317,7 +286,7 @@ describe("s3-transfer-replication-role-permissions: resources and explicit denie
 // grant names no bucket of the stack (IAM reference-arns.html).
 describe("s3-transfer-replication-role-permissions: partitions, in every form", () => {
     for (const [form, build] of COMPLIANT_FORMS) {
-        it(`${form}: in GovCloud, compliant with grants in its own partition`, () => assertAllCompliant(decide(replicationRolePermissions, inGovCloud(build()))));
+        it(`${form}: in GovCloud, compliant with grants in its own partition`, () => compliant(inGovCloud(build())));
 
         it(`${form}: in GovCloud, grants written with arn:aws: grant nothing`, () => {
             const stack = editRolePolicy(inGovCloud(build()), (d) => {
@@ -325,7 +294,7 @@ describe("s3-transfer-replication-role-permissions: partitions, in every form", 
                     st.Resource = ([] as string[]).concat(st.Resource).map((r) => r.replace("arn:aws-us-gov:s3:", "arn:aws:s3:"));
                 }
             });
-            assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "s3:GetReplicationConfiguration on arn:aws-us-gov:s3:::pub-egress");
+            violation(stack, URN.replicationRole, "s3:GetReplicationConfiguration on arn:aws-us-gov:s3:::pub-egress");
         });
     }
 });
@@ -349,17 +318,17 @@ describe("s3-transfer-replication-role-permissions: the role's trust, in every f
                     { ...S3, Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } },
                     { Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "x" } } },
                 );
-                assertAllCompliant(decide(replicationRolePermissions, stack));
+                compliant(stack);
             });
 
             it("a role trusted only by Batch Operations: S3 cannot assume it", () => {
                 const stack = withTrust(build(), { ...S3, Principal: { Service: "batchoperations.s3.amazonaws.com" } });
-                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "does not trust s3.amazonaws.com");
+                violation(stack, URN.replicationRole, "does not trust s3.amazonaws.com");
             });
 
             it("S3 trusted for another action than sts:AssumeRole", () => {
                 const stack = withTrust(build(), { ...S3, Action: "sts:TagSession" });
-                assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "does not trust s3.amazonaws.com");
+                violation(stack, URN.replicationRole, "does not trust s3.amazonaws.com");
             });
 
             for (const [name, statement] of [
@@ -370,7 +339,7 @@ describe("s3-transfer-replication-role-permissions: the role's trust, in every f
             ] as const) {
                 it(`beside S3's trust, ${name} makes the role assumable by others`, () => {
                     const stack = withTrust(build(), S3, statement);
-                    assertOneViolation(decide(replicationRolePermissions, stack), ROLE_URN, "can be assumed by others");
+                    violation(stack, URN.replicationRole, "can be assumed by others");
                 });
             }
         });

@@ -1,9 +1,8 @@
 import * as assert from "assert";
 import { crossAccountExternalId } from "../../policy-pack/policies/cross-account-external-id";
 import { replicationTrustSource } from "../../policy-pack/policies/replication-trust-source";
-import { ACCOUNT, compliantStack, decide, find, legacyStack, outcomes, PARTNER_ACCOUNT, reported, T, U, urn } from "./fixtures";
-
-const ROLE_URN = urn(T.role, "replication-role");
+import { ACCOUNT, compliantStack, find, legacyStack, PARTNER_ACCOUNT, U, URN } from "./fixtures";
+import { decide, outcomes, reported } from "./harness";
 
 function withTrust(trust: unknown) {
     const stack = compliantStack();
@@ -42,7 +41,7 @@ describe("s3-transfer-replication-trust-source", () => {
             it(`advisory note: a trust conditioned on ${what} is not confirmed by AWS for live replication`, () => {
                 const ds = decide(replicationTrustSource, withTrust({ Statement: [{ ...S3_TRUST, Condition: condition }] }));
                 assert.deepStrictEqual(outcomes(ds), ["violation"]);
-                assert.strictEqual(ds[0].urn, ROLE_URN);
+                assert.strictEqual(ds[0].urn, URN.replicationRole);
                 assert.match(ds[0].message, /not|no AWS source/);
                 assert.match(ds[0].message, /live replication test in pre-production/);
                 assert.match(ds[0].message, /setting-repl-config-perm-overview/);
@@ -53,7 +52,7 @@ describe("s3-transfer-replication-trust-source", () => {
             const v = reported(replicationTrustSource, withTrust({ Statement: [{ ...S3_TRUST, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }] }));
             assert.deepStrictEqual(
                 v.map((x) => [x.policy, x.enforcementLevel, x.urn]),
-                [["s3-transfer-replication-trust-source", "advisory", ROLE_URN]],
+                [["s3-transfer-replication-trust-source", "advisory", URN.replicationRole]],
             );
             assert.deepStrictEqual(reported(replicationTrustSource, compliantStack()), []);
         });
@@ -139,7 +138,7 @@ describe("s3-transfer-cross-account-external-id", () => {
         const v = reported(crossAccountExternalId, withTrust({ Statement: [PARTNER_TRUST] }));
         assert.deepStrictEqual(
             v.map((x) => [x.enforcementLevel, x.urn]),
-            [["advisory", ROLE_URN]],
+            [["advisory", URN.replicationRole]],
         );
     });
 });

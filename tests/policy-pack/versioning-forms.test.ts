@@ -6,26 +6,8 @@ import * as assert from "assert";
 import { replicationOwnerAndKms } from "../../policy-pack/policies/replication-owner-and-kms";
 import { replicationRequiresVersioning } from "../../policy-pack/policies/replication-requires-versioning";
 import { ExportResource } from "../../policy-pack/offline";
-import {
-    assertAllCompliant,
-    assertOneViolation,
-    assertUndecided,
-    bucketWithSettings,
-    compliantStack,
-    decide,
-    find,
-    legacyStack,
-    only,
-    PARTNER_ACCOUNT,
-    T,
-    U,
-    urn,
-    v2InlineStack,
-    v6SplitStack,
-    without,
-} from "./fixtures";
-
-const REPLICATION_URN = urn(T.replication, "egress-replication");
+import { bucketWithSettings, compliantStack, find, legacyStack, PARTNER_ACCOUNT, T, U, urn, URN, v2InlineStack, v6SplitStack, without } from "./fixtures";
+import { assertAllCompliant, assertOneViolation, assertUndecided, decide, only } from "./harness";
 
 describe("versioning: Object Lock and Suspended, source and destination", () => {
     it("compliant: a source created with Object Lock and no versioning resource, in each bucket form", () => {
@@ -51,13 +33,13 @@ describe("versioning: Object Lock and Suspended, source and destination", () => 
     it("violation: Object Lock explicitly off does not stand in for versioning", () => {
         const stack = without(compliantStack(), "egress-versioning");
         find(stack, "egress").inputs.objectLockEnabled = false;
-        assertOneViolation(decide(replicationRequiresVersioning, stack), REPLICATION_URN, "no versioning is configured");
+        assertOneViolation(decide(replicationRequiresVersioning, stack), URN.egressReplication, "no versioning is configured");
     });
 
     it("undecided: Object Lock unknown and no versioning", () => {
         const stack = without(compliantStack(), "egress-versioning");
         find(stack, "egress").inputs.objectLockConfiguration = U;
-        assertUndecided(decide(replicationRequiresVersioning, stack), REPLICATION_URN);
+        assertUndecided(decide(replicationRequiresVersioning, stack), URN.egressReplication);
     });
 
     for (const [name, status] of [
@@ -71,7 +53,7 @@ describe("versioning: Object Lock and Suspended, source and destination", () => 
             it(`violation: source ${name} (${form})`, () => {
                 const stack = build();
                 find(stack, "egress-versioning").inputs.versioningConfiguration = { status };
-                assertOneViolation(decide(replicationRequiresVersioning, stack), REPLICATION_URN, `"${status}"`);
+                assertOneViolation(decide(replicationRequiresVersioning, stack), URN.egressReplication, `"${status}"`);
             });
         }
     }
@@ -79,14 +61,14 @@ describe("versioning: Object Lock and Suspended, source and destination", () => 
     it("violation: inline versioning.enabled false on the legacy bucket", () => {
         const stack = legacyStack();
         find(stack, "egress").inputs.versioning = { enabled: false };
-        assertOneViolation(decide(replicationRequiresVersioning, stack), urn(T.bucket, "egress"), "versioning.enabled is false");
+        assertOneViolation(decide(replicationRequiresVersioning, stack), URN.egress, "versioning.enabled is false");
     });
 
     it("destination in the stack: Suspended fails, Object Lock passes", () => {
         const stack = compliantStack();
         find(stack, "egress-replication").inputs.rules[0].destination = { bucket: "arn:aws:s3:::pub-ingress" };
         find(stack, "ingress-versioning").inputs.versioningConfiguration = { status: "Suspended" };
-        assertOneViolation(decide(replicationRequiresVersioning, stack), REPLICATION_URN, 'Destination bucket "pub-ingress"', "Suspended");
+        assertOneViolation(decide(replicationRequiresVersioning, stack), URN.egressReplication, 'Destination bucket "pub-ingress"', "Suspended");
         const locked = without(stack, "ingress-versioning");
         find(locked, "ingress").inputs.objectLockEnabled = true;
         assertAllCompliant(decide(replicationRequiresVersioning, locked));
@@ -132,12 +114,12 @@ describe("preview: unknown destinations and accounts", () => {
         replication.inputs.role = U;
         delete replication.inputs.rules[0].destination.accessControlTranslation;
         const ds = decide(replicationOwnerAndKms, stack);
-        assertUndecided(ds, REPLICATION_URN);
+        assertUndecided(ds, URN.egressReplication);
         // Known role in the same account as the destination: no hand-over needed.
         replication.inputs.role = `arn:aws:iam::${PARTNER_ACCOUNT}:role/pub-replication`;
         assert.deepStrictEqual(only(decide(replicationOwnerAndKms, stack), "violation"), []);
         // Known role in another account: the hand-over is required.
         replication.inputs.role = "arn:aws:iam::111111111111:role/pub-replication";
-        assertOneViolation(decide(replicationOwnerAndKms, stack), REPLICATION_URN, "Destination");
+        assertOneViolation(decide(replicationOwnerAndKms, stack), URN.egressReplication, "Destination");
     });
 });
