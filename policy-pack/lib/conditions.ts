@@ -151,6 +151,69 @@ function valuePins(kind: KeyKind, value: string, op: Operator): boolean {
     }
 }
 
+/** An IPv4 or IPv6 CIDR (or address) as the range of addresses it covers, or undefined when it is not one. */
+function addressRange(text: string): { family: 4 | 6; first: bigint; last: bigint } | undefined {
+    const [address, prefixText] = text.trim().split("/");
+    const family = address.includes(":") ? 6 : 4;
+    const bits = family === 4 ? 32 : 128;
+    const prefix = prefixText === undefined ? bits : Number(prefixText);
+    if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits || (prefixText !== undefined && !/^\d+$/.test(prefixText))) {
+        return undefined;
+    }
+    let value: bigint | undefined;
+    if (family === 4) {
+        const parts = address.split(".");
+        if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) {
+            return undefined;
+        }
+        value = parts.reduce((acc, p) => (acc << 8n) | BigInt(p), 0n);
+    } else {
+        const halves = address.split("::");
+        if (halves.length > 2) {
+            return undefined;
+        }
+        const groups = halves.map((h) => (h === "" ? [] : h.split(":")));
+        const missing = 8 - groups.reduce((n, g) => n + g.length, 0);
+        const all = halves.length === 2 ? [...groups[0], ...Array<string>(Math.max(missing, 0)).fill("0"), ...groups[1]] : groups[0];
+        if (all.length !== 8 || all.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) {
+            return undefined;
+        }
+        value = all.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+    }
+    const size = 1n << BigInt(bits - prefix);
+    const first = (value / size) * size;
+    return { family, first, last: first + size - 1n };
+}
+
+/**
+ * Whether the CIDRs together cover every IPv4 or every IPv6 address (two /1
+ * ranges, say): each range alone looks fixed, but together they pin no caller,
+ * so the pack counts them as open. AWS does not document how S3 judges such a
+ * set; counting it as open never weakens the check.
+ */
+export function coversEveryAddress(values: readonly string[]): boolean {
+    for (const family of [4, 6] as const) {
+        const ranges = values
+            .map(addressRange)
+            .filter((r): r is NonNullable<ReturnType<typeof addressRange>> => r !== undefined && r.family === family)
+            .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+        const end = (1n << BigInt(family === 4 ? 32 : 128)) - 1n;
+        let next = 0n;
+        for (const r of ranges) {
+            if (r.first > next) {
+                break;
+            }
+            if (r.last + 1n > next) {
+                next = r.last + 1n;
+            }
+        }
+        if (ranges.length > 0 && next > end) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /**
  * Whether the conditions pin a wildcard principal to fixed callers, as S3 judges a
  * policy public. UNKNOWN when only a value unknown until apply could pin it.
@@ -177,7 +240,7 @@ export function pinsCaller(conditions: ConditionEntry[] | Unknown): boolean | Un
             sawUnknown = true;
             continue;
         }
-        if (c.values.every((v) => typeof v === "string" && valuePins(kind, v, op))) {
+        if (c.values.every((v) => typeof v === "string" && valuePins(kind, v, op)) && !(kind === "ip" && coversEveryAddress(c.values as string[]))) {
             return true;
         }
     }

@@ -9,7 +9,7 @@ export type Val = string | Unknown;
 export type CondVal = string | number | boolean | Unknown;
 
 export interface Principals {
-    /** `"*"`, `{"AWS": "*"}` or a list holding `"*"`: anyone. */
+    /** `"*"`, `{"AWS": "*"}`, a list holding `"*"`, or an AWS principal ARN with a wildcard in it: anyone. */
     wildcard: boolean;
     aws: Val[];
     service: Val[];
@@ -214,7 +214,9 @@ function readPrincipals(p: unknown): Principals {
         switch (k.toLowerCase()) {
             case "aws":
                 out.aws.push(...vals);
-                if (vals.includes("*")) {
+                // IAM matches no part of a principal ARN by wildcard (reference_policies_elements_principal):
+                // `arn:aws:iam::*:root` names no fixed account, so it counts as anyone here.
+                if (vals.some((v) => typeof v === "string" && /[*?]/.test(v))) {
                     out.wildcard = true;
                 }
                 break;

@@ -1,10 +1,10 @@
-import { bucketPolicyDocs, describe, PolicyDoc, strayPolicyDocs } from "../lib/bucket-settings";
+import { bucketPolicyDocs, describe, ownershipOf, PolicyDoc, strayPolicyDocs } from "../lib/bucket-settings";
 import { documentSize, DocumentState, readDocument } from "../lib/policy-document";
 import { compliant, Decision, defineStackPolicy, undecided, violation } from "../lib/policy-kit";
 import { replicationConfigs } from "../lib/replication";
 import { permissionDocs } from "../lib/roles";
 import { Res, StackIndex } from "../lib/stack-index";
-import { UNKNOWN } from "../lib/values";
+import { readList, readString, UNKNOWN } from "../lib/values";
 
 // Fixed by AWS (not quotas that support can raise). IAM counts characters without
 // whitespace; S3 measures the policy the provider sends, which the provider
@@ -118,10 +118,60 @@ function roleInlineDecision(index: StackIndex): Decision[] {
     return out;
 }
 
+/**
+ * With ACLs disabled (BucketOwnerEnforced), S3 accepts an object PUT only
+ * without an ACL or with bucket-owner-full-control; any other ACL, `private`
+ * included, fails with AccessControlListNotSupported.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html
+ */
+const ACL_ACCEPTED_WITH_ACLS_DISABLED = "bucket-owner-full-control";
+
+function objectAclDecisions(index: StackIndex): Decision[] {
+    const out: Decision[] = [];
+    for (const o of index.of("object")) {
+        const acl = readString(o.props.acl);
+        const grants = readList(o.props.grants);
+        const hasGrants = grants === UNKNOWN || (Array.isArray(grants) && grants.length > 0);
+        if (acl === undefined && !hasGrants) {
+            continue;
+        }
+        const target = index.resolveBucket(o);
+        if (target.kind !== "bucket") {
+            continue;
+        }
+        const key = readString(o.props.key);
+        const label = `object ${typeof key === "string" ? `"${key}"` : `"${o.name}"`} in ${target.entry.label}`;
+        const ownership = ownershipOf(index, target.entry);
+        if (ownership.state === "set" && ownership.value !== "BucketOwnerEnforced") {
+            out.push(compliant(o.urn, `${label}: its bucket keeps ACLs enabled (objectOwnership "${ownership.value}"), so S3 accepts the object's ACL.`));
+            continue;
+        }
+        if (acl === UNKNOWN || grants === UNKNOWN) {
+            out.push(undecided(o.urn, `The ACL of ${label} is unknown until apply; S3 refuses any but ${ACL_ACCEPTED_WITH_ACLS_DISABLED} when the bucket disables ACLs.`));
+            continue;
+        }
+        const refused = hasGrants ? "custom ACL grants" : acl !== ACL_ACCEPTED_WITH_ACLS_DISABLED ? `the canned ACL "${acl}"` : undefined;
+        if (!refused) {
+            out.push(compliant(o.urn, `${label} is written with ${ACL_ACCEPTED_WITH_ACLS_DISABLED}, which S3 accepts with ACLs disabled.`));
+        } else if (ownership.state === "set") {
+            out.push(
+                violation(
+                    o.urn,
+                    `${label} is written with ${refused}, but the bucket disables ACLs (BucketOwnerEnforced): S3 refuses the upload with AccessControlListNotSupported. Remove acl${hasGrants ? " and grants" : ""}; the bucket owner owns the object and the bucket policy governs access.`,
+                ),
+            );
+        } else {
+            const why = ownership.state === "unknown" ? ownership.detail : "the bucket declares no object ownership, and new buckets default to BucketOwnerEnforced";
+            out.push(undecided(o.urn, `${label} is written with ${refused}, which S3 refuses if the bucket disables ACLs: ${why}.`));
+        }
+    }
+    return out;
+}
+
 export const awsHardLimits = defineStackPolicy({
     name: "s3-transfer-aws-hard-limits",
     description:
-        "AWS limits that otherwise fail only at deploy time: a bucket policy of at most 20 KB, a managed IAM policy of at most 6,144 characters, at most 10,240 characters of inline policy per role, at most 1,000 replication rules per bucket.",
+        "AWS limits that otherwise fail only at deploy time: a bucket policy of at most 20 KB, a managed IAM policy of at most 6,144 characters, at most 10,240 characters of inline policy per role, at most 1,000 replication rules per bucket, and no object ACL but bucket-owner-full-control in a bucket with ACLs disabled.",
     enforcementLevel: "mandatory",
     severity: "medium",
     defaults: {},
@@ -141,6 +191,7 @@ export const awsHardLimits = defineStackPolicy({
             out.push(...managedPolicyDecision(p));
         }
         out.push(...roleInlineDecision(index));
+        out.push(...objectAclDecisions(index));
         for (const cfg of replicationConfigs(index).configs) {
             const where = describe(cfg.declaredOn, cfg.form);
             if (cfg.rules === UNKNOWN) {

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { oncePer } from "../../policy-pack/lib/once";
+import { coversEveryAddress } from "../../policy-pack/lib/conditions";
 import { coversAllObjects, coversBucket, documentSize, globMatch, pinsPrincipal, readDocument, Statement } from "../../policy-pack/lib/policy-document";
 import { stackIndexFor } from "../../policy-pack/lib/stack-index";
 import {
@@ -257,5 +258,19 @@ describe("policy-pack lib: stack index", () => {
         assert.strictEqual(view(a), view(a));
         assert.notStrictEqual(view(a), view(b));
         assert.deepStrictEqual(seen, [a, b]);
+    });
+});
+
+describe("coversEveryAddress", () => {
+    it("is true only when the ranges leave no IPv4 (or no IPv6) address out", () => {
+        assert.strictEqual(coversEveryAddress(["0.0.0.0/0"]), true);
+        assert.strictEqual(coversEveryAddress(["0.0.0.0/1", "128.0.0.0/1"]), true);
+        assert.strictEqual(coversEveryAddress(["128.0.0.0/1", "10.0.0.0/8", "0.0.0.0/1"]), true, "in any order, overlaps allowed");
+        assert.strictEqual(coversEveryAddress(["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3", "224.0.0.0/3"]), true);
+        assert.strictEqual(coversEveryAddress(["0.0.0.0/1", "128.0.0.0/2", "224.0.0.0/3"]), false, "192.0.0.0/3 is missing");
+        assert.strictEqual(coversEveryAddress(["::/1", "8000::/1"]), true);
+        assert.strictEqual(coversEveryAddress(["::/1", "8000::/1", "203.0.113.0/24"]), true);
+        assert.strictEqual(coversEveryAddress(["2001:db8::/32", "203.0.113.7"]), false);
+        assert.strictEqual(coversEveryAddress(["0.0.0.0/1", "not-an-ip", "128.0.0.0/33"]), false, "unreadable values cover nothing");
     });
 });

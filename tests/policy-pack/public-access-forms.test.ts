@@ -24,6 +24,7 @@ describe("no-public-access: conditions as AWS evaluates them", () => {
         ["delegation to the account's access points (s3:DataAccessPointAccount)", { StringEquals: { "s3:DataAccessPointAccount": ACCOUNT } }],
         ["delegation to one access point (s3:DataAccessPointArn)", { ArnEquals: { "s3:DataAccessPointArn": `arn:aws:s3:eu-west-1:${ACCOUNT}:accesspoint/partner` } }],
         ["a fixed aws:SourceIp range", { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } }],
+        ["aws:SourceIp ranges with a gap between them", { IpAddress: { "aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/2", "203.0.113.0/24"] } }],
         ["StringEquals takes a star literally: no caller is `*`", { StringEquals: { "aws:PrincipalAccount": "*" } }],
     ];
     for (const [name, condition] of pinned) {
@@ -40,10 +41,19 @@ describe("no-public-access: conditions as AWS evaluates them", () => {
         ["Null only tests presence", { Null: { "aws:SourceVpce": "false" } }],
         ["an organisation made of wildcards", { StringLike: { "aws:PrincipalOrgID": "o-*" } }],
         ["every address", { IpAddress: { "aws:SourceIp": "0.0.0.0/0" } }],
+        ["ranges that together cover every IPv4 address (two /1)", { IpAddress: { "aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"] } }],
+        ["ranges that together cover every IPv6 address, in compressed forms", { IpAddress: { "aws:SourceIp": ["::/1", "8000::/2", "c000:0:0::/2"] } }],
         ["a condition on a key that names no caller", { Bool: { "aws:SecureTransport": "true" } }],
     ];
     for (const [name, condition] of open) {
         it(`violation: ${name}`, () => violation(withEgressStatements({ ...OPEN, Condition: condition }), POLICY_URN, "open to every principal"));
+    }
+
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html: a wildcard
+    // cannot match part of a principal ARN, so an ARN with one names no fixed principal.
+    for (const principal of ["arn:aws:iam::*:root", "arn:aws:iam::*:role/partner", ["arn:aws:iam::222222222222:root", "arn:aws:iam::2222222222?2:root"]]) {
+        it(`violation: a wildcard inside a principal ARN (${JSON.stringify(principal)}) names no fixed account`, () =>
+            violation(withEgressStatements({ ...OPEN, Principal: { AWS: principal } }), POLICY_URN, "open to every principal"));
     }
 
     it("undecided: the only pinning value is unknown until apply", () =>
