@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { assertProjectName } from "../infra/config/project-file";
 import { parseSideConfig } from "../infra/config/schema";
 import { resolveCounterparts } from "./counterparts";
 import { partnerStack } from "./partner";
@@ -11,6 +12,7 @@ import { SideOutputs } from "./side";
  * checks have passed.
  */
 export async function main(): Promise<SideOutputs> {
+    assertProjectName(pulumi.getProject());
     const config = parseSideConfig(pulumi.runtime.allConfig(), pulumi.getStack());
     const counterparts = await resolveCounterparts(config);
     return config.side === "publisher" ? publisherStack(config, counterparts) : partnerStack(config, counterparts);

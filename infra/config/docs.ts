@@ -90,7 +90,7 @@ check \`npm run plan -- --stack <stack>\` plans the same resources as before
 (the keys' names are not part of any resource, so it does):
 
 \`\`\`sh
-sed -i -E 's/^( *)${LEGACY_NAMESPACE}:/\\1${NAMESPACE}:/' Pulumi.<stack>.yaml
+sed -E -i.bak 's/^( *)${LEGACY_NAMESPACE}:/\\1${NAMESPACE}:/' Pulumi.<stack>.yaml   # GNU and BSD sed; then delete the .bak
 \`\`\`
 
 \`pulumi up\` on a stack still on the old keys stops before the program runs,

@@ -595,6 +595,18 @@ export function quotedAccountIdFix(key: string, quoted: string, file = STACK_FIL
     return `write it quoted in ${file}: ${leaf}: "${quoted}"${key.includes(".") ? "" : `   (or: pulumi config set ${key} ${quoted}, which stores text)`}`;
 }
 
+/**
+ * A fix as it applies to the file the config was read from: the file named
+ * where the fix says STACK_FILE, and `pulumi config` pointed at the file with
+ * --config-file when it is not the stack's own Pulumi.<stack>.yaml (without it,
+ * the command would change the selected stack instead).
+ */
+export function fixInFile(fix: string, file: string, stack: string): string {
+    const named = fix.replaceAll(STACK_FILE, file);
+    const own = file.split(/[\\/]/).pop() === `Pulumi.${stack}.yaml`;
+    return own ? named : named.replace(/pulumi config (set|rm) /g, (_, verb: string) => `pulumi config ${verb} --config-file ${file} `);
+}
+
 /** The command (or edit) that fixes a key, from its entry's value hint. */
 export function fixFor(key: string, file = STACK_FILE): string {
     const spec = specOf(key);
@@ -651,10 +663,13 @@ export interface ProjectConfigDeclaration {
  */
 export function undeclaredReason(spec: KeySpec): string | undefined {
     if (spec.key.includes(":")) return "the provider's key, declared by the provider";
-    if (spec.type === "array") return "a list of entries, which Pulumi.yaml cannot type";
+    if (spec.key === "partners" || spec.key === "publishers")
+        return "a side lists its counterparts under partners or publishers, not both: a declared default ([]) would be injected under the other one too, which the program refuses";
+    if (spec.type === "array")
+        return "a list of entries: Pulumi.yaml types a list of objects only from Pulumi CLI v3.187 (object items, pulumi/pulumi#20132), and an older CLI would refuse the whole Pulumi.yaml";
     if (spec.required) return undefined;
     if (!("default" in spec) || spec.default === undefined) return "optional without a default, and Pulumi would make a declared key required";
-    if (typeof spec.default === "function") return "its default is derived from the side's name and stack, and Pulumi would make a declared key without a default required";
+    if (typeof spec.default === "function") return "its default is derived from other settings, and Pulumi would make a declared key without a default required";
     return undefined;
 }
 

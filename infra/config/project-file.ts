@@ -12,9 +12,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isScalar, parseDocument, Scalar, visit } from "yaml";
+import { isMap, isScalar, parseDocument, Scalar, visit, YAMLMap } from "yaml";
 import { ConfigError, ConfigProblem } from "./errors";
-import { fixFor, NAMESPACE, ProjectConfigDeclaration, projectConfigDeclarations, TOP_LEVEL_KEYS } from "./keys";
+import { fixFor, fixInFile, NAMESPACE, ProjectConfigDeclaration, projectConfigDeclarations, TOP_LEVEL_KEYS } from "./keys";
 
 export interface ProjectFile {
     file: string;
@@ -32,13 +32,24 @@ export function loadProjectFile(root: string): ProjectFile {
 
 /**
  * The project's name must be this program's config namespace: Pulumi files a
- * key set without one (`pulumi config set side publisher`) under the
- * project's name, and types only the project's keys.
+ * key set without one (`pulumi config set side publisher`), and every bare
+ * declaration of Pulumi.yaml, under the project's name. `pulumi new` writes the
+ * name it asks for over `name:`, so a copy may carry another.
  */
-export function namespaceProblem(project: ProjectFile): string | undefined {
-    return project.name === NAMESPACE
-        ? undefined
-        : `${project.file} names the project "${project.name}", but this program reads its keys as ${NAMESPACE}:<key>; \`pulumi config set side publisher\` would write ${project.name}:side, which it ignores`;
+export function projectNameProblem(name: string, file = "Pulumi.yaml"): ConfigProblem | undefined {
+    if (name === NAMESPACE) return undefined;
+    return {
+        key: "name",
+        problem: `names the project "${name}", but this program reads its keys as ${NAMESPACE}:<key>: \`pulumi config set side publisher\` would write ${name}:side, which it ignores`,
+        fix: `set name: ${NAMESPACE} in ${file} (the stacks keep their own names; organizations and stacks tell copies apart)`,
+        file,
+    };
+}
+
+/** The project's name as a ConfigError, for the program and the plan. */
+export function assertProjectName(name: string, file?: string): void {
+    const problem = projectNameProblem(name, file);
+    if (problem) throw new ConfigError([problem]);
 }
 
 /** A config key of Pulumi.yaml as the engine files it: a bare key is the project's. */
@@ -57,44 +68,80 @@ function isOfType(type: string, value: string, structured: boolean): boolean {
 /**
  * The stack's config as the engine hands it to the program, with Pulumi.yaml's
  * declarations applied; a ConfigError (in the engine's words, with our fix)
- * where the engine would refuse the stack. `structured` lists the keys whose
- * value is a list or mapping in the stack file.
+ * where the engine would refuse the stack: all the missing keys in one problem,
+ * as Pulumi lists them, or else the first key (in key order) of the wrong type,
+ * where Pulumi stops. `structured` lists the keys whose value is a list or
+ * mapping in the stack file; `file` is where the config was read from, for the
+ * fixes. Stack environments (Pulumi ESC `environment:`) are not modelled: no
+ * stack of this project uses one.
  */
-export function applyProjectConfig(project: ProjectFile, stack: string, config: Record<string, string>, structured: readonly string[] = []): Record<string, string> {
+export function applyProjectConfig(
+    project: ProjectFile,
+    stack: string,
+    config: Record<string, string>,
+    structured: readonly string[] = [],
+    file = `Pulumi.${stack}.yaml`,
+): Record<string, string> {
     const merged = { ...config };
-    const problems: ConfigProblem[] = [];
-    for (const [declared, raw] of Object.entries(project.config).sort(([a], [b]) => a.localeCompare(b))) {
-        const key = stackKey(project, declared);
-        const declaration = (raw !== null && typeof raw === "object" && !Array.isArray(raw) ? raw : { default: raw }) as Partial<ProjectConfigDeclaration> & { value?: unknown };
+    const missing: string[] = [];
+    const declarations = Object.entries(project.config)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([declared, raw]) => ({
+            declared,
+            key: stackKey(project, declared),
+            declaration: (raw !== null && typeof raw === "object" && !Array.isArray(raw) ? raw : { default: raw }) as Partial<ProjectConfigDeclaration> & { value?: unknown },
+        }));
+    for (const { declared, key, declaration } of declarations) {
+        if (merged[key] !== undefined) continue;
         const fallback = declaration.default ?? declaration.value;
-        if (merged[key] === undefined) {
-            if (fallback === undefined || fallback === null) {
-                problems.push({
+        if (fallback !== undefined && fallback !== null) merged[key] = typeof fallback === "object" ? JSON.stringify(fallback) : String(fallback);
+        // Only the project's own keys are required; another namespace's declaration without a value is not.
+        else if (key.startsWith(`${project.name}:`)) missing.push(declared);
+    }
+    if (missing.length) {
+        const quoted = missing.map((k) => `'${k}'`);
+        const listed = quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}` : quoted[0];
+        const keys = missing.map((k) => stackKey(project, k));
+        throw new ConfigError([
+            {
+                key: keys[0],
+                problem: `${keys.length > 1 ? `and ${keys.slice(1).join(", ")} are` : "is"} declared in Pulumi.yaml without a default, so Pulumi refuses the stack without ${keys.length > 1 ? "them" : "it"} ("Stack '${stack}' is missing configuration value${missing.length > 1 ? "s" : ""} ${listed}")`,
+                fix: keys.map((k) => fixInFile(fixFor(k, file), file, stack)).join("; "),
+            },
+        ]);
+    }
+    for (const { declared, key, declaration } of declarations) {
+        if (declaration.type && key.startsWith(`${project.name}:`) && !isOfType(declaration.type, merged[key], structured.includes(key))) {
+            throw new ConfigError([
+                {
                     key,
-                    problem: `is declared in Pulumi.yaml without a default, so Pulumi refuses the stack without it ("Stack '${stack}' is missing configuration value '${declared}'")`,
-                    fix: fixFor(key, stack),
-                });
-                continue;
-            }
-            merged[key] = typeof fallback === "object" ? JSON.stringify(fallback) : String(fallback);
-            continue;
-        }
-        if (declaration.type && !isOfType(declaration.type, merged[key], structured.includes(key))) {
-            problems.push({
-                key,
-                problem: `is declared in Pulumi.yaml as ${declaration.type}, so Pulumi refuses the stack ("Stack '${stack}' with configuration key '${declared}' must be of type '${declaration.type}'")`,
-                fix: fixFor(key, stack),
-            });
+                    problem: `is declared in Pulumi.yaml as ${declaration.type}, so Pulumi refuses the stack ("Stack '${stack}' with configuration key '${declared}' must be of type '${declaration.type}'")`,
+                    fix: fixInFile(fixFor(key, file), file, stack),
+                },
+            ]);
         }
     }
-    if (problems.length) throw new ConfigError(problems);
     return merged;
 }
 
-/** Pulumi.yaml's text with its `config:` and `template:` blocks written from the config model (comments and other keys kept). */
+/** Whether a key of Pulumi.yaml's `config:` block is one of this program's (bare, or in its namespace). */
+function isOwnKey(key: string): boolean {
+    return !key.includes(":") || key.startsWith(`${NAMESPACE}:`);
+}
+
+/**
+ * Pulumi.yaml's text with this program's declarations in its `config:` block
+ * and its `template:` block written from the config model. Every other entry
+ * of `config:` (another namespace's value, such as the `pulumi:tags` that
+ * `pulumi new` adds, or `aws:defaultTags`), the comments and the other keys are kept.
+ */
 export function projectFileText(current: string): string {
     const doc = parseDocument(current);
-    doc.set("config", doc.createNode(projectConfigDeclarations()));
+    const kept = doc.get("config", true);
+    const others = isMap(kept) ? kept.items.filter((pair) => !(isScalar(pair.key) && isOwnKey(String(pair.key.value)))) : [];
+    const config = doc.createNode(projectConfigDeclarations()) as YAMLMap;
+    config.items.unshift(...others);
+    doc.set("config", config);
     const required = (TOP_LEVEL_KEYS as readonly { key: string; required?: true; doc: string }[]).filter((spec) => spec.required);
     // `pulumi new` prompts for a template's config; the required keys are what a new stack needs first.
     doc.set(

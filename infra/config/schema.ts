@@ -14,6 +14,7 @@ import {
     Encryption,
     ENTRY_FIELDS,
     fixFor,
+    fixInFile,
     fullKey,
     HANDOVER_FIELDS,
     PASS_THROUGH_KEYS,
@@ -198,7 +199,7 @@ export function legacyKeyProblems(raw: Record<string, string>, file = STACK_FILE
         problem(
             legacy[0],
             `${legacy.length > 1 ? `and ${legacy.length - 1} more key(s) (${legacy.slice(1).join(", ")}) are` : "is"} in the namespace "${LEGACY_NAMESPACE}", which this program no longer reads: its keys now carry the project's name (${renamed.join(", ")}), so that \`pulumi config set side ...\` reaches them and Pulumi.yaml declares them`,
-            `rename them in ${file}: sed -i -E 's/^( *)${LEGACY_NAMESPACE}:/\\1${NAMESPACE}:/' ${file}   (then review the diff)`,
+            `rename them in ${file}: sed -E -i.bak 's/^( *)${LEGACY_NAMESPACE}:/\\1${NAMESPACE}:/' ${file}   (GNU and BSD sed; review the diff, then delete ${file}.bak)`,
         ),
     ];
 }
@@ -221,6 +222,38 @@ function unknownKeyProblems(raw: Record<string, string>): ConfigProblem[] {
 
 function zodPath(base: string, path: PropertyKey[]): string {
     return path.reduce<string>((key, part) => (typeof part === "number" ? `${key}[${part}]` : `${key}.${String(part)}`), base);
+}
+
+/** What a tool needs of this side before its counterparts are complete (accept-handoff): its own keys, by the same rules. */
+export interface OwnSideConfig {
+    side: Side;
+    name: string;
+    accountId: string;
+    region: string;
+    encryption: SideConfig["encryption"];
+}
+
+/**
+ * This side's own keys (side, name, account, region, encryption), checked as
+ * parseSideConfig checks them, without its counterparts, which may still wait
+ * for the hand-over being accepted.
+ */
+export function parseOwnSide(raw: Record<string, string>, stack: string, file = `Pulumi.${stack}.yaml`): OwnSideConfig {
+    const legacy = legacyKeyProblems(raw, file);
+    if (legacy.length) throw new ConfigError(legacy);
+    const problems: ConfigProblem[] = [];
+    const sideText = readKey(raw, "side", { name: "", stack }, problems);
+    const name = readKey(raw, "name", { name: "", stack }, problems) ?? "";
+    const context = { name, stack };
+    const own = {
+        side: sideText as Side,
+        name,
+        accountId: readKey(raw, "accountId", context, problems) ?? "",
+        region: readKey(raw, "aws:region", context, problems) ?? "",
+        encryption: readKey(raw, "encryption", context, problems)!,
+    };
+    if (problems.length) throw new ConfigError(problems.map((p) => ({ ...p, fix: fixInFile(p.fix, file, stack) })));
+    return own;
 }
 
 /**
@@ -299,7 +332,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
     if (side) checkUnique(counterparts, vendorDrops, serviceDestinations, Object.values(logBucketNames), problems);
     if (side && region && !regionProblem(region)) checkDirectPartitions(vendorDrops, serviceDestinations, region, problems);
 
-    if (problems.length) throw new ConfigError(problems.map((p) => ({ ...p, fix: p.fix.replaceAll(STACK_FILE, file) })));
+    if (problems.length) throw new ConfigError(problems.map((p) => ({ ...p, fix: fixInFile(p.fix, file, stack) })));
     return {
         side: side!,
         name,

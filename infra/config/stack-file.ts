@@ -115,8 +115,12 @@ export function loadStackFile(file: string, option?: string): StackFile {
         );
     }
 
+    // Pulumi files a key written without a namespace under the project's, which is ours (pulumi/pulumi
+    // sdk/go/common/workspace/loaders.go, stackConfigNamespacedWithProject): `side:` is `s3-transfer:side`.
+    const asWritten = new Map<string, string>();
     const lineOf = (key: string): number | undefined => {
         const path = keyPath(key);
+        if (typeof path[0] === "string") path[0] = asWritten.get(path[0]) ?? path[0];
         for (let n = path.length; n > 0; n--) {
             // The pair's key node carries the line where the key is written.
             const parent = n === 1 ? configNode : doc.getIn(["config", ...path.slice(0, n - 1)], true);
@@ -137,7 +141,20 @@ export function loadStackFile(file: string, option?: string): StackFile {
     const config: Record<string, string> = {};
     const structured: string[] = [];
     const secrets: ConfigProblem[] = [];
-    for (const [key, value] of Object.entries(raw.config ?? {})) {
+    for (const [written, value] of Object.entries(raw.config ?? {})) {
+        const key = written.includes(":") ? written : `${NAMESPACE}:${written}`;
+        if (key !== written) {
+            if (Object.prototype.hasOwnProperty.call(raw.config, key)) {
+                throw fileProblem(
+                    file,
+                    key,
+                    `is set twice, as ${written} and as ${key} (Pulumi reads a key without a namespace as the project's)`,
+                    `keep one of the two in ${file}`,
+                    lineOf(key),
+                );
+            }
+            asWritten.set(key, written);
+        }
         for (const secret of secretPaths(value, key)) {
             secrets.push({
                 key: secret,
@@ -147,7 +164,8 @@ export function loadStackFile(file: string, option?: string): StackFile {
                 ...(lineOf(secret) ? { line: lineOf(secret) } : {}),
             });
         }
-        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        // A key written without a value is the empty string to Pulumi (loaders.go), not "null".
+        config[key] = value === null ? "" : typeof value === "string" ? value : JSON.stringify(value);
         if (value !== null && typeof value === "object") structured.push(key);
     }
     if (secrets.length) throw new ConfigError(secrets);

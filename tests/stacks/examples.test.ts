@@ -163,7 +163,7 @@ describe("example setups", () => {
                     err.problems.length === 1 &&
                     err.problems[0].key === "s3-transfer:partners[0].ingressKmsKeyArn" &&
                     /is missing, but the ingress bucket is given and this stack uses SSE-KMS/.test(err.problems[0].problem) &&
-                    /pulumi config set --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn' <arn>/.test(err.problems[0].fix),
+                    /pulumi config set --config-file \S+ --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn' <arn>/.test(err.problems[0].fix),
             );
         });
 

@@ -84,6 +84,20 @@ describe("npm run accept-handoff", () => {
         fingerprint = fingerprintOf(handover);
     });
 
+    it("reads this side's own keys by the config model: old-namespace keys get the rename, a bad value its own fix, both in the stack file given", () => {
+        const legacy = tmp("legacy.yaml", partnerWithoutReference().replaceAll("s3-transfer:", "transfer:"));
+        const old = refused(() => accept({ configFile: legacy, handoverFile, fingerprint }));
+        assert.strictEqual(old.problems.length, 1);
+        assert.match(old.problems[0].problem, /in the namespace "transfer", which this program no longer reads/);
+        assert.ok(old.problems[0].fix.includes(`sed -E -i.bak 's/^( *)transfer:/\\1s3-transfer:/' ${legacy}`), old.problems[0].fix);
+        const badEncryption = tmp("bad-encryption.yaml", partnerWithoutReference("  s3-transfer:encryption: sse-kms\n"));
+        const bad = refused(() => accept({ configFile: badEncryption, handoverFile, fingerprint }));
+        assert.deepStrictEqual(
+            bad.problems.map((p) => [p.key, p.fix]),
+            [[`${badEncryption}: s3-transfer:encryption`, `pulumi config set --config-file ${badEncryption} s3-transfer:encryption SSE-KMS   (or SSE-S3)`]],
+        );
+    });
+
     it("round trip: prod's hand-over for cdlx, accepted into partner-prod without its stack reference, plans the same replication, ingress grant and roles as the reference", async () => {
         const configFile = tmp("partner-prod.yaml", partnerWithoutReference());
         const before = fs.readFileSync(configFile, "utf8");

@@ -8,9 +8,9 @@ import { createTwoFilesPatch } from "diff";
 import * as fs from "fs";
 import YAML, { Document, isMap, isSeq, YAMLMap, YAMLSeq } from "yaml";
 import { isConfigError } from "../../infra/config/errors";
-import { constantDefault } from "../../infra/config/keys";
+import { fixInFile } from "../../infra/config/keys";
 import { partitionOf } from "../../infra/config/rules";
-import { COUNTERPARTS_KEY, Encryption, parseSideConfig, Side } from "../../infra/config/schema";
+import { COUNTERPARTS_KEY, Encryption, parseOwnSide, parseSideConfig, Side } from "../../infra/config/schema";
 import { loadStackFile, StackFile } from "../../infra/config/stack-file";
 import { ArrivingEndpoints, EndpointField, endpointProblems } from "../../infra/contract/endpoints";
 import { HandoverDocument } from "../../infra/handoff/document";
@@ -138,20 +138,17 @@ interface Own {
     encryption: Encryption;
 }
 
-function ownSide(raw: Record<string, string>, file: string): Own {
-    const side = raw["s3-transfer:side"];
-    if (side !== "publisher" && side !== "partner")
-        refuse(`${file}: s3-transfer:side`, `must be publisher or partner, got ${JSON.stringify(side)}`, "pulumi config set s3-transfer:side publisher   (or partner)");
-    for (const key of ["s3-transfer:name", "s3-transfer:accountId", "aws:region"]) {
-        if (!raw[key]) refuse(`${file}: ${key}`, "is required to accept a hand-over", `set ${key} in ${file} first`);
+/** This side as its config says, by the config model's own rules (old-namespace keys, defaults, values). */
+function ownSide(raw: Record<string, string>, stack: string, file: string): Own {
+    try {
+        return parseOwnSide(raw, stack, file);
+    } catch (err) {
+        if (!isConfigError(err)) throw err;
+        throw new HandoverRefused(
+            err.problems.map((p) => ({ key: `${file}: ${p.key}`, problem: p.problem, fix: p.fix })),
+            "Hand-over refused: fix this stack's config first",
+        );
     }
-    return {
-        side: side as Side,
-        name: raw["s3-transfer:name"],
-        accountId: raw["s3-transfer:accountId"],
-        region: raw["aws:region"],
-        encryption: (raw["s3-transfer:encryption"] ?? constantDefault("encryption")) as Encryption,
-    };
 }
 
 /** The hand-over's own consistency and its fit with our side, with the config rules' checks of identifiers. */
@@ -188,8 +185,14 @@ function checkAgainstOwn(handover: HandoverDocument, own: Own, file: string, con
     return problems;
 }
 
+/** The counterpart list's key as the file writes it: with the namespace, or bare (Pulumi reads a bare key as the project's). */
+function writtenKey(doc: Document, key: string): string {
+    const bare = key.slice(key.indexOf(":") + 1);
+    return doc.hasIn(["config", key]) || !doc.hasIn(["config", bare]) ? key : bare;
+}
+
 function listNode(doc: Document, listKey: string): YAMLSeq | undefined {
-    const node = doc.getIn(["config", listKey], true);
+    const node = doc.getIn(["config", writtenKey(doc, listKey)], true);
     if (node === undefined) return undefined;
     if (!isSeq(node)) return refuse(listKey, "is not a list", `edit the stack file so that ${listKey} is a list`);
     return node;
@@ -233,9 +236,9 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
         );
     }
     const handover = value as HandoverDocument;
-    const own = ownSide(raw, configFile);
+    const own = ownSide(raw, options.stack, configFile);
     const ownProblems = checkAgainstOwn(handover, own, file, configFile);
-    if (ownProblems.length) throw new HandoverRefused(ownProblems);
+    if (ownProblems.length) throw new HandoverRefused(ownProblems.map((p) => ({ ...p, fix: fixInFile(p.fix, configFile, options.stack) })));
 
     const listKey = COUNTERPARTS_KEY[own.side];
     const seq = listNode(doc, listKey);
@@ -303,14 +306,14 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
             ...Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)),
         };
         if (seq) seq.add(doc.createNode(created));
-        else doc.setIn(["config", listKey], doc.createNode([created]));
+        else doc.setIn(["config", writtenKey(doc, listKey)], doc.createNode([created]));
     }
     const after = doc.toString();
 
     // The config the hand-over implies must pass the same rules as any config.
     try {
         // Only the counterpart list changed: the rest is the config as loadStackFile read it.
-        const entries = (doc.toJS() as { config: Record<string, unknown> }).config[listKey];
+        const entries = (doc.toJS() as { config: Record<string, unknown> }).config[writtenKey(doc, listKey)];
         parseSideConfig({ ...raw, [listKey]: JSON.stringify(entries) }, options.stack, configFile);
     } catch (err) {
         if (!isConfigError(err)) throw err;

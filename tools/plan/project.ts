@@ -13,7 +13,7 @@
 import * as fs from "fs";
 import { ConfigError, ConfigProblem } from "../../infra/config/errors";
 import { qualifiedStackName } from "../../infra/config/rules";
-import { applyProjectConfig, loadProjectFile } from "../../infra/config/project-file";
+import { applyProjectConfig, assertProjectName, loadProjectFile } from "../../infra/config/project-file";
 import { legacyKeyProblems, parseSideConfig, SideConfig } from "../../infra/config/schema";
 import { loadStackFile, locateProblems, StackFile } from "../../infra/config/stack-file";
 import { DIY_ORGANIZATION, Plan, runPlan } from "./engine";
@@ -80,6 +80,7 @@ function unknownReference(qualified: string, own: { organization: string; projec
 
 export async function planProjectStack(options: ProjectPlanOptions): Promise<{ plan: Plan; referenced: Plan[] }> {
     const projectFile = loadProjectFile(PROJECT_ROOT);
+    assertProjectName(projectFile.name, projectFile.file);
     const project = projectFile.name;
     const organization = options.organization ?? DIY_ORGANIZATION;
     const stackFile = loadStackFile(options.configFile ?? stackConfigFile(options.stack), options.configFile ? "--config" : undefined);
@@ -89,7 +90,7 @@ export async function planProjectStack(options: ProjectPlanOptions): Promise<{ p
         // Said first: Pulumi would only say that the renamed keys are missing.
         const legacy = legacyKeyProblems(stackFile.config, stackFile.file);
         if (legacy.length) throw new ConfigError(legacy);
-        engineConfig = applyProjectConfig(projectFile, options.stack, stackFile.config, stackFile.structured);
+        engineConfig = applyProjectConfig(projectFile, options.stack, stackFile.config, stackFile.structured, stackFile.file);
     } catch (err) {
         throw locateProblems(err, stackFile);
     }

@@ -25,7 +25,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { isConfigError } from "../../../infra/config/errors";
 import { KeySpec, KNOWN_KEYS, LEGACY_NAMESPACE, NAMESPACE, projectConfigDeclarations, TOP_LEVEL_KEYS, undeclaredReason } from "../../../infra/config/keys";
-import { applyProjectConfig, loadProjectFile, namespaceProblem, projectFileText } from "../../../infra/config/project-file";
+import { applyProjectConfig, assertProjectName, loadProjectFile, projectFileText, projectNameProblem } from "../../../infra/config/project-file";
 import { parseSideConfig } from "../../../infra/config/schema";
 import { loadStackFile } from "../../../infra/config/stack-file";
 
@@ -45,15 +45,38 @@ function problemsOf(run: () => unknown): { key: string; problem: string; fix: st
 
 describe("Pulumi.yaml", () => {
     it("names the project after the config namespace, so that a key set without one is this program's", () => {
-        assert.strictEqual(namespaceProblem(project), undefined);
         assert.strictEqual(project.name, NAMESPACE);
-        assert.match(namespaceProblem({ ...project, name: "transfer" }) ?? "", /pulumi config set side publisher` would write transfer:side/);
+        assert.strictEqual(projectNameProblem(project.name), undefined);
+    });
+
+    it("a copy renamed by pulumi new is refused by the program and the plan, with the name to put back", () => {
+        const renamed = projectNameProblem("my-transfer", "Pulumi.yaml");
+        assert.match(renamed?.problem ?? "", /pulumi config set side publisher` would write my-transfer:side, which it ignores/);
+        assert.match(renamed?.fix ?? "", /set name: s3-transfer in Pulumi.yaml/);
+        assert.throws(
+            () => assertProjectName("my-transfer"),
+            (err: unknown) => isConfigError(err) && err.problems[0].key === "name",
+        );
     });
 
     it("declares the config model's keys, as npm run docs:config writes them", () => {
         const text = fs.readFileSync(project.file, "utf8");
         assert.strictEqual(projectFileText(text), text, "run npm run docs:config");
-        assert.deepStrictEqual(project.config, projectConfigDeclarations());
+        const own = Object.fromEntries(Object.entries(project.config).filter(([k]) => !k.includes(":") || k.startsWith(`${NAMESPACE}:`)));
+        assert.deepStrictEqual(own, projectConfigDeclarations());
+    });
+
+    it("npm run docs:config keeps every entry of config: that is not this program's (pulumi new adds pulumi:tags)", () => {
+        const text = fs.readFileSync(project.file, "utf8");
+        const withOthers = text.replace(
+            "config:\n",
+            'config:\n  pulumi:tags:\n    value:\n      pulumi:template: ""\n  aws:defaultTags:\n    value:\n      tags:\n        team: data\n  retired-key:\n    type: string\n',
+        );
+        const written = YAML.parse(projectFileText(withOthers)) as { config: Record<string, unknown> };
+        assert.deepStrictEqual(written.config["pulumi:tags"], { value: { "pulumi:template": "" } });
+        assert.deepStrictEqual(written.config["aws:defaultTags"], { value: { tags: { team: "data" } } });
+        assert.strictEqual(written.config["retired-key"], undefined, "a bare key no longer declared is this program's, and goes");
+        assert.deepStrictEqual(Object.keys(written.config).slice(2), Object.keys(projectConfigDeclarations()));
     });
 
     it("declares only what Pulumi's project schema accepts, each default of its declared type", () => {
@@ -78,7 +101,8 @@ describe("Pulumi.yaml", () => {
         for (const spec of TOP_LEVEL_KEYS as readonly KeySpec[]) {
             const reason = undeclaredReason(spec);
             if (spec.key.includes(":")) assert.match(reason ?? "", /provider/);
-            else if (spec.type === "array") assert.match(reason ?? "", /list of entries/, spec.key);
+            else if (spec.key === "partners" || spec.key === "publishers") assert.match(reason ?? "", /not both/, spec.key);
+            else if (spec.type === "array") assert.match(reason ?? "", /list of entries.*v3\.187/, spec.key);
             else if (spec.required || ("default" in spec && spec.default !== undefined && typeof spec.default !== "function"))
                 assert.ok(declared[spec.key], `${spec.key} should be declared`);
             else assert.match(reason ?? "", /would make a declared key/, spec.key);
@@ -120,18 +144,33 @@ describe("the engine's handling of Pulumi.yaml's declarations, in the offline pl
         assert.deepStrictEqual(parseSideConfig(merged, "prod"), parseSideConfig(loaded.config, "prod"), "the defaults are the model's");
     });
 
-    it("refuses a stack lacking a declared key without a default, in the engine's words and with our fix", () => {
-        const [missing] = problemsOf(() =>
+    it("refuses a stack lacking declared keys without a default, all in one problem in the engine's words, with our fixes", () => {
+        const [one] = problemsOf(() =>
             applyProjectConfig(project, "new", { "aws:region": "us-east-1", [`${NAMESPACE}:name`]: "acme", [`${NAMESPACE}:accountId`]: "111122223333" }),
         );
-        assert.strictEqual(missing.key, `${NAMESPACE}:side`);
-        assert.match(missing.problem, /Stack 'new' is missing configuration value 'side'/);
-        assert.match(missing.fix, /pulumi config set s3-transfer:side/);
+        assert.strictEqual(one.key, `${NAMESPACE}:side`);
+        assert.match(one.problem, /Stack 'new' is missing configuration value 'side'"/);
+        assert.match(one.fix, /pulumi config set s3-transfer:side/);
+        const all = problemsOf(() => applyProjectConfig(project, "new", { "aws:region": "us-east-1" }));
+        assert.strictEqual(all.length, 1);
+        assert.match(all[0].problem, /Stack 'new' is missing configuration values 'accountId', 'name' and 'side'/);
+    });
+
+    it("requires no declared key of another namespace (only the project's are required)", () => {
+        const other = { ...project, config: { ...project.config, "aws:profile": { description: "x" } } };
+        const loaded = loadStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
+        assert.doesNotThrow(() => applyProjectConfig(other, "prod", loaded.config, loaded.structured));
     });
 
     it("refuses a value not of the declared type; numbers and booleans given as text are of their type", () => {
         const base = { [`${NAMESPACE}:side`]: "publisher", [`${NAMESPACE}:name`]: "acme", [`${NAMESPACE}:accountId`]: "111122223333" };
         assert.doesNotThrow(() => applyProjectConfig(project, "s", { ...base, [`${NAMESPACE}:logRetentionDays`]: "90", [`${NAMESPACE}:protectBuckets`]: "false" }));
+        const wrong = problemsOf(() => applyProjectConfig(project, "s", { ...base, [`${NAMESPACE}:logRetentionDays`]: "90 days", [`${NAMESPACE}:protectBuckets`]: "yes" }));
+        assert.deepStrictEqual(
+            wrong.map((p) => p.key),
+            [`${NAMESPACE}:logRetentionDays`],
+            "Pulumi stops at the first key of the wrong type",
+        );
         const [notInteger] = problemsOf(() => applyProjectConfig(project, "s", { ...base, [`${NAMESPACE}:logRetentionDays`]: "90 days" }));
         assert.match(notInteger.problem, /must be of type 'integer'/);
         const [notBoolean] = problemsOf(() => applyProjectConfig(project, "s", { ...base, [`${NAMESPACE}:protectBuckets`]: "yes" }));
@@ -152,7 +191,7 @@ describe(`keys in the old namespace (${LEGACY_NAMESPACE}:)`, () => {
         assert.strictEqual(problems.length, 1, "not also every renamed key as missing");
         assert.strictEqual(problems[0].key, `${LEGACY_NAMESPACE}:side`);
         assert.match(problems[0].problem, /transfer:name.*no longer reads.*s3-transfer:side, s3-transfer:name/);
-        assert.ok(problems[0].fix.includes(`sed -i -E 's/^( *)transfer:/\\1s3-transfer:/' ${legacy}`), problems[0].fix);
+        assert.ok(problems[0].fix.includes(`sed -E -i.bak 's/^( *)transfer:/\\1s3-transfer:/' ${legacy}`), problems[0].fix);
         assert.ok(!KNOWN_KEYS.some((k) => k.startsWith(`${LEGACY_NAMESPACE}:`)));
     });
 
@@ -160,14 +199,64 @@ describe(`keys in the old namespace (${LEGACY_NAMESPACE}:)`, () => {
         const copy = path.join(tmp, "renamed.yaml");
         fs.copyFileSync(legacy, copy);
         const fix = problemsOf(() => parseSideConfig(loadStackFile(copy).config, "prod", copy))[0].fix;
-        const sed = /sed -i -E '([^']+)'/.exec(fix)![1];
+        const sed = /sed -E -i\.bak '([^']+)'/.exec(fix)![1];
         const [, pattern, replacement] = /^s\/(.+)\/(.+)\/$/.exec(sed)!;
         const renamed = fs.readFileSync(copy, "utf8").replace(new RegExp(pattern, "gm"), replacement.replace("\\1", "$1"));
         assert.strictEqual(renamed, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"));
     });
 });
 
+describe("stack files as Pulumi reads them", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bare-"));
+    const write = (name: string, text: string) => {
+        fs.writeFileSync(path.join(tmp, name), text);
+        return path.join(tmp, name);
+    };
+
+    it("a key written without a namespace is the project's, and its line is found", () => {
+        const file = write(
+            "bare.yaml",
+            'config:\n  aws:region: us-east-1\n  side: publisher\n  name: acme-bank\n  accountId: "111122223333"\n  partners:\n    - name: cdlx\n      accountId: "44445555666"\n',
+        );
+        const loaded = loadStackFile(file, "--config");
+        assert.strictEqual(loaded.config[`${NAMESPACE}:side`], "publisher");
+        assert.strictEqual(loaded.lineOf(`${NAMESPACE}:partners[0].accountId`), 8);
+        assert.doesNotThrow(() => applyProjectConfig(project, "bare", loaded.config, loaded.structured, file));
+    });
+
+    it("a key set both bare and with the namespace is refused, naming both", () => {
+        const file = write("both.yaml", "config:\n  side: publisher\n  s3-transfer:side: partner\n");
+        const [p] = problemsOf(() => loadStackFile(file));
+        assert.match(p.problem, /is set twice, as side and as s3-transfer:side/);
+    });
+
+    it("a key written without a value is the empty string, as Pulumi reads it", () => {
+        const file = write("empty.yaml", "config:\n  s3-transfer:encryption:\n");
+        assert.strictEqual(loadStackFile(file).config[`${NAMESPACE}:encryption`], "");
+    });
+});
+
 describe("fix texts name the file the config was read from", () => {
+    it("pulumi config commands get --config-file for a file that is not the stack's own", () => {
+        const file = "stacks/examples/broken.yaml";
+        const problems = problemsOf(() =>
+            parseSideConfig(
+                {
+                    "aws:region": "us-east-1",
+                    [`${NAMESPACE}:side`]: "publisher",
+                    [`${NAMESPACE}:name`]: "acme",
+                    [`${NAMESPACE}:accountId`]: "111122223333",
+                    [`${NAMESPACE}:encryption`]: "sse-kms",
+                    [`${NAMESPACE}:partners`]: '[{"name":"cdlx","stack":"partner-prod"}]',
+                },
+                "broken",
+                file,
+            ),
+        );
+        const encryption = problems.find((p) => p.key === `${NAMESPACE}:encryption`);
+        assert.strictEqual(encryption?.fix, `pulumi config set --config-file ${file} s3-transfer:encryption SSE-KMS   (or SSE-S3)`);
+    });
+
     it("a --config file, never Pulumi.<stack>.yaml", () => {
         const file = "stacks/examples/broken.yaml";
         const problems = problemsOf(() =>
