@@ -61,7 +61,10 @@ writes \`${NAMESPACE}:side\`, and Pulumi.yaml can declare the keys (below).
 Account IDs are text: quote them in YAML. An unquoted ID (or one set with
 \`pulumi config set --path\`, which stores numbers as numbers) is read as text
 when its 12 digits survive, and refused with "quote it" when YAML dropped a
-leading zero (an unquoted \`012345678901\` becomes 11 digits).
+leading zero (an unquoted \`012345678901\` becomes 11 digits). Pulumi reads
+stack files as YAML 1.1, where an unquoted ID of 0 and octal digits becomes
+another number altogether (\`012345670123\` is 1402433619): then no ID is
+offered, only "quote it".
 
 | key | required | default | meaning |
 |---|---|---|---|

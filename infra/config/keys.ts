@@ -96,16 +96,25 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T, wordin
 /**
  * A 12-digit account ID. YAML and `pulumi config set --path` store an unquoted
  * ID as a number: read it as text when its 12 digits survive; refuse it with
- * "quote it" when a leading zero was lost (012345678901 becomes 12345678901).
+ * "quote it" when a leading zero was lost. One lost zero (11 digits) is
+ * certain: 012345678901 becomes 12345678901. Fewer digits are not: YAML 1.2
+ * drops every leading zero, but Pulumi reads stack files with a YAML 1.1
+ * reader (gopkg.in/yaml.v3), which takes 0 followed by octal digits for an
+ * octal number (012345670123 becomes 1402433619), so no ID is offered then.
  */
 export function accountIdValue(text: unknown): { value: string } | { problem: string; quoted?: string } {
     const value = typeof text === "number" && Number.isInteger(text) && text >= 0 ? String(text) : text;
     if (typeof value !== "string") return { problem: `must be a 12-digit AWS account ID in quotes, got ${describe(text)}` };
-    if (/^\d{10,11}$/.test(value)) {
+    if (/^\d{11}$/.test(value)) {
         const padded = value.padStart(12, "0");
         return {
-            problem: `must be a 12-digit AWS account ID, got "${value}" (${value.length} digits): an unquoted ID that begins with 0 is read as a number and loses its leading zeros; quote it: "${padded}"`,
+            problem: `must be a 12-digit AWS account ID, got "${value}" (11 digits): an unquoted ID that begins with 0 is read as a number and loses its leading zero; quote it: "${padded}"`,
             quoted: padded,
+        };
+    }
+    if (/^\d{10}$/.test(value)) {
+        return {
+            problem: `must be a 12-digit AWS account ID, got "${value}" (${value.length} digits): an unquoted ID that begins with 0 is read as a number, which drops its leading zeros (or, read as YAML 1.1 as Pulumi does, takes 0 and digits 0-7 for an octal number), so the ID cannot be told from this value; quote the ID as the account shows it`,
         };
     }
     const problem = accountIdProblem(value);
@@ -588,11 +597,13 @@ export const STACK_FILE = "Pulumi.<stack>.yaml";
 
 /**
  * The fix for an account ID whose leading zero was lost: quoted in the stack
- * file, since `pulumi config set --path` would store the digits as a number again.
+ * file, or set again by `pulumi config set`, which keeps digits with a leading
+ * zero as text (with --path too: sdk/go/common/resource/config/object.go).
  */
 export function quotedAccountIdFix(key: string, quoted: string, file = STACK_FILE): string {
     const leaf = key.split(/[.:]/).pop();
-    return `write it quoted in ${file}: ${leaf}: "${quoted}"${key.includes(".") ? "" : `   (or: pulumi config set ${key} ${quoted}, which stores text)`}`;
+    const command = key.includes(".") || key.includes("[") ? `pulumi config set --path '${key}' ${quoted}` : `pulumi config set ${key} ${quoted}`;
+    return `write it quoted in ${file}: ${leaf}: "${quoted}"   (or: ${command}, which stores text)`;
 }
 
 /**

@@ -111,7 +111,19 @@ describe("config model", () => {
             problems[0].fix,
             'write it quoted in Pulumi.prod.yaml: accountId: "012345678901"   (or: pulumi config set s3-transfer:accountId 012345678901, which stores text)',
         );
-        assert.strictEqual(problems[1].fix, 'write it quoted in Pulumi.prod.yaml: accountId: "044455556666"', "--path would store the digits as a number again");
+        // pulumi config set --path keeps digits with a leading zero as text (sdk/go/common/resource/config/object.go).
+        assert.strictEqual(
+            problems[1].fix,
+            `write it quoted in Pulumi.prod.yaml: accountId: "044455556666"   (or: pulumi config set --path 's3-transfer:partners[0].accountId' 044455556666, which stores text)`,
+        );
+    });
+
+    it("offers no ID when fewer digits survive: Pulumi's YAML 1.1 reader takes 0 and octal digits for an octal number", () => {
+        // 012345670123 unquoted reaches the program as 1402433619 under gopkg.in/yaml.v3 (YAML 1.1 octal), not as 12345670123.
+        const problems = problemsOf({ ...base, "s3-transfer:accountId": "1402433619" });
+        assert.strictEqual(problems[0].key, "s3-transfer:accountId");
+        assert.match(problems[0].problem, /got "1402433619" \(10 digits\).*octal.*quote the ID as the account shows it/);
+        assert.doesNotMatch(problems[0].fix, /"001402433619"/);
     });
 
     it("passes every pass-through setting to the components as config decided it", () => {
