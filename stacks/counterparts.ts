@@ -70,7 +70,7 @@ function fromHandover(counterpart: CounterpartConfig): Resolution {
         ingressRegion,
         ingressKmsKeyArn,
         replicationRoleArn,
-        ...(replicatesDeleteMarkers ? { replicatesDeleteMarkers } : {}),
+        replicatesDeleteMarkers,
     };
     const pending: string[] = [];
     // With SSE-KMS here, the key comes with the bucket (the endpoint rules refuse one without the other).
@@ -103,7 +103,7 @@ function configOf(stack: string): string {
 function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack: string, outputs: PeerStackOutputs, problems: ConfigProblem[]): Resolution {
     const key = `${counterpart.configKey}.stack`;
     const waiting = (what: string): Resolution => ({
-        spec: specFor(counterpart, { accountId: typeof outputs.accountId === "string" ? outputs.accountId : "" }),
+        spec: specFor(counterpart, { accountId: typeof outputs.accountId === "string" ? outputs.accountId : "", replicatesDeleteMarkers: false }),
         pending: [`${what}; after that, run \`pulumi up\` on this stack again to start replication and admit their role`],
     });
     if (outputs.side === undefined && outputs.links === undefined) {

@@ -84,7 +84,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
                 ingressBucketArn: c.spec.endpoints.ingressBucketArn,
                 ingressKmsKeyArn: c.spec.endpoints.ingressKmsKeyArn,
                 replicationRoleArn: c.spec.endpoints.replicationRoleArn,
-                replicatesDeleteMarkers: c.spec.endpoints.replicatesDeleteMarkers === true,
+                replicatesDeleteMarkers: c.spec.endpoints.replicatesDeleteMarkers,
             },
         }));
     });

@@ -20,8 +20,8 @@ export interface CounterpartEndpoints {
     ingressKmsKeyArn?: string;
     /** Their replication role: our ingress admits it. Absent: no grant yet. */
     replicationRoleArn?: string;
-    /** They replicate delete markers, so our ingress must admit `s3:ReplicateDelete`. Default: false. */
-    replicatesDeleteMarkers?: boolean;
+    /** They replicate delete markers, so our ingress must admit `s3:ReplicateDelete`. */
+    replicatesDeleteMarkers: boolean;
 }
 
 export interface CounterpartLinkArgs extends Omit<DataBucketSettings, "accountId"> {
@@ -117,7 +117,7 @@ export class CounterpartLink extends pulumi.ComponentResource {
                           ...counterpartGrant,
                           bucketArn: ingressArn,
                           root: args.root,
-                          replicateDeletes: args.counterpart.replicatesDeleteMarkers ?? false,
+                          replicateDeletes: args.counterpart.replicatesDeleteMarkers,
                       })
                     : [],
             },

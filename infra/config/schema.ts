@@ -43,8 +43,8 @@ export type CounterpartSource =
     /** The handed-over endpoints; each absent until the counterpart hands it over. */
     | ({
           kind: "handover";
-          /** The counterpart replicates delete markers, so our ingress admits `s3:ReplicateDelete`. Default: false. */
-          replicatesDeleteMarkers?: boolean;
+          /** The counterpart replicates delete markers, so our ingress admits `s3:ReplicateDelete` (the field's default, false, is applied here). */
+          replicatesDeleteMarkers: boolean;
       } & HandedOverEndpoints);
 
 export interface AcceptedHandover {
@@ -431,7 +431,8 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
             ingressBucketArn: entry.ingressBucketArn,
             replicationRoleArn: entry.replicationRoleArn,
             ingressKmsKeyArn: entry.ingressKmsKeyArn,
-            ...(entry.replicatesDeleteMarkers !== undefined ? { replicatesDeleteMarkers: entry.replicatesDeleteMarkers } : {}),
+            // The one place the field's default applies (a stack entry must not carry the field, so zod leaves it absent).
+            replicatesDeleteMarkers: entry.replicatesDeleteMarkers ?? false,
         };
         checkHandover(source, key, entry.name, own, problems);
     }

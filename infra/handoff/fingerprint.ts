@@ -57,7 +57,9 @@ export function fingerprintProblem(text: string): string | undefined {
 /** Where a counterpart's files go and whose role it admits: what a changed hand-over must not change unconfirmed. */
 export type Destination = HandedOverEndpoints;
 
-export const DESTINATION_FIELDS = ["accountId", "region", "ingressBucketArn", "replicationRoleArn", "ingressKmsKeyArn"] as const satisfies readonly (keyof Destination)[];
+// A record over every field of Destination, so that a field added to the endpoints cannot fall outside the fingerprint.
+const IN_DESTINATION: Record<keyof Destination, true> = { accountId: true, region: true, ingressBucketArn: true, replicationRoleArn: true, ingressKmsKeyArn: true };
+export const DESTINATION_FIELDS = Object.keys(IN_DESTINATION) as (keyof Destination)[];
 
 /** The fingerprint of a destination, recorded in config when a hand-over is accepted. */
 export function destinationFingerprint(destination: Destination): string {

@@ -42,7 +42,7 @@ const NOTHING_YET = {
     ingressRegion: undefined,
     ingressKmsKeyArn: undefined,
     replicationRoleArn: undefined,
-    replicatesDeleteMarkers: undefined,
+    replicatesDeleteMarkers: false,
 };
 
 function buildLink(change: Partial<CounterpartLinkArgs>): Promise<ComponentBuild<CounterpartLink>> {

@@ -57,7 +57,7 @@ const COUNTERPARTS: CounterpartSpec[] = [
             ingressRegion: undefined,
             ingressKmsKeyArn: undefined,
             replicationRoleArn: undefined,
-            replicatesDeleteMarkers: undefined,
+            replicatesDeleteMarkers: false,
         },
     },
 ];

@@ -84,6 +84,7 @@ describe("config model", () => {
             ingressBucketArn: undefined,
             replicationRoleArn: undefined,
             ingressKmsKeyArn: undefined,
+            replicatesDeleteMarkers: false,
         });
     });
 

@@ -97,6 +97,7 @@ describe("stack config validation", () => {
             ingressBucketArn: undefined,
             replicationRoleArn: undefined,
             ingressKmsKeyArn: undefined,
+            replicatesDeleteMarkers: false,
         });
     });
 
