@@ -9,7 +9,7 @@ import * as path from "path";
 import { CounterpartEndpoints } from "../infra/components/counterpart-link";
 import { CounterpartSpec } from "../infra/components/exchange-side";
 import { ConfigError, ConfigProblem } from "../infra/config/errors";
-import { configKey } from "../infra/config/keys";
+import { configKey, COUNTERPARTS_KEY } from "../infra/config/keys";
 import { parseKmsKeyArn, qualifiedStackName } from "../infra/config/rules";
 import { ArrivingEndpoints, endpointProblems } from "../infra/contract/endpoints";
 import { LinkOutputsSchema, OutputProblem, parseOutputs, PEER_OUTPUTS, StackOutputsSchema } from "../infra/contract/outputs";
@@ -137,7 +137,7 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
     const raw = (links as Record<string, unknown>)[own.name];
     if (raw === undefined) {
         return waiting(
-            `stack ${stack} does not list "${own.name}" yet: add it to ${own.side === "publisher" ? "s3-transfer:publishers" : "s3-transfer:partners"} there and run \`pulumi up\` on ${stack}`,
+            `stack ${stack} does not list "${own.name}" yet: add it to ${COUNTERPARTS_KEY[own.side === "publisher" ? "partner" : "publisher"]} there and run \`pulumi up\` on ${stack}`,
         );
     }
     const parsedLink = parseOutputs(PeerLinkSchema, raw);

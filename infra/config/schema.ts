@@ -289,7 +289,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
     const vendorDrops: VendorDropConfig[] = [];
     const serviceDestinations: ServiceDestinationConfig[] = [];
     if (side) {
-        const own: OwnSide = { side, name, accountId, region, bucketPrefix, encryption: settings.encryption };
+        const own: OwnSide = { side, name, accountId, region, bucketPrefix, encryption: settings.encryption, refused: new Set(problems.map((p) => p.key)) };
         const listKey = COUNTERPARTS_KEY[side];
         const otherKey = COUNTERPARTS_KEY[side === "publisher" ? "partner" : "publisher"];
         if (raw[otherKey] !== undefined) {
@@ -371,7 +371,10 @@ function parseList<S extends z.ZodObject>(
     opts: { min: number; noun: string; stack: string },
     problems: ConfigProblem[],
 ): z.infer<S>[] | undefined {
+    const before = problems.length;
     const list = parseStructured(listKey, raw[listKey], problems);
+    // A value that is not a list at all is one problem, not also "must list at least one".
+    if (problems.length > before) return undefined;
     const parsed = z
         .array(schema)
         .min(opts.min)
@@ -399,7 +402,18 @@ interface OwnSide {
     region: string;
     bucketPrefix: string;
     encryption: Encryption;
+    /** This side's keys whose value was refused: the rules that compare a counterpart with them are not run, so one bad value is one problem. */
+    refused: ReadonlySet<string>;
 }
+
+/** The own-side key each endpoint rule compares the counterpart's value with. */
+const RULE_DEPENDS_ON: Partial<Record<EndpointProblem["rule"], string>> = {
+    "own-account": configKey("accountId"),
+    partition: "aws:region",
+    "key-region": "aws:region",
+    encryption: configKey("encryption"),
+    "missing-key": configKey("encryption"),
+};
 
 function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, problems: ConfigProblem[]): CounterpartConfig | undefined {
     const before = problems.length;
@@ -471,6 +485,8 @@ function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>,
     const arriving: ArrivingEndpoints = { ...endpoints, ...(endpoints.ingressKmsKeyArn ? { encryption: "SSE-KMS" as const } : {}) };
     const partition = partitionOf(own.region);
     for (const found of endpointProblems(arriving, { accountId: own.accountId, partition, encryption: own.encryption })) {
+        const dependsOn = RULE_DEPENDS_ON[found.rule];
+        if (dependsOn && own.refused.has(dependsOn)) continue;
         problems.push(handoverProblem(found, key, counterpart, partition));
     }
 }

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PlanMocks, StackOutputsByName } from "./mocks";
+import { configKey } from "../../infra/config/keys";
 
 /** One resource, as in `pulumi stack export`'s `deployment.resources[]`. */
 export interface PlannedResource {
@@ -72,7 +73,7 @@ const runtime = pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promi
 /** Runs a program to completion offline. One at a time: Pulumi's runtime state is process-global. */
 export async function runPlan(request: PlanRequest): Promise<Plan> {
     const mocks = new PlanMocks({
-        accountId: request.config["s3-transfer:accountId"] ?? "000000000000",
+        accountId: request.config[configKey("accountId")] ?? "000000000000",
         defaultRegion: request.config["aws:region"] ?? "us-east-1",
         stackOutputs: request.stackOutputs,
     });

@@ -374,3 +374,28 @@ describe("stack config validation", () => {
         assert.match(formatProblems(problems), /^Invalid stack configuration \(3 problems\):\n {2}- s3-transfer:accountId: .*\n {4}fix: /);
     });
 });
+
+describe("one bad value is one problem", () => {
+    it("a refused encryption does not also fail the counterpart's key against the default it fell back to", () => {
+        const handover = { name: "cdlx", accountId: "444455556666", ingressKmsKeyArn: "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab" };
+        const problems = problemsOf(publisherConfig({ "s3-transfer:encryption": "sse-kms" }, [handover]));
+        assert.deepStrictEqual(
+            problems.map((p) => p.key),
+            ["s3-transfer:encryption"],
+        );
+    });
+    it("a refused region does not also fail every handed-over ARN's partition", () => {
+        const handover = { name: "cdlx", accountId: "444455556666", ingressBucketArn: "arn:aws:s3:::cdlx-ingress" };
+        assert.deepStrictEqual(
+            problemsOf(publisherConfig({ "aws:region": "useast1" }, [handover])).map((p) => p.key),
+            ["aws:region"],
+        );
+    });
+    it("a counterpart list that is not a list is not also an empty one", () => {
+        const raw = { ...publisherConfig(), "s3-transfer:partners": "foo" };
+        assert.deepStrictEqual(
+            problemsOf(raw).map((p) => [p.key, p.problem]),
+            [["s3-transfer:partners", "must be a YAML list of objects in the stack file"]],
+        );
+    });
+});
