@@ -237,59 +237,28 @@ describe("stack files as Pulumi reads them", () => {
 });
 
 describe("fix texts name the file the config was read from", () => {
+    const file = "stacks/examples/broken.yaml";
+    /** A publisher's flat config with these keys (without the namespace) changed. */
+    const publisher = (changes: Record<string, string>) => ({
+        "aws:region": "us-east-1",
+        ...Object.fromEntries(Object.entries({ side: "publisher", name: "acme", accountId: "111122223333", partners: "[]", ...changes }).map(([k, v]) => [`${NAMESPACE}:${k}`, v])),
+    });
+
     it("pulumi config commands get --config-file for a file that is not the stack's own", () => {
-        const file = "stacks/examples/broken.yaml";
-        const problems = problemsOf(() =>
-            parseSideConfig(
-                {
-                    "aws:region": "us-east-1",
-                    [`${NAMESPACE}:side`]: "publisher",
-                    [`${NAMESPACE}:name`]: "acme",
-                    [`${NAMESPACE}:accountId`]: "111122223333",
-                    [`${NAMESPACE}:encryption`]: "sse-kms",
-                    [`${NAMESPACE}:partners`]: '[{"name":"cdlx","stack":"partner-prod"}]',
-                },
-                "broken",
-                file,
-            ),
-        );
+        const problems = problemsOf(() => parseSideConfig(publisher({ encryption: "sse-kms", partners: '[{"name":"cdlx","stack":"partner-prod"}]' }), "broken", file));
         const encryption = problems.find((p) => p.key === `${NAMESPACE}:encryption`);
         assert.strictEqual(encryption?.fix, `pulumi config set --config-file ${file} s3-transfer:encryption SSE-KMS   (or SSE-S3)`);
     });
 
     it("a --config file, never Pulumi.<stack>.yaml", () => {
-        const file = "stacks/examples/broken.yaml";
-        const problems = problemsOf(() =>
-            parseSideConfig(
-                {
-                    "aws:region": "us-east-1",
-                    [`${NAMESPACE}:side`]: "publisher",
-                    [`${NAMESPACE}:name`]: "acme",
-                    [`${NAMESPACE}:accountId`]: "11112222333",
-                    [`${NAMESPACE}:partners`]: "[]",
-                },
-                "broken",
-                file,
-            ),
-        );
+        const problems = problemsOf(() => parseSideConfig(publisher({ accountId: "11112222333" }), "broken", file));
         assert.ok(problems.length >= 2, JSON.stringify(problems));
         for (const p of problems) assert.ok(!p.fix.includes("Pulumi.<stack>.yaml") && !p.fix.includes("Pulumi.broken.yaml"), p.fix);
         assert.ok(problems.some((p) => p.fix.includes(file)));
     });
 
     it("the stack's own Pulumi.<stack>.yaml by default", () => {
-        const problems = problemsOf(() =>
-            parseSideConfig(
-                {
-                    "aws:region": "us-east-1",
-                    [`${NAMESPACE}:side`]: "publisher",
-                    [`${NAMESPACE}:name`]: "acme",
-                    [`${NAMESPACE}:accountId`]: "111122223333",
-                    [`${NAMESPACE}:partners`]: "[]",
-                },
-                "prod",
-            ),
-        );
+        const problems = problemsOf(() => parseSideConfig(publisher({}), "prod"));
         assert.ok(
             problems.some((p) => p.fix.includes("Pulumi.prod.yaml")),
             JSON.stringify(problems),
