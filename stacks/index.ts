@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertProjectName } from "../infra/config/project-file";
+import { assertProjectName } from "../infra/config/project-name";
 import { parseSideConfig } from "../infra/config/schema";
 import { resolveCounterparts } from "./counterparts";
 import { partnerStack } from "./partner";

@@ -13,7 +13,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, isScalar, parseDocument, Scalar, visit, YAMLMap } from "yaml";
-import { ConfigError, ConfigProblem } from "./errors";
+import { ConfigError } from "./errors";
 import { fixFor, fixInFile, NAMESPACE, ProjectConfigDeclaration, projectConfigDeclarations, TOP_LEVEL_KEYS } from "./keys";
 
 export interface ProjectFile {
@@ -28,28 +28,6 @@ export function loadProjectFile(root: string): ProjectFile {
     const project = (parseDocument(fs.readFileSync(file, "utf8")).toJS() ?? {}) as { name?: unknown; config?: Record<string, unknown> | null };
     if (typeof project.name !== "string" || !project.name) throw new Error(`${file} has no name`);
     return { file, name: project.name, config: project.config ?? {} };
-}
-
-/**
- * The project's name must be this program's config namespace: Pulumi files a
- * key set without one (`pulumi config set side publisher`), and every bare
- * declaration of Pulumi.yaml, under the project's name. `pulumi new` writes the
- * name it asks for over `name:`, so a copy may carry another.
- */
-export function projectNameProblem(name: string, file = "Pulumi.yaml"): ConfigProblem | undefined {
-    if (name === NAMESPACE) return undefined;
-    return {
-        key: "name",
-        problem: `names the project "${name}", but this program reads its keys as ${NAMESPACE}:<key>: \`pulumi config set side publisher\` would write ${name}:side, which it ignores`,
-        fix: `set name: ${NAMESPACE} in ${file} (the stacks keep their own names; organizations and stacks tell copies apart)`,
-        file,
-    };
-}
-
-/** The project's name as a ConfigError, for the program and the plan. */
-export function assertProjectName(name: string, file?: string): void {
-    const problem = projectNameProblem(name, file);
-    if (problem) throw new ConfigError([problem]);
 }
 
 /** A config key of Pulumi.yaml as the engine files it: a bare key is the project's. */

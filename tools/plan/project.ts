@@ -13,7 +13,8 @@
 import * as fs from "fs";
 import { ConfigError, ConfigProblem } from "../../infra/config/errors";
 import { qualifiedStackName } from "../../infra/config/rules";
-import { applyProjectConfig, assertProjectName, loadProjectFile } from "../../infra/config/project-file";
+import { applyProjectConfig, loadProjectFile } from "../../infra/config/project-file";
+import { assertProjectName } from "../../infra/config/project-name";
 import { legacyKeyProblems, parseSideConfig, SideConfig } from "../../infra/config/schema";
 import { loadStackFile, locateProblems, StackFile } from "../../infra/config/stack-file";
 import { DIY_ORGANIZATION, Plan, runPlan } from "./engine";

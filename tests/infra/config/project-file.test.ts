@@ -25,7 +25,8 @@ import * as path from "path";
 import YAML from "yaml";
 import { isConfigError } from "../../../infra/config/errors";
 import { KeySpec, KNOWN_KEYS, LEGACY_NAMESPACE, NAMESPACE, projectConfigDeclarations, TOP_LEVEL_KEYS, undeclaredReason } from "../../../infra/config/keys";
-import { applyProjectConfig, assertProjectName, loadProjectFile, projectFileText, projectNameProblem } from "../../../infra/config/project-file";
+import { applyProjectConfig, loadProjectFile, projectFileText } from "../../../infra/config/project-file";
+import { assertProjectName, projectNameProblem } from "../../../infra/config/project-name";
 import { parseSideConfig } from "../../../infra/config/schema";
 import { loadStackFile } from "../../../infra/config/stack-file";
 
