@@ -25,8 +25,17 @@ export interface ProjectFile {
 
 export function loadProjectFile(root: string): ProjectFile {
     const file = path.join(root, "Pulumi.yaml");
-    const project = (parseDocument(fs.readFileSync(file, "utf8")).toJS() ?? {}) as { name?: unknown; config?: Record<string, unknown> | null };
-    if (typeof project.name !== "string" || !project.name) throw new Error(`${file} has no name`);
+    const refuse = (problem: string, fix: string) => new ConfigError([{ key: "(file)", problem, fix, file }]);
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+        throw refuse(`cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, "run the command from a checkout of this project, where Pulumi.yaml is");
+    }
+    const doc = parseDocument(text);
+    if (doc.errors.length) throw refuse(`is not valid YAML: ${doc.errors[0].message.split("\n")[0]}`, `fix the YAML syntax of ${file}`);
+    const project = (doc.toJS() ?? {}) as { name?: unknown; config?: Record<string, unknown> | null };
+    if (typeof project.name !== "string" || !project.name) throw refuse("has no name:", `set name: ${NAMESPACE} in ${file}`);
     return { file, name: project.name, config: project.config ?? {} };
 }
 
@@ -37,6 +46,11 @@ function stackKey(project: ProjectFile, key: string): string {
 
 /** Whether a stack value is of a declared type, as the engine decides it (strings parse as integers and booleans). */
 function isOfType(type: string, value: string, structured: boolean): boolean {
+    if (type === "array" || type === "object") {
+        if (!structured) return false;
+        const parsed: unknown = JSON.parse(value);
+        return type === "array" ? Array.isArray(parsed) : parsed !== null && typeof parsed === "object" && !Array.isArray(parsed);
+    }
     if (structured) return false;
     if (type === "integer") return /^[+-]?\d+$/.test(value);
     if (type === "boolean") return value === "true" || value === "false";

@@ -80,6 +80,15 @@ describe("Pulumi.yaml", () => {
         assert.deepStrictEqual(Object.keys(written.config).slice(2), Object.keys(projectConfigDeclarations()));
     });
 
+    it("a missing, unreadable or nameless Pulumi.yaml is a config error naming the file, never a stack trace", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "project-"));
+        const [missing] = problemsOf(() => loadProjectFile(dir));
+        assert.match(missing.problem, /cannot be read \(ENOENT\)/);
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "runtime: nodejs\n");
+        const [nameless] = problemsOf(() => loadProjectFile(dir));
+        assert.strictEqual(nameless.fix, `set name: s3-transfer in ${path.join(dir, "Pulumi.yaml")}`);
+    });
+
     it("declares only what Pulumi's project schema accepts, each default of its declared type", () => {
         for (const [key, declaration] of Object.entries(projectConfigDeclarations())) {
             assert.ok(!key.includes(":"), `${key}: a bare key is the project's`);
