@@ -191,7 +191,7 @@ type ValueOf<K extends TopLevelKey> = z.output<Extract<(typeof TOP_LEVEL_KEYS)[n
  * rename (run before anything else reads the config: such a stack has none of
  * the keys it needs under their names now).
  */
-export function legacyKeyProblems(raw: Record<string, string>, file = STACK_FILE): ConfigProblem[] {
+function legacyKeyProblems(raw: Record<string, string>, file = STACK_FILE): ConfigProblem[] {
     const legacy = Object.keys(raw).filter((key) => key.startsWith(`${LEGACY_NAMESPACE}:`));
     if (!legacy.length) return [];
     const renamed = legacy.map((key) => `${NAMESPACE}:${key.slice(LEGACY_NAMESPACE.length + 1)}`);
@@ -239,21 +239,34 @@ export interface OwnSideConfig {
  * for the hand-over being accepted.
  */
 export function parseOwnSide(raw: Record<string, string>, stack: string, file = `Pulumi.${stack}.yaml`): OwnSideConfig {
+    refuseLegacyKeys(raw, file);
+    const problems: ConfigProblem[] = [];
+    const { side, name, context, accountId, region } = readOwnKeys(raw, stack, problems);
+    const encryption = readKey(raw, "encryption", context, problems)!;
+    if (problems.length) throw inFile(problems, file, stack);
+    return { side: side!, name, accountId, region, encryption };
+}
+
+/** Old-namespace keys stop everything else: such a stack has none of its keys under their names now. */
+export function refuseLegacyKeys(raw: Record<string, string>, file: string): void {
     const legacy = legacyKeyProblems(raw, file);
     if (legacy.length) throw new ConfigError(legacy);
-    const problems: ConfigProblem[] = [];
+}
+
+/** This side's identity keys, read the same way by parseSideConfig and parseOwnSide. */
+function readOwnKeys(raw: Record<string, string>, stack: string, problems: ConfigProblem[]) {
     const sideText = readKey(raw, "side", { name: "", stack }, problems);
+    const side: Side | undefined = sideText === "publisher" || sideText === "partner" ? sideText : undefined;
     const name = readKey(raw, "name", { name: "", stack }, problems) ?? "";
     const context = { name, stack };
-    const own = {
-        side: sideText as Side,
-        name,
-        accountId: readKey(raw, "accountId", context, problems) ?? "",
-        region: readKey(raw, "aws:region", context, problems) ?? "",
-        encryption: readKey(raw, "encryption", context, problems)!,
-    };
-    if (problems.length) throw new ConfigError(problems.map((p) => ({ ...p, fix: fixInFile(p.fix, file, stack) })));
-    return own;
+    const accountId = readKey(raw, "accountId", context, problems) ?? "";
+    const region = readKey(raw, "aws:region", context, problems) ?? "";
+    return { side, name, context, accountId, region };
+}
+
+/** The problems as one ConfigError, each fix pointed at the file the config was read from. */
+function inFile(problems: ConfigProblem[], file: string, stack: string): ConfigError {
+    return new ConfigError(problems.map((p) => ({ ...p, fix: fixInFile(p.fix, file, stack) })));
 }
 
 /**
@@ -265,16 +278,10 @@ export function parseOwnSide(raw: Record<string, string>, stack: string, file = 
 export function parseSideConfig(raw: Record<string, string>, stack: string, file = `Pulumi.${stack}.yaml`): SideConfig {
     const problems: ConfigProblem[] = [];
 
-    const legacy = legacyKeyProblems(raw, file);
-    if (legacy.length) throw new ConfigError(legacy);
+    refuseLegacyKeys(raw, file);
     problems.push(...unknownKeyProblems(raw));
 
-    const sideText = readKey(raw, "side", { name: "", stack }, problems);
-    const side: Side | undefined = sideText === "publisher" || sideText === "partner" ? sideText : undefined;
-    const name = readKey(raw, "name", { name: "", stack }, problems) ?? "";
-    const context = { name, stack };
-    const accountId = readKey(raw, "accountId", context, problems) ?? "";
-    const region = readKey(raw, "aws:region", context, problems) ?? "";
+    const { side, name, context, accountId, region } = readOwnKeys(raw, stack, problems);
     const bucketPrefix = readKey(raw, "bucketPrefix", context, problems)!;
     const settings = Object.fromEntries(
         PASS_THROUGH_KEYS.map((key) => [key, readKey(raw, key, context, problems)]).filter(([, value]) => value !== undefined),
@@ -332,7 +339,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
     if (side) checkUnique(counterparts, vendorDrops, serviceDestinations, Object.values(logBucketNames), problems);
     if (side && region && !regionProblem(region)) checkDirectPartitions(vendorDrops, serviceDestinations, region, problems);
 
-    if (problems.length) throw new ConfigError(problems.map((p) => ({ ...p, fix: fixInFile(p.fix, file, stack) })));
+    if (problems.length) throw inFile(problems, file, stack);
     return {
         side: side!,
         name,

@@ -15,7 +15,7 @@ import { ConfigError, ConfigProblem } from "../../infra/config/errors";
 import { qualifiedStackName } from "../../infra/config/rules";
 import { applyProjectConfig, loadProjectFile } from "../../infra/config/project-file";
 import { assertProjectName } from "../../infra/config/project-name";
-import { legacyKeyProblems, parseSideConfig, SideConfig } from "../../infra/config/schema";
+import { parseSideConfig, refuseLegacyKeys, SideConfig } from "../../infra/config/schema";
 import { loadStackFile, locateProblems, StackFile } from "../../infra/config/stack-file";
 import { DIY_ORGANIZATION, Plan, runPlan } from "./engine";
 import { StackOutputsByName } from "./mocks";
@@ -89,8 +89,7 @@ export async function planProjectStack(options: ProjectPlanOptions): Promise<{ p
     let engineConfig: Record<string, string>;
     try {
         // Said first: Pulumi would only say that the renamed keys are missing.
-        const legacy = legacyKeyProblems(stackFile.config, stackFile.file);
-        if (legacy.length) throw new ConfigError(legacy);
+        refuseLegacyKeys(stackFile.config, stackFile.file);
         engineConfig = applyProjectConfig(projectFile, options.stack, stackFile.config, stackFile.structured, stackFile.file);
     } catch (err) {
         throw locateProblems(err, stackFile);
