@@ -655,8 +655,8 @@ export function didYouMean(given: string, known: readonly string[]): string | un
 
 /**
  * A key's declaration in Pulumi.yaml's `config:` block, in the shape Pulumi's
- * project schema accepts (`configTypeDeclaration`: a `type` of string,
- * integer, boolean or array, a description, a default).
+ * project schema accepts (`configTypeDeclaration`: a `type`, a description, a
+ * default); this program declares only scalar types.
  */
 export interface ProjectConfigDeclaration {
     type: "string" | "integer" | "boolean";
@@ -668,9 +668,9 @@ export interface ProjectConfigDeclaration {
  * Why a key of this program cannot be declared in Pulumi.yaml, or undefined
  * when it is. Pulumi refuses a stack that lacks a declared key with no default
  * (`Stack 'x' is missing configuration value 'k'`), so an optional key is
- * declared only with a constant default; and a declaration's type cannot be a
- * list of objects (project.json's types are string, integer, boolean and
- * array of those; pulumi/pulumi#11321).
+ * declared only with a constant default; and a list of entries (objects)
+ * could be typed only by a CLI new enough for `object` items, or, for the
+ * counterpart lists, not at all without a default injected on the wrong side.
  */
 export function undeclaredReason(spec: KeySpec): string | undefined {
     if (spec.key.includes(":")) return "the provider's key, declared by the provider";

@@ -131,7 +131,8 @@ export function projectFileText(current: string): string {
     const doc = parseDocument(current);
     const kept = doc.get("config", true);
     const others = isMap(kept) ? kept.items.filter((pair) => !(isScalar(pair.key) && isOwnKey(String(pair.key.value)))) : [];
-    const config = doc.createNode(projectConfigDeclarations()) as YAMLMap;
+    const declarations = projectConfigDeclarations();
+    const config = doc.createNode(declarations) as YAMLMap;
     config.items.unshift(...others);
     doc.set("config", config);
     const required = (TOP_LEVEL_KEYS as readonly { key: string; required?: true; doc: string }[]).filter((spec) => spec.required);
@@ -144,7 +145,7 @@ export function projectFileText(current: string): string {
                 required.map((spec) => [
                     spec.key,
                     {
-                        description: spec.key.includes(":") ? spec.doc : projectConfigDeclarations()[spec.key].description,
+                        description: spec.key.includes(":") ? spec.doc : declarations[spec.key].description,
                         ...(spec.key === "aws:region" ? { default: "us-east-1" } : {}),
                     },
                 ]),
