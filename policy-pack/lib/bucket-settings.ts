@@ -16,6 +16,13 @@ import { pick, Read, readBool, readList, readObject, readString, required, UNKNO
 
 export type Form = "split" | "inline";
 
+/** An object resource by its key (or logical name) and the bucket it is written into, for messages. */
+export function objectLabel(o: Res, target: ReturnType<StackIndex["resolveBucket"]>): string {
+    const key = readString(o.props.key);
+    const bucket = target.kind === "bucket" ? target.entry.label : target.kind === "external" ? `bucket "${target.name}"` : "a bucket unknown until apply";
+    return `object ${typeof key === "string" ? `"${key}"` : `"${o.name}"`} in ${bucket}`;
+}
+
 export function describe(source: Res, form: Form): string {
     const short = shortType(source.type);
     return form === "inline" ? `inline on ${short} "${source.name}"` : `${short} "${source.name}"`;

@@ -1,4 +1,4 @@
-import { bucketPolicyDocs, describe, ownershipOf, PolicyDoc, strayPolicyDocs } from "../lib/bucket-settings";
+import { bucketPolicyDocs, describe, objectLabel, ownershipOf, PolicyDoc, strayPolicyDocs } from "../lib/bucket-settings";
 import { documentSize, DocumentState, readDocument } from "../lib/policy-document";
 import { compliant, Decision, defineStackPolicy, undecided, violation } from "../lib/policy-kit";
 import { replicationConfigs } from "../lib/replication";
@@ -139,8 +139,7 @@ function objectAclDecisions(index: StackIndex): Decision[] {
         if (target.kind !== "bucket") {
             continue;
         }
-        const key = readString(o.props.key);
-        const label = `object ${typeof key === "string" ? `"${key}"` : `"${o.name}"`} in ${target.entry.label}`;
+        const label = objectLabel(o, target);
         const ownership = ownershipOf(index, target.entry);
         if (ownership.state === "set" && ownership.value !== "BucketOwnerEnforced") {
             out.push(compliant(o.urn, `${label}: its bucket keeps ACLs enabled (objectOwnership "${ownership.value}"), so S3 accepts the object's ACL.`));

@@ -1,4 +1,4 @@
-import { bucketPolicyDocs, describe, PAB_FLAGS, PolicyDoc, publicAccessBlockOf, strayPolicyDocs } from "../lib/bucket-settings";
+import { bucketPolicyDocs, describe, objectLabel, PAB_FLAGS, PolicyDoc, publicAccessBlockOf, strayPolicyDocs } from "../lib/bucket-settings";
 import { isEveryone, pinsPrincipal } from "../lib/policy-document";
 import { compliant, Decision, defineStackPolicy, list, undecided, violation } from "../lib/policy-kit";
 import { readDocument } from "../lib/policy-document";
@@ -132,8 +132,7 @@ function objectDecisions(index: StackIndex, config: NoPublicAccessConfig): Decis
     const out: Decision[] = [];
     for (const o of index.of("object")) {
         const target = index.resolveBucket(o);
-        const key = readString(o.props.key);
-        const label = `object ${typeof key === "string" ? `"${key}"` : `"${o.name}"`} in ${target.kind === "bucket" ? target.entry.label : target.kind === "external" ? `bucket "${target.name}"` : "a bucket unknown until apply"}`;
+        const label = objectLabel(o, target);
         const flags = target.kind === "bucket" ? pabFlags(index, target.entry, config.acceptAccountLevelBlock) : new Set<string>();
         const decisions = aclDecisions(o, label, "split", flags.has("blockPublicAcls") ? BPA_REFUSES_ACL : "");
         out.push(...(decisions.length > 0 ? decisions : [compliant(o.urn, `${label} carries no public ACL or grant.`)]));
