@@ -10,7 +10,7 @@ import YAML, { Document, isMap, isSeq, YAMLMap, YAMLSeq } from "yaml";
 import { isConfigError } from "../../infra/config/errors";
 import { fixInFile } from "../../infra/config/keys";
 import { partitionOf } from "../../infra/config/rules";
-import { COUNTERPARTS_KEY, Encryption, parseOwnSide, parseSideConfig, Side } from "../../infra/config/schema";
+import { COUNTERPARTS_KEY, OwnSideConfig, parseOwnSide, parseSideConfig } from "../../infra/config/schema";
 import { loadStackFile, StackFile } from "../../infra/config/stack-file";
 import { ArrivingEndpoints, EndpointField, endpointProblems } from "../../infra/contract/endpoints";
 import { HandoverDocument } from "../../infra/handoff/document";
@@ -130,16 +130,8 @@ const FIELD_POINTERS: Record<EndpointField, string> = {
     encryption: "/link/encryption",
 };
 
-interface Own {
-    side: Side;
-    name: string;
-    accountId: string;
-    region: string;
-    encryption: Encryption;
-}
-
 /** This side as its config says, by the config model's own rules (old-namespace keys, defaults, values). */
-function ownSide(raw: Record<string, string>, stack: string, file: string): Own {
+function ownSide(raw: Record<string, string>, stack: string, file: string): OwnSideConfig {
     try {
         return parseOwnSide(raw, stack, file);
     } catch (err) {
@@ -152,7 +144,7 @@ function ownSide(raw: Record<string, string>, stack: string, file: string): Own 
 }
 
 /** The hand-over's own consistency and its fit with our side, with the config rules' checks of identifiers. */
-function checkAgainstOwn(handover: HandoverDocument, own: Own, file: string, configFile: string): AcceptProblem[] {
+function checkAgainstOwn(handover: HandoverDocument, own: OwnSideConfig, file: string, configFile: string): AcceptProblem[] {
     const problems: AcceptProblem[] = [];
     const at = (pointer: string, problem: string, fix: string) => problems.push({ key: pointerKey(file, pointer), problem, fix });
     const resend = "ask the sender to check it and send a new hand-over (and read its new fingerprint)";
