@@ -90,8 +90,7 @@ export function readStackFile(file: string): { stackFile: StackFile; doc: Docume
     try {
         stackFile = loadStackFile(file);
     } catch (err) {
-        if (!isConfigError(err)) throw err;
-        throw new HandoverRefused(err.problems.map((p) => ({ key: `${p.file ?? file}${p.line ? `:${p.line}` : ""}: ${p.key}`, problem: p.problem, fix: p.fix })));
+        throw refusedByConfig(err, file);
     }
     // loadStackFile refused any file that does not parse cleanly, so this document has no errors.
     return { stackFile, doc: YAML.parseDocument(fs.readFileSync(file, "utf8")) };
@@ -135,12 +134,17 @@ function ownSide(raw: Record<string, string>, stack: string, file: string): OwnS
     try {
         return parseOwnSide(raw, stack, file);
     } catch (err) {
-        if (!isConfigError(err)) throw err;
-        throw new HandoverRefused(
-            err.problems.map((p) => ({ key: `${file}: ${p.key}`, problem: p.problem, fix: p.fix })),
-            "Hand-over refused: fix this stack's config first",
-        );
+        throw refusedByConfig(err, file, "Hand-over refused: fix this stack's config first");
     }
+}
+
+/** A config error as a refusal, each problem keyed by the file (and line) it is in; any other error as it is. */
+function refusedByConfig(err: unknown, file: string, heading?: string): unknown {
+    if (!isConfigError(err)) return err;
+    return new HandoverRefused(
+        err.problems.map((p) => ({ key: `${p.file ?? file}${p.line ? `:${p.line}` : ""}: ${p.key}`, problem: p.problem, fix: p.fix })),
+        heading,
+    );
 }
 
 /** The hand-over's own consistency and its fit with our side, with the config rules' checks of identifiers. */
@@ -308,11 +312,7 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
         const entries = (doc.toJS() as { config: Record<string, unknown> }).config[writtenKey(doc, listKey)];
         parseSideConfig({ ...raw, [listKey]: JSON.stringify(entries) }, options.stack, configFile);
     } catch (err) {
-        if (!isConfigError(err)) throw err;
-        throw new HandoverRefused(
-            err.problems.map((p) => ({ key: `${configFile}: ${p.key}`, problem: p.problem, fix: p.fix })),
-            "Hand-over refused: the config it implies is invalid",
-        );
+        throw refusedByConfig(err, configFile, "Hand-over refused: the config it implies is invalid");
     }
 
     const diff = before === after ? "" : createTwoFilesPatch(configFile, configFile, before, after, "now", "with the hand-over");
