@@ -59,7 +59,7 @@ describe("npm run batch-replicate", () => {
     afterEach(() => s3control.reset());
     after(() => s3control.restore());
 
-    it("prints the job of a link: AWS's S3-generated manifest of NONE and FAILED objects under the root, the side's Batch Replication role, manifest and report in the log bucket", async () => {
+    it("prints the job of a link: AWS's S3-generated manifest of NONE and FAILED objects under the root, the link's Batch Replication role, manifest and report in the log bucket", async () => {
         const r = await run(["--stack", "prod", "--counterpart", "cdlx", "--json"]);
         assert.strictEqual(r.code, 0, r.stderr);
         assert.deepStrictEqual(r.pulumiArgs, [["stack", "output", "--json", "--stack", "prod"]]);
@@ -94,7 +94,7 @@ describe("npm run batch-replicate", () => {
                     ExpectedBucketOwner: "111122223333",
                 },
                 Priority: 10,
-                RoleArn: "arn:aws:iam::111122223333:role/acme-bank-batch-replication",
+                RoleArn: "arn:aws:iam::111122223333:role/acme-bank-to-cdlx-batch",
                 Description: "Batch Replication of NONE/FAILED objects under acme-bank/ from acme-bank-prod-cdlx-egress to cdlx",
                 ClientRequestToken: "00000000-0000-4000-8000-000000000000",
             },
@@ -109,8 +109,8 @@ describe("npm run batch-replicate", () => {
         const role = p.resources.find((x) => x.type === "aws:iam/role:Role" && x.outputs.arn === request.RoleArn);
         assert.ok(role, "the plan makes the role the job runs with");
         const policy = p.resources.find((x) => x.type === "aws:iam/rolePolicy:RolePolicy" && x.inputs.role === role.inputs.name)!;
-        const statements = JSON.parse(policy.inputs.policy as string).Statement as { Sid: string; Resource: string[] }[];
-        const work = statements.find((s) => s.Sid === "WriteManifestsAndReports")!.Resource;
+        const statements = JSON.parse(policy.inputs.policy as string).Statement as { Sid: string; Resource: string | string[] }[];
+        const work = ([] as string[]).concat(statements.find((s) => s.Sid === "WriteManifestsAndReports")!.Resource);
         for (const prefix of [request.Report.Prefix, request.ManifestGenerator.S3JobManifestGenerator.ManifestOutputLocation.ManifestPrefix]) {
             assert.ok(
                 work.some((w) => `${request.Report.Bucket}/${prefix}/x`.startsWith(w.replace(/\*$/, ""))),
@@ -124,7 +124,7 @@ describe("npm run batch-replicate", () => {
         assert.strictEqual(r.code, 0, r.stderr);
         assert.match(r.stdout, /^aws s3control create-job \\\n {2}--region us-east-1 \\\n {2}--account-id 111122223333 \\\n {2}--operation '\{"S3ReplicateObject":\{\}\}'/m);
         assert.match(r.stdout, /"ObjectReplicationStatuses":\["FAILED"\]/);
-        assert.match(r.stdout, /--role-arn arn:aws:iam::111122223333:role\/acme-bank-batch-replication \\\n {2}--no-confirmation-required/);
+        assert.match(r.stdout, /--role-arn arn:aws:iam::111122223333:role\/acme-bank-to-cdlx-batch \\\n {2}--no-confirmation-required/);
     });
 
     it("with --start, creates the job in the egress bucket's region through the S3 Control client", async () => {
@@ -144,7 +144,7 @@ describe("npm run batch-replicate", () => {
         assert.strictEqual(r.code, 1);
         assert.match(
             r.stderr,
-            /AWS refused the job: AccessDenied: Access Denied\n\(check that your credentials may s3:CreateJob and iam:PassRole arn:aws:iam::111122223333:role\/acme-bank-batch-replication\)/,
+            /AWS refused the job: AccessDenied: Access Denied\n\(check that your credentials may s3:CreateJob and iam:PassRole arn:aws:iam::111122223333:role\/acme-bank-to-cdlx-batch\)/,
         );
     });
 
