@@ -193,7 +193,6 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
         for (const [region, topicName] of Object.entries(args.monitoring.topicNames)) {
             const egressBuckets = args.counterparts.filter((c) => c.bucketRegion === region).map((c) => c.egressBucketName);
             if (!egressBuckets.length) continue;
-            const otherBuckets = [...dataBuckets.map((b) => b.name).filter((b) => !egressBuckets.includes(b)), ...Object.values(args.audit.logBucketNames)];
             alerts[region] = new ReplicationAlerts(
                 `${name}-alerts-${region}`,
                 {
@@ -201,7 +200,10 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                     accountId: args.accountId,
                     partition: args.partition,
                     region,
-                    sources: coverBucketNames(egressBuckets, { floor: `${args.bucketPrefix}-`, excluding: otherBuckets }),
+                    // Only a bucket of this account and region can name the topic in a notification, and only ours have one: the
+                    // side's prefix is enough. Parting egress from ingress names would cost a value per counterpart (they share all
+                    // but their last word), which 30 KB of topic policy would not hold for long.
+                    sources: coverBucketNames(egressBuckets, { floor: `${args.bucketPrefix}-`, excluding: [] }),
                     alarmNamePrefix: args.monitoring.alarmNamePrefix,
                     subscriptions: args.monitoring.subscriptions,
                 },
