@@ -348,6 +348,15 @@ describe("npm run batch-replicate --canary", () => {
         assert.deepStrictEqual([report.verdict, report.canary.liveReplication, report.job.status, report.job.tasksSucceeded], ["passed", "COMPLETED", "Complete", 1]);
     });
 
+    it("runs as docs/operations.md shows it, reading the stack's outputs with pulumi", async () => {
+        replicated();
+        s3control.on(DescribeJobCommand).resolves({ Job: { Status: "Complete", ProgressSummary: { NumberOfTasksSucceeded: 1, NumberOfTasksFailed: 0 } } });
+        const r = await run(["--stack", "preprod", "--counterpart", "cdlx", "--canary", "--start"], { outputs: await example() });
+        assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+        assert.deepStrictEqual(r.pulumiArgs, [["stack", "output", "--json", "--stack", "preprod"]]);
+        assert.match(r.stdout, /^Batch Replication canary of cdlx \(us-east-1\): PASSED/);
+    });
+
     it("the plan lets the link's role do exactly what the canary job asks: initiate the canary's replication, read the manifest, write the report", async () => {
         const p = await plan({ stack: "sse-kms", configFile: SSE_KMS });
         const role = p.resources.find((x) => x.type === "aws:iam/role:Role" && x.outputs.arn === ROLE)!;
