@@ -27,7 +27,7 @@ import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } fr
 import { CreateJobCommand, CreateJobCommandInput, DescribeJobCommand, JobDescriptor, S3ControlClient } from "@aws-sdk/client-s3-control";
 import { canaryKey, Clock } from "../canary/run-link";
 import { classifyS3Error } from "../canary/s3";
-import { JobTarget } from "./job";
+import { completionReport, JobTarget } from "./job";
 
 export const CANARY_TIMEOUT_SECONDS = 1800;
 export const CANARY_INTERVAL_SECONDS = 15;
@@ -80,14 +80,7 @@ export function canaryJobRequest(target: JobTarget, manifest: { objectArn: strin
             Spec: { Format: "S3BatchOperations_CSV_20180820", Fields: ["Bucket", "Key", "VersionId"] },
             Location: { ObjectArn: manifest.objectArn, ETag: manifest.etag },
         },
-        Report: {
-            Bucket: target.logBucketArn,
-            Prefix: `${target.workPrefix}/canary/reports`,
-            Format: "Report_CSV_20180820",
-            Enabled: true,
-            ReportScope: "AllTasks",
-            ExpectedBucketOwner: target.accountId,
-        },
+        Report: completionReport(target, `${target.workPrefix}/canary/reports`),
         Priority: 10,
         RoleArn: target.roleArn,
         Description: `Batch Replication canary: ${key} from ${target.egressBucketName} to ${target.counterpart}`,

@@ -97,6 +97,18 @@ export function jobTarget(outputs: BatchOutputs, counterpart: string, origin: st
     };
 }
 
+/** Every job's completion report: every task, as CSV, under `prefix` of the link's work area in the log bucket. */
+export function completionReport(target: JobTarget, prefix: string): NonNullable<CreateJobCommandInput["Report"]> {
+    return {
+        Bucket: target.logBucketArn,
+        Prefix: prefix,
+        Format: "Report_CSV_20180820",
+        Enabled: true,
+        ReportScope: "AllTasks",
+        ExpectedBucketOwner: target.accountId,
+    };
+}
+
 export function batchJobFor(outputs: BatchOutputs, counterpart: string, statuses: ReplicationStatus[], origin: string): BatchJob {
     const target = jobTarget(outputs, counterpart, origin);
     const { logBucketArn, workPrefix: prefix } = target;
@@ -127,14 +139,7 @@ export function batchJobFor(outputs: BatchOutputs, counterpart: string, statuses
                     },
                 },
             },
-            Report: {
-                Bucket: logBucketArn,
-                Prefix: `${prefix}/reports`,
-                Format: "Report_CSV_20180820",
-                Enabled: true,
-                ReportScope: "AllTasks",
-                ExpectedBucketOwner: target.accountId,
-            },
+            Report: completionReport(target, `${prefix}/reports`),
             Priority: 10,
             RoleArn: target.roleArn,
             Description: `Batch Replication of ${statuses.join("/")} objects under ${target.root}/ from ${target.egressBucketName} to ${counterpart}`,
