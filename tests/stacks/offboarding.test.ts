@@ -2,8 +2,8 @@
  * Offboarding plans through all three steps (active → offboarding → retired →
  * removed), and every resource that leaves the program at the last step can
  * leave it: the engine refuses to delete a resource whose state is protected,
- * whether or not it is also retained (pulumi/pulumi
- * pkg/resource/deploy/step.go, DeleteStep.Apply: `if !s.replacing &&
+ * whether or not it is also retained
+ * (https://github.com/pulumi/pulumi/blob/master/pkg/resource/deploy/step.go, DeleteStep.Apply: `if !s.replacing &&
  * s.old.Protect && !s.deployment.opts.IgnoreProtect { return ...
  * deleteProtectedError }`, checked before `s.old.RetainOnDelete`; a preview
  * fails the same way). The state the delete reads is the one the retired

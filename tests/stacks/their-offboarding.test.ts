@@ -1,9 +1,9 @@
 /**
  * Offboarding reaches the other side. When a counterpart sets our link
  * offboarding (or retired), its ingress no longer admits our replication role,
- * so every object we replicate would fail and raise our failure alarm (S3 User
- * Guide, replication-troubleshoot: a destination that denies the role fails the
- * replication). Our side learns it from the counterpart's stack (its
+ * so every object we replicate would fail and raise our failure alarm (a
+ * destination that denies the role fails the replication:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-troubleshoot.html). Our side learns it from the counterpart's stack (its
  * `links.<us>.state` output) or from its hand-over (`link.state`), stops
  * replicating to it and revokes its grant, and its plan says so and what
  * records it in our config.
