@@ -43,13 +43,16 @@ async function readStackOutputs(ref: pulumi.StackReference): Promise<PeerStackOu
 const PeerSchema = StackOutputsSchema.pick({ side: true, partyName: true, accountId: true, region: true });
 /** The fields of the counterpart's link to us that this side uses (an older stack may lack the others). */
 const PeerLinkSchema = LinkOutputsSchema.pick({
+    state: true,
     root: true,
     region: true,
     ingressBucketArn: true,
     replicationRoleArn: true,
     ingressKmsKeyArn: true,
     deleteMarkerReplication: true,
-});
+})
+    // A stack of a program older than counterpart states has every link active.
+    .partial({ state: true });
 
 function specFor(counterpart: CounterpartConfig, endpoints: CounterpartEndpoints): CounterpartSpec {
     const { source: _source, configKey: _configKey, acceptedHandover: _accepted, ...named } = counterpart;
@@ -182,10 +185,25 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
             ingressKmsKeyArn: link.ingressKmsKeyArn,
             replicationRoleArn: link.replicationRoleArn,
             replicatesDeleteMarkers: link.deleteMarkerReplication,
+            ...(link.state ? { theirState: link.state } : {}),
         }),
         region: link.region,
         pending: [],
     };
+}
+
+/**
+ * The counterpart is offboarding (or has retired) its link to us: its ingress
+ * no longer admits our role, so our replication to it would only fail and
+ * raise alarms. The link stops replicating and admitting them at this `up`
+ * (CounterpartLink reads `theirState`); the plan says so and what records it here.
+ */
+function theirOffboardingWarnings(counterpart: CounterpartConfig, endpoints: CounterpartEndpoints, via: string): string[] {
+    const theirs = endpoints.theirState;
+    if (!theirs || theirs === "active" || counterpart.state !== "active") return [];
+    return [
+        `${counterpart.name} has set this link ${theirs} on its side (${via}): its ingress no longer admits our replication, so this update stops replicating to ${counterpart.name} (rule, role permissions, alarm and notification removed) and no longer admits its role; our buckets keep every protection. To record it here: pulumi config set --path '${counterpart.configKey}.state' offboarding`,
+    ];
 }
 
 /**
@@ -229,7 +247,12 @@ export async function resolveCounterparts(config: SideConfig): Promise<ResolvedC
                 const stack = qualifiedStackName(counterpart.source.stack, pulumi.getOrganization(), pulumi.getProject());
                 resolution = fromStackOutputs(counterpart, config, stack, await readStackOutputs(new pulumi.StackReference(stack, { name: stack })), problems);
             }
-            return { ...resolution, via, warnings: destinationWarnings(counterpart, resolution.spec.endpoints) };
+            const theirSide = counterpart.source.kind === "stack" ? `stack ${counterpart.source.stack}` : "its accepted hand-over";
+            return {
+                ...resolution,
+                via,
+                warnings: [...theirOffboardingWarnings(counterpart, resolution.spec.endpoints, theirSide), ...destinationWarnings(counterpart, resolution.spec.endpoints)],
+            };
         }),
     );
     if (problems.length) throw new ConfigError(problems);

@@ -28,6 +28,17 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
             for (const message of [...c.pending, ...c.warnings]) pulumi.log.warn(message);
         }
     }
+    for (const entry of [...config.vendorDrops.map((v) => ({ ...v, kind: "vendor drop" })), ...config.serviceDestinations.map((d) => ({ ...d, kind: "service destination" }))]) {
+        if (entry.state === "offboarding") {
+            pulumi.log.warn(
+                `${entry.kind} ${entry.name} is offboarding: its grants are revoked; its bucket ${entry.bucketName} keeps every protection. Once it is archived: pulumi config set --path '${entry.configKey}.state' retired`,
+            );
+        } else if (entry.state === "retired") {
+            pulumi.log.warn(
+                `${entry.kind} ${entry.name} is retired: its bucket ${entry.bucketName} is no longer protected, and everything stays retained. To let it leave the stack: pulumi config rm --path '${entry.configKey}'`,
+            );
+        }
+    }
     if (config.audit.trail.mode === "extend") {
         pulumi.log.warn(
             `add the stack output audit.trailEventSelector to the advanced event selectors of trail ${config.audit.trail.trailName} (aws cloudtrail get-event-selectors, merge, put-event-selectors): this stack does not manage that trail`,
@@ -51,6 +62,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
     const side = new Side(config.name, {
         ...passThroughSettings(config),
         name: config.name,
+        bucketPrefix: config.bucketPrefix,
         accountId: config.accountId,
         partition: config.partition,
         region: config.region,
@@ -66,6 +78,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         const link = side.linkOutputs[c.spec.name];
         return pulumi.all([link.egressKmsKeyArn, link.ingressKmsKeyArn]).apply(([egressKmsKeyArn, ingressKmsKeyArn]): HandoffLink => ({
             counterpart: c.spec.name,
+            state: link.state,
             root: link.root,
             region: link.region,
             encryption: config.encryption,

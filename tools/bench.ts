@@ -22,6 +22,7 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { main } from "./cli/runner";
+import { accountCounts, largestDocuments } from "./bench/quotas";
 import { partnersConfig } from "./gen-partners";
 import { PROJECT_ROOT as ROOT } from "./root";
 import { toolArgv } from "./scripts";
@@ -133,9 +134,41 @@ async function writeExport(file: string, count: number): Promise<void> {
     fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { resources: synthesizeStack(count) } }));
 }
 
+/** The side the quota target names (issue 21): 300 SSE-KMS counterparts, bucket names of S3's full 63 characters. */
+const QUOTA_SIDE = 300;
+
+/**
+ * Each document AWS caps, its largest instance against the limit (a fixed
+ * limit: over it, AWS refuses the update), and what the stack takes of the
+ * account's adjustable quotas, for reference.
+ */
+async function quotaFigures(dir: string): Promise<Figure[]> {
+    const file = path.join(dir, `quotas-${QUOTA_SIDE}.yaml`);
+    fs.writeFileSync(file, YAML.stringify(partnersConfig(QUOTA_SIDE, { sseKms: true, bucketNameLength: 63, auditTrail: true })));
+    const { planProjectStack } = await import("./plan/project");
+    const { plan } = await planProjectStack({ stack: `quotas-${QUOTA_SIDE}`, configFile: file });
+    const documents = largestDocuments(plan).map((d): Figure => ({
+        name: `${d.kind}${d.count ? ` (largest of ${d.count}: ${d.of})` : " (none)"}`,
+        value: d.size,
+        unit: d.unit === "characters" ? "chr" : d.unit === "policies" ? "pol" : d.unit === "values" ? "val" : "B",
+        target: `<= ${d.limit} ${d.unit}`,
+        floor: d.source,
+        ok: d.size <= d.limit,
+    }));
+    const accounts = accountCounts(plan).map((a): Figure => ({
+        name: `${a.kind} taken by this stack`,
+        value: a.count,
+        unit: "",
+        target: `(default quota ${a.quota}, adjustable)`,
+        floor: a.source,
+        ok: true,
+    }));
+    return [...documents, ...accounts];
+}
+
 async function bench(skipTests: boolean): Promise<number> {
     const started = process.hrtime.bigint();
-    const steps = skipTests ? 8 : 9;
+    const steps = skipTests ? 9 : 10;
     let step = 0;
     const progress = (what: string) => console.log(`bench [${++step}/${steps}] ${what} (at ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)`);
     const figures: Figure[] = [];
@@ -209,6 +242,9 @@ async function bench(skipTests: boolean): Promise<number> {
         }
         // Linear growth: the cost per partner at 100 stays within 1.5x of the cost at 25.
         add({ name: "per-partner plan time, 100 vs 25 partners", value: perPartner[2] / perPartner[0], unit: "x", limit: 1.5, target: "< 1.5 x (linear)" });
+
+        progress(`AWS limits: the largest document of each kind for a side of ${QUOTA_SIDE} SSE-KMS partners with 63-character bucket names and a trail`);
+        figures.push(...(await quotaFigures(dir)));
 
         progress("policy pack: cold start and evaluation of 10,000 resources");
         for (const f of policyPackFigures()) add({ name: `policy pack: ${f.name}`, value: f.value, unit: f.unit, limit: f.target, target: `< ${f.target} ${f.unit}` });

@@ -1,14 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CLOUDTRAIL_PREFIX, dataEventSelector } from "../policies/audit";
-import { arns } from "../policies/document";
+import { BucketCover, objectArnPrefixes } from "../naming/bucket-patterns";
 import { LogBucket } from "./log-bucket";
 
 export interface AuditTrailArgs {
     trailName: string;
     partition: string;
-    /** The data buckets whose object-level events are recorded. */
-    dataBucketNames: string[];
+    /** The data buckets whose object-level events are recorded, as names and name prefixes no log bucket has (infra/naming/bucket-patterns.ts). */
+    dataBuckets: BucketCover;
     /** Where the trail delivers: the side's log bucket in the stack's region. */
     logBucket: LogBucket;
     /** Record events in every region (needed when the data buckets span regions). */
@@ -37,7 +37,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                 // The selectors record data events only, so global (management) events add nothing billed.
                 includeGlobalServiceEvents: true,
                 isMultiRegionTrail: args.multiRegion,
-                advancedEventSelectors: [dataEventSelector(args.dataBucketNames.map((b) => arns.bucket(args.partition, b)))],
+                advancedEventSelectors: [dataEventSelector(objectArnPrefixes(args.partition, args.dataBuckets))],
             },
             { parent: this, dependsOn: [args.logBucket] },
         );

@@ -1,38 +1,33 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { batchReplicationPermissionsPolicy, batchReplicationTrustPolicy } from "../policies/batch-replication";
+import { batchReplicationPermissionsPolicy, batchReplicationTrustPolicy, batchWorkPrefix } from "../policies/batch-replication";
 import { arns } from "../policies/document";
 
-/** The role's name: one per side, derived from the party name (`s3-transfer:name`). */
-export function batchReplicationRoleName(partyName: string): string {
-    return `${partyName}-batch-replication`;
-}
-
-export interface BatchReplicationEgress {
-    bucketName: string;
-    /** `{Root}`: only `{root}/` replicates. */
-    root: string;
-    /** The bucket's region: the job runs there and keeps its manifest in that region's log bucket. */
-    region: string;
-    /** With SSE-KMS, the bucket's key. Default: none (SSE-S3). */
-    kmsKeyArn?: pulumi.Input<string>;
-}
-
 export interface BatchReplicationRoleArgs {
-    /** Our party name; the role is `<name>-batch-replication`. */
-    partyName: string;
+    /** The role's name (`<name>-to-<counterpart>-batch`, derived with the link's other names in infra/config/schema.ts). */
+    roleName: string;
     accountId: string;
     partition: string;
-    /** Every egress bucket of the side that has a replication rule. */
-    egress: BatchReplicationEgress[];
-    /** The side's log bucket per region: manifests and completion reports go under `batch-replication/`. */
-    logBucketNames: Record<string, string>;
+    /** The link's egress bucket, whose replication rule the jobs re-run. */
+    egressBucketName: string;
+    /** `{Root}`: only `{root}/` replicates. */
+    root: string;
+    /** The egress bucket's region: the job runs there and keeps its manifest in that region's log bucket. */
+    region: string;
+    /** With SSE-KMS, the egress bucket's key. Default: none (SSE-S3). */
+    kmsKeyArn?: pulumi.Input<string>;
+    /** The side's log bucket in `region`: manifests and completion reports go under `batch-replication/<egress bucket>/`. */
+    logBucketName: string;
+    /** Pin the trust to this account's jobs (`s3-transfer:batchTrustConditions`); off: the trust AWS documents. */
+    trustConditions: boolean;
 }
 
 /**
- * The role S3 Batch Operations assumes to run Batch Replication jobs for the
- * side's egress buckets (`npm run batch-replicate`). Live replication keeps
- * its own role: Batch Operations cannot assume it.
+ * The role S3 Batch Operations assumes to run Batch Replication jobs for one
+ * link's egress bucket (`npm run batch-replicate`). Live replication keeps its
+ * own role: Batch Operations cannot assume it. One per link, like the
+ * replication role: a job can touch only the link it was started for, and no
+ * document grows with the number of counterparts.
  */
 export class BatchReplicationRole extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
@@ -41,39 +36,29 @@ export class BatchReplicationRole extends pulumi.ComponentResource {
     constructor(name: string, args: BatchReplicationRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("transfer:batch:BatchReplicationRole", name, {}, opts);
         const child = { parent: this };
-        const roleName = batchReplicationRoleName(args.partyName);
-        this.roleArn = arns.role(args.partition, args.accountId, roleName);
+        this.roleArn = arns.role(args.partition, args.accountId, args.roleName);
         this.role = new aws.iam.Role(
             name,
             {
-                name: roleName,
-                description: "S3 Batch Replication of existing and failed objects of the egress buckets",
-                assumeRolePolicy: JSON.stringify(batchReplicationTrustPolicy({ partition: args.partition, accountId: args.accountId })),
+                name: args.roleName,
+                description: `S3 Batch Replication of existing and failed objects of ${args.egressBucketName}`,
+                assumeRolePolicy: JSON.stringify(batchReplicationTrustPolicy({ partition: args.partition, accountId: args.accountId, sourceConditions: args.trustConditions })),
                 maxSessionDuration: 3600,
             },
             child,
         );
-        const regions = [...new Set(args.egress.map((e) => e.region))];
-        const workBucketArns = regions.map((region) => {
-            const logBucket = args.logBucketNames[region];
-            if (!logBucket) throw new Error(`no log bucket in region ${region} for the batch replication manifests`);
-            return arns.bucket(args.partition, logBucket);
-        });
+        const bucketArn = arns.bucket(args.partition, args.egressBucketName);
+        const workPrefixArn = `${arns.bucket(args.partition, args.logBucketName)}/${batchWorkPrefix(args.egressBucketName)}`;
         new aws.iam.RolePolicy(
             name,
             {
                 role: this.role.name,
                 name: "batch-replicate",
-                policy: pulumi.all(args.egress.map((e) => pulumi.output(e.kmsKeyArn))).apply((keys) =>
+                policy: pulumi.output(args.kmsKeyArn).apply((kmsKeyArn) =>
                     JSON.stringify(
                         batchReplicationPermissionsPolicy({
-                            sources: args.egress.map((e, i) => ({
-                                bucketArn: arns.bucket(args.partition, e.bucketName),
-                                root: e.root,
-                                region: e.region,
-                                ...(keys[i] ? { kmsKeyArn: keys[i] } : {}),
-                            })),
-                            workBucketArns,
+                            source: { bucketArn, root: args.root, region: args.region, ...(kmsKeyArn ? { kmsKeyArn } : {}) },
+                            workPrefixArn,
                         }),
                     ),
                 ),

@@ -7,6 +7,7 @@ import { replicationDestinationStatements } from "../policies/bucket-policy";
 import { arns, bucketNameOfArn, policyDocument } from "../policies/document";
 import { replicaKeyGrantStatement, replicationKmsStatements } from "../policies/kms";
 import { replicationPermissionsPolicy, replicationTrustPolicy } from "../policies/replication-role";
+import { BatchReplicationRole } from "./batch-replication-role";
 import { dataBucketArgs, DataBucketSettings, SecureBucket } from "./secure-bucket";
 
 /** What the counterpart has told us, through its stack or in writing. Absent values mean "not yet". */
@@ -22,6 +23,14 @@ export interface CounterpartEndpoints {
     replicationRoleArn?: string;
     /** They replicate delete markers, so our ingress must admit `s3:ReplicateDelete`. */
     replicatesDeleteMarkers: boolean;
+    /**
+     * Where their side has this link (their stack's `links.<us>.state`, or their
+     * hand-over's `link.state`). Anything but `active` means their ingress no
+     * longer admits us: we stop replicating to them and revoke their grant as
+     * if our own entry were offboarding. Absent: active (an older stack or
+     * hand-over says nothing).
+     */
+    theirState?: CounterpartState;
 }
 
 export interface CounterpartLinkArgs extends Omit<DataBucketSettings, "accountId"> {
@@ -37,6 +46,10 @@ export interface CounterpartLinkArgs extends Omit<DataBucketSettings, "accountId
     egressBucketName: string;
     ingressBucketName: string;
     replicationRoleName: string;
+    /** The link's Batch Replication role, created while the link is active on both sides. */
+    batchReplicationRoleName: string;
+    /** The side's log bucket in `region`: batch jobs keep their manifests and reports there. */
+    logBucketName: string;
     counterpart: CounterpartEndpoints;
     /** Replicate delete markers too (and grant `s3:ReplicateDelete`); `s3-transfer:deleteMarkerReplication`, off so that a delete here never removes the counterpart's copy. */
     deleteMarkerReplication: boolean;
@@ -60,6 +73,13 @@ export interface CounterpartLinkArgs extends Omit<DataBucketSettings, "accountId
      * passed with it.
      */
     replicationTrustConditions: boolean;
+    /**
+     * Pin the Batch Replication role's trust to this account's jobs
+     * (`aws:SourceAccount`/`aws:SourceArn`). Off: the unconditioned trust of
+     * batchoperations.s3.amazonaws.com that AWS documents; turn it on only
+     * after the pre-production batch canary has passed with it.
+     */
+    batchTrustConditions: boolean;
 }
 
 export interface ReplicationAlertTarget {
@@ -82,6 +102,8 @@ export class CounterpartLink extends pulumi.ComponentResource {
     readonly replicationRoleArn: string;
     readonly replicating: boolean;
     readonly admittingCounterpart: boolean;
+    /** The link's Batch Replication role, while the link is active on both sides. */
+    readonly batchReplicationRoleArn?: string;
 
     constructor(name: string, args: CounterpartLinkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("transfer:link:CounterpartLink", name, {}, opts);
@@ -90,10 +112,11 @@ export class CounterpartLink extends pulumi.ComponentResource {
         const replicateDeletes = args.deleteMarkerReplication;
         const state = args.state;
         // A retired link's resources lose `protect` (so the entry can leave config) but stay retained on delete.
-        const bucketDefaults = dataBucketArgs({ ...args, accountId: args.ownAccountId, protectBuckets: state === "retired" ? false : args.protectBuckets });
+        const bucketDefaults = dataBucketArgs({ ...args, accountId: args.ownAccountId }, state);
         const { ingressBucketArn, replicationRoleArn: counterpartRoleArn, ingressKmsKeyArn } = args.counterpart;
-        // Offboarding revokes every grant to the counterpart at once, whatever it has handed over.
-        const counterpartGrant = counterpartRoleArn && state === "active" ? { sourceAccountId: args.counterpart.accountId, sourceRoleArn: counterpartRoleArn } : undefined;
+        // Offboarding, on either side, revokes every grant to the counterpart at once, whatever it has handed over.
+        const linked = state === "active" && (args.counterpart.theirState ?? "active") === "active";
+        const counterpartGrant = counterpartRoleArn && linked ? { sourceAccountId: args.counterpart.accountId, sourceRoleArn: counterpartRoleArn } : undefined;
 
         this.egress = new SecureBucket(
             `${name}-egress`,
@@ -145,7 +168,7 @@ export class CounterpartLink extends pulumi.ComponentResource {
         );
 
         // SSE-KMS objects can only be replicated with a key of the destination's to encrypt replicas with.
-        this.replicating = state === "active" && ingressBucketArn !== undefined && (!kms || ingressKmsKeyArn !== undefined);
+        this.replicating = linked && ingressBucketArn !== undefined && (!kms || ingressKmsKeyArn !== undefined);
         if (ingressBucketArn && this.replicating) {
             const permissions = new aws.iam.RolePolicy(
                 `${name}-replication`,
@@ -210,10 +233,30 @@ export class CounterpartLink extends pulumi.ComponentResource {
             if (args.alerts) this.alertOnFailures(name, args, args.alerts, ruleId, ingressBucketArn, rtc);
         }
 
+        // Only while the link is active on both sides (replicating, or about to once they hand over): the role covers no other link.
+        if (linked) {
+            this.batchReplicationRoleArn = new BatchReplicationRole(
+                `${name}-batch-replication`,
+                {
+                    roleName: args.batchReplicationRoleName,
+                    accountId: args.ownAccountId,
+                    partition: args.partition,
+                    egressBucketName: args.egressBucketName,
+                    root: args.root,
+                    region: args.region,
+                    kmsKeyArn: this.egress.kmsKeyArn,
+                    logBucketName: args.logBucketName,
+                    trustConditions: args.batchTrustConditions,
+                },
+                child,
+            ).roleArn;
+        }
+
         this.registerOutputs({
             egressBucketName: this.egress.bucketName,
             ingressBucketName: this.ingress.bucketName,
             replicationRoleArn: this.replicationRole.arn,
+            batchReplicationRoleArn: this.batchReplicationRoleArn,
             egressKmsKeyArn: this.egress.kmsKeyArn,
             ingressKmsKeyArn: this.ingress.kmsKeyArn,
         });

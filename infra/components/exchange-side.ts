@@ -3,10 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { PassThroughSettings, passThroughSettings } from "../config/keys";
 import { AuditConfig, CounterpartConfig, MonitoringConfig, ServiceDestinationConfig, VendorDropConfig } from "../config/schema";
 import { AuditOutputs, LinkExport, ServiceDestinationExport, VendorDropExport } from "../contract/outputs";
+import { BucketCover, coverBucketNames, covers, objectArnPrefixes } from "../naming/bucket-patterns";
 import { accessLogTargetPrefix, CLOUDTRAIL_PREFIX, dataEventSelector } from "../policies/audit";
 import { arns } from "../policies/document";
 import { AuditTrail } from "./audit-trail";
-import { BatchReplicationRole, batchReplicationRoleName } from "./batch-replication-role";
 import { CounterpartEndpoints, CounterpartLink } from "./counterpart-link";
 import { LogBucket } from "./log-bucket";
 import { ReplicationAlerts } from "./replication-alerts";
@@ -27,6 +27,12 @@ export type ServiceDestinationSpec = Omit<ServiceDestinationConfig, "configKey">
 export interface ExchangeSideArgs extends PassThroughSettings {
     /** Our party name (`s3-transfer:name`): prefixes every child's name. */
     name: string;
+    /**
+     * `s3-transfer:bucketPrefix`: every bucket name the side derives starts with
+     * `<bucketPrefix>-`, so the documents that name the side's buckets name them
+     * by prefix and do not grow with its counterparts.
+     */
+    bucketPrefix: string;
     accountId: string;
     partition: string;
     /** The stack's region: vendor drops and service destinations live there. */
@@ -42,6 +48,90 @@ export interface ExchangeSideArgs extends PassThroughSettings {
     audit: AuditConfig;
     /** Alert topics per region, subscriptions, and Replication Time Control. */
     monitoring: MonitoringConfig;
+}
+
+/** A data bucket of the side (not a log bucket), with the region whose log bucket receives its access logs. */
+interface DataBucket {
+    name: string;
+    region: string;
+    /** The entry it belongs to, as the plan's warnings name it. */
+    owner: { kind: "counterpart" | "vendor drop" | "service destination"; name: string };
+}
+
+function dataBucketsOf(args: Pick<ExchangeSideArgs, "counterparts" | "vendorDrops" | "serviceDestinations" | "region">): DataBucket[] {
+    return [
+        ...args.counterparts.flatMap((c) =>
+            [c.egressBucketName, c.ingressBucketName].map((b) => ({ name: b, region: c.bucketRegion, owner: { kind: "counterpart" as const, name: c.name } })),
+        ),
+        ...args.vendorDrops.map((v) => ({ name: v.bucketName, region: args.region, owner: { kind: "vendor drop" as const, name: v.name } })),
+        ...args.serviceDestinations.map((s) => ({ name: s.bucketName, region: args.region, owner: { kind: "service destination" as const, name: s.name } })),
+    ];
+}
+
+/**
+ * What the audit documents cover: per region, the data buckets whose access
+ * logs its log bucket admits (and no other bucket of the side), and the data
+ * buckets whose object events the trail records (and never a log bucket).
+ */
+function auditCovers(buckets: DataBucket[], logBucketNames: Record<string, string>, bucketPrefix: string): { logs: Record<string, BucketCover>; trail: BucketCover } {
+    const floor = `${bucketPrefix}-`;
+    const logNames = Object.values(logBucketNames);
+    const logs = Object.fromEntries(
+        Object.keys(logBucketNames).map((region) => {
+            const here = buckets.filter((b) => b.region === region).map((b) => b.name);
+            const elsewhere = buckets.filter((b) => b.region !== region).map((b) => b.name);
+            return [region, coverBucketNames(here, { floor, excluding: [...elsewhere, ...logNames] })];
+        }),
+    );
+    return {
+        logs,
+        trail: coverBucketNames(
+            buckets.map((b) => b.name),
+            { floor, excluding: logNames },
+        ),
+    };
+}
+
+/**
+ * What stops for a retired entry's retained buckets once the entry leaves
+ * config: their `BucketLogging` and their objects stay, but the log bucket of
+ * a region that stays in the program is rewritten without them (S3 then
+ * refuses their access logs, and says nothing), and the trail's selector no
+ * longer reaches them. A region that leaves with the entry keeps its retained
+ * log bucket and its last policy, which still admits them.
+ */
+function auditAfterRemoval(args: ExchangeSideArgs, buckets: DataBucket[]): string[] {
+    const retired = [
+        ...args.counterparts.filter((c) => c.state === "retired").map((c) => ({ kind: "counterpart" as const, name: c.name })),
+        ...args.vendorDrops.filter((v) => v.state === "retired").map((v) => ({ kind: "vendor drop" as const, name: v.name })),
+        ...args.serviceDestinations.filter((s) => s.state === "retired").map((s) => ({ kind: "service destination" as const, name: s.name })),
+    ];
+    return retired.flatMap((entry) => {
+        const isOwn = (b: DataBucket) => b.owner.kind === entry.kind && b.owner.name === entry.name;
+        const own = buckets.filter(isOwn);
+        const remaining = buckets.filter((b) => !isOwn(b));
+        const regionsAfter = new Set([args.region, ...args.counterparts.filter((c) => !(entry.kind === "counterpart" && c.name === entry.name)).map((c) => c.bucketRegion)]);
+        const logsAfter = Object.fromEntries(Object.entries(args.audit.logBucketNames).filter(([region]) => regionsAfter.has(region)));
+        const after = auditCovers(remaining, logsAfter, args.bucketPrefix);
+        const stops: string[] = [];
+        const unlogged = own.filter((b) => regionsAfter.has(b.region) && !covers(after.logs[b.region], b.name));
+        if (unlogged.length) {
+            stops.push(
+                `the log bucket ${args.audit.logBucketNames[unlogged[0].region]} no longer admits the access logs of ${unlogged.map((b) => b.name).join(" and ")}, so S3 refuses them, silently`,
+            );
+        }
+        const trail = args.audit.trail;
+        if (trail.mode !== "off") {
+            // A trail stays multi-Region only while the side has buckets in more than one region.
+            const unrecorded = own.filter((b) => !covers(after.trail, b.name) || (b.region !== args.region && regionsAfter.size < 2));
+            if (unrecorded.length) stops.push(`the trail ${trail.trailName} no longer records object events on ${unrecorded.map((b) => b.name).join(" and ")}`);
+        }
+        if (!stops.length) return [];
+        const off = [...unlogged.map((b) => b.name)].map((b) => `aws s3api put-bucket-logging --bucket ${b} --bucket-logging-status '{}'`);
+        return [
+            `once the retired ${entry.kind} ${entry.name} leaves config, its retained buckets keep their files and settings, but ${stops.join(", and ")}. To keep them audited, keep the entry in config as retired (it grants nothing and protects nothing)${off.length ? `; to end their logging instead, after removing it run: ${off.join(" && ")}` : ""}`,
+        ];
+    });
 }
 
 /**
@@ -74,26 +164,25 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
         };
 
         // Data buckets by region, known from config: each region's log bucket admits exactly these.
-        const dataBuckets: { name: string; region: string }[] = [
-            ...args.counterparts.flatMap((c) => [c.egressBucketName, c.ingressBucketName].map((b) => ({ name: b, region: c.bucketRegion }))),
-            ...args.vendorDrops.map((v) => ({ name: v.bucketName, region: args.region })),
-            ...args.serviceDestinations.map((s) => ({ name: s.bucketName, region: args.region })),
-        ];
+        const dataBuckets = dataBucketsOf(args);
+        const covered = auditCovers(dataBuckets, args.audit.logBucketNames, args.bucketPrefix);
         const trail = args.audit.trail;
         const trailArn = trail.mode === "off" ? undefined : arns.trail(args.partition, args.region, args.accountId, trail.trailName);
         const logBuckets: Record<string, LogBucket> = {};
         for (const [region, bucketName] of Object.entries(args.audit.logBucketNames)) {
+            // The stack's own region always has a log bucket; another leaves the program with its last link, which must then be unprotected.
+            const staysInProgram = region === args.region || args.counterparts.some((c) => c.bucketRegion === region && c.state !== "retired");
             logBuckets[region] = new LogBucket(
                 `${name}-logs-${region}`,
                 {
                     bucketName,
                     accountId: args.accountId,
                     partition: args.partition,
-                    sourceBucketNames: dataBuckets.filter((b) => b.region === region).map((b) => b.name),
+                    sources: covered.logs[region],
                     // Only a trail of ours delivers into our log bucket; an extended one has its own.
                     trailArn: region === args.region && trail.mode === "create" ? trailArn : undefined,
                     retentionDays: args.audit.logRetentionDays,
-                    protect: args.protectBuckets,
+                    protect: args.protectBuckets && staysInProgram,
                 },
                 inRegion(region),
             );
@@ -111,7 +200,10 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                     accountId: args.accountId,
                     partition: args.partition,
                     region,
-                    sourceBucketNames: egressBuckets,
+                    // Only a bucket of this account and region can name the topic in a notification, and only ours have one: the
+                    // side's prefix is enough. Parting egress from ingress names would cost a value per counterpart (they share all
+                    // but their last word), which 30 KB of topic policy would not hold for long.
+                    sources: coverBucketNames(egressBuckets, { floor: `${args.bucketPrefix}-`, excluding: [] }),
                     alarmNamePrefix: args.monitoring.alarmNamePrefix,
                     subscriptions: args.monitoring.subscriptions,
                 },
@@ -119,7 +211,6 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             );
         }
 
-        const batchReplicationRoleArn = arns.role(args.partition, args.accountId, batchReplicationRoleName(args.name));
         for (const counterpart of args.counterparts) {
             const link = new CounterpartLink(
                 `${name}-${counterpart.name}`,
@@ -133,6 +224,8 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                     egressBucketName: counterpart.egressBucketName,
                     ingressBucketName: counterpart.ingressBucketName,
                     replicationRoleName: counterpart.replicationRoleName,
+                    batchReplicationRoleName: counterpart.batchReplicationRoleName,
+                    logBucketName: args.audit.logBucketNames[counterpart.bucketRegion],
                     counterpart: counterpart.endpoints,
                     accessLogs: logsIn(counterpart.bucketRegion),
                     alerts: {
@@ -155,36 +248,14 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                 ingressBucketName: counterpart.ingressBucketName,
                 ingressBucketArn: link.ingress.bucketArn,
                 replicationRoleArn: link.replicationRoleArn,
-                // Only while the counterpart is replicated to: the role covers no other link.
-                ...(counterpart.state === "active" ? { batchReplicationRoleArn } : {}),
+                // Only while the link is active: the role covers this link's egress alone.
+                ...(link.batchReplicationRoleArn ? { batchReplicationRoleArn: link.batchReplicationRoleArn } : {}),
                 ...(link.egress.kmsKeyArn ? { egressKmsKeyArn: link.egress.kmsKeyArn } : {}),
                 ...(link.ingress.kmsKeyArn ? { ingressKmsKeyArn: link.ingress.kmsKeyArn } : {}),
                 deleteMarkerReplication: args.deleteMarkerReplication,
                 replication: link.replicating ? "active" : "pending",
                 ingressGrant: link.admittingCounterpart ? "active" : "pending",
             };
-        }
-
-        // Batch Operations jobs (existing and failed objects) run with this role, never the live-replication one;
-        // an offboarding or retired counterpart is no longer replicated to, so the role has no business with its egress.
-        const replicatedTo = args.counterparts.filter((c) => c.state === "active");
-        if (replicatedTo.length) {
-            new BatchReplicationRole(
-                `${name}-batch-replication`,
-                {
-                    partyName: args.name,
-                    accountId: args.accountId,
-                    partition: args.partition,
-                    egress: replicatedTo.map((c) => ({
-                        bucketName: c.egressBucketName,
-                        root: c.root,
-                        region: c.bucketRegion,
-                        kmsKeyArn: this.links[c.name].egress.kmsKeyArn,
-                    })),
-                    logBucketNames: args.audit.logBucketNames,
-                },
-                inRegion(args.region),
-            );
         }
 
         for (const vendor of args.vendorDrops) {
@@ -215,14 +286,13 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             };
         }
 
-        const dataBucketArns = dataBuckets.map((b) => arns.bucket(args.partition, b.name));
         if (trail.mode === "create") {
             new AuditTrail(
                 `${name}-data-events`,
                 {
                     trailName: trail.trailName,
                     partition: args.partition,
-                    dataBucketNames: dataBuckets.map((b) => b.name),
+                    dataBuckets: covered.trail,
                     logBucket: logBuckets[args.region],
                     multiRegion: Object.keys(logBuckets).length > 1,
                 },
@@ -244,8 +314,9 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                           ...(trail.mode === "create" ? { logPrefix: `${CLOUDTRAIL_PREFIX}/AWSLogs/${args.accountId}/CloudTrail/` } : {}),
                       },
                   }),
-            ...(trail.mode === "extend" ? { trailEventSelector: dataEventSelector(dataBucketArns) } : {}),
+            ...(trail.mode === "extend" ? { trailEventSelector: dataEventSelector(objectArnPrefixes(args.partition, covered.trail)) } : {}),
         };
+        for (const message of auditAfterRemoval(args, dataBuckets)) pulumi.log.warn(message);
 
         for (const [region, topic] of Object.entries(alerts)) this.alertTopicArns[region] = topic.topic.arn;
         this.registerOutputs({

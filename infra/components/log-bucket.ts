@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { accessLogDeliveryStatement, cloudTrailDeliveryStatements } from "../policies/audit";
+import { BucketCover, bucketArnPatterns } from "../naming/bucket-patterns";
 import { arns } from "../policies/document";
 import { AccessLogTarget, SecureBucket } from "./secure-bucket";
 
@@ -7,13 +8,21 @@ export interface LogBucketArgs {
     bucketName: string;
     accountId: string;
     partition: string;
-    /** The data buckets (same account and region, as S3 requires) whose access logs land here. */
-    sourceBucketNames: string[];
+    /**
+     * The data buckets (same account and region, as S3 requires) whose access
+     * logs land here, as whole names and name prefixes that no other bucket of
+     * the side has (infra/naming/bucket-patterns.ts).
+     */
+    sources: BucketCover;
     /** Our trail, when CloudTrail data events are delivered here too. Default: none. */
     trailArn?: string;
     /** Days logs are kept (`s3-transfer:logRetentionDays`). */
     retentionDays: number;
-    /** Protect the bucket from deletion (`s3-transfer:protectBuckets`). */
+    /**
+     * Protect the bucket and its settings from deletion (`s3-transfer:protectBuckets`);
+     * false once only retired links use the region, so that the bucket can
+     * leave the program with them (it is retained on delete regardless).
+     */
     protect: boolean;
 }
 
@@ -46,7 +55,7 @@ export class LogBucket extends pulumi.ComponentResource {
                     accessLogDeliveryStatement({
                         logBucketArn,
                         accountId: args.accountId,
-                        sourceBucketArns: args.sourceBucketNames.map((b) => arns.bucket(args.partition, b)),
+                        sourceArnPatterns: bucketArnPatterns(args.partition, args.sources),
                     }),
                     ...(args.trailArn ? cloudTrailDeliveryStatements({ logBucketArn, accountId: args.accountId, trailArn: args.trailArn }) : []),
                 ],

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertSubscription } from "../config/schema";
+import { BucketCover, bucketArnPatterns } from "../naming/bucket-patterns";
 import { alertsKeyStatement, alertsTopicStatements } from "../policies/alerts";
 import { arns, policyDocument } from "../policies/document";
 import { keyAdministrationStatement } from "../policies/kms";
@@ -10,8 +11,8 @@ export interface ReplicationAlertsArgs {
     accountId: string;
     partition: string;
     region: string;
-    /** Egress buckets in this region whose failed replications are reported here. */
-    sourceBucketNames: string[];
+    /** Egress buckets in this region whose failed replications are reported here, as names and name prefixes (infra/naming/bucket-patterns.ts). */
+    sources: BucketCover;
     /** Alarms publishing here are named with this prefix. */
     alarmNamePrefix: string;
     /** E-mail or HTTPS endpoints to notify (`s3-transfer:alertSubscriptions`); may be empty, to subscribe later (e.g. a chat or paging integration). */
@@ -47,7 +48,7 @@ export class ReplicationAlerts extends pulumi.ComponentResource {
                         alertsTopicStatements({
                             topicArn,
                             accountId: args.accountId,
-                            sourceBucketArns: args.sourceBucketNames.map((b) => arns.bucket(args.partition, b)),
+                            sourceArnPatterns: bucketArnPatterns(args.partition, args.sources),
                             alarmArnPattern: arns.alarm(args.partition, args.region, args.accountId, `${args.alarmNamePrefix}*`),
                         }),
                     ),

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { secureTransportStatements } from "../policies/bucket-policy";
-import { Encryption } from "../config/keys";
+import { CounterpartState, Encryption } from "../config/keys";
 import { arns, policyDocument, PolicyStatement } from "../policies/document";
 import { accessLogTargetPrefix } from "../policies/audit";
 import { keyAdministrationStatement, uploadEncryptionStatements } from "../policies/kms";
@@ -32,9 +32,14 @@ export interface DataBucketSettings {
     accessLogs?: AccessLogTarget;
 }
 
-/** The SecureBucket arguments that come from the shared settings. */
+/**
+ * The SecureBucket arguments that come from the shared settings, for a bucket
+ * of an entry in `state`: a retired entry's bucket loses `protect` (so that
+ * the entry can leave config) and stays retained on delete, like every bucket.
+ */
 export function dataBucketArgs(
     settings: DataBucketSettings,
+    state: CounterpartState = "active",
 ): Pick<SecureBucketArgs, "accountId" | "partition" | "encryption" | "noncurrentVersionExpirationDays" | "expirationDays" | "protect" | "accessLogs"> {
     return {
         accountId: settings.accountId,
@@ -42,7 +47,7 @@ export function dataBucketArgs(
         encryption: settings.encryption,
         noncurrentVersionExpirationDays: settings.noncurrentVersionExpirationDays,
         expirationDays: settings.expirationDays,
-        protect: settings.protectBuckets,
+        protect: settings.protectBuckets && state !== "retired",
         accessLogs: settings.accessLogs,
     };
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CounterpartState } from "../config/keys";
 import { serviceTrustPolicy, serviceWritePolicy } from "../policies/direct-access";
 import { arns } from "../policies/document";
 import { dataBucketArgs, DataBucketSettings, SecureBucket } from "./secure-bucket";
@@ -21,6 +22,15 @@ export interface ServiceDestinationArgs extends DataBucketSettings {
      * the plan warns while it stays on.
      */
     connectionTestPending: boolean;
+    /**
+     * Where the service is in its life, as a counterpart: `offboarding` revokes
+     * the writer role's permissions at once (the role stays, granting nothing,
+     * so that its ARN the service knows does not change under it) while the
+     * bucket keeps every protection; `retired` also lifts `protect`
+     * (everything stays retained on delete), so that the entry can then leave
+     * config. Default: `active`.
+     */
+    state?: CounterpartState;
 }
 
 /**
@@ -35,11 +45,12 @@ export class ServiceDestination extends pulumi.ComponentResource {
     constructor(name: string, args: ServiceDestinationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("transfer:service:ServiceDestination", name, {}, opts);
         const child = { parent: this };
+        const state = args.state ?? "active";
         this.bucket = new SecureBucket(
             name,
             {
                 bucketName: args.bucketName,
-                ...dataBucketArgs(args),
+                ...dataBucketArgs(args, state),
                 keyGrants: [],
                 grantStatements: [],
             },
@@ -56,6 +67,13 @@ export class ServiceDestination extends pulumi.ComponentResource {
             },
             child,
         );
+        // The role is the service's grant: an offboarded service keeps a role that may do nothing.
+        if (state === "active") this.grantWrite(name, args);
+        this.registerOutputs({ bucketName: this.bucket.bucketName, roleArn: this.roleArn, kmsKeyArn: this.bucket.kmsKeyArn });
+    }
+
+    /** The role's one permission policy: write (and, while the connection test is pending, delete) into the bucket. */
+    private grantWrite(name: string, args: ServiceDestinationArgs): void {
         new aws.iam.RolePolicy(
             `${name}-writer`,
             {
@@ -73,13 +91,12 @@ export class ServiceDestination extends pulumi.ComponentResource {
                     ),
                 ),
             },
-            child,
+            { parent: this },
         );
         if (args.connectionTestPending) {
             pulumi.log.warn(
                 `${args.bucketName}: the data-sync service's role may still delete files (connectionTestPending is on, the default) for its connection test; once the test has passed, set connectionTestPending: false on this service destination and run pulumi up, so the destination becomes append-only`,
             );
         }
-        this.registerOutputs({ bucketName: this.bucket.bucketName, roleArn: this.roleArn, kmsKeyArn: this.bucket.kmsKeyArn });
     }
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CounterpartState } from "../config/keys";
 import { arns } from "../policies/document";
 import { vendorWriteStatements } from "../policies/direct-access";
 import { vendorKeyGrantStatements } from "../policies/kms";
@@ -21,6 +22,13 @@ export interface VendorDropArgs extends DataBucketSettings {
     allowDelete: boolean;
     /** Let the vendor write and delete its top-level `_ACCESS_CONFIRMATION` check object. */
     accessConfirmation: boolean;
+    /**
+     * Where the vendor is in its life, as a counterpart: `offboarding` revokes
+     * its grants (bucket and key policy) at once while the bucket keeps every
+     * protection; `retired` also lifts `protect` (everything stays retained on
+     * delete), so that the entry can then leave config. Default: `active`.
+     */
+    state?: CounterpartState;
 }
 
 /**
@@ -36,21 +44,25 @@ export class VendorDrop extends pulumi.ComponentResource {
         super("transfer:vendor:VendorDrop", name, {}, opts);
         const sidName = args.vendorName.replace(/[^A-Za-z0-9]/g, "");
         const bucketArn = arns.bucket(args.partition, args.bucketName);
+        const state = args.state ?? "active";
+        const granted = state === "active";
         this.bucket = new SecureBucket(
             name,
             {
                 bucketName: args.bucketName,
-                ...dataBucketArgs(args),
+                ...dataBucketArgs(args, state),
                 // With SSE-KMS the vendor needs these key grants for a multipart upload.
-                keyGrants: vendorKeyGrantStatements({ sid: `${sidName}MultipartUpload`, principalArn: args.principalArn, region: args.region, bucketArn }),
-                grantStatements: vendorWriteStatements({
-                    sidName,
-                    bucketArn,
-                    principalArn: args.principalArn,
-                    prefix: args.prefix,
-                    allowDelete: args.allowDelete,
-                    accessConfirmation: args.accessConfirmation,
-                }),
+                keyGrants: granted ? vendorKeyGrantStatements({ sid: `${sidName}MultipartUpload`, principalArn: args.principalArn, region: args.region, bucketArn }) : [],
+                grantStatements: granted
+                    ? vendorWriteStatements({
+                          sidName,
+                          bucketArn,
+                          principalArn: args.principalArn,
+                          prefix: args.prefix,
+                          allowDelete: args.allowDelete,
+                          accessConfirmation: args.accessConfirmation,
+                      })
+                    : [],
             },
             { parent: this },
         );

@@ -286,6 +286,15 @@ export const TOP_LEVEL_KEYS = [
         doc: "add `aws:SourceAccount`/`aws:SourceArn` to the replication role's trust of `s3.amazonaws.com`. **Not confirmed by AWS** for live replication (AWS documents the unconditioned trust); if S3 does not send those keys, nothing replicates. Turn on only after the pre-production canary has passed with it (see [the replication role's trust](deploy.md#the-replication-roles-trust))",
     },
     {
+        key: "batchTrustConditions",
+        passThrough: true,
+        type: "boolean",
+        schema: flag,
+        default: false,
+        fix: "false   (true only once the pre-production batch canary has passed with it)",
+        doc: "add `aws:SourceAccount`/`aws:SourceArn` (this account's Batch Operations jobs) to each Batch Replication role's trust of `batchoperations.s3.amazonaws.com`. **Not confirmed by AWS** (AWS documents the unconditioned trust); if Batch Operations does not send those keys, no batch job can assume the role. Turn on only after the pre-production batch canary (`npm run batch-replicate -- --canary --start`) has passed with it (see [the Batch Replication role's trust](operations.md#the-batch-replication-roles-trust))",
+    },
+    {
         key: "encryption",
         passThrough: true,
         type: "string",
@@ -511,6 +520,11 @@ export const VENDOR_DROP_FIELDS = {
         doc: "the vendor writes only under `{prefix}/`; set it only where the vendor lets you choose its path (a dedicated bucket otherwise, as Sailthru's guide asks)",
     }),
     bucketName: field(ownBucketName, { defaultDoc: "`<bucketPrefix>-<name>-drop`", fix: "<bucket name without dots>", doc: "overrides the derived bucket name" }),
+    state: field(oneOf(COUNTERPART_STATES), {
+        default: "active",
+        fix: "offboarding   (then retired, then remove the entry; see docs/operations.md)",
+        doc: "`active`, `offboarding` (the vendor's grants in the bucket and key policies revoked; the bucket keeps every protection) or `retired` (as offboarding, `protect` lifted so the entry can then be removed; everything retained). See [Offboarding a vendor or service](operations.md#offboarding-a-vendor-drop-or-service-destination)",
+    }),
     allowDelete: field(z.boolean(), {
         default: true,
         fix: "false   (or true)",
@@ -537,6 +551,11 @@ export const SERVICE_DESTINATION_FIELDS = {
         doc: "the service writes only under `{prefix}/`",
     }),
     bucketName: field(ownBucketName, { defaultDoc: "`<bucketPrefix>-<name>-sync`", fix: "<bucket name without dots>", doc: "overrides the derived bucket name" }),
+    state: field(oneOf(COUNTERPART_STATES), {
+        default: "active",
+        fix: "offboarding   (then retired, then remove the entry; see docs/operations.md)",
+        doc: "`active`, `offboarding` (the writer role's permissions revoked; the bucket keeps every protection) or `retired` (as offboarding, `protect` lifted so the entry can then be removed; everything retained). See [Offboarding a vendor or service](operations.md#offboarding-a-vendor-drop-or-service-destination)",
+    }),
     connectionTestPending: field(z.boolean(), {
         default: true,
         fix: "false   (once the service's connection test has passed)",

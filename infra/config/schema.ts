@@ -62,6 +62,8 @@ export interface CounterpartConfig {
     egressBucketName: string;
     ingressBucketName: string;
     replicationRoleName: string;
+    /** The link's S3 Batch Replication role (existing and failed objects), while it is active. */
+    batchReplicationRoleName: string;
     /** Region of our two buckets for this counterpart (`aws:region` unless the entry names one). */
     bucketRegion: string;
     source: CounterpartSource;
@@ -80,6 +82,8 @@ export interface VendorDropConfig {
     prefix?: string;
     allowDelete: boolean;
     accessConfirmation: boolean;
+    /** Where the vendor is in its life (the same states and meaning as a counterpart's: VENDOR_DROP_FIELDS.state in keys.ts). */
+    state: CounterpartState;
     configKey: string;
 }
 
@@ -92,6 +96,8 @@ export interface ServiceDestinationConfig {
     externalId: string;
     prefix?: string;
     connectionTestPending: boolean;
+    /** Where the service is in its life (SERVICE_DESTINATION_FIELDS.state in keys.ts). */
+    state: CounterpartState;
     configKey: string;
 }
 
@@ -124,6 +130,8 @@ export interface MonitoringConfig {
 export interface SideConfig extends PassThroughSettings {
     side: Side;
     name: string;
+    /** `s3-transfer:bucketPrefix`: every bucket name the side derives starts with `<bucketPrefix>-`. */
+    bucketPrefix: string;
     accountId: string;
     region: string;
     partition: string;
@@ -318,6 +326,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
                 ...(entry.prefix !== undefined ? { prefix: entry.prefix } : {}),
                 allowDelete: entry.allowDelete,
                 accessConfirmation: entry.accessConfirmation,
+                state: entry.state,
                 configKey: `${configKey("vendorDrops")}[${index}]`,
             });
         });
@@ -330,6 +339,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
                 externalId: entry.externalId,
                 prefix: entry.prefix,
                 connectionTestPending: entry.connectionTestPending,
+                state: entry.state,
                 configKey: `${configKey("serviceDestinations")}[${index}]`,
             });
         });
@@ -343,6 +353,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
     return {
         side: side!,
         name,
+        bucketPrefix,
         accountId,
         region,
         partition: partitionOf(region),
@@ -462,6 +473,8 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
     const egressBucketName = entry.egressBucketName ?? `${bucketPrefix}-egress`;
     const ingressBucketName = entry.ingressBucketName ?? `${bucketPrefix}-ingress`;
     const replicationRoleName = `${own.name}-to-${entry.name}-replication`;
+    // Shorter than the replication role's name, so it fits wherever that one does.
+    const batchReplicationRoleName = `${own.name}-to-${entry.name}-batch`;
     const roleProblem = roleNameProblem(replicationRoleName);
     if (roleProblem) problems.push(problem(`${key}.name`, roleProblem, "use shorter party names"));
 
@@ -474,6 +487,7 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
         egressBucketName,
         ingressBucketName,
         replicationRoleName,
+        batchReplicationRoleName,
         bucketRegion: entry.bucketRegion ?? own.region,
         source,
         ...(entry.acceptedHandover ? { acceptedHandover: entry.acceptedHandover } : {}),

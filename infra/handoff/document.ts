@@ -4,7 +4,7 @@
  * published as a JSON Schema (docs/handover.schema.json); `accept-handoff`
  * reads it. Built from the same values as the Markdown sheet.
  */
-import { Encryption } from "../config/keys";
+import { CounterpartState, Encryption } from "../config/keys";
 import type { LinkOutputs, StackOutputs } from "../contract/outputs";
 import { arns } from "../policies/document";
 
@@ -46,6 +46,8 @@ export interface HandoverDocument {
         egressKmsKeyArn?: string;
         /** With SSE-KMS: the key the receiver's replicas into the sender's ingress are encrypted with. */
         ingressKmsKeyArn?: string;
+        /** Where the sender has the link; absent: active. Anything else: the receiver stops replicating to the sender. */
+        state?: CounterpartState;
     };
     /** What the sender has not received yet from the receiver. */
     needsBack: HandoverNeed[];
@@ -64,6 +66,8 @@ export interface HandoverSource
     egressBucketArn?: string;
     /** What the counterpart has handed over so far. */
     theirs: Partial<Record<HandoverNeed, string>>;
+    /** Where this side has the link; absent: active. */
+    state?: CounterpartState;
 }
 
 const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -88,6 +92,8 @@ export function handoverDocument(source: HandoverSource): HandoverDocument {
             replicationRoleArn: source.replicationRoleArn,
             egressKmsKeyArn: source.egressKmsKeyArn,
             ingressKmsKeyArn: source.ingressKmsKeyArn,
+            // Only when the link is ending: an active link's hand-over (and its fingerprint) is what it always was.
+            state: source.state && source.state !== "active" ? source.state : undefined,
         }),
         needsBack: needsBack(source),
     };

@@ -25,8 +25,8 @@ export function alertsKeyStatement(accountId: string): PolicyStatement {
 export interface AlertsTopicPolicyArgs {
     topicArn: string;
     accountId: string;
-    /** Egress buckets whose replication events publish here. */
-    sourceBucketArns: string[];
+    /** Egress buckets whose replication events publish here: their ARNs, or prefixes with `*` (infra/naming/bucket-patterns.ts). */
+    sourceArnPatterns: string[];
     /** Alarm ARN pattern of our replication alarms (`arn:...:alarm:<prefix>*`). */
     alarmArnPattern: string;
 }
@@ -39,7 +39,7 @@ export function alertsTopicStatements(args: AlertsTopicPolicyArgs): PolicyStatem
             Principal: { Service: "s3.amazonaws.com" },
             Action: "sns:Publish",
             Resource: args.topicArn,
-            Condition: { StringEquals: { "aws:SourceAccount": args.accountId }, ArnLike: { "aws:SourceArn": [...args.sourceBucketArns].sort() } },
+            Condition: { StringEquals: { "aws:SourceAccount": args.accountId }, ArnLike: { "aws:SourceArn": [...args.sourceArnPatterns].sort() } },
         },
         {
             Sid: "ReplicationAlarms",

@@ -15,7 +15,12 @@ export function accessLogTargetPrefix(bucketName: string): string {
     return `${ACCESS_LOG_PREFIX}/${bucketName}/`;
 }
 
-export function accessLogDeliveryStatement(args: { logBucketArn: string; accountId: string; sourceBucketArns: string[] }): PolicyStatement {
+/**
+ * `sourceArnPatterns` are the data buckets' ARNs, or prefixes of them with `*`
+ * (infra/naming/bucket-patterns.ts): one entry per bucket would outgrow the
+ * 20 KB of a bucket policy with a few hundred counterparts.
+ */
+export function accessLogDeliveryStatement(args: { logBucketArn: string; accountId: string; sourceArnPatterns: string[] }): PolicyStatement {
     return {
         Sid: "S3ServerAccessLogDelivery",
         Effect: "Allow",
@@ -24,7 +29,7 @@ export function accessLogDeliveryStatement(args: { logBucketArn: string; account
         Resource: `${args.logBucketArn}/${ACCESS_LOG_PREFIX}/*`,
         Condition: {
             StringEquals: { "aws:SourceAccount": args.accountId },
-            ArnLike: { "aws:SourceArn": [...args.sourceBucketArns].sort() },
+            ArnLike: { "aws:SourceArn": [...args.sourceArnPatterns].sort() },
         },
     };
 }
@@ -53,16 +58,19 @@ export function cloudTrailDeliveryStatements(args: { logBucketArn: string; accou
 }
 
 /**
- * CloudTrail advanced event selector for object-level events on exactly the
- * data buckets (not the log bucket, which would log its own deliveries).
+ * CloudTrail advanced event selector for object-level events on the data
+ * buckets and never the log bucket (which would record its own deliveries):
+ * `objectArnPrefixes` are `<bucket ARN>/` or a prefix of the data buckets'
+ * ARNs that no log bucket's ARN starts with (infra/naming/bucket-patterns.ts),
+ * since a trail takes at most 500 values across its selectors.
  */
-export function dataEventSelector(dataBucketArns: string[]): { name: string; fieldSelectors: { field: string; equals?: string[]; startsWiths?: string[] }[] } {
+export function dataEventSelector(objectArnPrefixes: string[]): { name: string; fieldSelectors: { field: string; equals?: string[]; startsWiths?: string[] }[] } {
     return {
         name: "Object events on exchanged files",
         fieldSelectors: [
             { field: "eventCategory", equals: ["Data"] },
             { field: "resources.type", equals: ["AWS::S3::Object"] },
-            { field: "resources.ARN", startsWiths: [...dataBucketArns].sort().map((arn) => `${arn}/`) },
+            { field: "resources.ARN", startsWiths: [...objectArnPrefixes].sort() },
         ],
     };
 }

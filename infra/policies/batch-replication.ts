@@ -1,5 +1,5 @@
 /**
- * The Batch Replication role of a side: S3 Batch Operations assumes it to
+ * The Batch Replication role of a link: S3 Batch Operations assumes it to
  * replicate what live replication does not (objects written before the rule,
  * and failed ones). The live-replication role cannot: it is trusted by
  * s3.amazonaws.com only and has no s3:InitiateReplication.
@@ -23,30 +23,38 @@ export function batchJobArnPattern(partition: string, accountId: string): string
 }
 
 /**
- * Only S3 Batch Operations may assume the role, and only for jobs of our own
- * account. AWS's guide shows the trust unconditioned; `aws:SourceAccount` and
- * `aws:SourceArn` are the global confused-deputy keys (IAM User Guide,
- * confused-deputy). That Batch Operations sends them when it assumes the role
- * is not stated on the Batch Operations pages: the first batch job of the
- * pre-production pair is the proof (docs/operations.md).
+ * Only S3 Batch Operations may assume the role. AWS documents this trust
+ * without conditions (S3 User Guide, batch-ops-iam-role-policies, "Trust
+ * policy"), and no AWS page says Batch Operations sends `aws:SourceAccount`
+ * and `aws:SourceArn` when it assumes the role: if it does not, no job can
+ * run. So the conditions that would close the confused-deputy hole (IAM User
+ * Guide, confused-deputy: this account's jobs only) come only with
+ * `sourceConditions` (`s3-transfer:batchTrustConditions`), after the
+ * pre-production batch canary has passed with them. The risk left without
+ * them is small: only principals with iam:PassRole and s3:CreateJob in our
+ * account can give a job the role, and roles are never passed across accounts.
  */
-export function batchReplicationTrustPolicy(args: { partition: string; accountId: string }): PolicyDocument {
+export function batchReplicationTrustPolicy(args: { partition: string; accountId: string; sourceConditions: boolean }): PolicyDocument {
     return policyDocument([
         {
-            Sid: "S3BatchOperationsOfThisAccount",
+            Sid: "S3BatchOperationsOnly",
             Effect: "Allow",
             Principal: { Service: BATCH_OPERATIONS_SERVICE },
             Action: "sts:AssumeRole",
-            Condition: {
-                StringEquals: { "aws:SourceAccount": args.accountId },
-                ArnLike: { "aws:SourceArn": batchJobArnPattern(args.partition, args.accountId) },
-            },
+            ...(args.sourceConditions
+                ? {
+                      Condition: {
+                          StringEquals: { "aws:SourceAccount": args.accountId },
+                          ArnLike: { "aws:SourceArn": batchJobArnPattern(args.partition, args.accountId) },
+                      },
+                  }
+                : {}),
         },
     ]);
 }
 
 export interface BatchReplicationSource {
-    /** An egress bucket whose replication rule the job re-runs. */
+    /** The link's egress bucket, whose replication rule the job re-runs. */
     bucketArn: string;
     /** Only `{root}/` replicates, so only objects there are initiated. */
     root: string;
@@ -56,44 +64,51 @@ export interface BatchReplicationSource {
 }
 
 export interface BatchReplicationPermissionsArgs {
-    sources: BatchReplicationSource[];
-    /** The log buckets (one per region of the sources) that hold manifests and reports. */
-    workBucketArns: string[];
+    source: BatchReplicationSource;
+    /** Where this link's manifests and reports go: `<log bucket ARN>/batch-replication/<egress bucket>` of the source's region. */
+    workPrefixArn: string;
+}
+
+/** The link's work area in the log bucket of its region: manifests (generated or the canary's) and completion reports. */
+export function batchWorkPrefix(egressBucketName: string): string {
+    return `${BATCH_REPLICATION_PREFIX}/${egressBucketName}`;
 }
 
 /**
- * AWS's policy "if using and storing an Amazon S3 generated manifest", each
- * action on the narrowest resource: s3:InitiateReplication on the egress
- * buckets' `{root}/` objects; s3:GetReplicationConfiguration and
+ * AWS's policy "if using and storing an Amazon S3 generated manifest", for one
+ * link, each action on the narrowest resource: s3:InitiateReplication on the
+ * egress bucket's `{root}/` objects; s3:GetReplicationConfiguration and
  * s3:PutInventoryConfiguration (S3 builds the manifest from an inventory) on
- * the egress buckets; manifest read and manifest/report write under
- * `batch-replication/` of the log buckets. With SSE-KMS, kms:Decrypt on the
- * egress keys through S3, for the egress objects only.
+ * the egress bucket; manifest read (a generated one, or a CSV the operator
+ * wrote, which the user-provided-manifest policy reads the same way) and
+ * manifest/report write under the link's own prefix of the log bucket. With
+ * SSE-KMS, kms:Decrypt on the egress key through S3, for the egress objects
+ * only. One link per role keeps the document the same size however many
+ * counterparts the side has (IAM allows 10,240 characters of inline policy
+ * per role) and a job to the link it was started for.
  */
 export function batchReplicationPermissionsPolicy(args: BatchReplicationPermissionsArgs): PolicyDocument {
-    const sources = [...args.sources].sort((a, b) => a.bucketArn.localeCompare(b.bucketArn));
-    const work = [...new Set(args.workBucketArns)].sort().map((arn) => `${arn}/${BATCH_REPLICATION_PREFIX}/*`);
-    const keyed = sources.filter((s): s is BatchReplicationSource & { kmsKeyArn: string } => s.kmsKeyArn !== undefined);
+    const { source } = args;
+    const work = `${args.workPrefixArn}/*`;
     const statements: PolicyStatement[] = [
-        { Sid: "InitiateReplication", Effect: "Allow", Action: "s3:InitiateReplication", Resource: sources.map((s) => arns.objectsUnder(s.bucketArn, s.root)) },
-        {
-            Sid: "ReadReplicationAndInventory",
-            Effect: "Allow",
-            Action: ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"],
-            Resource: sources.map((s) => s.bucketArn),
-        },
+        { Sid: "InitiateReplication", Effect: "Allow", Action: "s3:InitiateReplication", Resource: arns.objectsUnder(source.bucketArn, source.root) },
+        { Sid: "ReadReplicationAndInventory", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"], Resource: source.bucketArn },
         { Sid: "ReadManifests", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: work },
         { Sid: "WriteManifestsAndReports", Effect: "Allow", Action: "s3:PutObject", Resource: work },
-        ...keyed.map((s, i): PolicyStatement => ({
-            Sid: `DecryptSourceObjects${i}`,
-            Effect: "Allow",
-            Action: "kms:Decrypt",
-            Resource: s.kmsKeyArn,
-            Condition: {
-                StringEquals: { "kms:ViaService": `s3.${s.region}.amazonaws.com` },
-                StringLike: { "kms:EncryptionContext:aws:s3:arn": [s.bucketArn, `${s.bucketArn}/${s.root}/*`] },
-            },
-        })),
+        ...(source.kmsKeyArn
+            ? [
+                  {
+                      Sid: "DecryptSourceObjects",
+                      Effect: "Allow" as const,
+                      Action: "kms:Decrypt",
+                      Resource: source.kmsKeyArn,
+                      Condition: {
+                          StringEquals: { "kms:ViaService": `s3.${source.region}.amazonaws.com` },
+                          StringLike: { "kms:EncryptionContext:aws:s3:arn": [source.bucketArn, `${source.bucketArn}/${source.root}/*`] },
+                      },
+                  },
+              ]
+            : []),
     ];
     return policyDocument(statements);
 }

@@ -220,38 +220,40 @@ describe("AWS facts the design relies on, on every stack and example", function 
         }
     });
 
-    it("Batch Replication runs under a Batch Operations role, not the replication role: every side that replicates has one with s3:InitiateReplication, the source-bucket reads and the manifest/report grants", () => {
+    it("Batch Replication runs under a Batch Operations role, not the replication role: every active link has one with s3:InitiateReplication, the source-bucket reads and the manifest/report grants", () => {
         // https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-policies.html
         // https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html (trust batchoperations.s3.amazonaws.com)
-        let sides = 0;
+        let checked = 0;
         for (const p of plans) {
-            const links = Object.values(linksOf(p) ?? {}) as (ReturnType<typeof linksOf>[string] & { batchReplicationRoleArn: string; region: string })[];
-            if (!links.length) continue;
-            sides++;
-            const roleArn = links[0].batchReplicationRoleArn;
-            for (const link of links) assert.strictEqual(link.batchReplicationRoleArn, roleArn, "one role per side");
-            const role = ofType(p, T.role).find((r) => r.outputs.arn === roleArn);
-            assert.ok(role, `${p.stack}: the plan makes ${roleArn}`);
-            const trust = statements(role, "assumeRolePolicy");
-            assert.deepStrictEqual(
-                trust.map((s) => [s.Effect, s.Principal, s.Action]),
-                [["Allow", { Service: "batchoperations.s3.amazonaws.com" }, "sts:AssumeRole"]],
-            );
-            const granted = statements(rolePolicyOf(p, roleArn)!);
-            const grants = (action: string, resource: string) => granted.some((s) => actions(s).includes(action) && resources(s).includes(resource));
+            const links = Object.values(linksOf(p) ?? {}).filter((l) => l.state === "active") as (ReturnType<typeof linksOf>[string] & {
+                batchReplicationRoleArn: string;
+                region: string;
+            })[];
+            const roleArns = links.map((l) => l.batchReplicationRoleArn);
+            assert.strictEqual(new Set(roleArns).size, roleArns.length, `${p.stack}: one role per link, so that a job reaches only its own link`);
             for (const link of links) {
+                checked++;
+                const role = ofType(p, T.role).find((r) => r.outputs.arn === link.batchReplicationRoleArn);
+                assert.ok(role, `${p.stack}: the plan makes ${link.batchReplicationRoleArn}`);
+                const trust = statements(role, "assumeRolePolicy");
+                assert.deepStrictEqual(
+                    trust.map((s) => [s.Effect, s.Principal, s.Action]),
+                    [["Allow", { Service: "batchoperations.s3.amazonaws.com" }, "sts:AssumeRole"]],
+                );
+                const granted = statements(rolePolicyOf(p, link.batchReplicationRoleArn)!);
+                const grants = (action: string, resource: string) => granted.some((s) => actions(s).includes(action) && resources(s).includes(resource));
                 assert.ok(grants("s3:InitiateReplication", `${link.egressBucketArn}/${link.root}/*`), `${p.stack} ${link.egressBucketName}`);
                 assert.ok(grants("s3:GetReplicationConfiguration", link.egressBucketArn));
                 assert.ok(grants("s3:PutInventoryConfiguration", link.egressBucketArn));
                 const logBucket = (p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets[link.region];
                 for (const action of ["s3:GetObject", "s3:PutObject"])
-                    assert.ok(grants(action, `arn:aws:s3:::${logBucket}/batch-replication/*`), `${p.stack}: ${action} on the manifests`);
+                    assert.ok(grants(action, `arn:aws:s3:::${logBucket}/batch-replication/${link.egressBucketName}/*`), `${p.stack}: ${action} on the link's manifests`);
                 // The live-replication role cannot do it: Batch Operations cannot assume it.
                 const live = ofType(p, T.role).find((r) => r.outputs.arn === link.replicationRoleArn)!;
                 assert.ok(!JSON.stringify(documentOf(live, "assumeRolePolicy")).includes("batchoperations"));
             }
         }
-        assert.ok(sides > 0);
+        assert.ok(checked > 0);
     });
 
     it("cross-account replication reads the destination's versioning: every ingress grants its counterpart's account s3:GetBucketVersioning, read-only", () => {

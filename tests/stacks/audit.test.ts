@@ -21,6 +21,36 @@ function logBucketIn(p: Plan, region: string): string {
     return (p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets[region];
 }
 
+/** IAM's ArnLike: `*` matches any run of characters, `?` one (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN). */
+function arnLike(pattern: string, arn: string): boolean {
+    const regex = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
+    return new RegExp(`^${regex}$`).test(arn);
+}
+
+/**
+ * A grant's sources, for any config: every data bucket of the region is
+ * admitted, and no other bucket of the side (a data bucket of another region,
+ * a log bucket); each entry is a data bucket's ARN or a prefix of the side's
+ * derived names (`<bucketPrefix>-…*`, infra/naming/bucket-patterns.ts).
+ */
+function assertCoversExactly(p: Plan, patterns: string[], region: string | undefined, label: string): void {
+    const all = dataBuckets(p).map((b) => ({ arn: b.outputs.arn as string, region: b.outputs.region as string }));
+    const inside = all.filter((b) => region === undefined || b.region === region).map((b) => b.arn);
+    const outside = [...all.filter((b) => region !== undefined && b.region !== region).map((b) => b.arn), ...logBucketNames(p).map((n) => `arn:aws:s3:::${n}`)];
+    for (const arn of inside)
+        assert.ok(
+            patterns.some((pattern) => arnLike(pattern, arn)),
+            `${label}: ${arn} is admitted`,
+        );
+    for (const arn of outside) assert.ok(!patterns.some((pattern) => arnLike(pattern, arn)), `${label}: ${arn} is not`);
+    const prefix = `arn:aws:s3:::${logBucketNames(p)[0].replace(/-logs-[a-z0-9-]+$/, "")}-`;
+    for (const pattern of patterns)
+        assert.ok(inside.includes(pattern) || (pattern.startsWith(prefix) && pattern.endsWith("*")), `${label}: ${pattern} is a bucket or one of the side's prefixes`);
+}
+
 for (const stack of ALL_STACKS) {
     describe(`stack ${stack}: audit trail`, () => {
         it("logs every data bucket into its region's log bucket, partitioned by event time, after the log bucket admits it", async () => {
@@ -77,9 +107,12 @@ for (const stack of ALL_STACKS) {
             const accountId = p.outputs.accountId as string;
             for (const name of logBucketNames(p)) {
                 const arn = `arn:aws:s3:::${name}`;
-                const sources = dataBuckets(p)
-                    .map((b) => b.outputs.arn as string)
-                    .sort();
+                const region = forBucket(p, T.bucket, name).outputs.region as string;
+                const grant = documentOf(forBucket(p, T.policy, name)).Statement.find((st) => st.Sid === "S3ServerAccessLogDelivery") as {
+                    Condition: { ArnLike: { "aws:SourceArn": string[] } };
+                };
+                const sources = grant.Condition.ArnLike["aws:SourceArn"];
+                assertCoversExactly(p, sources, region, name);
                 assert.deepStrictEqual(documentOf(forBucket(p, T.policy, name)), {
                     Version: "2012-10-17",
                     Statement: [
@@ -126,12 +159,10 @@ describe("audit configuration", () => {
             const grant = documentOf(forBucket(p, T.policy, logBucket)).Statement.find((s) => s.Sid === "S3ServerAccessLogDelivery") as unknown as {
                 Condition: { ArnLike: { "aws:SourceArn": string[] } };
             };
-            const inRegion = dataBuckets(p)
-                .filter((b) => b.outputs.region === region)
-                .map((b) => b.outputs.arn as string)
-                .sort();
-            assert.ok(inRegion.length > 0);
-            assert.deepStrictEqual(grant.Condition.ArnLike["aws:SourceArn"], inRegion);
+            // The counterpart's two buckets by the prefix they share and no other bucket of the side has.
+            const counterpart = region === "eu-west-1" ? "eurolink" : "cdlx";
+            assert.deepStrictEqual(grant.Condition.ArnLike["aws:SourceArn"], [`arn:aws:s3:::acme-bank-cross-region-${counterpart}-*`]);
+            assertCoversExactly(p, grant.Condition.ArnLike["aws:SourceArn"], region, logBucket);
         }
     });
 
@@ -147,21 +178,21 @@ describe("audit configuration", () => {
         const [logBucket] = logBucketNames(p);
         const trailArn = "arn:aws:cloudtrail:us-east-1:111122223333:trail/acme-bank-transfer-data-events";
         assert.strictEqual(trail.outputs.arn, trailArn);
-        assert.deepStrictEqual(trail.inputs.advancedEventSelectors, [
-            {
-                name: "Object events on exchanged files",
-                fieldSelectors: [
-                    { field: "eventCategory", equals: ["Data"] },
-                    { field: "resources.type", equals: ["AWS::S3::Object"] },
-                    {
-                        field: "resources.ARN",
-                        startsWiths: dataBuckets(p)
-                            .map((b) => `${b.outputs.arn as string}/`)
-                            .sort(),
-                    },
-                ],
-            },
-        ]);
+        const [selector] = trail.inputs.advancedEventSelectors as { name: string; fieldSelectors: { field: string; equals?: string[]; startsWiths?: string[] }[] }[];
+        const starts = selector.fieldSelectors[2].startsWiths ?? [];
+        assert.deepStrictEqual(selector, {
+            name: "Object events on exchanged files",
+            fieldSelectors: [
+                { field: "eventCategory", equals: ["Data"] },
+                { field: "resources.type", equals: ["AWS::S3::Object"] },
+                { field: "resources.ARN", startsWiths: starts },
+            ],
+        });
+        // StartsWith takes no wildcard (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html):
+        // an object of every data bucket starts with a value, an object of the log bucket with none.
+        const selects = (objectArn: string) => starts.some((v) => objectArn.startsWith(v));
+        for (const b of dataBuckets(p)) assert.ok(selects(`${b.outputs.arn as string}/any/key`), `${b.outputs.arn as string}`);
+        for (const log of logBucketNames(p)) assert.ok(!selects(`arn:aws:s3:::${log}/cloudtrail/x`), `${log} records nothing of itself`);
         assert.strictEqual(trail.inputs.s3BucketName, logBucket);
         assert.strictEqual(trail.inputs.s3KeyPrefix, "cloudtrail");
         assert.strictEqual(trail.inputs.enableLogFileValidation, true);

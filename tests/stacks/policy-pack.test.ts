@@ -17,12 +17,14 @@ const exampleNames = fs
     .map((f) => f.replace(/\.yaml$/, ""));
 const exampleOptions = (name: string) => ({ stack: name, configFile: path.join(EXAMPLES, `${name}.yaml`) });
 /** The live-replication role and its policy, not the side's Batch Replication role (`<name>-batch-replication`, policy `batch-replicate`). */
-const liveReplication = (r: PlannedResource) => r.inputs.name !== "batch-replicate" && !String(r.inputs.name).endsWith("-batch-replication");
+/** A live-replication role or its policy, not a link's Batch Replication role (`<name>-to-<counterpart>-batch`) or its `batch-replicate` policy. */
+const liveReplication = (r: PlannedResource) => r.inputs.name !== "batch-replicate" && !String(r.inputs.name).endsWith("-batch");
 
 /**
- * The one note the pack owes a plan: a replication role whose s3.amazonaws.com
- * trust carries aws:SourceAccount/aws:SourceArn, which AWS does not document for
- * live replication (the program's opt-in; its default is the documented trust).
+ * The one note the pack owes a plan: a role whose s3.amazonaws.com (live
+ * replication) or batchoperations.s3.amazonaws.com (Batch Replication) trust
+ * carries aws:SourceAccount/aws:SourceArn, which AWS does not document for
+ * either (the program's opt-ins; its default is the documented trust).
  */
 function expectedNotes(p: Plan): string[] {
     return p.resources
@@ -33,7 +35,7 @@ function expectedNotes(p: Plan): string[] {
             };
             return trust.Statement.some(
                 (st) =>
-                    ([] as unknown[]).concat(st.Principal?.Service ?? []).includes("s3.amazonaws.com") &&
+                    ([] as unknown[]).concat(st.Principal?.Service ?? []).some((service) => service === "s3.amazonaws.com" || service === "batchoperations.s3.amazonaws.com") &&
                     Object.values(st.Condition ?? {}).some((block) => Object.keys(block).some((k) => /^aws:source(account|arn)$/i.test(k))),
             );
         })

@@ -170,32 +170,37 @@ for (const stack of ALL_STACKS) {
             }
         });
 
-        it("gives the side one Batch Replication role, for this account's Batch Operations jobs, on every egress bucket", async () => {
+        it("gives each active link its own Batch Replication role, trusted by Batch Operations as AWS documents it, on its egress bucket only", async () => {
+            // https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html ("Trust policy": unconditioned);
+            // the conditions come only with s3-transfer:batchTrustConditions, which this stack's config may set.
             const p = await plan(stack);
             const accountId = p.outputs.accountId as string;
-            const links = Object.values(linksOf(p)) as (ReturnType<typeof linksOf>[string] & { batchReplicationRoleArn: string })[];
-            const roleArn = `arn:aws:iam::${accountId}:role/${p.outputs.partyName as string}-batch-replication`;
-            for (const link of links) assert.strictEqual(link.batchReplicationRoleArn, roleArn);
-            const role = one(p, T.role, (r) => r.outputs.arn === roleArn);
-            assert.deepStrictEqual(documentOf(role, "assumeRolePolicy").Statement, [
-                {
-                    Sid: "S3BatchOperationsOfThisAccount",
-                    Effect: "Allow",
-                    Principal: { Service: "batchoperations.s3.amazonaws.com" },
-                    Action: "sts:AssumeRole",
-                    Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:s3:*:${accountId}:job/*` } },
-                },
-            ]);
-            const logs = Object.values((p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets)
-                .map((b) => `arn:aws:s3:::${b}/batch-replication/*`)
-                .sort();
-            const egress = links.map((l) => l.egressBucketArn).sort();
-            assert.deepStrictEqual(documentOf(one(p, T.rolePolicy, (r) => r.inputs.role === role.inputs.name)).Statement, [
-                { Sid: "InitiateReplication", Effect: "Allow", Action: "s3:InitiateReplication", Resource: links.map((l) => `${l.egressBucketArn}/${l.root}/*`).sort() },
-                { Sid: "ReadReplicationAndInventory", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"], Resource: egress },
-                { Sid: "ReadManifests", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: logs },
-                { Sid: "WriteManifestsAndReports", Effect: "Allow", Action: "s3:PutObject", Resource: logs },
-            ]);
+            const links = Object.values(linksOf(p)).filter((l) => l.state === "active") as (ReturnType<typeof linksOf>[string] & { batchReplicationRoleArn: string })[];
+            for (const link of links) {
+                const role = one(p, T.role, (r) => r.outputs.arn === link.batchReplicationRoleArn);
+                const [trust] = documentOf(role, "assumeRolePolicy").Statement;
+                assert.deepStrictEqual([trust.Effect, trust.Principal, trust.Action], ["Allow", { Service: "batchoperations.s3.amazonaws.com" }, "sts:AssumeRole"]);
+                if (trust.Condition)
+                    assert.deepStrictEqual(trust.Condition, { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:s3:*:${accountId}:job/*` } });
+                const logBucket = (p.outputs.audit as { logBuckets: Record<string, string> }).logBuckets[link.region];
+                const work = `arn:aws:s3:::${logBucket}/batch-replication/${link.egressBucketName}/*`;
+                const statements = documentOf(one(p, T.rolePolicy, (r) => r.inputs.role === role.inputs.name)).Statement;
+                assert.deepStrictEqual(statements.slice(0, 4), [
+                    { Sid: "InitiateReplication", Effect: "Allow", Action: "s3:InitiateReplication", Resource: `${link.egressBucketArn}/${link.root}/*` },
+                    {
+                        Sid: "ReadReplicationAndInventory",
+                        Effect: "Allow",
+                        Action: ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"],
+                        Resource: link.egressBucketArn,
+                    },
+                    { Sid: "ReadManifests", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: work },
+                    { Sid: "WriteManifestsAndReports", Effect: "Allow", Action: "s3:PutObject", Resource: work },
+                ]);
+                assert.deepStrictEqual(
+                    statements.slice(4).map((st) => [st.Sid, st.Resource]),
+                    link.egressKmsKeyArn ? [["DecryptSourceObjects", link.egressKmsKeyArn]] : [],
+                );
+            }
         });
 
         it("pins the AWS provider to the configured account and region", async () => {

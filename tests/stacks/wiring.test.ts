@@ -61,12 +61,12 @@ describe("wiring between the two sides", () => {
             const first = await plan({ stack: "prod", referenceDepth: 0 });
             const link = linksOf(first).cdlx;
             assert.strictEqual(dataBuckets(first).length, 2);
-            // The replication role, and the side's Batch Replication role with its policy.
+            // The replication role, and the link's Batch Replication role with its policy.
             assert.deepStrictEqual(
                 ofType(first, T.role)
                     .map((r) => r.inputs.name)
                     .sort(),
-                ["acme-bank-batch-replication", "acme-bank-to-cdlx-replication"],
+                ["acme-bank-to-cdlx-batch", "acme-bank-to-cdlx-replication"],
             );
             assert.strictEqual(ofType(first, T.replication).length, 0);
             assert.deepStrictEqual(

@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { cli } from "../../tools/access";
+import { batchReplicationTrustPolicy } from "../../infra/policies/batch-replication";
 import { keySource } from "../../tools/access/context-sources";
 import { contextKeysSection } from "../../tools/access/format";
 import { AccessMatrixResult, AccessRow, evaluatePlans, handoversFromConfig, linkFacts, loadExpectedMatrix } from "../../tools/access/index";
@@ -73,6 +74,16 @@ function rows(result: AccessMatrixResult, match: Partial<AccessRow>): AccessRow[
 
 function mismatchKeys(result: AccessMatrixResult): string[] {
     return result.mismatches.map((r) => `${r.principal} ${r.action} ${r.resource} ${r.transport}`).sort();
+}
+
+/** The plan as with s3-transfer:batchTrustConditions on: every Batch Replication role's trust pinned to this account's jobs. */
+function conditionBatchTrust(own: Plan): void {
+    const accountId = own.outputs.accountId as string;
+    for (const link of Object.values(linksOf(own))) {
+        if (!link.batchReplicationRoleArn) continue;
+        const role = resource(own, T.role, (r) => r.outputs.arn === link.batchReplicationRoleArn);
+        role.inputs.assumeRolePolicy = JSON.stringify(batchReplicationTrustPolicy({ partition: "aws", accountId, sourceConditions: true }));
+    }
 }
 
 describe("npm run access: the access matrix", () => {
@@ -203,7 +214,8 @@ describe("npm run access: the access matrix", () => {
 
     describe("which context keys AWS documents and which are assumed", () => {
         it("marks the rows that test a key AWS is only assumed to send: S3's source keys when it assumes a replication role", async () => {
-            const result = await evaluate("prod");
+            // As with s3-transfer:batchTrustConditions on: the opted-in trust tests the keys AWS does not say Batch Operations sends.
+            const result = await evaluate("prod", (own) => conditionBatchTrust(own));
             const marked = result.rows.filter((r) => r.assumedContextKeys?.length);
             assert.ok(marked.length > 0);
             for (const r of marked) assert.match(r.principal, /^(s3|ec2|logging\.s3|batchoperations\.s3)\.amazonaws\.com for /, r.principal);
@@ -238,18 +250,19 @@ describe("npm run access: the access matrix", () => {
         });
 
         it("lists every key the page's requests carry with its source, assumed ones only where a policy tests them", async () => {
-            const section = contextKeysSection((await evaluate("prod")).rows).join("\n");
+            const section = contextKeysSection((await evaluate("prod", (own) => conditionBatchTrust(own))).rows).join("\n");
             assert.match(section, /\| `aws:SourceArn` \| s3\.amazonaws\.com on `sts:AssumeRole` \| \*\*assumed\*\*: AWS's replication guide/);
             assert.match(section, /\| `aws:SecureTransport` \| every request that carries it \| documented: https:\/\/docs\.aws\.amazon\.com\/IAM\//);
         });
     });
 
     describe("the Batch Replication role", () => {
-        it("is assumed by Batch Operations for its own account's jobs only, reads the egress replication and inventory configuration, and touches no data", async () => {
+        it("is assumed by Batch Operations as AWS documents (any job; which job gets it is iam:PassRole's decision), reads the egress replication and inventory configuration, and touches no data", async () => {
             // s3:InitiateReplication itself is not in the matrix: the simulator does not apply s3:TlsVersion to it (see expected-matrix.yaml).
             const result = await evaluate("prod");
             const decisions = (template: string) => [...new Set(rows(result, { template }).map((r) => r.decision))];
             assert.deepStrictEqual(decisions("batch-operations-assumes-batch-role"), ["Allowed"]);
+            assert.deepStrictEqual(decisions("batch-operations-for-any-job-assumes-batch-role"), ["Allowed"]);
             for (const template of ["nobody-else-assumes-batch-role", "batch-role-nothing-else", "batch-role-no-bucket-changes"])
                 assert.deepStrictEqual(decisions(template), ["ImplicitlyDenied"], template);
             assert.deepStrictEqual(decisions("batch-role-reads-replication-and-inventory"), ["Allowed"]);
@@ -257,17 +270,13 @@ describe("npm run access: the access matrix", () => {
             assert.ok(rows(result, { template: "batch-role-nothing-else", action: "s3:GetObject" }).some((r) => r.resource.includes("-egress/")));
         });
 
-        it("dropping the trust's source conditions lets another account's jobs assume it", async () => {
-            const result = await evaluate("prod", (own) => {
-                const role = resource(own, T.role, (r) => String(r.inputs.name).endsWith("-batch-replication"));
-                const doc = JSON.parse(role.inputs.assumeRolePolicy as string);
-                delete doc.Statement[0].Condition;
-                role.inputs.assumeRolePolicy = JSON.stringify(doc);
-            });
+        it("with the opt-in source conditions (s3-transfer:batchTrustConditions), another account's jobs can no longer assume it", async () => {
+            const result = await evaluate("prod", (own) => conditionBatchTrust(own));
             assert.deepStrictEqual([...new Set(result.mismatches.map((r) => `${r.template}: ${r.principal}`))].sort(), [
-                "nobody-else-assumes-batch-role: batchoperations.s3.amazonaws.com for cdlx, source a job in us-east-1",
-                "nobody-else-assumes-batch-role: batchoperations.s3.amazonaws.com for unrelated account, source a job in us-east-1",
+                "batch-operations-for-any-job-assumes-batch-role: batchoperations.s3.amazonaws.com for cdlx, source a job in us-east-1",
+                "batch-operations-for-any-job-assumes-batch-role: batchoperations.s3.amazonaws.com for unrelated account, source a job in us-east-1",
             ]);
+            assert.ok(result.mismatches.every((r) => r.decision === "ImplicitlyDenied"));
         });
     });
 

@@ -4,11 +4,16 @@
  * output), so that tests run every path against a mocked client.
  */
 import { randomUUID } from "crypto";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { CreateJobCommand, ReplicationStatus, S3ControlClient, S3ControlServiceException } from "@aws-sdk/client-s3-control";
 import { isConfigError } from "../../infra/config/errors";
 import { Command, Io, oneOf, OptionSpecs, Parsed, runCommand, StackTarget, stackTarget, UsageError } from "../cli/runner";
+import { realClock } from "../canary/index";
 import { OUTPUTS_OPTIONS, PulumiRunner, readOutputsJson, runPulumi } from "../canary/outputs";
-import { batchJobFor, cliCommand, DEFAULT_STATUSES, parseBatchOutputs, REPLICATION_STATUSES } from "./job";
+import { Clock } from "../canary/run-link";
+import { createS3Client } from "../canary/s3";
+import { CANARY_INTERVAL_SECONDS, CANARY_TIMEOUT_SECONDS, formatBatchCanary, runBatchCanary } from "./canary";
+import { batchJobFor, cliCommand, DEFAULT_STATUSES, JobTarget, jobTarget, parseBatchOutputs, REPLICATION_STATUSES } from "./job";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -30,9 +35,19 @@ and the completion report under batch-replication/ of the region's log bucket.
   --start                create the job with the AWS SDK (credentials from the default
                          chain); it starts without confirmation
   --json                 print the request as JSON only
+  --canary               instead, the pre-production batch canary of the link: write one
+                         canary object under its root, wait for live replication, write a
+                         one-line CSV manifest of it under batch-replication/<egress bucket>/canary/
+                         of the log bucket, run a Batch Replication job over it with the
+                         link's role, wait for the job, and delete the canary version;
+                         without --start, print what it would do
+  --timeout <seconds>    with --canary: give up after this long (default ${CANARY_TIMEOUT_SECONDS})
+  --interval <seconds>   with --canary: poll this often (default ${CANARY_INTERVAL_SECONDS})
+  --keep                 with --canary: leave the canary version in the egress bucket
   --help                 print this help
 
-exit status: 0 printed (or job created); 1 AWS refused or failed to create the job;
+exit status: 0 printed, job created, or (--canary --start) the canary job replicated
+the canary; 1 AWS refused or failed the job, or the canary failed or timed out;
 2 usage, outputs or config error, before anything is created.`;
 
 const OPTIONS = {
@@ -41,6 +56,10 @@ const OPTIONS = {
     status: { type: "string", multiple: true },
     start: { type: "boolean" },
     json: { type: "boolean" },
+    canary: { type: "boolean" },
+    timeout: { type: "string" },
+    interval: { type: "string" },
+    keep: { type: "boolean" },
 } as const satisfies OptionSpecs;
 
 export interface BatchOptions {
@@ -52,6 +71,8 @@ export interface BatchOptions {
     statuses: ReplicationStatus[];
     start: boolean;
     json: boolean;
+    /** The batch canary's limits, with --canary. */
+    canary?: { timeoutMs: number; intervalMs: number; keep: boolean };
 }
 
 /** The job's options from the command line, or a `UsageError` saying what to give instead. */
@@ -65,6 +86,13 @@ export function batchOptions(values: Parsed<typeof OPTIONS>["values"]): BatchOpt
     if (values.config !== undefined && values.start)
         throw new UsageError("--config plans offline and knows no deployed stack; --start needs the deployed stack's outputs (--stack <name> or --outputs <file>)");
     const statuses = [...new Set(values.status ?? DEFAULT_STATUSES)].map((status) => oneOf("--status", status, REPLICATION_STATUSES));
+    if (!values.canary) {
+        for (const option of ["timeout", "interval", "keep"] as const)
+            if (values[option] !== undefined)
+                throw new UsageError(`--${option} is for --canary only: a recovery job runs until AWS ends it (follow it with aws s3control describe-job)`);
+    } else if (values.status !== undefined) {
+        throw new UsageError("--status is for the S3-generated manifest of a recovery job; --canary runs over the one canary object it writes");
+    }
     return {
         ...(values.config !== undefined ? { planned: stackTarget(values) } : values.stack !== undefined ? { stack: values.stack } : {}),
         ...(values.outputs !== undefined ? { outputsFile: values.outputs } : {}),
@@ -72,7 +100,22 @@ export function batchOptions(values: Parsed<typeof OPTIONS>["values"]): BatchOpt
         statuses,
         start: values.start ?? false,
         json: values.json ?? false,
+        ...(values.canary ? { canary: canaryLimits(values) } : {}),
     };
+}
+
+function canaryLimits(values: Parsed<typeof OPTIONS>["values"]): NonNullable<BatchOptions["canary"]> {
+    const timeout = seconds("--timeout", values.timeout, CANARY_TIMEOUT_SECONDS, 60, 24 * 3600);
+    const interval = seconds("--interval", values.interval, CANARY_INTERVAL_SECONDS, 1, 3600);
+    if (interval > timeout) throw new UsageError(`--interval ${interval} is longer than --timeout ${timeout}: lower --interval or raise --timeout`);
+    return { timeoutMs: timeout * 1000, intervalMs: interval * 1000, keep: values.keep ?? false };
+}
+
+function seconds(option: string, text: string | undefined, fallback: number, min: number, max: number): number {
+    if (text === undefined) return fallback;
+    const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+    if (!(value >= min && value <= max)) throw new UsageError(`${option} must be whole seconds from ${min} to ${max}, got "${text}" (e.g. ${option} ${fallback})`);
+    return value;
 }
 
 export interface BatchDeps extends Io {
@@ -81,6 +124,9 @@ export interface BatchDeps extends Io {
     /** The outputs of a stack config planned offline. */
     planConfig: (stack: string, configFile: string) => Promise<Record<string, unknown>>;
     clientFor: (region: string) => S3ControlClient;
+    /** The S3 client of a region, for the batch canary's objects. */
+    s3For: (region: string) => S3Client;
+    clock: Clock;
     newToken: () => string;
 }
 
@@ -93,6 +139,8 @@ export function defaultBatchDeps(): BatchDeps {
             return (await planProjectStack({ stack, configFile })).plan.outputs;
         },
         clientFor: (region) => new S3ControlClient({ region }),
+        s3For: (region) => createS3Client(region),
+        clock: realClock,
         newToken: randomUUID,
         stdout: (text) => process.stdout.write(text),
         stderr: (text) => process.stderr.write(text),
@@ -124,6 +172,7 @@ export function runBatchReplicate(argv: string[], deps: BatchDeps): Promise<numb
 
 async function replicate(options: BatchOptions, deps: BatchDeps): Promise<number> {
     const { json, origin } = await loadOutputs(options, deps);
+    if (options.canary) return canary(jobTarget(parseBatchOutputs(json, origin), options.counterpart, origin), { ...options, canary: options.canary }, deps);
     const job = batchJobFor(parseBatchOutputs(json, origin), options.counterpart, options.statuses, origin);
     const token = deps.newToken();
     const request = { ...job.request, ClientRequestToken: token };
@@ -152,5 +201,43 @@ async function replicate(options: BatchOptions, deps: BatchDeps): Promise<number
         const reason = err instanceof S3ControlServiceException ? `${err.name}: ${err.message}` : (err as Error).message;
         deps.stderr(`batch-replicate: AWS refused the job: ${reason}\n(check that your credentials may s3:CreateJob and iam:PassRole ${request.RoleArn})\n`);
         return EXIT_FAILED;
+    }
+}
+
+/** --canary: what it would do, or (--start) the canary job run to its end. */
+async function canary(target: JobTarget, options: BatchOptions & { canary: NonNullable<BatchOptions["canary"]> }, deps: BatchDeps): Promise<number> {
+    if (!options.start) {
+        const log = target.logBucketArn.split(":::")[1];
+        deps.stdout(
+            [
+                `# The Batch Replication canary of ${target.counterpart} (region ${target.region}); nothing is written without --start`,
+                `1. write one canary object under s3://${target.egressBucketName}/${target.root}/ and wait until live replication settles`,
+                `2. write a one-line CSV manifest (Bucket,Key,VersionId) of it to s3://${log}/${target.workPrefix}/canary/`,
+                `3. create a Batch Replication job over it run by ${target.roleArn}, report under s3://${log}/${target.workPrefix}/canary/reports/, and wait up to ${options.canary.timeoutMs / 1000} s`,
+                `4. ${options.canary.keep ? "keep" : "delete"} the canary version; the manifest and report stay`,
+                "",
+            ].join("\n"),
+        );
+        return EXIT_OK;
+    }
+    const s3 = deps.s3For(target.region);
+    const control = deps.clientFor(target.region);
+    try {
+        const report = await runBatchCanary({
+            target,
+            s3,
+            control,
+            clock: deps.clock,
+            timeoutMs: options.canary.timeoutMs,
+            intervalMs: options.canary.intervalMs,
+            keep: options.canary.keep,
+            clientRequestToken: deps.newToken(),
+            log: (line) => deps.stderr(`batch-replicate: ${line}\n`),
+        });
+        deps.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatBatchCanary(report));
+        return report.verdict === "passed" ? EXIT_OK : EXIT_FAILED;
+    } finally {
+        s3.destroy();
+        control.destroy();
     }
 }

@@ -14,7 +14,7 @@
 import type { CreateJobCommandInput, ReplicationStatus } from "@aws-sdk/client-s3-control";
 import { z } from "zod";
 import { AuditOutputsSchema, describeOutputProblems, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
-import { BATCH_REPLICATION_PREFIX } from "../../infra/policies/batch-replication";
+import { batchWorkPrefix } from "../../infra/policies/batch-replication";
 import { arns, bucketNameOfArn, partitionOfArn } from "../../infra/policies/document";
 // A problem the operator fixes on the command line or in its inputs: exit 2 with the usage.
 import { UsageError } from "../cli/runner";
@@ -47,12 +47,22 @@ export interface BatchJob {
     request: CreateJobCommandInput;
 }
 
-/** The prefix under the log bucket where this link's manifests and reports go. */
-export function workPrefix(egressBucketName: string): string {
-    return `${BATCH_REPLICATION_PREFIX}/${egressBucketName}`;
+/** What every job of a link runs with: its egress bucket, its role, and its work prefix in the region's log bucket. */
+export interface JobTarget {
+    counterpart: string;
+    accountId: string;
+    region: string;
+    root: string;
+    egressBucketArn: string;
+    egressBucketName: string;
+    roleArn: string;
+    logBucketArn: string;
+    /** `batch-replication/<egress bucket>` of the log bucket: the role may read and write there only. */
+    workPrefix: string;
 }
 
-export function batchJobFor(outputs: BatchOutputs, counterpart: string, statuses: ReplicationStatus[], origin: string): BatchJob {
+/** The link a job may run for, or a `UsageError` saying why not (offboarding, pending, a stack from before the role). */
+export function jobTarget(outputs: BatchOutputs, counterpart: string, origin: string): JobTarget {
     const link = outputs.links[counterpart];
     if (!link) {
         const known = Object.keys(outputs.links);
@@ -73,23 +83,49 @@ export function batchJobFor(outputs: BatchOutputs, counterpart: string, statuses
     }
     const logBucket = outputs.audit.logBuckets[link.region];
     if (!logBucket) throw new UsageError(`${origin}: audit.logBuckets has no log bucket in ${link.region}, where the job must keep its manifest and report`);
-    const partition = partitionOfArn(link.egressBucketArn);
-    const logBucketArn = arns.bucket(partition, logBucket);
-    const prefix = workPrefix(bucketNameOfArn(link.egressBucketArn));
+    const egressBucketName = bucketNameOfArn(link.egressBucketArn);
     return {
         counterpart,
+        accountId: outputs.accountId,
         region: link.region,
+        root: link.root,
+        egressBucketArn: link.egressBucketArn,
+        egressBucketName,
+        roleArn: link.batchReplicationRoleArn,
+        logBucketArn: arns.bucket(partitionOfArn(link.egressBucketArn), logBucket),
+        workPrefix: batchWorkPrefix(egressBucketName),
+    };
+}
+
+/** Every job's completion report: every task, as CSV, under `prefix` of the link's work area in the log bucket. */
+export function completionReport(target: JobTarget, prefix: string): NonNullable<CreateJobCommandInput["Report"]> {
+    return {
+        Bucket: target.logBucketArn,
+        Prefix: prefix,
+        Format: "Report_CSV_20180820",
+        Enabled: true,
+        ReportScope: "AllTasks",
+        ExpectedBucketOwner: target.accountId,
+    };
+}
+
+export function batchJobFor(outputs: BatchOutputs, counterpart: string, statuses: ReplicationStatus[], origin: string): BatchJob {
+    const target = jobTarget(outputs, counterpart, origin);
+    const { logBucketArn, workPrefix: prefix } = target;
+    return {
+        counterpart,
+        region: target.region,
         request: {
-            AccountId: outputs.accountId,
+            AccountId: target.accountId,
             ConfirmationRequired: false,
             Operation: { S3ReplicateObject: {} },
             ManifestGenerator: {
                 S3JobManifestGenerator: {
-                    ExpectedBucketOwner: outputs.accountId,
-                    SourceBucket: link.egressBucketArn,
+                    ExpectedBucketOwner: target.accountId,
+                    SourceBucket: target.egressBucketArn,
                     EnableManifestOutput: true,
                     ManifestOutputLocation: {
-                        ExpectedManifestBucketOwner: outputs.accountId,
+                        ExpectedManifestBucketOwner: target.accountId,
                         Bucket: logBucketArn,
                         ManifestPrefix: `${prefix}/manifests`,
                         ManifestEncryption: { SSES3: {} },
@@ -99,21 +135,14 @@ export function batchJobFor(outputs: BatchOutputs, counterpart: string, statuses
                         EligibleForReplication: true,
                         ObjectReplicationStatuses: statuses,
                         // Only {root}/ replicates; the prefix keeps the manifest to it.
-                        KeyNameConstraint: { MatchAnyPrefix: [`${link.root}/`] },
+                        KeyNameConstraint: { MatchAnyPrefix: [`${target.root}/`] },
                     },
                 },
             },
-            Report: {
-                Bucket: logBucketArn,
-                Prefix: `${prefix}/reports`,
-                Format: "Report_CSV_20180820",
-                Enabled: true,
-                ReportScope: "AllTasks",
-                ExpectedBucketOwner: outputs.accountId,
-            },
+            Report: completionReport(target, `${prefix}/reports`),
             Priority: 10,
-            RoleArn: link.batchReplicationRoleArn,
-            Description: `Batch Replication of ${statuses.join("/")} objects under ${link.root}/ from ${bucketNameOfArn(link.egressBucketArn)} to ${counterpart}`,
+            RoleArn: target.roleArn,
+            Description: `Batch Replication of ${statuses.join("/")} objects under ${target.root}/ from ${target.egressBucketName} to ${counterpart}`,
         },
     };
 }

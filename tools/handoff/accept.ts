@@ -262,6 +262,17 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
         }
     }
 
+    // A sender ending the link: our side stops replicating to it (our entry goes offboarding); nothing new starts from it.
+    const ending = handover.link.state !== undefined && handover.link.state !== "active";
+    if (ending && !existing) {
+        refuse(
+            pointerKey(file, "/link/state"),
+            `is "${handover.link.state}": ${handover.from.party} is ending a link that ${configFile} does not have`,
+            `nothing to accept; if ${handover.from.party} meant to start a link, ask for a hand-over of an active one`,
+        );
+    }
+    const ownState = existing ? (text(existing, "state") ?? "active") : "active";
+
     const changes: DestinationChange[] = existing
         ? DESTINATION_FIELDS.flatMap((field) => {
               const old = text(existing, field);
@@ -289,6 +300,7 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
         ingressKmsKeyArn: values.ingressKmsKeyArn,
         replicatesDeleteMarkers: values.replicatesDeleteMarkers || undefined,
         acceptedHandover: { fingerprint: actual, destination: destinationFingerprint(values) },
+        ...(ending && ownState === "active" ? { state: "offboarding" } : {}),
     };
     if (existing) {
         for (const [field, fieldValue] of Object.entries(entry)) {

@@ -3,11 +3,10 @@ import * as assert from "assert";
 import { AuditTrail } from "../../../infra/components/audit-trail";
 import { LogBucket } from "../../../infra/components/log-bucket";
 import { CLOUDTRAIL_PREFIX, dataEventSelector } from "../../../infra/policies/audit";
-import { arns } from "../../../infra/policies/document";
 import { T } from "../../helpers/plans";
 import { assertTree, buildAlone, ComponentBuild, outputsRegisteredBy, TEST_ACCOUNT_ID, TEST_PARTITION, TEST_REGION } from "../../helpers/components";
 
-const DATA_BUCKETS = ["acme-to-globex", "acme-from-globex"];
+const DATA_BUCKETS = { names: ["acme-from-globex", "acme-to-globex"], prefixes: ["acme-prod-p"] };
 const LOG_BUCKET = "acme-logs-eu-west-2";
 const TRAIL = "acme-data-events";
 const COMPONENT = "transfer:audit:AuditTrail trail";
@@ -18,12 +17,12 @@ function buildTrail(multiRegion: boolean): Promise<ComponentBuild<AuditTrail>> {
             bucketName: LOG_BUCKET,
             accountId: TEST_ACCOUNT_ID,
             partition: TEST_PARTITION,
-            sourceBucketNames: DATA_BUCKETS,
+            sources: DATA_BUCKETS,
             trailArn: undefined,
             retentionDays: 365,
             protect: true,
         });
-        return new AuditTrail("trail", { trailName: TRAIL, partition: TEST_PARTITION, dataBucketNames: DATA_BUCKETS, logBucket, multiRegion });
+        return new AuditTrail("trail", { trailName: TRAIL, partition: TEST_PARTITION, dataBuckets: DATA_BUCKETS, logBucket, multiRegion });
     });
 }
 
@@ -54,7 +53,8 @@ describe("AuditTrail, built alone", () => {
                 enableLogFileValidation: true,
                 includeGlobalServiceEvents: true,
                 isMultiRegionTrail: true,
-                advancedEventSelectors: [dataEventSelector(DATA_BUCKETS.map((b) => arns.bucket(TEST_PARTITION, b)))],
+                // A whole bucket as its ARN and "/"; a prefix as it is: StartsWith takes no wildcard.
+                advancedEventSelectors: [dataEventSelector(["arn:aws:s3:::acme-from-globex/", "arn:aws:s3:::acme-prod-p", "arn:aws:s3:::acme-to-globex/"])],
             },
         );
     });

@@ -63,6 +63,8 @@ function buildLink(change: Partial<CounterpartLinkArgs>): Promise<ComponentBuild
             egressBucketName: EGRESS,
             ingressBucketName: INGRESS,
             replicationRoleName: ROLE,
+            batchReplicationRoleName: "acme-to-globex-batch",
+            logBucketName: "acme-logs-test",
             counterpart: HANDED_OVER,
             encryption: "SSE-S3",
             deleteMarkerReplication: false,
@@ -70,18 +72,25 @@ function buildLink(change: Partial<CounterpartLinkArgs>): Promise<ComponentBuild
             replicationTimeControl: false,
             state: "active",
             replicationTrustConditions: false,
+            batchTrustConditions: false,
             ...change,
         });
     });
 }
 
-/** The two buckets and the role, which every state keeps. */
-function linkTree(shape: { kms: boolean; protect: boolean }): string[] {
+const BATCH_COMPONENT = "transfer:batch:BatchReplicationRole globex-batch-replication";
+const BATCH_ROLE_ARN = arns.role(TEST_PARTITION, TEST_ACCOUNT_ID, "acme-to-globex-batch");
+
+/** The two buckets and the role, which every state keeps; while the link is active, its Batch Replication role too. */
+function linkTree(shape: { kms: boolean; protect: boolean; active: boolean }): string[] {
     return [
         COMPONENT,
         ...secureBucketTree("globex-egress", COMPONENT, { ...shape, logged: true }),
         ...secureBucketTree("globex-ingress", COMPONENT, { ...shape, logged: true }),
         `${T.role} globex-replication < ${COMPONENT}`,
+        ...(shape.active
+            ? [`${BATCH_COMPONENT} < ${COMPONENT}`, `${T.role} globex-batch-replication < ${BATCH_COMPONENT}`, `${T.rolePolicy} globex-batch-replication < ${BATCH_COMPONENT}`]
+            : []),
     ];
 }
 
@@ -113,12 +122,17 @@ describe("CounterpartLink, built alone", () => {
         });
 
         it("registers both kept buckets and the role under it, named after it, and no replication yet", () => {
-            assertTree(built, linkTree({ kms: false, protect: true }));
+            assertTree(built, linkTree({ kms: false, protect: true, active: true }));
             assert.deepStrictEqual([built.component.replicating, built.component.admittingCounterpart], [false, false]);
         });
 
         it("registers the buckets' names and the role's ARN", () => {
-            assert.deepStrictEqual(outputsRegisteredBy(built), { egressBucketName: EGRESS, ingressBucketName: INGRESS, replicationRoleArn: ROLE_ARN });
+            assert.deepStrictEqual(outputsRegisteredBy(built), {
+                egressBucketName: EGRESS,
+                ingressBucketName: INGRESS,
+                replicationRoleArn: ROLE_ARN,
+                batchReplicationRoleArn: BATCH_ROLE_ARN,
+            });
         });
 
         it("creates the role with S3's documented trust, so the counterpart can grant it by ARN", () => {
@@ -137,9 +151,14 @@ describe("CounterpartLink, built alone", () => {
         });
 
         it("adds the role's permissions, the replication rule, the notification and the failure alarm", () => {
-            assertTree(built, [...linkTree({ kms: false, protect: true }), ...REPLICATING]);
+            assertTree(built, [...linkTree({ kms: false, protect: true, active: true }), ...REPLICATING]);
             assert.deepStrictEqual([built.component.replicating, built.component.admittingCounterpart], [true, true]);
-            assert.deepStrictEqual(outputsRegisteredBy(built), { egressBucketName: EGRESS, ingressBucketName: INGRESS, replicationRoleArn: ROLE_ARN });
+            assert.deepStrictEqual(outputsRegisteredBy(built), {
+                egressBucketName: EGRESS,
+                ingressBucketName: INGRESS,
+                replicationRoleArn: ROLE_ARN,
+                batchReplicationRoleArn: BATCH_ROLE_ARN,
+            });
         });
 
         it("admits exactly the counterpart's role to the ingress, under the root", () => {
@@ -215,11 +234,16 @@ describe("CounterpartLink, built alone", () => {
         });
 
         it("gives each bucket its own key, alarms on latency too, and registers both keys", () => {
-            assertTree(built, [...linkTree({ kms: true, protect: true }), ...REPLICATING, `aws:cloudwatch/metricAlarm:MetricAlarm globex-replication-latency < ${COMPONENT}`]);
+            assertTree(built, [
+                ...linkTree({ kms: true, protect: true, active: true }),
+                ...REPLICATING,
+                `aws:cloudwatch/metricAlarm:MetricAlarm globex-replication-latency < ${COMPONENT}`,
+            ]);
             assert.deepStrictEqual(outputsRegisteredBy(built), {
                 egressBucketName: EGRESS,
                 ingressBucketName: INGRESS,
                 replicationRoleArn: ROLE_ARN,
+                batchReplicationRoleArn: BATCH_ROLE_ARN,
                 egressKmsKeyArn: egressKey,
                 ingressKmsKeyArn: ingressKey,
             });
@@ -290,7 +314,7 @@ describe("CounterpartLink, built alone", () => {
 
     it("with SSE-KMS but no replica key handed over, waits to replicate rather than replicate unencrypted", async () => {
         const built = await buildLink({ encryption: "SSE-KMS", counterpart: { ...HANDED_OVER, ingressKmsKeyArn: undefined } });
-        assertTree(built, linkTree({ kms: true, protect: true }));
+        assertTree(built, linkTree({ kms: true, protect: true, active: true }));
         assert.deepStrictEqual([built.component.replicating, built.component.admittingCounterpart], [false, true]);
     });
 
@@ -306,7 +330,7 @@ describe("CounterpartLink, built alone", () => {
             });
 
             it(`keeps both buckets and every setting, retained${protect ? " and protected" : ", protection lifted"}, and replicates nothing`, () => {
-                assertTree(built, linkTree({ kms: true, protect }));
+                assertTree(built, linkTree({ kms: true, protect, active: false }));
                 assert.deepStrictEqual([built.component.replicating, built.component.admittingCounterpart], [false, false]);
             });
 
@@ -315,6 +339,15 @@ describe("CounterpartLink, built alone", () => {
                 assert.deepStrictEqual(policyOf(resource(built, T.policy, "globex-ingress")), ingressPolicy([], ingressKey));
                 assert.deepStrictEqual(policyOf(resource(built, KMS_KEY, "globex-ingress")), policyDocument([keyAdministrationStatement(TEST_PARTITION, TEST_ACCOUNT_ID)]));
             });
+        });
+    }
+
+    for (const theirState of ["offboarding", "retired"] as const) {
+        it(`active here but ${theirState} on their side: stops replicating into an ingress that no longer admits us, and admits them no more, keeping every protection`, async () => {
+            const built = await buildLink({ counterpart: { ...HANDED_OVER, theirState } });
+            assertTree(built, linkTree({ kms: false, protect: true, active: false }));
+            assert.deepStrictEqual([built.component.replicating, built.component.admittingCounterpart], [false, false]);
+            assert.deepStrictEqual(policyOf(resource(built, T.policy, "globex-ingress")), ingressPolicy([]));
         });
     }
 });

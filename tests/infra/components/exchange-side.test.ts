@@ -31,6 +31,7 @@ const COUNTERPARTS: CounterpartSpec[] = [
         egressBucketName: "acme-to-globex",
         ingressBucketName: "acme-from-globex",
         replicationRoleName: "acme-to-globex-replication",
+        batchReplicationRoleName: "acme-to-globex-batch",
         bucketRegion: TEST_REGION,
         acceptedHandover: undefined,
         endpoints: {
@@ -49,6 +50,7 @@ const COUNTERPARTS: CounterpartSpec[] = [
         egressBucketName: "acme-to-initech",
         ingressBucketName: "acme-from-initech",
         replicationRoleName: "acme-to-initech-replication",
+        batchReplicationRoleName: "acme-to-initech-batch",
         bucketRegion: OTHER_REGION,
         acceptedHandover: undefined,
         endpoints: {
@@ -65,6 +67,7 @@ const COUNTERPARTS: CounterpartSpec[] = [
 function sideArgs(providers: Record<string, aws.Provider>): ExchangeSideArgs {
     return {
         name: "acme",
+        bucketPrefix: "acme",
         accountId: TEST_ACCOUNT_ID,
         partition: TEST_PARTITION,
         region: TEST_REGION,
@@ -78,6 +81,7 @@ function sideArgs(providers: Record<string, aws.Provider>): ExchangeSideArgs {
                 prefix: undefined,
                 allowDelete: true,
                 accessConfirmation: true,
+                state: "active",
             },
         ],
         serviceDestinations: [
@@ -89,6 +93,7 @@ function sideArgs(providers: Record<string, aws.Provider>): ExchangeSideArgs {
                 externalId: "acme-1",
                 prefix: undefined,
                 connectionTestPending: false,
+                state: "active",
             },
         ],
         encryption: "SSE-S3",
@@ -97,6 +102,7 @@ function sideArgs(providers: Record<string, aws.Provider>): ExchangeSideArgs {
         expirationDays: undefined,
         protectBuckets: true,
         replicationTrustConditions: false,
+        batchTrustConditions: false,
         audit: {
             logBucketNames: { [TEST_REGION]: "acme-logs-eu-west-2", [OTHER_REGION]: "acme-logs-us-east-1" },
             logRetentionDays: 365,
@@ -122,7 +128,7 @@ function expectedLink(spec: CounterpartSpec) {
         ingressBucketName: spec.ingressBucketName,
         ingressBucketArn: bucketArn(spec.ingressBucketName),
         replicationRoleArn: roleArn(spec.replicationRoleName),
-        batchReplicationRoleArn: roleArn("acme-batch-replication"),
+        batchReplicationRoleArn: roleArn(spec.batchReplicationRoleName),
         deleteMarkerReplication: false,
     };
 }
@@ -151,7 +157,6 @@ describe("Publisher (ExchangeSide), built alone", () => {
                 "transfer:audit:AuditTrail acme-data-events",
                 `transfer:audit:LogBucket acme-logs-${OTHER_REGION}`,
                 `transfer:audit:LogBucket acme-logs-${TEST_REGION}`,
-                "transfer:batch:BatchReplicationRole acme-batch-replication",
                 "transfer:link:CounterpartLink acme-globex",
                 "transfer:link:CounterpartLink acme-initech",
                 `transfer:monitoring:ReplicationAlerts acme-alerts-${OTHER_REGION}`,
@@ -200,11 +205,12 @@ describe("Publisher (ExchangeSide), built alone", () => {
                 providerOf(T.bucket, "acme-globex-egress"),
                 providerOf(T.bucket, "acme-sailthru-drop"),
                 providerOf(T.role, "acme-fivetran-sync-writer"),
-                providerOf(T.role, "acme-batch-replication"),
+                providerOf(T.role, "acme-globex-batch-replication"),
                 providerOf(T.trail, "acme-data-events"),
             ],
             Array(5).fill(`acme-${TEST_REGION}`),
         );
+        assert.strictEqual(providerOf(T.role, "acme-initech-batch-replication"), `acme-${OTHER_REGION}`, "a link's batch role is in its bucket region's provider (IAM is global)");
     });
 
     it("replicates to the counterpart that handed over, and waits for the one that has not", () => {
@@ -264,7 +270,6 @@ describe("Partner (ExchangeSide), built alone", () => {
         assert.strictEqual(built.resources[0].type, "transfer:side:Partner");
         assert.deepStrictEqual(childrenOf(built), [
             `transfer:audit:LogBucket acme-logs-${TEST_REGION}`,
-            "transfer:batch:BatchReplicationRole acme-batch-replication",
             "transfer:link:CounterpartLink acme-globex",
             `transfer:monitoring:ReplicationAlerts acme-alerts-${TEST_REGION}`,
         ]);

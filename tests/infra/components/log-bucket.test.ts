@@ -11,7 +11,9 @@ import { secureBucketTree } from "./fixtures";
 
 const LOG_BUCKET = "acme-logs-eu-west-2";
 const LOG_BUCKET_ARN = arns.bucket(TEST_PARTITION, LOG_BUCKET);
-const SOURCES = ["acme-to-globex", "acme-from-globex"];
+/** Two buckets by name and every bucket under one prefix: how the side names its sources (infra/naming/bucket-patterns.ts). */
+const SOURCES = { names: ["acme-from-globex", "acme-to-globex"], prefixes: ["acme-prod-p"] };
+const SOURCE_PATTERNS = ["arn:aws:s3:::acme-from-globex", "arn:aws:s3:::acme-prod-p*", "arn:aws:s3:::acme-to-globex"];
 const TRAIL_ARN = `arn:aws:cloudtrail:eu-west-2:${TEST_ACCOUNT_ID}:trail/acme-data-events`;
 
 function buildLogBucket(trailArn: string | undefined, protect: boolean): Promise<ComponentBuild<LogBucket>> {
@@ -21,7 +23,7 @@ function buildLogBucket(trailArn: string | undefined, protect: boolean): Promise
                 bucketName: LOG_BUCKET,
                 accountId: TEST_ACCOUNT_ID,
                 partition: TEST_PARTITION,
-                sourceBucketNames: SOURCES,
+                sources: SOURCES,
                 trailArn,
                 retentionDays: 400,
                 protect,
@@ -46,13 +48,13 @@ describe("LogBucket, built alone", () => {
         assert.deepStrictEqual(outputsRegisteredBy(built), { bucketName: LOG_BUCKET });
     });
 
-    it("wires the policy the builders return: the denies, access-log delivery for its sources, and our trail's delivery", () => {
+    it("wires the policy the builders return: the denies, access-log delivery for its sources (by name and by prefix), and our trail's delivery", () => {
         assert.deepStrictEqual(
             policyOf(resource(built, T.policy, "logs")),
             policyDocument([
                 ...secureTransportStatements(LOG_BUCKET_ARN),
                 ...uploadEncryptionStatements(LOG_BUCKET_ARN, undefined),
-                accessLogDeliveryStatement({ logBucketArn: LOG_BUCKET_ARN, accountId: TEST_ACCOUNT_ID, sourceBucketArns: SOURCES.map((b) => arns.bucket(TEST_PARTITION, b)) }),
+                accessLogDeliveryStatement({ logBucketArn: LOG_BUCKET_ARN, accountId: TEST_ACCOUNT_ID, sourceArnPatterns: SOURCE_PATTERNS }),
                 ...cloudTrailDeliveryStatements({ logBucketArn: LOG_BUCKET_ARN, accountId: TEST_ACCOUNT_ID, trailArn: TRAIL_ARN }),
             ]),
         );
@@ -83,7 +85,7 @@ describe("LogBucket, built alone", () => {
             policyDocument([
                 ...secureTransportStatements(LOG_BUCKET_ARN),
                 ...uploadEncryptionStatements(LOG_BUCKET_ARN, undefined),
-                accessLogDeliveryStatement({ logBucketArn: LOG_BUCKET_ARN, accountId: TEST_ACCOUNT_ID, sourceBucketArns: SOURCES.map((b) => arns.bucket(TEST_PARTITION, b)) }),
+                accessLogDeliveryStatement({ logBucketArn: LOG_BUCKET_ARN, accountId: TEST_ACCOUNT_ID, sourceArnPatterns: SOURCE_PATTERNS }),
             ]),
         );
     });

@@ -2,14 +2,15 @@
 import * as assert from "assert";
 import { ReplicationAlerts } from "../../../infra/components/replication-alerts";
 import { alertsKeyStatement, alertsTopicStatements } from "../../../infra/policies/alerts";
-import { arns, policyDocument } from "../../../infra/policies/document";
+import { policyDocument } from "../../../infra/policies/document";
 import { keyAdministrationStatement } from "../../../infra/policies/kms";
 import { assertTree, buildAlone, ComponentBuild, outputsRegisteredBy, policyOf, resource, TEST_ACCOUNT_ID, TEST_PARTITION, TEST_REGION } from "../../helpers/components";
 import { KMS_KEY } from "./fixtures";
 
 const TOPIC = "acme-replication-alerts";
 const TOPIC_ARN = `arn:aws:sns:${TEST_REGION}:${TEST_ACCOUNT_ID}:${TOPIC}`;
-const SOURCES = ["acme-to-globex", "acme-to-initech"];
+/** One bucket by name and a name prefix, as the side covers its egress buckets (infra/naming/bucket-patterns.ts). */
+const SOURCES = { names: ["acme-to-globex"], prefixes: ["acme-prod-p"] };
 const COMPONENT = "transfer:monitoring:ReplicationAlerts alerts";
 
 describe("ReplicationAlerts, built alone", () => {
@@ -22,7 +23,7 @@ describe("ReplicationAlerts, built alone", () => {
                     accountId: TEST_ACCOUNT_ID,
                     partition: TEST_PARTITION,
                     region: TEST_REGION,
-                    sourceBucketNames: SOURCES,
+                    sources: SOURCES,
                     alarmNamePrefix: "acme-replication-",
                     subscriptions: [
                         { protocol: "email", endpoint: "ops@acme.example" },
@@ -64,7 +65,7 @@ describe("ReplicationAlerts, built alone", () => {
                 alertsTopicStatements({
                     topicArn: TOPIC_ARN,
                     accountId: TEST_ACCOUNT_ID,
-                    sourceBucketArns: SOURCES.map((b) => arns.bucket(TEST_PARTITION, b)),
+                    sourceArnPatterns: ["arn:aws:s3:::acme-prod-p*", "arn:aws:s3:::acme-to-globex"],
                     alarmArnPattern: `arn:aws:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT_ID}:alarm:acme-replication-*`,
                 }),
             ),

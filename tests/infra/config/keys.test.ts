@@ -134,6 +134,7 @@ describe("config model", () => {
             deleteMarkerReplication: false,
             protectBuckets: true,
             replicationTrustConditions: false,
+            batchTrustConditions: false,
             encryption: "SSE-KMS",
             expirationDays: 90,
         });

@@ -46,6 +46,7 @@ describe("stack config validation", () => {
         assert.deepStrictEqual(config, {
             side: "publisher",
             name: "acme-bank",
+            bucketPrefix: "acme-bank-prod",
             accountId: "111122223333",
             region: "us-east-1",
             partition: "aws",
@@ -54,6 +55,7 @@ describe("stack config validation", () => {
             deleteMarkerReplication: false,
             protectBuckets: true,
             replicationTrustConditions: false,
+            batchTrustConditions: false,
             vendorDrops: [],
             serviceDestinations: [],
             audit: { logBucketNames: { "us-east-1": "acme-bank-prod-logs-us-east-1" }, logRetentionDays: 365, trail: { mode: "off" } },
@@ -71,6 +73,7 @@ describe("stack config validation", () => {
                     egressBucketName: "acme-bank-prod-cdlx-egress",
                     ingressBucketName: "acme-bank-prod-cdlx-ingress",
                     replicationRoleName: "acme-bank-to-cdlx-replication",
+                    batchReplicationRoleName: "acme-bank-to-cdlx-batch",
                     bucketRegion: "us-east-1",
                     source: { kind: "stack", stack: "organization/s3-transfer/partner-prod" },
                     configKey: "s3-transfer:partners[0]",
@@ -183,6 +186,37 @@ describe("stack config validation", () => {
             /must be one of active, offboarding, retired/,
         );
     });
+    it("keeps the Batch Replication trust unconditioned unless s3-transfer:batchTrustConditions opts in", () => {
+        assert.strictEqual(parseSideConfig(publisherConfig(), "prod").batchTrustConditions, false);
+        assert.strictEqual(parseSideConfig(publisherConfig({ "s3-transfer:batchTrustConditions": "true" }), "prod").batchTrustConditions, true);
+        assertRejected(publisherConfig({ "s3-transfer:batchTrustConditions": "on" }), "s3-transfer:batchTrustConditions", /must be true or false/);
+    });
+
+    it("gives vendor drops and service destinations a state, active unless config says offboarding or retired", () => {
+        const vendor = { name: "sailthru", principalArn: "arn:aws:iam::099647660399:root" };
+        const service = { name: "sync", servicePrincipalArn: "arn:aws:iam::313131313131:role/s", externalId: "ext-123" };
+        const config = parseSideConfig(
+            publisherConfig(
+                { "s3-transfer:vendorDrops": [vendor, { ...vendor, name: "other", state: "retired" }], "s3-transfer:serviceDestinations": [{ ...service, state: "offboarding" }] },
+                [],
+            ),
+            "prod",
+        );
+        assert.deepStrictEqual(
+            [...config.vendorDrops, ...config.serviceDestinations].map((e) => [e.name, e.state]),
+            [
+                ["sailthru", "active"],
+                ["other", "retired"],
+                ["sync", "offboarding"],
+            ],
+        );
+        assertRejected(
+            publisherConfig({ "s3-transfer:vendorDrops": [{ ...vendor, state: "gone" }] }, []),
+            "s3-transfer:vendorDrops[0].state",
+            /must be one of active, offboarding, retired/,
+        );
+    });
+
     it("keeps the replication trust unconditioned unless s3-transfer:replicationTrustConditions opts in", () => {
         assert.strictEqual(parseSideConfig(publisherConfig({ "s3-transfer:replicationTrustConditions": "true" }), "prod").replicationTrustConditions, true);
         assertRejected(publisherConfig({ "s3-transfer:replicationTrustConditions": "yes" }), "s3-transfer:replicationTrustConditions", /must be true or false/);
@@ -345,6 +379,7 @@ describe("stack config validation", () => {
                 principalArn: "arn:aws:iam::099647660399:root",
                 allowDelete: true,
                 accessConfirmation: true,
+                state: "active",
                 configKey: "s3-transfer:vendorDrops[0]",
             },
         ]);

@@ -256,43 +256,48 @@ describe("policy document builders", () => {
     });
 
     describe("Batch Replication role", () => {
-        it("trusts S3 Batch Operations for this account's jobs only", () => {
-            assert.deepStrictEqual(batchReplicationTrustPolicy({ partition: "aws", accountId: "111122223333" }), {
+        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html ("Trust policy"): unconditioned.
+        it("trusts S3 Batch Operations as AWS documents it, without conditions, by default", () => {
+            assert.deepStrictEqual(batchReplicationTrustPolicy({ partition: "aws", accountId: "111122223333", sourceConditions: false }), {
+                Version: "2012-10-17",
+                Statement: [{ Sid: "S3BatchOperationsOnly", Effect: "Allow", Principal: { Service: "batchoperations.s3.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            });
+        });
+
+        it("with s3-transfer:batchTrustConditions, trusts S3 Batch Operations for this account's jobs only", () => {
+            assert.deepStrictEqual(batchReplicationTrustPolicy({ partition: "aws-us-gov", accountId: "111122223333", sourceConditions: true }), {
                 Version: "2012-10-17",
                 Statement: [
                     {
-                        Sid: "S3BatchOperationsOfThisAccount",
+                        Sid: "S3BatchOperationsOnly",
                         Effect: "Allow",
                         Principal: { Service: "batchoperations.s3.amazonaws.com" },
                         Action: "sts:AssumeRole",
-                        Condition: { StringEquals: { "aws:SourceAccount": "111122223333" }, ArnLike: { "aws:SourceArn": "arn:aws:s3:*:111122223333:job/*" } },
+                        Condition: { StringEquals: { "aws:SourceAccount": "111122223333" }, ArnLike: { "aws:SourceArn": "arn:aws-us-gov:s3:*:111122223333:job/*" } },
                     },
                 ],
             });
         });
 
-        it("grants AWS's generated-manifest policy on the egress buckets and the log bucket's batch-replication/ prefix, and the egress keys under SSE-KMS", () => {
+        it("grants AWS's generated-manifest policy on one link's egress bucket, its own prefix of the log bucket, and the egress key under SSE-KMS", () => {
             const key = "arn:aws:kms:us-east-1:111122223333:key/3333";
             assert.deepStrictEqual(
                 batchReplicationPermissionsPolicy({
-                    sources: [
-                        { bucketArn: "arn:aws:s3:::b-egress", root: "acme", region: "us-east-1", kmsKeyArn: key },
-                        { bucketArn: "arn:aws:s3:::a-egress", root: "acme", region: "us-east-1" },
-                    ],
-                    workBucketArns: ["arn:aws:s3:::logs"],
+                    source: { bucketArn: "arn:aws:s3:::b-egress", root: "acme", region: "us-east-1", kmsKeyArn: key },
+                    workPrefixArn: "arn:aws:s3:::logs/batch-replication/b-egress",
                 }).Statement,
                 [
-                    { Sid: "InitiateReplication", Effect: "Allow", Action: "s3:InitiateReplication", Resource: ["arn:aws:s3:::a-egress/acme/*", "arn:aws:s3:::b-egress/acme/*"] },
+                    { Sid: "InitiateReplication", Effect: "Allow", Action: "s3:InitiateReplication", Resource: "arn:aws:s3:::b-egress/acme/*" },
                     {
                         Sid: "ReadReplicationAndInventory",
                         Effect: "Allow",
                         Action: ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"],
-                        Resource: ["arn:aws:s3:::a-egress", "arn:aws:s3:::b-egress"],
+                        Resource: "arn:aws:s3:::b-egress",
                     },
-                    { Sid: "ReadManifests", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: ["arn:aws:s3:::logs/batch-replication/*"] },
-                    { Sid: "WriteManifestsAndReports", Effect: "Allow", Action: "s3:PutObject", Resource: ["arn:aws:s3:::logs/batch-replication/*"] },
+                    { Sid: "ReadManifests", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: "arn:aws:s3:::logs/batch-replication/b-egress/*" },
+                    { Sid: "WriteManifestsAndReports", Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::logs/batch-replication/b-egress/*" },
                     {
-                        Sid: "DecryptSourceObjects0",
+                        Sid: "DecryptSourceObjects",
                         Effect: "Allow",
                         Action: "kms:Decrypt",
                         Resource: key,
