@@ -197,7 +197,7 @@ describe("npm run stacks (the stack inventory)", () => {
 
     it("names the stacks there are when asked for the group of an unknown stack", () => {
         const inventory = readInventory(repository(ACME), "s3-transfer");
-        assert.strictEqual(groupOfStack(inventory, "prod-eu").name, "prod-eu");
+        assert.strictEqual((groupOfStack(inventory, "prod-eu") as { name: string }).name, "prod-eu");
         assert.match(String(groupOfStack(inventory, "prodd")), /no stack prodd in this repository .*its stacks are: canary-partner, preprod, prod, prod-eu; did you mean prod\?/);
     });
 
