@@ -456,3 +456,30 @@ describe("update plan files (pulumi preview --save-plan)", () => {
         ]);
     });
 });
+
+describe("the converge commands docs/deploy.md and the README show", () => {
+    /** Each `npm run converge` command of the pages' sh blocks, continuation lines joined, as arguments. */
+    function documented(page: string): string[][] {
+        const text = fs.readFileSync(path.join(__dirname, "..", "..", page), "utf8");
+        const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].replace(/\\\n\s*/g, ""));
+        return blocks
+            .flatMap((block) => block.split("\n"))
+            .map((line) => line.replace(/\s+#.*$/, "").trim())
+            .filter((line) => line.startsWith("npm run converge -- "))
+            .map((line) => [...line.slice("npm run converge -- ".length).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] ?? m[2]).replace(/<[^>]+>/g, "x")));
+    }
+
+    for (const page of ["docs/deploy.md", "README.md"]) {
+        it(`${page}: each one converges the example pair (against the workspace double)`, async () => {
+            const commands = documented(page);
+            assert.ok(commands.length >= 1, `${page} shows npm run converge`);
+            for (const args of commands) {
+                const inventory = pairInventory("preprod", "partner-preprod");
+                const double = new PairDouble(inventory);
+                const r = await converge(double, inventory, args);
+                assert.strictEqual(r.status, 0, `${args.join(" ")}: ${r.stderr}`);
+                assert.match(r.stdout, /preprod: converged/);
+            }
+        });
+    }
+});
