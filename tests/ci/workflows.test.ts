@@ -422,6 +422,9 @@ describe("GitHub Actions workflows", () => {
                 strict.calls[0],
                 /^npm run converge -- --pair preprod --organization organization --plans \S+\/reviewed --plan-dir \S+\/applied --aws-profile preprod=pulumi-deploy --aws-profile partner-preprod=partner-preprod --require-plans --secrets-provider awskms:\/\/arn:aws:kms:us-east-1:111122223333:key\/k\?region=us-east-1$/,
             );
+            // No --skip-canary: a pre-production group runs its canary and, where s3-transfer:batchTrustConditions is on, the
+            // Batch Replication job (npm run converge does both, after convergence), and a failure stops the deploy before production.
+            assert.doesNotMatch(script, /--skip-canary|--canary/);
             const lenient = runStep(script, { ...base, REQUIRE_PLANS: "false", PULUMI_SECRETS_PROVIDER: "" }, { npm: "" });
             assert.doesNotMatch(lenient.calls[0], /--require-plans|--secrets-provider/);
             const failing = runStep(script, { ...base, REQUIRE_PLANS: "true" }, { npm: "exit 1" });
