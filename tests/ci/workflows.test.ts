@@ -1,52 +1,133 @@
+/**
+ * The GitHub Actions workflows, read as files: linted by actionlint, checked
+ * against the workflow schema, and held to what the runbook (docs/deploy.md)
+ * promises. Their shell steps run here with stand-ins for the CLIs they call
+ * (aws, gh, git, npm), so a broken script fails a test, not a deploy. Nothing
+ * here names a stack: the stacks come from `npm run stacks`.
+ */
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { inventoryJson, loadInventory } from "../../tools/stacks/index";
 
-// action-validator checks each file against the GitHub workflow schema (the
-// SchemaStore one the registry package bundles as WebAssembly).
+// action-validator checks each file against the GitHub workflow schema (the SchemaStore one the registry
+// package bundles as WebAssembly). actionlint, below, checks far more; this one needs nothing but Node.
 const validator: { validateWorkflow(src: string): { errors: unknown[] } } = require("@action-validator/core");
 
-const DIR = path.join(__dirname, "..", "..", ".github", "workflows");
-const STACKS = ["preprod", "partner-preprod", "prod", "partner-prod"];
+const ROOT = path.join(__dirname, "..", "..");
+const DIR = path.join(ROOT, ".github", "workflows");
 
+type Step = Record<string, any>;
 type Job = Record<string, any>;
-type Workflow = { on: Record<string, any>; permissions?: Record<string, string>; jobs: Record<string, Job> };
+type Workflow = { on: Record<string, any>; permissions?: Record<string, string>; concurrency?: unknown; jobs: Record<string, Job> };
 
 const text = (file: string) => fs.readFileSync(path.join(DIR, file), "utf8");
 const load = (file: string) => parse(text(file)) as Workflow;
 const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
+const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f));
+const allSteps = (wf: Workflow): Step[] => Object.values(wf.jobs).flatMap((j) => (j.steps ?? []) as Step[]);
+const stepsOf = (file: string) => allSteps(load(file));
+const named = (file: string, name: string): Step => {
+    const step = stepsOf(file).find((s) => s.name === name || s.id === name);
+    assert.ok(step, `${file} has no step ${name}`);
+    return step;
+};
 
-/** Every step of a workflow's own jobs. */
-const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => (j.steps ?? []) as Record<string, any>[]);
+/** Every job that must have run (and succeeded) before `name` in a workflow. */
+function ancestors(wf: Workflow, name: string): Set<string> {
+    const out = new Set<string>();
+    const walk = (n: string): void => {
+        for (const d of needsOf(wf.jobs[n])) {
+            if (!out.has(d)) {
+                out.add(d);
+                walk(d);
+            }
+        }
+    };
+    walk(name);
+    return out;
+}
+
+interface ScriptRun {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+    /** What each stand-in was called with, one line per call (arguments joined by spaces). */
+    calls: string[];
+    /** $GITHUB_OUTPUT and $GITHUB_ENV as written. */
+    output: string;
+    env: string;
+}
+
+/**
+ * Runs a step's `run:` script as GitHub does (`bash -e -o pipefail`), with stand-ins for
+ * some commands: each logs its arguments and runs its own body (which may print what the
+ * real command would). Everything else on PATH is real (jq, node, npm unless stood in for).
+ */
+function runStep(script: string, env: Record<string, string>, standIns: Record<string, string> = {}): ScriptRun {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "step-"));
+    try {
+        const bin = path.join(dir, "bin");
+        fs.mkdirSync(bin);
+        const log = path.join(dir, "calls");
+        fs.writeFileSync(log, "");
+        for (const [command, body] of Object.entries(standIns)) {
+            fs.writeFileSync(path.join(bin, command), `#!/usr/bin/env bash\necho "${command} $*" >> ${JSON.stringify(log)}\n${body}\n`, { mode: 0o755 });
+        }
+        const output = path.join(dir, "output");
+        const githubEnv = path.join(dir, "env");
+        fs.writeFileSync(output, "");
+        fs.writeFileSync(githubEnv, "");
+        const r = spawnSync("bash", ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script], {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: {
+                ...process.env,
+                PATH: `${bin}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
+                GITHUB_OUTPUT: output,
+                GITHUB_ENV: githubEnv,
+                RUNNER_TEMP: dir,
+                ...env,
+            },
+        });
+        return {
+            status: r.status,
+            stdout: r.stdout,
+            stderr: r.stderr,
+            calls: fs.readFileSync(log, "utf8").split("\n").filter(Boolean),
+            output: fs.readFileSync(output, "utf8"),
+            env: fs.readFileSync(githubEnv, "utf8"),
+        };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
 
 describe("GitHub Actions workflows", () => {
-    const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f));
+    it("are test, stacks, preview, pulumi-stack, converge, deploy and drift", () =>
+        assert.deepStrictEqual([...files].sort(), ["converge.yml", "deploy.yml", "drift.yml", "preview.yml", "pulumi-stack.yml", "stacks.yml", "test.yml"]));
 
-    it("are exactly test, pulumi-stack, preview, deploy and drift", () =>
-        assert.deepStrictEqual(files.sort(), ["deploy.yml", "drift.yml", "preview.yml", "pulumi-stack.yml", "test.yml"]));
-
-    it("every actions/setup-node takes the Node version from .nvmrc", () => {
-        const setups = files.flatMap((f) =>
-            steps(load(f))
-                .filter((x) => String(x.uses ?? "").startsWith("actions/setup-node"))
-                .map((x) => [f, x] as const),
-        );
-        assert.ok(setups.length >= 2);
-        for (const [f, x] of setups) {
-            assert.deepStrictEqual({ file: f, ...x.with }, { file: f, "node-version-file": ".nvmrc", cache: "npm" });
-        }
-        assert.strictEqual(fs.readFileSync(path.join(DIR, "..", "..", ".nvmrc"), "utf8").trim(), "22");
-    });
-
-    // pulumi/actions creates a missing stack only with upsert (https://github.com/pulumi/actions#configuration).
-    it("every pulumi/actions step can create its stack, with the backend's secrets provider", () => {
-        const pulumiSteps = files.flatMap((f) => steps(load(f)).filter((x) => String(x.uses ?? "").startsWith("pulumi/actions@")));
-        assert.ok(pulumiSteps.length > 0);
-        for (const x of pulumiSteps) {
-            assert.strictEqual(x.with.upsert, true);
-            assert.strictEqual(x.with["secrets-provider"], "${{ vars.PULUMI_SECRETS_PROVIDER }}");
-            assert.ok(x.with.command, "every step runs a command (an install-only step could not create its stack)");
+    // actionlint (https://github.com/rhysd/actionlint) type-checks expressions and contexts, `needs`, matrices,
+    // reusable workflows' inputs and outputs, the inputs of known actions, and runs shellcheck on each `run:`
+    // when it is installed. The version is pinned with its checksums in .github/actionlint/go.mod.
+    it("pass actionlint", function () {
+        const go = spawnSync("go", ["-C", path.join(ROOT, ".github", "actionlint"), "tool", "-n", "actionlint"], { encoding: "utf8" });
+        if (go.error && !process.env.CI) this.skip(); // No Go here; CI (test.yml) installs it, so there this fails instead.
+        assert.strictEqual(go.status, 0, `building actionlint: ${go.stderr}`);
+        const lint = spawnSync(go.stdout.trim(), ["-no-color", ...files.map((f) => path.join(".github", "workflows", f))], { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(lint.status, 0, lint.stdout + lint.stderr);
+        // And it does fail on a broken workflow: a job that needs one that does not exist.
+        const broken = fs.mkdtempSync(path.join(os.tmpdir(), "actionlint-"));
+        try {
+            fs.writeFileSync(path.join(broken, "broken.yml"), text("preview.yml").replace("needs: [test, stacks]", "needs: [tests, stacks]"));
+            const bad = spawnSync(go.stdout.trim(), ["-no-color", path.join(broken, "broken.yml")], { cwd: ROOT, encoding: "utf8" });
+            assert.strictEqual(bad.status, 1);
+            assert.match(bad.stdout, /job "preview" needs job "tests" which does not exist/);
+        } finally {
+            fs.rmSync(broken, { recursive: true, force: true });
         }
     });
 
@@ -54,193 +135,341 @@ describe("GitHub Actions workflows", () => {
         it(`${f} passes the workflow schema`, () => assert.deepStrictEqual(validator.validateWorkflow(text(f)).errors, []));
     }
 
-    it("the validator rejects an invalid workflow (so the check above can fail)", () => {
-        const broken = text("test.yml").replace("runs-on:", "runs_on:");
-        assert.notDeepStrictEqual(validator.validateWorkflow(broken).errors, []);
+    it("the schema validator rejects an invalid workflow (so the check above can fail)", () => {
+        assert.notDeepStrictEqual(validator.validateWorkflow(text("test.yml").replace("runs-on:", "runs_on:")).errors, []);
+    });
+
+    it("pin every third-party action by commit SHA, with its version in a comment", () => {
+        let pinned = 0;
+        for (const f of files) {
+            for (const line of text(f)
+                .split("\n")
+                .filter((l) => /^\s*(- )?uses:/.test(l))) {
+                const uses = /uses:\s*(\S+)/.exec(line)![1];
+                if (uses.startsWith("./")) {
+                    assert.ok(fs.existsSync(path.join(ROOT, uses)), `${f}: ${uses} does not exist`);
+                    continue;
+                }
+                assert.match(line, /uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${f}: ${line.trim()}`);
+                pinned++;
+            }
+        }
+        assert.ok(pinned >= 10);
+        // One version of each action everywhere.
+        const versions = new Map<string, Set<string>>();
+        for (const f of files)
+            for (const [, action, sha] of text(f).matchAll(/uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40})/g)) versions.set(action, (versions.get(action) ?? new Set()).add(sha));
+        for (const [action, shas] of versions) assert.strictEqual(shas.size, 1, `${action} is pinned to ${[...shas].join(" and ")}`);
     });
 
     it("never use long-lived AWS keys", () => {
-        for (const f of files) {
-            assert.doesNotMatch(text(f), /aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN/, f);
+        for (const f of files) assert.doesNotMatch(text(f), /aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|secrets\./, f);
+    });
+
+    it("every setup-node outside the test matrix takes the Node version from .nvmrc", () => {
+        for (const f of files.filter((x) => x !== "test.yml")) {
+            for (const s of stepsOf(f).filter((x) => String(x.uses ?? "").startsWith("actions/setup-node@"))) {
+                assert.deepStrictEqual({ file: f, ...s.with }, { file: f, "node-version-file": ".nvmrc", cache: "npm" });
+            }
         }
+    });
+
+    describe("the stacks come from the repository (npm run stacks), never from literals", () => {
+        it("stacks.yml's script publishes the inventory's lists as its outputs", () => {
+            const wf = load("stacks.yml");
+            assert.ok("workflow_call" in wf.on);
+            const r = runStep(named("stacks.yml", "inventory").run, {});
+            assert.strictEqual(r.status, 0, r.stderr);
+            const json = inventoryJson(loadInventory());
+            const outputs = Object.fromEntries(
+                r.output
+                    .trim()
+                    .split("\n")
+                    .map((line) => [line.slice(0, line.indexOf("=")), JSON.parse(line.slice(line.indexOf("=") + 1))]),
+            );
+            assert.deepStrictEqual(outputs, { names: json.names, preproduction: json.preproduction, production: json.production });
+            for (const output of Object.keys(outputs)) {
+                assert.strictEqual(wf.on.workflow_call.outputs[output].value, `\${{ jobs.stacks.outputs.${output} }}`);
+                assert.strictEqual(wf.jobs.stacks.outputs[output], `\${{ steps.inventory.outputs.${output} }}`);
+            }
+        });
+
+        it("every matrix of a stack or group is read from stacks.yml's outputs, and is skipped when empty", () => {
+            let matrices = 0;
+            for (const f of files) {
+                for (const [name, job] of Object.entries(load(f).jobs)) {
+                    const matrix = job.strategy?.matrix as Record<string, unknown> | undefined;
+                    if (!matrix || f === "test.yml") continue;
+                    matrices++;
+                    const [[key, value]] = Object.entries(matrix);
+                    const list = /^\$\{\{ fromJSON\(needs\.stacks\.outputs\.(names|preproduction|production)\) \}\}$/.exec(String(value))?.[1];
+                    assert.ok(list, `${f} ${name}: matrix ${key} is ${JSON.stringify(value)}`);
+                    assert.ok(ancestors(load(f), name).has("stacks"));
+                    assert.match(job.if, new RegExp(`needs\\.stacks\\.outputs\\.${list} != '\\[\\]'`), `${f} ${name}: an empty matrix is an error in GitHub Actions`);
+                    for (const input of ["stack", "group", "stacks"])
+                        if (job.with?.[input] !== undefined) assert.match(job.with[input], /^\$\{\{ .*matrix\./, `${f} ${name}: ${input}`);
+                }
+            }
+            assert.strictEqual(matrices, 4);
+            assert.strictEqual(load("stacks.yml").jobs.stacks.steps.at(-1).run.split("\n")[0], "inventory=$(npm run --silent stacks -- --json)");
+        });
     });
 
     describe("test.yml", () => {
         const wf = load("test.yml");
-        it("is reusable and runs npm ci && npm test", () => {
-            assert.ok("workflow_call" in wf.on);
-            assert.ok(steps(wf).some((x) => x.run === "npm ci && npm test"));
-        });
-    });
-
-    describe("pulumi-stack.yml", () => {
-        const wf = load("pulumi-stack.yml");
-        const s = steps(wf);
-        const index = (prefix: string) => s.findIndex((x) => String(x.uses ?? "").startsWith(prefix));
-
-        it("takes stack, command and environment", () => assert.deepStrictEqual(Object.keys(wf.on.workflow_call.inputs).sort(), ["command", "environment", "stack"]));
-
-        it("installs with npm ci", () => assert.ok(s.some((x) => x.run === "npm ci")));
-
-        it("maps each command onto pulumi/actions: drift is a refreshed preview that expects no changes", () => {
-            const pulumi = s[index("pulumi/actions@")].with;
-            assert.match(wf.on.workflow_call.inputs.command.description, /init, preview, up, drift or canary/);
-            assert.strictEqual(pulumi.refresh, "${{ inputs.command == 'drift' }}");
-            assert.strictEqual(pulumi["expect-no-changes"], "${{ inputs.command == 'drift' }}");
-            assert.match(pulumi.command, /inputs\.command == 'drift' && 'preview'/);
-            assert.match(pulumi.command, /inputs\.command == 'init' \|\| inputs\.command == 'canary'\) && 'output'/);
-            assert.strictEqual(s[0].if, '${{ !contains(fromJSON(\'["init","preview","up","drift","canary"]\'), inputs.command) }}');
-        });
-
-        it("runs the canary after the stack is selected, and only for the canary command", () => {
-            const canary = s.findIndex((x) => typeof x.run === "string" && x.run.startsWith("npm run canary"));
-            assert.ok(canary > index("pulumi/actions@"));
-            assert.strictEqual(s[canary].if, "inputs.command == 'canary'");
-            assert.strictEqual(s[canary].run, 'npm run canary -- --stack "$STACK"');
-        });
-
-        it("assumes an AWS role by OIDC before running Pulumi", () => {
-            const aws = index("aws-actions/configure-aws-credentials");
-            assert.ok(aws >= 0);
-            assert.match(s[aws].with["role-to-assume"], /^\$\{\{ vars\.AWS_ROLE_ARN \}\}$/);
-            assert.ok(aws < index("pulumi/actions"));
-            assert.strictEqual(Object.values(wf.jobs)[0].environment, "${{ inputs.environment }}");
-        });
-
-        it("runs the official Pulumi action with the policy pack and comments previews on the PR", () => {
-            const pulumi = s[index("pulumi/actions@")];
-            assert.strictEqual(pulumi.with.policyPacks, "policy-pack");
-            assert.strictEqual(pulumi.with["comment-on-pr"], "${{ inputs.command == 'preview' }}");
-            assert.strictEqual(pulumi.with["stack-name"], "${{ env.STACK }}");
-            // The organization comes from the backend's variable; `organization` is what a self-managed backend requires.
-            assert.strictEqual(Object.values(wf.jobs)[0].env.STACK, "${{ format('{0}/{1}', vars.PULUMI_ORG || 'organization', inputs.stack) }}");
+        it("runs npm ci && npm test on each Node line .ci/run tests, with Go for actionlint", () => {
+            const lines = /^NODE_LINES=\(([\d ]+)\)$/m
+                .exec(fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8"))![1]
+                .split(" ")
+                .map(Number);
+            assert.deepStrictEqual(wf.jobs.test.strategy.matrix.node, lines);
+            assert.strictEqual(wf.jobs.test.strategy["fail-fast"], false);
+            const s = wf.jobs.test.steps as Step[];
+            assert.strictEqual(s.find((x) => String(x.uses).startsWith("actions/setup-node@"))!.with["node-version"], "${{ matrix.node }}");
+            assert.strictEqual(s.find((x) => String(x.uses).startsWith("actions/setup-go@"))!.with["go-version-file"], ".github/actionlint/go.mod");
+            assert.strictEqual(s.at(-1)!.run, "npm ci && npm test");
         });
     });
 
     describe("preview.yml", () => {
         const wf = load("preview.yml");
-
-        it("runs on pull requests to main", () => assert.deepStrictEqual(wf.on.pull_request.branches, ["main"]));
-
-        it("previews each stack with the pack, allowed to assume roles and comment", () => {
+        it("previews each stack with its read-only role only after the tests passed on every Node line", () => {
+            assert.deepStrictEqual(wf.on.pull_request.branches, ["main"]);
             const job = wf.jobs.preview;
-            assert.deepStrictEqual(job.strategy.matrix.stack, STACKS);
-            assert.strictEqual(job.uses, "./.github/workflows/pulumi-stack.yml");
-            assert.strictEqual(job.with.command, "preview");
+            assert.deepStrictEqual(needsOf(job), ["test", "stacks"]);
+            assert.strictEqual(wf.jobs.test.uses, "./.github/workflows/test.yml");
+            assert.deepStrictEqual(job.with, { stack: "${{ matrix.stack }}", command: "preview", environment: "preview-${{ matrix.stack }}" });
             assert.deepStrictEqual(job.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
+            assert.match(job.if, /^github\.event\.pull_request\.head\.repo\.full_name == github\.repository && /);
         });
-
-        it("runs the tests", () => assert.strictEqual(wf.jobs.test.uses, "./.github/workflows/test.yml"));
     });
 
-    describe("deploy.yml", () => {
-        const wf = load("deploy.yml");
-        const ups = Object.entries(wf.jobs).filter(([, j]) => j.uses === "./.github/workflows/pulumi-stack.yml");
+    describe("pulumi-stack.yml (one stack, read-only: preview or drift)", () => {
+        const wf = load("pulumi-stack.yml");
+        const s = wf.jobs.pulumi.steps as Step[];
+        const at = (predicate: (x: Step) => boolean) => s.findIndex(predicate);
 
-        it("runs on pushes to main", () => assert.deepStrictEqual(wf.on.push.branches, ["main"]));
-
-        const byCommand = (command: string) => ups.filter(([, j]) => j.with.command === command);
-
-        it("runs pulumi up on every stack with OIDC permissions", () => {
-            for (const [name, j] of ups) assert.strictEqual(j.permissions["id-token"], "write", name);
-            assert.deepStrictEqual([...new Set(byCommand("up").map(([, j]) => j.with.stack))].sort(), [...STACKS].sort());
-        });
-
-        /** Every job that must have run (and succeeded) before this one. */
-        const ancestors = (name: string): Set<string> => {
-            const out = new Set<string>();
-            const walk = (n: string): void => {
-                for (const d of needsOf(wf.jobs[n])) {
-                    if (!out.has(d)) {
-                        out.add(d);
-                        walk(d);
-                    }
+        // pulumi/actions v7.0.0 (8e5e406f4007fca908480587cb9893c07090f58d), src/main.ts lines 26-29: no `command`
+        // means install the CLI and exit (src/config.ts, makeInstallationConfig); lines 69-77: a stack is selected, or
+        // with `upsert` created (LocalWorkspace.createOrSelectStack, with `secrets-provider`), only when the command is
+        // not `output`, which runs `pulumi stack output` on a stack that must exist (lines 133-139).
+        it("every pulumi/actions step either only installs the pinned CLI, or runs a command that can create its stack", () => {
+            let commands = 0;
+            for (const f of files) {
+                for (const step of stepsOf(f).filter((x) => String(x.uses ?? "").startsWith("pulumi/actions@"))) {
+                    assert.strictEqual(step.with["pulumi-version-file"], ".pulumi-version", `${f}: ${step.name}`);
+                    if (step.with.command === undefined) continue;
+                    commands++;
+                    assert.notStrictEqual(step.with.command, "output", `${f}: command output never creates its stack`);
+                    assert.strictEqual(step.with.upsert, true);
+                    assert.strictEqual(step.with["secrets-provider"], "${{ vars.PULUMI_SECRETS_PROVIDER }}");
                 }
-            };
-            walk(name);
-            return out;
-        };
-        const firstUp = (stack: string) => byCommand("up").find(([, j]) => j.with.stack === stack)?.[0] as string;
+            }
+            assert.strictEqual(commands, 1, "the pull request's preview; deploys go through npm run converge");
+        });
 
-        it("creates both stacks of a pair before either side's first up (a reference to a missing stack fails the update)", () => {
-            for (const pair of [
-                ["preprod", "partner-preprod"],
-                ["prod", "partner-prod"],
-            ]) {
-                const [initJob] = byCommand("init").filter(([, j]) => JSON.stringify(j.strategy?.matrix?.stack) === JSON.stringify(pair));
-                assert.ok(initJob, `an init job for ${pair.join(" and ")}`);
-                assert.strictEqual(initJob[1].with.stack, "${{ matrix.stack }}");
-                for (const stack of pair) assert.ok(ancestors(firstUp(stack)).has(initJob[0]), `${stack} must wait for ${initJob[0]}`);
+        it("creates the stacks of the group before the preview reads them (a reference to a missing stack fails with `unknown stack`)", () => {
+            const create = at((x) => String(x.run ?? "").includes("npm run converge -- --pair"));
+            const preview = at((x) => x.with?.command === "preview");
+            assert.ok(create >= 0 && create < preview);
+            assert.strictEqual(s[create].if, "inputs.command == 'preview'");
+            for (const secrets of ["", "awskms://alias/pulumi-state?region=us-east-1"]) {
+                const r = runStep(s[create].run, { PAIR: "some-stack", ORGANIZATION: "organization", PULUMI_SECRETS_PROVIDER: secrets }, { npm: "" });
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.deepStrictEqual(r.calls, [
+                    `npm run converge -- --pair some-stack --create-only --organization organization${secrets ? ` --secrets-provider ${secrets}` : ""}`,
+                ]);
             }
         });
 
-        it("runs the canary in both directions on the pre-production pair after its up and before production", () => {
-            const canaries = byCommand("canary");
-            assert.deepStrictEqual(
-                canaries.map(([, j]) => j.strategy.matrix.stack),
-                [["preprod", "partner-preprod"]],
+        it("saves the preview's plan and keeps it as the artifact named by stack and tree, which the deploy looks up", () => {
+            const preview = s[at((x) => x.with?.command === "preview")];
+            assert.strictEqual(preview.with.plan, "${{ runner.temp }}/pulumi-plan/${{ inputs.stack }}.json");
+            assert.strictEqual(preview.with.policyPacks, "policy-pack");
+            assert.strictEqual(preview.with["comment-on-pr"], true);
+            const upload = s[at((x) => String(x.uses ?? "").startsWith("actions/upload-artifact@"))];
+            assert.deepStrictEqual(upload.with, {
+                name: "pulumi-plan-${{ inputs.stack }}-${{ steps.tree.outputs.tree }}",
+                path: preview.with.plan,
+                "if-no-files-found": "error",
+                "retention-days": 30,
+            });
+            const tree = runStep(named("pulumi-stack.yml", "tree").run, {});
+            assert.strictEqual(tree.output.trim(), `tree=${spawnSync("git", ["rev-parse", "HEAD^{tree}"], { cwd: ROOT, encoding: "utf8" }).stdout.trim()}`);
+            assert.match(text("converge.yml"), /name="pulumi-plan-\$stack-\$tree"/);
+        });
+
+        it("assumes the environment's role by OIDC before any Pulumi step, and refuses an unknown command", () => {
+            assert.strictEqual(wf.jobs.pulumi.environment, "${{ inputs.environment }}");
+            const aws = at((x) => String(x.uses ?? "").startsWith("aws-actions/configure-aws-credentials@"));
+            assert.strictEqual(s[aws].with["role-to-assume"], "${{ vars.AWS_ROLE_ARN }}");
+            assert.ok(aws < at((x) => x.with?.command === "preview") && aws < at((x) => String(x.run ?? "").includes("npm run")));
+            assert.strictEqual(s[0].if, '${{ !contains(fromJSON(\'["preview","drift"]\'), inputs.command) }}');
+            assert.deepStrictEqual(Object.keys(wf.on.workflow_call.inputs).sort(), ["command", "environment", "stack"]);
+        });
+
+        it("runs the drift check of tools/drift (own resources apart from stack references) for the drift command", () => {
+            const drift = s.find((x) => x.name === "npm run drift")!;
+            assert.strictEqual(drift.if, "inputs.command == 'drift'");
+            assert.strictEqual(drift.run, 'npm run drift -- --stack "$STACK" --github');
+        });
+    });
+
+    describe("deploy.yml and converge.yml", () => {
+        const wf = load("deploy.yml");
+        const converge = load("converge.yml");
+        const steps = converge.jobs.converge.steps as Step[];
+
+        it("tests, reads the stacks, converges each pre-production group, then each production group only if all passed", () => {
+            assert.deepStrictEqual(wf.on.push.branches, ["main"]);
+            assert.deepStrictEqual(wf.concurrency, { group: "deploy-main", "cancel-in-progress": false });
+            assert.deepStrictEqual(Object.keys(wf.jobs).sort(), ["preproduction", "production", "stacks", "test"]);
+            for (const name of ["preproduction", "production"]) {
+                const job = wf.jobs[name];
+                assert.strictEqual(job.uses, "./.github/workflows/converge.yml");
+                assert.ok(ancestors(wf, name).has("test") && ancestors(wf, name).has("stacks"));
+                assert.deepStrictEqual(job.permissions, { contents: "read", "id-token": "write", actions: "read" });
+                assert.deepStrictEqual(job.with, {
+                    group: "${{ matrix.group.name }}",
+                    stacks: "${{ toJSON(matrix.group.stacks) }}",
+                    "require-plans": "${{ !(github.event_name == 'workflow_dispatch' && inputs.apply-unreviewed) }}",
+                });
+                assert.strictEqual(job.strategy["fail-fast"], false);
+            }
+            assert.ok(ancestors(wf, "production").has("preproduction"));
+            // Production runs when pre-production succeeded or had nothing to do, never after a failure.
+            assert.match(wf.jobs.production.if, /^\$\{\{ !failure\(\) && !cancelled\(\) && /);
+            assert.strictEqual(wf.on.workflow_dispatch.inputs["apply-unreviewed"].default, false);
+        });
+
+        it("never runs pulumi up, refresh or destroy but through npm run converge, which previews each update first", () => {
+            for (const f of files) {
+                for (const step of stepsOf(f))
+                    assert.doesNotMatch(
+                        String(step.run ?? ""),
+                        /(^|[^\w-])pulumi(?![\w-])/,
+                        `${f}: ${step.name ?? step.run}: the CLI runs only through the action and the npm commands`,
+                    );
+                for (const step of stepsOf(f).filter((x) => String(x.uses ?? "").startsWith("pulumi/actions@"))) {
+                    assert.ok([undefined, "preview"].includes(step.with.command), `${f}: ${step.with.command}`);
+                }
+            }
+            assert.strictEqual(steps.filter((x) => /npm run converge/.test(String(x.run ?? ""))).length, 1);
+        });
+
+        it("one environment per group, named after it, with the OIDC session written as profile pulumi-deploy", () => {
+            assert.strictEqual(converge.jobs.converge.environment, "${{ inputs.group }}");
+            const aws = steps.find((x) => String(x.uses ?? "").startsWith("aws-actions/configure-aws-credentials@"))!;
+            assert.deepStrictEqual(aws.with, {
+                "role-to-assume": "${{ vars.AWS_ROLE_ARN }}",
+                "role-session-name": "converge-${{ inputs.group }}",
+                "aws-region": "${{ vars.AWS_REGION }}",
+                "aws-profile": "pulumi-deploy",
+            });
+        });
+
+        it("gives each stack its account's role as a profile chained from pulumi-deploy, or pulumi-deploy itself", () => {
+            const r = runStep(
+                named("converge.yml", "AWS profile of each stack").run,
+                { STACKS: '[\n  "preprod",\n  "partner-preprod"\n]', STACK_ROLES: '{"partner-preprod": "arn:aws:iam::222233334444:role/deploy"}' },
+                { aws: "" },
             );
-            const [name, job] = canaries[0];
-            assert.strictEqual(job.strategy["fail-fast"], false);
-            for (const stack of ["preprod", "partner-preprod"]) assert.ok(ancestors(name).has(firstUp(stack)));
-            assert.ok(ancestors(name).has("preprod-converge"), "after the first-deploy converge run, when there is one");
-            for (const stack of ["prod", "partner-prod"]) assert.ok(ancestors(firstUp(stack)).has(name), `${stack} must wait for the canary`);
-            // A job after a failed canary never runs: every production job's condition requires no failure.
-            for (const [jobName, j] of Object.entries(wf.jobs)) {
-                if (ancestors(jobName).has(name) && j.if !== undefined && !/inputs\.first-deploy/.test(j.if)) assert.match(j.if, /!failure\(\)/, jobName);
-            }
+            assert.strictEqual(r.status, 0, r.stderr);
+            assert.deepStrictEqual(r.calls, [
+                "aws configure set role_arn arn:aws:iam::222233334444:role/deploy --profile partner-preprod",
+                "aws configure set source_profile pulumi-deploy --profile partner-preprod",
+                "aws configure set role_session_name converge-partner-preprod --profile partner-preprod",
+            ]);
+            assert.strictEqual(r.env, "CONVERGE_PROFILES=--aws-profile preprod=pulumi-deploy --aws-profile partner-preprod=partner-preprod\n");
+            const none = runStep(named("converge.yml", "AWS profile of each stack").run, { STACKS: '["prod"]', STACK_ROLES: "" }, { aws: "" });
+            assert.strictEqual(none.env, "CONVERGE_PROFILES=--aws-profile prod=pulumi-deploy\n");
         });
 
-        it("deploys preprod, partner-preprod, prod, partner-prod in that order, after the tests", () => {
-            // Follow `needs` back from each stack's first up: each must come after the previous stack's.
-            const first = firstUp;
-            for (let i = 1; i < STACKS.length; i++) {
-                assert.ok(ancestors(first(STACKS[i])).has(first(STACKS[i - 1])), `${STACKS[i]} must wait for ${STACKS[i - 1]}`);
-            }
-            assert.ok(ancestors(first("preprod")).has("test"));
-        });
-
-        it("can run the first stack of each pair again for a first-ever deploy, and says why", () => {
-            const again = byCommand("up").filter(([name]) => name.endsWith("-converge"));
-            assert.deepStrictEqual(
-                again.map(([, j]) => [j.with.stack, needsOf(j)]),
-                [
-                    ["preprod", ["partner-preprod"]],
-                    ["prod", ["partner-prod"]],
+        it("downloads the reviewed plan of each stack for this tree, only from this repository's own runs and unexpired", () => {
+            const artifacts = JSON.stringify({
+                artifacts: [
+                    { name: "x", expired: true, workflow_run: { id: 1, repository_id: 7, head_repository_id: 7 } },
+                    { name: "x", expired: false, workflow_run: { id: 2, repository_id: 7, head_repository_id: 99 } },
+                    { name: "x", expired: false, workflow_run: { id: 3, repository_id: 7, head_repository_id: 7 } },
                 ],
+            });
+            const gh = `if [ "$1" = api ]; then case "$2" in *pulumi-plan-preprod-*) echo '${artifacts}' | jq -r "$4";; *) echo '{"artifacts":[]}' | jq -r "$4";; esac; fi`;
+            const r = runStep(
+                named("converge.yml", "Reviewed plans of this tree").run,
+                { STACKS: '["preprod","partner-preprod"]', GITHUB_REPOSITORY: "acme/s3-transfer" },
+                { gh, git: "echo 0123abcd" },
             );
-            assert.strictEqual(wf.on.workflow_dispatch.inputs["first-deploy"].type, "boolean");
-            assert.match(text("deploy.yml"), /first-ever deploy[\s\S]*converges/i);
+            assert.strictEqual(r.status, 0, r.stderr);
+            const jq = "[.artifacts[] | select(.expired | not) | select(.workflow_run.head_repository_id == .workflow_run.repository_id)][0].workflow_run.id // empty";
+            const [lookup, download, otherLookup, ...rest] = r.calls.filter((c) => !c.startsWith("git"));
+            assert.strictEqual(lookup, `gh api repos/acme/s3-transfer/actions/artifacts?name=pulumi-plan-preprod-0123abcd --jq ${jq}`);
+            assert.match(download, /^gh run download 3 --name pulumi-plan-preprod-0123abcd --dir \S+\/reviewed$/);
+            assert.strictEqual(otherLookup, `gh api repos/acme/s3-transfer/actions/artifacts?name=pulumi-plan-partner-preprod-0123abcd --jq ${jq}`);
+            assert.deepStrictEqual(rest, [], "no plan, nothing downloaded: converge --require-plans then refuses");
+            assert.match(r.stdout, /::warning::no reviewed plan pulumi-plan-partner-preprod-0123abcd/);
         });
 
-        it("never runs two deployments at once", () => assert.deepStrictEqual(parse(text("deploy.yml")).concurrency, { group: "deploy-main", "cancel-in-progress": false }));
+        it("runs npm run converge once for the group, with the reviewed plans, the profiles, and the secrets provider when set", () => {
+            const script = named("converge.yml", "npm run converge").run;
+            const base = { GROUP: "preprod", ORGANIZATION: "organization", CONVERGE_PROFILES: "--aws-profile preprod=pulumi-deploy --aws-profile partner-preprod=partner-preprod" };
+            const strict = runStep(
+                script,
+                { ...base, REQUIRE_PLANS: "true", PULUMI_SECRETS_PROVIDER: "awskms://arn:aws:kms:us-east-1:111122223333:key/k?region=us-east-1" },
+                { npm: "" },
+            );
+            assert.strictEqual(strict.status, 0, strict.stderr);
+            assert.match(
+                strict.calls[0],
+                /^npm run converge -- --pair preprod --organization organization --plans \S+\/reviewed --plan-dir \S+\/applied --aws-profile preprod=pulumi-deploy --aws-profile partner-preprod=partner-preprod --require-plans --secrets-provider awskms:\/\/arn:aws:kms:us-east-1:111122223333:key\/k\?region=us-east-1$/,
+            );
+            // No --skip-canary: a pre-production group runs its canary and, where s3-transfer:batchTrustConditions is on, the
+            // Batch Replication job (npm run converge does both, after convergence), and a failure stops the deploy before production.
+            assert.doesNotMatch(script, /--skip-canary|--canary/);
+            const lenient = runStep(script, { ...base, REQUIRE_PLANS: "false", PULUMI_SECRETS_PROVIDER: "" }, { npm: "" });
+            assert.doesNotMatch(lenient.calls[0], /--require-plans|--secrets-provider/);
+            const failing = runStep(script, { ...base, REQUIRE_PLANS: "true" }, { npm: "exit 1" });
+            assert.strictEqual(failing.status, 1, "a failed converge fails the job, and the deploy");
+        });
+
+        it("keeps the plans each up applied, whatever the outcome", () => {
+            const upload = steps.find((x) => String(x.uses ?? "").startsWith("actions/upload-artifact@"))!;
+            assert.strictEqual(upload.if, "always()");
+            assert.strictEqual(upload.with.path, "${{ runner.temp }}/applied");
+            assert.ok(steps.indexOf(upload) > steps.findIndex((x) => x.name === "npm run converge"));
+        });
     });
 
     describe("drift.yml", () => {
         const wf = load("drift.yml");
-
-        it("runs on a schedule (and by hand)", () => {
+        it("checks every stack daily with its read-only preview role, each on its own, and opens an issue on drift", () => {
             assert.match(wf.on.schedule[0].cron, /^\S+ \S+ \* \* \*$/);
             assert.ok("workflow_dispatch" in wf.on);
-        });
-
-        it("checks every stack for drift with its read-only preview role, each on its own", () => {
-            const job = wf.jobs.drift;
-            assert.strictEqual(job.uses, "./.github/workflows/pulumi-stack.yml");
-            assert.deepStrictEqual(job.strategy.matrix.stack, STACKS);
-            assert.strictEqual(job.strategy["fail-fast"], false);
-            assert.deepStrictEqual(job.with, { stack: "${{ matrix.stack }}", command: "drift", environment: "preview-${{ matrix.stack }}" });
-        });
-
-        it("fails visibly: on drift it opens or comments on an issue and fails", () => {
+            assert.deepStrictEqual(wf.jobs.drift.with, { stack: "${{ matrix.stack }}", command: "drift", environment: "preview-${{ matrix.stack }}" });
+            assert.strictEqual(wf.jobs.drift.strategy["fail-fast"], false);
             const report = wf.jobs.report;
-            assert.deepStrictEqual(needsOf(report), ["drift"]);
-            assert.strictEqual(report.if, "${{ failure() }}");
-            assert.deepStrictEqual(report.permissions, { issues: "write" });
-            const run = report.steps.map((x: Record<string, string>) => x.run).join("\n");
+            assert.deepStrictEqual([needsOf(report), report.if, report.permissions], [["drift"], "${{ failure() }}", { issues: "write" }]);
+            const run = report.steps.map((x: Step) => x.run).join("\n");
             assert.match(run, /gh issue create/);
             assert.match(run, /gh issue comment/);
             assert.match(run, /exit 1/);
+        });
+    });
+
+    describe("dependabot.yml", () => {
+        const config = parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as { version: number; updates: Record<string, any>[] };
+        it("keeps npm (program and policy pack), the pinned actions, and the Go modules (engine/, actionlint) current", () => {
+            assert.strictEqual(config.version, 2);
+            assert.deepStrictEqual(
+                config.updates.map((u) => [u["package-ecosystem"], u.directory ?? u.directories]),
+                [
+                    ["npm", "/"],
+                    ["npm", "/policy-pack"],
+                    ["github-actions", "/"],
+                    ["gomod", ["/engine/*", "/.github/actionlint"]],
+                ],
+            );
+            for (const u of config.updates) assert.ok(u.schedule.interval);
+            assert.ok(fs.existsSync(path.join(ROOT, "policy-pack", "package-lock.json")) && fs.existsSync(path.join(ROOT, ".github", "actionlint", "go.sum")));
         });
     });
 });

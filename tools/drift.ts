@@ -1,0 +1,12 @@
+/**
+ * npm run drift -- --stack <name> [--github]
+ *
+ * Drift of a deployed stack's own resources, told apart from a counterpart's
+ * deploy read through a stack reference; see tools/drift/index.ts.
+ * Exit 0: no drift (maybe out of date); 1: drift; 2: usage error or no such stack.
+ */
+import { main } from "./cli/runner";
+import { driftCommand } from "./drift/index";
+
+const io = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text) };
+main(driftCommand(io), io);
