@@ -7,7 +7,7 @@ import YAML from "yaml";
 import { isConfigError } from "../../infra/config/errors";
 import { Plan, PlannedResource } from "../../tools/plan/engine";
 import { readStackConfig } from "../../tools/plan/project";
-import { dataBuckets, documentOf, forBucket, linksOf, ofType, one, plan, planUncached, T } from "../helpers/plans";
+import { dataBuckets, documentOf, fixtureFile, forBucket, linksOf, ofType, one, plan, planUncached, T } from "../helpers/plans";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "stacks", "examples");
 const example = (name: string) => plan({ stack: name, configFile: path.join(EXAMPLES, `${name}.yaml`) });
@@ -169,7 +169,7 @@ describe("example setups", () => {
 
         it("reads the counterpart's ingress key through the stack reference, and refuses an SSE-S3 counterpart", async () => {
             const kms = (stack: string) =>
-                variant(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), (c) => {
+                variant(fixtureFile(stack), (c) => {
                     c["s3-transfer:encryption"] = "SSE-KMS";
                 });
             const partner = await planUncached({ stack: "partner-prod", configFile: kms("partner-prod"), stackOutputs: { "organization/s3-transfer/prod": {} } });
