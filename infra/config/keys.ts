@@ -439,8 +439,8 @@ export const COUNTERPART_FIELDS = {
         doc: `the counterpart's \`${configKey("name")}\``,
     }),
     stack: field(checked(stackNameProblem), {
-        fix: "<the counterpart's stack of this project, e.g. partner-prod>",
-        doc: "the counterpart's stack of this program in the same backend: `<stack>` (e.g. `partner-prod`, qualified with the backend's organization and this project) or `<organization>/<project>/<stack>`; exclusive with the hand-over fields. Both stacks must exist (`pulumi stack init`) before either `up` (see [Deploying a pair](deploy.md)); a counterpart run by another company comes by hand-over instead",
+        fix: "<the counterpart's stack of this project, e.g. partner-preprod>",
+        doc: "the counterpart's stack of this program in the same backend, run by the same team: `<stack>` (e.g. `partner-preprod`, qualified with the backend's organization and this project) or `<organization>/<project>/<stack>`; exclusive with the hand-over fields. Both stacks must exist (`pulumi stack init`) before either `up` (see [Deploying a pair](deploy.md)); a counterpart run by another company comes by hand-over instead",
     }),
     state: field(oneOf(COUNTERPART_STATES), {
         default: "active",

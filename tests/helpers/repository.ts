@@ -130,7 +130,7 @@ export async function assertHandoversRoundTrip(planned: PlannedStack): Promise<v
             const identity = counterpartIdentity(planned, name);
             if (!identity || identity.accountId === "") continue;
             const side = planned.config.side === "publisher" ? "partner" : "publisher";
-            const stack = `${name}-round-trip`;
+            const stack = "round-trip";
             const configFile = path.join(dir, `Pulumi.${stack}.yaml`);
             fs.writeFileSync(
                 configFile,
@@ -141,6 +141,8 @@ export async function assertHandoversRoundTrip(planned: PlannedStack): Promise<v
                         "s3-transfer:name": name,
                         "s3-transfer:accountId": identity.accountId,
                         "s3-transfer:encryption": document.link.encryption,
+                        // Short, so that any counterpart's name fits S3's 63 characters.
+                        "s3-transfer:bucketPrefix": stack,
                     },
                 }),
             );

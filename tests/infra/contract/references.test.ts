@@ -1,18 +1,23 @@
 /** A referenced stack's outputs go through the contract and the endpoint rules: a problem names that stack, its output, and a fix in its own file. */
 import * as assert from "assert";
 import { ConfigError, isConfigError } from "../../../infra/config/errors";
-import { plan, planUncached } from "../../helpers/plans";
+import { FIXTURE_STACKS, plan, planUncached } from "../../helpers/plans";
 
 const PARTNER = "organization/s3-transfer/partner-prod";
 
 async function refusal(mutate: (outputs: Record<string, any>) => void): Promise<ConfigError> {
     const outputs = JSON.parse(JSON.stringify((await plan("partner-prod")).outputs));
     mutate(outputs);
+    // As `pulumi up` runs the program in the project's folder, where the stacks' files are.
+    const cwd = process.cwd();
+    process.chdir(FIXTURE_STACKS);
     try {
         await planUncached({ stack: "prod", stackOutputs: { [PARTNER]: outputs } });
     } catch (err) {
         if (isConfigError(err)) return err;
         throw err;
+    } finally {
+        process.chdir(cwd);
     }
     return assert.fail("the plan was expected to be refused");
 }
