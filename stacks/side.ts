@@ -51,6 +51,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
     const side = new Side(config.name, {
         ...passThroughSettings(config),
         name: config.name,
+        roleNamePrefix: config.roleNamePrefix,
         accountId: config.accountId,
         partition: config.partition,
         region: config.region,
@@ -68,7 +69,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
             counterpart: c.spec.name,
             root: link.root,
             region: link.region,
-            encryption: config.encryption,
+            encryption: c.spec.encryption,
             egressBucketArn: link.egressBucketArn,
             ingressBucketArn: link.ingressBucketArn,
             replicationRoleArn: link.replicationRoleArn,

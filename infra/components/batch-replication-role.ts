@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { batchReplicationPermissionsPolicy, batchReplicationTrustPolicy } from "../policies/batch-replication";
 import { arns } from "../policies/document";
 
-/** The role's name: one per side, derived from the party name (`s3-transfer:name`). */
-export function batchReplicationRoleName(partyName: string): string {
-    return `${partyName}-batch-replication`;
+/** The role's name: one per side, from the side's role-name prefix (`s3-transfer:roleNamePrefix`, the party name by default). */
+export function batchReplicationRoleName(roleNamePrefix: string): string {
+    return `${roleNamePrefix}-batch-replication`;
 }
 
 export interface BatchReplicationEgress {
@@ -19,8 +19,8 @@ export interface BatchReplicationEgress {
 }
 
 export interface BatchReplicationRoleArgs {
-    /** Our party name; the role is `<name>-batch-replication`. */
-    partyName: string;
+    /** The side's role-name prefix (`s3-transfer:roleNamePrefix`, the party name by default); the role is `<prefix>-batch-replication`. */
+    roleNamePrefix: string;
     accountId: string;
     partition: string;
     /** Every egress bucket of the side that has a replication rule. */
@@ -41,7 +41,7 @@ export class BatchReplicationRole extends pulumi.ComponentResource {
     constructor(name: string, args: BatchReplicationRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("transfer:batch:BatchReplicationRole", name, {}, opts);
         const child = { parent: this };
-        const roleName = batchReplicationRoleName(args.partyName);
+        const roleName = batchReplicationRoleName(args.roleNamePrefix);
         this.roleArn = arns.role(args.partition, args.accountId, roleName);
         this.role = new aws.iam.Role(
             name,

@@ -22,11 +22,15 @@ export type ServiceDestinationSpec = Omit<ServiceDestinationConfig, "configKey">
 
 /**
  * The pass-through settings (encryption, expiry, protection, delete markers,
- * trust; infra/config/keys.ts) reach every component as config decided them.
+ * trust; infra/config/keys.ts) reach every component as config decided them;
+ * each counterpart link takes its own encryption instead (its spec's
+ * `encryption`, which defaults to the stack's).
  */
 export interface ExchangeSideArgs extends PassThroughSettings {
     /** Our party name (`s3-transfer:name`): prefixes every child's name. */
     name: string;
+    /** What the side's IAM role names start with (`s3-transfer:roleNamePrefix`); default: `name`. */
+    roleNamePrefix?: string;
     accountId: string;
     partition: string;
     /** The stack's region: vendor drops and service destinations live there. */
@@ -119,12 +123,14 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             );
         }
 
-        const batchReplicationRoleArn = arns.role(args.partition, args.accountId, batchReplicationRoleName(args.name));
+        const roleNamePrefix = args.roleNamePrefix ?? args.name;
+        const batchReplicationRoleArn = arns.role(args.partition, args.accountId, batchReplicationRoleName(roleNamePrefix));
         for (const counterpart of args.counterparts) {
             const link = new CounterpartLink(
                 `${name}-${counterpart.name}`,
                 {
                     ...shared,
+                    encryption: counterpart.encryption,
                     ownName: args.name,
                     ownAccountId: args.accountId,
                     region: counterpart.bucketRegion,
@@ -172,7 +178,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             new BatchReplicationRole(
                 `${name}-batch-replication`,
                 {
-                    partyName: args.name,
+                    roleNamePrefix,
                     accountId: args.accountId,
                     partition: args.partition,
                     egress: replicatedTo.map((c) => ({

@@ -250,6 +250,15 @@ export const TOP_LEVEL_KEYS = [
         doc: "prefix of derived bucket names `<prefix>-<counterpart>-egress` / `-ingress`",
     },
     {
+        key: "roleNamePrefix",
+        type: "string",
+        schema: checked(partyNameProblem),
+        default: ({ name }: DefaultContext) => name,
+        defaultDoc: "`<name>`",
+        fix: "<name>-<stack>   (e.g. acme-bank-eu; lowercase, 2–32 chars)",
+        doc: "prefix of this stack's IAM role names (`<prefix>-to-<counterpart>-replication`, `<prefix>-batch-replication`, `<prefix>-<service>-sync-writer`), which are unique per account: set it on a second stack of this program in the same account, which the plan otherwise refuses (see [Two stacks in one account](#two-stacks-in-one-account)). Changing it on a deployed stack replaces its roles, whose ARNs counterparts have granted",
+    },
+    {
         key: "noncurrentVersionExpirationDays",
         passThrough: true,
         type: "integer",
@@ -292,7 +301,7 @@ export const TOP_LEVEL_KEYS = [
         schema: oneOf(ENCRYPTIONS, "SSE-S3 or SSE-KMS"),
         default: "SSE-S3",
         fix: "SSE-KMS   (or SSE-S3)",
-        doc: "`SSE-S3`, or `SSE-KMS`: a rotating customer managed key per bucket, S3 Bucket Keys on (see [SSE-KMS](setups.md#sse-kms))",
+        doc: "`SSE-S3`, or `SSE-KMS`: a rotating customer managed key per bucket, S3 Bucket Keys on (see [SSE-KMS](setups.md#sse-kms)); the default of every counterpart's `encryption`, and the encryption of vendor drops and service destinations",
     },
     {
         key: "expirationDays",
@@ -464,6 +473,11 @@ export const COUNTERPART_FIELDS = {
         defaultDoc: "the publisher's name",
         fix: "<root prefix agreed with the counterpart, e.g. acme-bank>",
         doc: "`{Root}` of the file-naming convention; only `{root}/…` replicates, in both directions. Both sides must agree (checked through the stack reference)",
+    }),
+    encryption: field(oneOf(ENCRYPTIONS, "SSE-S3 or SSE-KMS"), {
+        defaultDoc: "`s3-transfer:encryption`",
+        fix: "SSE-KMS   (or SSE-S3; the counterpart's ingress uses the same)",
+        doc: "this link's encryption: `SSE-S3`, or `SSE-KMS` (a rotating customer managed key for each of the link's two buckets, S3 Bucket Keys on); both sides of a link use the same, so set it to what the counterpart's hand-over says (`accept-handoff` writes it for a new entry). Links of one stack may differ (see [SSE-KMS](setups.md#sse-kms))",
     }),
     ingressKmsKeyArn: field(arnChecked(parseKmsKeyArn), {
         fix: "arn:aws:kms:<region>:<their-account>:key/<key-id>",

@@ -162,7 +162,7 @@ describe("example setups", () => {
                     isConfigError(err) &&
                     err.problems.length === 1 &&
                     err.problems[0].key === "s3-transfer:partners[0].ingressKmsKeyArn" &&
-                    /is missing, but the ingress bucket is given and this stack uses SSE-KMS/.test(err.problems[0].problem) &&
+                    /is missing, but the ingress bucket is given and this link uses SSE-KMS/.test(err.problems[0].problem) &&
                     /pulumi config set --config-file \S+ --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn' <arn>/.test(err.problems[0].fix),
             );
         });
@@ -178,7 +178,7 @@ describe("example setups", () => {
             assert.deepStrictEqual(rule.destination.encryptionConfiguration, { replicaKmsKeyId: linksOf(partner)["acme-bank"].ingressKmsKeyArn });
             await assert.rejects(
                 planUncached({ stack: "prod", configFile: kms("prod"), stackOutputs: { "organization/s3-transfer/partner-prod": (await plan("partner-prod")).outputs } }),
-                (err: unknown) => isConfigError(err) && /the encryption of its ingress bucket\): is SSE-S3, but this stack uses SSE-KMS/.test(err.message),
+                (err: unknown) => isConfigError(err) && /the encryption of its ingress bucket\): is SSE-S3, but this link uses SSE-KMS/.test(err.message),
             );
         });
     });

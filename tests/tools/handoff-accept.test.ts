@@ -436,7 +436,7 @@ describe("npm run accept-handoff", () => {
                     h.link.encryption = "SSE-KMS";
                     h.link.ingressKmsKeyArn = "arn:aws:kms:us-east-1:111122223333:key/abc";
                 },
-                /#\/link\/encryption: is SSE-KMS, but this stack uses SSE-S3/,
+                /#\/link\/encryption: is SSE-KMS, but this link uses SSE-S3/,
             ],
             [
                 "a bucket name S3 refuses",

@@ -21,7 +21,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, ConfigProblem } from "../../infra/config/errors";
 import { qualifiedStackName } from "../../infra/config/rules";
-import { applyProjectConfig, loadProjectFile } from "../../infra/config/project-file";
+import { fixInFile } from "../../infra/config/keys";
+import { applyProjectConfig, loadProjectFile, ProjectFile } from "../../infra/config/project-file";
+import { collisionProblems, nameCollisions, StackNames } from "../../infra/naming/account-names";
 import { assertProjectName } from "../../infra/config/project-name";
 import { parseSideConfig, refuseLegacyKeys, SideConfig } from "../../infra/config/schema";
 import { loadStackFile, locateProblems, StackFile } from "../../infra/config/stack-file";
@@ -110,6 +112,28 @@ function resolveReference(qualified: string, own: { organization: string; projec
     return { file };
 }
 
+/**
+ * The other stacks of the folder (its `Pulumi.<stack>.yaml` files), each with
+ * its config as the engine would hand it over; a stack whose config is
+ * invalid is left out, since its own plan reports it.
+ */
+function otherStacksOf(folder: string, own: { stack: string; file: string }, projectFile: ProjectFile): StackNames[] {
+    const others: StackNames[] = [];
+    for (const entry of fs.readdirSync(folder)) {
+        const stack = /^Pulumi\.(.+)\.ya?ml$/.exec(entry)?.[1];
+        const file = path.join(folder, entry);
+        if (stack === undefined || stack === own.stack || path.resolve(file) === path.resolve(own.file)) continue;
+        try {
+            const loaded = loadStackFile(file);
+            const config = applyProjectConfig(projectFile, stack, loaded.config, loaded.structured, file);
+            others.push({ stack, file, config: parseSideConfig(config, stack, file) });
+        } catch {
+            // Its own plan names its problems.
+        }
+    }
+    return others;
+}
+
 export async function planProjectStack(options: ProjectPlanOptions): Promise<{ plan: Plan; referenced: Plan[] }> {
     const projectFile = loadProjectFile(PROJECT_ROOT);
     assertProjectName(projectFile.name, projectFile.file);
@@ -129,6 +153,13 @@ export async function planProjectStack(options: ProjectPlanOptions): Promise<{ p
     }
     // Validates before planning anything, so a config error names this stack's keys first.
     const config = parseLocated(engineConfig, stackFile, options.stack);
+    // Names unique per account (or everywhere) that another stack of this repository creates too: the second `up` would fail.
+    const own: StackNames = { stack: options.stack, file: stackFile.file, config };
+    const collisions = otherStacksOf(folder, own, projectFile).flatMap((other) => nameCollisions(own, other));
+    if (collisions.length) {
+        const problems = collisionProblems(own, collisions).map((p) => ({ ...p, fix: fixInFile(p.fix, stackFile.file, options.stack) }));
+        throw locateProblems(new ConfigError(problems), stackFile);
+    }
     const depth = options.referenceDepth ?? 1;
     const stackOutputs: StackOutputsByName = { ...options.stackOutputs };
     const referenced: Plan[] = [];

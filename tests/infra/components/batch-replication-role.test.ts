@@ -12,7 +12,7 @@ const COMPONENT = "transfer:batch:BatchReplicationRole batch";
 
 function args(change: Partial<BatchReplicationRoleArgs>): BatchReplicationRoleArgs {
     return {
-        partyName: "acme",
+        roleNamePrefix: "acme",
         accountId: TEST_ACCOUNT_ID,
         partition: TEST_PARTITION,
         egress: [
