@@ -70,6 +70,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
             root: link.root,
             region: link.region,
             encryption: c.spec.encryption,
+            fileNamePrefix: c.spec.fileNamePrefix,
             egressBucketArn: link.egressBucketArn,
             ingressBucketArn: link.ingressBucketArn,
             replicationRoleArn: link.replicationRoleArn,

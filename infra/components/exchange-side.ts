@@ -155,6 +155,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             this.linkOutputs[counterpart.name] = {
                 state: counterpart.state,
                 root: counterpart.root,
+                fileNamePrefix: counterpart.fileNamePrefix,
                 region: counterpart.bucketRegion,
                 egressBucketName: counterpart.egressBucketName,
                 egressBucketArn: link.egress.bucketArn,

@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { fingerprintProblem } from "../handoff/fingerprint";
+import { fileNamePrefixProblem } from "../naming/file-key";
 import {
     accountIdProblem,
     bucketNameProblem,
@@ -473,6 +474,11 @@ export const COUNTERPART_FIELDS = {
         defaultDoc: "the publisher's name",
         fix: "<root prefix agreed with the counterpart, e.g. acme-bank>",
         doc: "`{Root}` of the file-naming convention; only `{root}/…` replicates, in both directions. Both sides must agree (checked through the stack reference)",
+    }),
+    fileNamePrefix: field(checked(fileNamePrefixProblem), {
+        defaultDoc: "the partner's `name` in upper case (`CDLX` for `cdlx`)",
+        fix: "<the prefix the partner's guide gives its files, e.g. CDLX>",
+        doc: "`<PREFIX>` of the link's file names, `{root}/{YYYY-MM-DD}/<PREFIX>_<file-type>_…` ([file naming](file-naming.md)): upper-case letters, digits and hyphens; both sides of a link use the same, which the partner's guide gives (CDLX's: `CDLX`). `npm run key` and the canary take it from here",
     }),
     encryption: field(oneOf(ENCRYPTIONS, "SSE-S3 or SSE-KMS"), {
         defaultDoc: "`s3-transfer:encryption`",

@@ -33,6 +33,7 @@ import {
 } from "./keys";
 import { ArrivingEndpoints, EndpointProblem, endpointProblems, HandedOverEndpoints } from "../contract/endpoints";
 import { bucketNameProblem, parsePrincipalArn, partitionOf, regionProblem, roleNameProblem } from "./rules";
+import { defaultFileNamePrefix } from "../naming/file-key";
 
 export { COUNTERPART_STATES, COUNTERPARTS_KEY } from "./keys";
 export type { CounterpartState, Encryption, Side } from "./keys";
@@ -59,6 +60,8 @@ export interface CounterpartConfig {
     state: CounterpartState;
     /** `{Root}` of the file-naming convention: what replicates, in both directions, lives under `{root}/`. */
     root: string;
+    /** `<PREFIX>` of the link's file names: the entry's `fileNamePrefix`, or the partner's name in upper case. */
+    fileNamePrefix: string;
     /** This link's encryption: the entry's `encryption`, or the stack's `s3-transfer:encryption`; both sides of a link use the same. */
     encryption: Encryption;
     egressBucketName: string;
@@ -489,6 +492,7 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
         name: entry.name,
         state: entry.state,
         root: entry.root ?? publisherName,
+        fileNamePrefix: entry.fileNamePrefix ?? defaultFileNamePrefix(own.side === "publisher" ? entry.name : own.name),
         encryption,
         egressBucketName,
         ingressBucketName,

@@ -352,7 +352,8 @@ describe("npm run audit-query", () => {
             assert.strictEqual(sqlBlocks(text, "assumed-role/").length, 1);
             assert.match(text, /marketco's replication role is pending/);
             // The loyaltyco link's root is not the publisher's name: the placeholder says so.
-            assert.ok(text.includes("WHERE object_key = 'acme-files/YYYY-MM-DD/CDLX_"));
+            // loyaltyco's link names its files with its own prefix (its name in upper case, as none is set).
+            assert.ok(text.includes("WHERE object_key = 'acme-files/YYYY-MM-DD/LOYALTYCO_"));
             assert.ok(
                 text.includes(
                     "s3://acme-bank-handover-logs-eu-west-1/s3-access-logs/acme-bank-handover-marketco-ingress/111122223333/eu-west-1/acme-bank-handover-marketco-ingress/",

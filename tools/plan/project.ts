@@ -22,13 +22,13 @@ import * as path from "path";
 import { ConfigError, ConfigProblem } from "../../infra/config/errors";
 import { qualifiedStackName } from "../../infra/config/rules";
 import { fixInFile } from "../../infra/config/keys";
-import { applyProjectConfig, loadProjectFile, ProjectFile } from "../../infra/config/project-file";
+import { loadProjectFile, ProjectFile } from "../../infra/config/project-file";
 import { collisionProblems, nameCollisions, StackNames } from "../../infra/naming/account-names";
 import { assertProjectName } from "../../infra/config/project-name";
-import { parseSideConfig, refuseLegacyKeys, SideConfig } from "../../infra/config/schema";
-import { loadStackFile, locateProblems, StackFile } from "../../infra/config/stack-file";
+import { loadStackFile, locateProblems } from "../../infra/config/stack-file";
 import { DIY_ORGANIZATION, Plan, runPlan } from "./engine";
 import { StackOutputsByName } from "./mocks";
+import { loadSideConfig } from "./side-config";
 import { PROJECT_ROOT, stackConfigFile } from "../root";
 
 export { PROJECT_ROOT };
@@ -69,14 +69,6 @@ export interface ProjectPlanOptions {
 async function program(): Promise<object> {
     const { main } = await import("../../stacks");
     return main();
-}
-
-function parseLocated(config: Record<string, string>, stackFile: StackFile, stack: string): SideConfig {
-    try {
-        return parseSideConfig(config, stack, stackFile.file);
-    } catch (err) {
-        throw locateProblems(err, stackFile);
-    }
 }
 
 /**
@@ -124,9 +116,7 @@ function otherStacksOf(folder: string, own: { stack: string; file: string }, pro
         const file = path.join(folder, entry);
         if (stack === undefined || stack === own.stack || path.resolve(file) === path.resolve(own.file)) continue;
         try {
-            const loaded = loadStackFile(file);
-            const config = applyProjectConfig(projectFile, stack, loaded.config, loaded.structured, file);
-            others.push({ stack, file, config: parseSideConfig(config, stack, file) });
+            others.push({ stack, file, config: loadSideConfig(projectFile, stack, file).config });
         } catch {
             // Its own plan names its problems.
         }
@@ -140,19 +130,9 @@ export async function planProjectStack(options: ProjectPlanOptions): Promise<{ p
     const project = projectFile.name;
     const organization = options.organization ?? DIY_ORGANIZATION;
     const stackFileName = options.configFile ?? stackConfigFile(options.stack);
-    const stackFile = loadStackFile(stackFileName, options.configFile ? "--config" : undefined);
     const folder = stacksFolderOf(stackFileName);
-    // The engine applies Pulumi.yaml's declarations (defaults, required keys, types) before the program sees the config.
-    let engineConfig: Record<string, string>;
-    try {
-        // Said first: Pulumi would only say that the renamed keys are missing.
-        refuseLegacyKeys(stackFile.config, stackFile.file);
-        engineConfig = applyProjectConfig(projectFile, options.stack, stackFile.config, stackFile.structured, stackFile.file);
-    } catch (err) {
-        throw locateProblems(err, stackFile);
-    }
     // Validates before planning anything, so a config error names this stack's keys first.
-    const config = parseLocated(engineConfig, stackFile, options.stack);
+    const { stackFile, engineConfig, config } = loadSideConfig(projectFile, options.stack, stackFileName, options.configFile ? "--config" : undefined);
     // Names unique per account (or everywhere) that another stack of this repository creates too: the second `up` would fail.
     const own: StackNames = { stack: options.stack, file: stackFile.file, config };
     const collisions = otherStacksOf(folder, own, projectFile).flatMap((other) => nameCollisions(own, other));

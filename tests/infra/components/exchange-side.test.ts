@@ -28,6 +28,7 @@ const COUNTERPARTS: CounterpartSpec[] = [
         name: "globex",
         state: "active",
         root: "acme",
+        fileNamePrefix: "GLOBEX",
         encryption: "SSE-S3",
         egressBucketName: "acme-to-globex",
         ingressBucketName: "acme-from-globex",
@@ -47,6 +48,7 @@ const COUNTERPARTS: CounterpartSpec[] = [
         name: "initech",
         state: "active",
         root: "acme",
+        fileNamePrefix: "INITECH",
         encryption: "SSE-S3",
         egressBucketName: "acme-to-initech",
         ingressBucketName: "acme-from-initech",
@@ -118,6 +120,7 @@ function expectedLink(spec: CounterpartSpec) {
     return {
         state: spec.state,
         root: spec.root,
+        fileNamePrefix: spec.fileNamePrefix,
         region: spec.bucketRegion,
         egressBucketName: spec.egressBucketName,
         egressBucketArn: bucketArn(spec.egressBucketName),

@@ -69,6 +69,7 @@ describe("stack config validation", () => {
                     name: "cdlx",
                     state: "active",
                     root: "acme-bank",
+                    fileNamePrefix: "CDLX",
                     encryption: "SSE-S3",
                     egressBucketName: "acme-bank-prod-cdlx-egress",
                     ingressBucketName: "acme-bank-prod-cdlx-ingress",
