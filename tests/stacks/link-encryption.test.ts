@@ -20,6 +20,7 @@ import { isConfigError } from "../../infra/config/errors";
 import { parseSideConfig } from "../../infra/config/schema";
 import { HandoverDocument } from "../../infra/handoff/document";
 import { fingerprintOf } from "../../infra/handoff/fingerprint";
+import { accessMatrix } from "../../tools/access/index";
 import { acceptHandover, HandoverRefused } from "../../tools/handoff/accept";
 import { Plan } from "../../tools/plan/engine";
 import { configVariant, documentOf, fixtureFile, forBucket, linksOf, ofType, one, plan, planUncached, T } from "../helpers/plans";
@@ -160,6 +161,23 @@ describe("encryption per link", () => {
                 statements.filter((s) => String(s.Action).startsWith("kms:")).map((s) => s.Resource),
                 [keyArnOf(p, "acme-bank-eurolink-egress")],
             );
+        });
+
+        it("keeps the access matrix: no request decided otherwise than designed, and CDLX's account may use no key", async () => {
+            const result = await accessMatrix("mixed-encryption", { configFile: EXAMPLE });
+            assert.deepStrictEqual(result.mismatches, []);
+            const kmsRows = (link: string) => result.rows.filter((r) => r.kind === "kms" && r.link === link && r.status === "evaluated");
+            assert.ok(kmsRows("cdlx").length > 0);
+            assert.deepStrictEqual(
+                kmsRows("cdlx").filter((r) => r.decision === "Allowed" && r.principal.startsWith("cdlx")),
+                [],
+            );
+            // The keys the matrix knows are EuroLink's link's two and the alert topic's: none for CDLX's link.
+            assert.deepStrictEqual([...new Set(kmsRows("cdlx").map((r) => r.resource))].sort(), [
+                "key acme-bank-alerts-us-east-1",
+                "key acme-bank-eurolink-egress",
+                "key acme-bank-eurolink-ingress",
+            ]);
         });
 
         it("says each link's own encryption in the hand-over of that link", () => {
