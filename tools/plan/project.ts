@@ -76,7 +76,7 @@ async function program(): Promise<object> {
  * or, outside the repository's root (fixtures, examples), `<stack>.yaml`.
  * Undefined when the folder holds no such stack.
  */
-export function siblingStackFile(folder: string, stack: string): string | undefined {
+function siblingStackFile(folder: string, stack: string): string | undefined {
     const candidates = [path.join(folder, `Pulumi.${stack}.yaml`)];
     if (path.resolve(folder) !== path.resolve(PROJECT_ROOT)) candidates.push(path.join(folder, `${stack}.yaml`));
     return candidates.find((file) => fs.existsSync(file));
