@@ -152,7 +152,7 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
             `agree on one root: pulumi config set --path '${counterpart.configKey}.root' ${link.root}   (or change it there)`,
         );
     }
-    // A deployed stack exports its ingress key exactly when its buckets are SSE-KMS.
+    // A deployed stack exports a link's ingress key exactly when the link's buckets are SSE-KMS.
     const theirEncryption = link.ingressKmsKeyArn ? "SSE-KMS" : "SSE-S3";
     const arriving: ArrivingEndpoints = {
         accountId: peer.outputs.accountId,
@@ -162,13 +162,13 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
         ingressKmsKeyArn: link.ingressKmsKeyArn,
         encryption: theirEncryption,
     };
-    const found = endpointProblems(arriving, own);
+    const found = endpointProblems(arriving, { accountId: own.accountId, partition: own.partition, encryption: counterpart.encryption });
     if (found.length) {
         for (const { field, rule, problem } of found) {
             const output = field === "accountId" ? "accountId" : field === "encryption" ? `links.${own.name} (the encryption of its ingress bucket)` : `links.${own.name}.${field}`;
             const fix =
                 rule === "encryption"
-                    ? `agree on one encryption: set ${configKey("encryption")} to ${own.encryption} in ${theirConfig} and run \`pulumi up\` on ${stack} (or ${theirEncryption} here)`
+                    ? `agree on one encryption for this link: pulumi config set --path '${counterpart.configKey}.encryption' ${theirEncryption} here (this link alone), or make their link to ${own.name} ${counterpart.encryption} in ${theirConfig} (its entry's encryption, or ${configKey("encryption")}) and run \`pulumi up\` on ${stack}`
                     : rule === "own-account"
                       ? `deploy ${stack} to ${counterpart.name}'s own account`
                       : redeploy;

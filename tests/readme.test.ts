@@ -106,7 +106,7 @@ describe("README and docs/", () => {
         }
     });
 
-    it("shows the access matrix of prod as the simulator decides it now (npm run docs:matrix regenerates it)", async () => {
+    it("shows the access matrix of the example canary-pair-publisher as the simulator decides it now (npm run docs:matrix regenerates it)", async () => {
         assert.strictEqual(pageMatrix(fs.readFileSync(MATRIX_PAGE, "utf8")), await generatedMatrix());
     });
 });

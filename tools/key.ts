@@ -7,37 +7,82 @@
  * Exit 0: done, every key valid; 1: some key invalid; 2: usage error.
  */
 import { rootPrefixProblem } from "../infra/config/rules";
-import { batchKeys, buildFileKey, FileKeyPartError, FileKeyParts, parseFileKey, ParsedFileKey } from "../infra/naming/file-key";
-import { CommandGroup, main, subcommand, UsageError, wholeNumber } from "./cli/runner";
+import { batchKeys, buildFileKey, FileKeyPartError, FileKeyParts, fileNamePrefixProblem, parseFileKey, ParsedFileKey } from "../infra/naming/file-key";
+import { CommandGroup, main, STACK_OPTIONS, stackTarget, subcommand, UsageError, wholeNumber } from "./cli/runner";
+import { PROJECT_ROOT } from "./root";
 import { readStdinSync } from "./stdin";
 
 const USAGE = `usage: npm run key -- <command> [options]
 
-  build --root <root> --type <file-type> --date <YYYY-MM-DD> [--epoch <unix-seconds>]
+  build <link> --type <file-type> --date <YYYY-MM-DD> [--epoch <unix-seconds>]
         (--part <i> --of <n> | --of <n> --all | --parts <n>) [--json]
       Print the key of one file, or every key of a batch, one per line.
       --epoch defaults to now. Exit 2 if a value breaks the convention.
 
-  parse [--root <root>] [--json] [--] [key...]
+  parse [<link>] [--json] [--] [key...]
       Print each valid key with its parts as a JSON line; the reason for each
       invalid key goes to stderr.
 
-  check [--root <root>] [--json] [--] [key...]
+  check [<link>] [--json] [--] [key...]
       Print the reason for each invalid key, and a count on stderr.
+
+  <link> is the link whose keys these are, by its root and file-name prefix:
+    (--stack <name> | --config <file>) --counterpart <name>
+                  the link's root and fileNamePrefix, from the stack's config
+    --root <root> --prefix <PREFIX>
+                  given as they are (parse and check take either or both)
+  build needs both; parse and check then also require every key to sit
+  directly under <root>/ (the prefix replication copies) and to start with
+  <PREFIX>_. Without a link they read any valid root and prefix.
 
   parse and check read keys from stdin, one per line, when none are given;
   lines of "aws s3 ls --recursive" output are read as the key they list.
-  --root  also require every key to sit directly under <root>/, the prefix
-          that replication copies.
   --json  one JSON object per key on stdout: {"key","ok":true,"parts"} or
           {"key","ok":false,"reason"}.
   --help  (or help, or -h) print this usage, before or after the command.
 
 exit status: 0 all keys valid, 1 some key invalid, 2 usage error.`;
 
+/** The options that name a link: its stack and counterpart, or its root and prefix as they are. */
+const LINK_OPTIONS = { ...STACK_OPTIONS, counterpart: { type: "string" }, root: { type: "string" }, prefix: { type: "string" } } as const;
+
+interface LinkNaming {
+    root?: string;
+    prefix?: string;
+}
+
+/**
+ * The root and file-name prefix the options name: the link of `--counterpart`
+ * in the stack's config (read as the plan reads it), or `--root`/`--prefix`
+ * as given, each checked as the config checks it.
+ */
+export async function linkNaming(values: { stack?: string; config?: string; counterpart?: string; root?: string; prefix?: string }): Promise<LinkNaming> {
+    const byStack = values.stack !== undefined || values.config !== undefined;
+    if (byStack || values.counterpart !== undefined) {
+        if (values.root !== undefined || values.prefix !== undefined)
+            throw new UsageError("give the link by --stack/--config with --counterpart, or by --root and --prefix, not both");
+        if (!byStack) throw new UsageError("--counterpart <name> names a link of a stack: give --stack <name> or --config <file> too");
+        const target = stackTarget(values);
+        // Loaded only with a stack: building and checking keys alone stays quick.
+        const [{ loadProjectFile }, { loadSideConfig }] = await Promise.all([import("../infra/config/project-file"), import("./plan/side-config")]);
+        const { config } = loadSideConfig(loadProjectFile(PROJECT_ROOT), target.stack, target.configFile, target.explicitConfig ? "--config" : undefined);
+        const names = config.counterparts.map((c) => c.name);
+        if (values.counterpart === undefined) throw new UsageError(`--counterpart <name> is required with a stack: one of ${names.join(", ")}`);
+        const link = config.counterparts.find((c) => c.name === values.counterpart);
+        if (!link) throw new UsageError(`--counterpart ${values.counterpart}: stack ${target.stack} has no such counterpart; its counterparts are ${names.join(", ")}`);
+        return { root: link.root, prefix: link.fileNamePrefix };
+    }
+    const rootProblem = values.root !== undefined ? rootPrefixProblem(values.root) : undefined;
+    if (rootProblem) throw new UsageError(`--root: ${rootProblem}`);
+    const prefixProblem = values.prefix !== undefined ? fileNamePrefixProblem(values.prefix) : undefined;
+    if (prefixProblem) throw new UsageError(`--prefix: ${prefixProblem}`);
+    return { ...(values.root !== undefined ? { root: values.root } : {}), ...(values.prefix !== undefined ? { prefix: values.prefix } : {}) };
+}
+
 /** Build errors name the option the user typed, not the field of FileKeyParts. */
 const OPTION_OF: Record<keyof FileKeyParts, string> = {
     root: "--root",
+    prefix: "--prefix",
     fileType: "--type",
     date: "--date",
     epoch: "--epoch",
@@ -47,7 +92,7 @@ const OPTION_OF: Record<keyof FileKeyParts, string> = {
 
 const build = subcommand({
     options: {
-        root: { type: "string" },
+        ...LINK_OPTIONS,
         type: { type: "string" },
         date: { type: "string" },
         epoch: { type: "string" },
@@ -57,8 +102,12 @@ const build = subcommand({
         all: { type: "boolean" },
         json: { type: "boolean" },
     },
-    run({ values }, io) {
-        for (const name of ["root", "type", "date"] as const) {
+    async run({ values }, io) {
+        const link = await linkNaming(values);
+        if (link.root === undefined) throw new UsageError("--root is required (or name the link with --stack <name> --counterpart <name>)");
+        if (link.prefix === undefined)
+            throw new UsageError("--prefix is required: the link's file-name prefix, e.g. CDLX (or name the link with --stack <name> --counterpart <name>)");
+        for (const name of ["type", "date"] as const) {
             if (values[name] === undefined) throw new UsageError(`--${name} is required`);
         }
         if (values.parts !== undefined && (values.of !== undefined || values.part !== undefined || values.all)) {
@@ -69,7 +118,8 @@ const build = subcommand({
         if (values.part !== undefined && values.of === undefined) throw new UsageError("--part <i> needs --of <n>");
 
         const common = {
-            root: values.root!,
+            root: link.root,
+            prefix: link.prefix,
             fileType: values.type!,
             date: values.date!,
             epoch: values.epoch === undefined ? Math.floor(Date.now() / 1000) : wholeNumber("--epoch", values.epoch),
@@ -99,14 +149,10 @@ const build = subcommand({
 /** `parse` or `check`, reading keys from the arguments or else from `stdinText`. */
 function inspect(command: "parse" | "check", stdinText: StdinText) {
     return subcommand({
-        options: { root: { type: "string" }, json: { type: "boolean" } },
+        options: { ...LINK_OPTIONS, json: { type: "boolean" } },
         allowPositionals: true,
-        run({ values, positionals }, io) {
-            const root = values.root;
-            if (root !== undefined) {
-                const problem = rootPrefixProblem(root);
-                if (problem) throw new UsageError(`--root: ${problem}`);
-            }
+        async run({ values, positionals }, io) {
+            const link = await linkNaming(values);
             let keys = positionals;
             if (keys.length === 0) {
                 const text = stdinText();
@@ -116,7 +162,7 @@ function inspect(command: "parse" | "check", stdinText: StdinText) {
             }
             let invalid = 0;
             for (const key of keys) {
-                const result: ParsedFileKey = parseFileKey(key, { root });
+                const result: ParsedFileKey = parseFileKey(key, link);
                 if (!result.ok) invalid++;
                 if (values.json) {
                     io.stdout(`${JSON.stringify(result.ok ? { key, ok: true, parts: result.parts } : { key, ok: false, reason: result.reason })}\n`);

@@ -22,7 +22,9 @@ export type ServiceDestinationSpec = Omit<ServiceDestinationConfig, "configKey">
 
 /**
  * The pass-through settings (encryption, expiry, protection, delete markers,
- * trust; infra/config/keys.ts) reach every component as config decided them.
+ * trust; infra/config/keys.ts) reach every component as config decided them;
+ * each counterpart link takes its own encryption instead (its spec's
+ * `encryption`, which defaults to the stack's).
  */
 export interface ExchangeSideArgs extends PassThroughSettings {
     /** Our party name (`s3-transfer:name`): prefixes every child's name. */
@@ -216,6 +218,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
                 `${name}-${counterpart.name}`,
                 {
                     ...shared,
+                    encryption: counterpart.encryption,
                     ownName: args.name,
                     ownAccountId: args.accountId,
                     region: counterpart.bucketRegion,
@@ -242,6 +245,7 @@ export abstract class ExchangeSide extends pulumi.ComponentResource {
             this.linkOutputs[counterpart.name] = {
                 state: counterpart.state,
                 root: counterpart.root,
+                fileNamePrefix: counterpart.fileNamePrefix,
                 region: counterpart.bucketRegion,
                 egressBucketName: counterpart.egressBucketName,
                 egressBucketArn: link.egress.bucketArn,

@@ -107,6 +107,50 @@ Each entry of \`${configKey("partners")}\` / \`${configKey("publishers")}\` come
 
 ${fieldTable(COUNTERPART_FIELDS)}
 
+### Encryption per link
+
+A counterpart's \`encryption\` is its link's own: one stack can exchange with a
+partner on SSE-S3 and with another on SSE-KMS. Both sides of one link use the
+same encryption (SSE-KMS replicas are encrypted with the other side's ingress
+key, which an SSE-S3 side does not have), so each entry follows its
+counterpart: an SSE-KMS link gets a customer managed key for each of its two
+buckets, the key grants and the replica-key rule its replication needs, and its
+sheet and hand-over say SSE-KMS; an SSE-S3 link gets none of that. The stack's
+\`${NAMESPACE}:encryption\` is the default of every entry that does not set one,
+and the encryption of vendor drops and service destinations. When a counterpart
+hands over another encryption than its entry's, the plan names the entry's
+field to set (\`pulumi config set --path '${NAMESPACE}:partners[0].encryption' SSE-KMS\`),
+which changes this link alone; \`accept-handoff\` writes the field for a new
+entry whose hand-over differs from the stack's default.
+
+## Two stacks in one account
+
+S3 bucket names are unique across all accounts, and IAM role names, SNS topic
+names, CloudWatch alarm names and CloudTrail trail names are unique within an
+account (or its region). Bucket, topic and alarm names start with
+\`${NAMESPACE}:bucketPrefix\`, which defaults to \`<name>-<stack>\`, so two stacks
+differ there by default. IAM role names start with
+\`${NAMESPACE}:roleNamePrefix\`, which defaults to the party name, and the trail
+is \`${NAMESPACE}:auditTrailName\`, \`<name>-transfer-data-events\` by default: two
+stacks of one party in one account (a second region, a second line of
+business) would create the same roles, and the second \`pulumi up\` would fail
+with \`EntityAlreadyExists\`.
+
+The program does not rename roles to avoid that: a counterpart's bucket and
+key policies name our replication role by its ARN (\`aws:PrincipalArn\`), so a
+derived rename of a deployed stack's roles would stop its live replication
+until every counterpart had granted the new ARN. Instead \`npm run plan\` reads
+every \`Pulumi.<stack>.yaml\` beside the stack it plans, and refuses (exit 2)
+when two of them would create the same name in one account (or the same
+bucket anywhere), naming both stacks, the account, every colliding name and
+the key that separates them. Set it on the stack that is not deployed yet,
+e.g. \`pulumi config set ${NAMESPACE}:roleNamePrefix acme-bank-eu\`; existing
+stacks keep their names, since the defaults are the names they were deployed
+with. The tests of a repository's own stacks plan each of them, so a
+colliding pair fails \`npm test\` before it reaches \`pulumi up\`. Stacks of
+other repositories or backends in the same account are not visible to the
+plan: give them their own prefixes.
+
 ## Vendor drop fields
 
 Each entry of \`${configKey("vendorDrops")}\`:

@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { fingerprintProblem } from "../handoff/fingerprint";
+import { fileNamePrefixProblem } from "../naming/file-key";
 import {
     accountIdProblem,
     bucketNameProblem,
@@ -250,6 +251,15 @@ export const TOP_LEVEL_KEYS = [
         doc: "prefix of derived bucket names `<prefix>-<counterpart>-egress` / `-ingress`",
     },
     {
+        key: "roleNamePrefix",
+        type: "string",
+        schema: checked(partyNameProblem),
+        default: ({ name }: DefaultContext) => name,
+        defaultDoc: "`<name>`",
+        fix: "<name>-<stack>   (e.g. acme-bank-eu; lowercase, 2–32 chars)",
+        doc: "prefix of this stack's IAM role names (`<prefix>-to-<counterpart>-replication`, `<prefix>-batch-replication`, `<prefix>-<service>-sync-writer`), which are unique per account: set it on a second stack of this program in the same account, which the plan otherwise refuses (see [Two stacks in one account](#two-stacks-in-one-account)). Changing it on a deployed stack replaces its roles, whose ARNs counterparts have granted",
+    },
+    {
         key: "noncurrentVersionExpirationDays",
         passThrough: true,
         type: "integer",
@@ -301,7 +311,7 @@ export const TOP_LEVEL_KEYS = [
         schema: oneOf(ENCRYPTIONS, "SSE-S3 or SSE-KMS"),
         default: "SSE-S3",
         fix: "SSE-KMS   (or SSE-S3)",
-        doc: "`SSE-S3`, or `SSE-KMS`: a rotating customer managed key per bucket, S3 Bucket Keys on (see [SSE-KMS](setups.md#sse-kms))",
+        doc: "`SSE-S3`, or `SSE-KMS`: a rotating customer managed key per bucket, S3 Bucket Keys on (see [SSE-KMS](setups.md#sse-kms)); the default of every counterpart's `encryption`, and the encryption of vendor drops and service destinations",
     },
     {
         key: "expirationDays",
@@ -448,8 +458,8 @@ export const COUNTERPART_FIELDS = {
         doc: `the counterpart's \`${configKey("name")}\``,
     }),
     stack: field(checked(stackNameProblem), {
-        fix: "<the counterpart's stack of this project, e.g. partner-prod>",
-        doc: "the counterpart's stack of this program in the same backend: `<stack>` (e.g. `partner-prod`, qualified with the backend's organization and this project) or `<organization>/<project>/<stack>`; exclusive with the hand-over fields. Both stacks must exist (`pulumi stack init`) before either `up` (see [Deploying a pair](deploy.md)); a counterpart run by another company comes by hand-over instead",
+        fix: "<the counterpart's stack of this project, e.g. partner-preprod>",
+        doc: "the counterpart's stack of this program in the same backend, run by the same team: `<stack>` (e.g. `partner-preprod`, qualified with the backend's organization and this project) or `<organization>/<project>/<stack>`; exclusive with the hand-over fields. Both stacks must exist (`pulumi stack init`) before either `up` (see [Deploying a pair](deploy.md)); a counterpart run by another company comes by hand-over instead",
     }),
     state: field(oneOf(COUNTERPART_STATES), {
         default: "active",
@@ -473,6 +483,16 @@ export const COUNTERPART_FIELDS = {
         defaultDoc: "the publisher's name",
         fix: "<root prefix agreed with the counterpart, e.g. acme-bank>",
         doc: "`{Root}` of the file-naming convention; only `{root}/…` replicates, in both directions. Both sides must agree (checked through the stack reference)",
+    }),
+    fileNamePrefix: field(checked(fileNamePrefixProblem), {
+        defaultDoc: "the partner's `name` in upper case (`CDLX` for `cdlx`)",
+        fix: "<the prefix the partner's guide gives its files, e.g. CDLX>",
+        doc: "`<PREFIX>` of the link's file names, `{root}/{YYYY-MM-DD}/<PREFIX>_<file-type>_…` ([file naming](file-naming.md)): upper-case letters, digits and hyphens; both sides of a link use the same, which the partner's guide gives (CDLX's: `CDLX`). `npm run key` and the canary take it from here",
+    }),
+    encryption: field(oneOf(ENCRYPTIONS, "SSE-S3 or SSE-KMS"), {
+        defaultDoc: "`s3-transfer:encryption`",
+        fix: "SSE-KMS   (or SSE-S3; the counterpart's ingress uses the same)",
+        doc: "this link's encryption: `SSE-S3`, or `SSE-KMS` (a rotating customer managed key for each of the link's two buckets, S3 Bucket Keys on); both sides of a link use the same, so set it to what the counterpart's hand-over says (`accept-handoff` writes it for a new entry). Links of one stack may differ (see [SSE-KMS](setups.md#sse-kms))",
     }),
     ingressKmsKeyArn: field(arnChecked(parseKmsKeyArn), {
         fix: "arn:aws:kms:<region>:<their-account>:key/<key-id>",

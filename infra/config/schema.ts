@@ -33,6 +33,7 @@ import {
 } from "./keys";
 import { ArrivingEndpoints, EndpointProblem, endpointProblems, HandedOverEndpoints } from "../contract/endpoints";
 import { bucketNameProblem, parsePrincipalArn, partitionOf, regionProblem, roleNameProblem } from "./rules";
+import { defaultFileNamePrefix } from "../naming/file-key";
 
 export { COUNTERPART_STATES, COUNTERPARTS_KEY } from "./keys";
 export type { CounterpartState, Encryption, Side } from "./keys";
@@ -59,6 +60,10 @@ export interface CounterpartConfig {
     state: CounterpartState;
     /** `{Root}` of the file-naming convention: what replicates, in both directions, lives under `{root}/`. */
     root: string;
+    /** `<PREFIX>` of the link's file names: the entry's `fileNamePrefix`, or the partner's name in upper case. */
+    fileNamePrefix: string;
+    /** This link's encryption: the entry's `encryption`, or the stack's `s3-transfer:encryption`; both sides of a link use the same. */
+    encryption: Encryption;
     egressBucketName: string;
     ingressBucketName: string;
     replicationRoleName: string;
@@ -132,6 +137,8 @@ export interface SideConfig extends PassThroughSettings {
     name: string;
     /** `s3-transfer:bucketPrefix`: every bucket name the side derives starts with `<bucketPrefix>-`. */
     bucketPrefix: string;
+    /** What this stack's IAM role names start with (`s3-transfer:roleNamePrefix`, the party name by default): unique per account. */
+    roleNamePrefix: string;
     accountId: string;
     region: string;
     partition: string;
@@ -291,6 +298,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
 
     const { side, name, context, accountId, region } = readOwnKeys(raw, stack, problems);
     const bucketPrefix = readKey(raw, "bucketPrefix", context, problems)!;
+    const roleNamePrefix = readKey(raw, "roleNamePrefix", context, problems)!;
     const settings = Object.fromEntries(
         PASS_THROUGH_KEYS.map((key) => [key, readKey(raw, key, context, problems)]).filter(([, value]) => value !== undefined),
     ) as PassThroughSettings;
@@ -304,7 +312,16 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
     const vendorDrops: VendorDropConfig[] = [];
     const serviceDestinations: ServiceDestinationConfig[] = [];
     if (side) {
-        const own: OwnSide = { side, name, accountId, region, bucketPrefix, encryption: settings.encryption, refused: new Set(problems.map((p) => p.key)) };
+        const own: OwnSide = {
+            side,
+            name,
+            accountId,
+            region,
+            bucketPrefix,
+            roleNamePrefix,
+            encryption: settings.encryption,
+            refused: new Set(problems.map((p) => p.key)),
+        };
         const listKey = COUNTERPARTS_KEY[side];
         const otherKey = COUNTERPARTS_KEY[side === "publisher" ? "partner" : "publisher"];
         if (raw[otherKey] !== undefined) {
@@ -334,7 +351,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
             serviceDestinations.push({
                 name: entry.name,
                 bucketName: entry.bucketName ?? `${bucketPrefix}-${entry.name}-sync`,
-                roleName: `${name}-${entry.name}-sync-writer`,
+                roleName: `${roleNamePrefix}-${entry.name}-sync-writer`,
                 servicePrincipalArn: entry.servicePrincipalArn,
                 externalId: entry.externalId,
                 prefix: entry.prefix,
@@ -354,6 +371,7 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
         side: side!,
         name,
         bucketPrefix,
+        roleNamePrefix,
         accountId,
         region,
         partition: partitionOf(region),
@@ -419,12 +437,14 @@ interface OwnSide {
     accountId: string;
     region: string;
     bucketPrefix: string;
+    roleNamePrefix: string;
+    /** The stack's encryption: the default of each link's. */
     encryption: Encryption;
     /** This side's keys whose value was refused: the rules that compare a counterpart with them are not run, so one bad value is one problem. */
     refused: ReadonlySet<string>;
 }
 
-/** The own-side key each endpoint rule compares the counterpart's value with. */
+/** The own-side key each endpoint rule compares the counterpart's value with (the link's encryption: the stack's, unless the entry sets one). */
 const RULE_DEPENDS_ON: Partial<Record<EndpointProblem["rule"], string>> = {
     "own-account": configKey("accountId"),
     partition: "aws:region",
@@ -440,6 +460,7 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
             problem(`${key}.name`, `names this side itself ("${own.name}"); a side cannot be its own counterpart`, `set ${key}.name to the other party's ${configKey("name")}`),
         );
     }
+    const encryption = entry.encryption ?? own.encryption;
     const handoverFields = HANDOVER_FIELDS.filter((f) => entry[f] !== undefined);
     let source: CounterpartSource | undefined;
     if (entry.stack !== undefined) {
@@ -466,17 +487,17 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
             // The one place the field's default applies (a stack entry must not carry the field, so zod leaves it absent).
             replicatesDeleteMarkers: entry.replicatesDeleteMarkers ?? false,
         };
-        checkHandover(source, key, entry.name, own, problems);
+        checkHandover(source, key, entry.name, { ...own, encryption, encryptionSet: entry.encryption !== undefined }, problems);
     }
 
     const bucketPrefix = `${own.bucketPrefix}-${entry.name}`;
     const egressBucketName = entry.egressBucketName ?? `${bucketPrefix}-egress`;
     const ingressBucketName = entry.ingressBucketName ?? `${bucketPrefix}-ingress`;
-    const replicationRoleName = `${own.name}-to-${entry.name}-replication`;
+    const replicationRoleName = `${own.roleNamePrefix}-to-${entry.name}-replication`;
     // Shorter than the replication role's name, so it fits wherever that one does.
-    const batchReplicationRoleName = `${own.name}-to-${entry.name}-batch`;
+    const batchReplicationRoleName = `${own.roleNamePrefix}-to-${entry.name}-batch`;
     const roleProblem = roleNameProblem(replicationRoleName);
-    if (roleProblem) problems.push(problem(`${key}.name`, roleProblem, "use shorter party names"));
+    if (roleProblem) problems.push(problem(`${key}.name`, roleProblem, `use shorter party names, or a shorter ${configKey("roleNamePrefix")}`));
 
     if (problems.length > before || !source) return undefined;
     const publisherName = own.side === "publisher" ? own.name : entry.name;
@@ -484,6 +505,8 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
         name: entry.name,
         state: entry.state,
         root: entry.root ?? publisherName,
+        fileNamePrefix: entry.fileNamePrefix ?? defaultFileNamePrefix(own.side === "publisher" ? entry.name : own.name),
+        encryption,
         egressBucketName,
         ingressBucketName,
         replicationRoleName,
@@ -500,14 +523,21 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
  * `endpointProblems`, as a stack output or a hand-over file does; here each
  * problem is named by its config key, with the `pulumi config` that fixes it.
  */
-function checkHandover(source: Extract<CounterpartSource, { kind: "handover" }>, key: string, counterpart: string, own: OwnSide, problems: ConfigProblem[]): void {
+function checkHandover(
+    source: Extract<CounterpartSource, { kind: "handover" }>,
+    key: string,
+    counterpart: string,
+    /** This side, with the link's encryption, and whether the entry set it (else it is the stack's). */
+    own: OwnSide & { encryptionSet: boolean },
+    problems: ConfigProblem[],
+): void {
     const { kind: _kind, replicatesDeleteMarkers: _markers, ...endpoints } = source;
     // A handed-over key says their ingress is SSE-KMS; no key yet says nothing (config fills in as values arrive).
     const arriving: ArrivingEndpoints = { ...endpoints, ...(endpoints.ingressKmsKeyArn ? { encryption: "SSE-KMS" as const } : {}) };
     const partition = partitionOf(own.region);
     for (const found of endpointProblems(arriving, { accountId: own.accountId, partition, encryption: own.encryption })) {
         const dependsOn = RULE_DEPENDS_ON[found.rule];
-        if (dependsOn && own.refused.has(dependsOn)) continue;
+        if (dependsOn && !(dependsOn === configKey("encryption") && own.encryptionSet) && own.refused.has(dependsOn)) continue;
         problems.push(handoverProblem(found, key, counterpart, partition));
     }
 }
@@ -526,7 +556,7 @@ function handoverProblem({ field, rule, problem: message }: EndpointProblem, key
             return problem(
                 fieldKey,
                 `says ${counterpart}'s ingress bucket ${message}`,
-                `agree on one encryption with ${counterpart}: pulumi config set ${configKey("encryption")} SSE-KMS, or remove the key (pulumi config rm --path '${fieldKey}') if they use SSE-S3`,
+                `make this link SSE-KMS as theirs is: pulumi config set --path '${key}.encryption' SSE-KMS   (only this link changes; or, if they use SSE-S3, remove the key: pulumi config rm --path '${fieldKey}')`,
             );
         case "missing-key":
             return problem(

@@ -21,7 +21,7 @@ export interface ArrivingEndpoints {
     ingressKmsKeyArn?: string;
     /**
      * Their buckets' encryption, when the way it arrives tells: a hand-over file
-     * states it, and a deployed stack exports an ingress key exactly when its
+     * states it, and a deployed stack exports a link's ingress key exactly when its
      * buckets are SSE-KMS. Undefined when it cannot tell: config is filled in
      * as the counterpart hands values over, so an absent key there is pending.
      */
@@ -37,6 +37,7 @@ export type HandedOverEndpoints = Omit<ArrivingEndpoints, "encryption">;
 export interface OwnEndpoints {
     accountId: string;
     partition: string;
+    /** This side's encryption of the link (the counterpart entry's `encryption`, or the stack's). */
     encryption: Encryption;
 }
 
@@ -57,7 +58,7 @@ export type EndpointRule =
     | "key-region"
     /** The two sides of the link use different encryptions. */
     | "encryption"
-    /** This stack is SSE-KMS and the ingress bucket came without its key. */
+    /** This link is SSE-KMS and the ingress bucket came without its key. */
     | "missing-key";
 
 export interface EndpointProblem {
@@ -77,10 +78,10 @@ export interface EndpointProblem {
  * AWS page stating the same-region rule for general purpose buckets, and the
  * pre-production canary proves the pair); one encryption on both sides of a
  * link (SSE-KMS replicas need the other side's ingress key, which an SSE-S3
- * side does not have); and, on an SSE-KMS side, no ingress bucket without its
+ * side does not have); and, on an SSE-KMS link, no ingress bucket without its
  * key (a rule that selects SSE-KMS objects must name the replica key, S3 API
  * Reference, Destination.EncryptionConfiguration; the hand-over file's schema
- * requires the key with SSE-KMS, and a deployed SSE-KMS stack always exports it). Returns one problem per field, in field
+ * requires the key with SSE-KMS, and a deployed SSE-KMS link always exports it). Returns one problem per field, in field
  * order; `encryption` and `missing-key` come last.
  */
 export function endpointProblems(theirs: ArrivingEndpoints, own: OwnEndpoints): EndpointProblem[] {
@@ -115,13 +116,13 @@ export function endpointProblems(theirs: ArrivingEndpoints, own: OwnEndpoints): 
         add(
             "encryption",
             "encryption",
-            `is ${theirs.encryption}, but this stack uses ${own.encryption}; both sides of a link use one encryption (SSE-KMS replicas are encrypted with the other side's ingress key)`,
+            `is ${theirs.encryption}, but this link uses ${own.encryption} here; both sides of a link use one encryption (SSE-KMS replicas are encrypted with the other side's ingress key)`,
         );
     } else if (own.encryption === "SSE-KMS" && theirs.ingressBucketArn !== undefined && theirs.ingressKmsKeyArn === undefined) {
         add(
             "ingressKmsKeyArn",
             "missing-key",
-            "is missing, but the ingress bucket is given and this stack uses SSE-KMS: our replicas in that bucket are encrypted with its key, so the two come together",
+            "is missing, but the ingress bucket is given and this link uses SSE-KMS: our replicas in that bucket are encrypted with its key, so the two come together",
         );
     }
     return problems;

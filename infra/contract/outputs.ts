@@ -16,6 +16,7 @@ import { accountIdProblem, bucketNameProblem, parseBucketArn, parseKmsKeyArn, pa
 import { arnChecked, checked as checkedBy } from "../config/keys";
 import { COUNTERPART_STATES } from "../config/schema";
 import type { HandoverDocument } from "../handoff/document";
+import { fileNamePrefixProblem, GUIDE_FILE_NAME_PREFIX } from "../naming/file-key";
 import { handoverSchemaProblems } from "../handoff/schema";
 
 /** The message of a value of the wrong type: an absent output is "missing", not "expected string, received undefined". */
@@ -45,6 +46,8 @@ export const LinkOutputsSchema = obj({
     /** Where the counterpart is in its life: active, offboarding (grants revoked, replication stopped) or retired. */
     state: oneOf(COUNTERPART_STATES),
     root: text,
+    /** `<PREFIX>` of the link's file names (`{root}/{YYYY-MM-DD}/<PREFIX>_…`); absent from stacks of a program older than the field, whose files all start with `CDLX_`. */
+    fileNamePrefix: checked(fileNamePrefixProblem).optional(),
     /** Region of both buckets. */
     region,
     egressBucketName: bucketName,
@@ -63,6 +66,11 @@ export const LinkOutputsSchema = obj({
     /** "active" once the counterpart's role is admitted to our ingress, else "pending". */
     ingressGrant: oneOf(["active", "pending"]),
 });
+
+/** A link's file-name prefix as its outputs say; outputs of a program older than the field mean the one every key then had. */
+export function linkFileNamePrefix(link: { fileNamePrefix?: string }): string {
+    return link.fileNamePrefix ?? GUIDE_FILE_NAME_PREFIX;
+}
 
 const directBucketFields = {
     bucketName,

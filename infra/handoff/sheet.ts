@@ -13,7 +13,8 @@ import { replicationPermissionsPolicy, replicationTrustPolicy } from "../policie
 import { HandoverDocument, handoverDocument, HandoverSource, handoverTemplate } from "./document";
 import { fingerprintOf } from "./fingerprint";
 
-export const FILE_PATH_CONVENTION = "{Root}/{YYYY-MM-DD}/CDLX_<file-type>_<date>_<epoch>_<i>of<n>.jsonl";
+/** The file path of the partner guide's convention, with `{Root}` and `{PREFIX}` the link's (docs/file-naming.md). */
+export const FILE_PATH_CONVENTION = "{Root}/{YYYY-MM-DD}/{PREFIX}_<file-type>_<date>_<epoch>_<i>of<n>.jsonl";
 
 /** One link of the sheet: this side's link outputs (by the contract), with what the counterpart has handed over. */
 export interface HandoffLink extends Pick<
@@ -33,6 +34,8 @@ export interface HandoffLink extends Pick<
     encryption: Encryption;
     /** Where this side has the link (the stack output `links.<counterpart>.state`); absent: active. */
     state?: CounterpartState;
+    /** `<PREFIX>` of the link's file names. */
+    fileNamePrefix: string;
     /** What the counterpart has handed over so far. */
     theirs: {
         via: "stack reference" | "written hand-over";
@@ -202,7 +205,7 @@ function linkSection(input: HandoffInput, link: HandoffLink): string {
         `| S3 encryption | ${encryption} |`,
         ...(link.ingressKmsKeyArn ? [`| KMS key ARN of our ingress bucket (encrypt your replicas with it) | \`${link.ingressKmsKeyArn}\` |`] : []),
         `| Change object ownership | Enabled: replicas are owned by the destination bucket's owner |`,
-        `| File path | \`${FILE_PATH_CONVENTION.replace("{Root}", link.root)}\` (only \`${link.root}/\` replicates) |`,
+        `| File path | \`${FILE_PATH_CONVENTION.replace("{Root}", link.root).replace("{PREFIX}", link.fileNamePrefix)}\` (only \`${link.root}/\` replicates) |`,
         `| Transport | HTTPS only, TLS 1.2 or later (other requests are denied) |`,
         "",
         "### What we need from you",

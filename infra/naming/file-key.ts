@@ -3,15 +3,19 @@
  *
  *     {root}/{YYYY-MM-DD}/CDLX_<file-type>_<YYYYMMDD>_<epoch>_<i>of<n>.jsonl
  *
- * as pure functions. The guide gives only that template; the grammar decided
- * here, and why, is in docs/file-naming.md. This module must not import
- * Pulumi: producers' tooling (tools/key.ts) loads it on every call.
+ * as pure functions, with the file-name prefix (`CDLX` in CDLX's guide) a
+ * property of each link: `{root}/{YYYY-MM-DD}/<PREFIX>_<file-type>_...`. The
+ * guide gives only that template; the grammar decided here, and why, is in
+ * docs/file-naming.md. This module must not import Pulumi: producers' tooling
+ * (tools/key.ts) loads it on every call.
  */
 import { rootPrefixProblem } from "../config/rules";
 
 export interface FileKeyParts {
     /** `{Root}`: the prefix agreed between the two parties, without its trailing "/". */
     root: string;
+    /** `<PREFIX>`: the link's file-name prefix, before the first `_` (`CDLX` in CDLX's guide). */
+    prefix: string;
     /** `<file-type>`, e.g. `transactions`. */
     fileType: string;
     /** The file's date, `YYYY-MM-DD`: the folder, and `<date>` once its dashes are removed. */
@@ -26,7 +30,13 @@ export interface FileKeyParts {
 
 export type ParsedFileKey = { ok: true; parts: FileKeyParts } | { ok: false; reason: string };
 
-export const FILE_NAME_PREFIX = "CDLX";
+/**
+ * The prefix CDLX's guide gives its files, and the one every key carried
+ * before the prefix became a property of the link: outputs of a stack of that
+ * program, which do not export a link's prefix, mean it.
+ */
+export const GUIDE_FILE_NAME_PREFIX = "CDLX";
+export const MAX_FILE_NAME_PREFIX_LENGTH = 32;
 export const FILE_EXTENSION = ".jsonl";
 /** S3's own limit on a key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
@@ -39,7 +49,28 @@ export const MIN_EPOCH = 946_684_800;
 /** 2099-12-31T23:59:59Z. */
 export const MAX_EPOCH = 4_102_444_799;
 
-const GRAMMAR = "{root}/{YYYY-MM-DD}/CDLX_<file-type>_<YYYYMMDD>_<epoch>_<i>of<n>.jsonl";
+const GRAMMAR = "{root}/{YYYY-MM-DD}/<PREFIX>_<file-type>_<YYYYMMDD>_<epoch>_<i>of<n>.jsonl";
+
+// Upper case, as the guide's `CDLX`, so that it never reads as a file type; `_` separates the fields.
+const FILE_NAME_PREFIX = /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$/;
+
+/** A link's file-name prefix: upper-case letters and digits, single hyphens between them, at most 32 characters. */
+export function fileNamePrefixProblem(value: string): string | undefined {
+    if (value.length > MAX_FILE_NAME_PREFIX_LENGTH) return `must be at most ${MAX_FILE_NAME_PREFIX_LENGTH} characters (has ${value.length})`;
+    if (value.includes("_")) return `must not contain "_" (it separates the fields of the file name), got ${quote(value)}`;
+    return FILE_NAME_PREFIX.test(value)
+        ? undefined
+        : `must be upper-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen (as CDLX), got ${quote(value)}`;
+}
+
+/**
+ * A link's prefix unless its config names one: the partner's party name in
+ * upper case, on both sides of the link, since the partner's guide sets the
+ * convention (CDLX's gives `CDLX` for `cdlx`).
+ */
+export function defaultFileNamePrefix(partnerName: string): string {
+    return partnerName.toUpperCase();
+}
 
 /** Thrown by the builders; `field` lets a caller (the CLI) point at its own option name. */
 export class FileKeyPartError extends Error {
@@ -120,6 +151,7 @@ export function fileKeyPrefix(root: string): string {
 export function buildFileKey(parts: FileKeyParts): string {
     const prefix = fileKeyPrefix(parts.root);
     const checks: [keyof FileKeyParts, string | undefined][] = [
+        ["prefix", fileNamePrefixProblem(parts.prefix)],
         ["fileType", fileTypeProblem(parts.fileType)],
         ["date", dateProblem(parts.date)],
         ["epoch", epochProblem(parts.epoch)],
@@ -130,7 +162,7 @@ export function buildFileKey(parts: FileKeyParts): string {
     const compactDate = parts.date.replace(/-/g, "");
     // Cannot exceed MAX_KEY_BYTES today (the root is ASCII and at most 512
     // characters), but the limit is S3's, so it is checked rather than assumed.
-    const key = `${prefix}${parts.date}/${FILE_NAME_PREFIX}_${parts.fileType}_${compactDate}_${parts.epoch}_${parts.part}of${parts.partCount}${FILE_EXTENSION}`;
+    const key = `${prefix}${parts.date}/${parts.prefix}_${parts.fileType}_${compactDate}_${parts.epoch}_${parts.part}of${parts.partCount}${FILE_EXTENSION}`;
     const bytes = Buffer.byteLength(key, "utf8");
     if (bytes > MAX_KEY_BYTES) throw new FileKeyPartError("root", `makes the key ${bytes} bytes long; S3 keys are at most ${MAX_KEY_BYTES}`);
     return key;
@@ -144,12 +176,18 @@ export function batchKeys(batch: Omit<FileKeyParts, "part">): string[] {
 }
 
 /**
- * Never throws on any `key`; throws only if `options.root` is itself not a
- * valid root, which is the caller's bug rather than a bad key. With `root`,
- * the key must sit directly under `{root}/`, as the replication filter needs.
+ * Never throws on any `key`; throws only if `options.root` or
+ * `options.prefix` is itself not valid, which is the caller's bug rather than
+ * a bad key. With `root`, the key must sit directly under `{root}/`, as the
+ * replication filter needs; with `prefix`, its file name must start with the
+ * link's `<PREFIX>_`; without, any valid prefix is read.
  */
-export function parseFileKey(key: string, options: { root?: string } = {}): ParsedFileKey {
+export function parseFileKey(key: string, options: { root?: string; prefix?: string } = {}): ParsedFileKey {
     if (options.root !== undefined) fileKeyPrefix(options.root);
+    if (options.prefix !== undefined) {
+        const problem = fileNamePrefixProblem(options.prefix);
+        if (problem) throw new FileKeyPartError("prefix", problem);
+    }
     if (typeof key !== "string") return { ok: false, reason: `key must be a string, got ${typeof key}` };
     const fail = (problem: string): ParsedFileKey => ({ ok: false, reason: `${problem} in ${quote(key)}` });
 
@@ -181,7 +219,12 @@ export function parseFileKey(key: string, options: { root?: string } = {}): Pars
     if (!fileName.endsWith(FILE_EXTENSION)) return fail(`file name must end with "${FILE_EXTENSION}", got ${quote(fileName)}`);
 
     const fields = fileName.slice(0, -FILE_EXTENSION.length).split("_");
-    if (fields[0] !== FILE_NAME_PREFIX) return fail(`file name must start with "${FILE_NAME_PREFIX}_", got ${quote(fileName)}`);
+    if (options.prefix !== undefined) {
+        if (fields[0] !== options.prefix) return fail(`file name must start with the link's prefix "${options.prefix}_", got ${quote(fileName)}`);
+    } else {
+        const prefixIssue = fields.length > 1 ? fileNamePrefixProblem(fields[0]) : `is missing (no "_" in ${quote(fileName)})`;
+        if (prefixIssue) return fail(`file name prefix ${prefixIssue}`);
+    }
     if (fields.length !== 5) {
         // Tell a type with underscores apart from a file name of the wrong shape:
         // only the former has well-formed date, epoch and part at its end.
@@ -189,9 +232,9 @@ export function parseFileKey(key: string, options: { root?: string } = {}): Pars
         if (fields.length > 5 && /^\d{8}$/.test(tail[0]) && /^\d+$/.test(tail[1]) && /^\d+of\d+$/.test(tail[2])) {
             return fail(`file-type ${quote(fields.slice(1, -3).join("_"))} must not contain "_" (it separates the fields of the file name)`);
         }
-        return fail(`file name must have 5 "_"-separated fields ${FILE_NAME_PREFIX}_<file-type>_<YYYYMMDD>_<epoch>_<i>of<n>, found ${fields.length}`);
+        return fail(`file name must have 5 "_"-separated fields <PREFIX>_<file-type>_<YYYYMMDD>_<epoch>_<i>of<n>, found ${fields.length}`);
     }
-    const [, fileType, compactDate, epochText, partText] = fields;
+    const [prefixText, fileType, compactDate, epochText, partText] = fields;
 
     const typeIssue = fileTypeProblem(fileType);
     if (typeIssue) return fail(`file-type ${typeIssue}`);
@@ -215,7 +258,7 @@ export function parseFileKey(key: string, options: { root?: string } = {}): Pars
     const partIssue = partProblem(index, count, { part: pm[1], partCount: pm[2] });
     if (partIssue) return fail(partIssue.problem);
 
-    return { ok: true, parts: { root, fileType, date, epoch: Number(epochText), part: index, partCount: count } };
+    return { ok: true, parts: { root, prefix: prefixText, fileType, date, epoch: Number(epochText), part: index, partCount: count } };
 }
 
 /** Leading zeros would give one file two spellings, so only the canonical one is accepted. */

@@ -14,7 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { Plan, PlannedResource } from "../../tools/plan/engine";
-import { ALL_STACKS, dataBuckets, documentOf, forBucket, linksOf, ofType, plan, T } from "../helpers/plans";
+import { ALL_STACKS, configVariant, dataBuckets, documentOf, fixtureFile, forBucket, linksOf, ofType, plan, T } from "../helpers/plans";
 
 const ROOT = path.join(__dirname, "..", "..");
 const EXAMPLES = path.join(ROOT, "stacks", "examples");
@@ -45,7 +45,7 @@ const examples = fs
     .map((f) => ({ stack: f.replace(/\.yaml$/, ""), configFile: path.join(EXAMPLES, f) }));
 const variants = [
     { stack: "cross-region-trail", configFile: variant(path.join(EXAMPLES, "cross-region.yaml"), "cross-region-trail", { "s3-transfer:auditTrail": "create" }) },
-    { stack: "prod-trail", configFile: variant(path.join(ROOT, "Pulumi.prod.yaml"), "prod-trail", { "s3-transfer:auditTrail": "create" }) },
+    { stack: "prod-trail", configFile: configVariant(fixtureFile("prod"), (c) => Object.assign(c, { "s3-transfer:auditTrail": "create" })) },
     { stack: "vendor-write-trail", configFile: variant(path.join(EXAMPLES, "vendor-write.yaml"), "vendor-write-trail", { "s3-transfer:auditTrail": "create" }) },
 ];
 

@@ -1,12 +1,30 @@
 /**
- * Plans stacks of this project for tests, once per stack per process: plans are
+ * Plans stacks for tests, once per stack per process: plans are
  * deterministic, and each costs a full run of the program under mocks.
+ *
+ * A stack named without a config file is a test fixture of
+ * tests/fixtures/stacks/, never the repository's own Pulumi.<stack>.yaml: the
+ * tests of the program assert exact documents of configs that belong to them,
+ * and a team's own stacks are checked by properties alone
+ * (tests/stacks/committed.test.ts).
  */
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
 import { z } from "zod";
 import { AuditOutputsSchema, describeOutputProblems, LinkOutputs, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
 import { Plan, PlannedResource } from "../../tools/plan/engine";
 import { planProjectStack, ProjectPlanOptions } from "../../tools/plan/project";
+
+/** The folder of the fixture stacks: two pairs one team runs in one backend (its README says which). */
+export const FIXTURE_STACKS = path.join(__dirname, "..", "fixtures", "stacks");
+
+/** A fixture stack's file, `tests/fixtures/stacks/Pulumi.<stack>.yaml`. */
+export function fixtureFile(stack: string): string {
+    return path.join(FIXTURE_STACKS, `Pulumi.${stack}.yaml`);
+}
 
 export const PUBLISHER_STACKS = ["prod", "preprod"] as const;
 export const PARTNER_STACKS = ["partner-prod", "partner-preprod"] as const;
@@ -29,8 +47,13 @@ export function serially<T>(run: () => Promise<T>): Promise<T> {
     return result;
 }
 
+/** The options with the fixture's file when they name a stack alone. */
+function withFixture(options: ProjectPlanOptions): ProjectPlanOptions {
+    return options.configFile ? options : { ...options, configFile: fixtureFile(options.stack) };
+}
+
 export function plan(options: ProjectPlanOptions | string): Promise<Plan> {
-    const opts = typeof options === "string" ? { stack: options } : options;
+    const opts = withFixture(typeof options === "string" ? { stack: options } : options);
     const key = JSON.stringify(opts);
     let planned = cache.get(key);
     if (!planned) {
@@ -44,7 +67,7 @@ export function plan(options: ProjectPlanOptions | string): Promise<Plan> {
 
 /** Runs a plan outside the cache, for tests that expect it to fail. */
 export function planUncached(options: ProjectPlanOptions): Promise<Plan> {
-    return serially(() => planProjectStack(options)).then((r) => r.plan);
+    return serially(() => planProjectStack(withFixture(options))).then((r) => r.plan);
 }
 
 export function ofType(p: Plan, token: string): PlannedResource[] {
@@ -108,15 +131,19 @@ export const T = {
     trail: "aws:cloudtrail/trail:Trail",
 } as const;
 
-/** A copy of a stack file with its config changed, in a temporary directory, for planning a variant. */
+/**
+ * A copy of a stack file with its config changed, in a temporary folder with
+ * copies of the stack files beside it, so that its stack references resolve to
+ * the same stacks as the original's do.
+ */
 export function configVariant(source: string, change: (config: Record<string, unknown>) => void): string {
-    const fs = require("fs") as typeof import("fs");
-    const os = require("os") as typeof import("os");
-    const path = require("path") as typeof import("path");
-    const YAML = require("yaml") as typeof import("yaml");
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "variant-"));
+    for (const sibling of fs.readdirSync(path.dirname(source))) {
+        if (sibling.endsWith(".yaml")) fs.copyFileSync(path.join(path.dirname(source), sibling), path.join(folder, sibling));
+    }
     const parsed = YAML.parse(fs.readFileSync(source, "utf8"));
     change(parsed.config);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "variant-")), path.basename(source));
+    const file = path.join(folder, path.basename(source));
     fs.writeFileSync(file, YAML.stringify(parsed));
     return file;
 }

@@ -1,20 +1,27 @@
 /** Access logs for every data bucket, the log bucket's protections, and the optional CloudTrail data events. */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import YAML from "yaml";
 import { Plan } from "../../tools/plan/engine";
-import { ALL_STACKS, dataBuckets, documentOf, expectedTransportDenies, forBucket, logBucketNames, ofType, one, plan, planUncached, T } from "../helpers/plans";
+import {
+    ALL_STACKS,
+    configVariant,
+    dataBuckets,
+    documentOf,
+    expectedTransportDenies,
+    fixtureFile,
+    forBucket,
+    logBucketNames,
+    ofType,
+    one,
+    plan,
+    planUncached,
+    T,
+} from "../helpers/plans";
 
 const ROOT = path.join(__dirname, "..", "..");
 
 function withConfig(source: string, change: Record<string, unknown>): string {
-    const parsed = YAML.parse(fs.readFileSync(source, "utf8"));
-    Object.assign(parsed.config, change);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "audit-")), path.basename(source));
-    fs.writeFileSync(file, YAML.stringify(parsed));
-    return file;
+    return configVariant(source, (config) => Object.assign(config, change));
 }
 
 function logBucketIn(p: Plan, region: string): string {
@@ -167,13 +174,13 @@ describe("audit configuration", () => {
     });
 
     it("honours s3-transfer:logRetentionDays", async () => {
-        const p = await planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "s3-transfer:logRetentionDays": 90 }) });
+        const p = await planUncached({ stack: "prod", configFile: withConfig(fixtureFile("prod"), { "s3-transfer:logRetentionDays": 90 }) });
         const [name] = logBucketNames(p);
         assert.deepStrictEqual((forBucket(p, T.lifecycle, name).inputs.rules as Record<string, unknown>[])[1].expiration, { days: 90 });
     });
 
     it("creates a trail of object-level events on the data buckets only, delivered under cloudtrail/ with the trail-pinned grants", async () => {
-        const p = await planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "s3-transfer:auditTrail": "create" }) });
+        const p = await planUncached({ stack: "prod", configFile: withConfig(fixtureFile("prod"), { "s3-transfer:auditTrail": "create" }) });
         const trail = one(p, T.trail);
         const [logBucket] = logBucketNames(p);
         const trailArn = "arn:aws:cloudtrail:us-east-1:111122223333:trail/acme-bank-transfer-data-events";
@@ -223,7 +230,7 @@ describe("audit configuration", () => {
     it("extends an existing trail by exporting the selector to add and warning how", async () => {
         const p = await planUncached({
             stack: "prod",
-            configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), { "s3-transfer:auditTrail": "extend", "s3-transfer:auditTrailName": "org-trail" }),
+            configFile: withConfig(fixtureFile("prod"), { "s3-transfer:auditTrail": "extend", "s3-transfer:auditTrailName": "org-trail" }),
         });
         assert.strictEqual(ofType(p, T.trail).length, 0);
         const audit = p.outputs.audit as { trail: Record<string, string>; trailEventSelector: { fieldSelectors: { field: string }[] } };
@@ -239,7 +246,7 @@ describe("audit configuration", () => {
             [{ "s3-transfer:auditTrail": "extend" }, "s3-transfer:auditTrailName", /required when s3-transfer:auditTrail is extend/],
         ] as const) {
             await assert.rejects(
-                planUncached({ stack: "prod", configFile: withConfig(path.join(ROOT, "Pulumi.prod.yaml"), change) }),
+                planUncached({ stack: "prod", configFile: withConfig(fixtureFile("prod"), change) }),
                 (err: Error & { problems?: { key: string; problem: string }[] }) => err.problems?.some((p) => p.key === key && message.test(p.problem)) === true,
             );
         }

@@ -7,7 +7,7 @@ import YAML from "yaml";
 import { isConfigError } from "../../infra/config/errors";
 import { Plan, PlannedResource } from "../../tools/plan/engine";
 import { readStackConfig } from "../../tools/plan/project";
-import { dataBuckets, documentOf, forBucket, linksOf, ofType, one, plan, planUncached, T } from "../helpers/plans";
+import { dataBuckets, documentOf, fixtureFile, forBucket, linksOf, ofType, one, plan, planUncached, T } from "../helpers/plans";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "stacks", "examples");
 const example = (name: string) => plan({ stack: name, configFile: path.join(EXAMPLES, `${name}.yaml`) });
@@ -162,14 +162,14 @@ describe("example setups", () => {
                     isConfigError(err) &&
                     err.problems.length === 1 &&
                     err.problems[0].key === "s3-transfer:partners[0].ingressKmsKeyArn" &&
-                    /is missing, but the ingress bucket is given and this stack uses SSE-KMS/.test(err.problems[0].problem) &&
+                    /is missing, but the ingress bucket is given and this link uses SSE-KMS/.test(err.problems[0].problem) &&
                     /pulumi config set --config-file \S+ --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn' <arn>/.test(err.problems[0].fix),
             );
         });
 
         it("reads the counterpart's ingress key through the stack reference, and refuses an SSE-S3 counterpart", async () => {
             const kms = (stack: string) =>
-                variant(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), (c) => {
+                variant(fixtureFile(stack), (c) => {
                     c["s3-transfer:encryption"] = "SSE-KMS";
                 });
             const partner = await planUncached({ stack: "partner-prod", configFile: kms("partner-prod"), stackOutputs: { "organization/s3-transfer/prod": {} } });
@@ -178,7 +178,7 @@ describe("example setups", () => {
             assert.deepStrictEqual(rule.destination.encryptionConfiguration, { replicaKmsKeyId: linksOf(partner)["acme-bank"].ingressKmsKeyArn });
             await assert.rejects(
                 planUncached({ stack: "prod", configFile: kms("prod"), stackOutputs: { "organization/s3-transfer/partner-prod": (await plan("partner-prod")).outputs } }),
-                (err: unknown) => isConfigError(err) && /the encryption of its ingress bucket\): is SSE-S3, but this stack uses SSE-KMS/.test(err.message),
+                (err: unknown) => isConfigError(err) && /the encryption of its ingress bucket\): is SSE-S3, but this link uses SSE-KMS/.test(err.message),
             );
         });
     });

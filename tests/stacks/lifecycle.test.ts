@@ -14,7 +14,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { Plan, PlannedResource } from "../../tools/plan/engine";
-import { ALL_STACKS, configVariant, documentOf, forBucket, linksOf, ofType, plan, planUncached, T } from "../helpers/plans";
+import { ALL_STACKS, configVariant, documentOf, fixtureFile, forBucket, linksOf, ofType, plan, planUncached, T } from "../helpers/plans";
 
 const ROOT = path.join(__dirname, "..", "..");
 const EXAMPLES = path.join(ROOT, "stacks", "examples");
@@ -58,7 +58,7 @@ describe("a retained bucket keeps its protections", () => {
     }
 
     it("with s3-transfer:protectBuckets false (a disposable stack) nothing is protected, and everything is still retained", async () => {
-        const file = configVariant(path.join(ROOT, "Pulumi.prod.yaml"), (c) => {
+        const file = configVariant(fixtureFile("prod"), (c) => {
             c["s3-transfer:protectBuckets"] = false;
         });
         const p = await planUncached({ stack: "prod", configFile: file });
@@ -85,7 +85,7 @@ describe("offboarding a counterpart", () => {
         doc.Statement.filter((s) => s.Effect === "Allow" && JSON.stringify(s.Principal ?? {}).includes(account));
 
     for (const [label, source, stack] of [
-        ["prod (stack reference)", path.join(ROOT, "Pulumi.prod.yaml"), "prod"],
+        ["prod (stack reference)", fixtureFile("prod"), "prod"],
         ["sse-kms (hand-over)", sseKms, "sse-kms"],
     ] as const) {
         it(`${label}: offboarding revokes every grant and stops replication at once, and the buckets keep every protection`, async () => {
@@ -115,7 +115,7 @@ describe("offboarding a counterpart", () => {
     }
 
     it("retired: protect is lifted so the entry can leave config, and everything stays retained with its settings", async () => {
-        const p = await planUncached({ stack: "prod", configFile: withState(path.join(ROOT, "Pulumi.prod.yaml"), "retired") });
+        const p = await planUncached({ stack: "prod", configFile: withState(fixtureFile("prod"), "retired") });
         const link = linksOf(p).cdlx;
         for (const name of [link.egressBucketName, link.ingressBucketName]) {
             const bucket = forBucket(p, T.bucket, name);

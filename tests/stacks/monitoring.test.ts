@@ -1,11 +1,7 @@
 /** Replication monitoring: metrics, event notifications to an encrypted topic, alarms, and the RTC option. */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import YAML from "yaml";
 import { Plan } from "../../tools/plan/engine";
-import { ALL_STACKS, documentOf, forBucket, linksOf, ofType, one, plan, planUncached, T } from "../helpers/plans";
+import { ALL_STACKS, configVariant, documentOf, fixtureFile, forBucket, linksOf, ofType, one, plan, planUncached, T } from "../helpers/plans";
 
 const M = {
     topic: "aws:sns/topic:Topic",
@@ -17,11 +13,7 @@ const M = {
 };
 
 function prodWith(change: Record<string, unknown>): string {
-    const parsed = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.prod.yaml"), "utf8"));
-    Object.assign(parsed.config, change);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-")), "Pulumi.prod.yaml");
-    fs.writeFileSync(file, YAML.stringify(parsed));
-    return file;
+    return configVariant(fixtureFile("prod"), (config) => Object.assign(config, change));
 }
 
 function alarmsOf(p: Plan) {

@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isConfigError } from "../../infra/config/errors";
 import { unknownStackError } from "../../tools/plan/mocks";
-import { ALL_STACKS, linksOf, ofType, planUncached, T } from "../helpers/plans";
+import { ALL_STACKS, fixtureFile, linksOf, ofType, planUncached, T } from "../helpers/plans";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -63,7 +63,7 @@ describe("stack references, as the engine resolves them", () => {
 
     for (const stack of ALL_STACKS) {
         it(`Pulumi.${stack}.yaml names its counterpart's stack without a hard-coded organization`, () => {
-            const text = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+            const text = fs.readFileSync(fixtureFile(stack), "utf8");
             assert.doesNotMatch(text, /stack:\s*\S+\/\S+/);
             assert.match(text, /stack:\s*[a-z-]+\s*$/m);
         });

@@ -9,10 +9,8 @@
  * confirm before production uses it.
  */
 import * as assert from "assert";
-import * as path from "path";
-import { ALL_STACKS, configVariant, ofType, plan, planUncached, T } from "../helpers/plans";
+import { ALL_STACKS, configVariant, fixtureFile, ofType, plan, planUncached, T } from "../helpers/plans";
 
-const ROOT = path.join(__dirname, "..", "..");
 const trustOf = (r: { inputs: Record<string, unknown> }) => JSON.parse(r.inputs.assumeRolePolicy as string) as { Statement: Record<string, unknown>[] };
 const replicationRoles = (p: Awaited<ReturnType<typeof plan>>) => ofType(p, T.role).filter((r) => r.urn.includes("transfer:link:CounterpartLink$aws:iam/role:Role"));
 
@@ -31,7 +29,7 @@ describe("the replication role's trust", () => {
     }
 
     it("s3-transfer:replicationTrustConditions pins it to our account and egress bucket (opt-in, to be confirmed by the canary)", async () => {
-        const file = configVariant(path.join(ROOT, "Pulumi.prod.yaml"), (c) => {
+        const file = configVariant(fixtureFile("prod"), (c) => {
             c["s3-transfer:replicationTrustConditions"] = true;
         });
         const [role] = replicationRoles(await planUncached({ stack: "prod", configFile: file }));

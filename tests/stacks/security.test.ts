@@ -1,11 +1,11 @@
 /** Every security-relevant property of every bucket, role and replication rule, in every stack. */
 import * as assert from "assert";
-import { readStackConfig, stackConfigFile } from "../../tools/plan/project";
-import { ALL_STACKS, dataBuckets, documentOf, expectedTransportDenies, forBucket, linksOf, ofType, one, plan, T } from "../helpers/plans";
+import { readStackConfig } from "../../tools/plan/project";
+import { ALL_STACKS, dataBuckets, documentOf, expectedTransportDenies, fixtureFile, forBucket, linksOf, ofType, one, plan, T } from "../helpers/plans";
 
 for (const stack of ALL_STACKS) {
     describe(`stack ${stack}: security properties`, () => {
-        const config = readStackConfig(stackConfigFile(stack));
+        const config = readStackConfig(fixtureFile(stack));
         const expiryDays = Number(config["s3-transfer:noncurrentVersionExpirationDays"] ?? 30);
 
         it("creates one egress and one ingress bucket per counterpart, protected and retained on delete", async () => {

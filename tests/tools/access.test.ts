@@ -17,7 +17,7 @@ import { expandMatrix } from "../../tools/access/matrix";
 import { simulateRequest } from "../../tools/access/simulate";
 import { Plan, PlannedResource } from "../../tools/plan/engine";
 import { readStackConfig } from "../../tools/plan/project";
-import { ALL_STACKS, linksOf, plan, T } from "../helpers/plans";
+import { ALL_STACKS, fixtureFile, linksOf, plan, T } from "../helpers/plans";
 
 const COUNTERPART: Record<string, string> = {
     prod: "partner-prod",
@@ -373,7 +373,7 @@ describe("npm run access: the access matrix", () => {
 
         it("prints the matrix of prod as JSON and exits 0", async () => {
             let out = "";
-            const code = await cli(["--stack", "prod", "--json"], (text) => {
+            const code = await cli(["--config", fixtureFile("prod"), "--json"], (text) => {
                 out += text;
             });
             assert.strictEqual(code, 0);
@@ -399,7 +399,7 @@ describe("npm run access: the access matrix", () => {
             const file = path.join(dir, "strict.yaml");
             fs.writeFileSync(file, YAML.stringify(strict));
             let out = "";
-            const code = await cli(["--stack", "prod", "--matrix", file], (text) => {
+            const code = await cli(["--config", fixtureFile("prod"), "--matrix", file], (text) => {
                 out += text;
             });
             assert.strictEqual(code, 1);

@@ -12,6 +12,7 @@ import { auditInputs, AuditInputs } from "../../tools/audit/stack";
 import { Plan } from "../../tools/plan/engine";
 import { planProjectStack } from "../../tools/plan/project";
 import { runScript } from "../helpers/cli";
+import { fixtureFile } from "../helpers/plans";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const HANDOVER = path.join(ROOT, "stacks", "examples", "handover.yaml");
@@ -233,7 +234,7 @@ describe("npm run audit-query", () => {
         const now = new Date("2025-03-14T12:00:00Z");
 
         before(async () => {
-            prod = await planProjectStack({ stack: "prod" });
+            prod = await planProjectStack({ stack: "prod", configFile: fixtureFile("prod") });
             handover = await planProjectStack({ stack: "handover", configFile: HANDOVER });
         });
 
@@ -351,7 +352,8 @@ describe("npm run audit-query", () => {
             assert.strictEqual(sqlBlocks(text, "assumed-role/").length, 1);
             assert.match(text, /marketco's replication role is pending/);
             // The loyaltyco link's root is not the publisher's name: the placeholder says so.
-            assert.ok(text.includes("WHERE object_key = 'acme-files/YYYY-MM-DD/CDLX_"));
+            // loyaltyco's link names its files with its own prefix (its name in upper case, as none is set).
+            assert.ok(text.includes("WHERE object_key = 'acme-files/YYYY-MM-DD/LOYALTYCO_"));
             assert.ok(
                 text.includes(
                     "s3://acme-bank-handover-logs-eu-west-1/s3-access-logs/acme-bank-handover-marketco-ingress/111122223333/eu-west-1/acme-bank-handover-marketco-ingress/",
@@ -395,13 +397,13 @@ describe("npm run audit-query", () => {
 
         it("the CLI prints prod's real buckets and exits 0, and exits 2 on an unknown option", () => {
             const run = (args: string[]) => runScript("audit-query", args);
-            const ok = run(["--stack", "prod"]);
+            const ok = run(["--config", fixtureFile("prod")]);
             assert.strictEqual(ok.status, 0, ok.stderr);
             const audit = prod.plan.outputs.audit as { logBuckets: Record<string, string>; accessLogs: Record<string, unknown> };
             for (const bucket of [...Object.keys(audit.accessLogs), ...Object.values(audit.logBuckets)]) assert.ok(ok.stdout.includes(bucket), `${bucket} not printed`);
             assert.match(ok.stdout, /^# Who wrote, read or deleted a file: acme-bank, stack prod\n/);
 
-            const bad = run(["--stack", "prod", "--bogus"]);
+            const bad = run(["--config", fixtureFile("prod"), "--bogus"]);
             assert.strictEqual(bad.status, 2, bad.stderr);
             assert.match(bad.stderr, /usage: npm run audit-query -- \(--stack <name> \| --config <file>\)/);
             assert.strictEqual(bad.stdout, "");

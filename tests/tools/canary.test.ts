@@ -171,7 +171,8 @@ describe("npm run canary", () => {
             assert.strictEqual(put.ExpectedBucketOwner, "111122223333");
             const parsed = parseFileKey(put.Key!, { root: "acme-bank" });
             assert.ok(parsed.ok, parsed.ok ? "" : parsed.reason);
-            assert.deepStrictEqual(parsed.parts, { root: "acme-bank", fileType: "canary", date: "2026-11-23", epoch: T0 / 1000, part: 1, partCount: 1 });
+            // Outputs without the link's fileNamePrefix are a program's from before it: every key then started with CDLX_.
+            assert.deepStrictEqual(parsed.parts, { root: "acme-bank", prefix: "CDLX", fileType: "canary", date: "2026-11-23", epoch: T0 / 1000, part: 1, partCount: 1 });
             for (const header of ["ServerSideEncryption", "SSEKMSKeyId", "SSEKMSEncryptionContext", "BucketKeyEnabled"] as const) {
                 assert.strictEqual(put[header], undefined, `${header} must be left to the bucket's default encryption`);
             }
@@ -180,6 +181,16 @@ describe("npm run canary", () => {
             assert.deepStrictEqual(JSON.parse(body), { canary: true, stack: "prod", party: "acme-bank", link: "cdlx", writtenAt: "2026-11-23T09:00:00.000Z" });
 
             for (const head of heads()) assert.deepStrictEqual(head, { Bucket: put.Bucket, Key: put.Key, VersionId: "v-canary-1", ExpectedBucketOwner: "111122223333" });
+        });
+
+        it("names the canary object with the link's own file-name prefix from the outputs", async () => {
+            const h = harness({ outputs: stackOutputs({ globex: link("globex", { fileNamePrefix: "GLOBEX" }) }) });
+            s3.on(HeadObjectCommand).resolves({ ReplicationStatus: "COMPLETED" });
+            const { code, link: result } = await runJson(["--stack", "prod"], h);
+            assert.strictEqual(code, 0);
+            const [put] = puts();
+            assert.match(put.Key!, /^acme-bank\/2026-11-23\/GLOBEX_canary_20261123_\d+_1of1\.jsonl$/);
+            assert.match(result("globex").replica?.note ?? "", /keys match acme-bank\/\*\/GLOBEX_canary_\*/);
         });
 
         it("reports the replica the counterpart keeps, and prints the latency in the text report", async () => {

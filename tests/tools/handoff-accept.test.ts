@@ -12,7 +12,7 @@ import { HandoverDocument } from "../../infra/handoff/document";
 import { fingerprintOf } from "../../infra/handoff/fingerprint";
 import { acceptHandover, AcceptOptions, HandoverRefused } from "../../tools/handoff/accept";
 import { Plan } from "../../tools/plan/engine";
-import { plan, planUncached } from "../helpers/plans";
+import { fixtureFile, plan, planUncached } from "../helpers/plans";
 import { runScript } from "../helpers/cli";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -32,9 +32,9 @@ function runAccept(args: string[]) {
 
 /** partner-prod's config with its publisher entry reduced to name and root: no stack reference. */
 function partnerWithoutReference(extra = ""): string {
-    const text = fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8");
+    const text = fs.readFileSync(fixtureFile("partner-prod"), "utf8");
     const reduced = text.replace(/^ +stack: (?:organization\/s3-transfer\/)?prod\n/m, "");
-    assert.notStrictEqual(reduced, text, "Pulumi.partner-prod.yaml no longer references prod as this test expects");
+    assert.notStrictEqual(reduced, text, "the fixture partner-prod no longer references prod as this test expects");
     return reduced.replace("config:\n", `config:\n${extra}`);
 }
 
@@ -123,14 +123,14 @@ describe("npm run accept-handoff", () => {
 
     it("round trip with SSE-KMS: the replica-key and source-key grants of both paths are the same", async () => {
         const kms = "  s3-transfer:encryption: SSE-KMS\n";
-        const prodKmsFile = tmp("prod-kms.yaml", fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("config:\n", `config:\n${kms}`));
+        const prodKmsFile = tmp("prod-kms.yaml", fs.readFileSync(fixtureFile("prod"), "utf8").replace("config:\n", `config:\n${kms}`));
         // partner-prod exists but has not been deployed yet (pulumi stack init): prod plans its own side.
         const prodKms = await planUncached({ stack: "prod", configFile: prodKmsFile, stackOutputs: { [PARTNER_REF]: {} } });
         const kmsHandover = (prodKms.outputs.handovers as Record<string, HandoverDocument>).cdlx;
         assert.match(kmsHandover.link.ingressKmsKeyArn ?? "", /^arn:aws:kms:us-east-1:111122223333:key\//);
         const viaReference = await planUncached({
             stack: "partner-prod",
-            configFile: tmp("partner-kms-ref.yaml", fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8").replace("config:\n", `config:\n${kms}`)),
+            configFile: tmp("partner-kms-ref.yaml", fs.readFileSync(fixtureFile("partner-prod"), "utf8").replace("config:\n", `config:\n${kms}`)),
             stackOutputs: { [PROD_REF]: prodKms.outputs },
         });
         const configFile = tmp("partner-kms.yaml", partnerWithoutReference(kms));
@@ -144,7 +144,7 @@ describe("npm run accept-handoff", () => {
 
     it("round trip with delete markers replicated: our ingress admits s3:ReplicateDelete on both paths", async () => {
         const markers = "  s3-transfer:deleteMarkerReplication: true\n";
-        const prodFile = tmp("prod-markers.yaml", fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("config:\n", `config:\n${markers}`));
+        const prodFile = tmp("prod-markers.yaml", fs.readFileSync(fixtureFile("prod"), "utf8").replace("config:\n", `config:\n${markers}`));
         const prodMarkers = await planUncached({ stack: "prod", configFile: prodFile, stackOutputs: { [PARTNER_REF]: {} } });
         const markersHandover = (prodMarkers.outputs.handovers as Record<string, HandoverDocument>).cdlx;
         assert.strictEqual(markersHandover.link.deleteMarkerReplication, true);
@@ -162,7 +162,7 @@ describe("npm run accept-handoff", () => {
         await assert.rejects(planUncached({ stack: "partner-prod", configFile: bad }), /s3-transfer:publishers\[0\]\.acceptedHandover\.fingerprint: must be the 64 hex digits/);
         const both = tmp(
             "stack-and-markers.yaml",
-            fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8").replace("root: acme-bank", "root: acme-bank\n      replicatesDeleteMarkers: true"),
+            fs.readFileSync(fixtureFile("partner-prod"), "utf8").replace("root: acme-bank", "root: acme-bank\n      replicatesDeleteMarkers: true"),
         );
         await assert.rejects(planUncached({ stack: "partner-prod", configFile: both }), /s3-transfer:publishers\[0\]\.stack: is set together with replicatesDeleteMarkers/);
     });
@@ -307,7 +307,7 @@ describe("npm run accept-handoff", () => {
         const other = '    - name: other-bank\n      accountId: "123412341234"\n';
         const configFile = tmp(
             "partner-new.yaml",
-            fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8").replace(/  s3-transfer:publishers:\n[\s\S]*$/, `  s3-transfer:publishers:\n${other}`),
+            fs.readFileSync(fixtureFile("partner-prod"), "utf8").replace(/  s3-transfer:publishers:\n[\s\S]*$/, `  s3-transfer:publishers:\n${other}`),
         );
         const result = accept({ configFile, handoverFile, fingerprint, write: true });
         assert.strictEqual(result.entryKey, "s3-transfer:publishers[1]");
@@ -436,7 +436,7 @@ describe("npm run accept-handoff", () => {
                     h.link.encryption = "SSE-KMS";
                     h.link.ingressKmsKeyArn = "arn:aws:kms:us-east-1:111122223333:key/abc";
                 },
-                /#\/link\/encryption: is SSE-KMS, but this stack uses SSE-S3/,
+                /#\/link\/encryption: is SSE-KMS, but this link uses SSE-S3/,
             ],
             [
                 "a bucket name S3 refuses",
@@ -478,7 +478,7 @@ describe("npm run accept-handoff", () => {
     });
 
     it("refuses to replace a stack reference silently", () => {
-        const configFile = tmp("partner-ref.yaml", fs.readFileSync(path.join(ROOT, "Pulumi.partner-prod.yaml"), "utf8"));
+        const configFile = tmp("partner-ref.yaml", fs.readFileSync(fixtureFile("partner-prod"), "utf8"));
         assert.match(
             refused(() => accept({ configFile, handoverFile, fingerprint })).message,
             /s3-transfer:publishers\[0\]\.stack: is set[\s\S]*pulumi config rm --path 's3-transfer:publishers\[0\]\.stack'/,

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { HandoverDocument } from "../../infra/handoff/document";
 import { fingerprintOf } from "../../infra/handoff/fingerprint";
-import { plan } from "../helpers/plans";
+import { fixtureFile, plan } from "../helpers/plans";
 import { runScript } from "../helpers/cli";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -14,7 +14,7 @@ const run = (args: string[]) => runScript("handoff", args);
 describe("npm run handoff -- --format json", () => {
     it("prints prod's hand-over for cdlx on stdout and its fingerprint on stderr", async () => {
         const expected = ((await plan("prod")).outputs.handovers as Record<string, HandoverDocument>).cdlx;
-        const result = run(["--stack", "prod", "--counterpart", "cdlx", "--format", "json"]);
+        const result = run(["--config", fixtureFile("prod"), "--counterpart", "cdlx", "--format", "json"]);
         assert.strictEqual(result.status, 0, result.stderr);
         assert.deepStrictEqual(JSON.parse(result.stdout), expected);
         assert.ok(result.stderr.includes(`hand-over fingerprint for cdlx: ${fingerprintOf(expected)}\n`), result.stderr);

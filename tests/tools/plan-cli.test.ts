@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runScript } from "../helpers/cli";
+import { fixtureFile } from "../helpers/plans";
 
 function runPlan(args: string[]): { status: number | null; stdout: string; stderr: string } {
     return runScript("plan", args);
@@ -15,7 +16,7 @@ describe("npm run plan", () => {
 
     it("plans prod with its reference resolved, passes the policy pack and writes a stack export", () => {
         const exportFile = path.join(dir, "prod.json");
-        const { status, stdout, stderr } = runPlan(["--stack", "prod", "--json", exportFile]);
+        const { status, stdout, stderr } = runPlan(["--config", fixtureFile("prod"), "--json", exportFile]);
         assert.strictEqual(status, 0, stderr + stdout);
         assert.match(stdout, /planned referenced stack partner-prod/);
         assert.match(stdout, /aws:s3\/bucketReplicationConfig:BucketReplicationConfig {2}acme-bank-cdlx-egress/);
@@ -106,8 +107,8 @@ describe("npm run plan", () => {
     it("every command writing a file refuses one it cannot write with exit 2, before any work and without a trace", () => {
         const target = path.join(os.tmpdir(), "no-such-folder-for-s3-transfer", "out.json");
         for (const [script, args] of [
-            ["plan", ["--stack", "prod", "--json", target]],
-            ["handoff", ["--stack", "prod", "--counterpart", "cdlx", "--format", "json", "--out", target]],
+            ["plan", ["--config", fixtureFile("prod"), "--json", target]],
+            ["handoff", ["--config", fixtureFile("prod"), "--counterpart", "cdlx", "--format", "json", "--out", target]],
             ["gen-partners", ["--count", "2", "--out", target]],
         ] as const) {
             const r = runScript(script, [...args]);

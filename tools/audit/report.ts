@@ -32,8 +32,8 @@ function purposeText(purpose: BucketPurpose): string {
 }
 
 function placeholderKey(purpose: BucketPurpose): string {
-    const root = purpose.kind === "egress" || purpose.kind === "ingress" ? purpose.root : "<root>";
-    return `${root}/YYYY-MM-DD/CDLX_<file-type>_<YYYYMMDD>_<epoch>_<i>of<n>.jsonl`;
+    const link = purpose.kind === "egress" || purpose.kind === "ingress" ? purpose : { root: "<root>", fileNamePrefix: "<PREFIX>" };
+    return `${link.root}/YYYY-MM-DD/${link.fileNamePrefix}_<file-type>_<YYYYMMDD>_<epoch>_<i>of<n>.jsonl`;
 }
 
 function sql(text: string): string {

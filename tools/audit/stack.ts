@@ -4,13 +4,14 @@
  * counterpart may write into our ingress bucket.
  */
 import { z } from "zod";
-import { AuditOutputsSchema, describeOutputProblems, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
+import { AuditOutputsSchema, describeOutputProblems, linkFileNamePrefix, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
 import type { Plan } from "../plan/engine";
 import { AccessLogLocation, roleSession } from "./sql";
 
 type PlanData = Pick<Plan, "stack" | "outputs" | "resources">;
 
-export type BucketPurpose = { kind: "egress" | "ingress"; counterpart: string; root: string } | { kind: "vendor-drop" | "service-destination"; name: string } | { kind: "data" };
+export type BucketPurpose =
+    { kind: "egress" | "ingress"; counterpart: string; root: string; fileNamePrefix: string } | { kind: "vendor-drop" | "service-destination"; name: string } | { kind: "data" };
 
 export interface AuditBucket extends AccessLogLocation {
     purpose: BucketPurpose;
@@ -51,7 +52,7 @@ const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 
 /** What the queries read of the contract (infra/contract/outputs.ts). */
 const AuditedStackSchema = StackOutputsSchema.pick({ partyName: true, accountId: true, region: true, vendorDrops: true, serviceDestinations: true }).extend({
-    links: outputsByName(LinkOutputsSchema.pick({ root: true, egressBucketName: true, ingressBucketName: true })),
+    links: outputsByName(LinkOutputsSchema.pick({ root: true, fileNamePrefix: true, egressBucketName: true, ingressBucketName: true })),
     audit: AuditOutputsSchema.pick({ logBuckets: true, accessLogs: true, trail: true }),
 });
 type AuditedStack = z.infer<typeof AuditedStackSchema>;
@@ -72,8 +73,9 @@ export function auditInputs(plan: PlanData, referenced: PlanData[] = []): AuditI
 
     const purposes = new Map<string, BucketPurpose>();
     for (const [counterpart, link] of Object.entries(links)) {
-        purposes.set(link.egressBucketName, { kind: "egress", counterpart, root: link.root });
-        purposes.set(link.ingressBucketName, { kind: "ingress", counterpart, root: link.root });
+        const fileNamePrefix = linkFileNamePrefix(link);
+        purposes.set(link.egressBucketName, { kind: "egress", counterpart, root: link.root, fileNamePrefix });
+        purposes.set(link.ingressBucketName, { kind: "ingress", counterpart, root: link.root, fileNamePrefix });
     }
     for (const [name, drop] of Object.entries(outputs.vendorDrops)) purposes.set(drop.bucketName, { kind: "vendor-drop", name });
     for (const [name, dest] of Object.entries(outputs.serviceDestinations)) purposes.set(dest.bucketName, { kind: "service-destination", name });

@@ -111,7 +111,7 @@ export async function runBatchCanary(run: BatchCanaryRun): Promise<BatchCanaryRe
         return { reason: `${what} failed: ${f.code}${f.httpStatus ? ` (HTTP ${f.httpStatus})` : ""}: ${f.message}`, hints: f.kind === "denied" ? [operatorHint(t)] : [] };
     };
 
-    const key = canaryKey(t.root, started);
+    const key = canaryKey(t.root, t.fileNamePrefix, started);
     let versionId: string | undefined;
     try {
         const body = `${JSON.stringify({ canary: true, batch: true, link: t.counterpart, writtenAt: new Date(started).toISOString() })}\n`;

@@ -13,7 +13,7 @@
  */
 import type { CreateJobCommandInput, ReplicationStatus } from "@aws-sdk/client-s3-control";
 import { z } from "zod";
-import { AuditOutputsSchema, describeOutputProblems, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
+import { AuditOutputsSchema, describeOutputProblems, linkFileNamePrefix, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
 import { batchWorkPrefix } from "../../infra/policies/batch-replication";
 import { arns, bucketNameOfArn, partitionOfArn } from "../../infra/policies/document";
 // A problem the operator fixes on the command line or in its inputs: exit 2 with the usage.
@@ -23,9 +23,9 @@ export const REPLICATION_STATUSES = ["NONE", "FAILED", "COMPLETED", "REPLICA"] a
 export const DEFAULT_STATUSES: ReplicationStatus[] = ["NONE", "FAILED"];
 
 /** What the job reads of the contract (infra/contract/outputs.ts). */
-const linkSchema = LinkOutputsSchema.pick({ state: true, root: true, region: true, egressBucketArn: true, replication: true, batchReplicationRoleArn: true })
+const linkSchema = LinkOutputsSchema.pick({ state: true, root: true, fileNamePrefix: true, region: true, egressBucketArn: true, replication: true, batchReplicationRoleArn: true })
     // Outputs of a program older than the Batch Replication role (or than counterpart states) still load; the job then says what to deploy first.
-    .partial({ state: true, batchReplicationRoleArn: true });
+    .partial({ state: true, fileNamePrefix: true, batchReplicationRoleArn: true });
 
 const outputsSchema = StackOutputsSchema.pick({ partyName: true, accountId: true }).extend({
     links: outputsByName(linkSchema),
@@ -53,6 +53,8 @@ export interface JobTarget {
     accountId: string;
     region: string;
     root: string;
+    /** `<PREFIX>` of the link's file names (the canary's key follows the link's naming convention). */
+    fileNamePrefix: string;
     egressBucketArn: string;
     egressBucketName: string;
     roleArn: string;
@@ -89,6 +91,7 @@ export function jobTarget(outputs: BatchOutputs, counterpart: string, origin: st
         accountId: outputs.accountId,
         region: link.region,
         root: link.root,
+        fileNamePrefix: linkFileNamePrefix(link),
         egressBucketArn: link.egressBucketArn,
         egressBucketName,
         roleArn: link.batchReplicationRoleArn,

@@ -12,6 +12,7 @@ import { OptionSpecs, STACK_OPTIONS, UsageError } from "../cli/runner";
 /** What the canary reads of the contract (infra/contract/outputs.ts). */
 const linkSchema = LinkOutputsSchema.pick({
     root: true,
+    fileNamePrefix: true,
     region: true,
     egressBucketName: true,
     egressBucketArn: true,

@@ -3,7 +3,8 @@
  * replication status, clean up. Never throws: every outcome is a LinkResult.
  */
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { buildFileKey, FILE_NAME_PREFIX } from "../../infra/naming/file-key";
+import { linkFileNamePrefix } from "../../infra/contract/outputs";
+import { buildFileKey } from "../../infra/naming/file-key";
 import { LinkOutputs } from "./outputs";
 import { classifyS3Error, S3Failure } from "./s3";
 
@@ -95,9 +96,10 @@ export function canaryBody(run: LinkRun, writtenAt: number): string {
     return `${JSON.stringify({ canary: true, stack: run.stack, party: run.partyName, link: run.counterpart, writtenAt: new Date(writtenAt).toISOString() })}\n`;
 }
 
-export function canaryKey(root: string, at: number): string {
+export function canaryKey(root: string, prefix: string, at: number): string {
     return buildFileKey({
         root,
+        prefix,
         fileType: CANARY_FILE_TYPE,
         date: new Date(at).toISOString().slice(0, 10),
         epoch: Math.floor(at / 1000),
@@ -141,7 +143,7 @@ export async function runLink(run: LinkRun): Promise<LinkResult> {
     const writtenAt = clock.now();
     let key: string;
     try {
-        key = canaryKey(link.root, writtenAt);
+        key = canaryKey(link.root, linkFileNamePrefix(link), writtenAt);
     } catch (err) {
         // The program validates roots, so this means outputs edited by hand or from another program.
         return {
@@ -204,7 +206,7 @@ export async function runLink(run: LinkRun): Promise<LinkResult> {
         poll.status === "completed"
             ? {
                   key,
-                  note: `the replica in ${run.counterpart}'s ingress bucket stays: it is theirs, and a delete naming a version is never replicated; ${run.counterpart} may delete or expire it (file type "${CANARY_FILE_TYPE}": keys match ${link.root}/*/${FILE_NAME_PREFIX}_${CANARY_FILE_TYPE}_*)`,
+                  note: `the replica in ${run.counterpart}'s ingress bucket stays: it is theirs, and a delete naming a version is never replicated; ${run.counterpart} may delete or expire it (file type "${CANARY_FILE_TYPE}": keys match ${link.root}/*/${linkFileNamePrefix(link)}_${CANARY_FILE_TYPE}_*)`,
               }
             : poll.status === "failed"
               ? undefined

@@ -147,8 +147,19 @@ function refusedByConfig(err: unknown, file: string, heading?: string): unknown 
     );
 }
 
-/** The hand-over's own consistency and its fit with our side, with the config rules' checks of identifiers. */
-function checkAgainstOwn(handover: HandoverDocument, own: OwnSideConfig, file: string, configFile: string): AcceptProblem[] {
+/**
+ * The hand-over's own consistency and its fit with our side, with the config
+ * rules' checks of identifiers. `link` is our existing entry for the sender,
+ * whose encryption (its own, or the stack's) the hand-over must match; a new
+ * entry takes the hand-over's.
+ */
+function checkAgainstOwn(
+    handover: HandoverDocument,
+    own: OwnSideConfig,
+    link: { key: string; encryption: OwnSideConfig["encryption"] } | undefined,
+    file: string,
+    configFile: string,
+): AcceptProblem[] {
     const problems: AcceptProblem[] = [];
     const at = (pointer: string, problem: string, fix: string) => problems.push({ key: pointerKey(file, pointer), problem, fix });
     const resend = "ask the sender to check it and send a new hand-over (and read its new fingerprint)";
@@ -166,13 +177,13 @@ function checkAgainstOwn(handover: HandoverDocument, own: OwnSideConfig, file: s
         at("/from/partition", `is ${handover.from.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, resend);
     for (const { field, problem } of endpointProblems(
         { ...entryValues(handover), encryption: handover.link.encryption },
-        { accountId: own.accountId, partition, encryption: own.encryption },
+        { accountId: own.accountId, partition, encryption: link?.encryption ?? handover.link.encryption },
     )) {
         if (field === "encryption") {
             at(
                 FIELD_POINTERS.encryption,
-                `${problem} (s3-transfer:encryption in ${configFile})`,
-                `agree on one encryption with ${handover.from.party}: pulumi config set s3-transfer:encryption ${handover.link.encryption}, or ask them to use ${own.encryption}`,
+                `${problem} (${link!.key}.encryption, or s3-transfer:encryption, in ${configFile})`,
+                `agree on one encryption for this link with ${handover.from.party}: pulumi config set --path '${link!.key}.encryption' ${handover.link.encryption} (this link alone), then accept again; or ask them to use ${link!.encryption}`,
             );
         } else {
             at(FIELD_POINTERS[field], problem, resend);
@@ -233,14 +244,16 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
     }
     const handover = value as HandoverDocument;
     const own = ownSide(raw, options.stack, configFile);
-    const ownProblems = checkAgainstOwn(handover, own, file, configFile);
-    if (ownProblems.length) throw new HandoverRefused(ownProblems.map((p) => ({ ...p, fix: fixInFile(p.fix, configFile, options.stack) })));
-
     const listKey = COUNTERPARTS_KEY[own.side];
     const seq = listNode(doc, listKey);
     const index = seq ? seq.items.findIndex((item) => isMap(item) && item.get("name") === handover.from.party) : -1;
     const entryKey = `${listKey}[${index < 0 ? (seq?.items.length ?? 0) : index}]`;
     const existing = index >= 0 ? (seq!.items[index] as YAMLMap) : undefined;
+    // The entry's encryption as config reads it; a wrong value is the config's own problem, reported below.
+    const entryEncryption = existing ? text(existing, "encryption") : undefined;
+    const link = existing ? { key: entryKey, encryption: entryEncryption === "SSE-S3" || entryEncryption === "SSE-KMS" ? entryEncryption : own.encryption } : undefined;
+    const ownProblems = checkAgainstOwn(handover, own, link, file, configFile);
+    if (ownProblems.length) throw new HandoverRefused(ownProblems.map((p) => ({ ...p, fix: fixInFile(p.fix, configFile, options.stack) })));
     const publisherName = own.side === "publisher" ? own.name : handover.from.party;
     const values = entryValues(handover);
 
@@ -311,6 +324,8 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
         const created = {
             name: handover.from.party,
             ...(handover.link.root !== publisherName ? { root: handover.link.root } : {}),
+            // A new link takes the sender's encryption; the stack's default stays for the others.
+            ...(handover.link.encryption !== own.encryption ? { encryption: handover.link.encryption } : {}),
             ...Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)),
         };
         if (seq) seq.add(doc.createNode(created));

@@ -6,19 +6,29 @@
  * exist fails the update (`unknown stack`), and a stack created with
  * `pulumi stack init` but never deployed reads as empty outputs. The plan
  * knows a stack exists only when it is a stack of this project, in the plan's
- * organization, with its `Pulumi.<stack>.yaml` here (the runbook creates both
- * stacks of a pair before the first `up`); any other reference is reported as
- * the config error it would become at `pulumi up`.
+ * organization, with its stack file beside the planned one (the runbook
+ * creates both stacks of a pair before the first `up`); any other reference is
+ * reported as the config error it would become at `pulumi up`.
+ *
+ * The stacks a plan can see are the stack files of one folder: the
+ * repository's root for its own `Pulumi.<stack>.yaml`, or the folder of a
+ * `--config` file, where `Pulumi.<stack>.yaml` or `<stack>.yaml` is stack
+ * `<stack>`. So a pair of test fixtures (tests/fixtures/stacks/) or examples
+ * reference each other as two stacks of one backend do, and never a team's own
+ * stacks at the root.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { ConfigError, ConfigProblem } from "../../infra/config/errors";
 import { qualifiedStackName } from "../../infra/config/rules";
-import { applyProjectConfig, loadProjectFile } from "../../infra/config/project-file";
+import { fixInFile } from "../../infra/config/keys";
+import { loadProjectFile, ProjectFile } from "../../infra/config/project-file";
+import { collisionProblems, nameCollisions, StackNames } from "../../infra/naming/account-names";
 import { assertProjectName } from "../../infra/config/project-name";
-import { parseSideConfig, refuseLegacyKeys, SideConfig } from "../../infra/config/schema";
-import { loadStackFile, locateProblems, StackFile } from "../../infra/config/stack-file";
+import { loadStackFile, locateProblems } from "../../infra/config/stack-file";
 import { DIY_ORGANIZATION, Plan, runPlan } from "./engine";
 import { StackOutputsByName } from "./mocks";
+import { loadSideConfig } from "./side-config";
 import { PROJECT_ROOT, stackConfigFile } from "../root";
 
 export { PROJECT_ROOT };
@@ -61,22 +71,57 @@ async function program(): Promise<object> {
     return main();
 }
 
-function parseLocated(config: Record<string, string>, stackFile: StackFile, stack: string): SideConfig {
-    try {
-        return parseSideConfig(config, stack, stackFile.file);
-    } catch (err) {
-        throw locateProblems(err, stackFile);
-    }
+/**
+ * The stack file of `stack` among the stacks of `folder`: `Pulumi.<stack>.yaml`,
+ * or, outside the repository's root (fixtures, examples), `<stack>.yaml`.
+ * Undefined when the folder holds no such stack.
+ */
+function siblingStackFile(folder: string, stack: string): string | undefined {
+    const candidates = [path.join(folder, `Pulumi.${stack}.yaml`)];
+    if (path.resolve(folder) !== path.resolve(PROJECT_ROOT)) candidates.push(path.join(folder, `${stack}.yaml`));
+    return candidates.find((file) => fs.existsSync(file));
 }
 
-/** Why the plan cannot know a referenced stack to exist, or undefined when it can. */
-function unknownReference(qualified: string, own: { organization: string; project: string; stack: string }): string | undefined {
+/** Where a plan's stacks are: the folder of its stack file. */
+function stacksFolderOf(stackFile: string): string {
+    return path.dirname(path.resolve(stackFile));
+}
+
+/** How a message names a folder of stacks: the project's root, or the folder as a relative path. */
+function describeFolder(folder: string): string {
+    const relative = path.relative(PROJECT_ROOT, folder);
+    return relative === "" ? "this project" : `${relative.startsWith("..") ? folder : relative}/`;
+}
+
+/** Why the plan cannot know a referenced stack to exist, or the stack file that stands for it. */
+function resolveReference(qualified: string, own: { organization: string; project: string; stack: string; folder: string }): { file: string } | { why: string } {
     const [organization, project, stack] = qualified.split("/");
-    if (organization !== own.organization) return `is in organization "${organization}", but this stack's backend organization is "${own.organization}"`;
-    if (project !== own.project) return `is a stack of project "${project}", not of this project "${own.project}"`;
-    if (stack === own.stack) return "is this stack itself";
-    if (!fs.existsSync(stackConfigFile(stack))) return `names stack "${stack}", which has no Pulumi.${stack}.yaml in this project`;
-    return undefined;
+    if (organization !== own.organization) return { why: `is in organization "${organization}", but this stack's backend organization is "${own.organization}"` };
+    if (project !== own.project) return { why: `is a stack of project "${project}", not of this project "${own.project}"` };
+    if (stack === own.stack) return { why: "is this stack itself" };
+    const file = siblingStackFile(own.folder, stack);
+    if (!file) return { why: `names stack "${stack}", which has no Pulumi.${stack}.yaml in ${describeFolder(own.folder)}` };
+    return { file };
+}
+
+/**
+ * The other stacks of the folder (its `Pulumi.<stack>.yaml` files), each with
+ * its config as the engine would hand it over; a stack whose config is
+ * invalid is left out, since its own plan reports it.
+ */
+function otherStacksOf(folder: string, own: { stack: string; file: string }, projectFile: ProjectFile): StackNames[] {
+    const others: StackNames[] = [];
+    for (const entry of fs.readdirSync(folder)) {
+        const stack = /^Pulumi\.(.+)\.ya?ml$/.exec(entry)?.[1];
+        const file = path.join(folder, entry);
+        if (stack === undefined || stack === own.stack || path.resolve(file) === path.resolve(own.file)) continue;
+        try {
+            others.push({ stack, file, config: loadSideConfig(projectFile, stack, file).config });
+        } catch {
+            // Its own plan names its problems.
+        }
+    }
+    return others;
 }
 
 export async function planProjectStack(options: ProjectPlanOptions): Promise<{ plan: Plan; referenced: Plan[] }> {
@@ -84,29 +129,29 @@ export async function planProjectStack(options: ProjectPlanOptions): Promise<{ p
     assertProjectName(projectFile.name, projectFile.file);
     const project = projectFile.name;
     const organization = options.organization ?? DIY_ORGANIZATION;
-    const stackFile = loadStackFile(options.configFile ?? stackConfigFile(options.stack), options.configFile ? "--config" : undefined);
-    // The engine applies Pulumi.yaml's declarations (defaults, required keys, types) before the program sees the config.
-    let engineConfig: Record<string, string>;
-    try {
-        // Said first: Pulumi would only say that the renamed keys are missing.
-        refuseLegacyKeys(stackFile.config, stackFile.file);
-        engineConfig = applyProjectConfig(projectFile, options.stack, stackFile.config, stackFile.structured, stackFile.file);
-    } catch (err) {
-        throw locateProblems(err, stackFile);
-    }
+    const stackFileName = options.configFile ?? stackConfigFile(options.stack);
+    const folder = stacksFolderOf(stackFileName);
     // Validates before planning anything, so a config error names this stack's keys first.
-    const config = parseLocated(engineConfig, stackFile, options.stack);
+    const { stackFile, engineConfig, config } = loadSideConfig(projectFile, options.stack, stackFileName, options.configFile ? "--config" : undefined);
+    // Names unique per account (or everywhere) that another stack of this repository creates too: the second `up` would fail.
+    const own: StackNames = { stack: options.stack, file: stackFile.file, config };
+    const collisions = otherStacksOf(folder, own, projectFile).flatMap((other) => nameCollisions(own, other));
+    if (collisions.length) {
+        const problems = collisionProblems(own, collisions).map((p) => ({ ...p, fix: fixInFile(p.fix, stackFile.file, options.stack) }));
+        throw locateProblems(new ConfigError(problems), stackFile);
+    }
     const depth = options.referenceDepth ?? 1;
     const stackOutputs: StackOutputsByName = { ...options.stackOutputs };
     const referenced: Plan[] = [];
     if (!options.stackOutputs) {
         const problems: ConfigProblem[] = [];
-        const known: string[] = [];
+        const known = new Map<string, string>();
         for (const counterpart of config.counterparts) {
             if (counterpart.source.kind !== "stack") continue;
             const qualified = qualifiedStackName(counterpart.source.stack, organization, project);
-            const why = unknownReference(qualified, { organization, project, stack: options.stack });
-            if (why) {
+            const resolved = resolveReference(qualified, { organization, project, stack: options.stack, folder });
+            if ("why" in resolved) {
+                const why = resolved.why;
                 problems.push({
                     key: `${counterpart.configKey}.stack`,
                     problem: `${why}, so this plan cannot know that ${qualified} exists; \`pulumi up\` fails with \`unknown stack "${qualified}"\` until it is created in this backend`,
@@ -115,14 +160,14 @@ export async function planProjectStack(options: ProjectPlanOptions): Promise<{ p
                             ? `point ${counterpart.configKey}.stack at ${counterpart.name}'s stack`
                             : `if ${counterpart.name} runs this program in this backend: pulumi stack init ${qualified} --secrets-provider <provider> (docs/deploy.md) and add its Pulumi.<stack>.yaml here; if another company runs it, replace stack with the hand-over fields (accountId, ingressBucketArn, replicationRoleArn)`,
                 });
-            } else if (!known.includes(qualified)) {
-                known.push(qualified);
+            } else {
+                known.set(qualified, resolved.file);
             }
         }
         if (problems.length) throw locateProblems(new ConfigError(problems), stackFile);
-        for (const qualified of known) {
+        for (const [qualified, file] of known) {
             if (depth > 0) {
-                const { plan } = await planProjectStack({ stack: qualified.split("/")[2], organization, referenceDepth: depth - 1 });
+                const { plan } = await planProjectStack({ stack: qualified.split("/")[2], configFile: file, organization, referenceDepth: depth - 1 });
                 stackOutputs[qualified] = plan.outputs;
                 referenced.push(plan);
             } else {

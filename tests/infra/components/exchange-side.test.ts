@@ -28,6 +28,8 @@ const COUNTERPARTS: CounterpartSpec[] = [
         name: "globex",
         state: "active",
         root: "acme",
+        fileNamePrefix: "GLOBEX",
+        encryption: "SSE-S3",
         egressBucketName: "acme-to-globex",
         ingressBucketName: "acme-from-globex",
         replicationRoleName: "acme-to-globex-replication",
@@ -47,6 +49,8 @@ const COUNTERPARTS: CounterpartSpec[] = [
         name: "initech",
         state: "active",
         root: "acme",
+        fileNamePrefix: "INITECH",
+        encryption: "SSE-S3",
         egressBucketName: "acme-to-initech",
         ingressBucketName: "acme-from-initech",
         replicationRoleName: "acme-to-initech-replication",
@@ -122,6 +126,7 @@ function expectedLink(spec: CounterpartSpec) {
     return {
         state: spec.state,
         root: spec.root,
+        fileNamePrefix: spec.fileNamePrefix,
         region: spec.bucketRegion,
         egressBucketName: spec.egressBucketName,
         egressBucketArn: bucketArn(spec.egressBucketName),
@@ -257,7 +262,7 @@ describe("Partner (ExchangeSide), built alone", () => {
     let built: ComponentBuild<ExchangeSide>;
     before(async () => {
         built = await buildSide(Partner, {
-            counterparts: [COUNTERPARTS[0]],
+            counterparts: [{ ...COUNTERPARTS[0], encryption: "SSE-KMS" }],
             vendorDrops: [],
             serviceDestinations: [],
             encryption: "SSE-KMS",
@@ -283,5 +288,59 @@ describe("Partner (ExchangeSide), built alone", () => {
         );
         assert.deepStrictEqual(outputs.audit.trail, { mode: "extend", name: "org-trail", arn: `arn:aws:cloudtrail:${TEST_REGION}:${TEST_ACCOUNT_ID}:trail/org-trail` });
         assert.ok(outputs.audit.trailEventSelector, "the selector to merge into the extended trail");
+    });
+});
+
+describe("ExchangeSide with a different encryption per link", () => {
+    let built: ComponentBuild<ExchangeSide>;
+    const GLOBEX_KEY = `arn:aws:kms:${TEST_REGION}:${GLOBEX}:key/0f6c2a1e-7b3d-4c8e-9a51-2d4e6f8a0b1c`;
+    before(async () => {
+        // The stack's default is SSE-S3; globex's link alone is SSE-KMS, and so is its ingress.
+        const globex: CounterpartSpec = { ...COUNTERPARTS[0], encryption: "SSE-KMS", endpoints: { ...COUNTERPARTS[0].endpoints, ingressKmsKeyArn: GLOBEX_KEY } };
+        const initech: CounterpartSpec = { ...COUNTERPARTS[1], bucketRegion: TEST_REGION };
+        built = await buildSide(Publisher, {
+            counterparts: [globex, initech],
+            vendorDrops: [],
+            serviceDestinations: [],
+            encryption: "SSE-S3",
+            audit: { logBucketNames: { [TEST_REGION]: "acme-logs-eu-west-2" }, logRetentionDays: 365, trail: { mode: "off" } },
+            monitoring: { replicationTimeControl: false, subscriptions: [], topicNames: { [TEST_REGION]: "acme-replication-alerts" }, alarmNamePrefix: "acme-replication-" },
+        });
+    });
+
+    it("gives the SSE-KMS link's two buckets a key each, and the SSE-S3 link's none", () => {
+        const keys = built.resources
+            .filter((r) => r.type === KMS_KEY && r.parent !== undefined && !nameOf(r).startsWith("acme-alerts"))
+            .map(nameOf)
+            .sort();
+        assert.deepStrictEqual(keys, ["acme-globex-egress", "acme-globex-ingress"]);
+        const outputs = outputsRegisteredBy(built) as { links: Record<string, Record<string, unknown>> };
+        assert.ok(outputs.links.globex.ingressKmsKeyArn);
+        assert.strictEqual(outputs.links.initech.ingressKmsKeyArn, undefined);
+        assert.strictEqual(outputs.links.initech.egressKmsKeyArn, undefined);
+    });
+
+    it("encrypts each link's buckets by its own setting, and selects SSE-KMS objects only on the SSE-KMS link's rule", () => {
+        const algorithm = (bucket: string) =>
+            (resource(built, T.encryption, bucket).inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[])[0].applyServerSideEncryptionByDefault
+                .sseAlgorithm;
+        assert.deepStrictEqual(["acme-globex-egress", "acme-globex-ingress", "acme-initech-egress", "acme-initech-ingress"].map(algorithm), [
+            "aws:kms",
+            "aws:kms",
+            "AES256",
+            "AES256",
+        ]);
+        const [rule] = resource(built, T.replication, "acme-globex-egress").inputs.rules as Record<string, unknown>[];
+        assert.deepStrictEqual(rule.sourceSelectionCriteria, { sseKmsEncryptedObjects: { status: "Enabled" } });
+        assert.deepStrictEqual((rule.destination as Record<string, unknown>).encryptionConfiguration, { replicaKmsKeyId: GLOBEX_KEY });
+    });
+
+    it("grants each link's Batch Replication role a KMS key only when the link is SSE-KMS", () => {
+        const decrypts = (link: string) =>
+            (
+                JSON.parse(resource(built, T.rolePolicy, `acme-${link}-batch-replication`).inputs.policy as string) as { Statement: { Sid: string; Resource: unknown }[] }
+            ).Statement.filter((s) => s.Sid.startsWith("DecryptSourceObjects")).map((s) => s.Resource);
+        assert.deepStrictEqual(decrypts("globex"), [resource(built, KMS_KEY, "acme-globex-egress").outputs.arn]);
+        assert.deepStrictEqual(decrypts("initech"), []);
     });
 });

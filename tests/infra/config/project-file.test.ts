@@ -29,6 +29,7 @@ import { applyProjectConfig, loadProjectFile, projectFileText } from "../../../i
 import { assertProjectName, projectNameProblem } from "../../../infra/config/project-name";
 import { parseSideConfig } from "../../../infra/config/schema";
 import { loadStackFile } from "../../../infra/config/stack-file";
+import { fixtureFile } from "../../helpers/plans";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 const STACK_FILES = fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
@@ -149,7 +150,7 @@ describe("the engine's handling of Pulumi.yaml's declarations, in the offline pl
     });
 
     it("applies a declared default the stack does not set, as text, as the engine hands config to a program", () => {
-        const loaded = loadStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
+        const loaded = loadStackFile(fixtureFile("prod"));
         const merged = applyProjectConfig(project, "prod", loaded.config, loaded.structured);
         assert.strictEqual(loaded.config[`${NAMESPACE}:encryption`], undefined);
         assert.strictEqual(merged[`${NAMESPACE}:encryption`], "SSE-S3");
@@ -172,7 +173,7 @@ describe("the engine's handling of Pulumi.yaml's declarations, in the offline pl
 
     it("requires no declared key of another namespace (only the project's are required)", () => {
         const other = { ...project, config: { ...project.config, "aws:profile": { description: "x" } } };
-        const loaded = loadStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
+        const loaded = loadStackFile(fixtureFile("prod"));
         assert.doesNotThrow(() => applyProjectConfig(other, "prod", loaded.config, loaded.structured));
     });
 
@@ -197,7 +198,7 @@ describe("the engine's handling of Pulumi.yaml's declarations, in the offline pl
 describe(`keys in the old namespace (${LEGACY_NAMESPACE}:)`, () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "legacy-"));
     const legacy = path.join(tmp, "legacy.yaml");
-    fs.writeFileSync(legacy, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replaceAll(`${NAMESPACE}:`, `${LEGACY_NAMESPACE}:`));
+    fs.writeFileSync(legacy, fs.readFileSync(fixtureFile("prod"), "utf8").replaceAll(`${NAMESPACE}:`, `${LEGACY_NAMESPACE}:`));
 
     it("are refused as one problem naming every key, its new name, the file and the rename", () => {
         const loaded = loadStackFile(legacy, "--config");
@@ -209,14 +210,14 @@ describe(`keys in the old namespace (${LEGACY_NAMESPACE}:)`, () => {
         assert.ok(!KNOWN_KEYS.some((k) => k.startsWith(`${LEGACY_NAMESPACE}:`)));
     });
 
-    it("the sed in the fix turns the old file into the committed one", () => {
+    it("the sed in the fix turns the old file into the current one", () => {
         const copy = path.join(tmp, "renamed.yaml");
         fs.copyFileSync(legacy, copy);
         const fix = problemsOf(() => parseSideConfig(loadStackFile(copy).config, "prod", copy))[0].fix;
         const sed = /sed -E -i\.bak '([^']+)'/.exec(fix)![1];
         const [, pattern, replacement] = /^s\/(.+)\/(.+)\/$/.exec(sed)!;
         const renamed = fs.readFileSync(copy, "utf8").replace(new RegExp(pattern, "gm"), replacement.replace("\\1", "$1"));
-        assert.strictEqual(renamed, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"));
+        assert.strictEqual(renamed, fs.readFileSync(fixtureFile("prod"), "utf8"));
     });
 });
 

@@ -47,6 +47,7 @@ describe("stack config validation", () => {
             side: "publisher",
             name: "acme-bank",
             bucketPrefix: "acme-bank-prod",
+            roleNamePrefix: "acme-bank",
             accountId: "111122223333",
             region: "us-east-1",
             partition: "aws",
@@ -70,6 +71,8 @@ describe("stack config validation", () => {
                     name: "cdlx",
                     state: "active",
                     root: "acme-bank",
+                    fileNamePrefix: "CDLX",
+                    encryption: "SSE-S3",
                     egressBucketName: "acme-bank-prod-cdlx-egress",
                     ingressBucketName: "acme-bank-prod-cdlx-ingress",
                     replicationRoleName: "acme-bank-to-cdlx-replication",
@@ -284,15 +287,15 @@ describe("stack config validation", () => {
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressKmsKeyArn: "arn:aws:kms:us-east-1:444455556666:key/abc" }]),
             "s3-transfer:partners[0].ingressKmsKeyArn",
-            /^says cdlx's ingress bucket is SSE-KMS, but this stack uses SSE-S3/,
-            /pulumi config set s3-transfer:encryption SSE-KMS, or remove the key \(pulumi config rm --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn'\)/,
+            /^says cdlx's ingress bucket is SSE-KMS, but this link uses SSE-S3/,
+            /^make this link SSE-KMS as theirs is: pulumi config set --path 's3-transfer:partners\[0\]\.encryption' SSE-KMS {3}\(only this link changes; or, if they use SSE-S3, remove the key: pulumi config rm --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn'\)$/,
         ));
     it("on an SSE-KMS side, refuses a handed-over ingress bucket without its key, and leaves a hand-over of neither pending", () => {
         const bucketOnly = { name: "cdlx", accountId: "444455556666", ingressBucketArn: "arn:aws:s3:::cdlx-prod-acme-bank-ingress" };
         assertRejected(
             publisherConfig({ "s3-transfer:encryption": "SSE-KMS" }, [bucketOnly]),
             "s3-transfer:partners[0].ingressKmsKeyArn",
-            /^is missing, but the ingress bucket is given and this stack uses SSE-KMS/,
+            /^is missing, but the ingress bucket is given and this link uses SSE-KMS/,
             /pulumi config set --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn' <arn>.*leave s3-transfer:partners\[0\]\.ingressBucketArn out until the key comes/,
         );
         // Neither handed over yet: accepted, and the plan warns that replication waits for the bucket.

@@ -18,10 +18,9 @@ import { fingerprintOf } from "../../../infra/handoff/fingerprint";
 import { acceptHandover, HandoverRefused } from "../../../tools/handoff/accept";
 import { readStackConfig } from "../../../tools/plan/project";
 import { Plan } from "../../../tools/plan/engine";
-import { plan, planUncached } from "../../helpers/plans";
+import { fixtureFile, plan, planUncached } from "../../helpers/plans";
 
-const ROOT = path.join(__dirname, "..", "..", "..");
-const PARTNER_FILE = path.join(ROOT, "Pulumi.partner-prod.yaml");
+const PARTNER_FILE = fixtureFile("partner-prod");
 const PROD_REF = "organization/s3-transfer/prod";
 
 /** What acme-bank hands cdlx, whichever way it travels. */

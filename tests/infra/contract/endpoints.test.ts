@@ -54,8 +54,8 @@ describe("counterpart endpoint rules", () => {
             "key-region",
             /^is a key in eu-west-1, but the counterpart's bucket is in us-east-1/,
         ],
-        ["their SSE-S3 with our SSE-KMS", { ingressKmsKeyArn: undefined, encryption: "SSE-S3" }, {}, "encryption", "encryption", /^is SSE-S3, but this stack uses SSE-KMS/],
-        ["their SSE-KMS with our SSE-S3", {}, { encryption: "SSE-S3" }, "encryption", "encryption", /^is SSE-KMS, but this stack uses SSE-S3/],
+        ["their SSE-S3 with our SSE-KMS", { ingressKmsKeyArn: undefined, encryption: "SSE-S3" }, {}, "encryption", "encryption", /^is SSE-S3, but this link uses SSE-KMS/],
+        ["their SSE-KMS with our SSE-S3", {}, { encryption: "SSE-S3" }, "encryption", "encryption", /^is SSE-KMS, but this link uses SSE-S3/],
         // An SSE-KMS side's replication rule selects SSE-KMS objects, and then its destination must name the replica key:
         // "If SourceSelectionCriteria is specified, you must specify this element" (EncryptionConfiguration,
         // https://docs.aws.amazon.com/AmazonS3/latest/API/API_Destination.html); without the key there is no rule to write.
@@ -65,7 +65,7 @@ describe("counterpart endpoint rules", () => {
             {},
             "ingressKmsKeyArn",
             "missing-key",
-            /^is missing, but the ingress bucket is given and this stack uses SSE-KMS/,
+            /^is missing, but the ingress bucket is given and this link uses SSE-KMS/,
         ],
         [
             "an ingress bucket without its key, the encryption stated SSE-KMS (a hand-over file)",
@@ -73,7 +73,7 @@ describe("counterpart endpoint rules", () => {
             {},
             "ingressKmsKeyArn",
             "missing-key",
-            /^is missing, but the ingress bucket is given and this stack uses SSE-KMS/,
+            /^is missing, but the ingress bucket is given and this link uses SSE-KMS/,
         ],
     ];
     for (const [what, theirs, own, field, rule, problem] of cases) {

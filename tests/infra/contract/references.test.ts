@@ -1,18 +1,23 @@
 /** A referenced stack's outputs go through the contract and the endpoint rules: a problem names that stack, its output, and a fix in its own file. */
 import * as assert from "assert";
 import { ConfigError, isConfigError } from "../../../infra/config/errors";
-import { plan, planUncached } from "../../helpers/plans";
+import { FIXTURE_STACKS, plan, planUncached } from "../../helpers/plans";
 
 const PARTNER = "organization/s3-transfer/partner-prod";
 
 async function refusal(mutate: (outputs: Record<string, any>) => void): Promise<ConfigError> {
     const outputs = JSON.parse(JSON.stringify((await plan("partner-prod")).outputs));
     mutate(outputs);
+    // As `pulumi up` runs the program in the project's folder, where the stacks' files are.
+    const cwd = process.cwd();
+    process.chdir(FIXTURE_STACKS);
     try {
         await planUncached({ stack: "prod", stackOutputs: { [PARTNER]: outputs } });
     } catch (err) {
         if (isConfigError(err)) return err;
         throw err;
+    } finally {
+        process.chdir(cwd);
     }
     return assert.fail("the plan was expected to be refused");
 }
@@ -45,11 +50,15 @@ describe("referenced stack outputs", () => {
         );
     });
 
-    it("an SSE-KMS counterpart of an SSE-S3 stack is refused, with the fix in the counterpart's file", async () => {
+    it("an SSE-KMS counterpart of an SSE-S3 link is refused, with the fix on this link's own entry first, then in the counterpart's file", async () => {
         const err = await refusal((o) => {
             o.links["acme-bank"].ingressKmsKeyArn = "arn:aws:kms:us-east-1:444455556666:key/abc";
         });
-        assert.match(err.problems[0].problem, /the encryption of its ingress bucket\): is SSE-KMS, but this stack uses SSE-S3/);
-        assert.match(err.problems[0].fix, /set s3-transfer:encryption to SSE-S3 in Pulumi\.partner-prod\.yaml/);
+        assert.match(err.problems[0].problem, /the encryption of its ingress bucket\): is SSE-KMS, but this link uses SSE-S3/);
+        assert.match(
+            err.problems[0].fix,
+            /^agree on one encryption for this link: pulumi config set --path 's3-transfer:partners\[0\]\.encryption' SSE-KMS here \(this link alone\)/,
+        );
+        assert.match(err.problems[0].fix, /or make their link to acme-bank SSE-S3 in Pulumi\.partner-prod\.yaml/);
     });
 });

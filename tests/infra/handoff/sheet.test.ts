@@ -3,7 +3,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { Plan } from "../../../tools/plan/engine";
 import { runScript } from "../../helpers/cli";
-import { configVariant, documentOf, forBucket, linksOf, plan, planUncached } from "../../helpers/plans";
+import { configVariant, documentOf, fixtureFile, forBucket, linksOf, plan, planUncached } from "../../helpers/plans";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 
@@ -107,7 +107,7 @@ describe("partner hand-off sheet", () => {
     });
 
     it("prints the same sheet from npm run handoff", () => {
-        const result = runScript("handoff", ["--stack", "prod"]);
+        const result = runScript("handoff", ["--config", fixtureFile("prod")]);
         assert.strictEqual(result.status, 0, result.stderr);
         assert.strictEqual(result.stdout, String(prod.outputs.handoff));
     });

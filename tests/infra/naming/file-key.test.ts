@@ -1,12 +1,24 @@
 /** The file-naming convention: every rejection reason by example, and the grammar's invariants by property. */
 import * as assert from "assert";
 import fc from "fast-check";
-import { batchKeys, buildFileKey, FileKeyPartError, FileKeyParts, fileKeyPrefix, MAX_EPOCH, MAX_PART_COUNT, MIN_EPOCH, parseFileKey } from "../../../infra/naming/file-key";
+import {
+    batchKeys,
+    buildFileKey,
+    defaultFileNamePrefix,
+    FileKeyPartError,
+    FileKeyParts,
+    fileKeyPrefix,
+    fileNamePrefixProblem,
+    MAX_EPOCH,
+    MAX_PART_COUNT,
+    MIN_EPOCH,
+    parseFileKey,
+} from "../../../infra/naming/file-key";
 
 const KEY = "acme-bank/2026-11-23/CDLX_transactions_20261123_1795420800_1of2.jsonl";
-const PARTS: FileKeyParts = { root: "acme-bank", fileType: "transactions", date: "2026-11-23", epoch: 1795420800, part: 1, partCount: 2 };
+const PARTS: FileKeyParts = { root: "acme-bank", prefix: "CDLX", fileType: "transactions", date: "2026-11-23", epoch: 1795420800, part: 1, partCount: 2 };
 
-function reasonOf(key: string, options?: { root?: string }): string {
+function reasonOf(key: string, options?: { root?: string; prefix?: string }): string {
     const result = parseFileKey(key, options);
     assert.ok(!result.ok, `expected ${JSON.stringify(key)} to be rejected, parsed as ${JSON.stringify(result.ok && result.parts)}`);
     return result.reason;
@@ -18,7 +30,7 @@ function quoted(key: string): string {
 }
 
 /** The reason must say what is wrong and quote the key, so a log line stands on its own. */
-function assertRejected(key: string, problem: RegExp, options?: { root?: string }): void {
+function assertRejected(key: string, problem: RegExp, options?: { root?: string; prefix?: string }): void {
     const reason = reasonOf(key, options);
     assert.match(reason, problem);
     assert.ok(reason.endsWith(` in ${quoted(key)}`), reason);
@@ -40,6 +52,43 @@ function buildError(overrides: Partial<FileKeyParts>): FileKeyPartError {
     }
     assert.fail(`expected ${JSON.stringify(overrides)} to be refused`);
 }
+
+describe("file key: the file-name prefix is the link's", () => {
+    it("builds and reads another link's prefix as CDLX's", () => {
+        const key = buildFileKey({ ...PARTS, prefix: "NORTHWIND-LOYALTY" });
+        assert.strictEqual(key, "acme-bank/2026-11-23/NORTHWIND-LOYALTY_transactions_20261123_1795420800_1of2.jsonl");
+        assert.deepStrictEqual(parseFileKey(key), { ok: true, parts: { ...PARTS, prefix: "NORTHWIND-LOYALTY" } });
+        assert.deepStrictEqual(parseFileKey(key, { prefix: "NORTHWIND-LOYALTY" }), { ok: true, parts: { ...PARTS, prefix: "NORTHWIND-LOYALTY" } });
+        assertRejected(key, /^file name must start with the link's prefix "CDLX_", got "NORTHWIND-LOYALTY_transactions_/, { prefix: "CDLX" });
+    });
+
+    it("defaults to the partner's name in upper case, which is CDLX for cdlx", () => {
+        assert.strictEqual(defaultFileNamePrefix("cdlx"), "CDLX");
+        assert.strictEqual(defaultFileNamePrefix("northwind-loyalty"), "NORTHWIND-LOYALTY");
+        // Every party name (lowercase, digits, single hyphens, 2-32) gives a valid prefix.
+        fc.assert(
+            fc.property(fc.stringMatching(/^[a-z][a-z0-9]{0,14}(-[a-z0-9]{1,7}){0,2}$/), (name) =>
+                assert.strictEqual(fileNamePrefixProblem(defaultFileNamePrefix(name)), undefined),
+            ),
+            RUNS,
+        );
+    });
+
+    it("refuses a prefix that is not upper case, has a separator or is too long, in build and as a parse option", () => {
+        for (const [prefix, problem] of [
+            ["cdlx", /^must be upper-case letters, digits and single hyphens/],
+            ["CDLX_EU", /^must not contain "_" \(it separates the fields of the file name\)/],
+            ["CDLX-", /^must be upper-case letters/],
+            ["1CDLX", /^must be upper-case letters/],
+            ["C".repeat(33), /^must be at most 32 characters \(has 33\)/],
+        ] as const) {
+            assert.match(fileNamePrefixProblem(prefix) ?? "", problem, prefix);
+            assert.match(buildError({ prefix }).problem, problem, prefix);
+            assert.strictEqual(buildError({ prefix }).field, "prefix");
+            assert.throws(() => parseFileKey(KEY, { prefix }), FileKeyPartError);
+        }
+    });
+});
 
 describe("file key: examples", () => {
     it("builds and parses the guide's example", () => {
@@ -81,8 +130,13 @@ describe("file key: examples", () => {
         assertRejected("acme-bank/2026-11-23/CDLX_transactions_20261123_1795420800_1of2.json", /file name must end with "\.jsonl", got "CDLX_/);
         assertRejected("acme-bank/2026-11-23/CDLX_transactions_20261123_1795420800_1of2.JSONL", /must end with "\.jsonl"/);
         assertRejected("acme-bank/2026-11-23/CDLX_transactions_20261123_1795420800_1of2.jsonl.gz", /must end with "\.jsonl"/);
-        assertRejected("acme-bank/2026-11-23/cdlx_transactions_20261123_1795420800_1of2.jsonl", /file name must start with "CDLX_"/);
-        assertRejected("acme-bank/2026-11-23/transactions_20261123_1795420800_1of2.jsonl", /file name must start with "CDLX_"/);
+        assertRejected("acme-bank/2026-11-23/cdlx_transactions_20261123_1795420800_1of2.jsonl", /file name must start with the link's prefix "CDLX_"/, { prefix: "CDLX" });
+        assertRejected("acme-bank/2026-11-23/transactions_20261123_1795420800_1of2.jsonl", /file name must start with the link's prefix "CDLX_"/, { prefix: "CDLX" });
+        assertRejected(
+            "acme-bank/2026-11-23/cdlx_transactions_20261123_1795420800_1of2.jsonl",
+            /^file name prefix must be upper-case letters, digits and single hyphens.*got "cdlx"/,
+        );
+        assertRejected("acme-bank/2026-11-23/transactions_20261123_1795420800_1of2.jsonl", /^file name prefix must be upper-case letters.*got "transactions"/);
         assertRejected("acme-bank/2026-11-23/CDLX_transactions_20261123_1of2.jsonl", /file name must have 5 "_"-separated fields .*, found 4/);
         assertRejected("acme-bank/2026-11-23/CDLX_transactions_20261123_1795420800_1of2_x.jsonl", /must have 5 "_"-separated fields .*, found 6/);
     });
@@ -207,11 +261,12 @@ const epochArb = fc.oneof(fc.integer({ min: MIN_EPOCH, max: MAX_EPOCH }), fc.con
 const partsOfArb = fc
     .oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: MAX_PART_COUNT }))
     .chain((partCount) => fc.record({ part: fc.integer({ min: 1, max: partCount }), partCount: fc.constant(partCount) }));
+const prefixArb = fc.oneof(fc.constant("CDLX"), fc.stringMatching(/^[A-Z][A-Z0-9]{0,8}(-[A-Z0-9]{1,6}){0,2}$/));
 const partsArb: fc.Arbitrary<FileKeyParts> = fc
-    .record({ root: rootArb, fileType: fileTypeArb, date: dateArb, epoch: epochArb, p: partsOfArb })
+    .record({ root: rootArb, prefix: prefixArb, fileType: fileTypeArb, date: dateArb, epoch: epochArb, p: partsOfArb })
     .map(({ p, ...rest }) => ({ ...rest, ...p }));
 /** Valid keys written out as text, independently of buildFileKey. */
-const keyArb = partsArb.map((p) => `${p.root}/${p.date}/CDLX_${p.fileType}_${p.date.split("-").join("")}_${p.epoch}_${p.part}of${p.partCount}.jsonl`);
+const keyArb = partsArb.map((p) => `${p.root}/${p.date}/${p.prefix}_${p.fileType}_${p.date.split("-").join("")}_${p.epoch}_${p.part}of${p.partCount}.jsonl`);
 
 /** Characters a producer's typo or a corrupted listing could plausibly introduce, plus arbitrary ones. */
 const mutationChar = fc.oneof(
@@ -251,6 +306,7 @@ describe("file key: properties", () => {
                 assert.ok(key.startsWith(fileKeyPrefix(parts.root)) && fileKeyPrefix(parts.root) === `${parts.root}/`);
                 assert.deepStrictEqual(parseFileKey(key), { ok: true, parts });
                 assert.deepStrictEqual(parseFileKey(key, { root: parts.root }), { ok: true, parts });
+                assert.deepStrictEqual(parseFileKey(key, { root: parts.root, prefix: parts.prefix }), { ok: true, parts });
             }),
             RUNS,
         );
@@ -296,6 +352,17 @@ describe("file key: properties", () => {
                 }
             }),
             { numRuns: 1000 },
+        );
+    });
+
+    it("with a prefix, a key parses only if it parses without one and has exactly that prefix", () => {
+        fc.assert(
+            fc.property(fc.oneof(prefixArb, fc.constantFrom("CDLX", "CDL", "CDLX-EU")), keyArb, (prefix, key) => {
+                const scoped = parseFileKey(key, { prefix });
+                const free = parseFileKey(key);
+                assert.strictEqual(scoped.ok, free.ok && free.parts.prefix === prefix, `${key} with prefix ${prefix}`);
+            }),
+            RUNS,
         );
     });
 
