@@ -40,7 +40,10 @@ describe("npm run plan", () => {
         );
         const { status, stdout, stderr } = runPlan(["--stack", "bad", "--config", bad]);
         assert.strictEqual(status, 2, stderr + stdout);
-        assert.match(stderr, /s3-transfer:accountId: must be a 12-digit AWS account ID, got "12345"\n\s+fix: pulumi config set --config-file \S+bad\.yaml s3-transfer:accountId/);
+        assert.match(
+            stderr,
+            /s3-transfer:accountId: must be a 12-digit AWS account ID, got "12345" \(5 digits\): digits are missing\n\s+fix: pulumi config set --config-file \S+bad\.yaml s3-transfer:accountId/,
+        );
         assert.doesNotMatch(stdout, /Plan of stack/);
     });
 

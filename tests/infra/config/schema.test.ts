@@ -139,7 +139,7 @@ describe("stack config validation", () => {
         ));
     it("requires at least one counterpart", () => assertRejected(publisherConfig({}, []), "s3-transfer:partners", /at least one partner/));
     it("rejects an unknown field in a counterpart", () =>
-        assertRejected(publisherConfig({}, [{ ...partner, acount: "1" }]), "s3-transfer:partners[0]", /unknown field\(s\) acount/));
+        assertRejected(publisherConfig({}, [{ ...partner, acount: "1" }]), "s3-transfer:partners[0].acount", /^is not a field of a partner entry \(its fields: name, stack, /));
     it("rejects a counterpart account ID that is not 12 digits", () =>
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "4444" }]),
@@ -197,7 +197,7 @@ describe("stack config validation", () => {
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressBucketArn: "arn:aws:s3:::Bad_Bucket" }]),
             "s3-transfer:partners[0].ingressBucketArn",
-            /lowercase letters/,
+            /^bucket name "Bad_Bucket" has upper-case letters; S3 bucket names are lower case; has "_", which S3 does not allow/,
         ));
     it("rejects a role ARN that is a user", () =>
         assertRejected(
@@ -280,13 +280,28 @@ describe("stack config validation", () => {
             /bucket name "acme-bank-prod-cdlx-egress" is also used by s3-transfer:partners\[0\]/,
         ));
     it("rejects a bucket name with dots", () =>
-        assertRejected(publisherConfig({}, [{ ...partner, ingressBucketName: "acme.ingress" }]), "s3-transfer:partners[0].ingressBucketName", /must not contain dots/));
+        assertRejected(
+            publisherConfig({}, [{ ...partner, ingressBucketName: "acme.ingress" }]),
+            "s3-transfer:partners[0].ingressBucketName",
+            /has dots, which break the wildcard TLS certificate/,
+            /'s3-transfer:partners\[0\]\.ingressBucketName' acme-ingress$/,
+        ));
     it("rejects an IP-shaped or reserved bucket name", () => {
-        assertRejected(publisherConfig({}, [{ ...partner, ingressBucketName: "xn--acme" }]), "s3-transfer:partners[0].ingressBucketName", /must not start with xn--/);
-        assertRejected(publisherConfig({}, [{ ...partner, egressBucketName: "acme-s3alias" }]), "s3-transfer:partners[0].egressBucketName", /must not end with -s3alias/);
+        assertRejected(publisherConfig({}, [{ ...partner, ingressBucketName: "xn--acme" }]), "s3-transfer:partners[0].ingressBucketName", /starts with "xn--", which S3 reserves/);
+        assertRejected(
+            publisherConfig({}, [{ ...partner, egressBucketName: "acme-s3alias" }]),
+            "s3-transfer:partners[0].egressBucketName",
+            /ends with "-s3alias", which S3 reserves for access point aliases/,
+        );
+        assertRejected(publisherConfig({}, [{ ...partner, egressBucketName: "10.0.0.1" }]), "s3-transfer:partners[0].egressBucketName", /is formatted as an IP address/);
     });
-    it("rejects a derived bucket name over 63 characters and points at the prefix", () =>
-        assertRejected(publisherConfig({ "s3-transfer:bucketPrefix": "a".repeat(60) }), "s3-transfer:bucketPrefix", /3 to 63 characters/, /shorten s3-transfer:bucketPrefix/));
+    it("rejects a prefix that makes the log bucket's name over 63 characters once, at the prefix, saying how short it must be", () =>
+        assertRejected(
+            publisherConfig({ "s3-transfer:bucketPrefix": "a".repeat(60) }),
+            "s3-transfer:bucketPrefix",
+            /^"a{60}" makes bucket names longer than S3's 63 characters: "a{60}-logs-us-east-1" \(75\)$/,
+            /^shorten s3-transfer:bucketPrefix to at most 48 characters/,
+        ));
     it("rejects a root with a leading slash or a dot segment", () => {
         assertRejected(publisherConfig({}, [{ ...partner, root: "/acme" }]), "s3-transfer:partners[0].root", /without leading or trailing/);
         assertRejected(publisherConfig({}, [{ ...partner, root: "a/../b" }]), "s3-transfer:partners[0].root", /"\.\."/);
