@@ -9,7 +9,7 @@
 import { rootPrefixProblem } from "../infra/config/rules";
 import { batchKeys, buildFileKey, FileKeyPartError, FileKeyParts, parseFileKey, ParsedFileKey } from "../infra/naming/file-key";
 import { CommandGroup, main, subcommand, UsageError, wholeNumber } from "./cli/runner";
-import { readStdinSync } from "./stdin";
+import { readStdin } from "./stdin";
 
 const USAGE = `usage: npm run key -- <command> [options]
 
@@ -101,7 +101,7 @@ function inspect(command: "parse" | "check", stdinText: StdinText) {
     return subcommand({
         options: { root: { type: "string" }, json: { type: "boolean" } },
         allowPositionals: true,
-        run({ values, positionals }, io) {
+        async run({ values, positionals }, io) {
             const root = values.root;
             if (root !== undefined) {
                 const problem = rootPrefixProblem(root);
@@ -109,7 +109,7 @@ function inspect(command: "parse" | "check", stdinText: StdinText) {
             }
             let keys = positionals;
             if (keys.length === 0) {
-                const text = stdinText();
+                const text = await stdinText();
                 // Waiting on a terminal for keys nobody is going to pipe in would look like a hang.
                 if (text === undefined) throw new UsageError(`${command}: give keys as arguments or pipe them in, one per line`);
                 keys = keysFromListing(text);
@@ -132,10 +132,10 @@ function inspect(command: "parse" | "check", stdinText: StdinText) {
     });
 }
 
-/** The text piped in on stdin, or undefined when stdin is a terminal. */
-export type StdinText = () => string | undefined;
+/** The text piped in on stdin, once it has ended, or undefined when stdin is a terminal. */
+export type StdinText = () => Promise<string | undefined>;
 
-const processStdin: StdinText = () => (process.stdin.isTTY ? undefined : readStdinSync());
+const processStdin: StdinText = async () => (process.stdin.isTTY ? undefined : readStdin());
 
 /** `npm run key`, reading piped keys with `stdinText` (the process's stdin by default). */
 export function keyCommand(stdinText: StdinText = processStdin): CommandGroup {

@@ -7,7 +7,7 @@ import { randomUUID } from "crypto";
 import { CreateJobCommand, ReplicationStatus, S3ControlClient, S3ControlServiceException } from "@aws-sdk/client-s3-control";
 import { isConfigError } from "../../infra/config/errors";
 import { Command, Io, oneOf, OptionSpecs, Parsed, runCommand, StackTarget, stackTarget, UsageError } from "../cli/runner";
-import { OUTPUTS_OPTIONS, PulumiRunner, readOutputsJson, runPulumi } from "../canary/outputs";
+import { defaultOutputsDeps, OUTPUTS_OPTIONS, PulumiRunner, readOutputsJson, runPulumi } from "../canary/outputs";
 import { batchJobFor, cliCommand, DEFAULT_STATUSES, parseBatchOutputs, REPLICATION_STATUSES } from "./job";
 
 export const EXIT_OK = 0;
@@ -87,7 +87,7 @@ export interface BatchDeps extends Io {
 export function defaultBatchDeps(): BatchDeps {
     return {
         runPulumi,
-        readFile: (file) => require("fs").readFileSync(file, "utf8"),
+        readFile: defaultOutputsDeps.readFile,
         planConfig: async (stack, configFile) => {
             const { planProjectStack } = await import("../plan/project");
             return (await planProjectStack({ stack, configFile })).plan.outputs;
