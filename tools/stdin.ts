@@ -20,7 +20,7 @@ async function* atMost(input: AsyncIterable<Buffer | string>, limit: number): As
         if (total > limit) {
             throw new InputError(
                 "standard input",
-                `is more than ${formatBytes(limit)}, the most standard input may have (${INPUT_LIMITS["standard input"].real}); it is not read further`,
+                `is more than the limit of ${formatBytes(limit)} for standard input (${INPUT_LIMITS["standard input"].real}); it is not read further`,
                 "pipe in the listing itself, or split it and check each part",
             );
         }

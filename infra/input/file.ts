@@ -23,13 +23,13 @@ const MiB = 1024 * KiB;
  * what no person or tool of ours writes; docs/development.md lists them.
  */
 export const INPUT_LIMITS: Record<InputKind, { bytes: number; real: string }> = {
-    "stack file": { bytes: 8 * MiB, real: "a stack with 300 counterparts, every hand-over field filled in, is about 200 KiB" },
-    "project file": { bytes: 1 * MiB, real: "Pulumi.yaml is about 10 KiB" },
-    "hand-over": { bytes: 1 * MiB, real: "a hand-over is under 2 KiB" },
-    "stack outputs": { bytes: 64 * MiB, real: "the outputs of a stack with 300 counterparts are about 2 MiB" },
-    "plan export": { bytes: 256 * MiB, real: "the plan of a stack with 300 counterparts is about 20 MiB" },
-    "access matrix": { bytes: 8 * MiB, real: "the expected access matrix is about 40 KiB" },
-    "standard input": { bytes: 256 * MiB, real: "a listing of a million keys is about 120 MiB" },
+    "stack file": { bytes: 4 * MiB, real: "a stack with 300 SSE-KMS counterparts, every field filled in, is about 250 KiB" },
+    "project file": { bytes: 1 * MiB, real: "Pulumi.yaml is about 3 KiB" },
+    "hand-over": { bytes: 1 * MiB, real: "a hand-over is under 1 KiB" },
+    "stack outputs": { bytes: 64 * MiB, real: "the outputs of a stack with 300 SSE-KMS counterparts are about 4 MiB" },
+    "plan export": { bytes: 256 * MiB, real: "the plan of a stack with 300 SSE-KMS counterparts is about 25 MiB" },
+    "access matrix": { bytes: 4 * MiB, real: "the expected access matrix is about 40 KiB" },
+    "standard input": { bytes: 256 * MiB, real: "an `aws s3 ls` listing of a million keys is about 100 MiB" },
 };
 
 /** The deepest nesting of lists and mappings read from outside: a hand-over nests 3 levels, a stack file 5, an export about 20. */
@@ -92,7 +92,7 @@ export function unreadableInput(file: string): string | undefined {
 const tooLarge = (file: string, kind: InputKind, size: string) =>
     new InputError(
         file,
-        `is ${size}, more than the ${formatBytes(INPUT_LIMITS[kind].bytes)} a ${kind} may have (${INPUT_LIMITS[kind].real}); it is not read`,
+        `is ${size}, more than the limit of ${formatBytes(INPUT_LIMITS[kind].bytes)} for the ${kind} (${INPUT_LIMITS[kind].real}); it is not read`,
         `give the ${kind} itself: this is not one, or it was changed on the way`,
     );
 
@@ -114,7 +114,7 @@ export function readInputFile(file: string, kind: InputKind, fix = `check the pa
     try {
         const stat = fs.fstatSync(fd);
         const what = notRegular(stat);
-        if (what) throw new InputError(file, `is ${what}, not a regular file: a ${kind} is read only from a file`, `save the ${kind} to a file and give that file`);
+        if (what) throw new InputError(file, `is ${what}, not a regular file: input is read only from regular files`, `save the ${kind} to a file and give that file`);
         const limit = INPUT_LIMITS[kind].bytes;
         if (stat.size > limit) throw tooLarge(file, kind, formatBytes(stat.size));
         // The file may grow between fstat and read: read one byte past the limit to know.
@@ -143,12 +143,12 @@ export function readInputFile(file: string, kind: InputKind, fix = `check the pa
  */
 export function decodeUtf8(bytes: Uint8Array, file: string, kind: InputKind): string {
     if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-        throw new InputError(file, `is UTF-16 (it starts with a UTF-16 byte-order mark); a ${kind} must be UTF-8`, "save it as UTF-8 (most editors: Save with Encoding > UTF-8)");
+        throw new InputError(file, `is UTF-16 (it starts with a UTF-16 byte-order mark); input must be UTF-8`, "save it as UTF-8 (most editors: Save with Encoding > UTF-8)");
     }
     try {
         // ignoreBOM false: the decoder drops a leading UTF-8 BOM (https://encoding.spec.whatwg.org/#interface-textdecoder).
         return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
     } catch {
-        throw new InputError(file, `is not UTF-8 text; a ${kind} must be UTF-8`, "save it as UTF-8 (most editors: Save with Encoding > UTF-8)");
+        throw new InputError(file, `is not UTF-8 text; input must be UTF-8`, "save it as UTF-8 (most editors: Save with Encoding > UTF-8)");
     }
 }

@@ -23,53 +23,69 @@ export function jsonPointer(path: readonly (string | number)[]): string {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Where a value nests more than `max` lists and objects deep (a pointer to its first levels), or undefined. Iterative, so any depth is walked safely. */
-export function deeperThan(value: unknown, max: number): string | undefined {
-    const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+/** A value met in a walk, with the way to it: a chain of parents, so that a path is built only for the one value a message names. */
+interface Visit {
+    value: unknown;
+    key?: string | number;
+    parent?: Visit;
+    depth: number;
+}
+
+function pathOf(visit: Visit): (string | number)[] {
+    const path: (string | number)[] = [];
+    for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) path.push(at.key);
+    return path.reverse();
+}
+
+/** Walks every value below `value`, depth first, without recursion (any depth is safe); stops at the first for which `check` returns something. */
+function walk<T>(value: unknown, check: (visit: Visit) => T | undefined): T | undefined {
+    const stack: Visit[] = [{ value, depth: 0 }];
     while (stack.length) {
-        const { value: here, path } = stack.pop()!;
-        if (here === null || typeof here !== "object") continue;
-        if (path.length >= max) return `${jsonPointer(path.slice(0, 8))}/…`;
-        const entries: [string | number, unknown][] = Array.isArray(here) ? here.map((item, index) => [index, item]) : Object.entries(here);
-        for (const [name, item] of entries) stack.push({ value: item, path: [...path, name] });
+        const visit = stack.pop()!;
+        const found = check(visit);
+        if (found !== undefined) return found;
+        const here = visit.value;
+        if (Array.isArray(here)) {
+            for (let i = here.length - 1; i >= 0; i--) stack.push({ value: here[i], key: i, parent: visit, depth: visit.depth + 1 });
+        } else if (here !== null && typeof here === "object") {
+            for (const [key, item] of Object.entries(here)) stack.push({ value: item, key, parent: visit, depth: visit.depth + 1 });
+        }
     }
     return undefined;
+}
+
+/** Where a value nests more than `max` lists and objects deep (a pointer to its first levels), or undefined. */
+export function deeperThan(value: unknown, max: number): string | undefined {
+    return walk(value, (visit) => (visit.depth >= max && visit.value !== null && typeof visit.value === "object" ? `${jsonPointer(pathOf(visit).slice(0, 8))}/…` : undefined));
 }
 
 /** The first way a parsed value departs from I-JSON's values (depth, numbers, strings), or undefined. */
 export function iJsonValueProblem(value: unknown): { pointer: string; problem: string } | undefined {
     const deep = deeperThan(value, MAX_INPUT_DEPTH);
     if (deep) return { pointer: deep, problem: `nests lists and objects more than ${MAX_INPUT_DEPTH} levels deep; no input of this program nests more than a few` };
-    const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
-    while (stack.length) {
-        const { value: here, path } = stack.pop()!;
+    return walk(value, (visit) => {
+        const here = visit.value;
         if (typeof here === "number" && !Number.isFinite(here)) {
             return {
-                pointer: jsonPointer(path),
+                pointer: jsonPointer(pathOf(visit)),
                 problem:
                     "is a number beyond the range of IEEE 754 double precision (such as 1e400), which I-JSON forbids (https://www.rfc-editor.org/rfc/rfc7493#section-2.2) and no canonical form can hold (https://www.rfc-editor.org/rfc/rfc8785#section-3.2.2.3)",
             };
         }
         if (typeof here === "string" && LONE_SURROGATE.test(here)) {
             return {
-                pointer: jsonPointer(path),
+                pointer: jsonPointer(pathOf(visit)),
                 problem: "holds a lone UTF-16 surrogate (\\ud800 to \\udfff unpaired), which is not Unicode text (https://www.rfc-editor.org/rfc/rfc7493#section-2.1)",
             };
         }
-        if (Array.isArray(here)) {
-            here.forEach((item, index) => stack.push({ value: item, path: [...path, index] }));
-        } else if (here !== null && typeof here === "object") {
-            for (const [name, item] of Object.entries(here)) {
-                if (LONE_SURROGATE.test(name))
-                    return {
-                        pointer: jsonPointer([...path, name]),
-                        problem: "has a name with a lone UTF-16 surrogate, which is not Unicode text (https://www.rfc-editor.org/rfc/rfc7493#section-2.1)",
-                    };
-                stack.push({ value: item, path: [...path, name] });
-            }
+        if (typeof visit.key === "string" && LONE_SURROGATE.test(visit.key)) {
+            return {
+                pointer: jsonPointer(pathOf(visit)),
+                problem: "has a name with a lone UTF-16 surrogate, which is not Unicode text (https://www.rfc-editor.org/rfc/rfc7493#section-2.1)",
+            };
         }
-    }
-    return undefined;
+        return undefined;
+    });
 }
 
 /** The names that appear twice in one object, with their pointers, in order; text must be JSON that parses and nests at most MAX_INPUT_DEPTH levels (jsonc-parser's visitor recurses). */

@@ -88,7 +88,10 @@ describe("reading stdin from a late writer", function () {
         input.write(Buffer.alloc(1000, "a"));
         input.write(Buffer.alloc(1000, "a"));
         input.end();
-        await assert.rejects(reading, (err: unknown) => isInputError(err) && err.file === "standard input" && /is more than 1 KiB/.test(err.problem));
+        await assert.rejects(
+            reading,
+            (err: unknown) => isInputError(err) && err.file === "standard input" && /is more than the limit of 1 KiB for standard input/.test(err.problem),
+        );
     });
 
     it("npm run key -- check, in process, waits for a listing that arrives late", async () => {
