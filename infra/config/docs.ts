@@ -51,8 +51,16 @@ problem is reported with its key and the \`pulumi config\` command that fixes it
 and a misspelt key or field is answered with the one it most likely meant.
 The offline commands (\`npm run plan\`, \`handoff\`, \`access\`, \`audit-query\`) also
 name the stack file and the key's line, and exit 2 on a bad file: a YAML syntax
-error, a key set twice, a missing \`--config\` file, or an encrypted
-\`secure:\` value (they cannot decrypt it, and no key of this program is secret).
+error, a key set twice, a missing \`--config\` file, one that is not a regular
+file or is larger than 4 MiB, an alias bomb, or an encrypted \`secure:\` value
+(they cannot decrypt it, and no key of this program is secret); see
+[input from outside](development.md#input-from-outside). A problem is reported
+once, at its cause: a bucket name derived from \`bucketPrefix\` is not blamed
+again for a name already refused, and each S3 naming rule a name breaks is said
+in its own words with a fix for that rule
+([bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)).
+Two counterparts in one account get a warning, not an error: one company may
+run two parties.
 
 Every key of this program is \`${NAMESPACE}:<key>\`: the namespace is the
 project's name (\`name:\` in Pulumi.yaml), so \`pulumi config set side publisher\`
