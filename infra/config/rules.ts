@@ -124,7 +124,7 @@ export function bucketNameSuggestion(name: string, opts: { allowDots: boolean })
         .slice(0, 256)
         .toLowerCase()
         .replace(/[^a-z0-9.-]+/g, "-");
-    if (!opts.allowDots) s = s.replace(/\./g, "-");
+    if (!opts.allowDots) s = s.replace(/\.+/g, "-");
     s = s.replace(/\.{2,}/g, ".");
     for (const [prefix] of RESERVED_PREFIXES) if (s.startsWith(prefix)) s = s.slice(prefix.length);
     for (const [suffix] of [...RESERVED_SUFFIXES, ...(opts.allowDots ? [] : [[ACCOUNT_REGIONAL_SUFFIX]])]) if (s.endsWith(suffix)) s = s.slice(0, -suffix.length);

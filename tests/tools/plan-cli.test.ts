@@ -102,6 +102,20 @@ describe("npm run plan", () => {
         });
     });
 
+    it("warns, without refusing, about two counterparts in one account: one company may run two parties", () => {
+        const config = path.join(dir, "same-account.yaml");
+        fs.writeFileSync(
+            config,
+            'config:\n  aws:region: us-east-1\n  s3-transfer:side: publisher\n  s3-transfer:name: acme-bank\n  s3-transfer:accountId: "111122223333"\n  s3-transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n    - name: cdlx-test\n      accountId: "444455556666"\n',
+        );
+        const { status, stdout, stderr } = runPlan(["--config", config]);
+        assert.strictEqual(status, 0, stderr + stdout);
+        const warnings = stdout.split("\n").filter((line) => /accountId: .* is in account 444455556666/.test(line));
+        assert.deepStrictEqual(warnings, [
+            "  - s3-transfer:partners[1].accountId: cdlx-test is in account 444455556666, as cdlx (s3-transfer:partners[0]) is: fine when one company runs both parties; otherwise correct the entry that names the wrong account",
+        ]);
+    });
+
     it("exits 2 on an unknown option", () => {
         assert.strictEqual(runPlan(["--stak", "prod"]).status, 2);
     });

@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { ConfigError, formatProblems } from "../../../infra/config/errors";
 import { qualifiedStackName } from "../../../infra/config/rules";
-import { parseSideConfig } from "../../../infra/config/schema";
+import { parseSideConfig, sameAccountWarnings } from "../../../infra/config/schema";
 
 const partner = { name: "cdlx", stack: "organization/s3-transfer/partner-prod" };
 
@@ -23,8 +23,12 @@ function publisherConfig(overrides: Record<string, unknown> = {}, partners: unkn
 }
 
 function problemsOf(raw: Record<string, string>): { key: string; problem: string; fix: string }[] {
+    return problemsOfStack(raw, "prod");
+}
+
+function problemsOfStack(raw: Record<string, string>, stack: string): { key: string; problem: string; fix: string }[] {
     try {
-        parseSideConfig(raw, "prod");
+        parseSideConfig(raw, stack);
     } catch (err) {
         assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
         return err.problems;
@@ -411,6 +415,96 @@ describe("one bad value is one problem", () => {
         assert.deepStrictEqual(
             problemsOf(raw).map((p) => [p.key, p.problem]),
             [["s3-transfer:partners", "must be a YAML list of objects in the stack file"]],
+        );
+    });
+    it("a refused name is the one problem: the bucket and role names derived from it are not blamed again", () => {
+        const handover = { name: "cdlx", accountId: "444455556666" };
+        assert.deepStrictEqual(
+            problemsOf(publisherConfig({ "s3-transfer:name": "Acme-Bank" }, [handover])).map((p) => [p.key, p.problem]),
+            [["s3-transfer:name", 'must be 2 to 32 lowercase letters, digits or single hyphens, starting with a letter, got "Acme-Bank"']],
+        );
+    });
+    it("a prefix that breaks a naming rule is one problem at the prefix, with a prefix S3 accepts (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)", () => {
+        const handover = { name: "cdlx", accountId: "444455556666" };
+        for (const [prefix, problem, fix] of [
+            ["xn--acme", /^"xn--acme" starts with "xn--", which S3 reserves .*; it starts every bucket name this stack derives/, "pulumi config set s3-transfer:bucketPrefix acme"],
+            [
+                "sthree",
+                /^"sthree" starts with "sthree-", which S3 reserves/,
+                "pulumi config set s3-transfer:bucketPrefix <lower-case letters, digits and hyphens, starting with a letter or digit>",
+            ],
+            ["Acme.Bank", /^"Acme\.Bank" has upper-case letters; S3 bucket names are lower case; has dots, which break/, "pulumi config set s3-transfer:bucketPrefix acme-bank"],
+        ] as const) {
+            const problems = problemsOf(publisherConfig({ "s3-transfer:bucketPrefix": prefix }, [handover]));
+            assert.deepStrictEqual(
+                problems.map((p) => p.key),
+                ["s3-transfer:bucketPrefix"],
+                prefix,
+            );
+            assert.match(problems[0].problem, problem);
+            assert.strictEqual(problems[0].fix, fix);
+        }
+    });
+    it("a default prefix that a stack name makes invalid is one problem at the prefix, saying where it comes from", () => {
+        const problems = problemsOfStack(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666" }]), "Prod");
+        assert.deepStrictEqual(
+            problems.map((p) => [p.key, p.fix]),
+            [["s3-transfer:bucketPrefix", "pulumi config set s3-transfer:bucketPrefix acme-bank-prod"]],
+        );
+        assert.match(problems[0].problem, /^is not set, so it is <name>-<stack>, "acme-bank-Prod", which has upper-case letters/);
+    });
+    it("an entry whose derived bucket names are too long is one problem at the entry, naming both fields and how short the prefix must be", () => {
+        const name = "c".repeat(32);
+        const problems = problemsOf(publisherConfig({ "s3-transfer:bucketPrefix": "acme-bank-production-2026" }, [{ name, accountId: "444455556666" }]));
+        assert.deepStrictEqual(
+            problems.map((p) => [p.key, p.fix]),
+            [
+                [
+                    "s3-transfer:partners[0]",
+                    "set s3-transfer:partners[0].egressBucketName and s3-transfer:partners[0].ingressBucketName to names of at most 63 characters, or shorten s3-transfer:bucketPrefix to at most 22 characters (pulumi config set s3-transfer:bucketPrefix <shorter prefix>)",
+                ],
+            ],
+        );
+        assert.match(
+            problems[0].problem,
+            /^derives bucket names longer than S3's 63 characters from s3-transfer:bucketPrefix and its name: "acme-bank-production-2026-c{32}-egress" \(65\), "acme-bank-production-2026-c{32}-ingress" \(66\)$/,
+        );
+    });
+    it("an upper-case bucket name is told to use lower case, with its lower-case name as the fix, never 'without dots'", () => {
+        const problems = problemsOf(publisherConfig({}, [{ ...partner, egressBucketName: "Acme-Egress" }]));
+        assert.deepStrictEqual(
+            problems.map((p) => [p.key, p.fix]),
+            [["s3-transfer:partners[0].egressBucketName", "pulumi config set --path 's3-transfer:partners[0].egressBucketName' acme-egress"]],
+        );
+        assert.match(problems[0].problem, /^bucket name "Acme-Egress" has upper-case letters; S3 bucket names are lower case \(https:/);
+    });
+});
+
+describe("two counterparts in one account", () => {
+    it("are warned about once, at the later entry, not refused: one company may run two parties", () => {
+        const warnings = sameAccountWarnings([
+            { name: "cdlx", configKey: "s3-transfer:partners[0]", accountId: "444455556666" },
+            { name: "cdlx-test", configKey: "s3-transfer:partners[1]", accountId: "444455556666" },
+            { name: "other", configKey: "s3-transfer:partners[2]", accountId: "555566667777" },
+            { name: "pending", configKey: "s3-transfer:partners[3]", accountId: "" },
+        ]);
+        assert.deepStrictEqual(
+            [...warnings],
+            [
+                [
+                    "s3-transfer:partners[1]",
+                    "s3-transfer:partners[1].accountId: cdlx-test is in account 444455556666, as cdlx (s3-transfer:partners[0]) is: fine when one company runs both parties; otherwise correct the entry that names the wrong account",
+                ],
+            ],
+        );
+        assert.doesNotThrow(() =>
+            parseSideConfig(
+                publisherConfig({}, [
+                    { name: "cdlx", accountId: "444455556666" },
+                    { name: "cdlx-test", accountId: "444455556666" },
+                ]),
+                "prod",
+            ),
         );
     });
 });
