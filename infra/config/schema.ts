@@ -218,7 +218,7 @@ function unknownKeyProblems(raw: Record<string, string>): ConfigProblem[] {
                       `is not a setting of this program; did you mean ${meant}?`,
                       `pulumi config rm ${key} && pulumi config set ${meant} <value>   (its value moves to ${meant})`,
                   )
-                : problem(key, "is not a setting of this program", `pulumi config rm ${key}   (known keys: ${KNOWN_KEYS.join(", ")})`);
+                : problem(key, "is not a setting of this program", `pulumi config rm ${elide(key)}   (known keys: ${KNOWN_KEYS.join(", ")})`);
         });
 }
 

@@ -7,9 +7,10 @@
  * Every refusal is an `InputError` naming the file and the fix, which the
  * command-line runner prints and exits 2 on.
  *
- * Nothing here imports more than Node's `fs`: the runner loads it to start.
+ * Nothing here imports more than Node's `fs` and the message helpers: the runner loads it to start.
  */
 import * as fs from "fs";
+import { elide } from "./messages";
 
 /** What a command reads from outside; each kind has its own size limit (INPUT_LIMITS). */
 export type InputKind = "stack file" | "project file" | "hand-over" | "stack outputs" | "plan export" | "access matrix" | "standard input";
@@ -47,7 +48,7 @@ export class InputError extends Error {
         /** The 1-based line, when known. */
         readonly line?: number,
     ) {
-        super(`${file}${line ? `:${line}` : ""}: ${at ? `${at}: ` : ""}${problem}\n  fix: ${fix}`);
+        super(`${file}${line ? `:${line}` : ""}: ${at ? `${elide(at)}: ` : ""}${problem}\n  fix: ${fix}`);
         this.name = "InputError";
     }
 }

@@ -14,7 +14,7 @@
  */
 import { visit } from "jsonc-parser";
 import { InputError, MAX_INPUT_DEPTH } from "./file";
-import { elide, quote } from "./messages";
+import { quote } from "./messages";
 
 /** A JSON pointer (RFC 6901) to a value: `/from/accountId`, `/needsBack/3`; "" is the whole document. */
 export function jsonPointer(path: readonly (string | number)[]): string {
@@ -126,7 +126,7 @@ export function parseJsonInput(text: string, source: JsonSource): unknown {
         throw new InputError(source.file, `is not JSON: ${(err as Error).message}`, source.fix);
     }
     const problem = iJsonValueProblem(value);
-    if (problem) throw new InputError(source.file, problem.problem, source.fix, elide(problem.pointer || "/"));
+    if (problem) throw new InputError(source.file, problem.problem, source.fix, problem.pointer || "/");
     const duplicates = duplicateNames(text);
     if (duplicates.length) {
         const [first] = duplicates;
@@ -135,7 +135,7 @@ export function parseJsonInput(text: string, source: JsonSource): unknown {
             source.file,
             `has the name ${quote(first.name)} twice in one object${more}. I-JSON forbids duplicate names (https://www.rfc-editor.org/rfc/rfc7493#section-2.3): a reader that keeps the first value sees another ${source.kind} than one that keeps the last`,
             source.fix,
-            elide(first.pointer),
+            first.pointer,
         );
     }
     return value;

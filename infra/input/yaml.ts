@@ -34,7 +34,8 @@ export function keyAtLine(text: string, line: number): string | undefined {
     const lines = text.split(/\r?\n/, line);
     // A syntax error may point past its key (at an unclosed bracket's end): take the nearest key above.
     for (let n = line; n >= 1; n--) {
-        const key = /^\s*(?:-\s+)?([^\s#'"][^#]*?)\s*:(?:\s|$)/.exec(lines[n - 1] ?? "")?.[1];
+        const found = /^\s*(?:-\s+)?(?:"([^"]*)"|'([^']*)'|([^\s#'"][^#]*?))\s*:(?:\s|$)/.exec(lines[n - 1] ?? "");
+        const key = found?.[1] ?? found?.[2] ?? found?.[3];
         if (key) return key;
     }
     return undefined;
@@ -43,14 +44,14 @@ export function keyAtLine(text: string, line: number): string | undefined {
 /** The first problem of a parsed document as a refusal: where it is, what, and the fix. */
 function yamlProblem(text: string, source: YamlSource, error: YAMLError): InputError {
     const line = error.linePos?.[0].line;
-    const key = line ? keyAtLine(text, line) : undefined;
-    const at = key ? elide(key) : undefined;
+    const at = line ? keyAtLine(text, line) : undefined;
+    const shown = at === undefined ? undefined : elide(at);
     switch (error.code) {
         case "DUPLICATE_KEY":
             return new InputError(
                 source.file,
                 "is set twice in the same mapping; YAML keys must be unique (https://yaml.org/spec/1.2.2/#3211-nodes), and Pulumi would refuse the file",
-                `keep one of the two "${at}" entries in ${source.file} and delete the other`,
+                `keep one of the two "${shown}" entries in ${source.file} and delete the other`,
                 at,
                 line,
             );
@@ -99,7 +100,7 @@ export function parseYamlInput(text: string, source: YamlSource): YamlInput {
             source.file,
             `nests lists and mappings more than ${MAX_INPUT_DEPTH} levels deep; no ${source.kind} nests more than a few`,
             `write the ${source.kind} without the deep nesting under ${elide(deep)}`,
-            elide(deep),
+            deep,
         );
     }
     return { doc, lines, value };

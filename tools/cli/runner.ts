@@ -17,7 +17,7 @@
  *
  * Nothing heavy is imported here: `key` and `gen-partners` start without the
  * Pulumi SDK, and the config-error check loads its module only when something
- * failed (infra/input/file.ts imports only `fs`).
+ * failed (infra/input/file.ts imports only `fs` and the message helpers).
  */
 import * as fs from "fs";
 import * as path from "path";
