@@ -52,7 +52,7 @@ and a misspelt key or field is answered with the one it most likely meant.
 The offline commands (\`npm run plan\`, \`handoff\`, \`access\`, \`audit-query\`) also
 name the stack file and the key's line, and exit 2 on a bad file: a YAML syntax
 error, a key set twice, a missing \`--config\` file, one that is not a regular
-file or is larger than 4 MiB, an alias bomb, or an encrypted \`secure:\` value
+file or is larger than 2 MiB, an alias bomb, or an encrypted \`secure:\` value
 (they cannot decrypt it, and no key of this program is secret); see
 [input from outside](development.md#input-from-outside). A problem is reported
 once, at its cause: a bucket name derived from \`bucketPrefix\` is not blamed

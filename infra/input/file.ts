@@ -24,7 +24,7 @@ const MiB = 1024 * KiB;
  * what no person or tool of ours writes; docs/development.md lists them.
  */
 export const INPUT_LIMITS: Record<InputKind, { bytes: number; real: string }> = {
-    "stack file": { bytes: 4 * MiB, real: "a stack with 300 SSE-KMS counterparts, every field filled in, is about 250 KiB" },
+    "stack file": { bytes: 2 * MiB, real: "a stack with 300 SSE-KMS counterparts, every field filled in, is about 250 KiB" },
     "project file": { bytes: 1 * MiB, real: "Pulumi.yaml is about 3 KiB" },
     "hand-over": { bytes: 1 * MiB, real: "a hand-over is under 1 KiB" },
     "stack outputs": { bytes: 64 * MiB, real: "the outputs of a stack with 300 SSE-KMS counterparts are about 4 MiB" },

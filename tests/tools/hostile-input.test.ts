@@ -22,7 +22,7 @@ import { handoverSchemaProblems } from "../../infra/handoff/schema";
 import { INPUT_LIMITS } from "../../infra/input/file";
 import { MAX_PROBLEMS_SHOWN } from "../../infra/input/messages";
 import { loadExpectedMatrix } from "../../tools/access/schema";
-import { defaultOutputsDeps, readOutputsJson } from "../../tools/canary/outputs";
+import { defaultOutputsDeps, loadStackOutputs, readOutputsJson } from "../../tools/canary/outputs";
 import { acceptHandover, HandoverRefused } from "../../tools/handoff/accept";
 import { PROJECT_ROOT } from "../../tools/root";
 import { toolArgv } from "../../tools/scripts";
@@ -184,7 +184,7 @@ describe("hostile input is refused with exit 2, a clear message and nothing writ
 
         it("a file larger than a stack file may be is refused by its size, unread", () => {
             const err = refusalOf(sparse("huge.yaml", INPUT_LIMITS["stack file"].bytes + 1));
-            assert.match(err.message, /the stack file \S+huge\.yaml is 4,194,305 bytes, more than the limit of 4 MiB for the stack file/);
+            assert.match(err.message, /the stack file \S+huge\.yaml is 2,097,153 bytes, more than the limit of 2 MiB for the stack file/);
         });
 
         it("a FIFO is refused at once as not a regular file, never waited on", () => {
@@ -198,22 +198,23 @@ describe("hostile input is refused with exit 2, a clear message and nothing writ
             assert.strictEqual(loadStackFile(file("bom.yaml", `\uFEFF${WITH_PARTNER}`)).config["s3-transfer:name"], "acme-bank");
         });
 
-        it("one wrong entry repeated 100,000 times is refused in seconds, showing the first problems and counting the rest", async () => {
-            const many = file("many.yaml", `${PUBLISHER}  s3-transfer:partners:\n${"    - name: cdlx\n      acount: 1\n".repeat(100_000)}`);
-            const r = await runTool("plan", ["--config", many]);
-            assertRefusedQuickly(r, /^Invalid stack configuration \(100,000 problems\):/);
-            assert.match(r.stderr, /many\.yaml:8: s3-transfer:partners\[0\]\.acount: is not a field of a partner entry \(its fields: /);
-            assert.match(r.stderr, new RegExp(`… and ${(100_000 - MAX_PROBLEMS_SHOWN).toLocaleString("en-US")} more problems not shown`));
+        it("one wrong entry repeated 100,000 times is refused by its size; 60,000 times, in seconds, showing the first problems and counting the rest", async () => {
+            const entries = (n: number) => `${PUBLISHER}  s3-transfer:partners:\n${"    - {name: cdlx, acount: 1}\n".repeat(n)}`;
+            assert.match(refusal("many.yaml", entries(100_000)).message, /is 3,\d{3},\d{3} bytes, more than the limit of 2 MiB for the stack file/);
+            const r = await runTool("plan", ["--config", file("many.yaml", entries(60_000))]);
+            assertRefusedQuickly(r, /^Invalid stack configuration \(60,000 problems\):/);
+            assert.match(r.stderr, /many\.yaml:7: s3-transfer:partners\[0\]\.acount: is not a field of a partner entry \(its fields: /);
+            assert.match(r.stderr, new RegExp(`… and ${(60_000 - MAX_PROBLEMS_SHOWN).toLocaleString("en-US")} more problems not shown`));
             assert.ok(r.stderr.length < 64 * 1024, `${r.stderr.length} characters`);
         });
 
-        it("a name of 3 MB is refused once, at the name, echoed cut to its start and end with its length", () => {
-            const { config } = loadStackFile(file("long.yaml", WITH_PARTNER.replace("name: acme-bank", `name: ${"a".repeat(3 * 1024 * 1024)}`)));
+        it("a name of 1.5 MB is refused once, at the name, echoed cut to its start and end with its length", () => {
+            const { config } = loadStackFile(file("long.yaml", WITH_PARTNER.replace("name: acme-bank", `name: ${"a".repeat(1_500_000)}`)));
             const { value: err, ms } = timed(() => thrown(() => parseSideConfig(config, "long")));
             assert.ok(ms < IN_PROCESS_MS, `took ${ms} ms`);
             assert.ok(isConfigError(err), String(err));
             assert.strictEqual(err.problems.length, 1, err.message);
-            assert.match(err.message, /s3-transfer:name: must be 2 to 32 lowercase letters.*, got "a+…a+" \(3,145,728 characters\)/);
+            assert.match(err.message, /s3-transfer:name: must be 2 to 32 lowercase letters.*, got "a+…a+" \(1,500,000 characters\)/);
             assert.ok(err.message.length < 2_000, `${err.message.length} characters`);
         });
     });
@@ -320,6 +321,16 @@ describe("hostile input is refused with exit 2, a clear message and nothing writ
             assert.match(read("dup.json", '{"accountId": "1", "accountId": "2"}').message, /dup\.json: \/accountId: has the name "accountId" twice/);
             assert.match(read("big.json", '{"links": 1e400}').message, /big\.json: \/links: is a number beyond the range/);
             assert.match(read("deep.json", `{"links": ${"[".repeat(5000)}${"]".repeat(5000)}}`).message, /deep\.json: \/links\/0\/.*nests lists and objects more than 256 levels/);
+        });
+
+        it("a name of 5 MB is echoed once, cut to its start and end with its length", () => {
+            const outputsFile = file(
+                "long-outputs.json",
+                JSON.stringify({ side: "publisher", partyName: "a".repeat(5 * 1024 * 1024), accountId: "111122223333", region: "us-east-1", links: {} }),
+            );
+            const err = thrown(() => loadStackOutputs({ outputsFile }, defaultOutputsDeps)) as Error;
+            assert.match(err.message, /partyName: must be 2 to 32 lowercase letters.*, got "a+…a+" \(5,242,880 characters\)/);
+            assert.ok(err.message.length < 2_000, `${err.message.length} characters`);
         });
 
         it("a FIFO and a file larger than stack outputs may be are refused unread", () => {
