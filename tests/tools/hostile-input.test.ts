@@ -16,7 +16,7 @@ import * as path from "path";
 import { isConfigError } from "../../infra/config/errors";
 import { parseSideConfig } from "../../infra/config/schema";
 import { loadStackFile } from "../../infra/config/stack-file";
-import { HANDOVER_SCHEMA_ID, HandoverDocument } from "../../infra/handoff/document";
+import { HandoverDocument } from "../../infra/handoff/document";
 import { canonicalForm, fingerprintOf } from "../../infra/handoff/fingerprint";
 import { handoverSchemaProblems } from "../../infra/handoff/schema";
 import { INPUT_LIMITS } from "../../infra/input/file";
@@ -25,6 +25,7 @@ import { loadExpectedMatrix } from "../../tools/access/schema";
 import { defaultOutputsDeps, loadStackOutputs, readOutputsJson } from "../../tools/canary/outputs";
 import { acceptHandover, HandoverRefused } from "../../tools/handoff/accept";
 import { PROJECT_ROOT } from "../../tools/root";
+import { prodHandoverForCdlx } from "../helpers/handovers";
 import { toolArgv } from "../../tools/scripts";
 
 /** A hostile input refused in process takes well under a second; this bound is for a machine shared by many. */
@@ -113,23 +114,7 @@ const ALIAS_BOMB = `${PUBLISHER}  s3-transfer:vendorDrops: &a ["x","x","x","x","
   s3-transfer:x4: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
 `;
 
-/** Prod's hand-over for cdlx, as `npm run handoff -- --format json` writes it. */
-function handover(): HandoverDocument {
-    return {
-        $schema: HANDOVER_SCHEMA_ID,
-        version: 1,
-        from: { party: "acme-bank", side: "publisher", stack: "prod", accountId: "111122223333", partition: "aws", region: "us-east-1" },
-        to: { party: "cdlx" },
-        link: {
-            root: "acme-bank",
-            encryption: "SSE-S3",
-            deleteMarkerReplication: false,
-            ingressBucketArn: "arn:aws:s3:::acme-bank-prod-cdlx-ingress",
-            replicationRoleArn: "arn:aws:iam::111122223333:role/acme-bank-to-cdlx-replication",
-        },
-        needsBack: [],
-    };
-}
+const handover = (): HandoverDocument => prodHandoverForCdlx();
 
 /** accept-handoff in process, with the fingerprint of the file's own value (a sender who vouched for a hostile file). */
 function acceptText(name: string, text: string, configFile = file("partner.yaml", PARTNER)) {
