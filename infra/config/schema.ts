@@ -633,7 +633,7 @@ function checkDerivedBuckets(prefix: PrefixSource, derived: DerivedBucket[], pro
     }
     const tooLong = derived.filter((d) => d.bucket.length > 63);
     if (!tooLong.length) return;
-    const longestTail = Math.max(...derived.map((d) => d.bucket.length - prefix.value.length));
+    const longestTail = derived.reduce((longest, d) => Math.max(longest, d.bucket.length - prefix.value.length), 0);
     const shorten = 63 - longestTail >= 1 ? `shorten ${key} to at most ${63 - longestTail} characters (pulumi config set ${key} <shorter prefix>)` : `shorten ${key}`;
     const lengths = (names: DerivedBucket[]) =>
         names
@@ -647,7 +647,7 @@ function checkDerivedBuckets(prefix: PrefixSource, derived: DerivedBucket[], pro
         return;
     }
     const byEntry = new Map<string, DerivedBucket[]>();
-    for (const d of tooLong) byEntry.set(d.key, [...(byEntry.get(d.key) ?? []), d]);
+    for (const d of tooLong) byEntry.set(d.key, (byEntry.get(d.key) ?? []).concat(d));
     for (const [entryKey, names] of byEntry) {
         const fields = names.map((d) => `${entryKey}.${d.field}`).join(" and ");
         problems.push(
@@ -698,7 +698,7 @@ function checkUnique(
 }
 
 /**
- * A warning for each counterpart whose account an earlier one has already: not an
+ * A warning for each account that more than one counterpart names: not an
  * error, since one company may run two parties (two business units, a
  * pre-production and a production party), but worth a look, since an entry
  * copied from another keeps the wrong account. By counterpart config key.
@@ -707,17 +707,23 @@ export function sameAccountWarnings(counterparts: readonly { name: string; confi
     const byAccount = new Map<string, { name: string; configKey: string }[]>();
     for (const c of counterparts) {
         if (!c.accountId) continue;
-        byAccount.set(c.accountId, [...(byAccount.get(c.accountId) ?? []), c]);
+        const sharing = byAccount.get(c.accountId);
+        if (sharing) sharing.push(c);
+        else byAccount.set(c.accountId, [c]);
     }
     const warnings = new Map<string, string>();
     for (const [accountId, [first, ...later]] of byAccount) {
-        // Said once, at each entry after the first that names the account.
-        for (const c of later) {
-            warnings.set(
-                c.configKey,
-                `${c.configKey}.accountId: ${c.name} is in account ${accountId}, as ${first.name} (${first.configKey}) is: fine when one company runs both parties; otherwise correct the entry that names the wrong account`,
-            );
-        }
+        if (!later.length) continue;
+        // Said once per account, at the second entry that names it; a long list of the others is counted, not printed.
+        const named = later.slice(0, 5).map((c) => `${c.name} (${c.configKey})`);
+        const others =
+            later.length > named.length
+                ? `${named.join(", ")} and ${(later.length - named.length).toLocaleString("en-US")} more are`
+                : `${named.join(", ")} ${later.length === 1 ? "is" : "are"}`;
+        warnings.set(
+            later[0].configKey,
+            `${later[0].configKey}.accountId: ${others} in account ${accountId}, as ${first.name} (${first.configKey}) is: fine when one company runs these parties; otherwise correct the entry that names the wrong account`,
+        );
     }
     return warnings;
 }

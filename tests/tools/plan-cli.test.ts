@@ -112,7 +112,7 @@ describe("npm run plan", () => {
         assert.strictEqual(status, 0, stderr + stdout);
         const warnings = stdout.split("\n").filter((line) => /accountId: .* is in account 444455556666/.test(line));
         assert.deepStrictEqual(warnings, [
-            "  - s3-transfer:partners[1].accountId: cdlx-test is in account 444455556666, as cdlx (s3-transfer:partners[0]) is: fine when one company runs both parties; otherwise correct the entry that names the wrong account",
+            "  - s3-transfer:partners[1].accountId: cdlx-test (s3-transfer:partners[1]) is in account 444455556666, as cdlx (s3-transfer:partners[0]) is: fine when one company runs these parties; otherwise correct the entry that names the wrong account",
         ]);
     });
 

@@ -481,7 +481,7 @@ describe("one bad value is one problem", () => {
 });
 
 describe("two counterparts in one account", () => {
-    it("are warned about once, at the later entry, not refused: one company may run two parties", () => {
+    it("are warned about once per account, at the second entry, not refused: one company may run two parties", () => {
         const warnings = sameAccountWarnings([
             { name: "cdlx", configKey: "s3-transfer:partners[0]", accountId: "444455556666" },
             { name: "cdlx-test", configKey: "s3-transfer:partners[1]", accountId: "444455556666" },
@@ -493,10 +493,13 @@ describe("two counterparts in one account", () => {
             [
                 [
                     "s3-transfer:partners[1]",
-                    "s3-transfer:partners[1].accountId: cdlx-test is in account 444455556666, as cdlx (s3-transfer:partners[0]) is: fine when one company runs both parties; otherwise correct the entry that names the wrong account",
+                    "s3-transfer:partners[1].accountId: cdlx-test (s3-transfer:partners[1]) is in account 444455556666, as cdlx (s3-transfer:partners[0]) is: fine when one company runs these parties; otherwise correct the entry that names the wrong account",
                 ],
             ],
         );
+        const many = sameAccountWarnings(Array.from({ length: 9 }, (_, i) => ({ name: `p${i}`, configKey: `s3-transfer:partners[${i}]`, accountId: "444455556666" })));
+        assert.deepStrictEqual([...many.keys()], ["s3-transfer:partners[1]"]);
+        assert.match(many.get("s3-transfer:partners[1]")!, /: p1 \(s3-transfer:partners\[1\]\), .*p5 \(s3-transfer:partners\[5\]\) and 3 more are in account 444455556666, as p0 /);
         assert.doesNotThrow(() =>
             parseSideConfig(
                 publisherConfig({}, [
