@@ -237,7 +237,7 @@ export function stackTarget(values: { stack?: string; config?: string }, root = 
     }
     const stack = values.stack ?? stackNameOfFile(values.config!);
     const configFile = values.config ?? stackConfigFile(stack, root);
-    const problem = unreadableInput(configFile);
+    const problem = unreadable(configFile);
     if (problem) {
         throw new UsageError(
             values.config !== undefined
@@ -255,6 +255,9 @@ export function stackNameOfFile(file: string): string {
         .replace(/^Pulumi\./, "")
         .replace(/\.ya?ml$/, "");
 }
+
+/** The reason a file cannot be read as input (`ENOENT: no such file`, `it is a named pipe (FIFO), not a regular file`), or undefined when it can. */
+export const unreadable = unreadableInput;
 
 /**
  * Refuses an output file that cannot be written (its folder missing or read-only) with exit 2,
