@@ -7,7 +7,7 @@
 import { createTwoFilesPatch } from "diff";
 import * as fs from "fs";
 import { Document, isMap, isSeq, YAMLMap, YAMLSeq } from "yaml";
-import { isConfigError } from "../../infra/config/errors";
+import { ConfigProblem, isConfigError } from "../../infra/config/errors";
 import { fixInFile } from "../../infra/config/keys";
 import { partitionOf, rootPrefixProblem } from "../../infra/config/rules";
 import { COUNTERPARTS_KEY, OwnSideConfig, parseOwnSide, parseSideConfig } from "../../infra/config/schema";
@@ -138,11 +138,17 @@ function ownSide(raw: Record<string, string>, stack: string, file: string): OwnS
     }
 }
 
+/** A config problem as a refusal's problem, keyed by the file (and line) it is in. */
+const inConfigFile = (p: ConfigProblem, file: string): AcceptProblem => ({ key: `${p.file ?? file}${p.line ? `:${p.line}` : ""}: ${p.key}`, problem: p.problem, fix: p.fix });
+
+/** What the receiver asks of a sender whose hand-over carries a wrong value. */
+const RESEND = "ask the sender to check it and send a new hand-over (and read its new fingerprint)";
+
 /** A config error as a refusal, each problem keyed by the file (and line) it is in; any other error as it is. */
 function refusedByConfig(err: unknown, file: string, heading?: string): unknown {
     if (!isConfigError(err)) return err;
     return new HandoverRefused(
-        err.problems.map((p) => ({ key: `${p.file ?? file}${p.line ? `:${p.line}` : ""}: ${p.key}`, problem: p.problem, fix: p.fix })),
+        err.problems.map((p) => inConfigFile(p, file)),
         heading,
     );
 }
@@ -165,8 +171,7 @@ function refusedImpliedConfig(err: unknown, where: { file: string; configFile: s
     const problems = err.problems.map((p): AcceptProblem => {
         const field = p.key.startsWith(`${where.entryKey}.`) ? p.key.slice(where.entryKey.length + 1) : undefined;
         const pointer = field !== undefined && where.written.includes(field) ? ENTRY_FIELD_POINTERS[field] : undefined;
-        if (pointer) return { key: pointerKey(where.file, pointer), problem: p.problem, fix: "ask the sender to check it and send a new hand-over (and read its new fingerprint)" };
-        return { key: `${p.file ?? where.configFile}${p.line ? `:${p.line}` : ""}: ${p.key}`, problem: p.problem, fix: p.fix };
+        return pointer ? { key: pointerKey(where.file, pointer), problem: p.problem, fix: RESEND } : inConfigFile(p, where.configFile);
     });
     return new HandoverRefused(problems, "Hand-over refused: the config it implies is invalid");
 }
@@ -175,7 +180,6 @@ function refusedImpliedConfig(err: unknown, where: { file: string; configFile: s
 function checkAgainstOwn(handover: HandoverDocument, own: OwnSideConfig, file: string, configFile: string): AcceptProblem[] {
     const problems: AcceptProblem[] = [];
     const at = (pointer: string, problem: string, fix: string) => problems.push({ key: pointerKey(file, pointer), problem, fix });
-    const resend = "ask the sender to check it and send a new hand-over (and read its new fingerprint)";
     const otherSide = own.side === "publisher" ? "partner" : "publisher";
     if (handover.to.party !== own.name)
         at(
@@ -183,14 +187,14 @@ function checkAgainstOwn(handover: HandoverDocument, own: OwnSideConfig, file: s
             `is for "${handover.to.party}", but this stack is "${own.name}" (s3-transfer:name in ${configFile})`,
             "accept it into the stack of the party it is addressed to, or ask the sender to address it to you",
         );
-    if (handover.from.side !== otherSide) at("/from/side", `is "${handover.from.side}"; a ${own.side} exchanges with a ${otherSide}`, resend);
-    if (handover.from.party === own.name) at("/from/party", `names this side itself ("${own.name}")`, resend);
+    if (handover.from.side !== otherSide) at("/from/side", `is "${handover.from.side}"; a ${own.side} exchanges with a ${otherSide}`, RESEND);
+    if (handover.from.party === own.name) at("/from/party", `names this side itself ("${own.name}")`, RESEND);
     // The sender's root must be one the config rules accept before it is compared with ours or offered as a fix.
     const rootProblem = rootPrefixProblem(handover.link.root);
-    if (rootProblem) at("/link/root", rootProblem, resend);
+    if (rootProblem) at("/link/root", rootProblem, RESEND);
     const partition = partitionOf(own.region);
     if (handover.from.partition !== partition)
-        at("/from/partition", `is ${handover.from.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, resend);
+        at("/from/partition", `is ${handover.from.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, RESEND);
     for (const { field, problem } of endpointProblems(
         { ...entryValues(handover), encryption: handover.link.encryption },
         { accountId: own.accountId, partition, encryption: own.encryption },
@@ -202,7 +206,7 @@ function checkAgainstOwn(handover: HandoverDocument, own: OwnSideConfig, file: s
                 `agree on one encryption with ${handover.from.party}: pulumi config set s3-transfer:encryption ${handover.link.encryption}, or ask them to use ${own.encryption}`,
             );
         } else {
-            at(FIELD_POINTERS[field], problem, resend);
+            at(FIELD_POINTERS[field], problem, RESEND);
         }
     }
     return problems;
