@@ -1,4 +1,5 @@
 /** The machine-readable hand-over: every stack's and example's validates against the published schema, and the sheet carries its fingerprint and the reply template. */
+import Ajv from "ajv";
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -32,6 +33,12 @@ describe("machine-readable hand-over", () => {
         assert.strictEqual(schema.$schema, "http://json-schema.org/draft-07/schema#");
         assert.strictEqual(schema.$id, HANDOVER_SCHEMA_ID);
         assert.deepStrictEqual(handoverSchemaProblems(valid()), []);
+    });
+
+    it("is safe for untrusted data by Ajv's own measure: every pattern has a maxLength, and needsBack is typed and bounded (https://ajv.js.org/security.html)", () => {
+        const secure = new Ajv({ strict: false, allErrors: true }).compile(require("ajv/dist/refs/json-schema-secure.json"));
+        const schema = JSON.parse(fs.readFileSync(HANDOVER_SCHEMA_FILE, "utf8"));
+        assert.ok(secure(schema), JSON.stringify(secure.errors));
     });
 
     for (const name of names) {
