@@ -13,7 +13,7 @@ import { configKey, COUNTERPARTS_KEY } from "../infra/config/keys";
 import { parseKmsKeyArn, qualifiedStackName } from "../infra/config/rules";
 import { ArrivingEndpoints, endpointProblems } from "../infra/contract/endpoints";
 import { LinkOutputsSchema, OutputProblem, parseOutputs, PEER_OUTPUTS, StackOutputsSchema } from "../infra/contract/outputs";
-import { CounterpartConfig, CounterpartSource, SideConfig } from "../infra/config/schema";
+import { CounterpartConfig, CounterpartSource, sameAccountWarnings, SideConfig } from "../infra/config/schema";
 import { Destination, DESTINATION_FIELDS, destinationFingerprint, parseFingerprint } from "../infra/handoff/fingerprint";
 
 export interface ResolvedCounterpart {
@@ -256,5 +256,6 @@ export async function resolveCounterparts(config: SideConfig): Promise<ResolvedC
         }),
     );
     if (problems.length) throw new ConfigError(problems);
-    return resolved;
+    const shared = sameAccountWarnings(resolved.map((r, i) => ({ name: r.spec.name, configKey: config.counterparts[i].configKey, accountId: r.spec.endpoints.accountId })));
+    return resolved.map((r, i) => (shared.has(config.counterparts[i].configKey) ? { ...r, warnings: [...r.warnings, shared.get(config.counterparts[i].configKey)!] } : r));
 }

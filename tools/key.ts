@@ -10,7 +10,7 @@ import { rootPrefixProblem } from "../infra/config/rules";
 import { batchKeys, buildFileKey, FileKeyPartError, FileKeyParts, fileNamePrefixProblem, parseFileKey, ParsedFileKey } from "../infra/naming/file-key";
 import { CommandGroup, main, STACK_OPTIONS, stackTarget, subcommand, UsageError, wholeNumber } from "./cli/runner";
 import { PROJECT_ROOT } from "./root";
-import { readStdinSync } from "./stdin";
+import { readStdin } from "./stdin";
 
 const USAGE = `usage: npm run key -- <command> [options]
 
@@ -155,7 +155,7 @@ function inspect(command: "parse" | "check", stdinText: StdinText) {
             const link = await linkNaming(values);
             let keys = positionals;
             if (keys.length === 0) {
-                const text = stdinText();
+                const text = await stdinText();
                 // Waiting on a terminal for keys nobody is going to pipe in would look like a hang.
                 if (text === undefined) throw new UsageError(`${command}: give keys as arguments or pipe them in, one per line`);
                 keys = keysFromListing(text);
@@ -178,10 +178,10 @@ function inspect(command: "parse" | "check", stdinText: StdinText) {
     });
 }
 
-/** The text piped in on stdin, or undefined when stdin is a terminal. */
-export type StdinText = () => string | undefined;
+/** The text piped in on stdin, once it has ended, or undefined when stdin is a terminal. */
+export type StdinText = () => Promise<string | undefined>;
 
-const processStdin: StdinText = () => (process.stdin.isTTY ? undefined : readStdinSync());
+const processStdin: StdinText = async () => (process.stdin.isTTY ? undefined : readStdin());
 
 /** `npm run key`, reading piped keys with `stdinText` (the process's stdin by default). */
 export function keyCommand(stdinText: StdinText = processStdin): CommandGroup {

@@ -1,31 +1,34 @@
 /**
- * All of stdin, read synchronously. A pipe that a Node program made for a child
- * (a test's spawn, a wrapper script) can be in non-blocking mode, and then read(2)
- * answers EAGAIN while the writer has not written yet: fs.readFileSync(0) throws
- * instead of waiting (https://github.com/nodejs/help/issues/2663). EAGAIN means
- * "nothing yet", not "nothing": wait a little and read again, until end of file.
+ * All of standard input as text, read with Node's own stream consumer
+ * (`node:stream/consumers`, https://nodejs.org/api/webstreams.html#utility-consumers):
+ * it resolves at end of input however late the writer is, on a pipe, a file
+ * or a socket. `fs.readFileSync(0)` cannot be used: once anything has touched
+ * `process.stdin`, a pipe is non-blocking and a read before the writer has
+ * written throws EAGAIN (https://github.com/nodejs/help/issues/2663).
+ *
+ * Bounded like every input from outside (infra/input/file.ts): more than the
+ * limit of standard input is refused, not held in memory.
  */
-import * as fs from "fs";
+import { text } from "node:stream/consumers";
+import { formatBytes, INPUT_LIMITS, InputError } from "../infra/input/file";
 
-export function readStdinSync(fd = 0): string {
-    const chunks: Buffer[] = [];
-    const buffer = Buffer.alloc(64 * 1024);
-    const pause = new Int32Array(new SharedArrayBuffer(4));
-    for (;;) {
-        let n: number;
-        try {
-            n = fs.readSync(fd, buffer, 0, buffer.length, null);
-        } catch (err) {
-            const code = (err as NodeJS.ErrnoException).code;
-            if (code === "EAGAIN") {
-                Atomics.wait(pause, 0, 0, 10);
-                continue;
-            }
-            if (code === "EOF") break;
-            throw err;
+/** Passes the chunks of a stream on, refusing the one that takes the total past `limit` bytes. */
+async function* atMost(input: AsyncIterable<Buffer | string>, limit: number): AsyncGenerator<Buffer | string> {
+    let total = 0;
+    for await (const chunk of input) {
+        total += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+        if (total > limit) {
+            throw new InputError(
+                "standard input",
+                `is more than the limit of ${formatBytes(limit)} for standard input (${INPUT_LIMITS["standard input"].real}); it is not read further`,
+                "pipe in the listing itself, or split it and check each part",
+            );
         }
-        if (n === 0) break;
-        chunks.push(Buffer.from(buffer.subarray(0, n)));
+        yield chunk;
     }
-    return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Standard input (or `input`) to its end, as UTF-8 text; an InputError past `limit` bytes. */
+export function readStdin(input: AsyncIterable<Buffer | string> = process.stdin, limit = INPUT_LIMITS["standard input"].bytes): Promise<string> {
+    return text(atMost(input, limit));
 }

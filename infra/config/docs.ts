@@ -51,20 +51,30 @@ problem is reported with its key and the \`pulumi config\` command that fixes it
 and a misspelt key or field is answered with the one it most likely meant.
 The offline commands (\`npm run plan\`, \`handoff\`, \`access\`, \`audit-query\`) also
 name the stack file and the key's line, and exit 2 on a bad file: a YAML syntax
-error, a key set twice, a missing \`--config\` file, or an encrypted
-\`secure:\` value (they cannot decrypt it, and no key of this program is secret).
+error, a key set twice, a missing \`--config\` file, one that is not a regular
+file or is larger than 2 MiB, an alias bomb, or an encrypted \`secure:\` value
+(they cannot decrypt it, and no key of this program is secret); see
+[input from outside](development.md#input-from-outside). A problem is reported
+once, at its cause: a bucket name derived from \`bucketPrefix\` is not blamed
+again for a name already refused, and each S3 naming rule a name breaks is said
+in its own words with a fix for that rule
+([bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)).
+Two counterparts in one account get a warning, not an error: one company may
+run two parties.
 
 Every key of this program is \`${NAMESPACE}:<key>\`: the namespace is the
 project's name (\`name:\` in Pulumi.yaml), so \`pulumi config set side publisher\`
 writes \`${NAMESPACE}:side\`, and Pulumi.yaml can declare the keys (below).
 
-Account IDs are text: quote them in YAML. An unquoted ID (or one set with
-\`pulumi config set --path\`, which stores numbers as numbers) is read as text
-when its 12 digits survive, and refused with "quote it" when YAML dropped a
-leading zero (an unquoted \`012345678901\` becomes 11 digits). Pulumi reads
-stack files as YAML 1.1, where an unquoted ID of 0 and octal digits becomes
-another number altogether (\`012345670123\` is 1402433619): then no ID is
-offered, only "quote it".
+Account IDs are text: quote them in YAML. Pulumi hands a top-level key over
+as the text written, so \`s3-transfer:accountId: 012345678901\` keeps its zero;
+inside a list entry (a counterpart's \`accountId\`) an unquoted ID is a number.
+A number is read as text when its 12 digits survive, and refused with "write
+it in quotes" when YAML dropped a leading zero (an unquoted \`012345678901\`
+becomes 11 digits). Pulumi's YAML reader takes an unquoted 0 and octal digits
+for an octal number (\`012345670123\` is 1402433619): then no ID is offered,
+only "write it in quotes". A quoted ID of 11 digits lost nothing: it is
+refused as 11 digits, with no other number offered.
 
 | key | required | default | meaning |
 |---|---|---|---|

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { capList, elide } from "../input/messages";
 
 /** One problem with one config key, with the fix an operator can apply. */
 export interface ConfigProblem {
@@ -33,9 +34,10 @@ function where(p: ConfigProblem): string {
     return p.line ? `${p.file}:${p.line}: ` : `${p.file}: `;
 }
 
+/** The problems as one message: the first MAX_PROBLEMS_SHOWN of them, and how many more there are. */
 export function formatProblems(problems: ConfigProblem[]): string {
-    const lines = problems.map((p) => `  - ${where(p)}${p.key}: ${p.problem}\n    fix: ${p.fix}`);
-    return `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
+    const lines = capList(problems, (p) => `  - ${where(p)}${elide(p.key)}: ${p.problem}\n    fix: ${p.fix}`);
+    return `Invalid stack configuration (${problems.length.toLocaleString("en-US")} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
 }
 
 /** True for a ConfigError from this program (also across duplicated module instances). */

@@ -12,10 +12,13 @@
  */
 import { z } from "zod";
 import { fingerprintProblem } from "../handoff/fingerprint";
+import { elide, quote } from "../input/messages";
 import { fileNamePrefixProblem } from "../naming/file-key";
 import {
     accountIdProblem,
+    BUCKET_NAMING_RULES_URL,
     bucketNameProblem,
+    bucketNameSuggestion,
     externalIdProblem,
     parseBucketArn,
     parseKmsKeyArn,
@@ -87,39 +90,66 @@ export const arnChecked = (parse: (v: string) => object | string, base?: z.ZodSt
         return typeof parsed === "string" ? parsed : undefined;
     }, base);
 
-const ownBucketName = checked((v) => bucketNameProblem(v, { allowDots: false }));
+/**
+ * A bucket this program creates, named in config: each S3 naming rule it breaks
+ * in its own words, and a fix with a name S3 accepts when one is close
+ * (`hint`, which the fix of the key uses instead of the field's generic value).
+ */
+const ownBucketName = z.string().superRefine((value, ctx) => {
+    const problem = bucketNameProblem(value, { allowDots: false });
+    if (!problem) return;
+    const suggestion = bucketNameSuggestion(value, { allowDots: false });
+    ctx.addIssue({
+        code: "custom",
+        message: `${problem} (${BUCKET_NAMING_RULES_URL})`,
+        params: { hint: suggestion ?? "<a bucket name of 3 to 63 lower-case letters, digits and hyphens>" },
+    });
+});
 
 /** One of a few words; the message lists them and quotes what was given. */
 function oneOf<const T extends readonly [string, ...string[]]>(values: T, wording = `one of ${values.join(", ")}`) {
-    return z.enum(values, { error: (issue) => `must be ${wording}, got "${String(issue.input)}"` });
+    return z.enum(values, { error: (issue) => `must be ${wording}, got ${quote(String(issue.input))}` });
 }
 
 /**
- * A 12-digit account ID. YAML and `pulumi config set --path` store an unquoted
- * ID as a number: read it as text when its 12 digits survive; refuse it with
- * "quote it" when a leading zero was lost. One lost zero (11 digits) is
- * certain: 012345678901 becomes 12345678901. Fewer digits are not: YAML 1.2
- * drops every leading zero, but Pulumi reads stack files with a YAML 1.1
- * reader (gopkg.in/yaml.v3), which takes 0 followed by octal digits for an
- * octal number (012345670123 becomes 1402433619), so no ID is offered then.
+ * A 12-digit account ID. Pulumi hands a top-level key over as the text written
+ * in the stack file, quoted or not (it reads each value as a string first,
+ * sdk/go/common/resource/config/value.go, and go-yaml gives a string the
+ * scalar's source text), so a text ID lost nothing: 11 digits are 11 digits.
+ * Inside a list entry, and with `pulumi config set --path`, an unquoted ID is
+ * a JSON number: read it as text when its 12 digits survive; refuse it with
+ * "quote it" when a leading zero was lost. One lost zero (11 digits) is the
+ * likely case: 012345678901 becomes 12345678901. Fewer digits are not: go-yaml
+ * takes 0 followed by octal digits for an octal number (012345670123 becomes
+ * 1402433619), so no ID is offered then.
  */
 export function accountIdValue(text: unknown): { value: string } | { problem: string; quoted?: string } {
-    const value = typeof text === "number" && Number.isInteger(text) && text >= 0 ? String(text) : text;
-    if (typeof value !== "string") return { problem: `must be a 12-digit AWS account ID in quotes, got ${describe(text)}` };
-    if (/^\d{11}$/.test(value)) {
-        const padded = value.padStart(12, "0");
+    if (typeof text === "number" && Number.isInteger(text) && text >= 0) {
+        const digits = String(text);
+        if (/^\d{11}$/.test(digits)) {
+            const padded = digits.padStart(12, "0");
+            return {
+                problem: `must be a 12-digit AWS account ID, got ${digits} (11 digits, written without quotes): a YAML number drops a leading zero, so the ID was probably ${padded}; write it in quotes`,
+                quoted: padded,
+            };
+        }
+        if (/^\d{10}$/.test(digits)) {
+            return {
+                problem: `must be a 12-digit AWS account ID, got ${digits} (10 digits, written without quotes): a YAML number drops leading zeros (and Pulumi's reader takes 0 and digits 0-7 for an octal number), so the ID cannot be told from this value; write the ID in quotes as the account shows it`,
+            };
+        }
+        if (!/^\d{12}$/.test(digits)) return { problem: `must be a 12-digit AWS account ID, got ${digits} (${digits.length} digits)` };
+        return { value: digits };
+    }
+    if (typeof text !== "string") return { problem: `must be a 12-digit AWS account ID in quotes, got ${describe(text)}` };
+    // Text lost nothing: say what it has, never offer another number.
+    if (/^\d+$/.test(text) && text.length !== 12) {
         return {
-            problem: `must be a 12-digit AWS account ID, got "${value}" (11 digits): an unquoted ID that begins with 0 is read as a number and loses its leading zero; quote it: "${padded}"`,
-            quoted: padded,
+            problem: `must be a 12-digit AWS account ID, got ${quote(text)} (${text.length.toLocaleString("en-US")} digits): ${text.length < 12 ? "digits are missing" : "it has too many digits"}`,
         };
     }
-    if (/^\d{10}$/.test(value)) {
-        return {
-            problem: `must be a 12-digit AWS account ID, got "${value}" (${value.length} digits): an unquoted ID that begins with 0 is read as a number, which drops its leading zeros (or, read as YAML 1.1 as Pulumi does, takes 0 and digits 0-7 for an octal number), so the ID cannot be told from this value; quote the ID as the account shows it`,
-        };
-    }
-    const problem = accountIdProblem(value);
-    return problem ? { problem } : { value };
+    const problem = accountIdProblem(text);
+    return problem ? { problem } : { value: text };
 }
 
 const accountId = z.unknown().transform((input, ctx) => {
@@ -136,8 +166,8 @@ export function describe(value: unknown): string {
     if (value === null || value === undefined) return "nothing";
     if (Array.isArray(value)) return "a list";
     if (typeof value === "object") return "a mapping";
-    if (typeof value === "string") return `"${value}"`;
-    return `the ${typeof value} ${String(value)}`;
+    if (typeof value === "string") return quote(value);
+    return `the ${typeof value} ${elide(String(value))}`;
 }
 
 const WHAT_IS_EXPECTED: Record<string, string> = {
@@ -192,14 +222,14 @@ export interface KeySpec<T = unknown> {
 const wholeDays = z.string().transform((text, ctx) => {
     const days = Number(text);
     if (Number.isInteger(days) && days >= 1 && days <= 3650 && text.trim() !== "") return days;
-    ctx.addIssue({ code: "custom", message: `must be a whole number of days from 1 to 3650, got "${text}"` });
+    ctx.addIssue({ code: "custom", message: `must be a whole number of days from 1 to 3650, got ${quote(text)}` });
     return z.NEVER;
 });
 
 const flag = oneOf(["true", "false"], "true or false").transform((text) => text === "true");
 
 const trailName = checked((v) =>
-    /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(v) ? undefined : `must be 3 to 128 letters, digits, dots, underscores or hyphens, starting with a letter or digit, got "${v}"`,
+    /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(v) ? undefined : `must be 3 to 128 letters, digits, dots, underscores or hyphens, starting with a letter or digit, got ${quote(v)}`,
 );
 
 /** A list key: its entries' schema comes from their field table below. */
@@ -223,7 +253,7 @@ export const TOP_LEVEL_KEYS = [
         schema: accountId,
         required: true,
         fix: "<12-digit ID of the account this stack deploys to>",
-        doc: "12-digit ID of the account this stack deploys to (the provider refuses any other); quote it in YAML, or a leading zero is lost",
+        doc: "12-digit ID of the account this stack deploys to (the provider refuses any other); quote it in YAML, as `pulumi config set` does",
     },
     {
         key: "partners",
@@ -467,7 +497,7 @@ export const COUNTERPART_FIELDS = {
         doc: "`active`, `offboarding` (every grant to the counterpart revoked and replication to it stopped; buckets keep every protection) or `retired` (as offboarding, `protect` lifted so the entry can then be removed; everything retained). See [Offboarding a counterpart](deploy.md#offboarding-a-counterpart)",
     }),
     accountId: field(accountId, {
-        fix: "the counterpart's 12-digit AWS account ID",
+        fix: "<the counterpart's 12-digit AWS account ID>",
         doc: `${handedOver} the counterpart's 12-digit account ID (required without \`stack\`; quote it in YAML)`,
     }),
     region: field(checked(regionProblem), { fix: "the counterpart's AWS region", doc: `${handedOver} the counterpart's region (informational)` }),
@@ -601,7 +631,7 @@ export const alertSubscriptionSchema = entrySchemaOf(ALERT_SUBSCRIPTION_FIELDS).
         ctx.addIssue({
             code: "custom",
             path: ["endpoint"],
-            message: `must be ${value.protocol === "email" ? "an e-mail address" : "an https:// URL (plain http would carry alerts unencrypted)"}, got "${value.endpoint}"`,
+            message: `must be ${value.protocol === "email" ? "an e-mail address" : "an https:// URL (plain http would carry alerts unencrypted)"}, got ${quote(value.endpoint)}`,
         });
 });
 
@@ -657,12 +687,13 @@ export function fixInFile(fix: string, file: string, stack: string): string {
     return own ? named : named.replace(/pulumi config (set|rm) /g, (_, verb: string) => `pulumi config ${verb} --config-file ${file} `);
 }
 
-/** The command (or edit) that fixes a key, from its entry's value hint. */
-export function fixFor(key: string, file = STACK_FILE): string {
+/** The command (or edit) that fixes a key, from its entry's value hint, or with `value` when the problem knows a better one. */
+export function fixFor(key: string, file = STACK_FILE, value?: string): string {
     const spec = specOf(key);
-    if (spec?.list) return `edit ${file} so that ${key} is ${spec.fix}`;
-    if (key.includes("[") || key.includes(".")) return `pulumi config set --path '${key}' ${spec?.fix ?? "<value>"}`;
-    return `pulumi config set ${key} ${spec?.fix ?? "<value>"}`;
+    if (spec?.list && value === undefined) return `edit ${file} so that ${key} is ${spec.fix}`;
+    const set = value ?? spec?.fix ?? "<value>";
+    if (key.includes("[") || key.includes(".")) return `pulumi config set --path '${key}' ${set}`;
+    return `pulumi config set ${key} ${set}`;
 }
 
 function editDistance(a: string, b: string): number {
@@ -679,8 +710,21 @@ function editDistance(a: string, b: string): number {
     return row[b.length];
 }
 
-/** The known name closest to a misspelt one, if it is close enough to be a slip (case, a letter or two). */
+const meantBefore = new WeakMap<readonly string[], Map<string, string | undefined>>();
+
+/** The known name closest to a misspelt one, if it is close enough to be a slip (case, a letter or two). Remembered: one slip repeated in every entry is compared once. */
 export function didYouMean(given: string, known: readonly string[]): string | undefined {
+    let answers = meantBefore.get(known);
+    if (!answers) meantBefore.set(known, (answers = new Map()));
+    if (answers.has(given)) return answers.get(given);
+    const meant = closestName(given, known);
+    answers.set(given, meant);
+    return meant;
+}
+
+function closestName(given: string, known: readonly string[]): string | undefined {
+    // A name far longer than every known one is no slip: the distance need not be computed (a 5 MB key would take seconds).
+    if (known.every((name) => given.length > name.length + 3)) return undefined;
     const lower = given.toLowerCase();
     let best: { name: string; distance: number } | undefined;
     for (const name of known) {

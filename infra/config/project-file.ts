@@ -10,9 +10,10 @@
  * (pulumi/pulumi sdk/go/common/workspace/config.go, mergeConfig and
  * validateStackConfigValue; project.go, ValidateConfigValue.)
  */
-import * as fs from "fs";
 import * as path from "path";
 import { isMap, isScalar, parseDocument, Scalar, visit, YAMLMap } from "yaml";
+import { isInputError, readInputFile } from "../input/file";
+import { parseYamlInput } from "../input/yaml";
 import { ConfigError } from "./errors";
 import { fixFor, fixInFile, NAMESPACE, ProjectConfigDeclaration, projectConfigDeclarations, TOP_LEVEL_KEYS } from "./keys";
 
@@ -26,15 +27,14 @@ export interface ProjectFile {
 export function loadProjectFile(root: string): ProjectFile {
     const file = path.join(root, "Pulumi.yaml");
     const refuse = (problem: string, fix: string) => new ConfigError([{ key: "(file)", problem, fix, file }]);
-    let text: string;
+    let project: { name?: unknown; config?: Record<string, unknown> | null };
     try {
-        text = fs.readFileSync(file, "utf8");
+        const text = readInputFile(file, "project file", "run the command from a checkout of this project, where Pulumi.yaml is");
+        project = (parseYamlInput(text, { file, kind: "project file" }).value ?? {}) as typeof project;
     } catch (err) {
-        throw refuse(`cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, "run the command from a checkout of this project, where Pulumi.yaml is");
+        if (!isInputError(err)) throw err;
+        throw new ConfigError([{ key: err.at ?? "(file)", problem: err.problem, fix: err.fix, file, ...(err.line ? { line: err.line } : {}) }]);
     }
-    const doc = parseDocument(text);
-    if (doc.errors.length) throw refuse(`is not valid YAML: ${doc.errors[0].message.split("\n")[0]}`, `fix the YAML syntax of ${file}`);
-    const project = (doc.toJS() ?? {}) as { name?: unknown; config?: Record<string, unknown> | null };
     if (typeof project.name !== "string" || !project.name) throw refuse("has no name:", `set name: ${NAMESPACE} in ${file}`);
     return { file, name: project.name, config: project.config ?? {} };
 }

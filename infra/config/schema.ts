@@ -32,7 +32,8 @@ import {
     vendorDropSchema,
 } from "./keys";
 import { ArrivingEndpoints, EndpointProblem, endpointProblems, HandedOverEndpoints } from "../contract/endpoints";
-import { bucketNameProblem, parsePrincipalArn, partitionOf, regionProblem, roleNameProblem } from "./rules";
+import { BUCKET_NAMING_RULES_URL, bucketNameBreaks, BucketNameRule, bucketNameSuggestion, parsePrincipalArn, partitionOf, regionProblem, roleNameProblem } from "./rules";
+import { elide, quote } from "../input/messages";
 import { defaultFileNamePrefix } from "../naming/file-key";
 
 export { COUNTERPART_STATES, COUNTERPARTS_KEY } from "./keys";
@@ -189,14 +190,15 @@ function readKey<K extends Exclude<TopLevelKey, "partners" | "publishers" | "ven
     }
     const parsed = (spec.schema as z.ZodType).safeParse(text, { error: projectVoice });
     if (parsed.success) return parsed.data as ValueOf<K>;
-    for (const issue of parsed.error.issues) problems.push(problem(full, issue.message, quotedFix(full, issue)));
+    for (const issue of parsed.error.issues) problems.push(problem(full, issue.message, issueFix(full, issue)));
     return "required" in spec ? (text as ValueOf<K>) : fallback();
 }
 
-/** The key's fix; for an account ID that lost a leading zero, the quoted value in the stack file. */
-function quotedFix(key: string, issue: z.core.$ZodIssue): string {
-    const quoted = issue.code === "custom" ? (issue.params as { quoted?: string } | undefined)?.quoted : undefined;
-    return quoted ? quotedAccountIdFix(key, quoted) : fixFor(key);
+/** The key's fix: for an account ID that lost a leading zero, the quoted value in the stack file; with a value the rule proposes (`hint`), that value. */
+function issueFix(key: string, issue: z.core.$ZodIssue): string {
+    const params = issue.code === "custom" ? (issue.params as { quoted?: string; hint?: string } | undefined) : undefined;
+    if (params?.quoted) return quotedAccountIdFix(key, params.quoted);
+    return fixFor(key, STACK_FILE, params?.hint);
 }
 
 type ValueOf<K extends TopLevelKey> = z.output<Extract<(typeof TOP_LEVEL_KEYS)[number], { key: K }>["schema"]>;
@@ -231,8 +233,26 @@ function unknownKeyProblems(raw: Record<string, string>): ConfigProblem[] {
                       `is not a setting of this program; did you mean ${meant}?`,
                       `pulumi config rm ${key} && pulumi config set ${meant} <value>   (its value moves to ${meant})`,
                   )
-                : problem(key, "is not a setting of this program", `pulumi config rm ${key}   (known keys: ${KNOWN_KEYS.join(", ")})`);
+                : problem(key, "is not a setting of this program", `pulumi config rm ${elide(key)}   (known keys: ${KNOWN_KEYS.join(", ")})`);
         });
+}
+
+/** A field an entry does not have: the field it most likely meant (its value moves there), or the fields it has. */
+function unknownFieldProblem(key: string, field: string, known: string[], noun: string): ConfigProblem {
+    const meant = didYouMean(field, known);
+    const entry = key.slice(0, key.length - field.length - 1);
+    const [shown, at] = [elide(field), elide(key)];
+    return meant
+        ? problem(
+              key,
+              `is not a field of a ${noun} entry; did you mean ${meant}?`,
+              `rename ${shown} to ${meant} in ${STACK_FILE} (or: pulumi config rm --path '${at}' && pulumi config set --path '${entry}.${meant}' <value>)`,
+          )
+        : problem(
+              key,
+              `is not a field of a ${noun} entry (its fields: ${known.join(", ")})`,
+              `remove ${shown} from ${entry} in ${STACK_FILE} (or: pulumi config rm --path '${at}')`,
+          );
 }
 
 function zodPath(base: string, path: PropertyKey[]): string {
@@ -311,17 +331,11 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
     const counterparts: CounterpartConfig[] = [];
     const vendorDrops: VendorDropConfig[] = [];
     const serviceDestinations: ServiceDestinationConfig[] = [];
+    /** The bucket names derived from bucketPrefix rather than written, checked once their prefix is (checkDerivedBuckets). */
+    const derived: DerivedBucket[] = [];
+    const refused: ReadonlySet<string> = new Set(problems.map((p) => p.key));
     if (side) {
-        const own: OwnSide = {
-            side,
-            name,
-            accountId,
-            region,
-            bucketPrefix,
-            roleNamePrefix,
-            encryption: settings.encryption,
-            refused: new Set(problems.map((p) => p.key)),
-        };
+        const own: OwnSide = { side, name, accountId, region, bucketPrefix, roleNamePrefix, encryption: settings.encryption, refused };
         const listKey = COUNTERPARTS_KEY[side];
         const otherKey = COUNTERPARTS_KEY[side === "publisher" ? "partner" : "publisher"];
         if (raw[otherKey] !== undefined) {
@@ -330,10 +344,15 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
         // A side may exist only for vendors or services, but it must exchange with someone.
         const hasDirectAccess = raw[configKey("vendorDrops")] !== undefined || raw[configKey("serviceDestinations")] !== undefined;
         const noun = `${side === "publisher" ? "partner" : "publisher"} (or a ${configKey("vendorDrops")} / ${configKey("serviceDestinations")} entry)`;
-        parseList(raw, listKey, counterpartSchema, { min: hasDirectAccess ? 0 : 1, noun, stack }, problems)?.forEach((entry, index) => {
-            const counterpart = resolveCounterpart(entry, `${listKey}[${index}]`, own, problems);
-            if (counterpart) counterparts.push(counterpart);
-        });
+        parseList(raw, listKey, counterpartSchema, { min: hasDirectAccess ? 0 : 1, noun, entry: side === "publisher" ? "partner" : "publisher", stack }, problems)?.forEach(
+            (entry, index) => {
+                const counterpart = resolveCounterpart(entry, `${listKey}[${index}]`, own, problems);
+                if (!counterpart) return;
+                counterparts.push(counterpart);
+                if (entry.egressBucketName === undefined) derived.push({ bucket: counterpart.egressBucketName, key: counterpart.configKey, field: "egressBucketName" });
+                if (entry.ingressBucketName === undefined) derived.push({ bucket: counterpart.ingressBucketName, key: counterpart.configKey, field: "ingressBucketName" });
+            },
+        );
         parseList(raw, configKey("vendorDrops"), vendorDropSchema, { min: 0, noun: "vendor drop", stack }, problems)?.forEach((entry, index) => {
             vendorDrops.push({
                 name: entry.name,
@@ -346,6 +365,8 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
                 state: entry.state,
                 configKey: `${configKey("vendorDrops")}[${index}]`,
             });
+            if (entry.bucketName === undefined)
+                derived.push({ bucket: vendorDrops[vendorDrops.length - 1].bucketName, key: `${configKey("vendorDrops")}[${index}]`, field: "bucketName" });
         });
         parseList(raw, configKey("serviceDestinations"), serviceDestinationSchema, { min: 0, noun: "service destination", stack }, problems)?.forEach((entry, index) => {
             serviceDestinations.push({
@@ -359,11 +380,19 @@ export function parseSideConfig(raw: Record<string, string>, stack: string, file
                 state: entry.state,
                 configKey: `${configKey("serviceDestinations")}[${index}]`,
             });
+            if (entry.bucketName === undefined) {
+                derived.push({ bucket: serviceDestinations[serviceDestinations.length - 1].bucketName, key: `${configKey("serviceDestinations")}[${index}]`, field: "bucketName" });
+            }
         });
     }
     const regions = [...new Set([region, ...counterparts.map((c) => c.bucketRegion)])];
     const logBucketNames = Object.fromEntries(regions.map((r) => [r, `${bucketPrefix}-logs-${r}`]));
-    if (side) checkUnique(counterparts, vendorDrops, serviceDestinations, Object.values(logBucketNames), problems);
+    if (side) {
+        const prefix: PrefixSource = { value: bucketPrefix, given: raw[configKey("bucketPrefix")] !== undefined, refused };
+        const logBuckets = Object.values(logBucketNames).map((bucket) => ({ bucket, key: configKey("bucketPrefix") }));
+        checkDerivedBuckets(prefix, [...logBuckets, ...derived], problems);
+        checkUnique(counterparts, vendorDrops, serviceDestinations, Object.values(logBucketNames), refused, problems);
+    }
     if (side && region && !regionProblem(region)) checkDirectPartitions(vendorDrops, serviceDestinations, region, problems);
 
     if (problems.length) throw inFile(problems, file, stack);
@@ -404,7 +433,8 @@ function parseList<S extends z.ZodObject>(
     raw: Record<string, string>,
     listKey: string,
     schema: S,
-    opts: { min: number; noun: string; stack: string },
+    /** `noun`: what the list holds, for "must list at least one"; `entry`: what one entry is, when it says it shorter. */
+    opts: { min: number; noun: string; entry?: string; stack: string },
     problems: ConfigProblem[],
 ): z.infer<S>[] | undefined {
     const before = problems.length;
@@ -419,14 +449,14 @@ function parseList<S extends z.ZodObject>(
     const known = Object.keys(ENTRY_FIELDS[listKey] ?? schema.shape);
     for (const issue of parsed.error.issues) {
         const key = zodPath(listKey, issue.path);
-        const meant = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [k, didYouMean(k, known)] as const).filter(([, m]) => m) : [];
-        const message =
-            issue.code === "too_small"
-                ? `must list at least one ${opts.noun}`
-                : issue.code === "unrecognized_keys"
-                  ? `has unknown field(s) ${issue.keys.join(", ")}${meant.length ? ` (did you mean ${meant.map(([k, m]) => `${m} for ${k}`).join(", ")}?)` : ""}; known fields: ${known.join(", ")}`
-                  : issue.message;
-        problems.push(problem(key, message, issue.code === "too_small" ? `add an entry to ${listKey} in ${STACK_FILE}` : quotedFix(key, issue)));
+        if (issue.code === "unrecognized_keys") {
+            // Each unknown field is its own problem, at the field: the fix renames or removes that field, not the entry.
+            for (const field of issue.keys) problems.push(unknownFieldProblem(`${key}.${field}`, field, known, opts.entry ?? opts.noun));
+        } else if (issue.code === "too_small" && issue.path.length === 0) {
+            problems.push(problem(key, `must list at least one ${opts.noun}`, `add an entry to ${listKey} in ${STACK_FILE}`));
+        } else {
+            problems.push(problem(key, issue.message, issueFix(key, issue)));
+        }
     }
     return undefined;
 }
@@ -496,7 +526,8 @@ function resolveCounterpart(entry: RawCounterpart, key: string, own: OwnSide, pr
     const replicationRoleName = `${own.roleNamePrefix}-to-${entry.name}-replication`;
     // Shorter than the replication role's name, so it fits wherever that one does.
     const batchReplicationRoleName = `${own.roleNamePrefix}-to-${entry.name}-batch`;
-    const roleProblem = roleNameProblem(replicationRoleName);
+    // Derived from our role-name prefix (our name by default): a refused prefix is said once, at its own key.
+    const roleProblem = own.refused.has(configKey("name")) || own.refused.has(configKey("roleNamePrefix")) ? undefined : roleNameProblem(replicationRoleName);
     if (roleProblem) problems.push(problem(`${key}.name`, roleProblem, `use shorter party names, or a shorter ${configKey("roleNamePrefix")}`));
 
     if (problems.length > before || !source) return undefined;
@@ -591,8 +622,88 @@ function checkDirectPartitions(vendors: VendorDropConfig[], services: ServiceDes
     }
 }
 
+/** A bucket name derived from bucketPrefix, and where it would be written instead (`field` of the entry at `key`; none for a log bucket). */
+interface DerivedBucket {
+    bucket: string;
+    key: string;
+    field?: string;
+}
+
+/** bucketPrefix as config decided it: written (`given`), or its default from the name and stack; `refused` are the keys already refused. */
+interface PrefixSource {
+    value: string;
+    given: boolean;
+    refused: ReadonlySet<string>;
+}
+
+/** The naming rules a prefix decides for every name derived from it. */
+const PREFIX_RULES: ReadonlySet<BucketNameRule> = new Set<BucketNameRule>(["uppercase", "characters", "start", "dots", "adjacent-dots", "reserved-prefix"]);
+
+/** The shortest name a derived bucket could have, for checking what the prefix alone decides. */
+const asDerived = (prefix: string) => `${prefix}-x`;
+
+/**
+ * The bucket names derived from bucketPrefix, each problem once, at its cause:
+ * a prefix that breaks a naming rule is one problem at bucketPrefix (none when
+ * it is the default and s3-transfer:name was refused already); a prefix so long
+ * that a log bucket's name is too long is one problem at bucketPrefix; an entry
+ * whose derived names are too long is one problem at the entry.
+ */
+function checkDerivedBuckets(prefix: PrefixSource, derived: DerivedBucket[], problems: ConfigProblem[]): void {
+    const key = configKey("bucketPrefix");
+    if (!prefix.given && prefix.refused.has(configKey("name"))) return;
+    const subject = prefix.given ? quote(prefix.value) : `is not set, so it is <name>-<stack>, ${quote(prefix.value)}, which`;
+    const breaks = bucketNameBreaks(asDerived(prefix.value), { allowDots: false }).filter((b) => PREFIX_RULES.has(b.rule));
+    if (breaks.length) {
+        const suggestion = bucketNameSuggestion(prefix.value, { allowDots: false });
+        const fits = suggestion !== undefined && !bucketNameBreaks(asDerived(suggestion), { allowDots: false }).some((b) => PREFIX_RULES.has(b.rule));
+        problems.push(
+            problem(
+                key,
+                `${subject} ${breaks.map((b) => b.problem).join("; ")}; it starts every bucket name this stack derives (${BUCKET_NAMING_RULES_URL})`,
+                `pulumi config set ${key} ${fits ? suggestion : "<lower-case letters, digits and hyphens, starting with a letter or digit>"}`,
+            ),
+        );
+        return;
+    }
+    const tooLong = derived.filter((d) => d.bucket.length > 63);
+    if (!tooLong.length) return;
+    const longestTail = derived.reduce((longest, d) => Math.max(longest, d.bucket.length - prefix.value.length), 0);
+    const shorten = 63 - longestTail >= 1 ? `shorten ${key} to at most ${63 - longestTail} characters (pulumi config set ${key} <shorter prefix>)` : `shorten ${key}`;
+    const lengths = (names: DerivedBucket[]) =>
+        names
+            .slice(0, 3)
+            .map((d) => `${quote(d.bucket)} (${d.bucket.length.toLocaleString("en-US")})`)
+            .join(", ");
+    const logs = tooLong.filter((d) => d.field === undefined);
+    if (logs.length) {
+        // Only the prefix shortens a log bucket's name; shortening it shortens every derived name.
+        problems.push(problem(key, `${subject} makes bucket names longer than S3's 63 characters: ${lengths(logs)}`, shorten));
+        return;
+    }
+    const byEntry = new Map<string, DerivedBucket[]>();
+    for (const d of tooLong) byEntry.set(d.key, (byEntry.get(d.key) ?? []).concat(d));
+    for (const [entryKey, names] of byEntry) {
+        const fields = names.map((d) => `${entryKey}.${d.field}`).join(" and ");
+        problems.push(
+            problem(
+                entryKey,
+                `derives bucket names longer than S3's 63 characters from ${key} and its name: ${lengths(names)}`,
+                `set ${fields} to names of at most 63 characters, or ${shorten}`,
+            ),
+        );
+    }
+}
+
 /** Names and bucket names must be unique across counterparts, vendor drops and service destinations. */
-function checkUnique(counterparts: CounterpartConfig[], vendors: VendorDropConfig[], services: ServiceDestinationConfig[], logBuckets: string[], problems: ConfigProblem[]): void {
+function checkUnique(
+    counterparts: CounterpartConfig[],
+    vendors: VendorDropConfig[],
+    services: ServiceDestinationConfig[],
+    logBuckets: string[],
+    refused: ReadonlySet<string>,
+    problems: ConfigProblem[],
+): void {
     const seenNames = new Map<string, string>();
     const seenBuckets = new Map<string, string>();
     const entries = [
@@ -603,29 +714,53 @@ function checkUnique(counterparts: CounterpartConfig[], vendors: VendorDropConfi
     const logEntries = logBuckets.map((bucket) => ({ configKey: `${configKey("bucketPrefix")} (log bucket)`, buckets: [bucket] }));
     for (const entry of entries) {
         const earlier = seenNames.get(entry.name);
-        if (earlier) problems.push(problem(`${entry.configKey}.name`, `"${entry.name}" is listed twice (also at ${earlier})`, `remove one of the two entries or rename one`));
+        if (earlier) problems.push(problem(`${entry.configKey}.name`, `${quote(entry.name)} is listed twice (also at ${earlier})`, `remove one of the two entries or rename one`));
         else seenNames.set(entry.name, entry.configKey);
     }
     for (const entry of [...entries, ...logEntries]) {
         for (const bucket of entry.buckets) {
-            const found = bucketNameProblem(bucket, { allowDots: false });
-            if (found)
-                problems.push(
-                    problem(
-                        configKey("bucketPrefix"),
-                        found,
-                        `shorten ${configKey("bucketPrefix")} (pulumi config set ${configKey("bucketPrefix")} <shorter>) or set ${entry.configKey}'s bucket name`,
-                    ),
-                );
             const other = seenBuckets.get(bucket);
-            if (other) problems.push(problem(`${entry.configKey}`, `bucket name "${bucket}" is also used by ${other}`, "give each entry its own bucket names"));
+            if (other) problems.push(problem(`${entry.configKey}`, `bucket name ${quote(bucket)} is also used by ${other}`, "give each entry its own bucket names"));
             else seenBuckets.set(bucket, entry.configKey);
         }
     }
+    // The service roles are named after us too: a refused name is said once, at s3-transfer:name.
+    if (refused.has(configKey("name"))) return;
     for (const service of services) {
         const roleProblem = roleNameProblem(service.roleName);
         if (roleProblem) problems.push(problem(`${service.configKey}.name`, roleProblem, "use shorter names"));
     }
+}
+
+/**
+ * A warning for each account that more than one counterpart names: not an
+ * error, since one company may run two parties (two business units, a
+ * pre-production and a production party), but worth a look, since an entry
+ * copied from another keeps the wrong account. By counterpart config key.
+ */
+export function sameAccountWarnings(counterparts: readonly { name: string; configKey: string; accountId: string }[]): Map<string, string> {
+    const byAccount = new Map<string, { name: string; configKey: string }[]>();
+    for (const c of counterparts) {
+        if (!c.accountId) continue;
+        const sharing = byAccount.get(c.accountId);
+        if (sharing) sharing.push(c);
+        else byAccount.set(c.accountId, [c]);
+    }
+    const warnings = new Map<string, string>();
+    for (const [accountId, [first, ...later]] of byAccount) {
+        if (!later.length) continue;
+        // Said once per account, at the second entry that names it; a long list of the others is counted, not printed.
+        const named = later.slice(0, 5).map((c) => `${c.name} (${c.configKey})`);
+        const others =
+            later.length > named.length
+                ? `${named.join(", ")} and ${(later.length - named.length).toLocaleString("en-US")} more are`
+                : `${named.join(", ")} ${later.length === 1 ? "is" : "are"}`;
+        warnings.set(
+            later[0].configKey,
+            `${later[0].configKey}.accountId: ${others} in account ${accountId}, as ${first.name} (${first.configKey}) is: fine when one company runs these parties; otherwise correct the entry that names the wrong account`,
+        );
+    }
+    return warnings;
 }
 
 /** The stack references a config names, as written (a bare `<stack>` or `<organization>/<project>/<stack>`). */

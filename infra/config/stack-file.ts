@@ -2,12 +2,14 @@
  * Reads a `Pulumi.<stack>.yaml` the way the offline tools need it: into the
  * flat `ns:key` -> text map that Pulumi hands a program, with the line of every
  * key, so that each problem names the file, the line, the key and the fix.
- * Bad files (missing, unreadable, YAML syntax errors, duplicate keys, secrets
- * the tools cannot decrypt) are ConfigErrors, which every command prints
- * without a stack trace and exits 2 on.
+ * Bad files (missing, not a regular file, larger than a stack file can be,
+ * not UTF-8, YAML syntax errors, duplicate keys, alias bombs, deep nesting:
+ * infra/input; secrets the tools cannot decrypt) are ConfigErrors, which every
+ * command prints without a stack trace and exits 2 on.
  */
-import * as fs from "fs";
-import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, YAMLError } from "yaml";
+import { Document, isMap, isScalar, isSeq, Node } from "yaml";
+import { isInputError, readInputFile } from "../input/file";
+import { parseYamlInput, YamlInput } from "../input/yaml";
 import { ConfigError, ConfigProblem, isConfigError } from "./errors";
 import { NAMESPACE } from "./keys";
 
@@ -20,6 +22,8 @@ export interface StackFile {
     structured: string[];
     /** The 1-based line of a config key path such as `s3-transfer:partners[0].accountId`, or of its nearest enclosing key. */
     lineOf(key: string): number | undefined;
+    /** The file's YAML document as read (comments and order kept), for a tool that rewrites it. */
+    doc: Document.Parsed;
 }
 
 /** `s3-transfer:partners[0].accountId` -> ["s3-transfer:partners", 0, "accountId"]. */
@@ -32,17 +36,6 @@ export function keyPath(key: string): (string | number)[] {
 
 function fileProblem(file: string, key: string, problem: string, fix: string, line?: number): ConfigError {
     return new ConfigError([{ key, problem, fix, file, ...(line ? { line } : {}) }]);
-}
-
-/** The key at a YAML error's position (`  a: 2` -> `a`), for duplicate-key and syntax messages. */
-function keyAtLine(text: string, line: number): string | undefined {
-    const lines = text.split(/\r?\n/);
-    // A syntax error may point past its key (at an unclosed bracket's end): take the nearest key above.
-    for (let n = line; n >= 1; n--) {
-        const key = /^\s*(?:-\s+)?([^\s#'"][^#]*?)\s*:(?:\s|$)/.exec(lines[n - 1] ?? "")?.[1];
-        if (key) return key;
-    }
-    return undefined;
 }
 
 /** Secure values (`{secure: <ciphertext>}`) anywhere in a config value, by their key path. */
@@ -62,40 +55,24 @@ function secretPaths(value: unknown, path: string): string[] {
  */
 export function loadStackFile(file: string, option?: string): StackFile {
     const origin = option ?? "--stack";
+    const missingFix = option
+        ? `give ${option} the path of an existing stack file, e.g. ${option} stacks/examples/handover.yaml`
+        : "name a stack of this project (a Pulumi.<stack>.yaml next to Pulumi.yaml), or give its file with --config <file>";
     let text: string;
     try {
-        text = fs.readFileSync(file, "utf8");
+        text = readInputFile(file, "stack file", missingFix);
     } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? (err as Error).message})`;
-        throw fileProblem(
-            file,
-            origin,
-            `the stack file ${file} ${why}`,
-            option
-                ? `give ${option} the path of an existing stack file, e.g. ${option} stacks/examples/handover.yaml`
-                : "name a stack of this project (a Pulumi.<stack>.yaml next to Pulumi.yaml), or give its file with --config <file>",
-        );
+        if (!isInputError(err)) throw err;
+        throw fileProblem(file, origin, `the stack file ${file} ${err.problem}`, err.fix);
     }
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
-    const yamlError: YAMLError | undefined = doc.errors[0];
-    if (yamlError) {
-        const line = yamlError.linePos?.[0].line;
-        const key = (line && keyAtLine(text, line)) || "(file)";
-        const duplicate = yamlError.code === "DUPLICATE_KEY";
-        throw fileProblem(
-            file,
-            key,
-            duplicate
-                ? `is set twice in the same mapping; YAML keys must be unique (Pulumi would refuse the file)`
-                : `is not valid YAML: ${yamlError.message.split("\n")[0].replace(/:$/, "")}`,
-            duplicate
-                ? `keep one of the two "${key}" entries in ${file} and delete the other`
-                : `fix the YAML syntax at line ${line ?? "?"} of ${file} (indentation, quotes, brackets)`,
-            line,
-        );
+    let parsed: YamlInput;
+    try {
+        parsed = parseYamlInput(text, { file, kind: "stack file" });
+    } catch (err) {
+        if (!isInputError(err)) throw err;
+        throw fileProblem(file, err.at ?? "(file)", err.problem, err.fix, err.line);
     }
+    const { doc, lines } = parsed;
     const lineOfNode = (node: unknown): number | undefined => {
         const range = (node as Node | undefined)?.range;
         return range ? lines.linePos(range[0]).line : undefined;
@@ -137,7 +114,13 @@ export function loadStackFile(file: string, option?: string): StackFile {
         return undefined;
     };
 
-    const raw = (doc.toJS() ?? {}) as { config?: Record<string, unknown> | null };
+    const raw = (parsed.value ?? {}) as { config?: Record<string, unknown> | null };
+    const scalarText = new Map<unknown, string>();
+    if (isMap(configNode)) {
+        for (const pair of configNode.items) {
+            if (isScalar(pair.key) && isScalar(pair.value) && pair.value.value !== null && pair.value.source !== undefined) scalarText.set(pair.key.value, pair.value.source);
+        }
+    }
     const config: Record<string, string> = {};
     const structured: string[] = [];
     const secrets: ConfigProblem[] = [];
@@ -164,12 +147,16 @@ export function loadStackFile(file: string, option?: string): StackFile {
                 ...(lineOf(secret) ? { line: lineOf(secret) } : {}),
             });
         }
-        // A key written without a value is the empty string to Pulumi (loaders.go), not "null".
-        config[key] = value === null ? "" : typeof value === "string" ? value : JSON.stringify(value);
+        // A key written without a value is the empty string to Pulumi (loaders.go), not "null". Any other
+        // scalar is its text as written: Pulumi reads a value as a string first (sdk/go/common/resource/config/value.go,
+        // unmarshalValue), and go-yaml gives a string the scalar's source text, so an unquoted 012345678901 keeps
+        // its zero and `True` stays `True`; only values inside lists and mappings become JSON numbers and booleans.
+        const text = scalarText.get(written);
+        config[key] = value === null ? "" : text !== undefined ? text : typeof value === "string" ? value : JSON.stringify(value);
         if (value !== null && typeof value === "object") structured.push(key);
     }
     if (secrets.length) throw new ConfigError(secrets);
-    return { file, config, structured, lineOf };
+    return { file, config, structured, lineOf, doc };
 }
 
 /** The same ConfigError with each problem located in the stack file (problems already located are kept). */

@@ -8,9 +8,18 @@
 import canonicalize from "canonicalize";
 import { createHash } from "crypto";
 import type { HandedOverEndpoints } from "../contract/endpoints";
+import { iJsonValueProblem } from "../input/json";
 
-/** RFC 8785 canonical JSON text of a value. */
+/**
+ * RFC 8785 canonical JSON text of a value. The scheme is defined for I-JSON
+ * (https://www.rfc-editor.org/rfc/rfc8785#section-3): a value outside it (a
+ * non-finite number, a lone surrogate, nesting no reader takes) is an error
+ * naming where it is, never a bare throw or a stack overflow of the serializer.
+ * Hand-overs read from files are I-JSON already (infra/input/json.ts).
+ */
 export function canonicalForm(value: unknown): string {
+    const problem = iJsonValueProblem(value);
+    if (problem) throw new Error(`has no canonical form (RFC 8785): ${problem.pointer || "/"} ${problem.problem}`);
     const text = canonicalize(value);
     if (text === undefined) throw new Error("a hand-over must be a JSON value");
     return text;

@@ -1,7 +1,11 @@
 /**
  * Validates a hand-over against its published JSON Schema
  * (docs/handover.schema.json, JSON Schema draft-07, which every validator
- * reads), with Ajv.
+ * reads), with Ajv. The schema is safe for untrusted data by Ajv's own
+ * measure (its json-schema-secure meta-schema, https://ajv.js.org/security.html):
+ * every pattern has a maxLength, and `needsBack` is typed and bounded, so that
+ * `uniqueItems` is checked in one pass; the problems are de-duplicated in one
+ * pass too, so a hostile file is refused in linear time.
  */
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 // Imported (not read at run time) so that a compiled build carries the schema with it.
@@ -36,6 +40,16 @@ export function handoverSchemaProblems(value: unknown): SchemaProblem[] {
     const validate = validator();
     if (validate(value)) return [];
     // `if`/`then` reports twice (the failed `then` and the `if` that chose it); keep the specific one.
-    const problems = (validate.errors ?? []).filter((e) => e.keyword !== "if").map(describe);
-    return problems.filter((p, i) => problems.findIndex((q) => q.pointer === p.pointer && q.problem === p.problem) === i);
+    const seen = new Set<string>();
+    // A list with too many items is one problem: what each extra item gets wrong follows from it.
+    const overfull = new Set((validate.errors ?? []).filter((e) => e.keyword === "maxItems").map((e) => e.instancePath));
+    return (validate.errors ?? [])
+        .filter((e) => e.keyword !== "if" && !overfull.has(e.instancePath.slice(0, e.instancePath.lastIndexOf("/"))))
+        .map(describe)
+        .filter((p) => {
+            const key = JSON.stringify([p.pointer, p.problem]);
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+        });
 }

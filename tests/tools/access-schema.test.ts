@@ -133,7 +133,7 @@ describe("tools/access schema and selectors", () => {
     });
 
     it("refuses an unreadable file and a file that is not YAML as config errors", () => {
-        assert.match(refusal(path.join(TMP, "missing.yaml")).message, /missing\.yaml: \(file\): cannot be read/);
-        assert.match(refusal(write("syntax.yaml", "kinds: [\n")).message, /is not YAML/);
+        assert.match(refusal(path.join(TMP, "missing.yaml")).message, /missing\.yaml: \(file\): does not exist/);
+        assert.match(refusal(write("syntax.yaml", "kinds: [\n")).message, /is not valid YAML/);
     });
 });

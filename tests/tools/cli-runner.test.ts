@@ -268,7 +268,7 @@ describe("the command-line runner", () => {
             assert.throws(() => stackTarget({ config: "" }), /--config needs a file/);
             assert.throws(() => stackTarget({ stack: "no-such-stack" }), /--stack: the stack file .*Pulumi\.no-such-stack\.yaml does not exist; fix: name a stack of this project/);
             assert.throws(() => stackTarget({ config: path.join(dir, "absent.yaml") }), /--config .*absent\.yaml: cannot read it \(ENOENT: no such file\); fix: /);
-            assert.throws(() => stackTarget({ config: dir }), /cannot read it \(it is a directory\)/);
+            assert.throws(() => stackTarget({ config: dir }), /cannot read it \(it is a directory, not a regular file\)/);
         });
 
         it("a next-step hint names the stack the way the user did, so that the command it prints works", () => {

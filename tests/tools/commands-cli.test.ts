@@ -158,7 +158,7 @@ describe("every command's command line", function () {
         it("accept-handoff reads the example's config and goes on to the hand-over file", () => {
             const r = runs.get("accept-handoff --config")!;
             assert.strictEqual(r.status, 2, r.stderr);
-            assert.match(r.stderr, /absent\.json: cannot read the hand-over file/);
+            assert.match(r.stderr, /absent\.json: does not exist\n\s+fix: check the path given to --file/);
             assert.doesNotMatch(r.stderr, /--stack|usage:/);
         });
     });

@@ -443,7 +443,7 @@ describe("npm run accept-handoff", () => {
                 (h) => {
                     h.link.ingressBucketArn = "arn:aws:s3:::xn--bucket";
                 },
-                /#\/link\/ingressBucketArn: bucket name "xn--bucket" must not start with xn--/,
+                /#\/link\/ingressBucketArn: bucket name "xn--bucket" starts with "xn--", which S3 reserves/,
             ],
             [
                 "an 11-digit account (schema)",
@@ -495,7 +495,7 @@ describe("npm run accept-handoff", () => {
                 ["--config", tmp("secret.yaml", `${partnerWithoutReference()}  s3-transfer:token:\n    secure: AAABAx\n`)],
                 /secret\.yaml:\d+: s3-transfer:token: is an encrypted secret/,
             ],
-            [["--config", good, "--file", path.join(dir, "missing.json")], /missing\.json: cannot read the hand-over file: ENOENT/],
+            [["--config", good, "--file", path.join(dir, "missing.json")], /missing\.json: does not exist\n\s+fix: check the path given to --file/],
             [["--config", good, "--file", tmp("not.json", "{ nope")], /not\.json: is not JSON/],
             [["--config", good, "--fingerprint", "1234"], /--fingerprint: must be the 64 hex digits/],
             [["--config", good, "--bogus"], /Unknown option '--bogus'/],

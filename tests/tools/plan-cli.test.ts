@@ -41,7 +41,10 @@ describe("npm run plan", () => {
         );
         const { status, stdout, stderr } = runPlan(["--stack", "bad", "--config", bad]);
         assert.strictEqual(status, 2, stderr + stdout);
-        assert.match(stderr, /s3-transfer:accountId: must be a 12-digit AWS account ID, got "12345"\n\s+fix: pulumi config set --config-file \S+bad\.yaml s3-transfer:accountId/);
+        assert.match(
+            stderr,
+            /s3-transfer:accountId: must be a 12-digit AWS account ID, got "12345" \(5 digits\): digits are missing\n\s+fix: pulumi config set --config-file \S+bad\.yaml s3-transfer:accountId/,
+        );
         assert.doesNotMatch(stdout, /Plan of stack/);
     });
 
@@ -98,6 +101,20 @@ describe("npm run plan", () => {
             assert.strictEqual(status, 2, out);
             assert.match(out, /--stack: the stack file .*Pulumi\.no-such-stack\.yaml does not exist/);
         });
+    });
+
+    it("warns, without refusing, about two counterparts in one account: one company may run two parties", () => {
+        const config = path.join(dir, "same-account.yaml");
+        fs.writeFileSync(
+            config,
+            'config:\n  aws:region: us-east-1\n  s3-transfer:side: publisher\n  s3-transfer:name: acme-bank\n  s3-transfer:accountId: "111122223333"\n  s3-transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n    - name: cdlx-test\n      accountId: "444455556666"\n',
+        );
+        const { status, stdout, stderr } = runPlan(["--config", config]);
+        assert.strictEqual(status, 0, stderr + stdout);
+        const warnings = stdout.split("\n").filter((line) => /accountId: .* is in account 444455556666/.test(line));
+        assert.deepStrictEqual(warnings, [
+            "  - s3-transfer:partners[1].accountId: cdlx-test (s3-transfer:partners[1]) is in account 444455556666, as cdlx (s3-transfer:partners[0]) is: fine when one company runs these parties; otherwise correct the entry that names the wrong account",
+        ]);
     });
 
     it("exits 2 on an unknown option", () => {

@@ -5,11 +5,12 @@
  * one request. Loading parses every selector once, so a typo fails when the
  * file loads, with its file, line and key, and not as a silent zero rows.
  */
-import * as fs from "fs";
 import * as path from "path";
 import YAML, { LineCounter } from "yaml";
 import { z } from "zod";
 import { ConfigError, ConfigProblem, formatProblems } from "../../infra/config/errors";
+import { isInputError, readInputFile } from "../../infra/input/file";
+import { parseYamlInput, YamlInput } from "../../infra/input/yaml";
 import { PROJECT_ROOT } from "../root";
 import { DECISIONS, SCOPES, SideRef, TRANSPORTS } from "./model";
 import { ConditionTerm, conditionNames, GRAMMARS, PrincipalSelector, ResourceSelector, ScopeGrammar, ViaSelector } from "./selectors";
@@ -167,14 +168,14 @@ function lineOf(doc: YAML.Document, lines: LineCounter, at: (string | number)[])
 const keyOf = (at: (string | number)[]) => at.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 
 export function loadExpectedMatrix(file = DEFAULT_MATRIX_FILE): ExpectedMatrix {
-    const lines = new LineCounter();
-    let text: string;
+    let read: YamlInput;
     try {
-        text = fs.readFileSync(file, "utf8");
+        read = parseYamlInput(readInputFile(file, "access matrix", "name an existing matrix file with --matrix <file>"), { file, kind: "access matrix" });
     } catch (err) {
-        throw new MatrixFileError(file, [{ key: "(file)", problem: `cannot be read: ${(err as Error).message}`, fix: "name an existing matrix file with --matrix <file>", file }]);
+        if (!isInputError(err)) throw err;
+        throw new MatrixFileError(file, [{ key: err.at ?? "(file)", problem: err.problem, fix: err.fix, file, ...(err.line ? { line: err.line } : {}) }]);
     }
-    const doc = YAML.parseDocument(text, { lineCounter: lines });
+    const { doc, lines } = read;
     const fail = (problems: Problem[]) =>
         new MatrixFileError(
             file,
@@ -186,8 +187,7 @@ export function loadExpectedMatrix(file = DEFAULT_MATRIX_FILE): ExpectedMatrix {
                 ...(lineOf(doc, lines, p.path) ? { line: lineOf(doc, lines, p.path) } : {}),
             })),
         );
-    if (doc.errors.length) throw fail(doc.errors.map((e) => ({ path: [], problem: `is not YAML: ${e.message}`, fix: "fix the YAML syntax" })));
-    const parsed = matrixSchema.safeParse(doc.toJS());
+    const parsed = matrixSchema.safeParse(read.value);
     if (!parsed.success)
         throw fail(parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], problem: i.message, fix: "see the file's schema in tools/access/schema.ts" })));
     const problems: Problem[] = [];

@@ -9,7 +9,7 @@ import { CreateJobCommand, ReplicationStatus, S3ControlClient, S3ControlServiceE
 import { isConfigError } from "../../infra/config/errors";
 import { Command, Io, oneOf, OptionSpecs, Parsed, runCommand, StackTarget, stackTarget, UsageError } from "../cli/runner";
 import { realClock } from "../canary/index";
-import { OUTPUTS_OPTIONS, PulumiRunner, readOutputsJson, runPulumi } from "../canary/outputs";
+import { defaultOutputsDeps, OUTPUTS_OPTIONS, PulumiRunner, readOutputsJson, runPulumi } from "../canary/outputs";
 import { Clock } from "../canary/run-link";
 import { createS3Client } from "../canary/s3";
 import { CANARY_INTERVAL_SECONDS, CANARY_TIMEOUT_SECONDS, formatBatchCanary, runBatchCanary } from "./canary";
@@ -133,7 +133,7 @@ export interface BatchDeps extends Io {
 export function defaultBatchDeps(): BatchDeps {
     return {
         runPulumi,
-        readFile: (file) => require("fs").readFileSync(file, "utf8"),
+        readFile: defaultOutputsDeps.readFile,
         planConfig: async (stack, configFile) => {
             const { planProjectStack } = await import("../plan/project");
             return (await planProjectStack({ stack, configFile })).plan.outputs;

@@ -4,9 +4,10 @@
  * so outputs of an older or newer program still load.
  */
 import { spawnSync } from "child_process";
-import * as fs from "fs";
 import { z } from "zod";
 import { describeOutputProblems, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
+import { isInputError, readInputFile } from "../../infra/input/file";
+import { parseJsonInput } from "../../infra/input/json";
 import { OptionSpecs, STACK_OPTIONS, UsageError } from "../cli/runner";
 
 /** What the canary reads of the contract (infra/contract/outputs.ts). */
@@ -57,7 +58,8 @@ export interface OutputsDeps {
     readFile: (file: string) => string;
 }
 
-export const defaultOutputsDeps: OutputsDeps = { runPulumi, readFile: (file) => fs.readFileSync(file, "utf8") };
+/** The file read as outside input: a regular file, at most the size stack outputs may have, UTF-8 (infra/input/file.ts). */
+export const defaultOutputsDeps: OutputsDeps = { runPulumi, readFile: (file) => readInputFile(file, "stack outputs", "give the file `pulumi stack output --json` wrote") };
 
 /**
  * The JSON of `pulumi stack output --json`, from a file or the CLI. A file wins
@@ -71,6 +73,7 @@ export function readOutputsJson(source: OutputsSource, deps: OutputsDeps, fail: 
         try {
             text = deps.readFile(source.outputsFile);
         } catch (err) {
+            if (isInputError(err)) throw fail(`${origin}: ${err.problem}; fix: ${err.fix}`);
             throw fail(`${origin}: cannot read it (${(err as Error).message})`);
         }
         return { json: parseJson(text, origin, fail), origin };
@@ -95,11 +98,15 @@ export function readOutputsJson(source: OutputsSource, deps: OutputsDeps, fail: 
     return { json: parseJson(r.stdout, origin, fail), origin };
 }
 
+/** The outputs' JSON, read as outside input (infra/input/json.ts: no duplicate names, no number beyond double precision, no deep nesting). */
 function parseJson(text: string, origin: string, fail: (message: string) => Error): unknown {
     try {
-        return JSON.parse(text);
+        return parseJsonInput(text, { file: origin, kind: "stack outputs", fix: "give the output of `pulumi stack output --json`, unchanged" });
     } catch (err) {
-        throw fail(`${origin}: not JSON (${(err as Error).message}); expected the output of \`pulumi stack output --json\``);
+        if (!isInputError(err)) throw err;
+        if (err.problem.startsWith("is not JSON"))
+            throw fail(`${origin}: not JSON (${err.problem.replace(/^is not JSON: /, "")}); expected the output of \`pulumi stack output --json\``);
+        throw fail(`${err.message.split("\n")[0]}; fix: ${err.fix}`);
     }
 }
 

@@ -5,20 +5,24 @@
  * - an unknown option, a missing or empty value, a single-valued option given
  *   twice, a bad value, a missing required option, or a file that cannot be
  *   read or written (a `UsageError`) exits 2 with the message and the usage on stderr;
- * - a config error (the program's `ConfigError`, naming the file, key and fix) exits 2;
+ * - a config error (the program's `ConfigError`, naming the file, key and fix)
+ *   and a refused input file (`InputError`: not a regular file, too large, not
+ *   UTF-8, JSON or YAML that is not what it claims) exit 2;
  * - any other failure exits 1 with its one-line message, never a stack trace;
- * - the process exits only once stdout has drained, so a pipe gets all of it.
+ * - the process exits only once stdout and stderr have drained, so a pipe gets all of both.
  * `--stack <name>` names a stack of this project (its `Pulumi.<name>.yaml`),
  * and `--config <file>` alone names an example: a stack called after its file.
  * A command with subcommands (`key build|parse|check`) is a `CommandGroup`:
  * each subcommand has its own options, and all share the group's usage.
  *
  * Nothing heavy is imported here: `key` and `gen-partners` start without the
- * Pulumi SDK, and the config-error check loads its module only when something failed.
+ * Pulumi SDK, and the config-error check loads its module only when something
+ * failed (infra/input/file.ts imports only `fs` and the message helpers).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
+import { isInputError, unreadableInput } from "../../infra/input/file";
 import { PROJECT_ROOT, stackConfigFile } from "../root";
 
 export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
@@ -113,7 +117,7 @@ export function reportFailure(err: unknown, command: { usage: string }, io: Io):
         io.stderr(`${err.message}\n${command.usage}\n`);
         return 2;
     }
-    if (isConfigError(err)) {
+    if (isConfigError(err) || isInputError(err)) {
         io.stderr(`${err.message}\n`);
         return 2;
     }
@@ -182,10 +186,13 @@ export function main<O extends OptionSpecs>(command: Command<O> | CommandGroup, 
 }
 
 /**
- * Exits with the status a running command resolves to, once stdout has
- * drained (a pipe takes output in 64 KiB chunks, and `process.exit` would cut
- * it); a rejection is reported as `reportFailure` does. For `npm test`, which
- * hands its command line to mocha rather than parsing it.
+ * Exits with the status a running command resolves to, once stdout and stderr
+ * have drained: a pipe takes output in 64 KiB chunks, and `process.exit` would
+ * cut what is still queued (https://nodejs.org/api/process.html#processexitcode:
+ * "pending writes to process.stdout ... may be lost"); a refusal of 128 KiB on
+ * stderr is as much output as a plan on stdout. A rejection is reported as
+ * `reportFailure` does. For `npm test`, which hands its command line to mocha
+ * rather than parsing it.
  */
 export async function exitWith(status: Promise<number>, command: { usage: string }): Promise<void> {
     let code: number;
@@ -194,7 +201,16 @@ export async function exitWith(status: Promise<number>, command: { usage: string
     } catch (err) {
         code = reportFailure(err, command, processIo);
     }
-    process.stdout.write("", () => process.exit(code));
+    await Promise.all([drained(process.stdout), drained(process.stderr)]);
+    process.exit(code);
+}
+
+/** Resolves once everything written to the stream before has been handed to the system (or the stream failed: a reader that went away). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+    return new Promise((resolve) => {
+        if (stream.destroyed || !stream.writable) return resolve();
+        stream.write("", () => resolve());
+    });
 }
 
 export interface StackTarget {
@@ -240,16 +256,8 @@ export function stackNameOfFile(file: string): string {
         .replace(/\.ya?ml$/, "");
 }
 
-/** The reason a file cannot be read (`ENOENT: no such file or directory`), or undefined when it can. */
-export function unreadable(file: string): string | undefined {
-    try {
-        fs.accessSync(file, fs.constants.R_OK);
-        return fs.statSync(file).isDirectory() ? "it is a directory" : undefined;
-    } catch (err) {
-        const { code } = err as NodeJS.ErrnoException;
-        return code === "ENOENT" ? "ENOENT: no such file" : (err as Error).message;
-    }
-}
+/** The reason a file cannot be read as input (`ENOENT: no such file`, `it is a named pipe (FIFO), not a regular file`), or undefined when it can. */
+export const unreadable = unreadableInput;
 
 /**
  * Refuses an output file that cannot be written (its folder missing or read-only) with exit 2,

@@ -6,16 +6,19 @@
  */
 import { createTwoFilesPatch } from "diff";
 import * as fs from "fs";
-import YAML, { Document, isMap, isSeq, YAMLMap, YAMLSeq } from "yaml";
-import { isConfigError } from "../../infra/config/errors";
+import { Document, isMap, isSeq, YAMLMap, YAMLSeq } from "yaml";
+import { ConfigProblem, isConfigError } from "../../infra/config/errors";
 import { fixInFile } from "../../infra/config/keys";
-import { partitionOf } from "../../infra/config/rules";
+import { partitionOf, rootPrefixProblem } from "../../infra/config/rules";
 import { COUNTERPARTS_KEY, OwnSideConfig, parseOwnSide, parseSideConfig } from "../../infra/config/schema";
 import { loadStackFile, StackFile } from "../../infra/config/stack-file";
 import { ArrivingEndpoints, EndpointField, endpointProblems } from "../../infra/contract/endpoints";
 import { HandoverDocument } from "../../infra/handoff/document";
 import { DESTINATION_FIELDS, destinationFingerprint, fingerprintOf, parseFingerprint } from "../../infra/handoff/fingerprint";
 import { handoverSchemaProblems } from "../../infra/handoff/schema";
+import { isInputError, readInputFile } from "../../infra/input/file";
+import { parseJsonInput } from "../../infra/input/json";
+import { capList, elide } from "../../infra/input/messages";
 
 /** One reason to refuse, naming the file and key, and the fix. */
 export interface AcceptProblem {
@@ -30,7 +33,8 @@ export class HandoverRefused extends Error {
         readonly problems: AcceptProblem[],
         readonly heading = "Hand-over refused",
     ) {
-        super(`${heading} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p.key}: ${p.problem}\n    fix: ${p.fix}`).join("\n")}`);
+        const lines = capList(problems, (p) => `  - ${elide(p.key)}: ${p.problem}\n    fix: ${p.fix}`);
+        super(`${heading} (${problems.length.toLocaleString("en-US")} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`);
         this.name = "HandoverRefused";
     }
 }
@@ -73,35 +77,31 @@ const refuse = (key: string, problem: string, fix: string): never => {
     throw new HandoverRefused([{ key, problem, fix }]);
 };
 
-function readText(file: string, what: string, flag: string): string {
-    try {
-        return fs.readFileSync(file, "utf8");
-    } catch (err) {
-        return refuse(file, `cannot read the ${what}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, `check the path given to ${flag}`);
-    }
-}
-
 /**
  * The stack file, read and checked as every tool reads one (infra/config/stack-file.ts: the
  * file, line, key and fix of a bad file), with its YAML document for rewriting in place.
  */
 export function readStackFile(file: string): { stackFile: StackFile; doc: Document.Parsed } {
-    let stackFile: StackFile;
     try {
-        stackFile = loadStackFile(file);
+        const stackFile = loadStackFile(file);
+        return { stackFile, doc: stackFile.doc };
     } catch (err) {
         throw refusedByConfig(err, file);
     }
-    // loadStackFile refused any file that does not parse cleanly, so this document has no errors.
-    return { stackFile, doc: YAML.parseDocument(fs.readFileSync(file, "utf8")) };
 }
 
+/**
+ * A hand-over file's value, read as outside input (infra/input: a regular file of at most
+ * 1 MiB, UTF-8, I-JSON: no duplicate names, no number beyond double precision, no deep
+ * nesting), so that its canonical form, and so its fingerprint, is defined.
+ */
 export function readHandover(file: string): unknown {
-    const text = readText(file, "hand-over file", "--file");
+    const resend = "do not use it; ask the sender for the file `npm run handoff -- --format json` wrote, unchanged, and its fingerprint over a call";
     try {
-        return JSON.parse(text);
+        return parseJsonInput(readInputFile(file, "hand-over", "check the path given to --file"), { file, kind: "hand-over", fix: resend });
     } catch (err) {
-        return refuse(file, `is not JSON: ${(err as Error).message}`, "ask the sender for the file `npm run handoff -- --format json` wrote, unchanged");
+        if (!isInputError(err)) throw err;
+        throw new HandoverRefused([{ key: err.at ? pointerKey(file, err.at) : file, problem: err.problem, fix: err.fix }]);
     }
 }
 
@@ -138,13 +138,42 @@ function ownSide(raw: Record<string, string>, stack: string, file: string): OwnS
     }
 }
 
+/** A config problem as a refusal's problem, keyed by the file (and line) it is in. */
+const inConfigFile = (p: ConfigProblem, file: string): AcceptProblem => ({ key: `${p.file ?? file}${p.line ? `:${p.line}` : ""}: ${p.key}`, problem: p.problem, fix: p.fix });
+
+/** What the receiver asks of a sender whose hand-over carries a wrong value. */
+const RESEND = "ask the sender to check it and send a new hand-over (and read its new fingerprint)";
+
 /** A config error as a refusal, each problem keyed by the file (and line) it is in; any other error as it is. */
 function refusedByConfig(err: unknown, file: string, heading?: string): unknown {
     if (!isConfigError(err)) return err;
     return new HandoverRefused(
-        err.problems.map((p) => ({ key: `${p.file ?? file}${p.line ? `:${p.line}` : ""}: ${p.key}`, problem: p.problem, fix: p.fix })),
+        err.problems.map((p) => inConfigFile(p, file)),
         heading,
     );
+}
+
+/** The hand-over field each field of a counterpart entry is written from. */
+const ENTRY_FIELD_POINTERS: Record<string, string> = {
+    ...FIELD_POINTERS,
+    name: "/from/party",
+    root: "/link/root",
+    replicatesDeleteMarkers: "/link/deleteMarkerReplication",
+};
+
+/**
+ * A refusal of the config a hand-over implies: each problem of a field the
+ * hand-over wrote (`written`) is blamed on that field of the hand-over
+ * (`/link/root`), whose sender must fix it; the rest on the receiver's config.
+ */
+function refusedImpliedConfig(err: unknown, where: { file: string; configFile: string; entryKey: string; written: string[] }): unknown {
+    if (!isConfigError(err)) return err;
+    const problems = err.problems.map((p): AcceptProblem => {
+        const field = p.key.startsWith(`${where.entryKey}.`) ? p.key.slice(where.entryKey.length + 1) : undefined;
+        const pointer = field !== undefined && where.written.includes(field) ? ENTRY_FIELD_POINTERS[field] : undefined;
+        return pointer ? { key: pointerKey(where.file, pointer), problem: p.problem, fix: RESEND } : inConfigFile(p, where.configFile);
+    });
+    return new HandoverRefused(problems, "Hand-over refused: the config it implies is invalid");
 }
 
 /**
@@ -162,7 +191,6 @@ function checkAgainstOwn(
 ): AcceptProblem[] {
     const problems: AcceptProblem[] = [];
     const at = (pointer: string, problem: string, fix: string) => problems.push({ key: pointerKey(file, pointer), problem, fix });
-    const resend = "ask the sender to check it and send a new hand-over (and read its new fingerprint)";
     const otherSide = own.side === "publisher" ? "partner" : "publisher";
     if (handover.to.party !== own.name)
         at(
@@ -170,11 +198,14 @@ function checkAgainstOwn(
             `is for "${handover.to.party}", but this stack is "${own.name}" (s3-transfer:name in ${configFile})`,
             "accept it into the stack of the party it is addressed to, or ask the sender to address it to you",
         );
-    if (handover.from.side !== otherSide) at("/from/side", `is "${handover.from.side}"; a ${own.side} exchanges with a ${otherSide}`, resend);
-    if (handover.from.party === own.name) at("/from/party", `names this side itself ("${own.name}")`, resend);
+    if (handover.from.side !== otherSide) at("/from/side", `is "${handover.from.side}"; a ${own.side} exchanges with a ${otherSide}`, RESEND);
+    if (handover.from.party === own.name) at("/from/party", `names this side itself ("${own.name}")`, RESEND);
+    // The sender's root must be one the config rules accept before it is compared with ours or offered as a fix.
+    const rootProblem = rootPrefixProblem(handover.link.root);
+    if (rootProblem) at("/link/root", rootProblem, RESEND);
     const partition = partitionOf(own.region);
     if (handover.from.partition !== partition)
-        at("/from/partition", `is ${handover.from.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, resend);
+        at("/from/partition", `is ${handover.from.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, RESEND);
     for (const { field, problem } of endpointProblems(
         { ...entryValues(handover), encryption: handover.link.encryption },
         { accountId: own.accountId, partition, encryption: link?.encryption ?? handover.link.encryption },
@@ -186,7 +217,7 @@ function checkAgainstOwn(
                 `agree on one encryption for this link with ${handover.from.party}: pulumi config set --path '${link!.key}.encryption' ${handover.link.encryption} (this link alone), then accept again; or ask them to use ${link!.encryption}`,
             );
         } else {
-            at(FIELD_POINTERS[field], problem, resend);
+            at(FIELD_POINTERS[field], problem, RESEND);
         }
     }
     return problems;
@@ -339,7 +370,12 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
         const entries = (doc.toJS() as { config: Record<string, unknown> }).config[writtenKey(doc, listKey)];
         parseSideConfig({ ...raw, [listKey]: JSON.stringify(entries) }, options.stack, configFile);
     } catch (err) {
-        throw refusedByConfig(err, configFile, "Hand-over refused: the config it implies is invalid");
+        throw refusedImpliedConfig(err, {
+            file,
+            configFile,
+            entryKey,
+            written: existing ? Object.keys(entry) : ["name", "root", ...Object.keys(entry)],
+        });
     }
 
     const diff = before === after ? "" : createTwoFilesPatch(configFile, configFile, before, after, "now", "with the hand-over");

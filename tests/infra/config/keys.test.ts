@@ -44,10 +44,16 @@ describe("config model", () => {
         assert.strictEqual(didYouMean("s3-transfer:colour", KNOWN_KEYS), undefined);
     });
 
-    it("answers a misspelt entry field with the field it meant", () => {
-        const [found] = problemsOf({ ...base, "s3-transfer:partners": JSON.stringify([{ name: "cdlx", acountId: "444455556666" }]) });
-        assert.strictEqual(found.key, "s3-transfer:partners[0]");
-        assert.match(found.problem, /unknown field\(s\) acountId \(did you mean accountId for acountId\?\)/);
+    it("answers a misspelt entry field at the field, with the field it meant and a fix that renames that field", () => {
+        const [found, unknown] = problemsOf({ ...base, "s3-transfer:partners": JSON.stringify([{ name: "cdlx", acountId: "444455556666", colour: "blue" }]) });
+        assert.deepStrictEqual(found, {
+            key: "s3-transfer:partners[0].acountId",
+            problem: "is not a field of a partner entry; did you mean accountId?",
+            fix: "rename acountId to accountId in Pulumi.prod.yaml (or: pulumi config rm --path 's3-transfer:partners[0].acountId' && pulumi config set --path 's3-transfer:partners[0].accountId' <value>)",
+        });
+        assert.strictEqual(unknown.key, "s3-transfer:partners[0].colour");
+        assert.match(unknown.problem, /^is not a field of a partner entry \(its fields: name, stack, /);
+        assert.strictEqual(unknown.fix, "remove colour from s3-transfer:partners[0] in Pulumi.prod.yaml (or: pulumi config rm --path 's3-transfer:partners[0].colour')");
     });
 
     it("speaks in the project's voice, not the validator's", () => {
@@ -88,7 +94,10 @@ describe("config model", () => {
         });
     });
 
-    it("refuses an account ID whose leading zero YAML dropped, saying to quote it", () => {
+    it("reads a top-level account ID as the text written, quoted or not, as Pulumi does; in a list entry an unquoted ID is a number that lost its zero", () => {
+        // Pulumi reads a config value as a string first (sdk/go/common/resource/config/value.go, unmarshalValue), and go-yaml
+        // gives a string the scalar's source text (decode.go, scalar: out.SetString(n.Value)): a top-level 012345678901 keeps
+        // its zero. Inside a list the value is JSON, where an unquoted ID is a number.
         const raw = fromYaml(
             [
                 "config:",
@@ -101,30 +110,49 @@ describe("config model", () => {
                 "      accountId: 044455556666",
             ].join("\n"),
         );
+        assert.strictEqual(raw["s3-transfer:accountId"], "012345678901");
         const problems = problemsOf(raw);
         assert.deepStrictEqual(
             problems.map((p) => p.key),
-            ["s3-transfer:accountId", "s3-transfer:partners[0].accountId"],
+            ["s3-transfer:partners[0].accountId"],
         );
-        assert.match(problems[0].problem, /got "12345678901" \(11 digits\).*quote it: "012345678901"/);
-        assert.match(problems[1].problem, /got "44455556666" \(11 digits\).*quote it: "044455556666"/);
-        assert.strictEqual(
-            problems[0].fix,
-            'write it quoted in Pulumi.prod.yaml: accountId: "012345678901"   (or: pulumi config set s3-transfer:accountId 012345678901, which stores text)',
-        );
+        assert.match(problems[0].problem, /got 44455556666 \(11 digits, written without quotes\).*probably 044455556666; write it in quotes/);
         // pulumi config set --path keeps digits with a leading zero as text (sdk/go/common/resource/config/object.go).
         assert.strictEqual(
-            problems[1].fix,
+            problems[0].fix,
             `write it quoted in Pulumi.prod.yaml: accountId: "044455556666"   (or: pulumi config set --path 's3-transfer:partners[0].accountId' 044455556666, which stores text)`,
         );
     });
 
-    it("offers no ID when fewer digits survive: Pulumi's YAML 1.1 reader takes 0 and octal digits for an octal number", () => {
-        // 012345670123 unquoted reaches the program as 1402433619 under gopkg.in/yaml.v3 (YAML 1.1 octal), not as 12345670123.
-        const problems = problemsOf({ ...base, "s3-transfer:accountId": "1402433619" });
-        assert.strictEqual(problems[0].key, "s3-transfer:accountId");
-        assert.match(problems[0].problem, /got "1402433619" \(10 digits\).*octal.*quote the ID as the account shows it/);
-        assert.doesNotMatch(problems[0].fix, /"001402433619"/);
+    it("says a quoted 11-digit account ID has 11 digits, and offers no other number", () => {
+        const problems = problemsOf({
+            ...base,
+            "s3-transfer:accountId": "11112222333",
+            "s3-transfer:partners": JSON.stringify([{ name: "cdlx", accountId: "44445555666" }]),
+        });
+        assert.deepStrictEqual(
+            problems.map((p) => [p.key, p.problem, p.fix]),
+            [
+                [
+                    "s3-transfer:accountId",
+                    'must be a 12-digit AWS account ID, got "11112222333" (11 digits): digits are missing',
+                    "pulumi config set s3-transfer:accountId <12-digit ID of the account this stack deploys to>",
+                ],
+                [
+                    "s3-transfer:partners[0].accountId",
+                    'must be a 12-digit AWS account ID, got "44445555666" (11 digits): digits are missing',
+                    "pulumi config set --path 's3-transfer:partners[0].accountId' <the counterpart's 12-digit AWS account ID>",
+                ],
+            ],
+        );
+    });
+
+    it("offers no ID when fewer digits survive: go-yaml takes an unquoted 0 and octal digits for an octal number", () => {
+        // An unquoted 012345670123 in a list entry reaches the program as 1402433619 (octal), not as 12345670123.
+        const problems = problemsOf({ ...base, "s3-transfer:partners": JSON.stringify([{ name: "cdlx", accountId: 1402433619 }]) });
+        assert.strictEqual(problems[0].key, "s3-transfer:partners[0].accountId");
+        assert.match(problems[0].problem, /got 1402433619 \(10 digits, written without quotes\).*octal.*write the ID in quotes as the account shows it/);
+        assert.doesNotMatch(problems[0].fix, /001402433619/);
     });
 
     it("passes every pass-through setting to the components as config decided it", () => {

@@ -88,7 +88,7 @@ describe("Pulumi.yaml", () => {
     it("a missing, unreadable or nameless Pulumi.yaml is a config error naming the file, never a stack trace", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "project-"));
         const [missing] = problemsOf(() => loadProjectFile(dir));
-        assert.match(missing.problem, /cannot be read \(ENOENT\)/);
+        assert.match(missing.problem, /does not exist/);
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "runtime: nodejs\n");
         const [nameless] = problemsOf(() => loadProjectFile(dir));
         assert.strictEqual(nameless.fix, `set name: s3-transfer in ${path.join(dir, "Pulumi.yaml")}`);

@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { ConfigError, formatProblems } from "../../../infra/config/errors";
 import { qualifiedStackName } from "../../../infra/config/rules";
-import { parseSideConfig } from "../../../infra/config/schema";
+import { parseSideConfig, sameAccountWarnings } from "../../../infra/config/schema";
 
 const partner = { name: "cdlx", stack: "organization/s3-transfer/partner-prod" };
 
@@ -23,8 +23,12 @@ function publisherConfig(overrides: Record<string, unknown> = {}, partners: unkn
 }
 
 function problemsOf(raw: Record<string, string>): { key: string; problem: string; fix: string }[] {
+    return problemsOfStack(raw, "prod");
+}
+
+function problemsOfStack(raw: Record<string, string>, stack: string): { key: string; problem: string; fix: string }[] {
     try {
-        parseSideConfig(raw, "prod");
+        parseSideConfig(raw, stack);
     } catch (err) {
         assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
         return err.problems;
@@ -145,7 +149,7 @@ describe("stack config validation", () => {
         ));
     it("requires at least one counterpart", () => assertRejected(publisherConfig({}, []), "s3-transfer:partners", /at least one partner/));
     it("rejects an unknown field in a counterpart", () =>
-        assertRejected(publisherConfig({}, [{ ...partner, acount: "1" }]), "s3-transfer:partners[0]", /unknown field\(s\) acount/));
+        assertRejected(publisherConfig({}, [{ ...partner, acount: "1" }]), "s3-transfer:partners[0].acount", /^is not a field of a partner entry \(its fields: name, stack, /));
     it("rejects a counterpart account ID that is not 12 digits", () =>
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "4444" }]),
@@ -234,7 +238,7 @@ describe("stack config validation", () => {
         assertRejected(
             publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressBucketArn: "arn:aws:s3:::Bad_Bucket" }]),
             "s3-transfer:partners[0].ingressBucketArn",
-            /lowercase letters/,
+            /^bucket name "Bad_Bucket" has upper-case letters; S3 bucket names are lower case; has "_", which S3 does not allow/,
         ));
     it("rejects a role ARN that is a user", () =>
         assertRejected(
@@ -317,13 +321,28 @@ describe("stack config validation", () => {
             /bucket name "acme-bank-prod-cdlx-egress" is also used by s3-transfer:partners\[0\]/,
         ));
     it("rejects a bucket name with dots", () =>
-        assertRejected(publisherConfig({}, [{ ...partner, ingressBucketName: "acme.ingress" }]), "s3-transfer:partners[0].ingressBucketName", /must not contain dots/));
+        assertRejected(
+            publisherConfig({}, [{ ...partner, ingressBucketName: "acme.ingress" }]),
+            "s3-transfer:partners[0].ingressBucketName",
+            /has dots, which break the wildcard TLS certificate/,
+            /'s3-transfer:partners\[0\]\.ingressBucketName' acme-ingress$/,
+        ));
     it("rejects an IP-shaped or reserved bucket name", () => {
-        assertRejected(publisherConfig({}, [{ ...partner, ingressBucketName: "xn--acme" }]), "s3-transfer:partners[0].ingressBucketName", /must not start with xn--/);
-        assertRejected(publisherConfig({}, [{ ...partner, egressBucketName: "acme-s3alias" }]), "s3-transfer:partners[0].egressBucketName", /must not end with -s3alias/);
+        assertRejected(publisherConfig({}, [{ ...partner, ingressBucketName: "xn--acme" }]), "s3-transfer:partners[0].ingressBucketName", /starts with "xn--", which S3 reserves/);
+        assertRejected(
+            publisherConfig({}, [{ ...partner, egressBucketName: "acme-s3alias" }]),
+            "s3-transfer:partners[0].egressBucketName",
+            /ends with "-s3alias", which S3 reserves for access point aliases/,
+        );
+        assertRejected(publisherConfig({}, [{ ...partner, egressBucketName: "10.0.0.1" }]), "s3-transfer:partners[0].egressBucketName", /is formatted as an IP address/);
     });
-    it("rejects a derived bucket name over 63 characters and points at the prefix", () =>
-        assertRejected(publisherConfig({ "s3-transfer:bucketPrefix": "a".repeat(60) }), "s3-transfer:bucketPrefix", /3 to 63 characters/, /shorten s3-transfer:bucketPrefix/));
+    it("rejects a prefix that makes the log bucket's name over 63 characters once, at the prefix, saying how short it must be", () =>
+        assertRejected(
+            publisherConfig({ "s3-transfer:bucketPrefix": "a".repeat(60) }),
+            "s3-transfer:bucketPrefix",
+            /^"a{60}" makes bucket names longer than S3's 63 characters: "a{60}-logs-us-east-1" \(75\)$/,
+            /^shorten s3-transfer:bucketPrefix to at most 48 characters/,
+        ));
     it("rejects a root with a leading slash or a dot segment", () => {
         assertRejected(publisherConfig({}, [{ ...partner, root: "/acme" }]), "s3-transfer:partners[0].root", /without leading or trailing/);
         assertRejected(publisherConfig({}, [{ ...partner, root: "a/../b" }]), "s3-transfer:partners[0].root", /"\.\."/);
@@ -434,6 +453,99 @@ describe("one bad value is one problem", () => {
         assert.deepStrictEqual(
             problemsOf(raw).map((p) => [p.key, p.problem]),
             [["s3-transfer:partners", "must be a YAML list of objects in the stack file"]],
+        );
+    });
+    it("a refused name is the one problem: the bucket and role names derived from it are not blamed again", () => {
+        const handover = { name: "cdlx", accountId: "444455556666" };
+        assert.deepStrictEqual(
+            problemsOf(publisherConfig({ "s3-transfer:name": "Acme-Bank" }, [handover])).map((p) => [p.key, p.problem]),
+            [["s3-transfer:name", 'must be 2 to 32 lowercase letters, digits or single hyphens, starting with a letter, got "Acme-Bank"']],
+        );
+    });
+    it("a prefix that breaks a naming rule is one problem at the prefix, with a prefix S3 accepts (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)", () => {
+        const handover = { name: "cdlx", accountId: "444455556666" };
+        for (const [prefix, problem, fix] of [
+            ["xn--acme", /^"xn--acme" starts with "xn--", which S3 reserves .*; it starts every bucket name this stack derives/, "pulumi config set s3-transfer:bucketPrefix acme"],
+            [
+                "sthree",
+                /^"sthree" starts with "sthree-", which S3 reserves/,
+                "pulumi config set s3-transfer:bucketPrefix <lower-case letters, digits and hyphens, starting with a letter or digit>",
+            ],
+            ["Acme.Bank", /^"Acme\.Bank" has upper-case letters; S3 bucket names are lower case; has dots, which break/, "pulumi config set s3-transfer:bucketPrefix acme-bank"],
+        ] as const) {
+            const problems = problemsOf(publisherConfig({ "s3-transfer:bucketPrefix": prefix }, [handover]));
+            assert.deepStrictEqual(
+                problems.map((p) => p.key),
+                ["s3-transfer:bucketPrefix"],
+                prefix,
+            );
+            assert.match(problems[0].problem, problem);
+            assert.strictEqual(problems[0].fix, fix);
+        }
+    });
+    it("a default prefix that a stack name makes invalid is one problem at the prefix, saying where it comes from", () => {
+        const problems = problemsOfStack(publisherConfig({}, [{ name: "cdlx", accountId: "444455556666" }]), "Prod");
+        assert.deepStrictEqual(
+            problems.map((p) => [p.key, p.fix]),
+            [["s3-transfer:bucketPrefix", "pulumi config set s3-transfer:bucketPrefix acme-bank-prod"]],
+        );
+        assert.match(problems[0].problem, /^is not set, so it is <name>-<stack>, "acme-bank-Prod", which has upper-case letters/);
+    });
+    it("an entry whose derived bucket names are too long is one problem at the entry, naming both fields and how short the prefix must be", () => {
+        const name = "c".repeat(32);
+        const problems = problemsOf(publisherConfig({ "s3-transfer:bucketPrefix": "acme-bank-production-2026" }, [{ name, accountId: "444455556666" }]));
+        assert.deepStrictEqual(
+            problems.map((p) => [p.key, p.fix]),
+            [
+                [
+                    "s3-transfer:partners[0]",
+                    "set s3-transfer:partners[0].egressBucketName and s3-transfer:partners[0].ingressBucketName to names of at most 63 characters, or shorten s3-transfer:bucketPrefix to at most 22 characters (pulumi config set s3-transfer:bucketPrefix <shorter prefix>)",
+                ],
+            ],
+        );
+        assert.match(
+            problems[0].problem,
+            /^derives bucket names longer than S3's 63 characters from s3-transfer:bucketPrefix and its name: "acme-bank-production-2026-c{32}-egress" \(65\), "acme-bank-production-2026-c{32}-ingress" \(66\)$/,
+        );
+    });
+    it("an upper-case bucket name is told to use lower case, with its lower-case name as the fix, never 'without dots'", () => {
+        const problems = problemsOf(publisherConfig({}, [{ ...partner, egressBucketName: "Acme-Egress" }]));
+        assert.deepStrictEqual(
+            problems.map((p) => [p.key, p.fix]),
+            [["s3-transfer:partners[0].egressBucketName", "pulumi config set --path 's3-transfer:partners[0].egressBucketName' acme-egress"]],
+        );
+        assert.match(problems[0].problem, /^bucket name "Acme-Egress" has upper-case letters; S3 bucket names are lower case \(https:/);
+    });
+});
+
+describe("two counterparts in one account", () => {
+    it("are warned about once per account, at the second entry, not refused: one company may run two parties", () => {
+        const warnings = sameAccountWarnings([
+            { name: "cdlx", configKey: "s3-transfer:partners[0]", accountId: "444455556666" },
+            { name: "cdlx-test", configKey: "s3-transfer:partners[1]", accountId: "444455556666" },
+            { name: "other", configKey: "s3-transfer:partners[2]", accountId: "555566667777" },
+            { name: "pending", configKey: "s3-transfer:partners[3]", accountId: "" },
+        ]);
+        assert.deepStrictEqual(
+            [...warnings],
+            [
+                [
+                    "s3-transfer:partners[1]",
+                    "s3-transfer:partners[1].accountId: cdlx-test (s3-transfer:partners[1]) is in account 444455556666, as cdlx (s3-transfer:partners[0]) is: fine when one company runs these parties; otherwise correct the entry that names the wrong account",
+                ],
+            ],
+        );
+        const many = sameAccountWarnings(Array.from({ length: 9 }, (_, i) => ({ name: `p${i}`, configKey: `s3-transfer:partners[${i}]`, accountId: "444455556666" })));
+        assert.deepStrictEqual([...many.keys()], ["s3-transfer:partners[1]"]);
+        assert.match(many.get("s3-transfer:partners[1]")!, /: p1 \(s3-transfer:partners\[1\]\), .*p5 \(s3-transfer:partners\[5\]\) and 3 more are in account 444455556666, as p0 /);
+        assert.doesNotThrow(() =>
+            parseSideConfig(
+                publisherConfig({}, [
+                    { name: "cdlx", accountId: "444455556666" },
+                    { name: "cdlx-test", accountId: "444455556666" },
+                ]),
+                "prod",
+            ),
         );
     });
 });
