@@ -12,6 +12,7 @@ import { fixInFile } from "../../infra/config/keys";
 import { partitionOf } from "../../infra/config/rules";
 import { COUNTERPARTS_KEY, OwnSideConfig, parseOwnSide, parseSideConfig } from "../../infra/config/schema";
 import { loadStackFile, StackFile } from "../../infra/config/stack-file";
+import { standInProblem } from "../../infra/contract/assigned";
 import { ArrivingEndpoints, EndpointField, endpointProblems } from "../../infra/contract/endpoints";
 import { HandoverDocument } from "../../infra/handoff/document";
 import { DESTINATION_FIELDS, destinationFingerprint, fingerprintOf, parseFingerprint } from "../../infra/handoff/fingerprint";
@@ -119,6 +120,11 @@ function entryValues(handover: HandoverDocument): Omit<ArrivingEndpoints, "encry
     };
 }
 
+/** The destination as accepted, recorded beside its fingerprint so that a later change names its field. */
+function acceptedValues(values: ReturnType<typeof entryValues>): Record<string, string> {
+    return Object.fromEntries(DESTINATION_FIELDS.flatMap((field) => (values[field] ? [[field, values[field]!]] : [])));
+}
+
 /** Where each hand-over field lives in the file, for messages. */
 const FIELD_POINTERS: Record<EndpointField, string> = {
     accountId: "/from/accountId",
@@ -164,7 +170,11 @@ function checkAgainstOwn(handover: HandoverDocument, own: OwnSideConfig, file: s
     const partition = partitionOf(own.region);
     if (handover.from.partition !== partition)
         at("/from/partition", `is ${handover.from.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, resend);
-    for (const { field, problem } of endpointProblems(
+    // The sender's egress key is informational, but a stand-in there too says the file came from an offline plan.
+    const egressKey = handover.link.egressKmsKeyArn;
+    const egressStandIn = egressKey !== undefined ? standInProblem(egressKey, handover.from.stack) : undefined;
+    if (egressStandIn) at("/link/egressKmsKeyArn", egressStandIn, standInFix(handover));
+    for (const { field, rule, problem } of endpointProblems(
         { ...entryValues(handover), encryption: handover.link.encryption },
         { accountId: own.accountId, partition, encryption: own.encryption },
     )) {
@@ -175,10 +185,16 @@ function checkAgainstOwn(handover: HandoverDocument, own: OwnSideConfig, file: s
                 `agree on one encryption with ${handover.from.party}: pulumi config set s3-transfer:encryption ${handover.link.encryption}, or ask them to use ${own.encryption}`,
             );
         } else {
-            at(FIELD_POINTERS[field], problem, resend);
+            at(FIELD_POINTERS[field], problem, rule === "stand-in" ? standInFix(handover) : resend);
         }
     }
     return problems;
+}
+
+/** What the sender does about a hand-over written before its keys existed. */
+function standInFix(handover: HandoverDocument): string {
+    const stack = handover.from.stack ? `--stack ${handover.from.stack} ` : "";
+    return `ask ${handover.from.party} to run pulumi up, then send the hand-over of the deployed stack (npm run handoff -- ${stack}--counterpart ${handover.to.party} --format json --deployed) and read you its new fingerprint`;
 }
 
 /** The counterpart list's key as the file writes it: with the namespace, or bare (Pulumi reads a bare key as the project's). */
@@ -288,7 +304,7 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
         replicationRoleArn: values.replicationRoleArn,
         ingressKmsKeyArn: values.ingressKmsKeyArn,
         replicatesDeleteMarkers: values.replicatesDeleteMarkers || undefined,
-        acceptedHandover: { fingerprint: actual, destination: destinationFingerprint(values) },
+        acceptedHandover: { fingerprint: actual, destination: destinationFingerprint(values), values: acceptedValues(values) },
     };
     if (existing) {
         for (const [field, fieldValue] of Object.entries(entry)) {
