@@ -11,7 +11,9 @@
  * the config error it would become at `pulumi up`.
  */
 import * as fs from "fs";
-import { ConfigError, ConfigProblem } from "../../infra/config/errors";
+import * as path from "path";
+import { ConfigError, ConfigProblem, isConfigError } from "../../infra/config/errors";
+import { fixInFile } from "../../infra/config/keys";
 import { qualifiedStackName } from "../../infra/config/rules";
 import { applyProjectConfig, loadProjectFile } from "../../infra/config/project-file";
 import { assertProjectName } from "../../infra/config/project-name";
@@ -79,7 +81,18 @@ function unknownReference(qualified: string, own: { organization: string; projec
     return undefined;
 }
 
-export async function planProjectStack(options: ProjectPlanOptions): Promise<{ plan: Plan; referenced: Plan[] }> {
+/**
+ * A program's fix names the stack (`pulumi config set ...`, `npm run accept-handoff -- --stack <stack> ...`);
+ * planned from a config file that is not the stack's own, the fix must name that file instead, or it
+ * would change the selected stack (pulumi config set without --config-file) or fail (no such stack).
+ */
+function fixesFor(err: unknown, file: string, stack: string): unknown {
+    if (!isConfigError(err) || path.basename(file) === `Pulumi.${stack}.yaml`) return err;
+    const named = (fix: string) => fixInFile(fix, file, stack).replace(/(npm run [\w:-]+ -- )--stack \S+/g, `$1--config ${file}`);
+    return new ConfigError(err.problems.map((p) => ({ ...p, fix: named(p.fix) })));
+}
+
+export async function planProjectStack(options: ProjectPlanOptions): Promise<{ plan: Plan; referenced: Plan[]; config: SideConfig }> {
     const projectFile = loadProjectFile(PROJECT_ROOT);
     assertProjectName(projectFile.name, projectFile.file);
     const project = projectFile.name;
@@ -96,6 +109,7 @@ export async function planProjectStack(options: ProjectPlanOptions): Promise<{ p
     }
     // Validates before planning anything, so a config error names this stack's keys first.
     const config = parseLocated(engineConfig, stackFile, options.stack);
+    const configFile = options.configFile ?? stackConfigFile(options.stack);
     const depth = options.referenceDepth ?? 1;
     const stackOutputs: StackOutputsByName = { ...options.stackOutputs };
     const referenced: Plan[] = [];
@@ -132,8 +146,8 @@ export async function planProjectStack(options: ProjectPlanOptions): Promise<{ p
     }
     try {
         const plan = await runPlan({ project, stack: options.stack, organization, config: engineConfig, stackOutputs, program });
-        return { plan, referenced };
+        return { plan, referenced, config };
     } catch (err) {
-        throw locateProblems(err, stackFile);
+        throw fixesFor(locateProblems(err, stackFile), configFile, options.stack);
     }
 }
