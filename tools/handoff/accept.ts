@@ -67,6 +67,8 @@ export interface AcceptResult {
     fingerprint: string;
     /** The sender, and what it says it still needs from us. */
     sender: string;
+    /** The link's encryption, as the hand-over (checked equal to ours) says. */
+    encryption: HandoverDocument["link"]["encryption"];
     needsBack: string[];
 }
 
@@ -343,6 +345,7 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
         written: options.write && !!diff,
         fingerprint: actual,
         sender: handover.from.party,
+        encryption: handover.link.encryption,
         needsBack: handover.needsBack,
     };
 }
