@@ -490,9 +490,19 @@ describe("npm run canary", () => {
             assert.match(missing.stderr.join(""), /pulumi CLI is not installed.*--outputs outputs\.json/);
 
             const failing = harness();
-            failing.deps.runPulumi = () => ({ status: 255, stdout: "", stderr: "error: no stack named 'prd' found\n" });
-            assert.strictEqual(await runCanary(["--stack", "prd"], failing.deps), 2);
-            assert.match(failing.stderr.join(""), /exited 255: error: no stack named 'prd' found/);
+            failing.deps.runPulumi = () => ({ status: 255, stdout: "", stderr: "error: no stack named 'prod' found\n" });
+            assert.strictEqual(await runCanary(["--stack", "prod"], failing.deps), 2);
+            assert.match(failing.stderr.join(""), /exited 255: error: no stack named 'prod' found/);
+        });
+
+        it("takes the stack names every command takes: a qualified name is handed to pulumi as given; an unknown one lists the project's, before pulumi runs", async () => {
+            const qualified = harness();
+            await runCanary(["--stack", "organization/s3-transfer/prod"], qualified.deps);
+            assert.deepStrictEqual(qualified.pulumiCalls[0], ["stack", "output", "--json", "--stack", "organization/s3-transfer/prod"]);
+            const typo = harness();
+            assert.strictEqual(await runCanary(["--stack", "prd"], typo.deps), 2);
+            assert.match(typo.stderr.join(""), /^--stack prd: this project has no stack "prd" \(no Pulumi\.prd\.yaml\); did you mean prod\?\nthe stacks of this project: /);
+            assert.deepStrictEqual(typo.pulumiCalls, []);
         });
 
         it("--help and -h print the usage with the exit codes and exit 0, reading no outputs", async () => {
