@@ -20,10 +20,10 @@ export function runScript(script: string, args: string[], options: Omit<SpawnSyn
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Asynchronous, so that several runs overlap; `input` is piped to stdin. */
-export function runScriptAsync(script: string, args: string[], input = ""): Promise<Run> {
+/** Asynchronous, so that several runs overlap; `input` is piped to stdin; `env` replaces the environment. */
+export function runScriptAsync(script: string, args: string[], input = "", env?: NodeJS.ProcessEnv): Promise<Run> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [...toolArgv(script), ...args], { cwd: PROJECT_ROOT });
+        const child = spawn(process.execPath, [...toolArgv(script), ...args], { cwd: PROJECT_ROOT, ...(env ? { env } : {}) });
         let stdout = "";
         let stderr = "";
         child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
