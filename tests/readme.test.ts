@@ -24,7 +24,10 @@ describe("README and docs/", () => {
 
     it("shows one install and the two set-up commands after it, and CI runs exactly the install and the test one under each supported Node line", () => {
         const setup = /## Set up\n[^]*?```sh\n([^]*?)```/.exec(text)?.[1] ?? "";
-        const commands = setup.split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
+        const commands = setup
+            .split("\n")
+            .map((l) => l.replace(/#.*/, "").trim())
+            .filter(Boolean);
         // Followed top to bottom, the README installs once; each command after it runs on its own.
         assert.deepStrictEqual(commands, ["npm ci", "npm run plan -- --stack prod", "npm test"]);
         // Run .ci/run with an npx on PATH that only records what it is asked to run.
