@@ -35,7 +35,7 @@ export function partnersConfig(count: number): { config: Record<string, unknown>
 if (require.main === module) {
     main({
         name: "gen-partners",
-        usage: "usage: npm run gen-partners -- [--count <n>] [--out <file>]\n\n  --count <n>   partners to generate, 1 to 1000 (default 100)\n  --out <file>  write the config here instead of stdout",
+        usage: "usage: npm run gen-partners -- [--count <n>] [--out <file>]\n\n  --count <n>   partners to generate, 1 to 1000 (default 100)\n  --out <file>  write the config here instead of stdout\n  --help        print this help\n\nexit status: 0 written; 1 a failure; 2 a usage error (a count out of range, a file that cannot be written).",
         options: { count: { type: "string" }, out: { type: "string" } },
         run({ values }) {
             if (values.out) assertWritable("--out", values.out);
