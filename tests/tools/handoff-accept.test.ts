@@ -353,11 +353,14 @@ describe("npm run accept-handoff", () => {
                         );
                         assert.ok(
                             err.message.includes(
-                                "npm run accept-handoff -- --stack handoff-pair-partner --file <their-handover.json> --fingerprint <the fingerprint they read you> --confirm-change --write",
+                                `npm run accept-handoff -- --config ${edited} --file <their-handover.json> --fingerprint <the fingerprint they read you> --confirm-change --write`,
                             ),
                             err.message,
                         );
-                        assert.ok(err.message.includes(`otherwise restore it: pulumi config set --path 's3-transfer:publishers[0].${field}' ${accepted}`), err.message);
+                        assert.ok(
+                            err.message.includes(`otherwise restore it: pulumi config set --config-file ${edited} --path 's3-transfer:publishers[0].${field}' ${accepted}`),
+                            err.message,
+                        );
                         return true;
                     });
                     const cli = runScript("plan", ["--config", edited]);
