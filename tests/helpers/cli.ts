@@ -33,3 +33,18 @@ export function runScriptAsync(script: string, args: string[], input = "", env?:
         child.stdin.end(input);
     });
 }
+
+/** Runs `jobs` at most `width` at a time: each is a Node process, and the machine may have two cores. */
+export async function pooled<T>(jobs: (() => Promise<T>)[], width = 2): Promise<T[]> {
+    const results: T[] = new Array(jobs.length);
+    let next = 0;
+    await Promise.all(
+        Array.from({ length: width }, async () => {
+            while (next < jobs.length) {
+                const i = next++;
+                results[i] = await jobs[i]();
+            }
+        }),
+    );
+    return results;
+}

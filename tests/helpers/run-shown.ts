@@ -299,18 +299,3 @@ export async function fixtureContext(plan: (stack: string, file: string) => Prom
         fileKey: "acme-northwind/2025-03-14/CDLX_transactions_20250314_1741910400_1of2.jsonl",
     };
 }
-
-/** Runs `jobs` at most `width` at a time: each is a Node process, and the machine may have two cores. */
-export async function pooled<T>(jobs: (() => Promise<T>)[], width = 2): Promise<T[]> {
-    const results: T[] = new Array(jobs.length);
-    let next = 0;
-    await Promise.all(
-        Array.from({ length: width }, async () => {
-            while (next < jobs.length) {
-                const i = next++;
-                results[i] = await jobs[i]();
-            }
-        }),
-    );
-    return results;
-}

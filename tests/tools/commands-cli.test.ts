@@ -8,7 +8,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Run, runScriptAsync } from "../helpers/cli";
+import { pooled, Run, runScriptAsync } from "../helpers/cli";
 import { PROJECT_ROOT } from "../../tools/root";
 import { scripts, toolArgv } from "../../tools/scripts";
 
@@ -25,21 +25,6 @@ const COMMANDS = Object.keys(scripts()).filter((name) => {
 });
 /** The usage's first line names the command: `usage: npm run <name>` (the pack's check says `Usage:`; npm test has no `run`). */
 const usageOf = (name: string) => new RegExp(`^usage: npm ${name === "test" ? "test" : `run ${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`}( |$)`, "im");
-
-/** Runs `jobs` at most `width` at a time: each run is a Node process, and the machine has two cores. */
-async function pooled<T>(jobs: (() => Promise<T>)[], width = 3): Promise<T[]> {
-    const results: T[] = new Array(jobs.length);
-    let next = 0;
-    await Promise.all(
-        Array.from({ length: width }, async () => {
-            while (next < jobs.length) {
-                const i = next++;
-                results[i] = await jobs[i]();
-            }
-        }),
-    );
-    return results;
-}
 
 describe("every command's command line", function () {
     this.timeout(240_000);

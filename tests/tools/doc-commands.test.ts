@@ -10,7 +10,8 @@ import * as path from "path";
 import { PROJECT_ROOT } from "../../tools/root";
 import { commandsInMarkdown, ShownCommand } from "../helpers/commands";
 import { plan } from "../helpers/plans";
-import { check, Context, fixtureContext, pooled, Verdict } from "../helpers/run-shown";
+import { pooled } from "../helpers/cli";
+import { check, Context, fixtureContext, Verdict } from "../helpers/run-shown";
 
 const PAGES = [
     "README.md",
