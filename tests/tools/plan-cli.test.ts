@@ -5,6 +5,7 @@
  * team commits are only checked to plan.
  */
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -318,6 +319,18 @@ describe("npm run plan", () => {
         const withValue = runPlan(["--json", "x.json"], { ...process.env, npm_config_stack: first });
         assert.strictEqual(withValue.status, 2);
         assert.ok(withValue.stderr.includes(`e.g. npm run plan -- --stack ${first} --json x.json\n`), withValue.stderr);
+    });
+
+    it("through npm itself: npm run plan --stack <name> without -- exits 2 with the hint, and the hinted command plans", function () {
+        const npm = spawnSync("npm", ["--version"], { encoding: "utf8" });
+        if (npm.status !== 0) this.skip();
+        const [first] = projectStacks();
+        // -s: npm's own banner and warnings stay out; what is left is the command's.
+        const r = spawnSync("npm", ["run", "-s", "plan", "--stack", first], { cwd: PROJECT_ROOT, encoding: "utf8" });
+        assert.strictEqual(r.status, 2, r.stdout);
+        const hint = /e\.g\. (npm run plan -- --stack \S+)\n/.exec(r.stderr)?.[1];
+        assert.strictEqual(hint, `npm run plan -- --stack ${first}`, r.stderr);
+        assert.strictEqual(spawnSync("npm", ["run", "-s", ...hint!.split(" ").slice(2)], { cwd: PROJECT_ROOT, encoding: "utf8" }).status, 0);
     });
 
     it("every command writing a file refuses one it cannot write with exit 2, before any work and without a trace", () => {
