@@ -162,7 +162,8 @@ function fromStackOutputs(counterpart: CounterpartConfig, own: SideConfig, stack
         ingressKmsKeyArn: link.ingressKmsKeyArn,
         encryption: theirEncryption,
     };
-    const found = endpointProblems(arriving, { accountId: own.accountId, partition: own.partition, encryption: counterpart.encryption });
+    // Outputs of a referenced stack are a deployment's, or in an offline plan that stack's plan: its keys' stand-ins are allowed.
+    const found = endpointProblems(arriving, { accountId: own.accountId, partition: own.partition, encryption: counterpart.encryption }, { standIns: "allow" });
     if (found.length) {
         for (const { field, rule, problem } of found) {
             const output = field === "accountId" ? "accountId" : field === "encryption" ? `links.${own.name} (the encryption of its ingress bucket)` : `links.${own.name}.${field}`;
@@ -207,11 +208,14 @@ function theirOffboardingWarnings(counterpart: CounterpartConfig, endpoints: Cou
 }
 
 /**
- * `pulumi preview` warns when where a counterpart's files go (account, region,
- * ingress bucket, role or key) is no longer what was accepted with its last
- * verified hand-over: a config edit or a referenced stack changed it unconfirmed.
+ * Where a counterpart's files go and whose role we admit (account, region,
+ * ingress bucket, role, key) must be what was accepted with its last verified
+ * hand-over: an entry changed since (by hand, `pulumi config set`, or a
+ * referenced stack) stops the update, naming each changed field with its
+ * accepted and current value, and the way to accept a new hand-over. Nothing
+ * of the link is planned until the entry and its accepted hand-over agree.
  */
-function destinationWarnings(counterpart: CounterpartConfig, endpoints: CounterpartEndpoints): string[] {
+function destinationProblems(counterpart: CounterpartConfig, endpoints: CounterpartEndpoints, stack: string): ConfigProblem[] {
     const accepted = counterpart.acceptedHandover;
     if (!accepted) return [];
     const now: Destination = {
@@ -221,11 +225,30 @@ function destinationWarnings(counterpart: CounterpartConfig, endpoints: Counterp
         replicationRoleArn: endpoints.replicationRoleArn,
         ingressKmsKeyArn: endpoints.ingressKmsKeyArn,
     };
-    if (destinationFingerprint(now) === parseFingerprintOrSelf(accepted.destination)) return [];
-    const shown = DESTINATION_FIELDS.map((f) => `${f}=${now[f] ?? "(none)"}`).join(", ");
-    return [
-        `the destination of ${counterpart.name} changed since the hand-over accepted with fingerprint ${accepted.fingerprint} (${counterpart.configKey}.acceptedHandover): it is now ${shown}. Unless ${counterpart.name} confirmed this change over a second channel, do not run \`pulumi up\`; if they did, accept their new hand-over: npm run accept-handoff -- --stack <stack> --file <file> --fingerprint <digest> --confirm-change --write`,
-    ];
+    const vouched = parseFingerprintOrSelf(accepted.destination);
+    if (destinationFingerprint(now) === vouched) return [];
+    const acceptKey = `${counterpart.configKey}.acceptedHandover`;
+    const acceptNew = `if ${counterpart.name} confirmed the change over a second channel (a call to a number you already had), accept their new hand-over: npm run accept-handoff -- --stack ${stack} --file <their-handover.json> --fingerprint <the fingerprint they read you> --confirm-change --write`;
+    // The accepted values name the changed fields only while the accepted fingerprint vouches for them.
+    const values = accepted.values && destinationFingerprint(accepted.values) === vouched ? accepted.values : undefined;
+    if (!values) {
+        const shown = DESTINATION_FIELDS.map((f) => `${f}=${now[f] ?? "(none)"}`).join(", ");
+        return [
+            {
+                key: acceptKey,
+                problem: `${counterpart.name}'s destination is no longer the one accepted with hand-over ${accepted.fingerprint}: it is now ${shown}${accepted.values ? `, and ${acceptKey}.values was changed too` : " (this entry records only the accepted destination's fingerprint, not which field changed)"}`,
+                fix: `${acceptNew}; otherwise restore the values you accepted`,
+            },
+        ];
+    }
+    return DESTINATION_FIELDS.filter((f) => (now[f] ?? undefined) !== (values[f] ?? undefined)).map((f) => ({
+        key: `${counterpart.configKey}.${f}`,
+        problem: `is ${now[f] ?? "(none)"}, but the hand-over accepted with fingerprint ${accepted.fingerprint} says ${values[f] ?? "(none)"} (${acceptKey}): changed since, without a verified hand-over, so ${f === "replicationRoleArn" ? "a role nobody confirmed would be admitted to our ingress" : "files could go where nobody confirmed"}`,
+        fix:
+            values[f] === undefined
+                ? `${acceptNew}; otherwise remove it again: pulumi config rm --path '${counterpart.configKey}.${f}'`
+                : `${acceptNew}; otherwise restore it: pulumi config set --path '${counterpart.configKey}.${f}' ${values[f]}`,
+    }));
 }
 
 function parseFingerprintOrSelf(text: string): string {
@@ -247,12 +270,9 @@ export async function resolveCounterparts(config: SideConfig): Promise<ResolvedC
                 const stack = qualifiedStackName(counterpart.source.stack, pulumi.getOrganization(), pulumi.getProject());
                 resolution = fromStackOutputs(counterpart, config, stack, await readStackOutputs(new pulumi.StackReference(stack, { name: stack })), problems);
             }
+            problems.push(...destinationProblems(counterpart, resolution.spec.endpoints, pulumi.getStack()));
             const theirSide = counterpart.source.kind === "stack" ? `stack ${counterpart.source.stack}` : "its accepted hand-over";
-            return {
-                ...resolution,
-                via,
-                warnings: [...theirOffboardingWarnings(counterpart, resolution.spec.endpoints, theirSide), ...destinationWarnings(counterpart, resolution.spec.endpoints)],
-            };
+            return { ...resolution, via, warnings: theirOffboardingWarnings(counterpart, resolution.spec.endpoints, theirSide) };
         }),
     );
     if (problems.length) throw new ConfigError(problems);

@@ -5,7 +5,7 @@ import { ExchangeSide, ExchangeSideArgs } from "../infra/components/exchange-sid
 import { passThroughSettings } from "../infra/config/keys";
 import { SideConfig } from "../infra/config/schema";
 import { SideExports } from "../infra/contract/outputs";
-import { HandoffInput, HandoffLink, handoverOf, renderHandoff } from "../infra/handoff/sheet";
+import { HandoffInput, HandoffLink, handoverOf, renderHandoffSheets } from "../infra/handoff/sheet";
 import { ResolvedCounterpart } from "./counterparts";
 
 /** Stack outputs, as the stack-output contract describes them; the counterpart's stack reads `PEER_OUTPUTS` of them. */
@@ -110,7 +110,7 @@ export function composeSide(Side: SideClass, config: SideConfig, counterparts: R
         partition: config.partition,
         links,
     }));
-    const handoff = handoffInput.apply(renderHandoff);
+    const handoff = handoffInput.apply(renderHandoffSheets);
     const handovers = handoffInput.apply((input) => Object.fromEntries(input.links.map((link) => [link.counterpart, handoverOf(input, link)])));
 
     return {

@@ -22,9 +22,14 @@ const PAGES = [
 describe("README and docs/", () => {
     const text = fs.readFileSync(README, "utf8");
 
-    it("shows the two set-up commands, and CI runs exactly the test one under each supported Node line", () => {
-        assert.ok(text.includes("npm ci && npm run plan -- --stack prod"));
-        assert.ok(text.includes("npm ci && npm test"));
+    it("shows one install and the two set-up commands after it, and CI runs exactly the install and the test one under each supported Node line", () => {
+        const setup = /## Set up\n[^]*?```sh\n([^]*?)```/.exec(text)?.[1] ?? "";
+        const commands = setup
+            .split("\n")
+            .map((l) => l.replace(/#.*/, "").trim())
+            .filter(Boolean);
+        // Followed top to bottom, the README installs once; each command after it runs on its own.
+        assert.deepStrictEqual(commands, ["npm ci", "npm run plan -- --stack prod", "npm test"]);
         // Run .ci/run with an npx on PATH that only records what it is asked to run.
         const fake = fs.mkdtempSync(path.join(os.tmpdir(), "ci-run-"));
         try {

@@ -7,14 +7,49 @@
  * prints the config change as a diff, and with --write applies it to
  * Pulumi.<stack>.yaml keeping comments and order. A change of an already
  * accepted account, region, bucket, role or key also needs --confirm-change.
- * Exit 0: accepted (or nothing to change); 2: refused, with the key and the fix.
  */
-import { main, STACK_OPTIONS, stackArgs, stackTarget, UsageError } from "./cli/runner";
-import { acceptHandover, HandoverRefused } from "./handoff/accept";
+import { main, STACK_OPTIONS, stackArgs, StackTarget, stackTarget, UsageError } from "./cli/runner";
+import { deployedStackArgs } from "./cli/stacks";
+import { acceptHandover, AcceptResult, HandoverRefused } from "./handoff/accept";
+
+const USAGE = `usage: npm run accept-handoff -- (--stack <name> | --config <file>) --file <hand-over.json> --fingerprint <digest> [--write] [--confirm-change]
+
+Accepts a counterpart's hand-over into the stack's config (docs/handover.md):
+refuses it unless its fingerprint is the one the sender read to you over a
+second channel, checks it with the published schema and the config rules
+(values that cannot be real, such as a KMS key the sender has not created yet,
+included), and prints the config change as a diff; --write applies it to the
+stack file, keeping its comments and order.
+
+  --stack <name>           a stack of this project: prod, or <organization>/<project>/prod
+  --config <file>          the stack config file to change (alone, an example named after its file)
+  --file <hand-over.json>  the hand-over file the counterpart sent
+  --fingerprint <digest>   the fingerprint the sender read to you on a call (never one
+                           taken from the message that brought the file)
+  --write                  apply the change to the stack file (without it, only the diff)
+  --confirm-change         accept a change of an already accepted account, region,
+                           ingress bucket, role or key, once confirmed with the
+                           counterpart over a second channel
+  --help                   print this help
+
+exit status: 0 accepted, or nothing to change; 1 a failure; 2 refused or a usage
+error, naming the file, the key and the fix (nothing is written).`;
+
+/** What to do once the hand-over is in config: deploy, then send ours, with commands that work as printed. */
+function nextSteps(target: StackTarget, result: AcceptResult): string {
+    const stack = `--stack ${target.given ?? target.stack}${target.explicitConfig ? ` --config-file ${target.configFile}` : ""}`;
+    const out = `--out ${result.sender}-handover.json`;
+    // With SSE-KMS our hand-over carries our keys' ARNs, which exist once pulumi up has created them.
+    const handoff =
+        result.encryption === "SSE-KMS"
+            ? `npm run handoff -- ${deployedStackArgs(target)} --counterpart ${result.sender} --format json ${out} --deployed`
+            : `npm run handoff -- ${stackArgs(target)} --counterpart ${result.sender} --format json ${out}`;
+    return `Next: pulumi preview ${stack} --policy-pack policy-pack, then pulumi up ${stack} --policy-pack policy-pack; then send ${result.sender} our hand-over (${handoff}) and read them its fingerprint on a call.`;
+}
 
 main({
     name: "accept-handoff",
-    usage: "usage: npm run accept-handoff -- (--stack <name> | --config <file>) --file <hand-over.json> --fingerprint <digest> [--write] [--confirm-change]",
+    usage: USAGE,
     options: {
         ...STACK_OPTIONS,
         file: { type: "string" },
@@ -50,7 +85,7 @@ main({
             process.stdout.write(result.diff);
             console.error(
                 result.written
-                    ? `wrote ${configFile} (${result.newEntry ? "new" : "updated"} ${result.entryKey}). Next: pulumi preview, pulumi up, then send them our hand-over (npm run handoff -- ${stackArgs(target)} --format json) and read them its fingerprint.`
+                    ? `wrote ${configFile} (${result.newEntry ? "new" : "updated"} ${result.entryKey}). ${nextSteps(target, result)}`
                     : `not written: re-run with --write to apply this change to ${configFile}.`,
             );
             return 0;

@@ -1,14 +1,15 @@
 /**
- * npm run access -- (--stack <name> | --config <file>) [--matrix <file>] [--full | --json]
+ * npm run access -- (--stack <name> | --config <file>) [--matrix <file>] [--compact | --full | --json] [--strict]
  *
  * Plans the stack and the stacks it references, collects every identity,
  * trust, bucket and key policy the plans make, and has
  * @cloud-copilot/iam-simulate decide each request of the expected matrix
  * (tools/access/expected-matrix.yaml). Prints a summary with every request
- * that is not as expected; with --full the whole matrix as Markdown, with
- * --json as data.
+ * that is not as expected; with --compact a principal-by-bucket grid, with
+ * --full the whole matrix as Markdown, with --json as data.
  * Exit 0: every evaluated decision is the expected one; 1: a decision differs
- * or could not be made; 2: usage or config error.
+ * or the simulator could not decide one (with --strict, or one was not
+ * evaluated); 2: usage or config error.
  */
 import { Command, main, runCommand, STACK_OPTIONS, stackTarget, UsageError } from "./cli/runner";
 
@@ -16,34 +17,57 @@ const options = {
     ...STACK_OPTIONS,
     matrix: { type: "string" },
     full: { type: "boolean" },
+    compact: { type: "boolean" },
     json: { type: "boolean" },
+    strict: { type: "boolean" },
 } as const;
 
 export function accessCommand(print: (text: string) => void = console.log): Command<typeof options> {
     return {
         name: "access",
-        usage: `usage: npm run access -- (--stack <name> | --config <file>) [--matrix <file>] [--full | --json]
+        usage: `usage: npm run access -- (--stack <name> | --config <file>) [--matrix <file>] [--compact | --full | --json] [--strict]
 
-  --stack <name>   a stack of this project (Pulumi.<name>.yaml)
+Plans the stack and the stacks it references, and has an IAM simulator decide
+every request of the expected matrix against the policies the plans make.
+Prints the counts, each request not as expected, and why requests were not
+evaluated; --compact adds a principal-by-bucket grid of who may do what.
+
+  --stack <name>   a stack of this project: prod, or <organization>/<project>/prod
   --config <file>  a stack config file; alone, an example named after its file
   --matrix <file>  the expected matrix (default tools/access/expected-matrix.yaml)
-  --full           print every table of the matrix, not only the summary and the requests not as expected
+  --compact        one principal-by-bucket grid per link: the letters of what each
+                   principal may do on each bucket (read, write, delete...)
+  --full           print every table of the matrix, not only the summary
   --json           print the matrix as data
+  --strict         fail (exit 1) when a request could not be evaluated, too
+  --help           print this help
 
-exit status: 0 every evaluated decision is the expected one; 1 a decision differs
-or could not be made; 2 usage or config error.`,
+A request is not evaluated when its decision rests on what no plan here holds
+(the other company's policies, for a counterpart that comes by hand-over) or
+on a condition the simulator cannot evaluate. A CI gate that failed on those
+would fail for every such stack whatever its policies, and teach people to
+ignore it: they are counted and listed by reason instead, for the
+pre-production canary to prove; --strict makes them fail the run.
+
+exit status: 0 every evaluated decision is the expected one; 1 a decision
+differs or the simulator could not decide one (with --strict, or a request was
+not evaluated); 2 usage or config error.`,
         options,
         async run({ values }) {
-            if (values.full && values.json) throw new UsageError("give --full or --json, not both");
+            if ([values.full, values.json, values.compact].filter(Boolean).length > 1) throw new UsageError("give one of --compact, --full and --json");
             const target = stackTarget(values);
             // Loaded only now, so that --help and a usage error answer without loading the SDKs and the simulator.
-            const [{ accessMatrix, loadExpectedMatrix }, { formatJson, formatMarkdown, formatSummary }] = await Promise.all([import("./access/index"), import("./access/format")]);
+            const [{ accessMatrix, loadExpectedMatrix }, { formatCompact, formatJson, formatMarkdown, formatSummary }] = await Promise.all([
+                import("./access/index"),
+                import("./access/format"),
+            ]);
             const matrix = loadExpectedMatrix(values.matrix);
-            const result = await accessMatrix(target.stack, { configFile: values.config, matrixFile: values.matrix });
+            const result = await accessMatrix(target.stack, { configFile: values.config, matrixFile: values.matrix, organization: target.organization });
             if (values.json) print(formatJson(result));
             else if (values.full) print(formatMarkdown(result, matrix));
-            else print(`${formatSummary(result)}\n\n(--full prints every table, --json the data)`);
-            return result.mismatches.length ? 1 : 0;
+            else if (values.compact) print(formatCompact(result));
+            else print(`${formatSummary(result)}\n\n(--compact adds a principal-by-bucket grid, --full prints every table, --json the data)`);
+            return result.mismatches.length || (values.strict && result.notEvaluated.length) ? 1 : 0;
         },
     };
 }

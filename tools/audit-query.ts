@@ -9,12 +9,32 @@
  * Exit 0: printed; 2: usage or config error.
  */
 import { main, STACK_OPTIONS, stackTarget, UsageError } from "./cli/runner";
-import { isoDateProblem, keyRange, resolveRange } from "./audit/dates";
+import { DEFAULT_RANGE_DAYS, isoDateProblem, KEY_DATE_MARGIN_DAYS, keyRange, resolveRange } from "./audit/dates";
 import { databaseNameProblem, DEFAULT_DATABASE } from "./audit/sql";
+
+const USAGE = `usage: npm run audit-query -- (--stack <name> | --config <file>) [--key <key>] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--database <name>]
+
+Prints, as Markdown, the Amazon Athena statements that answer "who wrote, read
+or deleted this file, and when" from the S3 server access logs of the stack's
+data buckets (docs/audit.md): a table per bucket, the operations on one key, and
+the writes of each counterpart's replication role into our ingress buckets.
+Offline: bucket names, log locations and roles come from the stack's plan.
+
+  --stack <name>       a stack of this project: prod, or <organization>/<project>/prod
+  --config <file>      a stack config file; alone, an example named after its file
+  --key <key>          the object key to trace (e.g. acme-bank/2025-03-14/CDLX_...jsonl);
+                       logs of its date folder ± ${KEY_DATE_MARGIN_DAYS} days are read unless
+                       --from/--to say otherwise
+  --from YYYY-MM-DD    the first day of logs to read (default: ${DEFAULT_RANGE_DAYS} days to --to)
+  --to YYYY-MM-DD      the last day of logs to read (default: today, or ${DEFAULT_RANGE_DAYS} days from --from)
+  --database <name>    the Athena database of the tables (default ${DEFAULT_DATABASE})
+  --help               print this help
+
+exit status: 0 printed; 1 a failure; 2 a usage or config error.`;
 
 main({
     name: "audit-query",
-    usage: "usage: npm run audit-query -- (--stack <name> | --config <file>) [--key <key>] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--database <name>]",
+    usage: USAGE,
     options: {
         ...STACK_OPTIONS,
         key: { type: "string" },
@@ -23,7 +43,7 @@ main({
         database: { type: "string" },
     },
     async run({ values }) {
-        const { stack } = stackTarget(values);
+        const { stack, organization } = stackTarget(values);
         const now = new Date();
         const database = values.database ?? DEFAULT_DATABASE;
         const problems = [
@@ -44,7 +64,7 @@ main({
         }
         // Loaded only now, so that --help and a usage error answer without loading the SDKs.
         const [{ planProjectStack }, { auditInputs }, { renderReport }] = await Promise.all([import("./plan/project"), import("./audit/stack"), import("./audit/report")]);
-        const { plan, referenced } = await planProjectStack({ stack, configFile: values.config });
+        const { plan, referenced } = await planProjectStack({ stack, configFile: values.config, organization });
         process.stdout.write(renderReport(auditInputs(plan, referenced), { database, key: values.key, ...ranges }));
         return 0;
     },

@@ -277,7 +277,7 @@ async function bench(skipTests: boolean): Promise<number> {
 
 main({
     name: "bench",
-    usage: "usage: npm run bench [-- --skip-tests]\n\n  --skip-tests  leave out the wall time of npm test\n\nexit status: 0 every figure met its target; 1 one missed it or a step failed.",
+    usage: "usage: npm run bench [-- --skip-tests]\n\n  --skip-tests  leave out the wall time of npm test\n  --help        print this help\n\nexit status: 0 every figure met its target; 1 one missed it or a step failed; 2 a usage error.",
     options: { "skip-tests": { type: "boolean" } },
     run: ({ values }) => bench(values["skip-tests"] === true),
 });

@@ -266,7 +266,29 @@ function fail(err) {
 
 module.exports = { ROOT, PROGRAM, POLICY_PACK, UNITS, BuildError, sourcesOf, staleness, ensureBuilt, unitsFor };
 
+const USAGE = `usage: npm run build [-- --help]
+
+Builds the compiled tools from scratch: the program's into bin/ and the policy
+pack's into policy-pack/bin/. npm ci runs it (postinstall), and every npm run
+command already rebuilds what a source edit made stale before it starts, so it
+is needed only when a build folder was deleted or damaged.
+
+  --help  print this help, and build nothing
+
+exit status: 0 built; 2 TypeScript is not installed or a source does not parse
+(the message says what to run), or an unknown option.`;
+
 if (require.main === module) {
+    // The build takes no options: --help answers without building, anything else is refused before building.
+    const args = process.argv.slice(2);
+    if (args.some((a) => a === "--help" || a === "-h")) {
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
+    }
+    if (args.length) {
+        process.stderr.write(`Unknown option '${args[0]}'\n${USAGE}\n`);
+        process.exit(2);
+    }
     // npm's postinstall: a clean build, whatever an earlier install (another Node, another checkout) left.
     const started = process.hrtime.bigint();
     try {

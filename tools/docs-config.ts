@@ -17,7 +17,7 @@ export const PROJECT_FILE = path.join(PROJECT_ROOT, "Pulumi.yaml");
 if (require.main === module) {
     main({
         name: "docs:config",
-        usage: "usage: npm run docs:config\n\nRegenerates docs/configuration.md and the config: and template: blocks of Pulumi.yaml from the config model (infra/config/keys.ts).",
+        usage: "usage: npm run docs:config\n\nRegenerates docs/configuration.md and the config: and template: blocks of Pulumi.yaml from the config model (infra/config/keys.ts).\n\n  --help  print this help, and change nothing\n\nexit status: 0 regenerated; 1 a failure; 2 a usage error.",
         options: {},
         async run() {
             fs.writeFileSync(CONFIGURATION_PAGE, configurationPage());

@@ -36,7 +36,7 @@ export function pageMatrix(text = fs.readFileSync(MATRIX_PAGE, "utf8")): string 
 if (require.main === module) {
     main({
         name: "docs:matrix",
-        usage: `usage: npm run docs:matrix\n\nRegenerates the access matrix of the example ${MATRIX_EXAMPLE} (stacks/examples/) in docs/access-matrix.md, between its markers.`,
+        usage: `usage: npm run docs:matrix\n\nRegenerates the access matrix of the example ${MATRIX_EXAMPLE} (stacks/examples/) in docs/access-matrix.md, between its markers.\n\n  --help  print this help, and change nothing\n\nexit status: 0 regenerated; 1 a failure; 2 a usage or config error.`,
         options: {},
         async run() {
             const matrix = await generatedMatrix();

@@ -67,6 +67,9 @@ if (require.main === module) {
             `  --bucket-name-length <n>   the longest bucket name has n characters, ${LONGEST_SUFFIX + 3} to 63`,
             "  --audit-trail              a CloudTrail trail of the data buckets' object events",
             "  --out <file>               write the config here instead of stdout",
+            "  --help                     print this help",
+            "",
+            "exit status: 0 written; 1 a failure; 2 a usage error (a count or length out of range, a file that cannot be written).",
         ].join("\n"),
         options: {
             count: { type: "string" },

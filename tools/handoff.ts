@@ -1,50 +1,43 @@
 /**
- * npm run handoff -- (--stack <name> | --config <file>) [--counterpart <name>] [--format markdown|json] [--out <file>]
+ * npm run handoff -- (--stack <name> | --config <file>) [--counterpart <name>] [--format markdown|json] [--out <file> | --out-dir <dir>] [--deployed | --outputs <file>]
  *
- * Prints the hand-over of a stack, offline, from its plan (references resolved
- * as `npm run plan` does): the Markdown hand-off sheet (the stack output
- * `handoff`), or with --format json the machine-readable hand-over for one
- * counterpart (the stack output `handovers.<name>`, docs/handover.md). The
- * fingerprint of each hand-over goes to standard error: read it to the
- * counterpart over a second channel.
+ * Writes what one counterpart needs from a stack, and nothing of any other:
+ * its hand-off sheet (the stack output `handoff.<name>`), or with --format json
+ * its machine-readable hand-over (`handovers.<name>`, docs/handover.md), with
+ * the fingerprint on stderr. Offline from the stack's plan (references resolved
+ * as `npm run plan` does), or from the deployed stack's outputs.
  */
-import type { HandoverDocument } from "../infra/handoff/document";
-import { assertWritable, main, oneOf, STACK_OPTIONS, stackTarget, UsageError, writeOutputFile } from "./cli/runner";
+import { main, oneOf, STACK_OPTIONS, UsageError } from "./cli/runner";
+import { handoffUsage, writeHandoff } from "./handoff/write";
 
 main({
     name: "handoff",
-    usage: "usage: npm run handoff -- (--stack <name> | --config <file>) [--counterpart <name>] [--format markdown|json] [--out <file>]",
-    options: { ...STACK_OPTIONS, out: { type: "string" }, counterpart: { type: "string" }, format: { type: "string" } },
-    async run({ values }) {
-        const { stack } = stackTarget(values);
-        const format = oneOf("--format", values.format ?? "markdown", ["markdown", "json"] as const);
-        if (values.out) assertWritable("--out", values.out);
-        // Loaded only now, so that --help and a usage error answer without loading the SDKs.
-        const [{ planProjectStack }, { fingerprintOf }] = await Promise.all([import("./plan/project"), import("../infra/handoff/fingerprint")]);
-        const { plan } = await planProjectStack({ stack, configFile: values.config });
-        const handovers = plan.outputs.handovers as Record<string, HandoverDocument>;
-        const names = Object.keys(handovers);
-        if (values.counterpart !== undefined && !names.includes(values.counterpart)) {
-            console.error(`--counterpart: stack ${stack} has no counterpart "${values.counterpart}"\nfix: use one of ${names.join(", ") || "(none: add one to its config)"}`);
-            return 2;
-        }
-        let text: string;
-        let shown: string[];
-        if (format === "json") {
-            const name = values.counterpart ?? (names.length === 1 ? names[0] : undefined);
-            if (!name) throw new UsageError(`--counterpart is required with --format json: stack ${stack} has ${names.length} counterparts (${names.join(", ")})`);
-            text = `${JSON.stringify(handovers[name], null, 2)}\n`;
-            shown = [name];
-        } else {
-            text = String(plan.outputs.handoff);
-            shown = values.counterpart ? [values.counterpart] : names;
-        }
-        // Written first: a fingerprint is shown only for a hand-over that exists.
-        if (values.out) writeOutputFile("--out", values.out, text);
-        else process.stdout.write(text);
-        // The fingerprint ends its line, so that it reads (and copies) on its own.
-        console.error("read each fingerprint to its counterpart over a call, not by the channel the file goes by:");
-        for (const name of shown) console.error(`hand-over fingerprint for ${name}: ${fingerprintOf(handovers[name])}`);
-        return 0;
+    usage: handoffUsage,
+    options: {
+        ...STACK_OPTIONS,
+        counterpart: { type: "string" },
+        format: { type: "string" },
+        out: { type: "string" },
+        "out-dir": { type: "string" },
+        deployed: { type: "boolean" },
+        outputs: { type: "string" },
+    },
+    run({ values }, io) {
+        if (values.out !== undefined && values["out-dir"] !== undefined) throw new UsageError("give --out <file> or --out-dir <dir>, not both");
+        if (values.deployed && values.outputs !== undefined) throw new UsageError("give --deployed or --outputs <file>, not both");
+        if (values.deployed && values.stack === undefined)
+            throw new UsageError("--deployed reads a deployed stack, which --config alone does not name: give --stack <name> (the stack deployed from that config)");
+        return writeHandoff(
+            {
+                stack: values.stack,
+                config: values.config,
+                counterpart: values.counterpart,
+                format: oneOf("--format", values.format ?? "markdown", ["markdown", "json"] as const),
+                out: values.out,
+                outDir: values["out-dir"],
+                source: values.deployed ? "deployed" : values.outputs !== undefined ? { outputsFile: values.outputs } : "plan",
+            },
+            io,
+        );
     },
 });

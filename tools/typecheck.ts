@@ -69,7 +69,7 @@ export async function typecheck(): Promise<number> {
 if (require.main === module) {
     main({
         name: "typecheck",
-        usage: "usage: npm run typecheck\n\nType-checks the program, tools and tests, and the policy pack, each with its own TypeScript.\nexit status: 0 all pass; 1 a project has type errors (printed).",
+        usage: "usage: npm run typecheck\n\nType-checks the program, tools and tests, and the policy pack, each with its own TypeScript.\n\n  --help  print this help\n\nexit status: 0 all pass; 1 a project has type errors (printed); 2 a usage error.",
         options: {},
         run: typecheck,
     });

@@ -129,7 +129,8 @@ sheet and hand-over say SSE-KMS; an SSE-S3 link gets none of that. The stack's
 \`${NAMESPACE}:encryption\` is the default of every entry that does not set one,
 and the encryption of vendor drops and service destinations. When a counterpart
 hands over another encryption than its entry's, the plan names the entry's
-field to set (\`pulumi config set --path '${NAMESPACE}:partners[0].encryption' SSE-KMS\`),
+field to set (\`pulumi config set --path '<entry>.encryption' SSE-KMS\`, where
+\`<entry>\` is the entry as the plan's table names it),
 which changes this link alone; \`accept-handoff\` writes the field for a new
 entry whose hand-over differs from the stack's default.
 

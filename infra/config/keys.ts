@@ -533,10 +533,26 @@ export const COUNTERPART_FIELDS = {
         fix: "true   (or false)",
         doc: `${handedOver} the counterpart replicates delete markers to us, so our ingress admits \`s3:ReplicateDelete\`; written by \`accept-handoff\` from the hand-over's \`link.deleteMarkerReplication\``,
     }),
-    acceptedHandover: field(z.strictObject({ fingerprint: checked(fingerprintProblem), destination: checked(fingerprintProblem) }), {
-        fix: "<run npm run accept-handoff again>",
-        doc: "written by `accept-handoff` ([hand-overs](handover.md)): `fingerprint` of the accepted hand-over and `destination`, the fingerprint of its account, region, ingress bucket, role and key; `pulumi preview` warns when the entry no longer matches it",
-    }),
+    acceptedHandover: field(
+        z.strictObject({
+            fingerprint: checked(fingerprintProblem),
+            destination: checked(fingerprintProblem),
+            // What was accepted, so that a refusal can name the field that changed; `destination` vouches for it.
+            values: z
+                .strictObject({
+                    accountId,
+                    region: checked(regionProblem).optional(),
+                    ingressBucketArn: arnChecked(parseBucketArn).optional(),
+                    replicationRoleArn: arnChecked(parseRoleArn).optional(),
+                    ingressKmsKeyArn: arnChecked(parseKmsKeyArn).optional(),
+                })
+                .optional(),
+        }),
+        {
+            fix: "<run npm run accept-handoff again>",
+            doc: "written by `accept-handoff` ([hand-overs](handover.md)): `fingerprint` of the accepted hand-over, `destination`, the fingerprint of its account, region, ingress bucket, role and key, and `values`, those five as accepted; `pulumi preview`, `pulumi up` and `npm run plan` fail while the entry no longer matches them, naming each changed field",
+        },
+    ),
     bucketRegion: field(checked(regionProblem), {
         defaultDoc: "`aws:region`",
         fix: "<region of our two buckets for this counterpart>",

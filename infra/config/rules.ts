@@ -222,13 +222,23 @@ export interface KmsKeyArn {
     accountId: string;
 }
 
-/** A KMS key ARN (not an alias: cross-account use needs the key's full ARN). */
+/**
+ * A key ID as KMS assigns it: 32 hex digits as a UUID (`1234abcd-12ab-34cd-56ef-1234567890ab`), or a
+ * multi-Region key's `mrk-` and 32 hex digits (AWS KMS Developer Guide, "Key identifiers (KeyId)":
+ * https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id).
+ */
+const KMS_KEY_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+
+/** A KMS key ARN (not an alias: cross-account use needs the key's full ARN), with a key ID of the shape KMS assigns. */
 export function parseKmsKeyArn(value: string): KmsKeyArn | string {
     const shape = `must be a KMS key ARN arn:<partition>:kms:<region>:<12-digit account>:key/<key-id>, got ${quote(value)}`;
     if (!isArn(value)) return shape;
     const arn = parseArn(value);
-    if (arn.service !== "kms" || !ACCOUNT_ID.test(arn.accountId) || regionProblem(arn.region) || !/^key\/[A-Za-z0-9-]{1,128}$/.test(arn.resource)) {
+    if (arn.service !== "kms" || !ACCOUNT_ID.test(arn.accountId) || regionProblem(arn.region) || !arn.resource.startsWith("key/")) {
         return shape;
+    }
+    if (!KMS_KEY_ID.test(arn.resource.slice("key/".length))) {
+        return `must name a key ID as KMS assigns it (a UUID such as 1234abcd-12ab-34cd-56ef-1234567890ab, or mrk- and 32 hex digits), got "${arn.resource.slice("key/".length)}" in "${value}"`;
     }
     return { partition: arn.partition, region: arn.region, accountId: arn.accountId };
 }

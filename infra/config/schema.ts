@@ -52,6 +52,8 @@ export type CounterpartSource =
 export interface AcceptedHandover {
     fingerprint: string;
     destination: string;
+    /** The destination as accepted (written since the check names the changed field; absent from older entries). */
+    values?: Partial<HandedOverEndpoints> & { accountId: string };
 }
 
 export interface CounterpartConfig {
@@ -73,7 +75,7 @@ export interface CounterpartConfig {
     /** Region of our two buckets for this counterpart (`aws:region` unless the entry names one). */
     bucketRegion: string;
     source: CounterpartSource;
-    /** Set by `accept-handoff`; `pulumi preview` warns when the destination no longer matches it. */
+    /** Set by `accept-handoff`; the program refuses to run while the destination no longer matches it. */
     acceptedHandover?: AcceptedHandover;
     /** The key this entry came from, e.g. `s3-transfer:partners[0]`, for messages. */
     configKey: string;
@@ -598,6 +600,8 @@ function handoverProblem({ field, rule, problem: message }: EndpointProblem, key
         case "owner":
         case "key-region":
             return problem(fieldKey, message, `check ${key}.accountId, ${key}.region and ${fieldKey} against what ${counterpart} handed over, then: ${set}`);
+        case "stand-in":
+            return problem(fieldKey, message, `ask ${counterpart} for the hand-over of their deployed stack (after their pulumi up), and accept it with npm run accept-handoff`);
     }
 }
 

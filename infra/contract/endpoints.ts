@@ -7,6 +7,7 @@
  */
 import type { Encryption } from "../config/keys";
 import { accountIdProblem, parseBucketArn, parseKmsKeyArn, parseRoleArn, partitionOf, regionProblem } from "../config/rules";
+import { standInProblem } from "./assigned";
 
 /** A counterpart's endpoints as they arrive. Absent values are "not yet handed over". */
 export interface ArrivingEndpoints {
@@ -59,13 +60,24 @@ export type EndpointRule =
     /** The two sides of the link use different encryptions. */
     | "encryption"
     /** This link is SSE-KMS and the ingress bucket came without its key. */
-    | "missing-key";
+    | "missing-key"
+    /** A value AWS assigns at creation, given as the offline plan's stand-in: no such key exists. */
+    | "stand-in";
 
 export interface EndpointProblem {
     field: EndpointField;
     rule: EndpointRule;
     /** A sentence about the field's value, e.g. `is in partition aws-cn, not aws; replication cannot cross partitions`. */
     problem: string;
+}
+
+export interface EndpointRuleOptions {
+    /**
+     * Whether the offline plan's stand-in for a KMS key (infra/contract/assigned.ts) is refused:
+     * always in writing (config, a hand-over file), never from a referenced stack, whose outputs
+     * are a deployment's (real) or, in an offline plan, that stack's plan (stand-ins).
+     */
+    standIns: "refuse" | "allow";
 }
 
 /**
@@ -81,10 +93,12 @@ export interface EndpointProblem {
  * side does not have); and, on an SSE-KMS link, no ingress bucket without its
  * key (a rule that selects SSE-KMS objects must name the replica key, S3 API
  * Reference, Destination.EncryptionConfiguration; the hand-over file's schema
- * requires the key with SSE-KMS, and a deployed SSE-KMS link always exports it). Returns one problem per field, in field
- * order; `encryption` and `missing-key` come last.
+ * requires the key with SSE-KMS, and a deployed SSE-KMS link always exports it);
+ * and, in writing, no key that is the offline plan's stand-in for one AWS has
+ * not created (infra/contract/assigned.ts). Returns one problem per field, in
+ * field order; `encryption` and `missing-key` come last.
  */
-export function endpointProblems(theirs: ArrivingEndpoints, own: OwnEndpoints): EndpointProblem[] {
+export function endpointProblems(theirs: ArrivingEndpoints, own: OwnEndpoints, options: EndpointRuleOptions = { standIns: "refuse" }): EndpointProblem[] {
     const problems: EndpointProblem[] = [];
     const add = (field: EndpointField, rule: EndpointRule, problem: string) => problems.push({ field, rule, problem });
     const { partition } = own;
@@ -105,7 +119,9 @@ export function endpointProblems(theirs: ArrivingEndpoints, own: OwnEndpoints): 
     for (const [field, value, parse] of parsed) {
         if (value === undefined) continue;
         const arn = parse(value);
+        const standIn = options.standIns === "refuse" ? standInProblem(value) : undefined;
         if (typeof arn === "string") add(field, "shape", arn);
+        else if (standIn) add(field, "stand-in", standIn);
         else if (arn.partition !== partition) add(field, "partition", `is in partition ${arn.partition}, not ${partition}; replication cannot cross partitions`);
         else if (arn.accountId !== undefined && !accountProblem && arn.accountId !== theirs.accountId)
             add(field, "owner", `belongs to account ${arn.accountId}, not to the counterpart's account ${theirs.accountId}`);

@@ -113,8 +113,8 @@ export const StackOutputsSchema = obj({
     audit: AuditOutputsSchema,
     /** SNS topic per region that replication failures are reported to. */
     alertTopics: outputsByName(text),
-    /** The partner hand-off sheet (Markdown). */
-    handoff: text,
+    /** Per counterpart, by its party name, the hand-off sheet (Markdown) sent to that counterpart alone. */
+    handoff: outputsByName(text),
     /** Per counterpart, the machine-readable hand-over (docs/handover.md) that `accept-handoff` reads on the other side. */
     handovers: outputsByName(handover),
 });
@@ -142,7 +142,7 @@ export type SideExports = Omit<StackOutputs, "links" | "vendorDrops" | "serviceD
     vendorDrops: Record<string, VendorDropExport>;
     serviceDestinations: Record<string, ServiceDestinationExport>;
     alertTopics: Record<string, pulumi.Output<string>>;
-    handoff: pulumi.Output<string>;
+    handoff: pulumi.Output<Record<string, string>>;
     handovers: pulumi.Output<Record<string, HandoverDocument>>;
 };
 

@@ -20,10 +20,10 @@ export function runScript(script: string, args: string[], options: Omit<SpawnSyn
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Asynchronous, so that several runs overlap; `input` is piped to stdin. */
-export function runScriptAsync(script: string, args: string[], input = ""): Promise<Run> {
+/** Asynchronous, so that several runs overlap; `input` is piped to stdin; `env` replaces the environment. */
+export function runScriptAsync(script: string, args: string[], input = "", env?: NodeJS.ProcessEnv): Promise<Run> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [...toolArgv(script), ...args], { cwd: PROJECT_ROOT });
+        const child = spawn(process.execPath, [...toolArgv(script), ...args], { cwd: PROJECT_ROOT, ...(env ? { env } : {}) });
         let stdout = "";
         let stderr = "";
         child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -32,4 +32,19 @@ export function runScriptAsync(script: string, args: string[], input = ""): Prom
         child.on("close", (status) => resolve({ status, stdout, stderr }));
         child.stdin.end(input);
     });
+}
+
+/** Runs `jobs` at most `width` at a time: each is a Node process, and the machine may have two cores. */
+export async function pooled<T>(jobs: (() => Promise<T>)[], width = 2): Promise<T[]> {
+    const results: T[] = new Array(jobs.length);
+    let next = 0;
+    await Promise.all(
+        Array.from({ length: width }, async () => {
+            while (next < jobs.length) {
+                const i = next++;
+                results[i] = await jobs[i]();
+            }
+        }),
+    );
+    return results;
 }

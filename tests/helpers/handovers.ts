@@ -19,3 +19,17 @@ export function prodHandoverForCdlx(encryption: "SSE-S3" | "SSE-KMS" = "SSE-S3")
         needsBack: [],
     };
 }
+
+/**
+ * A plan's value as the deployed stack would have it: each of the offline plan's stand-in KMS key IDs
+ * (infra/contract/assigned.ts) replaced by one AWS could have assigned, the same stand-in by the same key.
+ */
+export function asDeployed<T>(planned: T): T {
+    const real = new Map<string, string>();
+    return JSON.parse(
+        JSON.stringify(planned).replace(/00000000-0000-0000-0000-([0-9a-f]{12})/g, (standIn, tail: string) => {
+            if (!real.has(standIn)) real.set(standIn, `5e1a${tail.slice(0, 4)}-2b3c-4d5e-8f6a-${tail}`);
+            return real.get(standIn)!;
+        }),
+    ) as T;
+}

@@ -566,19 +566,22 @@ describe("npm run access: the example setups", () => {
             const prod = await plan("prod");
             const partner = await plan("partner-prod");
             const theirs = linksOf(partner)["acme-bank"];
-            const document = handoffBucketPolicy(String(prod.outputs.handoff), "cdlx");
+            const document = handoffBucketPolicy((prod.outputs.handoff as Record<string, string>).cdlx, "cdlx");
             const facts = linkWithHandoff(prod, "cdlx", String(partner.outputs.accountId), theirs.ingressBucketArn, document);
             assertAdmitsOnlyOurRole(await decide(facts), theirs.ingressBucketName, "acme-bank");
         });
 
         it("handover's marketco: the placeholder sheet, with the bucket name marketco hands over, admits our role once it replicates", async () => {
             const bucket = "marketco-inbound-acme-bank";
-            const placeholder = handoffBucketPolicy(String((await plan({ stack: "handover", configFile: example("handover") })).outputs.handoff), "marketco");
+            const placeholder = handoffBucketPolicy(
+                ((await plan({ stack: "handover", configFile: example("handover") })).outputs.handoff as Record<string, string>).marketco,
+                "marketco",
+            );
             assert.ok(JSON.stringify(placeholder).includes("<YOUR_INGRESS_BUCKET>"));
             const document = JSON.parse(JSON.stringify(placeholder).replaceAll("<YOUR_INGRESS_BUCKET>", bucket));
             const handedOver = await plan({ stack: stackOf(VARIANTS.marketcoHandedOver), configFile: VARIANTS.marketcoHandedOver });
             // The placeholder was the sheet's only gap: with the bucket known, the program writes the same statements.
-            assert.deepStrictEqual(document, handoffBucketPolicy(String(handedOver.outputs.handoff), "marketco"));
+            assert.deepStrictEqual(document, handoffBucketPolicy((handedOver.outputs.handoff as Record<string, string>).marketco, "marketco"));
             assert.strictEqual(linksOf(handedOver).marketco.replication, "active");
             const facts = linkWithHandoff(handedOver, "marketco", "555566667777", `arn:aws:s3:::${bucket}`, document);
             assertAdmitsOnlyOurRole(await decide(facts), bucket, "acme-bank");

@@ -407,6 +407,67 @@ describe("npm run access: the access matrix", () => {
             assert.match(out, /acme-bank admin role `s3:GetObject` on `acme-bank-prod-cdlx-ingress\/acme-bank\/[^`]+` over tls1\.2: expected ImplicitlyDenied, got Allowed/);
         });
 
+        it("exits 0 when every evaluated decision is as expected and lists by reason the requests it could not evaluate; --strict exits 1 on them", async () => {
+            const example = path.join(__dirname, "..", "..", "stacks", "examples", "handover.yaml");
+            let out = "";
+            assert.strictEqual(
+                await cli(["--config", example], (text) => {
+                    out += text;
+                }),
+                0,
+            );
+            const counted = Number(/, (\d+) not evaluated\.$/m.exec(out)?.[1]);
+            assert.ok(counted > 0, out);
+            const listed = [...out.matchAll(/^- (\d+) requests?: (.+)$/gm)];
+            assert.strictEqual(
+                listed.reduce((sum, [, n]) => sum + Number(n), 0),
+                counted,
+                "every request not evaluated is counted under a reason",
+            );
+            assert.match(out, /\*\*Not evaluated\*\* \(\d+\), by reason:/);
+            assert.strictEqual(await cli(["--config", example, "--strict"], () => undefined), 1);
+        });
+
+        it("--compact gives a principal-by-bucket grid per link: what each principal may do on each bucket", async () => {
+            let out = "";
+            assert.strictEqual(
+                await cli(["--config", path.join(__dirname, "..", "..", "stacks", "examples", "sse-kms.yaml"), "--compact"], (text) => {
+                    out += text;
+                }),
+                0,
+            );
+            const table = out.slice(out.indexOf("Link to **cdlx**"), out.indexOf("Log bucket"));
+            const header = table.split("\n").find((l) => l.startsWith("| principal |"))!;
+            const columns = header
+                .split(" | ")
+                .slice(1)
+                .map((c) => c.replace(/[`| ]/g, ""));
+            const row = (principal: string) => {
+                const cells = table
+                    .split("\n")
+                    .find((l) => l.startsWith(`| ${principal} |`))!
+                    .split("|")
+                    .slice(2, -1)
+                    .map((c) => c.trim());
+                return Object.fromEntries(columns.map((c, i) => [c, cells[i]]));
+            };
+            assert.deepStrictEqual([...columns].sort(), [
+                "acme-bank-sse-kms-cdlx-egress",
+                "acme-bank-sse-kms-cdlx-ingress",
+                "acme-bank-sse-kms-logs-us-east-1",
+                "cdlx-prod-acme-bank-ingress",
+            ]);
+            // Our replication role reads our egress (and decrypts it) to replicate; it may not touch our ingress.
+            assert.strictEqual(row("acme-bank replication role")["acme-bank-sse-kms-cdlx-egress"], "LR");
+            assert.strictEqual(row("acme-bank replication role")["acme-bank-sse-kms-cdlx-ingress"], "·");
+            // In cdlx's ingress our own policy denies what is outside the root; whether it may write replicas
+            // under the root rests on cdlx's bucket policy, which no plan here holds.
+            assert.strictEqual(row("acme-bank replication role")["cdlx-prod-acme-bank-ingress"], "·?");
+            assert.strictEqual(row("acme-bank admin role")["acme-bank-sse-kms-cdlx-ingress"], "RWD");
+            assert.strictEqual(row("anonymous")["acme-bank-sse-kms-cdlx-egress"], "·");
+            assert.match(out, /\*\*L\*\* list the bucket or read its settings, \*\*R\*\* read objects/);
+        });
+
         it("refuses a matrix file with a principal it does not know", () => {
             const file = path.join(dir, "typo.yaml");
             fs.writeFileSync(

@@ -79,6 +79,19 @@ describe("compiled tools (tools/build.js)", () => {
             assert.strictEqual(fs.realpathSync(path.join(ROOT, "bin", "policy-pack", "offline.js")), fs.realpathSync(path.join(ROOT, "policy-pack", "bin", "offline.js")));
         });
 
+        it("npm run build -- --help prints its usage and exit codes and builds nothing; an unknown option exits 2, before building", () => {
+            const manifest = path.join(ROOT, "bin", ".build.json");
+            const before = fs.statSync(manifest).mtimeMs;
+            const help = spawnSync(process.execPath, ["tools/build.js", "--help"], { cwd: ROOT, encoding: "utf8" });
+            assert.strictEqual(help.status, 0, help.stderr);
+            assert.match(help.stdout, /^usage: npm run build /);
+            assert.match(help.stdout, /\nexit status: 0 built; 2 /);
+            const unknown = spawnSync(process.execPath, ["tools/build.js", "--bogus"], { cwd: ROOT, encoding: "utf8" });
+            assert.strictEqual(unknown.status, 2);
+            assert.match(unknown.stderr, /^Unknown option '--bogus'\nusage: npm run build /);
+            assert.strictEqual(fs.statSync(manifest).mtimeMs, before, "the build was left alone");
+        });
+
         it("a compiled tool finds the repository's files, not bin/'s", () => {
             const r = spawnSync(process.execPath, [...toolArgv("gen-partners"), "--count", "2"], { cwd: ROOT, encoding: "utf8" });
             assert.strictEqual(r.status, 0, r.stderr);

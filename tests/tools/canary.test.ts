@@ -327,7 +327,9 @@ describe("npm run canary", () => {
 
     describe("access denied", () => {
         it("on PutObject: exit 1, names the bucket, the action and every permission the canary needs; nothing else is tried", async () => {
-            const h = harness({ outputs: stackOutputs({ cdlx: link("cdlx", { egressKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/k1" }) }) });
+            const h = harness({
+                outputs: stackOutputs({ cdlx: link("cdlx", { egressKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e" }) }),
+            });
             s3.on(PutObjectCommand).rejects(s3Error("AccessDenied", 403, "User: arn:aws:sts::111122223333:assumed-role/ops/me is not authorized to perform: s3:PutObject"));
             const { code, link: result } = await runJson(["--stack", "prod"], h);
             assert.strictEqual(code, 1);
@@ -339,7 +341,7 @@ describe("npm run canary", () => {
             const hint = r.hints.join("\n");
             for (const action of ["s3:PutObject", "s3:GetObject,", "s3:GetObjectVersion", "s3:DeleteObjectVersion"]) assert.ok(hint.includes(action), `${action} in ${hint}`);
             assert.match(hint, /on arn:aws:s3:::acme-bank-prod-cdlx-egress\/acme-bank\/\*/);
-            assert.match(hint, /kms:GenerateDataKey on arn:aws:kms:us-east-1:111122223333:key\/k1/);
+            assert.match(hint, /kms:GenerateDataKey on arn:aws:kms:us-east-1:111122223333:key\/1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e/);
             assert.match(hint, /account 111122223333/);
             assert.deepStrictEqual([heads().length, deletes().length], [0, 0]);
             assert.strictEqual(r.cleanup.action, "none");
@@ -499,9 +501,19 @@ describe("npm run canary", () => {
             assert.match(missing.stderr.join(""), /pulumi CLI is not installed.*--outputs outputs\.json/);
 
             const failing = harness();
-            failing.deps.runPulumi = () => ({ status: 255, stdout: "", stderr: "error: no stack named 'prd' found\n" });
-            assert.strictEqual(await runCanary(["--stack", "prd"], failing.deps), 2);
-            assert.match(failing.stderr.join(""), /exited 255: error: no stack named 'prd' found/);
+            failing.deps.runPulumi = () => ({ status: 255, stdout: "", stderr: "error: no stack named 'prod' found\n" });
+            assert.strictEqual(await runCanary(["--stack", "prod"], failing.deps), 2);
+            assert.match(failing.stderr.join(""), /exited 255: error: no stack named 'prod' found/);
+        });
+
+        it("takes the stack names every command takes: a qualified name is handed to pulumi as given; an unknown one lists the project's, before pulumi runs", async () => {
+            const qualified = harness();
+            await runCanary(["--stack", "organization/s3-transfer/prod"], qualified.deps);
+            assert.deepStrictEqual(qualified.pulumiCalls[0], ["stack", "output", "--json", "--stack", "organization/s3-transfer/prod"]);
+            const typo = harness();
+            assert.strictEqual(await runCanary(["--stack", "prd"], typo.deps), 2);
+            assert.match(typo.stderr.join(""), /^--stack prd: this project has no stack "prd" \(no Pulumi\.prd\.yaml\); did you mean prod\?\nthe stacks of this project: /);
+            assert.deepStrictEqual(typo.pulumiCalls, []);
         });
 
         it("--help and -h print the usage with the exit codes and exit 0, reading no outputs", async () => {

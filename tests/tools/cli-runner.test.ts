@@ -20,6 +20,8 @@ import {
     UsageError,
     wholeNumber,
 } from "../../tools/cli/runner";
+import { npmSwallowedHint } from "../../tools/cli/npm-hint";
+import { projectStacks } from "../../tools/cli/stacks";
 import { PROJECT_ROOT } from "../../tools/root";
 
 const USAGE = "usage: npm run demo -- (--stack <name> | --config <file>) [--flag]";
@@ -244,12 +246,51 @@ describe("the command-line runner", () => {
         });
     });
 
-    describe("the stack a command works on", () => {
+    describe("the stack a command works on (tools/cli/stacks.ts, the one place every command resolves it)", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-runner-"));
-        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+        /** A project of its own: Pulumi.yaml named s3-transfer and three stacks, so no test depends on a team's stacks. */
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "cli-project-"));
+        fs.writeFileSync(path.join(root, "Pulumi.yaml"), "name: s3-transfer\nruntime: nodejs\n");
+        for (const stack of ["prod", "preprod", "partner-prod"]) fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), "config: {}\n");
+        after(() => {
+            fs.rmSync(dir, { recursive: true, force: true });
+            fs.rmSync(root, { recursive: true, force: true });
+        });
 
-        it("--stack names a stack of this project, by its Pulumi.<name>.yaml", () => {
-            assert.deepStrictEqual(stackTarget({ stack: "prod" }), { stack: "prod", configFile: path.join(PROJECT_ROOT, "Pulumi.prod.yaml"), explicitConfig: false });
+        it("lists the stacks of the project from their Pulumi.<stack>.yaml files", () => {
+            assert.deepStrictEqual(projectStacks(root), ["partner-prod", "preprod", "prod"]);
+        });
+
+        it("--stack names a stack of this project, bare or qualified as pulumi --stack and stack references take it", () => {
+            const file = path.join(root, "Pulumi.prod.yaml");
+            assert.deepStrictEqual(stackTarget({ stack: "prod" }, root), { stack: "prod", given: "prod", configFile: file, explicitConfig: false });
+            assert.deepStrictEqual(stackTarget({ stack: "organization/s3-transfer/prod" }, root), {
+                stack: "prod",
+                organization: "organization",
+                given: "organization/s3-transfer/prod",
+                configFile: file,
+                explicitConfig: false,
+            });
+            assert.deepStrictEqual(stackTarget({ stack: "acme/prod" }, root), { stack: "prod", organization: "acme", given: "acme/prod", configFile: file, explicitConfig: false });
+        });
+
+        it("an unknown stack lists the stacks that exist and suggests the nearest; another project's stack is refused with the fix", () => {
+            assert.throws(
+                () => stackTarget({ stack: "prd" }, root),
+                (e: unknown) =>
+                    e instanceof UsageError &&
+                    e.message ===
+                        '--stack prd: this project has no stack "prd" (no Pulumi.prd.yaml); did you mean prod?\nthe stacks of this project: partner-prod, preprod, prod; an example is planned with --config <file> (e.g. --config stacks/examples/sse-kms.yaml)',
+            );
+            assert.throws(
+                () => stackTarget({ stack: "organization/s3-transfer/staging" }, root),
+                /has no stack "staging"[^]*the stacks of this project: partner-prod, preprod, prod;/,
+            );
+            assert.throws(
+                () => stackTarget({ stack: "organization/other-project/prod" }, root),
+                /--stack organization\/other-project\/prod: names a stack of project "other-project", but this is project "s3-transfer" \(Pulumi\.yaml\); fix: --stack prod or --stack organization\/s3-transfer\/prod/,
+            );
+            assert.throws(() => stackTarget({ stack: "a/b/c/d" }, root), /not a stack name; give <stack>/);
         });
 
         it("--config alone names an example as a stack called after its file", () => {
@@ -259,23 +300,62 @@ describe("the command-line runner", () => {
             assert.deepStrictEqual(stackTarget({ stack: "renamed", config: "stacks/examples/sse-kms.yaml" }).stack, "renamed");
         });
 
-        it("refuses a missing stack or config file, an empty value or neither option, naming the file and the fix", () => {
+        it("refuses a missing config file, an empty value or neither option, naming the file and the fix", () => {
             assert.throws(
                 () => stackTarget({}),
                 (e: unknown) => e instanceof UsageError && /--stack <name> or --config <file> is required/.test(e.message),
             );
             assert.throws(() => stackTarget({ stack: "" }), /--stack needs a stack name/);
             assert.throws(() => stackTarget({ config: "" }), /--config needs a file/);
-            assert.throws(() => stackTarget({ stack: "no-such-stack" }), /--stack: the stack file .*Pulumi\.no-such-stack\.yaml does not exist; fix: name a stack of this project/);
             assert.throws(() => stackTarget({ config: path.join(dir, "absent.yaml") }), /--config .*absent\.yaml: cannot read it \(ENOENT: no such file\); fix: /);
             assert.throws(() => stackTarget({ config: dir }), /cannot read it \(it is a directory, not a regular file\)/);
         });
 
         it("a next-step hint names the stack the way the user did, so that the command it prints works", () => {
-            assert.strictEqual(stackArgs(stackTarget({ stack: "prod" })), "--stack prod");
+            assert.strictEqual(stackArgs(stackTarget({ stack: "prod" }, root)), "--stack prod");
+            assert.strictEqual(stackArgs(stackTarget({ stack: "organization/s3-transfer/prod" }, root)), "--stack organization/s3-transfer/prod");
             assert.strictEqual(stackArgs(stackTarget({ config: "stacks/examples/handover.yaml" })), "--config stacks/examples/handover.yaml");
             assert.strictEqual(stackArgs(stackTarget({ config: path.join(PROJECT_ROOT, "stacks/examples/handover.yaml") })), "--config stacks/examples/handover.yaml");
             assert.strictEqual(stackArgs(stackTarget({ stack: "other", config: "stacks/examples/handover.yaml" })), "--stack other --config stacks/examples/handover.yaml");
+        });
+    });
+
+    describe("npm took an option for itself (npm run <script> --stack prod, without --)", () => {
+        const options = { stack: { type: "string" }, counterpart: { type: "string" }, write: { type: "boolean" } } as const satisfies OptionSpecs;
+
+        it("says so and prints the command with -- in place, from what npm left in the environment", () => {
+            assert.strictEqual(
+                npmSwallowedHint("plan", options, ["prod"], { npm_config_stack: "true" }),
+                "npm took --stack for itself (npm_config_stack is set): put -- before the command's options, e.g. npm run plan -- --stack prod",
+            );
+            assert.strictEqual(
+                npmSwallowedHint("accept-handoff", options, ["--counterpart", "x"], { npm_config_stack: "prod", npm_config_write: "true" }),
+                "npm took --stack, --write for itself (npm_config_stack, npm_config_write is set): put -- before the command's options, e.g. npm run accept-handoff -- --stack prod --write --counterpart x",
+            );
+            assert.strictEqual(
+                npmSwallowedHint("key build", { root: { type: "string" } }, ["acme"], { npm_config_root: "true" })?.endsWith("e.g. npm run key -- build --root acme"),
+                true,
+            );
+        });
+
+        it("says nothing when npm left none of the command's options", () => {
+            assert.strictEqual(npmSwallowedHint("plan", options, ["prod"], { npm_config_cache: "/x", npm_config_yes: "true" }), undefined);
+        });
+
+        it("is added to the usage error the command reports", async () => {
+            const saved = process.env.npm_config_stack;
+            process.env.npm_config_stack = "true";
+            try {
+                const io = recorder();
+                assert.strictEqual(await runCommand(demo(), ["prod"], io), 2);
+                assert.match(
+                    io.err,
+                    /^Unexpected argument 'prod'[^]*\nnpm took --stack for itself \(npm_config_stack is set\): put -- before the command's options, e\.g\. npm run demo -- --stack prod\nusage: /,
+                );
+            } finally {
+                if (saved === undefined) delete process.env.npm_config_stack;
+                else process.env.npm_config_stack = saved;
+            }
         });
     });
 });

@@ -8,7 +8,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Run, runScriptAsync } from "../helpers/cli";
+import { pooled, Run, runScriptAsync } from "../helpers/cli";
 import { PROJECT_ROOT } from "../../tools/root";
 import { scripts, toolArgv } from "../../tools/scripts";
 
@@ -25,21 +25,6 @@ const COMMANDS = Object.keys(scripts()).filter((name) => {
 });
 /** The usage's first line names the command: `usage: npm run <name>` (the pack's check says `Usage:`; npm test has no `run`). */
 const usageOf = (name: string) => new RegExp(`^usage: npm ${name === "test" ? "test" : `run ${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`}( |$)`, "im");
-
-/** Runs `jobs` at most `width` at a time: each run is a Node process, and the machine has two cores. */
-async function pooled<T>(jobs: (() => Promise<T>)[], width = 3): Promise<T[]> {
-    const results: T[] = new Array(jobs.length);
-    let next = 0;
-    await Promise.all(
-        Array.from({ length: width }, async () => {
-            while (next < jobs.length) {
-                const i = next++;
-                results[i] = await jobs[i]();
-            }
-        }),
-    );
-    return results;
-}
 
 describe("every command's command line", function () {
     this.timeout(240_000);
@@ -94,10 +79,13 @@ describe("every command's command line", function () {
     });
 
     for (const name of COMMANDS) {
-        it(`npm run ${name} -- --help prints the usage and exits 0`, () => {
+        it(`npm run ${name} -- --help prints the usage, its options and its exit codes, and exits 0`, () => {
             const r = runs.get(`${name} --help`)!;
             assert.strictEqual(r.status, 0, r.stderr);
             assert.match(r.stdout, usageOf(name));
+            // The program's tools list --help among their options; the pack's checker (a product of its own) its options.
+            assert.match(r.stdout, name === "check" ? /\n\s+--json\b/ : /\n\s*--help\b|\(or help, or -h\)|mocha/, "lists its options");
+            assert.match(r.stdout, /exit status: 0 /i, "says what each exit status means");
         });
         if (name === "test") continue;
         it(`npm run ${name} -- --no-such-option exits 2 with the usage, without a stack trace`, () => {
@@ -114,18 +102,18 @@ describe("every command's command line", function () {
     });
 
     describe("--config alone names an example, as a stack called after its file", () => {
-        it("plan plans it, and its hand-off hint is a command that works", () => {
+        it("plan plans it, and its hand-off hint names the example the same way", () => {
             const r = runs.get("plan --config")!;
             assert.strictEqual(r.status, 0, r.stderr);
-            assert.match(r.stdout, /^Plan of stack [\w-]+\/sse-kms: /m);
-            assert.ok(r.stdout.includes(`print it with npm run handoff -- --config ${EXAMPLE})`), r.stdout);
+            assert.match(r.stdout, /^Stack [\w-]+\/sse-kms: 1 counterpart, \d+ resources$/m);
+            assert.ok(r.stdout.includes(`write one with npm run handoff -- --config ${EXAMPLE} --counterpart cdlx)`), r.stdout);
         });
 
-        it("handoff prints the sheet the hint names", () => {
+        it("handoff prints the example's only sheet, and, SSE-KMS before the first up, no fingerprint", () => {
             const r = runs.get("handoff --config")!;
             assert.strictEqual(r.status, 0, r.stderr);
-            assert.match(r.stderr, /hand-over fingerprint for cdlx: /);
-            assert.ok(r.stdout.length > 0);
+            assert.match(r.stdout, /^# S3 file exchange hand-off: acme-bank \(publisher, stack sse-kms\) for cdlx\n/);
+            assert.match(r.stderr, /^no hand-over for cdlx yet: it carries a KMS key ARN that AWS assigns at the first pulumi up/);
         });
 
         it("access prints the summary: its counts, and no tables unless --full", () => {

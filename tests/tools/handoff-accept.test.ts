@@ -9,15 +9,21 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { HandoverDocument } from "../../infra/handoff/document";
-import { fingerprintOf } from "../../infra/handoff/fingerprint";
+import { destinationFingerprint, fingerprintOf } from "../../infra/handoff/fingerprint";
 import { acceptHandover, AcceptOptions, HandoverRefused } from "../../tools/handoff/accept";
 import { Plan } from "../../tools/plan/engine";
-import { fixtureFile, plan, planUncached } from "../helpers/plans";
+import { plan, planUncached } from "../helpers/plans";
 import { runScript } from "../helpers/cli";
+import { asDeployed } from "../helpers/handovers";
 
 const ROOT = path.join(__dirname, "..", "..");
-const PROD_REF = "organization/s3-transfer/prod";
-const PARTNER_REF = "organization/s3-transfer/partner-prod";
+/** A pair of the tests' own (tests/fixtures/stacks/), joined by stack references, as one team runs both stacks in one backend. */
+const PUBLISHER = "handoff-pair";
+const PARTNER = "handoff-pair-partner";
+const PUBLISHER_FILE = path.join(ROOT, "tests", "fixtures", "handoff", `${PUBLISHER}.yaml`);
+const PARTNER_FILE = path.join(ROOT, "tests", "fixtures", "handoff", `${PARTNER}.yaml`);
+const PROD_REF = `organization/s3-transfer/${PUBLISHER}`;
+const PARTNER_REF = `organization/s3-transfer/${PARTNER}`;
 
 let dir: string;
 const tmp = (name: string, content: string) => {
@@ -30,12 +36,20 @@ function runAccept(args: string[]) {
     return runScript("accept-handoff", args);
 }
 
-/** partner-prod's config with its publisher entry reduced to name and root: no stack reference. */
+/** The partner's config with its publisher entry reduced to name and root: no stack reference. */
 function partnerWithoutReference(extra = ""): string {
-    const text = fs.readFileSync(fixtureFile("partner-prod"), "utf8");
-    const reduced = text.replace(/^ +stack: (?:organization\/s3-transfer\/)?prod\n/m, "");
-    assert.notStrictEqual(reduced, text, "the fixture partner-prod no longer references prod as this test expects");
+    const text = fs.readFileSync(PARTNER_FILE, "utf8");
+    const reduced = text.replace(new RegExp(`^ +stack: ${PUBLISHER}\n`, "m"), "");
+    assert.notStrictEqual(reduced, text, `${PARTNER_FILE} no longer references ${PUBLISHER} as this test expects`);
     return reduced.replace("config:\n", `config:\n${extra}`);
+}
+
+/** The pair planned as both sides see it once both are deployed: each reads the other's outputs. */
+async function planPair(publisherFile = PUBLISHER_FILE, partnerFile = PARTNER_FILE): Promise<{ publisher: Plan; partner: Plan }> {
+    const partnerFirst = await planUncached({ stack: PARTNER, configFile: partnerFile, stackOutputs: { [PROD_REF]: {} } });
+    const publisher = await planUncached({ stack: PUBLISHER, configFile: publisherFile, stackOutputs: { [PARTNER_REF]: partnerFirst.outputs } });
+    const partner = await planUncached({ stack: PARTNER, configFile: partnerFile, stackOutputs: { [PROD_REF]: publisher.outputs } });
+    return { publisher, partner };
 }
 
 /** Every resource of a plan but the stack references, by URN, with its inputs. */
@@ -56,7 +70,7 @@ function assertSamePlan(viaHandover: Plan, viaReference: Plan): void {
 }
 
 const accept = (options: Partial<AcceptOptions> & Pick<AcceptOptions, "configFile" | "handoverFile" | "fingerprint">) =>
-    acceptHandover({ stack: "partner-prod", write: false, confirmChange: false, ...options });
+    acceptHandover({ stack: PARTNER, write: false, confirmChange: false, ...options });
 
 function refused(fn: () => unknown): HandoverRefused {
     try {
@@ -77,8 +91,7 @@ describe("npm run accept-handoff", () => {
 
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "accept-handoff-"));
-        prod = await plan("prod");
-        partner = await plan("partner-prod");
+        ({ publisher: prod, partner } = await planPair());
         handover = (prod.outputs.handovers as Record<string, HandoverDocument>).cdlx;
         handoverFile = tmp("prod-cdlx.json", `${JSON.stringify(handover, null, 2)}\n`);
         fingerprint = fingerprintOf(handover);
@@ -98,7 +111,7 @@ describe("npm run accept-handoff", () => {
         );
     });
 
-    it("round trip: prod's hand-over for cdlx, accepted into partner-prod without its stack reference, plans the same replication, ingress grant and roles as the reference", async () => {
+    it("round trip: the publisher's hand-over for cdlx, accepted into the partner's config without its stack reference, plans the same replication, ingress grant and roles as the reference", async () => {
         const configFile = tmp("partner-prod.yaml", partnerWithoutReference());
         const before = fs.readFileSync(configFile, "utf8");
         // The fingerprint as an operator types it after a call: upper case, in spaced groups.
@@ -116,27 +129,29 @@ describe("npm run accept-handoff", () => {
         assert.ok(after.startsWith(before.slice(0, before.indexOf("config:"))));
         const entry = (YAML.parse(after).config["s3-transfer:publishers"] as Record<string, unknown>[])[0];
         assert.deepStrictEqual(entry.acceptedHandover && (entry.acceptedHandover as { fingerprint: string }).fingerprint, fingerprint);
-        const viaHandover = await planUncached({ stack: "partner-prod", configFile });
+        const viaHandover = await planUncached({ stack: PARTNER, configFile });
         assert.deepStrictEqual(viaHandover.stackReferences, []);
         assertSamePlan(viaHandover, partner);
     });
 
     it("round trip with SSE-KMS: the replica-key and source-key grants of both paths are the same", async () => {
         const kms = "  s3-transfer:encryption: SSE-KMS\n";
-        const prodKmsFile = tmp("prod-kms.yaml", fs.readFileSync(fixtureFile("prod"), "utf8").replace("config:\n", `config:\n${kms}`));
+        const prodKmsFile = tmp("prod-kms.yaml", fs.readFileSync(PUBLISHER_FILE, "utf8").replace("config:\n", `config:\n${kms}`));
         // partner-prod exists but has not been deployed yet (pulumi stack init): prod plans its own side.
-        const prodKms = await planUncached({ stack: "prod", configFile: prodKmsFile, stackOutputs: { [PARTNER_REF]: {} } });
-        const kmsHandover = (prodKms.outputs.handovers as Record<string, HandoverDocument>).cdlx;
-        assert.match(kmsHandover.link.ingressKmsKeyArn ?? "", /^arn:aws:kms:us-east-1:111122223333:key\//);
+        const prodKms = await planUncached({ stack: PUBLISHER, configFile: prodKmsFile, stackOutputs: { [PARTNER_REF]: {} } });
+        // The hand-over of the deployed stack: its keys are the ones AWS assigned, not the plan's stand-ins.
+        const deployed = asDeployed(prodKms.outputs);
+        const kmsHandover = (deployed.handovers as Record<string, HandoverDocument>).cdlx;
+        assert.match(kmsHandover.link.ingressKmsKeyArn ?? "", /^arn:aws:kms:us-east-1:111122223333:key\/5e1a/);
         const viaReference = await planUncached({
-            stack: "partner-prod",
-            configFile: tmp("partner-kms-ref.yaml", fs.readFileSync(fixtureFile("partner-prod"), "utf8").replace("config:\n", `config:\n${kms}`)),
-            stackOutputs: { [PROD_REF]: prodKms.outputs },
+            stack: PARTNER,
+            configFile: tmp("partner-kms-ref.yaml", fs.readFileSync(PARTNER_FILE, "utf8").replace("config:\n", `config:\n${kms}`)),
+            stackOutputs: { [PROD_REF]: deployed },
         });
         const configFile = tmp("partner-kms.yaml", partnerWithoutReference(kms));
         const file = tmp("prod-kms-cdlx.json", JSON.stringify(kmsHandover));
         accept({ configFile, handoverFile: file, fingerprint: fingerprintOf(kmsHandover), write: true });
-        const viaHandover = await planUncached({ stack: "partner-prod", configFile });
+        const viaHandover = await planUncached({ stack: PARTNER, configFile });
         const keys = viaHandover.resources.filter((r) => r.type === "aws:kms/key:Key");
         assert.ok(keys.length >= 2, "SSE-KMS plans a key per bucket");
         assertSamePlan(viaHandover, viaReference);
@@ -144,14 +159,14 @@ describe("npm run accept-handoff", () => {
 
     it("round trip with delete markers replicated: our ingress admits s3:ReplicateDelete on both paths", async () => {
         const markers = "  s3-transfer:deleteMarkerReplication: true\n";
-        const prodFile = tmp("prod-markers.yaml", fs.readFileSync(fixtureFile("prod"), "utf8").replace("config:\n", `config:\n${markers}`));
-        const prodMarkers = await planUncached({ stack: "prod", configFile: prodFile, stackOutputs: { [PARTNER_REF]: {} } });
+        const prodFile = tmp("prod-markers.yaml", fs.readFileSync(PUBLISHER_FILE, "utf8").replace("config:\n", `config:\n${markers}`));
+        const prodMarkers = await planUncached({ stack: PUBLISHER, configFile: prodFile, stackOutputs: { [PARTNER_REF]: {} } });
         const markersHandover = (prodMarkers.outputs.handovers as Record<string, HandoverDocument>).cdlx;
         assert.strictEqual(markersHandover.link.deleteMarkerReplication, true);
-        const viaReference = await planUncached({ stack: "partner-prod", stackOutputs: { [PROD_REF]: prodMarkers.outputs } });
+        const viaReference = await planUncached({ stack: PARTNER, configFile: PARTNER_FILE, stackOutputs: { [PROD_REF]: prodMarkers.outputs } });
         const configFile = tmp("partner-markers.yaml", partnerWithoutReference());
         accept({ configFile, handoverFile: tmp("markers.json", JSON.stringify(markersHandover)), fingerprint: fingerprintOf(markersHandover), write: true });
-        const viaHandover = await planUncached({ stack: "partner-prod", configFile });
+        const viaHandover = await planUncached({ stack: PARTNER, configFile });
         assert.ok(JSON.stringify(viaHandover.resources.filter((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy").map((r) => r.inputs)).includes("s3:ReplicateDelete"));
         assertSamePlan(viaHandover, viaReference);
     });
@@ -159,12 +174,9 @@ describe("npm run accept-handoff", () => {
     it("config: the accepted hand-over's fingerprints are checked, and delete-marker replication is a hand-over field", async () => {
         const base = partnerWithoutReference().replace("root: acme-bank", 'root: acme-bank\n      accountId: "111122223333"');
         const bad = tmp("bad-accepted.yaml", base.replace("root: acme-bank", "root: acme-bank\n      acceptedHandover:\n        fingerprint: abcd\n        destination: abcd"));
-        await assert.rejects(planUncached({ stack: "partner-prod", configFile: bad }), /s3-transfer:publishers\[0\]\.acceptedHandover\.fingerprint: must be the 64 hex digits/);
-        const both = tmp(
-            "stack-and-markers.yaml",
-            fs.readFileSync(fixtureFile("partner-prod"), "utf8").replace("root: acme-bank", "root: acme-bank\n      replicatesDeleteMarkers: true"),
-        );
-        await assert.rejects(planUncached({ stack: "partner-prod", configFile: both }), /s3-transfer:publishers\[0\]\.stack: is set together with replicatesDeleteMarkers/);
+        await assert.rejects(planUncached({ stack: PARTNER, configFile: bad }), /s3-transfer:publishers\[0\]\.acceptedHandover\.fingerprint: must be the 64 hex digits/);
+        const both = tmp("stack-and-markers.yaml", fs.readFileSync(PARTNER_FILE, "utf8").replace("root: acme-bank", "root: acme-bank\n      replicatesDeleteMarkers: true"));
+        await assert.rejects(planUncached({ stack: PARTNER, configFile: both }), /s3-transfer:publishers\[0\]\.stack: is set together with replicatesDeleteMarkers/);
     });
 
     it("refuses, with exit 2 and nothing written, a hand-over with any field changed after its fingerprint was read", () => {
@@ -273,7 +285,7 @@ describe("npm run accept-handoff", () => {
             const result = runAccept(["--config", configFile, "--file", changedFile, "--fingerprint", fingerprintOf(changed), "--write", "--confirm-change"]);
             assert.strictEqual(result.status, 0, result.stderr);
             assert.match(result.stderr, /confirmed change of s3-transfer:publishers\[0\]\.accountId: 111122223333 -> 999900001111/);
-            const p = await planUncached({ stack: "partner-prod", configFile });
+            const p = await planUncached({ stack: PARTNER, configFile });
             const replication = p.resources.find((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig")!;
             assert.strictEqual((replication.inputs.rules as { destination: { bucket: string; account: string } }[])[0].destination.bucket, changed.link.ingressBucketArn);
             assert.deepStrictEqual(
@@ -282,33 +294,142 @@ describe("npm run accept-handoff", () => {
             );
         });
 
-        it("edited into config by hand after acceptance, makes pulumi preview warn", async () => {
-            // The program runs at preview too, and pulumi.log.warn is shown "alongside all other Pulumi output, in the CLI":
-            // https://www.pulumi.com/docs/iac/concepts/logging/
-            const accepted = tmp("partner-accepted.yaml", partnerWithoutReference());
+        it("records what it accepted: the hand-over's fingerprint, the destination's, and the destination's values", () => {
+            const accepted = tmp("partner-record.yaml", partnerWithoutReference());
             accept({ configFile: accepted, handoverFile, fingerprint, write: true });
-            const untouched = await planUncached({ stack: "partner-prod", configFile: accepted });
-            assert.deepStrictEqual(
-                untouched.warnings.filter((w) => w.includes("changed since the hand-over")),
-                [],
-            );
-            const text = fs.readFileSync(accepted, "utf8");
-            assert.ok(text.includes("arn:aws:s3:::acme-bank-prod-cdlx-ingress\n"));
-            const edited = tmp("partner-edited.yaml", text.replace("arn:aws:s3:::acme-bank-prod-cdlx-ingress\n", "arn:aws:s3:::attacker-bucket\n"));
-            const p = await planUncached({ stack: "partner-prod", configFile: edited });
-            const warning = p.warnings.find((w) => w.includes("changed since the hand-over"));
-            assert.ok(warning, `no warning in ${JSON.stringify(p.warnings)}`);
-            assert.ok(warning.includes("ingressBucketArn=arn:aws:s3:::attacker-bucket"));
-            assert.ok(warning.includes(fingerprint));
+            const entry = (YAML.parse(fs.readFileSync(accepted, "utf8")).config["s3-transfer:publishers"] as Record<string, unknown>[])[0];
+            assert.deepStrictEqual(entry.acceptedHandover, {
+                fingerprint,
+                destination: destinationFingerprint({
+                    accountId: "111122223333",
+                    region: "us-east-1",
+                    ingressBucketArn: handover.link.ingressBucketArn,
+                    replicationRoleArn: handover.link.replicationRoleArn,
+                }),
+                values: { accountId: "111122223333", region: "us-east-1", ingressBucketArn: handover.link.ingressBucketArn, replicationRoleArn: handover.link.replicationRoleArn },
+            });
         });
+
+        describe("edited into config by hand after acceptance, stops the update (exit 2 in npm run plan, a failing program under pulumi up)", () => {
+            let accepted: string;
+            let text: string;
+            before(() => {
+                accepted = tmp("partner-accepted.yaml", partnerWithoutReference());
+                accept({ configFile: accepted, handoverFile, fingerprint, write: true });
+                text = fs.readFileSync(accepted, "utf8");
+            });
+
+            it("plans as accepted while the entry is untouched", async () => {
+                const untouched = await planUncached({ stack: PARTNER, configFile: accepted });
+                assert.ok(untouched.resources.some((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig"));
+            });
+
+            for (const [field, from, to] of [
+                ["replicationRoleArn", "role/acme-bank-to-cdlx-replication\n", "role/someone-else\n"],
+                ["ingressBucketArn", "arn:aws:s3:::acme-bank-prod-cdlx-ingress\n", "arn:aws:s3:::attacker-bucket\n"],
+            ] as const) {
+                it(`a changed ${field} names the field, the accepted and the current value, and how to accept a new hand-over`, async () => {
+                    // The plan runs the program itself: its ConfigError is what fails pulumi preview and pulumi up
+                    // (https://www.pulumi.com/docs/iac/concepts/config/: a program that throws fails the update).
+                    const line = text.split("\n").find((l) => l.trim().startsWith(`${field}:`))!;
+                    const edited = tmp(`partner-edited-${field}.yaml`, text.replace(line, line.replace(from.trim(), to.trim())));
+                    const accepted = line.split(": ")[1];
+                    const current = line.replace(from.trim(), to.trim()).split(": ")[1];
+                    await assert.rejects(planUncached({ stack: PARTNER, configFile: edited }), (err: Error) => {
+                        assert.strictEqual(err.name, "ConfigError");
+                        assert.ok(
+                            err.message.includes(`s3-transfer:publishers[0].${field}: is ${current}, but the hand-over accepted with fingerprint ${fingerprint} says ${accepted}`),
+                            err.message,
+                        );
+                        assert.ok(
+                            err.message.includes(
+                                `npm run accept-handoff -- --config ${edited} --file <their-handover.json> --fingerprint <the fingerprint they read you> --confirm-change --write`,
+                            ),
+                            err.message,
+                        );
+                        assert.ok(
+                            err.message.includes(`otherwise restore it: pulumi config set --config-file ${edited} --path 's3-transfer:publishers[0].${field}' ${accepted}`),
+                            err.message,
+                        );
+                        return true;
+                    });
+                    const cli = runScript("plan", ["--config", edited]);
+                    assert.strictEqual(cli.status, 2, cli.stdout);
+                    assert.match(cli.stderr, new RegExp(`partner-edited-${field}\\.yaml:\\d+: s3-transfer:publishers\\[0\\]\\.${field}: is `));
+                });
+            }
+
+            it("a destination whose accepted values were edited too is still refused: the accepted fingerprint vouches for them", async () => {
+                const edited = tmp("partner-edited-both.yaml", text.replaceAll("arn:aws:s3:::acme-bank-prod-cdlx-ingress\n", "arn:aws:s3:::attacker-bucket\n"));
+                await assert.rejects(
+                    planUncached({ stack: PARTNER, configFile: edited }),
+                    /acceptedHandover: acme-bank's destination is no longer the one accepted with hand-over [^]*ingressBucketArn=arn:aws:s3:::attacker-bucket[^]*acceptedHandover\.values was changed too/,
+                );
+            });
+
+            it("an entry accepted before the values were recorded is refused too, with the current values", async () => {
+                const legacy = text.replace(/\n +values:\n(?: {10}.*\n)+/, "\n");
+                assert.notStrictEqual(legacy, text);
+                await planUncached({ stack: PARTNER, configFile: tmp("partner-legacy.yaml", legacy) });
+                const edited = tmp("partner-legacy-edited.yaml", legacy.replace("arn:aws:s3:::acme-bank-prod-cdlx-ingress\n", "arn:aws:s3:::attacker-bucket\n"));
+                await assert.rejects(
+                    planUncached({ stack: PARTNER, configFile: edited }),
+                    /destination is no longer the one accepted [^]*records only the accepted destination's fingerprint/,
+                );
+            });
+        });
+    });
+
+    describe("refuses a value that cannot be real (exit 2)", () => {
+        it("a hand-over written from an offline plan before the first up: the KMS keys are the plan's stand-ins", async () => {
+            const kms = "  s3-transfer:encryption: SSE-KMS\n";
+            const offline = await planUncached({
+                stack: PUBLISHER,
+                configFile: tmp("publisher-kms-offline.yaml", fs.readFileSync(PUBLISHER_FILE, "utf8").replace("config:\n", `config:\n${kms}`)),
+                stackOutputs: { [PARTNER_REF]: {} },
+            });
+            const invented = (offline.outputs.handovers as Record<string, HandoverDocument>).cdlx;
+            const configFile = tmp("partner-standin.yaml", partnerWithoutReference(kms));
+            const before = fs.readFileSync(configFile, "utf8");
+            const result = runAccept(["--config", configFile, "--file", tmp("invented.json", JSON.stringify(invented)), "--fingerprint", fingerprintOf(invented), "--write"]);
+            assert.strictEqual(result.status, 2, result.stderr);
+            assert.match(result.stderr, /#\/link\/ingressKmsKeyArn: is the offline plan's stand-in for a KMS key that does not exist yet/);
+            assert.match(result.stderr, /#\/link\/egressKmsKeyArn: is the offline plan's stand-in/);
+            assert.match(
+                result.stderr,
+                /fix: ask acme-bank to run pulumi up, then send the hand-over of the deployed stack \(npm run handoff -- --stack handoff-pair --counterpart cdlx --format json --deployed\)/,
+            );
+            assert.strictEqual(fs.readFileSync(configFile, "utf8"), before);
+        });
+
+        for (const [what, keyId] of [
+            ["a key ID that is no key ID KMS assigns", "abc"],
+            ["an AWS documentation placeholder", "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"],
+            ["an alias in place of the key", "alias/acme"],
+        ] as const) {
+            it(`${what} (${keyId})`, () => {
+                const kms = "  s3-transfer:encryption: SSE-KMS\n";
+                const h = JSON.parse(JSON.stringify(handover));
+                h.link.encryption = "SSE-KMS";
+                h.link.ingressKmsKeyArn = keyId.startsWith("alias/") ? `arn:aws:kms:us-east-1:111122223333:${keyId}` : `arn:aws:kms:us-east-1:111122223333:key/${keyId}`;
+                const err = refused(() =>
+                    accept({
+                        configFile: tmp("partner-shape.yaml", partnerWithoutReference(kms)),
+                        handoverFile: tmp("shape.json", JSON.stringify(h)),
+                        fingerprint: fingerprintOf(h),
+                    }),
+                );
+                assert.ok(
+                    err.problems.some((p) => p.key.endsWith("#/link/ingressKmsKeyArn")),
+                    err.message,
+                );
+            });
+        }
     });
 
     it("adds a new counterpart after the existing ones, and the config plans", async () => {
         const other = '    - name: other-bank\n      accountId: "123412341234"\n';
-        const configFile = tmp(
-            "partner-new.yaml",
-            fs.readFileSync(fixtureFile("partner-prod"), "utf8").replace(/  s3-transfer:publishers:\n[\s\S]*$/, `  s3-transfer:publishers:\n${other}`),
-        );
+        const configFile = tmp("partner-new.yaml", fs.readFileSync(PARTNER_FILE, "utf8").replace(/  s3-transfer:publishers:\n[\s\S]*$/, `  s3-transfer:publishers:\n${other}`));
         const result = accept({ configFile, handoverFile, fingerprint, write: true });
         assert.strictEqual(result.entryKey, "s3-transfer:publishers[1]");
         assert.ok(result.newEntry);
@@ -317,7 +438,7 @@ describe("npm run accept-handoff", () => {
             entries.map((e) => e.name),
             ["other-bank", "acme-bank"],
         );
-        const p = await planUncached({ stack: "partner-prod", configFile });
+        const p = await planUncached({ stack: PARTNER, configFile });
         assert.ok(
             p.resources.some((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig" && JSON.stringify(r.inputs).includes(handover.link.ingressBucketArn)),
         );
@@ -325,8 +446,7 @@ describe("npm run accept-handoff", () => {
 
     it("reads the reply a partner without this program fills in from our sheet's template, and completes its link", async () => {
         const example = path.join(ROOT, "stacks", "examples", "handover.yaml");
-        const sheet = String((await plan({ stack: "handover", configFile: example })).outputs.handoff);
-        const section = sheet.slice(sheet.indexOf("↔ marketco\n"));
+        const section = ((await plan({ stack: "handover", configFile: example })).outputs.handoff as Record<string, string>).marketco;
         const template = [...section.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]).at(-1)!;
         const reply = JSON.parse(
             template
@@ -434,7 +554,7 @@ describe("npm run accept-handoff", () => {
                 "another encryption",
                 (h) => {
                     h.link.encryption = "SSE-KMS";
-                    h.link.ingressKmsKeyArn = "arn:aws:kms:us-east-1:111122223333:key/abc";
+                    h.link.ingressKmsKeyArn = "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
                 },
                 /#\/link\/encryption: is SSE-KMS, but this link uses SSE-S3/,
             ],
@@ -461,7 +581,10 @@ describe("npm run accept-handoff", () => {
             assert.ok(err.problems.every((p) => p.fix.length > 0));
         }
         const kmsConfig = tmp("partner-rules-kms.yaml", partnerWithoutReference("  s3-transfer:encryption: SSE-KMS\n"));
-        const otherRegionKey = { ...handover, link: { ...handover.link, encryption: "SSE-KMS", ingressKmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/abc" } };
+        const otherRegionKey = {
+            ...handover,
+            link: { ...handover.link, encryption: "SSE-KMS", ingressKmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" },
+        };
         // No AWS page found that states the same-region rule for general purpose buckets: the check is that a hand-over does not
         // contradict itself (the program takes the key's region as the destination's); the pre-production canary proves the pair.
         assert.match(
@@ -478,7 +601,7 @@ describe("npm run accept-handoff", () => {
     });
 
     it("refuses to replace a stack reference silently", () => {
-        const configFile = tmp("partner-ref.yaml", fs.readFileSync(fixtureFile("partner-prod"), "utf8"));
+        const configFile = tmp("partner-ref.yaml", fs.readFileSync(PARTNER_FILE, "utf8"));
         assert.match(
             refused(() => accept({ configFile, handoverFile, fingerprint })).message,
             /s3-transfer:publishers\[0\]\.stack: is set[\s\S]*pulumi config rm --path 's3-transfer:publishers\[0\]\.stack'/,

@@ -104,10 +104,83 @@ export function formatMarkdown(result: AccessMatrixResult, matrix: ExpectedMatri
     return out.join("\n");
 }
 
-/** What `npm run access` prints by default: the heading with its counts, and each request that is not as expected. */
+/** What `npm run access` prints by default: the heading with its counts, each request that is not as expected, and why others were not evaluated. */
 export function formatSummary(result: AccessMatrixResult): string {
     if (!result.rows.length) return noRequests(result);
-    return [heading(result), ...mismatchSection(result)].join("\n");
+    return [heading(result), ...mismatchSection(result), ...notEvaluatedSection(result)].join("\n");
+}
+
+/** The requests not evaluated, counted by reason: what no plan here holds, for the pre-production canary to prove. */
+function notEvaluatedSection(result: AccessMatrixResult): string[] {
+    if (!result.notEvaluated.length) return [];
+    const reasons = new Map<string, number>();
+    for (const r of result.notEvaluated) reasons.set(r.note ?? "no reason recorded", (reasons.get(r.note ?? "no reason recorded") ?? 0) + 1);
+    return [
+        "",
+        `**Not evaluated** (${result.notEvaluated.length}), by reason:`,
+        "",
+        ...[...reasons.entries()].sort(([, a], [, b]) => b - a).map(([reason, count]) => `- ${count} request${count === 1 ? "" : "s"}: ${reason}`),
+    ];
+}
+
+/** What a letter of the compact view stands for, and the actions it covers. */
+export const ACTION_CLASSES: readonly { letter: string; meaning: string; actions: RegExp }[] = [
+    { letter: "L", meaning: "list the bucket or read its settings", actions: /^s3:(ListBucket|GetBucket\w*|GetReplicationConfiguration)$/ },
+    { letter: "R", meaning: "read objects (or decrypt them)", actions: /^(s3:GetObject\w*|kms:Decrypt)$/ },
+    {
+        letter: "W",
+        meaning: "write or replicate objects (or encrypt them)",
+        actions: /^(s3:(PutObject|PutObjectAcl|Replicate(Object|Tags)|ObjectOwnerOverrideToBucketOwner)|kms:(Encrypt|GenerateDataKey\w*))$/,
+    },
+    { letter: "D", meaning: "delete objects or replicate deletes", actions: /^s3:(DeleteObject\w*|ReplicateDelete)$/ },
+    { letter: "A", meaning: "administer: change policies, settings or the role", actions: /^(s3:(Put|Delete)(Bucket\w*|\w*Configuration)|iam:\w+|kms:PutKeyPolicy)$/ },
+    { letter: "S", meaning: "assume the role", actions: /^sts:AssumeRole\w*$/ },
+];
+
+const classOf = (action: string) => ACTION_CLASSES.find((c) => c.actions.test(action))?.letter;
+
+/** The bucket a request is about (`arn:aws:s3:::bucket/key` -> `bucket`), or undefined for a role, a key or what no plan resolved. */
+function bucketOf(row: AccessRow): string | undefined {
+    return /^arn:[\w-]+:s3:::([^/]+)/.exec(row.resourceArn ?? "")?.[1];
+}
+
+/**
+ * A principal-by-bucket grid per link (and per log bucket): in each cell the
+ * letters of what the principal may do on that bucket and its objects, as the
+ * simulator decided it over any transport; `·` when everything it asked there
+ * was denied; `!` after a cell where a decision is not the expected one, `?`
+ * where one was not evaluated. Requests on roles and keys, and those whose
+ * bucket no plan here names, are left to --full.
+ */
+export function formatCompact(result: AccessMatrixResult): string {
+    if (!result.rows.length) return noRequests(result);
+    const out = [heading(result)];
+    const subjectOf = (r: AccessRow) => `${r.scope}\u0000${r.link}`;
+    const onBuckets = result.rows.filter((r) => bucketOf(r) !== undefined);
+    for (const subject of [...new Set(onBuckets.map(subjectOf))]) {
+        const rows = onBuckets.filter((r) => subjectOf(r) === subject);
+        const principals = [...new Set(rows.map((r) => r.principal))];
+        const columns = [...new Set(rows.map((r) => bucketOf(r)!))];
+        const cellOf = (principal: string, bucket: string): string => {
+            const here = rows.filter((r) => r.principal === principal && bucketOf(r) === bucket);
+            if (!here.length) return "";
+            const allowed = ACTION_CLASSES.map((c) => c.letter).filter((letter) => here.some((r) => r.decision === "Allowed" && classOf(r.action) === letter));
+            const marks = `${here.some((r) => r.ok === false) ? "!" : ""}${here.some((r) => r.status === "not-evaluated") ? "?" : ""}`;
+            // "·" only where something was decided: a cell whose requests all wait on the other side shows "?" alone.
+            const denied = here.some((r) => r.decision !== undefined) ? "·" : "";
+            return `${allowed.join("") || denied}${marks}`;
+        };
+        out.push("", `${SUBJECT_HEADING[rows[0].scope]} **${rows[0].link}**`, "");
+        out.push(`| principal | ${columns.map((c) => `\`${cell(c)}\``).join(" | ")} |`);
+        out.push(`|---|${columns.map(() => "---").join("|")}|`);
+        for (const principal of principals) out.push(`| ${cell(principal)} | ${columns.map((c) => cellOf(principal, c)).join(" | ")} |`);
+    }
+    out.push(
+        "",
+        `${ACTION_CLASSES.map((c) => `**${c.letter}** ${c.meaning}`).join(", ")}; **·** every request decided there denied; **!** a decision not as expected; **?** a request not evaluated (its decision rests on a policy no plan here holds); an empty cell: no request made. Requests on roles and keys, and on buckets no plan here names, are in --full.`,
+    );
+    out.push(...mismatchSection(result));
+    return out.join("\n");
 }
 
 function noRequests(result: AccessMatrixResult): string {

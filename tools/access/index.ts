@@ -376,6 +376,8 @@ export interface AccessMatrixOptions {
     configFile?: string;
     /** An expected matrix to use instead of tools/access/expected-matrix.yaml. */
     matrixFile?: string;
+    /** The backend organization a qualified stack name gave (the self-managed backend's otherwise). */
+    organization?: string;
 }
 
 /**
@@ -388,7 +390,7 @@ export interface AccessMatrixOptions {
 export async function accessMatrix(stack: string, options: AccessMatrixOptions = {}): Promise<AccessMatrixResult> {
     const matrix = loadExpectedMatrix(options.matrixFile);
     const config = readStackConfig(options.configFile ?? stackConfigFile(stack));
-    const { plan, referenced } = await planProjectStack({ stack, configFile: options.configFile, referenceDepth: 2 });
+    const { plan, referenced } = await planProjectStack({ stack, configFile: options.configFile, referenceDepth: 2, organization: options.organization });
     return evaluatePlans({ plan, referenced, handovers: handoversFromConfig(config, stack), config: parseSideConfig(config, stack), matrix });
 }
 

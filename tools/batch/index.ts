@@ -7,7 +7,7 @@ import { randomUUID } from "crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { CreateJobCommand, ReplicationStatus, S3ControlClient, S3ControlServiceException } from "@aws-sdk/client-s3-control";
 import { isConfigError } from "../../infra/config/errors";
-import { Command, Io, oneOf, OptionSpecs, Parsed, runCommand, StackTarget, stackTarget, UsageError } from "../cli/runner";
+import { Command, Io, oneOf, OptionSpecs, Parsed, resolveStackName, runCommand, StackTarget, stackTarget, UsageError } from "../cli/runner";
 import { realClock } from "../canary/index";
 import { defaultOutputsDeps, OUTPUTS_OPTIONS, PulumiRunner, readOutputsJson, runPulumi } from "../canary/outputs";
 import { Clock } from "../canary/run-link";
@@ -26,7 +26,8 @@ replication rule (objects under the link's root whose replication status is
 NONE or FAILED), run by the side's Batch Replication role, with the manifest
 and the completion report under batch-replication/ of the region's log bucket.
 
-  --stack <name>         read the outputs with \`pulumi stack output --json --stack <name>\`
+  --stack <name>         a stack of this project (prod, or <organization>/<project>/prod):
+                         read its outputs with \`pulumi stack output --json --stack <name>\`
   --outputs <file>       read the same JSON from a file instead
   --config <file>        plan a stack config offline (an example): print only, never start
   --counterpart <name>   the link to replicate (required)
@@ -93,6 +94,8 @@ export function batchOptions(values: Parsed<typeof OPTIONS>["values"]): BatchOpt
     } else if (values.status !== undefined) {
         throw new UsageError("--status is for the S3-generated manifest of a recovery job; --canary runs over the one canary object it writes");
     }
+    // The stack's outputs are read with pulumi: the name must be one of this project's, as every command takes it.
+    if (values.stack !== undefined && values.outputs === undefined && values.config === undefined) resolveStackName(values.stack);
     return {
         ...(values.config !== undefined ? { planned: stackTarget(values) } : values.stack !== undefined ? { stack: values.stack } : {}),
         ...(values.outputs !== undefined ? { outputsFile: values.outputs } : {}),

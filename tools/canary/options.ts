@@ -1,5 +1,5 @@
 /** The canary's command line. Every error names the option and how to fix it. */
-import { OptionSpecs, Parsed, stackTarget, UsageError } from "../cli/runner";
+import { OptionSpecs, Parsed, resolveStackName, stackTarget, UsageError } from "../cli/runner";
 import { OUTPUTS_OPTIONS } from "./outputs";
 
 export const DEFAULT_TIMEOUT_SECONDS = 900;
@@ -14,7 +14,8 @@ Writes a small canary object into the egress bucket of each active link of the
 stack, polls its replication status until COMPLETED, FAILED or the timeout,
 reports the measured latency, and deletes the canary version it wrote.
 
-  --stack <name>         read the outputs with \`pulumi stack output --json --stack <name>\`
+  --stack <name>         a stack of this project (prod, or <organization>/<project>/prod):
+                         read its outputs with \`pulumi stack output --json --stack <name>\`
   --outputs <file>       read the same JSON from a file instead (with --stack, the
                          stack name is only used to label the report)
   --config <file>        refused: an offline plan is not a deployment; name the stack
@@ -67,6 +68,8 @@ export function canaryOptions(values: Parsed<typeof OPTIONS>["values"]): CanaryO
     if (values.stack === undefined && values.outputs === undefined) {
         throw new UsageError("--stack <name> or --outputs <file> is required (e.g. --stack prod)");
     }
+    // The stack's outputs are read with pulumi: the name must be one of this project's, as every command takes it.
+    if (values.stack !== undefined && values.outputs === undefined) resolveStackName(values.stack);
     const timeout = seconds("--timeout", values.timeout, DEFAULT_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS);
     const interval = seconds("--interval", values.interval, DEFAULT_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS, MAX_TIMEOUT_SECONDS);
     if (interval > timeout)

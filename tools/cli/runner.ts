@@ -11,7 +11,8 @@
  * - any other failure exits 1 with its one-line message, never a stack trace;
  * - the process exits only once stdout and stderr have drained, so a pipe gets all of both.
  * `--stack <name>` names a stack of this project (its `Pulumi.<name>.yaml`),
- * and `--config <file>` alone names an example: a stack called after its file.
+ * bare or qualified, and `--config <file>` alone names an example: a stack
+ * called after its file (tools/cli/stacks.ts, used by every command).
  * A command with subcommands (`key build|parse|check`) is a `CommandGroup`:
  * each subcommand has its own options, and all share the group's usage.
  *
@@ -22,18 +23,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
-import { isInputError, unreadableInput } from "../../infra/input/file";
-import { PROJECT_ROOT, stackConfigFile } from "../root";
+import { isInputError } from "../../infra/input/file";
+import { UsageError } from "./errors";
+import { npmSwallowedHint } from "./npm-hint";
+
+export { UsageError };
+export { projectStacks, resolveStackName, stackArgs, stackNameOfFile, stackTarget, unreadable } from "./stacks";
+export type { StackTarget } from "./stacks";
 
 export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
-
-/** Bad input on the command line: exit 2, with the usage after the message. */
-export class UsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "UsageError";
-    }
-}
 
 export interface Command<O extends OptionSpecs> {
     /** The npm script, as in `npm run <name>`. */
@@ -107,6 +105,10 @@ export async function runCommand<O extends OptionSpecs>(command: Command<O>, arg
         }
         return await command.run(args as unknown as Parsed<O>, io);
     } catch (err) {
+        if (err instanceof UsageError) {
+            const hint = npmSwallowedHint(command.name, command.options, argv, process.env);
+            if (hint) err.message += `\n${hint}`;
+        }
         return reportFailure(err, command, io);
     }
 }
@@ -213,52 +215,6 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
     });
 }
 
-export interface StackTarget {
-    /** The stack's name: `--stack`, or else the `--config` file's name. */
-    stack: string;
-    /** The config file the stack is read from. */
-    configFile: string;
-    /** True when `--config` named the file (an example, or a stack's file given explicitly). */
-    explicitConfig: boolean;
-}
-
-/**
- * The stack a command works on, from `--stack <name>` and `--config <file>`,
- * with its config file checked to be readable (a `UsageError` naming the file
- * and the fix otherwise). `--config` alone names an example as a stack called
- * after its file (`stacks/examples/sse-kms.yaml` is `sse-kms`,
- * `Pulumi.prod.yaml` is `prod`).
- */
-export function stackTarget(values: { stack?: string; config?: string }, root = PROJECT_ROOT): StackTarget {
-    if (values.stack === "") throw new UsageError("--stack needs a stack name, e.g. --stack prod");
-    if (values.config === "") throw new UsageError("--config needs a file, e.g. --config stacks/examples/sse-kms.yaml");
-    if (values.stack === undefined && values.config === undefined) {
-        throw new UsageError("--stack <name> or --config <file> is required (e.g. --stack prod, or --config stacks/examples/sse-kms.yaml)");
-    }
-    const stack = values.stack ?? stackNameOfFile(values.config!);
-    const configFile = values.config ?? stackConfigFile(stack, root);
-    const problem = unreadable(configFile);
-    if (problem) {
-        throw new UsageError(
-            values.config !== undefined
-                ? `--config ${values.config}: cannot read it (${problem}); fix: give the path of a stack config, e.g. stacks/examples/sse-kms.yaml`
-                : `--stack: the stack file ${configFile} does not exist; fix: name a stack of this project, or give its config with --config <file>`,
-        );
-    }
-    return { stack, configFile, explicitConfig: values.config !== undefined };
-}
-
-/** The stack a config file stands for: its name without `Pulumi.` and `.yaml`. */
-export function stackNameOfFile(file: string): string {
-    return path
-        .basename(file)
-        .replace(/^Pulumi\./, "")
-        .replace(/\.ya?ml$/, "");
-}
-
-/** The reason a file cannot be read as input (`ENOENT: no such file`, `it is a named pipe (FIFO), not a regular file`), or undefined when it can. */
-export const unreadable = unreadableInput;
-
 /**
  * Refuses an output file that cannot be written (its folder missing or read-only) with exit 2,
  * before the command does any work, so that nothing is printed for a file that was never written.
@@ -285,12 +241,4 @@ export function writeOutputFile(option: string, file: string, text: string): voi
             `${option} ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); fix: name a file in a folder that exists and that you may write`,
         );
     }
-}
-
-/** The command line that names the same stack again, for a next-step hint: `--config <file>` for an example, `--stack <name>` for a stack of this project. */
-export function stackArgs(target: Pick<StackTarget, "stack" | "configFile" | "explicitConfig">): string {
-    if (!target.explicitConfig) return `--stack ${target.stack}`;
-    const relative = path.relative(PROJECT_ROOT, path.resolve(target.configFile));
-    const file = relative.startsWith("..") ? target.configFile : relative;
-    return stackNameOfFile(file) === target.stack ? `--config ${file}` : `--stack ${target.stack} --config ${file}`;
 }

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Command, Io, OptionSpecs, Parsed, runCommand, UsageError } from "../cli/runner";
+import { pulumiCliMissing } from "../cli/pulumi-cli";
 import { PROJECT_ROOT } from "../root";
 import { groupOfStack, Inventory } from "../stacks/inventory";
 import { loadInventory } from "../stacks/index";
@@ -149,6 +150,10 @@ async function run(values: Parsed<typeof OPTIONS>["values"], deps: ConvergeComma
         ...(values["secrets-provider"] !== undefined ? { secretsProvider: values["secrets-provider"] } : {}),
         log: (text) => deps.stderr(text),
     };
+    if (!deps.workspace) {
+        const missing = pulumiCliMissing();
+        if (missing) throw new UsageError(`converge drives the Pulumi CLI: ${missing}`);
+    }
     const workspace = deps.workspace ? deps.workspace(workspaceOptions) : new AutomationWorkspace({ ...workspaceOptions, policyPacks: [path.join(PROJECT_ROOT, "policy-pack")] });
     const planDir = values["plan-dir"] ?? fs.mkdtempSync(path.join(os.tmpdir(), "converge-"));
     if (values["plan-dir"] !== undefined) fs.mkdirSync(planDir, { recursive: true });

@@ -15,6 +15,7 @@
 import { isDeepStrictEqual } from "util";
 import * as automation from "@pulumi/pulumi/automation";
 import { Command, Io, OptionSpecs, Parsed, runCommand, UsageError } from "../cli/runner";
+import { pulumiCliMissing } from "../cli/pulumi-cli";
 import { PROJECT_ROOT } from "../root";
 
 export const USAGE = `usage: npm run drift -- --stack <name> [--github]
@@ -135,6 +136,10 @@ async function drift(values: Parsed<typeof OPTIONS>["values"], deps: DriftDeps):
     const annotate = (level: "error" | "warning" | "notice", message: string) => {
         if (values.github) deps.stdout(`::${level} title=drift ${stack}::${message.replace(/\n/g, " ")}\n`);
     };
+    if (!deps.workspace) {
+        const missing = pulumiCliMissing();
+        if (missing) throw new UsageError(`drift drives the Pulumi CLI: ${missing}`);
+    }
     const workspace = (deps.workspace ?? (() => new AutomationDriftWorkspace((text) => deps.stderr(text))))();
     if (!(await workspace.exists(stack))) {
         throw new UsageError(`--stack ${stack}: no such stack in this backend; it was never deployed: deploy it first (npm run converge -- --pair <its group>)`);

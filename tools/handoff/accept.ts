@@ -12,6 +12,7 @@ import { fixInFile } from "../../infra/config/keys";
 import { partitionOf, rootPrefixProblem } from "../../infra/config/rules";
 import { COUNTERPARTS_KEY, OwnSideConfig, parseOwnSide, parseSideConfig } from "../../infra/config/schema";
 import { loadStackFile, StackFile } from "../../infra/config/stack-file";
+import { standInProblem } from "../../infra/contract/assigned";
 import { ArrivingEndpoints, EndpointField, endpointProblems } from "../../infra/contract/endpoints";
 import { HandoverDocument } from "../../infra/handoff/document";
 import { DESTINATION_FIELDS, destinationFingerprint, fingerprintOf, parseFingerprint } from "../../infra/handoff/fingerprint";
@@ -70,6 +71,8 @@ export interface AcceptResult {
     fingerprint: string;
     /** The sender, and what it says it still needs from us. */
     sender: string;
+    /** The link's encryption, as the hand-over (checked equal to ours) says. */
+    encryption: HandoverDocument["link"]["encryption"];
     needsBack: string[];
 }
 
@@ -117,6 +120,11 @@ function entryValues(handover: HandoverDocument): Omit<ArrivingEndpoints, "encry
         ingressKmsKeyArn: handover.link.ingressKmsKeyArn,
         replicatesDeleteMarkers: handover.link.deleteMarkerReplication,
     };
+}
+
+/** The destination as accepted, recorded beside its fingerprint so that a later change names its field. */
+function acceptedValues(values: ReturnType<typeof entryValues>): Record<string, string> {
+    return Object.fromEntries(DESTINATION_FIELDS.flatMap((field) => (values[field] ? [[field, values[field]!]] : [])));
 }
 
 /** Where each hand-over field lives in the file, for messages. */
@@ -206,7 +214,11 @@ function checkAgainstOwn(
     const partition = partitionOf(own.region);
     if (handover.from.partition !== partition)
         at("/from/partition", `is ${handover.from.partition}, but this stack's region ${own.region} is in ${partition}; replication cannot cross partitions`, RESEND);
-    for (const { field, problem } of endpointProblems(
+    // The sender's egress key is informational, but a stand-in there too says the file came from an offline plan.
+    const egressKey = handover.link.egressKmsKeyArn;
+    const egressStandIn = egressKey !== undefined ? standInProblem(egressKey, handover.from.stack) : undefined;
+    if (egressStandIn) at("/link/egressKmsKeyArn", egressStandIn, standInFix(handover));
+    for (const { field, rule, problem } of endpointProblems(
         { ...entryValues(handover), encryption: handover.link.encryption },
         { accountId: own.accountId, partition, encryption: link?.encryption ?? handover.link.encryption },
     )) {
@@ -217,10 +229,16 @@ function checkAgainstOwn(
                 `agree on one encryption for this link with ${handover.from.party}: pulumi config set --path '${link!.key}.encryption' ${handover.link.encryption} (this link alone), then accept again; or ask them to use ${link!.encryption}`,
             );
         } else {
-            at(FIELD_POINTERS[field], problem, RESEND);
+            at(FIELD_POINTERS[field], problem, rule === "stand-in" ? standInFix(handover) : RESEND);
         }
     }
     return problems;
+}
+
+/** What the sender does about a hand-over written before its keys existed. */
+function standInFix(handover: HandoverDocument): string {
+    const stack = handover.from.stack ? `--stack ${handover.from.stack} ` : "";
+    return `ask ${handover.from.party} to run pulumi up, then send the hand-over of the deployed stack (npm run handoff -- ${stack}--counterpart ${handover.to.party} --format json --deployed) and read you its new fingerprint`;
 }
 
 /** The counterpart list's key as the file writes it: with the namespace, or bare (Pulumi reads a bare key as the project's). */
@@ -343,7 +361,7 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
         replicationRoleArn: values.replicationRoleArn,
         ingressKmsKeyArn: values.ingressKmsKeyArn,
         replicatesDeleteMarkers: values.replicatesDeleteMarkers || undefined,
-        acceptedHandover: { fingerprint: actual, destination: destinationFingerprint(values) },
+        acceptedHandover: { fingerprint: actual, destination: destinationFingerprint(values), values: acceptedValues(values) },
         ...(ending && ownState === "active" ? { state: "offboarding" } : {}),
     };
     if (existing) {
@@ -390,6 +408,7 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
         written: options.write && !!diff,
         fingerprint: actual,
         sender: handover.from.party,
+        encryption: handover.link.encryption,
         needsBack: handover.needsBack,
     };
 }

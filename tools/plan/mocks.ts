@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { partitionOf } from "../../infra/config/rules";
+import { standInKeyId } from "../../infra/contract/assigned";
 import { arns } from "../../infra/policies/document";
 
 /**
@@ -95,9 +96,9 @@ const RESOURCE_STATES: Record<string, StateOf> = {
     },
     "aws:iam/rolePolicy:RolePolicy": (args) => ({ id: `${String(args.inputs.role)}:${String(args.inputs.name)}`, state: {} }),
     "aws:kms/key:Key": (args, { region, partition, accountId }) => {
-        // Key IDs are random UUIDs in AWS; derive one from the logical name so plans are repeatable.
-        const hex = shortHash(`${accountId}/${region}/${args.name}`, 32);
-        const keyId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+        // AWS assigns a key's ID at creation: the plan's is a stand-in that no reader takes for a real one
+        // (infra/contract/assigned.ts), derived from the logical name so plans are repeatable.
+        const keyId = standInKeyId(shortHash(`${accountId}/${region}/${args.name}`, 12));
         return { id: keyId, state: { keyId, arn: arns.kmsKey(partition, region, accountId, keyId), keyUsage: "ENCRYPT_DECRYPT" } };
     },
     "aws:kms/alias:Alias": (args, { region, partition, accountId }) => ({

@@ -19,12 +19,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, ConfigProblem } from "../../infra/config/errors";
+import { ConfigError, ConfigProblem, isConfigError } from "../../infra/config/errors";
 import { qualifiedStackName } from "../../infra/config/rules";
 import { fixInFile } from "../../infra/config/keys";
 import { loadProjectFile, ProjectFile } from "../../infra/config/project-file";
 import { collisionProblems, nameCollisions, StackNames } from "../../infra/naming/account-names";
 import { assertProjectName } from "../../infra/config/project-name";
+import type { SideConfig } from "../../infra/config/schema";
 import { loadStackFile, locateProblems } from "../../infra/config/stack-file";
 import { DIY_ORGANIZATION, Plan, runPlan } from "./engine";
 import { StackOutputsByName } from "./mocks";
@@ -124,7 +125,18 @@ function otherStacksOf(folder: string, own: { stack: string; file: string }, pro
     return others;
 }
 
-export async function planProjectStack(options: ProjectPlanOptions): Promise<{ plan: Plan; referenced: Plan[] }> {
+/**
+ * A program's fix names the stack (`pulumi config set ...`, `npm run accept-handoff -- --stack <stack> ...`);
+ * planned from a config file that is not the stack's own, the fix must name that file instead, or it
+ * would change the selected stack (pulumi config set without --config-file) or fail (no such stack).
+ */
+function fixesFor(err: unknown, file: string, stack: string): unknown {
+    if (!isConfigError(err) || path.basename(file) === `Pulumi.${stack}.yaml`) return err;
+    const named = (fix: string) => fixInFile(fix, file, stack).replace(/(npm run [\w:-]+ -- )--stack \S+/g, `$1--config ${file}`);
+    return new ConfigError(err.problems.map((p) => ({ ...p, fix: named(p.fix) })));
+}
+
+export async function planProjectStack(options: ProjectPlanOptions): Promise<{ plan: Plan; referenced: Plan[]; config: SideConfig }> {
     const projectFile = loadProjectFile(PROJECT_ROOT);
     assertProjectName(projectFile.name, projectFile.file);
     const project = projectFile.name;
@@ -140,6 +152,7 @@ export async function planProjectStack(options: ProjectPlanOptions): Promise<{ p
         const problems = collisionProblems(own, collisions).map((p) => ({ ...p, fix: fixInFile(p.fix, stackFile.file, options.stack) }));
         throw locateProblems(new ConfigError(problems), stackFile);
     }
+    const configFile = stackFileName;
     const depth = options.referenceDepth ?? 1;
     const stackOutputs: StackOutputsByName = { ...options.stackOutputs };
     const referenced: Plan[] = [];
@@ -177,8 +190,8 @@ export async function planProjectStack(options: ProjectPlanOptions): Promise<{ p
     }
     try {
         const plan = await runPlan({ project, stack: options.stack, organization, config: engineConfig, stackOutputs, program });
-        return { plan, referenced };
+        return { plan, referenced, config };
     } catch (err) {
-        throw locateProblems(err, stackFile);
+        throw fixesFor(locateProblems(err, stackFile), configFile, options.stack);
     }
 }

@@ -282,14 +282,14 @@ describe("stack config validation", () => {
     it("rejects a handed-over key in another region than the counterpart's", () =>
         assertRejected(
             publisherConfig({ "s3-transfer:encryption": "SSE-KMS" }, [
-                { name: "cdlx", accountId: "444455556666", region: "us-east-1", ingressKmsKeyArn: "arn:aws:kms:eu-west-1:444455556666:key/abc" },
+                { name: "cdlx", accountId: "444455556666", region: "us-east-1", ingressKmsKeyArn: "arn:aws:kms:eu-west-1:444455556666:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" },
             ]),
             "s3-transfer:partners[0].ingressKmsKeyArn",
             /^is a key in eu-west-1, but the counterpart's bucket is in us-east-1/,
         ));
     it("rejects a handed-over key on an SSE-S3 side: both sides of a link use one encryption", () =>
         assertRejected(
-            publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressKmsKeyArn: "arn:aws:kms:us-east-1:444455556666:key/abc" }]),
+            publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressKmsKeyArn: "arn:aws:kms:us-east-1:444455556666:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" }]),
             "s3-transfer:partners[0].ingressKmsKeyArn",
             /^says cdlx's ingress bucket is SSE-KMS, but this link uses SSE-S3/,
             /^make this link SSE-KMS as theirs is: pulumi config set --path 's3-transfer:partners\[0\]\.encryption' SSE-KMS {3}\(only this link changes; or, if they use SSE-S3, remove the key: pulumi config rm --path 's3-transfer:partners\[0\]\.ingressKmsKeyArn'\)$/,
@@ -358,7 +358,7 @@ describe("stack config validation", () => {
         ));
     it("rejects a handed-over KMS key from another account", () =>
         assertRejected(
-            publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressKmsKeyArn: "arn:aws:kms:us-east-1:999999999999:key/abc" }]),
+            publisherConfig({}, [{ name: "cdlx", accountId: "444455556666", ingressKmsKeyArn: "arn:aws:kms:us-east-1:999999999999:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" }]),
             "s3-transfer:partners[0].ingressKmsKeyArn",
             /belongs to account 999999999999/,
         ));

@@ -42,7 +42,7 @@ describe("referenced stack outputs", () => {
 
     it("the rules of a hand-over apply: a key of another account than the stack's is refused, as in a hand-over file", async () => {
         const err = await refusal((o) => {
-            o.links["acme-bank"].ingressKmsKeyArn = "arn:aws:kms:us-east-1:999999999999:key/abc";
+            o.links["acme-bank"].ingressKmsKeyArn = "arn:aws:kms:us-east-1:999999999999:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
         });
         assert.match(
             err.problems.map((p) => p.problem).join("\n"),
@@ -52,7 +52,7 @@ describe("referenced stack outputs", () => {
 
     it("an SSE-KMS counterpart of an SSE-S3 link is refused, with the fix on this link's own entry first, then in the counterpart's file", async () => {
         const err = await refusal((o) => {
-            o.links["acme-bank"].ingressKmsKeyArn = "arn:aws:kms:us-east-1:444455556666:key/abc";
+            o.links["acme-bank"].ingressKmsKeyArn = "arn:aws:kms:us-east-1:444455556666:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
         });
         assert.match(err.problems[0].problem, /the encryption of its ingress bucket\): is SSE-KMS, but this link uses SSE-S3/);
         assert.match(

@@ -66,7 +66,12 @@ describe("machine-readable hand-over", () => {
         const handovers = handoversOf(await planOf("handover"));
         assert.deepStrictEqual(handovers.loyaltyco.needsBack, []);
         assert.deepStrictEqual(handovers.marketco.needsBack, ["region", "ingressBucketArn", "replicationRoleArn"]);
-        assert.deepStrictEqual(handoversOf(await planOf("prod")).cdlx.needsBack, []);
+        const several = handoversOf(await plan({ stack: "handoff-several", configFile: path.join(ROOT, "tests", "fixtures", "handoff", "handoff-several.yaml") }));
+        assert.deepStrictEqual(Object.fromEntries(Object.entries(several).map(([name, h]) => [name, h.needsBack])), {
+            "northwind-loyalty": [],
+            "bluebird-data": ["replicationRoleArn"],
+            "coral-media": ["region", "ingressBucketArn", "replicationRoleArn"],
+        });
     });
 
     it("is refused by the schema for each kind of malformed field", () => {
@@ -181,20 +186,27 @@ describe("machine-readable hand-over", () => {
         }
     });
 
-    it("puts the fingerprint of each link's hand-over in the sheet", async () => {
-        for (const name of ["prod", "handover"]) {
-            const p = await planOf(name);
-            const sheet = String(p.outputs.handoff);
-            for (const handover of Object.values(handoversOf(p)))
-                assert.ok(sheet.includes(`**Hand-over fingerprint: \`${fingerprintOf(handover)}\`**`), `${name}: no fingerprint for ${handover.to.party}`);
+    it("puts the fingerprint of each link's hand-over in that link's sheet, and only there", async () => {
+        for (const p of [await planOf("handover"), await plan({ stack: "handoff-several", configFile: path.join(ROOT, "tests", "fixtures", "handoff", "handoff-several.yaml") })]) {
+            const sheets = p.outputs.handoff as Record<string, string>;
+            for (const [name, handover] of Object.entries(handoversOf(p))) {
+                assert.ok(sheets[name].includes(`**Hand-over fingerprint: \`${fingerprintOf(handover)}\`**`), `${p.stack}: no fingerprint for ${name}`);
+                for (const [other, sheet] of Object.entries(sheets))
+                    if (other !== name) assert.ok(!sheet.includes(fingerprintOf(handover)), `${other}'s sheet has ${name}'s fingerprint`);
+            }
         }
+    });
+
+    it("before the first up, gives no fingerprint for a hand-over that carries a KMS key ARN (AWS assigns it at creation)", async () => {
+        const p = await planOf("sse-kms");
+        const sheet = (p.outputs.handoff as Record<string, string>).cdlx;
+        assert.ok(!sheet.includes(fingerprintOf(handoversOf(p).cdlx)));
+        assert.match(sheet, /\*\*Hand-over: after our first `pulumi up`\.\*\*/);
     });
 
     it("gives a partner without this program a reply template that validates once its placeholders are filled, and not before", async () => {
         const p = await planOf("handover");
-        const sheet = String(p.outputs.handoff);
-        const section = sheet.slice(sheet.indexOf("↔ marketco\n"));
-        const template = jsonBlocks(section).at(-1) as HandoverDocument;
+        const template = jsonBlocks((p.outputs.handoff as Record<string, string>).marketco).at(-1) as HandoverDocument;
         assert.deepStrictEqual(template.to, { party: "acme-bank" });
         assert.strictEqual(template.from.party, "marketco");
         assert.strictEqual(template.from.accountId, "555566667777", "what marketco already handed over is filled in");
@@ -221,6 +233,6 @@ describe("machine-readable hand-over", () => {
                 assert.strictEqual(result.stdout.trim(), fingerprintOf(handover), `${name} → ${handover.to.party}`);
             }
         }
-        assert.ok(String((await planOf("prod")).outputs.handoff).includes(FINGERPRINT_COMMAND));
+        assert.ok(((await planOf("handover")).outputs.handoff as Record<string, string>).marketco.includes(FINGERPRINT_COMMAND));
     });
 });

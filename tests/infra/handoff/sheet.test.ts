@@ -1,58 +1,73 @@
-/** The hand-off sheet: filled in from the stack, and its statements the same as the program's own. */
+/**
+ * The hand-off sheet: one per counterpart, filled in from the stack, and its
+ * statements the same as the program's own. On the tests' fixtures
+ * (tests/fixtures/stacks/) and the examples, never a team's stacks.
+ */
 import * as assert from "assert";
 import * as path from "path";
+import { HandoffInput, HandoffLink, renderHandoffSheet } from "../../../infra/handoff/sheet";
 import { Plan } from "../../../tools/plan/engine";
 import { runScript } from "../../helpers/cli";
-import { configVariant, documentOf, fixtureFile, forBucket, linksOf, plan, planUncached } from "../../helpers/plans";
+import { configVariant, documentOf, forBucket, linksOf, plan, planUncached } from "../../helpers/plans";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
+const fixture = (name: string) => path.join(ROOT, "tests", "fixtures", "handoff", `${name}.yaml`);
+const example = (name: string) => path.join(ROOT, "stacks", "examples", `${name}.yaml`);
+const sheetOf = (p: Plan, counterpart: string) => (p.outputs.handoff as Record<string, string>)[counterpart];
 
 /** The JSON blocks of the sheet, in order. */
 function jsonBlocks(sheet: string): Record<string, unknown>[] {
     return [...sheet.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]));
 }
 
-function section(sheet: string, counterpart: string): string {
-    const start = sheet.indexOf(`↔ ${counterpart}\n`);
-    assert.ok(start > 0, `no section for ${counterpart}`);
-    const next = sheet.indexOf("\n## ", start);
-    return sheet.slice(start, next < 0 ? undefined : next);
-}
-
 describe("partner hand-off sheet", () => {
-    let prod: Plan;
+    let several: Plan;
     let partner: Plan;
+    let byReference: Plan;
     before(async () => {
-        prod = await plan("prod");
-        partner = await plan("partner-prod");
+        several = await plan({ stack: "handoff-several", configFile: fixture("handoff-several") });
+        partner = await plan({ stack: "handoff-partner", configFile: fixture("handoff-partner") });
+        // One team, both stacks in one backend: the reference reads the partner's (planned) outputs.
+        byReference = await plan({
+            stack: "handoff-by-reference",
+            configFile: fixture("handoff-by-reference"),
+            stackOutputs: { "organization/s3-transfer/handoff-partner": partner.outputs },
+        });
     });
 
-    it("fills in every field the setup guide exchanges, from the stack", () => {
-        const sheet = String(prod.outputs.handoff);
-        const link = linksOf(prod).cdlx;
-        const theirs = linksOf(partner)["acme-bank"];
+    it("fills in every field the setup guide exchanges, from the stack and what the counterpart handed over", () => {
+        const sheet = sheetOf(several, "northwind-loyalty");
+        const link = linksOf(several)["northwind-loyalty"];
         for (const expected of [
+            "# S3 file exchange hand-off: acme-bank (publisher, stack handoff-several) for northwind-loyalty\n",
             "| AWS account ID | `111122223333` |",
             `| Source S3 bucket ARN (our egress) | \`${link.egressBucketArn}\` |`,
             `| Source IAM role ARN used for replication | \`${link.replicationRoleArn}\` |`,
             `| Destination S3 bucket ARN (our ingress, for your files) | \`${link.ingressBucketArn}\` |`,
             "| S3 encryption | SSE-S3 (default S3 encryption) |",
-            "| File path | `acme-bank/{YYYY-MM-DD}/CDLX_<file-type>_<date>_<epoch>_<i>of<n>.jsonl` (only `acme-bank/` replicates) |",
-            "| AWS account ID | `444455556666` |",
-            `| Destination S3 bucket ARN (your ingress) | \`${theirs.ingressBucketArn}\` |`,
-            `| IAM role ARN you replicate to us with | \`${theirs.replicationRoleArn}\` |`,
-            "Counterpart details come by stack reference.",
+            "| File path | `acme-northwind/{YYYY-MM-DD}/NORTHWIND-LOYALTY_<file-type>_<date>_<epoch>_<i>of<n>.jsonl` (only `acme-northwind/` replicates) |",
+            "| AWS account ID | `210000000001` |",
+            "| Destination S3 bucket ARN (your ingress) | `arn:aws:s3:::northwind-inbound-from-acme` |",
+            "| IAM role ARN you replicate to us with | `arn:aws:iam::210000000001:role/northwind-loyalty-to-acme-bank-replication` |",
+            "Counterpart details come by written hand-over.",
         ]) {
             assert.ok(sheet.includes(expected), `hand-off lacks: ${expected}`);
         }
         assert.match(
             sheet,
-            /```mermaid\nflowchart LR\n[\s\S]*OE -- "acme-bank\/… by acme-bank-to-cdlx-replication, owner := cdlx" --> TI\n {2}TE -- "acme-bank\/… by cdlx-to-acme-bank-replication, owner := acme-bank" --> OI\n```/,
+            /```mermaid\nflowchart LR\n[\s\S]*OE -- "acme-northwind\/… by acme-bank-to-northwind-loyalty-replication, owner := northwind-loyalty" --> TI\n {2}TE -- "acme-northwind\/… by northwind-loyalty-to-acme-bank-replication, owner := acme-bank" --> OI\n```/,
         );
+        assert.strictEqual(sheet.match(/^## /gm)?.length, 1, "one link: this counterpart's");
+    });
+
+    it("says when the counterpart's details come by stack reference", () => {
+        const sheet = sheetOf(byReference, "northwind-loyalty");
+        assert.ok(sheet.includes("Counterpart details come by stack reference."));
+        assert.ok(sheet.includes(`| Destination S3 bucket ARN (your ingress) | \`${linksOf(partner)["acme-bank"].ingressBucketArn}\` |`));
     });
 
     it("tells the partner to add exactly the transport denies and grant that the partner's own stack puts on its ingress bucket", () => {
-        const [bucketPolicy] = jsonBlocks(String(prod.outputs.handoff)) as { Statement: unknown[] }[];
+        const [bucketPolicy] = jsonBlocks(sheetOf(several, "northwind-loyalty")) as { Statement: unknown[] }[];
         const theirs = linksOf(partner)["acme-bank"];
         // The encryption deny depends on the partner's own choice of SSE-S3 or SSE-KMS, which the sheet cannot know.
         const encryptionDenies = new Set(["DenyKmsUploads", "DenyOtherKmsKeys", "DenyKmsWithoutKeyId"]);
@@ -63,8 +78,8 @@ describe("partner hand-off sheet", () => {
     });
 
     it("gives a partner without this program a role it can use, and placeholders only where we know nothing", async () => {
-        const handover = await plan({ stack: "handover", configFile: path.join(ROOT, "stacks", "examples", "handover.yaml") });
-        const pending = section(String(handover.outputs.handoff), "marketco");
+        const handover = await plan({ stack: "handover", configFile: example("handover") });
+        const pending = sheetOf(handover, "marketco");
         assert.match(pending, /\| Destination S3 bucket ARN \(your ingress\) \| \*\*pending\*\* \|/);
         assert.match(pending, /\| IAM role ARN you replicate to us with \| \*\*pending\*\* \|/);
         const [bucketPolicy, trust, permissions] = jsonBlocks(pending) as { Statement: Record<string, unknown>[] }[];
@@ -76,25 +91,22 @@ describe("partner hand-off sheet", () => {
     });
 
     it("gives a counterpart that replicates delete markers a role with s3:ReplicateDelete, exactly as our ingress admits it", async () => {
-        const example = path.join(ROOT, "stacks", "examples", "handover.yaml");
         const roleActions = async (configFile: string) => {
             const p = await planUncached({ stack: "handover", configFile });
-            const [, , permissions] = jsonBlocks(section(String(p.outputs.handoff), "loyaltyco")) as { Statement: { Action: string | string[] }[] }[];
+            const [, , permissions] = jsonBlocks(sheetOf(p, "loyaltyco")) as { Statement: { Action: string | string[] }[] }[];
             return permissions.Statement.flatMap((st) => ([] as string[]).concat(st.Action));
         };
-        assert.ok(!(await roleActions(example)).includes("s3:ReplicateDelete"));
-        const markers = configVariant(example, (c) => {
+        assert.ok(!(await roleActions(example("handover"))).includes("s3:ReplicateDelete"));
+        const markers = configVariant(example("handover"), (c) => {
             (c["s3-transfer:partners"] as Record<string, unknown>[])[0].replicatesDeleteMarkers = true;
         });
         assert.ok((await roleActions(markers)).includes("s3:ReplicateDelete"));
     });
 
-    it("with SSE-KMS, adds the key-policy grant (in the region the partner's key ARN names) and our ingress key", async () => {
-        const kms = await plan({ stack: "sse-kms", configFile: path.join(ROOT, "stacks", "examples", "sse-kms.yaml") });
-        const sheet = String(kms.outputs.handoff);
+    it("with SSE-KMS, adds the key-policy grant (in the region the partner's key ARN names), and our key once AWS has assigned it", async () => {
+        const kms = await plan({ stack: "sse-kms", configFile: example("sse-kms") });
         const link = linksOf(kms).cdlx as unknown as Record<string, string>;
-        assert.ok(sheet.includes(`| KMS key ARN of our ingress bucket (encrypt your replicas with it) | \`${link.ingressKmsKeyArn}\` |`));
-        const blocks = jsonBlocks(sheet);
+        const blocks = jsonBlocks(sheetOf(kms, "cdlx"));
         assert.deepStrictEqual(blocks[1], {
             Sid: "ReplicationEncryptsReplicas111122223333",
             Effect: "Allow",
@@ -104,11 +116,40 @@ describe("partner hand-off sheet", () => {
             Resource: "*",
             Condition: { StringEquals: { "aws:PrincipalArn": link.replicationRoleArn, "kms:ViaService": "s3.us-east-1.amazonaws.com", "kms:CallerAccount": "111122223333" } },
         });
+        // The offline plan's key is a stand-in: the sheet leaves its place to the key AWS will create.
+        const [, , , permissions] = blocks as { Statement: { Sid: string; Resource: unknown }[] }[];
+        assert.strictEqual(permissions.Statement.find((st) => st.Sid === "EncryptReplicas")?.Resource, "<OUR_INGRESS_KMS_KEY_ARN>");
     });
 
-    it("prints the same sheet from npm run handoff", () => {
-        const result = runScript("handoff", ["--config", fixtureFile("prod")]);
+    it("once deployed, shows our real ingress key, with the hand-over's fingerprint", () => {
+        const input: HandoffInput = { stack: "prod", side: "publisher", partyName: "acme-bank", accountId: "111122223333", partition: "aws", links: [] };
+        const key = "arn:aws:kms:us-east-1:111122223333:key/5a9b7c3d-1e2f-4a6b-8c0d-9e8f7a6b5c4d";
+        const link: HandoffLink = {
+            counterpart: "cdlx",
+            root: "acme-bank",
+            region: "us-east-1",
+            encryption: "SSE-KMS",
+            fileNamePrefix: "CDLX",
+            egressBucketArn: "arn:aws:s3:::acme-bank-prod-cdlx-egress",
+            ingressBucketArn: "arn:aws:s3:::acme-bank-prod-cdlx-ingress",
+            replicationRoleArn: "arn:aws:iam::111122223333:role/acme-bank-to-cdlx-replication",
+            egressKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+            ingressKmsKeyArn: key,
+            deleteMarkerReplication: false,
+            replication: "pending",
+            ingressGrant: "pending",
+            theirs: { via: "written hand-over", accountId: "444455556666", replicatesDeleteMarkers: false },
+        };
+        const sheet = renderHandoffSheet(input, link);
+        assert.ok(sheet.includes(`| KMS key ARN of our ingress bucket (encrypt your replicas with it) | \`${key}\` |`));
+        assert.match(sheet, /\*\*Hand-over fingerprint: `[0-9a-f-]{79}`\*\*/);
+        assert.ok(sheet.includes(`replica KMS key \`${key}\``));
+        assert.ok(!sheet.includes("<OUR_INGRESS_KMS_KEY_ARN>"));
+    });
+
+    it("prints the counterpart's sheet from npm run handoff", () => {
+        const result = runScript("handoff", ["--config", "tests/fixtures/handoff/handoff-several.yaml", "--counterpart", "bluebird-data"]);
         assert.strictEqual(result.status, 0, result.stderr);
-        assert.strictEqual(result.stdout, String(prod.outputs.handoff));
+        assert.strictEqual(result.stdout, sheetOf(several, "bluebird-data"));
     });
 });
