@@ -15,6 +15,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { policies as packPolicies } from "./policies";
+import { normalizeNative } from "./lib/native";
 import { prepareStackIndex, Res } from "./lib/stack-index";
 import { decodeExportValue, hasUnreadableSecret, isRecord, rawProps } from "./lib/values";
 
@@ -134,7 +135,8 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
             providers.set(r.urn, { type: r.type, props: (decodeExportValue(r.inputs ?? {}) as Record<string, any>) ?? {}, urn: r.urn, name: nameOf(r.urn) });
         }
     }
-    const out: (PolicyResource & { id?: string })[] = live.map((r) => {
+    const providerUrns: (string | undefined)[] = new Array(live.length);
+    const out: (PolicyResource & { id?: string })[] = live.map((r, i) => {
         const props = decodeExportValue(r.inputs ?? {}) as Record<string, any>;
         const is = typeMatcher(r.type);
         const opts: PolicyResourceOptions = {
@@ -159,7 +161,9 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
         if (typeof r.id === "string" && r.id !== "") {
             res.id = r.id;
         }
-        const providerUrn = typeof r.provider === "string" ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined;
+        // A provider reference is the provider's URN and ID, joined by "::".
+        const providerUrn = typeof r.provider === "string" && r.provider.includes("::") ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined;
+        providerUrns[i] = providerUrn;
         const provider = providerUrn ? providers.get(providerUrn) : undefined;
         if (provider) {
             res.provider = provider;
@@ -188,7 +192,16 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
                 res.propertyDependencies[k] = linked;
             }
         }
-        plain[i] = { urn: res.urn, type: res.type, name: res.name, props: rawProps(res.props), id: res.id, dependencies: depUrns, propertyDependencies };
+        plain[i] = normalizeNative({
+            urn: res.urn,
+            type: res.type,
+            name: res.name,
+            props: rawProps(res.props),
+            id: res.id,
+            dependencies: depUrns,
+            propertyDependencies,
+            provider: providerUrns[i],
+        });
     });
     prepareStackIndex(out, plain);
     return { live, policyResources: out };

@@ -25,6 +25,9 @@ export function objectLabel(o: Res, target: ReturnType<StackIndex["resolveBucket
 
 export function describe(source: Res, form: Form): string {
     const short = shortType(source.type);
+    if (source.via) {
+        return `${source.via} of ${short} "${source.name}"`;
+    }
     return form === "inline" ? `inline on ${short} "${source.name}"` : `${short} "${source.name}"`;
 }
 
@@ -33,7 +36,8 @@ const shortTypes = new Map<string, string>();
 function shortType(type: string): string {
     let short = shortTypes.get(type);
     if (short === undefined) {
-        short = type.split(":").pop() as string;
+        const last = type.split(":").pop() as string;
+        short = type.startsWith("aws-native:") ? `aws-native ${last}` : last;
         shortTypes.set(type, short);
     }
     return short;
@@ -235,69 +239,6 @@ export function encryptionOf(index: StackIndex, b: BucketEntry): EncryptionState
 export const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 
 // ---------------------------------------------------------------------------
-// Block Public Access
-
-export const PAB_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
-
-export type PabState = { state: "on"; source: Res } | { state: "off"; missing: string[]; source?: Res } | { state: "unknown"; detail: string; source: Res };
-
-/** The four flags of one public access block resource (bucket or account level). */
-export function readPab(r: Res): PabState {
-    const missing: string[] = [];
-    let unknown: string | undefined;
-    for (const flag of PAB_FLAGS) {
-        const v = readBool(r.props[flag]);
-        if (v === UNKNOWN) {
-            unknown = unknown ?? flag;
-        } else if (v !== true) {
-            missing.push(flag);
-        }
-    }
-    if (missing.length > 0) {
-        return { state: "off", missing, source: r };
-    }
-    if (unknown) {
-        return { state: "unknown", detail: `${unknown} on ${describe(r, "split")} is unknown until apply`, source: r };
-    }
-    return { state: "on", source: r };
-}
-
-export function publicAccessBlockOf(index: StackIndex, b: BucketEntry, acceptAccountLevel: boolean): PabState {
-    if (acceptAccountLevel) {
-        for (const a of index.accountPublicAccessBlocks) {
-            if (readPab(a).state === "on") {
-                return { state: "on", source: a };
-            }
-        }
-    }
-    const splits = b.settings.publicAccessBlock;
-    if (splits.length > 0) {
-        let unknown: PabState | undefined;
-        for (const s of splits) {
-            const st = readPab(s);
-            if (st.state === "off") {
-                return st;
-            }
-            if (st.state === "unknown") {
-                unknown = unknown ?? st;
-            }
-        }
-        return unknown ?? { state: "on", source: splits[0] };
-    }
-    const elsewhere = maybeElsewhere(index, "publicAccessBlock");
-    if (elsewhere) {
-        return { state: "unknown", detail: `${describe(elsewhere, "split")} may configure it once its bucket is known`, source: elsewhere };
-    }
-    if (acceptAccountLevel) {
-        const unknownAccount = index.accountPublicAccessBlocks.find((a) => readPab(a).state === "unknown");
-        if (unknownAccount) {
-            return { state: "unknown", detail: `the account-level block ${describe(unknownAccount, "split")} is unknown until apply`, source: unknownAccount };
-        }
-    }
-    return { state: "off", missing: [...PAB_FLAGS] };
-}
-
-// ---------------------------------------------------------------------------
 // Object ownership
 
 export type OwnershipState = { state: "set"; value: string; source: Res } | { state: "absent" } | { state: "unknown"; detail: string; source: Res };
@@ -375,4 +316,32 @@ export function policyUnknownDetail(index: StackIndex): string | undefined {
         return `${describe(elsewhere, "split")} may be its policy once its bucket is known`;
     }
     return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Requester Pays
+
+/**
+ * Whether the bucket is a Requester Pays bucket: a BucketRequestPaymentConfiguration
+ * with payer "Requester", or the legacy inline `requestPayer` (whose unknown value
+ * during preview is the bucket's computed output, not a choice).
+ */
+export function requesterPaysOf(index: StackIndex, b: BucketEntry): Read<boolean> {
+    let result: Read<boolean> = false;
+    for (const s of b.settings.requestPayment) {
+        const payer = required(readString(s.props.payer));
+        if (payer === "Requester") {
+            return true;
+        }
+        if (payer === UNKNOWN) {
+            result = UNKNOWN;
+        }
+    }
+    if (b.settings.requestPayment.length > 0) {
+        return result;
+    }
+    if (readString(b.res.props.requestPayer) === "Requester") {
+        return true;
+    }
+    return maybeElsewhere(index, "requestPayment") ? UNKNOWN : false;
 }

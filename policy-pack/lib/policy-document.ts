@@ -2,63 +2,10 @@
 // element as a string or a list, condition operators and keys in any case, boolean
 // values as "false", false or ["false"], and unknown values kept as UNKNOWN.
 
-import { pinsCaller } from "./conditions";
+import type { CondVal, ConditionEntry, DocumentState, Principals, Statement, Val } from "./document-model";
 import { isRecord, isUnknown, UNKNOWN, Unknown, UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL } from "./values";
 
-export type Val = string | Unknown;
-export type CondVal = string | number | boolean | Unknown;
-
-export interface Principals {
-    /** `"*"`, `{"AWS": "*"}`, a list holding `"*"`, or an AWS principal ARN with a wildcard in it: anyone. */
-    wildcard: boolean;
-    aws: Val[];
-    service: Val[];
-    federated: Val[];
-    canonicalUser: Val[];
-    /** Part of the principal could not be read. */
-    unknown: boolean;
-}
-
-export interface ConditionEntry {
-    /** Operator as written, e.g. `BoolIfExists`. */
-    operator: string;
-    /** Lower-cased operator, e.g. `boolifexists`. */
-    op: string;
-    /** Lower-cased key: IAM condition keys are case-insensitive. */
-    key: string;
-    values: CondVal[];
-}
-
-export interface Statement {
-    index: number;
-    sid?: string;
-    effect: "Allow" | "Deny" | Unknown | undefined;
-    principal?: Principals;
-    notPrincipal?: Principals;
-    actions?: Val[] | Unknown;
-    notActions?: Val[] | Unknown;
-    resources?: Val[] | Unknown;
-    notResources?: Val[] | Unknown;
-    conditions: ConditionEntry[] | Unknown;
-}
-
-export type DocumentState =
-    | { state: "absent" }
-    | { state: "unknown" }
-    | { state: "invalid"; reason: string }
-    | {
-          state: "known";
-          statements: Statement[];
-          /** Some value inside the document is unknown. */
-          partial: boolean;
-          /**
-           * The document as AWS measures it (JSON without insignificant whitespace),
-           * with unknown values left out: a lower bound of the real size.
-           */
-          minified: string;
-          /** The parsed document, unknown values included. */
-          raw: Record<string, unknown>;
-      };
+export type { CondVal, ConditionEntry, DocumentState, Principals, Statement, Val } from "./document-model";
 
 // The same document is read by several policies (and twice by the preview notes),
 // so parses are shared. Results are never mutated. Strings are kept up to a bound
@@ -366,15 +313,6 @@ export function isFullS3Action(a: string): boolean {
 /** Applies to every caller: `*`, `{"AWS": "*"}`. */
 export function isEveryone(p: Principals | undefined): boolean {
     return p !== undefined && p.wildcard;
-}
-
-/**
- * Whether the statement's conditions pin a wildcard principal down, as AWS
- * evaluates them (lib/conditions.ts). UNKNOWN when the only pinning condition has
- * a value we cannot read yet.
- */
-export function pinsPrincipal(conditions: ConditionEntry[] | Unknown): boolean | Unknown {
-    return pinsCaller(conditions);
 }
 
 /** Every condition entry of a statement uses only these keys (lower case). */

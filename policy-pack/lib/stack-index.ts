@@ -6,6 +6,8 @@
 
 import type { PolicyResource } from "@pulumi/policy";
 import { partitionIn, partitionOfArn, partitionOfRegion } from "./arns";
+import { Account, resourceAccount } from "./accounts";
+import { nativeBucketSettings, normalizeNative } from "./native";
 import { oncePer } from "./once";
 import { Concern, concernOf } from "./types";
 import { bucketNameFromRef, rawProps, Read, readList, readString, roleNameFromRef, UNKNOWN } from "./values";
@@ -20,10 +22,16 @@ export interface Res {
     id?: string;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
+    /** The URN of the provider resource that manages it, when the stack says (exports and CrossGuard do). */
+    provider?: string;
+    /** For a setting an `aws-native:s3:Bucket` declares on itself: the property that declares it. */
+    via?: string;
+    /** An `aws-native:s3:Bucket`'s own properties (lib/native.ts reads its settings from them). */
+    nativeProps?: Record<string, unknown>;
 }
 
 /** The concerns that configure one bucket through a resource of their own. */
-export const BUCKET_SETTINGS = ["versioning", "encryption", "publicAccessBlock", "ownership", "policy", "acl", "replication", "logging"] as const;
+export const BUCKET_SETTINGS = ["versioning", "encryption", "publicAccessBlock", "ownership", "policy", "acl", "replication", "logging", "requestPayment"] as const;
 export type BucketSetting = (typeof BUCKET_SETTINGS)[number];
 
 export interface BucketEntry {
@@ -56,6 +64,7 @@ export interface ManagedAttachment {
 /** Anything shaped like @pulumi/policy's PolicyResource (CrossGuard or the offline adapter). */
 export type PolicyResourceLike = Pick<PolicyResource, "urn" | "type" | "name" | "props"> & {
     id?: string;
+    provider?: { urn: string };
     dependencies?: ReadonlyArray<{ urn: string }>;
     propertyDependencies?: Record<string, ReadonlyArray<{ urn: string }>>;
 };
@@ -65,7 +74,7 @@ export function toRes(r: PolicyResourceLike): Res {
     for (const [k, v] of Object.entries(r.propertyDependencies ?? {})) {
         propertyDependencies[k] = (v ?? []).map((d) => d.urn);
     }
-    return {
+    return normalizeNative({
         urn: r.urn,
         type: r.type,
         name: r.name,
@@ -73,7 +82,8 @@ export function toRes(r: PolicyResourceLike): Res {
         id: r.id,
         dependencies: (r.dependencies ?? []).map((d) => d.urn),
         propertyDependencies,
-    };
+        provider: r.provider?.urn,
+    });
 }
 
 const SETTING_CONCERNS: ReadonlySet<Concern> = new Set<Concern>(BUCKET_SETTINGS);
@@ -114,6 +124,10 @@ export class StackIndex {
             for (const key of bucketKeys(r)) {
                 this.bucketByName.set(key, entry);
             }
+            const declared = nativeBucketSettings(r);
+            for (const setting in declared) {
+                entry.settings[setting as BucketSetting].push(...(declared[setting as BucketSetting] ?? []));
+            }
         }
         this.accountPublicAccessBlocks.push(...this.of("accountPublicAccessBlock"));
         for (const concern of SETTING_CONCERNS) {
@@ -132,6 +146,41 @@ export class StackIndex {
     }
 
     private partitionCache?: string;
+    private providerByUrn?: Map<string, Res>;
+    private readonly accounts = new Map<string, Account>();
+
+    /**
+     * The account a resource lives in, from its provider (lib/accounts.ts);
+     * `ownAccountKey` names an input that gives the account ID explicitly
+     * (`accountId` on an AccountPublicAccessBlock or access point).
+     */
+    accountOf(r: Res, ownAccountKey?: string): Account {
+        const key = ownAccountKey ? `${r.urn}\u0000${ownAccountKey}` : r.urn;
+        let found = this.accounts.get(key);
+        if (found === undefined) {
+            found = resourceAccount(r, this.providerOf(r), ownAccountKey);
+            this.accounts.set(key, found);
+        }
+        return found;
+    }
+
+    /** The provider resource that manages `r`, when the stack holds it (a default provider, or one the program creates). */
+    providerOf(r: Res): Res | undefined {
+        if (this.providerByUrn === undefined) {
+            this.providerByUrn = new Map(this.of("provider").map((p) => [p.urn, p]));
+        }
+        return r.provider !== undefined ? this.providerByUrn.get(r.provider) : undefined;
+    }
+
+    /** The region `r` lives in: its own `region` input (classic v7), else its provider's; undefined when neither says. */
+    regionOf(r: Res): Read<string> {
+        const own = readString(r.props.region);
+        if (own !== undefined) {
+            return own;
+        }
+        const provider = this.providerOf(r);
+        return provider ? readString(provider.props.region) : undefined;
+    }
 
     /**
      * The stack's partition, for the ARNs a fix suggests: the region of an AWS
@@ -141,7 +190,7 @@ export class StackIndex {
         if (this.partitionCache === undefined) {
             let found: string | undefined;
             for (const r of this.resources) {
-                if (r.type === "pulumi:providers:aws") {
+                if (r.type === "pulumi:providers:aws" || r.type === "pulumi:providers:aws-native") {
                     const region = readString(r.props.region);
                     found = typeof region === "string" ? partitionOfRegion(region) : undefined;
                     if (found) {
@@ -370,7 +419,7 @@ export class StackIndex {
 }
 
 function emptySettings(): Record<BucketSetting, Res[]> {
-    return { versioning: [], encryption: [], publicAccessBlock: [], ownership: [], policy: [], acl: [], replication: [], logging: [] };
+    return { versioning: [], encryption: [], publicAccessBlock: [], ownership: [], policy: [], acl: [], replication: [], logging: [], requestPayment: [] };
 }
 
 function makeBucket(r: Res): BucketEntry {
@@ -385,9 +434,10 @@ function makeBucket(r: Res): BucketEntry {
 }
 
 // The keys other resources may use to refer to a bucket: its name, its ID (the
-// same for S3, but stack outputs carry it separately) and its ARN.
+// same for S3, but stack outputs carry it separately) and its ARN; and its URN,
+// by which a native bucket's own settings name it while its name is unknown.
 function bucketKeys(r: Res): string[] {
-    const keys: string[] = [];
+    const keys: string[] = [r.urn];
     for (const v of [r.props.bucket, r.props.id, r.id, r.props.arn]) {
         const s = readString(v);
         if (typeof s === "string") {

@@ -95,6 +95,7 @@ describe("policy pack over CrossGuard's gRPC protocol", function () {
                 "s3-transfer-https-only",
                 "s3-transfer-no-public-access",
                 "s3-transfer-replication-requires-versioning",
+                "s3-transfer-replication-requirements",
                 "s3-transfer-default-encryption",
                 "s3-transfer-replication-owner-and-kms",
                 "s3-transfer-replication-role-least-privilege",

@@ -26,6 +26,7 @@ describe("policy pack", () => {
                 ["s3-transfer-https-only", "mandatory"],
                 ["s3-transfer-no-public-access", "mandatory"],
                 ["s3-transfer-replication-requires-versioning", "mandatory"],
+                ["s3-transfer-replication-requirements", "mandatory"],
                 ["s3-transfer-default-encryption", "mandatory"],
                 ["s3-transfer-replication-owner-and-kms", "mandatory"],
                 ["s3-transfer-replication-role-least-privilege", "mandatory"],
