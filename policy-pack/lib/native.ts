@@ -235,3 +235,68 @@ function selfReference(bucket: Res): string {
     const name = readString(bucket.props.bucket);
     return typeof name === "string" ? name : bucket.urn;
 }
+
+/**
+ * Every property path of @pulumi/aws-native the pack reads (`[]` steps into a
+ * list), by type token; tests/policy-pack/aws-native-schema.test.ts checks each
+ * against the package's typings as recorded by tools/gen-native-schema.ts.
+ */
+export const NATIVE_PROPERTIES_READ: Readonly<Record<string, readonly string[]>> = {
+    "aws-native:s3:Bucket": [
+        "bucketName",
+        "accessControl",
+        "objectLockEnabled",
+        "objectLockConfiguration.objectLockEnabled",
+        "versioningConfiguration.status",
+        "bucketEncryption.serverSideEncryptionConfiguration[].serverSideEncryptionByDefault.sseAlgorithm",
+        "bucketEncryption.serverSideEncryptionConfiguration[].serverSideEncryptionByDefault.kmsMasterKeyId",
+        "bucketEncryption.serverSideEncryptionConfiguration[].bucketKeyEnabled",
+        "publicAccessBlockConfiguration.blockPublicAcls",
+        "publicAccessBlockConfiguration.blockPublicPolicy",
+        "publicAccessBlockConfiguration.ignorePublicAcls",
+        "publicAccessBlockConfiguration.restrictPublicBuckets",
+        "ownershipControls.rules[].objectOwnership",
+        "loggingConfiguration.destinationBucketName",
+        "loggingConfiguration.logFilePrefix",
+        "replicationConfiguration.role",
+        "replicationConfiguration.rules[].id",
+        "replicationConfiguration.rules[].status",
+        "replicationConfiguration.rules[].prefix",
+        "replicationConfiguration.rules[].filter.prefix",
+        "replicationConfiguration.rules[].filter.tagFilter",
+        "replicationConfiguration.rules[].filter.and.prefix",
+        "replicationConfiguration.rules[].filter.and.tagFilters",
+        "replicationConfiguration.rules[].deleteMarkerReplication.status",
+        "replicationConfiguration.rules[].sourceSelectionCriteria.sseKmsEncryptedObjects.status",
+        "replicationConfiguration.rules[].destination.bucket",
+        "replicationConfiguration.rules[].destination.account",
+        "replicationConfiguration.rules[].destination.accessControlTranslation.owner",
+        "replicationConfiguration.rules[].destination.encryptionConfiguration.replicaKmsKeyId",
+        "replicationConfiguration.rules[].destination.replicationTime.status",
+        "replicationConfiguration.rules[].destination.metrics",
+    ],
+    "aws-native:s3:BucketPolicy": ["bucket", "policyDocument"],
+    "aws-native:s3:AccessPoint": [
+        "bucket",
+        "name",
+        "policy",
+        "vpcConfiguration.vpcId",
+        "publicAccessBlockConfiguration.blockPublicAcls",
+        "publicAccessBlockConfiguration.blockPublicPolicy",
+        "publicAccessBlockConfiguration.ignorePublicAcls",
+        "publicAccessBlockConfiguration.restrictPublicBuckets",
+    ],
+    "aws-native:s3:MultiRegionAccessPoint": [
+        "name",
+        "regions[].bucket",
+        "publicAccessBlockConfiguration.blockPublicAcls",
+        "publicAccessBlockConfiguration.blockPublicPolicy",
+        "publicAccessBlockConfiguration.ignorePublicAcls",
+        "publicAccessBlockConfiguration.restrictPublicBuckets",
+    ],
+    "aws-native:s3:MultiRegionAccessPointPolicy": ["mrapName", "policy"],
+    "aws-native:iam:Role": ["roleName", "assumeRolePolicyDocument", "policies[].policyName", "policies[].policyDocument", "managedPolicyArns"],
+    "aws-native:iam:RolePolicy": ["roleName", "policyName", "policyDocument"],
+    "aws-native:iam:ManagedPolicy": ["managedPolicyName", "policyDocument", "roles"],
+    "pulumi:providers:aws-native": ["region", "profile", "accessKey", "token", "allowedAccountIds", "assumeRole.roleArn"],
+};

@@ -390,6 +390,27 @@ export class StackIndex {
                 e.attachments.push({ via: att, policyArn, policy: findPolicy(att, policyArn) });
             }
         }
+        // An aws-native ManagedPolicy names the roles it is attached to itself.
+        for (const p of policies) {
+            const names = readList(p.props.roles);
+            const targets = new Set<RoleEntry>();
+            for (const n of Array.isArray(names) ? names : []) {
+                const s = readString(n);
+                const e = typeof s === "string" ? byName.get(roleNameFromRef(s)) : undefined;
+                if (e) {
+                    targets.add(e);
+                }
+            }
+            for (const u of p.propertyDependencies.roles ?? []) {
+                const e = byUrn.get(u);
+                if (e) {
+                    targets.add(e);
+                }
+            }
+            for (const e of targets) {
+                e.attachments.push({ via: p, policyArn: readString(p.props.arn), policy: p });
+            }
+        }
         for (const att of this.of("policyAttachment")) {
             const policyArn = readString(att.props.policyArn);
             const targets = new Set<RoleEntry>();
