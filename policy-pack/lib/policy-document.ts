@@ -65,9 +65,36 @@ function parseDocument(v: unknown): DocumentState {
     return fromObject(v);
 }
 
+// IAM's policy grammar nests a few levels; a document nested far deeper is no
+// policy, and the walks below (and JSON.stringify) would run out of stack on it.
+const MAX_DOCUMENT_DEPTH = 64;
+
+/** Whether a parsed value nests arrays and objects deeper than `max`: an iterative walk. */
+export function nestsDeeperThan(root: unknown, max: number): boolean {
+    const stack: [unknown, number][] = [[root, 0]];
+    while (stack.length > 0) {
+        const [v, depth] = stack.pop() as [unknown, number];
+        if (v === null || typeof v !== "object") {
+            continue;
+        }
+        if (depth >= max) {
+            return true;
+        }
+        for (const child of Array.isArray(v) ? v : Object.values(v)) {
+            if (child !== null && typeof child === "object") {
+                stack.push([child, depth + 1]);
+            }
+        }
+    }
+    return false;
+}
+
 function fromObject(doc: unknown): DocumentState {
     if (!isRecord(doc)) {
         return { state: "invalid", reason: "a policy document must be a JSON object" };
+    }
+    if (nestsDeeperThan(doc, MAX_DOCUMENT_DEPTH)) {
+        return { state: "invalid", reason: `a document that nests deeper than ${MAX_DOCUMENT_DEPTH} levels, which no IAM policy does` };
     }
     const rawStatements = doc.Statement;
     if (rawStatements === undefined || rawStatements === null) {

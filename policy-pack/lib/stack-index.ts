@@ -251,14 +251,14 @@ export class StackIndex {
     }
 
     bucketsAmong(urns: string[]): BucketEntry[] {
-        const out: BucketEntry[] = [];
+        const out = new Set<BucketEntry>();
         for (const u of urns) {
             const b = this.bucketByUrn.get(u);
-            if (b && !out.includes(b)) {
-                out.push(b);
+            if (b) {
+                out.add(b);
             }
         }
-        return out;
+        return [...out];
     }
 
     // -----------------------------------------------------------------------
