@@ -136,7 +136,16 @@ function splitOrInlineVersioning(index: StackIndex, b: BucketEntry): VersioningS
 // Default encryption
 
 export type EncryptionState =
-    | { state: "set"; algorithms: string[]; kmsKeyIds: Read<string>[]; bucketKeys: Read<boolean>; source: Res; form: Form }
+    | {
+          state: "set";
+          algorithms: string[];
+          kmsKeyIds: Read<string>[];
+          bucketKeys: Read<boolean>;
+          /** Whether a rule blocks SSE-C uploads (`blockedEncryptionTypes` holds "SSE-C"). */
+          blocksSseC: Read<boolean>;
+          source: Res;
+          form: Form;
+      }
     | { state: "absent"; detail: string; source?: Res }
     | { state: "unknown"; detail: string; source: Res };
 
@@ -145,6 +154,7 @@ interface RuleRead {
     kmsKeyIds: Read<string>[];
     /** S3 Bucket Keys on some rule (true), unknown on one (UNKNOWN), or off. */
     bucketKeys: Read<boolean>;
+    blocksSseC: Read<boolean>;
     unknown: boolean;
 }
 
@@ -162,7 +172,7 @@ function readEncryptionRules(rules: Read<unknown[]>, defaultKeys: string[]): Rul
     if (rules === UNKNOWN) {
         return UNKNOWN;
     }
-    const out: RuleRead = { algorithms: [], kmsKeyIds: [], bucketKeys: undefined, unknown: false };
+    const out: RuleRead = { algorithms: [], kmsKeyIds: [], bucketKeys: undefined, blocksSseC: undefined, unknown: false };
     for (const rule of rules ?? []) {
         const r = readObject(rule);
         if (r === UNKNOWN) {
@@ -172,6 +182,8 @@ function readEncryptionRules(rules: Read<unknown[]>, defaultKeys: string[]): Rul
         if (!r) {
             continue;
         }
+        const blocked = readList(r.blockedEncryptionTypes);
+        out.blocksSseC = orBool(out.blocksSseC, blocked === UNKNOWN ? UNKNOWN : Array.isArray(blocked) ? blocked.some((t) => readString(t) === "SSE-C") : undefined);
         const def = readObject(pick(r, ...defaultKeys));
         if (def === UNKNOWN) {
             out.unknown = true;
@@ -200,6 +212,7 @@ export function encryptionOf(index: StackIndex, b: BucketEntry): EncryptionState
         const algorithms: string[] = [];
         const kmsKeyIds: Read<string>[] = [];
         let bucketKeys: Read<boolean>;
+        let blocksSseC: Read<boolean>;
         for (const s of splits) {
             const read = readEncryptionRules(required(readList(s.props.rules)), DEFAULT_KEYS);
             if (read === UNKNOWN || read.unknown) {
@@ -211,8 +224,9 @@ export function encryptionOf(index: StackIndex, b: BucketEntry): EncryptionState
             algorithms.push(...read.algorithms);
             kmsKeyIds.push(...read.kmsKeyIds);
             bucketKeys = orBool(bucketKeys, read.bucketKeys);
+            blocksSseC = orBool(blocksSseC, read.blocksSseC);
         }
-        return { state: "set", algorithms, kmsKeyIds, bucketKeys, source: splits[0], form: "split" };
+        return { state: "set", algorithms, kmsKeyIds, bucketKeys, blocksSseC, source: splits[0], form: "split" };
     }
     const elsewhere = maybeElsewhere(index, "encryption");
     const cfg = readObject(pick(b.res.props, "serverSideEncryptionConfiguration", "serverSideEncryptionConfigurations"));
@@ -227,7 +241,15 @@ export function encryptionOf(index: StackIndex, b: BucketEntry): EncryptionState
             return { state: "unknown", detail: "its inline encryption rule is unknown until apply", source: b.res };
         }
         if (read.algorithms.length > 0) {
-            return { state: "set", algorithms: read.algorithms, kmsKeyIds: read.kmsKeyIds, bucketKeys: read.bucketKeys, source: b.res, form: "inline" };
+            return {
+                state: "set",
+                algorithms: read.algorithms,
+                kmsKeyIds: read.kmsKeyIds,
+                bucketKeys: read.bucketKeys,
+                blocksSseC: read.blocksSseC,
+                source: b.res,
+                form: "inline",
+            };
         }
     }
     if (elsewhere) {

@@ -185,6 +185,7 @@ export function nativeBucketSettings(bucket: Res): Partial<Record<BucketSetting,
                 : mapList(enc.serverSideEncryptionConfiguration, (r) => ({
                       applyServerSideEncryptionByDefault: r.serverSideEncryptionByDefault,
                       bucketKeyEnabled: r.bucketKeyEnabled,
+                      blockedEncryptionTypes: isRecord(r.blockedEncryptionTypes) ? r.blockedEncryptionTypes.encryptionType : r.blockedEncryptionTypes,
                   }));
         out.encryption = [setting(bucket, "bucketEncryption", { rules }, {})];
     }
@@ -251,6 +252,7 @@ export const NATIVE_PROPERTIES_READ: Readonly<Record<string, readonly string[]>>
         "bucketEncryption.serverSideEncryptionConfiguration[].serverSideEncryptionByDefault.sseAlgorithm",
         "bucketEncryption.serverSideEncryptionConfiguration[].serverSideEncryptionByDefault.kmsMasterKeyId",
         "bucketEncryption.serverSideEncryptionConfiguration[].bucketKeyEnabled",
+        "bucketEncryption.serverSideEncryptionConfiguration[].blockedEncryptionTypes.encryptionType",
         "publicAccessBlockConfiguration.blockPublicAcls",
         "publicAccessBlockConfiguration.blockPublicPolicy",
         "publicAccessBlockConfiguration.ignorePublicAcls",
