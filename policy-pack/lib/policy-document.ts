@@ -69,21 +69,25 @@ function parseDocument(v: unknown): DocumentState {
 // policy, and the walks below (and JSON.stringify) would run out of stack on it.
 const MAX_DOCUMENT_DEPTH = 64;
 
-/** Whether a parsed value nests arrays and objects deeper than `max`: an iterative walk. */
-export function nestsDeeperThan(root: unknown, max: number): boolean {
-    const stack: [unknown, number][] = [[root, 0]];
-    while (stack.length > 0) {
-        const [v, depth] = stack.pop() as [unknown, number];
-        if (v === null || typeof v !== "object") {
-            continue;
-        }
-        if (depth >= max) {
-            return true;
-        }
-        for (const child of Array.isArray(v) ? v : Object.values(v)) {
-            if (child !== null && typeof child === "object") {
-                stack.push([child, depth + 1]);
+/** Whether a parsed value nests arrays and objects deeper than `max` (the walk itself goes no deeper than that). */
+export function nestsDeeperThan(v: unknown, max: number): boolean {
+    if (v === null || typeof v !== "object") {
+        return false;
+    }
+    if (max === 0) {
+        return true;
+    }
+    if (Array.isArray(v)) {
+        for (let k = 0; k < v.length; k++) {
+            if (nestsDeeperThan(v[k], max - 1)) {
+                return true;
             }
+        }
+        return false;
+    }
+    for (const k in v) {
+        if (Object.prototype.hasOwnProperty.call(v, k) && nestsDeeperThan((v as Record<string, unknown>)[k], max - 1)) {
+            return true;
         }
     }
     return false;
