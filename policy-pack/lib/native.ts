@@ -122,6 +122,7 @@ function setting(bucket: Res, via: string, props: Record<string, unknown>, depen
         props: { bucket: bucket.props.bucket, ...props },
         id: bucket.id,
         provider: bucket.provider,
+        providerProps: bucket.providerProps,
         dependencies: bucket.dependencies,
         propertyDependencies: { bucket: [bucket.urn], ...dependencies },
         via,

@@ -24,6 +24,8 @@ export interface Res {
     propertyDependencies: Record<string, string[]>;
     /** The URN of the provider resource that manages it, when the stack says (exports and CrossGuard do). */
     provider?: string;
+    /** That provider's inputs, as CrossGuard and the offline checker hand them over with the resource. */
+    providerProps?: Record<string, unknown>;
     /** For a setting an `aws-native:s3:Bucket` declares on itself: the property that declares it. */
     via?: string;
     /** An `aws-native:s3:Bucket`'s own properties (lib/native.ts reads its settings from them). */
@@ -64,7 +66,7 @@ export interface ManagedAttachment {
 /** Anything shaped like @pulumi/policy's PolicyResource (CrossGuard or the offline adapter). */
 export type PolicyResourceLike = Pick<PolicyResource, "urn" | "type" | "name" | "props"> & {
     id?: string;
-    provider?: { urn: string };
+    provider?: { urn: string; type?: string; name?: string; props?: unknown };
     dependencies?: ReadonlyArray<{ urn: string }>;
     propertyDependencies?: Record<string, ReadonlyArray<{ urn: string }>>;
 };
@@ -83,6 +85,7 @@ export function toRes(r: PolicyResourceLike): Res {
         dependencies: (r.dependencies ?? []).map((d) => d.urn),
         propertyDependencies,
         provider: r.provider?.urn,
+        providerProps: r.provider?.props !== undefined ? rawProps(r.provider.props) : undefined,
     });
 }
 
@@ -164,12 +167,24 @@ export class StackIndex {
         return found;
     }
 
-    /** The provider resource that manages `r`, when the stack holds it (a default provider, or one the program creates). */
+    /**
+     * The provider resource that manages `r`: the one the engine hands over with it,
+     * else the one of the stack with its URN (a default provider, or one the program
+     * creates).
+     */
     providerOf(r: Res): Res | undefined {
+        if (r.provider === undefined) {
+            return undefined;
+        }
         if (this.providerByUrn === undefined) {
             this.providerByUrn = new Map(this.of("provider").map((p) => [p.urn, p]));
         }
-        return r.provider !== undefined ? this.providerByUrn.get(r.provider) : undefined;
+        const inStack = this.providerByUrn.get(r.provider);
+        if (inStack || r.providerProps === undefined) {
+            return inStack;
+        }
+        const name = r.provider.slice(r.provider.lastIndexOf("::") + 2);
+        return { urn: r.provider, type: "pulumi:providers", name, props: r.providerProps, dependencies: [], propertyDependencies: {} };
     }
 
     /** The region `r` lives in: its own `region` input (classic v7), else its provider's; undefined when neither says. */
