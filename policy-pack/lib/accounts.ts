@@ -15,7 +15,7 @@
 // https://www.pulumi.com/registry/packages/aws/api-docs/provider/
 // https://www.pulumi.com/registry/packages/aws-native/api-docs/provider/
 
-import type { Res } from "./stack-index";
+import type { Res } from "./resource";
 import { packageOf } from "./types";
 import { accountOfArn, isUnknown, readList, readObject, readString, UNKNOWN } from "./values";
 

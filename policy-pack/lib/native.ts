@@ -21,7 +21,7 @@
 // types/input.d.ts); tests/policy-pack/aws-native-schema.test.ts checks every
 // one the pack reads against a record of those typings.
 
-import type { BucketSetting, Res } from "./stack-index";
+import type { BucketSetting, Res } from "./resource";
 import { isRecord, isUnknown, readObject, readString, UNKNOWN, UNKNOWN_STRING_SENTINEL } from "./values";
 
 /** `accessControl` (CloudFormation's canned ACL names) as the S3 API's canned ACLs. */

@@ -3,6 +3,7 @@
 // aws:s3/bucket:Bucket, `replicationConfigurations` lists on aws:s3/bucketV2:BucketV2).
 
 import { describe, Form } from "./bucket-settings";
+import { Decision, undecided } from "./policy-kit";
 import { oncePer } from "./once";
 import { BucketEntry, Res, StackIndex } from "./stack-index";
 import { accountOfArn, isUnknown, pick, Read, readBool, readList, readObject, readString, required, UNKNOWN, Unknown } from "./values";
@@ -240,4 +241,25 @@ export function destinationCandidates(index: StackIndex, cfg: ReplicationConfig,
         return b ? [b] : [];
     }
     return index.bucketsAmong(cfg.ruleDependencies).filter((b) => b !== cfg.bucket);
+}
+
+/**
+ * A decision per rule of every replication configuration, from `judge`; a
+ * configuration whose rules are unknown until apply is undecided as a whole, and
+ * with `enabledOnly`, a Disabled rule (which replicates nothing) is skipped.
+ */
+export function judgeEachRule(index: StackIndex, judge: (cfg: ReplicationConfig, rule: ReplicationRule) => Decision[], options: { enabledOnly: boolean }): Decision[] {
+    const out: Decision[] = [];
+    for (const cfg of replicationConfigs(index).configs) {
+        if (cfg.rules === UNKNOWN) {
+            out.push(undecided(cfg.declaredOn.urn, `The rules of the replication of ${cfg.bucketLabel} (${describe(cfg.declaredOn, cfg.form)}) are unknown until apply.`));
+            continue;
+        }
+        for (const rule of cfg.rules) {
+            if (!options.enabledOnly || rule.status !== "Disabled") {
+                out.push(...judge(cfg, rule));
+            }
+        }
+    }
+    return out;
 }

@@ -7,34 +7,14 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { partitionIn, partitionOfArn, partitionOfRegion } from "./arns";
 import { Account, resourceAccount } from "./accounts";
+import { BUCKET_SETTINGS, BucketSetting, Res } from "./resource";
 import { nativeBucketSettings, normalizeNative } from "./native";
 import { oncePer } from "./once";
 import { Concern, concernOf } from "./types";
 import { bucketNameFromRef, rawProps, Read, readList, readString, roleNameFromRef, UNKNOWN } from "./values";
 
-/** A resource as the policies see it: raw props, URNs instead of object links. */
-export interface Res {
-    urn: string;
-    type: string;
-    name: string;
-    props: Record<string, unknown>;
-    /** Physical ID, when the caller knows it (offline checker, stack outputs). */
-    id?: string;
-    dependencies: string[];
-    propertyDependencies: Record<string, string[]>;
-    /** The URN of the provider resource that manages it, when the stack says (exports and CrossGuard do). */
-    provider?: string;
-    /** That provider's inputs, as CrossGuard and the offline checker hand them over with the resource. */
-    providerProps?: Record<string, unknown>;
-    /** For a setting an `aws-native:s3:Bucket` declares on itself: the property that declares it. */
-    via?: string;
-    /** An `aws-native:s3:Bucket`'s own properties (lib/native.ts reads its settings from them). */
-    nativeProps?: Record<string, unknown>;
-}
-
-/** The concerns that configure one bucket through a resource of their own. */
-export const BUCKET_SETTINGS = ["versioning", "encryption", "publicAccessBlock", "ownership", "policy", "acl", "replication", "logging", "requestPayment"] as const;
-export type BucketSetting = (typeof BUCKET_SETTINGS)[number];
+export type { BucketSetting, Res } from "./resource";
+export { BUCKET_SETTINGS } from "./resource";
 
 export interface BucketEntry {
     res: Res;
@@ -405,10 +385,10 @@ export class StackIndex {
                 e.attachments.push({ via: att, policyArn, policy: findPolicy(att, policyArn) });
             }
         }
-        // An aws-native ManagedPolicy names the roles it is attached to itself.
-        for (const p of policies) {
-            const names = readList(p.props.roles);
+        // The roles a resource names in its `roles` input (by name, or by the URNs it came from).
+        const rolesNamed = (r: Res): Set<RoleEntry> => {
             const targets = new Set<RoleEntry>();
+            const names = readList(r.props.roles);
             for (const n of Array.isArray(names) ? names : []) {
                 const s = readString(n);
                 const e = typeof s === "string" ? byName.get(roleNameFromRef(s)) : undefined;
@@ -416,36 +396,23 @@ export class StackIndex {
                     targets.add(e);
                 }
             }
-            for (const u of p.propertyDependencies.roles ?? []) {
+            for (const u of r.propertyDependencies.roles ?? []) {
                 const e = byUrn.get(u);
                 if (e) {
                     targets.add(e);
                 }
             }
-            for (const e of targets) {
+            return targets;
+        };
+        // An aws-native ManagedPolicy names the roles it is attached to itself.
+        for (const p of policies) {
+            for (const e of rolesNamed(p)) {
                 e.attachments.push({ via: p, policyArn: readString(p.props.arn), policy: p });
             }
         }
         for (const att of this.of("policyAttachment")) {
             const policyArn = readString(att.props.policyArn);
-            const targets = new Set<RoleEntry>();
-            const names = readList(att.props.roles);
-            if (Array.isArray(names)) {
-                for (const n of names) {
-                    const s = readString(n);
-                    const e = typeof s === "string" ? byName.get(roleNameFromRef(s)) : undefined;
-                    if (e) {
-                        targets.add(e);
-                    }
-                }
-            }
-            for (const u of att.propertyDependencies.roles ?? []) {
-                const e = byUrn.get(u);
-                if (e) {
-                    targets.add(e);
-                }
-            }
-            for (const e of targets) {
+            for (const e of rolesNamed(att)) {
                 e.attachments.push({ via: att, policyArn, policy: findPolicy(att, policyArn) });
             }
         }

@@ -1,7 +1,7 @@
 import { relation } from "../lib/accounts";
 import { describe, encryptionOf, KMS_ALGORITHMS, ownershipOf } from "../lib/bucket-settings";
 import { compliant, Decision, defineStackPolicy, undecided, violation } from "../lib/policy-kit";
-import { destinationCandidates, ReplicationConfig, ReplicationRule, replicationConfigs } from "../lib/replication";
+import { destinationCandidates, judgeEachRule, ReplicationConfig, ReplicationRule } from "../lib/replication";
 import { StackIndex } from "../lib/stack-index";
 import { Read, UNKNOWN } from "../lib/values";
 
@@ -155,20 +155,7 @@ export const replicationOwnerAndKms = defineStackPolicy({
         'On each rule to another account: destination.account = "<id>", destination.accessControlTranslation.owner = "Destination". With SSE-KMS: destination.encryptionConfiguration.replicaKmsKeyId = "<key ARN in the destination>", sourceSelectionCriteria.sseKmsEncryptedObjects.status = "Enabled".',
     notApplicableReason: "The stack has no cross-account or KMS replication rule.",
     evaluate(index: StackIndex): Decision[] {
-        const out: Decision[] = [];
-        for (const cfg of replicationConfigs(index).configs) {
-            if (cfg.rules === UNKNOWN) {
-                out.push(undecided(cfg.declaredOn.urn, `The rules of the replication of ${cfg.bucketLabel} (${describe(cfg.declaredOn, cfg.form)}) are unknown until apply.`));
-                continue;
-            }
-            for (const rule of cfg.rules) {
-                // A disabled rule replicates nothing, so its ownership and keys do not matter yet.
-                if (rule.status === "Disabled") {
-                    continue;
-                }
-                out.push(...judgeRule(index, cfg, rule));
-            }
-        }
-        return out;
+        // A disabled rule replicates nothing, so its ownership and keys do not matter yet.
+        return judgeEachRule(index, (cfg, rule) => judgeRule(index, cfg, rule), { enabledOnly: true });
     },
 });

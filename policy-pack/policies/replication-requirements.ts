@@ -38,7 +38,7 @@ import { bucketPolicyDocs, describe, objectLockOf, requesterPaysOf } from "../li
 import { listsActionOnAll, PrincipalMatch, principalIn } from "../lib/grants";
 import type { DocumentState } from "../lib/policy-document";
 import { compliant, Decision, defineStackPolicy, list, undecided, violation } from "../lib/policy-kit";
-import { destinationCandidates, ReplicationConfig, ReplicationRule, replicationConfigs } from "../lib/replication";
+import { destinationCandidates, judgeEachRule, ReplicationConfig, ReplicationRule } from "../lib/replication";
 import { BucketEntry, StackIndex } from "../lib/stack-index";
 import { isNative } from "../lib/types";
 import { UNKNOWN } from "../lib/values";
@@ -250,16 +250,7 @@ export const replicationRequirements = defineStackPolicy({
         "Give every filtered rule deleteMarkerReplication (Disabled for tag filters) and metrics with replicationTime; create the destination with Object Lock when the source has it; use a replica key of the destination's Region; across accounts, grant the replication role s3:ReplicateObject (and s3:ReplicateDelete, s3:ObjectOwnerOverrideToBucketOwner as the rule needs) in the destination's bucket policy and keep the destination's payer BucketOwner.",
     notApplicableReason: "The stack has no replication rule.",
     evaluate(index: StackIndex): Decision[] {
-        const out: Decision[] = [];
-        for (const cfg of replicationConfigs(index).configs) {
-            if (cfg.rules === UNKNOWN) {
-                out.push(undecided(cfg.declaredOn.urn, `The rules of the replication of ${cfg.bucketLabel} (${describe(cfg.declaredOn, cfg.form)}) are unknown until apply.`));
-                continue;
-            }
-            for (const rule of cfg.rules) {
-                out.push(judgeRule(index, cfg, rule));
-            }
-        }
-        return out;
+        // Every rule, Disabled ones too: PutBucketReplication refuses a malformed rule whatever its status.
+        return judgeEachRule(index, (cfg, rule) => [judgeRule(index, cfg, rule)], { enabledOnly: false });
     },
 });

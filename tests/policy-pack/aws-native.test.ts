@@ -29,6 +29,7 @@ import {
     httpsStatement,
     N,
     nativeBucket,
+    nativeDocument,
     nativeReplication,
     nativeStack,
     NURN,
@@ -129,7 +130,7 @@ describe("@pulumi/aws-native programs", () => {
                 res(N.managedPolicy, "wide", {
                     managedPolicyName: "wide",
                     roles: ["pub-replication"],
-                    policyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] },
+                    policyDocument: nativeDocument({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }),
                 }),
             );
             forPolicy(replicationRoleLeastPrivilege).violation(stack, urn(N.managedPolicy, "wide"), 'Resource "*"');
@@ -140,7 +141,7 @@ describe("@pulumi/aws-native programs", () => {
                 res(N.rolePolicy, "deny", {
                     roleName: "pub-replication",
                     policyName: "deny",
-                    policyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "s3:Replicate*", Resource: "*" }] },
+                    policyDocument: nativeDocument({ Effect: "Deny", Action: "s3:Replicate*", Resource: "*" }),
                 }),
             );
             forPolicy(replicationRolePermissions).violation(stack, NURN.replicationRole, "Deny statement without conditions", "s3:ReplicateObject");

@@ -15,6 +15,8 @@ import {
     doc,
     find,
     N,
+    nativeAccessPoint,
+    nativeDocument,
     nativeMultiRegionAccessPoint,
     nativeStack,
     NURN,
@@ -185,30 +187,12 @@ describe("Multi-Region Access Points: their own block with their account's and t
 
 describe("access points of either provider", () => {
     const AP = "aws:s3/accessPoint:AccessPoint";
-    it("a native access point in a VPC is never public, whatever its policy", () => {
-        const stack = nativeStack();
-        stack.push(
-            res(N.accessPoint, "vpc-ap", {
-                bucket: "pub-egress",
-                name: "vpc-only",
-                vpcConfiguration: { vpcId: "vpc-0abc" },
-                policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }] },
-            }),
-        );
-        compliant(stack);
-    });
+    const anyone = (principal: unknown) => nativeDocument({ Effect: "Allow", Principal: principal, Action: "s3:GetObject", Resource: "*" });
+    it("a native access point in a VPC is never public, whatever its policy", () =>
+        compliant([...nativeStack(), nativeAccessPoint({ vpcConfiguration: { vpcId: "vpc-0abc" }, policy: anyone("*") })]));
 
-    it("violation: a native Internet access point with a public policy", () => {
-        const stack = nativeStack();
-        stack.push(
-            res(N.accessPoint, "open-ap", {
-                bucket: "pub-egress",
-                name: "open",
-                policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: "*" }] },
-            }),
-        );
-        violation(stack, urn(N.accessPoint, "open-ap"), "open to every principal", "refuse this policy");
-    });
+    it("violation: a native Internet access point with a public policy", () =>
+        violation([...nativeStack(), nativeAccessPoint({ policy: anyone({ AWS: "*" }) })], urn(N.accessPoint, "partner-ap"), "open to every principal", "refuse this policy"));
 
     it("compliant: a classic access point on a bucket outside the stack with the default block; violation when it turns a flag off (nothing else in the program sets it)", () => {
         const stack = without(compliantStack(), "egress-public-access-block");

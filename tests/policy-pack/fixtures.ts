@@ -205,6 +205,18 @@ export function accessLogging(name: string, logical: string, targetBucket: strin
     );
 }
 
+/** The V2 rule both providers write the same way: everything to the partner's ingress in its account, ownership handed over. */
+export function partnerRule(): Record<string, unknown> {
+    return {
+        id: "to-partner",
+        priority: 1,
+        status: "Enabled",
+        filter: { prefix: "" },
+        deleteMarkerReplication: { status: "Disabled" },
+        destination: { bucket: "arn:aws:s3:::partner-ingress", account: PARTNER_ACCOUNT, accessControlTranslation: { owner: "Destination" } },
+    };
+}
+
 /** A publisher side: egress bucket replicating to the partner's ingress bucket in another account, and an ingress bucket. */
 export function compliantStack(): ExportResource[] {
     const egress = [...bucketWithSettings("pub-egress", "egress"), accessLogging("pub-egress", "egress", CENTRAL_LOG_BUCKET)];
@@ -230,20 +242,7 @@ export function compliantStack(): ExportResource[] {
             {
                 bucket: "pub-egress",
                 role: `arn:aws:iam::${ACCOUNT}:role/pub-replication`,
-                rules: [
-                    {
-                        id: "to-partner",
-                        priority: 1,
-                        status: "Enabled",
-                        filter: { prefix: "" },
-                        deleteMarkerReplication: { status: "Disabled" },
-                        destination: {
-                            bucket: "arn:aws:s3:::partner-ingress",
-                            account: PARTNER_ACCOUNT,
-                            accessControlTranslation: { owner: "Destination" },
-                        },
-                    },
-                ],
+                rules: [partnerRule()],
             },
             { dependencies: [bucketUrn, versioningUrn, roleUrn], propertyDependencies: { bucket: [bucketUrn], role: [roleUrn], rules: [] } },
         ),
@@ -563,17 +562,7 @@ export function nativeBucket(name: string, logical: string, extra: Record<string
 export function nativeReplication(rule: Record<string, unknown> = {}): Record<string, unknown> {
     return {
         role: `arn:aws:iam::${ACCOUNT}:role/pub-replication`,
-        rules: [
-            {
-                id: "to-partner",
-                priority: 1,
-                status: "Enabled",
-                filter: { prefix: "" },
-                deleteMarkerReplication: { status: "Disabled" },
-                destination: { bucket: "arn:aws:s3:::partner-ingress", account: PARTNER_ACCOUNT, accessControlTranslation: { owner: "Destination" } },
-                ...rule,
-            },
-        ],
+        rules: [{ ...partnerRule(), ...rule }],
     };
 }
 
@@ -611,6 +600,11 @@ export function accountProvider(logical: string, account: string, type: string =
     const roleArn = `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`;
     const assume = type === T.provider ? { assumeRoles: JSON.stringify([{ roleArn }]) } : { assumeRole: JSON.stringify({ roleArn }) };
     return provider(type, logical, { region: "eu-west-1", ...assume });
+}
+
+/** A policy document as aws-native programs write it: an object. */
+export function nativeDocument(...statements: Record<string, unknown>[]): Record<string, unknown> {
+    return { Version: "2012-10-17", Statement: statements };
 }
 
 /** An aws-native access point on the native egress bucket. */
