@@ -35,7 +35,6 @@ import { forPolicy } from "./harness";
 const { decide, compliant, violation, undecided } = forPolicy(noPublicAccess);
 
 const ALL = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
-const ACCOUNT_BLOCK = urn(T.accountPab, "account");
 
 /** The compliant stack whose egress block leaves `off` false, with an account-level block of `flags` through `via` (the default provider when absent). */
 function withAccountBlock(off: string[], flags: Record<string, unknown>, via?: ExportResource, extra: Record<string, unknown> = {}): ExportResource[] {
