@@ -18,7 +18,7 @@ import * as fs from "fs";
 import { policyConfigProblems } from "./lib/policy-config";
 import { InputTooLarge, readStdin } from "./lib/stdin";
 import { parseStrictJson, StrictJsonError } from "./lib/strict-json";
-import { checkExport, EvaluateOptions, ExportCheck, exportShapeProblem, packPolicyList, Violation } from "./offline";
+import { checkExport, EvaluateOptions, ExportCheck, exportShapeProblem, Violation } from "./offline";
 import { policies } from "./policies";
 
 const USAGE = `Usage: npm run check -- <export.json | -> [--json] [--config <policy-config.json>]
@@ -223,9 +223,6 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     }
     return check.violations.some((v: Violation) => v.enforcementLevel === "mandatory") ? 1 : 0;
 }
-
-/** Names and default levels of the pack's policies (for tools and docs). */
-export { packPolicyList };
 
 if (require.main === module) {
     main(process.argv.slice(2)).then(

@@ -107,7 +107,10 @@ if (require.main === module) {
     const version = process.argv[2] ?? "1.79.0";
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aws-native-"));
     try {
-        const tarball = execFileSync("npm", ["pack", `@pulumi/aws-native@${version}`, "--silent"], { cwd: dir, encoding: "utf8" }).trim().split("\n").pop() as string;
+        const tarball = execFileSync("npm", ["pack", `@pulumi/aws-native@${version}`, "--silent"], { cwd: dir, encoding: "utf8" })
+            .trim()
+            .split("\n")
+            .pop() as string;
         execFileSync("tar", ["xzf", tarball], { cwd: dir });
         // From policy-pack/tools, or from its build in policy-pack/bin/tools.
         const pack = path.basename(path.dirname(__dirname)) === "bin" ? path.resolve(__dirname, "..", "..") : path.resolve(__dirname, "..");
