@@ -83,6 +83,9 @@ export interface AccountLevel extends Level {
 
 /** Account-level blocks of the program for this account, and those that cover nothing here (with why). */
 export function accountLevel(index: StackIndex, account: Account): { level?: AccountLevel; elsewhere: string[] } {
+    if (index.accountPublicAccessBlocks.length === 0) {
+        return { elsewhere: [] };
+    }
     const same: { flags: Flags; source: Res }[] = [];
     const elsewhere: string[] = [];
     let pending: string | undefined;
@@ -137,7 +140,8 @@ export interface BucketBlock {
 /** The Block Public Access that applies to a bucket: its own, and its account's when accepted. */
 export function bucketBlock(index: StackIndex, b: BucketEntry, acceptAccountLevel: boolean): BucketBlock {
     const bucket = bucketLevel(index, b);
-    const { level: account, elsewhere } = acceptAccountLevel ? accountLevel(index, index.accountOf(b.res)) : { level: undefined, elsewhere: [] };
+    const { level: account, elsewhere } =
+        acceptAccountLevel && index.accountPublicAccessBlocks.length > 0 ? accountLevel(index, index.accountOf(b.res)) : { level: undefined, elsewhere: [] };
     return { bucket, account, elsewhere, effective: combine(bucket, account) };
 }
 
