@@ -90,8 +90,9 @@ export function measureColdStart(runs = 5): { policyMs: number; addedMs: number 
 /**
  * A stack of `count` resources shaped like real transfer programs: buckets with
  * their split settings and access logging (half of them correlated only through
- * propertyDependencies, as in a first preview), replication with roles, and
- * unrelated resources.
+ * propertyDependencies, as in a first preview), replication with roles, every
+ * fifth bucket written with @pulumi/aws-native (its settings on itself, its policy
+ * and role native too), and unrelated resources.
  */
 export function synthesizeStack(count = 10_000): ExportResource[] {
     const out: ExportResource[] = [];
@@ -100,6 +101,10 @@ export function synthesizeStack(count = 10_000): ExportResource[] {
         out.push({ urn: u(type, name), type, custom: true, inputs, dependencies: [...new Set(Object.values(deps).flat())], propertyDependencies: deps });
     };
     for (let i = 0; out.length < count; i++) {
+        if (i % 5 === 4) {
+            pushNative(push, u, i);
+            continue;
+        }
         const name = `bucket-${i}`;
         const bucketUrn = u("aws:s3/bucket:Bucket", name);
         const ref = i % 2 === 0 ? name : "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -179,6 +184,71 @@ export function synthesizeStack(count = 10_000): ExportResource[] {
         push("aws:sns/topic:Topic", `topic-${i}`, { name: `topic-${i}` });
     }
     return out.slice(0, count);
+}
+
+/** One aws-native publisher bucket with its settings declared on itself, its BucketPolicy and its replication role. */
+function pushNative(
+    push: (type: string, name: string, inputs: Record<string, unknown>, deps?: Record<string, string[]>) => void,
+    u: (type: string, name: string) => string,
+    i: number,
+): void {
+    const name = `native-${i}`;
+    const arn = `arn:aws:s3:::${name}`;
+    const role = `native-role-${i}`;
+    const bucketUrn = u("aws-native:s3:Bucket", name);
+    const document = (statements: Record<string, unknown>[]) => ({ Version: "2012-10-17", Statement: statements });
+    push("aws-native:iam:Role", role, {
+        roleName: role,
+        assumeRolePolicyDocument: document([{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }]),
+        policies: [
+            {
+                policyName: "replicate",
+                policyDocument: document([
+                    { Effect: "Allow", Action: "s3:GetReplicationConfiguration", Resource: arn },
+                    { Effect: "Allow", Action: "s3:GetObjectVersionForReplication", Resource: `${arn}/*` },
+                    { Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ObjectOwnerOverrideToBucketOwner"], Resource: "arn:aws:s3:::dest/*" },
+                ]),
+            },
+        ],
+    });
+    push(
+        "aws-native:s3:Bucket",
+        name,
+        {
+            bucketName: name,
+            versioningConfiguration: { status: "Enabled" },
+            bucketEncryption: { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+            publicAccessBlockConfiguration: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            ownershipControls: { rules: [{ objectOwnership: "BucketOwnerEnforced" }] },
+            loggingConfiguration: { destinationBucketName: "central-access-logs", logFilePrefix: `${name}/` },
+            replicationConfiguration: {
+                role: `arn:aws:iam::111111111111:role/${role}`,
+                rules: [
+                    {
+                        id: "r",
+                        status: "Enabled",
+                        priority: 1,
+                        filter: { prefix: "" },
+                        deleteMarkerReplication: { status: "Disabled" },
+                        destination: { bucket: "arn:aws:s3:::dest", account: "222222222222", accessControlTranslation: { owner: "Destination" } },
+                    },
+                ],
+            },
+        },
+        { replicationConfiguration: [u("aws-native:iam:Role", role)] },
+    );
+    push(
+        "aws-native:s3:BucketPolicy",
+        `${name}-policy`,
+        {
+            bucket: name,
+            policyDocument: document([
+                { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
+            ]),
+        },
+        { bucket: [bucketUrn] },
+    );
 }
 
 /** Seconds for one evaluation of every policy over `count` synthetic resources: first run and median of `runs`. */

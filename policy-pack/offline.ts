@@ -15,6 +15,8 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { policies as packPolicies } from "./policies";
+import { normalizeNative } from "./lib/native";
+import { ALL_POLICIES } from "./lib/policy-config";
 import { prepareStackIndex, Res } from "./lib/stack-index";
 import { decodeExportValue, hasUnreadableSecret, isRecord, rawProps } from "./lib/values";
 
@@ -134,7 +136,8 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
             providers.set(r.urn, { type: r.type, props: (decodeExportValue(r.inputs ?? {}) as Record<string, any>) ?? {}, urn: r.urn, name: nameOf(r.urn) });
         }
     }
-    const out: (PolicyResource & { id?: string })[] = live.map((r) => {
+    const providerUrns: (string | undefined)[] = new Array(live.length);
+    const out: (PolicyResource & { id?: string })[] = live.map((r, i) => {
         const props = decodeExportValue(r.inputs ?? {}) as Record<string, any>;
         const is = typeMatcher(r.type);
         const opts: PolicyResourceOptions = {
@@ -159,7 +162,9 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
         if (typeof r.id === "string" && r.id !== "") {
             res.id = r.id;
         }
-        const providerUrn = typeof r.provider === "string" ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined;
+        // A provider reference is the provider's URN and ID, joined by "::".
+        const providerUrn = typeof r.provider === "string" && r.provider.includes("::") ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined;
+        providerUrns[i] = providerUrn;
         const provider = providerUrn ? providers.get(providerUrn) : undefined;
         if (provider) {
             res.provider = provider;
@@ -188,7 +193,16 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
                 res.propertyDependencies[k] = linked;
             }
         }
-        plain[i] = { urn: res.urn, type: res.type, name: res.name, props: rawProps(res.props), id: res.id, dependencies: depUrns, propertyDependencies };
+        plain[i] = normalizeNative({
+            urn: res.urn,
+            type: res.type,
+            name: res.name,
+            props: rawProps(res.props),
+            id: res.id,
+            dependencies: depUrns,
+            propertyDependencies,
+            provider: providerUrns[i],
+        });
     });
     prepareStackIndex(out, plain);
     return { live, policyResources: out };
@@ -227,9 +241,11 @@ export function resourcesFromExport(exportJson: unknown): ExportResource[] {
     return list.filter((r): r is ExportResource => isRecord(r) && typeof r.urn === "string" && typeof r.type === "string");
 }
 
+const levelIn = (entry: PolicyConfigEntry | undefined) => (typeof entry === "string" ? entry : entry?.enforcementLevel);
+
+/** A policy's level: its own entry, else the `all` entry, else its default (Pulumi's ReconcilePolicyPackConfig). */
 function levelOf(policy: { name: string; enforcementLevel?: EnforcementLevel }, options: EvaluateOptions): Violation["enforcementLevel"] {
-    const entry = options.config?.[policy.name];
-    const configured = typeof entry === "string" ? entry : entry?.enforcementLevel;
+    const configured = levelIn(options.config?.[policy.name]) ?? levelIn(options.config?.[ALL_POLICIES]);
     const level = configured ?? policy.enforcementLevel ?? options.defaultEnforcementLevel ?? "advisory";
     return level === "remediate" ? "mandatory" : level;
 }
@@ -247,6 +263,55 @@ function settle(result: unknown, policy: string): void {
     if (result instanceof Promise) {
         throw new Error(`Policy ${policy} is asynchronous; the offline checker runs synchronous policies only.`);
     }
+}
+
+const SKIP = Symbol("no resource");
+
+// What `pulumi preview --json` writes (display.PreviewDigest; every field omitempty).
+const PREVIEW_KEYS = ["config", "steps", "diagnostics", "duration", "changeSummary", "maybeCorrupt"];
+
+/**
+ * Why a parsed file is not what `pulumi stack export` or `pulumi preview --json`
+ * writes, or undefined when it is: a `{deployment}` whose resources (absent for a
+ * stack never deployed) each have a `urn` and a `type`, or a preview digest. The
+ * API takes more shapes (a bare resource list, a deployment); a file given to the
+ * command line must be one of these two.
+ */
+export function exportShapeProblem(parsed: unknown): string | undefined {
+    if (!isRecord(parsed)) {
+        return `it is ${Array.isArray(parsed) ? "a JSON array" : parsed === null ? "null" : `a JSON ${typeof parsed}`}, not a stack export ({"version", "deployment"}) or a preview ({"steps", …})`;
+    }
+    // `pick` finds the resource in an entry; SKIP for an entry that holds none (a preview's delete step).
+    const entries = (list: unknown, where: string, pick: (x: Record<string, unknown>) => unknown): string | undefined => {
+        if (!Array.isArray(list)) {
+            return `${where} is not a list`;
+        }
+        for (let i = 0; i < list.length; i++) {
+            const r = isRecord(list[i]) ? pick(list[i] as Record<string, unknown>) : undefined;
+            if (r === SKIP) {
+                continue;
+            }
+            if (!isRecord(r) || typeof r.urn !== "string" || typeof r.type !== "string") {
+                return `${where}[${i}] is not a resource with a "urn" and a "type"`;
+            }
+        }
+        return undefined;
+    };
+    if ("deployment" in parsed) {
+        const d = parsed.deployment;
+        if (!isRecord(d)) {
+            return `its "deployment" is ${JSON.stringify(d)}, not an object`;
+        }
+        return d.resources === undefined || d.resources === null ? undefined : entries(d.resources, "deployment.resources", (x) => x);
+    }
+    const keys = Object.keys(parsed);
+    if (keys.length > 0 && keys.every((k) => PREVIEW_KEYS.includes(k)) && (Array.isArray(parsed.steps) || "duration" in parsed || "changeSummary" in parsed)) {
+        if (parsed.steps === undefined) {
+            return undefined;
+        }
+        return entries(parsed.steps, "steps", (s) => (s.newState === undefined ? SKIP : s.newState));
+    }
+    return `it is an object without a "deployment" (its keys: ${keys.slice(0, 5).join(", ") || "none"}${keys.length > 5 ? ", …" : ""}), so not a stack export, nor a preview`;
 }
 
 /** Run the policies over resources, as CrossGuard would over a preview with these inputs. */

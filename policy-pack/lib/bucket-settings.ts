@@ -25,6 +25,9 @@ export function objectLabel(o: Res, target: ReturnType<StackIndex["resolveBucket
 
 export function describe(source: Res, form: Form): string {
     const short = shortType(source.type);
+    if (source.via) {
+        return `${source.via} of ${short} "${source.name}"`;
+    }
     return form === "inline" ? `inline on ${short} "${source.name}"` : `${short} "${source.name}"`;
 }
 
@@ -33,7 +36,8 @@ const shortTypes = new Map<string, string>();
 function shortType(type: string): string {
     let short = shortTypes.get(type);
     if (short === undefined) {
-        short = type.split(":").pop() as string;
+        const last = type.split(":").pop() as string;
+        short = type.startsWith("aws-native:") ? `aws-native ${last}` : last;
         shortTypes.set(type, short);
     }
     return short;
@@ -132,7 +136,16 @@ function splitOrInlineVersioning(index: StackIndex, b: BucketEntry): VersioningS
 // Default encryption
 
 export type EncryptionState =
-    | { state: "set"; algorithms: string[]; kmsKeyIds: Read<string>[]; bucketKeys: Read<boolean>; source: Res; form: Form }
+    | {
+          state: "set";
+          algorithms: string[];
+          kmsKeyIds: Read<string>[];
+          bucketKeys: Read<boolean>;
+          /** Whether a rule blocks SSE-C uploads (`blockedEncryptionTypes` holds "SSE-C"). */
+          blocksSseC: Read<boolean>;
+          source: Res;
+          form: Form;
+      }
     | { state: "absent"; detail: string; source?: Res }
     | { state: "unknown"; detail: string; source: Res };
 
@@ -141,6 +154,7 @@ interface RuleRead {
     kmsKeyIds: Read<string>[];
     /** S3 Bucket Keys on some rule (true), unknown on one (UNKNOWN), or off. */
     bucketKeys: Read<boolean>;
+    blocksSseC: Read<boolean>;
     unknown: boolean;
 }
 
@@ -158,7 +172,7 @@ function readEncryptionRules(rules: Read<unknown[]>, defaultKeys: string[]): Rul
     if (rules === UNKNOWN) {
         return UNKNOWN;
     }
-    const out: RuleRead = { algorithms: [], kmsKeyIds: [], bucketKeys: undefined, unknown: false };
+    const out: RuleRead = { algorithms: [], kmsKeyIds: [], bucketKeys: undefined, blocksSseC: undefined, unknown: false };
     for (const rule of rules ?? []) {
         const r = readObject(rule);
         if (r === UNKNOWN) {
@@ -168,6 +182,8 @@ function readEncryptionRules(rules: Read<unknown[]>, defaultKeys: string[]): Rul
         if (!r) {
             continue;
         }
+        const blocked = readList(r.blockedEncryptionTypes);
+        out.blocksSseC = orBool(out.blocksSseC, blocked === UNKNOWN ? UNKNOWN : Array.isArray(blocked) ? blocked.some((t) => readString(t) === "SSE-C") : undefined);
         const def = readObject(pick(r, ...defaultKeys));
         if (def === UNKNOWN) {
             out.unknown = true;
@@ -196,6 +212,7 @@ export function encryptionOf(index: StackIndex, b: BucketEntry): EncryptionState
         const algorithms: string[] = [];
         const kmsKeyIds: Read<string>[] = [];
         let bucketKeys: Read<boolean>;
+        let blocksSseC: Read<boolean>;
         for (const s of splits) {
             const read = readEncryptionRules(required(readList(s.props.rules)), DEFAULT_KEYS);
             if (read === UNKNOWN || read.unknown) {
@@ -207,8 +224,9 @@ export function encryptionOf(index: StackIndex, b: BucketEntry): EncryptionState
             algorithms.push(...read.algorithms);
             kmsKeyIds.push(...read.kmsKeyIds);
             bucketKeys = orBool(bucketKeys, read.bucketKeys);
+            blocksSseC = orBool(blocksSseC, read.blocksSseC);
         }
-        return { state: "set", algorithms, kmsKeyIds, bucketKeys, source: splits[0], form: "split" };
+        return { state: "set", algorithms, kmsKeyIds, bucketKeys, blocksSseC, source: splits[0], form: "split" };
     }
     const elsewhere = maybeElsewhere(index, "encryption");
     const cfg = readObject(pick(b.res.props, "serverSideEncryptionConfiguration", "serverSideEncryptionConfigurations"));
@@ -223,7 +241,15 @@ export function encryptionOf(index: StackIndex, b: BucketEntry): EncryptionState
             return { state: "unknown", detail: "its inline encryption rule is unknown until apply", source: b.res };
         }
         if (read.algorithms.length > 0) {
-            return { state: "set", algorithms: read.algorithms, kmsKeyIds: read.kmsKeyIds, bucketKeys: read.bucketKeys, source: b.res, form: "inline" };
+            return {
+                state: "set",
+                algorithms: read.algorithms,
+                kmsKeyIds: read.kmsKeyIds,
+                bucketKeys: read.bucketKeys,
+                blocksSseC: read.blocksSseC,
+                source: b.res,
+                form: "inline",
+            };
         }
     }
     if (elsewhere) {
@@ -233,69 +259,6 @@ export function encryptionOf(index: StackIndex, b: BucketEntry): EncryptionState
 }
 
 export const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
-
-// ---------------------------------------------------------------------------
-// Block Public Access
-
-export const PAB_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
-
-export type PabState = { state: "on"; source: Res } | { state: "off"; missing: string[]; source?: Res } | { state: "unknown"; detail: string; source: Res };
-
-/** The four flags of one public access block resource (bucket or account level). */
-export function readPab(r: Res): PabState {
-    const missing: string[] = [];
-    let unknown: string | undefined;
-    for (const flag of PAB_FLAGS) {
-        const v = readBool(r.props[flag]);
-        if (v === UNKNOWN) {
-            unknown = unknown ?? flag;
-        } else if (v !== true) {
-            missing.push(flag);
-        }
-    }
-    if (missing.length > 0) {
-        return { state: "off", missing, source: r };
-    }
-    if (unknown) {
-        return { state: "unknown", detail: `${unknown} on ${describe(r, "split")} is unknown until apply`, source: r };
-    }
-    return { state: "on", source: r };
-}
-
-export function publicAccessBlockOf(index: StackIndex, b: BucketEntry, acceptAccountLevel: boolean): PabState {
-    if (acceptAccountLevel) {
-        for (const a of index.accountPublicAccessBlocks) {
-            if (readPab(a).state === "on") {
-                return { state: "on", source: a };
-            }
-        }
-    }
-    const splits = b.settings.publicAccessBlock;
-    if (splits.length > 0) {
-        let unknown: PabState | undefined;
-        for (const s of splits) {
-            const st = readPab(s);
-            if (st.state === "off") {
-                return st;
-            }
-            if (st.state === "unknown") {
-                unknown = unknown ?? st;
-            }
-        }
-        return unknown ?? { state: "on", source: splits[0] };
-    }
-    const elsewhere = maybeElsewhere(index, "publicAccessBlock");
-    if (elsewhere) {
-        return { state: "unknown", detail: `${describe(elsewhere, "split")} may configure it once its bucket is known`, source: elsewhere };
-    }
-    if (acceptAccountLevel) {
-        const unknownAccount = index.accountPublicAccessBlocks.find((a) => readPab(a).state === "unknown");
-        if (unknownAccount) {
-            return { state: "unknown", detail: `the account-level block ${describe(unknownAccount, "split")} is unknown until apply`, source: unknownAccount };
-        }
-    }
-    return { state: "off", missing: [...PAB_FLAGS] };
-}
 
 // ---------------------------------------------------------------------------
 // Object ownership
@@ -375,4 +338,32 @@ export function policyUnknownDetail(index: StackIndex): string | undefined {
         return `${describe(elsewhere, "split")} may be its policy once its bucket is known`;
     }
     return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Requester Pays
+
+/**
+ * Whether the bucket is a Requester Pays bucket: a BucketRequestPaymentConfiguration
+ * with payer "Requester", or the legacy inline `requestPayer` (whose unknown value
+ * during preview is the bucket's computed output, not a choice).
+ */
+export function requesterPaysOf(index: StackIndex, b: BucketEntry): Read<boolean> {
+    let result: Read<boolean> = false;
+    for (const s of b.settings.requestPayment) {
+        const payer = required(readString(s.props.payer));
+        if (payer === "Requester") {
+            return true;
+        }
+        if (payer === UNKNOWN) {
+            result = UNKNOWN;
+        }
+    }
+    if (b.settings.requestPayment.length > 0) {
+        return result;
+    }
+    if (readString(b.res.props.requestPayer) === "Requester") {
+        return true;
+    }
+    return maybeElsewhere(index, "requestPayment") ? UNKNOWN : false;
 }

@@ -13,14 +13,19 @@
 //   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
 // - `StringEquals` takes `*` literally; `StringLike`, `ArnLike` and `ArnEquals`
 //   treat `*` and `?` as wildcards, per ARN component for the Arn operators.
-// - S3 calls a policy non-public when it grants only to fixed values of these keys
-//   (Block Public Access, "The meaning of public"):
+// - S3 calls a policy non-public only when it grants to fixed values (no wildcard,
+//   no policy variable) of a principal or of these keys: aws:SourceIp (a CIDR no
+//   wider than /8 for IPv4 and /32 for IPv6), aws:SourceArn, aws:SourceVpc,
+//   aws:SourceVpce, aws:SourceOwner, aws:SourceAccount, aws:userid outside the
+//   pattern "AROLEID:*", s3:DataAccessPointArn (in a bucket policy, any access
+//   point name of a fixed account) and s3:DataAccessPointAccount. In an access
+//   point's own policy, s3:DataAccessPointArn grants to a set of access points
+//   is public: "The meaning of public", S3 User Guide:
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
-//   and documents `s3:DataAccessPointAccount`/`s3:DataAccessPointArn` as the way a
-//   bucket delegates its access control to access points:
+//   A bucket delegates its access control to access points with those two keys:
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html#access-points-delegating-control
 
-import type { ConditionEntry } from "./policy-document";
+import type { ConditionEntry } from "./document-model";
 import { UNKNOWN, Unknown } from "./values";
 
 export interface Operator {
@@ -81,13 +86,17 @@ export function requiresKey(op: Operator): boolean {
 
 const POSITIVE_MATCH = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
 
-type KeyKind = "account" | "arn" | "org" | "orgpath" | "network" | "userid" | "service" | "ip" | "fixed";
+type KeyKind = "account" | "arn" | "accesspoint-arn" | "org" | "orgpath" | "network" | "userid" | "service" | "ip";
 
-// The keys S3's definition of "public" accepts as fixing the caller (plus the
-// principal-side keys IAM Access Analyzer accepts), and what a value of each names.
-// Keys that describe the resource rather than the caller (aws:ResourceOrgID,
-// aws:ResourceAccount, aws:ResourceOrgPaths) are not among them: every request to
-// the bucket carries the bucket's own values, so they restrict no caller.
+// The keys S3's definition of "public" accepts as fixing the caller, and what a
+// value of each names. The principal's own keys (aws:PrincipalAccount,
+// aws:PrincipalArn, aws:PrincipalOrgID and its paths, aws:PrincipalServiceName)
+// stand for the "AWS principal, user, role, or service principal (e.g.
+// aws:PrincipalOrgID)" of that definition. Keys it does not list pin nothing:
+// those that describe the resource rather than the caller (aws:ResourceOrgID,
+// aws:ResourceAccount), which every request to the bucket carries; request
+// parameters the caller chooses (s3:x-amz-server-side-encryption-aws-kms-key-id);
+// and aws:SourceOrgID/aws:SourceOrgPaths, which the definition does not name.
 const PINNING_KEYS: ReadonlyMap<string, KeyKind> = new Map<string, KeyKind>([
     ["aws:principalaccount", "account"],
     ["aws:sourceaccount", "account"],
@@ -95,18 +104,23 @@ const PINNING_KEYS: ReadonlyMap<string, KeyKind> = new Map<string, KeyKind>([
     ["s3:dataaccesspointaccount", "account"],
     ["aws:principalarn", "arn"],
     ["aws:sourcearn", "arn"],
-    ["s3:dataaccesspointarn", "arn"],
+    ["s3:dataaccesspointarn", "accesspoint-arn"],
     ["aws:principalorgid", "org"],
-    ["aws:sourceorgid", "org"],
     ["aws:principalorgpaths", "orgpath"],
-    ["aws:sourceorgpaths", "orgpath"],
     ["aws:sourcevpce", "network"],
     ["aws:sourcevpc", "network"],
     ["aws:userid", "userid"],
     ["aws:principalservicename", "service"],
     ["aws:sourceip", "ip"],
-    ["s3:x-amz-server-side-encryption-aws-kms-key-id", "fixed"],
 ]);
+
+/**
+ * Where a policy is attached. An access point's (or Multi-Region Access Point's)
+ * own policy is only ever evaluated for requests through that access point, whose
+ * account and ARN every such request carries: there the access point keys restrict
+ * no caller.
+ */
+export type PolicyContext = "bucket" | "access-point";
 
 export const DELEGATION_KEYS = ["s3:dataaccesspointaccount", "s3:dataaccesspointarn"];
 
@@ -114,18 +128,18 @@ const WILD = /[*?]/;
 
 /** Does one value fix the caller, read with this operator? */
 function valuePins(kind: KeyKind, value: string, op: Operator): boolean {
-    if (value === "") {
+    // A policy variable (`${aws:username}`) is filled in per request: not a fixed value.
+    if (value === "" || value.includes("${")) {
         return false;
     }
     // StringEquals takes `*` literally: no caller has that value, so nothing is open.
     const wild = (s: string) => op.wildcards && WILD.test(s);
     switch (kind) {
-        case "account":
-            return !wild(value);
-        case "arn": {
+        case "arn":
+        case "accesspoint-arn": {
             const parts = value.split(":");
             if (parts.length < 6 || parts[0] !== "arn") {
-                return !wild(value) && value.length > 0;
+                return !wild(value);
             }
             const account = parts[4];
             const resource = parts.slice(5).join(":");
@@ -136,23 +150,29 @@ function valuePins(kind: KeyKind, value: string, op: Operator): boolean {
             const name = resource.split("/")[0];
             return name.length > 0 && !wild(name);
         }
-        case "org":
-            return !wild(value);
         case "orgpath":
             return !wild(value.split("/")[0]);
-        case "network":
-        case "service":
-        case "fixed":
+        case "userid": {
+            // "aws:userid, outside the pattern AROLEID:*": a role's ID with any session is no fixed caller.
+            const [id, session] = value.split(":");
+            return !wild(id) && !(session !== undefined && wild(session));
+        }
+        case "ip": {
+            const range = addressRange(value);
+            return range !== undefined && range.prefix >= NARROWEST_PUBLIC_PREFIX[range.family];
+        }
+        default:
             return !wild(value);
-        case "userid":
-            return !wild(value.split(":")[0]);
-        case "ip":
-            return !/\/0$/.test(value.trim());
     }
 }
 
+// "Bucket policies that grant access conditioned on the aws:SourceIp condition key
+// with very broad IP ranges (for example, 0.0.0.0/1) are evaluated as public. This
+// includes values broader than /8 for IPv4 and /32 for IPv6."
+const NARROWEST_PUBLIC_PREFIX = { 4: 8, 6: 32 } as const;
+
 /** An IPv4 or IPv6 CIDR (or address) as the range of addresses it covers, or undefined when it is not one. */
-function addressRange(text: string): { family: 4 | 6; first: bigint; last: bigint } | undefined {
+function addressRange(text: string): { family: 4 | 6; prefix: number; first: bigint; last: bigint } | undefined {
     const [address, prefixText] = text.trim().split("/");
     const family = address.includes(":") ? 6 : 4;
     const bits = family === 4 ? 32 : 128;
@@ -182,7 +202,7 @@ function addressRange(text: string): { family: 4 | 6; first: bigint; last: bigin
     }
     const size = 1n << BigInt(bits - prefix);
     const first = (value / size) * size;
-    return { family, first, last: first + size - 1n };
+    return { family, prefix, first, last: first + size - 1n };
 }
 
 /**
@@ -216,16 +236,17 @@ export function coversEveryAddress(values: readonly string[]): boolean {
 
 /**
  * Whether the conditions pin a wildcard principal to fixed callers, as S3 judges a
- * policy public. UNKNOWN when only a value unknown until apply could pin it.
+ * policy public (in a bucket's policy, or an access point's). UNKNOWN when only a
+ * value unknown until apply could pin it.
  */
-export function pinsCaller(conditions: ConditionEntry[] | Unknown): boolean | Unknown {
+export function pinsCaller(conditions: ConditionEntry[] | Unknown, context: PolicyContext = "bucket"): boolean | Unknown {
     if (conditions === UNKNOWN) {
         return UNKNOWN;
     }
     let sawUnknown = false;
     for (const c of conditions) {
         const kind = PINNING_KEYS.get(c.key);
-        if (kind === undefined) {
+        if (kind === undefined || (context === "access-point" && DELEGATION_KEYS.includes(c.key))) {
             continue;
         }
         const op = parseOperator(c.operator);

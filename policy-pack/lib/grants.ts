@@ -14,6 +14,26 @@ import { UNKNOWN } from "./values";
 
 export type Listed = "listed" | "absent" | "denied" | "unknown";
 
+/**
+ * A bucket policy statement's principal names one of these callers (a role ARN, an
+ * account's root ARN or bare ID) or everyone; NotPrincipal and unreadable
+ * principals leave it open.
+ */
+export function principalIn(callers: readonly string[]): PrincipalMatch {
+    return (s) => {
+        if (s.notPrincipal !== undefined || s.principal === undefined) {
+            return UNKNOWN;
+        }
+        if (s.principal.wildcard) {
+            return true;
+        }
+        if (s.principal.aws.some((p) => typeof p === "string" && callers.includes(p))) {
+            return true;
+        }
+        return s.principal.unknown || s.principal.aws.includes(UNKNOWN) ? UNKNOWN : false;
+    };
+}
+
 function actionMatches(s: Statement, action: string): boolean | typeof UNKNOWN {
     const a = action.toLowerCase();
     if (s.notActions !== undefined) {
@@ -53,16 +73,24 @@ function resourceMatches(s: Statement, arn: string | undefined): boolean | typeo
 }
 
 /**
+ * For a resource policy (a bucket policy), whether a statement's principal names
+ * the caller; identity policies have none, and every statement applies.
+ */
+export type PrincipalMatch = (s: Statement) => boolean | typeof UNKNOWN;
+
+const ANY_CALLER: PrincipalMatch = () => true;
+
+/**
  * Does a Deny statement with no condition name the action on this resource? When
  * the resource is not known, only a Deny on every resource (`*`) is sure to hit it.
  */
-function deniedOutright(docs: DocumentState[], action: string, resourceArn?: string): boolean {
+function deniedOutright(docs: DocumentState[], action: string, resourceArn: string | undefined, principal: PrincipalMatch): boolean {
     for (const d of docs) {
         if (d.state !== "known") {
             continue;
         }
         for (const s of d.statements) {
-            if (s.effect !== "Deny" || s.conditions === UNKNOWN || s.conditions.length > 0) {
+            if (s.effect !== "Deny" || s.conditions === UNKNOWN || s.conditions.length > 0 || principal(s) !== true) {
                 continue;
             }
             if (actionMatches(s, action) !== true) {
@@ -83,8 +111,8 @@ function deniedOutright(docs: DocumentState[], action: string, resourceArn?: str
  * with no unconditioned Deny taking it away? "denied" wins over everything: IAM
  * applies an explicit Deny whatever the Allows say.
  */
-export function listsAction(docs: DocumentState[], action: string, resourceArn?: string): Listed {
-    if (deniedOutright(docs, action, resourceArn)) {
+export function listsAction(docs: DocumentState[], action: string, resourceArn?: string, principal: PrincipalMatch = ANY_CALLER): Listed {
+    if (deniedOutright(docs, action, resourceArn, principal)) {
         return "denied";
     }
     let unknown = false;
@@ -103,10 +131,11 @@ export function listsAction(docs: DocumentState[], action: string, resourceArn?:
             }
             const a = actionMatches(s, action);
             const r = resourceMatches(s, resourceArn);
-            if (a === true && r === true) {
+            const p = principal(s);
+            if (a === true && r === true && p === true) {
                 return "listed";
             }
-            if (a !== false && r !== false) {
+            if (a !== false && r !== false && p !== false) {
                 unknown = true;
             }
         }
@@ -118,8 +147,8 @@ export function listsAction(docs: DocumentState[], action: string, resourceArn?:
  * The same question for several resources that must all be granted (probe ARNs of
  * every object under a prefix, say): the worst answer of any of them.
  */
-export function listsActionOnAll(docs: DocumentState[], action: string, resourceArns: readonly (string | undefined)[]): Listed {
-    const answers = (resourceArns.length > 0 ? resourceArns : [undefined]).map((r) => listsAction(docs, action, r));
+export function listsActionOnAll(docs: DocumentState[], action: string, resourceArns: readonly (string | undefined)[], principal: PrincipalMatch = ANY_CALLER): Listed {
+    const answers = (resourceArns.length > 0 ? resourceArns : [undefined]).map((r) => listsAction(docs, action, r, principal));
     for (const worst of ["denied", "absent", "unknown"] as const) {
         if (answers.includes(worst)) {
             return worst;

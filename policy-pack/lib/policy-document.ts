@@ -2,63 +2,10 @@
 // element as a string or a list, condition operators and keys in any case, boolean
 // values as "false", false or ["false"], and unknown values kept as UNKNOWN.
 
-import { pinsCaller } from "./conditions";
+import type { CondVal, ConditionEntry, DocumentState, Principals, Statement, Val } from "./document-model";
 import { isRecord, isUnknown, UNKNOWN, Unknown, UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL } from "./values";
 
-export type Val = string | Unknown;
-export type CondVal = string | number | boolean | Unknown;
-
-export interface Principals {
-    /** `"*"`, `{"AWS": "*"}`, a list holding `"*"`, or an AWS principal ARN with a wildcard in it: anyone. */
-    wildcard: boolean;
-    aws: Val[];
-    service: Val[];
-    federated: Val[];
-    canonicalUser: Val[];
-    /** Part of the principal could not be read. */
-    unknown: boolean;
-}
-
-export interface ConditionEntry {
-    /** Operator as written, e.g. `BoolIfExists`. */
-    operator: string;
-    /** Lower-cased operator, e.g. `boolifexists`. */
-    op: string;
-    /** Lower-cased key: IAM condition keys are case-insensitive. */
-    key: string;
-    values: CondVal[];
-}
-
-export interface Statement {
-    index: number;
-    sid?: string;
-    effect: "Allow" | "Deny" | Unknown | undefined;
-    principal?: Principals;
-    notPrincipal?: Principals;
-    actions?: Val[] | Unknown;
-    notActions?: Val[] | Unknown;
-    resources?: Val[] | Unknown;
-    notResources?: Val[] | Unknown;
-    conditions: ConditionEntry[] | Unknown;
-}
-
-export type DocumentState =
-    | { state: "absent" }
-    | { state: "unknown" }
-    | { state: "invalid"; reason: string }
-    | {
-          state: "known";
-          statements: Statement[];
-          /** Some value inside the document is unknown. */
-          partial: boolean;
-          /**
-           * The document as AWS measures it (JSON without insignificant whitespace),
-           * with unknown values left out: a lower bound of the real size.
-           */
-          minified: string;
-          /** The parsed document, unknown values included. */
-          raw: Record<string, unknown>;
-      };
+export type { CondVal, ConditionEntry, DocumentState, Principals, Statement, Val } from "./document-model";
 
 // The same document is read by several policies (and twice by the preview notes),
 // so parses are shared. Results are never mutated. Strings are kept up to a bound
@@ -118,9 +65,40 @@ function parseDocument(v: unknown): DocumentState {
     return fromObject(v);
 }
 
+// IAM's policy grammar nests a few levels; a document nested far deeper is no
+// policy, and the walks below (and JSON.stringify) would run out of stack on it.
+const MAX_DOCUMENT_DEPTH = 64;
+
+/** Whether a parsed value nests arrays and objects deeper than `max` (the walk itself goes no deeper than that). */
+export function nestsDeeperThan(v: unknown, max: number): boolean {
+    if (v === null || typeof v !== "object") {
+        return false;
+    }
+    if (max === 0) {
+        return true;
+    }
+    if (Array.isArray(v)) {
+        for (let k = 0; k < v.length; k++) {
+            if (nestsDeeperThan(v[k], max - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    for (const k in v) {
+        if (Object.prototype.hasOwnProperty.call(v, k) && nestsDeeperThan((v as Record<string, unknown>)[k], max - 1)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 function fromObject(doc: unknown): DocumentState {
     if (!isRecord(doc)) {
         return { state: "invalid", reason: "a policy document must be a JSON object" };
+    }
+    if (nestsDeeperThan(doc, MAX_DOCUMENT_DEPTH)) {
+        return { state: "invalid", reason: `a document that nests deeper than ${MAX_DOCUMENT_DEPTH} levels, which no IAM policy does` };
     }
     const rawStatements = doc.Statement;
     if (rawStatements === undefined || rawStatements === null) {
@@ -366,15 +344,6 @@ export function isFullS3Action(a: string): boolean {
 /** Applies to every caller: `*`, `{"AWS": "*"}`. */
 export function isEveryone(p: Principals | undefined): boolean {
     return p !== undefined && p.wildcard;
-}
-
-/**
- * Whether the statement's conditions pin a wildcard principal down, as AWS
- * evaluates them (lib/conditions.ts). UNKNOWN when the only pinning condition has
- * a value we cannot read yet.
- */
-export function pinsPrincipal(conditions: ConditionEntry[] | Unknown): boolean | Unknown {
-    return pinsCaller(conditions);
 }
 
 /** Every condition entry of a statement uses only these keys (lower case). */

@@ -27,7 +27,12 @@ export interface Decision {
 }
 
 // Messages often open with a label ("bucket \"x\" ..."); they read as sentences.
-const sentence = (m: string) => m.charAt(0).toUpperCase() + m.slice(1);
+// Thousands of decisions a run, most of them never shown: only a lower-case ASCII
+// first letter is rewritten.
+const sentence = (m: string) => {
+    const c = m.charCodeAt(0);
+    return c >= 0x61 && c <= 0x7a ? String.fromCharCode(c - 0x20) + m.slice(1) : m;
+};
 
 export const compliant = (urn: string, message: string): Decision => ({ outcome: "compliant", urn, message: sentence(message) });
 export const violation = (urn: string, message: string): Decision => ({ outcome: "violation", urn, message: sentence(message) });

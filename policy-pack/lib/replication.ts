@@ -3,9 +3,10 @@
 // aws:s3/bucket:Bucket, `replicationConfigurations` lists on aws:s3/bucketV2:BucketV2).
 
 import { describe, Form } from "./bucket-settings";
+import { Decision, undecided } from "./policy-kit";
 import { oncePer } from "./once";
 import { BucketEntry, Res, StackIndex } from "./stack-index";
-import { accountOfArn, pick, Read, readBool, readList, readObject, readString, required, UNKNOWN, Unknown } from "./values";
+import { accountOfArn, isUnknown, pick, Read, readBool, readList, readObject, readString, required, UNKNOWN, Unknown } from "./values";
 
 export interface ReplicationRule {
     index: number;
@@ -24,6 +25,14 @@ export interface ReplicationRule {
      * or `filter.and.prefix`, legacy `prefix`.
      */
     prefix: Read<string>;
+    /** Whether the rule has a `filter` (the V2 schema), and whether it selects by tag (`filter.tag`, `filter.and.tags`). */
+    filter: "none" | "prefix" | "tag" | Unknown;
+    /** Whether the rule carries a `deleteMarkerReplication` element (V2) at all. */
+    deleteMarkerElement: boolean;
+    /** S3 Replication Time Control (`destination.replicationTime.status` Enabled). */
+    replicationTime: Read<boolean>;
+    /** Whether `destination.metrics` is given. */
+    metrics: Read<boolean>;
 }
 
 export interface ReplicationConfig {
@@ -62,6 +71,10 @@ function readRules(rawRules: Read<unknown[]>, legacy: boolean): ReplicationRule[
                 sseKmsObjects: UNKNOWN,
                 deleteMarkers: UNKNOWN,
                 prefix: UNKNOWN,
+                filter: UNKNOWN,
+                deleteMarkerElement: true,
+                replicationTime: UNKNOWN,
+                metrics: UNKNOWN,
             };
         }
         const id = readString(r.id);
@@ -96,9 +109,16 @@ function readRules(rawRules: Read<unknown[]>, legacy: boolean): ReplicationRule[
                 : filter
                   ? (readString(filter.prefix) ?? (and ? readString(and.prefix) : undefined) ?? "")
                   : (readString(r.prefix) ?? "");
+        const rtc = d ? readObject(d.replicationTime) : unknownDest;
+        const rtcStatus = rtc === UNKNOWN ? UNKNOWN : rtc ? readString(rtc.status) : undefined;
+        const metrics = d ? d.metrics : unknownDest;
         return {
             index,
             label: typeof id === "string" ? `rule "${id}"` : `rule #${index + 1}`,
+            filter: filterKind(filter, and),
+            deleteMarkerElement: dmr !== undefined || r.deleteMarkerReplicationStatus !== undefined,
+            replicationTime: rtcStatus === UNKNOWN ? UNKNOWN : rtcStatus === undefined ? undefined : rtcStatus === "Enabled",
+            metrics: isUnknown(metrics) ? UNKNOWN : metrics !== undefined && metrics !== null,
             status: readString(r.status),
             destinationBucket: d ? required(readString(d.bucket)) : UNKNOWN,
             destinationAccount: d ? readString(pick(d, legacy ? "accountId" : "account", legacy ? "account" : "accountId")) : unknownDest,
@@ -109,6 +129,21 @@ function readRules(rawRules: Read<unknown[]>, legacy: boolean): ReplicationRule[
             prefix,
         };
     });
+}
+
+/** What a rule's filter selects by: nothing (V1 schema), a prefix only, or tags (`tag`, `and.tags`). */
+function filterKind(filter: Read<Record<string, unknown>>, and: Read<Record<string, unknown>>): ReplicationRule["filter"] {
+    if (filter === UNKNOWN) {
+        return UNKNOWN;
+    }
+    if (filter === undefined) {
+        return "none";
+    }
+    const tags = (v: unknown) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+    if (isUnknown(filter.tag) || (and !== undefined && (and === UNKNOWN || isUnknown(and.tags)))) {
+        return UNKNOWN;
+    }
+    return tags(filter.tag) || tags(pick(filter, "tags")) || (and !== undefined && tags(and.tags)) ? "tag" : "prefix";
 }
 
 function withAccount(cfg: Omit<ReplicationConfig, "sourceAccount">): ReplicationConfig {
@@ -206,4 +241,25 @@ export function destinationCandidates(index: StackIndex, cfg: ReplicationConfig,
         return b ? [b] : [];
     }
     return index.bucketsAmong(cfg.ruleDependencies).filter((b) => b !== cfg.bucket);
+}
+
+/**
+ * A decision per rule of every replication configuration, from `judge`; a
+ * configuration whose rules are unknown until apply is undecided as a whole, and
+ * with `enabledOnly`, a Disabled rule (which replicates nothing) is skipped.
+ */
+export function judgeEachRule(index: StackIndex, judge: (cfg: ReplicationConfig, rule: ReplicationRule) => Decision[], options: { enabledOnly: boolean }): Decision[] {
+    const out: Decision[] = [];
+    for (const cfg of replicationConfigs(index).configs) {
+        if (cfg.rules === UNKNOWN) {
+            out.push(undecided(cfg.declaredOn.urn, `The rules of the replication of ${cfg.bucketLabel} (${describe(cfg.declaredOn, cfg.form)}) are unknown until apply.`));
+            continue;
+        }
+        for (const rule of cfg.rules) {
+            if (!options.enabledOnly || rule.status !== "Disabled") {
+                out.push(...judge(cfg, rule));
+            }
+        }
+    }
+    return out;
 }

@@ -6,25 +6,15 @@
 
 import type { PolicyResource } from "@pulumi/policy";
 import { partitionIn, partitionOfArn, partitionOfRegion } from "./arns";
+import { Account, resourceAccount } from "./accounts";
+import { BUCKET_SETTINGS, BucketSetting, Res } from "./resource";
+import { nativeBucketSettings, normalizeNative } from "./native";
 import { oncePer } from "./once";
 import { Concern, concernOf } from "./types";
 import { bucketNameFromRef, rawProps, Read, readList, readString, roleNameFromRef, UNKNOWN } from "./values";
 
-/** A resource as the policies see it: raw props, URNs instead of object links. */
-export interface Res {
-    urn: string;
-    type: string;
-    name: string;
-    props: Record<string, unknown>;
-    /** Physical ID, when the caller knows it (offline checker, stack outputs). */
-    id?: string;
-    dependencies: string[];
-    propertyDependencies: Record<string, string[]>;
-}
-
-/** The concerns that configure one bucket through a resource of their own. */
-export const BUCKET_SETTINGS = ["versioning", "encryption", "publicAccessBlock", "ownership", "policy", "acl", "replication", "logging"] as const;
-export type BucketSetting = (typeof BUCKET_SETTINGS)[number];
+export type { BucketSetting, Res } from "./resource";
+export { BUCKET_SETTINGS } from "./resource";
 
 export interface BucketEntry {
     res: Res;
@@ -56,6 +46,7 @@ export interface ManagedAttachment {
 /** Anything shaped like @pulumi/policy's PolicyResource (CrossGuard or the offline adapter). */
 export type PolicyResourceLike = Pick<PolicyResource, "urn" | "type" | "name" | "props"> & {
     id?: string;
+    provider?: { urn: string; type?: string; name?: string; props?: unknown };
     dependencies?: ReadonlyArray<{ urn: string }>;
     propertyDependencies?: Record<string, ReadonlyArray<{ urn: string }>>;
 };
@@ -65,7 +56,7 @@ export function toRes(r: PolicyResourceLike): Res {
     for (const [k, v] of Object.entries(r.propertyDependencies ?? {})) {
         propertyDependencies[k] = (v ?? []).map((d) => d.urn);
     }
-    return {
+    return normalizeNative({
         urn: r.urn,
         type: r.type,
         name: r.name,
@@ -73,7 +64,9 @@ export function toRes(r: PolicyResourceLike): Res {
         id: r.id,
         dependencies: (r.dependencies ?? []).map((d) => d.urn),
         propertyDependencies,
-    };
+        provider: r.provider?.urn,
+        providerProps: r.provider?.props !== undefined ? rawProps(r.provider.props) : undefined,
+    });
 }
 
 const SETTING_CONCERNS: ReadonlySet<Concern> = new Set<Concern>(BUCKET_SETTINGS);
@@ -114,6 +107,10 @@ export class StackIndex {
             for (const key of bucketKeys(r)) {
                 this.bucketByName.set(key, entry);
             }
+            const declared = nativeBucketSettings(r);
+            for (const setting in declared) {
+                entry.settings[setting as BucketSetting].push(...(declared[setting as BucketSetting] ?? []));
+            }
         }
         this.accountPublicAccessBlocks.push(...this.of("accountPublicAccessBlock"));
         for (const concern of SETTING_CONCERNS) {
@@ -132,6 +129,53 @@ export class StackIndex {
     }
 
     private partitionCache?: string;
+    private providerByUrn?: Map<string, Res>;
+    private readonly accounts = new Map<string, Account>();
+
+    /**
+     * The account a resource lives in, from its provider (lib/accounts.ts);
+     * `ownAccountKey` names an input that gives the account ID explicitly
+     * (`accountId` on an AccountPublicAccessBlock or access point).
+     */
+    accountOf(r: Res, ownAccountKey?: string): Account {
+        const key = ownAccountKey ? `${r.urn}\u0000${ownAccountKey}` : r.urn;
+        let found = this.accounts.get(key);
+        if (found === undefined) {
+            found = resourceAccount(r, this.providerOf(r), ownAccountKey);
+            this.accounts.set(key, found);
+        }
+        return found;
+    }
+
+    /**
+     * The provider resource that manages `r`: the one the engine hands over with it,
+     * else the one of the stack with its URN (a default provider, or one the program
+     * creates).
+     */
+    providerOf(r: Res): Res | undefined {
+        if (r.provider === undefined) {
+            return undefined;
+        }
+        if (this.providerByUrn === undefined) {
+            this.providerByUrn = new Map(this.of("provider").map((p) => [p.urn, p]));
+        }
+        const inStack = this.providerByUrn.get(r.provider);
+        if (inStack || r.providerProps === undefined) {
+            return inStack;
+        }
+        const name = r.provider.slice(r.provider.lastIndexOf("::") + 2);
+        return { urn: r.provider, type: "pulumi:providers", name, props: r.providerProps, dependencies: [], propertyDependencies: {} };
+    }
+
+    /** The region `r` lives in: its own `region` input (classic v7), else its provider's; undefined when neither says. */
+    regionOf(r: Res): Read<string> {
+        const own = readString(r.props.region);
+        if (own !== undefined) {
+            return own;
+        }
+        const provider = this.providerOf(r);
+        return provider ? readString(provider.props.region) : undefined;
+    }
 
     /**
      * The stack's partition, for the ARNs a fix suggests: the region of an AWS
@@ -141,7 +185,7 @@ export class StackIndex {
         if (this.partitionCache === undefined) {
             let found: string | undefined;
             for (const r of this.resources) {
-                if (r.type === "pulumi:providers:aws") {
+                if (r.type === "pulumi:providers:aws" || r.type === "pulumi:providers:aws-native") {
                     const region = readString(r.props.region);
                     found = typeof region === "string" ? partitionOfRegion(region) : undefined;
                     if (found) {
@@ -202,14 +246,14 @@ export class StackIndex {
     }
 
     bucketsAmong(urns: string[]): BucketEntry[] {
-        const out: BucketEntry[] = [];
+        const out = new Set<BucketEntry>();
         for (const u of urns) {
             const b = this.bucketByUrn.get(u);
-            if (b && !out.includes(b)) {
-                out.push(b);
+            if (b) {
+                out.add(b);
             }
         }
-        return out;
+        return [...out];
     }
 
     // -----------------------------------------------------------------------
@@ -341,26 +385,34 @@ export class StackIndex {
                 e.attachments.push({ via: att, policyArn, policy: findPolicy(att, policyArn) });
             }
         }
-        for (const att of this.of("policyAttachment")) {
-            const policyArn = readString(att.props.policyArn);
+        // The roles a resource names in its `roles` input (by name, or by the URNs it came from).
+        const rolesNamed = (r: Res): Set<RoleEntry> => {
             const targets = new Set<RoleEntry>();
-            const names = readList(att.props.roles);
-            if (Array.isArray(names)) {
-                for (const n of names) {
-                    const s = readString(n);
-                    const e = typeof s === "string" ? byName.get(roleNameFromRef(s)) : undefined;
-                    if (e) {
-                        targets.add(e);
-                    }
+            const names = readList(r.props.roles);
+            for (const n of Array.isArray(names) ? names : []) {
+                const s = readString(n);
+                const e = typeof s === "string" ? byName.get(roleNameFromRef(s)) : undefined;
+                if (e) {
+                    targets.add(e);
                 }
             }
-            for (const u of att.propertyDependencies.roles ?? []) {
+            for (const u of r.propertyDependencies.roles ?? []) {
                 const e = byUrn.get(u);
                 if (e) {
                     targets.add(e);
                 }
             }
-            for (const e of targets) {
+            return targets;
+        };
+        // An aws-native ManagedPolicy names the roles it is attached to itself.
+        for (const p of policies) {
+            for (const e of rolesNamed(p)) {
+                e.attachments.push({ via: p, policyArn: readString(p.props.arn), policy: p });
+            }
+        }
+        for (const att of this.of("policyAttachment")) {
+            const policyArn = readString(att.props.policyArn);
+            for (const e of rolesNamed(att)) {
                 e.attachments.push({ via: att, policyArn, policy: findPolicy(att, policyArn) });
             }
         }
@@ -370,7 +422,7 @@ export class StackIndex {
 }
 
 function emptySettings(): Record<BucketSetting, Res[]> {
-    return { versioning: [], encryption: [], publicAccessBlock: [], ownership: [], policy: [], acl: [], replication: [], logging: [] };
+    return { versioning: [], encryption: [], publicAccessBlock: [], ownership: [], policy: [], acl: [], replication: [], logging: [], requestPayment: [] };
 }
 
 function makeBucket(r: Res): BucketEntry {
@@ -385,9 +437,10 @@ function makeBucket(r: Res): BucketEntry {
 }
 
 // The keys other resources may use to refer to a bucket: its name, its ID (the
-// same for S3, but stack outputs carry it separately) and its ARN.
+// same for S3, but stack outputs carry it separately) and its ARN; and its URN,
+// by which a native bucket's own settings name it while its name is unknown.
 function bucketKeys(r: Res): string[] {
-    const keys: string[] = [];
+    const keys: string[] = [r.urn];
     for (const v of [r.props.bucket, r.props.id, r.id, r.props.arn]) {
         const s = readString(v);
         if (typeof s === "string") {

@@ -153,6 +153,7 @@ export function required<T>(v: Read<T>): T | Unknown {
 }
 
 export { bucketNameFromRef } from "./arns";
+import { parseStrictJson } from "./strict-json";
 
 /** The account of an ARN (`arn:aws:iam::123456789012:role/x`), if it names one. */
 export function accountOfArn(arn: string): string | undefined {
@@ -233,7 +234,8 @@ function decodeSecrets(v: unknown): unknown {
     if (v[SECRET_SIG_KEY] === SECRET_SIG) {
         if (typeof v.plaintext === "string") {
             try {
-                return decodeExportValue(JSON.parse(v.plaintext));
+                // The plaintext is JSON inside the export, read with the export's own bounds.
+                return decodeExportValue(parseStrictJson(v.plaintext, { maxDepth: 256 }));
             } catch {
                 return UNKNOWN_STRING_SENTINEL;
             }

@@ -135,8 +135,12 @@ export const encryptionUploadDenies = defineStackPolicy({
                 out.push(undecided(b.res.urn, `Cannot tell yet whether ${label} uses SSE-KMS.`));
             }
             if (sources.has(b)) {
-                const d = denies(b, index.partition(), deniesSseC);
-                if (d === true) {
+                // Its encryption configuration can block SSE-C uploads itself (blockedEncryptionTypes "SSE-C"):
+                // https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-s3-c-encryption-setting-faq.html
+                const d = e.state === "set" && e.blocksSseC === true ? true : denies(b, index.partition(), deniesSseC);
+                if (e.state === "set" && e.blocksSseC === true) {
+                    out.push(compliant(e.source.urn, `${label} blocks SSE-C uploads in its encryption configuration (blockedEncryptionTypes).`));
+                } else if (d === true) {
                     out.push(compliant(urn, `${label} refuses SSE-C uploads.`));
                 } else if (d === UNKNOWN) {
                     out.push(undecided(urn, `Cannot tell yet whether ${label} refuses SSE-C uploads: its policy is unknown until apply.`));
@@ -144,7 +148,7 @@ export const encryptionUploadDenies = defineStackPolicy({
                     out.push(
                         violation(
                             urn,
-                            `${label} replicates but its policy does not refuse SSE-C uploads (customer-provided keys); S3 replicates them into replicas only the uploader's key can read. Add ${sseCDeny(index.partition(), name)}.`,
+                            `${label} replicates but neither its policy nor its encryption configuration refuses SSE-C uploads (customer-provided keys); S3 replicates them into replicas only the uploader's key can read. Add ${sseCDeny(index.partition(), name)}, or blockedEncryptionTypes: ["SSE-C"] to its encryption rule.`,
                         ),
                     );
                 }

@@ -16,6 +16,7 @@ import { noPublicAccess } from "./no-public-access";
 import { MANDATORY_POLICIES, previewUndecided } from "./preview-undecided";
 import { replicationDependsOnVersioning } from "./replication-depends-on-versioning";
 import { replicationOwnerAndKms } from "./replication-owner-and-kms";
+import { replicationRequirements } from "./replication-requirements";
 import { replicationRequiresVersioning } from "./replication-requires-versioning";
 import { replicationRoleLeastPrivilege } from "./replication-role-least-privilege";
 import { replicationRolePermissions } from "./replication-role-permissions";
@@ -50,6 +51,7 @@ export {
     previewUndecided,
     replicationDependsOnVersioning,
     replicationOwnerAndKms,
+    replicationRequirements,
     replicationRequiresVersioning,
     replicationRoleLeastPrivilege,
     replicationRolePermissions,

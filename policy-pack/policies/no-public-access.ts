@@ -1,9 +1,11 @@
-import { bucketPolicyDocs, describe, objectLabel, PAB_FLAGS, PolicyDoc, publicAccessBlockOf, strayPolicyDocs } from "../lib/bucket-settings";
-import { isEveryone, pinsPrincipal } from "../lib/policy-document";
+import { bucketPolicyDocs, describe, objectLabel, PolicyDoc, strayPolicyDocs } from "../lib/bucket-settings";
+import { pinsCaller, PolicyContext } from "../lib/conditions";
+import { isEveryone, readDocument } from "../lib/policy-document";
 import { compliant, Decision, defineStackPolicy, list, undecided, violation } from "../lib/policy-kit";
-import { readDocument } from "../lib/policy-document";
+import { accessPointLevel, accountLevel, bucketBlock, BucketBlock, combine, Flags, Level, missing, PAB_FLAGS } from "../lib/public-access-block";
 import { BucketEntry, Res, StackIndex } from "../lib/stack-index";
-import { isRecord, pick, readBool, readList, readObject, readString, UNKNOWN } from "../lib/values";
+import { isNative } from "../lib/types";
+import { isRecord, pick, readList, readObject, readString, UNKNOWN } from "../lib/values";
 
 export const PUBLIC_CANNED_ACLS = ["public-read", "public-read-write", "authenticated-read"];
 const PUBLIC_GROUPS = [/\/groups\/global\/AllUsers$/i, /\/groups\/global\/AuthenticatedUsers$/i];
@@ -65,8 +67,8 @@ function aclDecisions(r: Res, bucketLabel: string, form: "inline" | "split", ref
     return out;
 }
 
-/** Allow statements open to everyone, unless a condition pins them to an account, organisation or endpoint. */
-function statementDecisions(d: PolicyDoc, bucketLabel: string, refusal = "", what = "policy"): Decision[] {
+/** Allow statements open to everyone, unless a condition pins them to fixed callers as S3's definition of "public" reads them. */
+function statementDecisions(d: PolicyDoc, bucketLabel: string, refusal = "", what = "policy", context: PolicyContext = "bucket"): Decision[] {
     const out: Decision[] = [];
     const where = describe(d.source, d.form);
     if (d.doc.state === "unknown") {
@@ -85,18 +87,22 @@ function statementDecisions(d: PolicyDoc, bucketLabel: string, refusal = "", wha
             continue;
         }
         const sid = s.sid ? `statement "${s.sid}"` : `statement #${s.index + 1}`;
-        const pinned = pinsPrincipal(s.conditions);
+        const pinned = pinsCaller(s.conditions, context);
         if (pinned === true) {
             continue;
         }
         if (pinned === UNKNOWN || s.effect === UNKNOWN) {
-            out.push(undecided(d.source.urn, `Whether ${sid} of the policy of ${bucketLabel} (${where}) is public depends on values unknown until apply.`));
+            out.push(undecided(d.source.urn, `Whether ${sid} of the ${what} of ${bucketLabel} (${where}) is public depends on values unknown until apply.`));
             continue;
         }
+        const pins =
+            context === "access-point"
+                ? "aws:PrincipalAccount, aws:PrincipalOrgID or aws:SourceVpce (in an access point's own policy, s3:DataAccessPointAccount and s3:DataAccessPointArn restrict no caller: every request through it carries them)"
+                : "aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceVpce or, to delegate to access points, s3:DataAccessPointAccount";
         out.push(
             violation(
                 d.source.urn,
-                `The ${what} of ${bucketLabel} (${where}) has an Allow ${sid} open to every principal${s.notPrincipal !== undefined ? " (NotPrincipal)" : ""}.${refusal} Name the partner's account or role as the principal, or pin the statement with a condition that AWS requires to hold (StringEquals/ArnLike, not …IfExists or ForAllValues:, with fixed values) on aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceVpce or, to delegate to access points, s3:DataAccessPointAccount.`,
+                `The ${what} of ${bucketLabel} (${where}) has an Allow ${sid} open to every principal${s.notPrincipal !== undefined ? " (NotPrincipal)" : ""}.${refusal} Name the partner's account or role as the principal, or pin the statement with a condition that AWS requires to hold (StringEquals/ArnLike, not …IfExists or ForAllValues:, with fixed values; an aws:SourceIp range no wider than /8 for IPv4 or /32 for IPv6) on ${pins} (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status).`,
             ),
         );
     }
@@ -113,106 +119,276 @@ function statementDecisions(d: PolicyDoc, bucketLabel: string, refusal = "", wha
 const BPA_REFUSES_ACL = " Block Public Access (blockPublicAcls) makes S3 refuse this request at deploy time, so `pulumi up` fails here rather than exposing data.";
 const BPA_REFUSES_POLICY = " Block Public Access (blockPublicPolicy) makes S3 refuse this policy at deploy time, so `pulumi up` fails here rather than exposing data.";
 
-/** The Block Public Access flags known to be on for the bucket (its own block, or the account's). */
-function pabFlags(index: StackIndex, b: BucketEntry, acceptAccountLevel: boolean): Set<string> {
-    const on = new Set<string>();
-    const sources = [...b.settings.publicAccessBlock, ...(acceptAccountLevel ? index.accountPublicAccessBlocks : [])];
-    for (const r of sources) {
-        for (const flag of PAB_FLAGS) {
-            if (readBool(r.props[flag]) === true) {
-                on.add(flag);
-            }
+const refusesAcl = (flags: Flags) => (flags.blockPublicAcls === true ? BPA_REFUSES_ACL : "");
+const refusesPolicy = (flags: Flags) => (flags.blockPublicPolicy === true ? BPA_REFUSES_POLICY : "");
+
+/** The flags in force for a bucket of the stack (its own block and, when accepted, its account's). */
+const blockOnce = (index: StackIndex, config: NoPublicAccessConfig) => {
+    const found = new Map<BucketEntry, BucketBlock>();
+    return (b: BucketEntry): BucketBlock => {
+        let block = found.get(b);
+        if (!block) {
+            block = bucketBlock(index, b, config.acceptAccountLevelBlock);
+            found.set(b, block);
         }
+        return block;
+    };
+};
+
+/** What each level of a bucket's block leaves a flag at, for a message. */
+function levelsSay(block: BucketBlock, flags: string[]): string {
+    const say = (l: Level | undefined, what: string) => {
+        if (!l) {
+            return undefined;
+        }
+        const off = flags.filter((f) => l.flags[f as keyof Flags] === false);
+        return off.length > 0 ? `${what} (${l.sources.map((r) => describe(r, "split")).join(", ")}) leaves ${list(off)} off` : undefined;
+    };
+    const parts = [
+        block.bucket ? say(block.bucket, "its own block") : "it has no block of its own",
+        block.account ? say(block.account, `the account-level block for ${block.account.account.label}`) : undefined,
+        ...block.elsewhere,
+    ].filter((p): p is string => p !== undefined);
+    return parts.join("; ");
+}
+
+function bucketBlockDecision(b: BucketEntry, block: BucketBlock, config: NoPublicAccessConfig): Decision {
+    const off = missing(block.effective);
+    const source = block.bucket?.sources[0];
+    const fix = isNative(b.res.type)
+        ? "Set publicAccessBlockConfiguration on the aws-native s3.Bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true"
+        : "Add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true";
+    const accountFix = config.acceptAccountLevelBlock ? ", or an aws.s3.AccountPublicAccessBlock for its account, through the same provider" : "";
+    if (off.length > 0) {
+        const none = !block.bucket && !block.account;
+        const what =
+            none && off.length === PAB_FLAGS.length
+                ? "has no Block Public Access configuration"
+                : `does not block public access with ${list(off)} at any level: ${levelsSay(block, off)}`;
+        const why = block.elsewhere.length > 0 && none ? ` (${block.elsewhere.join("; ")})` : "";
+        return violation(
+            source?.urn ?? b.res.urn,
+            `${b.label} ${what}${why}. S3 applies the most restrictive combination of the account's and the bucket's settings, so each flag must be on at one of them. ${fix}${accountFix} (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).`,
+        );
     }
-    return on;
+    const open = missing(block.effective, true);
+    if (open.length > 0) {
+        const pending = [block.bucket?.pending, block.account?.pending].filter((p): p is string => p !== undefined);
+        return undecided(b.res.urn, `Cannot tell yet whether ${b.label} blocks public access with ${list(open)}: ${pending.join("; ") || "a setting is unknown until apply"}.`);
+    }
+    const by = [
+        block.bucket ? block.bucket.sources.map((r) => describe(r, "split")).join(", ") : undefined,
+        block.account ? `the account-level ${block.account.sources.map((r) => describe(r, "split")).join(", ")}` : undefined,
+    ]
+        .filter((p) => p !== undefined)
+        .join(" and ");
+    return compliant(b.res.urn, `${b.label} blocks public access (${by}).`);
 }
 
 /** Objects written with a public canned ACL or grant (aws:s3/bucketObject, aws:s3/bucketObjectv2, aws:s3/objectCopy). */
-function objectDecisions(index: StackIndex, config: NoPublicAccessConfig): Decision[] {
+function objectDecisions(index: StackIndex, blockOf: (b: BucketEntry) => BucketBlock): Decision[] {
     const out: Decision[] = [];
     for (const o of index.of("object")) {
         const target = index.resolveBucket(o);
         const label = objectLabel(o, target);
-        const flags = target.kind === "bucket" ? pabFlags(index, target.entry, config.acceptAccountLevelBlock) : new Set<string>();
-        const decisions = aclDecisions(o, label, "split", flags.has("blockPublicAcls") ? BPA_REFUSES_ACL : "");
+        const decisions = aclDecisions(o, label, "split", target.kind === "bucket" ? refusesAcl(blockOf(target.entry).effective) : "");
         out.push(...(decisions.length > 0 ? decisions : [compliant(o.urn, `${label} carries no public ACL or grant.`)]));
     }
     return out;
 }
 
+/** Where an access point takes its requests from: a VPC (never public), the Internet, or not known yet. */
+function networkOrigin(ap: Res): "vpc" | "internet" | typeof UNKNOWN {
+    const vpc = readObject(ap.props.vpcConfiguration);
+    if (vpc === UNKNOWN) {
+        return UNKNOWN;
+    }
+    return vpc !== undefined && readString(vpc.vpcId) !== undefined ? "vpc" : "internet";
+}
+
+const pointLabel = (r: Res, name: unknown, what: string) => {
+    const n = readString(name);
+    return `${what} ${typeof n === "string" ? `"${n}"` : `"${r.name}"`}`;
+};
+
+/** The flags in force for requests through an access point: its own, its bucket's and both owners' accounts'. */
+function pointFlags(index: StackIndex, own: Level, owner: Res, buckets: BucketBlock[], config: NoPublicAccessConfig): { flags: Flags; levels: string } {
+    const ownerAccount = config.acceptAccountLevelBlock ? accountLevel(index, index.accountOf(owner, "accountId")).level : undefined;
+    const flags = combine(own, ownerAccount);
+    // A flag of the buckets holds for the access point when it holds for every bucket it may route to.
+    for (const flag of PAB_FLAGS) {
+        if (flags[flag] !== true && buckets.length > 0) {
+            const all = buckets.map((b) => b.effective[flag]);
+            if (all.every((v) => v === true)) {
+                flags[flag] = true;
+            } else if (flags[flag] === false && all.some((v) => v === UNKNOWN) && !all.includes(false)) {
+                flags[flag] = UNKNOWN;
+            }
+        }
+    }
+    const levels = [
+        `its own block`,
+        buckets.length > 0 ? (buckets.length > 1 ? "its buckets'" : "its bucket's") : "no bucket of this stack",
+        ownerAccount ? "its account's" : undefined,
+    ].filter((l) => l !== undefined);
+    return { flags, levels: levels.join(", ") };
+}
+
+function pointBlockDecision(r: Res, label: string, flags: Flags, levels: string, fix: string): Decision {
+    const off = missing(flags);
+    if (off.length > 0) {
+        return violation(
+            r.urn,
+            `${label} turns off ${list(off)}, and no other level that applies to requests through it (${levels}) sets ${off.length > 1 ? "them" : "it"}. ${fix} (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-bpa-settings.html).`,
+        );
+    }
+    const open = missing(flags, true);
+    if (open.length > 0) {
+        return undecided(r.urn, `Cannot tell yet whether ${label} blocks public access with ${list(open)}: a setting it depends on is unknown until apply.`);
+    }
+    return compliant(r.urn, `${label} blocks public access (${levels}).`);
+}
+
+/** An access point policy, or a Multi-Region Access Point's: judged like a bucket's, in the access point's own context. */
+function pointPolicyDecisions(d: PolicyDoc, label: string, origin: "vpc" | "internet" | typeof UNKNOWN, flags: Flags | undefined, what: string): Decision[] {
+    if (origin === "vpc") {
+        return [
+            compliant(
+                d.source.urn,
+                `${label} takes requests from a VPC only, which S3 never considers public, whatever its policy says (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status-access-points).`,
+            ),
+        ];
+    }
+    const decisions = statementDecisions(d, label, flags ? refusesPolicy(flags) : "", what, "access-point");
+    if (origin === UNKNOWN) {
+        // A VPC origin would make it non-public: a public statement is undecided until the origin is known.
+        return decisions.map((x) => (x.outcome === "violation" ? undecided(x.urn, `${x.message} (Unless its VPC configuration, unknown until apply, makes it VPC-only.)`) : x));
+    }
+    return decisions;
+}
+
 /**
- * Access points: their own Block Public Access (all four on unless the program
- * turns one off; AWS's default) and their own policies, inline on the access point
- * or as an aws:s3control/accessPointPolicy.
+ * Access points (classic and aws-native): their Block Public Access combined with
+ * their bucket's and the accounts', and their own policies, inline or as an
+ * aws:s3control/accessPointPolicy; one whose network origin is a VPC is never public.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-bpa-settings.html
  */
-function accessPointDecisions(index: StackIndex): Decision[] {
+function accessPointDecisions(index: StackIndex, blockOf: (b: BucketEntry) => BucketBlock, config: NoPublicAccessConfig): Decision[] {
     const out: Decision[] = [];
     const points = index.of("accessPoint");
     const byArn = new Map<string, Res>();
+    const byUrn = new Map<string, Res>();
+    const byName = new Map<string, Res[]>();
     for (const ap of points) {
+        byUrn.set(ap.urn, ap);
         const arn = readString(ap.props.arn);
         if (typeof arn === "string") {
             byArn.set(arn, ap);
         }
-    }
-    const blocksPolicy = new Map<Res, boolean>();
-    for (const ap of points) {
         const name = readString(ap.props.name);
-        const label = `access point ${typeof name === "string" ? `"${name}"` : `"${ap.name}"`}`;
-        const cfg = readObject(ap.props.publicAccessBlockConfiguration);
-        const off: string[] = [];
-        if (cfg !== UNKNOWN && cfg !== undefined) {
-            for (const flag of PAB_FLAGS) {
-                if (readBool(cfg[flag]) === false) {
-                    off.push(flag);
-                }
-            }
+        if (typeof name === "string") {
+            byName.set(name, [...(byName.get(name) ?? []), ap]);
         }
-        blocksPolicy.set(ap, !off.includes("blockPublicPolicy"));
-        if (cfg === UNKNOWN) {
-            out.push(undecided(ap.urn, `The Block Public Access settings of ${label} are unknown until apply.`));
-        } else if (off.length > 0) {
-            out.push(
-                violation(
-                    ap.urn,
-                    `${label} turns off ${list(off)} in its publicAccessBlockConfiguration. Leave all four true (AWS's default for access points; they cannot be changed after creation).`,
-                ),
-            );
+    }
+    const seen = new Map<Res, { flags: Flags; origin: "vpc" | "internet" | typeof UNKNOWN; label: string }>();
+    for (const ap of points) {
+        const label = pointLabel(ap, ap.props.name, "access point");
+        const target = index.resolveBucket(ap);
+        const buckets = target.kind === "bucket" ? [blockOf(target.entry)] : [];
+        const origin = networkOrigin(ap);
+        const { flags, levels } = pointFlags(index, accessPointLevel(ap, ap.props.publicAccessBlockConfiguration), ap, buckets, config);
+        seen.set(ap, { flags, origin, label });
+        if (origin === "vpc") {
+            out.push(compliant(ap.urn, `${label} takes requests from a VPC only, which S3 never considers public.`));
         } else {
-            out.push(compliant(ap.urn, `${label} keeps Block Public Access on.`));
+            const fix = isNative(ap.type)
+                ? "Leave its publicAccessBlockConfiguration out (all four on by default) or set all four true; they cannot be changed after creation"
+                : "Leave its publicAccessBlockConfiguration flags true (AWS's default for access points; they cannot be changed after creation)";
+            const d = pointBlockDecision(ap, label, flags, levels, `${fix}, or block public access on its bucket${target.kind === "bucket" ? "" : " (not in this stack)"}`);
+            out.push(
+                origin === UNKNOWN && d.outcome === "violation" ? undecided(d.urn, `${d.message} (Unless its VPC configuration, unknown until apply, makes it VPC-only.)`) : d,
+            );
         }
         const inline = readDocument(ap.props.policy);
         if (inline.state !== "absent") {
-            out.push(...statementDecisions({ doc: inline, source: ap, form: "inline" }, label, blocksPolicy.get(ap) ? BPA_REFUSES_POLICY : "", "access point policy"));
+            out.push(...pointPolicyDecisions({ doc: inline, source: ap, form: "inline" }, label, origin, flags, "access point policy"));
         }
     }
     for (const p of index.of("accessPointPolicy")) {
         const arn = readString(p.props.accessPointArn);
         let ap = typeof arn === "string" ? byArn.get(arn) : undefined;
         if (!ap) {
-            const deps = (p.propertyDependencies.accessPointArn ?? []).map((u) => points.find((x) => x.urn === u)).filter((x): x is Res => x !== undefined);
+            const deps = (p.propertyDependencies.accessPointArn ?? []).map((u) => byUrn.get(u)).filter((x): x is Res => x !== undefined);
             ap = deps.length === 1 ? deps[0] : undefined;
         }
         if (!ap && typeof arn === "string") {
             // Without a link, by the name the ARN ends in (arn:<partition>:s3:<region>:<account>:accesspoint/<name>):
             // a name is unique per account and region, so one access point of the stack by that name is it.
             const m = /^arn:[^:]+:s3:[^:]*:[^:]*:accesspoint\/([^/]+)$/.exec(arn);
-            const named = m ? points.filter((x) => readString(x.props.name) === m[1]) : [];
+            const named = m ? (byName.get(m[1]) ?? []) : [];
             ap = named.length === 1 ? named[0] : undefined;
         }
-        const label = ap
-            ? `access point "${readString(ap.props.name) === UNKNOWN ? ap.name : String(readString(ap.props.name) ?? ap.name)}"`
-            : typeof arn === "string"
-              ? `access point ${arn}`
-              : `the access point of ${describe(p, "split")}`;
+        const known = ap ? seen.get(ap) : undefined;
+        const label = known ? known.label : typeof arn === "string" ? `access point ${arn}` : `the access point of ${describe(p, "split")}`;
         const doc = readDocument(p.props.policy);
         out.push(
-            ...statementDecisions(
+            ...pointPolicyDecisions(
                 { doc: doc.state === "absent" ? { state: "unknown" } : doc, source: p, form: "split" },
                 label,
-                ap && blocksPolicy.get(ap) ? BPA_REFUSES_POLICY : "",
+                known ? known.origin : "internet",
+                known?.flags,
                 "access point policy",
+            ),
+        );
+    }
+    return out;
+}
+
+/**
+ * Multi-Region Access Points (classic aws:s3control and aws-native): their own
+ * Block Public Access (all four on by default, fixed at creation) combined with
+ * their account's and their buckets', and their policies, judged like access
+ * point policies. Their requests come from the Internet.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/multi-region-access-point-block-public-access.html
+ */
+function multiRegionDecisions(index: StackIndex, blockOf: (b: BucketEntry) => BucketBlock, config: NoPublicAccessConfig): Decision[] {
+    const out: Decision[] = [];
+    const byName = new Map<string, { flags: Flags; label: string }>();
+    for (const m of index.of("multiRegionAccessPoint")) {
+        const details = readObject(m.props.details);
+        const d = details === UNKNOWN || details === undefined ? {} : details;
+        const label = pointLabel(m, d.name, "Multi-Region Access Point");
+        const regions = readList(d.regions);
+        const buckets: BucketBlock[] = [];
+        for (const region of Array.isArray(regions) ? regions : []) {
+            const bucket = isRecord(region) ? readString(region.bucket) : undefined;
+            const entry = typeof bucket === "string" ? index.bucketByRef(bucket) : undefined;
+            if (entry) {
+                buckets.push(blockOf(entry));
+            }
+        }
+        const own = details === UNKNOWN ? accessPointLevel(m, UNKNOWN) : accessPointLevel(m, d.publicAccessBlock);
+        const { flags, levels } = pointFlags(index, own, m, buckets, config);
+        const name = readString(d.name);
+        if (typeof name === "string") {
+            byName.set(name, { flags, label });
+        }
+        const fix = isNative(m.type) ? "Leave its publicAccessBlockConfiguration out or set all four true" : "Leave details.publicAccessBlock out or its four flags true";
+        out.push(pointBlockDecision(m, label, flags, levels, `${fix} (AWS's default; fixed at creation), or block public access on its buckets`));
+    }
+    for (const p of index.of("multiRegionAccessPointPolicy")) {
+        const details = readObject(p.props.details);
+        const name = details && details !== UNKNOWN ? readString(details.name) : undefined;
+        const known = typeof name === "string" ? byName.get(name) : undefined;
+        const label = known?.label ?? (typeof name === "string" ? `Multi-Region Access Point "${name}"` : `the Multi-Region Access Point of ${describe(p, "split")}`);
+        const doc = readDocument(details && details !== UNKNOWN ? details.policy : details);
+        out.push(
+            ...pointPolicyDecisions(
+                { doc: doc.state === "absent" ? { state: "unknown" } : doc, source: p, form: "split" },
+                label,
+                "internet",
+                known?.flags,
+                "Multi-Region Access Point policy",
             ),
         );
     }
@@ -222,7 +398,7 @@ function accessPointDecisions(index: StackIndex): Decision[] {
 export const noPublicAccess = defineStackPolicy<NoPublicAccessConfig>({
     name: "s3-transfer-no-public-access",
     description:
-        "Every S3 bucket has Block Public Access with all four settings on (or an account-level block in the stack); no bucket or object (BucketObject, BucketObjectv2) gets a public canned ACL or a grant to AllUsers/AuthenticatedUsers; no access point turns its Block Public Access off; and no bucket or access point policy has an Allow open to every principal unless a condition AWS requires to hold pins it to fixed accounts, organisations, endpoints or the account's access points (s3:DataAccessPointAccount/Arn).",
+        "Every S3 bucket blocks public access with all four Block Public Access settings, at the bucket or for its account (S3 applies the most restrictive combination; an account-level block counts for the account its provider deploys to); no bucket or object gets a public canned ACL or a grant to AllUsers/AuthenticatedUsers; no access point or Multi-Region Access Point leaves a setting off that no other level sets; and no bucket, access point or Multi-Region Access Point policy is public as S3 defines it: an Allow to every principal not pinned to fixed values of the keys S3 accepts (a VPC-origin access point is never public).",
     enforcementLevel: "mandatory",
     severity: "critical",
     defaults: { acceptAccountLevelBlock: true },
@@ -231,44 +407,31 @@ export const noPublicAccess = defineStackPolicy<NoPublicAccessConfig>({
             acceptAccountLevelBlock: {
                 type: "boolean",
                 default: true,
-                description: "Accept an aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock with all four settings in the same stack instead of per-bucket blocks.",
+                description: "Count an AccountPublicAccessBlock of the program for the same account (decided from the providers) towards each bucket's Block Public Access.",
             },
         },
     },
     remediationSteps:
-        "Add a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true; remove public ACLs and grants; name principals explicitly in Allow statements.",
-    notApplicableReason: "The stack has no S3 bucket, bucket policy, bucket ACL, object or access point.",
+        "Block public access on each bucket (aws.s3.BucketPublicAccessBlock, or publicAccessBlockConfiguration on an aws-native bucket) or for its account with all four settings true; remove public ACLs and grants; name principals explicitly in Allow statements.",
+    notApplicableReason: "The stack has no S3 bucket, bucket policy, bucket ACL, object, access point or Multi-Region Access Point.",
     evaluate(index: StackIndex, config: NoPublicAccessConfig): Decision[] {
         const out: Decision[] = [];
+        const blockOf = blockOnce(index, config);
         for (const b of index.buckets) {
-            const pab = publicAccessBlockOf(index, b, config.acceptAccountLevelBlock);
-            if (pab.state === "on") {
-                out.push(compliant(b.res.urn, `${b.label} blocks public access (${describe(pab.source, "split")}).`));
-            } else if (pab.state === "unknown") {
-                out.push(undecided(b.res.urn, `Cannot tell yet whether ${b.label} blocks public access: ${pab.detail}.`));
-            } else {
-                const where = pab.source ? ` on ${describe(pab.source, "split")}` : "";
-                const what =
-                    pab.missing.length === PAB_FLAGS.length && !pab.source ? "has no Block Public Access configuration" : `does not set ${list(pab.missing)} to true${where}`;
-                out.push(
-                    violation(
-                        pab.source?.urn ?? b.res.urn,
-                        `${b.label} ${what}. Add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.`,
-                    ),
-                );
-            }
-            const flags = pabFlags(index, b, config.acceptAccountLevelBlock);
-            const aclRefusal = flags.has("blockPublicAcls") ? BPA_REFUSES_ACL : "";
+            const block = blockOf(b);
+            out.push(bucketBlockDecision(b, block, config));
+            const aclRefusal = refusesAcl(block.effective);
             out.push(...aclDecisions(b.res, b.label, "inline", aclRefusal));
             for (const acl of b.settings.acl) {
                 out.push(...aclDecisions(acl, b.label, "split", aclRefusal));
             }
             for (const d of bucketPolicyDocs(b)) {
-                out.push(...statementDecisions(d, b.label, flags.has("blockPublicPolicy") ? BPA_REFUSES_POLICY : ""));
+                out.push(...statementDecisions(d, b.label, refusesPolicy(block.effective)));
             }
         }
-        out.push(...objectDecisions(index, config));
-        out.push(...accessPointDecisions(index));
+        out.push(...objectDecisions(index, blockOf));
+        out.push(...accessPointDecisions(index, blockOf, config));
+        out.push(...multiRegionDecisions(index, blockOf, config));
         for (const acl of [...index.external.acl, ...index.unresolved.acl]) {
             out.push(...aclDecisions(acl, `the bucket of ${describe(acl, "split")}`, "split"));
         }

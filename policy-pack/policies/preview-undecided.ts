@@ -7,6 +7,7 @@ import { httpsOnly } from "./https-only";
 import { logDeliveryGrant } from "./log-delivery-grant";
 import { noPublicAccess } from "./no-public-access";
 import { replicationOwnerAndKms } from "./replication-owner-and-kms";
+import { replicationRequirements } from "./replication-requirements";
 import { replicationRequiresVersioning } from "./replication-requires-versioning";
 import { replicationRoleLeastPrivilege } from "./replication-role-least-privilege";
 import { replicationRolePermissions } from "./replication-role-permissions";
@@ -19,6 +20,7 @@ export const MANDATORY_POLICIES: ReadonlyArray<TransferStackPolicy<any>> = [
     httpsOnly,
     noPublicAccess,
     replicationRequiresVersioning,
+    replicationRequirements,
     defaultEncryption,
     replicationOwnerAndKms,
     replicationRoleLeastPrivilege,

@@ -39,7 +39,10 @@ export const replicationDependsOnVersioning = defineStackPolicy({
             }
             const where = describe(cfg.declaredOn, cfg.form);
             const names = versionings.map((v) => `"${v.name}"`).join(", ");
-            if (cfg.form === "inline") {
+            if (versionings.every((v) => v.urn === cfg.declaredOn.urn)) {
+                // An aws-native bucket declares both on itself: CloudFormation applies them as one resource.
+                out.push(compliant(cfg.declaredOn.urn, `${cfg.bucketLabel} declares its versioning and its replication on one resource (${where}).`));
+            } else if (cfg.form === "inline") {
                 out.push(
                     violation(
                         cfg.declaredOn.urn,

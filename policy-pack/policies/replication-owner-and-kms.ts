@@ -1,6 +1,7 @@
-import { describe, encryptionOf, KMS_ALGORITHMS } from "../lib/bucket-settings";
+import { relation } from "../lib/accounts";
+import { describe, encryptionOf, KMS_ALGORITHMS, ownershipOf } from "../lib/bucket-settings";
 import { compliant, Decision, defineStackPolicy, undecided, violation } from "../lib/policy-kit";
-import { ReplicationConfig, ReplicationRule, replicationConfigs } from "../lib/replication";
+import { destinationCandidates, judgeEachRule, ReplicationConfig, ReplicationRule } from "../lib/replication";
 import { StackIndex } from "../lib/stack-index";
 import { Read, UNKNOWN } from "../lib/values";
 
@@ -39,22 +40,41 @@ function judgeRule(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationR
     const ownerField = "destination.accessControlTranslation.owner";
 
     // Ownership. The rule declares the destination account when it crosses
-    // accounts (S3 requires it for owner override); the role ARN tells the source.
+    // accounts (S3 requires it for owner override); the role ARN tells the source;
+    // for a destination in the stack, so do the two buckets' providers.
+    const dests = destinationCandidates(index, cfg, rule).filter((b) => b !== cfg.bucket);
+    const providersSay = cfg.bucket && dests.length === 1 ? relation(index.accountOf(cfg.bucket.res), index.accountOf(dests[0].res)) : undefined;
     let crossAccount: Read<boolean>;
     if (rule.destinationAccount === UNKNOWN) {
         crossAccount = UNKNOWN;
     } else if (rule.destinationAccount === undefined) {
-        crossAccount = undefined;
-    } else if (cfg.sourceAccount === undefined && cfg.role === UNKNOWN) {
+        crossAccount = providersSay === "different" ? true : undefined;
+    } else if (cfg.sourceAccount === undefined && cfg.role === UNKNOWN && providersSay !== "different" && providersSay !== "same") {
         // Whether the destination account is the stack's own cannot be told
         // before the role's ARN (which names the source account) is known.
         crossAccount = UNKNOWN;
+    } else if (cfg.sourceAccount === undefined && (providersSay === "different" || providersSay === "same")) {
+        crossAccount = providersSay === "different";
     } else {
         crossAccount = cfg.sourceAccount === undefined || cfg.sourceAccount !== rule.destinationAccount;
     }
+    // "If your destination bucket uses the bucket owner enforced setting for Object
+    // Ownership, all objects written to the bucket by any account will be owned by the
+    // bucket owner" (S3 API, PutObject): replicas included, without owner override.
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+    const ownedAnyway =
+        dests.length > 0 &&
+        dests.every((d) => {
+            const o = ownershipOf(index, d);
+            return o.state === "set" && o.value === "BucketOwnerEnforced";
+        });
     if (crossAccount === true || crossAccount === UNKNOWN) {
-        if (rule.owner === "Destination") {
+        if (rule.owner === "Destination" && rule.destinationAccount === undefined) {
+            out.push(violation(urn, `${where} sets ${ownerField} but not ${accountField}; S3 rejects owner override without the destination account ID. Add ${accountField}.`));
+        } else if (rule.owner === "Destination") {
             out.push(compliant(urn, `${where} hands object ownership to the destination account.`));
+        } else if (ownedAnyway && rule.owner !== UNKNOWN) {
+            out.push(compliant(urn, `${where} replicates into ${dests.map((d) => d.label).join(", ")}, whose BucketOwnerEnforced ownership makes its owner own every replica.`));
         } else if (rule.owner === UNKNOWN || crossAccount === UNKNOWN) {
             out.push(
                 undecided(
@@ -63,10 +83,14 @@ function judgeRule(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationR
                 ),
             );
         } else {
+            const to =
+                typeof rule.destinationAccount === "string"
+                    ? `account ${rule.destinationAccount}`
+                    : `another account (${dests.map((d) => index.accountOf(d.res).label).join(", ")})`;
             out.push(
                 violation(
                     urn,
-                    `${where} replicates to account ${String(rule.destinationAccount)} but leaves replicas owned by the source account (${ownerField} is ${rule.owner === undefined ? "not set" : `"${rule.owner}"`}). Set ${ownerField} to "Destination" and grant s3:ObjectOwnerOverrideToBucketOwner to the replication role and in the destination bucket policy.`,
+                    `${where} replicates to ${to} but leaves replicas owned by the source account (${ownerField} is ${rule.owner === undefined ? "not set" : `"${rule.owner}"`}). Set ${ownerField} to "Destination" with ${accountField}, grant s3:ObjectOwnerOverrideToBucketOwner to the replication role and in the destination bucket policy, or give the destination BucketOwnerEnforced ownership.`,
                 ),
             );
         }
@@ -92,7 +116,7 @@ function judgeRule(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationR
             problems.push(`its replica key is the AWS-managed aws/s3 key, which another account cannot use`);
         } else if (isBareKeyReference(rule.replicaKmsKeyId) && crossAccount === true) {
             problems.push(
-                `its replica key "${rule.replicaKmsKeyId}" is a bare key ID or alias name, which KMS resolves in the source account, not in account ${String(rule.destinationAccount)}; give the key ARN or alias ARN (arn:${index.partition()}:kms:<region>:${String(rule.destinationAccount)}:key/<id>)`,
+                `its replica key "${rule.replicaKmsKeyId}" is a bare key ID or alias name, which KMS resolves in the source account, not in the destination's account; give the key ARN or alias ARN (arn:${index.partition()}:kms:<region>:${typeof rule.destinationAccount === "string" ? rule.destinationAccount : "<destination account>"}:key/<id>)`,
             );
         } else if (isBareKeyReference(rule.replicaKmsKeyId) && crossAccount === UNKNOWN) {
             pending = true;
@@ -131,20 +155,7 @@ export const replicationOwnerAndKms = defineStackPolicy({
         'On each rule to another account: destination.account = "<id>", destination.accessControlTranslation.owner = "Destination". With SSE-KMS: destination.encryptionConfiguration.replicaKmsKeyId = "<key ARN in the destination>", sourceSelectionCriteria.sseKmsEncryptedObjects.status = "Enabled".',
     notApplicableReason: "The stack has no cross-account or KMS replication rule.",
     evaluate(index: StackIndex): Decision[] {
-        const out: Decision[] = [];
-        for (const cfg of replicationConfigs(index).configs) {
-            if (cfg.rules === UNKNOWN) {
-                out.push(undecided(cfg.declaredOn.urn, `The rules of the replication of ${cfg.bucketLabel} (${describe(cfg.declaredOn, cfg.form)}) are unknown until apply.`));
-                continue;
-            }
-            for (const rule of cfg.rules) {
-                // A disabled rule replicates nothing, so its ownership and keys do not matter yet.
-                if (rule.status === "Disabled") {
-                    continue;
-                }
-                out.push(...judgeRule(index, cfg, rule));
-            }
-        }
-        return out;
+        // A disabled rule replicates nothing, so its ownership and keys do not matter yet.
+        return judgeEachRule(index, (cfg, rule) => judgeRule(index, cfg, rule), { enabledOnly: true });
     },
 });

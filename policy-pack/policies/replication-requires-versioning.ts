@@ -4,6 +4,10 @@ import { destinationCandidates, replicationConfigs } from "../lib/replication";
 import { StackIndex } from "../lib/stack-index";
 import { UNKNOWN } from "../lib/values";
 
+// "Both source and destination buckets must have versioning enabled":
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html
+const FAILURE_REASONS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-metrics-events.html#replication-failure-codes";
+
 const FIX = 'Enable versioning with an aws.s3.BucketVersioning (versioningConfiguration: { status: "Enabled" }) and make the replication depend on it.';
 
 export const replicationRequiresVersioning = defineStackPolicy({
@@ -36,7 +40,7 @@ export const replicationRequiresVersioning = defineStackPolicy({
                     out.push(
                         violation(
                             cfg.declaredOn.urn,
-                            `${cfg.bucketLabel} has a replication configuration (${where}) but versioning is not enabled: ${v.detail}. S3 rejects replication on an unversioned bucket. ${FIX}`,
+                            `${cfg.bucketLabel} has a replication configuration (${where}) but versioning is not enabled: ${v.detail}. S3 refuses the replication configuration of an unversioned bucket (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html), so \`pulumi up\` fails. ${FIX}`,
                         ),
                     );
                 }
@@ -58,7 +62,7 @@ export const replicationRequiresVersioning = defineStackPolicy({
                         out.push(
                             violation(
                                 cfg.declaredOn.urn,
-                                `${rule.label} in the replication of ${cfg.bucketLabel} (${where}) replicates to one of ${names} (its ARN is unknown until apply), none of which has versioning enabled. ${FIX.replace("the replication", "the source's replication")}`,
+                                `${rule.label} in the replication of ${cfg.bucketLabel} (${where}) replicates to one of ${names} (its ARN is unknown until apply), none of which has versioning enabled, so every object would fail with DstBucketUnversioned (${FAILURE_REASONS}). ${FIX.replace("the replication", "the source's replication")}`,
                             ),
                         );
                     } else {
@@ -81,7 +85,7 @@ export const replicationRequiresVersioning = defineStackPolicy({
                     out.push(
                         violation(
                             cfg.declaredOn.urn,
-                            `Destination ${dest.label} of ${rule.label} in the replication of ${cfg.bucketLabel} (${where}) does not have versioning enabled: ${v.detail}. ${FIX.replace("the replication", "the source's replication")}`,
+                            `Destination ${dest.label} of ${rule.label} in the replication of ${cfg.bucketLabel} (${where}) does not have versioning enabled: ${v.detail}. S3 accepts the rule and every object fails with DstBucketUnversioned (${FAILURE_REASONS}). ${FIX.replace("the replication", "the source's replication")}`,
                         ),
                     );
                 }

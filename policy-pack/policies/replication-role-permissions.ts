@@ -17,7 +17,7 @@
 // is left to the program's access matrix (iam-simulate) and a live test.
 
 import { bucketNameFromRef } from "../lib/arns";
-import { describe, encryptionOf, KMS_ALGORITHMS } from "../lib/bucket-settings";
+import { describe, encryptionOf, KMS_ALGORITHMS, objectLockOf } from "../lib/bucket-settings";
 import { Listed, listsActionOnAll } from "../lib/grants";
 import { awsManagedDocument } from "../lib/managed-policies";
 import type { DocumentState } from "../lib/policy-document";
@@ -41,6 +41,8 @@ interface Need {
      */
     probes?: string[];
     why: string;
+    /** The replication failure reason the objects fail with without it, where AWS documents one. */
+    failure?: string;
 }
 
 /** Two object ARNs under a prefix that only a grant of every object below it matches both of. */
@@ -91,24 +93,37 @@ function needsOf(index: StackIndex, cfg: ReplicationConfig, rule: ReplicationRul
             : { why };
     const needs: Need[] = [
         { action: "s3:GetReplicationConfiguration", resource: sourceName ? `arn:${partition}:s3:::${sourceName}` : undefined, why: "to read the replication configuration" },
-        { action: "s3:GetObjectVersionForReplication", ...sourceObjects("to read the source objects") } as Need,
-        { action: "s3:ReplicateObject", ...destObjects("to write the replicas") } as Need,
+        { action: "s3:GetObjectVersionForReplication", ...sourceObjects("to read the source objects"), failure: "SrcGetObjectNotPermitted" } as Need,
+        { action: "s3:ReplicateObject", ...destObjects("to write the replicas"), failure: "DstPutObjectNotPermitted" } as Need,
     ];
     if (rule.deleteMarkers === true) {
-        needs.push({ action: "s3:ReplicateDelete", ...destObjects("because the rule replicates delete markers") } as Need);
+        needs.push({ action: "s3:ReplicateDelete", ...destObjects("because the rule replicates delete markers"), failure: "DstDelObjNotPermitted" } as Need);
     } else if (rule.deleteMarkers === UNKNOWN) {
         open.push("whether the rule replicates delete markers");
     }
     if (rule.owner === "Destination") {
-        needs.push({ action: "s3:ObjectOwnerOverrideToBucketOwner", ...destObjects("because the rule hands ownership to the destination") } as Need);
+        needs.push({
+            action: "s3:ObjectOwnerOverrideToBucketOwner",
+            ...destObjects("because the rule hands ownership to the destination"),
+            failure: "DstPutObjectNotPermitted",
+        } as Need);
     } else if (rule.owner === UNKNOWN) {
         open.push("the rule's owner override");
+    }
+    // replication-requirements: "You must grant two new permissions on the source S3 bucket ...
+    // s3:GetObjectRetention and s3:GetObjectLegalHold" when the source has Object Lock.
+    const lock = cfg.bucket ? objectLockOf(cfg.bucket) : undefined;
+    if (lock === true) {
+        needs.push({ action: "s3:GetObjectRetention", ...sourceObjects("because the source bucket has Object Lock"), failure: "SrcGetRetentionNotPermitted" } as Need);
+        needs.push({ action: "s3:GetObjectLegalHold", ...sourceObjects("because the source bucket has Object Lock"), failure: "SrcGetLegalHoldNotPermitted" } as Need);
+    } else if (lock === UNKNOWN) {
+        open.push("whether the source bucket has Object Lock (which requires s3:GetObjectRetention and s3:GetObjectLegalHold)");
     }
     const source = cfg.bucket ? encryptionOf(index, cfg.bucket) : undefined;
     if (typeof rule.replicaKmsKeyId === "string") {
         const key = rule.replicaKmsKeyId;
         const resource = isKeyArn(key) ? key : undefined;
-        needs.push({ action: "kms:Encrypt", resource, why: `to encrypt replicas with the replica key ${key}` });
+        needs.push({ action: "kms:Encrypt", resource, why: `to encrypt replicas with the replica key ${key}`, failure: "DstPutObjectNotPermitted" });
         // Replicas keep the source's Bucket Key setting; a destination bucket in the stack may set its own.
         const dests = destinationCandidates(index, cfg, rule);
         let bucketKeys: Read<boolean> = source?.state === "set" ? source.bucketKeys : source?.state === "unknown" ? UNKNOWN : undefined;
@@ -222,7 +237,7 @@ function trustDecision(role: RoleEntry, ownAccount: string | undefined, where: s
     if (s3 === false) {
         return violation(
             role.res.urn,
-            `${role.label}, the role of ${where}, does not trust s3.amazonaws.com for sts:AssumeRole, so S3 cannot assume it and replicates nothing. Add {"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"} to its trust policy (https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html).`,
+            `${role.label}, the role of ${where}, does not trust s3.amazonaws.com for sts:AssumeRole, so S3 cannot assume it and every object fails with AssumeRoleNotPermitted. Add {"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"} to its trust policy (https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html).`,
         );
     }
     if (s3 === UNKNOWN) {
@@ -284,7 +299,7 @@ export const replicationRolePermissions = defineStackPolicy({
                     }
                 }
                 const label = `${rule.label} of ${where}`;
-                const on = (m: Need) => `${m.action}${m.resource ? ` on ${m.resource}` : ""} ${m.why}`;
+                const on = (m: Need) => `${m.action}${m.resource ? ` on ${m.resource}` : ""} ${m.why}${m.failure ? ` (without it: ${m.failure})` : ""}`;
                 if (denied.length > 0) {
                     out.push(
                         violation(
@@ -297,7 +312,7 @@ export const replicationRolePermissions = defineStackPolicy({
                     out.push(
                         violation(
                             role.res.urn,
-                            `${role.label}, which S3 assumes for ${label}, is granted none of ${list(missing.map((m) => m.action))} by any Allow statement covering what the rule replicates (${missing.map(on).join("; ")}). IAM denies what no policy allows, so S3 would accept the rule and then fail those objects. Add them to the role's policy.`,
+                            `${role.label}, which S3 assumes for ${label}, is granted none of ${list(missing.map((m) => m.action))} by any Allow statement covering what the rule replicates (${missing.map(on).join("; ")}). IAM denies what no policy allows, so S3 would accept the rule and then fail those objects with the failure reason named (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-metrics-events.html#replication-failure-codes). Add them to the role's policy.`,
                         ),
                     );
                 } else if (denied.length === 0 && (pending.length > 0 || open.length > 0)) {

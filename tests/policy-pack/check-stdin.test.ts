@@ -4,8 +4,9 @@
  * checker may start before the first one. Once anything in the process touches
  * `process.stdin`, the pipe is non-blocking and read(2) answers EAGAIN while the
  * writer is between pieces (https://github.com/nodejs/help/issues/2663), which made
- * `fs.readFileSync(0)` throw. The pack reads stdin itself (lib/stdin.ts), without
- * importing the program.
+ * `fs.readFileSync(0)` throw. The pack reads stdin as a stream, through
+ * node:stream/consumers (lib/stdin.ts), which waits for every piece however the
+ * pipe is set up, without importing the program.
  */
 import * as assert from "assert";
 import { spawn } from "child_process";

@@ -10,7 +10,25 @@ import * as os from "os";
 import * as path from "path";
 import { emitJavaScript } from "../../policy-pack/bench";
 import type { ExportResource } from "../../policy-pack/offline";
-import { compliantStack, doc, find, httpsStatement, logBucketStack, logDeliveryStatement, tlsStatement, unknownEverywhere, URN, without } from "./fixtures";
+import {
+    accountProvider,
+    compliantStack,
+    doc,
+    find,
+    httpsStatement,
+    logBucketStack,
+    logDeliveryStatement,
+    nativeStack,
+    NURN,
+    PARTNER_ACCOUNT,
+    providerRef,
+    res,
+    T,
+    tlsStatement,
+    unknownEverywhere,
+    URN,
+    without,
+} from "./fixtures";
 
 const PACK = path.join(__dirname, "..", "..", "policy-pack");
 const load = (m: string) => require(require.resolve(m, { paths: [PACK] }));
@@ -67,10 +85,24 @@ describe("policy pack over CrossGuard's gRPC protocol", function () {
         return ar;
     }
 
-    async function analyzeStack(stack: ExportResource[]) {
+    /** The stack through AnalyzeStack; `withoutProviderResources` leaves the provider resources out of the list, sending each only with its resources. */
+    async function analyzeStack(stack: ExportResource[], withoutProviderResources = false) {
         const req = new pb.AnalyzeStackRequest();
         for (const r of stack) {
+            if (withoutProviderResources && r.type.startsWith("pulumi:providers:")) {
+                continue;
+            }
             const ar = resource(r, pb.AnalyzerResource);
+            // The engine sends each resource's provider with it (its URN, type and inputs).
+            const provider = r.provider ? stack.find((x) => `${x.urn}::${x.id}` === r.provider) : undefined;
+            if (provider) {
+                const pr = new pb.AnalyzerProviderResource();
+                pr.setUrn(provider.urn);
+                pr.setType(provider.type);
+                pr.setName(provider.urn.split("::").pop());
+                pr.setProperties(structpb.Struct.fromJavaScript(provider.inputs ?? {}));
+                ar.setProvider(pr);
+            }
             ar.setDependenciesList(r.dependencies ?? []);
             for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
                 const deps = new pb.AnalyzerPropertyDependencies();
@@ -95,6 +127,7 @@ describe("policy pack over CrossGuard's gRPC protocol", function () {
                 "s3-transfer-https-only",
                 "s3-transfer-no-public-access",
                 "s3-transfer-replication-requires-versioning",
+                "s3-transfer-replication-requirements",
                 "s3-transfer-default-encryption",
                 "s3-transfer-replication-owner-and-kms",
                 "s3-transfer-replication-role-least-privilege",
@@ -136,6 +169,26 @@ describe("policy pack over CrossGuard's gRPC protocol", function () {
         );
         assert.ok(ds.some((d: { policy: string }) => d.policy === "s3-transfer-preview-undecided"));
         assert.ok(ds.every((d: { message: string }) => !/can't run policy/.test(d.message)));
+    });
+
+    it("passes a compliant @pulumi/aws-native program", async () => assert.deepStrictEqual(await analyzeStack(nativeStack()), []));
+
+    it("decides accounts from the providers the engine sends: an account-level block through a provider for another account covers no bucket here", async () => {
+        const stack = nativeStack();
+        const partner = accountProvider("partner", PARTNER_ACCOUNT);
+        delete find(stack, "egress").inputs.publicAccessBlockConfiguration;
+        stack.push(partner, {
+            ...res(T.accountPab, "account", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
+            provider: providerRef(partner),
+        });
+        for (const withoutProviderResources of [false, true]) {
+            const mandatory = (await analyzeStack(stack, withoutProviderResources)).filter((d: { level: number }) => d.level === pb.EnforcementLevel.MANDATORY);
+            assert.deepStrictEqual(
+                mandatory.map((d: { policy: string; urn: string }) => [d.policy, d.urn]),
+                [["s3-transfer-no-public-access", NURN.egress]],
+            );
+            assert.match(mandatory[0].message, /covers nothing here/);
+        }
     });
 
     it("runs resource policies on each resource's inputs", async () => {

@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import { encryptionUploadDenies } from "../../policy-pack/policies/encryption-upload-denies";
 import { ExportResource } from "../../policy-pack/offline";
-import { compliantStack, doc, find, httpsStatement, legacyStack, SOURCE_KEY, tlsStatement, U, URN, v2InlineStack, v6SplitStack, withPolicy } from "./fixtures";
+import { compliantStack, doc, find, httpsStatement, legacyStack, nativeStack, SOURCE_KEY, tlsStatement, U, URN, v2InlineStack, v6SplitStack, withPolicy } from "./fixtures";
 import { forPolicy, only } from "./harness";
 
 const { decide, reported, compliant, violation, undecided } = forPolicy(encryptionUploadDenies);
@@ -127,5 +127,35 @@ describe("s3-transfer-encryption-upload-denies", () => {
     it("undecided while the policy is unknown", () => {
         const stack = withPolicy("egress-policy", U, protectedStack());
         undecided(stack, URN.egressPolicy);
+    });
+});
+
+// S3 can block SSE-C uploads itself: an encryption rule's blockedEncryptionTypes ["SSE-C"]
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-s3-c-encryption-setting-faq.html).
+describe("s3-transfer-encryption-upload-denies: SSE-C blocked by the encryption configuration", () => {
+    const dropDeny = (stack: ExportResource[]) => {
+        const p = find(stack, "egress-policy");
+        const d = JSON.parse(p.inputs.policy);
+        d.Statement = d.Statement.filter((s: { Sid?: string }) => s.Sid !== "DenySseC");
+        p.inputs.policy = JSON.stringify(d);
+        return stack;
+    };
+    it("compliant: a classic encryption rule with blockedEncryptionTypes SSE-C and no policy deny", () => {
+        const stack = dropDeny(compliantStack());
+        find(stack, "egress-encryption").inputs.rules[0].blockedEncryptionTypes = ["SSE-C"];
+        compliant(stack);
+    });
+    it("compliant: the same on an aws-native bucket (blockedEncryptionTypes.encryptionType)", () => {
+        const stack = nativeStack();
+        const egress = find(stack, "egress");
+        egress.inputs.bucketEncryption.serverSideEncryptionConfiguration[0].blockedEncryptionTypes = { encryptionType: ["SSE-C"] };
+        const policy = find(stack, "egress-policy").inputs.policyDocument;
+        policy.Statement = policy.Statement.filter((s: { Sid?: string }) => s.Sid !== "DenySseC");
+        compliant(stack);
+    });
+    it("violation: neither the rule (blockedEncryptionTypes NONE) nor the policy refuses SSE-C", () => {
+        const stack = dropDeny(compliantStack());
+        find(stack, "egress-encryption").inputs.rules[0].blockedEncryptionTypes = ["NONE"];
+        violation(stack, URN.egressPolicy, "neither its policy nor its encryption configuration refuses SSE-C");
     });
 });

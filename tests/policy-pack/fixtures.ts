@@ -205,6 +205,18 @@ export function accessLogging(name: string, logical: string, targetBucket: strin
     );
 }
 
+/** The V2 rule both providers write the same way: everything to the partner's ingress in its account, ownership handed over. */
+export function partnerRule(): Record<string, unknown> {
+    return {
+        id: "to-partner",
+        priority: 1,
+        status: "Enabled",
+        filter: { prefix: "" },
+        deleteMarkerReplication: { status: "Disabled" },
+        destination: { bucket: "arn:aws:s3:::partner-ingress", account: PARTNER_ACCOUNT, accessControlTranslation: { owner: "Destination" } },
+    };
+}
+
 /** A publisher side: egress bucket replicating to the partner's ingress bucket in another account, and an ingress bucket. */
 export function compliantStack(): ExportResource[] {
     const egress = [...bucketWithSettings("pub-egress", "egress"), accessLogging("pub-egress", "egress", CENTRAL_LOG_BUCKET)];
@@ -230,20 +242,7 @@ export function compliantStack(): ExportResource[] {
             {
                 bucket: "pub-egress",
                 role: `arn:aws:iam::${ACCOUNT}:role/pub-replication`,
-                rules: [
-                    {
-                        id: "to-partner",
-                        priority: 1,
-                        status: "Enabled",
-                        filter: { prefix: "" },
-                        deleteMarkerReplication: { status: "Disabled" },
-                        destination: {
-                            bucket: "arn:aws:s3:::partner-ingress",
-                            account: PARTNER_ACCOUNT,
-                            accessControlTranslation: { owner: "Destination" },
-                        },
-                    },
-                ],
+                rules: [partnerRule()],
             },
             { dependencies: [bucketUrn, versioningUrn, roleUrn], propertyDependencies: { bucket: [bucketUrn], role: [roleUrn], rules: [] } },
         ),
@@ -503,4 +502,153 @@ export function inGovCloud(stack: ExportResource[]): ExportResource[] {
         gov.unshift(res(T.provider, "default_7_48_0", { region: "us-gov-west-1" }, { id: "prov-1" }));
     }
     return gov;
+}
+
+// ---------------------------------------------------------------------------
+// @pulumi/aws-native programs (property names: tests/policy-pack/aws-native-schema.json,
+// recorded from @pulumi/aws-native's typings), written as its registry examples
+// write them: the settings on the bucket, policy documents as objects.
+
+export const N = {
+    provider: "pulumi:providers:aws-native",
+    bucket: "aws-native:s3:Bucket",
+    policy: "aws-native:s3:BucketPolicy",
+    accessPoint: "aws-native:s3:AccessPoint",
+    mrap: "aws-native:s3:MultiRegionAccessPoint",
+    mrapPolicy: "aws-native:s3:MultiRegionAccessPointPolicy",
+    role: "aws-native:iam:Role",
+    rolePolicy: "aws-native:iam:RolePolicy",
+    managedPolicy: "aws-native:iam:ManagedPolicy",
+} as const;
+
+/** The URNs of `nativeStack()`'s resources. */
+export const NURN = {
+    egress: urn(N.bucket, "egress"),
+    egressPolicy: urn(N.policy, "egress-policy"),
+    ingress: urn(N.bucket, "ingress"),
+    replicationRole: urn(N.role, "replication-role"),
+} as const;
+
+const ALL_BLOCKED = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+
+/** An aws-native bucket with every setting the pack asks for declared on itself, and its BucketPolicy. */
+export function nativeBucket(name: string, logical: string, extra: Record<string, unknown> = {}): ExportResource[] {
+    const bucketUrn = urn(N.bucket, logical);
+    return [
+        res(
+            N.bucket,
+            logical,
+            {
+                bucketName: name,
+                versioningConfiguration: { status: "Enabled" },
+                bucketEncryption: { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }] },
+                publicAccessBlockConfiguration: { ...ALL_BLOCKED },
+                ownershipControls: { rules: [{ objectOwnership: "BucketOwnerEnforced" }] },
+                loggingConfiguration: { destinationBucketName: CENTRAL_LOG_BUCKET, logFilePrefix: `${name}/` },
+                ...extra,
+            },
+            { id: name },
+        ),
+        res(
+            N.policy,
+            `${logical}-policy`,
+            { bucket: name, policyDocument: { Version: "2012-10-17", Statement: [httpsStatement(name), tlsStatement(name), sseCDenyStatement(name)] } },
+            { dependencies: [bucketUrn], propertyDependencies: { bucket: [bucketUrn], policyDocument: [] } },
+        ),
+    ];
+}
+
+/** The replication configuration of the native egress bucket: one filtered rule to the partner's ingress, ownership handed over. */
+export function nativeReplication(rule: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+        role: `arn:aws:iam::${ACCOUNT}:role/pub-replication`,
+        rules: [{ ...partnerRule(), ...rule }],
+    };
+}
+
+/** The compliant publisher side written with @pulumi/aws-native only. */
+export function nativeStack(): ExportResource[] {
+    const roleUrn = urn(N.role, "replication-role");
+    const egress = nativeBucket("pub-egress", "egress", { replicationConfiguration: nativeReplication() });
+    egress[0].propertyDependencies = { replicationConfiguration: [roleUrn] };
+    egress[0].dependencies = [roleUrn];
+    return [
+        { urn: "urn:pulumi:preprod::s3-partner-transfer::pulumi:pulumi:Stack::s3-partner-transfer-preprod", type: T.stack, custom: false },
+        res(N.provider, "default_1_79_0", { region: "eu-west-1" }, { id: "prov-n" }),
+        res(N.role, "replication-role", {
+            roleName: "pub-replication",
+            assumeRolePolicyDocument: REPLICATION_TRUST,
+            policies: [{ policyName: "replicate", policyDocument: JSON.parse(replicationPermissions("pub-egress", "partner-ingress")) }],
+        }),
+        ...egress,
+        ...nativeBucket("pub-ingress", "ingress"),
+    ];
+}
+
+/** A provider resource of either package; resources name it by `providerRef`. */
+export function provider(type: string, logical: string, inputs: Record<string, unknown>): ExportResource {
+    return res(type, logical, inputs, { id: `${logical}-id` });
+}
+
+/** How a resource names its provider in an export: the provider's URN and ID. */
+export function providerRef(p: ExportResource): string {
+    return `${p.urn}::${p.id}`;
+}
+
+/** A classic provider that deploys into `account` by assuming a role there, as aws-ts-organizations does. */
+export function accountProvider(logical: string, account: string, type: string = T.provider): ExportResource {
+    const roleArn = `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`;
+    const assume = type === T.provider ? { assumeRoles: JSON.stringify([{ roleArn }]) } : { assumeRole: JSON.stringify({ roleArn }) };
+    return provider(type, logical, { region: "eu-west-1", ...assume });
+}
+
+/** A policy document as aws-native programs write it: an object. */
+export function nativeDocument(...statements: Record<string, unknown>[]): Record<string, unknown> {
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/** An aws-native access point on the native egress bucket. */
+export function nativeAccessPoint(inputs: Record<string, unknown> = {}): ExportResource {
+    return res(N.accessPoint, "partner-ap", { bucket: "pub-egress", name: "partner", ...inputs }, { dependencies: [NURN.egress], propertyDependencies: { bucket: [NURN.egress] } });
+}
+
+/** An aws-native Multi-Region Access Point over the native egress bucket, and its policy when given. */
+export function nativeMultiRegionAccessPoint(inputs: Record<string, unknown> = {}, policy?: unknown): ExportResource[] {
+    const mrap = res(N.mrap, "global", { name: "pub-global", regions: [{ bucket: "pub-egress" }], ...inputs });
+    return policy === undefined ? [mrap] : [mrap, res(N.mrapPolicy, "global-policy", { mrapName: "pub-global", policy })];
+}
+
+/** Every shape of native resource the tests write, for the check against the package's typings. */
+export function nativeVariants(): ExportResource[] {
+    const statement = { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${PARTNER_ACCOUNT}:root` }, Action: "s3:GetObject", Resource: "*" };
+    return [
+        ...nativeBucket("locked", "locked", {
+            objectLockEnabled: true,
+            objectLockConfiguration: { objectLockEnabled: "Enabled" },
+            accessControl: "Private",
+            websiteConfiguration: { indexDocument: "index.html" },
+            bucketEncryption: {
+                serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: SOURCE_KEY }, bucketKeyEnabled: true }],
+            },
+            replicationConfiguration: nativeReplication({
+                filter: { and: { prefix: "out/", tagFilters: [{ key: "share", value: "yes" }] } },
+                sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+                destination: {
+                    bucket: "arn:aws:s3:::partner-ingress",
+                    account: PARTNER_ACCOUNT,
+                    accessControlTranslation: { owner: "Destination" },
+                    encryptionConfiguration: { replicaKmsKeyId: REPLICA_KEY },
+                    replicationTime: { status: "Enabled", time: { minutes: 15 } },
+                    metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
+                },
+            }),
+        }),
+        ...nativeBucket("tagged", "tagged", { replicationConfiguration: nativeReplication({ filter: { tagFilter: { key: "share", value: "yes" } } }) }),
+        nativeAccessPoint({ vpcConfiguration: { vpcId: "vpc-0abc" }, publicAccessBlockConfiguration: ALL_BLOCKED, policy: { Version: "2012-10-17", Statement: [statement] } }),
+        ...nativeMultiRegionAccessPoint({ publicAccessBlockConfiguration: ALL_BLOCKED }, { Version: "2012-10-17", Statement: [statement] }),
+        res(N.rolePolicy, "extra", { roleName: "pub-replication", policyName: "extra", policyDocument: { Version: "2012-10-17", Statement: [statement] } }),
+        res(N.managedPolicy, "managed", { managedPolicyName: "managed", roles: ["pub-replication"], policyDocument: { Version: "2012-10-17", Statement: [statement] } }),
+        res(N.role, "managed-role", { roleName: "managed-role", assumeRolePolicyDocument: REPLICATION_TRUST, managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }),
+        provider(N.provider, "by-profile", { region: "eu-west-1", profile: "partner", allowedAccountIds: JSON.stringify([PARTNER_ACCOUNT]) }),
+    ];
 }

@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { oncePer } from "../../policy-pack/lib/once";
 import { coversEveryAddress } from "../../policy-pack/lib/conditions";
-import { coversAllObjects, coversBucket, documentSize, globMatch, pinsPrincipal, readDocument, Statement } from "../../policy-pack/lib/policy-document";
+import { pinsCaller } from "../../policy-pack/lib/conditions";
+import { coversAllObjects, coversBucket, documentSize, globMatch, readDocument, Statement } from "../../policy-pack/lib/policy-document";
 import { stackIndexFor } from "../../policy-pack/lib/stack-index";
 import {
     bucketNameFromRef,
@@ -123,11 +124,11 @@ describe("policy-pack lib: policy documents", () => {
 
     it("recognises conditions that pin a wildcard principal", () => {
         const conds = (c: unknown) => first({ Statement: { ...statement, Condition: c } }).conditions;
-        assert.strictEqual(pinsPrincipal(conds({ StringEquals: { "aws:PrincipalOrgID": "o-abc" } })), true);
-        assert.strictEqual(pinsPrincipal(conds({ StringEquals: { "AWS:SourceVpce": ["vpce-1"] } })), true);
-        assert.strictEqual(pinsPrincipal(conds({ StringNotEquals: { "aws:PrincipalAccount": "1" } })), false);
-        assert.strictEqual(pinsPrincipal(conds({ StringLike: { "aws:PrincipalAccount": "*" } })), false);
-        assert.strictEqual(pinsPrincipal(conds({ StringEquals: { "aws:PrincipalAccount": U } })), UNKNOWN);
+        assert.strictEqual(pinsCaller(conds({ StringEquals: { "aws:PrincipalOrgID": "o-abc" } })), true);
+        assert.strictEqual(pinsCaller(conds({ StringEquals: { "AWS:SourceVpce": ["vpce-1"] } })), true);
+        assert.strictEqual(pinsCaller(conds({ StringNotEquals: { "aws:PrincipalAccount": "1" } })), false);
+        assert.strictEqual(pinsCaller(conds({ StringLike: { "aws:PrincipalAccount": "*" } })), false);
+        assert.strictEqual(pinsCaller(conds({ StringEquals: { "aws:PrincipalAccount": U } })), UNKNOWN);
     });
 
     it("measures documents as AWS does and bounds unknown strings", () => {
@@ -165,6 +166,7 @@ describe("policy-pack lib: stack index", () => {
             acl: [],
             replication: ["egress-replication"],
             logging: ["egress-logging"],
+            requestPayment: [],
         });
     });
 

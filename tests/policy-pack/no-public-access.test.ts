@@ -50,15 +50,19 @@ describe("s3-transfer-no-public-access", () => {
     // S3's "meaning of public" accepts only keys that fix the caller; aws:ResourceOrgID
     // and aws:ResourceAccount name the bucket's own organization and account, which
     // every request to it carries (access-control-block-public-access.html#access-control-block-public-access-policy-status).
+    // The S3 User Guide's list no longer names s3:x-amz-server-side-encryption-aws-kms-key-id
+    // (only the older API reference text did): a key the caller chooses for its upload
+    // fixes no caller, so a grant narrowed by it alone is public (round 3 reversed the
+    // earlier verdict that it pinned).
     describe("pinning keys, in every form", () => {
         for (const [form, build] of COMPLIANT_FORMS) {
-            it(`${form}: a wildcard grant pinned by a fixed KMS key ID is not public`, () => {
+            it(`${form}: a wildcard grant narrowed only by a fixed KMS key ID is public (a request parameter, not the caller)`, () => {
                 const stack = build();
-                addEgressStatements(stack, {
+                const on = addEgressStatements(stack, {
                     ...OPEN,
                     Condition: { StringEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:eu-west-1:111111111111:key/k" } },
                 });
-                compliant(stack);
+                violation(stack, on, "open to every principal");
             });
             for (const key of ["aws:ResourceOrgID", "aws:ResourceAccount"]) {
                 it(`${form}: a wildcard grant narrowed only by ${key} is public`, () => {

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { ReportViolation, ResourceValidationArgs, StackValidationArgs, TransferPolicy } from "../../policy-pack/lib/policy-kit";
+import { TYPES } from "../../policy-pack/lib/types";
 import { policies } from "../../policy-pack/policies";
 import { MANDATORY_POLICIES, previewUndecided } from "../../policy-pack/policies/preview-undecided";
 import { evaluateResources, toPolicyResources } from "../../policy-pack/offline";
@@ -26,6 +27,7 @@ describe("policy pack", () => {
                 ["s3-transfer-https-only", "mandatory"],
                 ["s3-transfer-no-public-access", "mandatory"],
                 ["s3-transfer-replication-requires-versioning", "mandatory"],
+                ["s3-transfer-replication-requirements", "mandatory"],
                 ["s3-transfer-default-encryption", "mandatory"],
                 ["s3-transfer-replication-owner-and-kms", "mandatory"],
                 ["s3-transfer-replication-role-least-privilege", "mandatory"],
@@ -222,5 +224,22 @@ describe("policy pack", () => {
                 ["s3-transfer-no-public-access"],
             );
         });
+    });
+});
+
+describe("policy pack README", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "..", "..", "policy-pack", "README.md"), "utf8");
+
+    it('says exactly which resource types of which provider it reads ("Resource types it reads" lists every token of lib/types.ts, and no other)', () => {
+        const section = readme.slice(readme.indexOf("### Resource types it reads"), readme.indexOf("## Running it"));
+        const listed = [...section.matchAll(/`((?:aws|aws-native|pulumi):[^`\s]+)`/g)].map((m) => m[1]);
+        const tokens = Object.values(TYPES).flat();
+        assert.deepStrictEqual([...new Set(listed)].sort(), [...new Set(tokens)].sort());
+    });
+
+    it("has a row for every policy in its table of policies, and its version is package.json's", () => {
+        for (const p of policies) assert.ok(readme.includes(`| \`${p.name}\` | ${p.enforcementLevel} |`), `${p.name} has no row`);
+        const version = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policy-pack", "package.json"), "utf8")) as { version: string }).version;
+        assert.ok(readme.includes(`Version **${version}**`));
     });
 });
