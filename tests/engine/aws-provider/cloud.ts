@@ -81,7 +81,12 @@ export class StandInCloud {
             .readdirSync(this.dir)
             .flatMap((scope) => fs.readdirSync(path.join(this.dir, scope)).map((t) => path.join(this.dir, scope, t)))
             .filter((dir) => type === undefined || decodeURIComponent(path.basename(dir)) === type)
-            .flatMap((dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as CloudRecord));
+            .flatMap((dir) =>
+                fs
+                    .readdirSync(dir)
+                    .filter((f) => f.endsWith(".json"))
+                    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as CloudRecord),
+            );
     }
 
     /** A change made outside Pulumi (the console, another tool): only the live resource changes. */

@@ -119,7 +119,9 @@ export class StandInAwsProvider implements provider.Provider {
 
     private known(type: string): void {
         if (!(type in REPLACE_ON)) {
-            throw new Error(`the stand-in aws provider does not implement resource type ${type}; add it to tests/engine/aws-provider/provider.ts (and its outputs to tools/plan/mocks.ts)`);
+            throw new Error(
+                `the stand-in aws provider does not implement resource type ${type}; add it to tests/engine/aws-provider/provider.ts (and its outputs to tools/plan/mocks.ts)`,
+            );
         }
     }
 
