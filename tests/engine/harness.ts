@@ -59,23 +59,26 @@ export class EngineWorkspace {
     readonly project: string;
     private readonly home: string;
 
-    private constructor(readonly root: string) {
+    private constructor(
+        readonly root: string,
+        projectSource: string,
+    ) {
         this.projectDir = path.join(root, "project");
         this.backendDir = path.join(root, "backend");
         this.home = path.join(root, "pulumi-home");
         this.cloud = new StandInCloud(path.join(root, "cloud"));
         for (const dir of [this.backendDir, this.home, this.cloud.dir]) fs.mkdirSync(dir, { recursive: true });
-        fs.cpSync(PROJECT_ROOT, this.projectDir, {
+        fs.cpSync(projectSource, this.projectDir, {
             recursive: true,
-            filter: (source) => !(path.dirname(source) === PROJECT_ROOT && NOT_COPIED.has(path.basename(source))),
+            filter: (source) => !(path.dirname(source) === projectSource && NOT_COPIED.has(path.basename(source))),
         });
         for (const linked of ["node_modules", "policy-pack"]) fs.symlinkSync(path.join(PROJECT_ROOT, linked), path.join(this.projectDir, linked));
         this.project = (YAML.parse(fs.readFileSync(path.join(this.projectDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
     }
 
-    /** A new workspace, logged in to its own empty file backend. */
-    static async create(): Promise<EngineWorkspace> {
-        const workspace = new EngineWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), "engine-")));
+    /** A new workspace, logged in to its own empty file backend; the project is this repository's unless another directory is given. */
+    static async create(projectSource = PROJECT_ROOT): Promise<EngineWorkspace> {
+        const workspace = new EngineWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), "engine-")), projectSource);
         await workspace.pulumiOk(["login", `file://${workspace.backendDir}`]);
         return workspace;
     }
