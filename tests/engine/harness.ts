@@ -15,26 +15,13 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { PROJECT_ROOT } from "../../tools/root";
+import { pulumiOnPath } from "../../tools/test";
 import { CLOUD_DIR_VARIABLE, StandInCloud } from "./aws-provider/cloud";
 
 export const STAND_IN_PLUGIN_DIR = path.join(__dirname, "aws-provider", "bin");
 export const PASSPHRASE = "engine-tests-only";
 /** What `pulumi.getOrganization()` is in a self-managed (file, S3) backend. */
 export const DIY_ORGANIZATION = "organization";
-
-/** The `pulumi` executable on PATH, or undefined: the tier is skipped without one. */
-export function pulumiOnPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
-    for (const dir of (env.PATH ?? "").split(path.delimiter)) {
-        const candidate = path.join(dir, "pulumi");
-        try {
-            fs.accessSync(candidate, fs.constants.X_OK);
-            if (fs.statSync(candidate).isFile()) return candidate;
-        } catch {
-            // not here
-        }
-    }
-    return undefined;
-}
 
 /** Skips the calling suite when no CLI is on PATH (tools/test.ts says so in its summary). */
 export function requireEngine(suite: Mocha.Context): void {

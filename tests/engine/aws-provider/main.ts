@@ -46,8 +46,8 @@ export function serve(args: string[]): Promise<void> {
     const standIn = new StandInAwsProvider(StandInCloud.fromEnvironment(), process.env.STANDIN_AWS_ACCOUNT_ID || undefined);
     const addService = grpc.Server.prototype.addService;
     grpc.Server.prototype.addService = function (service, implementation) {
-        const sdkConfigure = implementation.configure as (call: { request: ConfigureRequest }, callback: (err: unknown, value?: unknown) => void) => void;
-        implementation.configure = (call: { request: ConfigureRequest }, callback: (err: unknown, value?: unknown) => void) => {
+        const sdkConfigure = implementation.configure as import("@grpc/grpc-js").handleUnaryCall<ConfigureRequest, unknown>;
+        const configure: import("@grpc/grpc-js").handleUnaryCall<ConfigureRequest, unknown> = (call, callback) => {
             try {
                 standIn.configure(providerConfigOf(call.request));
             } catch (err) {
@@ -56,6 +56,7 @@ export function serve(args: string[]): Promise<void> {
             }
             sdkConfigure.call(implementation, call, callback);
         };
+        implementation.configure = configure as import("@grpc/grpc-js").UntypedHandleCall;
         return addService.call(this, service, implementation);
     };
     return provider.main(standIn, args);
