@@ -133,13 +133,14 @@ function printPart(part: PartResult): void {
 /** The closing summary: one line per part, then the grand total as the last line. */
 export function summary(parts: PartResult[], notes: string[], totalSeconds: number): string[] {
     const lines = ["", "npm test summary:"];
+    const width = Math.max(...parts.map((p) => p.name.length));
     for (const part of parts) {
         const counted = part.counts
             ? `${part.counts.passed} passed, ${part.counts.failed} failed, ${part.counts.skipped} skipped`
             : part.status === 0
               ? "no type errors"
               : "type errors";
-        lines.push(`  ${part.name.padEnd(12)} ${(part.status === 0 ? "ok" : "FAILED").padEnd(6)} ${counted} in ${part.seconds.toFixed(1)} s`);
+        lines.push(`  ${part.name.padEnd(width)} ${(part.status === 0 ? "ok" : "FAILED").padEnd(6)} ${counted} in ${part.seconds.toFixed(1)} s`);
     }
     for (const note of notes) lines.push(`  ${note}`);
     const total = parts.reduce(
