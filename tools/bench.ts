@@ -147,7 +147,7 @@ async function writeExport(file: string, count: number): Promise<void> {
 
 async function bench(skipTests: boolean): Promise<number> {
     const started = process.hrtime.bigint();
-    const steps = skipTests ? 9 : 10;
+    const steps = skipTests ? 8 : 9;
     let step = 0;
     const progress = (what: string) => console.log(`bench [${++step}/${steps}] ${what} (at ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)`);
     const figures: Figure[] = [];
