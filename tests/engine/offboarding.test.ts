@@ -9,7 +9,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { COUNTERPARTS_KEY } from "../../infra/config/keys";
+import { COUNTERPARTS_KEY, configKey } from "../../infra/config/keys";
 import { PROJECT_ROOT } from "../../tools/root";
 import { EngineWorkspace, ExportedResource, requireEngine } from "./harness";
 
@@ -86,6 +86,34 @@ describe("engine: offboarding a counterpart (docs/deploy.md)", function () {
         assert.strictEqual((await dataBuckets(homeCounterpart)).length, 2);
     });
 
+    it("credentials of another account: the provider pinned to s3-transfer:accountId fails before anything changes (docs/deploy.md)", async () => {
+        const before = JSON.stringify((await ws.exportStack(STACK)).deployment.resources);
+        const run = await ws.pulumi(["up", "--yes", "--skip-preview", "--refresh", "--stack", ws.qualified(STACK)], { env: { STANDIN_AWS_ACCOUNT_ID: "999999999999" } });
+        assert.notStrictEqual(run.status, 0, run.output);
+        assert.match(run.output, /AWS account ID not allowed: 999999999999/);
+        assert.strictEqual(JSON.stringify((await ws.exportStack(STACK)).deployment.resources), before);
+    });
+
+    it("a new bucket name replaces a protected bucket, so the engine refuses the up and AWS keeps the buckets (docs/deploy.md, Renames and moves)", async () => {
+        const before = fs.readFileSync(ws.stackFile(STACK), "utf8");
+        const buckets = await dataBuckets(homeCounterpart);
+        await ws.config(STACK, ["set", configKey("bucketPrefix"), "renamed-prefix"]);
+        const run = await ws.up(STACK);
+        fs.writeFileSync(ws.stackFile(STACK), before);
+        assert.notStrictEqual(run.status, 0, run.output);
+        assert.match(run.output, /protect/i);
+        assert.deepStrictEqual(
+            (await dataBuckets(homeCounterpart)).map((b) => b.id),
+            buckets.map((b) => b.id),
+        );
+        for (const b of buckets) assert.ok(ws.cloud.get(b.type, String(b.id), "ignored for S3"), `${b.id} is still in AWS`);
+        assert.deepStrictEqual(
+            ws.cloud.list("aws:s3/bucket:Bucket").filter((r) => r.id.startsWith("renamed-prefix")),
+            [],
+            "and no bucket of the new name was created first",
+        );
+    });
+
     it("offboarding: replication to them stops, the buckets keep every protection", async () => {
         for (const name of [homeCounterpart, secondaryCounterpart]) await setState(name, "offboarding");
         await up();
@@ -123,5 +151,33 @@ describe("engine: offboarding a counterpart (docs/deploy.md)", function () {
             assert.deepStrictEqual(await linkResources(name), []);
             for (const b of buckets) assert.ok(ws.cloud.get(b.type, String(b.id), "ignored for S3"), `${b.id} is still in AWS`);
         });
+    }
+
+    it("`pulumi import` of a retained bucket reads it from the stand-in as it is in AWS", async () => {
+        const retained = ws.cloud.list("aws:s3/bucket:Bucket").find((r) => r.id.includes(`-${homeCounterpart}-`));
+        assert.ok(retained, "the removed counterpart's buckets are still in AWS");
+        const run = await ws.pulumi([
+            "import",
+            "aws:s3/bucket:Bucket",
+            "reimported",
+            retained.id,
+            "--stack",
+            ws.qualified(STACK),
+            "--yes",
+            "--protect=false",
+            "--generate-code=false",
+            "--provider",
+            await providerReference(retained.region),
+        ]);
+        assert.strictEqual(run.status, 0, run.output);
+        const imported = ((await ws.exportStack(STACK)).deployment.resources ?? []).find((r) => r.urn.endsWith("::reimported"));
+        assert.deepStrictEqual([imported?.id, imported?.outputs?.arn], [retained.id, retained.outputs.arn]);
+    });
+
+    /** `name=urn` of the stack's aws provider for a region, as `pulumi import --provider` takes it. */
+    async function providerReference(region: string): Promise<string> {
+        const provider = ((await ws.exportStack(STACK)).deployment.resources ?? []).find((r) => r.type === "pulumi:providers:aws" && r.inputs?.region === region);
+        assert.ok(provider, `a provider for ${region}`);
+        return `${provider.urn.split("::").pop()}=${provider.urn}`;
     }
 });
