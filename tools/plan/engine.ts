@@ -81,7 +81,16 @@ export async function runPlan(request: PlanRequest): Promise<Plan> {
     pulumi.runtime.setAllConfig(request.config);
 
     const resources: PlannedResource[] = [];
-    const monitor = runtime.getMonitor() as unknown as Record<"registerResource" | "readResource", MonitorMethod>;
+    const monitor = runtime.getMonitor() as unknown as Record<"registerResource" | "readResource", MonitorMethod> & { newUrn(parent: string, type: string, name: string): string };
+    // URNs as the engine forms them: a child's type is qualified by its parent's whole qualified
+    // type, and not by the root stack's (pulumi/pulumi sdk/go/common/resource/urn/urn.go, New, fed
+    // parent.QualifiedType() by pkg/resource/deploy/source_eval.go). The mock monitor qualifies by
+    // the parent's last type only, root stack included, which no deployed stack ever records.
+    monitor.newUrn = (parent, type, name) => {
+        const parentType = parent ? parent.split("::")[2] : "";
+        const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+        return `urn:pulumi:${request.stack}::${request.project}::${qualified}::${name}`;
+    };
     const record = (external: boolean) => (req: RegisterRequest, urn: string) => {
         const propertyDependencies: Record<string, string[]> = {};
         req.getPropertydependenciesMap?.().forEach((value, key) => {
@@ -118,6 +127,17 @@ export async function runPlan(request: PlanRequest): Promise<Plan> {
                 callback(err, response);
             });
     }
+
+    // A component's registerOutputs is its recorded outputs, as in the engine's state.
+    const monitorOutputs = monitor as unknown as Record<"registerResourceOutputs", (req: { getUrn(): string; getOutputs(): unknown }, callback: Callback) => unknown>;
+    const registerResourceOutputs = monitorOutputs.registerResourceOutputs.bind(monitor);
+    monitorOutputs.registerResourceOutputs = (req, callback) =>
+        registerResourceOutputs(req, (err, response) => {
+            const resource = err ? undefined : resources.find((r) => r.urn === req.getUrn());
+            const struct = req.getOutputs() as Parameters<typeof pulumi.runtime.deserializeProperties>[0] | undefined;
+            if (resource && !resource.custom && struct) resource.outputs = pulumi.runtime.deserializeProperties(struct);
+            callback(err, response);
+        });
 
     // Pulumi captures a stack trace for every resource and promise (source positions for the
     // engine); under ts-node each capture goes through source-map-support, which was most of a

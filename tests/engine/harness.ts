@@ -1,0 +1,187 @@
+/**
+ * The engine tier's harness: the real `pulumi` CLI (the one on PATH, as a user has it) runs
+ * this project against the stand-in aws provider (aws-provider/), each workspace with a fresh
+ * local backend (`pulumi login file://<temp>`), the passphrase secrets provider, and a
+ * stand-in cloud of its own. Nothing is written into the repository: the engine works on a
+ * temporary copy of the project (`pulumi stack init` writes an encryption salt into the stack
+ * file), with node_modules and the policy pack linked.
+ *
+ * General on purpose: any stack file of the project, any example config (stacks/examples/),
+ * or any config a test writes, under any stack name.
+ */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
+import { PROJECT_ROOT } from "../../tools/root";
+import { pulumiOnPath } from "../../tools/test";
+import { CLOUD_DIR_VARIABLE, StandInCloud } from "./aws-provider/cloud";
+
+export const STAND_IN_PLUGIN_DIR = path.join(__dirname, "aws-provider", "bin");
+export const PASSPHRASE = "engine-tests-only";
+/** What `pulumi.getOrganization()` is in a self-managed (file, S3) backend. */
+export const DIY_ORGANIZATION = "organization";
+
+/** Skips the calling suite when no CLI is on PATH (tools/test.ts says so in its summary). */
+export function requireEngine(suite: Mocha.Context): void {
+    if (!pulumiOnPath()) suite.skip();
+}
+
+export interface Run {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+    /** stdout and stderr, for messages that may come on either. */
+    output: string;
+}
+
+/** What the project copy leaves out: dependencies and builds are linked or not needed, state is never copied. */
+const NOT_COPIED = new Set(["node_modules", ".git", "bin", "plans", "scratch", "policy-pack", "engine"]);
+
+export class EngineWorkspace {
+    readonly projectDir: string;
+    readonly backendDir: string;
+    readonly cloud: StandInCloud;
+    readonly project: string;
+    private readonly home: string;
+
+    private constructor(
+        readonly root: string,
+        projectSource: string,
+    ) {
+        this.projectDir = path.join(root, "project");
+        this.backendDir = path.join(root, "backend");
+        this.home = path.join(root, "pulumi-home");
+        this.cloud = new StandInCloud(path.join(root, "cloud"));
+        for (const dir of [this.backendDir, this.home, this.cloud.dir]) fs.mkdirSync(dir, { recursive: true });
+        fs.cpSync(projectSource, this.projectDir, {
+            recursive: true,
+            filter: (source) => !(path.dirname(source) === projectSource && NOT_COPIED.has(path.basename(source))),
+        });
+        for (const linked of ["node_modules", "policy-pack"]) fs.symlinkSync(path.join(PROJECT_ROOT, linked), path.join(this.projectDir, linked));
+        this.project = (YAML.parse(fs.readFileSync(path.join(this.projectDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+    }
+
+    /** A new workspace, logged in to its own empty file backend; the project is this repository's unless another directory is given. */
+    static async create(projectSource = PROJECT_ROOT): Promise<EngineWorkspace> {
+        const workspace = new EngineWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), "engine-")), projectSource);
+        await workspace.pulumiOk(["login", `file://${workspace.backendDir}`]);
+        return workspace;
+    }
+
+    /** The environment every command runs with: the stand-in first on PATH, nothing of the user's Pulumi state. */
+    get env(): NodeJS.ProcessEnv {
+        const env: NodeJS.ProcessEnv = {
+            ...process.env,
+            PATH: [STAND_IN_PLUGIN_DIR, process.env.PATH].join(path.delimiter),
+            PULUMI_HOME: this.home,
+            PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            // Types are checked by `npm run typecheck`; the language host only transpiles
+            // (https://www.pulumi.com/docs/iac/languages-sdks/javascript/#typescript).
+            PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+            [CLOUD_DIR_VARIABLE]: this.cloud.dir,
+        };
+        for (const inherited of ["PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE_FILE", "STANDIN_AWS_ACCOUNT_ID"]) delete env[inherited];
+        return env;
+    }
+
+    /** Runs the CLI in the project copy. */
+    pulumi(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Run> {
+        return new Promise((resolve, reject) => {
+            const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.projectDir, env: { ...this.env, ...options.env } });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+            child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+            child.on("error", reject);
+            child.on("close", (status) => resolve({ status, stdout, stderr, output: `${stdout}\n${stderr}` }));
+            child.stdin.end(options.input ?? "");
+        });
+    }
+
+    /** Runs the CLI and fails with its output unless it exits 0. */
+    async pulumiOk(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Run> {
+        const run = await this.pulumi(args, options);
+        if (run.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${run.status}:\n${run.output}`);
+        return run;
+    }
+
+    /** The stack's full name in this backend: `organization/<project>/<stack>`. */
+    qualified(stack: string): string {
+        return `${DIY_ORGANIZATION}/${this.project}/${stack}`;
+    }
+
+    stackFile(stack: string): string {
+        return path.join(this.projectDir, `Pulumi.${stack}.yaml`);
+    }
+
+    /** Gives the stack a config: a file of the repository (a root stack file, an example) or a config object. */
+    useConfig(stack: string, config: string | Record<string, unknown>): void {
+        const text = typeof config === "string" ? fs.readFileSync(path.resolve(PROJECT_ROOT, config), "utf8") : YAML.stringify({ config });
+        fs.writeFileSync(this.stackFile(stack), text);
+    }
+
+    /** The stack file as the engine left it (`stack init` adds encryptionsalt, `config set` its keys). */
+    readStackFile(stack: string): { config?: Record<string, unknown>; encryptionsalt?: string } {
+        return YAML.parse(fs.readFileSync(this.stackFile(stack), "utf8"));
+    }
+
+    /** `pulumi stack init` with the passphrase secrets provider, keeping the stack's config file. */
+    async initStack(stack: string): Promise<void> {
+        await this.pulumiOk(["stack", "init", this.qualified(stack), "--secrets-provider", "passphrase", "--no-select"]);
+    }
+
+    async up(stack: string, extra: string[] = []): Promise<Run> {
+        return this.pulumi(["up", "--yes", "--skip-preview", "--stack", this.qualified(stack), ...extra]);
+    }
+
+    async preview(stack: string, extra: string[] = []): Promise<Run> {
+        return this.pulumi(["preview", "--stack", this.qualified(stack), ...extra]);
+    }
+
+    async config(stack: string, args: string[]): Promise<Run> {
+        return this.pulumiOk(["config", ...args, "--stack", this.qualified(stack)]);
+    }
+
+    /** The stack's outputs, secrets in plain text. */
+    async outputs(stack: string): Promise<Record<string, unknown>> {
+        return JSON.parse((await this.pulumiOk(["stack", "output", "--json", "--show-secrets", "--stack", this.qualified(stack)])).stdout);
+    }
+
+    /** `pulumi stack export --show-secrets`: the engine's record of every resource. */
+    async exportStack(stack: string): Promise<StackExport> {
+        return JSON.parse((await this.pulumiOk(["stack", "export", "--show-secrets", "--stack", this.qualified(stack)])).stdout);
+    }
+
+    dispose(): void {
+        fs.rmSync(this.root, { recursive: true, force: true });
+    }
+}
+
+export interface ExportedResource {
+    urn: string;
+    type: string;
+    custom: boolean;
+    id?: string;
+    protect?: boolean;
+    retainOnDelete?: boolean;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+}
+
+export interface StackExport {
+    deployment: { resources?: ExportedResource[] };
+}
+
+/** The resources of an export, by URN. */
+export function resourcesByUrn(exported: StackExport): Map<string, ExportedResource> {
+    return new Map((exported.deployment.resources ?? []).map((r) => [r.urn, r]));
+}
+
+/** A link's status outputs (`links.<counterpart>.replication` / `.ingressGrant` / `.state`). */
+export function linkStatus(outputs: Record<string, unknown>, counterpart: string): { replication?: string; ingressGrant?: string; state?: string } {
+    return ((outputs.links as Record<string, Record<string, string>> | undefined) ?? {})[counterpart] ?? {};
+}

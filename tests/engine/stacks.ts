@@ -1,0 +1,57 @@
+/** The stacks the engine tests deploy, found from the repository's files, never listed by hand. */
+import * as fs from "fs";
+import * as path from "path";
+import { COUNTERPARTS_KEY, configKey } from "../../infra/config/keys";
+import { PROJECT_ROOT } from "../../tools/root";
+import { readStackConfig } from "../../tools/plan/project";
+
+export interface StackSource {
+    /** The stack name the engine deploys it under. */
+    stack: string;
+    /** The config file, relative to the repository root. */
+    file: string;
+}
+
+/** Every root stack file (`Pulumi.<stack>.yaml`). */
+export function rootStacks(): StackSource[] {
+    return fs
+        .readdirSync(PROJECT_ROOT)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => ({ stack: m[1], file: m[0] }))
+        .sort((a, b) => a.stack.localeCompare(b.stack));
+}
+
+/** Every example config (stacks/examples/<name>.yaml), deployed as stack <name>. */
+export function exampleStacks(): StackSource[] {
+    const dir = path.join(PROJECT_ROOT, "stacks", "examples");
+    return fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".yaml"))
+        .sort()
+        .map((f) => ({ stack: path.basename(f, ".yaml"), file: path.join("stacks", "examples", f) }));
+}
+
+/** The stacks a stack file references by name (`stack:` of its counterparts), bare or qualified. */
+export function referencedStacks(source: StackSource): string[] {
+    const config = readStackConfig(path.join(PROJECT_ROOT, source.file));
+    const side = config[configKey("side")] as keyof typeof COUNTERPARTS_KEY;
+    const entries = JSON.parse(config[COUNTERPARTS_KEY[side]] ?? "[]") as { stack?: string }[];
+    return entries
+        .map((e) => e.stack)
+        .filter((s): s is string => typeof s === "string")
+        .map((s) => s.split("/").pop() as string);
+}
+
+/** Pairs of root stacks that reference each other: [publisher, partner]. */
+export function rootPairs(): [StackSource, StackSource][] {
+    const stacks = rootStacks();
+    const side = (s: StackSource) => readStackConfig(path.join(PROJECT_ROOT, s.file))[configKey("side")];
+    return stacks
+        .filter((s) => side(s) === "publisher")
+        .flatMap((publisher) =>
+            stacks
+                .filter((partner) => side(partner) === "partner" && referencedStacks(publisher).includes(partner.stack) && referencedStacks(partner).includes(publisher.stack))
+                .map((partner): [StackSource, StackSource] => [publisher, partner]),
+        );
+}
