@@ -287,7 +287,7 @@ export const TOP_LEVEL_KEYS = [
         default: ({ name }: DefaultContext) => name,
         defaultDoc: "`<name>`",
         fix: "<name>-<stack>   (e.g. acme-bank-eu; lowercase, 2–32 chars)",
-        doc: "prefix of this stack's IAM role names (`<prefix>-to-<counterpart>-replication`, `<prefix>-batch-replication`, `<prefix>-<service>-sync-writer`), which are unique per account: set it on a second stack of this program in the same account, which the plan otherwise refuses (see [Two stacks in one account](#two-stacks-in-one-account)). Changing it on a deployed stack replaces its roles, whose ARNs counterparts have granted",
+        doc: "prefix of this stack's IAM role names (`<prefix>-to-<counterpart>-replication`, `<prefix>-to-<counterpart>-batch`, `<prefix>-<service>-sync-writer`), which are unique per account: set it on a second stack of this program in the same account, which the plan otherwise refuses (see [Two stacks in one account](#two-stacks-in-one-account)). Changing it on a deployed stack replaces its roles, whose ARNs counterparts have granted",
     },
     {
         key: "noncurrentVersionExpirationDays",
