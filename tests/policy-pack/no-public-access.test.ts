@@ -60,8 +60,9 @@ describe("s3-transfer-no-public-access", () => {
     // SDK for .NET documents it ("A fixed value of s3:x-amz-server-side-encryption-aws-kms-key-id",
     // https://docs.aws.amazon.com/sdkfornet/v3/apidocs/items/S3/TPublicAccessBlockConfiguration.html);
     // the current User Guide's list does not. The key fixes which KMS key an upload asks
-    // for, not who uploads (the Service Authorization Reference gives it to s3:PutObject and
-    // s3:ReplicateObject only), so the pack keeps calling a grant narrowed by it alone public,
+    // for, not who uploads (the Service Authorization Reference lists it for s3:PutObject and
+    // s3:ReplicateObject among others, no read: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html),
+    // so the pack keeps calling a grant narrowed by it alone public,
     // the safer verdict, and says that Block Public Access may not act on it, since S3 may
     // judge it non-public.
     describe("pinning keys, in every form", () => {
