@@ -37,7 +37,7 @@ warnIfStale();
 
 new PolicyPack("s3-transfer-guard", {
     description:
-        "Blocks unsafe S3 file-exchange setups in programs of either AWS provider: plain HTTP, public access as S3 defines it, replication without versioning, ownership hand-over or what its destination requires, missing encryption, over-broad replication roles and AWS hard limits; advises on missing access logs and loose log delivery grants.",
+        "Blocks unsafe S3 file-exchange setups in programs of either AWS provider: plain HTTP, public access as S3 defines it, replication without versioning, ownership hand-over or what its destination requires, encryption S3 would refuse or the stack forbids, over-broad replication roles and AWS hard limits; advises on missing access logs and loose log delivery grants.",
     provider: "aws",
     tags: ["s3", "replication", "security"],
     policies: [...policies],

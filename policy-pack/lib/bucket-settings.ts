@@ -260,6 +260,16 @@ export function encryptionOf(index: StackIndex, b: BucketEntry): EncryptionState
 
 export const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 
+/**
+ * What a bucket whose state is "absent" (no default algorithm declared) encrypts
+ * new objects with: S3 applies SSE-S3 "as the base level of encryption for every
+ * bucket" since 5 January 2023, and it cannot be turned off (DeleteBucketEncryption
+ * resets a bucket to it). The policies that ask whether a bucket uses SSE-KMS read
+ * "absent" as this.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingServerSideEncryption.html
+ */
+export const S3_BASE_ENCRYPTION = "AES256";
+
 // ---------------------------------------------------------------------------
 // Object ownership
 

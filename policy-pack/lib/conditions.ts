@@ -86,7 +86,7 @@ export function requiresKey(op: Operator): boolean {
 
 const POSITIVE_MATCH = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
 
-type KeyKind = "account" | "arn" | "accesspoint-arn" | "org" | "orgpath" | "network" | "userid" | "service" | "ip";
+type KeyKind = "account" | "arn" | "accesspoint-arn" | "org" | "orgpath" | "network" | "userid" | "service" | "ip" | "kms-key";
 
 // The keys S3's definition of "public" accepts as fixing the caller, and what a
 // value of each names. The principal's own keys (aws:PrincipalAccount,
@@ -97,6 +97,8 @@ type KeyKind = "account" | "arn" | "accesspoint-arn" | "org" | "orgpath" | "netw
 // aws:ResourceAccount), which every request to the bucket carries; request
 // parameters the caller chooses (s3:x-amz-server-side-encryption-aws-kms-key-id);
 // and aws:SourceOrgID/aws:SourceOrgPaths, which the definition does not name.
+// s3:x-amz-server-side-encryption-aws-kms-key-id is the one key AWS's sources
+// disagree on (KMS_KEY_ID below): left out here, as the safer reading.
 const PINNING_KEYS: ReadonlyMap<string, KeyKind> = new Map<string, KeyKind>([
     ["aws:principalaccount", "account"],
     ["aws:sourceaccount", "account"],
@@ -249,23 +251,49 @@ export function pinsCaller(conditions: ConditionEntry[] | Unknown, context: Poli
         if (kind === undefined || (context === "access-point" && DELEGATION_KEYS.includes(c.key))) {
             continue;
         }
-        const op = parseOperator(c.operator);
-        if (!requiresKey(op)) {
-            continue;
-        }
-        const fits = kind === "ip" ? op.base === "ipaddress" : POSITIVE_MATCH.has(op.base);
-        if (!fits || c.values.length === 0) {
-            continue;
-        }
-        if (c.values.some((v) => v === UNKNOWN)) {
-            sawUnknown = true;
-            continue;
-        }
-        if (c.values.every((v) => typeof v === "string" && valuePins(kind, v, op)) && !(kind === "ip" && coversEveryAddress(c.values as string[]))) {
+        const pins = entryPins(c, kind);
+        if (pins === true) {
             return true;
         }
+        sawUnknown ||= pins === UNKNOWN;
     }
     return sawUnknown ? UNKNOWN : false;
+}
+
+/** Whether one condition entry, on a key of this kind, requires fixed values AWS would check; UNKNOWN when a value is unknown until apply. */
+function entryPins(c: ConditionEntry, kind: KeyKind): boolean | Unknown {
+    const op = parseOperator(c.operator);
+    if (!requiresKey(op) || !(kind === "ip" ? op.base === "ipaddress" : POSITIVE_MATCH.has(op.base)) || c.values.length === 0) {
+        return false;
+    }
+    if (c.values.some((v) => v === UNKNOWN)) {
+        return UNKNOWN;
+    }
+    return c.values.every((v) => typeof v === "string" && valuePins(kind, v, op)) && !(kind === "ip" && coversEveryAddress(c.values as string[]));
+}
+
+/**
+ * The key AWS's sources disagree on. The S3 User Guide's list of keys whose fixed
+ * values make a policy non-public named it up to its last public source snapshot
+ * (awsdocs/amazon-s3-userguide, 2023-04-28), and the S3 API model's
+ * PublicAccessBlockConfiguration still does as the AWS SDK for .NET documents it
+ * ("A fixed value of s3:x-amz-server-side-encryption-aws-kms-key-id"); the current
+ * User Guide's list does not (as read for 0.4.0), nor does the model the AWS SDK
+ * for JavaScript ships (@aws-sdk/client-s3 3.1169). The key fixes which KMS key an
+ * upload asks for (only uploads asking for SSE-KMS carry it), not who uploads:
+ * anyone the key's own policy lets encrypt with it may write. So it pins no caller
+ * here and a grant narrowed by it alone is public, the safer verdict; since S3
+ * itself may judge that grant non-public, Block Public Access may neither refuse
+ * nor restrict it, and the no-public-access message says so rather than promise a
+ * refusal.
+ * https://docs.aws.amazon.com/sdkfornet/v3/apidocs/items/S3/TPublicAccessBlockConfiguration.html
+ * https://github.com/awsdocs/amazon-s3-userguide/blob/0009290dee01ae2dd84aa996c8b6756e96a21457/doc_source/access-control-block-public-access.md
+ */
+const KMS_KEY_ID = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+
+/** Whether a fixed KMS key ID narrows the statement: a pin only by the reading of S3's documentation this pack does not follow (KMS_KEY_ID). */
+export function narrowedByKmsKeyId(conditions: ConditionEntry[] | Unknown): boolean {
+    return conditions !== UNKNOWN && conditions.some((c) => c.key === KMS_KEY_ID && entryPins(c, "kms-key") === true);
 }
 
 /** Whether one condition entry requires this key to equal fixed values (for the trust and grant checks). */

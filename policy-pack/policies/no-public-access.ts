@@ -1,5 +1,5 @@
 import { bucketPolicyDocs, describe, objectLabel, PolicyDoc, strayPolicyDocs } from "../lib/bucket-settings";
-import { pinsCaller, PolicyContext } from "../lib/conditions";
+import { narrowedByKmsKeyId, pinsCaller, PolicyContext } from "../lib/conditions";
 import { isEveryone, readDocument } from "../lib/policy-document";
 import { compliant, Decision, defineStackPolicy, list, undecided, violation } from "../lib/policy-kit";
 import { accessPointLevel, accountLevel, bucketBlock, BucketBlock, combine, Flags, Level, missing, PAB_FLAGS } from "../lib/public-access-block";
@@ -99,10 +99,16 @@ function statementDecisions(d: PolicyDoc, bucketLabel: string, refusal = "", wha
             context === "access-point"
                 ? "aws:PrincipalAccount, aws:PrincipalOrgID or aws:SourceVpce (in an access point's own policy, s3:DataAccessPointAccount and s3:DataAccessPointArn restrict no caller: every request through it carries them)"
                 : "aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceVpce or, to delegate to access points, s3:DataAccessPointAccount";
+        // Block Public Access acts only on what S3 itself calls public; some of S3's documentation counts a
+        // fixed KMS key ID as non-public (conditions.ts, KMS_KEY_ID), so no refusal is promised for it.
+        const kmsOnly = narrowedByKmsKeyId(s.conditions);
+        const why = kmsOnly
+            ? ` It is narrowed only by a fixed s3:x-amz-server-side-encryption-aws-kms-key-id, which fixes the key an upload asks for, not who uploads: anyone the KMS key's own policy lets encrypt with it may write. AWS's documentation disagrees on whether S3 counts that key as non-public (the S3 API reference's PublicAccessBlockConfiguration and the User Guide until 2023 list it, the current User Guide does not), so Block Public Access may neither refuse nor restrict this statement.`
+            : refusal;
         out.push(
             violation(
                 d.source.urn,
-                `The ${what} of ${bucketLabel} (${where}) has an Allow ${sid} open to every principal${s.notPrincipal !== undefined ? " (NotPrincipal)" : ""}.${refusal} Name the partner's account or role as the principal, or pin the statement with a condition that AWS requires to hold (StringEquals/ArnLike, not …IfExists or ForAllValues:, with fixed values; an aws:SourceIp range no wider than /8 for IPv4 or /32 for IPv6) on ${pins} (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status).`,
+                `The ${what} of ${bucketLabel} (${where}) has an Allow ${sid} open to every principal${s.notPrincipal !== undefined ? " (NotPrincipal)" : ""}.${why} Name the partner's account or role as the principal, or pin the statement with a condition that AWS requires to hold (StringEquals/ArnLike, not …IfExists or ForAllValues:, with fixed values; an aws:SourceIp range no wider than /8 for IPv4 or /32 for IPv6) on ${pins} (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status).`,
             ),
         );
     }

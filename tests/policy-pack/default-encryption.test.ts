@@ -1,9 +1,25 @@
+// Default encryption as S3 applies it: since 5 January 2023 S3 encrypts every new object
+// with SSE-S3 as "the base level of encryption for every bucket" and cannot be made not to
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingServerSideEncryption.html,
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html;
+// DeleteBucketEncryption "resets the default encryption for the bucket as server-side
+// encryption with Amazon S3 managed keys (SSE-S3)",
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html). A bucket
+// without an encryption configuration is SSE-S3: compliant unless the stack's own rule
+// (allowedAlgorithms) forbids AES256. KMSMasterKeyID "is allowed if and only if SSEAlgorithm is
+// set to aws:kms or aws:kms:dsse": S3 refuses it beside AES256
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html).
 import * as assert from "assert";
 import { defaultEncryption } from "../../policy-pack/policies/default-encryption";
-import { COMPLIANT_FORMS, compliantStack, find, legacyStack, res, SOURCE_KEY, T, U, urn, URN, v2InlineStack, v6SplitStack, without } from "./fixtures";
+import { COMPLIANT_FORMS, compliantStack, find, legacyStack, nativeStack, NURN, res, SOURCE_KEY, T, U, urn, URN, v2InlineStack, v6SplitStack, without } from "./fixtures";
 import { assertOneViolation, forPolicy } from "./harness";
 
 const { decide, reported, compliant, violation, undecided, itIsCompliantIn } = forPolicy(defaultEncryption);
+
+const KMS_ONLY = { allowedAlgorithms: ["aws:kms", "aws:kms:dsse"] };
+
+/** The decisions on the egress bucket and its encryption resource, where its verdict lands. */
+const onEgress = (stack: ReturnType<typeof compliantStack>, config: object, ...urns: string[]) => decide(stack, config).filter((d) => urns.includes(d.urn));
 
 describe("s3-transfer-default-encryption", () => {
     describe("compliant", () => {
@@ -24,36 +40,98 @@ describe("s3-transfer-default-encryption", () => {
         });
     });
 
-    describe("violations", () => {
-        it("no encryption configuration", () => violation(without(compliantStack(), "egress-encryption"), URN.egress, 'Bucket "pub-egress"', "does not declare"));
+    describe("no encryption declared: S3's SSE-S3, compliant where the stack allows AES256", () => {
+        const sseS3 = (stack: ReturnType<typeof compliantStack>, onUrn: string) => {
+            const d = decide(stack).filter((x) => x.urn === onUrn);
+            assert.deepStrictEqual(
+                d.map((x) => x.outcome),
+                ["compliant"],
+            );
+            assert.match(d[0].message, /encrypted with SSE-S3 \(AES256\)/);
+        };
 
-        it("a split rule with only bucketKeyEnabled", () => {
-            const stack = compliantStack();
-            find(stack, "egress-encryption").inputs.rules = [{ bucketKeyEnabled: true }];
-            violation(stack, URN.egressEncryption, "applyServerSideEncryptionByDefault");
-        });
+        it("v7 Bucket without a BucketServerSideEncryptionConfiguration", () => sseS3(without(compliantStack(), "egress-encryption"), URN.egress));
 
-        it("BucketServerSideEncryptionConfigurationV2 (v6) without a default rule", () => {
-            const stack = v6SplitStack();
-            find(stack, "egress-encryption").inputs.rules = [{ bucketKeyEnabled: true }];
-            violation(stack, urn(T.sseV2, "egress-encryption"), "pub-egress");
-        });
+        it("v6 BucketV2 without a BucketServerSideEncryptionConfigurationV2", () => sseS3(without(v6SplitStack(), "egress-encryption"), urn(T.bucketV2, "egress")));
 
-        it("legacy inline configuration absent", () => {
+        it("legacy Bucket without an inline serverSideEncryptionConfiguration", () => {
             const stack = legacyStack();
             delete find(stack, "egress").inputs.serverSideEncryptionConfiguration;
-            violation(stack, URN.egress, "pub-egress");
+            sseS3(stack, URN.egress);
         });
 
         it("BucketV2 inline configuration with an empty rule list", () => {
             const stack = v2InlineStack();
             find(stack, "egress").inputs.serverSideEncryptionConfigurations = [{ rules: [] }];
-            violation(stack, urn(T.bucketV2, "egress"), "pub-egress");
+            sseS3(stack, urn(T.bucketV2, "egress"));
+        });
+
+        it("aws-native Bucket without bucketEncryption", () => {
+            const stack = nativeStack();
+            delete find(stack, "ingress").inputs.bucketEncryption;
+            sseS3(stack, NURN.ingress);
+        });
+
+        it("a split rule with only bucketKeyEnabled names no algorithm: S3's SSE-S3 applies", () => {
+            const stack = compliantStack();
+            find(stack, "egress-encryption").inputs.rules = [{ bucketKeyEnabled: true }];
+            sseS3(stack, URN.egress);
+        });
+
+        it("a split rule that only blocks SSE-C uploads (blockedEncryptionTypes, as the registry documents it) is SSE-S3", () => {
+            // https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketserversideencryptionconfiguration/
+            const stack = compliantStack();
+            find(stack, "egress-encryption").inputs.rules = [{ blockedEncryptionTypes: ["SSE-C"] }];
+            sseS3(stack, URN.egress);
+        });
+    });
+
+    describe("violations", () => {
+        it("no encryption declared where the stack allows only KMS: S3's SSE-S3 is not among them", () => {
+            assertOneViolation(onEgress(without(compliantStack(), "egress-encryption"), KMS_ONLY, URN.egress), URN.egress, "SSE-S3 (AES256), S3's default", '"aws:kms"');
+        });
+
+        it("a split resource naming no algorithm where the stack allows only KMS: reported on that resource", () => {
+            const stack = compliantStack();
+            find(stack, "egress-encryption").inputs.rules = [{ bucketKeyEnabled: true }];
+            assertOneViolation(onEgress(stack, KMS_ONLY, URN.egress, URN.egressEncryption), URN.egressEncryption, "names no default algorithm", "SSE-S3");
+        });
+
+        it("aws-native Bucket without bucketEncryption where the stack allows only KMS", () => {
+            const stack = nativeStack();
+            delete find(stack, "ingress").inputs.bucketEncryption;
+            assertOneViolation(
+                decide(stack, KMS_ONLY).filter((d) => d.urn === NURN.ingress),
+                NURN.ingress,
+                "SSE-S3",
+                "bucketEncryption on an aws-native bucket",
+            );
+        });
+
+        it("a KMS key with sseAlgorithm AES256: S3 refuses the configuration", () => {
+            const stack = compliantStack();
+            find(stack, "egress-encryption").inputs.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256", kmsMasterKeyId: SOURCE_KEY } }];
+            violation(stack, URN.egressEncryption, "kmsMasterKeyId", "refuses this configuration");
+        });
+
+        it("aws-native: a KMS key with sseAlgorithm AES256 in bucketEncryption", () => {
+            const stack = nativeStack();
+            find(stack, "ingress").inputs.bucketEncryption = {
+                serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: "AES256", kmsMasterKeyId: SOURCE_KEY } }],
+            };
+            violation(stack, NURN.ingress, "kmsMasterKeyId", "refuses this configuration");
+        });
+
+        it("legacy inline: a KMS key with sseAlgorithm AES256", () => {
+            const stack = legacyStack();
+            find(stack, "egress").inputs.serverSideEncryptionConfiguration = {
+                rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256", kmsMasterKeyId: SOURCE_KEY } },
+            };
+            violation(stack, URN.egress, "refuses this configuration");
         });
 
         it("an algorithm the config does not allow", () => {
-            const egress = decide(compliantStack(), { allowedAlgorithms: ["aws:kms"] }).filter((d) => d.urn === URN.egressEncryption || d.urn === URN.egress);
-            assertOneViolation(egress, URN.egressEncryption, '"AES256"', '"aws:kms"');
+            assertOneViolation(onEgress(compliantStack(), { allowedAlgorithms: ["aws:kms"] }, URN.egressEncryption, URN.egress), URN.egressEncryption, '"AES256"', '"aws:kms"');
         });
 
         it("config reaches the policy through the pack config", () => {

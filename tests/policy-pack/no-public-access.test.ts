@@ -10,6 +10,8 @@ import {
     groupAcl,
     httpsStatement,
     legacyStack,
+    nativeStack,
+    NURN,
     partnerReadStatement,
     res,
     T,
@@ -50,19 +52,30 @@ describe("s3-transfer-no-public-access", () => {
     // S3's "meaning of public" accepts only keys that fix the caller; aws:ResourceOrgID
     // and aws:ResourceAccount name the bucket's own organization and account, which
     // every request to it carries (access-control-block-public-access.html#access-control-block-public-access-policy-status).
-    // The S3 User Guide's list no longer names s3:x-amz-server-side-encryption-aws-kms-key-id
-    // (only the older API reference text did): a key the caller chooses for its upload
-    // fixes no caller, so a grant narrowed by it alone is public (round 3 reversed the
-    // earlier verdict that it pinned).
+    //
+    // s3:x-amz-server-side-encryption-aws-kms-key-id is where AWS's sources disagree: the
+    // User Guide's list named it until its last public source snapshot
+    // (https://github.com/awsdocs/amazon-s3-userguide/blob/0009290dee01ae2dd84aa996c8b6756e96a21457/doc_source/access-control-block-public-access.md,
+    // 2023-04-28) and the S3 API model's PublicAccessBlockConfiguration still does as the AWS
+    // SDK for .NET documents it ("A fixed value of s3:x-amz-server-side-encryption-aws-kms-key-id",
+    // https://docs.aws.amazon.com/sdkfornet/v3/apidocs/items/S3/TPublicAccessBlockConfiguration.html);
+    // the current User Guide's list does not. The key fixes which KMS key an upload asks
+    // for, not who uploads (the Service Authorization Reference lists it for s3:PutObject and
+    // s3:ReplicateObject among others, no read: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html),
+    // so the pack keeps calling a grant narrowed by it alone public,
+    // the safer verdict, and says that Block Public Access may not act on it, since S3 may
+    // judge it non-public.
     describe("pinning keys, in every form", () => {
         for (const [form, build] of COMPLIANT_FORMS) {
-            it(`${form}: a wildcard grant narrowed only by a fixed KMS key ID is public (a request parameter, not the caller)`, () => {
+            it(`${form}: a wildcard grant narrowed only by a fixed KMS key ID is public, and no Block Public Access refusal is promised for it`, () => {
                 const stack = build();
                 const on = addEgressStatements(stack, {
                     ...OPEN,
+                    Action: "s3:PutObject",
                     Condition: { StringEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:eu-west-1:111111111111:key/k" } },
                 });
-                violation(stack, on, "open to every principal");
+                const v = violation(stack, on, "open to every principal", "fixes the key an upload asks for, not who uploads", "may neither refuse nor restrict");
+                assert.doesNotMatch(v.message, /refuse this policy at deploy time/);
             });
             for (const key of ["aws:ResourceOrgID", "aws:ResourceAccount"]) {
                 it(`${form}: a wildcard grant narrowed only by ${key} is public`, () => {
@@ -72,6 +85,27 @@ describe("s3-transfer-no-public-access", () => {
                 });
             }
         }
+
+        const KMS_KEY_ID = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+        const KEY = "arn:aws:kms:eu-west-1:111111111111:key/k";
+        it("a KMS key ID beside a fixed aws:PrincipalAccount: the account pins the caller, so it is not public by either reading", () =>
+            compliant(withEgressStatements({ ...OPEN, Action: "s3:PutObject", Condition: { StringEquals: { "aws:PrincipalAccount": "222222222222", [KMS_KEY_ID]: KEY } } })));
+
+        it("a KMS key ID given with a wildcard is public by every reading: Block Public Access (blockPublicPolicy) refuses it at deploy time", () => {
+            const v = violation(
+                withEgressStatements({ ...OPEN, Action: "s3:PutObject", Condition: { StringLike: { [KMS_KEY_ID]: "arn:aws:kms:eu-west-1:111111111111:key/*" } } }),
+                URN.egressPolicy,
+                "open to every principal",
+                "refuse this policy at deploy time",
+            );
+            assert.doesNotMatch(v.message, /disagrees/);
+        });
+
+        it("aws-native: the same KMS-key-only grant in an aws-native BucketPolicy is public", () => {
+            const stack = nativeStack();
+            find(stack, "egress-policy").inputs.policyDocument.Statement.push({ ...OPEN, Action: "s3:PutObject", Condition: { StringEquals: { [KMS_KEY_ID]: KEY } } });
+            violation(stack, NURN.egressPolicy, "open to every principal", "may neither refuse nor restrict");
+        });
     });
 
     describe("violations", () => {

@@ -136,7 +136,19 @@ describe("the policy pack over the program's plans", () => {
                         delete grant.Condition;
                     }),
             ],
-            ["default encryption dropped", "mandatory s3-transfer-default-encryption", (p) => without(p, forBucket(p, T.encryption, dataBuckets(p)[0].inputs.bucket as string))],
+            // Dropping the configuration is no break: S3 encrypts every bucket with SSE-S3, the algorithm the program declares
+            // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingServerSideEncryption.html). A KMS key beside AES256 is:
+            // S3 refuses it (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html).
+            [
+                "default encryption given a KMS key beside AES256",
+                "mandatory s3-transfer-default-encryption",
+                (p) => {
+                    const rule = (
+                        forBucket(p, T.encryption, dataBuckets(p)[0].inputs.bucket as string).inputs.rules as { applyServerSideEncryptionByDefault: Record<string, unknown> }[]
+                    )[0];
+                    rule.applyServerSideEncryptionByDefault.kmsMasterKeyId = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+                },
+            ],
             [
                 "ownership not handed to the destination",
                 "mandatory s3-transfer-replication-owner-and-kms",
