@@ -15,7 +15,7 @@
 import { isDeepStrictEqual } from "util";
 import * as automation from "@pulumi/pulumi/automation";
 import { Command, Io, OptionSpecs, Parsed, resolveStackName, runCommand, UsageError } from "../cli/runner";
-import { pulumiCliMissing } from "../cli/pulumi-cli";
+import { PULUMI_CLI_ENV, pulumiCliMissing } from "../cli/pulumi-cli";
 import { PROJECT_ROOT } from "../root";
 
 export const USAGE = `usage: npm run drift -- --stack <name> [--github]
@@ -77,9 +77,15 @@ const describeChanges = (changes: Changes) =>
         .join(", ");
 
 export class AutomationDriftWorkspace implements DriftWorkspace {
-    private readonly workspace = automation.LocalWorkspace.create({ workDir: PROJECT_ROOT });
+    private readonly workspace: Promise<automation.LocalWorkspace>;
 
-    constructor(private readonly log: (text: string) => void) {}
+    /** `where`: the project folder and extra environment of the CLI (default: this checkout, the current environment). */
+    constructor(
+        private readonly log: (text: string) => void,
+        where: { workDir?: string; env?: Record<string, string> } = {},
+    ) {
+        this.workspace = automation.LocalWorkspace.create({ workDir: where.workDir ?? PROJECT_ROOT, envVars: { ...PULUMI_CLI_ENV, ...where.env } });
+    }
 
     private async select(stack: string): Promise<automation.Stack> {
         return automation.Stack.select(stack, await this.workspace);
