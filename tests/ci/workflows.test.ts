@@ -106,6 +106,24 @@ function runStep(script: string, env: Record<string, string>, standIns: Record<s
     }
 }
 
+/** What `go` prints when it cannot fetch a module: no proxy configured, or none reachable. */
+const NO_MODULE_PROXY =
+    /module lookup disabled by GOPROXY=off|dial tcp|no such host|connection refused|i\/o timeout|TLS handshake timeout|network is unreachable|proxyconnect|temporary failure in name resolution/i;
+
+/**
+ * Builds actionlint at the version .github/actionlint/go.mod pins (`go tool -n` prints the binary's path).
+ * `unavailable` says why it could not be built here when the machine is the cause: no Go, or no module proxy reachable.
+ */
+function buildActionlint(
+    env: NodeJS.ProcessEnv = {},
+    dir = path.join(ROOT, ".github", "actionlint"),
+): { status: number | null; stdout: string; stderr: string; unavailable?: string } {
+    const go = spawnSync("go", ["-C", dir, "tool", "-n", "actionlint"], { encoding: "utf8", env: { ...process.env, ...env } });
+    if (go.error) return { status: null, stdout: "", stderr: go.error.message, unavailable: "no go on PATH" };
+    const offline = go.status !== 0 ? go.stderr.split("\n").find((line) => NO_MODULE_PROXY.test(line)) : undefined;
+    return { status: go.status, stdout: go.stdout, stderr: go.stderr, ...(offline ? { unavailable: `no Go module proxy reachable to build actionlint (${offline.trim()})` } : {}) };
+}
+
 describe("GitHub Actions workflows", () => {
     it("are test, stacks, preview, pulumi-stack, converge, deploy and drift", () =>
         assert.deepStrictEqual([...files].sort(), ["converge.yml", "deploy.yml", "drift.yml", "preview.yml", "pulumi-stack.yml", "stacks.yml", "test.yml"]));
@@ -114,8 +132,13 @@ describe("GitHub Actions workflows", () => {
     // reusable workflows' inputs and outputs, the inputs of known actions, and runs shellcheck on each `run:`
     // when it is installed. The version is pinned with its checksums in .github/actionlint/go.mod.
     it("pass actionlint", function () {
-        const go = spawnSync("go", ["-C", path.join(ROOT, ".github", "actionlint"), "tool", "-n", "actionlint"], { encoding: "utf8" });
-        if (go.error && !process.env.CI) this.skip(); // No Go here; CI (test.yml) installs it, so there this fails instead.
+        const go = buildActionlint();
+        // Outside CI a machine may lack Go, or reach no Go module proxy to fetch actionlint: skipped, saying why. In CI
+        // (test.yml installs Go, and the proxy is reachable) either is a failure.
+        if (!process.env.CI && go.unavailable) {
+            this.test!.title += ` (skipped: ${go.unavailable}; CI fails instead)`;
+            this.skip();
+        }
         assert.strictEqual(go.status, 0, `building actionlint: ${go.stderr}`);
         const lint = spawnSync(go.stdout.trim(), ["-no-color", ...files.map((f) => path.join(".github", "workflows", f))], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(lint.status, 0, lint.stdout + lint.stderr);
@@ -128,6 +151,25 @@ describe("GitHub Actions workflows", () => {
             assert.match(bad.stdout, /job "preview" needs job "tests" which does not exist/);
         } finally {
             fs.rmSync(broken, { recursive: true, force: true });
+        }
+    });
+
+    it("a build of actionlint that cannot reach the Go module proxy is told apart from one that fails (the skip above)", function () {
+        if (spawnSync("go", ["version"]).error) this.skip();
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "gomodcache-"));
+        try {
+            // An empty module cache and no proxy: what a machine without network meets.
+            const offline = buildActionlint({ GOPROXY: "off", GOMODCACHE: cache, GOFLAGS: "-mod=mod" });
+            assert.notStrictEqual(offline.status, 0);
+            assert.match(offline.unavailable ?? "", /^no Go module proxy reachable to build actionlint \(.*GOPROXY=off.*\)$/);
+            const unreachable = buildActionlint({ GOPROXY: "http://127.0.0.1:9", GOMODCACHE: cache, GOFLAGS: "-mod=mod" });
+            assert.match(unreachable.unavailable ?? "", /connection refused/);
+            // A module that does not exist is an error, never a reason to skip.
+            const broken = spawnSync("go", ["-C", cache, "mod", "init", "broken"], { encoding: "utf8" });
+            assert.strictEqual(broken.status, 0, broken.stderr);
+            assert.strictEqual(buildActionlint({ GOPROXY: "off", GOMODCACHE: cache }, cache).unavailable, undefined);
+        } finally {
+            fs.rmSync(cache, { recursive: true, force: true });
         }
     });
 
