@@ -28,6 +28,8 @@ export function pulumiCliMissing(run: typeof spawnSync = spawnSync): string | un
  * pkg/backend/diy/backend.go, DefaultSecretManager). With this variable it uses
  * the secrets manager recorded in the stack's state instead (sdk/go/common/env,
  * FallbackToStateSecretsManager; https://github.com/pulumi/pulumi/issues/16412).
- * A stack file that does carry the fields still wins.
+ * A stack file that does carry the fields still wins. `pulumi stack output`
+ * (canary, batch-replicate) reads the state with the state's own secrets
+ * manager and needs no fallback.
  */
 export const PULUMI_CLI_ENV: Readonly<Record<string, string>> = { PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true" };
