@@ -275,7 +275,7 @@ describe("GitHub Actions workflows", () => {
 
     describe("preview.yml", () => {
         const wf = load("preview.yml");
-        it("previews each stack with its read-only role only after the tests passed on every Node line", () => {
+        it("previews each stack with its preview role only after the tests passed on every Node line", () => {
             assert.deepStrictEqual(wf.on.pull_request.branches, ["main"]);
             const job = wf.jobs.preview;
             assert.deepStrictEqual(needsOf(job), ["test", "stacks"]);
@@ -286,7 +286,7 @@ describe("GitHub Actions workflows", () => {
         });
     });
 
-    describe("pulumi-stack.yml (one stack, read-only: preview or drift)", () => {
+    describe("pulumi-stack.yml (one stack, changing nothing in AWS: preview or drift)", () => {
         const wf = load("pulumi-stack.yml");
         const s = wf.jobs.pulumi.steps as Step[];
         const at = (predicate: (x: Step) => boolean) => s.findIndex(predicate);
@@ -522,7 +522,7 @@ describe("GitHub Actions workflows", () => {
 
     describe("drift.yml", () => {
         const wf = load("drift.yml");
-        it("checks every stack daily with its read-only preview role, each on its own, and opens an issue on drift", () => {
+        it("checks every stack daily with its preview role, each on its own, and opens an issue on drift", () => {
             assert.match(wf.on.schedule[0].cron, /^\S+ \S+ \* \* \*$/);
             assert.ok("workflow_dispatch" in wf.on);
             assert.deepStrictEqual(wf.jobs.drift.with, { stack: "${{ matrix.stack }}", command: "drift", environment: "preview-${{ matrix.stack }}" });
