@@ -106,6 +106,24 @@ function runStep(script: string, env: Record<string, string>, standIns: Record<s
     }
 }
 
+/** What `go` prints when it cannot fetch a module: no proxy configured, or none reachable. */
+const NO_MODULE_PROXY =
+    /module lookup disabled by GOPROXY=off|dial tcp|no such host|connection refused|i\/o timeout|TLS handshake timeout|network is unreachable|proxyconnect|temporary failure in name resolution/i;
+
+/**
+ * Builds actionlint at the version .github/actionlint/go.mod pins (`go tool -n` prints the binary's path).
+ * `unavailable` says why it could not be built here when the machine is the cause: no Go, or no module proxy reachable.
+ */
+function buildActionlint(
+    env: NodeJS.ProcessEnv = {},
+    dir = path.join(ROOT, ".github", "actionlint"),
+): { status: number | null; stdout: string; stderr: string; unavailable?: string } {
+    const go = spawnSync("go", ["-C", dir, "tool", "-n", "actionlint"], { encoding: "utf8", env: { ...process.env, ...env } });
+    if (go.error) return { status: null, stdout: "", stderr: go.error.message, unavailable: "no go on PATH" };
+    const offline = go.status !== 0 ? go.stderr.split("\n").find((line) => NO_MODULE_PROXY.test(line)) : undefined;
+    return { status: go.status, stdout: go.stdout, stderr: go.stderr, ...(offline ? { unavailable: `no Go module proxy reachable to build actionlint (${offline.trim()})` } : {}) };
+}
+
 describe("GitHub Actions workflows", () => {
     it("are test, stacks, preview, pulumi-stack, converge, deploy and drift", () =>
         assert.deepStrictEqual([...files].sort(), ["converge.yml", "deploy.yml", "drift.yml", "preview.yml", "pulumi-stack.yml", "stacks.yml", "test.yml"]));
@@ -114,8 +132,13 @@ describe("GitHub Actions workflows", () => {
     // reusable workflows' inputs and outputs, the inputs of known actions, and runs shellcheck on each `run:`
     // when it is installed. The version is pinned with its checksums in .github/actionlint/go.mod.
     it("pass actionlint", function () {
-        const go = spawnSync("go", ["-C", path.join(ROOT, ".github", "actionlint"), "tool", "-n", "actionlint"], { encoding: "utf8" });
-        if (go.error && !process.env.CI) this.skip(); // No Go here; CI (test.yml) installs it, so there this fails instead.
+        const go = buildActionlint();
+        // Outside CI a machine may lack Go, or reach no Go module proxy to fetch actionlint: skipped, saying why. In CI
+        // (test.yml installs Go, and the proxy is reachable) either is a failure.
+        if (!process.env.CI && go.unavailable) {
+            this.test!.title += ` (skipped: ${go.unavailable}; CI fails instead)`;
+            this.skip();
+        }
         assert.strictEqual(go.status, 0, `building actionlint: ${go.stderr}`);
         const lint = spawnSync(go.stdout.trim(), ["-no-color", ...files.map((f) => path.join(".github", "workflows", f))], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(lint.status, 0, lint.stdout + lint.stderr);
@@ -128,6 +151,25 @@ describe("GitHub Actions workflows", () => {
             assert.match(bad.stdout, /job "preview" needs job "tests" which does not exist/);
         } finally {
             fs.rmSync(broken, { recursive: true, force: true });
+        }
+    });
+
+    it("a build of actionlint that cannot reach the Go module proxy is told apart from one that fails (the skip above)", function () {
+        if (spawnSync("go", ["version"]).error) this.skip();
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "gomodcache-"));
+        try {
+            // An empty module cache and no proxy: what a machine without network meets.
+            const offline = buildActionlint({ GOPROXY: "off", GOMODCACHE: cache, GOFLAGS: "-mod=mod" });
+            assert.notStrictEqual(offline.status, 0);
+            assert.match(offline.unavailable ?? "", /^no Go module proxy reachable to build actionlint \(.*GOPROXY=off.*\)$/);
+            const unreachable = buildActionlint({ GOPROXY: "http://127.0.0.1:9", GOMODCACHE: cache, GOFLAGS: "-mod=mod" });
+            assert.match(unreachable.unavailable ?? "", /connection refused/);
+            // A module that does not exist is an error, never a reason to skip.
+            const broken = spawnSync("go", ["-C", cache, "mod", "init", "broken"], { encoding: "utf8" });
+            assert.strictEqual(broken.status, 0, broken.stderr);
+            assert.strictEqual(buildActionlint({ GOPROXY: "off", GOMODCACHE: cache }, cache).unavailable, undefined);
+        } finally {
+            fs.rmSync(cache, { recursive: true, force: true });
         }
     });
 
@@ -233,7 +275,7 @@ describe("GitHub Actions workflows", () => {
 
     describe("preview.yml", () => {
         const wf = load("preview.yml");
-        it("previews each stack with its read-only role only after the tests passed on every Node line", () => {
+        it("previews each stack with its preview role only after the tests passed on every Node line", () => {
             assert.deepStrictEqual(wf.on.pull_request.branches, ["main"]);
             const job = wf.jobs.preview;
             assert.deepStrictEqual(needsOf(job), ["test", "stacks"]);
@@ -244,7 +286,7 @@ describe("GitHub Actions workflows", () => {
         });
     });
 
-    describe("pulumi-stack.yml (one stack, read-only: preview or drift)", () => {
+    describe("pulumi-stack.yml (one stack, changing nothing in AWS: preview or drift)", () => {
         const wf = load("pulumi-stack.yml");
         const s = wf.jobs.pulumi.steps as Step[];
         const at = (predicate: (x: Step) => boolean) => s.findIndex(predicate);
@@ -357,32 +399,71 @@ describe("GitHub Actions workflows", () => {
             assert.strictEqual(steps.filter((x) => /npm run converge/.test(String(x.run ?? ""))).length, 1);
         });
 
-        it("one environment per group, named after it, with the OIDC session written as profile pulumi-deploy", () => {
+        it("one environment per group, named after it, with the OIDC session written as profile pulumi-deploy, for SESSION_SECONDS", () => {
             assert.strictEqual(converge.jobs.converge.environment, "${{ inputs.group }}");
             const aws = steps.find((x) => String(x.uses ?? "").startsWith("aws-actions/configure-aws-credentials@"))!;
             assert.deepStrictEqual(aws.with, {
                 "role-to-assume": "${{ vars.AWS_ROLE_ARN }}",
                 "role-session-name": "converge-${{ inputs.group }}",
+                "role-duration-seconds": "${{ env.SESSION_SECONDS }}",
                 "aws-region": "${{ vars.AWS_REGION }}",
                 "aws-profile": "pulumi-deploy",
             });
         });
 
-        it("gives each stack its account's role as a profile chained from pulumi-deploy, or pulumi-deploy itself", () => {
-            const r = runStep(
-                named("converge.yml", "AWS profile of each stack").run,
-                { STACKS: '[\n  "preprod",\n  "partner-preprod"\n]', STACK_ROLES: '{"partner-preprod": "arn:aws:iam::222233334444:role/deploy"}' },
-                { aws: "" },
-            );
+        // Role chaining caps a session at one hour whatever the role allows
+        // (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html, DurationSeconds;
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html#iam-term-role-chaining), and nothing in the job can
+        // refresh a session once the OIDC token it came from has expired. So each role is assumed directly from the job's
+        // OIDC token (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html: DurationSeconds up
+        // to the role's MaxSessionDuration, at most 12 hours), for a session that outlasts the job.
+        it("gives each stack its account's role assumed directly from the job's OIDC token for SESSION_SECONDS, or pulumi-deploy itself; never a chained role", () => {
+            const session = { AccessKeyId: "ASIASTANDIN", SecretAccessKey: "secret-key", SessionToken: "session-token", Expiration: "2026-12-02T12:00:00Z" };
+            const standIns = {
+                curl: `echo '{"value":"oidc-token"}'`,
+                aws: `if [ "$1 $2" = "sts assume-role-with-web-identity" ]; then echo '${JSON.stringify(session)}'; fi`,
+            };
+            const env = {
+                STACKS: '[\n  "preprod",\n  "partner-preprod"\n]',
+                STACK_ROLES: '{"partner-preprod": "arn:aws:iam::222233334444:role/deploy"}',
+                AWS_REGION: "eu-west-1",
+                SESSION_SECONDS: "14400",
+                ACTIONS_ID_TOKEN_REQUEST_URL: "https://token.example/?api-version=2.0",
+                ACTIONS_ID_TOKEN_REQUEST_TOKEN: "request-token",
+            };
+            const r = runStep(named("converge.yml", "AWS profile of each stack").run, env, standIns);
             assert.strictEqual(r.status, 0, r.stderr);
             assert.deepStrictEqual(r.calls, [
-                "aws configure set role_arn arn:aws:iam::222233334444:role/deploy --profile partner-preprod",
-                "aws configure set source_profile pulumi-deploy --profile partner-preprod",
-                "aws configure set role_session_name converge-partner-preprod --profile partner-preprod",
+                "curl -sSf -H Authorization: bearer request-token https://token.example/?api-version=2.0&audience=sts.amazonaws.com",
+                "aws sts assume-role-with-web-identity --region eu-west-1 --role-arn arn:aws:iam::222233334444:role/deploy --role-session-name converge-partner-preprod --web-identity-token oidc-token --duration-seconds 14400 --query Credentials --output json",
+                "aws configure set aws_access_key_id ASIASTANDIN --profile partner-preprod",
+                "aws configure set aws_secret_access_key secret-key --profile partner-preprod",
+                "aws configure set aws_session_token session-token --profile partner-preprod",
+                "aws configure set region eu-west-1 --profile partner-preprod",
             ]);
+            for (const secret of ["oidc-token", "secret-key", "session-token"])
+                assert.match(r.stdout, new RegExp(`^::add-mask::${secret}$`, "m"), `${secret} is masked in the log`);
+            assert.match(r.stdout, /^partner-preprod: arn:aws:iam::222233334444:role\/deploy until 2026-12-02T12:00:00Z$/m);
             assert.strictEqual(r.env, "CONVERGE_PROFILES=--aws-profile preprod=pulumi-deploy --aws-profile partner-preprod=partner-preprod\n");
-            const none = runStep(named("converge.yml", "AWS profile of each stack").run, { STACKS: '["prod"]', STACK_ROLES: "" }, { aws: "" });
-            assert.strictEqual(none.env, "CONVERGE_PROFILES=--aws-profile prod=pulumi-deploy\n");
+            const none = runStep(named("converge.yml", "AWS profile of each stack").run, { ...env, STACKS: '["prod"]', STACK_ROLES: "" }, standIns);
+            assert.deepStrictEqual([none.status, none.calls, none.env], [0, [], "CONVERGE_PROFILES=--aws-profile prod=pulumi-deploy\n"]);
+            // A role STS refuses (a DurationSeconds over its MaxSessionDuration) fails the job before anything is deployed.
+            const refused = runStep(named("converge.yml", "AWS profile of each stack").run, env, { ...standIns, aws: "exit 254" });
+            assert.notStrictEqual(refused.status, 0);
+            assert.ok(!refused.env.includes("CONVERGE_PROFILES"));
+            for (const f of files) assert.doesNotMatch(text(f), /source_profile|role-chaining|role_arn/, `${f}: no role is assumed from another role's session`);
+        });
+
+        it("every credential of a job outlasts the job: the sessions and the Pulumi Cloud token last at least its timeout, within IAM's 12 hours", () => {
+            const job = converge.jobs.converge;
+            const seconds = Number(job.env.SESSION_SECONDS);
+            assert.ok(seconds >= job["timeout-minutes"] * 60 && seconds <= 43200, `SESSION_SECONDS ${seconds} against timeout-minutes ${job["timeout-minutes"]}`);
+            assert.match(named("converge.yml", "AWS profile of each stack").run, /--duration-seconds "\$SESSION_SECONDS"/);
+            assert.strictEqual(named("converge.yml", "Pulumi Cloud token (OIDC)").with["token-expiration"], "${{ env.SESSION_SECONDS }}");
+            const preview = load("pulumi-stack.yml").jobs.pulumi;
+            const previewAws = (preview.steps as Step[]).find((x) => String(x.uses ?? "").startsWith("aws-actions/configure-aws-credentials@"))!;
+            assert.ok(Number(previewAws.with["role-duration-seconds"]) >= preview["timeout-minutes"] * 60);
+            assert.ok(Number(named("pulumi-stack.yml", "Pulumi Cloud token (OIDC)").with["token-expiration"]) >= preview["timeout-minutes"] * 60);
         });
 
         it("downloads the reviewed plan of each stack for this tree, only from this repository's own runs and unexpired", () => {
@@ -441,7 +522,7 @@ describe("GitHub Actions workflows", () => {
 
     describe("drift.yml", () => {
         const wf = load("drift.yml");
-        it("checks every stack daily with its read-only preview role, each on its own, and opens an issue on drift", () => {
+        it("checks every stack daily with its preview role, each on its own, and opens an issue on drift", () => {
             assert.match(wf.on.schedule[0].cron, /^\S+ \S+ \* \* \*$/);
             assert.ok("workflow_dispatch" in wf.on);
             assert.deepStrictEqual(wf.jobs.drift.with, { stack: "${{ matrix.stack }}", command: "drift", environment: "preview-${{ matrix.stack }}" });
@@ -452,6 +533,42 @@ describe("GitHub Actions workflows", () => {
             assert.match(run, /gh issue create/);
             assert.match(run, /gh issue comment/);
             assert.match(run, /exit 1/);
+        });
+    });
+
+    // pulumi/pulumi v3.276.0: a stack file without `secretsprovider` and `encryptedkey` (a fresh checkout of a stack CI created)
+    // makes the CLI use the backend's default secrets manager, the passphrase one for a self-managed backend, unless
+    // PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER is true (pkg/cmd/pulumi/stack/secrets.go, GetSecretsManager; pkg/backend/diy/backend.go,
+    // DefaultSecretManager; sdk/go/common/env/env.go). tests/engine/secrets-fresh-checkout.test.ts proves both with the real CLI.
+    describe("stacks CI creates are opened by every later job, from a fresh checkout", () => {
+        const cliJobs = files.flatMap((f) =>
+            Object.entries(load(f).jobs)
+                .filter(([, job]) =>
+                    ((job.steps ?? []) as Step[]).some(
+                        (x) => (String(x.uses ?? "").startsWith("pulumi/actions@") && x.with?.command !== undefined) || /npm run (converge|drift) -- /.test(String(x.run ?? "")),
+                    ),
+                )
+                .map(([name, job]) => ({ file: f, name, job })),
+        );
+
+        it("every job that runs a Pulumi command falls back to the secrets manager in the stack's state", () => {
+            assert.deepStrictEqual(cliJobs.map((j) => `${j.file} ${j.name}`).sort(), ["converge.yml converge", "pulumi-stack.yml pulumi"]);
+            for (const { file, name, job } of cliJobs) assert.strictEqual(job.env.PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER, "true", `${file} ${name}`);
+        });
+
+        it("every such job refuses, first, a self-managed backend without a secrets provider (its default needs a passphrase no workflow has)", () => {
+            for (const { file, job } of cliJobs) {
+                const steps = job.steps as Step[];
+                const at = steps.findIndex((x) => x.name === "Refuse a self-managed backend without a secrets provider");
+                assert.ok(at >= 0 && at < steps.findIndex((x) => String(x.uses ?? "").startsWith("actions/checkout@")), file);
+                assert.strictEqual(steps[at].if, "vars.PULUMI_BACKEND_URL != '' && vars.PULUMI_SECRETS_PROVIDER == ''");
+                const r = runStep(steps[at].run, {});
+                assert.strictEqual(r.status, 2);
+                assert.match(
+                    r.stdout,
+                    /^::error::PULUMI_BACKEND_URL is a self-managed backend but PULUMI_SECRETS_PROVIDER is empty: .*set PULUMI_SECRETS_PROVIDER to the awskms:\/\/ URL/m,
+                );
+            }
         });
     });
 

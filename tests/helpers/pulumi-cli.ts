@@ -107,4 +107,5 @@ export const AWS_COMMANDS: Record<string, string[]> = {
     athena: ["start-query-execution"],
     cloudtrail: ["get-event-selectors", "put-event-selectors"],
     sts: ["get-caller-identity"],
+    iam: ["update-role"],
 };

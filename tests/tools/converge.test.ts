@@ -416,6 +416,30 @@ describe("npm run converge (sequencing against a workspace double)", () => {
                 assert.deepStrictEqual(double.calls, []);
             });
         }
+
+        it("--plan-dir naming a file, or under one, exits 2 naming the option and the fix, before anything; an existing folder is reused", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-dir-"));
+            const file = path.join(dir, "applied");
+            fs.writeFileSync(file, "");
+            for (const [given, message] of [
+                [file, /^--plan-dir \S+applied: not a folder \(a file of that name exists\); give a folder, new or existing, e.g. --plan-dir applied-plans\n/],
+                [path.join(file, "under"), /^--plan-dir \S+under: cannot create it \(ENOTDIR\); give a folder/],
+            ] as [string, RegExp][]) {
+                const double = new PairDouble(prod);
+                const r = await converge(double, prod, ["--pair", "prod", "--plan-dir", given]);
+                assert.strictEqual(r.status, 2, r.stderr);
+                assert.match(r.stderr, message);
+                assert.doesNotMatch(r.stderr, /EEXIST|\n\s+at /);
+                assert.deepStrictEqual(double.calls, []);
+            }
+            const double = new PairDouble(prod, deployedPair("prod", "partner-prod"));
+            assert.strictEqual((await converge(double, prod, ["--pair", "prod", "--plan-dir", dir, "--skip-canary"])).status, 0);
+            assert.ok(
+                fs.readdirSync(dir).some((f) => f.endsWith(".json")),
+                "the applied plans are kept in the existing folder",
+            );
+            fs.rmSync(dir, { recursive: true, force: true });
+        });
     });
 });
 

@@ -6,6 +6,7 @@
  * does not depend on it. The engine tier checks the real CLI.
  */
 import * as assert from "assert";
+import * as path from "path";
 import { Changes, DriftWorkspace, runDrift, StackReferenceState } from "../../tools/drift/index";
 
 class DriftDouble implements DriftWorkspace {
@@ -42,10 +43,13 @@ const REFERENCE: StackReferenceState = {
     outputs: { links: { "acme-bank": { replication: "pending" } } },
 };
 
+/** The stacks `--stack` may name here: the test's own fixture stacks, not the repository's. */
+const FIXTURE_STACKS = path.join(__dirname, "..", "fixtures", "stacks");
+
 async function drift(double: DriftDouble, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
     const out: string[] = [];
     const err: string[] = [];
-    const status = await runDrift(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), workspace: () => double });
+    const status = await runDrift(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), workspace: () => double, root: FIXTURE_STACKS });
     return { status, stdout: out.join(""), stderr: err.join("") };
 }
 
@@ -103,7 +107,20 @@ describe("npm run drift (verdicts against a workspace double)", () => {
         const r = await drift(missing, ["--stack", "prod"]);
         assert.strictEqual(r.status, 2);
         assert.match(r.stderr, /no such stack in this backend; it was never deployed/);
+        assert.match(r.stderr, /deploy it first \(npm run converge -- --pair prod\)/);
         assert.strictEqual((await drift(new DriftDouble(), ["--config", "Pulumi.prod.yaml"])).status, 2);
         assert.strictEqual((await drift(new DriftDouble(), [])).status, 2);
+    });
+
+    it("a name that is not a stack of the repository: exit 2 with its stacks and the nearest, before the backend is asked", async () => {
+        for (const given of ["prodd", "organization/prodd"]) {
+            const double = new DriftDouble();
+            const r = await drift(double, ["--stack", given]);
+            assert.strictEqual(r.status, 2);
+            assert.match(r.stderr, new RegExp(`^--stack ${given}: this project has no stack "prodd" \\(no Pulumi.prodd.yaml\\); did you mean prod\\?\n`));
+            assert.match(r.stderr, /the stacks of this project: partner-preprod, partner-prod, preprod, prod/);
+            assert.doesNotMatch(r.stderr, /never deployed/);
+            assert.deepStrictEqual(double.calls, []);
+        }
     });
 });

@@ -134,6 +134,17 @@ function reviewedPlans(dir: string | undefined, stacks: string[], required: bool
     return plans;
 }
 
+/** Creates the `--plan-dir` folder (an existing one is reused), or refuses the option before any stack is touched. */
+function keptPlanDir(dir: string): void {
+    const fix = "give a folder, new or existing, e.g. --plan-dir applied-plans";
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UsageError(`--plan-dir ${dir}: not a folder (a file of that name exists); ${fix}`);
+    try {
+        fs.mkdirSync(dir, { recursive: true });
+    } catch (err) {
+        throw new UsageError(`--plan-dir ${dir}: cannot create it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); ${fix}`);
+    }
+}
+
 async function run(values: Parsed<typeof OPTIONS>["values"], deps: ConvergeCommandDeps): Promise<number> {
     if (values.pair === undefined) throw new UsageError("--pair <stack> is required: any stack of the group to converge (npm run stacks lists them)");
     if (values.canary && values["skip-canary"]) throw new UsageError("give --canary or --skip-canary, not both");
@@ -142,6 +153,7 @@ async function run(values: Parsed<typeof OPTIONS>["values"], deps: ConvergeComma
     if (typeof group === "string") throw new UsageError(`--pair ${values.pair}: ${group}`);
     const profiles = awsProfiles(values["aws-profile"] ?? [], group.stacks);
     const plans = reviewedPlans(values.plans, group.stacks, values["require-plans"] ?? false);
+    if (values["plan-dir"] !== undefined) keptPlanDir(values["plan-dir"]);
     const organization = values.organization;
     const qualifiedName = (stack: string) => (organization === undefined ? stack : `${organization}/${stack}`);
     const workspaceOptions: WorkspaceOptions = {
@@ -156,7 +168,6 @@ async function run(values: Parsed<typeof OPTIONS>["values"], deps: ConvergeComma
     }
     const workspace = deps.workspace ? deps.workspace(workspaceOptions) : new AutomationWorkspace({ ...workspaceOptions, policyPacks: [path.join(PROJECT_ROOT, "policy-pack")] });
     const planDir = values["plan-dir"] ?? fs.mkdtempSync(path.join(os.tmpdir(), "converge-"));
-    if (values["plan-dir"] !== undefined) fs.mkdirSync(planDir, { recursive: true });
     const canary = values["skip-canary"] ? false : (values.canary ?? group.tier === "preproduction");
     deps.stdout(`converge ${group.name} (${group.tier}): ${group.stacks.join(", then ")}\n`);
     try {

@@ -5,6 +5,7 @@
  */
 import { spawn } from "child_process";
 import * as automation from "@pulumi/pulumi/automation";
+import { PULUMI_CLI_ENV } from "../cli/pulumi-cli";
 import { PROJECT_ROOT } from "../root";
 import { toolArgv } from "../scripts";
 
@@ -31,6 +32,8 @@ export interface AutomationOptions {
     /** `--secrets-provider` of the stacks converge creates. */
     secretsProvider?: string;
     policyPacks: string[];
+    /** The project folder (default: this checkout). */
+    workDir?: string;
     /** Where the CLI's output goes, line by line as it comes. */
     log: (text: string) => void;
 }
@@ -41,10 +44,15 @@ export class AutomationWorkspace implements PairWorkspace {
 
     constructor(private readonly options: AutomationOptions) {}
 
+    /** The stack's environment (its AWS profile) for the CLI and the tools converge runs, from any checkout (PULUMI_CLI_ENV). */
+    cliEnv(stack: string): Record<string, string> {
+        return { ...PULUMI_CLI_ENV, ...this.options.envFor(stack) };
+    }
+
     private workspace(stack: string): Promise<automation.LocalWorkspace> {
         return automation.LocalWorkspace.create({
-            workDir: PROJECT_ROOT,
-            envVars: this.options.envFor(stack),
+            workDir: this.options.workDir ?? PROJECT_ROOT,
+            envVars: this.cliEnv(stack),
             ...(this.options.secretsProvider ? { secretsProvider: this.options.secretsProvider } : {}),
         });
     }
@@ -58,6 +66,7 @@ export class AutomationWorkspace implements PairWorkspace {
             try {
                 const made = await automation.Stack.create(name, workspace);
                 created = true;
+                await this.reportSecretsFields(stack, name, workspace);
                 return made;
             } catch (createErr) {
                 // Another job (the preview of the other side) created it meanwhile: select what it made.
@@ -68,6 +77,23 @@ export class AutomationWorkspace implements PairWorkspace {
         this.stacks.set(stack, selected);
         await selected;
         return created;
+    }
+
+    /**
+     * `stack init` wrote the stack's secrets provider and data key into this
+     * checkout's stack file only: print them to commit (docs/deploy.md, "Secrets
+     * of stacks CI creates"). Until they are, converge and drift open the stack
+     * through the copy kept in its state (PULUMI_CLI_ENV).
+     */
+    private async reportSecretsFields(stack: string, name: string, workspace: automation.LocalWorkspace): Promise<void> {
+        const settings = await workspace.stackSettings(name);
+        const fields = Object.entries({ secretsprovider: settings.secretsProvider, encryptedkey: settings.encryptedKey, encryptionsalt: settings.encryptionSalt }).filter(
+            (field): field is [string, string] => typeof field[1] === "string" && field[1] !== "",
+        );
+        if (!fields.length) return;
+        this.options.log(
+            `${stack}: created; commit these lines of Pulumi.${stack}.yaml so that a plain pulumi command in another checkout opens it:\n${fields.map(([key, value]) => `  ${key}: ${value}\n`).join("")}`,
+        );
     }
 
     private stack(stack: string): Promise<automation.Stack> {
@@ -99,7 +125,7 @@ export class AutomationWorkspace implements PairWorkspace {
         return new Promise((resolve, reject) => {
             const child = spawn(process.execPath, [...toolArgv(script), ...args], {
                 cwd: PROJECT_ROOT,
-                env: { ...process.env, ...this.options.envFor(stack) },
+                env: { ...process.env, ...this.cliEnv(stack) },
                 stdio: ["ignore", "pipe", "pipe"],
             });
             child.stdout.setEncoding("utf8").on("data", this.options.log);

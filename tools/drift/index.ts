@@ -14,8 +14,8 @@
  */
 import { isDeepStrictEqual } from "util";
 import * as automation from "@pulumi/pulumi/automation";
-import { Command, Io, OptionSpecs, Parsed, runCommand, UsageError } from "../cli/runner";
-import { pulumiCliMissing } from "../cli/pulumi-cli";
+import { Command, Io, OptionSpecs, Parsed, resolveStackName, runCommand, UsageError } from "../cli/runner";
+import { PULUMI_CLI_ENV, pulumiCliMissing } from "../cli/pulumi-cli";
 import { PROJECT_ROOT } from "../root";
 
 export const USAGE = `usage: npm run drift -- --stack <name> [--github]
@@ -28,7 +28,8 @@ Checks a deployed stack for drift, apart from what its stack references read:
                group needs converging (npm run converge -- --pair <name>): exit 0,
                with a warning
 
-  --stack <name>  the stack, as the backend names it (<stack>, <org>/<stack>)
+  --stack <name>  a stack of this repository (npm run stacks), as the backend
+                  names it (<stack>, <org>/<stack>, <org>/<project>/<stack>)
   --github        also print the verdict as a GitHub Actions annotation
   --help          print this help
 
@@ -36,7 +37,8 @@ The Pulumi CLI must be on PATH and logged in to the stack's backend; AWS
 credentials are the current ones (read-only suffices).
 
 exit status: 0 no drift (maybe out of date); 1 drift, or the CLI failed;
-2 usage error, or the stack does not exist.`;
+2 usage error, a name that is not a stack of this repository, or a stack
+never created in the backend.`;
 
 export const OPTIONS = { stack: { type: "string" }, config: { type: "string" }, github: { type: "boolean" } } as const satisfies OptionSpecs;
 
@@ -75,9 +77,15 @@ const describeChanges = (changes: Changes) =>
         .join(", ");
 
 export class AutomationDriftWorkspace implements DriftWorkspace {
-    private readonly workspace = automation.LocalWorkspace.create({ workDir: PROJECT_ROOT });
+    private readonly workspace: Promise<automation.LocalWorkspace>;
 
-    constructor(private readonly log: (text: string) => void) {}
+    /** `where`: the project folder and extra environment of the CLI (default: this checkout, the current environment). */
+    constructor(
+        private readonly log: (text: string) => void,
+        where: { workDir?: string; env?: Record<string, string> } = {},
+    ) {
+        this.workspace = automation.LocalWorkspace.create({ workDir: where.workDir ?? PROJECT_ROOT, envVars: { ...PULUMI_CLI_ENV, ...where.env } });
+    }
 
     private async select(stack: string): Promise<automation.Stack> {
         return automation.Stack.select(stack, await this.workspace);
@@ -127,11 +135,16 @@ export class AutomationDriftWorkspace implements DriftWorkspace {
 
 export interface DriftDeps extends Io {
     workspace?: () => DriftWorkspace;
+    /** The folder whose `Pulumi.<stack>.yaml` files are the stacks `--stack` may name (default: this repository's root). */
+    root?: string;
 }
 
 async function drift(values: Parsed<typeof OPTIONS>["values"], deps: DriftDeps): Promise<number> {
     if (values.config !== undefined) throw new UsageError("--config plans offline and knows no deployed stack: give --stack <name> of the deployed stack");
     if (values.stack === undefined) throw new UsageError("--stack <name> is required (e.g. --stack prod)");
+    // A name that is not a stack of this repository is refused as every command refuses it (the stacks, the nearest),
+    // never reported as a stack that was not deployed yet.
+    const bareName = resolveStackName(values.stack, deps.root).stack;
     const stack = values.stack;
     const annotate = (level: "error" | "warning" | "notice", message: string) => {
         if (values.github) deps.stdout(`::${level} title=drift ${stack}::${message.replace(/\n/g, " ")}\n`);
@@ -142,7 +155,7 @@ async function drift(values: Parsed<typeof OPTIONS>["values"], deps: DriftDeps):
     }
     const workspace = (deps.workspace ?? (() => new AutomationDriftWorkspace((text) => deps.stderr(text))))();
     if (!(await workspace.exists(stack))) {
-        throw new UsageError(`--stack ${stack}: no such stack in this backend; it was never deployed: deploy it first (npm run converge -- --pair <its group>)`);
+        throw new UsageError(`--stack ${stack}: no such stack in this backend; it was never deployed: deploy it first (npm run converge -- --pair ${bareName})`);
     }
     const references = await workspace.stackReferences(stack);
     const drifted = changesOf(
@@ -168,7 +181,7 @@ async function drift(values: Parsed<typeof OPTIONS>["values"], deps: DriftDeps):
         if (!isDeepStrictEqual(now, reference.outputs)) moved.push(now === undefined ? `${reference.name} (no longer exists)` : reference.name);
     }
     const why = moved.length
-        ? `${moved.join(", ")} deployed since ${stack}'s last update (read through its stack reference): the group needs converging (npm run converge -- --pair ${stack.split("/").pop()}, or the next deploy)`
+        ? `${moved.join(", ")} deployed since ${stack}'s last update (read through its stack reference): the group needs converging (npm run converge -- --pair ${bareName}, or the next deploy)`
         : `no stack it reads changed: a change to the program or its config is not deployed yet (the next deploy applies it)`;
     const message = `${stack}: no drift, but out of date: a preview plans ${describeChanges(planned)}; ${why}`;
     deps.stdout(`${message}\n`);
