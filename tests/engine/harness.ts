@@ -18,7 +18,7 @@ import { PROJECT_ROOT } from "../../tools/root";
 import { pulumiOnPath } from "../../tools/test";
 import { CLOUD_DIR_VARIABLE, StandInCloud } from "./aws-provider/cloud";
 
-export const STAND_IN_PLUGIN_DIR = path.join(__dirname, "aws-provider", "bin");
+export const STAND_IN_PLUGIN_DIR = path.join(__dirname, "aws-provider", "plugin");
 export const PASSPHRASE = "engine-tests-only";
 /** What `pulumi.getOrganization()` is in a self-managed (file, S3) backend. */
 export const DIY_ORGANIZATION = "organization";
