@@ -43,6 +43,40 @@ export function referencedStacks(source: StackSource): string[] {
         .map((s) => s.split("/").pop() as string);
 }
 
+/**
+ * The stacks deployed together: each stack with every stack of the same list it references,
+ * transitively (as `npm run stacks` groups the root stacks), publishers first, then partners,
+ * each by name; a stack that references none of the list is a group of its own.
+ */
+export function deployGroups(sources: StackSource[]): StackSource[][] {
+    const byName = new Map(sources.map((s) => [s.stack, s]));
+    const neighbours = new Map(sources.map((s) => [s.stack, new Set<string>()]));
+    for (const source of sources) {
+        for (const other of referencedStacks(source).filter((name) => byName.has(name) && name !== source.stack)) {
+            neighbours.get(source.stack)!.add(other);
+            neighbours.get(other)!.add(source.stack);
+        }
+    }
+    const side = (s: StackSource) => readStackConfig(path.join(PROJECT_ROOT, s.file))[configKey("side")];
+    const grouped = new Set<string>();
+    const groups: StackSource[][] = [];
+    for (const source of sources) {
+        if (grouped.has(source.stack)) continue;
+        const members = [source.stack];
+        grouped.add(source.stack);
+        for (let i = 0; i < members.length; i++) {
+            for (const next of neighbours.get(members[i])!) {
+                if (grouped.has(next)) continue;
+                grouped.add(next);
+                members.push(next);
+            }
+        }
+        const rank = (s: StackSource) => (side(s) === "publisher" ? 0 : 1);
+        groups.push(members.map((name) => byName.get(name)!).sort((a, b) => rank(a) - rank(b) || a.stack.localeCompare(b.stack)));
+    }
+    return groups;
+}
+
 /** Pairs of root stacks that reference each other: [publisher, partner]. */
 export function rootPairs(): [StackSource, StackSource][] {
     const stacks = rootStacks();
