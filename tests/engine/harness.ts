@@ -118,10 +118,19 @@ export class EngineWorkspace {
         return path.join(this.projectDir, `Pulumi.${stack}.yaml`);
     }
 
-    /** Gives the stack a config: a file of the repository (a root stack file, an example) or a config object. */
+    /** Gives the stack a config: a file of the repository (a root stack file, an example) or a config object (keeping its encryption salt). */
     useConfig(stack: string, config: string | Record<string, unknown>): void {
-        const text = typeof config === "string" ? fs.readFileSync(path.resolve(PROJECT_ROOT, config), "utf8") : YAML.stringify({ config });
-        fs.writeFileSync(this.stackFile(stack), text);
+        this.writeStackFile(stack, typeof config === "string" ? fs.readFileSync(path.resolve(PROJECT_ROOT, config), "utf8") : YAML.stringify({ config }));
+    }
+
+    /**
+     * Writes the stack's file as given, keeping the `encryptionsalt` that `pulumi stack init` wrote
+     * into it. For a file to reach the engine exactly as written, init the stack first: `stack init`
+     * re-serializes a stack file it finds (its YAML writer turns an unquoted 0123 into 83).
+     */
+    writeStackFile(stack: string, text: string): void {
+        const salt = fs.existsSync(this.stackFile(stack)) ? /^encryptionsalt: .*$/m.exec(fs.readFileSync(this.stackFile(stack), "utf8"))?.[0] : undefined;
+        fs.writeFileSync(this.stackFile(stack), salt ? `${salt}\n${text}` : text);
     }
 
     /** The stack file as the engine left it (`stack init` adds encryptionsalt, `config set` its keys). */

@@ -2,8 +2,8 @@
  * A stack file's values as Pulumi reads them (infra/config/yaml-values.ts): go-yaml v3's resolution
  * of plain scalars (https://github.com/go-yaml/yaml/blob/v3.0.1/resolve.go) and the text Pulumi hands
  * the program (pulumi/pulumi sdk/go/common/resource/config/object.go, MarshalString). Each expected
- * value is what `pulumi config --json` of the real CLI v3.276.0 printed for the same line; the engine
- * tier compares the two again wherever a CLI is present (tests/engine/config.test.ts).
+ * value is what the real CLI printed for the same line (tests/helpers/yaml-scalars.ts); the engine
+ * tier holds the table to the CLI again wherever one is present (tests/engine/config.test.ts).
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -12,42 +12,7 @@ import * as path from "path";
 import { isConfigError } from "../../../infra/config/errors";
 import { loadStackFile } from "../../../infra/config/stack-file";
 import { goYamlPlainScalar, pulumiConfigText } from "../../../infra/config/yaml-values";
-
-/** Plain scalar -> the text `pulumi config get` printed for it at the top level. */
-const SEEN_FROM_THE_CLI: [string, string][] = [
-    ["012345678901", "12345678901"],
-    ["0123", "83"],
-    ["0o17", "15"],
-    ["0x1F", "31"],
-    ["-0x1F", "-31"],
-    ["0b101", "5"],
-    ["1e3", "1000"],
-    ["1e+3", "1000"],
-    ["1.50", "1.5"],
-    ["1.0", "1"],
-    ["-0", "0"],
-    ["+7", "7"],
-    ["007", "7"],
-    ["08", "8"],
-    ["-012", "-10"],
-    ["1_000", "1000"],
-    ["0_1", "1"],
-    ["0777777777777", "68719476735"],
-    ["99999999999999999999", "100000000000000000000"],
-    ["100000000000000000000000", "1e+23"],
-    ["0.0000001", "1e-7"],
-    [".5", "0.5"],
-    ["True", "true"],
-    ["TRUE", "true"],
-    ["yes", "yes"],
-    ["on", "on"],
-    ["NaN", "NaN"],
-    ["12:30", "12:30"],
-    ["null", ""],
-    ["~", ""],
-    ["2001-12-14", "2001-12-14 00:00:00 +0000 UTC"],
-    ["2001-12-14T21:59:43.10-05:00", "2001-12-14 21:59:43.1 -0500 -0500"],
-];
+import { SEEN_FROM_THE_CLI } from "../../helpers/yaml-scalars";
 
 function stackFileWith(lines: string[]): string {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "yaml-values-")), "Pulumi.dev.yaml");
