@@ -20,12 +20,7 @@ import { PROJECT_ROOT } from "../../tools/root";
 import { runScript } from "../helpers/cli";
 import { SEEN_FROM_THE_CLI } from "../helpers/yaml-scalars";
 import { EngineWorkspace, requireEngine } from "./harness";
-import { exampleStacks, rootStacks } from "./stacks";
-
-/** A root stack that stands alone (no stack references), or the first root stack. */
-function standalone() {
-    return rootStacks().find((s) => !fs.readFileSync(path.join(PROJECT_ROOT, s.file), "utf8").includes("stack:")) ?? rootStacks()[0];
-}
+import { exampleStacks, rootStacks, standaloneRootStack } from "./stacks";
 
 /** One key of `pulumi config --json`: text, the parsed value of a list or mapping, and whether it is secret. */
 interface EngineValue {
@@ -62,7 +57,7 @@ function missingKeysIn(text: string, stack: string): string[] | undefined {
 describe("engine: config as the engine reads it", function () {
     this.timeout(10 * 60_000);
     let ws: EngineWorkspace;
-    const source = standalone();
+    const source = standaloneRootStack();
     const everyStack = [...rootStacks(), ...exampleStacks()];
     const baseConfig = () => (YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, source.file), "utf8")) as { config: Record<string, unknown> }).config;
     const engineConfig = async (stack: string, showSecrets = true) =>

@@ -77,6 +77,12 @@ export function deployGroups(sources: StackSource[]): StackSource[][] {
     return groups;
 }
 
+/** The first root stack that reads no other stack (its counterparts by hand-over), else the first root stack. */
+export function standaloneRootStack(): StackSource {
+    const stacks = rootStacks();
+    return stacks.find((s) => referencedStacks(s).length === 0) ?? stacks[0];
+}
+
 /** Pairs of root stacks that reference each other: [publisher, partner]. */
 export function rootPairs(): [StackSource, StackSource][] {
     const stacks = rootStacks();
