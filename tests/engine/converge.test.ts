@@ -19,7 +19,7 @@ import { PROJECT_ROOT } from "../../tools/root";
 import { DeployGroup, readInventory } from "../../tools/stacks/inventory";
 import { CloudRecord } from "./aws-provider/cloud";
 import { EngineWorkspace, linkStatus, requireEngine } from "./harness";
-import { exampleStacks, rootPairs, rootStacks, StackSource } from "./stacks";
+import { exampleStacks, pairForEngineTests, rootStacks, StackSource } from "./stacks";
 
 /** One recorded `pulumi` command: its words, and the value of each `--flag value`. */
 interface Recorded {
@@ -85,9 +85,10 @@ describe("engine: npm run converge, as deploy.yml and a person run it", function
 
     before(async function () {
         requireEngine(this);
-        const pair = rootPairs()[0];
-        if (!pair) throw new Error("no two root stacks reference each other: the converge tests need a pair");
+        const pair = pairForEngineTests();
         ws = await EngineWorkspace.create();
+        // The pair's stack files as root stack files of the copy (they are already, unless the pair is of examples).
+        for (const s of pair) ws.useConfig(s.stack, s.file);
         const inventory = readInventory(ws.projectDir, ws.project);
         group = inventory.groups.find((g) => g.stacks.includes(pair[0].stack))!;
     });

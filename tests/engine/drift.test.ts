@@ -13,11 +13,11 @@
 import * as assert from "assert";
 import { isDeepStrictEqual } from "util";
 import { EngineWorkspace, requireEngine } from "./harness";
-import { rootPairs } from "./stacks";
+import { pairForEngineTests, StackSource } from "./stacks";
 
 describe("engine: drift, and a counterpart's deploy read through its stack reference (docs/deploy.md, Drift)", function () {
     this.timeout(20 * 60_000);
-    const pair = rootPairs()[0];
+    let pair: [StackSource, StackSource];
     let ws: EngineWorkspace;
     /** drift.yml's command for a stack, as pulumi-stack.yml runs it. */
     const drift = (stack: string) => ws.npmRun("drift", ["--stack", `organization/${stack}`, "--github"]);
@@ -37,7 +37,7 @@ describe("engine: drift, and a counterpart's deploy read through its stack refer
 
     before(async function () {
         requireEngine(this);
-        if (!pair) throw new Error("no two root stacks reference each other: the drift tests need a pair");
+        pair = pairForEngineTests();
         ws = await EngineWorkspace.create();
         for (const s of pair) {
             ws.useConfig(s.stack, s.file);

@@ -1,21 +1,21 @@
 /**
  * A pair's first deploy, stack by stack, through the real engine (docs/deploy.md, "Deploying a
  * group": the order `npm run converge` follows, shown here one `pulumi up` at a time), on the
- * first pair of root stacks that reference each other. Drift is drift.test.ts's; converge itself,
- * converge.test.ts's.
+ * first pair of root stacks that reference each other (or of examples: pairForEngineTests).
+ * Drift is drift.test.ts's; converge itself, converge.test.ts's.
  */
 import * as assert from "assert";
 import { EngineWorkspace, linkStatus, requireEngine } from "./harness";
-import { rootPairs } from "./stacks";
+import { pairForEngineTests, StackSource } from "./stacks";
 
 describe("engine: a pair's first deploy (docs/deploy.md)", function () {
     this.timeout(20 * 60_000);
-    const pair = rootPairs()[0];
+    let pair: [StackSource, StackSource];
     let ws: EngineWorkspace;
 
     before(async function () {
         requireEngine(this);
-        if (!pair) throw new Error("no two root stacks reference each other: the first-deploy tests need a pair");
+        pair = pairForEngineTests();
         ws = await EngineWorkspace.create();
         for (const s of pair) ws.useConfig(s.stack, s.file);
     });

@@ -83,9 +83,8 @@ export function standaloneRootStack(): StackSource {
     return stacks.find((s) => referencedStacks(s).length === 0) ?? stacks[0];
 }
 
-/** Pairs of root stacks that reference each other: [publisher, partner]. */
-export function rootPairs(): [StackSource, StackSource][] {
-    const stacks = rootStacks();
+/** Pairs of stacks of one list that reference each other: [publisher, partner]. */
+function pairsOf(stacks: StackSource[]): [StackSource, StackSource][] {
     const side = (s: StackSource) => readStackConfig(path.join(PROJECT_ROOT, s.file))[configKey("side")];
     return stacks
         .filter((s) => side(s) === "publisher")
@@ -94,4 +93,20 @@ export function rootPairs(): [StackSource, StackSource][] {
                 .filter((partner) => side(partner) === "partner" && referencedStacks(publisher).includes(partner.stack) && referencedStacks(partner).includes(publisher.stack))
                 .map((partner): [StackSource, StackSource] => [publisher, partner]),
         );
+}
+
+/** Pairs of root stacks that reference each other: [publisher, partner]. */
+export function rootPairs(): [StackSource, StackSource][] {
+    return pairsOf(rootStacks());
+}
+
+/**
+ * The pair the engine tests deploy: the team's first pair of root stacks, or, when the team runs
+ * none (every counterpart by hand-over), the first pair of examples (stacks/examples/), which the
+ * tests write into their copy of the project as root stack files.
+ */
+export function pairForEngineTests(): [StackSource, StackSource] {
+    const pair = rootPairs()[0] ?? pairsOf(exampleStacks())[0];
+    if (!pair) throw new Error("no two root stacks, and no two examples, reference each other: the engine tests of a pair need one");
+    return pair;
 }
