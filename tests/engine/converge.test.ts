@@ -73,13 +73,23 @@ describe("engine: npm run converge, as deploy.yml and a person run it", function
         const run = await ws.npmRun("converge", args, { recordPulumi: log });
         return { ...run, commands: recorded(log) };
     };
-    const reviewDir = () => fs.mkdtempSync(path.join(ws.root, "reviewed-"));
-    /** What a pull request's preview does for each stack (pulumi-stack.yml): preview with the policy pack, the plan saved. */
-    const review = async (dir: string) => {
+    /**
+     * A change to every stack of the group (a declared integer each stack has, by default), reviewed as a
+     * pull request's preview reviews it (pulumi-stack.yml): a preview with the policy pack per stack, its
+     * plan saved. Resolves to the folder of the reviewed plans.
+     */
+    const changeEveryStackAndReview = async (): Promise<string> => {
+        const dir = fs.mkdtempSync(path.join(ws.root, "reviewed-"));
         for (const stack of group.stacks) {
+            await ws.config(stack, ["set", "noncurrentVersionExpirationDays", await anotherDays(ws, stack)]);
             const run = await ws.preview(stack, ["--policy-pack", "policy-pack", "--save-plan", path.join(dir, `${stack}.json`)]);
             assert.strictEqual(run.status, 0, run.output);
         }
+        return dir;
+    };
+    const assertNoChanges = async (stack: string) => {
+        const preview = await ws.preview(stack, ["--expect-no-changes"]);
+        assert.strictEqual(preview.status, 0, preview.output);
     };
     const resourcesOf = async (stack: string) => JSON.stringify((await ws.exportStack(stack)).deployment.resources);
 
@@ -117,15 +127,12 @@ describe("engine: npm run converge, as deploy.yml and a person run it", function
                 const { replication, ingressGrant } = linkStatus(outputs, counterpart);
                 assert.deepStrictEqual({ stack, counterpart, replication, ingressGrant }, { stack, counterpart, replication: "active", ingressGrant: "active" });
             }
-            const preview = await ws.preview(stack, ["--expect-no-changes"]);
-            assert.strictEqual(preview.status, 0, preview.output);
+            await assertNoChanges(stack);
         }
     });
 
     it("a second run with plans reviewed earlier (as the pull request's preview saved them): each stack applies exactly its reviewed plan", async () => {
-        for (const stack of group.stacks) await ws.config(stack, ["set", "noncurrentVersionExpirationDays", await anotherDays(ws, stack)]);
-        const reviewed = reviewDir();
-        await review(reviewed);
+        const reviewed = await changeEveryStackAndReview();
         for (const stack of group.stacks) assert.ok(readUpdatePlan(path.join(reviewed, `${stack}.json`)).changes.size > 0, `the reviewed plan of ${stack} changes something`);
         const run = await converge(["--pair", group.stacks[0], "--organization", "organization", "--plans", reviewed, "--require-plans", "--skip-canary"]);
         assert.strictEqual(run.status, 0, run.output);
@@ -135,15 +142,12 @@ describe("engine: npm run converge, as deploy.yml and a person run it", function
         );
         for (const stack of group.stacks) {
             assert.match(run.stdout, new RegExp(`${stack}: the preview plans what was reviewed; applying the reviewed plan`));
-            const preview = await ws.preview(stack, ["--expect-no-changes"]);
-            assert.strictEqual(preview.status, 0, preview.output);
+            await assertNoChanges(stack);
         }
     });
 
     it("a config changed after the review stops that stack, unchanged, naming the difference (exit 1)", async () => {
-        for (const stack of group.stacks) await ws.config(stack, ["set", "noncurrentVersionExpirationDays", await anotherDays(ws, stack)]);
-        const reviewed = reviewDir();
-        await review(reviewed);
+        const reviewed = await changeEveryStackAndReview();
         const [first] = group.stacks;
         await ws.config(first, ["set", "noncurrentVersionExpirationDays", await anotherDays(ws, first)]);
         const before = await resourcesOf(first);
