@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { configKey, COUNTERPARTS_KEY } from "../../infra/config/keys";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { readUpdatePlan } from "../../tools/converge/plan-file";
 import { PROJECT_ROOT } from "../../tools/root";
 import { DeployGroup, readInventory } from "../../tools/stacks/inventory";
@@ -75,22 +76,33 @@ describe("engine: npm run converge, as deploy.yml and a person run it", function
     };
     /**
      * A change to every stack of the group (a declared integer each stack has, by default), reviewed as a
-     * pull request's preview reviews it (pulumi-stack.yml): a preview with the policy pack per stack, its
-     * plan saved. Resolves to the folder of the reviewed plans.
+     * pull request's preview reviews it: preview.yml's step, as pulumi/actions v7 runs it (src/main.ts,
+     * runAction: `LocalWorkspace.createOrSelectStack` with upsert and the secrets provider, then
+     * `stack.preview` with the step's policyPacks, diff and plan inputs;
+     * https://github.com/pulumi/actions/blob/v7.0.0/src/main.ts). Resolves to the folder of the
+     * reviewed plans and each stack's new value.
      */
-    const changeEveryStackAndReview = async (): Promise<string> => {
+    const changeEveryStackAndReview = async (): Promise<{ dir: string; days: Map<string, number> }> => {
         const dir = fs.mkdtempSync(path.join(ws.root, "reviewed-"));
+        const days = new Map<string, number>();
+        const envVars = Object.fromEntries(Object.entries(ws.env).filter((e): e is [string, string] => typeof e[1] === "string"));
         for (const stack of group.stacks) {
-            await ws.config(stack, ["set", "noncurrentVersionExpirationDays", await anotherDays(ws, stack)]);
-            const run = await ws.preview(stack, ["--policy-pack", "policy-pack", "--save-plan", path.join(dir, `${stack}.json`)]);
-            assert.strictEqual(run.status, 0, run.output);
+            days.set(stack, Number(await anotherDays(ws, stack)));
+            await ws.config(stack, ["set", "noncurrentVersionExpirationDays", String(days.get(stack))]);
+            const selected = await LocalWorkspace.createOrSelectStack({ stackName: `organization/${stack}`, workDir: ws.projectDir }, { secretsProvider: "passphrase", envVars });
+            await selected.preview({ policyPacks: ["policy-pack"], diff: true, plan: path.join(dir, `${stack}.json`) });
         }
-        return dir;
+        return { dir, days };
     };
-    const assertNoChanges = async (stack: string) => {
-        const preview = await ws.preview(stack, ["--expect-no-changes"]);
-        assert.strictEqual(preview.status, 0, preview.output);
-    };
+    /** Whether a lifecycle rule of the stack, as the engine recorded it, expires noncurrent versions after `days`. */
+    const expiresAfter = async (stack: string, days: number) =>
+        ((await ws.exportStack(stack)).deployment.resources ?? []).some(
+            (r) =>
+                r.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration" &&
+                ((r.inputs?.rules as { noncurrentVersionExpiration?: { noncurrentDays?: number } }[] | undefined) ?? []).some(
+                    (rule) => rule.noncurrentVersionExpiration?.noncurrentDays === days,
+                ),
+        );
     const resourcesOf = async (stack: string) => JSON.stringify((await ws.exportStack(stack)).deployment.resources);
 
     before(async function () {
@@ -127,12 +139,13 @@ describe("engine: npm run converge, as deploy.yml and a person run it", function
                 const { replication, ingressGrant } = linkStatus(outputs, counterpart);
                 assert.deepStrictEqual({ stack, counterpart, replication, ingressGrant }, { stack, counterpart, replication: "active", ingressGrant: "active" });
             }
-            await assertNoChanges(stack);
+            const preview = await ws.preview(stack, ["--expect-no-changes"]);
+            assert.strictEqual(preview.status, 0, preview.output);
         }
     });
 
     it("a second run with plans reviewed earlier (as the pull request's preview saved them): each stack applies exactly its reviewed plan", async () => {
-        const reviewed = await changeEveryStackAndReview();
+        const { dir: reviewed, days } = await changeEveryStackAndReview();
         for (const stack of group.stacks) assert.ok(readUpdatePlan(path.join(reviewed, `${stack}.json`)).changes.size > 0, `the reviewed plan of ${stack} changes something`);
         const run = await converge(["--pair", group.stacks[0], "--organization", "organization", "--plans", reviewed, "--require-plans", "--skip-canary"]);
         assert.strictEqual(run.status, 0, run.output);
@@ -142,12 +155,12 @@ describe("engine: npm run converge, as deploy.yml and a person run it", function
         );
         for (const stack of group.stacks) {
             assert.match(run.stdout, new RegExp(`${stack}: the preview plans what was reviewed; applying the reviewed plan`));
-            await assertNoChanges(stack);
+            assert.ok(await expiresAfter(stack, days.get(stack)!), `${stack} now expires noncurrent versions after ${days.get(stack)} days`);
         }
     });
 
     it("a config changed after the review stops that stack, unchanged, naming the difference (exit 1)", async () => {
-        const reviewed = await changeEveryStackAndReview();
+        const { dir: reviewed } = await changeEveryStackAndReview();
         const [first] = group.stacks;
         await ws.config(first, ["set", "noncurrentVersionExpirationDays", await anotherDays(ws, first)]);
         const before = await resourcesOf(first);
