@@ -75,20 +75,22 @@ describe("engine: npm run converge, as deploy.yml and a person run it", function
         return { ...run, commands: recorded(log) };
     };
     /**
-     * A change to every stack of the group (a declared integer each stack has, by default), reviewed as a
-     * pull request's preview reviews it: preview.yml's step, as pulumi/actions v7 runs it (src/main.ts,
+     * Every stack of the group reviewed as a pull request's preview reviews it, with a change to each
+     * first when asked (a declared integer each stack has, by default): preview.yml's step, as pulumi/actions v7 runs it (src/main.ts,
      * runAction: `LocalWorkspace.createOrSelectStack` with upsert and the secrets provider, then
      * `stack.preview` with the step's policyPacks, diff and plan inputs;
      * https://github.com/pulumi/actions/blob/v7.0.0/src/main.ts). Resolves to the folder of the
      * reviewed plans and each stack's new value.
      */
-    const changeEveryStackAndReview = async (): Promise<{ dir: string; days: Map<string, number> }> => {
+    const reviewEveryStack = async (options: { change: boolean }): Promise<{ dir: string; days: Map<string, number> }> => {
         const dir = fs.mkdtempSync(path.join(ws.root, "reviewed-"));
         const days = new Map<string, number>();
         const envVars = Object.fromEntries(Object.entries(ws.env).filter((e): e is [string, string] => typeof e[1] === "string"));
         for (const stack of group.stacks) {
-            days.set(stack, Number(await anotherDays(ws, stack)));
-            await ws.config(stack, ["set", "noncurrentVersionExpirationDays", String(days.get(stack))]);
+            if (options.change) {
+                days.set(stack, Number(await anotherDays(ws, stack)));
+                await ws.config(stack, ["set", "noncurrentVersionExpirationDays", String(days.get(stack))]);
+            }
             const selected = await LocalWorkspace.createOrSelectStack({ stackName: `organization/${stack}`, workDir: ws.projectDir }, { secretsProvider: "passphrase", envVars });
             await selected.preview({ policyPacks: ["policy-pack"], diff: true, plan: path.join(dir, `${stack}.json`) });
         }
@@ -116,22 +118,49 @@ describe("engine: npm run converge, as deploy.yml and a person run it", function
     });
     after(() => ws?.dispose());
 
-    it("the documented first deploy of a pair from nothing: both stacks created, each up held to the plan its preview saved just before, the first side again while pending, converged", async () => {
-        const planDir = path.join(ws.root, "applied-first");
-        const run = await converge(["--pair", group.stacks[0], "--secrets-provider", "passphrase", "--skip-canary", "--plan-dir", planDir]);
-        assert.strictEqual(run.status, 0, run.output);
+    it("the documented first deploy of a pair from nothing, as the workflows run it: the pull request's preview creates both stacks and reviews each against the other's empty outputs; on merge, converge applies the first side's reviewed plan, the other's fresh plan (beyond its review only as the first side's deploy requires, and saying so), then the first side again; every up held to a saved plan", async () => {
+        const [first, ...others] = group.stacks;
+        // preview.yml: per stack, npm run converge -- --create-only, then the preview that saves the plan.
+        const create = await converge(["--pair", first, "--create-only", "--organization", "organization", "--secrets-provider", "passphrase"]);
+        assert.strictEqual(create.status, 0, create.output);
+        assert.deepStrictEqual(
+            create.commands.filter((c) => c.command === "up" || c.command === "preview"),
+            [],
+            "--create-only previews and changes nothing",
+        );
         const stacks = (JSON.parse((await ws.pulumiOk(["stack", "ls", "--json"])).stdout) as { name: string }[]).map((s) => s.name.split("/").pop());
         for (const stack of group.stacks) assert.ok(stacks.includes(stack), `${stack} was created`);
+        const { dir: reviewed } = await reviewEveryStack({ change: false });
+
+        // deploy.yml, through converge.yml: the reviewed plans of this tree, required.
+        const planDir = path.join(ws.root, "applied-first");
+        const run = await converge(["--pair", first, "--organization", "organization", "--plans", reviewed, "--require-plans", "--plan-dir", planDir, "--skip-canary"]);
+        assert.strictEqual(run.status, 0, run.output);
         const ups = run.commands.filter((c) => c.command === "up");
         // Publishers, then partners, then each side whose links still waited: for a pair, the first side twice.
-        assert.deepStrictEqual(ups.map(stackOf), [...group.stacks, group.stacks[0]]);
+        assert.deepStrictEqual(ups.map(stackOf), [...group.stacks, first]);
         for (const up of ups) {
             const plan = up.flag("plan");
             assert.ok(plan, `up of ${stackOf(up)} is held to a plan: ${up.words.join(" ")}`);
-            const previews = run.commands.slice(0, run.commands.indexOf(up)).filter((c) => c.command === "preview" && stackOf(c) === stackOf(up));
-            assert.strictEqual(previews.at(-1)?.flag("save-plan"), plan, `the plan of ${stackOf(up)}'s up is the one its last preview saved`);
-            assert.ok(fs.existsSync(plan), `${plan} is kept in --plan-dir`);
-            for (const c of [up, previews.at(-1)!]) assert.strictEqual(c.flag("policy-pack"), path.join(ws.projectDir, "policy-pack"), `${c.command} runs the policy pack`);
+            const preview = run.commands
+                .slice(0, run.commands.indexOf(up))
+                .filter((c) => c.command === "preview" && stackOf(c) === stackOf(up))
+                .at(-1);
+            assert.ok(preview, `a preview of ${stackOf(up)} ran before its up`);
+            const fresh = preview.flag("save-plan");
+            assert.ok(
+                plan === fresh || plan === path.join(reviewed, `${stackOf(up)}.json`),
+                `${stackOf(up)}'s up applies the plan its preview just saved or its reviewed plan, not ${plan}`,
+            );
+            for (const c of [up, preview]) assert.strictEqual(c.flag("policy-pack"), path.join(ws.projectDir, "policy-pack"), `${c.command} runs the policy pack`);
+        }
+        assert.strictEqual(ups[0].flag("plan"), path.join(reviewed, `${first}.json`), `${first} applies its reviewed plan`);
+        assert.match(run.stdout, new RegExp(`${first}: the preview plans what was reviewed; applying the reviewed plan`));
+        for (const stack of others) {
+            assert.match(
+                run.stdout,
+                new RegExp(`${stack}: applying the fresh plan, which goes beyond the reviewed one only as ${first} \\(deployed above with other outputs\\) requires`),
+            );
         }
         for (const stack of group.stacks) {
             const outputs = await ws.outputs(stack);
@@ -145,7 +174,7 @@ describe("engine: npm run converge, as deploy.yml and a person run it", function
     });
 
     it("a second run with plans reviewed earlier (as the pull request's preview saved them): each stack applies exactly its reviewed plan", async () => {
-        const { dir: reviewed, days } = await changeEveryStackAndReview();
+        const { dir: reviewed, days } = await reviewEveryStack({ change: true });
         for (const stack of group.stacks) assert.ok(readUpdatePlan(path.join(reviewed, `${stack}.json`)).changes.size > 0, `the reviewed plan of ${stack} changes something`);
         const run = await converge(["--pair", group.stacks[0], "--organization", "organization", "--plans", reviewed, "--require-plans", "--skip-canary"]);
         assert.strictEqual(run.status, 0, run.output);
@@ -160,7 +189,7 @@ describe("engine: npm run converge, as deploy.yml and a person run it", function
     });
 
     it("a config changed after the review stops that stack, unchanged, naming the difference (exit 1)", async () => {
-        const { dir: reviewed } = await changeEveryStackAndReview();
+        const { dir: reviewed } = await reviewEveryStack({ change: true });
         const [first] = group.stacks;
         await ws.config(first, ["set", "noncurrentVersionExpirationDays", await anotherDays(ws, first)]);
         const before = await resourcesOf(first);
