@@ -66,15 +66,16 @@ Every key of this program is \`${NAMESPACE}:<key>\`: the namespace is the
 project's name (\`name:\` in Pulumi.yaml), so \`pulumi config set side publisher\`
 writes \`${NAMESPACE}:side\`, and Pulumi.yaml can declare the keys (below).
 
-Account IDs are text: quote them in YAML. Pulumi hands a top-level key over
-as the text written, so \`s3-transfer:accountId: 012345678901\` keeps its zero;
-inside a list entry (a counterpart's \`accountId\`) an unquoted ID is a number.
-A number is read as text when its 12 digits survive, and refused with "write
-it in quotes" when YAML dropped a leading zero (an unquoted \`012345678901\`
-becomes 11 digits). Pulumi's YAML reader takes an unquoted 0 and octal digits
-for an octal number (\`012345670123\` is 1402433619): then no ID is offered,
-only "write it in quotes". A quoted ID of 11 digits lost nothing: it is
-refused as 11 digits, with no other number offered.
+Account IDs are text: quote them in YAML. Pulumi reads an unquoted ID as a
+YAML number, so \`s3-transfer:accountId: 012345678901\` reaches the program as
+\`12345678901\`, as the real CLI shows it, and so does a counterpart's
+\`accountId\` in a list entry. A number is read as text when its 12 digits
+survive, and refused with "write it in quotes" when YAML dropped a leading
+zero (an unquoted \`012345678901\` becomes 11 digits). Pulumi's YAML reader
+takes an unquoted 0 and octal digits for an octal number (\`012345670123\` is
+1402433619): then no ID is offered, only "write it in quotes". A top-level ID
+of 11 digits arrives as text, which cannot tell how it was written: it is
+refused as 11 digits, with the hint to quote it, and no other number offered.
 
 | key | required | default | meaning |
 |---|---|---|---|

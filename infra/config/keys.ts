@@ -112,10 +112,12 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T, wordin
 }
 
 /**
- * A 12-digit account ID. Pulumi hands a top-level key over as the text written
- * in the stack file, quoted or not (it reads each value as a string first,
- * sdk/go/common/resource/config/value.go, and go-yaml gives a string the
- * scalar's source text), so a text ID lost nothing: 11 digits are 11 digits.
+ * A 12-digit account ID. Pulumi reads a stack file's values as go-yaml v3
+ * resolves them and hands a top-level key over as text: an unquoted ID is a
+ * YAML number, whose text has lost any leading zero (012345678901 arrives as
+ * "12345678901"; infra/config/yaml-values.ts, checked against the real CLI by
+ * the engine tier). A text ID cannot tell how it was written, so 11 digits are
+ * refused as 11 digits, with the hint to quote and no other number offered.
  * Inside a list entry, and with `pulumi config set --path`, an unquoted ID is
  * a JSON number: read it as text when its 12 digits survive; refuse it with
  * "quote it" when a leading zero was lost. One lost zero (11 digits) is the
@@ -123,6 +125,9 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T, wordin
  * takes 0 followed by octal digits for an octal number (012345670123 becomes
  * 1402433619), so no ID is offered then.
  */
+/** Why a top-level ID may have 11 digits in the stack file's text: Pulumi reads an unquoted one as a number. */
+const UNQUOTED_ID_HINT = "; if the stack file has it without quotes, YAML read it as a number and dropped a leading zero: write the ID in quotes";
+
 export function accountIdValue(text: unknown): { value: string } | { problem: string; quoted?: string } {
     if (typeof text === "number" && Number.isInteger(text) && text >= 0) {
         const digits = String(text);
@@ -145,7 +150,7 @@ export function accountIdValue(text: unknown): { value: string } | { problem: st
     // Text lost nothing: say what it has, never offer another number.
     if (/^\d+$/.test(text) && text.length !== 12) {
         return {
-            problem: `must be a 12-digit AWS account ID, got ${quote(text)} (${text.length.toLocaleString("en-US")} digits): ${text.length < 12 ? "digits are missing" : "it has too many digits"}`,
+            problem: `must be a 12-digit AWS account ID, got ${quote(text)} (${text.length.toLocaleString("en-US")} digits): ${text.length < 12 ? "digits are missing" : "it has too many digits"}${text.length === 11 ? UNQUOTED_ID_HINT : ""}`,
         };
     }
     const problem = accountIdProblem(text);

@@ -52,7 +52,8 @@ function isOfType(type: string, value: string, structured: boolean): boolean {
         return type === "array" ? Array.isArray(parsed) : parsed !== null && typeof parsed === "object" && !Array.isArray(parsed);
     }
     if (structured) return false;
-    if (type === "integer") return /^[+-]?\d+$/.test(value);
+    // strconv.Atoi: decimal digits with an optional sign, within Go's 64-bit int.
+    if (type === "integer") return /^[+-]?\d+$/.test(value) && BigInt(value) >= -(2n ** 63n) && BigInt(value) < 2n ** 63n;
     if (type === "boolean") return value === "true" || value === "false";
     return type === "string";
 }

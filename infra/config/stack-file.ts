@@ -12,6 +12,7 @@ import { isInputError, readInputFile } from "../input/file";
 import { parseYamlInput, YamlInput } from "../input/yaml";
 import { ConfigError, ConfigProblem, isConfigError } from "./errors";
 import { NAMESPACE } from "./keys";
+import { goYamlValue, pulumiConfigText, UnrepresentableValue } from "./yaml-values";
 
 export interface StackFile {
     /** The file as given. */
@@ -114,29 +115,40 @@ export function loadStackFile(file: string, option?: string): StackFile {
         return undefined;
     };
 
-    const raw = (parsed.value ?? {}) as { config?: Record<string, unknown> | null };
-    const scalarText = new Map<unknown, string>();
-    if (isMap(configNode)) {
-        for (const pair of configNode.items) {
-            if (isScalar(pair.key) && isScalar(pair.value) && pair.value.value !== null && pair.value.source !== undefined) scalarText.set(pair.key.value, pair.value.source);
-        }
-    }
     const config: Record<string, string> = {};
     const structured: string[] = [];
     const secrets: ConfigProblem[] = [];
-    for (const [written, value] of Object.entries(raw.config ?? {})) {
-        const key = written.includes(":") ? written : `${NAMESPACE}:${written}`;
-        if (key !== written) {
-            if (Object.prototype.hasOwnProperty.call(raw.config, key)) {
+    const pairs = isMap(configNode) ? configNode.items : [];
+    const keyText = (pair: (typeof pairs)[number]) => String(isScalar(pair.key) ? pair.key.value : pair.key);
+    const written = new Set(pairs.map(keyText));
+    for (const pair of pairs) {
+        const writtenKey = keyText(pair);
+        const key = writtenKey.includes(":") ? writtenKey : `${NAMESPACE}:${writtenKey}`;
+        if (key !== writtenKey) {
+            if (written.has(key)) {
                 throw fileProblem(
                     file,
                     key,
-                    `is set twice, as ${written} and as ${key} (Pulumi reads a key without a namespace as the project's)`,
+                    `is set twice, as ${writtenKey} and as ${key} (Pulumi reads a key without a namespace as the project's)`,
                     `keep one of the two in ${file}`,
                     lineOf(key),
                 );
             }
-            asWritten.set(key, written);
+            asWritten.set(key, writtenKey);
+        }
+        // The value as Pulumi reads it (go-yaml v3's resolution, infra/config/yaml-values.ts), not as a YAML 1.2 reader would.
+        let value: unknown;
+        try {
+            value = goYamlValue(pair.value, doc);
+        } catch (err) {
+            if (!(err instanceof UnrepresentableValue)) throw err;
+            throw fileProblem(
+                file,
+                key,
+                `holds ${err.source}, a YAML float that Pulumi cannot read (its reader fails the whole stack file: "${err.message}")`,
+                `write the value in quotes in ${file} if it is text`,
+                lineOf(key),
+            );
         }
         for (const secret of secretPaths(value, key)) {
             secrets.push({
@@ -147,12 +159,9 @@ export function loadStackFile(file: string, option?: string): StackFile {
                 ...(lineOf(secret) ? { line: lineOf(secret) } : {}),
             });
         }
-        // A key written without a value is the empty string to Pulumi (loaders.go), not "null". Any other
-        // scalar is its text as written: Pulumi reads a value as a string first (sdk/go/common/resource/config/value.go,
-        // unmarshalValue), and go-yaml gives a string the scalar's source text, so an unquoted 012345678901 keeps
-        // its zero and `True` stays `True`; only values inside lists and mappings become JSON numbers and booleans.
-        const text = scalarText.get(written);
-        config[key] = value === null ? "" : text !== undefined ? text : typeof value === "string" ? value : JSON.stringify(value);
+        // What Pulumi hands the program (object.go, MarshalString): a string as written, nothing as "" (loaders.go),
+        // a number or boolean as its JSON (so an unquoted 012345678901 arrives as 12345678901), a list or mapping as JSON.
+        config[key] = pulumiConfigText(value);
         if (value !== null && typeof value === "object") structured.push(key);
     }
     if (secrets.length) throw new ConfigError(secrets);

@@ -18,7 +18,48 @@ import { PROJECT_ROOT } from "../../tools/root";
 import { pulumiOnPath } from "../../tools/test";
 import { CLOUD_DIR_VARIABLE, StandInCloud } from "./aws-provider/cloud";
 
-export const STAND_IN_PLUGIN_DIR = path.join(__dirname, "aws-provider", "bin");
+export const STAND_IN_PLUGIN_DIR = path.join(__dirname, "aws-provider", "plugin");
+/** The launcher runs this compiled entry of the stand-in when it is set (else the TypeScript through ts-node). */
+const COMPILED_PLUGIN_VARIABLE = "STANDIN_AWS_PLUGIN_JS";
+let compiledPlugin: string | undefined;
+
+/**
+ * The stand-in plugin as JavaScript, transpiled once per test process: the engine starts one
+ * plugin process per provider resource and operation, and ts-node loading TypeScript to
+ * transpile the same files each time cost over a second a start. Each source reachable by
+ * relative imports from aws-provider/main.ts is transpiled on its own (as tools/build.js builds
+ * bin/), into a folder under node_modules/.cache so that packages resolve from the project's
+ * node_modules; the folder goes when the process exits.
+ */
+function compiledStandIn(): string {
+    if (compiledPlugin) return compiledPlugin;
+    const ts = require("typescript") as typeof import("typescript");
+    const { config } = ts.readConfigFile(path.join(PROJECT_ROOT, "tsconfig.json"), ts.sys.readFile);
+    const { options } = ts.convertCompilerOptionsFromJson((config as { compilerOptions?: object }).compilerOptions ?? {}, PROJECT_ROOT);
+    const cache = path.join(PROJECT_ROOT, "node_modules", ".cache");
+    fs.mkdirSync(cache, { recursive: true });
+    const outDir = fs.mkdtempSync(path.join(cache, "standin-aws-"));
+    process.on("exit", () => fs.rmSync(outDir, { recursive: true, force: true }));
+    const entry = path.join(__dirname, "aws-provider", "main.ts");
+    const queue = [entry];
+    for (const seen = new Set(queue); queue.length;) {
+        const file = queue.shift()!;
+        const text = fs.readFileSync(file, "utf8");
+        const out = path.join(outDir, path.relative(PROJECT_ROOT, file)).replace(/\.ts$/, ".js");
+        fs.mkdirSync(path.dirname(out), { recursive: true });
+        fs.writeFileSync(out, ts.transpileModule(text, { compilerOptions: options, fileName: file }).outputText);
+        for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
+            if (!fileName.startsWith(".")) continue;
+            const target = [".ts", "/index.ts"].map((suffix) => path.resolve(path.dirname(file), fileName) + suffix).find((f) => fs.existsSync(f));
+            if (target && !seen.has(target)) {
+                seen.add(target);
+                queue.push(target);
+            }
+        }
+    }
+    compiledPlugin = path.join(outDir, path.relative(PROJECT_ROOT, entry)).replace(/\.ts$/, ".js");
+    return compiledPlugin;
+}
 export const PASSPHRASE = "engine-tests-only";
 /** What `pulumi.getOrganization()` is in a self-managed (file, S3) backend. */
 export const DIY_ORGANIZATION = "organization";
@@ -38,6 +79,20 @@ export interface Run {
 
 /** What the project copy leaves out: dependencies and builds are linked or not needed, state is never copied. */
 const NOT_COPIED = new Set(["node_modules", ".git", "bin", "plans", "scratch", "policy-pack", "engine"]);
+
+/** Runs a command to its end, its output collected. */
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<Run> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, { cwd: options.cwd, env: options.env });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr, output: `${stdout}\n${stderr}` }));
+        child.stdin.end(options.input ?? "");
+    });
+}
 
 export class EngineWorkspace {
     readonly projectDir: string;
@@ -83,6 +138,7 @@ export class EngineWorkspace {
             // (https://www.pulumi.com/docs/iac/languages-sdks/javascript/#typescript).
             PULUMI_NODEJS_TRANSPILE_ONLY: "true",
             [CLOUD_DIR_VARIABLE]: this.cloud.dir,
+            [COMPILED_PLUGIN_VARIABLE]: compiledStandIn(),
         };
         for (const inherited of ["PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE_FILE", "STANDIN_AWS_ACCOUNT_ID"]) delete env[inherited];
         return env;
@@ -90,16 +146,7 @@ export class EngineWorkspace {
 
     /** Runs the CLI in the project copy. */
     pulumi(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Run> {
-        return new Promise((resolve, reject) => {
-            const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.projectDir, env: { ...this.env, ...options.env } });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-            child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-            child.on("error", reject);
-            child.on("close", (status) => resolve({ status, stdout, stderr, output: `${stdout}\n${stderr}` }));
-            child.stdin.end(options.input ?? "");
-        });
+        return run("pulumi", [...args, "--non-interactive"], { cwd: this.projectDir, env: { ...this.env, ...options.env }, input: options.input });
     }
 
     /** Runs the CLI and fails with its output unless it exits 0. */
@@ -107,6 +154,32 @@ export class EngineWorkspace {
         const run = await this.pulumi(args, options);
         if (run.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${run.status}:\n${run.output}`);
         return run;
+    }
+
+    /**
+     * `npm run <script> -- <args>` in the project copy, as a person runs it there: the copy's own
+     * build of the tools (bin/, built by tools/build.js on first use), the CLI on PATH, this
+     * workspace's backend and stand-in cloud, npm on the Node running the tests. With
+     * `recordPulumi`, every `pulumi` command run meanwhile (by the tool or the Automation API
+     * under it) is appended to that file, one line of arguments each, before it runs.
+     */
+    npmRun(script: string, args: string[], options: { recordPulumi?: string } = {}): Promise<Run> {
+        const dirs = [path.dirname(process.execPath)];
+        if (options.recordPulumi) dirs.push(this.pulumiRecorder(options.recordPulumi));
+        const env: NodeJS.ProcessEnv = { ...this.env, PATH: [...dirs, this.env.PATH].join(path.delimiter) };
+        for (const key of Object.keys(env)) if (/^npm_/i.test(key)) delete env[key];
+        return run("npm", ["run", script, "--", ...args], { cwd: this.projectDir, env });
+    }
+
+    /** A directory holding a `pulumi` that logs its arguments to `log`, then runs the real CLI. */
+    private pulumiRecorder(log: string): string {
+        const real = pulumiOnPath();
+        if (!real) throw new Error("no pulumi on PATH to record");
+        const dir = path.join(this.root, "recorder");
+        fs.mkdirSync(dir, { recursive: true });
+        const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
+        fs.writeFileSync(path.join(dir, "pulumi"), `#!/bin/sh\nprintf '%s\\n' "$*" >> ${quote(log)}\nexec ${quote(real)} "$@"\n`, { mode: 0o755 });
+        return dir;
     }
 
     /** The stack's full name in this backend: `organization/<project>/<stack>`. */
@@ -118,10 +191,19 @@ export class EngineWorkspace {
         return path.join(this.projectDir, `Pulumi.${stack}.yaml`);
     }
 
-    /** Gives the stack a config: a file of the repository (a root stack file, an example) or a config object. */
+    /** Gives the stack a config: a file of the repository (a root stack file, an example) or a config object (keeping its encryption salt). */
     useConfig(stack: string, config: string | Record<string, unknown>): void {
-        const text = typeof config === "string" ? fs.readFileSync(path.resolve(PROJECT_ROOT, config), "utf8") : YAML.stringify({ config });
-        fs.writeFileSync(this.stackFile(stack), text);
+        this.writeStackFile(stack, typeof config === "string" ? fs.readFileSync(path.resolve(PROJECT_ROOT, config), "utf8") : YAML.stringify({ config }));
+    }
+
+    /**
+     * Writes the stack's file as given, keeping the `encryptionsalt` that `pulumi stack init` wrote
+     * into it. For a file to reach the engine exactly as written, init the stack first: `stack init`
+     * re-serializes a stack file it finds (its YAML writer turns an unquoted 0123 into 83).
+     */
+    writeStackFile(stack: string, text: string): void {
+        const salt = fs.existsSync(this.stackFile(stack)) ? /^encryptionsalt: .*$/m.exec(fs.readFileSync(this.stackFile(stack), "utf8"))?.[0] : undefined;
+        fs.writeFileSync(this.stackFile(stack), salt ? `${salt}\n${text}` : text);
     }
 
     /** The stack file as the engine left it (`stack init` adds encryptionsalt, `config set` its keys). */

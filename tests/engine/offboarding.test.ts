@@ -76,14 +76,17 @@ describe("engine: offboarding a counterpart (docs/deploy.md)", function () {
         }
     });
 
-    it("refuses to remove an active entry: the engine will not delete its protected resources, and nothing changes", async () => {
+    it("refuses to remove an active entry: the preview (which `pulumi up` and npm run converge run first) fails on its protected resources, and nothing changes", async () => {
         const before = fs.readFileSync(ws.stackFile(STACK), "utf8");
+        const state = JSON.stringify((await ws.exportStack(STACK)).deployment.resources);
+        const cloud = JSON.stringify(ws.cloud.list());
         await remove(homeCounterpart);
-        const run = await ws.up(STACK);
+        const run = await ws.preview(STACK);
         fs.writeFileSync(ws.stackFile(STACK), before);
         assert.notStrictEqual(run.status, 0, run.output);
-        assert.match(run.output, /protect/i);
-        assert.strictEqual((await dataBuckets(homeCounterpart)).length, 2);
+        assert.match(run.output, /cannot be deleted/);
+        assert.strictEqual(JSON.stringify((await ws.exportStack(STACK)).deployment.resources), state);
+        assert.strictEqual(JSON.stringify(ws.cloud.list()), cloud);
     });
 
     it("credentials of another account: the provider pinned to s3-transfer:accountId fails before anything changes (docs/deploy.md)", async () => {

@@ -8,9 +8,10 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { PROJECT_ROOT } from "../../tools/root";
 import { EngineWorkspace, requireEngine } from "./harness";
-import { rootStacks } from "./stacks";
+import { rootStacks, standaloneRootStack } from "./stacks";
 
 const PACK = path.join(PROJECT_ROOT, "policy-pack");
 const FIXTURE = path.join(__dirname, "fixtures", "planted-violations");
@@ -24,6 +25,40 @@ function documentedLevels(): Map<string, string> {
 /** What the CLI reports under "Policies:": `- [<level>] [severity: <severity>]  <policy>  (<type>: <name>)`. */
 function reported(output: string): { policy: string; level: string }[] {
     return [...output.matchAll(/\[(mandatory|advisory)\](?:\s+\[severity: \w+\])?\s+(s3-transfer-[\w-]+)/g)].map((m) => ({ policy: m[2], level: m[1] }));
+}
+
+type EngineEvent = {
+    policyEvent?: { policyName: string; enforcementLevel: string; resourceUrn?: string };
+    policyAnalyzeSummaryEvent?: { passed?: string[]; failed?: string[] };
+    policyAnalyzeStackSummaryEvent?: { policyPackName: string; passed?: string[]; failed?: string[] };
+};
+
+/** A preview with the pack through the Automation API (as pulumi/actions runs it), with the engine's events. */
+async function previewWithEvents(ws: EngineWorkspace, stack: string): Promise<{ events: EngineEvent[]; error?: unknown }> {
+    const envVars = Object.fromEntries(Object.entries(ws.env).filter((e): e is [string, string] => typeof e[1] === "string"));
+    const selected = await LocalWorkspace.selectStack({ stackName: ws.qualified(stack), workDir: ws.projectDir }, { envVars });
+    const events: EngineEvent[] = [];
+    try {
+        await selected.preview({ policyPacks: [path.join(ws.projectDir, "policy-pack")], onEvent: (e) => events.push(e as EngineEvent) });
+        return { events };
+    } catch (error) {
+        return { events, error };
+    }
+}
+
+/** Each violation the analyzer reported, with its level. */
+function violations(events: EngineEvent[]): { policy: string; level: string }[] {
+    return events.flatMap((e) => (e.policyEvent ? [{ policy: e.policyEvent.policyName, level: e.policyEvent.enforcementLevel }] : []));
+}
+
+/** Every policy the analyzer's summaries say it ran, passed or failed (a policy with nothing to judge is in neither). */
+function policiesReportedOn(events: EngineEvent[]): Set<string> {
+    return new Set(
+        events.flatMap((e) => {
+            const summary = e.policyAnalyzeSummaryEvent ?? e.policyAnalyzeStackSummaryEvent;
+            return summary ? [...(summary.passed ?? []), ...(summary.failed ?? [])] : [];
+        }),
+    );
 }
 
 describe("engine: the policy pack in the CrossGuard analyzer", function () {
@@ -41,38 +76,57 @@ describe("engine: the policy pack in the CrossGuard analyzer", function () {
         planted?.dispose();
     });
 
-    it("passes a compliant stack of this program (the first root stack that references no other)", async () => {
+    it("passes a compliant stack of this program (the first root stack that references no other): the analyzer runs the README's policies and none is violated", async () => {
         compliant = await EngineWorkspace.create();
-        const { stack, file } = rootStacks().find((s) => !fs.readFileSync(path.join(PROJECT_ROOT, s.file), "utf8").includes("stack:")) ?? rootStacks()[0];
-        compliant.useConfig(stack, file);
-        for (const s of rootStacks()) if (s.stack !== stack) compliant.useConfig(s.stack, s.file);
-        for (const s of rootStacks()) await compliant.initStack(s.stack);
-        const run = await compliant.preview(stack, ["--policy-pack", "policy-pack"]);
-        assert.strictEqual(run.status, 0, run.output);
-        // The pack's version is read from package.json in the working directory (@pulumi/policy,
-        // PolicyPack's constructor). Language hosts since pulumi/pulumi#20412 (Sept 2025) start a
-        // policy pack in its own directory; the older host the tier builds (engine/README.md) starts
-        // it in the project's, so the version shown here is the project's until the host is newer.
-        assert.match(run.output, /✅ s3-transfer-guard@v\d+\.\d+\.\d+ \(local: policy-pack\)/);
+        const { stack } = standaloneRootStack();
+        for (const s of rootStacks()) {
+            compliant.useConfig(s.stack, s.file);
+            await compliant.initStack(s.stack);
+        }
+        const { events, error } = await previewWithEvents(compliant, stack);
+        assert.strictEqual(error, undefined);
+        assert.deepStrictEqual(violations(events), []);
+        const levels = documentedLevels();
+        const ran = policiesReportedOn(events);
         assert.deepStrictEqual(
-            reported(run.output).filter((r) => r.level === "mandatory"),
+            [...ran].filter((policy) => !levels.has(policy)),
             [],
+            "every policy the analyzer ran is in policy-pack/README.md",
         );
+        assert.deepStrictEqual(
+            [...levels].filter(([policy, level]) => level === "mandatory" && !ran.has(policy)).map(([policy]) => policy),
+            [],
+            "every mandatory policy of the README ran",
+        );
+        assert.ok(events.some((e) => e.policyAnalyzeStackSummaryEvent?.policyPackName === "s3-transfer-guard"));
+        // The pack's version comes from the package.json in the working directory (@pulumi/policy,
+        // PolicyPack's constructor). Language hosts since pulumi/pulumi#20412 (Sept 2025) start a
+        // policy pack in its own directory; the older host the tier builds (engine/README.md) starts it
+        // in the project's, so the version reported here is the project's, not the pack's, until the
+        // host is newer.
     });
 
     it("fails planted violations, naming each policy at the level the README documents", async () => {
-        const run = await planted.preview("planted", ["--policy-pack", "policy-pack"]);
-        assert.notStrictEqual(run.status, 0, run.output);
-        const violations = reported(run.output);
+        const { events, error } = await previewWithEvents(planted, "planted");
+        assert.ok(error, "a mandatory violation fails the preview");
+        const found = violations(events);
         const levels = documentedLevels();
         for (const expected of ["s3-transfer-default-encryption", "s3-transfer-no-public-access", "s3-transfer-https-only", "s3-transfer-minimum-tls"]) {
             assert.ok(
-                violations.some((v) => v.policy === expected),
-                `${expected} is reported:\n${run.output}`,
+                found.some((v) => v.policy === expected),
+                `${expected} is reported: ${JSON.stringify(found)}`,
             );
         }
-        for (const v of violations)
-            assert.strictEqual(v.level, levels.get(v.policy), `${v.policy} is ${v.level} in the analyzer, ${levels.get(v.policy)} in policy-pack/README.md`);
+        for (const v of found) assert.strictEqual(v.level, levels.get(v.policy), `${v.policy} is ${v.level} in the analyzer, ${levels.get(v.policy)} in policy-pack/README.md`);
+        // The CLI says the same to a person.
+        const run = await planted.preview("planted", ["--policy-pack", "policy-pack"]);
+        assert.notStrictEqual(run.status, 0, run.output);
+        assert.deepStrictEqual(
+            reported(run.output)
+                .map((r) => `${r.policy} ${r.level}`)
+                .sort(),
+            found.map((v) => `${v.policy} ${v.level}`).sort(),
+        );
     });
 
     it("--policy-pack-config lowers a mandatory policy to advisory and disables another", async () => {

@@ -1,9 +1,8 @@
 /**
  * `npm run drift`: its verdicts against a workspace double (DriftDouble) that
- * stands for the Pulumi CLI. Whether the real `pulumi refresh --preview-only`
- * reports a stack reference whose stack deployed since is not settled by any
- * source; the command leaves the references out of the refresh, so the verdict
- * does not depend on it. The engine tier checks the real CLI.
+ * stands for the Pulumi CLI. The command leaves the stack references out of the
+ * refresh, so its verdict does not depend on how the CLI reports them; the
+ * engine tier runs it on the real CLI (tests/engine/drift.test.ts).
  */
 import * as assert from "assert";
 import * as path from "path";

@@ -1,8 +1,9 @@
 /**
  * `npm run drift`: is a deployed stack still what Pulumi deployed? Two
  * questions kept apart, because `pulumi preview --refresh --expect-no-changes`
- * mixes them, and no source settles whether a counterpart's legitimate deploy,
- * read through a stack reference, shows up there as a change:
+ * mixes them: a counterpart's legitimate deploy, read through a stack
+ * reference, fails it whenever our resources use what changed (the engine
+ * tier saw it with Pulumi v3.276.0, tests/engine/drift.test.ts; docs/deploy.md, Drift):
  * 1. Drift: a refresh of the stack's own resources (every resource but its stack
  *    references, `pulumi refresh --preview-only --exclude <reference URNs>`)
  *    finds a change made outside Pulumi. Exit 1.

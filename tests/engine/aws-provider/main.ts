@@ -1,5 +1,5 @@
 /**
- * Entry point of the stand-in `pulumi-resource-aws` plugin (bin/pulumi-resource-aws runs it).
+ * Entry point of the stand-in `pulumi-resource-aws` plugin (plugin/pulumi-resource-aws runs it; not bin/, which .gitignore keeps out of git).
  *
  * The Node.js provider SDK answers Configure itself and drops the configuration
  * (@pulumi/pulumi provider/server.js, `configure`), but the AWS provider's region and

@@ -5,10 +5,13 @@
  * gRPC protocol as the real one (Pulumi's Node.js provider SDK serves it).
  *
  * What "AWS" computes (IDs, ARNs) comes from the offline plan's mocks (tools/plan/mocks.ts),
- * so the engine run and the offline plan share one derivation; what the stand-in adds is
- * state: a resource exists from create to delete in a StandInCloud, reads return it as it is
- * there now, and a diff replaces on the properties AWS cannot change in place.
+ * so the engine run and the offline plan share one derivation, except what AWS draws at random
+ * when it creates a resource (ASSIGNED_AT_RANDOM): there the stand-in draws too, as AWS does,
+ * and keeps the value for the resource's life. What the stand-in adds is state: a resource
+ * exists from create to delete in a StandInCloud, reads return it as it is there now, and a
+ * diff replaces on the properties AWS cannot change in place.
  */
+import { randomUUID } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 import { PlanMocks } from "../../../tools/plan/mocks";
@@ -78,6 +81,26 @@ const ALREADY_EXISTS: Record<string, (record: CloudRecord, existing: CloudRecord
     // https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
     "aws:cloudtrail/trail:Trail": (record) => `TrailAlreadyExistsException: Trail ${String(record.inputs.name)} already exists for customer: ${record.accountId}`,
 };
+
+/**
+ * The values AWS draws at random when it creates a resource, and which the offline plan can only
+ * stand in for (infra/contract/assigned.ts): a KMS key's ID is a random UUID that CreateKey returns
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id), and the key's ARN
+ * ends with it. The stand-in draws one per key at create, as AWS does, so the engine tests see
+ * real-looking key IDs where the plan shows its recognisable stand-ins; an update keeps it.
+ */
+/** By type: the outputs that carry the drawn ID (the resource's ID is the drawn value itself). */
+const ASSIGNED_AT_RANDOM: Record<string, string[]> = {
+    "aws:kms/key:Key": ["keyId", "arn"],
+};
+
+/** The mocks' result with the stand-in key ID replaced by a random one, wherever it appears. */
+function drawnAtCreate(type: string, computed: { id: string; outputs: Record<string, unknown> }): { id: string; outputs: Record<string, unknown> } {
+    if (!ASSIGNED_AT_RANDOM[type]) return computed;
+    const drawn = randomUUID();
+    const replaced = (value: unknown) => (typeof value === "string" ? value.split(computed.id).join(drawn) : value);
+    return { id: drawn, outputs: Object.fromEntries(Object.entries(computed.outputs).map(([key, value]) => [key, replaced(value)])) };
+}
 
 /** The type and logical name a URN names (`urn:pulumi:<stack>::<project>::<parent$>type::<name>`). */
 export function typeAndNameOfUrn(urn: string): { type: string; name: string } {
@@ -160,7 +183,7 @@ export class StandInAwsProvider implements provider.Provider {
         const { type, name } = typeAndNameOfUrn(urn);
         this.known(type);
         const { region, accountId } = this.configured();
-        const { id, outputs } = this.computed(type, name, inputs);
+        const { id, outputs } = drawnAtCreate(type, this.computed(type, name, inputs));
         const record: CloudRecord = { type, id, accountId, region, inputs, outputs };
         const existing = this.cloud.get(type, id, accountId);
         if (existing && ALREADY_EXISTS[type]) throw new Error(ALREADY_EXISTS[type](record, existing));
@@ -181,8 +204,10 @@ export class StandInAwsProvider implements provider.Provider {
         const { type, name } = typeAndNameOfUrn(urn);
         this.known(type);
         const { region, accountId } = this.configured();
-        if (!this.cloud.get(type, id, accountId)) throw new Error(`NotFound: ${type} ${id} does not exist (deleted outside Pulumi); run pulumi refresh`);
-        const { outputs } = this.computed(type, name, news);
+        const existing = this.cloud.get(type, id, accountId);
+        if (!existing) throw new Error(`NotFound: ${type} ${id} does not exist (deleted outside Pulumi); run pulumi refresh`);
+        const kept = Object.fromEntries((ASSIGNED_AT_RANDOM[type] ?? []).map((key) => [key, existing.outputs[key]]));
+        const outputs = { ...this.computed(type, name, news).outputs, ...kept };
         this.cloud.put({ type, id, accountId, region, inputs: news, outputs });
         return { outs: outputs };
     }

@@ -94,10 +94,10 @@ describe("config model", () => {
         });
     });
 
-    it("reads a top-level account ID as the text written, quoted or not, as Pulumi does; in a list entry an unquoted ID is a number that lost its zero", () => {
-        // Pulumi reads a config value as a string first (sdk/go/common/resource/config/value.go, unmarshalValue), and go-yaml
-        // gives a string the scalar's source text (decode.go, scalar: out.SetString(n.Value)): a top-level 012345678901 keeps
-        // its zero. Inside a list the value is JSON, where an unquoted ID is a number.
+    it("reads an unquoted account ID as Pulumi does, a YAML number that lost its zero, top-level and in a list entry", () => {
+        // Pulumi decodes the stack file with go-yaml v3 into Go values and hands a top-level number over as its JSON text
+        // (sdk/go/common/resource/config/object.go, MarshalString): the real CLI's `pulumi config get` shows
+        // 12345678901 for an unquoted 012345678901 (tests/engine/config.test.ts checks it). Inside a list the value is JSON.
         const raw = fromYaml(
             [
                 "config:",
@@ -107,24 +107,29 @@ describe("config model", () => {
                 "  s3-transfer:accountId: 012345678901",
                 "  s3-transfer:partners:",
                 "    - name: cdlx",
-                "      accountId: 044455556666",
+                // Digits 8 or 9 keep it from being read as octal, as 044455556666 would be (4910931382).
+                "      accountId: 044455556688",
             ].join("\n"),
         );
-        assert.strictEqual(raw["s3-transfer:accountId"], "012345678901");
+        assert.strictEqual(raw["s3-transfer:accountId"], "12345678901");
         const problems = problemsOf(raw);
         assert.deepStrictEqual(
             problems.map((p) => p.key),
-            ["s3-transfer:partners[0].accountId"],
+            ["s3-transfer:accountId", "s3-transfer:partners[0].accountId"],
         );
-        assert.match(problems[0].problem, /got 44455556666 \(11 digits, written without quotes\).*probably 044455556666; write it in quotes/);
+        assert.match(
+            problems[0].problem,
+            /got "12345678901" \(11 digits\): digits are missing; if the stack file has it without quotes, YAML read it as a number and dropped a leading zero: write the ID in quotes$/,
+        );
+        assert.match(problems[1].problem, /got 44455556688 \(11 digits, written without quotes\).*probably 044455556688; write it in quotes/);
         // pulumi config set --path keeps digits with a leading zero as text (sdk/go/common/resource/config/object.go).
         assert.strictEqual(
-            problems[0].fix,
-            `write it quoted in Pulumi.prod.yaml: accountId: "044455556666"   (or: pulumi config set --path 's3-transfer:partners[0].accountId' 044455556666, which stores text)`,
+            problems[1].fix,
+            `write it quoted in Pulumi.prod.yaml: accountId: "044455556688"   (or: pulumi config set --path 's3-transfer:partners[0].accountId' 044455556688, which stores text)`,
         );
     });
 
-    it("says a quoted 11-digit account ID has 11 digits, and offers no other number", () => {
+    it("says an 11-digit account ID in text has 11 digits, hints at the quotes, and offers no other number", () => {
         const problems = problemsOf({
             ...base,
             "s3-transfer:accountId": "11112222333",
@@ -135,12 +140,12 @@ describe("config model", () => {
             [
                 [
                     "s3-transfer:accountId",
-                    'must be a 12-digit AWS account ID, got "11112222333" (11 digits): digits are missing',
+                    'must be a 12-digit AWS account ID, got "11112222333" (11 digits): digits are missing; if the stack file has it without quotes, YAML read it as a number and dropped a leading zero: write the ID in quotes',
                     "pulumi config set s3-transfer:accountId <12-digit ID of the account this stack deploys to>",
                 ],
                 [
                     "s3-transfer:partners[0].accountId",
-                    'must be a 12-digit AWS account ID, got "44445555666" (11 digits): digits are missing',
+                    'must be a 12-digit AWS account ID, got "44445555666" (11 digits): digits are missing; if the stack file has it without quotes, YAML read it as a number and dropped a leading zero: write the ID in quotes',
                     "pulumi config set --path 's3-transfer:partners[0].accountId' <the counterpart's 12-digit AWS account ID>",
                 ],
             ],

@@ -29,10 +29,10 @@ describe("stack files", () => {
         return assert.fail("expected the file to be rejected");
     };
 
-    it("reads config into the flat map Pulumi hands a program, objects as JSON", () => {
+    it("reads config into the flat map Pulumi hands a program, objects as JSON with sorted keys (Go's encoding/json)", () => {
         const file = write("ok.yaml", 'config:\n  aws:region: us-east-1\n  s3-transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n');
         const loaded = loadStackFile(file);
-        assert.deepStrictEqual(loaded.config, { "aws:region": "us-east-1", "s3-transfer:partners": JSON.stringify([{ name: "cdlx", accountId: "444455556666" }]) });
+        assert.deepStrictEqual(loaded.config, { "aws:region": "us-east-1", "s3-transfer:partners": JSON.stringify([{ accountId: "444455556666", name: "cdlx" }]) });
         assert.strictEqual(loaded.lineOf("s3-transfer:partners[0].accountId"), 5);
         assert.strictEqual(loaded.lineOf("s3-transfer:partners[0].missing"), 4, "a key that is not written falls back to its entry");
     });
