@@ -22,16 +22,16 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs, ParseArgsConfig } from "util";
+import { parseArgs } from "util";
 import { isInputError } from "../../infra/input/file";
 import { UsageError } from "./errors";
+import type { OptionSpecs } from "./option-specs";
 import { npmSwallowedHint } from "./npm-hint";
 
 export { UsageError };
+export type { OptionSpecs };
 export { projectStacks, resolveStackName, stackArgs, stackNameOfFile, stackTarget, unreadable } from "./stacks";
 export type { StackTarget } from "./stacks";
-
-export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
 
 export interface Command<O extends OptionSpecs> {
     /** The npm script, as in `npm run <name>`. */
