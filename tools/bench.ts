@@ -299,9 +299,11 @@ async function bench(skipTests: boolean): Promise<number> {
     return figures.some((f) => !f.ok && !f.okOnCpu) ? 1 : 0;
 }
 
-main({
-    name: "bench",
-    usage: "usage: npm run bench [-- --skip-tests]\n\n  --skip-tests  leave out the wall time of npm test\n  --help        print this help\n\nexit status: 0 every figure met its target; 1 one missed it or a step failed; 2 a usage error.",
-    options: { "skip-tests": { type: "boolean" } },
-    run: ({ values }) => bench(values["skip-tests"] === true),
-});
+if (require.main === module) {
+    main({
+        name: "bench",
+        usage: "usage: npm run bench [-- --skip-tests]\n\n  --skip-tests  leave out the wall time of npm test\n  --help        print this help\n\nexit status: 0 every figure met its target; 1 one missed it or a step failed; 2 a usage error.",
+        options: { "skip-tests": { type: "boolean" } },
+        run: ({ values }) => bench(values["skip-tests"] === true),
+    });
+}

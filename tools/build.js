@@ -305,7 +305,7 @@ function fail(err) {
     process.exit(2);
 }
 
-module.exports = { ROOT, PROGRAM, POLICY_PACK, UNITS, BuildError, sourcesOf, staleness, ensureBuilt, unitsFor };
+module.exports = { ROOT, PROGRAM, POLICY_PACK, UNITS, BuildError, sourcesOf, staleness, ensureBuilt, unitsFor, buildTools, transformOptions };
 
 const USAGE = `usage: npm run build [-- --help]
 
