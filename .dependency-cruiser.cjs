@@ -39,6 +39,5 @@ module.exports = {
         tsPreCompilationDeps: true,
         tsConfig: { fileName: "tsconfig.json" },
         enhancedResolveOptions: { exportsFields: ["exports"], extensions: [".ts", ".js", ".json", ".d.ts"], conditionNames: ["require", "node", "default", "types"] },
-        cache: { folder: "node_modules/.cache/dependency-cruiser", strategy: "content" },
     },
 };
