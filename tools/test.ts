@@ -26,7 +26,9 @@
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
+import { availableParallelism } from "os";
 import * as path from "path";
+import { childrenCpuSeconds } from "./bench/children-cpu";
 import { exitWith } from "./cli/runner";
 import { PROJECT_ROOT } from "./root";
 import { scripts, toolArgv } from "./scripts";
@@ -53,6 +55,8 @@ interface PartResult {
     name: string;
     status: number;
     seconds: number;
+    /** CPU seconds of the part's processes (Linux); undefined where they cannot be read. */
+    cpu?: number;
     output: string;
     /** Mocha's counts; undefined for a check (type-check, lint, format, imports), which runs no tests. */
     counts?: { passed: number; failed: number; skipped: number };
@@ -91,6 +95,22 @@ function runScript(name: string, script: string): Promise<PartResult> {
     return runHeld(name, "sh", ["-c", scripts()[script]], { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` });
 }
 
+let cpuSoFar = childrenCpuSeconds();
+
+/**
+ * The CPU seconds of the part that has just ended: what the children waited for since the last
+ * part ended. Node waits for each child as it exits, before its streams close, so the part's
+ * own time is in, and no other part's that is still running.
+ */
+function partCpu(): number | undefined {
+    const now = childrenCpuSeconds();
+    const delta = now !== undefined && cpuSoFar !== undefined ? now - cpuSoFar : undefined;
+    cpuSoFar = now;
+    return delta;
+}
+
+const cpuText = (cpu: number | undefined) => (cpu === undefined ? "" : `, ${cpu.toFixed(1)} s CPU`);
+
 function runHeld(name: string, command: string, argv: string[], env: NodeJS.ProcessEnv): Promise<PartResult> {
     const started = process.hrtime.bigint();
     return new Promise((resolve) => {
@@ -99,7 +119,9 @@ function runHeld(name: string, command: string, argv: string[], env: NodeJS.Proc
         child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
         child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
         child.on("error", (err) => chunks.push(Buffer.from(`${name} did not start: ${err.message}\n`)));
-        child.on("close", (status, signal) => resolve({ name, status: status ?? (signal ? 1 : 0), seconds: seconds(started), output: Buffer.concat(chunks).toString("utf8") }));
+        child.on("close", (status, signal) =>
+            resolve({ name, status: status ?? (signal ? 1 : 0), seconds: seconds(started), cpu: partCpu(), output: Buffer.concat(chunks).toString("utf8") }),
+        );
     });
 }
 
@@ -159,7 +181,7 @@ function printPart(part: PartResult): void {
     const counted = part.counts ? `: ${part.counts.passed} passed, ${part.counts.failed} failed, ${part.counts.skipped} skipped` : "";
     console.log(`\n===== ${part.name} =====`);
     process.stdout.write(part.output.endsWith("\n") || part.output === "" ? part.output : `${part.output}\n`);
-    console.log(`===== ${part.name} ${part.status === 0 ? "ok" : "FAILED"}${counted}, in ${part.seconds.toFixed(1)} s`);
+    console.log(`===== ${part.name} ${part.status === 0 ? "ok" : "FAILED"}${counted}, in ${part.seconds.toFixed(1)} s${cpuText(part.cpu)}`);
 }
 
 /** The closing summary: one line per part, then the grand total as the last line. */
@@ -173,7 +195,7 @@ export function summary(parts: PartResult[], notes: string[], totalSeconds: numb
             : part.status === 0
               ? (check?.ok ?? "ok")
               : (check?.failed ?? "failed");
-        lines.push(`  ${part.name.padEnd(width)} ${(part.status === 0 ? "ok" : "FAILED").padEnd(6)} ${counted} in ${part.seconds.toFixed(1)} s`);
+        lines.push(`  ${part.name.padEnd(width)} ${(part.status === 0 ? "ok" : "FAILED").padEnd(6)} ${counted} in ${part.seconds.toFixed(1)} s${cpuText(part.cpu)}`);
     }
     for (const note of notes) lines.push(`  ${note}`);
     const total = parts.reduce(
@@ -185,7 +207,8 @@ export function summary(parts: PartResult[], notes: string[], totalSeconds: numb
         }),
         { passed: 0, failed: 0, skipped: 0 },
     );
-    lines.push(`  in ${totalSeconds.toFixed(1)} s`);
+    const cpu = parts.every((p) => p.cpu !== undefined) ? parts.reduce((sum, p) => sum + p.cpu!, 0) : undefined;
+    lines.push(`  in ${totalSeconds.toFixed(1)} s${cpu === undefined ? "" : `, ${cpu.toFixed(1)} s CPU over ${availableParallelism()} cores`}`);
     lines.push(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
     return lines;
 }
