@@ -264,7 +264,7 @@ export function measureEvaluation(count = 10_000, runs = 5): { firstS: number; m
     return { firstS: times[0], medianS: median(times), violations };
 }
 
-export async function runPolicyBench(): Promise<BenchFigure[]> {
+export function runPolicyBench(): BenchFigure[] {
     const cold = measureColdStart();
     const evaluation = measureEvaluation();
     return [
@@ -275,17 +275,15 @@ export async function runPolicyBench(): Promise<BenchFigure[]> {
 }
 
 if (require.main === module) {
-    runPolicyBench().then(
-        (figures) => {
-            const width = Math.max(...figures.map((f) => f.name.length));
-            for (const f of figures) {
-                const ok = f.value < f.target ? "ok" : "MISSED";
-                console.log(`${f.name.padEnd(width)}  ${f.value.toFixed(3).padStart(7)} ${f.unit}  target < ${f.target} ${f.unit}  ${ok}`);
-            }
-        },
-        (err: unknown) => {
-            console.error(err);
-            process.exitCode = 1;
-        },
-    );
+    try {
+        const figures = runPolicyBench();
+        const width = Math.max(...figures.map((f) => f.name.length));
+        for (const f of figures) {
+            const ok = f.value < f.target ? "ok" : "MISSED";
+            console.log(`${f.name.padEnd(width)}  ${f.value.toFixed(3).padStart(7)} ${f.unit}  target < ${f.target} ${f.unit}  ${ok}`);
+        }
+    } catch (err) {
+        console.error(err);
+        process.exitCode = 1;
+    }
 }

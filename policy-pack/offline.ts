@@ -67,6 +67,7 @@ class NotApplicableSignal {
 }
 
 const throwNotApplicable = (reason?: string): never => {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- a signal caught below, deliberately not an Error (see above)
     throw new NotApplicableSignal(reason);
 };
 
@@ -133,12 +134,12 @@ function build(resources: ReadonlyArray<ExportResource>): { live: ExportResource
     const providers = new Map<string, PolicyProviderResource>();
     for (const r of live) {
         if (r.type.startsWith("pulumi:providers:")) {
-            providers.set(r.urn, { type: r.type, props: (decodeExportValue(r.inputs ?? {}) as Record<string, any>) ?? {}, urn: r.urn, name: nameOf(r.urn) });
+            providers.set(r.urn, { type: r.type, props: (decodeExportValue(r.inputs ?? {}) as PolicyProviderResource["props"]) ?? {}, urn: r.urn, name: nameOf(r.urn) });
         }
     }
     const providerUrns: (string | undefined)[] = new Array(live.length);
     const out: (PolicyResource & { id?: string })[] = live.map((r, i) => {
-        const props = decodeExportValue(r.inputs ?? {}) as Record<string, any>;
+        const props = decodeExportValue(r.inputs ?? {}) as PolicyResource["props"];
         const is = typeMatcher(r.type);
         const opts: PolicyResourceOptions = {
             protect: r.protect === true,

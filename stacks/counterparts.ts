@@ -11,10 +11,10 @@ import { CounterpartSpec } from "../infra/components/exchange-side";
 import { ConfigError, ConfigProblem } from "../infra/config/errors";
 import { configKey, COUNTERPARTS_KEY } from "../infra/config/keys";
 import { parseKmsKeyArn, qualifiedStackName } from "../infra/config/rules";
-import { ArrivingEndpoints, endpointProblems } from "../infra/contract/endpoints";
+import { ArrivingEndpoints, Destination, DESTINATION_FIELDS, destinationFingerprint, endpointProblems } from "../infra/contract/endpoints";
 import { LinkOutputsSchema, OutputProblem, parseOutputs, PEER_OUTPUTS, StackOutputsSchema } from "../infra/contract/outputs";
 import { CounterpartConfig, CounterpartSource, sameAccountWarnings, SideConfig } from "../infra/config/schema";
-import { Destination, DESTINATION_FIELDS, destinationFingerprint, parseFingerprint } from "../infra/handoff/fingerprint";
+import { parseFingerprint } from "../infra/handoff/fingerprint";
 
 export interface ResolvedCounterpart {
     spec: CounterpartSpec;

@@ -68,3 +68,25 @@ describe("supported Node.js lines", () => {
         }
     });
 });
+
+describe("one TypeScript", () => {
+    const PACK = path.join(ROOT, "policy-pack");
+    const tsconfig = (dir: string) => (JSON.parse(fs.readFileSync(path.join(dir, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> }).compilerOptions;
+
+    it("the program and the pack declare the same TypeScript and @pulumi/pulumi, and compile with the same module and resolution", () => {
+        const [ours, pack] = [read(path.join(ROOT, "package.json")), read(path.join(PACK, "package.json"))];
+        assert.strictEqual(pack.devDependencies?.typescript, ours.devDependencies?.typescript);
+        assert.strictEqual(pack.dependencies?.["@pulumi/pulumi"], ours.dependencies?.["@pulumi/pulumi"]);
+        for (const option of ["module", "moduleResolution", "target"]) assert.strictEqual(tsconfig(PACK)[option], tsconfig(ROOT)[option], option);
+    });
+
+    it("every lockfile installs that one version, and no other TypeScript anywhere in either tree", () => {
+        const versions = new Set<string>();
+        for (const dir of [ROOT, PACK]) {
+            const lock = JSON.parse(fs.readFileSync(path.join(dir, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string }> };
+            for (const [where, entry] of Object.entries(lock.packages)) if (/(^|\/)node_modules\/typescript$/.test(where)) versions.add(`${entry.version}`);
+        }
+        assert.deepStrictEqual([...versions], [installed("typescript", ROOT).version]);
+        assert.strictEqual(installed("typescript", PACK).version, installed("typescript", ROOT).version);
+    });
+});

@@ -8,7 +8,7 @@
  * Pulumi.<stack>.yaml keeping comments and order. A change of an already
  * accepted account, region, bucket, role or key also needs --confirm-change.
  */
-import { main, STACK_OPTIONS, stackArgs, StackTarget, stackTarget, UsageError } from "./cli/runner";
+import { defineCommand, main, STACK_OPTIONS, stackArgs, StackTarget, stackTarget, UsageError } from "./cli/runner";
 import { deployedStackArgs } from "./cli/stacks";
 import { acceptHandover, AcceptResult, HandoverRefused } from "./handoff/accept";
 
@@ -47,7 +47,8 @@ function nextSteps(target: StackTarget, result: AcceptResult): string {
     return `Next: pulumi preview ${stack} --policy-pack policy-pack, then pulumi up ${stack} --policy-pack policy-pack; then send ${result.sender} our hand-over (${handoff}) and read them its fingerprint on a call.`;
 }
 
-main({
+/** The command, for the entry point below and for tests that run it in process. */
+export const command = defineCommand({
     name: "accept-handoff",
     usage: USAGE,
     options: {
@@ -57,7 +58,8 @@ main({
         write: { type: "boolean" },
         "confirm-change": { type: "boolean" },
     },
-    run({ values }) {
+    run({ values }, io) {
+        const say = (text: string) => io.stderr(`${text}\n`);
         const missing = [
             ...(!values.stack && !values.config ? ["--stack (or --config)"] : []),
             ...(!values.file ? ["--file"] : []),
@@ -75,15 +77,15 @@ main({
                 write: values.write === true,
                 confirmChange: values["confirm-change"] === true,
             });
-            console.error(`fingerprint ${result.fingerprint} matches; the hand-over follows the schema and the config rules.`);
-            for (const c of result.changes) console.error(`confirmed change of ${result.entryKey}.${c.field}: ${c.old} -> ${c.new}`);
-            if (result.needsBack.length) console.error(`${result.sender} still needs from us: ${result.needsBack.join(", ")} (send our hand-over after pulumi up).`);
+            say(`fingerprint ${result.fingerprint} matches; the hand-over follows the schema and the config rules.`);
+            for (const c of result.changes) say(`confirmed change of ${result.entryKey}.${c.field}: ${c.old} -> ${c.new}`);
+            if (result.needsBack.length) say(`${result.sender} still needs from us: ${result.needsBack.join(", ")} (send our hand-over after pulumi up).`);
             if (!result.diff) {
-                console.error(`${configFile} already holds this hand-over (${result.entryKey}); nothing to change.`);
+                say(`${configFile} already holds this hand-over (${result.entryKey}); nothing to change.`);
                 return 0;
             }
-            process.stdout.write(result.diff);
-            console.error(
+            io.stdout(result.diff);
+            say(
                 result.written
                     ? `wrote ${configFile} (${result.newEntry ? "new" : "updated"} ${result.entryKey}). ${nextSteps(target, result)}`
                     : `not written: re-run with --write to apply this change to ${configFile}.`,
@@ -92,10 +94,12 @@ main({
         } catch (err) {
             // A refusal names the file, key and fix already: the usage would only bury it.
             if (err instanceof HandoverRefused) {
-                console.error(err.message);
+                say(err.message);
                 return 2;
             }
             throw err;
         }
     },
 });
+
+if (require.main === module) main(command);

@@ -22,7 +22,8 @@ const options = {
     strict: { type: "boolean" },
 } as const;
 
-export function accessCommand(print: (text: string) => void = console.log): Command<typeof options> {
+/** `npm run access`; `print` takes each block of output (default: a line on the runner's stdout). */
+export function accessCommand(print?: (text: string) => void): Command<typeof options> {
     return {
         name: "access",
         usage: `usage: npm run access -- (--stack <name> | --config <file>) [--matrix <file>] [--compact | --full | --json] [--strict]
@@ -53,7 +54,8 @@ exit status: 0 every evaluated decision is the expected one; 1 a decision
 differs or the simulator could not decide one (with --strict, or a request was
 not evaluated); 2 usage or config error.`,
         options,
-        async run({ values }) {
+        async run({ values }, io) {
+            const out = print ?? ((text: string) => io.stdout(`${text}\n`));
             if ([values.full, values.json, values.compact].filter(Boolean).length > 1) throw new UsageError("give one of --compact, --full and --json");
             const target = stackTarget(values);
             // Loaded only now, so that --help and a usage error answer without loading the SDKs and the simulator.
@@ -63,16 +65,19 @@ not evaluated); 2 usage or config error.`,
             ]);
             const matrix = loadExpectedMatrix(values.matrix);
             const result = await accessMatrix(target.stack, { configFile: values.config, matrixFile: values.matrix, organization: target.organization });
-            if (values.json) print(formatJson(result));
-            else if (values.full) print(formatMarkdown(result, matrix));
-            else if (values.compact) print(formatCompact(result));
-            else print(`${formatSummary(result)}\n\n(--compact adds a principal-by-bucket grid, --full prints every table, --json the data)`);
+            if (values.json) out(formatJson(result));
+            else if (values.full) out(formatMarkdown(result, matrix));
+            else if (values.compact) out(formatCompact(result));
+            else out(`${formatSummary(result)}\n\n(--compact adds a principal-by-bucket grid, --full prints every table, --json the data)`);
             return result.mismatches.length || (values.strict && result.notEvaluated.length) ? 1 : 0;
         },
     };
 }
 
-if (require.main === module) main(accessCommand());
+/** The command, for the entry point below and for tests that run it in process. */
+export const command = accessCommand();
+
+if (require.main === module) main(command);
 
 /** The command on these arguments, printing through `print`: what the tests call. */
 export function cli(argv: string[], print: (text: string) => void = console.log): Promise<number> {

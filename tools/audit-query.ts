@@ -8,7 +8,7 @@
  * bucket names, log locations and roles come from the stack's plan.
  * Exit 0: printed; 2: usage or config error.
  */
-import { main, STACK_OPTIONS, stackTarget, UsageError } from "./cli/runner";
+import { defineCommand, main, STACK_OPTIONS, stackTarget, UsageError } from "./cli/runner";
 import { DEFAULT_RANGE_DAYS, isoDateProblem, KEY_DATE_MARGIN_DAYS, keyRange, resolveRange } from "./audit/dates";
 import { databaseNameProblem, DEFAULT_DATABASE } from "./audit/sql";
 
@@ -32,7 +32,8 @@ Offline: bucket names, log locations and roles come from the stack's plan.
 
 exit status: 0 printed; 1 a failure; 2 a usage or config error.`;
 
-main({
+/** The command, for the entry point below and for tests that run it in process. */
+export const command = defineCommand({
     name: "audit-query",
     usage: USAGE,
     options: {
@@ -42,7 +43,7 @@ main({
         to: { type: "string" },
         database: { type: "string" },
     },
-    async run({ values }) {
+    async run({ values }, io) {
         const { stack, organization } = stackTarget(values);
         const now = new Date();
         const database = values.database ?? DEFAULT_DATABASE;
@@ -65,7 +66,9 @@ main({
         // Loaded only now, so that --help and a usage error answer without loading the SDKs.
         const [{ planProjectStack }, { auditInputs }, { renderReport }] = await Promise.all([import("./plan/project"), import("./audit/stack"), import("./audit/report")]);
         const { plan, referenced } = await planProjectStack({ stack, configFile: values.config, organization });
-        process.stdout.write(renderReport(auditInputs(plan, referenced), { database, key: values.key, ...ranges }));
+        io.stdout(renderReport(auditInputs(plan, referenced), { database, key: values.key, ...ranges }));
         return 0;
     },
 });
+
+if (require.main === module) main(command);

@@ -6,7 +6,14 @@
  * Exit 0: printed or created; 1: AWS refused the job; 2: usage, outputs or config error.
  */
 import { batchReplicateCommand, defaultBatchDeps } from "./batch/index";
-import { main } from "./cli/runner";
+import { Io, main } from "./cli/runner";
 
-const deps = defaultBatchDeps();
-main(batchReplicateCommand(deps), deps);
+/** The command writing to `io`, with the real S3 Control client: for the entry point below and for tests that run it in process. */
+export function command(io: Io) {
+    return batchReplicateCommand({ ...defaultBatchDeps(), ...io });
+}
+
+if (require.main === module) {
+    const deps = defaultBatchDeps();
+    main(batchReplicateCommand(deps), deps);
+}

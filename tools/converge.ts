@@ -8,8 +8,15 @@
  * Exit 0: converged; 1: a step failed or the group did not converge; 2: usage,
  * config or inventory error, before anything is done.
  */
-import { main } from "./cli/runner";
+import { Io, main } from "./cli/runner";
 import { convergeCommand } from "./converge/index";
 
-const io = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text) };
-main(convergeCommand(io), io);
+/** The command writing to `io`: for the entry point below and for tests that run it in process. */
+export function command(io: Io) {
+    return convergeCommand(io);
+}
+
+if (require.main === module) {
+    const io = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text) };
+    main(command(io), io);
+}

@@ -19,7 +19,7 @@ if (require.main === module) {
         name: "docs:config",
         usage: "usage: npm run docs:config\n\nRegenerates docs/configuration.md and the config: and template: blocks of Pulumi.yaml from the config model (infra/config/keys.ts).\n\n  --help  print this help, and change nothing\n\nexit status: 0 regenerated; 1 a failure; 2 a usage error.",
         options: {},
-        async run() {
+        run() {
             fs.writeFileSync(CONFIGURATION_PAGE, configurationPage());
             fs.writeFileSync(PROJECT_FILE, projectFileText(fs.readFileSync(PROJECT_FILE, "utf8")));
             console.log("docs/configuration.md, Pulumi.yaml (config:, template:): regenerated from infra/config/keys.ts");

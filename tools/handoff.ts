@@ -7,10 +7,11 @@
  * the fingerprint on stderr. Offline from the stack's plan (references resolved
  * as `npm run plan` does), or from the deployed stack's outputs.
  */
-import { main, oneOf, STACK_OPTIONS, UsageError } from "./cli/runner";
+import { defineCommand, main, oneOf, STACK_OPTIONS, UsageError } from "./cli/runner";
 import { handoffUsage, writeHandoff } from "./handoff/write";
 
-main({
+/** The command, for the entry point below and for tests that run it in process. */
+export const command = defineCommand({
     name: "handoff",
     usage: handoffUsage,
     options: {
@@ -41,3 +42,5 @@ main({
         );
     },
 });
+
+if (require.main === module) main(command);

@@ -8,7 +8,7 @@
  */
 import { rootPrefixProblem } from "../infra/config/rules";
 import { batchKeys, buildFileKey, FileKeyPartError, FileKeyParts, fileNamePrefixProblem, parseFileKey, ParsedFileKey } from "../infra/naming/file-key";
-import { CommandGroup, main, STACK_OPTIONS, stackTarget, subcommand, UsageError, wholeNumber } from "./cli/runner";
+import { CommandGroup, Io, main, STACK_OPTIONS, stackTarget, subcommand, UsageError, wholeNumber } from "./cli/runner";
 import { PROJECT_ROOT } from "./root";
 import { readStdin } from "./stdin";
 
@@ -203,6 +203,11 @@ export function keysFromListing(text: string): string[] {
         keys.push(listed ? listed[1] : line);
     }
     return keys;
+}
+
+/** The command, for the entry point below and for tests that run it in process with their own standard input. */
+export function command(_io: Io, stdinText?: StdinText): CommandGroup {
+    return keyCommand(stdinText);
 }
 
 if (require.main === module) main(keyCommand());

@@ -11,7 +11,7 @@
  */
 import * as fs from "fs";
 import { isStandIn } from "../infra/contract/assigned";
-import { assertWritable, main, STACK_OPTIONS, stackArgs, StackTarget, stackTarget, UsageError, writeOutputFile } from "./cli/runner";
+import { assertWritable, defineCommand, main, STACK_OPTIONS, stackArgs, StackTarget, stackTarget, UsageError, writeOutputFile } from "./cli/runner";
 import type { ExportedResource } from "./plan/diff";
 import type { Plan } from "./plan/engine";
 
@@ -43,7 +43,8 @@ file, line, key and fix).`;
 /** What a stand-in (infra/contract/assigned.ts) is shown as: the plan says it does not know, instead of showing an invented ARN. */
 const ASSIGNED_BY_AWS = "(assigned by AWS at creation: known after pulumi up)";
 
-main({
+/** The command, for the entry point below and for tests that run it in process. */
+export const command = defineCommand({
     name: "plan",
     usage: USAGE,
     options: {
@@ -51,7 +52,8 @@ main({
         json: { type: "string" },
         diff: { type: "string" },
     },
-    async run({ values }) {
+    async run({ values }, io) {
+        const print = (text: string) => io.stdout(`${text}\n`);
         const target = stackTarget(values);
         if (values.json) assertWritable("--json", values.json);
         const earlier = values.diff !== undefined ? readExport(values.diff) : undefined;
@@ -64,9 +66,9 @@ main({
         ]);
         const { plan, referenced, config } = await planProjectStack({ stack: target.stack, configFile: values.config, organization: target.organization });
         const entries = Object.fromEntries(config.counterparts.map((c) => [c.name, c.configKey]));
-        console.log(formatSummary(plan, linkSummaries(plan, entries)));
-        for (const other of referenced) console.log(`\n${formatSummary(other, linkSummaries(other))}\n  (planned as referenced by ${plan.stack}, for its outputs)`);
-        console.log("");
+        print(formatSummary(plan, linkSummaries(plan, entries)));
+        for (const other of referenced) print(`\n${formatSummary(other, linkSummaries(other))}\n  (planned as referenced by ${plan.stack}, for its outputs)`);
+        print("");
         let failsTheUp = false;
         if (earlier) {
             const { diffPlans, formatDiff, stackOfExport } = await import("./plan/diff");
@@ -77,24 +79,26 @@ main({
                 );
             }
             const changes = diffPlans(earlier.resources, plan.resources);
-            console.log(formatDiff(changes, `${values.diff} to this plan of ${plan.project}/${plan.stack}`));
+            print(formatDiff(changes, `${values.diff} to this plan of ${plan.project}/${plan.stack}`));
             failsTheUp = changes.some((c) => c.fails);
-            printWarnings(plan);
+            printWarnings(plan, print);
         } else {
-            printPlan(plan, target, formatTree);
+            printPlan(plan, target, formatTree, print);
         }
         if (values.json) {
             writeOutputFile("--json", values.json, `${JSON.stringify(toStackExport(plan), null, 2)}\n`);
-            console.log(`\nwrote ${values.json} (pulumi stack export format)`);
+            print(`\nwrote ${values.json} (pulumi stack export format)`);
         }
         const { evaluateResources } = await import("../policy-pack/offline");
         const violations = evaluateResources(plan.resources);
         const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
-        console.log(`\npolicy pack: ${violations.length} violation(s), ${mandatory.length} mandatory`);
-        for (const v of violations) console.log(`  [${v.enforcementLevel}] ${v.policy}: ${v.message}\n    ${v.urn}`);
+        print(`\npolicy pack: ${violations.length} violation(s), ${mandatory.length} mandatory`);
+        for (const v of violations) print(`  [${v.enforcementLevel}] ${v.policy}: ${v.message}\n    ${v.urn}`);
         return mandatory.length || failsTheUp ? 1 : 0;
     },
 });
+
+if (require.main === module) main(command);
 
 /** An earlier plan (`--json`) or `pulumi stack export`, refused with exit 2 naming the file when it is neither. */
 function readExport(file: string): { resources: ExportedResource[] } {
@@ -112,22 +116,22 @@ function readExport(file: string): { resources: ExportedResource[] } {
     return { resources: resources as ExportedResource[] };
 }
 
-function printWarnings(plan: Plan): void {
+function printWarnings(plan: Plan, print: (text: string) => void): void {
     if (!plan.warnings.length) return;
-    console.log("\nwarnings:");
-    for (const w of plan.warnings) console.log(`  - ${w}`);
+    print("\nwarnings:");
+    for (const w of plan.warnings) print(`  - ${w}`);
 }
 
-function printPlan(plan: Plan, target: StackTarget, formatTree: (resources: Plan["resources"]) => string): void {
-    console.log(formatTree(plan.resources));
-    printWarnings(plan);
-    console.log("\noutputs:");
+function printPlan(plan: Plan, target: StackTarget, formatTree: (resources: Plan["resources"]) => string, print: (text: string) => void): void {
+    print(formatTree(plan.resources));
+    printWarnings(plan, print);
+    print("\noutputs:");
     // The sheets and hand-overs are documents of their own, each for one counterpart: `npm run handoff` writes them.
     const { handoff, handovers: _handovers, ...outputs } = plan.outputs;
-    console.log(JSON.stringify(outputs, (_key, value: unknown) => (typeof value === "string" && isStandIn(value) ? ASSIGNED_BY_AWS : value), 2));
+    print(JSON.stringify(outputs, (_key, value: unknown) => (typeof value === "string" && isStandIn(value) ? ASSIGNED_BY_AWS : value), 2));
     const names = Object.keys((handoff ?? {}) as Record<string, string>);
     if (names.length) {
-        console.log(
+        print(
             `(handoff and handovers: a sheet and a hand-over for each of ${names.length} counterpart${names.length === 1 ? "" : "s"}; write one with npm run handoff -- ${stackArgs(target)} --counterpart ${names[0]})`,
         );
     }

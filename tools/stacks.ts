@@ -8,4 +8,7 @@
 import { main } from "./cli/runner";
 import { stacksCommand } from "./stacks/index";
 
-main(stacksCommand);
+/** The command, for the entry point below and for tests that run it in process. */
+export const command = stacksCommand;
+
+if (require.main === module) main(command);

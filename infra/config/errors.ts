@@ -1,4 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
+// The SDK's errors module alone (the class the SDK's index re-exports), not the whole SDK: a command that
+// only refuses its config, or prints --help, starts without loading the runtime.
+import { RunError } from "@pulumi/pulumi/errors";
 import { capList, elide } from "../input/messages";
 
 /** One problem with one config key, with the fix an operator can apply. */
@@ -19,7 +21,7 @@ export interface ConfigProblem {
  * Raised before any resource is registered when stack config is invalid.
  * It extends RunError so that `pulumi up` prints the message without a stack trace.
  */
-export class ConfigError extends pulumi.RunError {
+export class ConfigError extends RunError {
     readonly problems: ConfigProblem[];
 
     constructor(problems: ConfigProblem[]) {

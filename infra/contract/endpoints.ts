@@ -7,6 +7,7 @@
  */
 import type { Encryption } from "../config/keys";
 import { accountIdProblem, parseBucketArn, parseKmsKeyArn, parseRoleArn, partitionOf, regionProblem } from "../config/rules";
+import { fingerprintOf } from "../handoff/fingerprint";
 import { standInProblem } from "./assigned";
 
 /** A counterpart's endpoints as they arrive. Absent values are "not yet handed over". */
@@ -142,4 +143,16 @@ export function endpointProblems(theirs: ArrivingEndpoints, own: OwnEndpoints, o
         );
     }
     return problems;
+}
+
+/** Where a counterpart's files go and whose role it admits: what a changed hand-over must not change unconfirmed. */
+export type Destination = HandedOverEndpoints;
+
+// A record over every field of Destination, so that a field added to the endpoints cannot fall outside the fingerprint.
+const IN_DESTINATION: Record<keyof Destination, true> = { accountId: true, region: true, ingressBucketArn: true, replicationRoleArn: true, ingressKmsKeyArn: true };
+export const DESTINATION_FIELDS = Object.keys(IN_DESTINATION) as (keyof Destination)[];
+
+/** The fingerprint of a destination, recorded in config when a hand-over is accepted. */
+export function destinationFingerprint(destination: Destination): string {
+    return fingerprintOf(Object.fromEntries(DESTINATION_FIELDS.filter((f) => destination[f] !== undefined && destination[f] !== "").map((f) => [f, destination[f]])));
 }

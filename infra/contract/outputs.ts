@@ -15,7 +15,7 @@ import { z } from "zod";
 import { accountIdProblem, bucketNameProblem, parseBucketArn, parseKmsKeyArn, parseRoleArn, partyNameProblem, regionProblem } from "../config/rules";
 import { arnChecked, checked as checkedBy } from "../config/keys";
 import { COUNTERPART_STATES } from "../config/schema";
-import type { HandoverDocument } from "../handoff/document";
+import type { HandoverDocument } from "../handoff/format";
 import { fileNamePrefixProblem, GUIDE_FILE_NAME_PREFIX } from "../naming/file-key";
 import { handoverSchemaProblems } from "../handoff/schema";
 

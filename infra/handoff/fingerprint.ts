@@ -7,7 +7,6 @@
  */
 import canonicalize from "canonicalize";
 import { createHash } from "crypto";
-import type { HandedOverEndpoints } from "../contract/endpoints";
 import { iJsonValueProblem } from "../input/json";
 
 /**
@@ -61,16 +60,4 @@ export function parseFingerprint(text: string): { fingerprint: string } | { prob
 export function fingerprintProblem(text: string): string | undefined {
     const parsed = parseFingerprint(text);
     return "problem" in parsed ? parsed.problem : undefined;
-}
-
-/** Where a counterpart's files go and whose role it admits: what a changed hand-over must not change unconfirmed. */
-export type Destination = HandedOverEndpoints;
-
-// A record over every field of Destination, so that a field added to the endpoints cannot fall outside the fingerprint.
-const IN_DESTINATION: Record<keyof Destination, true> = { accountId: true, region: true, ingressBucketArn: true, replicationRoleArn: true, ingressKmsKeyArn: true };
-export const DESTINATION_FIELDS = Object.keys(IN_DESTINATION) as (keyof Destination)[];
-
-/** The fingerprint of a destination, recorded in config when a hand-over is accepted. */
-export function destinationFingerprint(destination: Destination): string {
-    return fingerprintOf(Object.fromEntries(DESTINATION_FIELDS.filter((f) => destination[f] !== undefined && destination[f] !== "").map((f) => [f, destination[f]])));
 }

@@ -128,7 +128,7 @@ export function readInputFile(file: string, kind: InputKind, fix = `check the pa
             if (length > limit) throw tooLarge(file, kind, `more than ${formatBytes(limit)}`);
             if (length === buffer.length) break;
         }
-        return decodeUtf8(buffer.subarray(0, length), file, kind);
+        return decodeUtf8(buffer.subarray(0, length), file);
     } finally {
         fs.closeSync(fd);
     }
@@ -142,7 +142,7 @@ export function readInputFile(file: string, kind: InputKind, fix = `check the pa
  * Any other encoding is refused by name: RFC 8259 requires UTF-8 between systems,
  * and so does I-JSON (https://www.rfc-editor.org/rfc/rfc7493#section-2.1).
  */
-export function decodeUtf8(bytes: Uint8Array, file: string, kind: InputKind): string {
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
     if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
         throw new InputError(file, `is UTF-16 (it starts with a UTF-16 byte-order mark); input must be UTF-8`, "save it as UTF-8 (most editors: Save with Encoding > UTF-8)");
     }

@@ -64,7 +64,11 @@ export interface TransferResourcePolicy<C extends object = object> extends Resou
     evaluate(resource: Res, config: C): Decision[];
 }
 
-export type TransferPolicy = TransferStackPolicy<any> | TransferResourcePolicy<any>;
+// Each policy has its own config type, which evaluate() takes (a contravariant position): no type but any admits them all in one list.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type AnyStackPolicy = TransferStackPolicy<any>;
+export type TransferPolicy = AnyStackPolicy | TransferResourcePolicy<any>;
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 function merged<C extends object>(defaults: C, given: object | undefined): C {
     const out = { ...defaults } as Record<string, unknown>;

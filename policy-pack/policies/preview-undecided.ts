@@ -1,4 +1,4 @@
-import { Decision, defineStackPolicy, undecidedOf, TransferStackPolicy, violation } from "../lib/policy-kit";
+import { AnyStackPolicy, Decision, defineStackPolicy, undecidedOf, violation } from "../lib/policy-kit";
 import { StackIndex } from "../lib/stack-index";
 import { accessLogging } from "./access-logging";
 import { awsHardLimits } from "./aws-hard-limits";
@@ -16,7 +16,7 @@ import { replicationRolePermissions } from "./replication-role-permissions";
  * The pack's mandatory policies, in report order. The pack lists them first
  * (index.ts); this policy reports their undecided checks by default.
  */
-export const MANDATORY_POLICIES: ReadonlyArray<TransferStackPolicy<any>> = [
+export const MANDATORY_POLICIES: ReadonlyArray<AnyStackPolicy> = [
     httpsOnly,
     noPublicAccess,
     replicationRequiresVersioning,
@@ -38,7 +38,7 @@ export const MANDATORY_POLICIES: ReadonlyArray<TransferStackPolicy<any>> = [
 // The logging policies, advisory by default and raised to mandatory where an audit
 // requires it, can be listed too but are not by default: this policy cannot see
 // another policy's configured level, and advisory undecided checks block nothing.
-export const UNDECIDED_SOURCES: ReadonlyArray<TransferStackPolicy<any>> = [...MANDATORY_POLICIES, accessLogging, logDeliveryGrant];
+export const UNDECIDED_SOURCES: ReadonlyArray<AnyStackPolicy> = [...MANDATORY_POLICIES, accessLogging, logDeliveryGrant];
 
 export interface PreviewUndecidedConfig {
     /** Names of the policies, mandatory by default or raised to it, whose undecided checks to report. */

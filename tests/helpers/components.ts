@@ -44,7 +44,7 @@ export function buildAlone<C extends pulumi.Resource>(build: () => C): Promise<C
             stack: "test",
             config: { "s3-transfer:accountId": TEST_ACCOUNT_ID, "aws:region": TEST_REGION },
             stackOutputs: {},
-            program: async () => {
+            program: () => {
                 // runPlan has just installed the mocks' monitor; watch its registerResourceOutputs for this run.
                 const monitor = (pulumi.runtime as unknown as { getMonitor(): Record<"registerResourceOutputs", RegisterOutputsMethod> }).getMonitor();
                 const original = monitor.registerResourceOutputs.bind(monitor);
@@ -54,7 +54,7 @@ export function buildAlone<C extends pulumi.Resource>(build: () => C): Promise<C
                     return original(req, callback);
                 };
                 component = build();
-                return {};
+                return Promise.resolve({});
             },
         });
         assert.ok(component, "the program built no component");

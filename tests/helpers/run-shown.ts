@@ -21,7 +21,7 @@ import { didYouMean, ENTRY_FIELDS, KNOWN_KEYS } from "../../infra/config/keys";
 import { projectStacks } from "../../tools/cli/stacks";
 import { PROJECT_ROOT } from "../../tools/root";
 import { scripts, toolArgv } from "../../tools/scripts";
-import { Run, runScriptAsync } from "./cli";
+import { Run, runScriptAsync, runTool } from "./cli";
 import { ShownCommand, words } from "./commands";
 import { AWS_COMMANDS, PULUMI_COMMANDS, PULUMI_GLOBAL_FLAGS } from "./pulumi-cli";
 
@@ -99,9 +99,11 @@ export async function check(command: ShownCommand, ctx: Context, printed = false
     }
     const filled = fill(script, given, ctx);
     if (typeof filled === "string") return verdict("ran", command.text, filled);
-    const r = await runOffline(script, filled, ctx);
     const ran = `npm run ${script} -- ${filled.join(" ")}`;
     const reachesOut = (DEPLOYED_ONLY.has(script) && !filled.includes("--config")) || filled.includes("--deployed");
+    // A command that works offline runs in this process; one that reaches out runs as the user runs it, in a
+    // process of its own where no Pulumi CLI and no AWS credentials can be found, so that it stops there.
+    const r = reachesOut ? await runOffline(script, filled, ctx) : await runTool(script, filled);
     if (reachesOut) {
         const said = `${r.stderr}\n${r.stdout}`;
         return REACHING_OUT.test(said) && r.status !== 0

@@ -2,10 +2,11 @@
 // given, it answers within seconds, with exit 2 and a message naming the file and
 // the fix when the input is not what it claims, and never turns green by a typo.
 import * as assert from "assert";
-import { spawn } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { Readable } from "stream";
 import { main, MAX_JSON_DEPTH, readRegularFile } from "../../policy-pack/check";
 import { readStdin } from "../../policy-pack/lib/stdin";
 import { PROJECT_ROOT } from "../../tools/root";
@@ -145,7 +146,7 @@ describe("npm run check: hostile and mistaken input", () => {
         it("refuses a FIFO given as the export path at once instead of waiting for a writer", async function () {
             if (process.platform === "win32") this.skip();
             const fifo = path.join(dir, "export.fifo");
-            require("child_process").execFileSync("mkfifo", [fifo]);
+            execFileSync("mkfifo", [fifo]);
             const started = Date.now();
             await refused([fifo], fifo, /is not a regular file \(a FIFO\)/);
             assert.ok(Date.now() - started < 5000);
@@ -155,24 +156,24 @@ describe("npm run check: hostile and mistaken input", () => {
         it("bounds what it reads: a regular file over the limit, and standard input past it", async () => {
             const big = write("big.json", "x".repeat(2048));
             assert.throws(() => readRegularFile(big, 1024), /is 2048 bytes, more than the 1024 the checker reads/);
-            async function* endless() {
+            function* endless() {
                 for (;;) yield Buffer.alloc(64 * 1024, 0x20);
             }
-            await assert.rejects(readStdin(1024 * 1024, endless()), /more than 1048576 bytes/);
+            await assert.rejects(readStdin(1024 * 1024, Readable.from(endless())), /more than 1048576 bytes/);
         });
 
         it("reads standard input through node:stream/consumers, whole", async () => {
-            async function* pieces() {
+            function* pieces() {
                 yield Buffer.from('{"a":');
                 yield "1}";
             }
-            assert.strictEqual(await readStdin(1024, pieces()), '{"a":1}');
+            assert.strictEqual(await readStdin(1024, Readable.from(pieces())), '{"a":1}');
         });
 
         it("the command itself (compiled, as npm run check starts it) refuses a FIFO within seconds", async function () {
             if (process.platform === "win32") this.skip();
             const fifo = path.join(dir, "cli.fifo");
-            require("child_process").execFileSync("mkfifo", [fifo]);
+            execFileSync("mkfifo", [fifo]);
             const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
                 const child = spawn(process.execPath, [...toolArgv("check"), fifo], { cwd: PROJECT_ROOT });
                 let stderr = "";

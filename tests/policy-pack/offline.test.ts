@@ -264,7 +264,7 @@ describe("npm run check (policy-pack/check.ts)", () => {
         assert.match((await run([missing])).err, /pulumi stack export --file/);
     });
 
-    it("runs as compiled JavaScript (what `npm run check` starts: policy-pack/bin/check.js), with exit codes 0, 1 and 2", async () => {
+    it("runs as compiled JavaScript (what `npm run check` starts: policy-pack/bin/check.js), with exit codes 0, 1 and 2", () => {
         const { emitJavaScript } = require("../../policy-pack/bench") as typeof import("../../policy-pack/bench");
         const { spawnSync } = require("child_process") as typeof import("child_process");
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "policy-pack-bin-"));
@@ -283,7 +283,7 @@ describe("npm run check (policy-pack/check.ts)", () => {
         }
     });
 
-    it("reads every resource of an export with hundreds of entries", async () => {
+    it("reads every resource of an export with hundreds of entries", () => {
         const stack = compliantStack();
         for (let i = 0; i < 200; i++) stack.push(res("aws:sns/topic:Topic", `t${i}`, { name: `t${i}` }));
         assert.strictEqual(resourcesFromExport(asExport(stack)).length, stack.length);

@@ -168,7 +168,8 @@ describe("policy pack", () => {
         // CrossGuard wraps props in a proxy that throws on the first unknown value it
         // meets; a policy that trips it is skipped with a "can't run" note, which for
         // a stack policy would silence it for the whole stack.
-        function runAll(stack: ReturnType<typeof compliantStack>) {
+        // Awaited: a policy may be async, and a rejection it returns must fail the test, not vanish.
+        async function runAll(stack: ReturnType<typeof compliantStack>) {
             const reports: { policy: string; level: string; urn?: string }[] = [];
             const resources = toPolicyResources(stack).map((r) => ({ ...r, props: proxy.unknownCheckingProxy(r.props) }));
             for (const p of policies) {
@@ -176,20 +177,20 @@ describe("policy pack", () => {
                 const notApplicable = (reason?: string): never => {
                     throw Object.assign(new Error(reason), { notApplicable: true });
                 };
-                const guard = (fn: () => void) => {
+                const guard = async (fn: () => void | Promise<void>) => {
                     try {
-                        fn();
+                        await fn();
                     } catch (e) {
                         if (!(e as { notApplicable?: boolean }).notApplicable) throw e;
                     }
                 };
                 if (p.kind === "stack") {
                     const args = { resources, stackTags: new Map(), getConfig: () => ({}), notApplicable } as unknown as StackValidationArgs;
-                    guard(() => p.validateStack(args, report));
+                    await guard(() => p.validateStack(args, report));
                 } else {
                     for (const r of resources) {
                         const args = { ...r, stackTags: new Map(), getConfig: () => ({}), notApplicable } as unknown as ResourceValidationArgs;
-                        guard(() => (p.validateResource as (a: ResourceValidationArgs, r: ReportViolation) => void)(args, report));
+                        await guard(() => (p.validateResource as (a: ResourceValidationArgs, r: ReportViolation) => void | Promise<void>)(args, report));
                     }
                 }
             }
@@ -203,24 +204,22 @@ describe("policy pack", () => {
             ["BucketV2 inline", v2InlineStack],
             ["v7 split with its own log bucket", logBucketStack],
         ] as const) {
-            it(`${name}: every string unknown, no policy throws or fails mandatory`, () => {
-                const reports = runAll(unknownEverywhere(build()));
+            it(`${name}: every string unknown, no policy throws or fails mandatory`, async () => {
+                const reports = await runAll(unknownEverywhere(build()));
                 assert.deepStrictEqual(
                     reports.filter((r) => r.level === "mandatory"),
                     [],
                 );
             });
 
-            it(`${name}: known values are judged through the proxy`, () => assert.deepStrictEqual(runAll(build()), []));
+            it(`${name}: known values are judged through the proxy`, async () => assert.deepStrictEqual(await runAll(build()), []));
         }
 
-        it("a violation is still found when other values are unknown", () => {
+        it("a violation is still found when other values are unknown", async () => {
             const stack = unknownEverywhere(compliantStack());
             find(stack, "egress-public-access-block").inputs.blockPublicPolicy = false;
             assert.deepStrictEqual(
-                runAll(stack)
-                    .filter((r) => r.level === "mandatory")
-                    .map((r) => r.policy),
+                (await runAll(stack)).filter((r) => r.level === "mandatory").map((r) => r.policy),
                 ["s3-transfer-no-public-access"],
             );
         });

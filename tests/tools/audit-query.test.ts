@@ -11,7 +11,7 @@ import { ACCESS_LOG_COLUMNS, AccessLogLocation, createTableSql, likePrefix, obje
 import { auditInputs, AuditInputs } from "../../tools/audit/stack";
 import { Plan } from "../../tools/plan/engine";
 import { planProjectStack } from "../../tools/plan/project";
-import { runScript } from "../helpers/cli";
+import { runTool } from "../helpers/cli";
 import { fixtureFile } from "../helpers/plans";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -395,15 +395,15 @@ describe("npm run audit-query", () => {
             );
         });
 
-        it("the CLI prints prod's real buckets and exits 0, and exits 2 on an unknown option", () => {
-            const run = (args: string[]) => runScript("audit-query", args);
-            const ok = run(["--config", fixtureFile("prod")]);
+        it("the CLI prints prod's real buckets and exits 0, and exits 2 on an unknown option", async () => {
+            const run = (args: string[]) => runTool("audit-query", args);
+            const ok = await run(["--config", fixtureFile("prod")]);
             assert.strictEqual(ok.status, 0, ok.stderr);
             const audit = prod.plan.outputs.audit as { logBuckets: Record<string, string>; accessLogs: Record<string, unknown> };
             for (const bucket of [...Object.keys(audit.accessLogs), ...Object.values(audit.logBuckets)]) assert.ok(ok.stdout.includes(bucket), `${bucket} not printed`);
             assert.match(ok.stdout, /^# Who wrote, read or deleted a file: acme-bank, stack prod\n/);
 
-            const bad = run(["--config", fixtureFile("prod"), "--bogus"]);
+            const bad = await run(["--config", fixtureFile("prod"), "--bogus"]);
             assert.strictEqual(bad.status, 2, bad.stderr);
             assert.match(bad.stderr, /usage: npm run audit-query -- \(--stack <name> \| --config <file>\)/);
             assert.strictEqual(bad.stdout, "");

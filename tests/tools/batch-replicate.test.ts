@@ -29,8 +29,9 @@ function fakeClock(start = Date.parse("2026-03-02T10:00:00Z")) {
     let now = start;
     return {
         now: () => now,
-        sleep: async (ms: number) => {
+        sleep: (ms: number) => {
             now += ms;
+            return Promise.resolve();
         },
     };
 }
@@ -198,7 +199,7 @@ describe("npm run batch-replicate", () => {
     it("a config error in the planned file exits 2 with its file, key and fix", async () => {
         const { ConfigError } = await import("../../infra/config/errors");
         const r = await run(["--config", SSE_KMS, "--counterpart", "cdlx"], {
-            planConfig: async () => {
+            planConfig: () => {
                 throw new ConfigError([
                     { key: "s3-transfer:side", problem: "must be publisher or partner", fix: "pulumi config set s3-transfer:side publisher", file: SSE_KMS, line: 2 },
                 ]);

@@ -103,7 +103,7 @@ describe("compiled tools (tools/build.js)", () => {
 
     describe("rebuilding a scratch project", () => {
         let dir: string;
-        let unit: { name: string; dir: string; roots: string[]; outDir: string; compilerFrom: string };
+        let unit: { name: string; dir: string; roots: string[]; outDir: string; toolsFrom: string };
         const write = (rel: string, text: string) => {
             fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
             fs.writeFileSync(path.join(dir, rel), text);
@@ -117,7 +117,7 @@ describe("compiled tools (tools/build.js)", () => {
 
         beforeEach(() => {
             dir = fs.mkdtempSync(path.join(os.tmpdir(), "build-"));
-            unit = { name: "scratch/bin/", dir, roots: ["src"], outDir: path.join(dir, "bin"), compilerFrom: ROOT };
+            unit = { name: "scratch/bin/", dir, roots: ["src"], outDir: path.join(dir, "bin"), toolsFrom: ROOT };
             write("tsconfig.json", JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true } }));
             write("src/main.ts", `import { word } from "./word";\nconsole.log(word as string);\n`);
             write("src/word.ts", `export const word: string = "one";\n`);
@@ -131,6 +131,27 @@ describe("compiled tools (tools/build.js)", () => {
             assert.ok(!fs.existsSync(path.join(unit.outDir, "src", "types.js")));
             assert.strictEqual(staleness(unit), undefined);
             assert.deepStrictEqual(ensureBuilt([unit]), []);
+        });
+
+        it("emits CommonJS as tsc did for these sources: export =, import = require, import() of a folder, strict mode", () => {
+            write("src/lib/index.ts", `export const fromFolder: string = "folder";\n`);
+            write("src/legacy.ts", `const value = { legacy: true };\nexport = value;\n`);
+            write(
+                "src/main.ts",
+                [
+                    `import legacy = require("./legacy");`,
+                    `async function main(): Promise<void> {`,
+                    // A native import() of a folder fails: it must become require(), as tsc emits it for CommonJS.
+                    `    const { fromFolder } = await import("./lib");`,
+                    `    const strict = (function (this: unknown) { return this === undefined; })();`,
+                    `    console.log(JSON.stringify({ legacy: legacy.legacy, fromFolder, strict }));`,
+                    `}`,
+                    `void main();`,
+                    ``,
+                ].join("\n"),
+            );
+            ensureBuilt([unit]);
+            assert.deepStrictEqual(JSON.parse(run("src/main.js")), { legacy: true, fromFolder: "folder", strict: true });
         });
 
         it("re-transpiles only the source that changed", () => {
@@ -194,17 +215,17 @@ describe("compiled tools (tools/build.js)", () => {
             assert.ok(staleness(unit), "a failed rebuild must not record the build as current");
         });
 
-        it("says to run npm ci when the build is stale and TypeScript is not installed", () => {
-            const withoutCompiler = { ...unit, compilerFrom: dir };
+        it("says to run npm ci when the build is stale and esbuild is not installed", () => {
+            const withoutEsbuild = { ...unit, toolsFrom: dir };
             assert.throws(
-                () => ensureBuilt([withoutCompiler]),
-                (err: Error) => err instanceof BuildError && /out of date with its sources, and TypeScript .* is not installed to rebuild it\. Run: npm ci/.test(err.message),
+                () => ensureBuilt([withoutEsbuild]),
+                (err: Error) => err instanceof BuildError && /out of date with its sources, and esbuild .* is not installed to rebuild it\. Run: npm ci/.test(err.message),
             );
         });
     });
 
     it("the launcher exits 2 with the message, no stack trace, when it cannot bring the build up to date", () => {
-        // The repository's own build, with typescript hidden from the launcher's resolution: a
+        // The repository's own build, with esbuild hidden from the launcher's resolution: a
         // stale manifest makes it try. Run in a copy of tools/build.js pointed at a scratch root.
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "launch-"));
         try {
@@ -219,7 +240,7 @@ describe("compiled tools (tools/build.js)", () => {
             const r = spawnSync(process.execPath, ["-r", "./tools/build.js", "policy-pack/bin/check.js"], { cwd: dir, encoding: "utf8" });
             assert.strictEqual(r.status, 2, r.stderr);
             assert.strictEqual(r.stdout, "");
-            assert.strictEqual(r.stderr, "error: policy-pack/bin/ is out of date with its sources, and TypeScript (a devDependency) is not installed to rebuild it. Run: npm ci\n");
+            assert.strictEqual(r.stderr, "error: policy-pack/bin/ is out of date with its sources, and esbuild (a devDependency) is not installed to rebuild it. Run: npm ci\n");
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -535,9 +535,9 @@ describe("npm run canary: transport", () => {
         return {
             requests,
             handler: {
-                handle: async (request) => {
+                handle: (request) => {
                     requests.push({ protocol: request.protocol, hostname: request.hostname });
-                    throw Object.assign(new Error("recorded, not sent"), { name: "Recorded" });
+                    return Promise.reject(Object.assign(new Error("recorded, not sent"), { name: "Recorded" }));
                 },
             },
         };
@@ -572,7 +572,7 @@ describe("npm run canary: transport", () => {
         const client = createS3Client("us-east-1", {
             credentials,
             maxAttempts: 1,
-            requestHandler: { handle: async () => ({ response: { statusCode: 403, reason: "Forbidden", headers: {}, body: Buffer.alloc(0) } }) } as never,
+            requestHandler: { handle: () => Promise.resolve({ response: { statusCode: 403, reason: "Forbidden", headers: {}, body: Buffer.alloc(0) } }) } as never,
         });
         const failure = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "k", VersionId: "v" })).then(() => assert.fail("no error"), classifyS3Error);
         assert.deepStrictEqual([failure.kind, failure.httpStatus], ["denied", 403]);

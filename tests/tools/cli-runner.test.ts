@@ -129,9 +129,8 @@ describe("the command-line runner", () => {
             const io = recorder();
             assert.strictEqual(
                 await runCommand(
-                    demo(async () => {
-                        throw thrown;
-                    }),
+                    // A command whose promise rejects, with an Error or with what is not one.
+                    demo(() => Promise.reject(thrown)),
                     [],
                     io,
                 ),

@@ -9,11 +9,12 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { HandoverDocument } from "../../infra/handoff/document";
-import { destinationFingerprint, fingerprintOf } from "../../infra/handoff/fingerprint";
+import { destinationFingerprint } from "../../infra/contract/endpoints";
+import { fingerprintOf } from "../../infra/handoff/fingerprint";
 import { acceptHandover, AcceptOptions, HandoverRefused } from "../../tools/handoff/accept";
 import { Plan } from "../../tools/plan/engine";
 import { plan, planUncached } from "../helpers/plans";
-import { runScript } from "../helpers/cli";
+import { runTool } from "../helpers/cli";
 import { asDeployed } from "../helpers/handovers";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -33,7 +34,7 @@ const tmp = (name: string, content: string) => {
 };
 
 function runAccept(args: string[]) {
-    return runScript("accept-handoff", args);
+    return runTool("accept-handoff", args);
 }
 
 /** The partner's config with its publisher entry reduced to name and root: no stack reference. */
@@ -115,7 +116,7 @@ describe("npm run accept-handoff", () => {
         const configFile = tmp("partner-prod.yaml", partnerWithoutReference());
         const before = fs.readFileSync(configFile, "utf8");
         // The fingerprint as an operator types it after a call: upper case, in spaced groups.
-        const result = runAccept(["--config", configFile, "--file", handoverFile, "--fingerprint", fingerprint.toUpperCase().replace(/-/g, " "), "--write"]);
+        const result = await runAccept(["--config", configFile, "--file", handoverFile, "--fingerprint", fingerprint.toUpperCase().replace(/-/g, " "), "--write"]);
         assert.strictEqual(result.status, 0, result.stderr);
         assert.match(result.stdout, /^\+ {6}replicationRoleArn: arn:aws:iam::111122223333:role\/acme-bank-to-cdlx-replication$/m);
         const after = fs.readFileSync(configFile, "utf8");
@@ -179,7 +180,7 @@ describe("npm run accept-handoff", () => {
         await assert.rejects(planUncached({ stack: PARTNER, configFile: both }), /s3-transfer:publishers\[0\]\.stack: is set together with replicatesDeleteMarkers/);
     });
 
-    it("refuses, with exit 2 and nothing written, a hand-over with any field changed after its fingerprint was read", () => {
+    it("refuses, with exit 2 and nothing written, a hand-over with any field changed after its fingerprint was read", async () => {
         const configFile = tmp("partner-tamper.yaml", partnerWithoutReference());
         const before = fs.readFileSync(configFile, "utf8");
         // Every leaf of the document, changed one at a time.
@@ -202,7 +203,7 @@ describe("npm run accept-handoff", () => {
         }
         // A field added, and the CLI's exit code.
         const added = tmp("added.json", JSON.stringify({ ...handover, to: { ...handover.to, note: "x" } }));
-        const result = runAccept(["--config", configFile, "--file", added, "--fingerprint", fingerprint, "--write"]);
+        const result = await runAccept(["--config", configFile, "--file", added, "--fingerprint", fingerprint, "--write"]);
         assert.strictEqual(result.status, 2, result.stderr);
         assert.match(result.stderr, new RegExp(`${added.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: does not have the fingerprint ${fingerprint} read to you`));
         assert.ok(!result.stderr.includes(fingerprintOf(JSON.parse(fs.readFileSync(added, "utf8")))), "the file's own fingerprint is never shown");
@@ -252,9 +253,9 @@ describe("npm run accept-handoff", () => {
             changedFile = tmp("changed.json", JSON.stringify(changed, null, 2));
         });
 
-        it("is refused without --confirm-change, even with its own correct fingerprint, showing old and new (exit 2)", () => {
+        it("is refused without --confirm-change, even with its own correct fingerprint, showing old and new (exit 2)", async () => {
             const before = fs.readFileSync(configFile, "utf8");
-            const result = runAccept(["--config", configFile, "--file", changedFile, "--fingerprint", fingerprintOf(changed), "--write"]);
+            const result = await runAccept(["--config", configFile, "--file", changedFile, "--fingerprint", fingerprintOf(changed), "--write"]);
             assert.strictEqual(result.status, 2, result.stderr);
             for (const expected of [
                 "s3-transfer:publishers[0].accountId: would change from 111122223333 to 999900001111",
@@ -282,7 +283,7 @@ describe("npm run accept-handoff", () => {
         });
 
         it("is accepted with --confirm-change, and then plans the new destination", async () => {
-            const result = runAccept(["--config", configFile, "--file", changedFile, "--fingerprint", fingerprintOf(changed), "--write", "--confirm-change"]);
+            const result = await runAccept(["--config", configFile, "--file", changedFile, "--fingerprint", fingerprintOf(changed), "--write", "--confirm-change"]);
             assert.strictEqual(result.status, 0, result.stderr);
             assert.match(result.stderr, /confirmed change of s3-transfer:publishers\[0\]\.accountId: 111122223333 -> 999900001111/);
             const p = await planUncached({ stack: PARTNER, configFile });
@@ -353,7 +354,7 @@ describe("npm run accept-handoff", () => {
                         );
                         return true;
                     });
-                    const cli = runScript("plan", ["--config", edited]);
+                    const cli = await runTool("plan", ["--config", edited]);
                     assert.strictEqual(cli.status, 2, cli.stdout);
                     assert.match(cli.stderr, new RegExp(`partner-edited-${field}\\.yaml:\\d+: s3-transfer:publishers\\[0\\]\\.${field}: is `));
                 });
@@ -391,7 +392,7 @@ describe("npm run accept-handoff", () => {
             const invented = (offline.outputs.handovers as Record<string, HandoverDocument>).cdlx;
             const configFile = tmp("partner-standin.yaml", partnerWithoutReference(kms));
             const before = fs.readFileSync(configFile, "utf8");
-            const result = runAccept(["--config", configFile, "--file", tmp("invented.json", JSON.stringify(invented)), "--fingerprint", fingerprintOf(invented), "--write"]);
+            const result = await runAccept(["--config", configFile, "--file", tmp("invented.json", JSON.stringify(invented)), "--fingerprint", fingerprintOf(invented), "--write"]);
             assert.strictEqual(result.status, 2, result.stderr);
             assert.match(result.stderr, /#\/link\/ingressKmsKeyArn: is the offline plan's stand-in for a KMS key that does not exist yet/);
             assert.match(result.stderr, /#\/link\/egressKmsKeyArn: is the offline plan's stand-in/);
@@ -608,7 +609,7 @@ describe("npm run accept-handoff", () => {
         );
     });
 
-    it("exits 2 naming the file, line or option on bad input, without a stack trace", () => {
+    it("exits 2 naming the file, line or option on bad input, without a stack trace", async () => {
         const good = tmp("partner-good.yaml", partnerWithoutReference());
         const cases: [string[], RegExp][] = [
             [["--config", tmp("dup.yaml", "config:\n  s3-transfer:name: cdlx\n  s3-transfer:name: other\n")], /dup\.yaml:3: s3-transfer:name: is set twice in the same mapping/],
@@ -633,12 +634,12 @@ describe("npm run accept-handoff", () => {
         }
         // The CLI turns every refusal into exit 2 on standard error: one case of each kind of input.
         for (const [args, expected] of [cases[0], cases[5], cases[7]]) {
-            const result = runAccept([...args, ...(args.includes("--file") ? [] : ["--file", handoverFile]), "--fingerprint", fingerprint]);
+            const result = await runAccept([...args, ...(args.includes("--file") ? [] : ["--file", handoverFile]), "--fingerprint", fingerprint]);
             assert.strictEqual(result.status, 2, `${args.join(" ")}: ${result.stderr}`);
             assert.match(result.stderr, expected);
             assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
         }
-        const missing = runAccept(["--config", good, "--file", handoverFile]);
+        const missing = await runAccept(["--config", good, "--file", handoverFile]);
         assert.strictEqual(missing.status, 2);
         assert.match(missing.stderr, /missing --fingerprint/);
     });

@@ -14,14 +14,15 @@ import { HandoverDocument } from "../../infra/handoff/document";
 import { fingerprintOf } from "../../infra/handoff/fingerprint";
 import { handoverSchemaProblems } from "../../infra/handoff/schema";
 import { Plan } from "../../tools/plan/engine";
-import { runScript } from "../helpers/cli";
+import { Run, runScript, runTool } from "../helpers/cli";
 import { asDeployed } from "../helpers/handovers";
 import { linksOf, plan } from "../helpers/plans";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SEVERAL = "tests/fixtures/handoff/handoff-several.yaml";
 const KMS = "tests/fixtures/handoff/handoff-kms.yaml";
-const run = (args: string[], env?: NodeJS.ProcessEnv) => runScript("handoff", args, env ? { env } : {});
+/** npm run handoff in this process; with an environment of its own (no Pulumi CLI, no AWS credentials), as a process. */
+const run = (args: string[], env?: NodeJS.ProcessEnv): Promise<Run> => (env ? Promise.resolve(runScript("handoff", args, { env })) : runTool("handoff", args));
 const planOf = (file: string) => plan({ stack: path.basename(file, ".yaml"), configFile: path.join(ROOT, file) });
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "handoff-"));
 
@@ -71,9 +72,9 @@ describe("npm run handoff", () => {
         });
 
         for (const format of ["markdown", "json"] as const) {
-            it(`--format ${format}: each counterpart's ${format === "json" ? "hand-over" : "sheet (with its reply template)"}`, () => {
+            it(`--format ${format}: each counterpart's ${format === "json" ? "hand-over" : "sheet (with its reply template)"}`, async () => {
                 for (const name of Object.keys(ids)) {
-                    const r = run(["--config", SEVERAL, "--counterpart", name, "--format", format]);
+                    const r = await run(["--config", SEVERAL, "--counterpart", name, "--format", format]);
                     assert.strictEqual(r.status, 0, r.stderr);
                     assertOnlyItsOwn(r.stdout, name, ids, format);
                     assertOnlyItsOwn(r.stderr, name, ids, `${format} (stderr)`);
@@ -94,9 +95,9 @@ describe("npm run handoff", () => {
         });
 
         for (const format of ["markdown", "json"] as const) {
-            it(`--out-dir writes one ${format} file per counterpart, says what it wrote, and each file is its own`, () => {
+            it(`--out-dir writes one ${format} file per counterpart, says what it wrote, and each file is its own`, async () => {
                 const dir = tmp();
-                const r = run(["--config", SEVERAL, "--format", format, "--out-dir", dir]);
+                const r = await run(["--config", SEVERAL, "--format", format, "--out-dir", dir]);
                 assert.strictEqual(r.status, 0, r.stderr);
                 const ext = format === "json" ? "handover.json" : "handoff.md";
                 assert.deepStrictEqual(
@@ -126,7 +127,7 @@ describe("npm run handoff", () => {
 
         it("without --counterpart on a stack with several, writes nothing and lists them (exit 2); with one, writes that one's", async () => {
             for (const format of ["markdown", "json"]) {
-                const r = run(["--config", SEVERAL, "--format", format]);
+                const r = await run(["--config", SEVERAL, "--format", format]);
                 assert.strictEqual(r.status, 2);
                 assert.strictEqual(r.stdout, "");
                 assert.match(
@@ -134,13 +135,13 @@ describe("npm run handoff", () => {
                     /^stack handoff-several has 3 counterparts \(northwind-loyalty, bluebird-data, coral-media\), and each gets only its own (sheet|hand-over): give --counterpart <name>, or --out-dir <dir>/,
                 );
             }
-            const one = run(["--config", "stacks/examples/sse-kms.yaml"]);
+            const one = await run(["--config", "stacks/examples/sse-kms.yaml"]);
             assert.strictEqual(one.status, 0, one.stderr);
             assert.match(one.stdout, /^# S3 file exchange hand-off: acme-bank \(publisher, stack sse-kms\) for cdlx\n/);
         });
 
-        it("an unknown counterpart exits 2 with the stack's counterparts and the nearest name", () => {
-            const r = run(["--config", SEVERAL, "--counterpart", "northwind-loyalti", "--format", "json"]);
+        it("an unknown counterpart exits 2 with the stack's counterparts and the nearest name", async () => {
+            const r = await run(["--config", SEVERAL, "--counterpart", "northwind-loyalti", "--format", "json"]);
             assert.strictEqual(r.status, 2);
             assert.strictEqual(r.stdout, "");
             assert.match(
@@ -149,9 +150,9 @@ describe("npm run handoff", () => {
             );
         });
 
-        it("--out writes the hand-over, says what it wrote and where, and the sheet's fingerprint is the file's", () => {
+        it("--out writes the hand-over, says what it wrote and where, and the sheet's fingerprint is the file's", async () => {
             const out = path.join(tmp(), "northwind.json");
-            const r = run(["--config", SEVERAL, "--counterpart", "northwind-loyalty", "--format", "json", "--out", out]);
+            const r = await run(["--config", SEVERAL, "--counterpart", "northwind-loyalty", "--format", "json", "--out", out]);
             assert.strictEqual(r.status, 0, r.stderr);
             const text = fs.readFileSync(out, "utf8");
             assert.strictEqual(r.stdout, `wrote ${out}: the hand-over for northwind-loyalty (${text.split("\n").length - 1} lines, from the offline plan)\n`);
@@ -175,9 +176,9 @@ describe("npm run handoff", () => {
             }
         });
 
-        it("--format json before the first up: exit 2, nothing written, pointing at pulumi stack output after pulumi up", () => {
+        it("--format json before the first up: exit 2, nothing written, pointing at pulumi stack output after pulumi up", async () => {
             const out = path.join(tmp(), "h.json");
-            const r = run(["--config", KMS, "--counterpart", "northwind-loyalty", "--format", "json", "--out", out]);
+            const r = await run(["--config", KMS, "--counterpart", "northwind-loyalty", "--format", "json", "--out", out]);
             assert.strictEqual(r.status, 2);
             assert.strictEqual(r.stdout, "");
             assert.ok(!fs.existsSync(out));
@@ -192,9 +193,9 @@ describe("npm run handoff", () => {
             );
         });
 
-        it("the sheet before the first up says what comes after it, with no invented key and no fingerprint", () => {
+        it("the sheet before the first up says what comes after it, with no invented key and no fingerprint", async () => {
             for (const name of ["northwind-loyalty", "bluebird-data"]) {
-                const r = run(["--config", KMS, "--counterpart", name]);
+                const r = await run(["--config", KMS, "--counterpart", name]);
                 assert.strictEqual(r.status, 0, r.stderr);
                 assert.ok(!r.stdout.includes("00000000-0000-0000-0000-"), "no stand-in key ID in the sheet");
                 for (const link of Object.values(linksOf(kms))) assert.ok(!r.stdout.includes(link.ingressKmsKeyArn!) && !r.stdout.includes(link.egressKmsKeyArn!));
@@ -212,14 +213,14 @@ describe("npm run handoff", () => {
             }
         });
 
-        it("--outputs (the deployed stack's pulumi stack output --json): writes the real hand-over, only the counterpart's, with its fingerprint", () => {
+        it("--outputs (the deployed stack's pulumi stack output --json): writes the real hand-over, only the counterpart's, with its fingerprint", async () => {
             // The deployed stack's outputs: what AWS assigned in place of each stand-in.
             const deployed = asDeployed(kms.outputs as { handovers: Record<string, HandoverDocument> } & Record<string, unknown>);
             const file = path.join(tmp(), "outputs.json");
             fs.writeFileSync(file, JSON.stringify(deployed));
             const ids = identifiers(KMS, { ...kms, outputs: deployed });
             for (const name of ["northwind-loyalty", "bluebird-data"]) {
-                const r = run(["--stack", "handoff-kms", "--config", KMS, "--outputs", file, "--counterpart", name, "--format", "json"]);
+                const r = await run(["--stack", "handoff-kms", "--config", KMS, "--outputs", file, "--counterpart", name, "--format", "json"]);
                 assert.strictEqual(r.status, 0, r.stderr);
                 const written = JSON.parse(r.stdout) as HandoverDocument;
                 assert.deepStrictEqual(written, deployed.handovers[name]);
@@ -230,17 +231,17 @@ describe("npm run handoff", () => {
             }
         });
 
-        it("--outputs of a program that wrote one sheet for every counterpart is refused, saying to deploy this version", () => {
+        it("--outputs of a program that wrote one sheet for every counterpart is refused, saying to deploy this version", async () => {
             const file = path.join(tmp(), "old.json");
             fs.writeFileSync(file, JSON.stringify({ ...kms.outputs, handoff: "# one sheet for all\n" }));
-            const r = run(["--outputs", file, "--counterpart", "bluebird-data"]);
+            const r = await run(["--outputs", file, "--counterpart", "bluebird-data"]);
             assert.strictEqual(r.status, 2);
             assert.match(r.stderr, /^--outputs .*old\.json: not the outputs of this program's stack[^]*handoff: must be an object[^]*run pulumi up with this version first/);
         });
 
-        it("--deployed asks the Pulumi CLI for the stack's outputs (here, where none is installed, it says so: exit 2)", () => {
+        it("--deployed asks the Pulumi CLI for the stack's outputs (here, where none is installed, it says so: exit 2)", async () => {
             const empty = tmp();
-            const r = run(["--stack", "handoff-kms", "--config", KMS, "--counterpart", "bluebird-data", "--format", "json", "--deployed"], {
+            const r = await run(["--stack", "handoff-kms", "--config", KMS, "--counterpart", "bluebird-data", "--format", "json", "--deployed"], {
                 ...process.env,
                 PATH: `${path.dirname(process.execPath)}${path.delimiter}${empty}`,
             });

@@ -124,7 +124,7 @@ describe("npm run key", function () {
 async function keyInProcess(argv: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
     const io = { out: "", err: "", stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
     const code = await runCommandGroup(
-        keyCommand(async () => stdin),
+        keyCommand(() => Promise.resolve(stdin)),
         argv,
         io,
     );

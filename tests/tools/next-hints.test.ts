@@ -11,7 +11,7 @@ import { HandoverDocument } from "../../infra/handoff/document";
 import { fingerprintOf } from "../../infra/handoff/fingerprint";
 import { projectStacks } from "../../tools/cli/stacks";
 import { PROJECT_ROOT } from "../../tools/root";
-import { runScript } from "../helpers/cli";
+import { runScript, runTool } from "../helpers/cli";
 import { commandsInText, ShownCommand } from "../helpers/commands";
 import { configVariant, plan, planUncached } from "../helpers/plans";
 import { check, Context, fixtureContext, Verdict } from "../helpers/run-shown";
@@ -50,14 +50,14 @@ describe("every next-step hint a command prints works", function () {
     after(() => fs.rmSync(ctx.dir, { recursive: true, force: true }));
 
     it("plan: the hand-off hint writes the first counterpart's sheet", async () => {
-        const r = runScript("plan", ["--config", SEVERAL]);
+        const r = await runTool("plan", ["--config", SEVERAL]);
         assert.strictEqual(r.status, 0, r.stderr);
         const verdicts = await assertAllWork(hints(r.stdout, "plan"), ctx, [/^npm run handoff -- --config \S+ --counterpart northwind-loyalty$/]);
         assert.ok(verdicts.some((v) => v.how === "ran"));
     });
 
     it("plan: the pending-link warnings name the key to set, in this stack's entry", async () => {
-        const r = runScript("plan", ["--config", SEVERAL]);
+        const r = await runTool("plan", ["--config", SEVERAL]);
         await assertAllWork(hints(r.stdout, "plan"), ctx, [/^pulumi config set --path 's3-transfer:partners\[2\]\.ingressBucketArn' <arn>$/]);
     });
 
@@ -65,14 +65,14 @@ describe("every next-step hint a command prints works", function () {
         const file = configVariant(fixture("handoff-several"), (c) => {
             (c["s3-transfer:partners"] as Record<string, unknown>[])[1].state = "offboarding";
         });
-        const r = runScript("plan", ["--config", file]);
+        const r = await runTool("plan", ["--config", file]);
         assert.strictEqual(r.status, 0, r.stderr);
         await assertAllWork(hints(r.stdout, "plan"), ctx, [/^pulumi config set --path 's3-transfer:partners\[1\]\.state' retired$/]);
     });
 
     it("accept-handoff: Next runs preview and up on the stack it wrote, then sends our hand-over to the sender", async () => {
         const receiver = ctx.stackConfig("accept-handoff");
-        const r = runScript("accept-handoff", ["--config", receiver, "--file", ctx.handoverFile, "--fingerprint", ctx.fingerprint, "--write"]);
+        const r = await runTool("accept-handoff", ["--config", receiver, "--file", ctx.handoverFile, "--fingerprint", ctx.fingerprint, "--write"]);
         assert.strictEqual(r.status, 0, r.stderr);
         assert.match(r.stderr, /Next: /);
         await assertAllWork(hints(r.stderr, "accept-handoff"), ctx, [
@@ -83,9 +83,9 @@ describe("every next-step hint a command prints works", function () {
     });
 
     it("handoff: before the first up of an SSE-KMS stack, the sheet's and the refusal's next step reads the deployed stack", async () => {
-        const sheet = runScript("handoff", ["--config", KMS, "--counterpart", "bluebird-data"]);
+        const sheet = await runTool("handoff", ["--config", KMS, "--counterpart", "bluebird-data"]);
         assert.strictEqual(sheet.status, 0, sheet.stderr);
-        const refused = runScript("handoff", ["--config", KMS, "--counterpart", "bluebird-data", "--format", "json"]);
+        const refused = await runTool("handoff", ["--config", KMS, "--counterpart", "bluebird-data", "--format", "json"]);
         assert.strictEqual(refused.status, 2);
         const verdicts = await assertAllWork([...hints(sheet.stderr, "handoff"), ...hints(refused.stderr, "handoff --format json")], ctx, [
             /^npm run handoff -- --stack handoff-kms --config \S+ --counterpart bluebird-data --format json --deployed$/,
@@ -103,7 +103,7 @@ describe("every next-step hint a command prints works", function () {
         fs.writeFileSync(receiver, fs.readFileSync(fixture("handoff-pair-partner"), "utf8").replace(/^ +stack: handoff-pair\n/m, ""));
         const accepted = path.join(ctx.dir, "accepted.json");
         fs.writeFileSync(accepted, JSON.stringify(handover));
-        assert.strictEqual(runScript("accept-handoff", ["--config", receiver, "--file", accepted, "--fingerprint", fingerprintOf(handover), "--write"]).status, 0);
+        assert.strictEqual((await runTool("accept-handoff", ["--config", receiver, "--file", accepted, "--fingerprint", fingerprintOf(handover), "--write"])).status, 0);
         const text = fs.readFileSync(receiver, "utf8");
         fs.writeFileSync(
             receiver,
@@ -112,7 +112,7 @@ describe("every next-step hint a command prints works", function () {
                 "      replicationRoleArn: arn:aws:iam::111122223333:role/rotated\n",
             ),
         );
-        const r = runScript("plan", ["--config", receiver]);
+        const r = await runTool("plan", ["--config", receiver]);
         assert.strictEqual(r.status, 2, r.stdout);
         // What the publisher sends when it did rotate its role: the hand-over the fix accepts.
         const rotated = { ...handover, link: { ...handover.link, replicationRoleArn: "arn:aws:iam::111122223333:role/rotated" } };
@@ -123,7 +123,7 @@ describe("every next-step hint a command prints works", function () {
             /^pulumi config set --config-file \S+ --path 's3-transfer:publishers\[0\]\.replicationRoleArn' arn:aws:iam::111122223333:role\/acme-bank-to-cdlx-replication$/,
         ]);
         // The hint accepted the rotated hand-over: the stack plans again.
-        assert.strictEqual(runScript("plan", ["--config", receiver]).status, 0);
+        assert.strictEqual((await runTool("plan", ["--config", receiver])).status, 0);
     });
 
     it("any command run with npm run <script> --option (without --): the hint puts -- first, and runs", async () => {

@@ -12,14 +12,15 @@ import * as path from "path";
 import { projectStacks } from "../../tools/cli/stacks";
 import { REPLACED_ON_CHANGE } from "../../tools/plan/replacement";
 import { PROJECT_ROOT } from "../../tools/root";
-import { runScript } from "../helpers/cli";
+import { Run, runScript, runTool } from "../helpers/cli";
 import { configVariant, plan } from "../helpers/plans";
 
 const SEVERAL = "tests/fixtures/handoff/handoff-several.yaml";
 const KMS = "tests/fixtures/handoff/handoff-kms.yaml";
 
-function runPlan(args: string[], env?: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
-    return runScript("plan", args, env ? { env } : {});
+/** npm run plan in this process; with an environment of its own, as a process (the runner reads npm's variables from it). */
+function runPlan(args: string[], env?: NodeJS.ProcessEnv): Promise<Run> {
+    return env ? Promise.resolve(runScript("plan", args, { env })) : runTool("plan", args);
 }
 
 /** A copy of a fixture under its own file name (so the same stack), changed by `change`. */
@@ -29,19 +30,19 @@ describe("npm run plan", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("plans every stack of this project, by its bare and its qualified name alike", () => {
+    it("plans every stack of this project, by its bare and its qualified name alike", async () => {
         const [first] = projectStacks();
         assert.ok(first, "the project has a stack");
-        const bare = runPlan(["--stack", first]);
+        const bare = await runPlan(["--stack", first]);
         assert.strictEqual(bare.status, 0, bare.stderr + bare.stdout);
-        const qualified = runPlan(["--stack", `organization/s3-transfer/${first}`]);
+        const qualified = await runPlan(["--stack", `organization/s3-transfer/${first}`]);
         assert.strictEqual(qualified.status, 0, qualified.stderr + qualified.stdout);
         // The same plan; only its hints name the stack as it was given.
         assert.strictEqual(qualified.stdout.replaceAll(`--stack organization/s3-transfer/${first}`, `--stack ${first}`), bare.stdout);
     });
 
-    it("starts with a table of the counterparts: entry, state, encryption, region, replication, grant, the real bucket names, and what is retained", () => {
-        const { status, stdout, stderr } = runPlan(["--config", SEVERAL]);
+    it("starts with a table of the counterparts: entry, state, encryption, region, replication, grant, the real bucket names, and what is retained", async () => {
+        const { status, stdout, stderr } = await runPlan(["--config", SEVERAL]);
         assert.strictEqual(status, 0, stderr);
         const lines = stdout.split("\n");
         assert.strictEqual(lines[0], "Stack s3-transfer/handoff-several: 3 counterparts, 93 resources");
@@ -67,13 +68,13 @@ describe("npm run plan", () => {
         assert.deepStrictEqual(row("coral-media").slice(5, 7), ["pending", "pending"]);
     });
 
-    it("shows a counterpart that is offboarding as stopped and revoked, and a retired one's buckets as retained but no longer protected", () => {
+    it("shows a counterpart that is offboarding as stopped and revoked, and a retired one's buckets as retained but no longer protected", async () => {
         const file = variant(SEVERAL, (c) => {
             const partners = c["s3-transfer:partners"] as Record<string, unknown>[];
             partners[0].state = "offboarding";
             partners[1].state = "retired";
         });
-        const { status, stdout, stderr } = runPlan(["--config", file]);
+        const { status, stdout, stderr } = await runPlan(["--config", file]);
         assert.strictEqual(status, 0, stderr);
         const row = (name: string) =>
             stdout
@@ -88,17 +89,17 @@ describe("npm run plan", () => {
         assert.deepStrictEqual([row("bluebird-data")[2], ...row("bluebird-data").slice(5, 7), row("bluebird-data")[9]], ["retired", "stopped", "revoked", "retained"]);
     });
 
-    it("shows SSE-KMS links, and a KMS key ARN as what AWS assigns at creation, never an invented one", () => {
-        const { status, stdout, stderr } = runPlan(["--config", KMS]);
+    it("shows SSE-KMS links, and a KMS key ARN as what AWS assigns at creation, never an invented one", async () => {
+        const { status, stdout, stderr } = await runPlan(["--config", KMS]);
         assert.strictEqual(status, 0, stderr);
         assert.match(stdout, /^ {2}northwind-loyalty +s3-transfer:partners\[0\] +active +SSE-KMS /m);
         assert.ok(!stdout.includes("00000000-0000-0000-0000-"), "no stand-in key ID printed");
         assert.match(stdout, /"ingressKmsKeyArn": "\(assigned by AWS at creation: known after pulumi up\)"/);
     });
 
-    it("writes a stack export with --json, and its hand-off hint is a command that works", () => {
+    it("writes a stack export with --json, and its hand-off hint is a command that works", async () => {
         const exportFile = path.join(dir, "several.json");
-        const { status, stdout, stderr } = runPlan(["--config", SEVERAL, "--json", exportFile]);
+        const { status, stdout, stderr } = await runPlan(["--config", SEVERAL, "--json", exportFile]);
         assert.strictEqual(status, 0, stderr + stdout);
         assert.match(stdout, /policy pack: \d+ violation\(s\), 0 mandatory/);
         assert.match(stdout, new RegExp(`^wrote ${exportFile.replace(/[.\\/]/g, "\\$&")} \\(pulumi stack export format\\)$`, "m"));
@@ -110,21 +111,21 @@ describe("npm run plan", () => {
         }
         const hint = /write one with (npm run handoff -- .*)\)$/m.exec(stdout)?.[1];
         assert.strictEqual(hint, `npm run handoff -- --config ${SEVERAL} --counterpart northwind-loyalty`);
-        const handoff = runScript("handoff", hint!.replace("npm run handoff -- ", "").split(" "));
+        const handoff = await runTool("handoff", hint!.replace("npm run handoff -- ", "").split(" "));
         assert.strictEqual(handoff.status, 0, handoff.stderr);
     });
 
     describe("--diff <earlier plan>: what a change adds, removes and replaces, read offline as pulumi preview shows it", () => {
         let earlier: string;
-        before(() => {
+        before(async () => {
             earlier = path.join(dir, "earlier.json");
-            const r = runPlan(["--config", SEVERAL, "--json", earlier]);
+            const r = await runPlan(["--config", SEVERAL, "--json", earlier]);
             assert.strictEqual(r.status, 0, r.stderr);
         });
         const changed = (change: (config: Record<string, unknown>) => void) => variant(SEVERAL, change);
 
-        it("no change: says so, exit 0", () => {
-            const r = runPlan(["--config", SEVERAL, "--diff", earlier]);
+        it("no change: says so, exit 0", async () => {
+            const r = await runPlan(["--config", SEVERAL, "--diff", earlier]);
             assert.strictEqual(r.status, 0, r.stderr);
             assert.match(
                 r.stdout,
@@ -133,11 +134,11 @@ describe("npm run plan", () => {
             assert.doesNotMatch(r.stdout, /^pulumi:pulumi:Stack/m, "the tree gives way to the diff");
         });
 
-        it("a new counterpart: its resources are created and shared documents updated, exit 0", () => {
+        it("a new counterpart: its resources are created and shared documents updated, exit 0", async () => {
             const file = changed((c) => {
                 (c["s3-transfer:partners"] as Record<string, unknown>[]).push({ name: "delta-rewards", accountId: "540000000004", root: "acme-delta" });
             });
-            const r = runPlan(["--config", file, "--diff", earlier]);
+            const r = await runPlan(["--config", file, "--diff", earlier]);
             assert.strictEqual(r.status, 0, r.stdout);
             assert.match(r.stdout, /^ {2}\+ {2}create {2}aws:s3\/bucket:Bucket {2}acme-bank-delta-rewards-egress \(acme-bank-handoff-several-delta-rewards-egress\)$/m);
             assert.match(r.stdout, /^ {2}\+ {2}create {2}aws:iam\/role:Role {2}acme-bank-delta-rewards-batch-replication \(acme-bank-to-delta-rewards-batch\)$/m);
@@ -146,11 +147,11 @@ describe("npm run plan", () => {
             assert.doesNotMatch(r.stdout, /FAILS THE UP/);
         });
 
-        it("a renamed bucket forces a replacement (the provider's bucket is ForceNew), which fails the up on a protected bucket: exit 1", () => {
+        it("a renamed bucket forces a replacement (the provider's bucket is ForceNew), which fails the up on a protected bucket: exit 1", async () => {
             const file = changed((c) => {
                 (c["s3-transfer:partners"] as Record<string, unknown>[])[2].ingressBucketName = "renamed-coral-ingress";
             });
-            const r = runPlan(["--config", file, "--diff", earlier]);
+            const r = await runPlan(["--config", file, "--diff", earlier]);
             assert.strictEqual(r.status, 1, r.stdout);
             assert.match(
                 r.stdout,
@@ -159,11 +160,11 @@ describe("npm run plan", () => {
             assert.match(r.stdout, /; \d+ would fail the up$/m);
         });
 
-        it("an active counterpart removed from config: deleting its protected buckets fails the up, exit 1", () => {
+        it("an active counterpart removed from config: deleting its protected buckets fails the up, exit 1", async () => {
             const file = changed((c) => {
                 (c["s3-transfer:partners"] as Record<string, unknown>[]).splice(1, 1);
             });
-            const r = runPlan(["--config", file, "--diff", earlier]);
+            const r = await runPlan(["--config", file, "--diff", earlier]);
             assert.strictEqual(r.status, 1, r.stdout);
             assert.match(
                 r.stdout,
@@ -177,11 +178,11 @@ describe("npm run plan", () => {
                 (c["s3-transfer:partners"] as Record<string, unknown>[])[1].state = "retired";
             });
             const before = path.join(dir, "retired.json");
-            assert.strictEqual(runPlan(["--config", retired, "--json", before]).status, 0);
+            assert.strictEqual((await runPlan(["--config", retired, "--json", before])).status, 0);
             const removed = changed((c) => {
                 (c["s3-transfer:partners"] as Record<string, unknown>[]).splice(1, 1);
             });
-            const r = runPlan(["--config", removed, "--diff", before]);
+            const r = await runPlan(["--config", removed, "--diff", before]);
             assert.strictEqual(r.status, 0, r.stdout);
             assert.match(
                 r.stdout,
@@ -190,21 +191,21 @@ describe("npm run plan", () => {
             assert.doesNotMatch(r.stdout, /FAILS THE UP/);
         });
 
-        it("refuses an earlier plan of another stack, or a file that is no plan, with exit 2", () => {
+        it("refuses an earlier plan of another stack, or a file that is no plan, with exit 2", async () => {
             const other = path.join(dir, "other.json");
-            assert.strictEqual(runPlan(["--config", KMS, "--json", other]).status, 0);
-            const r = runPlan(["--config", SEVERAL, "--diff", other]);
+            assert.strictEqual((await runPlan(["--config", KMS, "--json", other])).status, 0);
+            const r = await runPlan(["--config", SEVERAL, "--diff", other]);
             assert.strictEqual(r.status, 2);
             assert.match(r.stderr, /^--diff .*other\.json: is a plan of stack handoff-kms, not of handoff-several; fix: compare plans of one stack/);
             const junk = path.join(dir, "junk.json");
             fs.writeFileSync(junk, JSON.stringify({ hello: 1 }));
-            const j = runPlan(["--config", SEVERAL, "--diff", junk]);
+            const j = await runPlan(["--config", SEVERAL, "--diff", junk]);
             assert.strictEqual(j.status, 2);
             assert.match(
                 j.stderr,
                 /^--diff .*junk\.json: not a plan or stack export \(no deployment\.resources with a urn and type each\); fix: give a file written by npm run plan -- --stack <name> --json <file>/,
             );
-            const missing = runPlan(["--config", SEVERAL, "--diff", path.join(dir, "absent.json")]);
+            const missing = await runPlan(["--config", SEVERAL, "--diff", path.join(dir, "absent.json")]);
             assert.strictEqual(missing.status, 2);
             assert.match(missing.stderr, /absent\.json: cannot read it \(ENOENT\)/);
         });
@@ -230,13 +231,13 @@ describe("npm run plan", () => {
         });
     });
 
-    it("exits 2 with the key and the fix on a config error, before planning anything", () => {
+    it("exits 2 with the key and the fix on a config error, before planning anything", async () => {
         const bad = path.join(dir, "bad.yaml");
         fs.writeFileSync(
             bad,
             'config:\n  aws:region: us-east-1\n  s3-transfer:side: publisher\n  s3-transfer:name: acme-bank\n  s3-transfer:accountId: "12345"\n  s3-transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n',
         );
-        const { status, stdout, stderr } = runPlan(["--stack", "bad", "--config", bad]);
+        const { status, stdout, stderr } = await runPlan(["--stack", "bad", "--config", bad]);
         assert.strictEqual(status, 2, stderr + stdout);
         assert.match(
             stderr,
@@ -266,35 +267,35 @@ describe("npm run plan", () => {
             ["access", ["--stack", "bad"]],
             ["audit-query", []],
         ];
-        const run = (script: string, args: string[]) => {
-            const r = runScript(script, args);
+        const run = async (script: string, args: string[]) => {
+            const r = await runTool(script, args);
             return { status: r.status, out: r.stdout + r.stderr };
         };
         for (const [name, [text, message]] of Object.entries(bad)) {
-            it(`npm run plan: ${name}`, () => {
+            it(`npm run plan: ${name}`, async () => {
                 const file = path.join(dir, name);
                 fs.writeFileSync(file, text);
-                const { status, out } = run("plan", ["--config", file]);
+                const { status, out } = await run("plan", ["--config", file]);
                 assert.strictEqual(status, 2, out);
                 assert.match(out, message);
                 assert.doesNotMatch(out, /\n\s+at .*\.[jt]s:\d+/, "no stack trace");
             });
         }
         for (const [name, extra] of commands) {
-            it(`npm run ${name}: a missing --config file and a duplicate key`, () => {
-                const missing = run(name, [...extra, "--config", path.join(dir, "absent.yaml")]);
+            it(`npm run ${name}: a missing --config file and a duplicate key`, async () => {
+                const missing = await run(name, [...extra, "--config", path.join(dir, "absent.yaml")]);
                 assert.strictEqual(missing.status, 2, missing.out);
                 assert.match(missing.out, /absent\.yaml/);
                 assert.doesNotMatch(missing.out, /\n\s+at .*\.[jt]s:\d+/, "no stack trace");
                 const file = path.join(dir, "duplicate.yaml");
                 fs.writeFileSync(file, bad["duplicate.yaml"][0]);
-                const duplicate = run(name, [...extra, "--config", file]);
+                const duplicate = await run(name, [...extra, "--config", file]);
                 assert.strictEqual(duplicate.status, 2, duplicate.out);
                 assert.match(duplicate.out, bad["duplicate.yaml"][1]);
             });
         }
-        it("npm run plan: a stack that is not a stack of this project lists the stacks that are", () => {
-            const { status, out } = run("plan", ["--stack", "no-such-stack"]);
+        it("npm run plan: a stack that is not a stack of this project lists the stacks that are", async () => {
+            const { status, out } = await run("plan", ["--stack", "no-such-stack"]);
             assert.strictEqual(status, 2, out);
             assert.ok(
                 out.startsWith(
@@ -305,13 +306,13 @@ describe("npm run plan", () => {
         });
     });
 
-    it("warns, without refusing, about two counterparts in one account: one company may run two parties", () => {
+    it("warns, without refusing, about two counterparts in one account: one company may run two parties", async () => {
         const config = path.join(dir, "same-account.yaml");
         fs.writeFileSync(
             config,
             'config:\n  aws:region: us-east-1\n  s3-transfer:side: publisher\n  s3-transfer:name: acme-bank\n  s3-transfer:accountId: "111122223333"\n  s3-transfer:partners:\n    - name: cdlx\n      accountId: "444455556666"\n    - name: cdlx-test\n      accountId: "444455556666"\n',
         );
-        const { status, stdout, stderr } = runPlan(["--config", config]);
+        const { status, stdout, stderr } = await runPlan(["--config", config]);
         assert.strictEqual(status, 0, stderr + stdout);
         const warnings = stdout.split("\n").filter((line) => /accountId: .* is in account 444455556666/.test(line));
         assert.deepStrictEqual(warnings, [
@@ -319,22 +320,22 @@ describe("npm run plan", () => {
         ]);
     });
 
-    it("exits 2 on an unknown option", () => {
-        assert.strictEqual(runPlan(["--stak", "prod"]).status, 2);
+    it("exits 2 on an unknown option", async () => {
+        assert.strictEqual((await runPlan(["--stak", "prod"])).status, 2);
     });
 
-    it("npm run plan --stack <name> without --: npm takes --stack for itself, and the error says to put -- first", () => {
+    it("npm run plan --stack <name> without --: npm takes --stack for itself, and the error says to put -- first", async () => {
         // npm 10 and 11 read an option they do not know as a boolean config (npm_config_stack=true) and
         // pass its value on as a plain word; `--stack=prod` keeps the value in the variable instead
         // (https://docs.npmjs.com/cli/v10/commands/npm-run-script: arguments after -- go to the script).
         const [first] = projectStacks();
-        const swallowed = runPlan([first], { ...process.env, npm_config_stack: "true" });
+        const swallowed = await runPlan([first], { ...process.env, npm_config_stack: "true" });
         assert.strictEqual(swallowed.status, 2);
         assert.ok(
             swallowed.stderr.includes(`npm took --stack for itself (npm_config_stack is set): put -- before the command's options, e.g. npm run plan -- --stack ${first}\n`),
             swallowed.stderr,
         );
-        const withValue = runPlan(["--json", "x.json"], { ...process.env, npm_config_stack: first });
+        const withValue = await runPlan(["--json", "x.json"], { ...process.env, npm_config_stack: first });
         assert.strictEqual(withValue.status, 2);
         assert.ok(withValue.stderr.includes(`e.g. npm run plan -- --stack ${first} --json x.json\n`), withValue.stderr);
     });
@@ -351,14 +352,14 @@ describe("npm run plan", () => {
         assert.strictEqual(spawnSync("npm", ["run", "-s", ...hint!.split(" ").slice(2)], { cwd: PROJECT_ROOT, encoding: "utf8" }).status, 0);
     });
 
-    it("every command writing a file refuses one it cannot write with exit 2, before any work and without a trace", () => {
+    it("every command writing a file refuses one it cannot write with exit 2, before any work and without a trace", async () => {
         const target = path.join(os.tmpdir(), "no-such-folder-for-s3-transfer", "out.json");
         for (const [script, args] of [
             ["plan", ["--config", SEVERAL, "--json", target]],
             ["handoff", ["--config", SEVERAL, "--counterpart", "coral-media", "--format", "json", "--out", target]],
             ["gen-partners", ["--count", "2", "--out", target]],
         ] as const) {
-            const r = runScript(script, [...args]);
+            const r = await runTool(script, [...args]);
             assert.strictEqual(r.status, 2, `${script}: ${r.stderr}`);
             assert.match(r.stderr, /no-such-folder-for-s3-transfer\/out\.json: cannot write it \(ENOENT\); fix: name a file in a folder that exists/);
             assert.doesNotMatch(r.stderr, /fingerprint for|\n\s+at /, script);

@@ -25,6 +25,21 @@ describe("npm test's summary", () => {
         assert.ok(lines.some((l) => /engine tier\s+FAILED\s+4 passed, 1 failed, 0 skipped in 3\.0 s/.test(l)));
     });
 
+    it("counts a failed check (type-check, lint, format, imports) as one failure, so a failed run never closes on 0 failed", () => {
+        const lines = summary(
+            [
+                { name: "lint", status: 1, seconds: 1, output: "" },
+                { name: "format", status: 0, seconds: 1, output: "" },
+                { name: "fast suite", status: 0, seconds: 2, output: "", counts: { passed: 3, failed: 0, skipped: 0 } },
+            ],
+            [],
+            3,
+        );
+        assert.strictEqual(lines[lines.length - 1], "total: 3 passed, 1 failed, 0 skipped");
+        assert.ok(lines.some((l) => /lint\s+FAILED\s+findings/.test(l)));
+        assert.ok(lines.some((l) => /format\s+ok\s+every file formatted/.test(l)));
+    });
+
     it("finds an executable `pulumi` on PATH, and nothing on a PATH without one", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-path-"));
         const notExecutable = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-path-"));

@@ -84,7 +84,7 @@ async function canary(options: CanaryOptions, deps: CanaryDeps): Promise<number>
         links = await Promise.all(
             chosen.map((counterpart) => {
                 const link = outputs.links[counterpart];
-                if (link.replication !== "active") return skippedLink(counterpart, link);
+                if (link.replication !== "active") return Promise.resolve(skippedLink(counterpart, link));
                 return runLink({
                     stack: options.stack ?? null,
                     partyName: outputs.partyName,

@@ -7,7 +7,7 @@
  * args after the `--` are passed directly to the script". The command then sees
  * a stray word or a missing option; this says why, and what to type instead.
  */
-import type { OptionSpecs } from "./runner";
+import type { OptionSpecs } from "./option-specs";
 
 export type Environment = Record<string, string | undefined>;
 

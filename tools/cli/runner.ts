@@ -22,16 +22,16 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs, ParseArgsConfig } from "util";
+import { parseArgs } from "util";
 import { isInputError } from "../../infra/input/file";
 import { UsageError } from "./errors";
+import type { OptionSpecs } from "./option-specs";
 import { npmSwallowedHint } from "./npm-hint";
 
 export { UsageError };
+export type { OptionSpecs };
 export { projectStacks, resolveStackName, stackArgs, stackNameOfFile, stackTarget, unreadable } from "./stacks";
 export type { StackTarget } from "./stacks";
-
-export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
 
 export interface Command<O extends OptionSpecs> {
     /** The npm script, as in `npm run <name>`. */
@@ -183,8 +183,17 @@ export async function runCommandGroup(group: CommandGroup, argv: string[], io: I
  * effects (canary, batch-replicate) passes the same `io` its run writes to.
  */
 export function main<O extends OptionSpecs>(command: Command<O> | CommandGroup, io: Io = processIo): void {
-    const argv = process.argv.slice(2);
-    void exitWith("commands" in command ? runCommandGroup(command, argv, io) : runCommand(command, argv, io), command);
+    void exitWith(runTool(command, process.argv.slice(2), io), command);
+}
+
+/** A command, its options' types inferred for its `run` (what `main` infers), to export for tests that run it in process. */
+export function defineCommand<O extends OptionSpecs>(command: Command<O>): Command<O> {
+    return command;
+}
+
+/** Runs a command or a group on its arguments, as its entry point does, and returns its exit status (tests run tools in process with it). */
+export function runTool<O extends OptionSpecs>(command: Command<O> | CommandGroup, argv: string[], io: Io = processIo): Promise<number> {
+    return "commands" in command ? runCommandGroup(command, argv, io) : runCommand(command, argv, io);
 }
 
 /**

@@ -2,7 +2,8 @@
 import * as assert from "assert";
 import { createHash } from "crypto";
 import fc from "fast-check";
-import { canonicalForm, destinationFingerprint, fingerprintOf, formatFingerprint, parseFingerprint } from "../../../infra/handoff/fingerprint";
+import { destinationFingerprint } from "../../../infra/contract/endpoints";
+import { canonicalForm, fingerprintOf, formatFingerprint, parseFingerprint } from "../../../infra/handoff/fingerprint";
 
 const sample = {
     $schema: "urn:s3-transfer:handover:v1",

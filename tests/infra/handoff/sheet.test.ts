@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { HandoffInput, HandoffLink, renderHandoffSheet } from "../../../infra/handoff/sheet";
 import { Plan } from "../../../tools/plan/engine";
-import { runScript } from "../../helpers/cli";
+import { runTool } from "../../helpers/cli";
 import { configVariant, documentOf, forBucket, linksOf, plan, planUncached } from "../../helpers/plans";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
@@ -147,8 +147,8 @@ describe("partner hand-off sheet", () => {
         assert.ok(!sheet.includes("<OUR_INGRESS_KMS_KEY_ARN>"));
     });
 
-    it("prints the counterpart's sheet from npm run handoff", () => {
-        const result = runScript("handoff", ["--config", "tests/fixtures/handoff/handoff-several.yaml", "--counterpart", "bluebird-data"]);
+    it("prints the counterpart's sheet from npm run handoff", async () => {
+        const result = await runTool("handoff", ["--config", "tests/fixtures/handoff/handoff-several.yaml", "--counterpart", "bluebird-data"]);
         assert.strictEqual(result.status, 0, result.stderr);
         assert.strictEqual(result.stdout, sheetOf(several, "bluebird-data"));
     });
