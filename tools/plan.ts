@@ -9,8 +9,9 @@
  * exist (not a stack of this project with its Pulumi.<stack>.yaml here) is a
  * config error, as `unknown stack` fails the update.
  */
-import * as fs from "fs";
 import { isStandIn } from "../infra/contract/assigned";
+import { readInputFile } from "../infra/input/file";
+import { parseJsonInput } from "../infra/input/json";
 import { assertWritable, defineCommand, main, STACK_OPTIONS, stackArgs, StackTarget, stackTarget, UsageError, writeOutputFile } from "./cli/runner";
 import type { ExportedResource } from "./plan/diff";
 import type { Plan } from "./plan/engine";
@@ -102,17 +103,13 @@ if (require.main === module) main(command);
 
 /** An earlier plan (`--json`) or `pulumi stack export`, refused with exit 2 naming the file when it is neither. */
 function readExport(file: string): { resources: ExportedResource[] } {
-    const fix = "fix: give a file written by npm run plan -- --stack <name> --json <file> (or by pulumi stack export)";
-    let parsed: unknown;
-    try {
-        parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (err) {
-        const { code } = err as NodeJS.ErrnoException;
-        throw new UsageError(`--diff ${file}: ${code ? `cannot read it (${code})` : `not JSON (${(err as Error).message})`}; ${fix}`);
-    }
+    const fix = "give a file written by npm run plan -- --stack <name> --json <file> (or by pulumi stack export)";
+    // Read as every file from outside is (infra/input): a regular file within its size limit, I-JSON
+    // without duplicate names, else an InputError, exit 2 naming the file.
+    const parsed = parseJsonInput(readInputFile(file, "plan export", fix), { file, kind: "plan export", fix });
     const resources = (parsed as { deployment?: { resources?: unknown } } | null)?.deployment?.resources;
     const valid = Array.isArray(resources) && resources.every((r) => r !== null && typeof r === "object" && typeof r.urn === "string" && typeof r.type === "string");
-    if (!valid) throw new UsageError(`--diff ${file}: not a plan or stack export (no deployment.resources with a urn and type each); ${fix}`);
+    if (!valid) throw new UsageError(`--diff ${file}: not a plan or stack export (no deployment.resources with a urn and type each); fix: ${fix}`);
     return { resources: resources as ExportedResource[] };
 }
 

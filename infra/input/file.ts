@@ -13,7 +13,7 @@ import * as fs from "fs";
 import { elide } from "./messages";
 
 /** What a command reads from outside; each kind has its own size limit (INPUT_LIMITS). */
-export type InputKind = "stack file" | "project file" | "hand-over" | "stack outputs" | "plan export" | "access matrix" | "standard input";
+export type InputKind = "stack file" | "project file" | "hand-over" | "stack outputs" | "plan export" | "update plan" | "access matrix" | "standard input";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -29,6 +29,7 @@ export const INPUT_LIMITS: Record<InputKind, { bytes: number; real: string }> = 
     "hand-over": { bytes: 1 * MiB, real: "a hand-over is under 1 KiB" },
     "stack outputs": { bytes: 64 * MiB, real: "the outputs of a stack with 300 SSE-KMS counterparts are about 4 MiB" },
     "plan export": { bytes: 256 * MiB, real: "the plan of a stack with 300 SSE-KMS counterparts is about 25 MiB" },
+    "update plan": { bytes: 256 * MiB, real: "a saved plan holds each resource's goal inputs, less than the stack's plan export" },
     "access matrix": { bytes: 4 * MiB, real: "the expected access matrix is about 40 KiB" },
     "standard input": { bytes: 256 * MiB, real: "an `aws s3 ls` listing of a million keys is about 100 MiB" },
 };

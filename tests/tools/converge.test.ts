@@ -9,6 +9,7 @@
  * The real CLI's behaviour is the engine tier's to test.
  */
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -338,6 +339,21 @@ describe("npm run converge (sequencing against a workspace double)", () => {
             assert.strictEqual(r.status, 2);
             assert.deepStrictEqual(double.calls, []);
             assert.match(r.stderr, /preprod\.json: not an update plan/);
+        });
+
+        it("refuses (exit 2) a reviewed plan read as outside input is refused: a name given twice (https://www.rfc-editor.org/rfc/rfc7493#section-2.3) or a FIFO, before touching any stack", async () => {
+            const double = new PairDouble(pre);
+            const dir = reviewedPlansDir({});
+            fs.writeFileSync(path.join(dir, "preprod.json"), '{"manifest": {"time": "2026-01-01T00:00:00Z", "time": "2027-01-01T00:00:00Z"}}');
+            const r = await converge(double, pre, ["--pair", "preprod", "--plans", dir]);
+            assert.strictEqual(r.status, 2);
+            assert.deepStrictEqual(double.calls, []);
+            assert.match(r.stderr, /preprod\.json: \/manifest\/time: has the name "time" twice in one object/);
+            fs.rmSync(path.join(dir, "preprod.json"));
+            execFileSync("mkfifo", [path.join(dir, "preprod.json")]);
+            const fifo = await converge(double, pre, ["--pair", "preprod", "--plans", dir]);
+            assert.strictEqual(fifo.status, 2);
+            assert.match(fifo.stderr, /preprod\.json: is a named pipe \(FIFO\), not a regular file/);
         });
     });
 

@@ -350,6 +350,7 @@ describe("hostile input is refused with exit 2, a clear message and nothing writ
                 /handover\.fifo: is a named pipe \(FIFO\), not a regular file/,
             ],
             ["access", ["--config", example, "--matrix", fifo("matrix.fifo")], /matrix\.fifo: \(file\): .*is a named pipe \(FIFO\)/],
+            ["plan", ["--config", example, "--diff", fifo("earlier.fifo")], /earlier\.fifo: is a named pipe \(FIFO\), not a regular file/],
             ["canary", ["--outputs", fifo("outputs.fifo")], /--outputs \S+outputs\.fifo: is a named pipe \(FIFO\)/],
             ["batch-replicate", ["--outputs", fifo("outputs.fifo"), "--counterpart", "cdlx"], /--outputs \S+outputs\.fifo: is a named pipe \(FIFO\)/],
         ];
@@ -357,6 +358,10 @@ describe("hostile input is refused with exit 2, a clear message and nothing writ
             it(`npm run ${script} -- ${args.map((a) => (a.startsWith(dir) ? path.basename(a) : a)).join(" ")}`, async () =>
                 assertRefusedQuickly(await runTool(script, args), message));
         }
+        it("npm run plan -- --diff <an export with a name given twice> is refused: I-JSON forbids duplicate names (https://www.rfc-editor.org/rfc/rfc7493#section-2.3)", async () => {
+            const twice = file("twice.json", '{"deployment": {"resources": [{"urn": "urn:pulumi:a::p::t::x", "type": "t", "urn": "urn:pulumi:a::p::t::y"}]}}');
+            assertRefusedQuickly(await runTool("plan", ["--config", example, "--diff", twice]), /twice\.json: \/deployment\/resources\/0\/urn: has the name "urn" twice in one object/);
+        });
         it("npm run plan -- --config <alias bomb> and npm run canary -- --outputs <1e400> get past the command line to the reader's refusal", async () => {
             const [plan, canary] = await Promise.all([
                 runTool("plan", ["--config", file("bomb-cli.yaml", ALIAS_BOMB)]),

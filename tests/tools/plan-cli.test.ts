@@ -207,7 +207,7 @@ describe("npm run plan", () => {
             );
             const missing = await runPlan(["--config", SEVERAL, "--diff", path.join(dir, "absent.json")]);
             assert.strictEqual(missing.status, 2);
-            assert.match(missing.stderr, /absent\.json: cannot read it \(ENOENT\)/);
+            assert.match(missing.stderr, /absent\.json: does not exist/);
         });
 
         it("knows which properties force a replacement for every resource type the program makes, each a property of the type in @pulumi/aws", async () => {

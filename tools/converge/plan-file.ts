@@ -6,7 +6,8 @@
  * (pulumi/pulumi sdk/go/common/apitype/plan.go): `manifest.time`, and
  * `resourcePlans` by URN, each with its `steps` and `goal.inputDiff`.
  */
-import * as fs from "fs";
+import { isInputError, readInputFile } from "../../infra/input/file";
+import { parseJsonInput } from "../../infra/input/json";
 import { isDeepStrictEqual } from "util";
 import { z } from "zod";
 
@@ -73,9 +74,12 @@ export class PlanFileError extends Error {
 export function readUpdatePlan(file: string): UpdatePlan {
     let json: unknown;
     try {
-        json = JSON.parse(fs.readFileSync(file, "utf8"));
+        // Reviewed plans arrive as a workflow's artifacts: read as every file from outside is (infra/input).
+        const fix = "give the file `pulumi preview --save-plan` writes";
+        json = parseJsonInput(readInputFile(file, "update plan", fix), { file, kind: "update plan", fix });
     } catch (err) {
-        throw new PlanFileError(`${file}: cannot read it as an update plan (${(err as Error).message}); expected the file \`pulumi preview --save-plan\` writes`);
+        if (!isInputError(err)) throw err;
+        throw new PlanFileError(err.message);
     }
     const parsed = planSchema.safeParse(json);
     if (!parsed.success) {
