@@ -271,6 +271,18 @@ describe("GitHub Actions workflows", () => {
             assert.strictEqual(s.find((x) => String(x.uses).startsWith("actions/setup-go@"))!.with["go-version-file"], ".github/actionlint/go.mod");
             assert.strictEqual(s.at(-1)!.run, "npm ci && npm test");
         });
+
+        it("runs the engine tier, required, on the CLI of .pulumi-version installed before the tests (a runner image ships another Pulumi: https://github.com/actions/runner-images/blob/main/images/ubuntu/Ubuntu2404-Readme.md)", () => {
+            const s = wf.jobs.test.steps as Step[];
+            const install = s.findIndex((x) => String(x.uses).startsWith("pulumi/actions@"));
+            assert.ok(install >= 0, "a pulumi/actions step installs the CLI");
+            // With no `command`, pulumi/actions only installs the CLI (src/config.ts, makeInstallationConfig:
+            // https://github.com/pulumi/actions/blob/v7.0.0/src/config.ts).
+            assert.deepStrictEqual(s[install].with, { "pulumi-version-file": ".pulumi-version" });
+            assert.ok(install < s.length - 1, "installed before npm test");
+            assert.strictEqual(s.at(-1)!.env?.ENGINE_TIER, "required");
+            assert.ok(wf.jobs.test["timeout-minutes"] >= 30, "room for the engine tier");
+        });
     });
 
     describe("preview.yml", () => {
