@@ -30,6 +30,7 @@ describe("engine: offboarding a counterpart (docs/deploy.md)", function () {
     let home: string;
     let homeCounterpart: string;
     let secondaryCounterpart: string;
+    let secondaryRegion: string;
 
     const entries = (): Entry[] => (ws.readStackFile(STACK).config?.[KEY] as Entry[]) ?? [];
     const index = (name: string) => entries().findIndex((e) => e.name === name);
@@ -38,6 +39,9 @@ describe("engine: offboarding a counterpart (docs/deploy.md)", function () {
     /** The custom resources of a counterpart's link: everything named after it. */
     const linkResources = async (name: string): Promise<ExportedResource[]> =>
         ((await ws.exportStack(STACK)).deployment.resources ?? []).filter((r) => r.custom && new RegExp(`-${name}(-|$)`).test(r.urn.split("::").pop() as string));
+    /** The log buckets of a region (`<side>-logs-<region>`, infra/components/exchange-side.ts) in the stack's state. */
+    const logBucketsOf = async (region: string) =>
+        ((await ws.exportStack(STACK)).deployment.resources ?? []).filter((r) => r.type === "aws:s3/bucket:Bucket" && r.urn.split("::").pop()!.includes(`-logs-${region}`));
     const dataBuckets = async (name: string) => (await linkResources(name)).filter((r) => r.type === "aws:s3/bucket:Bucket");
     const up = async () => {
         const run = await ws.up(STACK);
@@ -54,6 +58,7 @@ describe("engine: offboarding a counterpart (docs/deploy.md)", function () {
         const inHome = listed.find((e) => (e.bucketRegion ?? home) === home);
         assert.ok(secondary && inHome, `${EXAMPLE} has a counterpart in ${home} and one in another bucketRegion`);
         secondaryCounterpart = secondary.name;
+        secondaryRegion = String(secondary.bucketRegion);
         homeCounterpart = inHome.name;
         const staying = {
             ...inHome,
@@ -146,13 +151,25 @@ describe("engine: offboarding a counterpart (docs/deploy.md)", function () {
     });
 
     for (const where of ["home", "secondary"] as const) {
-        it(`removing the retired entry of a counterpart in the ${where} region: the buckets leave the stack and stay in AWS`, async () => {
+        it(`removing the retired entry of a counterpart in the ${where} region: the buckets leave the stack and stay in AWS, the log bucket of a region with no link left too`, async () => {
             const name = where === "home" ? homeCounterpart : secondaryCounterpart;
             const buckets = await dataBuckets(name);
+            // The region's log bucket serves only this link in the secondary region: it leaves the program
+            // with it, unprotected beforehand and retained (the engine refuses to delete what is protected,
+            // DeleteStep.Apply, https://github.com/pulumi/pulumi/blob/v3.276.0/pkg/resource/deploy/step.go).
+            const logBuckets = await logBucketsOf(secondaryRegion);
+            assert.ok(logBuckets.length > 0, `a log bucket in ${secondaryRegion} before the removal`);
             await remove(name);
             await up();
             assert.deepStrictEqual(await linkResources(name), []);
-            for (const b of buckets) assert.ok(ws.cloud.get(b.type, String(b.id), "ignored for S3"), `${b.id} is still in AWS`);
+            for (const b of [...buckets, ...logBuckets]) assert.ok(ws.cloud.get(b.type, String(b.id), "ignored for S3"), `${b.id} is still in AWS`);
+            assert.deepStrictEqual(
+                (await logBucketsOf(secondaryRegion)).map((b) => b.urn),
+                where === "secondary" ? [] : logBuckets.map((b) => b.urn),
+                where === "secondary"
+                    ? `the log bucket of ${secondaryRegion} left the stack with the last link there`
+                    : `the log bucket of ${secondaryRegion} stays while its link does`,
+            );
         });
     }
 

@@ -360,7 +360,10 @@ describe("hostile input is refused with exit 2, a clear message and nothing writ
         }
         it("npm run plan -- --diff <an export with a name given twice> is refused: I-JSON forbids duplicate names (https://www.rfc-editor.org/rfc/rfc7493#section-2.3)", async () => {
             const twice = file("twice.json", '{"deployment": {"resources": [{"urn": "urn:pulumi:a::p::t::x", "type": "t", "urn": "urn:pulumi:a::p::t::y"}]}}');
-            assertRefusedQuickly(await runTool("plan", ["--config", example, "--diff", twice]), /twice\.json: \/deployment\/resources\/0\/urn: has the name "urn" twice in one object/);
+            assertRefusedQuickly(
+                await runTool("plan", ["--config", example, "--diff", twice]),
+                /twice\.json: \/deployment\/resources\/0\/urn: has the name "urn" twice in one object/,
+            );
         });
         it("npm run plan -- --config <alias bomb> and npm run canary -- --outputs <1e400> get past the command line to the reader's refusal", async () => {
             const [plan, canary] = await Promise.all([
