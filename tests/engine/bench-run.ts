@@ -32,7 +32,7 @@ export async function benchEngine(stack: string): Promise<{ preview: number; up:
 }
 
 if (require.main === module) {
-    benchEngine(process.argv[2] ?? "prod").then(
+    benchEngine(process.argv[2] ?? rootStacks()[0].stack).then(
         (figures) => process.stdout.write(JSON.stringify(figures)),
         (err) => {
             console.error(err);
