@@ -226,14 +226,26 @@ function destinationProblems(counterpart: CounterpartConfig, endpoints: Counterp
         ingressKmsKeyArn: endpoints.ingressKmsKeyArn,
     };
     const vouched = parseFingerprintOrSelf(accepted.destination);
-    if (destinationFingerprint(now) === vouched) return [];
     const acceptKey = `${counterpart.configKey}.acceptedHandover`;
     const acceptNew = `if ${counterpart.name} confirmed the change over a second channel (a call to a number you already had), accept their new hand-over: npm run accept-handoff -- --stack ${stack} --file <their-handover.json> --fingerprint <the fingerprint they read you> --confirm-change --write`;
+    // Our hand-over names the entry as its receiver (`to.party`), and theirs refuses one for any name but its own.
+    const renamed: ConfigProblem[] =
+        accepted.party !== undefined && accepted.party !== counterpart.name
+            ? [
+                  {
+                      key: `${counterpart.configKey}.name`,
+                      problem: `is ${counterpart.name}, but the hand-over accepted with fingerprint ${accepted.fingerprint} came from ${accepted.party} (${acceptKey}.party): renamed since, so ${accepted.party}'s accept-handoff would refuse our hand-over (it is for ${accepted.party} only) and every bucket name derived from it would change`,
+                      fix: `restore it: pulumi config set --path '${counterpart.configKey}.name' ${accepted.party}; if ${accepted.party} renamed itself, accept its new hand-over: npm run accept-handoff -- --stack ${stack} --file <their-handover.json> --fingerprint <the fingerprint they read you> --write`,
+                  },
+              ]
+            : [];
+    if (destinationFingerprint(now) === vouched) return renamed;
     // The accepted values name the changed fields only while the accepted fingerprint vouches for them.
     const values = accepted.values && destinationFingerprint(accepted.values) === vouched ? accepted.values : undefined;
     if (!values) {
         const shown = DESTINATION_FIELDS.map((f) => `${f}=${now[f] ?? "(none)"}`).join(", ");
         return [
+            ...renamed,
             {
                 key: acceptKey,
                 problem: `${counterpart.name}'s destination is no longer the one accepted with hand-over ${accepted.fingerprint}: it is now ${shown}${accepted.values ? `, and ${acceptKey}.values was changed too` : " (this entry records only the accepted destination's fingerprint, not which field changed)"}`,
@@ -241,14 +253,17 @@ function destinationProblems(counterpart: CounterpartConfig, endpoints: Counterp
             },
         ];
     }
-    return DESTINATION_FIELDS.filter((f) => (now[f] ?? undefined) !== (values[f] ?? undefined)).map((f) => ({
-        key: `${counterpart.configKey}.${f}`,
-        problem: `is ${now[f] ?? "(none)"}, but the hand-over accepted with fingerprint ${accepted.fingerprint} says ${values[f] ?? "(none)"} (${acceptKey}): changed since, without a verified hand-over, so ${f === "replicationRoleArn" ? "a role nobody confirmed would be admitted to our ingress" : "files could go where nobody confirmed"}`,
-        fix:
-            values[f] === undefined
-                ? `${acceptNew}; otherwise remove it again: pulumi config rm --path '${counterpart.configKey}.${f}'`
-                : `${acceptNew}; otherwise restore it: pulumi config set --path '${counterpart.configKey}.${f}' ${values[f]}`,
-    }));
+    return [
+        ...renamed,
+        ...DESTINATION_FIELDS.filter((f) => (now[f] ?? undefined) !== (values[f] ?? undefined)).map((f) => ({
+            key: `${counterpart.configKey}.${f}`,
+            problem: `is ${now[f] ?? "(none)"}, but the hand-over accepted with fingerprint ${accepted.fingerprint} says ${values[f] ?? "(none)"} (${acceptKey}): changed since, without a verified hand-over, so ${f === "replicationRoleArn" ? "a role nobody confirmed would be admitted to our ingress" : "files could go where nobody confirmed"}`,
+            fix:
+                values[f] === undefined
+                    ? `${acceptNew}; otherwise remove it again: pulumi config rm --path '${counterpart.configKey}.${f}'`
+                    : `${acceptNew}; otherwise restore it: pulumi config set --path '${counterpart.configKey}.${f}' ${values[f]}`,
+        })),
+    ];
 }
 
 function parseFingerprintOrSelf(text: string): string {

@@ -552,10 +552,12 @@ export const COUNTERPART_FIELDS = {
                     ingressKmsKeyArn: arnChecked(parseKmsKeyArn).optional(),
                 })
                 .optional(),
+            // The sender as it names itself: its accept-handoff refuses our hand-over to any other name.
+            party: checked(partyNameProblem).optional(),
         }),
         {
             fix: "<run npm run accept-handoff again>",
-            doc: "written by `accept-handoff` ([hand-overs](handover.md)): `fingerprint` of the accepted hand-over, `destination`, the fingerprint of its account, region, ingress bucket, role and key, and `values`, those five as accepted; `pulumi preview`, `pulumi up` and `npm run plan` fail while the entry no longer matches them, naming each changed field",
+            doc: "written by `accept-handoff` ([hand-overs](handover.md)): `fingerprint` of the accepted hand-over, `destination`, the fingerprint of its account, region, ingress bucket, role and key, `values`, those five as accepted, and `party`, the sender's name, which the entry's `name` must stay; `pulumi preview`, `pulumi up` and `npm run plan` fail while the entry no longer matches them, naming each changed field",
         },
     ),
     bucketRegion: field(checked(regionProblem), {

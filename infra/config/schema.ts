@@ -54,6 +54,8 @@ export interface AcceptedHandover {
     destination: string;
     /** The destination as accepted (written since the check names the changed field; absent from older entries). */
     values?: Partial<HandedOverEndpoints> & { accountId: string };
+    /** The sender's party (`from.party`) as accepted: the entry's name must stay it (absent from older entries). */
+    party?: string;
 }
 
 export interface CounterpartConfig {

@@ -125,6 +125,19 @@ describe("a team's everyday change to its stacks keeps every property green", fu
         await assertEveryStackKeepsItsProperties(copy);
     });
 
+    it("adding an SSE-KMS counterpart to a stack, beside its others (encryption is each link's own)", async () => {
+        const copy = copyOfRoot();
+        const [target] = copy.stacks;
+        editConfig(target.file, (config) => {
+            const region = config["aws:region"] as string;
+            const entry = handedOverCounterpart("contoso-data", unusedAccount(copy), region);
+            entry.encryption = "SSE-KMS";
+            entry.ingressKmsKeyArn = `arn:${partitionOf(region)}:kms:${region}:${entry.accountId as string}:key/1b2c3d4e-5f60-4718-9a0b-1c2d3e4f5a6b`;
+            counterpartList(config).push(entry);
+        });
+        await assertEveryStackKeepsItsProperties(copy);
+    });
+
     it("removing a counterpart from a stack that keeps another", async () => {
         const copy = copyOfRoot();
         const [target] = copy.stacks;
@@ -136,7 +149,7 @@ describe("a team's everyday change to its stacks keeps every property green", fu
         await assertEveryStackKeepsItsProperties(copy);
     });
 
-    it("renaming a counterpart that comes by hand-over", async function () {
+    it("renaming a counterpart that comes by hand-over (it renamed itself, and its new hand-over was accepted)", async function () {
         const copy = copyOfRoot();
         const target = copy.stacks.find((s) => counterpartList(readConfig(s.file)).some((c) => c.stack === undefined));
         if (!target) this.skip();
@@ -145,6 +158,9 @@ describe("a team's everyday change to its stacks keeps every property green", fu
             // The root stays what it was, as a renamed entry that keeps exchanging the same files would.
             entry.root ??= config["s3-transfer:side"] === "publisher" ? config["s3-transfer:name"] : entry.name;
             entry.name = `${String(entry.name)}-renamed`.slice(0, 32);
+            // What accepting its new hand-over records: the same destination, from the new name.
+            const accepted = entry.acceptedHandover as { party?: string } | undefined;
+            if (accepted?.party !== undefined) accepted.party = entry.name as string;
         });
         await assertEveryStackKeepsItsProperties(copy);
     });
@@ -175,6 +191,21 @@ describe("a team's everyday change to its stacks keeps every property green", fu
         const unreferenced = copy.stacks.find((s) => !copy.stacks.some((o) => referencesOf(o.file).includes(s.stack)));
         if (unreferenced) fs.rmSync(unreferenced.file);
         await assertEveryStackKeepsItsProperties(copy);
+    });
+
+    it("a change that is really wrong still fails: an accepted counterpart renamed by hand (its accept-handoff would refuse our hand-over)", async function () {
+        const copy = copyOfRoot();
+        const accepted = (c: Record<string, unknown>) => (c.acceptedHandover as { party?: string } | undefined)?.party !== undefined;
+        const target = copy.stacks.find((s) => counterpartList(readConfig(s.file)).some(accepted));
+        if (!target) this.skip();
+        editConfig(target!.file, (config) => {
+            const entry = counterpartList(config).find(accepted)!;
+            entry.name = `${String(entry.name)}-renamed`.slice(0, 32);
+        });
+        await assert.rejects(
+            planStack(repositoryStacks(copy.folder).find((s) => s.stack === target!.stack)!),
+            /\.name: is [a-z0-9-]+-renamed, but the hand-over accepted with fingerprint .* came from /,
+        );
     });
 
     it("a change that is really wrong still fails: a counterpart handing over a role of another account", async () => {

@@ -308,6 +308,7 @@ describe("npm run accept-handoff", () => {
                     replicationRoleArn: handover.link.replicationRoleArn,
                 }),
                 values: { accountId: "111122223333", region: "us-east-1", ingressBucketArn: handover.link.ingressBucketArn, replicationRoleArn: handover.link.replicationRoleArn },
+                party: handover.from.party,
             });
         });
 
@@ -359,6 +360,19 @@ describe("npm run accept-handoff", () => {
                     assert.match(cli.stderr, new RegExp(`partner-edited-${field}\\.yaml:\\d+: s3-transfer:publishers\\[0\\]\\.${field}: is `));
                 });
             }
+
+            it("an entry renamed since names the field and the sender: the sender's accept-handoff refuses a hand-over to any name but its own", async () => {
+                const renamed = tmp("partner-renamed.yaml", text.replace(/- name: (\S+)\n/, "- name: $1-renamed\n"));
+                await assert.rejects(planUncached({ stack: PARTNER, configFile: renamed }), (err: Error) => {
+                    assert.strictEqual(err.name, "ConfigError");
+                    assert.match(
+                        err.message,
+                        /s3-transfer:publishers\[0\]\.name: is acme-bank-renamed, but the hand-over accepted with fingerprint \S+ came from acme-bank \(s3-transfer:publishers\[0\]\.acceptedHandover\.party\)/,
+                    );
+                    assert.match(err.message, /restore it: pulumi config set --config-file \S+ --path 's3-transfer:publishers\[0\]\.name' acme-bank/);
+                    return true;
+                });
+            });
 
             it("a destination whose accepted values were edited too is still refused: the accepted fingerprint vouches for them", async () => {
                 const edited = tmp("partner-edited-both.yaml", text.replaceAll("arn:aws:s3:::acme-bank-prod-cdlx-ingress\n", "arn:aws:s3:::attacker-bucket\n"));

@@ -361,7 +361,7 @@ export function acceptHandover(options: AcceptOptions): AcceptResult {
         replicationRoleArn: values.replicationRoleArn,
         ingressKmsKeyArn: values.ingressKmsKeyArn,
         replicatesDeleteMarkers: values.replicatesDeleteMarkers || undefined,
-        acceptedHandover: { fingerprint: actual, destination: destinationFingerprint(values), values: acceptedValues(values) },
+        acceptedHandover: { fingerprint: actual, destination: destinationFingerprint(values), values: acceptedValues(values), party: handover.from.party },
         ...(ending && ownState === "active" ? { state: "offboarding" } : {}),
     };
     if (existing) {
