@@ -341,6 +341,15 @@ describe("the command-line runner", () => {
             assert.strictEqual(npmSwallowedHint("plan", options, ["prod"], { npm_config_cache: "/x", npm_config_yes: "true" }), undefined);
         });
 
+        it("says nothing for an option that reached the command, nor for npm's own prefix, which npm sets for every script (https://docs.npmjs.com/cli/v11/using-npm/config#prefix)", () => {
+            const key = { prefix: { type: "string" }, root: { type: "string" } } as const satisfies OptionSpecs;
+            const everyScript = { npm_config_prefix: "/usr", npm_config_global_prefix: "/usr" };
+            assert.strictEqual(npmSwallowedHint("key build", key, ["--root", "acme", "--prefix", "CDLX"], everyScript), undefined);
+            assert.strictEqual(npmSwallowedHint("key build", key, ["--root", "acme"], everyScript), undefined);
+            assert.strictEqual(npmSwallowedHint("key build", key, ["--root", "acme", "--prefix=CDLX"], { ...everyScript, npm_config_prefix: "/elsewhere" }), undefined);
+            assert.match(npmSwallowedHint("key build", key, ["--root", "acme"], { ...everyScript, npm_config_prefix: "CDLX" }) ?? "", /npm took --prefix for itself/);
+        });
+
         it("is added to the usage error the command reports", async () => {
             const saved = process.env.npm_config_stack;
             process.env.npm_config_stack = "true";

@@ -14,13 +14,27 @@ export type Environment = Record<string, string | undefined>;
 /** npm's environment name for a config: `confirm-change` is `npm_config_confirm_change`. */
 const envName = (option: string) => `npm_config_${option.replace(/-/g, "_")}`;
 
+/** The option reached the command (after `--`), so npm did not take it, whatever its environment holds. */
+function reachedCommand(option: string, argv: string[]): boolean {
+    return argv.some((a) => a === `--${option}` || a.startsWith(`--${option}=`));
+}
+
+/**
+ * npm sets some of its own configs for every script, whether given or not: `npm_config_prefix` is the
+ * global prefix (`npm_config_global_prefix`) unless `--prefix` was given to npm
+ * (https://docs.npmjs.com/cli/v11/using-npm/config#prefix). Such a value says nothing was swallowed.
+ */
+function npmsOwnSetting(option: string, env: Environment): boolean {
+    return option === "prefix" && env.npm_config_prefix === env.npm_config_global_prefix;
+}
+
 /**
  * The hint for a usage error when npm took some of the command's options for its
  * own, or undefined when it did not. `name` is the command as the runner names
  * it (`plan`, or `key build` for a subcommand); `argv` what reached the command.
  */
 export function npmSwallowedHint(name: string, options: OptionSpecs, argv: string[], env: Environment): string | undefined {
-    const swallowed = Object.keys(options).filter((option) => env[envName(option)] !== undefined);
+    const swallowed = Object.keys(options).filter((option) => env[envName(option)] !== undefined && !reachedCommand(option, argv) && !npmsOwnSetting(option, env));
     if (!swallowed.length) return undefined;
     const words = argv.filter((a) => !a.startsWith("-"));
     const given: string[] = [];
