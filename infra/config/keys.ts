@@ -126,7 +126,9 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T, wordin
  * 1402433619), so no ID is offered then.
  */
 /** Why a top-level ID may have 11 digits in the stack file's text: Pulumi reads an unquoted one as a number. */
-const UNQUOTED_ID_HINT = "; if the stack file has it without quotes, YAML read it as a number and dropped a leading zero: write the ID in quotes";
+// Pulumi's YAML reader (go-yaml v3) takes an unquoted 0123 as octal and drops the leading zeros of any other number.
+const UNQUOTED_ID_HINT =
+    "; if the stack file has it without quotes, YAML read it as a number (dropping leading zeros, and reading 0 followed by digits 0-7 as octal): write the ID in quotes as the account shows it";
 
 export function accountIdValue(text: unknown): { value: string } | { problem: string; quoted?: string } {
     if (typeof text === "number" && Number.isInteger(text) && text >= 0) {
@@ -150,7 +152,7 @@ export function accountIdValue(text: unknown): { value: string } | { problem: st
     // Text lost nothing: say what it has, never offer another number.
     if (/^\d+$/.test(text) && text.length !== 12) {
         return {
-            problem: `must be a 12-digit AWS account ID, got ${quote(text)} (${text.length.toLocaleString("en-US")} digits): ${text.length < 12 ? "digits are missing" : "it has too many digits"}${text.length === 11 ? UNQUOTED_ID_HINT : ""}`,
+            problem: `must be a 12-digit AWS account ID, got ${quote(text)} (${text.length.toLocaleString("en-US")} digits): ${text.length < 12 ? "digits are missing" : "it has too many digits"}${text.length < 12 ? UNQUOTED_ID_HINT : ""}`,
         };
     }
     const problem = accountIdProblem(text);

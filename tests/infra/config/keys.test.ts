@@ -119,7 +119,7 @@ describe("config model", () => {
         );
         assert.match(
             problems[0].problem,
-            /got "12345678901" \(11 digits\): digits are missing; if the stack file has it without quotes, YAML read it as a number and dropped a leading zero: write the ID in quotes$/,
+            /got "12345678901" \(11 digits\): digits are missing; if the stack file has it without quotes, YAML read it as a number \(dropping leading zeros, and reading 0 followed by digits 0-7 as octal\): write the ID in quotes as the account shows it$/,
         );
         assert.match(problems[1].problem, /got 44455556688 \(11 digits, written without quotes\).*probably 044455556688; write it in quotes/);
         // pulumi config set --path keeps digits with a leading zero as text (sdk/go/common/resource/config/object.go).
@@ -140,16 +140,27 @@ describe("config model", () => {
             [
                 [
                     "s3-transfer:accountId",
-                    'must be a 12-digit AWS account ID, got "11112222333" (11 digits): digits are missing; if the stack file has it without quotes, YAML read it as a number and dropped a leading zero: write the ID in quotes',
+                    'must be a 12-digit AWS account ID, got "11112222333" (11 digits): digits are missing; if the stack file has it without quotes, YAML read it as a number (dropping leading zeros, and reading 0 followed by digits 0-7 as octal): write the ID in quotes as the account shows it',
                     "pulumi config set s3-transfer:accountId <12-digit ID of the account this stack deploys to>",
                 ],
                 [
                     "s3-transfer:partners[0].accountId",
-                    'must be a 12-digit AWS account ID, got "44445555666" (11 digits): digits are missing; if the stack file has it without quotes, YAML read it as a number and dropped a leading zero: write the ID in quotes',
+                    'must be a 12-digit AWS account ID, got "44445555666" (11 digits): digits are missing; if the stack file has it without quotes, YAML read it as a number (dropping leading zeros, and reading 0 followed by digits 0-7 as octal): write the ID in quotes as the account shows it',
                     "pulumi config set --path 's3-transfer:partners[0].accountId' <the counterpart's 12-digit AWS account ID>",
                 ],
             ],
         );
+    });
+
+    it("hints at the quotes for a top-level ID that YAML read as octal (it reaches the program as text of 10 digits)", () => {
+        // An unquoted top-level 012345670123 reaches the program as the text "1402433619" (infra/config/stack-file.ts).
+        const problems = problemsOf({ ...base, "s3-transfer:accountId": "1402433619" });
+        assert.strictEqual(problems[0].key, "s3-transfer:accountId");
+        assert.match(
+            problems[0].problem,
+            /got "1402433619" \(10 digits\): digits are missing; if the stack file has it without quotes, .*reading 0 followed by digits 0-7 as octal\): write the ID in quotes/,
+        );
+        assert.doesNotMatch(problems[0].problem + problems[0].fix, /001402433619/);
     });
 
     it("offers no ID when fewer digits survive: go-yaml takes an unquoted 0 and octal digits for an octal number", () => {
