@@ -376,6 +376,18 @@ describe("hostile input is refused with exit 2, a clear message and nothing writ
     });
 
     describe("the runner's exit", () => {
+        it("ends with the command's own status and no trace when the reader closes the pipe early (`| head -1`): EPIPE is a reader gone, not a failure", async () => {
+            const child = spawn(process.execPath, [...toolArgv("plan"), "--config", "stacks/examples/sse-kms.yaml"], { cwd: PROJECT_ROOT });
+            let stderr = "";
+            child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+            // Read one chunk, then close our end, as head does after its line.
+            await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+            child.stdout.destroy();
+            const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+            assert.strictEqual(status, 0, stderr);
+            assert.doesNotMatch(stderr, /EPIPE|Unhandled 'error' event|\n\s+at /);
+        });
+
         it("waits until stdout and stderr have drained into pipes that are read slowly: a 300 KiB refusal arrives whole", async () => {
             const size = 300 * 1024;
             const script = `require("./bin/tools/cli/runner").exitWith((async () => { process.stdout.write("o".repeat(${size})); process.stderr.write("e".repeat(${size})); return 2; })(), { usage: "" })`;

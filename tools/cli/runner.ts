@@ -206,6 +206,7 @@ export function runTool<O extends OptionSpecs>(command: Command<O> | CommandGrou
  * rather than parsing it.
  */
 export async function exitWith(status: Promise<number>, command: { usage: string }): Promise<void> {
+    for (const stream of [process.stdout, process.stderr]) stream.on("error", ignoreClosedPipe);
     let code: number;
     try {
         code = await status;
@@ -214,6 +215,15 @@ export async function exitWith(status: Promise<number>, command: { usage: string
     }
     await Promise.all([drained(process.stdout), drained(process.stderr)]);
     process.exit(code);
+}
+
+/**
+ * A reader that stops reading (`npm run plan -- --stack prod | head -1`) closes the pipe: the rest of
+ * the output has nowhere to go, which is no failure of the command, so it ends with its own status and
+ * no trace, as Unix tools do. Any other error of the stream is thrown as before.
+ */
+function ignoreClosedPipe(err: NodeJS.ErrnoException): void {
+    if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") throw err;
 }
 
 /** Resolves once everything written to the stream before has been handed to the system (or the stream failed: a reader that went away). */
