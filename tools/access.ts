@@ -50,9 +50,9 @@ would fail for every such stack whatever its policies, and teach people to
 ignore it: they are counted and listed by reason instead, for the
 pre-production canary to prove; --strict makes them fail the run.
 
-exit status: 0 every evaluated decision is the expected one; 1 a decision
-differs or the simulator could not decide one (with --strict, or a request was
-not evaluated); 2 usage or config error.`,
+exit status: 0 every evaluated decision is the expected one (requests not
+evaluated are listed, not failed); 1 a decision differs, or, with --strict, a
+request was not evaluated; 2 usage or config error.`,
         options,
         async run({ values }, io) {
             const out = print ?? ((text: string) => io.stdout(`${text}\n`));
