@@ -166,21 +166,22 @@ const QUOTA_SIDE = 300;
  * limit: over it, AWS refuses the update), and what the stack takes of the
  * account's adjustable quotas, for reference.
  */
-async function quotaFigures(dir: string): Promise<Figure[]> {
-    const file = path.join(dir, `quotas-${QUOTA_SIDE}.yaml`);
-    fs.writeFileSync(file, YAML.stringify(partnersConfig(QUOTA_SIDE, { sseKms: true, bucketNameLength: 63, auditTrail: true })));
+async function quotaFigures(dir: string, side: "publisher" | "partner"): Promise<Figure[]> {
+    const file = path.join(dir, `quotas-${side}-${QUOTA_SIDE}.yaml`);
+    fs.writeFileSync(file, YAML.stringify(partnersConfig(QUOTA_SIDE, { side, sseKms: true, bucketNameLength: 63, auditTrail: true })));
     const { planProjectStack } = await import("./plan/project");
-    const { plan } = await planProjectStack({ stack: `quotas-${QUOTA_SIDE}`, configFile: file });
+    const { plan } = await planProjectStack({ stack: `quotas-${side}-${QUOTA_SIDE}`, configFile: file });
+    const units: Record<string, string> = { characters: "chr", policies: "pol", values: "val", statements: "stm", principals: "prn", bytes: "B" };
     const documents = largestDocuments(plan).map((d): Figure => ({
-        name: `${d.kind}${d.count ? ` (largest of ${d.count}: ${d.of})` : " (none)"}`,
+        name: `${side}: ${d.kind}${d.count ? ` (largest of ${d.count}: ${d.of})` : " (none)"}`,
         value: d.size,
-        unit: d.unit === "characters" ? "chr" : d.unit === "policies" ? "pol" : d.unit === "values" ? "val" : "B",
+        unit: units[d.unit],
         target: `<= ${d.limit} ${d.unit}`,
         floor: d.source,
         ok: d.size <= d.limit,
     }));
     const accounts = accountCounts(plan).map((a): Figure => ({
-        name: `${a.kind} taken by this stack`,
+        name: `${side}: ${a.kind} taken by this stack`,
         value: a.count,
         unit: "",
         target: `(default quota ${a.quota}, adjustable)`,
@@ -292,8 +293,8 @@ async function bench(skipTests: boolean): Promise<number> {
         // Linear growth: the cost per partner at 100 stays within 1.5x of the cost at 25.
         add({ name: "per-partner plan time, 100 vs 25 partners", value: perPartner[2] / perPartner[0], unit: "x", limit: 1.5, target: "< 1.5 x (linear)" });
 
-        progress(`AWS limits: the largest document of each kind for a side of ${QUOTA_SIDE} SSE-KMS partners with 63-character bucket names and a trail`);
-        figures.push(...(await quotaFigures(dir)));
+        progress(`AWS limits: the largest document of each kind for each side with ${QUOTA_SIDE} SSE-KMS counterparts, 63-character bucket names (theirs too) and a trail`);
+        for (const side of ["publisher", "partner"] as const) figures.push(...(await quotaFigures(dir, side)));
 
         progress("policy pack: cold start and evaluation of 10,000 resources");
         for (const f of policyPackFigures()) add({ name: `policy pack: ${f.name}`, value: f.value, unit: f.unit, limit: f.target, target: `< ${f.target} ${f.unit}` });

@@ -9,7 +9,7 @@ import { Plan, PlannedResource } from "../plan/engine";
 export interface DocumentLimit {
     kind: string;
     limit: number;
-    unit: "characters" | "bytes" | "values" | "policies";
+    unit: "characters" | "bytes" | "values" | "policies" | "statements" | "principals";
     /** How AWS counts it. */
     counted: string;
     source: string;
@@ -48,6 +48,20 @@ export const DOCUMENT_LIMITS = {
         limit: 30 * 1024,
         unit: "bytes",
         counted: "bytes of the document",
+        source: "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html",
+    },
+    topicStatements: {
+        kind: "SNS topic policy statements",
+        limit: 100,
+        unit: "statements",
+        counted: "statements of the document",
+        source: "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html",
+    },
+    topicPrincipals: {
+        kind: "SNS topic policy principals",
+        limit: 200,
+        unit: "principals",
+        counted: "principals named by the document's statements",
         source: "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html",
     },
     trailSelectors: {
@@ -89,7 +103,25 @@ export function selectorValues(selectors: unknown): number {
         .reduce((sum, field) => sum + Object.entries(field).reduce((n, [key, value]) => n + (key !== "field" && Array.isArray(value) ? value.length : 0), 0), 0);
 }
 
+/** The statements of a policy document, given as JSON text or as the object. */
+function statementsOf(policy: unknown): Record<string, unknown>[] {
+    const parsed = typeof policy === "string" ? (JSON.parse(policy) as unknown) : policy;
+    const statement = (parsed as { Statement?: unknown } | undefined)?.Statement;
+    return (Array.isArray(statement) ? statement : statement ? [statement] : []) as Record<string, unknown>[];
+}
+
+/** The principals a policy names: `"*"` is one, and each value of each principal type another. */
+export function principalCount(policy: unknown): number {
+    return statementsOf(policy).reduce((n, s) => {
+        const principal = s.Principal ?? s.NotPrincipal;
+        if (principal === undefined) return n;
+        if (typeof principal === "string") return n + 1;
+        return n + Object.values(principal as Record<string, unknown>).reduce<number>((m, v) => m + (Array.isArray(v) ? v.length : 1), 0);
+    }, 0);
+}
+
 function measure(p: Plan): Record<DocumentKind, Measured> {
+    const topicPolicies = ofType(p, "aws:sns/topicPolicy:TopicPolicy");
     const roles = ofType(p, "aws:iam/role:Role");
     const inlineByRole = new Map<string, number>();
     for (const rp of ofType(p, "aws:iam/rolePolicy:RolePolicy")) {
@@ -113,7 +145,9 @@ function measure(p: Plan): Record<DocumentKind, Measured> {
         trust: roles.map((r) => ({ size: withoutWhitespace(text(r.inputs.assumeRolePolicy)), of: String(r.inputs.name) })),
         bucketPolicy: ofType(p, "aws:s3/bucketPolicy:BucketPolicy").map((r) => ({ size: bytes(text(r.inputs.policy)), of: String(r.inputs.bucket) })),
         keyPolicy: ofType(p, "aws:kms/key:Key").map((r) => ({ size: bytes(text(r.inputs.policy)), of: nameOf(r) })),
-        topicPolicy: ofType(p, "aws:sns/topicPolicy:TopicPolicy").map((r) => ({ size: bytes(text(r.inputs.policy)), of: nameOf(r) })),
+        topicPolicy: topicPolicies.map((r) => ({ size: bytes(text(r.inputs.policy)), of: nameOf(r) })),
+        topicStatements: topicPolicies.map((r) => ({ size: statementsOf(r.inputs.policy).length, of: nameOf(r) })),
+        topicPrincipals: topicPolicies.map((r) => ({ size: principalCount(r.inputs.policy), of: nameOf(r) })),
         trailSelectors: trails,
     };
 }
