@@ -507,13 +507,13 @@ describe("GitHub Actions workflows", () => {
             const base = { GROUP: "preprod", ORGANIZATION: "organization", CONVERGE_PROFILES: "--aws-profile preprod=pulumi-deploy --aws-profile partner-preprod=partner-preprod" };
             const strict = runStep(
                 script,
-                { ...base, REQUIRE_PLANS: "true", PULUMI_SECRETS_PROVIDER: "awskms://arn:aws:kms:us-east-1:111122223333:key/k?region=us-east-1" },
+                { ...base, REQUIRE_PLANS: "true", PULUMI_SECRETS_PROVIDER: "awskms:///arn:aws:kms:us-east-1:111122223333:key/k?region=us-east-1" },
                 { npm: "" },
             );
             assert.strictEqual(strict.status, 0, strict.stderr);
             assert.match(
                 strict.calls[0],
-                /^npm run converge -- --pair preprod --organization organization --plans \S+\/reviewed --plan-dir \S+\/applied --aws-profile preprod=pulumi-deploy --aws-profile partner-preprod=partner-preprod --require-plans --secrets-provider awskms:\/\/arn:aws:kms:us-east-1:111122223333:key\/k\?region=us-east-1$/,
+                /^npm run converge -- --pair preprod --organization organization --plans \S+\/reviewed --plan-dir \S+\/applied --aws-profile preprod=pulumi-deploy --aws-profile partner-preprod=partner-preprod --require-plans --secrets-provider awskms:\/\/\/arn:aws:kms:us-east-1:111122223333:key\/k\?region=us-east-1$/,
             );
             // No --skip-canary: a pre-production group runs its canary and, where s3-transfer:batchTrustConditions is on, the
             // Batch Replication job (npm run converge does both, after convergence), and a failure stops the deploy before production.
