@@ -6,7 +6,12 @@
  *   pointed at a copy of the stack file, so the repository is left alone;
  * - a tool that reads a deployed stack or calls AWS (canary, batch-replicate,
  *   handoff --deployed) runs up to where it would reach out: here, where no
- *   Pulumi CLI and no AWS credentials exist, it must stop there, saying so;
+ *   Pulumi CLI and no AWS credentials exist, it must stop there, saying so
+ *   (not merely print a usage that mentions credentials); the `--stack` and
+ *   `--counterpart` it names must be a stack of this project and one of that
+ *   stack's entries, which the tool would only find out from the outputs;
+ *   a placeholder stack is the team's first stack with a counterpart, and a
+ *   placeholder counterpart that stack's first;
  * - a tool that rewrites the repository or runs the whole suite (test, bench,
  *   typecheck, format, build, docs:*) answers `--help` instead;
  * - `pulumi ...` and `aws ...` cannot run here: each is checked against the
@@ -17,13 +22,16 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import YAML from "yaml";
 import { didYouMean, ENTRY_FIELDS, KNOWN_KEYS } from "../../infra/config/keys";
 import { projectStacks } from "../../tools/cli/stacks";
+import { loadInventory } from "../../tools/stacks/index";
 import { PROJECT_ROOT } from "../../tools/root";
 import { scripts, toolArgv } from "../../tools/scripts";
 import { Run, runScriptAsync, runTool } from "./cli";
 import { ShownCommand, words } from "./commands";
 import { AWS_COMMANDS, PULUMI_COMMANDS, PULUMI_GLOBAL_FLAGS } from "./pulumi-cli";
+import { counterpartList } from "./repository";
 
 export type How = "ran" | "reached out" | "help" | "syntax" | "name";
 
@@ -54,8 +62,11 @@ export interface Context {
 
 /** Scripts checked by --help: they change the repository (docs:*, format, build) or run the whole suite. */
 const HELP_ONLY = new Set(["test", "bench", "typecheck", "format", "build", "docs:matrix", "docs:config"]);
-/** What a tool says when it stops where it would reach a Pulumi backend or AWS. */
+/** What a tool says when it stops where it would reach a Pulumi backend or AWS (read before its usage, which mentions credentials too). */
 const REACHING_OUT = /the pulumi CLI is not installed or not on PATH|no usable AWS credentials|Could not load credentials|credentials/i;
+
+/** What a tool said before the usage it prints after a usage error: the error itself. */
+const beforeUsage = (said: string) => said.split(/^usage: /m)[0];
 
 /** The scripts that work on a deployed stack (through the Pulumi CLI and AWS) and never on an offline plan. */
 const DEPLOYED_ONLY = new Set(["canary", "batch-replicate", "converge", "drift"]);
@@ -101,12 +112,17 @@ export async function check(command: ShownCommand, ctx: Context, printed = false
     if (typeof filled === "string") return verdict("ran", command.text, filled);
     const ran = `npm run ${script} -- ${filled.join(" ")}`;
     const reachesOut = (DEPLOYED_ONLY.has(script) && !filled.includes("--config")) || filled.includes("--deployed");
+    if (reachesOut) {
+        // It stops before it reads the stack's outputs: a counterpart the stack does not have would pass unseen.
+        const problem = counterpartProblem(filled, given);
+        if (problem) return verdict("reached out", ran, problem);
+    }
     // A command that works offline runs in this process; one that reaches out runs as the user runs it, in a
     // process of its own where no Pulumi CLI and no AWS credentials can be found, so that it stops there.
     const r = reachesOut ? await runOffline(script, filled, ctx) : await runTool(script, filled);
     if (reachesOut) {
         const said = `${r.stderr}\n${r.stdout}`;
-        return REACHING_OUT.test(said) && r.status !== 0
+        return REACHING_OUT.test(beforeUsage(said)) && r.status !== 0
             ? verdict("reached out", ran)
             : verdict("reached out", ran, `did not stop where it reaches out (exit ${r.status}): ${said.slice(0, 600)}`);
     }
@@ -127,9 +143,51 @@ function runOffline(script: string, args: string[], ctx: Context): Promise<Run> 
     return runScriptAsync(script, args, "", env);
 }
 
+/** The counterparts of a stack of this project, by its `Pulumi.<stack>.yaml` at the root; undefined when it has no such file. */
+function stackCounterparts(stack: string): string[] | undefined {
+    const file = path.join(PROJECT_ROOT, `Pulumi.${stack.split("/").pop()}.yaml`);
+    if (!fs.existsSync(file)) return undefined;
+    const config = ((YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
+    return counterpartList(config).map((entry) => String(entry.name));
+}
+
+/** Why `--stack <s> --counterpart <c>` names a pair this project does not have, or undefined; `given` as shown, before placeholders were filled. */
+function counterpartProblem(args: string[], given: string[]): string | undefined {
+    const stack = args.includes("--stack") ? args[args.indexOf("--stack") + 1] : undefined;
+    const counterpart = args.includes("--counterpart") ? args[args.indexOf("--counterpart") + 1] : undefined;
+    if (stack === undefined || counterpart === undefined || args.includes("--config") || args.includes("--outputs")) return undefined;
+    const known = stackCounterparts(stack);
+    if (known === undefined) return `names stack ${stack}, which is not a stack of this project (${projectStacks().join(", ")})`;
+    // A placeholder counterpart where no stack of the team has one yet: nothing the page shows can be wrong.
+    if (!known.length && isPlaceholder(given[given.indexOf("--counterpart") + 1] ?? "")) return undefined;
+    return known.includes(counterpart) ? undefined : `stack ${stack} has no counterpart ${counterpart} (its counterparts: ${known.join(", ") || "none"})`;
+}
+
+/**
+ * A stack of this project for a placeholder `--stack` of a command that reads a deployed stack, with a counterpart
+ * of its own for a placeholder `--counterpart`: whichever stacks the team has, the first with a counterpart.
+ */
+function deployedStack(): { stack: string; counterpart?: string } | undefined {
+    const stacks = projectStacks().map((stack) => ({ stack, counterpart: stackCounterparts(stack)?.[0] }));
+    return stacks.find((s) => s.counterpart !== undefined) ?? stacks[0];
+}
+
+/** The deploy group of this project with the most stacks (a pair before a stack alone), or undefined when it has none. */
+function largestGroup(): { name: string; stacks: string[] } | undefined {
+    return [...loadInventory().groups].sort((a, b) => b.stacks.length - a.stacks.length)[0];
+}
+
 /** The arguments with placeholders filled and written files redirected into the scratch folder, or why it cannot be run. */
-function fill(script: string, given: string[], ctx: Context): string[] | string {
+function fill(script: string, shown: string[], ctx: Context): string[] | string {
+    // `> file` is the shell's, not the command's: what the command prints is all this test reads.
+    const given = shown.filter((w, i) => !/^\d?>>?/.test(w) && !/^\d?>>?$/.test(shown[i - 1] ?? ""));
     const out: string[] = [];
+    // A placeholder stack of a command that reads a deployed stack is one of this project's; its counterpart is that stack's.
+    const placeholderStack = given.some((w, i) => w === "--stack" && isPlaceholder(given[i + 1] ?? ""));
+    const deployed = DEPLOYED_ONLY.has(script) && placeholderStack ? deployedStack() : undefined;
+    // The group a placeholder --pair names, whose stacks fill the placeholders of its --aws-profile <stack>=<profile>.
+    const group = given.some((w, i) => w === "--pair" && isPlaceholder(given[i + 1] ?? "")) ? largestGroup() : undefined;
+    const groupStacks = new Map<string, string>();
     const scratch = (name: string) => path.join(ctx.dir, path.basename(name.replace(/[<>"]/g, "")) || "out");
     for (let i = 0; i < given.length; i++) {
         const option = given[i];
@@ -148,16 +206,30 @@ function fill(script: string, given: string[], ctx: Context): string[] | string 
         switch (option) {
             case "--stack":
                 if (!placeholder) out.push(option, value);
-                else if (DEPLOYED_ONLY.has(script)) out.push(option, projectStacks()[0]);
-                else out.push("--config", ctx.stackConfig(script));
+                else if (DEPLOYED_ONLY.has(script)) {
+                    if (!deployed) return `has a placeholder ${value} for ${option}, but this project has no stack to fill it with`;
+                    out.push(option, deployed.stack);
+                } else out.push("--config", ctx.stackConfig(script));
                 break;
             case "--counterpart":
-                out.push(option, placeholder ? ctx.counterpart : value);
+                out.push(option, !placeholder ? value : deployed ? (deployed.counterpart ?? ctx.counterpart) : ctx.counterpart);
                 break;
             // A group of stacks converge deploys: named by any stack of this project's.
             case "--pair":
-                out.push(option, placeholder ? projectStacks()[0] : value);
+                if (placeholder && !group) return `has a placeholder ${value} for ${option}, but this project has no stack to fill it with`;
+                out.push(option, placeholder ? group!.name : value);
                 break;
+            // <stack>=<profile>: each placeholder stack is the next stack of the group --pair names.
+            case "--aws-profile": {
+                const [stack, ...profile] = value.split("=");
+                if (!isPlaceholder(stack) || !group) {
+                    out.push(option, value);
+                    break;
+                }
+                if (!groupStacks.has(stack)) groupStacks.set(stack, group.stacks[groupStacks.size] ?? group.stacks[0]);
+                out.push(option, `${groupStacks.get(stack)}=${profile.join("=")}`);
+                break;
+            }
             // A hand-over the page's previous step wrote, or the reader received: the context's.
             case "--file":
                 out.push(option, placeholder || !fs.existsSync(path.join(PROJECT_ROOT, value)) ? ctx.handoverFile : value);

@@ -11,7 +11,7 @@ import { CreateJobCommand, DescribeJobCommand, S3ControlClient, S3ControlService
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { BatchDeps, runBatchReplicate } from "../../tools/batch/index";
 import { PulumiResult } from "../../tools/canary/outputs";
-import { plan } from "../helpers/plans";
+import { FIXTURE_STACKS, plan } from "../helpers/plans";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SSE_KMS = path.join(ROOT, "stacks", "examples", "sse-kms.yaml");
@@ -66,6 +66,8 @@ async function run(argv: string[], overrides: Partial<BatchDeps> & { outputs?: u
         stderr: (text) => {
             result.stderr += text;
         },
+        // `--stack prod` is the fixture's (its outputs are the fixture's plan), never a team's stack at the root.
+        root: FIXTURE_STACKS,
         ...overrides,
     };
     result.code = await runBatchReplicate(argv, deps);

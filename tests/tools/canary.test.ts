@@ -1,7 +1,9 @@
 /**
  * `npm run canary` against a mocked S3 (aws-sdk-client-mock) and a fake
  * clock: each outcome an operator can meet, its exit code, what was written,
- * polled and deleted, and the latency as the clock measured it.
+ * polled and deleted, and the latency as the clock measured it. `--stack`
+ * names a stack of the tests' own project root (tests/fixtures/stacks/),
+ * never of the repository's: the outputs are doubles of a deployed stack.
  */
 import * as assert from "assert";
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
@@ -13,6 +15,7 @@ import { CanaryReport } from "../../tools/canary/report";
 import { LinkResult } from "../../tools/canary/run-link";
 import { classifyS3Error, createS3Client, enforceHttps } from "../../tools/canary/s3";
 import { runScript } from "../helpers/cli";
+import { FIXTURE_STACKS } from "../helpers/plans";
 
 /** 2026-11-23T09:00:00Z */
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
@@ -94,6 +97,7 @@ function harness(options: { outputs?: Record<string, unknown>; files?: Record<st
         },
         stdout: (text) => h.stdout.push(text),
         stderr: (text) => h.stderr.push(text),
+        root: FIXTURE_STACKS,
         ...(options.signal ? { signal: options.signal } : {}),
     };
     return { ...h, deps };
@@ -580,7 +584,8 @@ describe("npm run canary: transport", () => {
 
     it("the CLI propagates a usage error as exit 2", function () {
         this.timeout(60_000);
-        const r = runScript("canary", ["--stack", "prod", "--timeout", "soon"]);
+        // --outputs: the process runs from the repository's root, whose stacks are a team's.
+        const r = runScript("canary", ["--outputs", "outputs.json", "--timeout", "soon"]);
         assert.strictEqual(r.status, 2, r.stderr);
         assert.match(r.stderr, /--timeout must be a number of seconds/);
         assert.strictEqual(r.stdout, "");

@@ -498,6 +498,9 @@ describe("update plan files (pulumi preview --save-plan)", () => {
 });
 
 describe("the converge commands docs/deploy.md and the README show", () => {
+    /** What the reader puts for a page's placeholders: the example pair's stacks for `<stack>` and `<partner-stack>`, anything else a name. */
+    const PAIR_PLACEHOLDERS: Record<string, string> = { stack: "preprod", "partner-stack": "partner-preprod" };
+    const filled = (name: string): string => PAIR_PLACEHOLDERS[name] ?? "x";
     /** Each `npm run converge` command of the pages' sh blocks, continuation lines joined, as arguments. */
     function documented(page: string): string[][] {
         const text = fs.readFileSync(path.join(__dirname, "..", "..", page), "utf8");
@@ -506,7 +509,9 @@ describe("the converge commands docs/deploy.md and the README show", () => {
             .flatMap((block) => block.split("\n"))
             .map((line) => line.replace(/\s+#.*$/, "").trim())
             .filter((line) => line.startsWith("npm run converge -- "))
-            .map((line) => [...line.slice("npm run converge -- ".length).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] ?? m[2]).replace(/<[^>]+>/g, "x")));
+            .map((line) =>
+                [...line.slice("npm run converge -- ".length).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] ?? m[2]).replace(/<([^>]+)>/g, (_, name: string) => filled(name))),
+            );
     }
 
     for (const page of ["docs/deploy.md", "README.md"]) {

@@ -7,6 +7,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { projectStacks } from "../../tools/cli/stacks";
 import { PROJECT_ROOT } from "../../tools/root";
 import { commandsInMarkdown, ShownCommand } from "../helpers/commands";
 import { plan } from "../helpers/plans";
@@ -45,6 +46,31 @@ describe("every command the README and docs show", function () {
         const kinds = new Set(all.map((v) => v.how));
         for (const how of ["ran", "reached out", "help", "syntax"] as const) assert.ok(kinds.has(how), `no command was ${how}`);
         assert.ok(all.filter((v) => v.how === "ran").length >= 10, "at least ten commands run for real");
+    });
+
+    describe("a command that reads a deployed stack, which stops where it would reach out", () => {
+        const shown = (text: string): ShownCommand => ({ where: "test", text });
+
+        it("must stop there: a stack this project does not have exits 2 with a usage that mentions credentials, and is caught", async () => {
+            const v = await check(shown("npm run canary -- --stack no-such-stack-of-any-team"), ctx);
+            assert.strictEqual(v.how, "reached out");
+            assert.match(v.problem ?? "", /did not stop where it reaches out \(exit 2\): --stack no-such-stack-of-any-team: this project has no stack/);
+        });
+
+        it("names a counterpart of the stack it names: one the stack's file does not have is caught before the command gives up at the Pulumi CLI", async function () {
+            const [stack] = projectStacks();
+            if (!stack) this.skip();
+            const v = await check(shown(`npm run batch-replicate -- --stack ${stack} --counterpart no-such-counterpart --canary --start`), ctx);
+            assert.match(v.problem ?? "", new RegExp(`^stack ${stack} has no counterpart no-such-counterpart \\(its counterparts: `));
+        });
+
+        it("fills a placeholder stack and counterpart with a stack of the team's and one of that stack's own counterparts", async () => {
+            const v = await check(shown("npm run batch-replicate -- --stack <stack> --counterpart <counterpart> --canary --start"), ctx);
+            assert.strictEqual(v.problem, undefined, v.ran);
+            const [, stack, counterpart] = /--stack (\S+) --counterpart (\S+)/.exec(v.ran)!;
+            assert.ok(projectStacks().includes(stack), v.ran);
+            assert.ok(!counterpart.startsWith("<"), v.ran);
+        });
     });
 
     for (const page of PAGES) {

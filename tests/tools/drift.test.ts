@@ -5,8 +5,8 @@
  * engine tier runs it on the real CLI (tests/engine/drift.test.ts).
  */
 import * as assert from "assert";
-import * as path from "path";
 import { Changes, DriftWorkspace, runDrift, StackReferenceState } from "../../tools/drift/index";
+import { FIXTURE_STACKS } from "../helpers/plans";
 
 class DriftDouble implements DriftWorkspace {
     readonly calls: string[] = [];
@@ -42,9 +42,7 @@ const REFERENCE: StackReferenceState = {
     outputs: { links: { "acme-bank": { replication: "pending" } } },
 };
 
-/** The stacks `--stack` may name here: the test's own fixture stacks, not the repository's. */
-const FIXTURE_STACKS = path.join(__dirname, "..", "fixtures", "stacks");
-
+/** `--stack` names a stack of the tests' own project root (tests/fixtures/stacks/), not the repository's. */
 async function drift(double: DriftDouble, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
     const out: string[] = [];
     const err: string[] = [];

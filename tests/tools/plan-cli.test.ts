@@ -214,7 +214,9 @@ describe("npm run plan", () => {
             const files = [
                 ...fs.readdirSync(path.join(PROJECT_ROOT, "stacks", "examples")).map((f) => path.join("stacks", "examples", f)),
                 ...["stacks", "handoff"].flatMap((set) => fs.readdirSync(path.join(PROJECT_ROOT, "tests", "fixtures", set)).map((f) => path.join("tests", "fixtures", set, f))),
-            ].filter((f) => f.endsWith(".yaml") && !/stack: /.test(fs.readFileSync(path.join(PROJECT_ROOT, f), "utf8")));
+            ]
+                // Pulumi.yaml is a fixture folder's project file, never a stack.
+                .filter((f) => f.endsWith(".yaml") && path.basename(f) !== "Pulumi.yaml" && !/stack: /.test(fs.readFileSync(path.join(PROJECT_ROOT, f), "utf8")));
             const types = new Set<string>();
             for (const f of files) {
                 const p = await plan({ stack: path.basename(f, ".yaml"), configFile: path.join(PROJECT_ROOT, f) });

@@ -7,7 +7,7 @@ import { randomUUID } from "crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { CreateJobCommand, ReplicationStatus, S3ControlClient, S3ControlServiceException } from "@aws-sdk/client-s3-control";
 import { isConfigError } from "../../infra/config/errors";
-import { Command, Io, oneOf, OptionSpecs, Parsed, resolveStackName, runCommand, StackTarget, stackTarget, UsageError } from "../cli/runner";
+import { Command, Io, oneOf, OptionSpecs, Parsed, ProjectRootDeps, resolveStackName, runCommand, StackTarget, stackTarget, UsageError } from "../cli/runner";
 import { realClock } from "../canary/index";
 import { defaultOutputsDeps, OUTPUTS_OPTIONS, PulumiRunner, readOutputsJson, runPulumi } from "../canary/outputs";
 import { Clock } from "../canary/run-link";
@@ -76,8 +76,8 @@ export interface BatchOptions {
     canary?: { timeoutMs: number; intervalMs: number; keep: boolean };
 }
 
-/** The job's options from the command line, or a `UsageError` saying what to give instead. */
-export function batchOptions(values: Parsed<typeof OPTIONS>["values"]): BatchOptions {
+/** The job's options from the command line, or a `UsageError` saying what to give instead; `--stack` names a stack of the project at `root`. */
+export function batchOptions(values: Parsed<typeof OPTIONS>["values"], root?: string): BatchOptions {
     if (values.stack === undefined && values.outputs === undefined && values.config === undefined) {
         throw new UsageError("--stack <name>, --outputs <file> or --config <file> is required (e.g. --stack prod)");
     }
@@ -95,9 +95,9 @@ export function batchOptions(values: Parsed<typeof OPTIONS>["values"]): BatchOpt
         throw new UsageError("--status is for the S3-generated manifest of a recovery job; --canary runs over the one canary object it writes");
     }
     // The stack's outputs are read with pulumi: the name must be one of this project's, as every command takes it.
-    if (values.stack !== undefined && values.outputs === undefined && values.config === undefined) resolveStackName(values.stack);
+    if (values.stack !== undefined && values.outputs === undefined && values.config === undefined) resolveStackName(values.stack, root);
     return {
-        ...(values.config !== undefined ? { planned: stackTarget(values) } : values.stack !== undefined ? { stack: values.stack } : {}),
+        ...(values.config !== undefined ? { planned: stackTarget(values, root) } : values.stack !== undefined ? { stack: values.stack } : {}),
         ...(values.outputs !== undefined ? { outputsFile: values.outputs } : {}),
         counterpart: values.counterpart,
         statuses,
@@ -121,7 +121,7 @@ function seconds(option: string, text: string | undefined, fallback: number, min
     return value;
 }
 
-export interface BatchDeps extends Io {
+export interface BatchDeps extends Io, ProjectRootDeps {
     runPulumi: PulumiRunner;
     readFile: (file: string) => string;
     /** The outputs of a stack config planned offline. */
@@ -165,7 +165,7 @@ async function loadOutputs(options: BatchOptions, deps: BatchDeps): Promise<{ js
 
 /** The command, its effects injected: `main` runs it on the process, tests on mocks. */
 export function batchReplicateCommand(deps: BatchDeps): Command<typeof OPTIONS> {
-    return { name: "batch-replicate", usage: USAGE, options: OPTIONS, run: async ({ values }) => replicate(batchOptions(values), deps) };
+    return { name: "batch-replicate", usage: USAGE, options: OPTIONS, run: async ({ values }) => replicate(batchOptions(values, deps.root), deps) };
 }
 
 /** Returns the exit code; every failure is reported on deps.stderr. */

@@ -4,7 +4,7 @@
  * every path against mocked S3 without waiting.
  */
 import { S3Client } from "@aws-sdk/client-s3";
-import { Command, Io, runCommand, UsageError } from "../cli/runner";
+import { Command, Io, ProjectRootDeps, runCommand, UsageError } from "../cli/runner";
 import { CanaryOptions, canaryOptions, OPTIONS, USAGE } from "./options";
 import { defaultOutputsDeps, loadStackOutputs, OutputsDeps } from "./outputs";
 import { CanaryReport, exitCodeOf, EXIT_USAGE, formatReport, reportJson, summarize } from "./report";
@@ -12,7 +12,7 @@ import { Clock, LinkResult, runLink, skippedLink } from "./run-link";
 import { createS3Client } from "./s3";
 
 /** `stderr` takes errors and progress: stdout stays the report alone, parseable with --json. */
-export interface CanaryDeps extends OutputsDeps, Io {
+export interface CanaryDeps extends OutputsDeps, Io, ProjectRootDeps {
     /** One client per region; called once per region. */
     clientFor: (region: string) => S3Client;
     clock: Clock;
@@ -48,7 +48,7 @@ export function defaultCanaryDeps(signal?: AbortSignal): CanaryDeps {
 
 /** The command, its effects injected: `main` runs it on the process, tests on mocked S3 and a fake clock. */
 export function canaryCommand(deps: CanaryDeps): Command<typeof OPTIONS> {
-    return { name: "canary", usage: USAGE, options: OPTIONS, run: ({ values }) => canary(canaryOptions(values), deps) };
+    return { name: "canary", usage: USAGE, options: OPTIONS, run: ({ values }) => canary(canaryOptions(values, deps.root), deps) };
 }
 
 /** Returns the exit code; writes the report to deps.stdout, and every failure to deps.stderr. */

@@ -56,11 +56,11 @@ export interface CanaryOptions {
     json: boolean;
 }
 
-/** The canary's options from the command line, or a `UsageError` saying what to give instead. */
-export function canaryOptions(values: Parsed<typeof OPTIONS>["values"]): CanaryOptions {
+/** The canary's options from the command line, or a `UsageError` saying what to give instead; `--stack` names a stack of the project at `root`. */
+export function canaryOptions(values: Parsed<typeof OPTIONS>["values"], root?: string): CanaryOptions {
     // Every other command takes --config; the canary writes to deployed buckets, which a config alone does not prove exist.
     if (values.config !== undefined) {
-        const { stack } = stackTarget(values);
+        const { stack } = stackTarget(values, root);
         throw new UsageError(
             `--config plans offline and knows no deployed stack; the canary writes to the deployed buckets: give --stack <name> (or --outputs <file>) of the stack deployed from that config (e.g. --stack ${stack})`,
         );
@@ -69,7 +69,7 @@ export function canaryOptions(values: Parsed<typeof OPTIONS>["values"]): CanaryO
         throw new UsageError("--stack <name> or --outputs <file> is required (e.g. --stack prod)");
     }
     // The stack's outputs are read with pulumi: the name must be one of this project's, as every command takes it.
-    if (values.stack !== undefined && values.outputs === undefined) resolveStackName(values.stack);
+    if (values.stack !== undefined && values.outputs === undefined) resolveStackName(values.stack, root);
     const timeout = seconds("--timeout", values.timeout, DEFAULT_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS);
     const interval = seconds("--interval", values.interval, DEFAULT_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS, MAX_TIMEOUT_SECONDS);
     if (interval > timeout)

@@ -31,7 +31,7 @@ import { npmSwallowedHint } from "./npm-hint";
 export { UsageError };
 export type { OptionSpecs };
 export { projectStacks, resolveStackName, stackArgs, stackNameOfFile, stackTarget, unreadable } from "./stacks";
-export type { StackTarget } from "./stacks";
+export type { ProjectRootDeps, StackTarget } from "./stacks";
 
 export interface Command<O extends OptionSpecs> {
     /** The npm script, as in `npm run <name>`. */

@@ -35,6 +35,12 @@ export interface StackTarget {
 
 const PART = /^[A-Za-z0-9_.-]+$/;
 
+/** The deps of a command that checks `--stack` against the project's stacks. */
+export interface ProjectRootDeps {
+    /** The folder whose `Pulumi.yaml` and `Pulumi.<stack>.yaml` files are the project and the stacks `--stack` may name (default: this repository's root). */
+    root?: string;
+}
+
 /** The stacks of this project: every `Pulumi.<stack>.yaml` at the root but Pulumi.yaml itself, sorted. */
 export function projectStacks(root = PROJECT_ROOT): string[] {
     return fs

@@ -15,7 +15,7 @@
  */
 import { isDeepStrictEqual } from "util";
 import * as automation from "@pulumi/pulumi/automation";
-import { Command, Io, OptionSpecs, Parsed, resolveStackName, runCommand, UsageError } from "../cli/runner";
+import { Command, Io, OptionSpecs, Parsed, ProjectRootDeps, resolveStackName, runCommand, UsageError } from "../cli/runner";
 import { PULUMI_CLI_ENV, pulumiCliMissing } from "../cli/pulumi-cli";
 import { PROJECT_ROOT } from "../root";
 
@@ -134,10 +134,8 @@ export class AutomationDriftWorkspace implements DriftWorkspace {
     }
 }
 
-export interface DriftDeps extends Io {
+export interface DriftDeps extends Io, ProjectRootDeps {
     workspace?: () => DriftWorkspace;
-    /** The folder whose `Pulumi.<stack>.yaml` files are the stacks `--stack` may name (default: this repository's root). */
-    root?: string;
 }
 
 async function drift(values: Parsed<typeof OPTIONS>["values"], deps: DriftDeps): Promise<number> {
