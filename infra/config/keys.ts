@@ -339,7 +339,7 @@ export const TOP_LEVEL_KEYS = [
         schema: flag,
         default: false,
         fix: "false   (true only once the pre-production batch canary has passed with it)",
-        doc: "add `aws:SourceAccount`/`aws:SourceArn` (this account's Batch Operations jobs) to each Batch Replication role's trust of `batchoperations.s3.amazonaws.com`. **Not confirmed by AWS** (AWS documents the unconditioned trust); if Batch Operations does not send those keys, no batch job can assume the role. Turn on only after the pre-production batch canary (`npm run batch-replicate -- --canary --start`) has passed with it (see [the Batch Replication role's trust](operations.md#the-batch-replication-roles-trust))",
+        doc: "add `aws:SourceAccount`/`aws:SourceArn` (this account's Batch Operations jobs) to each Batch Replication role's trust of `batchoperations.s3.amazonaws.com`. **Not confirmed by AWS** (AWS documents the unconditioned trust); if Batch Operations does not send those keys, no batch job can assume the role. Turn on only after the pre-production batch canary (`npm run batch-replicate -- --stack <stack> --counterpart <counterpart> --canary --start`) has passed with it (see [the Batch Replication role's trust](operations.md#the-batch-replication-roles-trust))",
     },
     {
         key: "encryption",
