@@ -243,7 +243,7 @@ describe("npm run plan", () => {
         assert.strictEqual(status, 2, stderr + stdout);
         assert.match(
             stderr,
-            /s3-transfer:accountId: must be a 12-digit AWS account ID, got "12345" \(5 digits\): digits are missing\n\s+fix: pulumi config set --config-file \S+bad\.yaml s3-transfer:accountId/,
+            /s3-transfer:accountId: must be a 12-digit AWS account ID, got "12345" \(5 digits\): digits are missing; if the stack file has it without quotes, [^\n]*\n\s+fix: pulumi config set --config-file \S+bad\.yaml s3-transfer:accountId/,
         );
         assert.strictEqual(stdout, "");
     });
