@@ -16,6 +16,16 @@ export interface PolicyDocument {
     Statement: PolicyStatement[];
 }
 
+/**
+ * The statements of a policy read back (a planned resource's input, a simulator's document): given as
+ * JSON text or as the object, `Statement` as a list or a single statement (IAM takes both), none when absent.
+ */
+export function statementsOf(policy: unknown): Record<string, unknown>[] {
+    const parsed = typeof policy === "string" ? (JSON.parse(policy) as unknown) : policy;
+    const statement = (parsed as { Statement?: unknown } | null | undefined)?.Statement;
+    return (Array.isArray(statement) ? statement : statement ? [statement] : []) as Record<string, unknown>[];
+}
+
 export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
     const sids = statements.map((s) => s.Sid).filter((sid): sid is string => sid !== undefined);
     const duplicate = sids.find((sid, i) => sids.indexOf(sid) !== i);

@@ -11,6 +11,7 @@
  * not evaluated.
  */
 import { getDenialReasons, getGrantReasons, runSimulation, type RequestAnalysis, type Simulation } from "@cloud-copilot/iam-simulate";
+import { statementsOf } from "../../infra/policies/document";
 import { AccessRequest, Decision, isKnown, NamedPolicy } from "./matrix";
 
 export type RowStatus = "evaluated" | "partial" | "not-evaluated" | "error";
@@ -41,9 +42,8 @@ const ALLOW_EVERYONE_RESOURCE: NamedPolicy = {
 function conditionKeys(policies: NamedPolicy[]): Set<string> {
     const keys = new Set<string>();
     for (const { policy } of policies) {
-        const statements = policy.Statement;
-        for (const statement of Array.isArray(statements) ? statements : [statements]) {
-            const condition = (statement as { Condition?: Record<string, Record<string, unknown>> })?.Condition;
+        for (const statement of statementsOf(policy)) {
+            const condition = (statement as { Condition?: Record<string, Record<string, unknown>> }).Condition;
             for (const block of Object.values(condition ?? {})) for (const key of Object.keys(block ?? {})) keys.add(key.toLowerCase());
         }
     }

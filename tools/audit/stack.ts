@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { AuditOutputsSchema, describeOutputProblems, linkFileNamePrefix, LinkOutputsSchema, outputsByName, parseOutputs, StackOutputsSchema } from "../../infra/contract/outputs";
+import { statementsOf } from "../../infra/policies/document";
 import type { Plan } from "../plan/engine";
 import { AccessLogLocation, roleSession } from "./sql";
 
@@ -128,10 +129,9 @@ export function admittedPrincipals(plan: Pick<Plan, "resources">, bucket: string
         if (resource.type !== BUCKET_POLICY || resource.inputs.bucket !== bucket) continue;
         const policy = resource.inputs.policy;
         if (typeof policy !== "string") continue;
-        const statements = (JSON.parse(policy) as { Statement?: unknown }).Statement;
-        for (const statement of Array.isArray(statements) ? statements : [statements]) {
-            const s = statement as { Effect?: string; Condition?: Record<string, Record<string, unknown>> } | undefined;
-            if (s?.Effect !== "Allow" || !s.Condition) continue;
+        for (const statement of statementsOf(policy)) {
+            const s = statement as { Effect?: string; Condition?: Record<string, Record<string, unknown>> };
+            if (s.Effect !== "Allow" || !s.Condition) continue;
             for (const operands of Object.values(s.Condition)) {
                 const value = operands["aws:PrincipalArn"];
                 for (const arn of Array.isArray(value) ? value : value === undefined ? [] : [value]) {

@@ -4,6 +4,7 @@
  * SSE-KMS side; tests/stacks/quotas.test.ts holds every document under its
  * limit for a generated side, projected to that size.
  */
+import { statementsOf } from "../../infra/policies/document";
 import { Plan, PlannedResource } from "../plan/engine";
 
 export interface DocumentLimit {
@@ -101,13 +102,6 @@ export function selectorValues(selectors: unknown): number {
     return list
         .flatMap((s) => (s as { fieldSelectors?: Record<string, unknown>[] }).fieldSelectors ?? [])
         .reduce((sum, field) => sum + Object.entries(field).reduce((n, [key, value]) => n + (key !== "field" && Array.isArray(value) ? value.length : 0), 0), 0);
-}
-
-/** The statements of a policy document, given as JSON text or as the object. */
-function statementsOf(policy: unknown): Record<string, unknown>[] {
-    const parsed = typeof policy === "string" ? (JSON.parse(policy) as unknown) : policy;
-    const statement = (parsed as { Statement?: unknown } | undefined)?.Statement;
-    return (Array.isArray(statement) ? statement : statement ? [statement] : []) as Record<string, unknown>[];
 }
 
 /** The principals a policy names: `"*"` is one, and each value of each principal type another. */
