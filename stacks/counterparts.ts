@@ -227,7 +227,8 @@ function destinationProblems(counterpart: CounterpartConfig, endpoints: Counterp
     };
     const vouched = parseFingerprintOrSelf(accepted.destination);
     const acceptKey = `${counterpart.configKey}.acceptedHandover`;
-    const acceptNew = `if ${counterpart.name} confirmed the change over a second channel (a call to a number you already had), accept their new hand-over: npm run accept-handoff -- --stack ${stack} --file <their-handover.json> --fingerprint <the fingerprint they read you> --confirm-change --write`;
+    const accept = (flags: string) => `npm run accept-handoff -- --stack ${stack} --file <their-handover.json> --fingerprint <the fingerprint they read you> ${flags}`;
+    const acceptNew = `if ${counterpart.name} confirmed the change over a second channel (a call to a number you already had), accept their new hand-over: ${accept("--confirm-change --write")}`;
     // Our hand-over names the entry as its receiver (`to.party`), and theirs refuses one for any name but its own.
     const renamed: ConfigProblem[] =
         accepted.party !== undefined && accepted.party !== counterpart.name
@@ -235,7 +236,7 @@ function destinationProblems(counterpart: CounterpartConfig, endpoints: Counterp
                   {
                       key: `${counterpart.configKey}.name`,
                       problem: `is ${counterpart.name}, but the hand-over accepted with fingerprint ${accepted.fingerprint} came from ${accepted.party} (${acceptKey}.party): renamed since, so ${accepted.party}'s accept-handoff would refuse our hand-over (it is for ${accepted.party} only) and every bucket name derived from it would change`,
-                      fix: `restore it: pulumi config set --path '${counterpart.configKey}.name' ${accepted.party}; if ${accepted.party} renamed itself, accept its new hand-over: npm run accept-handoff -- --stack ${stack} --file <their-handover.json> --fingerprint <the fingerprint they read you> --write`,
+                      fix: `restore it: pulumi config set --path '${counterpart.configKey}.name' ${accepted.party}; if ${accepted.party} renamed itself, accept its new hand-over: ${accept("--write")}`,
                   },
               ]
             : [];

@@ -23,7 +23,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { main } from "./cli/runner";
 import { childrenCpuSeconds } from "./bench/children-cpu";
-import { accountCounts, largestDocuments } from "./bench/quotas";
+import { accountCounts, DocumentLimit, largestDocuments } from "./bench/quotas";
 import { partnersConfig } from "./gen-partners";
 import { PROJECT_ROOT as ROOT } from "./root";
 import { toolArgv } from "./scripts";
@@ -171,7 +171,7 @@ async function quotaFigures(dir: string, side: "publisher" | "partner"): Promise
     fs.writeFileSync(file, YAML.stringify(partnersConfig(QUOTA_SIDE, { side, sseKms: true, bucketNameLength: 63, auditTrail: true })));
     const { planProjectStack } = await import("./plan/project");
     const { plan } = await planProjectStack({ stack: `quotas-${side}-${QUOTA_SIDE}`, configFile: file });
-    const units: Record<string, string> = { characters: "chr", policies: "pol", values: "val", statements: "stm", principals: "prn", bytes: "B" };
+    const units: Record<DocumentLimit["unit"], string> = { characters: "chr", policies: "pol", values: "val", statements: "stm", principals: "prn", bytes: "B" };
     const documents = largestDocuments(plan).map((d): Figure => ({
         name: `${side}: ${d.kind}${d.count ? ` (largest of ${d.count}: ${d.of})` : " (none)"}`,
         value: d.size,
