@@ -76,7 +76,7 @@ describe("engine: the policy pack in the CrossGuard analyzer", function () {
         planted?.dispose();
     });
 
-    it("passes a compliant stack of this program (the first root stack that references no other): the analyzer runs the README's policies and none is violated", async () => {
+    it("passes a compliant stack of this program (the first root stack that references no other): the analyzer runs the README's policies and none is violated once every value is known", async () => {
         compliant = await EngineWorkspace.create();
         const { stack } = standaloneRootStack();
         for (const s of rootStacks()) {
@@ -85,7 +85,18 @@ describe("engine: the policy pack in the CrossGuard analyzer", function () {
         }
         const { events, error } = await previewWithEvents(compliant, stack);
         assert.strictEqual(error, undefined);
-        assert.deepStrictEqual(violations(events), []);
+        // Before the first up, a value AWS assigns at creation (an SSE-KMS link's key ARN in its bucket policy)
+        // is unknown, and the pack notes the checks it could not decide (README, s3-transfer-preview-undecided).
+        assert.deepStrictEqual(
+            violations(events).filter((v) => v.policy !== "s3-transfer-preview-undecided" || v.level !== "advisory"),
+            [],
+            "the first preview: nothing but the advisory notes of what preview could not decide",
+        );
+        const up = await compliant.up(stack);
+        assert.strictEqual(up.status, 0, up.output);
+        const deployed = await previewWithEvents(compliant, stack);
+        assert.strictEqual(deployed.error, undefined);
+        assert.deepStrictEqual(violations(deployed.events), [], "deployed, every value known: no policy is violated");
         const levels = documentedLevels();
         const ran = policiesReportedOn(events);
         assert.deepStrictEqual(
